@@ -1,0 +1,335 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * kseccomp: the seccomp machinery of a Kubernetes node.
+ *
+ * This is the library's only public header. Every structure is opaque. Conventions:
+ *
+ *  - A fallible function returns int: >= 0 on success, -errno on failure. The return value is
+ *    the truth; an error object never decides whether a call failed.
+ *  - Functions that can fail for a reason a user must read take an optional
+ *    `struct ksc_error **reterr`. On failure, when reterr is not NULL and *reterr is NULL, a
+ *    message naming the input (file, line:column, field path) and the reason is attached;
+ *    an existing message is never overwritten. Free it with ksc_error_free().
+ *  - Output parameters are named ret_* and are written only on success; the caller owns
+ *    what they receive unless the documentation says the result is borrowed.
+ *  - The library never prints, never exits and never aborts.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---------------------------------------------------------------------------------------- */
+/* Version                                                                                   */
+
+/* The library version, "MAJOR.MINOR.PATCH". Static storage. */
+const char *ksc_version(void);
+
+/* ---------------------------------------------------------------------------------------- */
+/* Errors                                                                                    */
+
+struct ksc_error;
+
+/* The human-readable message of an error; never NULL for a non-NULL error. Borrowed. */
+const char *ksc_error_message(const struct ksc_error *error);
+
+/* Free an error; NULL is a no-op. */
+void ksc_error_free(struct ksc_error *error);
+
+/* ---------------------------------------------------------------------------------------- */
+/* Diagnostics: warnings and errors found while reading a document, with their positions.   */
+
+enum ksc_severity {
+	KSC_SEVERITY_WARNING = 1,
+	KSC_SEVERITY_ERROR = 2,
+};
+
+struct ksc_diags;
+struct ksc_diag;
+
+/* A new, empty list. Returns NULL when out of memory. */
+struct ksc_diags *ksc_diags_new(void);
+void ksc_diags_free(struct ksc_diags *diags);
+
+size_t ksc_diags_count(const struct ksc_diags *diags);
+/* Number of diagnostics of severity KSC_SEVERITY_ERROR. */
+size_t ksc_diags_error_count(const struct ksc_diags *diags);
+/* The i-th diagnostic in the order found (document order); borrowed. NULL if out of range. */
+const struct ksc_diag *ksc_diags_get(const struct ksc_diags *diags, size_t i);
+
+enum ksc_severity ksc_diag_severity(const struct ksc_diag *diag);
+/* Source file name as given to the reader ("-" for standard input). Borrowed. */
+const char *ksc_diag_file(const struct ksc_diag *diag);
+/* 1-based line and column of the node the diagnostic is about; 0 when not positional. */
+unsigned ksc_diag_line(const struct ksc_diag *diag);
+unsigned ksc_diag_column(const struct ksc_diag *diag);
+/* Field path inside the document, e.g. "syscalls[3].args[0].op"; "" for the whole document. */
+const char *ksc_diag_path(const struct ksc_diag *diag);
+/* The reason alone, e.g. "unknown action \"SCMP_ACT_FOO\" (expected one of ...)". */
+const char *ksc_diag_reason(const struct ksc_diag *diag);
+/* "FILE:LINE:COL: PATH: REASON", the form every kseccomp message takes. */
+const char *ksc_diag_message(const struct ksc_diag *diag);
+
+/* ---------------------------------------------------------------------------------------- */
+/* Architectures and syscall tables                                                          */
+
+/*
+ * Every architecture the OCI runtime-spec names (SCMP_ARCH_*). The numbering is the
+ * library's own and may grow; 0 is never a valid architecture.
+ */
+enum ksc_arch {
+	KSC_ARCH_NONE = 0,
+	KSC_ARCH_X86_64,
+	KSC_ARCH_X86,
+	KSC_ARCH_X32,
+	KSC_ARCH_ARM,
+	KSC_ARCH_AARCH64,
+	KSC_ARCH_LOONGARCH64,
+	KSC_ARCH_M68K,
+	KSC_ARCH_MIPS,
+	KSC_ARCH_MIPSEL,
+	KSC_ARCH_MIPS64,
+	KSC_ARCH_MIPSEL64,
+	KSC_ARCH_MIPS64N32,
+	KSC_ARCH_MIPSEL64N32,
+	KSC_ARCH_PARISC,
+	KSC_ARCH_PARISC64,
+	KSC_ARCH_PPC,
+	KSC_ARCH_PPC64,
+	KSC_ARCH_PPC64LE,
+	KSC_ARCH_RISCV64,
+	KSC_ARCH_S390,
+	KSC_ARCH_S390X,
+	KSC_ARCH_SH,
+	KSC_ARCH_SHEB,
+	_KSC_ARCH_MAX,
+};
+
+/* x32 system calls are x86_64 system calls with this bit set in the number. */
+#define KSC_X32_SYSCALL_BIT 0x40000000u
+
+/*
+ * Resolve an architecture name. Accepted spellings: the OCI name ("SCMP_ARCH_X86_64"),
+ * libseccomp's name ("x86_64", "aarch64", "x86"), and the Go/Docker names used in
+ * includes.arches ("amd64", "arm64", "386", "loong64"). Case-sensitive, as runc is.
+ * Returns 0, or -EINVAL for an unknown name.
+ */
+int ksc_arch_from_name(const char *name, enum ksc_arch *ret_arch);
+
+/* The OCI name ("SCMP_ARCH_X86_64"); NULL for an invalid arch. Static storage. */
+const char *ksc_arch_oci_name(enum ksc_arch arch);
+/* libseccomp's name ("x86_64"); NULL for an invalid arch. Static storage. */
+const char *ksc_arch_name(enum ksc_arch arch);
+/* The name Docker/moby uses in includes.arches ("amd64", "x86", "arm64"); NULL if none. */
+const char *ksc_arch_go_name(enum ksc_arch arch);
+
+/* The AUDIT_ARCH_* token the kernel puts in seccomp_data.arch and audit records. x86_64 and
+ * x32 share AUDIT_ARCH_X86_64; x32 is told apart by KSC_X32_SYSCALL_BIT in the number. */
+uint32_t ksc_arch_audit_token(enum ksc_arch arch);
+
+/*
+ * Map an AUDIT_ARCH token (and the syscall number found with it, used only to tell x32 from
+ * x86_64) to an architecture. Returns 0 or -ENOENT. For tokens shared by two OCI arch names
+ * (mipsel64n32 and friends are distinct, so only x32 is ambiguous) the number decides.
+ */
+int ksc_arch_from_audit_token(uint32_t token, uint32_t nr, enum ksc_arch *ret_arch);
+
+/* The architecture this library was built for (the host's). */
+enum ksc_arch ksc_arch_native(void);
+
+/* True if arch is a 64-bit ABI (x32 and mips64n32 count as 32-bit: their pointers are). */
+bool ksc_arch_is_64bit(enum ksc_arch arch);
+
+/*
+ * Resolve a syscall name on an architecture to the number the kernel sees in
+ * seccomp_data.nr (x32 numbers carry KSC_X32_SYSCALL_BIT, MIPS numbers their ABI base).
+ * Returns 0, -ENOENT if the name is not a syscall on that arch (it may be one only through a
+ * multiplexer, see ksc_syscall_multiplexed()), or -EINVAL for an invalid arch.
+ */
+int ksc_syscall_resolve_name(enum ksc_arch arch, const char *name, uint32_t *ret_nr);
+
+/* The name of syscall nr on arch; NULL if no syscall has that number there. Static storage. */
+const char *ksc_syscall_name(enum ksc_arch arch, uint32_t nr);
+
+/* True if name is a syscall on at least one architecture the table knows. */
+bool ksc_syscall_name_known(const char *name);
+
+/*
+ * Socket and SysV IPC calls that some ABIs (i386, s390, ppc, mips o32, ...) reach through a
+ * multiplexer: socketcall(2) with call number in arg0, or ipc(2) likewise. If name is such a
+ * call on arch, store the multiplexer's syscall number and the call number and return 1; a
+ * direct syscall may exist too (i386 has socket(2) since Linux 4.3). Returns 0 if name is
+ * not multiplexed on arch, -EINVAL for an invalid arch.
+ */
+int ksc_syscall_multiplexed(enum ksc_arch arch, const char *name, uint32_t *ret_mux_nr,
+			    uint32_t *ret_call);
+
+/* Iterate over an arch's table in ascending number order: index 0..count-1. */
+size_t ksc_syscall_count(enum ksc_arch arch);
+int ksc_syscall_by_index(enum ksc_arch arch, size_t index, const char **ret_name,
+			 uint32_t *ret_nr);
+
+/* The kernel version the table was generated from, e.g. "7.1.0-rc4". Static storage. */
+const char *ksc_syscall_table_version(void);
+
+/* ---------------------------------------------------------------------------------------- */
+/* Seccomp profiles (OCI runtime-spec linux.seccomp, plus Docker/containerd extensions)       */
+
+enum ksc_action {
+	KSC_ACT_INVALID = 0,
+	KSC_ACT_KILL,         /* SCMP_ACT_KILL: kills the thread, as KILL_THREAD */
+	KSC_ACT_KILL_THREAD,  /* SCMP_ACT_KILL_THREAD */
+	KSC_ACT_KILL_PROCESS, /* SCMP_ACT_KILL_PROCESS */
+	KSC_ACT_TRAP,         /* SCMP_ACT_TRAP: SIGSYS */
+	KSC_ACT_ERRNO,        /* SCMP_ACT_ERRNO: fail with errnoRet (default EPERM) */
+	KSC_ACT_TRACE,        /* SCMP_ACT_TRACE: notify a ptrace tracer with errnoRet as data */
+	KSC_ACT_ALLOW,        /* SCMP_ACT_ALLOW */
+	KSC_ACT_LOG,          /* SCMP_ACT_LOG: allow and log */
+	KSC_ACT_NOTIFY,       /* SCMP_ACT_NOTIFY: ask a user-space agent */
+	_KSC_ACT_MAX,
+};
+
+enum ksc_op {
+	KSC_OP_INVALID = 0,
+	KSC_OP_NE,
+	KSC_OP_LT,
+	KSC_OP_LE,
+	KSC_OP_EQ,
+	KSC_OP_GE,
+	KSC_OP_GT,
+	KSC_OP_MASKED_EQ, /* (arg & value) == valueTwo */
+	_KSC_OP_MAX,
+};
+
+enum ksc_filter_flag {
+	KSC_FLAG_TSYNC = 1u << 0,
+	KSC_FLAG_LOG = 1u << 1,
+	KSC_FLAG_SPEC_ALLOW = 1u << 2,
+	KSC_FLAG_WAIT_KILLABLE_RECV = 1u << 3,
+};
+
+/* "SCMP_ACT_ALLOW" etc.; NULL for an invalid value. Static storage. */
+const char *ksc_action_name(enum ksc_action action);
+/* Accepts the full OCI name only ("SCMP_ACT_ERRNO"). Returns 0 or -EINVAL. */
+int ksc_action_from_name(const char *name, enum ksc_action *ret_action);
+const char *ksc_op_name(enum ksc_op op);
+int ksc_op_from_name(const char *name, enum ksc_op *ret_op);
+const char *ksc_flag_name(enum ksc_filter_flag flag);
+int ksc_flag_from_name(const char *name, enum ksc_filter_flag *ret_flag);
+
+/* Errno numbers and their symbolic names ("EPERM"); NULL/-EINVAL when unknown. */
+const char *ksc_errno_name(uint32_t errnum);
+int ksc_errno_from_name(const char *name, uint32_t *ret_errnum);
+
+/* The kernel caps a SECCOMP_RET_ERRNO value at MAX_ERRNO (kernel/seccomp.c). */
+#define KSC_MAX_ERRNO 4095u
+/* SECCOMP_RET_DATA is 16 bits wide: larger errnoRet values cannot be encoded. */
+#define KSC_RET_DATA_MAX 0xffffu
+/* Upper bound on the size of a profile file the reader accepts. */
+#define KSC_PROFILE_MAX_BYTES (16u * 1024u * 1024u)
+
+struct ksc_profile;
+struct ksc_rule;
+
+enum ksc_profile_parse_flags {
+	/* Warnings (unknown keys, syscall names unknown on every target arch...) are errors. */
+	KSC_PROFILE_STRICT = 1u << 0,
+};
+
+struct ksc_profile_parse_opts {
+	unsigned flags; /* enum ksc_profile_parse_flags */
+	/* The arch the profile will run on, which selects archMap entries and is always added
+	 * to the target arches as runc does. KSC_ARCH_NONE means ksc_arch_native(). */
+	enum ksc_arch native_arch;
+};
+
+/*
+ * Parse and validate a profile from memory. `name` names the input in messages (a path, or
+ * "-"). `opts` may be NULL for defaults. Every warning and error found is appended to
+ * `diags` when it is not NULL; on failure reterr receives the first error.
+ *
+ * Returns 0 and a profile, or -EINVAL (invalid profile), -EFBIG (over
+ * KSC_PROFILE_MAX_BYTES), -ENOMEM.
+ */
+int ksc_profile_parse(const char *name, const char *buf, size_t len,
+		      const struct ksc_profile_parse_opts *opts, struct ksc_profile **ret_profile,
+		      struct ksc_diags *diags, struct ksc_error **reterr);
+
+/* As ksc_profile_parse(), reading `path` ("-" reads standard input). Also returns the
+ * -errno of open/read failures. */
+int ksc_profile_load(const char *path, const struct ksc_profile_parse_opts *opts,
+		     struct ksc_profile **ret_profile, struct ksc_diags *diags,
+		     struct ksc_error **reterr);
+
+void ksc_profile_free(struct ksc_profile *profile);
+
+/*
+ * Write the canonical JSON form: keys in a fixed order (the OCI order, then extensions, then
+ * unknown keys as found), 2-space indentation, one array element per line except short
+ * scalar lists of args, a final newline. parse(write(p)) is equivalent to p and write is
+ * idempotent. *ret_text is NUL-terminated and owned by the caller.
+ */
+int ksc_profile_write_json(const struct ksc_profile *profile, char **ret_text, size_t *ret_len);
+
+/* Read access. Pointers returned are borrowed from the profile. */
+enum ksc_action ksc_profile_default_action(const struct ksc_profile *profile);
+/* defaultErrnoRet, or -1 when absent (then the runtimes use EPERM). */
+int64_t ksc_profile_default_errno(const struct ksc_profile *profile);
+/* The listed `architectures` in order (not the archMap). */
+size_t ksc_profile_arch_count(const struct ksc_profile *profile);
+enum ksc_arch ksc_profile_arch(const struct ksc_profile *profile, size_t i);
+/* True when the profile uses Docker's archMap instead of architectures. */
+bool ksc_profile_has_arch_map(const struct ksc_profile *profile);
+/*
+ * The arches the profile is enforced on for a host arch: `native` first (runc always adds it),
+ * then the listed architectures, or the archMap entry of `native` and its
+ * subArchitectures. Writes up to `max` entries to ret_arches and returns the count.
+ */
+size_t ksc_profile_target_arches(const struct ksc_profile *profile, enum ksc_arch native,
+				 enum ksc_arch *ret_arches, size_t max);
+/* `flags` as a mask, and whether the key was present at all (absent means SPEC_ALLOW where
+ * supported; an empty array means no flags). */
+unsigned ksc_profile_flags(const struct ksc_profile *profile, bool *ret_present);
+const char *ksc_profile_listener_path(const struct ksc_profile *profile);
+const char *ksc_profile_listener_metadata(const struct ksc_profile *profile);
+
+size_t ksc_profile_rule_count(const struct ksc_profile *profile);
+const struct ksc_rule *ksc_profile_rule(const struct ksc_profile *profile, size_t i);
+
+/* Syscall names of a rule: `names`, or Docker's single `name`. */
+size_t ksc_rule_name_count(const struct ksc_rule *rule);
+const char *ksc_rule_name(const struct ksc_rule *rule, size_t i);
+enum ksc_action ksc_rule_action(const struct ksc_rule *rule);
+/* errnoRet, or -1 when absent. */
+int64_t ksc_rule_errno(const struct ksc_rule *rule);
+size_t ksc_rule_arg_count(const struct ksc_rule *rule);
+/* Returns 0, or -ERANGE for i out of range. value_two is 0 when absent. */
+int ksc_rule_arg(const struct ksc_rule *rule, size_t i, uint32_t *ret_index, enum ksc_op *ret_op,
+		 uint64_t *ret_value, uint64_t *ret_value_two);
+/* True if the rule carries Docker includes/excludes conditions (caps, arches, minKernel). */
+bool ksc_rule_is_conditional(const struct ksc_rule *rule);
+/* A rule's comment, or NULL. */
+const char *ksc_rule_comment(const struct ksc_rule *rule);
+
+/*
+ * The conditions of a rule in words, "" for an unconditional rule: argument comparisons
+ * ("arg0 < 38", "(arg0 & 0x7e020000) == 0"; joined with " && ", or with " || " when an
+ * argument index repeats, because runc and crun then turn every comparison into a rule of
+ * its own), then Docker's includes/excludes ("with CAP_SYS_ADMIN", "without CAP_SYS_ADMIN",
+ * "on arm64", "not on s390", "on kernel >= 4.8"), separated by "; ". *ret_text is owned by
+ * the caller. Returns 0 or -ENOMEM.
+ */
+int ksc_rule_condition_text(const struct ksc_rule *rule, char **ret_text);
+
+/* True when two or more args of the rule compare the same argument index: runtimes then
+ * OR the comparisons instead of ANDing them (runc issue #2735). */
+bool ksc_rule_args_are_ored(const struct ksc_rule *rule);
+
+#ifdef __cplusplus
+}
+#endif

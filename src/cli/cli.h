@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The command-line front end. Only this code prints or exits. Exit status: 0 success,
+ * 1 failure (one message on stderr naming the file, the field and the reason), 2 usage.
+ */
+#pragma once
+
+#include <stdbool.h>
+
+#include "ksc-cleanup.h"
+
+#define EXIT_USAGE 2
+
+struct verb {
+	const char *name;
+	int (*run)(int argc, char **argv); /* argv[0] is the verb's name */
+	const char *summary;
+};
+
+/* Look up and run a sub-verb of `parent` ("profile") from a table. */
+int cli_dispatch(const char *parent, const struct verb *verbs, size_t n, int argc, char **argv);
+
+/* "kseccomp: <message>\n" on stderr. */
+_printf_(1, 2) void cli_error(const char *fmt, ...);
+_printf_(1, 2) void cli_warning(const char *fmt, ...);
+/* Report a failed library call: its message if any, else strerror(-r). Returns 1. */
+int cli_fail(int r, struct ksc_error *error, const char *what);
+/* A usage error for `command`: the message, a pointer to --help, and EXIT_USAGE. */
+_printf_(2, 3) int cli_usage_error(const char *command, const char *fmt, ...);
+
+/* Print one diagnostic as "kseccomp: FILE:LINE:COL: [warning: ]PATH: REASON". */
+void cli_print_diag(const struct ksc_diag *diag);
+
+/* Parse "-o FORMAT": 0 text, 1 json; -1 when unknown. */
+int cli_output_format(const char *value);
+
+/* Write a whole buffer to a path atomically (temp file in the same directory, fsync,
+ * rename); "-" writes standard output. Prints its own error; returns 0 or -errno. */
+int cli_write_file(const char *path, const char *data, size_t len);
+
+int verb_version(int argc, char **argv);
+int verb_profile(int argc, char **argv);
+int verb_profile_validate(int argc, char **argv);
+int verb_profile_fmt(int argc, char **argv);
+int verb_profile_show(int argc, char **argv);

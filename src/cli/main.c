@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* kseccomp: dispatch to one handler per verb. */
+#include <stdio.h>
+
+#include "cli.h"
+
+static const struct verb verbs[] = {
+	{ "profile", verb_profile, "validate, format and summarise seccomp profiles" },
+	{ "version", verb_version, "print the version and the syscall table's kernel version" },
+};
+
+static void
+usage(FILE *out)
+{
+	fputs("Usage: kseccomp COMMAND [OPTIONS]\n"
+	      "\n"
+	      "The seccomp machinery of a Kubernetes node: OCI seccomp profiles, their\n"
+	      "validation and, as kseccomp grows, compilation, enforcement and recording.\n"
+	      "\n"
+	      "Commands:\n",
+	      out);
+	for (size_t i = 0; i < ELEMENTSOF(verbs); i++)
+		fprintf(out, "  %-10s %s\n", verbs[i].name, verbs[i].summary);
+	fputs("\n"
+	      "Run 'kseccomp COMMAND --help' for a command's options.\n"
+	      "Exit status: 0 success, 1 failure, 2 usage error.\n",
+	      out);
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (streq(argv[1], "--help") || streq(argv[1], "-h") || streq(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (streq(argv[1], "--version"))
+		return verb_version(1, argv + 1);
+	for (size_t i = 0; i < ELEMENTSOF(verbs); i++)
+		if (streq(argv[1], verbs[i].name))
+			return verbs[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "kseccomp: unknown command '%s'\nTry 'kseccomp --help'.\n", argv[1]);
+	return EXIT_USAGE;
+}

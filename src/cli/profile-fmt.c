@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* kseccomp profile fmt [-w | --check | -o OUT] FILE */
+#include <getopt.h>
+#include <stdio.h>
+
+#include "cli.h"
+#include "doc.h"
+
+static void
+help(void)
+{
+	fputs("Usage: kseccomp profile fmt [OPTIONS] FILE\n"
+	      "\n"
+	      "Print a valid profile in canonical JSON: keys in the OCI order (then the\n"
+	      "Docker/containers extensions, then unknown keys as found), two-space\n"
+	      "indentation, one array element per line. Formatting twice changes nothing and\n"
+	      "the result means exactly what the input meant. An invalid profile is refused\n"
+	      "with its errors, as 'profile validate' reports them.\n"
+	      "\n"
+	      "Options:\n"
+	      "  -w, --write          rewrite FILE in place (atomically)\n"
+	      "      --check          write nothing; exit 1 if FILE is not canonical\n"
+	      "  -o, --output OUT     write to OUT instead of standard output\n"
+	      "  -h, --help           show this help\n",
+	      stdout);
+}
+
+int
+verb_profile_fmt(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "write", no_argument, NULL, 'w' },
+		{ "check", no_argument, NULL, 'c' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	_cleanup_(freep) char *input = NULL, *text = NULL;
+	_cleanup_(ksc_diags_freep) struct ksc_diags *diags = NULL;
+	struct ksc_profile *profile = NULL;
+	struct ksc_error *error = NULL;
+	const char *output = "-", *file;
+	bool write_back = false, check = false;
+	size_t input_len = 0, len = 0;
+	int c, r;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "wo:h", options, NULL)) != -1) {
+		switch (c) {
+		case 'w':
+			write_back = true;
+			break;
+		case 'c':
+			check = true;
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case 'h':
+			help();
+			return 0;
+		default:
+			return cli_usage_error("profile fmt", "invalid option");
+		}
+	}
+	if (optind >= argc)
+		return cli_usage_error("profile fmt", "missing FILE");
+	if (argc - optind > 1)
+		return cli_usage_error("profile fmt", "one FILE at a time");
+	if ((write_back || check) && !streq(output, "-"))
+		return cli_usage_error("profile fmt", "--output does not go with --write or --check");
+	file = argv[optind];
+	if (write_back && streq(file, "-"))
+		return cli_usage_error("profile fmt", "--write needs a file, not standard input");
+
+	diags = ksc_diags_new();
+	if (!diags)
+		return cli_fail(-ENOMEM, NULL, NULL);
+	r = ksc_doc_read_file(file, KSC_PROFILE_MAX_BYTES, &input, &input_len, &error);
+	if (r < 0)
+		return cli_fail(r, error, file);
+	r = ksc_profile_parse(file, input, input_len, NULL, &profile, diags, &error);
+	if (r < 0) {
+		for (size_t k = 0; k < ksc_diags_count(diags); k++)
+			if (ksc_diag_severity(ksc_diags_get(diags, k)) == KSC_SEVERITY_ERROR)
+				cli_print_diag(ksc_diags_get(diags, k));
+		if (ksc_diags_error_count(diags) == 0)
+			return cli_fail(r, error, file);
+		ksc_error_free(error);
+		return 1;
+	}
+	r = ksc_profile_write_json(profile, &text, &len);
+	ksc_profile_free(profile);
+	if (r < 0)
+		return cli_fail(r, NULL, file);
+
+	if (check) {
+		if (len == input_len && memcmp(text, input, len) == 0)
+			return 0;
+		printf("%s: not in canonical form\n", file);
+		return 1;
+	}
+	r = cli_write_file(write_back ? file : output, text, len);
+	return r < 0 ? 1 : 0;
+}

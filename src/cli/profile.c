@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* kseccomp profile COMMAND: the verbs that read profiles. */
+#include "cli.h"
+
+static const struct verb profile_verbs[] = {
+	{ "validate", verb_profile_validate, "check profiles; report every problem with its position" },
+	{ "fmt", verb_profile_fmt, "print (or rewrite) a profile in canonical JSON" },
+	{ "show", verb_profile_show, "summarise a profile: actions, arches, conditional rules" },
+};
+
+int
+verb_profile(int argc, char **argv)
+{
+	return cli_dispatch("profile", profile_verbs, ELEMENTSOF(profile_verbs), argc, argv);
+}

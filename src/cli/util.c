@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+
+static void
+vmessage(const char *kind, const char *fmt, va_list ap)
+{
+	fputs("kseccomp: ", stderr);
+	if (kind)
+		fputs(kind, stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void
+cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmessage(NULL, fmt, ap);
+	va_end(ap);
+}
+
+void
+cli_warning(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmessage("warning: ", fmt, ap);
+	va_end(ap);
+}
+
+int
+cli_fail(int r, struct ksc_error *error, const char *what)
+{
+	if (error && ksc_error_message(error))
+		cli_error("%s", ksc_error_message(error));
+	else if (what)
+		cli_error("%s: %s", what, strerror(-r));
+	else
+		cli_error("%s", strerror(-r));
+	ksc_error_free(error);
+	return 1;
+}
+
+int
+cli_usage_error(const char *command, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "kseccomp: %s: ", command);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'kseccomp %s --help'.\n", command);
+	return EXIT_USAGE;
+}
+
+void
+cli_print_diag(const struct ksc_diag *d)
+{
+	const char *file = ksc_diag_file(d), *path = ksc_diag_path(d);
+	bool warning = ksc_diag_severity(d) == KSC_SEVERITY_WARNING;
+
+	fputs("kseccomp: ", stderr);
+	if (*file) {
+		fputs(file, stderr);
+		if (ksc_diag_line(d) > 0)
+			fprintf(stderr, ":%u:%u", ksc_diag_line(d), ksc_diag_column(d));
+		fputs(": ", stderr);
+	}
+	if (warning)
+		fputs("warning: ", stderr);
+	if (*path)
+		fprintf(stderr, "%s: ", path);
+	fprintf(stderr, "%s\n", ksc_diag_reason(d));
+}
+
+int
+cli_output_format(const char *value)
+{
+	if (streq(value, "text"))
+		return 0;
+	if (streq(value, "json"))
+		return 1;
+	return -1;
+}
+
+int
+cli_dispatch(const char *parent, const struct verb *verbs, size_t n, int argc, char **argv)
+{
+	if (argc < 2 || streq(argv[1], "--help") || streq(argv[1], "-h") ||
+	    streq(argv[1], "help")) {
+		FILE *out = argc < 2 ? stderr : stdout;
+
+		fprintf(out, "Usage: kseccomp %s COMMAND [OPTIONS]\n\nCommands:\n", parent);
+		for (size_t i = 0; i < n; i++)
+			fprintf(out, "  %-10s %s\n", verbs[i].name, verbs[i].summary);
+		fprintf(out, "\nRun 'kseccomp %s COMMAND --help' for a command's options.\n",
+			parent);
+		return argc < 2 ? EXIT_USAGE : 0;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (streq(argv[1], verbs[i].name))
+			return verbs[i].run(argc - 1, argv + 1);
+	return cli_usage_error(parent, "unknown command '%s'", argv[1]);
+}
+
+int
+cli_write_file(const char *path, const char *data, size_t len)
+{
+	_cleanup_(freep) char *dir_copy = NULL, *tmp = NULL;
+	_cleanup_(closep) int fd = -1;
+	struct stat st;
+	size_t done = 0;
+	int r;
+
+	if (streq(path, "-")) {
+		if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
+			r = negative_errno();
+			cli_error("writing standard output: %s", strerror(-r));
+			return r;
+		}
+		return 0;
+	}
+	dir_copy = strdup(path);
+	if (!dir_copy || asprintf(&tmp, "%s/.%s.XXXXXX", dirname(dir_copy),
+				  strrchr(path, '/') ? strrchr(path, '/') + 1 : path) < 0) {
+		tmp = NULL;
+		cli_error("%s: %s", path, strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		r = negative_errno();
+		cli_error("%s: cannot create a temporary file: %s", path, strerror(-r));
+		return r;
+	}
+	/* Keep the mode of the file we replace. */
+	if (stat(path, &st) == 0)
+		(void)fchmod(fd, st.st_mode & 07777);
+	else
+		(void)fchmod(fd, 0644);
+	while (done < len) {
+		ssize_t k = write(fd, data + done, len - done);
+
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			r = negative_errno();
+			goto fail;
+		}
+		done += (size_t)k;
+	}
+	if (fsync(fd) < 0 || rename(tmp, path) < 0) {
+		r = negative_errno();
+		goto fail;
+	}
+	return 0;
+fail:
+	(void)unlink(tmp);
+	cli_error("%s: %s", path, strerror(-r));
+	return r;
+}

@@ -1,0 +1,1286 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * doc: JSON and YAML documents through libyaml, with positions, checked conversions and
+ * limits. See doc.h for the contract.
+ */
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <yaml.h>
+
+#include "doc.h"
+#include "strbuf.h"
+
+/* ---------------------------------------------------------------------------------------- */
+/* Arena: every node, array and string of a document lives here and dies with it.           */
+
+struct arena_block {
+	struct arena_block *next;
+	size_t used;
+	size_t size;
+	max_align_t data[];
+};
+
+struct arena {
+	struct arena_block *head;
+};
+
+#define ARENA_BLOCK_BYTES (64u * 1024u)
+
+static void *
+arena_alloc(struct arena *a, size_t n)
+{
+	struct arena_block *b = a->head;
+	size_t align = _Alignof(max_align_t);
+
+	n = (n + align - 1) & ~(align - 1);
+	if (n == 0)
+		n = align;
+	if (!b || b->size - b->used < n) {
+		size_t size = MAX((size_t)ARENA_BLOCK_BYTES, n);
+
+		b = malloc(sizeof(*b) + size);
+		if (!b)
+			return NULL;
+		b->used = 0;
+		b->size = size;
+		b->next = a->head;
+		a->head = b;
+	}
+	void *p = (char *)b->data + b->used;
+	b->used += n;
+	return p;
+}
+
+static void
+arena_free(struct arena *a)
+{
+	while (a->head) {
+		struct arena_block *next = a->head->next;
+
+		free(a->head);
+		a->head = next;
+	}
+}
+
+/* ---------------------------------------------------------------------------------------- */
+
+struct ksc_doc {
+	char *name;
+	unsigned flags;
+	struct arena arena;
+	struct ksc_node **roots;
+	size_t n_roots;
+};
+
+static const struct ksc_node null_node = {
+	.kind = KSC_NODE_SCALAR,
+	.type = KSC_SCALAR_NULL,
+	.text = "",
+};
+
+void
+ksc_doc_free(struct ksc_doc *doc)
+{
+	if (!doc)
+		return;
+	arena_free(&doc->arena);
+	free(doc->name);
+	free(doc);
+}
+
+const char *
+ksc_doc_name(const struct ksc_doc *doc)
+{
+	return doc->name;
+}
+
+size_t
+ksc_doc_count(const struct ksc_doc *doc)
+{
+	return doc->n_roots;
+}
+
+const struct ksc_node *
+ksc_doc_root(const struct ksc_doc *doc, size_t i)
+{
+	if (i >= doc->n_roots || !doc->roots[i])
+		return &null_node;
+	return doc->roots[i];
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Strict JSON syntax (RFC 8259). Runs before libyaml in JSON mode so that input a Go JSON   */
+/* decoder would reject is rejected here too, with its position.                             */
+
+struct json_scan {
+	const unsigned char *p;
+	const unsigned char *end;
+	unsigned line;
+	unsigned column;
+	const char *reason;
+	char reason_buf[96];
+};
+
+static void
+json_advance(struct json_scan *s)
+{
+	if (*s->p == '\n') {
+		s->line++;
+		s->column = 1;
+	} else if ((*s->p & 0xc0) != 0x80) {
+		/* Columns count characters, not UTF-8 continuation bytes, as libyaml does. */
+		s->column++;
+	}
+	s->p++;
+}
+
+static void
+json_skip_ws(struct json_scan *s)
+{
+	while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' || *s->p == '\n' || *s->p == '\r'))
+		json_advance(s);
+}
+
+static int
+json_fail_found(struct json_scan *s, const char *expected)
+{
+	if (s->p >= s->end)
+		snprintf(s->reason_buf, sizeof(s->reason_buf), "%s, found the end of the input",
+			 expected);
+	else if (*s->p == '#' || (*s->p == '/' && s->p + 1 < s->end &&
+				  (s->p[1] == '/' || s->p[1] == '*')))
+		snprintf(s->reason_buf, sizeof(s->reason_buf),
+			 "%s, found a comment (JSON has no comments)", expected);
+	else if (*s->p == '\'')
+		snprintf(s->reason_buf, sizeof(s->reason_buf),
+			 "%s, found a single quote (JSON strings use double quotes)", expected);
+	else if (*s->p >= 0x21 && *s->p < 0x7f)
+		snprintf(s->reason_buf, sizeof(s->reason_buf), "%s, found '%c'", expected, *s->p);
+	else
+		snprintf(s->reason_buf, sizeof(s->reason_buf), "%s, found byte 0x%02x", expected,
+			 *s->p);
+	s->reason = s->reason_buf;
+	return -EINVAL;
+}
+
+static int
+json_fail(struct json_scan *s, const char *reason)
+{
+	s->reason = reason;
+	return -EINVAL;
+}
+
+static int
+hexval(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Length of a valid UTF-8 sequence at p (1..4), or 0. Rejects overlongs and surrogates. */
+static size_t
+utf8_valid_len(const unsigned char *p, const unsigned char *end)
+{
+	unsigned char c = p[0];
+	size_t n;
+	uint32_t cp;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf) {
+		n = 2;
+		cp = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		n = 3;
+		cp = c & 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 4;
+		cp = c & 0x07;
+	} else
+		return 0;
+	if ((size_t)(end - p) < n)
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+static int
+json_scan_string(struct json_scan *s)
+{
+	json_advance(s); /* opening quote */
+	for (;;) {
+		if (s->p >= s->end)
+			return json_fail(s, "unterminated string");
+		unsigned char c = *s->p;
+
+		if (c == '"') {
+			json_advance(s);
+			return 0;
+		}
+		if (c < 0x20)
+			return json_fail(s, "control character in a string (escape it, e.g. \\n)");
+		if (c == '\\') {
+			/* Errors point at the backslash that starts the escape. */
+			if (s->p + 1 >= s->end)
+				return json_fail(s, "unterminated string");
+			c = s->p[1];
+			if (c == 'u') {
+				unsigned v = 0;
+
+				for (int i = 2; i <= 5; i++) {
+					if (s->p + i >= s->end || hexval(s->p[i]) < 0)
+						return json_fail(s, "\\u must be followed by four hex digits");
+					v = v * 16 + (unsigned)hexval(s->p[i]);
+				}
+				if (v >= 0xd800 && v <= 0xdfff)
+					/* libyaml cannot decode UTF-16 surrogate escapes. */
+					return json_fail(s, "UTF-16 surrogate escapes (\\ud800-\\udfff) "
+							    "are not supported; write the character "
+							    "itself in UTF-8");
+				for (int i = 0; i < 6; i++)
+					json_advance(s);
+				continue;
+			}
+			if (c == '\0' || !strchr("\"\\/bfnrt", c))
+				return json_fail(s, "invalid escape sequence in a string");
+			json_advance(s);
+			json_advance(s);
+			continue;
+		}
+		size_t n = utf8_valid_len(s->p, s->end);
+
+		if (n == 0)
+			return json_fail(s, "invalid UTF-8 in a string");
+		for (size_t i = 0; i < n; i++)
+			json_advance(s);
+	}
+}
+
+static int
+json_scan_number(struct json_scan *s)
+{
+	if (*s->p == '-')
+		json_advance(s);
+	if (s->p >= s->end || !(*s->p >= '0' && *s->p <= '9'))
+		return json_fail(s, "invalid number: a digit must follow '-'");
+	if (*s->p == '0') {
+		json_advance(s);
+		if (s->p < s->end && *s->p >= '0' && *s->p <= '9')
+			return json_fail(s, "invalid number: leading zeros are not allowed");
+	} else
+		while (s->p < s->end && *s->p >= '0' && *s->p <= '9')
+			json_advance(s);
+	if (s->p < s->end && *s->p == '.') {
+		json_advance(s);
+		if (s->p >= s->end || !(*s->p >= '0' && *s->p <= '9'))
+			return json_fail(s, "invalid number: a digit must follow '.'");
+		while (s->p < s->end && *s->p >= '0' && *s->p <= '9')
+			json_advance(s);
+	}
+	if (s->p < s->end && (*s->p == 'e' || *s->p == 'E')) {
+		json_advance(s);
+		if (s->p < s->end && (*s->p == '+' || *s->p == '-'))
+			json_advance(s);
+		if (s->p >= s->end || !(*s->p >= '0' && *s->p <= '9'))
+			return json_fail(s, "invalid number: a digit must follow the exponent");
+		while (s->p < s->end && *s->p >= '0' && *s->p <= '9')
+			json_advance(s);
+	}
+	return 0;
+}
+
+static int
+json_scan_literal(struct json_scan *s)
+{
+	static const char *const words[] = { "true", "false", "null" };
+
+	for (size_t i = 0; i < ELEMENTSOF(words); i++) {
+		size_t n = strlen(words[i]);
+
+		if ((size_t)(s->end - s->p) >= n && memcmp(s->p, words[i], n) == 0) {
+			const unsigned char *after = s->p + n;
+
+			if (after < s->end && ((*after >= 'a' && *after <= 'z') ||
+					       (*after >= 'A' && *after <= 'Z') ||
+					       (*after >= '0' && *after <= '9') || *after == '_'))
+				break;
+			for (size_t j = 0; j < n; j++)
+				json_advance(s);
+			return 0;
+		}
+	}
+	return json_fail_found(s, "expected a value");
+}
+
+static int
+json_scan_value(struct json_scan *s)
+{
+	if (s->p >= s->end)
+		return json_fail_found(s, "expected a value");
+	switch (*s->p) {
+	case '"':
+		return json_scan_string(s);
+	case '-':
+	case '0' ... '9':
+		return json_scan_number(s);
+	case 't':
+	case 'f':
+	case 'n':
+		return json_scan_literal(s);
+	default:
+		return json_fail_found(s, "expected a value");
+	}
+}
+
+static int
+json_check(const char *buf, size_t len, unsigned *ret_line, unsigned *ret_column,
+	   const char **ret_reason, char *reason_buf, size_t reason_size)
+{
+	/* Containers open at each depth: '{' or '['. */
+	char stack[KSC_DOC_MAX_DEPTH + 1];
+	size_t depth = 0;
+	struct json_scan s = {
+		.p = (const unsigned char *)buf,
+		.end = (const unsigned char *)buf + len,
+		.line = 1,
+		.column = 1,
+	};
+	int r = 0;
+
+	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) {
+		r = json_fail(&s, "a UTF-8 byte-order mark is not allowed in JSON (Go's decoder, "
+				  "used by runc and containerd, rejects it)");
+		goto out;
+	}
+
+	for (;;) {
+		/* Expecting a value. */
+		json_skip_ws(&s);
+		if (s.p < s.end && (*s.p == '{' || *s.p == '[')) {
+			if (depth >= KSC_DOC_MAX_DEPTH) {
+				r = json_fail(&s, "nesting is too deep");
+				goto out;
+			}
+			stack[depth++] = (char)*s.p;
+			json_advance(&s);
+			json_skip_ws(&s);
+			if (s.p < s.end && *s.p == (stack[depth - 1] == '{' ? '}' : ']')) {
+				json_advance(&s);
+				depth--;
+				goto after_value;
+			}
+			if (stack[depth - 1] == '{')
+				goto expect_key;
+			continue;
+		}
+		r = json_scan_value(&s);
+		if (r < 0)
+			goto out;
+	after_value:
+		json_skip_ws(&s);
+		if (depth == 0) {
+			if (s.p < s.end)
+				r = json_fail_found(&s, "expected the end of the input after the JSON "
+							"value");
+			goto out;
+		}
+		if (s.p < s.end && *s.p == ',') {
+			json_advance(&s);
+			json_skip_ws(&s);
+			if (s.p < s.end && (*s.p == '}' || *s.p == ']')) {
+				r = json_fail(&s, "trailing comma before the end of an object or array");
+				goto out;
+			}
+			if (stack[depth - 1] == '{')
+				goto expect_key;
+			continue;
+		}
+		if (s.p < s.end && *s.p == (stack[depth - 1] == '{' ? '}' : ']')) {
+			json_advance(&s);
+			depth--;
+			goto after_value;
+		}
+		r = json_fail_found(&s, stack[depth - 1] == '{' ? "expected ',' or '}'"
+								 : "expected ',' or ']'");
+		goto out;
+	expect_key:
+		json_skip_ws(&s);
+		if (s.p >= s.end || *s.p != '"') {
+			r = json_fail_found(&s, "expected a double-quoted object key");
+			goto out;
+		}
+		r = json_scan_string(&s);
+		if (r < 0)
+			goto out;
+		json_skip_ws(&s);
+		if (s.p >= s.end || *s.p != ':') {
+			r = json_fail_found(&s, "expected ':' after an object key");
+			goto out;
+		}
+		json_advance(&s);
+	}
+out:
+	if (r < 0) {
+		*ret_line = s.line;
+		*ret_column = s.column;
+		snprintf(reason_buf, reason_size, "%s", s.reason);
+		*ret_reason = reason_buf;
+	}
+	return r;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Tree building from libyaml events.                                                         */
+
+struct frame {
+	struct ksc_node *node;
+	char *anchor; /* registered when the node is complete */
+	struct ksc_node **keys;
+	struct ksc_node **items;
+	size_t count;
+	size_t cap;
+	struct ksc_node *pending_key; /* maps: key waiting for its value */
+};
+
+struct anchor {
+	char *name;
+	struct ksc_node *node;
+};
+
+struct builder {
+	struct ksc_doc *doc;
+	struct frame stack[KSC_DOC_MAX_DEPTH + 1];
+	size_t depth;
+	struct anchor *anchors;
+	size_t n_anchors;
+	size_t cap_anchors;
+	size_t nodes;
+	/* roots under construction */
+	struct ksc_node **roots;
+	size_t n_roots;
+	size_t cap_roots;
+	struct ksc_node *root; /* root of the current document */
+	unsigned err_line;
+	unsigned err_column;
+	const char *err_reason;
+	char err_buf[160];
+};
+
+static int
+builder_fail(struct builder *b, const yaml_mark_t *mark, const char *reason)
+{
+	b->err_line = (unsigned)mark->line + 1;
+	b->err_column = (unsigned)mark->column + 1;
+	b->err_reason = reason;
+	return -EINVAL;
+}
+
+static bool
+is_plain_null(const char *t, size_t n)
+{
+	return n == 0 || (n == 1 && t[0] == '~') || (n == 4 && (memcmp(t, "null", 4) == 0 ||
+							       memcmp(t, "Null", 4) == 0 ||
+							       memcmp(t, "NULL", 4) == 0));
+}
+
+static bool
+is_plain_bool(const char *t, size_t n)
+{
+	/* YAML 1.1 booleans, as the go-yaml v2 decoder behind Kubernetes resolves them. */
+	static const char *const words[] = {
+		"true", "True", "TRUE", "false", "False", "FALSE", "yes", "Yes", "YES", "no",
+		"No", "NO", "on", "On", "ON", "off", "Off", "OFF", "y", "Y", "n", "N",
+	};
+
+	for (size_t i = 0; i < ELEMENTSOF(words); i++)
+		if (strlen(words[i]) == n && memcmp(words[i], t, n) == 0)
+			return true;
+	return false;
+}
+
+static bool
+is_plain_number(const char *t, size_t n)
+{
+	size_t i = 0;
+	bool digits = false;
+
+	if (n == 0)
+		return false;
+	if (t[0] == '+' || t[0] == '-')
+		i++;
+	if (n - i >= 2 && t[i] == '0' && (t[i + 1] == 'x' || t[i + 1] == 'o')) {
+		bool hex = t[i + 1] == 'x';
+
+		i += 2;
+		if (i == n)
+			return false;
+		for (; i < n; i++)
+			if (!(hex ? hexval((unsigned char)t[i]) >= 0 : (t[i] >= '0' && t[i] <= '7')))
+				return false;
+		return true;
+	}
+	if (n - i == 4 && t[i] == '.' &&
+	    (memcmp(t + i, ".inf", 4) == 0 || memcmp(t + i, ".Inf", 4) == 0 ||
+	     memcmp(t + i, ".INF", 4) == 0))
+		return true;
+	if (n == 4 && (memcmp(t, ".nan", 4) == 0 || memcmp(t, ".NaN", 4) == 0 ||
+		       memcmp(t, ".NAN", 4) == 0))
+		return true;
+	for (; i < n && t[i] >= '0' && t[i] <= '9'; i++)
+		digits = true;
+	if (i < n && t[i] == '.') {
+		i++;
+		for (; i < n && t[i] >= '0' && t[i] <= '9'; i++)
+			digits = true;
+	}
+	if (!digits)
+		return false;
+	if (i < n && (t[i] == 'e' || t[i] == 'E')) {
+		i++;
+		if (i < n && (t[i] == '+' || t[i] == '-'))
+			i++;
+		if (i == n)
+			return false;
+		for (; i < n; i++)
+			if (!(t[i] >= '0' && t[i] <= '9'))
+				return false;
+	}
+	return i == n;
+}
+
+static int
+scalar_type(struct builder *b, const yaml_event_t *e, enum ksc_scalar_type *ret)
+{
+	const char *t = (const char *)e->data.scalar.value;
+	size_t n = e->data.scalar.length;
+	const char *tag = (const char *)e->data.scalar.tag;
+
+	if (tag) {
+		if (streq(tag, "tag:yaml.org,2002:str") || streq(tag, "!"))
+			*ret = KSC_SCALAR_STRING;
+		else if (streq(tag, "tag:yaml.org,2002:int") || streq(tag, "tag:yaml.org,2002:float"))
+			*ret = KSC_SCALAR_NUMBER;
+		else if (streq(tag, "tag:yaml.org,2002:bool"))
+			*ret = KSC_SCALAR_BOOL;
+		else if (streq(tag, "tag:yaml.org,2002:null"))
+			*ret = KSC_SCALAR_NULL;
+		else
+			return builder_fail(b, &e->start_mark, "unsupported YAML tag");
+		return 0;
+	}
+	if (e->data.scalar.style != YAML_PLAIN_SCALAR_STYLE) {
+		*ret = KSC_SCALAR_STRING;
+		return 0;
+	}
+	if (b->doc->flags & KSC_DOC_JSON) {
+		/* json_check() admitted only null, true, false and numbers as bare words. */
+		if (n == 4 && memcmp(t, "null", 4) == 0)
+			*ret = KSC_SCALAR_NULL;
+		else if (t[0] == 't' || t[0] == 'f')
+			*ret = KSC_SCALAR_BOOL;
+		else
+			*ret = KSC_SCALAR_NUMBER;
+		return 0;
+	}
+	if (is_plain_null(t, n))
+		*ret = KSC_SCALAR_NULL;
+	else if (is_plain_bool(t, n))
+		*ret = KSC_SCALAR_BOOL;
+	else if (is_plain_number(t, n))
+		*ret = KSC_SCALAR_NUMBER;
+	else
+		*ret = KSC_SCALAR_STRING;
+	return 0;
+}
+
+static struct ksc_node *
+node_new(struct builder *b, enum ksc_node_kind kind, const yaml_mark_t *mark)
+{
+	struct ksc_node *n;
+
+	if (b->nodes >= KSC_DOC_MAX_NODES)
+		return NULL;
+	n = arena_alloc(&b->doc->arena, sizeof(*n));
+	if (!n)
+		return NULL;
+	*n = (struct ksc_node){
+		.kind = kind,
+		.line = (unsigned)mark->line + 1,
+		.column = (unsigned)mark->column + 1,
+	};
+	b->nodes++;
+	return n;
+}
+
+static int
+frame_push_child(struct frame *f, struct ksc_node *child)
+{
+	if (f->node->kind == KSC_NODE_MAP && !f->pending_key) {
+		f->pending_key = child;
+		return 0;
+	}
+	if (f->count == f->cap) {
+		size_t cap = f->cap ? f->cap * 2 : 8;
+		struct ksc_node **items = reallocarray(f->items, cap, sizeof(*items));
+
+		if (!items)
+			return -ENOMEM;
+		f->items = items;
+		if (f->node->kind == KSC_NODE_MAP) {
+			struct ksc_node **keys = reallocarray(f->keys, cap, sizeof(*keys));
+
+			if (!keys)
+				return -ENOMEM;
+			f->keys = keys;
+		}
+		f->cap = cap;
+	}
+	if (f->node->kind == KSC_NODE_MAP)
+		f->keys[f->count] = TAKE_PTR(f->pending_key);
+	f->items[f->count++] = child;
+	return 0;
+}
+
+static int
+builder_add(struct builder *b, struct ksc_node *node, const yaml_mark_t *mark)
+{
+	if (b->depth == 0) {
+		b->root = node;
+		return 0;
+	}
+	struct frame *f = &b->stack[b->depth - 1];
+
+	if (f->node->kind == KSC_NODE_MAP && !f->pending_key && node->kind != KSC_NODE_SCALAR)
+		return builder_fail(b, mark, "mapping keys must be scalars");
+	return frame_push_child(f, node);
+}
+
+static int
+anchor_register(struct builder *b, char *name, struct ksc_node *node)
+{
+	if (b->n_anchors == b->cap_anchors) {
+		size_t cap = b->cap_anchors ? b->cap_anchors * 2 : 8;
+		struct anchor *a = reallocarray(b->anchors, cap, sizeof(*a));
+
+		if (!a) {
+			free(name);
+			return -ENOMEM;
+		}
+		b->anchors = a;
+		b->cap_anchors = cap;
+	}
+	/* A later anchor of the same name shadows the earlier one (YAML 1.1). */
+	b->anchors[b->n_anchors++] = (struct anchor){ .name = name, .node = node };
+	return 0;
+}
+
+static struct ksc_node *
+anchor_find(struct builder *b, const char *name)
+{
+	for (size_t i = b->n_anchors; i > 0; i--)
+		if (streq(b->anchors[i - 1].name, name))
+			return b->anchors[i - 1].node;
+	return NULL;
+}
+
+/* Total node count of a subtree with aliases expanded, saturating at limit. */
+static size_t
+node_weight(const struct ksc_node *n, size_t limit)
+{
+	size_t w = 1;
+
+	if (n->kind == KSC_NODE_SCALAR)
+		return 1;
+	for (size_t i = 0; i < n->count && w < limit; i++) {
+		w += node_weight(n->items[i], limit - w);
+		if (n->kind == KSC_NODE_MAP)
+			w++;
+	}
+	return MIN(w, limit);
+}
+
+static int
+key_cmp(const void *a, const void *b)
+{
+	const struct ksc_node *x = *(struct ksc_node *const *)a, *y = *(struct ksc_node *const *)b;
+	int c;
+
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	c = memcmp(x->text, y->text, x->len);
+	if (c)
+		return c;
+	/* Equal keys: order by position, so the first occurrence comes first. */
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return x->column < y->column ? -1 : (x->column > y->column);
+}
+
+static int
+map_check_duplicates(struct builder *b, struct frame *f)
+{
+	_cleanup_(freep) struct ksc_node **sorted = NULL;
+	const struct ksc_node *dup = NULL, *first = NULL;
+
+	if (f->count < 2)
+		return 0;
+	sorted = malloc(f->count * sizeof(*sorted));
+	if (!sorted)
+		return -ENOMEM;
+	memcpy(sorted, f->keys, f->count * sizeof(*sorted));
+	qsort(sorted, f->count, sizeof(*sorted), key_cmp);
+	for (size_t i = 1; i < f->count; i++) {
+		if (sorted[i]->len != sorted[i - 1]->len ||
+		    memcmp(sorted[i]->text, sorted[i - 1]->text, sorted[i]->len) != 0)
+			continue;
+		/* Equal keys sort by position: sorted[i] is a repetition. Report the one that
+		 * comes first in the document. */
+		if (!dup || sorted[i]->line < dup->line ||
+		    (sorted[i]->line == dup->line && sorted[i]->column < dup->column))
+			dup = sorted[i];
+	}
+	if (!dup)
+		return 0;
+	for (size_t i = 0; i < f->count; i++)
+		if (f->keys[i]->len == dup->len && memcmp(f->keys[i]->text, dup->text, dup->len) == 0) {
+			first = f->keys[i];
+			break;
+		}
+	snprintf(b->err_buf, sizeof(b->err_buf), "duplicate key \"%.*s\" (first at line %u, column %u)",
+		 (int)MIN(dup->len, (size_t)60), dup->text, first->line, first->column);
+	b->err_line = dup->line;
+	b->err_column = dup->column;
+	b->err_reason = b->err_buf;
+	return -EINVAL;
+}
+
+static int
+builder_end_container(struct builder *b, const yaml_mark_t *mark)
+{
+	struct frame *f = &b->stack[b->depth - 1];
+	struct ksc_node *n = f->node;
+	int r;
+
+	if (n->kind == KSC_NODE_MAP) {
+		r = map_check_duplicates(b, f);
+		if (r < 0)
+			return r;
+	}
+	n->count = f->count;
+	if (f->count > 0) {
+		n->items = arena_alloc(&b->doc->arena, f->count * sizeof(*n->items));
+		if (!n->items)
+			return -ENOMEM;
+		memcpy(n->items, f->items, f->count * sizeof(*n->items));
+		if (n->kind == KSC_NODE_MAP) {
+			n->keys = arena_alloc(&b->doc->arena, f->count * sizeof(*n->keys));
+			if (!n->keys)
+				return -ENOMEM;
+			memcpy(n->keys, f->keys, f->count * sizeof(*n->keys));
+		}
+	}
+	free(f->items);
+	free(f->keys);
+	char *anchor = TAKE_PTR(f->anchor);
+
+	*f = (struct frame){ 0 };
+	b->depth--;
+	if (anchor) {
+		r = anchor_register(b, anchor, n);
+		if (r < 0)
+			return r;
+	}
+	return builder_add(b, n, mark);
+}
+
+static char *
+dup_anchor(const yaml_char_t *anchor)
+{
+	return anchor ? strdup((const char *)anchor) : NULL;
+}
+
+static int
+builder_event(struct builder *b, yaml_event_t *e)
+{
+	struct ksc_node *n;
+	int r;
+
+	switch (e->type) {
+	case YAML_DOCUMENT_START_EVENT:
+		b->root = NULL;
+		return 0;
+	case YAML_DOCUMENT_END_EVENT:
+		if (b->n_roots == b->cap_roots) {
+			size_t cap = b->cap_roots ? b->cap_roots * 2 : 4;
+			struct ksc_node **roots = reallocarray(b->roots, cap, sizeof(*roots));
+
+			if (!roots)
+				return -ENOMEM;
+			b->roots = roots;
+			b->cap_roots = cap;
+		}
+		b->roots[b->n_roots++] = b->root;
+		/* Anchors do not cross documents. */
+		for (size_t i = 0; i < b->n_anchors; i++)
+			free(b->anchors[i].name);
+		b->n_anchors = 0;
+		return 0;
+	case YAML_MAPPING_START_EVENT:
+	case YAML_SEQUENCE_START_EVENT: {
+		const yaml_char_t *tag = e->type == YAML_MAPPING_START_EVENT
+						 ? e->data.mapping_start.tag
+						 : e->data.sequence_start.tag;
+
+		if (tag && !streq((const char *)tag, "tag:yaml.org,2002:map") &&
+		    !streq((const char *)tag, "tag:yaml.org,2002:seq"))
+			return builder_fail(b, &e->start_mark, "unsupported YAML tag");
+		if (b->depth >= KSC_DOC_MAX_DEPTH)
+			return builder_fail(b, &e->start_mark, "nesting is too deep");
+		n = node_new(b, e->type == YAML_MAPPING_START_EVENT ? KSC_NODE_MAP : KSC_NODE_SEQ,
+			     &e->start_mark);
+		if (!n)
+			return b->nodes >= KSC_DOC_MAX_NODES
+				       ? builder_fail(b, &e->start_mark, "too many nodes")
+				       : -ENOMEM;
+		b->stack[b->depth++] = (struct frame){
+			.node = n,
+			.anchor = dup_anchor(e->type == YAML_MAPPING_START_EVENT
+						     ? e->data.mapping_start.anchor
+						     : e->data.sequence_start.anchor),
+		};
+		return 0;
+	}
+	case YAML_MAPPING_END_EVENT:
+	case YAML_SEQUENCE_END_EVENT:
+		return builder_end_container(b, &e->start_mark);
+	case YAML_SCALAR_EVENT: {
+		char *text;
+
+		n = node_new(b, KSC_NODE_SCALAR, &e->start_mark);
+		if (!n)
+			return b->nodes >= KSC_DOC_MAX_NODES
+				       ? builder_fail(b, &e->start_mark, "too many nodes")
+				       : -ENOMEM;
+		r = scalar_type(b, e, &n->type);
+		if (r < 0)
+			return r;
+		text = arena_alloc(&b->doc->arena, e->data.scalar.length + 1);
+		if (!text)
+			return -ENOMEM;
+		memcpy(text, e->data.scalar.value, e->data.scalar.length);
+		text[e->data.scalar.length] = '\0';
+		n->text = text;
+		n->len = e->data.scalar.length;
+		if (e->data.scalar.anchor) {
+			char *anchor = dup_anchor(e->data.scalar.anchor);
+
+			if (!anchor)
+				return -ENOMEM;
+			r = anchor_register(b, anchor, n);
+			if (r < 0)
+				return r;
+		}
+		return builder_add(b, n, &e->start_mark);
+	}
+	case YAML_ALIAS_EVENT:
+		n = anchor_find(b, (const char *)e->data.alias.anchor);
+		if (!n)
+			return builder_fail(b, &e->start_mark,
+					    "alias to an undefined (or not yet complete) anchor");
+		/* Aliases share the anchored node: bound the expanded size so that a small
+		 * document cannot stand for billions of nodes. */
+		b->nodes += node_weight(n, KSC_DOC_MAX_NODES);
+		if (b->nodes >= KSC_DOC_MAX_NODES)
+			return builder_fail(b, &e->start_mark, "too many nodes (through aliases)");
+		return builder_add(b, n, &e->start_mark);
+	default:
+		return 0;
+	}
+}
+
+static void
+builder_done(struct builder *b)
+{
+	for (size_t i = 0; i < b->depth; i++) {
+		free(b->stack[i].items);
+		free(b->stack[i].keys);
+		free(b->stack[i].anchor);
+	}
+	for (size_t i = 0; i < b->n_anchors; i++)
+		free(b->anchors[i].name);
+	free(b->anchors);
+	free(b->roots);
+}
+
+static void
+yaml_parser_deletep(yaml_parser_t *p)
+{
+	yaml_parser_delete(p);
+}
+
+int
+ksc_doc_parse(const char *name, const char *buf, size_t len, unsigned flags,
+	      struct ksc_doc **ret_doc, struct ksc_error **reterr)
+{
+	_cleanup_(ksc_doc_freep) struct ksc_doc *doc = NULL;
+	_cleanup_(yaml_parser_deletep) yaml_parser_t parser;
+	struct builder b = { 0 };
+	char reason_buf[160];
+	int r = 0;
+
+	if (!name)
+		name = "-";
+	if (len > INT_MAX)
+		return ksc_error_setf(reterr, -EFBIG, "%s: document too large", name);
+	if (memchr(buf, '\0', len))
+		return ksc_error_setf(reterr, -EINVAL, "%s: document contains a NUL byte", name);
+
+	doc = calloc(1, sizeof(*doc));
+	if (!doc)
+		return -ENOMEM;
+	doc->flags = flags;
+	doc->name = strdup(name);
+	if (!doc->name)
+		return -ENOMEM;
+
+	if (flags & KSC_DOC_JSON) {
+		unsigned line = 0, column = 0;
+		const char *reason = NULL;
+
+		r = json_check(buf, len, &line, &column, &reason, reason_buf, sizeof(reason_buf));
+		if (r < 0)
+			return ksc_error_setf(reterr, r, "%s:%u:%u: invalid JSON: %s", name, line,
+					      column, reason);
+	}
+
+	memset(&parser, 0, sizeof(parser));
+	if (!yaml_parser_initialize(&parser))
+		return -ENOMEM;
+	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
+	yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
+
+	b.doc = doc;
+	for (;;) {
+		yaml_event_t event;
+		yaml_event_type_t type;
+
+		if (!yaml_parser_parse(&parser, &event)) {
+			if (parser.error == YAML_MEMORY_ERROR) {
+				r = -ENOMEM;
+				break;
+			}
+			snprintf(reason_buf, sizeof(reason_buf), "invalid %s: %s%s%s",
+				 flags & KSC_DOC_JSON ? "JSON" : "YAML",
+				 parser.problem ? parser.problem : "syntax error",
+				 parser.context ? " " : "", parser.context ? parser.context : "");
+			b.err_reason = reason_buf;
+			b.err_line = (unsigned)parser.problem_mark.line + 1;
+			b.err_column = (unsigned)parser.problem_mark.column + 1;
+			r = -EINVAL;
+			break;
+		}
+		type = event.type;
+		r = builder_event(&b, &event);
+		yaml_event_delete(&event);
+		if (r < 0 || type == YAML_STREAM_END_EVENT)
+			break;
+	}
+
+	if (r == 0 && (flags & KSC_DOC_JSON) && b.n_roots != 1) {
+		b.err_reason = "expected exactly one JSON value";
+		b.err_line = b.err_column = 1;
+		r = -EINVAL;
+	}
+	if (r == 0 && b.n_roots > 0) {
+		doc->roots = arena_alloc(&doc->arena, b.n_roots * sizeof(*doc->roots));
+		if (!doc->roots)
+			r = -ENOMEM;
+		else {
+			memcpy(doc->roots, b.roots, b.n_roots * sizeof(*doc->roots));
+			doc->n_roots = b.n_roots;
+		}
+	}
+	if (r == -EINVAL && b.err_reason)
+		ksc_error_setf(reterr, r, "%s:%u:%u: %s", name, b.err_line, b.err_column,
+			       b.err_reason);
+	builder_done(&b);
+	if (r < 0)
+		return r;
+	*ret_doc = TAKE_PTR(doc);
+	return 0;
+}
+
+int
+ksc_doc_read_file(const char *path, size_t max_bytes, char **ret_buf, size_t *ret_len,
+		  struct ksc_error **reterr)
+{
+	_cleanup_(closep) int fd = -1;
+	_cleanup_(freep) char *buf = NULL;
+	size_t len = 0, cap = 0;
+	struct stat st;
+
+	if (streq(path, "-"))
+		fd = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3);
+	else
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return ksc_error_setf(reterr, negative_errno(), "%s: %s", path, strerror(errno));
+	if (fstat(fd, &st) < 0)
+		return ksc_error_setf(reterr, negative_errno(), "%s: %s", path, strerror(errno));
+	if (S_ISDIR(st.st_mode))
+		return ksc_error_setf(reterr, -EISDIR, "%s: is a directory", path);
+	if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > max_bytes)
+		return ksc_error_setf(reterr, -EFBIG, "%s: file is larger than %zu bytes", path,
+				      max_bytes);
+
+	for (;;) {
+		ssize_t n;
+
+		if (cap - len < 4096) {
+			size_t ncap = cap ? cap * 2 : 16384;
+			char *nbuf;
+
+			if (ncap > max_bytes + 4096)
+				ncap = max_bytes + 4096;
+			if (ncap <= cap)
+				return ksc_error_setf(reterr, -EFBIG,
+						      "%s: file is larger than %zu bytes", path,
+						      max_bytes);
+			nbuf = realloc(buf, ncap + 1);
+			if (!nbuf)
+				return -ENOMEM;
+			buf = nbuf;
+			cap = ncap;
+		}
+		n = read(fd, buf + len, cap - len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return ksc_error_setf(reterr, negative_errno(), "%s: %s", path,
+					      strerror(errno));
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len > max_bytes)
+			return ksc_error_setf(reterr, -EFBIG, "%s: file is larger than %zu bytes",
+					      path, max_bytes);
+	}
+	if (!buf) {
+		buf = malloc(1);
+		if (!buf)
+			return -ENOMEM;
+	}
+	buf[len] = '\0';
+	*ret_buf = TAKE_PTR(buf);
+	*ret_len = len;
+	return 0;
+}
+
+int
+ksc_doc_read(const char *path, size_t max_bytes, unsigned flags, struct ksc_doc **ret_doc,
+	     struct ksc_error **reterr)
+{
+	_cleanup_(freep) char *buf = NULL;
+	size_t len = 0;
+	int r;
+
+	r = ksc_doc_read_file(path, max_bytes, &buf, &len, reterr);
+	if (r < 0)
+		return r;
+	return ksc_doc_parse(path, buf, len, flags, ret_doc, reterr);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Access and checked conversions.                                                           */
+
+const struct ksc_node *
+ksc_node_get(const struct ksc_node *map, const char *key)
+{
+	size_t n;
+
+	if (!map || map->kind != KSC_NODE_MAP)
+		return NULL;
+	n = strlen(key);
+	for (size_t i = 0; i < map->count; i++)
+		if (map->keys[i]->len == n && memcmp(map->keys[i]->text, key, n) == 0)
+			return map->items[i];
+	return NULL;
+}
+
+const char *
+ksc_node_type_name(const struct ksc_node *node)
+{
+	switch (node->kind) {
+	case KSC_NODE_MAP:
+		return "an object";
+	case KSC_NODE_SEQ:
+		return "an array";
+	case KSC_NODE_SCALAR:
+		break;
+	}
+	switch (node->type) {
+	case KSC_SCALAR_STRING:
+		return "a string";
+	case KSC_SCALAR_NUMBER:
+		return "a number";
+	case KSC_SCALAR_BOOL:
+		return "a boolean";
+	case KSC_SCALAR_NULL:
+		return "null";
+	}
+	return "a value";
+}
+
+bool
+ksc_node_is_null(const struct ksc_node *node)
+{
+	return node->kind == KSC_NODE_SCALAR && node->type == KSC_SCALAR_NULL;
+}
+
+bool
+ksc_node_is_string(const struct ksc_node *node)
+{
+	return node->kind == KSC_NODE_SCALAR && node->type == KSC_SCALAR_STRING;
+}
+
+int
+ksc_node_to_u64(const struct ksc_node *node, uint64_t *ret, const char **ret_reason)
+{
+	const char *t = node->text;
+	size_t n = node->len, i = 0;
+	unsigned base = 10;
+	uint64_t v = 0;
+
+	if (node->kind != KSC_NODE_SCALAR || node->type != KSC_SCALAR_NUMBER) {
+		switch (node->kind == KSC_NODE_SCALAR ? node->type : 0) {
+		case KSC_SCALAR_STRING:
+			*ret_reason = "must be an unsigned integer, got a string";
+			break;
+		case KSC_SCALAR_BOOL:
+			*ret_reason = "must be an unsigned integer, got a boolean";
+			break;
+		case KSC_SCALAR_NULL:
+			*ret_reason = "must be an unsigned integer, got null";
+			break;
+		default:
+			*ret_reason = node->kind == KSC_NODE_MAP
+					      ? "must be an unsigned integer, got an object"
+					      : "must be an unsigned integer, got an array";
+		}
+		return -EINVAL;
+	}
+	if (n > 0 && t[0] == '-') {
+		/* "-0" is not an unsigned integer to Go's decoder either. */
+		*ret_reason = "must be an unsigned integer, got a negative number";
+		return -ERANGE;
+	}
+	if (n > 0 && t[0] == '+')
+		i++;
+	if (n - i >= 2 && t[i] == '0' && (t[i + 1] == 'x' || t[i + 1] == 'o')) {
+		base = t[i + 1] == 'x' ? 16 : 8;
+		i += 2;
+	} else if (n - i >= 2 && t[i] == '0' && !memchr(t + i, '.', n - i))
+		base = 8; /* YAML 1.1 octal; JSON forbids leading zeros earlier. */
+	if (i == n) {
+		*ret_reason = "must be an unsigned integer";
+		return -EINVAL;
+	}
+	for (; i < n; i++) {
+		int d = hexval((unsigned char)t[i]);
+
+		if (d < 0 || (unsigned)d >= base) {
+			*ret_reason = (t[i] == '.' || t[i] == 'e' || t[i] == 'E')
+					      ? "must be an unsigned integer, got a fraction or "
+						"exponent"
+					      : "must be an unsigned integer";
+			return -EINVAL;
+		}
+		if (v > (UINT64_MAX - (uint64_t)d) / base) {
+			*ret_reason = "is too large for an unsigned 64-bit integer";
+			return -ERANGE;
+		}
+		v = v * base + (uint64_t)d;
+	}
+	*ret = v;
+	return 0;
+}
+
+int
+ksc_node_to_u32(const struct ksc_node *node, uint32_t *ret, const char **ret_reason)
+{
+	uint64_t v;
+	int r;
+
+	r = ksc_node_to_u64(node, &v, ret_reason);
+	if (r == 0 && v > UINT32_MAX)
+		r = -ERANGE;
+	else if (r < 0 && !(r == -ERANGE && node->text[0] != '-'))
+		return r;
+	if (r < 0) {
+		*ret_reason = "is too large for an unsigned 32-bit integer";
+		return r;
+	}
+	*ret = (uint32_t)v;
+	return 0;
+}
+
+int
+ksc_node_to_bool(const struct ksc_node *node, bool *ret, const char **ret_reason)
+{
+	static const char *const truthy[] = { "true", "True", "TRUE", "yes", "Yes",
+					      "YES",  "on",   "On",   "ON",   "y",
+					      "Y" };
+
+	if (node->kind != KSC_NODE_SCALAR || node->type != KSC_SCALAR_BOOL) {
+		*ret_reason = "must be a boolean";
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < ELEMENTSOF(truthy); i++)
+		if (streq(node->text, truthy[i])) {
+			*ret = true;
+			return 0;
+		}
+	*ret = false;
+	return 0;
+}
+
+int
+ksc_node_to_string(const struct ksc_node *node, const char **ret, const char **ret_reason)
+{
+	if (node->kind != KSC_NODE_SCALAR || node->type != KSC_SCALAR_STRING) {
+		if (node->kind == KSC_NODE_MAP)
+			*ret_reason = "must be a string, got an object";
+		else if (node->kind == KSC_NODE_SEQ)
+			*ret_reason = "must be a string, got an array";
+		else if (node->type == KSC_SCALAR_NUMBER)
+			*ret_reason = "must be a string, got a number";
+		else if (node->type == KSC_SCALAR_BOOL)
+			*ret_reason = "must be a string, got a boolean";
+		else
+			*ret_reason = "must be a string, got null";
+		return -EINVAL;
+	}
+	if (strlen(node->text) != node->len) {
+		*ret_reason = "must not contain a NUL character";
+		return -EINVAL;
+	}
+	*ret = node->text;
+	return 0;
+}

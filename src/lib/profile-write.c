@@ -1,0 +1,257 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The canonical JSON form of a profile: keys in a fixed order (the OCI order, then the
+ * extensions, then keys the model does not know, as found), two-space indentation, one array
+ * element per line, numbers in decimal, a final newline. Writing is idempotent and what it
+ * writes parses back to the same model.
+ */
+#include <inttypes.h>
+
+#include "profile.h"
+#include "strbuf.h"
+
+struct writer {
+	struct strbuf sb;
+	unsigned depth;
+	bool first; /* no member written yet at this level */
+};
+
+static void
+indent(struct writer *w)
+{
+	for (unsigned i = 0; i < w->depth; i++)
+		strbuf_puts(&w->sb, "  ");
+}
+
+/* Start a member or element: the comma, the newline, the indentation and the key. */
+static void
+member(struct writer *w, const char *key)
+{
+	strbuf_puts(&w->sb, w->first ? "\n" : ",\n");
+	w->first = false;
+	indent(w);
+	if (key) {
+		strbuf_put_json_string(&w->sb, key, strlen(key));
+		strbuf_puts(&w->sb, ": ");
+	}
+}
+
+static void
+open_container(struct writer *w, char c)
+{
+	strbuf_putc(&w->sb, c);
+	w->depth++;
+	w->first = true;
+}
+
+static void
+close_container(struct writer *w, char c)
+{
+	w->depth--;
+	if (!w->first) {
+		strbuf_putc(&w->sb, '\n');
+		indent(w);
+	}
+	strbuf_putc(&w->sb, c);
+	w->first = false;
+}
+
+static void
+put_string(struct writer *w, const char *s)
+{
+	strbuf_put_json_string(&w->sb, s, strlen(s));
+}
+
+static void
+write_string_member(struct writer *w, const char *key, const char *value)
+{
+	member(w, key);
+	put_string(w, value);
+}
+
+static void
+write_u64_member(struct writer *w, const char *key, uint64_t value)
+{
+	member(w, key);
+	strbuf_printf(&w->sb, "%" PRIu64, value);
+}
+
+static void
+write_string_array(struct writer *w, const char *key, char *const *items, size_t n)
+{
+	member(w, key);
+	if (n == 0) {
+		strbuf_puts(&w->sb, "[]");
+		return;
+	}
+	open_container(w, '[');
+	for (size_t i = 0; i < n; i++) {
+		member(w, NULL);
+		put_string(w, items[i]);
+	}
+	close_container(w, ']');
+}
+
+static void
+write_arch_array(struct writer *w, const char *key, const enum ksc_arch *arches, size_t n)
+{
+	member(w, key);
+	if (n == 0) {
+		strbuf_puts(&w->sb, "[]");
+		return;
+	}
+	open_container(w, '[');
+	for (size_t i = 0; i < n; i++) {
+		member(w, NULL);
+		put_string(w, ksc_arch_oci_name(arches[i]));
+	}
+	close_container(w, ']');
+}
+
+/* A value the model does not know, re-emitted from the document as JSON. */
+static void
+write_node(struct writer *w, const struct ksc_node *n)
+{
+	switch (n->kind) {
+	case KSC_NODE_SCALAR:
+		if (n->type == KSC_SCALAR_STRING)
+			strbuf_put_json_string(&w->sb, n->text, n->len);
+		else
+			strbuf_append(&w->sb, n->text, n->len); /* JSON literal, checked on input */
+		return;
+	case KSC_NODE_SEQ:
+	case KSC_NODE_MAP:
+		if (n->count == 0) {
+			strbuf_puts(&w->sb, n->kind == KSC_NODE_MAP ? "{}" : "[]");
+			return;
+		}
+		open_container(w, n->kind == KSC_NODE_MAP ? '{' : '[');
+		for (size_t i = 0; i < n->count; i++) {
+			member(w, n->kind == KSC_NODE_MAP ? n->keys[i]->text : NULL);
+			write_node(w, n->items[i]);
+		}
+		close_container(w, n->kind == KSC_NODE_MAP ? '}' : ']');
+		return;
+	}
+}
+
+static void
+write_extras(struct writer *w, const struct ksc_extra *extras, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		member(w, extras[i].key);
+		write_node(w, extras[i].value);
+	}
+}
+
+static bool
+filter_empty(const struct ksc_rule_filter *f)
+{
+	return f->n_caps == 0 && f->n_arches == 0 && !f->min_kernel;
+}
+
+static void
+write_filter(struct writer *w, const char *key, const struct ksc_rule_filter *f)
+{
+	if (filter_empty(f))
+		return;
+	member(w, key);
+	open_container(w, '{');
+	if (f->n_caps)
+		write_string_array(w, "caps", f->caps, f->n_caps);
+	if (f->n_arches)
+		write_string_array(w, "arches", f->arches, f->n_arches);
+	if (f->min_kernel)
+		write_string_member(w, "minKernel", f->min_kernel);
+	close_container(w, '}');
+}
+
+static void
+write_rule(struct writer *w, const struct ksc_rule *rule)
+{
+	member(w, NULL);
+	open_container(w, '{');
+	if (rule->single_name)
+		write_string_member(w, "name", rule->names[0]);
+	else
+		write_string_array(w, "names", rule->names, rule->n_names);
+	write_string_member(w, "action", ksc_action_name(rule->action));
+	if (rule->has_errno)
+		write_u64_member(w, "errnoRet", rule->errno_ret);
+	if (rule->errno_name)
+		write_string_member(w, "errno", rule->errno_name);
+	if (rule->n_args > 0) {
+		member(w, "args");
+		open_container(w, '[');
+		for (size_t i = 0; i < rule->n_args; i++) {
+			const struct ksc_arg *a = &rule->args[i];
+
+			member(w, NULL);
+			open_container(w, '{');
+			write_u64_member(w, "index", a->index);
+			write_u64_member(w, "value", a->value);
+			if (a->has_value_two)
+				write_u64_member(w, "valueTwo", a->value_two);
+			write_string_member(w, "op", ksc_op_name(a->op));
+			close_container(w, '}');
+		}
+		close_container(w, ']');
+	}
+	if (rule->comment)
+		write_string_member(w, "comment", rule->comment);
+	write_filter(w, "includes", &rule->includes);
+	write_filter(w, "excludes", &rule->excludes);
+	write_extras(w, rule->extras, rule->n_extras);
+	close_container(w, '}');
+}
+
+int
+ksc_profile_write_json(const struct ksc_profile *p, char **ret_text, size_t *ret_len)
+{
+	struct writer w = { 0 };
+
+	open_container(&w, '{');
+	write_string_member(&w, "defaultAction", ksc_action_name(p->default_action));
+	if (p->has_default_errno)
+		write_u64_member(&w, "defaultErrnoRet", p->default_errno);
+	if (p->default_errno_name)
+		write_string_member(&w, "defaultErrno", p->default_errno_name);
+	if (p->n_arches > 0)
+		write_arch_array(&w, "architectures", p->arches, p->n_arches);
+	if (p->has_arch_map) {
+		member(&w, "archMap");
+		if (p->n_arch_map == 0)
+			strbuf_puts(&w.sb, "[]");
+		else {
+			open_container(&w, '[');
+			for (size_t i = 0; i < p->n_arch_map; i++) {
+				member(&w, NULL);
+				open_container(&w, '{');
+				write_string_member(&w, "architecture",
+						    ksc_arch_oci_name(p->arch_map[i].arch));
+				write_arch_array(&w, "subArchitectures", p->arch_map[i].subs,
+						 p->arch_map[i].n_subs);
+				close_container(&w, '}');
+			}
+			close_container(&w, ']');
+		}
+	}
+	/* Present-but-empty flags differ from absent ones (no SPEC_ALLOW): keep "[]". */
+	if (p->flags_present)
+		write_string_array(&w, "flags", p->flag_order, p->n_flag_order);
+	if (p->listener_path)
+		write_string_member(&w, "listenerPath", p->listener_path);
+	if (p->listener_metadata)
+		write_string_member(&w, "listenerMetadata", p->listener_metadata);
+	if (p->n_rules > 0) {
+		member(&w, "syscalls");
+		open_container(&w, '[');
+		for (size_t i = 0; i < p->n_rules; i++)
+			write_rule(&w, &p->rules[i]);
+		close_container(&w, ']');
+	}
+	write_extras(&w, p->extras, p->n_extras);
+	close_container(&w, '}');
+	strbuf_putc(&w.sb, '\n');
+	return strbuf_finish(&w.sb, ret_text, ret_len);
+}

@@ -1,0 +1,1547 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * profile: read and validate an OCI seccomp profile.
+ *
+ * The rules come from the OCI runtime-spec (config-linux.md "Seccomp", schema
+ * defs-linux.json), from what runc and crun accept or refuse, and from the Docker/moby and
+ * containers/common extensions found in real default profiles. Every finding is a
+ * diagnostic with the file, line:column and JSON path of the value it is about; the parser
+ * goes on after an error so that one run reports everything, and the first error decides.
+ */
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <strings.h>
+
+#include "caps.h"
+#include "profile.h"
+#include "strbuf.h"
+
+#define PATH_MAX_LEN 256
+
+struct ctx {
+	const char *source;
+	struct ksc_diags *diags;
+	bool strict;
+	enum ksc_arch native;
+	struct ksc_profile *profile;
+	int oom;
+};
+
+_printf_(5, 6) static void
+diag(struct ctx *c, enum ksc_severity severity, const struct ksc_node *at, const char *path,
+     const char *fmt, ...);
+
+_printf_(5, 0) static void
+vdiag(struct ctx *c, enum ksc_severity severity, const struct ksc_node *at, const char *path,
+      const char *fmt, va_list ap)
+{
+	_cleanup_(freep) char *reason = NULL;
+
+	if (severity == KSC_SEVERITY_WARNING && c->strict)
+		severity = KSC_SEVERITY_ERROR;
+	if (vasprintf(&reason, fmt, ap) < 0) {
+		reason = NULL;
+		c->oom = -ENOMEM;
+		return;
+	}
+	if (ksc_diags_addf(c->diags, severity, c->source, at ? at->line : 0, at ? at->column : 0,
+			   path, "%s", reason) < 0)
+		c->oom = -ENOMEM;
+}
+
+static void
+diag(struct ctx *c, enum ksc_severity severity, const struct ksc_node *at, const char *path,
+     const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vdiag(c, severity, at, path, fmt, ap);
+	va_end(ap);
+}
+
+#define error_at(c, at, path, ...)   diag(c, KSC_SEVERITY_ERROR, at, path, __VA_ARGS__)
+#define warning_at(c, at, path, ...) diag(c, KSC_SEVERITY_WARNING, at, path, __VA_ARGS__)
+
+/* Child paths: "syscalls[3]" + ".action", "names" + "[2]". A path longer than the buffer is
+ * cut short: that shortens a message, never changes a decision. */
+static void
+path_join(char *buf, const char *parent, const char *sep, const char *child, const char *end)
+{
+	size_t n = 0;
+
+	for (const char *part[] = { parent, sep, child, end }, **p = part; p < part + 4; p++)
+		for (const char *s = *p; *s && n < PATH_MAX_LEN - 1; s++)
+			buf[n++] = *s;
+	buf[n] = '\0';
+}
+
+static void
+path_key(char *buf, const char *parent, const char *key)
+{
+	path_join(buf, parent, *parent ? "." : "", key, "");
+}
+
+static void
+path_index(char *buf, const char *parent, size_t i)
+{
+	char num[24];
+
+	(void)snprintf(num, sizeof(num), "%zu", i);
+	path_join(buf, parent, "[", num, "]");
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Object fields: known keys, Go's case-insensitive matching, unknown keys.                  */
+
+struct field_spec {
+	const char *key;
+	const char *note; /* for extension keys only: whose extension it is, for `show` */
+};
+
+struct field_match {
+	const struct ksc_node *key;
+	const struct ksc_node *value;
+};
+
+/*
+ * Match the keys of an object against the known ones. Go's encoding/json (runc, containerd)
+ * prefers an exact key but also accepts a key that differs only in case, so
+ * "DefaultAction" does set defaultAction in a real runtime: accept it the same way, with a
+ * warning. Keys the model does not know are collected in extras (a warning each: runtimes
+ * ignore them).
+ */
+static int
+object_fields(struct ctx *c, const struct ksc_node *obj, const char *path,
+	      const struct field_spec *specs, size_t n_specs, struct field_match *out,
+	      struct ksc_extra **extras, size_t *n_extras)
+{
+	char sub[PATH_MAX_LEN];
+
+	for (size_t i = 0; i < obj->count; i++) {
+		const struct ksc_node *key = obj->keys[i];
+		size_t exact = n_specs, folded = n_specs;
+
+		for (size_t j = 0; j < n_specs; j++) {
+			if (streq(key->text, specs[j].key)) {
+				exact = j;
+				break;
+			}
+			if (folded == n_specs && strcasecmp(key->text, specs[j].key) == 0)
+				folded = j;
+		}
+		path_key(sub, path, key->text);
+		if (exact < n_specs) {
+			if (out[exact].key)
+				error_at(c, key, sub,
+					 "duplicate key: \"%s\" at line %u sets the same field "
+					 "(Go's JSON decoder matches keys case-insensitively)",
+					 out[exact].key->text, out[exact].key->line);
+			out[exact] = (struct field_match){ key, obj->items[i] };
+			continue;
+		}
+		if (folded < n_specs) {
+			if (out[folded].key)
+				error_at(c, key, sub,
+					 "duplicate key: \"%s\" at line %u sets the same field "
+					 "(Go's JSON decoder matches keys case-insensitively)",
+					 out[folded].key->text, out[folded].key->line);
+			else
+				warning_at(c, key, sub,
+					   "key is spelled \"%s\"; runc and containerd accept it "
+					   "because Go's JSON decoder ignores case, other tools may "
+					   "not",
+					   specs[folded].key);
+			out[folded] = (struct field_match){ key, obj->items[i] };
+			continue;
+		}
+		warning_at(c, key, sub, "unknown key \"%s\" (runtimes ignore it)", key->text);
+		if (extras) {
+			struct ksc_extra *e = reallocarray(*extras, *n_extras + 1, sizeof(**extras));
+
+			if (!e)
+				return -ENOMEM;
+			*extras = e;
+			e[*n_extras].key = strdup(key->text);
+			e[*n_extras].value = obj->items[i];
+			if (!e[*n_extras].key)
+				return -ENOMEM;
+			(*n_extras)++;
+		}
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Typed values with messages.                                                               */
+
+static bool
+get_string(struct ctx *c, const struct ksc_node *n, const char *path, const char **ret)
+{
+	const char *reason = NULL;
+
+	if (ksc_node_to_string(n, ret, &reason) < 0) {
+		error_at(c, n, path, "%s", reason);
+		return false;
+	}
+	return true;
+}
+
+static bool
+get_u32(struct ctx *c, const struct ksc_node *n, const char *path, uint32_t *ret)
+{
+	const char *reason = NULL;
+
+	if (ksc_node_to_u32(n, ret, &reason) < 0) {
+		error_at(c, n, path, "%s", reason);
+		return false;
+	}
+	return true;
+}
+
+static bool
+get_u64(struct ctx *c, const struct ksc_node *n, const char *path, uint64_t *ret)
+{
+	const char *reason = NULL;
+
+	if (ksc_node_to_u64(n, ret, &reason) < 0) {
+		error_at(c, n, path, "%s", reason);
+		return false;
+	}
+	return true;
+}
+
+/* An array, or null (Go decodes null as an empty slice). */
+static bool
+get_array(struct ctx *c, const struct ksc_node *n, const char *path)
+{
+	if (n->kind == KSC_NODE_SEQ || ksc_node_is_null(n))
+		return true;
+	error_at(c, n, path, "must be an array, got %s", ksc_node_type_name(n));
+	return false;
+}
+
+static bool
+get_object(struct ctx *c, const struct ksc_node *n, const char *path)
+{
+	if (n->kind == KSC_NODE_MAP)
+		return true;
+	error_at(c, n, path, "must be an object, got %s", ksc_node_type_name(n));
+	return false;
+}
+
+static char *
+xstrdup(struct ctx *c, const char *s)
+{
+	char *d = strdup(s);
+
+	if (!d)
+		c->oom = -ENOMEM;
+	return d;
+}
+
+/* "one of A, B, C" from a NULL-terminated or counted name table. */
+static void
+list_names(struct strbuf *sb, const char *(*name_of)(unsigned), unsigned first, unsigned last)
+{
+	bool any = false;
+
+	for (unsigned i = first; i <= last; i++) {
+		const char *n = name_of(i);
+
+		if (!n)
+			continue;
+		strbuf_printf(sb, "%s%s", any ? ", " : "", n);
+		any = true;
+	}
+}
+
+static const char *
+action_name_of(unsigned i)
+{
+	return ksc_action_name((enum ksc_action)i);
+}
+
+static const char *
+op_name_of(unsigned i)
+{
+	return ksc_op_name((enum ksc_op)i);
+}
+
+static const char *
+arch_name_of(unsigned i)
+{
+	return ksc_arch_oci_name((enum ksc_arch)i);
+}
+
+static const char *
+flag_name_of(unsigned i)
+{
+	return i < 4 ? ksc_flag_name((enum ksc_filter_flag)(1u << i)) : NULL;
+}
+
+/* A hint for a near miss: the same name in another case, or without its prefix. */
+static const char *
+suggest(const char *got, const char *prefix, const char *(*name_of)(unsigned), unsigned first,
+	unsigned last)
+{
+	for (unsigned i = first; i <= last; i++) {
+		const char *n = name_of(i);
+
+		if (!n)
+			continue;
+		if (strcasecmp(got, n) == 0)
+			return n;
+		if (strncmp(n, prefix, strlen(prefix)) == 0 &&
+		    strcasecmp(got, n + strlen(prefix)) == 0)
+			return n;
+	}
+	return NULL;
+}
+
+static void
+unknown_enum(struct ctx *c, const struct ksc_node *n, const char *path, const char *what,
+	     const char *got, const char *prefix, const char *(*name_of)(unsigned),
+	     unsigned first, unsigned last)
+{
+	struct strbuf sb = { 0 };
+	const char *hint = suggest(got, prefix, name_of, first, last);
+
+	list_names(&sb, name_of, first, last);
+	if (hint)
+		error_at(c, n, path, "unknown %s \"%s\" (did you mean \"%s\"?)", what, got, hint);
+	else
+		error_at(c, n, path, "unknown %s \"%s\" (expected one of %s)", what, got,
+			 sb.buf ? sb.buf : "");
+	if (sb.oom)
+		c->oom = -ENOMEM;
+	strbuf_done(&sb);
+}
+
+static bool
+parse_action(struct ctx *c, const struct ksc_node *n, const char *path, enum ksc_action *ret)
+{
+	const char *s;
+
+	if (!get_string(c, n, path, &s))
+		return false;
+	if (ksc_action_from_name(s, ret) == 0)
+		return true;
+	unknown_enum(c, n, path, "action", s, "SCMP_ACT_", action_name_of, 1, _KSC_ACT_MAX - 1);
+	return false;
+}
+
+static bool
+parse_arch(struct ctx *c, const struct ksc_node *n, const char *path, enum ksc_arch *ret)
+{
+	const char *s;
+
+	if (!get_string(c, n, path, &s))
+		return false;
+	/* Only the OCI spelling: runc maps SCMP_ARCH_* names and nothing else. */
+	for (unsigned a = 1; a < _KSC_ARCH_MAX; a++)
+		if (streq(s, ksc_arch_oci_name((enum ksc_arch)a))) {
+			*ret = (enum ksc_arch)a;
+			switch (*ret) {
+			case KSC_ARCH_PARISC:
+			case KSC_ARCH_PARISC64:
+			case KSC_ARCH_M68K:
+			case KSC_ARCH_SH:
+			case KSC_ARCH_SHEB:
+				warning_at(c, n, path,
+					   "runc refuses %s (\"not a valid arch for seccomp\"); "
+					   "crun accepts it",
+					   s);
+				break;
+			default:
+				break;
+			}
+			return true;
+		}
+	unknown_enum(c, n, path, "architecture", s, "SCMP_ARCH_", arch_name_of, 1,
+		     _KSC_ARCH_MAX - 1);
+	return false;
+}
+
+/* errnoRet / defaultErrnoRet: the value must be encodable in SECCOMP_RET_DATA and should be
+ * one the kernel returns unchanged. */
+static void
+check_errno_value(struct ctx *c, const struct ksc_node *n, const char *path,
+		  enum ksc_action action, uint32_t value)
+{
+	if (value > KSC_RET_DATA_MAX) {
+		error_at(c, n, path,
+			 "%" PRIu32 " does not fit in the 16 bits of SECCOMP_RET_DATA "
+			 "(libseccomp would silently use %" PRIu32 ")",
+			 value, value & KSC_RET_DATA_MAX);
+		return;
+	}
+	if (action == KSC_ACT_ERRNO && value > KSC_MAX_ERRNO)
+		warning_at(c, n, path,
+			   "the kernel caps errno values at %u (MAX_ERRNO): the syscall fails "
+			   "with errno %u, not %" PRIu32,
+			   KSC_MAX_ERRNO, KSC_MAX_ERRNO, value);
+}
+
+/* containers/common writes the errno's name next to the number ("errno": "EPERM"). */
+static char *
+parse_errno_name(struct ctx *c, const struct ksc_node *n, const char *path, bool has_number,
+		 uint32_t number, const char *number_key)
+{
+	const char *s;
+	uint32_t v;
+
+	if (!get_string(c, n, path, &s))
+		return NULL;
+	if (ksc_errno_from_name(s, &v) < 0)
+		warning_at(c, n, path, "unknown errno name \"%s\" (runtimes ignore this key)", s);
+	else if (!has_number)
+		warning_at(c, n, path,
+			   "runtimes ignore this containers/common key: set %s to %" PRIu32
+			   " for %s to take effect",
+			   number_key, v, s);
+	else if (v != number)
+		warning_at(c, n, path,
+			   "\"%s\" is %" PRIu32 " but %s is %" PRIu32 "; runtimes use %s", s, v,
+			   number_key, number, number_key);
+	return xstrdup(c, s);
+}
+
+int
+ksc_kernel_version_parse(const char *s, unsigned *ret_major, unsigned *ret_minor)
+{
+	unsigned long major, minor;
+	char *end;
+
+	/* moby's minKernel: "MAJOR.MINOR", digits only, not 0.0. */
+	if (!isdigit((unsigned char)s[0]))
+		return -EINVAL;
+	errno = 0;
+	major = strtoul(s, &end, 10);
+	if (errno || *end != '.' || !isdigit((unsigned char)end[1]) || major > 65535)
+		return -EINVAL;
+	minor = strtoul(end + 1, &end, 10);
+	if (errno || *end != '\0' || minor > 65535 || (major == 0 && minor == 0))
+		return -EINVAL;
+	*ret_major = (unsigned)major;
+	*ret_minor = (unsigned)minor;
+	return 0;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Rules.                                                                                    */
+
+static int
+parse_string_list(struct ctx *c, const struct ksc_node *n, const char *path, char ***ret,
+		  size_t *ret_n)
+{
+	char sub[PATH_MAX_LEN];
+
+	if (!get_array(c, n, path) || n->kind != KSC_NODE_SEQ)
+		return 0;
+	*ret = calloc(n->count ? n->count : 1, sizeof(char *));
+	if (!*ret)
+		return -ENOMEM;
+	for (size_t i = 0; i < n->count; i++) {
+		const char *s;
+
+		path_index(sub, path, i);
+		if (!get_string(c, n->items[i], sub, &s))
+			continue;
+		(*ret)[*ret_n] = xstrdup(c, s);
+		if (!(*ret)[*ret_n])
+			return -ENOMEM;
+		(*ret_n)++;
+	}
+	return 0;
+}
+
+static bool
+is_moby_arch(const char *s)
+{
+	enum ksc_arch a;
+
+	if (streq(s, "mips3l64n32")) /* moby's own spelling of mipsel64n32 */
+		return true;
+	if (ksc_arch_from_name(s, &a) < 0)
+		return false;
+	return ksc_arch_go_name(a) && streq(ksc_arch_go_name(a), s);
+}
+
+static int
+parse_rule_filter(struct ctx *c, const struct ksc_node *n, const char *path,
+		  struct ksc_rule_filter *f)
+{
+	static const struct field_spec specs[] = {
+		{ "caps", NULL },
+		{ "arches", NULL },
+		{ "minKernel", NULL },
+	};
+	struct field_match m[ELEMENTSOF(specs)] = { 0 };
+	char sub[PATH_MAX_LEN], item[PATH_MAX_LEN];
+	int r;
+
+	if (ksc_node_is_null(n))
+		return 0;
+	if (!get_object(c, n, path))
+		return 0;
+	f->present = true;
+	r = object_fields(c, n, path, specs, ELEMENTSOF(specs), m, NULL, NULL);
+	if (r < 0)
+		return r;
+	if (m[0].value) {
+		path_key(sub, path, "caps");
+		r = parse_string_list(c, m[0].value, sub, &f->caps, &f->n_caps);
+		if (r < 0)
+			return r;
+		for (size_t i = 0; m[0].value->kind == KSC_NODE_SEQ && i < m[0].value->count; i++) {
+			const struct ksc_node *cn = m[0].value->items[i];
+
+			if (!ksc_node_is_string(cn))
+				continue;
+			path_index(item, sub, i);
+			if (ksc_cap_from_name(cn->text) < 0)
+				warning_at(c, cn, item, "unknown capability \"%s\"", cn->text);
+		}
+	}
+	if (m[1].value) {
+		path_key(sub, path, "arches");
+		r = parse_string_list(c, m[1].value, sub, &f->arches, &f->n_arches);
+		if (r < 0)
+			return r;
+		for (size_t i = 0; m[1].value->kind == KSC_NODE_SEQ && i < m[1].value->count; i++) {
+			const struct ksc_node *an = m[1].value->items[i];
+
+			if (!ksc_node_is_string(an))
+				continue;
+			path_index(item, sub, i);
+			if (!is_moby_arch(an->text))
+				warning_at(c, an, item,
+					   "unknown architecture \"%s\" (moby compares these with "
+					   "names such as amd64, x86, x32, arm, arm64, ppc64le, "
+					   "s390x, riscv64)",
+					   an->text);
+		}
+	}
+	if (m[2].value && !ksc_node_is_null(m[2].value)) {
+		const struct ksc_node *kn = m[2].value;
+		const char *s;
+
+		path_key(sub, path, "minKernel");
+		if (!ksc_node_is_string(kn))
+			error_at(c, kn, sub,
+				 "invalid kernel version: must be a string \"MAJOR.MINOR\", got %s",
+				 ksc_node_type_name(kn));
+		else if (get_string(c, kn, sub, &s) && *s) {
+			if (ksc_kernel_version_parse(s, &f->min_kernel_major,
+						     &f->min_kernel_minor) < 0)
+				error_at(c, kn, sub,
+					 "invalid kernel version \"%s\" (expected \"MAJOR.MINOR\", "
+					 "e.g. \"4.8\")",
+					 s);
+			else {
+				f->min_kernel = xstrdup(c, s);
+				if (!f->min_kernel)
+					return -ENOMEM;
+			}
+		}
+	}
+	return 0;
+}
+
+static int
+parse_arg(struct ctx *c, const struct ksc_node *n, const char *path, struct ksc_arg *arg,
+	  bool *ret_ok)
+{
+	static const struct field_spec specs[] = {
+		{ "index", NULL },
+		{ "value", NULL },
+		{ "valueTwo", NULL },
+		{ "op", NULL },
+	};
+	struct field_match m[ELEMENTSOF(specs)] = { 0 };
+	char sub[PATH_MAX_LEN];
+	bool ok = true;
+	const char *s;
+	int r;
+
+	*ret_ok = false;
+	if (!get_object(c, n, path))
+		return 0;
+	r = object_fields(c, n, path, specs, ELEMENTSOF(specs), m, NULL, NULL);
+	if (r < 0)
+		return r;
+	arg->pos = (struct ksc_pos){ n->line, n->column };
+
+	path_key(sub, path, "index");
+	if (!m[0].value) {
+		error_at(c, n, sub, "required field is missing");
+		ok = false;
+	} else if (get_u32(c, m[0].value, sub, &arg->index)) {
+		if (arg->index >= 6) {
+			error_at(c, m[0].value, sub,
+				 "%" PRIu32 " is out of range: a syscall has six arguments, "
+				 "index 0 to 5",
+				 arg->index);
+			ok = false;
+		}
+	} else
+		ok = false;
+
+	path_key(sub, path, "value");
+	if (!m[1].value) {
+		error_at(c, n, sub, "required field is missing");
+		ok = false;
+	} else if (!get_u64(c, m[1].value, sub, &arg->value))
+		ok = false;
+
+	path_key(sub, path, "valueTwo");
+	if (m[2].value) {
+		if (get_u64(c, m[2].value, sub, &arg->value_two))
+			arg->has_value_two = true;
+		else
+			ok = false;
+	}
+
+	path_key(sub, path, "op");
+	if (!m[3].value) {
+		error_at(c, n, sub, "required field is missing");
+		ok = false;
+	} else if (get_string(c, m[3].value, sub, &s)) {
+		if (ksc_op_from_name(s, &arg->op) < 0) {
+			unknown_enum(c, m[3].value, sub, "operator", s, "SCMP_CMP_", op_name_of, 1,
+				     _KSC_OP_MAX - 1);
+			ok = false;
+		}
+	} else
+		ok = false;
+
+	*ret_ok = ok;
+	return 0;
+}
+
+static bool
+syscall_name_valid(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) || *s == '_'))
+			return false;
+	return true;
+}
+
+static bool
+filter_has_arch(const struct ksc_rule_filter *f, enum ksc_arch a)
+{
+	const char *go = ksc_arch_go_name(a);
+
+	for (size_t i = 0; i < f->n_arches; i++)
+		if (go && streq(f->arches[i], go))
+			return true;
+	return false;
+}
+
+/*
+ * The arches a rule's names are checked against: those of includes.arches when the rule is
+ * restricted to some (Docker's per-arch rules), else the profile's targets on the host,
+ * minus excludes.arches.
+ */
+static size_t
+rule_target_arches(const struct ksc_profile *p, const struct ksc_rule *rule, enum ksc_arch native,
+		   enum ksc_arch *out)
+{
+	enum ksc_arch all[_KSC_ARCH_MAX];
+	size_t n = 0, k = 0;
+
+	if (rule->includes.n_arches > 0) {
+		for (unsigned a = 1; a < _KSC_ARCH_MAX; a++)
+			if (filter_has_arch(&rule->includes, (enum ksc_arch)a))
+				all[n++] = (enum ksc_arch)a;
+	} else
+		n = ksc_profile_target_arches(p, native, all, ELEMENTSOF(all));
+	for (size_t i = 0; i < n; i++)
+		if (!filter_has_arch(&rule->excludes, all[i]))
+			out[k++] = all[i];
+	return k;
+}
+
+static void
+check_rule_names(struct ctx *c, const struct ksc_rule *rule, const struct ksc_node *names_node,
+		 const char *names_path)
+{
+	enum ksc_arch targets[_KSC_ARCH_MAX];
+	size_t n_targets = rule_target_arches(c->profile, rule, c->native, targets);
+	char sub[PATH_MAX_LEN];
+
+	for (size_t i = 0; i < rule->n_names; i++) {
+		const char *name = rule->names[i];
+		const struct ksc_node *at = names_node;
+		bool somewhere = false;
+		struct strbuf sb = { 0 };
+
+		if (names_node->kind == KSC_NODE_SEQ) {
+			/* Find the node of this name for its position. */
+			for (size_t j = 0; j < names_node->count; j++)
+				if (ksc_node_is_string(names_node->items[j]) &&
+				    streq(names_node->items[j]->text, name)) {
+					at = names_node->items[j];
+					path_index(sub, names_path, j);
+					break;
+				}
+		} else
+			path_key(sub, "", names_path);
+
+		if (!syscall_name_valid(name)) {
+			error_at(c, at, sub,
+				 "\"%s\" is not a syscall name (lower-case letters, digits and "
+				 "'_')",
+				 name);
+			continue;
+		}
+		for (size_t j = 0; j < i; j++)
+			if (streq(rule->names[j], name)) {
+				warning_at(c, at, sub, "\"%s\" is listed twice in this rule", name);
+				break;
+			}
+		if (!ksc_syscall_name_known(name)) {
+			warning_at(c, at, sub,
+				   "unknown syscall \"%s\" (not in the %s syscall table of any "
+				   "architecture; runtimes skip it)",
+				   name, ksc_syscall_table_version());
+			continue;
+		}
+		for (size_t t = 0; t < n_targets && !somewhere; t++) {
+			uint32_t nr, mux, call;
+
+			if (ksc_syscall_resolve_name(targets[t], name, &nr) == 0 ||
+			    ksc_syscall_multiplexed(targets[t], name, &mux, &call) > 0)
+				somewhere = true;
+		}
+		if (somewhere || n_targets == 0)
+			continue;
+		for (size_t t = 0; t < n_targets; t++)
+			strbuf_printf(&sb, "%s%s", t ? ", " : "", ksc_arch_name(targets[t]));
+		warning_at(c, at, sub, "\"%s\" is not a syscall on %s (runtimes skip it there)",
+			   name, sb.buf ? sb.buf : "");
+		if (sb.oom)
+			c->oom = -ENOMEM;
+		strbuf_done(&sb);
+	}
+}
+
+static int
+parse_rule(struct ctx *c, const struct ksc_node *n, const char *path, struct ksc_rule *rule)
+{
+	static const struct field_spec specs[] = {
+		{ "names", NULL },   { "name", "moby" }, { "action", NULL },
+		{ "errnoRet", NULL }, { "args", NULL },  { "comment", "moby" },
+		{ "includes", "moby" }, { "excludes", "moby" }, { "errno", "containers/common" },
+	};
+	enum { F_NAMES, F_NAME, F_ACTION, F_ERRNO_RET, F_ARGS, F_COMMENT, F_INCLUDES, F_EXCLUDES,
+	       F_ERRNO };
+	struct field_match m[ELEMENTSOF(specs)] = { 0 };
+	char sub[PATH_MAX_LEN], item[PATH_MAX_LEN];
+	const struct ksc_node *names_node = NULL;
+	bool action_ok = false;
+	const char *s;
+	int r;
+
+	if (!get_object(c, n, path))
+		return 0;
+	rule->pos = (struct ksc_pos){ n->line, n->column };
+	r = object_fields(c, n, path, specs, ELEMENTSOF(specs), m, &rule->extras,
+			  &rule->n_extras);
+	if (r < 0)
+		return r;
+
+	/* Conditions first: they decide which arches the names are checked on. */
+	if (m[F_INCLUDES].value) {
+		path_key(sub, path, "includes");
+		r = parse_rule_filter(c, m[F_INCLUDES].value, sub, &rule->includes);
+		if (r < 0)
+			return r;
+	}
+	if (m[F_EXCLUDES].value) {
+		path_key(sub, path, "excludes");
+		r = parse_rule_filter(c, m[F_EXCLUDES].value, sub, &rule->excludes);
+		if (r < 0)
+			return r;
+	}
+
+	/* names / name (moby: "both 'name' and 'names' are specified"). */
+	if (m[F_NAMES].value && m[F_NAME].value) {
+		path_key(sub, path, "name");
+		error_at(c, m[F_NAME].key, sub,
+			 "both 'name' and 'names' are specified in the seccomp profile, use "
+			 "either 'name' or 'names'");
+	} else if (m[F_NAMES].value) {
+		names_node = m[F_NAMES].value;
+		path_key(sub, path, "names");
+		if (names_node->kind == KSC_NODE_SEQ && names_node->count == 0)
+			error_at(c, names_node, sub,
+				 "must list at least one syscall (runtime-spec: minItems 1)");
+		else if (ksc_node_is_null(names_node))
+			error_at(c, names_node, sub,
+				 "must list at least one syscall (runtime-spec: minItems 1)");
+		r = parse_string_list(c, names_node, sub, &rule->names, &rule->n_names);
+		if (r < 0)
+			return r;
+	} else if (m[F_NAME].value) {
+		names_node = m[F_NAME].value;
+		path_key(sub, path, "name");
+		if (get_string(c, names_node, sub, &s)) {
+			rule->names = calloc(1, sizeof(char *));
+			if (!rule->names)
+				return -ENOMEM;
+			rule->names[0] = xstrdup(c, s);
+			if (!rule->names[0])
+				return -ENOMEM;
+			rule->n_names = 1;
+			rule->single_name = true;
+			warning_at(c, m[F_NAME].key, sub,
+				   "\"name\" is a Docker extension: runc, crun and containerd read "
+				   "only \"names\", so under Kubernetes this rule matches no "
+				   "syscall");
+		}
+	} else {
+		path_key(sub, path, "names");
+		error_at(c, n, sub, "required field is missing");
+	}
+
+	/* action */
+	path_key(sub, path, "action");
+	if (!m[F_ACTION].value)
+		error_at(c, n, sub, "required field is missing");
+	else
+		action_ok = parse_action(c, m[F_ACTION].value, sub, &rule->action);
+
+	/* errnoRet: runtime-spec "when the action doesn't support an errno, the runtime MUST
+	 * print an error and fail" (crun does; runc silently ignores it). */
+	if (m[F_ERRNO_RET].value && !ksc_node_is_null(m[F_ERRNO_RET].value)) {
+		path_key(sub, path, "errnoRet");
+		if (get_u32(c, m[F_ERRNO_RET].value, sub, &rule->errno_ret)) {
+			rule->has_errno = true;
+			if (action_ok && rule->action != KSC_ACT_ERRNO &&
+			    rule->action != KSC_ACT_TRACE)
+				error_at(c, m[F_ERRNO_RET].value, sub,
+					 "only SCMP_ACT_ERRNO and SCMP_ACT_TRACE take an errno, "
+					 "not %s",
+					 ksc_action_name(rule->action));
+			else if (action_ok)
+				check_errno_value(c, m[F_ERRNO_RET].value, sub, rule->action,
+						  rule->errno_ret);
+		}
+	}
+	if (m[F_ERRNO].value) {
+		path_key(sub, path, "errno");
+		rule->errno_name = parse_errno_name(c, m[F_ERRNO].value, sub, rule->has_errno,
+						    rule->errno_ret, "errnoRet");
+		if (c->oom)
+			return c->oom;
+	}
+
+	/* args */
+	if (m[F_ARGS].value) {
+		const struct ksc_node *an = m[F_ARGS].value;
+
+		path_key(sub, path, "args");
+		if (get_array(c, an, sub) && an->kind == KSC_NODE_SEQ && an->count > 0) {
+			rule->args = calloc(an->count, sizeof(*rule->args));
+			if (!rule->args)
+				return -ENOMEM;
+			for (size_t i = 0; i < an->count; i++) {
+				bool ok;
+
+				path_index(item, sub, i);
+				r = parse_arg(c, an->items[i], item, &rule->args[rule->n_args], &ok);
+				if (r < 0)
+					return r;
+				if (ok)
+					rule->n_args++;
+			}
+		}
+	}
+
+	if (m[F_COMMENT].value && !ksc_node_is_null(m[F_COMMENT].value)) {
+		path_key(sub, path, "comment");
+		if (get_string(c, m[F_COMMENT].value, sub, &s)) {
+			rule->comment = xstrdup(c, s);
+			if (!rule->comment)
+				return -ENOMEM;
+		}
+	}
+
+	/* NOTIFY: runc refuses it for write(2) (the agent could never be told) */
+	if (action_ok && rule->action == KSC_ACT_NOTIFY) {
+		for (size_t i = 0; i < rule->n_names; i++)
+			if (streq(rule->names[i], "write")) {
+				path_key(sub, path, "action");
+				error_at(c, m[F_ACTION].value, sub,
+					 "SCMP_ACT_NOTIFY cannot be used for the write syscall "
+					 "(the process could deadlock writing to its agent)");
+				break;
+			}
+	}
+
+	if (names_node) {
+		path_key(sub, path, rule->single_name ? "name" : "names");
+		check_rule_names(c, rule, names_node, sub);
+	}
+	return c->oom;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* The profile.                                                                              */
+
+static int
+parse_arch_list(struct ctx *c, const struct ksc_node *n, const char *path, enum ksc_arch **ret,
+		size_t *ret_n)
+{
+	char sub[PATH_MAX_LEN];
+
+	if (!get_array(c, n, path) || n->kind != KSC_NODE_SEQ || n->count == 0)
+		return 0;
+	*ret = calloc(n->count, sizeof(**ret));
+	if (!*ret)
+		return -ENOMEM;
+	for (size_t i = 0; i < n->count; i++) {
+		enum ksc_arch a;
+		bool dup = false;
+
+		path_index(sub, path, i);
+		if (!parse_arch(c, n->items[i], sub, &a))
+			continue;
+		for (size_t j = 0; j < *ret_n; j++)
+			dup = dup || (*ret)[j] == a;
+		if (dup) {
+			warning_at(c, n->items[i], sub, "%s is listed twice",
+				   ksc_arch_oci_name(a));
+			continue;
+		}
+		(*ret)[(*ret_n)++] = a;
+	}
+	return 0;
+}
+
+static int
+parse_arch_map(struct ctx *c, const struct ksc_node *n, const char *path, struct ksc_profile *p)
+{
+	static const struct field_spec specs[] = {
+		{ "architecture", NULL },
+		{ "subArchitectures", NULL },
+	};
+	char sub[PATH_MAX_LEN], item[PATH_MAX_LEN];
+	int r;
+
+	if (!get_array(c, n, path) || n->kind != KSC_NODE_SEQ)
+		return 0;
+	p->has_arch_map = true;
+	if (n->count == 0)
+		return 0;
+	p->arch_map = calloc(n->count, sizeof(*p->arch_map));
+	if (!p->arch_map)
+		return -ENOMEM;
+	for (size_t i = 0; i < n->count; i++) {
+		struct field_match m[ELEMENTSOF(specs)] = { 0 };
+		struct ksc_arch_map_entry *e = &p->arch_map[p->n_arch_map];
+
+		path_index(sub, path, i);
+		if (!get_object(c, n->items[i], sub))
+			continue;
+		r = object_fields(c, n->items[i], sub, specs, ELEMENTSOF(specs), m, NULL, NULL);
+		if (r < 0)
+			return r;
+		path_key(item, sub, "architecture");
+		if (!m[0].value) {
+			error_at(c, n->items[i], item, "required field is missing");
+			continue;
+		}
+		if (!parse_arch(c, m[0].value, item, &e->arch))
+			continue;
+		for (size_t j = 0; j < p->n_arch_map; j++)
+			if (p->arch_map[j].arch == e->arch)
+				warning_at(c, m[0].value, item,
+					   "%s has an earlier archMap entry, which moby uses",
+					   ksc_arch_oci_name(e->arch));
+		if (m[1].value) {
+			path_key(item, sub, "subArchitectures");
+			r = parse_arch_list(c, m[1].value, item, &e->subs, &e->n_subs);
+			if (r < 0)
+				return r;
+		}
+		p->n_arch_map++;
+	}
+	return 0;
+}
+
+static int
+parse_flags(struct ctx *c, const struct ksc_node *n, const char *path, struct ksc_profile *p)
+{
+	char sub[PATH_MAX_LEN];
+
+	if (!get_array(c, n, path))
+		return 0;
+	/* An explicit null decodes as a nil slice in Go: the same as an absent key. */
+	if (ksc_node_is_null(n))
+		return 0;
+	p->flags_present = true;
+	if (n->count == 0)
+		return 0;
+	p->flag_order = calloc(n->count, sizeof(char *));
+	if (!p->flag_order)
+		return -ENOMEM;
+	for (size_t i = 0; i < n->count; i++) {
+		enum ksc_filter_flag f;
+		const char *s;
+
+		path_index(sub, path, i);
+		if (!get_string(c, n->items[i], sub, &s))
+			continue;
+		if (ksc_flag_from_name(s, &f) < 0) {
+			unknown_enum(c, n->items[i], sub, "flag", s, "SECCOMP_FILTER_FLAG_",
+				     flag_name_of, 0, 3);
+			continue;
+		}
+		if (p->flags & f) {
+			warning_at(c, n->items[i], sub, "%s is listed twice", s);
+			continue;
+		}
+		p->flags |= f;
+		p->flag_order[p->n_flag_order] = xstrdup(c, s);
+		if (!p->flag_order[p->n_flag_order])
+			return -ENOMEM;
+		p->n_flag_order++;
+	}
+	return 0;
+}
+
+static int
+parse_profile(struct ctx *c, const struct ksc_node *root)
+{
+	static const struct field_spec specs[] = {
+		{ "defaultAction", NULL },    { "defaultErrnoRet", NULL },
+		{ "architectures", NULL },    { "archMap", "moby" },
+		{ "flags", NULL },            { "listenerPath", NULL },
+		{ "listenerMetadata", NULL }, { "syscalls", NULL },
+		{ "defaultErrno", "containers/common" },
+	};
+	enum { F_DEFAULT_ACTION, F_DEFAULT_ERRNO_RET, F_ARCHES, F_ARCH_MAP, F_FLAGS,
+	       F_LISTENER_PATH, F_LISTENER_METADATA, F_SYSCALLS, F_DEFAULT_ERRNO };
+	struct field_match m[ELEMENTSOF(specs)] = { 0 };
+	struct ksc_profile *p = c->profile;
+	const struct ksc_node *notify_action = NULL;
+	bool default_ok = false;
+	char sub[PATH_MAX_LEN];
+	const char *s;
+	int r;
+
+	if (root->kind != KSC_NODE_MAP) {
+		error_at(c, root, "", "a seccomp profile must be a JSON object, got %s",
+			 ksc_node_type_name(root));
+		return 0;
+	}
+	r = object_fields(c, root, "", specs, ELEMENTSOF(specs), m, &p->extras, &p->n_extras);
+	if (r < 0)
+		return r;
+
+	/* defaultAction: required. runc runs a container whose profile has neither a
+	 * defaultAction nor syscalls with no seccomp filter at all: refuse that here. */
+	if (!m[F_DEFAULT_ACTION].value)
+		error_at(c, root, "defaultAction",
+			 "required field is missing (runc would run the workload without any "
+			 "seccomp filter)");
+	else if ((default_ok = parse_action(c, m[F_DEFAULT_ACTION].value, "defaultAction",
+					    &p->default_action)) &&
+		 p->default_action == KSC_ACT_NOTIFY) {
+		error_at(c, m[F_DEFAULT_ACTION].value, "defaultAction",
+			 "SCMP_ACT_NOTIFY cannot be the default action");
+		default_ok = false;
+	}
+
+	if (m[F_DEFAULT_ERRNO_RET].value && !ksc_node_is_null(m[F_DEFAULT_ERRNO_RET].value)) {
+		const struct ksc_node *v = m[F_DEFAULT_ERRNO_RET].value;
+
+		if (get_u32(c, v, "defaultErrnoRet", &p->default_errno)) {
+			p->has_default_errno = true;
+			if (default_ok && p->default_action != KSC_ACT_ERRNO &&
+			    p->default_action != KSC_ACT_TRACE)
+				error_at(c, v, "defaultErrnoRet",
+					 "only SCMP_ACT_ERRNO and SCMP_ACT_TRACE take an errno, "
+					 "not %s",
+					 ksc_action_name(p->default_action));
+			else if (default_ok)
+				check_errno_value(c, v, "defaultErrnoRet", p->default_action,
+						  p->default_errno);
+		}
+	}
+	if (m[F_DEFAULT_ERRNO].value) {
+		p->default_errno_name = parse_errno_name(c, m[F_DEFAULT_ERRNO].value, "defaultErrno",
+							 p->has_default_errno, p->default_errno,
+							 "defaultErrnoRet");
+		if (c->oom)
+			return c->oom;
+	}
+
+	if (m[F_ARCHES].value && m[F_ARCH_MAP].value && !ksc_node_is_null(m[F_ARCHES].value) &&
+	    !ksc_node_is_null(m[F_ARCH_MAP].value))
+		error_at(c, m[F_ARCH_MAP].key, "archMap",
+			 "both 'architectures' and 'archMap' are specified in the seccomp "
+			 "profile, use either 'architectures' or 'archMap'");
+	if (m[F_ARCHES].value) {
+		r = parse_arch_list(c, m[F_ARCHES].value, "architectures", &p->arches, &p->n_arches);
+		if (r < 0)
+			return r;
+	}
+	if (m[F_ARCH_MAP].value) {
+		r = parse_arch_map(c, m[F_ARCH_MAP].value, "archMap", p);
+		if (r < 0)
+			return r;
+	}
+
+	if (m[F_FLAGS].value) {
+		r = parse_flags(c, m[F_FLAGS].value, "flags", p);
+		if (r < 0)
+			return r;
+	}
+
+	if (m[F_LISTENER_PATH].value && !ksc_node_is_null(m[F_LISTENER_PATH].value) &&
+	    get_string(c, m[F_LISTENER_PATH].value, "listenerPath", &s)) {
+		p->listener_path = xstrdup(c, s);
+		if (!p->listener_path)
+			return -ENOMEM;
+		if (s[0] == '@')
+			warning_at(c, m[F_LISTENER_PATH].value, "listenerPath",
+				   "abstract sockets are not supported: runc fails to connect "
+				   "to \"%s\"",
+				   s);
+		else if (s[0] && s[0] != '/')
+			warning_at(c, m[F_LISTENER_PATH].value, "listenerPath",
+				   "\"%s\" is relative: crun refuses it and runc resolves it "
+				   "against the runtime's working directory",
+				   s);
+	}
+	if (m[F_LISTENER_METADATA].value && !ksc_node_is_null(m[F_LISTENER_METADATA].value) &&
+	    get_string(c, m[F_LISTENER_METADATA].value, "listenerMetadata", &s)) {
+		p->listener_metadata = xstrdup(c, s);
+		if (!p->listener_metadata)
+			return -ENOMEM;
+		/* runtime-spec: "MUST NOT be set if listenerPath is not set". */
+		if (!p->listener_path || !*p->listener_path)
+			error_at(c, m[F_LISTENER_METADATA].value, "listenerMetadata",
+				 "must not be set without listenerPath (runtime-spec)");
+	}
+
+	if (m[F_SYSCALLS].value && get_array(c, m[F_SYSCALLS].value, "syscalls") &&
+	    m[F_SYSCALLS].value->kind == KSC_NODE_SEQ && m[F_SYSCALLS].value->count > 0) {
+		const struct ksc_node *sn = m[F_SYSCALLS].value;
+
+		p->rules = calloc(sn->count, sizeof(*p->rules));
+		if (!p->rules)
+			return -ENOMEM;
+		for (size_t i = 0; i < sn->count; i++) {
+			struct ksc_rule *rule = &p->rules[p->n_rules];
+
+			path_index(sub, "syscalls", i);
+			r = parse_rule(c, sn->items[i], sub, rule);
+			p->n_rules++; /* counted even when partial: ksc_profile_free frees it */
+			if (r < 0)
+				return r;
+			if (rule->action == KSC_ACT_NOTIFY && !notify_action && sn->items[i]->kind == KSC_NODE_MAP)
+				notify_action = ksc_node_get(sn->items[i], "action");
+		}
+	}
+
+	/* runc: "seccomp listenerPath is not set" when a NOTIFY rule has nowhere to go. */
+	if (notify_action && (!p->listener_path || !*p->listener_path))
+		error_at(c, notify_action, "listenerPath",
+			 "SCMP_ACT_NOTIFY is used but listenerPath is not set: runc refuses to "
+			 "start the container");
+	else if (!notify_action && p->listener_path && *p->listener_path)
+		warning_at(c, m[F_LISTENER_PATH].value, "listenerPath",
+			   "no rule uses SCMP_ACT_NOTIFY: runc ignores listenerPath, crun still "
+			   "connects to it");
+	return c->oom;
+}
+
+static void
+rule_filter_done(struct ksc_rule_filter *f)
+{
+	for (size_t i = 0; i < f->n_caps; i++)
+		free(f->caps[i]);
+	free(f->caps);
+	for (size_t i = 0; i < f->n_arches; i++)
+		free(f->arches[i]);
+	free(f->arches);
+	free(f->min_kernel);
+}
+
+static void
+extras_free(struct ksc_extra *extras, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(extras[i].key);
+	free(extras);
+}
+
+void
+ksc_profile_free(struct ksc_profile *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->n_rules; i++) {
+		struct ksc_rule *rule = &p->rules[i];
+
+		for (size_t j = 0; j < rule->n_names; j++)
+			free(rule->names[j]);
+		free(rule->names);
+		free(rule->errno_name);
+		free(rule->args);
+		free(rule->comment);
+		rule_filter_done(&rule->includes);
+		rule_filter_done(&rule->excludes);
+		extras_free(rule->extras, rule->n_extras);
+	}
+	free(p->rules);
+	for (size_t i = 0; i < p->n_arch_map; i++)
+		free(p->arch_map[i].subs);
+	free(p->arch_map);
+	free(p->arches);
+	for (size_t i = 0; i < p->n_flag_order; i++)
+		free(p->flag_order[i]);
+	free(p->flag_order);
+	free(p->listener_path);
+	free(p->listener_metadata);
+	free(p->default_errno_name);
+	extras_free(p->extras, p->n_extras);
+	ksc_doc_free(p->doc);
+	free(p->source);
+	free(p);
+}
+
+static int
+profile_from_doc(const char *name, struct ksc_doc *doc, const struct ksc_profile_parse_opts *opts,
+		 struct ksc_profile **ret, struct ksc_diags *diags, struct ksc_error **reterr)
+{
+	_cleanup_(ksc_profile_freep) struct ksc_profile *p = NULL;
+	_cleanup_(ksc_diags_freep) struct ksc_diags *own = NULL;
+	struct ctx c = {
+		.source = name,
+		.diags = diags,
+		.strict = opts && (opts->flags & KSC_PROFILE_STRICT),
+		.native = opts && opts->native_arch != KSC_ARCH_NONE ? opts->native_arch
+								      : ksc_arch_native(),
+	};
+	size_t first;
+	int r;
+
+	if (!c.diags) {
+		own = ksc_diags_new();
+		if (!own)
+			return -ENOMEM;
+		c.diags = own;
+	}
+	first = ksc_diags_count(c.diags);
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	p->source = strdup(name);
+	if (!p->source)
+		return -ENOMEM;
+	c.profile = p;
+
+	r = parse_profile(&c, ksc_doc_root(doc, 0));
+	if (r < 0)
+		return r;
+	if (c.oom)
+		return c.oom;
+
+	for (size_t i = first; i < ksc_diags_count(c.diags); i++) {
+		const struct ksc_diag *d = ksc_diags_get(c.diags, i);
+
+		if (ksc_diag_severity(d) == KSC_SEVERITY_ERROR)
+			return ksc_error_setf(reterr, -EINVAL, "%s", ksc_diag_message(d));
+	}
+	p->doc = doc;
+	*ret = TAKE_PTR(p);
+	return 0;
+}
+
+int
+ksc_profile_parse(const char *name, const char *buf, size_t len,
+		  const struct ksc_profile_parse_opts *opts, struct ksc_profile **ret_profile,
+		  struct ksc_diags *diags, struct ksc_error **reterr)
+{
+	_cleanup_(ksc_doc_freep) struct ksc_doc *doc = NULL;
+	int r;
+
+	if (!name)
+		name = "-";
+	if (len > KSC_PROFILE_MAX_BYTES)
+		return ksc_error_setf(reterr, -EFBIG, "%s: profile is larger than %u bytes", name,
+				      KSC_PROFILE_MAX_BYTES);
+	r = ksc_doc_parse(name, buf, len, KSC_DOC_JSON, &doc, reterr);
+	if (r < 0) {
+		/* Syntax errors are diagnostics too, so that `validate` lists them. */
+		if (r == -EINVAL && reterr && *reterr)
+			(void)ksc_diags_addf(diags, KSC_SEVERITY_ERROR, NULL, 0, 0, NULL, "%s",
+					     ksc_error_message(*reterr));
+		return r;
+	}
+	r = profile_from_doc(name, doc, opts, ret_profile, diags, reterr);
+	if (r < 0)
+		return r;
+	TAKE_PTR(doc); /* now owned by the profile */
+	return 0;
+}
+
+int
+ksc_profile_load(const char *path, const struct ksc_profile_parse_opts *opts,
+		 struct ksc_profile **ret_profile, struct ksc_diags *diags,
+		 struct ksc_error **reterr)
+{
+	_cleanup_(freep) char *buf = NULL;
+	size_t len = 0;
+	int r;
+
+	r = ksc_doc_read_file(path, KSC_PROFILE_MAX_BYTES, &buf, &len, reterr);
+	if (r < 0) {
+		if (reterr && *reterr)
+			(void)ksc_diags_addf(diags, KSC_SEVERITY_ERROR, NULL, 0, 0, NULL, "%s",
+					     ksc_error_message(*reterr));
+		return r;
+	}
+	return ksc_profile_parse(path, buf, len, opts, ret_profile, diags, reterr);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Accessors.                                                                                */
+
+enum ksc_action
+ksc_profile_default_action(const struct ksc_profile *p)
+{
+	return p->default_action;
+}
+
+int64_t
+ksc_profile_default_errno(const struct ksc_profile *p)
+{
+	return p->has_default_errno ? (int64_t)p->default_errno : -1;
+}
+
+size_t
+ksc_profile_arch_count(const struct ksc_profile *p)
+{
+	return p->n_arches;
+}
+
+enum ksc_arch
+ksc_profile_arch(const struct ksc_profile *p, size_t i)
+{
+	return i < p->n_arches ? p->arches[i] : KSC_ARCH_NONE;
+}
+
+bool
+ksc_profile_has_arch_map(const struct ksc_profile *p)
+{
+	return p->has_arch_map;
+}
+
+size_t
+ksc_profile_target_arches(const struct ksc_profile *p, enum ksc_arch native,
+			  enum ksc_arch *ret_arches, size_t max)
+{
+	enum ksc_arch all[_KSC_ARCH_MAX];
+	size_t n = 0, k = 0;
+
+	if (native != KSC_ARCH_NONE)
+		all[n++] = native;
+	if (p->n_arches > 0) {
+		for (size_t i = 0; i < p->n_arches; i++)
+			all[n++] = p->arches[i];
+	} else {
+		/* moby: the first entry whose architecture is the native one. */
+		for (size_t i = 0; i < p->n_arch_map; i++) {
+			if (p->arch_map[i].arch != native)
+				continue;
+			for (size_t j = 0; j < p->arch_map[i].n_subs; j++)
+				all[n++] = p->arch_map[i].subs[j];
+			break;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		bool dup = false;
+
+		for (size_t j = 0; j < k && !dup; j++)
+			dup = ret_arches[j] == all[i];
+		if (!dup && k < max)
+			ret_arches[k++] = all[i];
+	}
+	return k;
+}
+
+unsigned
+ksc_profile_flags(const struct ksc_profile *p, bool *ret_present)
+{
+	if (ret_present)
+		*ret_present = p->flags_present;
+	return p->flags;
+}
+
+const char *
+ksc_profile_listener_path(const struct ksc_profile *p)
+{
+	return p->listener_path;
+}
+
+const char *
+ksc_profile_listener_metadata(const struct ksc_profile *p)
+{
+	return p->listener_metadata;
+}
+
+size_t
+ksc_profile_rule_count(const struct ksc_profile *p)
+{
+	return p->n_rules;
+}
+
+const struct ksc_rule *
+ksc_profile_rule(const struct ksc_profile *p, size_t i)
+{
+	return i < p->n_rules ? &p->rules[i] : NULL;
+}
+
+size_t
+ksc_rule_name_count(const struct ksc_rule *rule)
+{
+	return rule->n_names;
+}
+
+const char *
+ksc_rule_name(const struct ksc_rule *rule, size_t i)
+{
+	return i < rule->n_names ? rule->names[i] : NULL;
+}
+
+enum ksc_action
+ksc_rule_action(const struct ksc_rule *rule)
+{
+	return rule->action;
+}
+
+int64_t
+ksc_rule_errno(const struct ksc_rule *rule)
+{
+	return rule->has_errno ? (int64_t)rule->errno_ret : -1;
+}
+
+size_t
+ksc_rule_arg_count(const struct ksc_rule *rule)
+{
+	return rule->n_args;
+}
+
+int
+ksc_rule_arg(const struct ksc_rule *rule, size_t i, uint32_t *ret_index, enum ksc_op *ret_op,
+	     uint64_t *ret_value, uint64_t *ret_value_two)
+{
+	if (i >= rule->n_args)
+		return -ERANGE;
+	if (ret_index)
+		*ret_index = rule->args[i].index;
+	if (ret_op)
+		*ret_op = rule->args[i].op;
+	if (ret_value)
+		*ret_value = rule->args[i].value;
+	if (ret_value_two)
+		*ret_value_two = rule->args[i].value_two;
+	return 0;
+}
+
+bool
+ksc_rule_is_conditional(const struct ksc_rule *rule)
+{
+	return rule->includes.n_caps || rule->includes.n_arches || rule->includes.min_kernel ||
+	       rule->excludes.n_caps || rule->excludes.n_arches || rule->excludes.min_kernel;
+}
+
+const char *
+ksc_rule_comment(const struct ksc_rule *rule)
+{
+	return rule->comment;
+}
+
+bool
+ksc_rule_args_are_ored(const struct ksc_rule *rule)
+{
+	for (size_t i = 0; i < rule->n_args; i++)
+		for (size_t j = i + 1; j < rule->n_args; j++)
+			if (rule->args[i].index == rule->args[j].index)
+				return true;
+	return false;
+}
+
+static void
+put_number(struct strbuf *sb, uint64_t v)
+{
+	if (v < 0x1000)
+		strbuf_printf(sb, "%" PRIu64, v);
+	else
+		strbuf_printf(sb, "0x%" PRIx64, v);
+}
+
+static void
+put_filter(struct strbuf *sb, const struct ksc_rule_filter *f, bool exclude, bool *any)
+{
+	if (f->n_caps) {
+		strbuf_puts(sb, *any ? "; " : "");
+		strbuf_puts(sb, exclude ? "without " : "with ");
+		for (size_t i = 0; i < f->n_caps; i++)
+			strbuf_printf(sb, "%s%s", i ? (exclude ? " or " : " and ") : "",
+				      f->caps[i]);
+		*any = true;
+	}
+	if (f->n_arches) {
+		strbuf_puts(sb, *any ? "; " : "");
+		strbuf_puts(sb, exclude ? "not on " : "on ");
+		for (size_t i = 0; i < f->n_arches; i++)
+			strbuf_printf(sb, "%s%s", i ? ", " : "", f->arches[i]);
+		*any = true;
+	}
+	if (f->min_kernel) {
+		strbuf_puts(sb, *any ? "; " : "");
+		strbuf_printf(sb, "%skernel >= %s", exclude ? "not on " : "on ", f->min_kernel);
+		*any = true;
+	}
+}
+
+int
+ksc_rule_condition_text(const struct ksc_rule *rule, char **ret_text)
+{
+	static const char *const ops[_KSC_OP_MAX] = {
+		[KSC_OP_NE] = "!=", [KSC_OP_LT] = "<",  [KSC_OP_LE] = "<=",
+		[KSC_OP_EQ] = "==", [KSC_OP_GE] = ">=", [KSC_OP_GT] = ">",
+	};
+	bool ored = ksc_rule_args_are_ored(rule), any = false;
+	struct strbuf sb = { 0 };
+
+	for (size_t i = 0; i < rule->n_args; i++) {
+		const struct ksc_arg *a = &rule->args[i];
+
+		if (i)
+			strbuf_puts(&sb, ored ? " || " : " && ");
+		if (a->op == KSC_OP_MASKED_EQ) {
+			strbuf_printf(&sb, "(arg%" PRIu32 " & 0x%" PRIx64 ") == ", a->index, a->value);
+			put_number(&sb, a->value_two);
+		} else {
+			strbuf_printf(&sb, "arg%" PRIu32 " %s ", a->index, ops[a->op]);
+			put_number(&sb, a->value);
+		}
+		any = true;
+	}
+	put_filter(&sb, &rule->includes, false, &any);
+	put_filter(&sb, &rule->excludes, true, &any);
+	return strbuf_finish(&sb, ret_text, NULL);
+}

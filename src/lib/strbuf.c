@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "strbuf.h"
+
+static bool
+strbuf_reserve(struct strbuf *sb, size_t extra)
+{
+	size_t need, cap;
+	char *p;
+
+	if (sb->oom)
+		return false;
+	if (extra > SIZE_MAX - sb->len - 1) {
+		sb->oom = true;
+		return false;
+	}
+	need = sb->len + extra + 1;
+	if (need <= sb->cap)
+		return true;
+	cap = sb->cap ? sb->cap : 64;
+	while (cap < need)
+		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
+	p = realloc(sb->buf, cap);
+	if (!p) {
+		sb->oom = true;
+		return false;
+	}
+	sb->buf = p;
+	sb->cap = cap;
+	return true;
+}
+
+void
+strbuf_append(struct strbuf *sb, const char *s, size_t n)
+{
+	if (!strbuf_reserve(sb, n))
+		return;
+	memcpy(sb->buf + sb->len, s, n);
+	sb->len += n;
+	sb->buf[sb->len] = '\0';
+}
+
+void
+strbuf_puts(struct strbuf *sb, const char *s)
+{
+	strbuf_append(sb, s, strlen(s));
+}
+
+void
+strbuf_putc(struct strbuf *sb, char c)
+{
+	strbuf_append(sb, &c, 1);
+}
+
+void
+strbuf_vprintf(struct strbuf *sb, const char *fmt, va_list ap)
+{
+	va_list aq;
+	int n;
+
+	va_copy(aq, ap);
+	n = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
+	if (n < 0) {
+		sb->oom = true;
+		return;
+	}
+	if (!strbuf_reserve(sb, (size_t)n))
+		return;
+	vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
+	sb->len += (size_t)n;
+}
+
+void
+strbuf_printf(struct strbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	strbuf_vprintf(sb, fmt, ap);
+	va_end(ap);
+}
+
+void
+strbuf_put_json_string(struct strbuf *sb, const char *s, size_t n)
+{
+	strbuf_putc(sb, '"');
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		switch (c) {
+		case '"':
+			strbuf_puts(sb, "\\\"");
+			break;
+		case '\\':
+			strbuf_puts(sb, "\\\\");
+			break;
+		case '\b':
+			strbuf_puts(sb, "\\b");
+			break;
+		case '\f':
+			strbuf_puts(sb, "\\f");
+			break;
+		case '\n':
+			strbuf_puts(sb, "\\n");
+			break;
+		case '\r':
+			strbuf_puts(sb, "\\r");
+			break;
+		case '\t':
+			strbuf_puts(sb, "\\t");
+			break;
+		default:
+			if (c < 0x20 || c == 0x7f)
+				strbuf_printf(sb, "\\u%04x", c);
+			else
+				strbuf_putc(sb, (char)c);
+		}
+	}
+	strbuf_putc(sb, '"');
+}
+
+int
+strbuf_finish(struct strbuf *sb, char **ret, size_t *ret_len)
+{
+	if (sb->oom) {
+		strbuf_done(sb);
+		return -ENOMEM;
+	}
+	if (!sb->buf) {
+		sb->buf = strdup("");
+		if (!sb->buf)
+			return -ENOMEM;
+	}
+	*ret = sb->buf;
+	if (ret_len)
+		*ret_len = sb->len;
+	*sb = (struct strbuf){ 0 };
+	return 0;
+}
+
+void
+strbuf_done(struct strbuf *sb)
+{
+	free(sb->buf);
+	*sb = (struct strbuf){ 0 };
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The syscall tables shared by syscalls.c and the generated syscalls-table.c. Nothing here is
+ * public: the API is the "Architectures and syscall tables" section of kseccomp.h.
+ */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * The ABI columns of data/syscalls.csv (libseccomp's format), in the csv's order. Several
+ * architectures share a column: mipsel* use the mips* columns, ppc64le uses ppc64 and sheb
+ * uses sh. tools/gen-syscalls.py knows this list too and refuses a csv whose columns differ.
+ */
+enum syscalls_abi {
+	SYSCALLS_ABI_X86,
+	SYSCALLS_ABI_X86_64,
+	SYSCALLS_ABI_X32,
+	SYSCALLS_ABI_ARM,
+	SYSCALLS_ABI_AARCH64,
+	SYSCALLS_ABI_LOONGARCH64,
+	SYSCALLS_ABI_M68K,
+	SYSCALLS_ABI_MIPS,
+	SYSCALLS_ABI_MIPS64,
+	SYSCALLS_ABI_MIPS64N32,
+	SYSCALLS_ABI_PARISC,
+	SYSCALLS_ABI_PARISC64,
+	SYSCALLS_ABI_PPC,
+	SYSCALLS_ABI_PPC64,
+	SYSCALLS_ABI_RISCV64,
+	SYSCALLS_ABI_S390,
+	SYSCALLS_ABI_S390X,
+	SYSCALLS_ABI_SH,
+	_SYSCALLS_ABI_MAX,
+};
+
+/* One syscall of one ABI. */
+struct syscalls_entry {
+	/* As the csv has it: without the x32 bit and without the MIPS ABI base, which
+	 * syscalls.c adds per architecture. */
+	uint32_t nr;
+	const char *name;
+};
+
+struct syscalls_table {
+	/* Ascending nr; no two entries share a number or a name. */
+	const struct syscalls_entry *entries;
+	/* Positions in entries, in strcmp() order of their names. */
+	const uint16_t *by_name;
+	size_t count;
+};
+
+/* The kernel version the csv was made from, e.g. "7.1.0-rc4". */
+extern const char syscalls_kernel_version[];
+
+/* Every name in the csv, whether or not any ABI has it, in strcmp() order. */
+extern const char *const syscalls_names[];
+extern const size_t syscalls_names_count;
+
+extern const struct syscalls_table syscalls_tables[_SYSCALLS_ABI_MAX];

@@ -1,0 +1,306 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* doc: positions, strict JSON, YAML streams, duplicate keys, checked conversions, limits. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "doc.h"
+#include "tap.h"
+
+/* Parse and return the error message, or NULL on success (doc returned in *ret). */
+static char *
+parse_error(const char *text, unsigned flags, struct ksc_doc **ret)
+{
+	struct ksc_doc *doc = NULL;
+	struct ksc_error *e = NULL;
+	char *msg = NULL;
+
+	if (ksc_doc_parse("t", text, strlen(text), flags, &doc, &e) < 0) {
+		msg = strdup(ksc_error_message(e) ? ksc_error_message(e) : "(no message)");
+		ksc_error_free(e);
+		return msg;
+	}
+	if (ret)
+		*ret = doc;
+	else
+		ksc_doc_free(doc);
+	return NULL;
+}
+
+static void
+expect_json_error(const char *text, const char *want)
+{
+	char *got = parse_error(text, KSC_DOC_JSON, NULL);
+
+	is_str(got, want, "JSON %s -> %s", text, want);
+	free(got);
+}
+
+static void
+test_json_strict(void)
+{
+	expect_json_error("{\"a\": 1,}", "t:1:9: invalid JSON: trailing comma before the end of an object or array");
+	expect_json_error("[1, 2,]", "t:1:7: invalid JSON: trailing comma before the end of an object or array");
+	expect_json_error("{\"a\": 1} # c", "t:1:10: invalid JSON: expected the end of the input after the JSON value, found a comment (JSON has no comments)");
+	expect_json_error("{\n  // c\n  \"a\": 1\n}", "t:2:3: invalid JSON: expected a double-quoted object key, found a comment (JSON has no comments)");
+	expect_json_error("{'a': 1}", "t:1:2: invalid JSON: expected a double-quoted object key, found a single quote (JSON strings use double quotes)");
+	expect_json_error("{a: 1}", "t:1:2: invalid JSON: expected a double-quoted object key, found 'a'");
+	expect_json_error("{\"a\": 01}", "t:1:8: invalid JSON: invalid number: leading zeros are not allowed");
+	expect_json_error("{\"a\" 1}", "t:1:6: invalid JSON: expected ':' after an object key, found '1'");
+	expect_json_error("{\"a\": tru}", "t:1:7: invalid JSON: expected a value, found 't'");
+	expect_json_error("{\"a\": \"x\ny\"}", "t:1:9: invalid JSON: control character in a string (escape it, e.g. \\n)");
+	expect_json_error("{\"a\": \"\\x\"}", "t:1:8: invalid JSON: invalid escape sequence in a string");
+	expect_json_error("\xef\xbb\xbf{}", "t:1:1: invalid JSON: a UTF-8 byte-order mark is not allowed in JSON (Go's decoder, used by runc and containerd, rejects it)");
+	expect_json_error("", "t:1:1: invalid JSON: expected a value, found the end of the input");
+	expect_json_error("{\"a\": [1, 2}", "t:1:12: invalid JSON: expected ',' or ']', found '}'");
+	expect_json_error("{\"a\": \"\xff\"}", "t:1:8: invalid JSON: invalid UTF-8 in a string");
+	expect_json_error("{\"a\": \"\\ud83d\\ude00\"}", "t:1:8: invalid JSON: UTF-16 surrogate escapes (\\ud800-\\udfff) are not supported; write the character itself in UTF-8");
+	expect_json_error("{\"a\": 1, \"a\": 2}", "t:1:10: duplicate key \"a\" (first at line 1, column 2)");
+	expect_json_error("{\"a\": {\"b\": 1, \"c\": 2, \"b\": 3}}", "t:1:24: duplicate key \"b\" (first at line 1, column 8)");
+	expect_json_error("{}{}", "t:1:3: invalid JSON: expected the end of the input after the JSON value, found '{'");
+}
+
+static void
+test_nul_byte(void)
+{
+	struct ksc_doc *doc = NULL;
+	struct ksc_error *e = NULL;
+
+	is_int(ksc_doc_parse("t", "{\"a\": 1}\0", 9, KSC_DOC_JSON, &doc, &e), -EINVAL,
+	       "a NUL byte is refused");
+	is_str(ksc_error_message(e), "t: document contains a NUL byte", "NUL byte message");
+	ksc_error_free(e);
+}
+
+static void
+test_json_positions(void)
+{
+	struct ksc_doc *doc = NULL;
+	const struct ksc_node *root, *v;
+	char *err = parse_error("{\n\t\"a\": [\n\t\t10,\n\t\t\"x\\u00e9\\/\"\n\t],\n  \"é\": true, \"n\": null\n}",
+				KSC_DOC_JSON, &doc);
+
+	ok(err == NULL, "tabs, escapes and UTF-8 keys parse (%s)", err ? err : "");
+	free(err);
+	if (!doc)
+		return;
+	root = ksc_doc_root(doc, 0);
+	is_int(root->kind, KSC_NODE_MAP, "root is a map");
+	v = ksc_node_get(root, "a");
+	ok(v && v->kind == KSC_NODE_SEQ && v->count == 2, "a is a 2-element array");
+	if (v && v->count == 2) {
+		is_int(v->line, 2, "array line");
+		is_int(v->column, 7, "array column (tab counts 1)");
+		is_int(v->items[0]->line, 3, "number line");
+		is_int(v->items[0]->column, 3, "number column");
+		is_int(v->items[0]->type, KSC_SCALAR_NUMBER, "10 is a number");
+		is_str(v->items[1]->text, "x\xc3\xa9/", "escapes decoded");
+		is_int(v->items[1]->type, KSC_SCALAR_STRING, "quoted is a string");
+	}
+	v = ksc_node_get(root, "\xc3\xa9");
+	ok(v && v->type == KSC_SCALAR_BOOL, "true is a boolean");
+	if (v)
+		is_int(v->column, 8, "columns count characters, not bytes");
+	v = ksc_node_get(root, "n");
+	ok(v && ksc_node_is_null(v), "null is null");
+	ksc_doc_free(doc);
+}
+
+static void
+expect_u64(const char *text, unsigned flags, int want_r, uint64_t want, const char *want_reason)
+{
+	struct ksc_doc *doc = NULL;
+	char *err = parse_error(text, flags, &doc);
+	const char *reason = NULL;
+	uint64_t v = 0;
+	int r;
+
+	if (err) {
+		ok(0, "%s parses: %s", text, err);
+		free(err);
+		return;
+	}
+	r = ksc_node_to_u64(ksc_node_get(ksc_doc_root(doc, 0), "v"), &v, &reason);
+	is_int(r, want_r, "u64 %s: return", text);
+	if (r == 0)
+		ok(v == want, "u64 %s = %llu", text, (unsigned long long)want);
+	else
+		is_str(reason, want_reason, "u64 %s: reason", text);
+	ksc_doc_free(doc);
+}
+
+static void
+test_conversions(void)
+{
+	struct ksc_doc *doc = NULL;
+	const char *reason = NULL;
+	uint32_t u32;
+
+	expect_u64("{\"v\": 0}", KSC_DOC_JSON, 0, 0, NULL);
+	expect_u64("{\"v\": 18446744073709551615}", KSC_DOC_JSON, 0, UINT64_MAX, NULL);
+	expect_u64("{\"v\": 18446744073709551616}", KSC_DOC_JSON, -ERANGE, 0,
+		   "is too large for an unsigned 64-bit integer");
+	expect_u64("{\"v\": -1}", KSC_DOC_JSON, -ERANGE, 0,
+		   "must be an unsigned integer, got a negative number");
+	expect_u64("{\"v\": -0}", KSC_DOC_JSON, -ERANGE, 0,
+		   "must be an unsigned integer, got a negative number");
+	expect_u64("{\"v\": 1.0}", KSC_DOC_JSON, -EINVAL, 0,
+		   "must be an unsigned integer, got a fraction or exponent");
+	expect_u64("{\"v\": 1e3}", KSC_DOC_JSON, -EINVAL, 0,
+		   "must be an unsigned integer, got a fraction or exponent");
+	expect_u64("{\"v\": \"1\"}", KSC_DOC_JSON, -EINVAL, 0,
+		   "must be an unsigned integer, got a string");
+	expect_u64("{\"v\": true}", KSC_DOC_JSON, -EINVAL, 0,
+		   "must be an unsigned integer, got a boolean");
+	expect_u64("{\"v\": null}", KSC_DOC_JSON, -EINVAL, 0, "must be an unsigned integer, got null");
+	expect_u64("{\"v\": []}", KSC_DOC_JSON, -EINVAL, 0, "must be an unsigned integer, got an array");
+	expect_u64("v: 0x10", 0, 0, 16, NULL);
+	expect_u64("v: 0o17", 0, 0, 15, NULL);
+	expect_u64("v: 42", 0, 0, 42, NULL);
+	expect_u64("v: '42'", 0, -EINVAL, 0, "must be an unsigned integer, got a string");
+
+	if (parse_error("{\"v\": 4294967296, \"w\": 4294967295}", KSC_DOC_JSON, &doc) == NULL) {
+		is_int(ksc_node_to_u32(ksc_node_get(ksc_doc_root(doc, 0), "v"), &u32, &reason),
+		       -ERANGE, "u32 overflow");
+		is_str(reason, "is too large for an unsigned 32-bit integer", "u32 overflow reason");
+		is_int(ksc_node_to_u32(ksc_node_get(ksc_doc_root(doc, 0), "w"), &u32, &reason), 0,
+		       "u32 max");
+		ok(u32 == UINT32_MAX, "u32 max value");
+		ksc_doc_free(doc);
+	}
+}
+
+static void
+test_yaml(void)
+{
+	struct ksc_doc *doc = NULL;
+	char *err;
+	const struct ksc_node *root, *v;
+	bool b = false;
+	const char *reason, *s;
+
+	err = parse_error("a: 1\n---\n# empty\n---\n- x\n- 'y'\n- yes\n- ~\n- \"3\"\n- 3\n", 0,
+			  &doc);
+	ok(!err, "multi-document YAML parses (%s)", err ? err : "");
+	free(err);
+	if (doc) {
+		is_int(ksc_doc_count(doc), 3, "three documents");
+		ok(ksc_node_is_null(ksc_doc_root(doc, 1)), "an empty document is null");
+		root = ksc_doc_root(doc, 2);
+		ok(root->kind == KSC_NODE_SEQ && root->count == 6, "third is a sequence of 6");
+		if (root->count == 6) {
+			is_int(root->items[0]->type, KSC_SCALAR_STRING, "plain word is a string");
+			is_int(root->items[1]->type, KSC_SCALAR_STRING, "single quoted string");
+			is_int(root->items[2]->type, KSC_SCALAR_BOOL, "yes is a YAML 1.1 boolean");
+			is_int(ksc_node_to_bool(root->items[2], &b, &reason), 0, "yes converts");
+			ok(b, "yes is true");
+			ok(ksc_node_is_null(root->items[3]), "~ is null");
+			is_int(ksc_node_to_string(root->items[4], &s, &reason), 0, "\"3\" is a string");
+			is_int(ksc_node_to_string(root->items[5], &s, &reason), -EINVAL,
+			       "3 is not a string");
+			is_str(reason, "must be a string, got a number", "number vs string reason");
+			is_int(root->items[5]->line, 10, "line of the last item");
+			is_int(root->items[5]->column, 3, "column of the last item");
+		}
+		ksc_doc_free(doc);
+	}
+
+	err = parse_error("a: 1\nb: 2\na: 3\n", 0, NULL);
+	is_str(err, "t:3:1: duplicate key \"a\" (first at line 1, column 1)", "YAML duplicate key");
+	free(err);
+
+	err = parse_error("a: [1, 2\n", 0, NULL);
+	ok(err && strncmp(err, "t:2:1: invalid YAML: ", 21) == 0, "YAML syntax error has a position (%s)",
+	   err ? err : "");
+	free(err);
+
+	err = parse_error("base: &b {x: 1}\nuse: *b\n", 0, &doc);
+	ok(!err, "aliases resolve");
+	free(err);
+	if (doc) {
+		v = ksc_node_get(ksc_node_get(ksc_doc_root(doc, 0), "use"), "x");
+		ok(v && streq(v->text, "1"), "alias points at the anchored map");
+		ksc_doc_free(doc);
+	}
+	err = parse_error("a: *nope\n", 0, NULL);
+	is_str(err, "t:1:4: alias to an undefined (or not yet complete) anchor", "undefined alias");
+	free(err);
+	err = parse_error("? [a]\n: 1\n", 0, NULL);
+	ok(err && strstr(err, "mapping keys must be scalars"), "complex keys refused (%s)",
+	   err ? err : "");
+	free(err);
+	err = parse_error("a: !custom 1\n", 0, NULL);
+	ok(err && strstr(err, "unsupported YAML tag"), "unknown tags refused");
+	free(err);
+}
+
+static void
+test_limits(void)
+{
+	char deep[KSC_DOC_MAX_DEPTH * 2 + 8];
+	char *err;
+	size_t n = 0;
+
+	/* One level too deep, in JSON and in YAML flow syntax. */
+	for (int i = 0; i < KSC_DOC_MAX_DEPTH + 1; i++)
+		deep[n++] = '[';
+	for (int i = 0; i < KSC_DOC_MAX_DEPTH + 1; i++)
+		deep[n++] = ']';
+	deep[n] = '\0';
+	err = parse_error(deep, KSC_DOC_JSON, NULL);
+	is_str(err, "t:1:129: invalid JSON: nesting is too deep", "JSON depth limit");
+	free(err);
+	err = parse_error(deep, 0, NULL);
+	ok(err && strstr(err, "nesting is too deep"), "YAML depth limit (%s)", err ? err : "");
+	free(err);
+
+	/* Exponential alias expansion ("billion laughs") is bounded. */
+	{
+		const char *bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+				   "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+				   "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+				   "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+				   "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n"
+				   "f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
+				   "g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\n";
+
+		err = parse_error(bomb, 0, NULL);
+		ok(err && strstr(err, "too many nodes"), "alias bomb refused (%s)", err ? err : "");
+		free(err);
+	}
+}
+
+static void
+test_read_file(void)
+{
+	struct ksc_error *e = NULL;
+	char *buf = NULL;
+	size_t len = 0;
+	int r;
+
+	r = ksc_doc_read_file("/nonexistent/x.json", 100, &buf, &len, &e);
+	is_int(r, -ENOENT, "missing file");
+	is_str(ksc_error_message(e), "/nonexistent/x.json: No such file or directory",
+	       "missing file message");
+	ksc_error_free(e);
+	e = NULL;
+	r = ksc_doc_read_file("/", 100, &buf, &len, &e);
+	is_int(r, -EISDIR, "directory refused");
+	ksc_error_free(e);
+	e = NULL;
+	r = ksc_doc_read_file("/proc/self/status", 16, &buf, &len, &e);
+	is_int(r, -EFBIG, "size limit applies to files of unknown size");
+	ksc_error_free(e);
+}
+
+int
+main(void)
+{
+	test_json_strict();
+	test_nul_byte();
+	test_json_positions();
+	test_conversions();
+	test_yaml();
+	test_limits();
+	test_read_file();
+	return tap_done();
+}
