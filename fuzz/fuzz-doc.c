@@ -36,7 +36,8 @@ visit(const struct ksc_node *n, unsigned depth)
 		for (size_t i = 0; i < n->count; i++) {
 			if (n->keys[i]->kind != KSC_NODE_SCALAR)
 				abort();
-			if (ksc_node_get(n, n->keys[i]->text) == NULL && strlen(n->keys[i]->text) == n->keys[i]->len)
+			if (ksc_node_get(n, n->keys[i]->text) == NULL &&
+			    strlen(n->keys[i]->text) == n->keys[i]->len)
 				abort();
 			count += visit(n->items[i], depth + 1);
 		}

@@ -167,12 +167,11 @@ bool ksc_syscall_name_known(const char *name);
  * not multiplexed on arch, -EINVAL for an invalid arch.
  */
 int ksc_syscall_multiplexed(enum ksc_arch arch, const char *name, uint32_t *ret_mux_nr,
-			    uint32_t *ret_call);
+                            uint32_t *ret_call);
 
 /* Iterate over an arch's table in ascending number order: index 0..count-1. */
 size_t ksc_syscall_count(enum ksc_arch arch);
-int ksc_syscall_by_index(enum ksc_arch arch, size_t index, const char **ret_name,
-			 uint32_t *ret_nr);
+int ksc_syscall_by_index(enum ksc_arch arch, size_t index, const char **ret_name, uint32_t *ret_nr);
 
 /* The kernel version the table was generated from, e.g. "7.1.0-rc4". Static storage. */
 const char *ksc_syscall_table_version(void);
@@ -257,14 +256,14 @@ struct ksc_profile_parse_opts {
  * KSC_PROFILE_MAX_BYTES), -ENOMEM.
  */
 int ksc_profile_parse(const char *name, const char *buf, size_t len,
-		      const struct ksc_profile_parse_opts *opts, struct ksc_profile **ret_profile,
-		      struct ksc_diags *diags, struct ksc_error **reterr);
+                      const struct ksc_profile_parse_opts *opts, struct ksc_profile **ret_profile,
+                      struct ksc_diags *diags, struct ksc_error **reterr);
 
 /* As ksc_profile_parse(), reading `path` ("-" reads standard input). Also returns the
  * -errno of open/read failures. */
 int ksc_profile_load(const char *path, const struct ksc_profile_parse_opts *opts,
-		     struct ksc_profile **ret_profile, struct ksc_diags *diags,
-		     struct ksc_error **reterr);
+                     struct ksc_profile **ret_profile, struct ksc_diags *diags,
+                     struct ksc_error **reterr);
 
 void ksc_profile_free(struct ksc_profile *profile);
 
@@ -291,7 +290,7 @@ bool ksc_profile_has_arch_map(const struct ksc_profile *profile);
  * subArchitectures. Writes up to `max` entries to ret_arches and returns the count.
  */
 size_t ksc_profile_target_arches(const struct ksc_profile *profile, enum ksc_arch native,
-				 enum ksc_arch *ret_arches, size_t max);
+                                 enum ksc_arch *ret_arches, size_t max);
 /* `flags` as a mask, and whether the key was present at all (absent means SPEC_ALLOW where
  * supported; an empty array means no flags). */
 unsigned ksc_profile_flags(const struct ksc_profile *profile, bool *ret_present);
@@ -310,7 +309,7 @@ int64_t ksc_rule_errno(const struct ksc_rule *rule);
 size_t ksc_rule_arg_count(const struct ksc_rule *rule);
 /* Returns 0, or -ERANGE for i out of range. value_two is 0 when absent. */
 int ksc_rule_arg(const struct ksc_rule *rule, size_t i, uint32_t *ret_index, enum ksc_op *ret_op,
-		 uint64_t *ret_value, uint64_t *ret_value_two);
+                 uint64_t *ret_value, uint64_t *ret_value_two);
 /* True if the rule carries Docker includes/excludes conditions (caps, arches, minKernel). */
 bool ksc_rule_is_conditional(const struct ksc_rule *rule);
 /* A rule's comment, or NULL. */

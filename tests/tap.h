@@ -48,24 +48,24 @@ tap_check_(bool ok, const char *file, int line, const char *fmt, ...)
 /* ok(cond, "name %d", ...) */
 #define ok(cond, ...) tap_check_(!!(cond), __FILE__, __LINE__, __VA_ARGS__)
 
-#define is_int(got, want, ...)                                                                     \
-	({                                                                                         \
-		long long g_ = (long long)(got), w_ = (long long)(want);                           \
-		bool r_ = tap_check_(g_ == w_, __FILE__, __LINE__, __VA_ARGS__);                   \
-		if (!r_)                                                                           \
-			printf("#   got: %lld\n#  want: %lld\n", g_, w_);                           \
-		r_;                                                                                \
+#define is_int(got, want, ...)                                                   \
+	({                                                                       \
+		long long g_ = (long long)(got), w_ = (long long)(want);         \
+		bool r_ = tap_check_(g_ == w_, __FILE__, __LINE__, __VA_ARGS__); \
+		if (!r_)                                                         \
+			printf("#   got: %lld\n#  want: %lld\n", g_, w_);        \
+		r_;                                                              \
 	})
 
-#define is_str(got, want, ...)                                                                     \
-	({                                                                                         \
-		const char *g_ = (got), *w_ = (want);                                              \
-		bool r_ = tap_check_(g_ && w_ ? strcmp(g_, w_) == 0 : g_ == w_, __FILE__,          \
-				     __LINE__, __VA_ARGS__);                                       \
-		if (!r_)                                                                           \
-			printf("#   got: %s\n#  want: %s\n", g_ ? g_ : "(null)",                    \
-			       w_ ? w_ : "(null)");                                                \
-		r_;                                                                                \
+#define is_str(got, want, ...)                                                            \
+	({                                                                                \
+		const char *g_ = (got), *w_ = (want);                                     \
+		bool r_ = tap_check_(g_ && w_ ? strcmp(g_, w_) == 0 : g_ == w_, __FILE__, \
+		                     __LINE__, __VA_ARGS__);                              \
+		if (!r_)                                                                  \
+			printf("#   got: %s\n#  want: %s\n", g_ ? g_ : "(null)",          \
+			       w_ ? w_ : "(null)");                                       \
+		r_;                                                                       \
 	})
 
 static inline void

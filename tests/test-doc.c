@@ -38,25 +38,47 @@ expect_json_error(const char *text, const char *want)
 static void
 test_json_strict(void)
 {
-	expect_json_error("{\"a\": 1,}", "t:1:9: invalid JSON: trailing comma before the end of an object or array");
-	expect_json_error("[1, 2,]", "t:1:7: invalid JSON: trailing comma before the end of an object or array");
-	expect_json_error("{\"a\": 1} # c", "t:1:10: invalid JSON: expected the end of the input after the JSON value, found a comment (JSON has no comments)");
-	expect_json_error("{\n  // c\n  \"a\": 1\n}", "t:2:3: invalid JSON: expected a double-quoted object key, found a comment (JSON has no comments)");
-	expect_json_error("{'a': 1}", "t:1:2: invalid JSON: expected a double-quoted object key, found a single quote (JSON strings use double quotes)");
-	expect_json_error("{a: 1}", "t:1:2: invalid JSON: expected a double-quoted object key, found 'a'");
-	expect_json_error("{\"a\": 01}", "t:1:8: invalid JSON: invalid number: leading zeros are not allowed");
-	expect_json_error("{\"a\" 1}", "t:1:6: invalid JSON: expected ':' after an object key, found '1'");
+	expect_json_error(
+	        "{\"a\": 1,}",
+	        "t:1:9: invalid JSON: trailing comma before the end of an object or array");
+	expect_json_error(
+	        "[1, 2,]",
+	        "t:1:7: invalid JSON: trailing comma before the end of an object or array");
+	expect_json_error("{\"a\": 1} # c",
+	                  "t:1:10: invalid JSON: expected the end of the input after the JSON "
+	                  "value, found a comment (JSON has no comments)");
+	expect_json_error("{\n  // c\n  \"a\": 1\n}",
+	                  "t:2:3: invalid JSON: expected a double-quoted object key, found a "
+	                  "comment (JSON has no comments)");
+	expect_json_error("{'a': 1}", "t:1:2: invalid JSON: expected a double-quoted object key, "
+	                              "found a single quote (JSON strings use double quotes)");
+	expect_json_error("{a: 1}",
+	                  "t:1:2: invalid JSON: expected a double-quoted object key, found 'a'");
+	expect_json_error("{\"a\": 01}",
+	                  "t:1:8: invalid JSON: invalid number: leading zeros are not allowed");
+	expect_json_error("{\"a\" 1}",
+	                  "t:1:6: invalid JSON: expected ':' after an object key, found '1'");
 	expect_json_error("{\"a\": tru}", "t:1:7: invalid JSON: expected a value, found 't'");
-	expect_json_error("{\"a\": \"x\ny\"}", "t:1:9: invalid JSON: control character in a string (escape it, e.g. \\n)");
-	expect_json_error("{\"a\": \"\\x\"}", "t:1:8: invalid JSON: invalid escape sequence in a string");
-	expect_json_error("\xef\xbb\xbf{}", "t:1:1: invalid JSON: a UTF-8 byte-order mark is not allowed in JSON (Go's decoder, used by runc and containerd, rejects it)");
+	expect_json_error(
+	        "{\"a\": \"x\ny\"}",
+	        "t:1:9: invalid JSON: control character in a string (escape it, e.g. \\n)");
+	expect_json_error("{\"a\": \"\\x\"}",
+	                  "t:1:8: invalid JSON: invalid escape sequence in a string");
+	expect_json_error("\xef\xbb\xbf{}",
+	                  "t:1:1: invalid JSON: a UTF-8 byte-order mark is not allowed in JSON "
+	                  "(Go's decoder, used by runc and containerd, rejects it)");
 	expect_json_error("", "t:1:1: invalid JSON: expected a value, found the end of the input");
 	expect_json_error("{\"a\": [1, 2}", "t:1:12: invalid JSON: expected ',' or ']', found '}'");
 	expect_json_error("{\"a\": \"\xff\"}", "t:1:8: invalid JSON: invalid UTF-8 in a string");
-	expect_json_error("{\"a\": \"\\ud83d\\ude00\"}", "t:1:8: invalid JSON: UTF-16 surrogate escapes (\\ud800-\\udfff) are not supported; write the character itself in UTF-8");
-	expect_json_error("{\"a\": 1, \"a\": 2}", "t:1:10: duplicate key \"a\" (first at line 1, column 2)");
-	expect_json_error("{\"a\": {\"b\": 1, \"c\": 2, \"b\": 3}}", "t:1:24: duplicate key \"b\" (first at line 1, column 8)");
-	expect_json_error("{}{}", "t:1:3: invalid JSON: expected the end of the input after the JSON value, found '{'");
+	expect_json_error("{\"a\": \"\\ud83d\\ude00\"}",
+	                  "t:1:8: invalid JSON: UTF-16 surrogate escapes (\\ud800-\\udfff) are not "
+	                  "supported; write the character itself in UTF-8");
+	expect_json_error("{\"a\": 1, \"a\": 2}",
+	                  "t:1:10: duplicate key \"a\" (first at line 1, column 2)");
+	expect_json_error("{\"a\": {\"b\": 1, \"c\": 2, \"b\": 3}}",
+	                  "t:1:24: duplicate key \"b\" (first at line 1, column 8)");
+	expect_json_error("{}{}", "t:1:3: invalid JSON: expected the end of the input after the "
+	                          "JSON value, found '{'");
 }
 
 static void
@@ -76,8 +98,9 @@ test_json_positions(void)
 {
 	struct ksc_doc *doc = NULL;
 	const struct ksc_node *root, *v;
-	char *err = parse_error("{\n\t\"a\": [\n\t\t10,\n\t\t\"x\\u00e9\\/\"\n\t],\n  \"é\": true, \"n\": null\n}",
-				KSC_DOC_JSON, &doc);
+	char *err = parse_error(
+	        "{\n\t\"a\": [\n\t\t10,\n\t\t\"x\\u00e9\\/\"\n\t],\n  \"é\": true, \"n\": null\n}",
+	        KSC_DOC_JSON, &doc);
 
 	ok(err == NULL, "tabs, escapes and UTF-8 keys parse (%s)", err ? err : "");
 	free(err);
@@ -138,21 +161,23 @@ test_conversions(void)
 	expect_u64("{\"v\": 0}", KSC_DOC_JSON, 0, 0, NULL);
 	expect_u64("{\"v\": 18446744073709551615}", KSC_DOC_JSON, 0, UINT64_MAX, NULL);
 	expect_u64("{\"v\": 18446744073709551616}", KSC_DOC_JSON, -ERANGE, 0,
-		   "is too large for an unsigned 64-bit integer");
+	           "is too large for an unsigned 64-bit integer");
 	expect_u64("{\"v\": -1}", KSC_DOC_JSON, -ERANGE, 0,
-		   "must be an unsigned integer, got a negative number");
+	           "must be an unsigned integer, got a negative number");
 	expect_u64("{\"v\": -0}", KSC_DOC_JSON, -ERANGE, 0,
-		   "must be an unsigned integer, got a negative number");
+	           "must be an unsigned integer, got a negative number");
 	expect_u64("{\"v\": 1.0}", KSC_DOC_JSON, -EINVAL, 0,
-		   "must be an unsigned integer, got a fraction or exponent");
+	           "must be an unsigned integer, got a fraction or exponent");
 	expect_u64("{\"v\": 1e3}", KSC_DOC_JSON, -EINVAL, 0,
-		   "must be an unsigned integer, got a fraction or exponent");
+	           "must be an unsigned integer, got a fraction or exponent");
 	expect_u64("{\"v\": \"1\"}", KSC_DOC_JSON, -EINVAL, 0,
-		   "must be an unsigned integer, got a string");
+	           "must be an unsigned integer, got a string");
 	expect_u64("{\"v\": true}", KSC_DOC_JSON, -EINVAL, 0,
-		   "must be an unsigned integer, got a boolean");
-	expect_u64("{\"v\": null}", KSC_DOC_JSON, -EINVAL, 0, "must be an unsigned integer, got null");
-	expect_u64("{\"v\": []}", KSC_DOC_JSON, -EINVAL, 0, "must be an unsigned integer, got an array");
+	           "must be an unsigned integer, got a boolean");
+	expect_u64("{\"v\": null}", KSC_DOC_JSON, -EINVAL, 0,
+	           "must be an unsigned integer, got null");
+	expect_u64("{\"v\": []}", KSC_DOC_JSON, -EINVAL, 0,
+	           "must be an unsigned integer, got an array");
 	expect_u64("v: 0x10", 0, 0, 16, NULL);
 	expect_u64("v: 0o17", 0, 0, 15, NULL);
 	expect_u64("v: 42", 0, 0, 42, NULL);
@@ -161,7 +186,8 @@ test_conversions(void)
 	if (parse_error("{\"v\": 4294967296, \"w\": 4294967295}", KSC_DOC_JSON, &doc) == NULL) {
 		is_int(ksc_node_to_u32(ksc_node_get(ksc_doc_root(doc, 0), "v"), &u32, &reason),
 		       -ERANGE, "u32 overflow");
-		is_str(reason, "is too large for an unsigned 32-bit integer", "u32 overflow reason");
+		is_str(reason, "is too large for an unsigned 32-bit integer",
+		       "u32 overflow reason");
 		is_int(ksc_node_to_u32(ksc_node_get(ksc_doc_root(doc, 0), "w"), &u32, &reason), 0,
 		       "u32 max");
 		ok(u32 == UINT32_MAX, "u32 max value");
@@ -179,7 +205,7 @@ test_yaml(void)
 	const char *reason, *s;
 
 	err = parse_error("a: 1\n---\n# empty\n---\n- x\n- 'y'\n- yes\n- ~\n- \"3\"\n- 3\n", 0,
-			  &doc);
+	                  &doc);
 	ok(!err, "multi-document YAML parses (%s)", err ? err : "");
 	free(err);
 	if (doc) {
@@ -194,7 +220,8 @@ test_yaml(void)
 			is_int(ksc_node_to_bool(root->items[2], &b, &reason), 0, "yes converts");
 			ok(b, "yes is true");
 			ok(ksc_node_is_null(root->items[3]), "~ is null");
-			is_int(ksc_node_to_string(root->items[4], &s, &reason), 0, "\"3\" is a string");
+			is_int(ksc_node_to_string(root->items[4], &s, &reason), 0,
+			       "\"3\" is a string");
 			is_int(ksc_node_to_string(root->items[5], &s, &reason), -EINVAL,
 			       "3 is not a string");
 			is_str(reason, "must be a string, got a number", "number vs string reason");
@@ -209,8 +236,8 @@ test_yaml(void)
 	free(err);
 
 	err = parse_error("a: [1, 2\n", 0, NULL);
-	ok(err && strncmp(err, "t:2:1: invalid YAML: ", 21) == 0, "YAML syntax error has a position (%s)",
-	   err ? err : "");
+	ok(err && strncmp(err, "t:2:1: invalid YAML: ", 21) == 0,
+	   "YAML syntax error has a position (%s)", err ? err : "");
 	free(err);
 
 	err = parse_error("base: &b {x: 1}\nuse: *b\n", 0, &doc);
@@ -256,12 +283,12 @@ test_limits(void)
 	/* Exponential alias expansion ("billion laughs") is bounded. */
 	{
 		const char *bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
-				   "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
-				   "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
-				   "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
-				   "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n"
-				   "f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
-				   "g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\n";
+		                   "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+		                   "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+		                   "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+		                   "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n"
+		                   "f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
+		                   "g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\n";
 
 		err = parse_error(bomb, 0, NULL);
 		ok(err && strstr(err, "too many nodes"), "alias bomb refused (%s)", err ? err : "");

@@ -1,2 +1,398 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * profile: what a valid profile reads as (the model behind the accessors), the warnings that
+ * do not make it invalid, target arches, rule conditions in words, and the canonical writer.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kseccomp.h"
 #include "tap.h"
-int main(void){ok(1,"placeholder");return tap_done();}
+
+static struct ksc_profile *
+parse(const char *json, enum ksc_arch native, struct ksc_diags *diags)
+{
+	struct ksc_profile_parse_opts opts = { .native_arch = native };
+	struct ksc_profile *p = NULL;
+	struct ksc_error *e = NULL;
+
+	if (ksc_profile_parse("p.json", json, strlen(json), &opts, &p, diags, &e) < 0) {
+		printf("# unexpected error: %s\n", ksc_error_message(e));
+		ksc_error_free(e);
+		return NULL;
+	}
+	return p;
+}
+
+/* The warnings of a valid profile, joined by "\n". */
+static char *
+warnings_of(const char *json)
+{
+	struct ksc_diags *diags = ksc_diags_new();
+	struct ksc_profile *p = parse(json, KSC_ARCH_X86_64, diags);
+	size_t len = 0;
+	char *out = calloc(1, 1);
+
+	for (size_t i = 0; p && i < ksc_diags_count(diags); i++) {
+		const char *m = ksc_diag_message(ksc_diags_get(diags, i));
+		char *grown = realloc(out, len + strlen(m) + 2);
+
+		if (!grown)
+			break;
+		out = grown;
+		if (len)
+			out[len++] = '\n';
+		strcpy(out + len, m);
+		len += strlen(m);
+	}
+	if (!p) {
+		free(out);
+		out = NULL;
+	}
+	ksc_profile_free(p);
+	ksc_diags_free(diags);
+	return out;
+}
+
+static void
+expect_warnings(const char *name, const char *json, const char *want)
+{
+	char *got = warnings_of(json);
+
+	is_str(got, want, "%s", name);
+	free(got);
+}
+
+static void
+test_model(void)
+{
+	const char *json =
+	        "{\n"
+	        "  \"defaultAction\": \"SCMP_ACT_ERRNO\",\n"
+	        "  \"defaultErrnoRet\": 38,\n"
+	        "  \"architectures\": [\"SCMP_ARCH_X86_64\", \"SCMP_ARCH_X86\"],\n"
+	        "  \"flags\": [\"SECCOMP_FILTER_FLAG_LOG\", \"SECCOMP_FILTER_FLAG_SPEC_ALLOW\"],\n"
+	        "  \"syscalls\": [\n"
+	        "    {\"names\": [\"read\", \"write\"], \"action\": \"SCMP_ACT_ALLOW\"},\n"
+	        "    {\"names\": [\"mkdir\"], \"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 100},\n"
+	        "    {\"names\": [\"socket\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": [\n"
+	        "      {\"index\": 0, \"value\": 38, \"op\": \"SCMP_CMP_LT\"},\n"
+	        "      {\"index\": 2, \"value\": 3840, \"valueTwo\": 0, \"op\": "
+	        "\"SCMP_CMP_MASKED_EQ\"}]}\n"
+	        "  ]\n"
+	        "}\n";
+	struct ksc_profile *p = parse(json, KSC_ARCH_X86_64, NULL);
+	const struct ksc_rule *r;
+	uint64_t value = 0, value_two = 1;
+	enum ksc_op op = KSC_OP_INVALID;
+	uint32_t index = 9;
+	bool present = false;
+
+	ok(p != NULL, "a full profile parses");
+	if (!p)
+		return;
+	is_int(ksc_profile_default_action(p), KSC_ACT_ERRNO, "defaultAction");
+	is_int(ksc_profile_default_errno(p), 38, "defaultErrnoRet");
+	is_int(ksc_profile_arch_count(p), 2, "two architectures");
+	is_int(ksc_profile_arch(p, 1), KSC_ARCH_X86, "second is x86");
+	is_int(ksc_profile_flags(p, &present), KSC_FLAG_LOG | KSC_FLAG_SPEC_ALLOW, "flags mask");
+	ok(present, "flags present");
+	is_int(ksc_profile_rule_count(p), 3, "three rules");
+	r = ksc_profile_rule(p, 0);
+	is_int(ksc_rule_name_count(r), 2, "rule 0 has two names");
+	is_str(ksc_rule_name(r, 1), "write", "rule 0 second name");
+	is_int(ksc_rule_errno(r), -1, "no errnoRet on rule 0");
+	r = ksc_profile_rule(p, 1);
+	is_int(ksc_rule_action(r), KSC_ACT_ERRNO, "rule 1 action");
+	is_int(ksc_rule_errno(r), 100, "rule 1 errnoRet");
+	r = ksc_profile_rule(p, 2);
+	is_int(ksc_rule_arg_count(r), 2, "rule 2 has two args");
+	is_int(ksc_rule_arg(r, 1, &index, &op, &value, &value_two), 0, "arg 1 readable");
+	ok(index == 2 && op == KSC_OP_MASKED_EQ && value == 3840 && value_two == 0,
+	   "arg 1 is (arg2 & 3840) == 0");
+	is_int(ksc_rule_arg(r, 2, NULL, NULL, NULL, NULL), -ERANGE, "arg 2 out of range");
+	ok(!ksc_rule_args_are_ored(r), "different indexes are ANDed");
+	ksc_profile_free(p);
+
+	p = parse("{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"flags\": []}", KSC_ARCH_X86_64, NULL);
+	ok(p && ksc_profile_flags(p, &present) == 0 && present,
+	   "an empty flags array is present and means no flags");
+	ksc_profile_free(p);
+	p = parse("{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"flags\": null}", KSC_ARCH_X86_64,
+	          NULL);
+	ok(p && ksc_profile_flags(p, &present) == 0 && !present,
+	   "null flags are absent flags, as Go decodes them");
+	ksc_profile_free(p);
+	p = parse("{\"defaultAction\": \"SCMP_ACT_KILL\"}", KSC_ARCH_X86_64, NULL);
+	ok(p && ksc_profile_default_errno(p) == -1 && ksc_profile_rule_count(p) == 0,
+	   "a default-only profile");
+	ksc_profile_free(p);
+}
+
+static void
+test_target_arches(void)
+{
+	const char *json = "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"archMap\": ["
+	                   "{\"architecture\": \"SCMP_ARCH_X86_64\", \"subArchitectures\": "
+	                   "[\"SCMP_ARCH_X86\", \"SCMP_ARCH_X32\"]},"
+	                   "{\"architecture\": \"SCMP_ARCH_AARCH64\", \"subArchitectures\": "
+	                   "[\"SCMP_ARCH_ARM\"]}]}";
+	struct ksc_profile *p = parse(json, KSC_ARCH_AARCH64, NULL);
+	enum ksc_arch a[_KSC_ARCH_MAX];
+	size_t n;
+
+	ok(p && ksc_profile_has_arch_map(p), "archMap profile");
+	if (!p)
+		return;
+	n = ksc_profile_target_arches(p, KSC_ARCH_AARCH64, a, _KSC_ARCH_MAX);
+	ok(n == 2 && a[0] == KSC_ARCH_AARCH64 && a[1] == KSC_ARCH_ARM,
+	   "archMap on aarch64: native + its entry's subArchitectures");
+	n = ksc_profile_target_arches(p, KSC_ARCH_X86_64, a, _KSC_ARCH_MAX);
+	ok(n == 3 && a[0] == KSC_ARCH_X86_64 && a[1] == KSC_ARCH_X86 && a[2] == KSC_ARCH_X32,
+	   "archMap on x86_64");
+	n = ksc_profile_target_arches(p, KSC_ARCH_RISCV64, a, _KSC_ARCH_MAX);
+	ok(n == 1 && a[0] == KSC_ARCH_RISCV64, "no archMap entry: native only");
+	ksc_profile_free(p);
+
+	p = parse("{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"architectures\": [\"SCMP_ARCH_X86\", "
+	          "\"SCMP_ARCH_X86_64\"]}",
+	          KSC_ARCH_X86_64, NULL);
+	n = p ? ksc_profile_target_arches(p, KSC_ARCH_X86_64, a, _KSC_ARCH_MAX) : 0;
+	ok(n == 2 && a[0] == KSC_ARCH_X86_64 && a[1] == KSC_ARCH_X86,
+	   "native first, listed arches after, no duplicates");
+	ksc_profile_free(p);
+	p = parse("{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"architectures\": "
+	          "[\"SCMP_ARCH_PPC64LE\"]}",
+	          KSC_ARCH_X86_64, NULL);
+	n = p ? ksc_profile_target_arches(p, KSC_ARCH_X86_64, a, _KSC_ARCH_MAX) : 0;
+	ok(n == 2 && a[0] == KSC_ARCH_X86_64, "runc adds the native arch even when not listed");
+	ksc_profile_free(p);
+}
+
+static void
+expect_condition(const char *rule_json, const char *want)
+{
+	char json[2048];
+	struct ksc_profile *p;
+	char *text = NULL;
+
+	snprintf(json, sizeof(json), "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [%s]}",
+	         rule_json);
+	p = parse(json, KSC_ARCH_X86_64, NULL);
+	if (!p || ksc_rule_condition_text(ksc_profile_rule(p, 0), &text) < 0) {
+		ok(0, "condition of %s", rule_json);
+		ksc_profile_free(p);
+		return;
+	}
+	is_str(text, want, "condition: %s", want);
+	free(text);
+	ksc_profile_free(p);
+}
+
+static void
+test_conditions(void)
+{
+	expect_condition("{\"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\"}", "");
+	expect_condition("{\"names\": [\"socket\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": "
+	                 "[{\"index\": 0, \"value\": 38, \"op\": \"SCMP_CMP_LT\"}]}",
+	                 "arg0 < 38");
+	/* runc test1: two comparisons on arg0 are alternatives (runc issue #2735). */
+	expect_condition(
+	        "{\"names\": [\"process_vm_readv\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": ["
+	        "{\"index\": 0, \"value\": 100, \"op\": \"SCMP_CMP_EQ\"},"
+	        "{\"index\": 0, \"value\": 9001, \"op\": \"SCMP_CMP_EQ\"}]}",
+	        "arg0 == 100 || arg0 == 0x2329");
+	expect_condition("{\"names\": [\"ftruncate\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": ["
+	                 "{\"index\": 0, \"value\": 123456789, \"op\": \"SCMP_CMP_EQ\"},"
+	                 "{\"index\": 1, \"value\": 1337, \"op\": \"SCMP_CMP_NE\"}]}",
+	                 "arg0 == 0x75bcd15 && arg1 != 1337");
+	expect_condition(
+	        "{\"names\": [\"clone\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": ["
+	        "{\"index\": 0, \"value\": 2114060288, \"valueTwo\": 0, \"op\": "
+	        "\"SCMP_CMP_MASKED_EQ\"}],"
+	        "\"excludes\": {\"caps\": [\"CAP_SYS_ADMIN\"], \"arches\": [\"s390\", \"s390x\"]}}",
+	        "(arg0 & 0x7e020000) == 0; without CAP_SYS_ADMIN; not on s390, s390x");
+	expect_condition(
+	        "{\"names\": [\"ptrace\"], \"action\": \"SCMP_ACT_ALLOW\", \"includes\": "
+	        "{\"minKernel\": \"4.8\", \"caps\": [\"CAP_SYS_PTRACE\", \"CAP_SYS_ADMIN\"]}}",
+	        "with CAP_SYS_PTRACE and CAP_SYS_ADMIN; on kernel >= 4.8");
+	expect_condition("{\"names\": [\"personality\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": "
+	                 "[{\"index\": 0, \"value\": 4294967295, \"op\": \"SCMP_CMP_GE\"}]}",
+	                 "arg0 >= 0xffffffff");
+}
+
+static void
+test_warnings(void)
+{
+	expect_warnings("tutorial fine-grained has no warnings",
+	                "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"architectures\": "
+	                "[\"SCMP_ARCH_X86_64\", \"SCMP_ARCH_X86\", \"SCMP_ARCH_X32\"],"
+	                " \"syscalls\": [{\"names\": [\"arch_prctl\", \"vfork\", \"epoll_wait\"], "
+	                "\"action\": \"SCMP_ACT_ALLOW\"}]}",
+	                "");
+	expect_warnings("unknown key",
+	                "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"comment\": \"x\"}",
+	                "p.json:1:37: comment: unknown key \"comment\" (runtimes ignore it)");
+	expect_warnings(
+	        "key in another case is taken, as Go does",
+	        "{\"DefaultAction\": \"SCMP_ACT_ALLOW\"}",
+	        "p.json:1:2: DefaultAction: key is spelled \"defaultAction\"; runc and containerd "
+	        "accept it because Go's JSON decoder ignores case, other tools may not");
+	expect_warnings("unknown syscall name",
+	                "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": "
+	                "[\"read\", \"raed\"], \"action\": \"SCMP_ACT_ALLOW\"}]}",
+	                "p.json:1:69: syscalls[0].names[1]: unknown syscall \"raed\" (not in the "
+	                "7.1.0-rc4 syscall table of any architecture; runtimes skip it)");
+	expect_warnings("32-bit-only name on a 64-bit-only profile",
+	                "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": "
+	                "[\"waitpid\"], \"action\": \"SCMP_ACT_ALLOW\"}]}",
+	                "p.json:1:61: syscalls[0].names[0]: \"waitpid\" is not a syscall on x86_64 "
+	                "(runtimes skip it there)");
+	expect_warnings("socket and IPC calls multiplexed on i386 are known there",
+	                "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"architectures\": "
+	                "[\"SCMP_ARCH_X86\"], \"syscalls\": [{\"names\": [\"accept\", \"recv\", "
+	                "\"semop\"], \"action\": \"SCMP_ACT_ALLOW\"}]}",
+	                "");
+	expect_warnings("recv and send exist only through socketcall",
+	                "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": "
+	                "[\"accept\", \"recv\", \"semop\"], \"action\": \"SCMP_ACT_ALLOW\"}]}",
+	                "p.json:1:71: syscalls[0].names[1]: \"recv\" is not a syscall on x86_64 "
+	                "(runtimes skip it there)");
+	expect_warnings("per-arch rules are checked on their own arches",
+	                "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": "
+	                "[\"breakpoint\", \"set_tls\"], \"action\": \"SCMP_ACT_ALLOW\", "
+	                "\"includes\": {\"arches\": [\"arm\", \"arm64\"]}}]}",
+	                "");
+	expect_warnings("a name listed twice",
+	                "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": "
+	                "[\"read\", \"read\"], \"action\": \"SCMP_ACT_ALLOW\"}]}",
+	                "p.json:1:61: syscalls[0].names[0]: \"read\" is listed twice in this rule");
+	expect_warnings("errno beyond MAX_ERRNO",
+	                "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"defaultErrnoRet\": 12345}",
+	                "p.json:1:56: defaultErrnoRet: the kernel caps errno values at 4095 "
+	                "(MAX_ERRNO): the syscall fails with errno 4095, not 12345");
+	expect_warnings("TRACE data may use all 16 bits",
+	                "{\"defaultAction\": \"SCMP_ACT_TRACE\", \"defaultErrnoRet\": 12345}", "");
+	expect_warnings("containers/common errno names are checked against the numbers",
+	                "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"defaultErrnoRet\": 38, "
+	                "\"defaultErrno\": \"EPERM\"}",
+	                "p.json:1:76: defaultErrno: \"EPERM\" is 1 but defaultErrnoRet is 38; "
+	                "runtimes use defaultErrnoRet");
+	expect_warnings("matching errno name",
+	                "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"defaultErrnoRet\": 38, "
+	                "\"defaultErrno\": \"ENOSYS\"}",
+	                "");
+	expect_warnings("runc refuses some arches",
+	                "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"architectures\": "
+	                "[\"SCMP_ARCH_PARISC\"]}",
+	                "p.json:1:55: architectures[0]: runc refuses SCMP_ARCH_PARISC (\"not a "
+	                "valid arch for seccomp\"); crun accepts it");
+	expect_warnings(
+	        "listenerPath without NOTIFY",
+	        "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"listenerPath\": \"/run/agent.sock\"}",
+	        "p.json:1:53: listenerPath: no rule uses SCMP_ACT_NOTIFY: runc ignores "
+	        "listenerPath, crun still connects to it");
+	expect_warnings(
+	        "relative listenerPath",
+	        "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"listenerPath\": \"agent.sock\", "
+	        "\"syscalls\": [{\"names\": [\"mkdir\"], \"action\": \"SCMP_ACT_NOTIFY\"}]}",
+	        "p.json:1:53: listenerPath: \"agent.sock\" is relative: crun refuses it and runc "
+	        "resolves it against the runtime's working directory");
+	expect_warnings(
+	        "unknown capability and moby arch",
+	        "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": [\"mount\"], "
+	        "\"action\": \"SCMP_ACT_ALLOW\", \"includes\": {\"caps\": [\"CAP_SYS_ADMN\"], "
+	        "\"arches\": [\"x86_64\"]}}]}",
+	        "p.json:1:121: syscalls[0].includes.caps[0]: unknown capability \"CAP_SYS_ADMN\"\n"
+	        "p.json:1:149: syscalls[0].includes.arches[0]: unknown architecture \"x86_64\" "
+	        "(moby compares these with names such as amd64, x86, x32, arm, arm64, ppc64le, "
+	        "s390x, riscv64)");
+}
+
+static void
+test_write(void)
+{
+	const char *json = "{\"syscalls\": [{\"comment\": \"c\", \"action\": \"SCMP_ACT_ALLOW\", "
+	                   "\"names\": [\"read\"],"
+	                   " \"args\": [], \"x-extra\": {\"k\": [1, true, null, \"s\"]}}],"
+	                   " \"flags\": [], \"defaultAction\": \"SCMP_ACT_ERRNO\", \"x-top\": 1}";
+	const char *want = "{\n"
+	                   "  \"defaultAction\": \"SCMP_ACT_ERRNO\",\n"
+	                   "  \"flags\": [],\n"
+	                   "  \"syscalls\": [\n"
+	                   "    {\n"
+	                   "      \"names\": [\n"
+	                   "        \"read\"\n"
+	                   "      ],\n"
+	                   "      \"action\": \"SCMP_ACT_ALLOW\",\n"
+	                   "      \"comment\": \"c\",\n"
+	                   "      \"x-extra\": {\n"
+	                   "        \"k\": [\n"
+	                   "          1,\n"
+	                   "          true,\n"
+	                   "          null,\n"
+	                   "          \"s\"\n"
+	                   "        ]\n"
+	                   "      }\n"
+	                   "    }\n"
+	                   "  ],\n"
+	                   "  \"x-top\": 1\n"
+	                   "}\n";
+	struct ksc_profile *p = parse(json, KSC_ARCH_X86_64, NULL), *q;
+	char *text = NULL, *again = NULL;
+	size_t len = 0, len2 = 0;
+
+	ok(p && ksc_profile_write_json(p, &text, &len) == 0, "write");
+	is_str(text, want, "canonical key order, kept empty flags, unknown keys last");
+	q = text ? parse(text, KSC_ARCH_X86_64, NULL) : NULL;
+	ok(q && ksc_profile_write_json(q, &again, &len2) == 0, "the output parses");
+	is_str(again, text, "writing is idempotent");
+	ksc_profile_free(p);
+	ksc_profile_free(q);
+	free(text);
+	free(again);
+
+	p = parse("{\"DefaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": [{\"name\": \"read\", "
+	          "\"action\": \"SCMP_ACT_LOG\"}]}",
+	          KSC_ARCH_X86_64, NULL);
+	text = NULL;
+	ok(p && ksc_profile_write_json(p, &text, &len) == 0, "write a Docker-style rule");
+	is_str(text,
+	       "{\n  \"defaultAction\": \"SCMP_ACT_ALLOW\",\n  \"syscalls\": [\n    {\n"
+	       "      \"name\": \"read\",\n      \"action\": \"SCMP_ACT_LOG\"\n    }\n  ]\n}\n",
+	       "a case-folded key is written in its canonical spelling; name stays name");
+	ksc_profile_free(p);
+	free(text);
+}
+
+static void
+test_names(void)
+{
+	enum ksc_action a;
+	enum ksc_op op;
+	enum ksc_filter_flag f;
+
+	is_int(ksc_action_from_name("SCMP_ACT_KILL_THREAD", &a), 0, "KILL_THREAD");
+	is_int(a, KSC_ACT_KILL_THREAD, "KILL_THREAD value");
+	is_int(ksc_action_from_name("SCMP_ACT_kill", &a), -EINVAL, "actions are case-sensitive");
+	is_str(ksc_action_name(KSC_ACT_NOTIFY), "SCMP_ACT_NOTIFY", "NOTIFY name");
+	ok(ksc_action_name(_KSC_ACT_MAX) == NULL, "out-of-range action has no name");
+	is_int(ksc_op_from_name("SCMP_CMP_MASKED_EQ", &op), 0, "MASKED_EQ");
+	is_int(op, KSC_OP_MASKED_EQ, "MASKED_EQ value");
+	is_int(ksc_flag_from_name("SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", &f), 0, "flag");
+	is_int(f, KSC_FLAG_WAIT_KILLABLE_RECV, "flag value");
+	is_str(ksc_flag_name(KSC_FLAG_TSYNC), "SECCOMP_FILTER_FLAG_TSYNC", "flag name");
+}
+
+int
+main(void)
+{
+	test_model();
+	test_target_arches();
+	test_conditions();
+	test_warnings();
+	test_write();
+	test_names();
+	return tap_done();
+}

@@ -31,6 +31,11 @@ _printf_(2, 3) int cli_usage_error(const char *command, const char *fmt, ...);
 /* Print one diagnostic as "kseccomp: FILE:LINE:COL: [warning: ]PATH: REASON". */
 void cli_print_diag(const struct ksc_diag *diag);
 
+/* A profile failed to load: print its errors (warnings are for `validate`), or the reason
+ * when there is no diagnostic. Takes ownership of error. Returns 1. */
+int
+cli_report_invalid(int r, const struct ksc_diags *diags, struct ksc_error *error, const char *file);
+
 /* Parse "-o FORMAT": 0 text, 1 json; -1 when unknown. */
 int cli_output_format(const char *value);
 

@@ -68,7 +68,8 @@ verb_profile_fmt(int argc, char **argv)
 	if (argc - optind > 1)
 		return cli_usage_error("profile fmt", "one FILE at a time");
 	if ((write_back || check) && !streq(output, "-"))
-		return cli_usage_error("profile fmt", "--output does not go with --write or --check");
+		return cli_usage_error("profile fmt",
+		                       "--output does not go with --write or --check");
 	file = argv[optind];
 	if (write_back && streq(file, "-"))
 		return cli_usage_error("profile fmt", "--write needs a file, not standard input");
@@ -80,15 +81,8 @@ verb_profile_fmt(int argc, char **argv)
 	if (r < 0)
 		return cli_fail(r, error, file);
 	r = ksc_profile_parse(file, input, input_len, NULL, &profile, diags, &error);
-	if (r < 0) {
-		for (size_t k = 0; k < ksc_diags_count(diags); k++)
-			if (ksc_diag_severity(ksc_diags_get(diags, k)) == KSC_SEVERITY_ERROR)
-				cli_print_diag(ksc_diags_get(diags, k));
-		if (ksc_diags_error_count(diags) == 0)
-			return cli_fail(r, error, file);
-		ksc_error_free(error);
-		return 1;
-	}
+	if (r < 0)
+		return cli_report_invalid(r, diags, error, file);
 	r = ksc_profile_write_json(profile, &text, &len);
 	ksc_profile_free(profile);
 	if (r < 0)

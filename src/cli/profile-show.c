@@ -40,6 +40,21 @@ put_action(struct strbuf *sb, enum ksc_action action, int64_t errnum)
 		strbuf_printf(sb, "(%" PRId64 ")", errnum);
 }
 
+/* The flags in a mask, comma-separated, each in quotes for JSON. */
+static void
+put_flags(struct strbuf *sb, unsigned flags, bool json)
+{
+	bool first = true;
+
+	for (unsigned bit = 0; bit < 4; bit++)
+		if (flags & (1u << bit)) {
+			const char *name = ksc_flag_name((enum ksc_filter_flag)(1u << bit));
+
+			strbuf_printf(sb, json ? "%s\"%s\"" : "%s%s", first ? "" : ", ", name);
+			first = false;
+		}
+}
+
 struct action_group {
 	enum ksc_action action;
 	int64_t errnum;
@@ -110,8 +125,7 @@ put_names(struct strbuf *sb, const struct ksc_rule *rule, bool json)
 }
 
 static int
-show_text(const char *file, const struct ksc_profile *p, enum ksc_arch native,
-	  struct strbuf *sb)
+show_text(const char *file, const struct ksc_profile *p, enum ksc_arch native, struct strbuf *sb)
 {
 	_cleanup_(freep) struct action_group *groups = NULL;
 	enum ksc_arch targets[_KSC_ARCH_MAX];
@@ -119,6 +133,7 @@ show_text(const char *file, const struct ksc_profile *p, enum ksc_arch native,
 	       n_conditional = 0;
 	unsigned flags;
 	bool flags_present;
+	char label[32];
 	int r;
 
 	strbuf_printf(sb, "File:            %s\n", file);
@@ -130,16 +145,16 @@ show_text(const char *file, const struct ksc_profile *p, enum ksc_arch native,
 	if (ksc_profile_arch_count(p) > 0) {
 		for (size_t i = 0; i < ksc_profile_arch_count(p); i++)
 			strbuf_printf(sb, "%s%s", i ? ", " : "",
-				      ksc_arch_oci_name(ksc_profile_arch(p, i)));
+			              ksc_arch_oci_name(ksc_profile_arch(p, i)));
 		strbuf_putc(sb, '\n');
 	} else if (ksc_profile_has_arch_map(p))
 		strbuf_puts(sb, "archMap (a Docker extension: runc, crun and containerd ignore "
-				"it and filter the native arch only)\n");
+		                "it and filter the native arch only)\n");
 	else
 		strbuf_puts(sb, "none listed (runtimes filter the native arch only)\n");
 	n_targets = ksc_profile_target_arches(p, native, targets, ELEMENTSOF(targets));
-	strbuf_printf(sb, "On %-13s", ksc_arch_name(native));
-	strbuf_puts(sb, "");
+	snprintf(label, sizeof(label), "On %s:", ksc_arch_name(native));
+	strbuf_printf(sb, "%-17s", label);
 	for (size_t i = 0; i < n_targets; i++)
 		strbuf_printf(sb, "%s%s", i ? ", " : "", ksc_arch_name(targets[i]));
 	strbuf_puts(sb, " (others get the bad-arch action)\n");
@@ -148,18 +163,11 @@ show_text(const char *file, const struct ksc_profile *p, enum ksc_arch native,
 	strbuf_puts(sb, "Flags:           ");
 	if (!flags_present)
 		strbuf_puts(sb, "none listed (runtimes add SECCOMP_FILTER_FLAG_SPEC_ALLOW where "
-				"the kernel supports it)\n");
+		                "the kernel supports it)\n");
 	else if (flags == 0)
 		strbuf_puts(sb, "none (an empty list: no SPEC_ALLOW)\n");
 	else {
-		bool first = true;
-
-		for (unsigned bit = 0; bit < 4; bit++)
-			if (flags & (1u << bit)) {
-				strbuf_printf(sb, "%s%s", first ? "" : ", ",
-					      ksc_flag_name((enum ksc_filter_flag)(1u << bit)));
-				first = false;
-			}
+		put_flags(sb, flags, false);
 		strbuf_putc(sb, '\n');
 	}
 	if (ksc_profile_listener_path(p)) {
@@ -214,8 +222,7 @@ show_text(const char *file, const struct ksc_profile *p, enum ksc_arch native,
 }
 
 static int
-show_json(const char *file, const struct ksc_profile *p, enum ksc_arch native,
-	  struct strbuf *sb)
+show_json(const char *file, const struct ksc_profile *p, enum ksc_arch native, struct strbuf *sb)
 {
 	_cleanup_(freep) struct action_group *groups = NULL;
 	enum ksc_arch targets[_KSC_ARCH_MAX];
@@ -227,13 +234,14 @@ show_json(const char *file, const struct ksc_profile *p, enum ksc_arch native,
 	strbuf_puts(sb, "{\n  \"file\": ");
 	strbuf_put_json_string(sb, file, strlen(file));
 	strbuf_printf(sb, ",\n  \"defaultAction\": \"%s\"",
-		      ksc_action_name(ksc_profile_default_action(p)));
+	              ksc_action_name(ksc_profile_default_action(p)));
 	if (ksc_profile_default_errno(p) >= 0)
-		strbuf_printf(sb, ",\n  \"defaultErrnoRet\": %" PRId64, ksc_profile_default_errno(p));
+		strbuf_printf(sb, ",\n  \"defaultErrnoRet\": %" PRId64,
+		              ksc_profile_default_errno(p));
 	strbuf_puts(sb, ",\n  \"architectures\": [");
 	for (size_t i = 0; i < ksc_profile_arch_count(p); i++)
 		strbuf_printf(sb, "%s\"%s\"", i ? ", " : "",
-			      ksc_arch_oci_name(ksc_profile_arch(p, i)));
+		              ksc_arch_oci_name(ksc_profile_arch(p, i)));
 	strbuf_printf(sb, "],\n  \"archMap\": %s", ksc_profile_has_arch_map(p) ? "true" : "false");
 	n_targets = ksc_profile_target_arches(p, native, targets, ELEMENTSOF(targets));
 	strbuf_printf(sb, ",\n  \"host\": \"%s\",\n  \"targetArches\": [", ksc_arch_name(native));
@@ -245,18 +253,13 @@ show_json(const char *file, const struct ksc_profile *p, enum ksc_arch native,
 		strbuf_puts(sb, "null");
 	else {
 		strbuf_puts(sb, "[");
-		for (unsigned bit = 0; bit < 4; bit++)
-			if (flags & (1u << bit)) {
-				strbuf_printf(sb, "%s\"%s\"", first ? "" : ", ",
-					      ksc_flag_name((enum ksc_filter_flag)(1u << bit)));
-				first = false;
-			}
+		put_flags(sb, flags, true);
 		strbuf_puts(sb, "]");
 	}
 	if (ksc_profile_listener_path(p)) {
 		strbuf_puts(sb, ",\n  \"listenerPath\": ");
 		strbuf_put_json_string(sb, ksc_profile_listener_path(p),
-				       strlen(ksc_profile_listener_path(p)));
+		                       strlen(ksc_profile_listener_path(p)));
 	}
 	strbuf_printf(sb, ",\n  \"rules\": %zu", n_rules);
 
@@ -269,13 +272,14 @@ show_json(const char *file, const struct ksc_profile *p, enum ksc_arch native,
 	strbuf_puts(sb, ",\n  \"actions\": [");
 	for (size_t g = 0; g < n_groups; g++) {
 		strbuf_printf(sb, "%s\n    {\"action\": \"%s\"", g ? "," : "",
-			      ksc_action_name(groups[g].action));
+		              ksc_action_name(groups[g].action));
 		if (groups[g].errnum >= 0)
 			strbuf_printf(sb, ", \"errnoRet\": %" PRId64, groups[g].errnum);
 		strbuf_printf(sb, ", \"syscalls\": %zu, \"rules\": %zu}", groups[g].names,
-			      groups[g].rules);
+		              groups[g].rules);
 	}
-	strbuf_puts(sb, n_groups ? "\n  ],\n  \"conditionalRules\": [" : "],\n  \"conditionalRules\": [");
+	strbuf_puts(sb, n_groups ? "\n  ],\n  \"conditionalRules\": ["
+	                         : "],\n  \"conditionalRules\": [");
 	first = true;
 	for (size_t i = 0; i < n_rules; i++) {
 		const struct ksc_rule *rule = ksc_profile_rule(p, i);
@@ -294,7 +298,7 @@ show_json(const char *file, const struct ksc_profile *p, enum ksc_arch native,
 		strbuf_puts(sb, ", \"condition\": ");
 		strbuf_put_json_string(sb, cond, strlen(cond));
 		strbuf_printf(sb, ", \"argsOred\": %s}",
-			      ksc_rule_args_are_ored(rule) ? "true" : "false");
+		              ksc_rule_args_are_ored(rule) ? "true" : "false");
 		first = false;
 	}
 	strbuf_puts(sb, first ? "]\n}\n" : "\n  ]\n}\n");
@@ -324,13 +328,13 @@ verb_profile_show(int argc, char **argv)
 		case 'a':
 			if (ksc_arch_from_name(optarg, &opts.native_arch) < 0)
 				return cli_usage_error("profile show", "unknown architecture '%s'",
-						       optarg);
+				                       optarg);
 			break;
 		case 'o':
 			json = cli_output_format(optarg);
 			if (json < 0)
 				return cli_usage_error("profile show", "unknown output format '%s'",
-						       optarg);
+				                       optarg);
 			break;
 		case 'h':
 			help();
@@ -350,21 +354,10 @@ verb_profile_show(int argc, char **argv)
 	if (!diags)
 		return cli_fail(-ENOMEM, NULL, NULL);
 	r = ksc_profile_load(argv[optind], &opts, &profile, diags, &error);
-	if (r < 0) {
-		size_t shown = 0;
-
-		for (size_t k = 0; k < ksc_diags_count(diags); k++)
-			if (ksc_diag_severity(ksc_diags_get(diags, k)) == KSC_SEVERITY_ERROR) {
-				cli_print_diag(ksc_diags_get(diags, k));
-				shown++;
-			}
-		if (!shown)
-			return cli_fail(r, error, argv[optind]);
-		ksc_error_free(error);
-		return 1;
-	}
+	if (r < 0)
+		return cli_report_invalid(r, diags, error, argv[optind]);
 	r = json ? show_json(argv[optind], profile, opts.native_arch, &sb)
-		 : show_text(argv[optind], profile, opts.native_arch, &sb);
+	         : show_text(argv[optind], profile, opts.native_arch, &sb);
 	ksc_profile_free(profile);
 	if (r < 0 || strbuf_finish(&sb, &text, NULL) < 0) {
 		strbuf_done(&sb);

@@ -40,10 +40,11 @@ json_diags(struct strbuf *sb, const struct ksc_diags *diags)
 		const struct ksc_diag *d = ksc_diags_get(diags, i);
 		const char *s;
 
-		strbuf_printf(sb, "%s{\"severity\": \"%s\", \"line\": %u, \"column\": %u, \"path\": ",
-			      i ? ", " : "",
-			      ksc_diag_severity(d) == KSC_SEVERITY_ERROR ? "error" : "warning",
-			      ksc_diag_line(d), ksc_diag_column(d));
+		strbuf_printf(sb,
+		              "%s{\"severity\": \"%s\", \"line\": %u, \"column\": %u, \"path\": ",
+		              i ? ", " : "",
+		              ksc_diag_severity(d) == KSC_SEVERITY_ERROR ? "error" : "warning",
+		              ksc_diag_line(d), ksc_diag_column(d));
 		s = ksc_diag_path(d);
 		strbuf_put_json_string(sb, s, strlen(s));
 		strbuf_puts(sb, ", \"reason\": ");
@@ -61,12 +62,9 @@ int
 verb_profile_validate(int argc, char **argv)
 {
 	static const struct option options[] = {
-		{ "strict", no_argument, NULL, 's' },
-		{ "arch", required_argument, NULL, 'a' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{},
+		{ "strict", no_argument, NULL, 's' }, { "arch", required_argument, NULL, 'a' },
+		{ "quiet", no_argument, NULL, 'q' },  { "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },   {},
 	};
 	struct ksc_profile_parse_opts opts = { 0 };
 	struct strbuf out = { 0 };
@@ -82,7 +80,7 @@ verb_profile_validate(int argc, char **argv)
 		case 'a':
 			if (ksc_arch_from_name(optarg, &opts.native_arch) < 0)
 				return cli_usage_error("profile validate",
-						       "unknown architecture '%s'", optarg);
+				                       "unknown architecture '%s'", optarg);
 			break;
 		case 'q':
 			quiet = true;
@@ -91,7 +89,7 @@ verb_profile_validate(int argc, char **argv)
 			json = cli_output_format(optarg);
 			if (json < 0)
 				return cli_usage_error("profile validate",
-						       "unknown output format '%s'", optarg);
+				                       "unknown output format '%s'", optarg);
 			break;
 		case 'h':
 			help();
@@ -131,9 +129,9 @@ verb_profile_validate(int argc, char **argv)
 			strbuf_printf(&out, "%s\n  {\"file\": ", i > optind ? "," : "");
 			strbuf_put_json_string(&out, argv[i], strlen(argv[i]));
 			strbuf_printf(&out,
-				      ", \"valid\": %s, \"errors\": %zu, \"warnings\": %zu, "
-				      "\"diagnostics\": ",
-				      r < 0 ? "false" : "true", errors, warnings);
+			              ", \"valid\": %s, \"errors\": %zu, \"warnings\": %zu, "
+			              "\"diagnostics\": ",
+			              r < 0 ? "false" : "true", errors, warnings);
 			json_diags(&out, diags);
 			strbuf_puts(&out, "}");
 			continue;

@@ -3,7 +3,8 @@
 #include "cli.h"
 
 static const struct verb profile_verbs[] = {
-	{ "validate", verb_profile_validate, "check profiles; report every problem with its position" },
+	{ "validate", verb_profile_validate,
+	  "check profiles; report every problem with its position" },
 	{ "fmt", verb_profile_fmt, "print (or rewrite) a profile in canonical JSON" },
 	{ "show", verb_profile_show, "summarise a profile: actions, arches, conditional rules" },
 };

@@ -8,8 +8,7 @@
 
 #include "cli.h"
 
-static void
-vmessage(const char *kind, const char *fmt, va_list ap)
+_printf_(2, 0) static void vmessage(const char *kind, const char *fmt, va_list ap)
 {
 	fputs("kseccomp: ", stderr);
 	if (kind)
@@ -85,6 +84,22 @@ cli_print_diag(const struct ksc_diag *d)
 }
 
 int
+cli_report_invalid(int r, const struct ksc_diags *diags, struct ksc_error *error, const char *file)
+{
+	size_t shown = 0;
+
+	for (size_t k = 0; k < ksc_diags_count(diags); k++)
+		if (ksc_diag_severity(ksc_diags_get(diags, k)) == KSC_SEVERITY_ERROR) {
+			cli_print_diag(ksc_diags_get(diags, k));
+			shown++;
+		}
+	if (!shown)
+		return cli_fail(r, error, file);
+	ksc_error_free(error);
+	return 1;
+}
+
+int
 cli_output_format(const char *value)
 {
 	if (streq(value, "text"))
@@ -105,7 +120,7 @@ cli_dispatch(const char *parent, const struct verb *verbs, size_t n, int argc, c
 		for (size_t i = 0; i < n; i++)
 			fprintf(out, "  %-10s %s\n", verbs[i].name, verbs[i].summary);
 		fprintf(out, "\nRun 'kseccomp %s COMMAND --help' for a command's options.\n",
-			parent);
+		        parent);
 		return argc < 2 ? EXIT_USAGE : 0;
 	}
 	for (size_t i = 0; i < n; i++)
@@ -133,7 +148,7 @@ cli_write_file(const char *path, const char *data, size_t len)
 	}
 	dir_copy = strdup(path);
 	if (!dir_copy || asprintf(&tmp, "%s/.%s.XXXXXX", dirname(dir_copy),
-				  strrchr(path, '/') ? strrchr(path, '/') + 1 : path) < 0) {
+	                          strrchr(path, '/') ? strrchr(path, '/') + 1 : path) < 0) {
 		tmp = NULL;
 		cli_error("%s: %s", path, strerror(ENOMEM));
 		return -ENOMEM;

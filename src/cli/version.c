@@ -35,7 +35,7 @@ verb_version(int argc, char **argv)
 			json = cli_output_format(optarg);
 			if (json < 0)
 				return cli_usage_error("version", "unknown output format '%s'",
-						       optarg);
+				                       optarg);
 			break;
 		case 'h':
 			help();

@@ -112,7 +112,7 @@ ksc_diag_message(const struct ksc_diag *diag)
 
 char *
 ksc_diag_format(const char *file, unsigned line, unsigned column, const char *path,
-		const char *reason)
+                const char *reason)
 {
 	struct strbuf sb = { 0 };
 	char *text = NULL;
@@ -132,8 +132,8 @@ ksc_diag_format(const char *file, unsigned line, unsigned column, const char *pa
 }
 
 int
-ksc_diags_addf(struct ksc_diags *diags, enum ksc_severity severity, const char *file,
-	       unsigned line, unsigned column, const char *path, const char *fmt, ...)
+ksc_diags_addf(struct ksc_diags *diags, enum ksc_severity severity, const char *file, unsigned line,
+               unsigned column, const char *path, const char *fmt, ...)
 {
 	struct ksc_diag d = { .severity = severity, .line = line, .column = column };
 	va_list ap;

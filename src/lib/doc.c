@@ -150,19 +150,19 @@ json_fail_found(struct json_scan *s, const char *expected)
 {
 	if (s->p >= s->end)
 		snprintf(s->reason_buf, sizeof(s->reason_buf), "%s, found the end of the input",
-			 expected);
-	else if (*s->p == '#' || (*s->p == '/' && s->p + 1 < s->end &&
-				  (s->p[1] == '/' || s->p[1] == '*')))
+		         expected);
+	else if (*s->p == '#' ||
+	         (*s->p == '/' && s->p + 1 < s->end && (s->p[1] == '/' || s->p[1] == '*')))
 		snprintf(s->reason_buf, sizeof(s->reason_buf),
-			 "%s, found a comment (JSON has no comments)", expected);
+		         "%s, found a comment (JSON has no comments)", expected);
 	else if (*s->p == '\'')
 		snprintf(s->reason_buf, sizeof(s->reason_buf),
-			 "%s, found a single quote (JSON strings use double quotes)", expected);
+		         "%s, found a single quote (JSON strings use double quotes)", expected);
 	else if (*s->p >= 0x21 && *s->p < 0x7f)
 		snprintf(s->reason_buf, sizeof(s->reason_buf), "%s, found '%c'", expected, *s->p);
 	else
 		snprintf(s->reason_buf, sizeof(s->reason_buf), "%s, found byte 0x%02x", expected,
-			 *s->p);
+		         *s->p);
 	s->reason = s->reason_buf;
 	return -EINVAL;
 }
@@ -245,14 +245,17 @@ json_scan_string(struct json_scan *s)
 
 				for (int i = 2; i <= 5; i++) {
 					if (s->p + i >= s->end || hexval(s->p[i]) < 0)
-						return json_fail(s, "\\u must be followed by four hex digits");
+						return json_fail(
+						        s,
+						        "\\u must be followed by four hex digits");
 					v = v * 16 + (unsigned)hexval(s->p[i]);
 				}
 				if (v >= 0xd800 && v <= 0xdfff)
 					/* libyaml cannot decode UTF-16 surrogate escapes. */
-					return json_fail(s, "UTF-16 surrogate escapes (\\ud800-\\udfff) "
-							    "are not supported; write the character "
-							    "itself in UTF-8");
+					return json_fail(
+					        s, "UTF-16 surrogate escapes (\\ud800-\\udfff) "
+					           "are not supported; write the character "
+					           "itself in UTF-8");
 				for (int i = 0; i < 6; i++)
 					json_advance(s);
 				continue;
@@ -316,9 +319,9 @@ json_scan_literal(struct json_scan *s)
 		if ((size_t)(s->end - s->p) >= n && memcmp(s->p, words[i], n) == 0) {
 			const unsigned char *after = s->p + n;
 
-			if (after < s->end && ((*after >= 'a' && *after <= 'z') ||
-					       (*after >= 'A' && *after <= 'Z') ||
-					       (*after >= '0' && *after <= '9') || *after == '_'))
+			if (after < s->end &&
+			    ((*after >= 'a' && *after <= 'z') || (*after >= 'A' && *after <= 'Z') ||
+			     (*after >= '0' && *after <= '9') || *after == '_'))
 				break;
 			for (size_t j = 0; j < n; j++)
 				json_advance(s);
@@ -350,7 +353,7 @@ json_scan_value(struct json_scan *s)
 
 static int
 json_check(const char *buf, size_t len, unsigned *ret_line, unsigned *ret_column,
-	   const char **ret_reason, char *reason_buf, size_t reason_size)
+           const char **ret_reason, char *reason_buf, size_t reason_size)
 {
 	/* Containers open at each depth: '{' or '['. */
 	char stack[KSC_DOC_MAX_DEPTH + 1];
@@ -365,7 +368,7 @@ json_check(const char *buf, size_t len, unsigned *ret_line, unsigned *ret_column
 
 	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) {
 		r = json_fail(&s, "a UTF-8 byte-order mark is not allowed in JSON (Go's decoder, "
-				  "used by runc and containerd, rejects it)");
+		                  "used by runc and containerd, rejects it)");
 		goto out;
 	}
 
@@ -396,15 +399,17 @@ json_check(const char *buf, size_t len, unsigned *ret_line, unsigned *ret_column
 		json_skip_ws(&s);
 		if (depth == 0) {
 			if (s.p < s.end)
-				r = json_fail_found(&s, "expected the end of the input after the JSON "
-							"value");
+				r = json_fail_found(&s,
+				                    "expected the end of the input after the JSON "
+				                    "value");
 			goto out;
 		}
 		if (s.p < s.end && *s.p == ',') {
 			json_advance(&s);
 			json_skip_ws(&s);
 			if (s.p < s.end && (*s.p == '}' || *s.p == ']')) {
-				r = json_fail(&s, "trailing comma before the end of an object or array");
+				r = json_fail(
+				        &s, "trailing comma before the end of an object or array");
 				goto out;
 			}
 			if (stack[depth - 1] == '{')
@@ -417,7 +422,7 @@ json_check(const char *buf, size_t len, unsigned *ret_line, unsigned *ret_column
 			goto after_value;
 		}
 		r = json_fail_found(&s, stack[depth - 1] == '{' ? "expected ',' or '}'"
-								 : "expected ',' or ']'");
+		                                                : "expected ',' or ']'");
 		goto out;
 	expect_key:
 		json_skip_ws(&s);
@@ -494,9 +499,9 @@ builder_fail(struct builder *b, const yaml_mark_t *mark, const char *reason)
 static bool
 is_plain_null(const char *t, size_t n)
 {
-	return n == 0 || (n == 1 && t[0] == '~') || (n == 4 && (memcmp(t, "null", 4) == 0 ||
-							       memcmp(t, "Null", 4) == 0 ||
-							       memcmp(t, "NULL", 4) == 0));
+	return n == 0 || (n == 1 && t[0] == '~') ||
+	       (n == 4 && (memcmp(t, "null", 4) == 0 || memcmp(t, "Null", 4) == 0 ||
+	                   memcmp(t, "NULL", 4) == 0));
 }
 
 static bool
@@ -504,8 +509,8 @@ is_plain_bool(const char *t, size_t n)
 {
 	/* YAML 1.1 booleans, as the go-yaml v2 decoder behind Kubernetes resolves them. */
 	static const char *const words[] = {
-		"true", "True", "TRUE", "false", "False", "FALSE", "yes", "Yes", "YES", "no",
-		"No", "NO", "on", "On", "ON", "off", "Off", "OFF", "y", "Y", "n", "N",
+		"true", "True", "TRUE", "false", "False", "FALSE", "yes", "Yes", "YES", "no", "No",
+		"NO",   "on",   "On",   "ON",    "off",   "Off",   "OFF", "y",   "Y",   "n",  "N",
 	};
 
 	for (size_t i = 0; i < ELEMENTSOF(words); i++)
@@ -531,7 +536,8 @@ is_plain_number(const char *t, size_t n)
 		if (i == n)
 			return false;
 		for (; i < n; i++)
-			if (!(hex ? hexval((unsigned char)t[i]) >= 0 : (t[i] >= '0' && t[i] <= '7')))
+			if (!(hex ? hexval((unsigned char)t[i]) >= 0
+			          : (t[i] >= '0' && t[i] <= '7')))
 				return false;
 		return true;
 	}
@@ -539,8 +545,8 @@ is_plain_number(const char *t, size_t n)
 	    (memcmp(t + i, ".inf", 4) == 0 || memcmp(t + i, ".Inf", 4) == 0 ||
 	     memcmp(t + i, ".INF", 4) == 0))
 		return true;
-	if (n == 4 && (memcmp(t, ".nan", 4) == 0 || memcmp(t, ".NaN", 4) == 0 ||
-		       memcmp(t, ".NAN", 4) == 0))
+	if (n == 4 &&
+	    (memcmp(t, ".nan", 4) == 0 || memcmp(t, ".NaN", 4) == 0 || memcmp(t, ".NAN", 4) == 0))
 		return true;
 	for (; i < n && t[i] >= '0' && t[i] <= '9'; i++)
 		digits = true;
@@ -574,7 +580,8 @@ scalar_type(struct builder *b, const yaml_event_t *e, enum ksc_scalar_type *ret)
 	if (tag) {
 		if (streq(tag, "tag:yaml.org,2002:str") || streq(tag, "!"))
 			*ret = KSC_SCALAR_STRING;
-		else if (streq(tag, "tag:yaml.org,2002:int") || streq(tag, "tag:yaml.org,2002:float"))
+		else if (streq(tag, "tag:yaml.org,2002:int") ||
+		         streq(tag, "tag:yaml.org,2002:float"))
 			*ret = KSC_SCALAR_NUMBER;
 		else if (streq(tag, "tag:yaml.org,2002:bool"))
 			*ret = KSC_SCALAR_BOOL;
@@ -758,12 +765,14 @@ map_check_duplicates(struct builder *b, struct frame *f)
 	if (!dup)
 		return 0;
 	for (size_t i = 0; i < f->count; i++)
-		if (f->keys[i]->len == dup->len && memcmp(f->keys[i]->text, dup->text, dup->len) == 0) {
+		if (f->keys[i]->len == dup->len &&
+		    memcmp(f->keys[i]->text, dup->text, dup->len) == 0) {
 			first = f->keys[i];
 			break;
 		}
-	snprintf(b->err_buf, sizeof(b->err_buf), "duplicate key \"%.*s\" (first at line %u, column %u)",
-		 (int)MIN(dup->len, (size_t)60), dup->text, first->line, first->column);
+	snprintf(b->err_buf, sizeof(b->err_buf),
+	         "duplicate key \"%.*s\" (first at line %u, column %u)",
+	         (int)MIN(dup->len, (size_t)60), dup->text, first->line, first->column);
 	b->err_line = dup->line;
 	b->err_column = dup->column;
 	b->err_reason = b->err_buf;
@@ -844,8 +853,8 @@ builder_event(struct builder *b, yaml_event_t *e)
 	case YAML_MAPPING_START_EVENT:
 	case YAML_SEQUENCE_START_EVENT: {
 		const yaml_char_t *tag = e->type == YAML_MAPPING_START_EVENT
-						 ? e->data.mapping_start.tag
-						 : e->data.sequence_start.tag;
+		                                 ? e->data.mapping_start.tag
+		                                 : e->data.sequence_start.tag;
 
 		if (tag && !streq((const char *)tag, "tag:yaml.org,2002:map") &&
 		    !streq((const char *)tag, "tag:yaml.org,2002:seq"))
@@ -853,16 +862,16 @@ builder_event(struct builder *b, yaml_event_t *e)
 		if (b->depth >= KSC_DOC_MAX_DEPTH)
 			return builder_fail(b, &e->start_mark, "nesting is too deep");
 		n = node_new(b, e->type == YAML_MAPPING_START_EVENT ? KSC_NODE_MAP : KSC_NODE_SEQ,
-			     &e->start_mark);
+		             &e->start_mark);
 		if (!n)
 			return b->nodes >= KSC_DOC_MAX_NODES
-				       ? builder_fail(b, &e->start_mark, "too many nodes")
-				       : -ENOMEM;
+			               ? builder_fail(b, &e->start_mark, "too many nodes")
+			               : -ENOMEM;
 		b->stack[b->depth++] = (struct frame){
 			.node = n,
 			.anchor = dup_anchor(e->type == YAML_MAPPING_START_EVENT
-						     ? e->data.mapping_start.anchor
-						     : e->data.sequence_start.anchor),
+			                             ? e->data.mapping_start.anchor
+			                             : e->data.sequence_start.anchor),
 		};
 		return 0;
 	}
@@ -875,8 +884,8 @@ builder_event(struct builder *b, yaml_event_t *e)
 		n = node_new(b, KSC_NODE_SCALAR, &e->start_mark);
 		if (!n)
 			return b->nodes >= KSC_DOC_MAX_NODES
-				       ? builder_fail(b, &e->start_mark, "too many nodes")
-				       : -ENOMEM;
+			               ? builder_fail(b, &e->start_mark, "too many nodes")
+			               : -ENOMEM;
 		r = scalar_type(b, e, &n->type);
 		if (r < 0)
 			return r;
@@ -902,7 +911,7 @@ builder_event(struct builder *b, yaml_event_t *e)
 		n = anchor_find(b, (const char *)e->data.alias.anchor);
 		if (!n)
 			return builder_fail(b, &e->start_mark,
-					    "alias to an undefined (or not yet complete) anchor");
+			                    "alias to an undefined (or not yet complete) anchor");
 		/* Aliases share the anchored node: bound the expanded size so that a small
 		 * document cannot stand for billions of nodes. */
 		b->nodes += node_weight(n, KSC_DOC_MAX_NODES);
@@ -928,21 +937,54 @@ builder_done(struct builder *b)
 	free(b->roots);
 }
 
-static void
-yaml_parser_deletep(yaml_parser_t *p)
+/* Run libyaml over buf, feeding the builder. The parser lives and dies here. */
+static int
+doc_build(struct builder *b, const char *buf, size_t len, char *reason_buf, size_t reason_size)
 {
-	yaml_parser_delete(p);
+	yaml_parser_t parser;
+	int r = 0;
+
+	if (!yaml_parser_initialize(&parser))
+		return -ENOMEM;
+	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
+	yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
+	for (;;) {
+		yaml_event_t event;
+		yaml_event_type_t type;
+
+		if (!yaml_parser_parse(&parser, &event)) {
+			if (parser.error == YAML_MEMORY_ERROR) {
+				r = -ENOMEM;
+				break;
+			}
+			snprintf(reason_buf, reason_size, "invalid %s: %s%s%s",
+			         b->doc->flags & KSC_DOC_JSON ? "JSON" : "YAML",
+			         parser.problem ? parser.problem : "syntax error",
+			         parser.context ? " " : "", parser.context ? parser.context : "");
+			b->err_reason = reason_buf;
+			b->err_line = (unsigned)parser.problem_mark.line + 1;
+			b->err_column = (unsigned)parser.problem_mark.column + 1;
+			r = -EINVAL;
+			break;
+		}
+		type = event.type;
+		r = builder_event(b, &event);
+		yaml_event_delete(&event);
+		if (r < 0 || type == YAML_STREAM_END_EVENT)
+			break;
+	}
+	yaml_parser_delete(&parser);
+	return r;
 }
 
 int
 ksc_doc_parse(const char *name, const char *buf, size_t len, unsigned flags,
-	      struct ksc_doc **ret_doc, struct ksc_error **reterr)
+              struct ksc_doc **ret_doc, struct ksc_error **reterr)
 {
 	_cleanup_(ksc_doc_freep) struct ksc_doc *doc = NULL;
-	_cleanup_(yaml_parser_deletep) yaml_parser_t parser;
 	struct builder b = { 0 };
 	char reason_buf[160];
-	int r = 0;
+	int r;
 
 	if (!name)
 		name = "-";
@@ -966,42 +1008,11 @@ ksc_doc_parse(const char *name, const char *buf, size_t len, unsigned flags,
 		r = json_check(buf, len, &line, &column, &reason, reason_buf, sizeof(reason_buf));
 		if (r < 0)
 			return ksc_error_setf(reterr, r, "%s:%u:%u: invalid JSON: %s", name, line,
-					      column, reason);
+			                      column, reason);
 	}
-
-	memset(&parser, 0, sizeof(parser));
-	if (!yaml_parser_initialize(&parser))
-		return -ENOMEM;
-	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
-	yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
 
 	b.doc = doc;
-	for (;;) {
-		yaml_event_t event;
-		yaml_event_type_t type;
-
-		if (!yaml_parser_parse(&parser, &event)) {
-			if (parser.error == YAML_MEMORY_ERROR) {
-				r = -ENOMEM;
-				break;
-			}
-			snprintf(reason_buf, sizeof(reason_buf), "invalid %s: %s%s%s",
-				 flags & KSC_DOC_JSON ? "JSON" : "YAML",
-				 parser.problem ? parser.problem : "syntax error",
-				 parser.context ? " " : "", parser.context ? parser.context : "");
-			b.err_reason = reason_buf;
-			b.err_line = (unsigned)parser.problem_mark.line + 1;
-			b.err_column = (unsigned)parser.problem_mark.column + 1;
-			r = -EINVAL;
-			break;
-		}
-		type = event.type;
-		r = builder_event(&b, &event);
-		yaml_event_delete(&event);
-		if (r < 0 || type == YAML_STREAM_END_EVENT)
-			break;
-	}
-
+	r = doc_build(&b, buf, len, reason_buf, sizeof(reason_buf));
 	if (r == 0 && (flags & KSC_DOC_JSON) && b.n_roots != 1) {
 		b.err_reason = "expected exactly one JSON value";
 		b.err_line = b.err_column = 1;
@@ -1018,7 +1029,7 @@ ksc_doc_parse(const char *name, const char *buf, size_t len, unsigned flags,
 	}
 	if (r == -EINVAL && b.err_reason)
 		ksc_error_setf(reterr, r, "%s:%u:%u: %s", name, b.err_line, b.err_column,
-			       b.err_reason);
+		               b.err_reason);
 	builder_done(&b);
 	if (r < 0)
 		return r;
@@ -1028,7 +1039,7 @@ ksc_doc_parse(const char *name, const char *buf, size_t len, unsigned flags,
 
 int
 ksc_doc_read_file(const char *path, size_t max_bytes, char **ret_buf, size_t *ret_len,
-		  struct ksc_error **reterr)
+                  struct ksc_error **reterr)
 {
 	_cleanup_(closep) int fd = -1;
 	_cleanup_(freep) char *buf = NULL;
@@ -1047,7 +1058,7 @@ ksc_doc_read_file(const char *path, size_t max_bytes, char **ret_buf, size_t *re
 		return ksc_error_setf(reterr, -EISDIR, "%s: is a directory", path);
 	if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > max_bytes)
 		return ksc_error_setf(reterr, -EFBIG, "%s: file is larger than %zu bytes", path,
-				      max_bytes);
+		                      max_bytes);
 
 	for (;;) {
 		ssize_t n;
@@ -1060,8 +1071,8 @@ ksc_doc_read_file(const char *path, size_t max_bytes, char **ret_buf, size_t *re
 				ncap = max_bytes + 4096;
 			if (ncap <= cap)
 				return ksc_error_setf(reterr, -EFBIG,
-						      "%s: file is larger than %zu bytes", path,
-						      max_bytes);
+				                      "%s: file is larger than %zu bytes", path,
+				                      max_bytes);
 			nbuf = realloc(buf, ncap + 1);
 			if (!nbuf)
 				return -ENOMEM;
@@ -1073,14 +1084,14 @@ ksc_doc_read_file(const char *path, size_t max_bytes, char **ret_buf, size_t *re
 			if (errno == EINTR)
 				continue;
 			return ksc_error_setf(reterr, negative_errno(), "%s: %s", path,
-					      strerror(errno));
+			                      strerror(errno));
 		}
 		if (n == 0)
 			break;
 		len += (size_t)n;
 		if (len > max_bytes)
 			return ksc_error_setf(reterr, -EFBIG, "%s: file is larger than %zu bytes",
-					      path, max_bytes);
+			                      path, max_bytes);
 	}
 	if (!buf) {
 		buf = malloc(1);
@@ -1095,7 +1106,7 @@ ksc_doc_read_file(const char *path, size_t max_bytes, char **ret_buf, size_t *re
 
 int
 ksc_doc_read(const char *path, size_t max_bytes, unsigned flags, struct ksc_doc **ret_doc,
-	     struct ksc_error **reterr)
+             struct ksc_error **reterr)
 {
 	_cleanup_(freep) char *buf = NULL;
 	size_t len = 0;
@@ -1181,8 +1192,8 @@ ksc_node_to_u64(const struct ksc_node *node, uint64_t *ret, const char **ret_rea
 			break;
 		default:
 			*ret_reason = node->kind == KSC_NODE_MAP
-					      ? "must be an unsigned integer, got an object"
-					      : "must be an unsigned integer, got an array";
+			                      ? "must be an unsigned integer, got an object"
+			                      : "must be an unsigned integer, got an array";
 		}
 		return -EINVAL;
 	}
@@ -1207,9 +1218,9 @@ ksc_node_to_u64(const struct ksc_node *node, uint64_t *ret, const char **ret_rea
 
 		if (d < 0 || (unsigned)d >= base) {
 			*ret_reason = (t[i] == '.' || t[i] == 'e' || t[i] == 'E')
-					      ? "must be an unsigned integer, got a fraction or "
-						"exponent"
-					      : "must be an unsigned integer";
+			                      ? "must be an unsigned integer, got a fraction or "
+			                        "exponent"
+			                      : "must be an unsigned integer";
 			return -EINVAL;
 		}
 		if (v > (UINT64_MAX - (uint64_t)d) / base) {
@@ -1244,9 +1255,8 @@ ksc_node_to_u32(const struct ksc_node *node, uint32_t *ret, const char **ret_rea
 int
 ksc_node_to_bool(const struct ksc_node *node, bool *ret, const char **ret_reason)
 {
-	static const char *const truthy[] = { "true", "True", "TRUE", "yes", "Yes",
-					      "YES",  "on",   "On",   "ON",   "y",
-					      "Y" };
+	static const char *const truthy[] = { "true", "True", "TRUE", "yes", "Yes", "YES",
+		                              "on",   "On",   "ON",   "y",   "Y" };
 
 	if (node->kind != KSC_NODE_SCALAR || node->type != KSC_SCALAR_BOOL) {
 		*ret_reason = "must be a boolean";

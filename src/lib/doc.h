@@ -63,14 +63,14 @@ struct ksc_doc;
  * Errors read "NAME:LINE:COL: reason". Returns 0, -EINVAL (syntax or limits), -ENOMEM.
  */
 int ksc_doc_parse(const char *name, const char *buf, size_t len, unsigned flags,
-		  struct ksc_doc **ret_doc, struct ksc_error **reterr);
+                  struct ksc_doc **ret_doc, struct ksc_error **reterr);
 
 /* Read a whole file ("-" is standard input) of at most max_bytes bytes: 0, -EFBIG, -errno. */
 int ksc_doc_read_file(const char *path, size_t max_bytes, char **ret_buf, size_t *ret_len,
-		      struct ksc_error **reterr);
+                      struct ksc_error **reterr);
 
 int ksc_doc_read(const char *path, size_t max_bytes, unsigned flags, struct ksc_doc **ret_doc,
-		 struct ksc_error **reterr);
+                 struct ksc_error **reterr);
 
 void ksc_doc_free(struct ksc_doc *doc);
 

@@ -19,9 +19,9 @@ _printf_(3, 4) int ksc_error_prefixf(struct ksc_error **reterr, int r, const cha
 
 /* Internal diagnostics API. */
 _printf_(7, 8) int ksc_diags_addf(struct ksc_diags *diags, enum ksc_severity severity,
-				  const char *file, unsigned line, unsigned column,
-				  const char *path, const char *fmt, ...);
+                                  const char *file, unsigned line, unsigned column,
+                                  const char *path, const char *fmt, ...);
 
 /* "FILE:LINE:COL: PATH: REASON" with the empty parts left out; NULL when out of memory. */
 char *ksc_diag_format(const char *file, unsigned line, unsigned column, const char *path,
-		      const char *reason);
+                      const char *reason);

@@ -17,44 +17,43 @@
 #include <string.h>
 #include <unistd.h>
 
-#define _cleanup_(f)  __attribute__((cleanup(f)))
+#define _cleanup_(f)   __attribute__((cleanup(f)))
 #define _printf_(a, b) __attribute__((format(printf, a, b)))
-#define _unused_      __attribute__((unused))
-#define _noreturn_    __attribute__((noreturn))
-#define _pure_        __attribute__((pure))
-#define _const_       __attribute__((const))
-#define _likely_(x)   __builtin_expect(!!(x), 1)
-#define _unlikely_(x) __builtin_expect(!!(x), 0)
+#define _unused_       __attribute__((unused))
+#define _noreturn_     __attribute__((noreturn))
+#define _pure_         __attribute__((pure))
+#define _const_        __attribute__((const))
+#define _likely_(x)    __builtin_expect(!!(x), 1)
+#define _unlikely_(x)  __builtin_expect(!!(x), 0)
 
-#define ELEMENTSOF(a)                                                                              \
-	(__builtin_choose_expr(                                                                    \
-		!__builtin_types_compatible_p(__typeof__(a), __typeof__(&(a)[0])),                 \
-		sizeof(a) / sizeof((a)[0]), (void)0))
+#define ELEMENTSOF(a)                                                                             \
+	(__builtin_choose_expr(!__builtin_types_compatible_p(__typeof__(a), __typeof__(&(a)[0])), \
+	                       sizeof(a) / sizeof((a)[0]), (void)0))
 
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
 
 /* Return the value of a pointer variable and set the variable to NULL: ownership moves. */
-#define TAKE_PTR(p)                                                                                \
-	({                                                                                         \
-		__typeof__(p) _ptr_ = (p);                                                         \
-		(p) = NULL;                                                                        \
-		_ptr_;                                                                             \
+#define TAKE_PTR(p)                        \
+	({                                 \
+		__typeof__(p) _ptr_ = (p); \
+		(p) = NULL;                \
+		_ptr_;                     \
 	})
 
-#define TAKE_FD(fd)                                                                                \
-	({                                                                                         \
-		int _fd_ = (fd);                                                                   \
-		(fd) = -1;                                                                         \
-		_fd_;                                                                              \
+#define TAKE_FD(fd)              \
+	({                       \
+		int _fd_ = (fd); \
+		(fd) = -1;       \
+		_fd_;            \
 	})
 
 /* Define a cleanup function freep() for a type whose destructor is free(). */
-#define DEFINE_TRIVIAL_CLEANUP_FUNC(type, func)                                                    \
-	static inline void func##p(type *p)                                                        \
-	{                                                                                          \
-		if (*p)                                                                            \
-			func(*p);                                                                  \
+#define DEFINE_TRIVIAL_CLEANUP_FUNC(type, func) \
+	static inline void func##p(type *p)     \
+	{                                       \
+		if (*p)                         \
+			func(*p);               \
 	}
 
 static inline void

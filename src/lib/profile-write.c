@@ -228,9 +228,9 @@ ksc_profile_write_json(const struct ksc_profile *p, char **ret_text, size_t *ret
 				member(&w, NULL);
 				open_container(&w, '{');
 				write_string_member(&w, "architecture",
-						    ksc_arch_oci_name(p->arch_map[i].arch));
+				                    ksc_arch_oci_name(p->arch_map[i].arch));
 				write_arch_array(&w, "subArchitectures", p->arch_map[i].subs,
-						 p->arch_map[i].n_subs);
+				                 p->arch_map[i].n_subs);
 				close_container(&w, '}');
 			}
 			close_container(&w, ']');

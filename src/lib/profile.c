@@ -28,13 +28,12 @@ struct ctx {
 	int oom;
 };
 
-_printf_(5, 6) static void
-diag(struct ctx *c, enum ksc_severity severity, const struct ksc_node *at, const char *path,
-     const char *fmt, ...);
+_printf_(5, 6) static void diag(struct ctx *c, enum ksc_severity severity,
+                                const struct ksc_node *at, const char *path, const char *fmt, ...);
 
-_printf_(5, 0) static void
-vdiag(struct ctx *c, enum ksc_severity severity, const struct ksc_node *at, const char *path,
-      const char *fmt, va_list ap)
+_printf_(5, 0) static void vdiag(struct ctx *c, enum ksc_severity severity,
+                                 const struct ksc_node *at, const char *path, const char *fmt,
+                                 va_list ap)
 {
 	_cleanup_(freep) char *reason = NULL;
 
@@ -46,7 +45,7 @@ vdiag(struct ctx *c, enum ksc_severity severity, const struct ksc_node *at, cons
 		return;
 	}
 	if (ksc_diags_addf(c->diags, severity, c->source, at ? at->line : 0, at ? at->column : 0,
-			   path, "%s", reason) < 0)
+	                   path, "%s", reason) < 0)
 		c->oom = -ENOMEM;
 }
 
@@ -114,8 +113,8 @@ struct field_match {
  */
 static int
 object_fields(struct ctx *c, const struct ksc_node *obj, const char *path,
-	      const struct field_spec *specs, size_t n_specs, struct field_match *out,
-	      struct ksc_extra **extras, size_t *n_extras)
+              const struct field_spec *specs, size_t n_specs, struct field_match *out,
+              struct ksc_extra **extras, size_t *n_extras)
 {
 	char sub[PATH_MAX_LEN];
 
@@ -135,30 +134,32 @@ object_fields(struct ctx *c, const struct ksc_node *obj, const char *path,
 		if (exact < n_specs) {
 			if (out[exact].key)
 				error_at(c, key, sub,
-					 "duplicate key: \"%s\" at line %u sets the same field "
-					 "(Go's JSON decoder matches keys case-insensitively)",
-					 out[exact].key->text, out[exact].key->line);
+				         "duplicate key: \"%s\" at line %u sets the same field "
+				         "(Go's JSON decoder matches keys case-insensitively)",
+				         out[exact].key->text, out[exact].key->line);
 			out[exact] = (struct field_match){ key, obj->items[i] };
 			continue;
 		}
 		if (folded < n_specs) {
 			if (out[folded].key)
 				error_at(c, key, sub,
-					 "duplicate key: \"%s\" at line %u sets the same field "
-					 "(Go's JSON decoder matches keys case-insensitively)",
-					 out[folded].key->text, out[folded].key->line);
+				         "duplicate key: \"%s\" at line %u sets the same field "
+				         "(Go's JSON decoder matches keys case-insensitively)",
+				         out[folded].key->text, out[folded].key->line);
 			else
-				warning_at(c, key, sub,
-					   "key is spelled \"%s\"; runc and containerd accept it "
-					   "because Go's JSON decoder ignores case, other tools may "
-					   "not",
-					   specs[folded].key);
+				warning_at(
+				        c, key, sub,
+				        "key is spelled \"%s\"; runc and containerd accept it "
+				        "because Go's JSON decoder ignores case, other tools may "
+				        "not",
+				        specs[folded].key);
 			out[folded] = (struct field_match){ key, obj->items[i] };
 			continue;
 		}
 		warning_at(c, key, sub, "unknown key \"%s\" (runtimes ignore it)", key->text);
 		if (extras) {
-			struct ksc_extra *e = reallocarray(*extras, *n_extras + 1, sizeof(**extras));
+			struct ksc_extra *e =
+			        reallocarray(*extras, *n_extras + 1, sizeof(**extras));
 
 			if (!e)
 				return -ENOMEM;
@@ -284,7 +285,7 @@ flag_name_of(unsigned i)
 /* A hint for a near miss: the same name in another case, or without its prefix. */
 static const char *
 suggest(const char *got, const char *prefix, const char *(*name_of)(unsigned), unsigned first,
-	unsigned last)
+        unsigned last)
 {
 	for (unsigned i = first; i <= last; i++) {
 		const char *n = name_of(i);
@@ -302,8 +303,8 @@ suggest(const char *got, const char *prefix, const char *(*name_of)(unsigned), u
 
 static void
 unknown_enum(struct ctx *c, const struct ksc_node *n, const char *path, const char *what,
-	     const char *got, const char *prefix, const char *(*name_of)(unsigned),
-	     unsigned first, unsigned last)
+             const char *got, const char *prefix, const char *(*name_of)(unsigned), unsigned first,
+             unsigned last)
 {
 	struct strbuf sb = { 0 };
 	const char *hint = suggest(got, prefix, name_of, first, last);
@@ -313,7 +314,7 @@ unknown_enum(struct ctx *c, const struct ksc_node *n, const char *path, const ch
 		error_at(c, n, path, "unknown %s \"%s\" (did you mean \"%s\"?)", what, got, hint);
 	else
 		error_at(c, n, path, "unknown %s \"%s\" (expected one of %s)", what, got,
-			 sb.buf ? sb.buf : "");
+		         sb.buf ? sb.buf : "");
 	if (sb.oom)
 		c->oom = -ENOMEM;
 	strbuf_done(&sb);
@@ -350,9 +351,9 @@ parse_arch(struct ctx *c, const struct ksc_node *n, const char *path, enum ksc_a
 			case KSC_ARCH_SH:
 			case KSC_ARCH_SHEB:
 				warning_at(c, n, path,
-					   "runc refuses %s (\"not a valid arch for seccomp\"); "
-					   "crun accepts it",
-					   s);
+				           "runc refuses %s (\"not a valid arch for seccomp\"); "
+				           "crun accepts it",
+				           s);
 				break;
 			default:
 				break;
@@ -360,34 +361,34 @@ parse_arch(struct ctx *c, const struct ksc_node *n, const char *path, enum ksc_a
 			return true;
 		}
 	unknown_enum(c, n, path, "architecture", s, "SCMP_ARCH_", arch_name_of, 1,
-		     _KSC_ARCH_MAX - 1);
+	             _KSC_ARCH_MAX - 1);
 	return false;
 }
 
 /* errnoRet / defaultErrnoRet: the value must be encodable in SECCOMP_RET_DATA and should be
  * one the kernel returns unchanged. */
 static void
-check_errno_value(struct ctx *c, const struct ksc_node *n, const char *path,
-		  enum ksc_action action, uint32_t value)
+check_errno_value(struct ctx *c, const struct ksc_node *n, const char *path, enum ksc_action action,
+                  uint32_t value)
 {
 	if (value > KSC_RET_DATA_MAX) {
 		error_at(c, n, path,
-			 "%" PRIu32 " does not fit in the 16 bits of SECCOMP_RET_DATA "
-			 "(libseccomp would silently use %" PRIu32 ")",
-			 value, value & KSC_RET_DATA_MAX);
+		         "%" PRIu32 " does not fit in the 16 bits of SECCOMP_RET_DATA "
+		         "(libseccomp would silently use %" PRIu32 ")",
+		         value, value & KSC_RET_DATA_MAX);
 		return;
 	}
 	if (action == KSC_ACT_ERRNO && value > KSC_MAX_ERRNO)
 		warning_at(c, n, path,
-			   "the kernel caps errno values at %u (MAX_ERRNO): the syscall fails "
-			   "with errno %u, not %" PRIu32,
-			   KSC_MAX_ERRNO, KSC_MAX_ERRNO, value);
+		           "the kernel caps errno values at %u (MAX_ERRNO): the syscall fails "
+		           "with errno %u, not %" PRIu32,
+		           KSC_MAX_ERRNO, KSC_MAX_ERRNO, value);
 }
 
 /* containers/common writes the errno's name next to the number ("errno": "EPERM"). */
 static char *
 parse_errno_name(struct ctx *c, const struct ksc_node *n, const char *path, bool has_number,
-		 uint32_t number, const char *number_key)
+                 uint32_t number, const char *number_key)
 {
 	const char *s;
 	uint32_t v;
@@ -398,13 +399,13 @@ parse_errno_name(struct ctx *c, const struct ksc_node *n, const char *path, bool
 		warning_at(c, n, path, "unknown errno name \"%s\" (runtimes ignore this key)", s);
 	else if (!has_number)
 		warning_at(c, n, path,
-			   "runtimes ignore this containers/common key: set %s to %" PRIu32
-			   " for %s to take effect",
-			   number_key, v, s);
+		           "runtimes ignore this containers/common key: set %s to %" PRIu32
+		           " for %s to take effect",
+		           number_key, v, s);
 	else if (v != number)
 		warning_at(c, n, path,
-			   "\"%s\" is %" PRIu32 " but %s is %" PRIu32 "; runtimes use %s", s, v,
-			   number_key, number, number_key);
+		           "\"%s\" is %" PRIu32 " but %s is %" PRIu32 "; runtimes use %s", s, v,
+		           number_key, number, number_key);
 	return xstrdup(c, s);
 }
 
@@ -434,7 +435,7 @@ ksc_kernel_version_parse(const char *s, unsigned *ret_major, unsigned *ret_minor
 
 static int
 parse_string_list(struct ctx *c, const struct ksc_node *n, const char *path, char ***ret,
-		  size_t *ret_n)
+                  size_t *ret_n)
 {
 	char sub[PATH_MAX_LEN];
 
@@ -471,7 +472,7 @@ is_moby_arch(const char *s)
 
 static int
 parse_rule_filter(struct ctx *c, const struct ksc_node *n, const char *path,
-		  struct ksc_rule_filter *f)
+                  struct ksc_rule_filter *f)
 {
 	static const struct field_spec specs[] = {
 		{ "caps", NULL },
@@ -518,10 +519,10 @@ parse_rule_filter(struct ctx *c, const struct ksc_node *n, const char *path,
 			path_index(item, sub, i);
 			if (!is_moby_arch(an->text))
 				warning_at(c, an, item,
-					   "unknown architecture \"%s\" (moby compares these with "
-					   "names such as amd64, x86, x32, arm, arm64, ppc64le, "
-					   "s390x, riscv64)",
-					   an->text);
+				           "unknown architecture \"%s\" (moby compares these with "
+				           "names such as amd64, x86, x32, arm, arm64, ppc64le, "
+				           "s390x, riscv64)",
+				           an->text);
 		}
 	}
 	if (m[2].value && !ksc_node_is_null(m[2].value)) {
@@ -531,15 +532,15 @@ parse_rule_filter(struct ctx *c, const struct ksc_node *n, const char *path,
 		path_key(sub, path, "minKernel");
 		if (!ksc_node_is_string(kn))
 			error_at(c, kn, sub,
-				 "invalid kernel version: must be a string \"MAJOR.MINOR\", got %s",
-				 ksc_node_type_name(kn));
+			         "invalid kernel version: must be a string \"MAJOR.MINOR\", got %s",
+			         ksc_node_type_name(kn));
 		else if (get_string(c, kn, sub, &s) && *s) {
 			if (ksc_kernel_version_parse(s, &f->min_kernel_major,
-						     &f->min_kernel_minor) < 0)
+			                             &f->min_kernel_minor) < 0)
 				error_at(c, kn, sub,
-					 "invalid kernel version \"%s\" (expected \"MAJOR.MINOR\", "
-					 "e.g. \"4.8\")",
-					 s);
+				         "invalid kernel version \"%s\" (expected \"MAJOR.MINOR\", "
+				         "e.g. \"4.8\")",
+				         s);
 			else {
 				f->min_kernel = xstrdup(c, s);
 				if (!f->min_kernel)
@@ -552,7 +553,7 @@ parse_rule_filter(struct ctx *c, const struct ksc_node *n, const char *path,
 
 static int
 parse_arg(struct ctx *c, const struct ksc_node *n, const char *path, struct ksc_arg *arg,
-	  bool *ret_ok)
+          bool *ret_ok)
 {
 	static const struct field_spec specs[] = {
 		{ "index", NULL },
@@ -581,9 +582,9 @@ parse_arg(struct ctx *c, const struct ksc_node *n, const char *path, struct ksc_
 	} else if (get_u32(c, m[0].value, sub, &arg->index)) {
 		if (arg->index >= 6) {
 			error_at(c, m[0].value, sub,
-				 "%" PRIu32 " is out of range: a syscall has six arguments, "
-				 "index 0 to 5",
-				 arg->index);
+			         "%" PRIu32 " is out of range: a syscall has six arguments, "
+			         "index 0 to 5",
+			         arg->index);
 			ok = false;
 		}
 	} else
@@ -611,7 +612,7 @@ parse_arg(struct ctx *c, const struct ksc_node *n, const char *path, struct ksc_
 	} else if (get_string(c, m[3].value, sub, &s)) {
 		if (ksc_op_from_name(s, &arg->op) < 0) {
 			unknown_enum(c, m[3].value, sub, "operator", s, "SCMP_CMP_", op_name_of, 1,
-				     _KSC_OP_MAX - 1);
+			             _KSC_OP_MAX - 1);
 			ok = false;
 		}
 	} else
@@ -650,7 +651,7 @@ filter_has_arch(const struct ksc_rule_filter *f, enum ksc_arch a)
  */
 static size_t
 rule_target_arches(const struct ksc_profile *p, const struct ksc_rule *rule, enum ksc_arch native,
-		   enum ksc_arch *out)
+                   enum ksc_arch *out)
 {
 	enum ksc_arch all[_KSC_ARCH_MAX];
 	size_t n = 0, k = 0;
@@ -669,7 +670,7 @@ rule_target_arches(const struct ksc_profile *p, const struct ksc_rule *rule, enu
 
 static void
 check_rule_names(struct ctx *c, const struct ksc_rule *rule, const struct ksc_node *names_node,
-		 const char *names_path)
+                 const char *names_path)
 {
 	enum ksc_arch targets[_KSC_ARCH_MAX];
 	size_t n_targets = rule_target_arches(c->profile, rule, c->native, targets);
@@ -695,9 +696,9 @@ check_rule_names(struct ctx *c, const struct ksc_rule *rule, const struct ksc_no
 
 		if (!syscall_name_valid(name)) {
 			error_at(c, at, sub,
-				 "\"%s\" is not a syscall name (lower-case letters, digits and "
-				 "'_')",
-				 name);
+			         "\"%s\" is not a syscall name (lower-case letters, digits and "
+			         "'_')",
+			         name);
 			continue;
 		}
 		for (size_t j = 0; j < i; j++)
@@ -707,9 +708,9 @@ check_rule_names(struct ctx *c, const struct ksc_rule *rule, const struct ksc_no
 			}
 		if (!ksc_syscall_name_known(name)) {
 			warning_at(c, at, sub,
-				   "unknown syscall \"%s\" (not in the %s syscall table of any "
-				   "architecture; runtimes skip it)",
-				   name, ksc_syscall_table_version());
+			           "unknown syscall \"%s\" (not in the %s syscall table of any "
+			           "architecture; runtimes skip it)",
+			           name, ksc_syscall_table_version());
 			continue;
 		}
 		for (size_t t = 0; t < n_targets && !somewhere; t++) {
@@ -724,7 +725,7 @@ check_rule_names(struct ctx *c, const struct ksc_rule *rule, const struct ksc_no
 		for (size_t t = 0; t < n_targets; t++)
 			strbuf_printf(&sb, "%s%s", t ? ", " : "", ksc_arch_name(targets[t]));
 		warning_at(c, at, sub, "\"%s\" is not a syscall on %s (runtimes skip it there)",
-			   name, sb.buf ? sb.buf : "");
+		           name, sb.buf ? sb.buf : "");
 		if (sb.oom)
 			c->oom = -ENOMEM;
 		strbuf_done(&sb);
@@ -735,12 +736,21 @@ static int
 parse_rule(struct ctx *c, const struct ksc_node *n, const char *path, struct ksc_rule *rule)
 {
 	static const struct field_spec specs[] = {
-		{ "names", NULL },   { "name", "moby" }, { "action", NULL },
-		{ "errnoRet", NULL }, { "args", NULL },  { "comment", "moby" },
+		{ "names", NULL },      { "name", "moby" },     { "action", NULL },
+		{ "errnoRet", NULL },   { "args", NULL },       { "comment", "moby" },
 		{ "includes", "moby" }, { "excludes", "moby" }, { "errno", "containers/common" },
 	};
-	enum { F_NAMES, F_NAME, F_ACTION, F_ERRNO_RET, F_ARGS, F_COMMENT, F_INCLUDES, F_EXCLUDES,
-	       F_ERRNO };
+	enum {
+		F_NAMES,
+		F_NAME,
+		F_ACTION,
+		F_ERRNO_RET,
+		F_ARGS,
+		F_COMMENT,
+		F_INCLUDES,
+		F_EXCLUDES,
+		F_ERRNO
+	};
 	struct field_match m[ELEMENTSOF(specs)] = { 0 };
 	char sub[PATH_MAX_LEN], item[PATH_MAX_LEN];
 	const struct ksc_node *names_node = NULL;
@@ -751,8 +761,7 @@ parse_rule(struct ctx *c, const struct ksc_node *n, const char *path, struct ksc
 	if (!get_object(c, n, path))
 		return 0;
 	rule->pos = (struct ksc_pos){ n->line, n->column };
-	r = object_fields(c, n, path, specs, ELEMENTSOF(specs), m, &rule->extras,
-			  &rule->n_extras);
+	r = object_fields(c, n, path, specs, ELEMENTSOF(specs), m, &rule->extras, &rule->n_extras);
 	if (r < 0)
 		return r;
 
@@ -774,17 +783,17 @@ parse_rule(struct ctx *c, const struct ksc_node *n, const char *path, struct ksc
 	if (m[F_NAMES].value && m[F_NAME].value) {
 		path_key(sub, path, "name");
 		error_at(c, m[F_NAME].key, sub,
-			 "both 'name' and 'names' are specified in the seccomp profile, use "
-			 "either 'name' or 'names'");
+		         "both 'name' and 'names' are specified in the seccomp profile, use "
+		         "either 'name' or 'names'");
 	} else if (m[F_NAMES].value) {
 		names_node = m[F_NAMES].value;
 		path_key(sub, path, "names");
 		if (names_node->kind == KSC_NODE_SEQ && names_node->count == 0)
 			error_at(c, names_node, sub,
-				 "must list at least one syscall (runtime-spec: minItems 1)");
+			         "must list at least one syscall (runtime-spec: minItems 1)");
 		else if (ksc_node_is_null(names_node))
 			error_at(c, names_node, sub,
-				 "must list at least one syscall (runtime-spec: minItems 1)");
+			         "must list at least one syscall (runtime-spec: minItems 1)");
 		r = parse_string_list(c, names_node, sub, &rule->names, &rule->n_names);
 		if (r < 0)
 			return r;
@@ -801,9 +810,9 @@ parse_rule(struct ctx *c, const struct ksc_node *n, const char *path, struct ksc
 			rule->n_names = 1;
 			rule->single_name = true;
 			warning_at(c, m[F_NAME].key, sub,
-				   "\"name\" is a Docker extension: runc, crun and containerd read "
-				   "only \"names\", so under Kubernetes this rule matches no "
-				   "syscall");
+			           "\"name\" is a Docker extension: runc, crun and containerd read "
+			           "only \"names\", so under Kubernetes this rule matches no "
+			           "syscall");
 		}
 	} else {
 		path_key(sub, path, "names");
@@ -826,18 +835,18 @@ parse_rule(struct ctx *c, const struct ksc_node *n, const char *path, struct ksc
 			if (action_ok && rule->action != KSC_ACT_ERRNO &&
 			    rule->action != KSC_ACT_TRACE)
 				error_at(c, m[F_ERRNO_RET].value, sub,
-					 "only SCMP_ACT_ERRNO and SCMP_ACT_TRACE take an errno, "
-					 "not %s",
-					 ksc_action_name(rule->action));
+				         "only SCMP_ACT_ERRNO and SCMP_ACT_TRACE take an errno, "
+				         "not %s",
+				         ksc_action_name(rule->action));
 			else if (action_ok)
 				check_errno_value(c, m[F_ERRNO_RET].value, sub, rule->action,
-						  rule->errno_ret);
+				                  rule->errno_ret);
 		}
 	}
 	if (m[F_ERRNO].value) {
 		path_key(sub, path, "errno");
 		rule->errno_name = parse_errno_name(c, m[F_ERRNO].value, sub, rule->has_errno,
-						    rule->errno_ret, "errnoRet");
+		                                    rule->errno_ret, "errnoRet");
 		if (c->oom)
 			return c->oom;
 	}
@@ -855,7 +864,8 @@ parse_rule(struct ctx *c, const struct ksc_node *n, const char *path, struct ksc
 				bool ok;
 
 				path_index(item, sub, i);
-				r = parse_arg(c, an->items[i], item, &rule->args[rule->n_args], &ok);
+				r = parse_arg(c, an->items[i], item, &rule->args[rule->n_args],
+				              &ok);
 				if (r < 0)
 					return r;
 				if (ok)
@@ -879,8 +889,8 @@ parse_rule(struct ctx *c, const struct ksc_node *n, const char *path, struct ksc
 			if (streq(rule->names[i], "write")) {
 				path_key(sub, path, "action");
 				error_at(c, m[F_ACTION].value, sub,
-					 "SCMP_ACT_NOTIFY cannot be used for the write syscall "
-					 "(the process could deadlock writing to its agent)");
+				         "SCMP_ACT_NOTIFY cannot be used for the write syscall "
+				         "(the process could deadlock writing to its agent)");
 				break;
 			}
 	}
@@ -897,7 +907,7 @@ parse_rule(struct ctx *c, const struct ksc_node *n, const char *path, struct ksc
 
 static int
 parse_arch_list(struct ctx *c, const struct ksc_node *n, const char *path, enum ksc_arch **ret,
-		size_t *ret_n)
+                size_t *ret_n)
 {
 	char sub[PATH_MAX_LEN];
 
@@ -916,8 +926,7 @@ parse_arch_list(struct ctx *c, const struct ksc_node *n, const char *path, enum 
 		for (size_t j = 0; j < *ret_n; j++)
 			dup = dup || (*ret)[j] == a;
 		if (dup) {
-			warning_at(c, n->items[i], sub, "%s is listed twice",
-				   ksc_arch_oci_name(a));
+			warning_at(c, n->items[i], sub, "%s is listed twice", ksc_arch_oci_name(a));
 			continue;
 		}
 		(*ret)[(*ret_n)++] = a;
@@ -963,8 +972,8 @@ parse_arch_map(struct ctx *c, const struct ksc_node *n, const char *path, struct
 		for (size_t j = 0; j < p->n_arch_map; j++)
 			if (p->arch_map[j].arch == e->arch)
 				warning_at(c, m[0].value, item,
-					   "%s has an earlier archMap entry, which moby uses",
-					   ksc_arch_oci_name(e->arch));
+				           "%s has an earlier archMap entry, which moby uses",
+				           ksc_arch_oci_name(e->arch));
 		if (m[1].value) {
 			path_key(item, sub, "subArchitectures");
 			r = parse_arch_list(c, m[1].value, item, &e->subs, &e->n_subs);
@@ -1001,7 +1010,7 @@ parse_flags(struct ctx *c, const struct ksc_node *n, const char *path, struct ks
 			continue;
 		if (ksc_flag_from_name(s, &f) < 0) {
 			unknown_enum(c, n->items[i], sub, "flag", s, "SECCOMP_FILTER_FLAG_",
-				     flag_name_of, 0, 3);
+			             flag_name_of, 0, 3);
 			continue;
 		}
 		if (p->flags & f) {
@@ -1021,14 +1030,27 @@ static int
 parse_profile(struct ctx *c, const struct ksc_node *root)
 {
 	static const struct field_spec specs[] = {
-		{ "defaultAction", NULL },    { "defaultErrnoRet", NULL },
-		{ "architectures", NULL },    { "archMap", "moby" },
-		{ "flags", NULL },            { "listenerPath", NULL },
-		{ "listenerMetadata", NULL }, { "syscalls", NULL },
+		{ "defaultAction", NULL },
+		{ "defaultErrnoRet", NULL },
+		{ "architectures", NULL },
+		{ "archMap", "moby" },
+		{ "flags", NULL },
+		{ "listenerPath", NULL },
+		{ "listenerMetadata", NULL },
+		{ "syscalls", NULL },
 		{ "defaultErrno", "containers/common" },
 	};
-	enum { F_DEFAULT_ACTION, F_DEFAULT_ERRNO_RET, F_ARCHES, F_ARCH_MAP, F_FLAGS,
-	       F_LISTENER_PATH, F_LISTENER_METADATA, F_SYSCALLS, F_DEFAULT_ERRNO };
+	enum {
+		F_DEFAULT_ACTION,
+		F_DEFAULT_ERRNO_RET,
+		F_ARCHES,
+		F_ARCH_MAP,
+		F_FLAGS,
+		F_LISTENER_PATH,
+		F_LISTENER_METADATA,
+		F_SYSCALLS,
+		F_DEFAULT_ERRNO
+	};
 	struct field_match m[ELEMENTSOF(specs)] = { 0 };
 	struct ksc_profile *p = c->profile;
 	const struct ksc_node *notify_action = NULL;
@@ -1039,7 +1061,7 @@ parse_profile(struct ctx *c, const struct ksc_node *root)
 
 	if (root->kind != KSC_NODE_MAP) {
 		error_at(c, root, "", "a seccomp profile must be a JSON object, got %s",
-			 ksc_node_type_name(root));
+		         ksc_node_type_name(root));
 		return 0;
 	}
 	r = object_fields(c, root, "", specs, ELEMENTSOF(specs), m, &p->extras, &p->n_extras);
@@ -1050,13 +1072,13 @@ parse_profile(struct ctx *c, const struct ksc_node *root)
 	 * defaultAction nor syscalls with no seccomp filter at all: refuse that here. */
 	if (!m[F_DEFAULT_ACTION].value)
 		error_at(c, root, "defaultAction",
-			 "required field is missing (runc would run the workload without any "
-			 "seccomp filter)");
+		         "required field is missing (runc would run the workload without any "
+		         "seccomp filter)");
 	else if ((default_ok = parse_action(c, m[F_DEFAULT_ACTION].value, "defaultAction",
-					    &p->default_action)) &&
-		 p->default_action == KSC_ACT_NOTIFY) {
+	                                    &p->default_action)) &&
+	         p->default_action == KSC_ACT_NOTIFY) {
 		error_at(c, m[F_DEFAULT_ACTION].value, "defaultAction",
-			 "SCMP_ACT_NOTIFY cannot be the default action");
+		         "SCMP_ACT_NOTIFY cannot be the default action");
 		default_ok = false;
 	}
 
@@ -1068,18 +1090,18 @@ parse_profile(struct ctx *c, const struct ksc_node *root)
 			if (default_ok && p->default_action != KSC_ACT_ERRNO &&
 			    p->default_action != KSC_ACT_TRACE)
 				error_at(c, v, "defaultErrnoRet",
-					 "only SCMP_ACT_ERRNO and SCMP_ACT_TRACE take an errno, "
-					 "not %s",
-					 ksc_action_name(p->default_action));
+				         "only SCMP_ACT_ERRNO and SCMP_ACT_TRACE take an errno, "
+				         "not %s",
+				         ksc_action_name(p->default_action));
 			else if (default_ok)
 				check_errno_value(c, v, "defaultErrnoRet", p->default_action,
-						  p->default_errno);
+				                  p->default_errno);
 		}
 	}
 	if (m[F_DEFAULT_ERRNO].value) {
-		p->default_errno_name = parse_errno_name(c, m[F_DEFAULT_ERRNO].value, "defaultErrno",
-							 p->has_default_errno, p->default_errno,
-							 "defaultErrnoRet");
+		p->default_errno_name =
+		        parse_errno_name(c, m[F_DEFAULT_ERRNO].value, "defaultErrno",
+		                         p->has_default_errno, p->default_errno, "defaultErrnoRet");
 		if (c->oom)
 			return c->oom;
 	}
@@ -1087,10 +1109,11 @@ parse_profile(struct ctx *c, const struct ksc_node *root)
 	if (m[F_ARCHES].value && m[F_ARCH_MAP].value && !ksc_node_is_null(m[F_ARCHES].value) &&
 	    !ksc_node_is_null(m[F_ARCH_MAP].value))
 		error_at(c, m[F_ARCH_MAP].key, "archMap",
-			 "both 'architectures' and 'archMap' are specified in the seccomp "
-			 "profile, use either 'architectures' or 'archMap'");
+		         "both 'architectures' and 'archMap' are specified in the seccomp "
+		         "profile, use either 'architectures' or 'archMap'");
 	if (m[F_ARCHES].value) {
-		r = parse_arch_list(c, m[F_ARCHES].value, "architectures", &p->arches, &p->n_arches);
+		r = parse_arch_list(c, m[F_ARCHES].value, "architectures", &p->arches,
+		                    &p->n_arches);
 		if (r < 0)
 			return r;
 	}
@@ -1113,14 +1136,14 @@ parse_profile(struct ctx *c, const struct ksc_node *root)
 			return -ENOMEM;
 		if (s[0] == '@')
 			warning_at(c, m[F_LISTENER_PATH].value, "listenerPath",
-				   "abstract sockets are not supported: runc fails to connect "
-				   "to \"%s\"",
-				   s);
+			           "abstract sockets are not supported: runc fails to connect "
+			           "to \"%s\"",
+			           s);
 		else if (s[0] && s[0] != '/')
 			warning_at(c, m[F_LISTENER_PATH].value, "listenerPath",
-				   "\"%s\" is relative: crun refuses it and runc resolves it "
-				   "against the runtime's working directory",
-				   s);
+			           "\"%s\" is relative: crun refuses it and runc resolves it "
+			           "against the runtime's working directory",
+			           s);
 	}
 	if (m[F_LISTENER_METADATA].value && !ksc_node_is_null(m[F_LISTENER_METADATA].value) &&
 	    get_string(c, m[F_LISTENER_METADATA].value, "listenerMetadata", &s)) {
@@ -1130,7 +1153,7 @@ parse_profile(struct ctx *c, const struct ksc_node *root)
 		/* runtime-spec: "MUST NOT be set if listenerPath is not set". */
 		if (!p->listener_path || !*p->listener_path)
 			error_at(c, m[F_LISTENER_METADATA].value, "listenerMetadata",
-				 "must not be set without listenerPath (runtime-spec)");
+			         "must not be set without listenerPath (runtime-spec)");
 	}
 
 	if (m[F_SYSCALLS].value && get_array(c, m[F_SYSCALLS].value, "syscalls") &&
@@ -1148,7 +1171,8 @@ parse_profile(struct ctx *c, const struct ksc_node *root)
 			p->n_rules++; /* counted even when partial: ksc_profile_free frees it */
 			if (r < 0)
 				return r;
-			if (rule->action == KSC_ACT_NOTIFY && !notify_action && sn->items[i]->kind == KSC_NODE_MAP)
+			if (rule->action == KSC_ACT_NOTIFY && !notify_action &&
+			    sn->items[i]->kind == KSC_NODE_MAP)
 				notify_action = ksc_node_get(sn->items[i], "action");
 		}
 	}
@@ -1156,12 +1180,12 @@ parse_profile(struct ctx *c, const struct ksc_node *root)
 	/* runc: "seccomp listenerPath is not set" when a NOTIFY rule has nowhere to go. */
 	if (notify_action && (!p->listener_path || !*p->listener_path))
 		error_at(c, notify_action, "listenerPath",
-			 "SCMP_ACT_NOTIFY is used but listenerPath is not set: runc refuses to "
-			 "start the container");
+		         "SCMP_ACT_NOTIFY is used but listenerPath is not set: runc refuses to "
+		         "start the container");
 	else if (!notify_action && p->listener_path && *p->listener_path)
 		warning_at(c, m[F_LISTENER_PATH].value, "listenerPath",
-			   "no rule uses SCMP_ACT_NOTIFY: runc ignores listenerPath, crun still "
-			   "connects to it");
+		           "no rule uses SCMP_ACT_NOTIFY: runc ignores listenerPath, crun still "
+		           "connects to it");
 	return c->oom;
 }
 
@@ -1222,7 +1246,7 @@ ksc_profile_free(struct ksc_profile *p)
 
 static int
 profile_from_doc(const char *name, struct ksc_doc *doc, const struct ksc_profile_parse_opts *opts,
-		 struct ksc_profile **ret, struct ksc_diags *diags, struct ksc_error **reterr)
+                 struct ksc_profile **ret, struct ksc_diags *diags, struct ksc_error **reterr)
 {
 	_cleanup_(ksc_profile_freep) struct ksc_profile *p = NULL;
 	_cleanup_(ksc_diags_freep) struct ksc_diags *own = NULL;
@@ -1231,7 +1255,7 @@ profile_from_doc(const char *name, struct ksc_doc *doc, const struct ksc_profile
 		.diags = diags,
 		.strict = opts && (opts->flags & KSC_PROFILE_STRICT),
 		.native = opts && opts->native_arch != KSC_ARCH_NONE ? opts->native_arch
-								      : ksc_arch_native(),
+		                                                     : ksc_arch_native(),
 	};
 	size_t first;
 	int r;
@@ -1270,8 +1294,8 @@ profile_from_doc(const char *name, struct ksc_doc *doc, const struct ksc_profile
 
 int
 ksc_profile_parse(const char *name, const char *buf, size_t len,
-		  const struct ksc_profile_parse_opts *opts, struct ksc_profile **ret_profile,
-		  struct ksc_diags *diags, struct ksc_error **reterr)
+                  const struct ksc_profile_parse_opts *opts, struct ksc_profile **ret_profile,
+                  struct ksc_diags *diags, struct ksc_error **reterr)
 {
 	_cleanup_(ksc_doc_freep) struct ksc_doc *doc = NULL;
 	int r;
@@ -1280,13 +1304,13 @@ ksc_profile_parse(const char *name, const char *buf, size_t len,
 		name = "-";
 	if (len > KSC_PROFILE_MAX_BYTES)
 		return ksc_error_setf(reterr, -EFBIG, "%s: profile is larger than %u bytes", name,
-				      KSC_PROFILE_MAX_BYTES);
+		                      KSC_PROFILE_MAX_BYTES);
 	r = ksc_doc_parse(name, buf, len, KSC_DOC_JSON, &doc, reterr);
 	if (r < 0) {
 		/* Syntax errors are diagnostics too, so that `validate` lists them. */
 		if (r == -EINVAL && reterr && *reterr)
 			(void)ksc_diags_addf(diags, KSC_SEVERITY_ERROR, NULL, 0, 0, NULL, "%s",
-					     ksc_error_message(*reterr));
+			                     ksc_error_message(*reterr));
 		return r;
 	}
 	r = profile_from_doc(name, doc, opts, ret_profile, diags, reterr);
@@ -1298,8 +1322,8 @@ ksc_profile_parse(const char *name, const char *buf, size_t len,
 
 int
 ksc_profile_load(const char *path, const struct ksc_profile_parse_opts *opts,
-		 struct ksc_profile **ret_profile, struct ksc_diags *diags,
-		 struct ksc_error **reterr)
+                 struct ksc_profile **ret_profile, struct ksc_diags *diags,
+                 struct ksc_error **reterr)
 {
 	_cleanup_(freep) char *buf = NULL;
 	size_t len = 0;
@@ -1309,7 +1333,7 @@ ksc_profile_load(const char *path, const struct ksc_profile_parse_opts *opts,
 	if (r < 0) {
 		if (reterr && *reterr)
 			(void)ksc_diags_addf(diags, KSC_SEVERITY_ERROR, NULL, 0, 0, NULL, "%s",
-					     ksc_error_message(*reterr));
+			                     ksc_error_message(*reterr));
 		return r;
 	}
 	return ksc_profile_parse(path, buf, len, opts, ret_profile, diags, reterr);
@@ -1350,7 +1374,7 @@ ksc_profile_has_arch_map(const struct ksc_profile *p)
 
 size_t
 ksc_profile_target_arches(const struct ksc_profile *p, enum ksc_arch native,
-			  enum ksc_arch *ret_arches, size_t max)
+                          enum ksc_arch *ret_arches, size_t max)
 {
 	enum ksc_arch all[_KSC_ARCH_MAX];
 	size_t n = 0, k = 0;
@@ -1445,7 +1469,7 @@ ksc_rule_arg_count(const struct ksc_rule *rule)
 
 int
 ksc_rule_arg(const struct ksc_rule *rule, size_t i, uint32_t *ret_index, enum ksc_op *ret_op,
-	     uint64_t *ret_value, uint64_t *ret_value_two)
+             uint64_t *ret_value, uint64_t *ret_value_two)
 {
 	if (i >= rule->n_args)
 		return -ERANGE;
@@ -1500,7 +1524,7 @@ put_filter(struct strbuf *sb, const struct ksc_rule_filter *f, bool exclude, boo
 		strbuf_puts(sb, exclude ? "without " : "with ");
 		for (size_t i = 0; i < f->n_caps; i++)
 			strbuf_printf(sb, "%s%s", i ? (exclude ? " or " : " and ") : "",
-				      f->caps[i]);
+			              f->caps[i]);
 		*any = true;
 	}
 	if (f->n_arches) {
@@ -1533,7 +1557,8 @@ ksc_rule_condition_text(const struct ksc_rule *rule, char **ret_text)
 		if (i)
 			strbuf_puts(&sb, ored ? " || " : " && ");
 		if (a->op == KSC_OP_MASKED_EQ) {
-			strbuf_printf(&sb, "(arg%" PRIu32 " & 0x%" PRIx64 ") == ", a->index, a->value);
+			strbuf_printf(&sb, "(arg%" PRIu32 " & 0x%" PRIx64 ") == ", a->index,
+			              a->value);
 			put_number(&sb, a->value_two);
 		} else {
 			strbuf_printf(&sb, "arg%" PRIu32 " %s ", a->index, ops[a->op]);

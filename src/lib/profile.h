@@ -72,7 +72,7 @@ struct ksc_arch_map_entry {
 };
 
 struct ksc_profile {
-	char *source; /* file name given at parse time */
+	char *source;        /* file name given at parse time */
 	struct ksc_doc *doc; /* kept alive for extras */
 	enum ksc_action default_action;
 	bool has_default_errno;

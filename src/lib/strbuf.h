@@ -22,7 +22,7 @@ void strbuf_append(struct strbuf *sb, const char *s, size_t n);
 void strbuf_puts(struct strbuf *sb, const char *s);
 void strbuf_putc(struct strbuf *sb, char c);
 _printf_(2, 3) void strbuf_printf(struct strbuf *sb, const char *fmt, ...);
-void strbuf_vprintf(struct strbuf *sb, const char *fmt, va_list ap);
+_printf_(2, 0) void strbuf_vprintf(struct strbuf *sb, const char *fmt, va_list ap);
 /* Append s as a JSON string literal, quotes included. */
 void strbuf_put_json_string(struct strbuf *sb, const char *s, size_t n);
 /* Move the text out: 0 and *ret (caller frees), or -ENOMEM. The buffer is left empty. */

@@ -1,0 +1,99 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+#
+# The README's quick start. On a fresh Debian 12 machine:
+#   scripts/setup.sh demo   install what is missing, build, run the main job
+#   scripts/setup.sh test   install what is missing, build, run the whole test suite
+#                           (gcc build, then clang with AddressSanitizer + UBSan)
+set -eu
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+
+# Debian packages the build and the tests need. golang-github-containers-common provides
+# /usr/share/containers/seccomp.json, a real runtime default profile the tests read.
+packages="gcc make libc6-dev meson ninja-build pkg-config python3 libyaml-dev \
+libseccomp-dev clang libclang-rt-14-dev golang-github-containers-common"
+
+install_missing() {
+	missing=""
+	for p in $packages; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+			missing="$missing $p"
+	done
+	[ -z "$missing" ] && return 0
+	echo "== installing:$missing"
+	if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
+	export DEBIAN_FRONTEND=noninteractive
+	$sudo apt-get update -q
+	# shellcheck disable=SC2086
+	$sudo apt-get install -y -q --no-install-recommends $missing
+}
+
+build() { # DIR [meson options...]
+	dir=$1
+	shift
+	if [ ! -f "$dir/build.ninja" ]; then
+		meson setup "$dir" "$@"
+	fi
+	ninja -C "$dir"
+}
+
+demo() {
+	build build
+	k=build/src/cli/kseccomp
+	echo
+	echo "== kseccomp version"
+	$k version
+	for f in examples/profiles/*.json; do
+		echo
+		echo "== kseccomp profile validate $f"
+		$k profile validate "$f"
+		echo
+		echo "== kseccomp profile show $f"
+		$k profile show "$f"
+	done
+}
+
+run_suite() { # DIR LABEL
+	status=0
+	meson test -C "$1" --print-errorlogs --num-processes 2 >"$1/meson-test.out" 2>&1 || status=$?
+	tail -n 12 "$1/meson-test.out"
+	python3 scripts/test-summary.py --label "$2" "$1/meson-logs/testlog.json" >>"$summary"
+	return $status
+}
+
+suite() {
+	summary=$(mktemp)
+	trap 'rm -f "$summary"' EXIT
+	failed=0
+
+	echo "== gcc build"
+	CC=gcc build build
+	run_suite build "gcc" || failed=1
+
+	echo "== clang build with AddressSanitizer and UndefinedBehaviorSanitizer"
+	CC=clang build build-asan -Db_sanitize=address,undefined -Db_lundef=false \
+		-Dc_args=-fno-sanitize-recover=all
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		run_suite build-asan "clang+asan+ubsan" || failed=1
+
+	echo
+	python3 scripts/test-summary.py --total "$summary" || failed=1
+	return $failed
+}
+
+case "${1:-}" in
+demo)
+	install_missing
+	demo
+	;;
+test)
+	install_missing
+	suite
+	;;
+*)
+	echo "usage: $0 demo|test" >&2
+	exit 2
+	;;
+esac

@@ -1,0 +1,72 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""Count test results from meson's testlog.json, one TAP check at a time.
+
+  test-summary.py --label LABEL TESTLOG.json   print "LABEL: P passed, F failed, S skipped"
+  test-summary.py --total SUMMARY              add up such lines; print "P passed, F failed"
+                                               and exit 1 if anything failed
+A test that is not TAP counts once; a TAP test whose process failed without a failing
+check (a crash, a sanitizer report) counts one failure more.
+"""
+import json
+import re
+import sys
+
+
+def count_log(path):
+    passed = failed = skipped = 0
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if not line.strip():
+                continue
+            t = json.loads(line)
+            out = t.get("stdout") or ""
+            oks = nots = skips = 0
+            for l in out.splitlines():
+                if re.match(r"^ok \d+", l):
+                    if re.search(r"#\s*SKIP", l, re.I):
+                        skips += 1
+                    else:
+                        oks += 1
+                elif re.match(r"^not ok \d+", l):
+                    nots += 1
+            result = t.get("result", "")
+            if oks + nots + skips == 0:
+                if result in ("OK", "EXPECTEDFAIL"):
+                    oks = 1
+                elif result == "SKIP":
+                    skips = 1
+                else:
+                    nots = 1
+            elif result not in ("OK", "EXPECTEDFAIL", "SKIP") and nots == 0:
+                nots = 1
+            passed += oks
+            failed += nots
+            skipped += skips
+    return passed, failed, skipped
+
+
+def main(argv):
+    if len(argv) == 4 and argv[1] == "--label":
+        p, f, s = count_log(argv[3])
+        print(f"{argv[2]}: {p} passed, {f} failed, {s} skipped")
+        return 0
+    if len(argv) == 3 and argv[1] == "--total":
+        tp = tf = ts = 0
+        with open(argv[2], encoding="utf-8") as f:
+            for line in f:
+                m = re.search(r"(\d+) passed, (\d+) failed, (\d+) skipped", line)
+                if m:
+                    print(line.rstrip())
+                    tp += int(m.group(1))
+                    tf += int(m.group(2))
+                    ts += int(m.group(3))
+        if ts:
+            print(f"({ts} skipped)")
+        print(f"{tp} passed, {tf} failed")
+        return 1 if tf or tp == 0 else 0
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+sys.exit(main(sys.argv))
