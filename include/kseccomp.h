@@ -125,12 +125,13 @@ int ksc_arch_from_name(const char *name, enum ksc_arch *ret_arch);
 const char *ksc_arch_oci_name(enum ksc_arch arch);
 /* libseccomp's name ("x86_64"); NULL for an invalid arch. Static storage. */
 const char *ksc_arch_name(enum ksc_arch arch);
-/* The name Docker/moby uses in includes.arches ("amd64", "x86", "arm64"); NULL if none. */
+/* The name Docker/moby compares includes.arches with ("amd64", "x86", "arm64"), spelled
+ * exactly as moby does (including its "mips3l64n32"); NULL if moby has none. */
 const char *ksc_arch_go_name(enum ksc_arch arch);
 
 /* The AUDIT_ARCH_* token the kernel puts in seccomp_data.arch and audit records. x86_64 and
  * x32 share AUDIT_ARCH_X86_64; x32 is told apart by KSC_X32_SYSCALL_BIT in the number. */
-uint32_t ksc_arch_audit_token(enum ksc_arch arch);
+uint32_t ksc_arch_audit_token(enum ksc_arch arch); /* 0 for an invalid arch */
 
 /*
  * Map an AUDIT_ARCH token (and the syscall number found with it, used only to tell x32 from
@@ -139,7 +140,8 @@ uint32_t ksc_arch_audit_token(enum ksc_arch arch);
  */
 int ksc_arch_from_audit_token(uint32_t token, uint32_t nr, enum ksc_arch *ret_arch);
 
-/* The architecture this library was built for (the host's). */
+/* The architecture this library was built for (the host's); KSC_ARCH_NONE on a host the
+ * tables do not know (riscv32, sparc...). */
 enum ksc_arch ksc_arch_native(void);
 
 /* True if arch is a 64-bit ABI (x32 and mips64n32 count as 32-bit: their pointers are). */
@@ -169,7 +171,9 @@ bool ksc_syscall_name_known(const char *name);
 int ksc_syscall_multiplexed(enum ksc_arch arch, const char *name, uint32_t *ret_mux_nr,
                             uint32_t *ret_call);
 
-/* Iterate over an arch's table in ascending number order: index 0..count-1. */
+/* Iterate over an arch's table in ascending number order: index 0..count-1. count is 0 for
+ * an invalid arch; by_index returns -EINVAL for an invalid arch, -ERANGE past the end, and
+ * accepts NULL output pointers. */
 size_t ksc_syscall_count(enum ksc_arch arch);
 int ksc_syscall_by_index(enum ksc_arch arch, size_t index, const char **ret_name, uint32_t *ret_nr);
 
@@ -221,7 +225,9 @@ int ksc_op_from_name(const char *name, enum ksc_op *ret_op);
 const char *ksc_flag_name(enum ksc_filter_flag flag);
 int ksc_flag_from_name(const char *name, enum ksc_filter_flag *ret_flag);
 
-/* Errno numbers and their symbolic names ("EPERM"); NULL/-EINVAL when unknown. */
+/* Errno numbers and their symbolic names ("EPERM"); NULL/-EINVAL when unknown. The numbering
+ * is the generic Linux one (x86, arm, riscv, s390, ppc), which MIPS, PA-RISC, alpha and
+ * sparc do not share. */
 const char *ksc_errno_name(uint32_t errnum);
 int ksc_errno_from_name(const char *name, uint32_t *ret_errnum);
 

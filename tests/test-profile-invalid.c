@@ -121,7 +121,7 @@ static const struct invalid_case {
 	  "p.json:1:54: architectures: must be an array, got a string" },
 	{ "architectures and archMap",
 	  "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"architectures\": [\"SCMP_ARCH_X86_64\"], "
-	  "\"archMap\": []}",
+	  "\"archMap\": [{\"architecture\": \"SCMP_ARCH_X86_64\"}]}",
 	  0,
 	  "p.json:1:76: archMap: both 'architectures' and 'archMap' are specified in the seccomp "
 	  "profile, use either 'architectures' or 'archMap'" },

@@ -10,6 +10,12 @@
 #include "kseccomp.h"
 #include "tap.h"
 
+static bool
+streq_(const char *a, const char *b)
+{
+	return a && b && strcmp(a, b) == 0;
+}
+
 static struct ksc_profile *
 parse(const char *json, enum ksc_arch native, struct ksc_diags *diags)
 {
@@ -311,6 +317,31 @@ test_warnings(void)
 }
 
 static void
+test_moby_lengths(void)
+{
+	struct ksc_profile *p;
+
+	/* moby compares lengths: empty lists do not conflict, and an empty "names" leaves
+	 * the rule to "name". */
+	p = parse("{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"architectures\": [], \"archMap\": []}",
+	          KSC_ARCH_X86_64, NULL);
+	ok(p != NULL, "empty architectures and archMap do not conflict");
+	ksc_profile_free(p);
+	p = parse("{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"name\": \"read\", "
+	          "\"names\": [], \"action\": \"SCMP_ACT_ALLOW\"}]}",
+	          KSC_ARCH_X86_64, NULL);
+	ok(p && ksc_rule_name_count(ksc_profile_rule(p, 0)) == 1 &&
+	           streq_(ksc_rule_name(ksc_profile_rule(p, 0), 0), "read"),
+	   "name with empty names is the name");
+	ksc_profile_free(p);
+	p = parse("{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"name\": \"\", "
+	          "\"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\"}]}",
+	          KSC_ARCH_X86_64, NULL);
+	ok(p && ksc_rule_name_count(ksc_profile_rule(p, 0)) == 1, "an empty name leaves names");
+	ksc_profile_free(p);
+}
+
+static void
 test_write(void)
 {
 	const char *json = "{\"syscalls\": [{\"comment\": \"c\", \"action\": \"SCMP_ACT_ALLOW\", "
@@ -392,6 +423,7 @@ main(void)
 	test_target_arches();
 	test_conditions();
 	test_warnings();
+	test_moby_lengths();
 	test_write();
 	test_names();
 	return tap_done();

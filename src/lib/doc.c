@@ -978,8 +978,9 @@ doc_build(struct builder *b, const char *buf, size_t len, char *reason_buf, size
 }
 
 int
-ksc_doc_parse(const char *name, const char *buf, size_t len, unsigned flags,
-              struct ksc_doc **ret_doc, struct ksc_error **reterr)
+ksc_doc_parse_at(const char *name, const char *buf, size_t len, unsigned flags,
+                 struct ksc_doc **ret_doc, struct ksc_doc_failure *failure,
+                 struct ksc_error **reterr)
 {
 	_cleanup_(ksc_doc_freep) struct ksc_doc *doc = NULL;
 	struct builder b = { 0 };
@@ -990,8 +991,11 @@ ksc_doc_parse(const char *name, const char *buf, size_t len, unsigned flags,
 		name = "-";
 	if (len > INT_MAX)
 		return ksc_error_setf(reterr, -EFBIG, "%s: document too large", name);
-	if (memchr(buf, '\0', len))
+	if (memchr(buf, '\0', len)) {
+		if (failure)
+			*failure = (struct ksc_doc_failure){ .reason = "document contains a NUL byte" };
 		return ksc_error_setf(reterr, -EINVAL, "%s: document contains a NUL byte", name);
+	}
 
 	doc = calloc(1, sizeof(*doc));
 	if (!doc)
@@ -1006,9 +1010,16 @@ ksc_doc_parse(const char *name, const char *buf, size_t len, unsigned flags,
 		const char *reason = NULL;
 
 		r = json_check(buf, len, &line, &column, &reason, reason_buf, sizeof(reason_buf));
-		if (r < 0)
+		if (r < 0) {
+			if (failure) {
+				failure->line = line;
+				failure->column = column;
+				snprintf(failure->reason, sizeof(failure->reason), "invalid JSON: %s",
+				         reason);
+			}
 			return ksc_error_setf(reterr, r, "%s:%u:%u: invalid JSON: %s", name, line,
 			                      column, reason);
+		}
 	}
 
 	b.doc = doc;
@@ -1027,14 +1038,27 @@ ksc_doc_parse(const char *name, const char *buf, size_t len, unsigned flags,
 			doc->n_roots = b.n_roots;
 		}
 	}
-	if (r == -EINVAL && b.err_reason)
+	if (r == -EINVAL && b.err_reason) {
+		if (failure) {
+			failure->line = b.err_line;
+			failure->column = b.err_column;
+			snprintf(failure->reason, sizeof(failure->reason), "%s", b.err_reason);
+		}
 		ksc_error_setf(reterr, r, "%s:%u:%u: %s", name, b.err_line, b.err_column,
 		               b.err_reason);
+	}
 	builder_done(&b);
 	if (r < 0)
 		return r;
 	*ret_doc = TAKE_PTR(doc);
 	return 0;
+}
+
+int
+ksc_doc_parse(const char *name, const char *buf, size_t len, unsigned flags,
+              struct ksc_doc **ret_doc, struct ksc_error **reterr)
+{
+	return ksc_doc_parse_at(name, buf, len, flags, ret_doc, NULL, reterr);
 }
 
 int

@@ -65,6 +65,18 @@ struct ksc_doc;
 int ksc_doc_parse(const char *name, const char *buf, size_t len, unsigned flags,
                   struct ksc_doc **ret_doc, struct ksc_error **reterr);
 
+/* Where and why a parse failed, for callers that report structured diagnostics. */
+struct ksc_doc_failure {
+	unsigned line;   /* 0 when the failure has no position (a NUL byte, size) */
+	unsigned column;
+	char reason[192];
+};
+
+/* As ksc_doc_parse(), also filling *failure (when not NULL) on -EINVAL. */
+int ksc_doc_parse_at(const char *name, const char *buf, size_t len, unsigned flags,
+                     struct ksc_doc **ret_doc, struct ksc_doc_failure *failure,
+                     struct ksc_error **reterr);
+
 /* Read a whole file ("-" is standard input) of at most max_bytes bytes: 0, -EFBIG, -errno. */
 int ksc_doc_read_file(const char *path, size_t max_bytes, char **ret_buf, size_t *ret_len,
                       struct ksc_error **reterr);

@@ -779,44 +779,53 @@ parse_rule(struct ctx *c, const struct ksc_node *n, const char *path, struct ksc
 			return r;
 	}
 
-	/* names / name (moby: "both 'name' and 'names' are specified"). */
-	if (m[F_NAMES].value && m[F_NAME].value) {
-		path_key(sub, path, "name");
-		error_at(c, m[F_NAME].key, sub,
-		         "both 'name' and 'names' are specified in the seccomp profile, use "
-		         "either 'name' or 'names'");
-	} else if (m[F_NAMES].value) {
-		names_node = m[F_NAMES].value;
-		path_key(sub, path, "names");
-		if (names_node->kind == KSC_NODE_SEQ && names_node->count == 0)
-			error_at(c, names_node, sub,
-			         "must list at least one syscall (runtime-spec: minItems 1)");
-		else if (ksc_node_is_null(names_node))
-			error_at(c, names_node, sub,
-			         "must list at least one syscall (runtime-spec: minItems 1)");
-		r = parse_string_list(c, names_node, sub, &rule->names, &rule->n_names);
-		if (r < 0)
-			return r;
-	} else if (m[F_NAME].value) {
-		names_node = m[F_NAME].value;
-		path_key(sub, path, "name");
-		if (get_string(c, names_node, sub, &s)) {
-			rule->names = calloc(1, sizeof(char *));
-			if (!rule->names)
-				return -ENOMEM;
-			rule->names[0] = xstrdup(c, s);
-			if (!rule->names[0])
-				return -ENOMEM;
-			rule->n_names = 1;
-			rule->single_name = true;
-			warning_at(c, m[F_NAME].key, sub,
-			           "\"name\" is a Docker extension: runc, crun and containerd read "
-			           "only \"names\", so under Kubernetes this rule matches no "
-			           "syscall");
+	/* names / name. moby refuses a rule where both are non-empty ("both 'name' and
+	 * 'names' are specified"); otherwise a non-empty one wins. */
+	{
+		const struct ksc_node *nn = m[F_NAMES].value, *n1 = m[F_NAME].value;
+		bool names_set = nn && nn->kind == KSC_NODE_SEQ && nn->count > 0;
+		bool name_set =
+		        n1 && !ksc_node_is_null(n1) && !(ksc_node_is_string(n1) && n1->len == 0);
+
+		if (names_set && name_set) {
+			path_key(sub, path, "name");
+			error_at(
+			        c, m[F_NAME].key, sub,
+			        "both 'name' and 'names' are specified in the seccomp profile, use "
+			        "either 'name' or 'names'");
+		} else if (name_set) {
+			names_node = n1;
+			path_key(sub, path, "name");
+			if (get_string(c, n1, sub, &s)) {
+				rule->names = calloc(1, sizeof(char *));
+				if (!rule->names)
+					return -ENOMEM;
+				rule->names[0] = xstrdup(c, s);
+				if (!rule->names[0])
+					return -ENOMEM;
+				rule->n_names = 1;
+				rule->single_name = true;
+				warning_at(
+				        c, m[F_NAME].key, sub,
+				        "\"name\" is a Docker extension: runc, crun and containerd "
+				        "read only \"names\", so under Kubernetes this rule "
+				        "matches "
+				        "no syscall");
+			}
+		} else if (nn) {
+			names_node = nn;
+			path_key(sub, path, "names");
+			if (!names_set && (nn->kind == KSC_NODE_SEQ || ksc_node_is_null(nn)))
+				error_at(c, nn, sub,
+				         "must list at least one syscall (runtime-spec: minItems "
+				         "1)");
+			r = parse_string_list(c, nn, sub, &rule->names, &rule->n_names);
+			if (r < 0)
+				return r;
+		} else {
+			path_key(sub, path, "names");
+			error_at(c, n, sub, "required field is missing");
 		}
-	} else {
-		path_key(sub, path, "names");
-		error_at(c, n, sub, "required field is missing");
 	}
 
 	/* action */
@@ -1106,8 +1115,10 @@ parse_profile(struct ctx *c, const struct ksc_node *root)
 			return c->oom;
 	}
 
-	if (m[F_ARCHES].value && m[F_ARCH_MAP].value && !ksc_node_is_null(m[F_ARCHES].value) &&
-	    !ksc_node_is_null(m[F_ARCH_MAP].value))
+	/* moby compares the lengths: an empty list does not conflict. */
+	if (m[F_ARCHES].value && m[F_ARCH_MAP].value && m[F_ARCHES].value->kind == KSC_NODE_SEQ &&
+	    m[F_ARCHES].value->count > 0 && m[F_ARCH_MAP].value->kind == KSC_NODE_SEQ &&
+	    m[F_ARCH_MAP].value->count > 0)
 		error_at(c, m[F_ARCH_MAP].key, "archMap",
 		         "both 'architectures' and 'archMap' are specified in the seccomp "
 		         "profile, use either 'architectures' or 'archMap'");
@@ -1298,6 +1309,7 @@ ksc_profile_parse(const char *name, const char *buf, size_t len,
                   struct ksc_diags *diags, struct ksc_error **reterr)
 {
 	_cleanup_(ksc_doc_freep) struct ksc_doc *doc = NULL;
+	struct ksc_doc_failure failure = { 0 };
 	int r;
 
 	if (!name)
@@ -1305,12 +1317,12 @@ ksc_profile_parse(const char *name, const char *buf, size_t len,
 	if (len > KSC_PROFILE_MAX_BYTES)
 		return ksc_error_setf(reterr, -EFBIG, "%s: profile is larger than %u bytes", name,
 		                      KSC_PROFILE_MAX_BYTES);
-	r = ksc_doc_parse(name, buf, len, KSC_DOC_JSON, &doc, reterr);
+	r = ksc_doc_parse_at(name, buf, len, KSC_DOC_JSON, &doc, &failure, reterr);
 	if (r < 0) {
 		/* Syntax errors are diagnostics too, so that `validate` lists them. */
-		if (r == -EINVAL && reterr && *reterr)
-			(void)ksc_diags_addf(diags, KSC_SEVERITY_ERROR, NULL, 0, 0, NULL, "%s",
-			                     ksc_error_message(*reterr));
+		if (r == -EINVAL)
+			(void)ksc_diags_addf(diags, KSC_SEVERITY_ERROR, name, failure.line,
+			                     failure.column, NULL, "%s", failure.reason);
 		return r;
 	}
 	r = profile_from_doc(name, doc, opts, ret_profile, diags, reterr);
