@@ -273,7 +273,7 @@ test_warnings(void)
 	expect_warnings("a name listed twice",
 	                "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": "
 	                "[\"read\", \"read\"], \"action\": \"SCMP_ACT_ALLOW\"}]}",
-	                "p.json:1:61: syscalls[0].names[0]: \"read\" is listed twice in this rule");
+	                "p.json:1:69: syscalls[0].names[1]: \"read\" is listed twice in this rule");
 	expect_warnings("errno beyond MAX_ERRNO",
 	                "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"defaultErrnoRet\": 12345}",
 	                "p.json:1:56: defaultErrnoRet: the kernel caps errno values at 4095 "

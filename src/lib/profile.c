@@ -447,9 +447,12 @@ parse_string_list(struct ctx *c, const struct ksc_node *n, const char *path, cha
 	for (size_t i = 0; i < n->count; i++) {
 		const char *s;
 
-		path_index(sub, path, i);
-		if (!get_string(c, n->items[i], sub, &s))
+		if (!ksc_node_is_string(n->items[i])) {
+			path_index(sub, path, i);
+			(void)get_string(c, n->items[i], sub, &s); /* reports why */
 			continue;
+		}
+		s = n->items[i]->text;
 		(*ret)[*ret_n] = xstrdup(c, s);
 		if (!(*ret)[*ret_n])
 			return -ENOMEM;
@@ -668,67 +671,116 @@ rule_target_arches(const struct ksc_profile *p, const struct ksc_rule *rule, enu
 	return k;
 }
 
+struct name_ref {
+	const char *name;
+	size_t index;
+};
+
+static int
+name_ref_cmp(const void *a, const void *b)
+{
+	const struct name_ref *x = a, *y = b;
+	int r = strcmp(x->name, y->name);
+
+	if (r)
+		return r;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* parent + "[index]" is the name's path, built only when there is something to say
+ * (index SIZE_MAX: the path is parent itself). */
+static void
+check_one_name(struct ctx *c, const char *name, const struct ksc_node *at, const char *parent,
+               size_t index, const enum ksc_arch *targets, size_t n_targets, bool repeated)
+{
+	struct strbuf sb = { 0 };
+	char path[PATH_MAX_LEN];
+	bool fine = syscall_name_valid(name) && !repeated && ksc_syscall_name_known(name);
+
+	for (size_t t = 0; fine && t < n_targets; t++) {
+		uint32_t nr, mux, call;
+
+		if (ksc_syscall_resolve_name(targets[t], name, &nr) == 0 ||
+		    ksc_syscall_multiplexed(targets[t], name, &mux, &call) > 0)
+			return;
+	}
+	if (fine && n_targets == 0)
+		return;
+	if (index == SIZE_MAX)
+		path_key(path, "", parent);
+	else
+		path_index(path, parent, index);
+
+	if (!syscall_name_valid(name)) {
+		error_at(c, at, path,
+		         "\"%s\" is not a syscall name (lower-case letters, digits and '_')", name);
+		return;
+	}
+	if (repeated)
+		warning_at(c, at, path, "\"%s\" is listed twice in this rule", name);
+	if (!ksc_syscall_name_known(name)) {
+		warning_at(c, at, path,
+		           "unknown syscall \"%s\" (not in the %s syscall table of any "
+		           "architecture; runtimes skip it)",
+		           name, ksc_syscall_table_version());
+		return;
+	}
+	for (size_t t = 0; t < n_targets; t++) {
+		uint32_t nr, mux, call;
+
+		if (ksc_syscall_resolve_name(targets[t], name, &nr) == 0 ||
+		    ksc_syscall_multiplexed(targets[t], name, &mux, &call) > 0)
+			return;
+	}
+	if (n_targets == 0)
+		return;
+	for (size_t t = 0; t < n_targets; t++)
+		strbuf_printf(&sb, "%s%s", t ? ", " : "", ksc_arch_name(targets[t]));
+	warning_at(c, at, path, "\"%s\" is not a syscall on %s (runtimes skip it there)", name,
+	           sb.buf ? sb.buf : "");
+	if (sb.oom)
+		c->oom = -ENOMEM;
+	strbuf_done(&sb);
+}
+
+/* Check every name of a rule at its own position: the syntax, repetitions (found by sorting,
+ * so that Docker's 360-name lists stay cheap), and whether it is a syscall on the arches the
+ * rule applies to. */
 static void
 check_rule_names(struct ctx *c, const struct ksc_rule *rule, const struct ksc_node *names_node,
                  const char *names_path)
 {
+	_cleanup_(freep) struct name_ref *refs = NULL;
+	_cleanup_(freep) bool *repeated = NULL;
 	enum ksc_arch targets[_KSC_ARCH_MAX];
-	size_t n_targets = rule_target_arches(c->profile, rule, c->native, targets);
-	char sub[PATH_MAX_LEN];
+	size_t n_targets = rule_target_arches(c->profile, rule, c->native, targets), n = 0;
 
-	for (size_t i = 0; i < rule->n_names; i++) {
-		const char *name = rule->names[i];
-		const struct ksc_node *at = names_node;
-		bool somewhere = false;
-		struct strbuf sb = { 0 };
+	if (names_node->kind != KSC_NODE_SEQ) {
+		if (rule->n_names == 1)
+			check_one_name(c, rule->names[0], names_node, names_path, SIZE_MAX, targets,
+			               n_targets, false);
+		return;
+	}
+	refs = calloc(names_node->count + 1, sizeof(*refs));
+	repeated = calloc(names_node->count + 1, sizeof(*repeated));
+	if (!refs || !repeated) {
+		c->oom = -ENOMEM;
+		return;
+	}
+	for (size_t j = 0; j < names_node->count; j++)
+		if (ksc_node_is_string(names_node->items[j]))
+			refs[n++] = (struct name_ref){ names_node->items[j]->text, j };
+	qsort(refs, n, sizeof(*refs), name_ref_cmp);
+	for (size_t k = 1; k < n; k++)
+		if (streq(refs[k].name, refs[k - 1].name))
+			repeated[refs[k].index] = true;
 
-		if (names_node->kind == KSC_NODE_SEQ) {
-			/* Find the node of this name for its position. */
-			for (size_t j = 0; j < names_node->count; j++)
-				if (ksc_node_is_string(names_node->items[j]) &&
-				    streq(names_node->items[j]->text, name)) {
-					at = names_node->items[j];
-					path_index(sub, names_path, j);
-					break;
-				}
-		} else
-			path_key(sub, "", names_path);
+	for (size_t j = 0; j < names_node->count; j++) {
+		const struct ksc_node *item = names_node->items[j];
 
-		if (!syscall_name_valid(name)) {
-			error_at(c, at, sub,
-			         "\"%s\" is not a syscall name (lower-case letters, digits and "
-			         "'_')",
-			         name);
-			continue;
-		}
-		for (size_t j = 0; j < i; j++)
-			if (streq(rule->names[j], name)) {
-				warning_at(c, at, sub, "\"%s\" is listed twice in this rule", name);
-				break;
-			}
-		if (!ksc_syscall_name_known(name)) {
-			warning_at(c, at, sub,
-			           "unknown syscall \"%s\" (not in the %s syscall table of any "
-			           "architecture; runtimes skip it)",
-			           name, ksc_syscall_table_version());
-			continue;
-		}
-		for (size_t t = 0; t < n_targets && !somewhere; t++) {
-			uint32_t nr, mux, call;
-
-			if (ksc_syscall_resolve_name(targets[t], name, &nr) == 0 ||
-			    ksc_syscall_multiplexed(targets[t], name, &mux, &call) > 0)
-				somewhere = true;
-		}
-		if (somewhere || n_targets == 0)
-			continue;
-		for (size_t t = 0; t < n_targets; t++)
-			strbuf_printf(&sb, "%s%s", t ? ", " : "", ksc_arch_name(targets[t]));
-		warning_at(c, at, sub, "\"%s\" is not a syscall on %s (runtimes skip it there)",
-		           name, sb.buf ? sb.buf : "");
-		if (sb.oom)
-			c->oom = -ENOMEM;
-		strbuf_done(&sb);
+		if (!ksc_node_is_string(item))
+			continue; /* already reported */
+		check_one_name(c, item->text, item, names_path, j, targets, n_targets, repeated[j]);
 	}
 }
 
