@@ -28,6 +28,10 @@ int cli_fail(int r, struct ksc_error *error, const char *what);
 /* A usage error for `command`: the message, a pointer to --help, and EXIT_USAGE. */
 _printf_(2, 3) int cli_usage_error(const char *command, const char *fmt, ...);
 
+/* getopt_long() returned '?' or ':' (the verbs run it with opterr = 0 and an optstring
+ * starting with ':'): say which option was wrong and how, once. Returns EXIT_USAGE. */
+int cli_bad_option(const char *command, char **argv, int c);
+
 /* Print one diagnostic as "kseccomp: FILE:LINE:COL: [warning: ]PATH: REASON". */
 void cli_print_diag(const struct ksc_diag *diag);
 

@@ -45,7 +45,8 @@ verb_profile_fmt(int argc, char **argv)
 	int c, r;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "wo:h", options, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":wo:h", options, NULL)) != -1) {
 		switch (c) {
 		case 'w':
 			write_back = true;
@@ -60,7 +61,7 @@ verb_profile_fmt(int argc, char **argv)
 			help();
 			return 0;
 		default:
-			return cli_usage_error("profile fmt", "invalid option");
+			return cli_bad_option("profile fmt", argv, c);
 		}
 	}
 	if (optind >= argc)

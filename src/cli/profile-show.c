@@ -88,7 +88,10 @@ count_actions(const struct ksc_profile *p, struct action_group *groups, size_t *
 		for (size_t k = 0; k < ksc_rule_name_count(rule); k++) {
 			bool seen = false;
 
-			/* A name counts once per group, however many rules repeat it. */
+			/* A name counts once per group, however many rules (or one rule)
+			 * repeat it. */
+			for (size_t m = 0; m < k && !seen; m++)
+				seen = streq(ksc_rule_name(rule, m), ksc_rule_name(rule, k));
 			for (size_t j = 0; j < i && !seen; j++) {
 				const struct ksc_rule *o = ksc_profile_rule(p, j);
 				int64_t oe = ksc_rule_errno(o);
@@ -148,8 +151,9 @@ show_text(const char *file, const struct ksc_profile *p, enum ksc_arch native, s
 			              ksc_arch_oci_name(ksc_profile_arch(p, i)));
 		strbuf_putc(sb, '\n');
 	} else if (ksc_profile_has_arch_map(p))
-		strbuf_puts(sb, "archMap (a Docker extension: runc, crun and containerd ignore "
-		                "it and filter the native arch only)\n");
+		strbuf_puts(sb, "archMap (a Docker extension: Docker, Podman and CRI-O use the "
+		                "host's entry, below; runc, crun and containerd ignore it and "
+		                "filter the native arch only)\n");
 	else
 		strbuf_puts(sb, "none listed (runtimes filter the native arch only)\n");
 	n_targets = ksc_profile_target_arches(p, native, targets, ELEMENTSOF(targets));
@@ -323,7 +327,8 @@ verb_profile_show(int argc, char **argv)
 	int json = 0, c, r;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "o:h", options, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:h", options, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			if (ksc_arch_from_name(optarg, &opts.native_arch) < 0)
@@ -340,7 +345,7 @@ verb_profile_show(int argc, char **argv)
 			help();
 			return 0;
 		default:
-			return cli_usage_error("profile show", "invalid option");
+			return cli_bad_option("profile show", argv, c);
 		}
 	}
 	if (optind >= argc)

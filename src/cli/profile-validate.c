@@ -24,7 +24,7 @@ help(void)
 	      "      --arch ARCH      the host architecture the profile is meant for (default:\n"
 	      "                       this machine's); it selects the archMap entry and is\n"
 	      "                       always a target, as runc adds the native arch\n"
-	      "  -q, --quiet          print nothing for valid profiles\n"
+	      "  -q, --quiet          print errors only: nothing for a valid profile\n"
 	      "  -o, --output FORMAT  text (default) or json (one object per file on stdout)\n"
 	      "  -h, --help           show this help\n"
 	      "\n"
@@ -72,7 +72,8 @@ verb_profile_validate(int argc, char **argv)
 	int json = 0, c, status = 0;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "qo:h", options, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":qo:h", options, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			opts.flags |= KSC_PROFILE_STRICT;
@@ -95,7 +96,7 @@ verb_profile_validate(int argc, char **argv)
 			help();
 			return 0;
 		default:
-			return cli_usage_error("profile validate", "invalid option");
+			return cli_bad_option("profile validate", argv, c);
 		}
 	}
 	if (optind >= argc)
@@ -137,7 +138,9 @@ verb_profile_validate(int argc, char **argv)
 			continue;
 		}
 		for (size_t k = 0; k < ksc_diags_count(diags); k++)
-			cli_print_diag(ksc_diags_get(diags, k));
+			if (!quiet ||
+			    ksc_diag_severity(ksc_diags_get(diags, k)) == KSC_SEVERITY_ERROR)
+				cli_print_diag(ksc_diags_get(diags, k));
 		if (r == 0 && !quiet) {
 			if (warnings)
 				printf("%s: ok (%zu warning%s)\n", argv[i], warnings,

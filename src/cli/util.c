@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <fcntl.h>
+#include <getopt.h>
 #include <libgen.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -61,6 +62,22 @@ cli_usage_error(const char *command, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\nTry 'kseccomp %s --help'.\n", command);
 	return EXIT_USAGE;
+}
+
+int
+cli_bad_option(const char *command, char **argv, int c)
+{
+	const char *arg = argv[optind - 1];
+
+	if (c == ':') {
+		if (startswith(arg, "--"))
+			return cli_usage_error(command, "option '%.*s' requires an argument",
+			                       (int)strcspn(arg, "="), arg);
+		return cli_usage_error(command, "option '-%c' requires an argument", optopt);
+	}
+	if (optopt)
+		return cli_usage_error(command, "unrecognized option '-%c'", optopt);
+	return cli_usage_error(command, "unrecognized option '%s'", arg);
 }
 
 void

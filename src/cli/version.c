@@ -29,7 +29,8 @@ verb_version(int argc, char **argv)
 	int json = 0, c;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "+o:h", options, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:o:h", options, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			json = cli_output_format(optarg);
@@ -41,7 +42,7 @@ verb_version(int argc, char **argv)
 			help();
 			return 0;
 		default:
-			return cli_usage_error("version", "invalid option");
+			return cli_bad_option("version", argv, c);
 		}
 	}
 	if (optind < argc)

@@ -17,6 +17,7 @@ struct ksc_diag {
 	char *path;
 	char *reason;
 	char *message;
+	size_t seq; /* order found, the tie-break of document order */
 };
 
 struct ksc_diags {
@@ -171,6 +172,28 @@ ksc_diags_addf(struct ksc_diags *diags, enum ksc_severity severity, const char *
 		free(d.message);
 		return -ENOMEM;
 	}
+	d.seq = diags->count;
 	diags->items[diags->count++] = d;
 	return 0;
+}
+
+static int
+diag_position_cmp(const void *a, const void *b)
+{
+	const struct ksc_diag *x = a, *y = b;
+
+	/* Diagnostics without a position (a file that cannot be read) come first. */
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->column != y->column)
+		return x->column < y->column ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+void
+ksc_diags_sort(struct ksc_diags *diags, size_t from)
+{
+	if (!diags || from >= diags->count)
+		return;
+	qsort(diags->items + from, diags->count - from, sizeof(*diags->items), diag_position_cmp);
 }

@@ -993,7 +993,9 @@ ksc_doc_parse_at(const char *name, const char *buf, size_t len, unsigned flags,
 		return ksc_error_setf(reterr, -EFBIG, "%s: document too large", name);
 	if (memchr(buf, '\0', len)) {
 		if (failure)
-			*failure = (struct ksc_doc_failure){ .reason = "document contains a NUL byte" };
+			*failure =
+			        (struct ksc_doc_failure){ .reason =
+				                                  "document contains a NUL byte" };
 		return ksc_error_setf(reterr, -EINVAL, "%s: document contains a NUL byte", name);
 	}
 
@@ -1014,8 +1016,8 @@ ksc_doc_parse_at(const char *name, const char *buf, size_t len, unsigned flags,
 			if (failure) {
 				failure->line = line;
 				failure->column = column;
-				snprintf(failure->reason, sizeof(failure->reason), "invalid JSON: %s",
-				         reason);
+				snprintf(failure->reason, sizeof(failure->reason),
+				         "invalid JSON: %s", reason);
 			}
 			return ksc_error_setf(reterr, r, "%s:%u:%u: invalid JSON: %s", name, line,
 			                      column, reason);

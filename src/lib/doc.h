@@ -67,7 +67,7 @@ int ksc_doc_parse(const char *name, const char *buf, size_t len, unsigned flags,
 
 /* Where and why a parse failed, for callers that report structured diagnostics. */
 struct ksc_doc_failure {
-	unsigned line;   /* 0 when the failure has no position (a NUL byte, size) */
+	unsigned line; /* 0 when the failure has no position (a NUL byte, size) */
 	unsigned column;
 	char reason[192];
 };

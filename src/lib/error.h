@@ -22,6 +22,10 @@ _printf_(7, 8) int ksc_diags_addf(struct ksc_diags *diags, enum ksc_severity sev
                                   const char *file, unsigned line, unsigned column,
                                   const char *path, const char *fmt, ...);
 
+/* Put the diagnostics from index `from` on in document order (line, then column, then the
+ * order found): a validator finds them field by field, a user reads them top to bottom. */
+void ksc_diags_sort(struct ksc_diags *diags, size_t from);
+
 /* "FILE:LINE:COL: PATH: REASON" with the empty parts left out; NULL when out of memory. */
 char *ksc_diag_format(const char *file, unsigned line, unsigned column, const char *path,
                       const char *reason);

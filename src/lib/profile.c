@@ -1344,6 +1344,7 @@ profile_from_doc(const char *name, struct ksc_doc *doc, const struct ksc_profile
 	if (c.oom)
 		return c.oom;
 
+	ksc_diags_sort(c.diags, first);
 	for (size_t i = first; i < ksc_diags_count(c.diags); i++) {
 		const struct ksc_diag *d = ksc_diags_get(c.diags, i);
 
@@ -1395,9 +1396,16 @@ ksc_profile_load(const char *path, const struct ksc_profile_parse_opts *opts,
 
 	r = ksc_doc_read_file(path, KSC_PROFILE_MAX_BYTES, &buf, &len, reterr);
 	if (r < 0) {
-		if (reterr && *reterr)
-			(void)ksc_diags_addf(diags, KSC_SEVERITY_ERROR, NULL, 0, 0, NULL, "%s",
-			                     ksc_error_message(*reterr));
+		/* The same failure as a diagnostic: the file, and the reason alone. */
+		if (r == -EISDIR)
+			(void)ksc_diags_addf(diags, KSC_SEVERITY_ERROR, path, 0, 0, NULL,
+			                     "is a directory");
+		else if (r == -EFBIG)
+			(void)ksc_diags_addf(diags, KSC_SEVERITY_ERROR, path, 0, 0, NULL,
+			                     "file is larger than %u bytes", KSC_PROFILE_MAX_BYTES);
+		else
+			(void)ksc_diags_addf(diags, KSC_SEVERITY_ERROR, path, 0, 0, NULL, "%s",
+			                     strerror(-r));
 		return r;
 	}
 	return ksc_profile_parse(path, buf, len, opts, ret_profile, diags, reterr);
