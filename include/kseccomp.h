@@ -335,6 +335,94 @@ int ksc_rule_condition_text(const struct ksc_rule *rule, char **ret_text);
  * OR the comparisons instead of ANDing them (runc issue #2735). */
 bool ksc_rule_args_are_ored(const struct ksc_rule *rule);
 
+/* ---------------------------------------------------------------------------------------- */
+/* Classic BPF programs, as the kernel's seccomp checks, runs and caches them                 */
+
+/* One instruction, laid out as the kernel's struct sock_filter. */
+struct ksc_bpf_insn {
+	uint16_t code;
+	uint8_t jt;
+	uint8_t jf;
+	uint32_t k;
+};
+
+/* The input of a seccomp filter, laid out as the kernel's struct seccomp_data. */
+struct ksc_seccomp_data {
+	int32_t nr;
+	uint32_t arch; /* AUDIT_ARCH_* */
+	uint64_t instruction_pointer;
+	uint64_t args[6];
+};
+
+/* Return values (SECCOMP_RET_*): the action in the high 16 bits, data in the low 16. */
+#define KSC_RET_KILL_PROCESS 0x80000000u
+#define KSC_RET_KILL_THREAD  0x00000000u
+#define KSC_RET_TRAP         0x00030000u
+#define KSC_RET_ERRNO        0x00050000u
+#define KSC_RET_USER_NOTIF   0x7fc00000u
+#define KSC_RET_TRACE        0x7ff00000u
+#define KSC_RET_LOG          0x7ffc0000u
+#define KSC_RET_ALLOW        0x7fff0000u
+#define KSC_RET_ACTION_FULL  0xffff0000u
+#define KSC_RET_DATA         0x0000ffffu
+
+/* BPF_MAXINSNS: the kernel refuses longer programs with EINVAL. */
+#define KSC_BPF_MAXINSNS 4096u
+/* MAX_INSNS_PER_PATH: the instructions of all filters a task may stack, each already
+ * attached filter counting 4 more (kernel/seccomp.c); beyond it, ENOMEM. */
+#define KSC_BPF_MAX_INSNS_PER_PATH 32768u
+
+struct ksc_bpf;
+
+/* A program from instructions (copied). Returns 0, -EINVAL for 0 instructions, -ENOMEM. The
+ * program is not checked: see ksc_bpf_check(). */
+int ksc_bpf_new(const struct ksc_bpf_insn *insns, size_t count, struct ksc_bpf **ret_prog);
+/* Read a program file: raw struct sock_filter records in host byte order, as
+ * seccomp_export_bpf() and `kseccomp compile` write them. */
+int ksc_bpf_load(const char *path, struct ksc_bpf **ret_prog, struct ksc_error **reterr);
+void ksc_bpf_free(struct ksc_bpf *prog);
+size_t ksc_bpf_count(const struct ksc_bpf *prog);
+/* The instructions; borrowed. */
+const struct ksc_bpf_insn *ksc_bpf_insns(const struct ksc_bpf *prog);
+
+/*
+ * Everything the kernel checks before it accepts a seccomp filter, in its order: the length
+ * (1..KSC_BPF_MAXINSNS), every opcode (bpf_check_classic, then seccomp_check_filter's
+ * list: no MOD, no byte/half-word or indirect loads), constant division by zero, shifts of
+ * 32 or more, scratch memory indexes, jumps that leave the program, a final RET, scratch
+ * memory read before it is written on some path, and loads outside struct seccomp_data or
+ * not 32-bit aligned. Returns 0, or -EINVAL with a message naming the instruction.
+ */
+int ksc_bpf_check(const struct ksc_bpf *prog, struct ksc_error **reterr);
+
+/*
+ * Run a checked program on data, exactly as the kernel does: A and X start at 0, division
+ * and modulo by a zero X return 0, shifts by X use its low 5 bits, argument words are read
+ * in the byte order of data->arch (its __AUDIT_ARCH_LE bit). Returns the filter's 32-bit
+ * return value. An unchecked program is run defensively: anything the kernel would have
+ * refused yields KSC_RET_KILL_PROCESS.
+ */
+uint32_t ksc_bpf_run(const struct ksc_bpf *prog, const struct ksc_seccomp_data *data);
+
+/*
+ * The kernel's constant-action cache test (kernel/seccomp.c seccomp_is_const_allow()): true
+ * when the path the program takes for (arch, nr) reads only nr and arch, uses only the
+ * instructions the emulator understands, and returns exactly KSC_RET_ALLOW, so that the
+ * kernel allows the syscall without running the filter.
+ */
+bool ksc_bpf_cache_allows(const struct ksc_bpf *prog, uint32_t arch, uint32_t nr);
+
+/* A readable listing, one instruction a line with its index, operands, jump targets and
+ * comments naming seccomp_data fields, architectures and actions. Owned by the caller. */
+int ksc_bpf_disasm(const struct ksc_bpf *prog, char **ret_text);
+
+/*
+ * A filter return value in libseccomp's notation: ALLOW, ERRNO(n), KILL_PROCESS, KILL (the
+ * thread), TRAP, TRACE(n), LOG, NOTIFY; an action the kernel does not know is reported as
+ * KILL_PROCESS, which is what the kernel does with it. Writes at most size bytes to buf.
+ */
+void ksc_ret_format(uint32_t ret, char *buf, size_t size);
+
 #ifdef __cplusplus
 }
 #endif

@@ -397,6 +397,30 @@ test_write(void)
 	free(text);
 }
 
+/* Found by fuzz-profile: a key with an escaped C1 control was written back raw, which the
+ * reader (rightly) refuses. Every string must survive write -> parse. */
+static void
+test_write_escapes(void)
+{
+	const char *json =
+	        "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"k\\u009e\\u0085\\ufeff\\u0001\": "
+	        "\"\\u007f\\ufffe caf\u00e9 \U0001F600\"}";
+	struct ksc_profile *p = parse(json, KSC_ARCH_X86_64, NULL), *q = NULL;
+	char *text = NULL;
+	size_t len = 0;
+
+	ok(p && ksc_profile_write_json(p, &text, &len) == 0,
+	   "write strings with control characters");
+	ok(text && strstr(text, "\"k\\u009e\\u0085\\ufeff\\u0001\": \"\\u007f\\ufffe caf\u00e9 "
+	                        "\U0001F600\""),
+	   "C1 controls, BOM, noncharacters and C0 controls are escaped; other UTF-8 is kept");
+	q = text ? parse(text, KSC_ARCH_X86_64, NULL) : NULL;
+	ok(q != NULL, "the escaped output parses back");
+	ksc_profile_free(p);
+	ksc_profile_free(q);
+	free(text);
+}
+
 static void
 test_names(void)
 {
@@ -425,6 +449,7 @@ main(void)
 	test_warnings();
 	test_moby_lengths();
 	test_write();
+	test_write_escapes();
 	test_names();
 	return tap_done();
 }

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,13 +85,60 @@ strbuf_printf(struct strbuf *sb, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Length of the UTF-8 sequence at s (at most n bytes) and its code point, or 0 when the
+ * bytes are not valid UTF-8 (overlong forms and surrogates included). */
+static size_t
+utf8_decode(const unsigned char *s, size_t n, uint32_t *ret_cp)
+{
+	size_t len;
+	uint32_t cp;
+
+	if (s[0] < 0xc2 || s[0] > 0xf4)
+		return 0;
+	len = s[0] < 0xe0 ? 2 : s[0] < 0xf0 ? 3 : 4;
+	if (n < len)
+		return 0;
+	cp = s[0] & (0x7f >> len);
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	*ret_cp = cp;
+	return len;
+}
+
 void
 strbuf_put_json_string(struct strbuf *sb, const char *s, size_t n)
 {
-	strbuf_putc(sb, '"');
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
+	const unsigned char *p = (const unsigned char *)s;
 
+	strbuf_putc(sb, '"');
+	for (size_t i = 0; i < n;) {
+		unsigned char c = p[i];
+		uint32_t cp = 0;
+		size_t len;
+
+		if (c >= 0x80) {
+			/* Escape what YAML (and so libyaml, which reads our JSON back) does not
+			 * allow raw: C1 controls, the BOM, U+FFFE/U+FFFF; bytes that are not
+			 * UTF-8 become U+FFFD, so that the output is always valid JSON. */
+			len = utf8_decode(p + i, n - i, &cp);
+			if (len == 0) {
+				strbuf_puts(sb, "\\ufffd");
+				i++;
+			} else if (cp <= 0x9f || cp == 0xfeff || cp == 0xfffe || cp == 0xffff) {
+				strbuf_printf(sb, "\\u%04x", cp);
+				i += len;
+			} else {
+				strbuf_append(sb, s + i, len);
+				i += len;
+			}
+			continue;
+		}
 		switch (c) {
 		case '"':
 			strbuf_puts(sb, "\\\"");
@@ -119,6 +167,7 @@ strbuf_put_json_string(struct strbuf *sb, const char *s, size_t n)
 			else
 				strbuf_putc(sb, (char)c);
 		}
+		i++;
 	}
 	strbuf_putc(sb, '"');
 }

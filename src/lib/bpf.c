@@ -1,0 +1,650 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * bpf: classic BPF programs as seccomp uses them.
+ *
+ * The checks follow net/core/filter.c (bpf_check_classic(), check_load_and_stores()) and
+ * kernel/seccomp.c (seccomp_check_filter(), seccomp_prepare_filter()); the interpreter
+ * follows the classic-to-eBPF conversion (bpf_convert_filter()) and the eBPF interpreter
+ * the converted program runs on; the cache test follows seccomp_is_const_allow(). This
+ * module is the oracle every compiler of the project is checked against, so it copies the
+ * kernel's behaviour, oddities included, and says where.
+ */
+#include <fcntl.h>
+#include <linux/filter.h>
+#include <stddef.h>
+#include <sys/stat.h>
+
+#include "error.h"
+#include "strbuf.h"
+
+struct ksc_bpf {
+	size_t count;
+	struct ksc_bpf_insn insns[];
+};
+
+/* Offsets of struct seccomp_data. */
+#define DATA_NR   0u
+#define DATA_ARCH 4u
+#define DATA_IP   8u
+#define DATA_ARGS 16u
+#define DATA_SIZE 64u
+
+#define AUDIT_ARCH_LE 0x40000000u
+
+int
+ksc_bpf_new(const struct ksc_bpf_insn *insns, size_t count, struct ksc_bpf **ret_prog)
+{
+	struct ksc_bpf *p;
+
+	if (count == 0)
+		return -EINVAL;
+	if (count > SIZE_MAX / sizeof(*insns) - sizeof(*p))
+		return -ENOMEM;
+	p = malloc(sizeof(*p) + count * sizeof(*insns));
+	if (!p)
+		return -ENOMEM;
+	p->count = count;
+	memcpy(p->insns, insns, count * sizeof(*insns));
+	*ret_prog = p;
+	return 0;
+}
+
+void
+ksc_bpf_free(struct ksc_bpf *prog)
+{
+	free(prog);
+}
+
+size_t
+ksc_bpf_count(const struct ksc_bpf *prog)
+{
+	return prog->count;
+}
+
+const struct ksc_bpf_insn *
+ksc_bpf_insns(const struct ksc_bpf *prog)
+{
+	return prog->insns;
+}
+
+int
+ksc_bpf_load(const char *path, struct ksc_bpf **ret_prog, struct ksc_error **reterr)
+{
+	_cleanup_(closep) int fd = -1;
+	_cleanup_(freep) struct ksc_bpf_insn *insns = NULL;
+	/* Room for one more than the kernel takes, to tell "too long" from "just right". */
+	const size_t max = (KSC_BPF_MAXINSNS + 1) * sizeof(struct ksc_bpf_insn);
+	size_t len = 0;
+	struct stat st;
+	int r;
+
+	if (streq(path, "-"))
+		fd = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3);
+	else
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return ksc_error_setf(reterr, negative_errno(), "%s: %s", path, strerror(errno));
+	if (fstat(fd, &st) < 0)
+		return ksc_error_setf(reterr, negative_errno(), "%s: %s", path, strerror(errno));
+	if (S_ISDIR(st.st_mode))
+		return ksc_error_setf(reterr, -EISDIR, "%s: is a directory", path);
+	insns = malloc(max);
+	if (!insns)
+		return -ENOMEM;
+	while (len < max) {
+		ssize_t n = read(fd, (char *)insns + len, max - len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return ksc_error_setf(reterr, negative_errno(), "%s: %s", path,
+			                      strerror(errno));
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	if (len == max)
+		return ksc_error_setf(reterr, -E2BIG,
+		                      "%s: more than %u instructions: the kernel refuses filters "
+		                      "longer than BPF_MAXINSNS",
+		                      path, KSC_BPF_MAXINSNS);
+	if (len == 0 || len % sizeof(struct ksc_bpf_insn) != 0)
+		return ksc_error_setf(reterr, -EINVAL,
+		                      "%s: %zu bytes is not a whole number of 8-byte BPF "
+		                      "instructions",
+		                      path, len);
+	r = ksc_bpf_new(insns, len / sizeof(struct ksc_bpf_insn), ret_prog);
+	if (r < 0)
+		return r;
+	return 0;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Checks.                                                                                    */
+
+static bool
+is_cond_jump(uint16_t code)
+{
+	switch (code) {
+	case BPF_JMP | BPF_JEQ | BPF_K:
+	case BPF_JMP | BPF_JEQ | BPF_X:
+	case BPF_JMP | BPF_JGE | BPF_K:
+	case BPF_JMP | BPF_JGE | BPF_X:
+	case BPF_JMP | BPF_JGT | BPF_K:
+	case BPF_JMP | BPF_JGT | BPF_X:
+	case BPF_JMP | BPF_JSET | BPF_K:
+	case BPF_JMP | BPF_JSET | BPF_X:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The opcodes seccomp accepts (seccomp_check_filter(); a subset of what
+ * bpf_check_classic() accepts). Notably absent: BPF_MOD (proposed in 2020 and declined as
+ * redundant), byte and half-word loads, indirect loads, BPF_MSH. */
+static bool
+seccomp_opcode_allowed(uint16_t code)
+{
+	switch (code) {
+	case BPF_LD | BPF_W | BPF_ABS:
+	case BPF_LD | BPF_W | BPF_LEN:
+	case BPF_LDX | BPF_W | BPF_LEN:
+	case BPF_RET | BPF_K:
+	case BPF_RET | BPF_A:
+	case BPF_ALU | BPF_ADD | BPF_K:
+	case BPF_ALU | BPF_ADD | BPF_X:
+	case BPF_ALU | BPF_SUB | BPF_K:
+	case BPF_ALU | BPF_SUB | BPF_X:
+	case BPF_ALU | BPF_MUL | BPF_K:
+	case BPF_ALU | BPF_MUL | BPF_X:
+	case BPF_ALU | BPF_DIV | BPF_K:
+	case BPF_ALU | BPF_DIV | BPF_X:
+	case BPF_ALU | BPF_AND | BPF_K:
+	case BPF_ALU | BPF_AND | BPF_X:
+	case BPF_ALU | BPF_OR | BPF_K:
+	case BPF_ALU | BPF_OR | BPF_X:
+	case BPF_ALU | BPF_XOR | BPF_K:
+	case BPF_ALU | BPF_XOR | BPF_X:
+	case BPF_ALU | BPF_LSH | BPF_K:
+	case BPF_ALU | BPF_LSH | BPF_X:
+	case BPF_ALU | BPF_RSH | BPF_K:
+	case BPF_ALU | BPF_RSH | BPF_X:
+	case BPF_ALU | BPF_NEG:
+	case BPF_LD | BPF_IMM:
+	case BPF_LDX | BPF_IMM:
+	case BPF_MISC | BPF_TAX:
+	case BPF_MISC | BPF_TXA:
+	case BPF_LD | BPF_MEM:
+	case BPF_LDX | BPF_MEM:
+	case BPF_ST:
+	case BPF_STX:
+	case BPF_JMP | BPF_JA:
+		return true;
+	default:
+		return is_cond_jump(code);
+	}
+}
+
+/* check_load_and_stores(): a scratch cell may be read only where every path has written
+ * it. The kernel's walk is linear with masks carried to jump targets; a RET does not reset
+ * what is known, and neither does this copy. */
+static int
+check_memory(const struct ksc_bpf *prog, size_t *ret_pc)
+{
+	_cleanup_(freep) uint16_t *masks = NULL;
+	uint16_t valid = 0;
+
+	masks = malloc(prog->count * sizeof(*masks));
+	if (!masks)
+		return -ENOMEM;
+	memset(masks, 0xff, prog->count * sizeof(*masks));
+	for (size_t pc = 0; pc < prog->count; pc++) {
+		const struct ksc_bpf_insn *in = &prog->insns[pc];
+
+		valid &= masks[pc];
+		switch (in->code) {
+		case BPF_ST:
+		case BPF_STX:
+			valid |= (uint16_t)(1u << in->k);
+			break;
+		case BPF_LD | BPF_MEM:
+		case BPF_LDX | BPF_MEM:
+			if (!(valid & (1u << in->k))) {
+				*ret_pc = pc;
+				return -EINVAL;
+			}
+			break;
+		case BPF_JMP | BPF_JA:
+			masks[pc + 1 + in->k] &= valid;
+			valid = 0xffff;
+			break;
+		default:
+			if (is_cond_jump(in->code)) {
+				masks[pc + 1 + in->jt] &= valid;
+				masks[pc + 1 + in->jf] &= valid;
+				valid = 0xffff;
+			}
+		}
+	}
+	return 0;
+}
+
+int
+ksc_bpf_check(const struct ksc_bpf *prog, struct ksc_error **reterr)
+{
+	size_t n = prog->count, bad = 0;
+	int r;
+
+	if (n == 0 || n > KSC_BPF_MAXINSNS)
+		return ksc_error_setf(reterr, -EINVAL,
+		                      "the program has %zu instructions; the kernel takes 1 to %u "
+		                      "(BPF_MAXINSNS)",
+		                      n, KSC_BPF_MAXINSNS);
+	for (size_t pc = 0; pc < n; pc++) {
+		const struct ksc_bpf_insn *in = &prog->insns[pc];
+
+		if (!seccomp_opcode_allowed(in->code))
+			return ksc_error_setf(reterr, -EINVAL,
+			                      "instruction %zu: opcode 0x%02x is not allowed in a "
+			                      "seccomp filter",
+			                      pc, in->code);
+		switch (in->code) {
+		case BPF_ALU | BPF_DIV | BPF_K:
+			if (in->k == 0)
+				return ksc_error_setf(reterr, -EINVAL,
+				                      "instruction %zu: division by zero", pc);
+			break;
+		case BPF_ALU | BPF_LSH | BPF_K:
+		case BPF_ALU | BPF_RSH | BPF_K:
+			if (in->k >= 32)
+				return ksc_error_setf(reterr, -EINVAL,
+				                      "instruction %zu: shift by %u (32 or more)",
+				                      pc, in->k);
+			break;
+		case BPF_LD | BPF_MEM:
+		case BPF_LDX | BPF_MEM:
+		case BPF_ST:
+		case BPF_STX:
+			if (in->k >= BPF_MEMWORDS)
+				return ksc_error_setf(
+				        reterr, -EINVAL,
+				        "instruction %zu: scratch memory M[%u] does not "
+				        "exist (M[0] to M[15])",
+				        pc, in->k);
+			break;
+		case BPF_JMP | BPF_JA:
+			if (in->k >= n - pc - 1)
+				return ksc_error_setf(
+				        reterr, -EINVAL,
+				        "instruction %zu: jump of %u leaves the program", pc,
+				        in->k);
+			break;
+		case BPF_LD | BPF_W | BPF_ABS:
+			if (in->k >= DATA_SIZE || (in->k & 3))
+				return ksc_error_setf(
+				        reterr, -EINVAL,
+				        "instruction %zu: load at offset %u is not a 32-bit "
+				        "aligned word of struct seccomp_data (0 to 60)",
+				        pc, in->k);
+			break;
+		default:
+			if (is_cond_jump(in->code) &&
+			    (pc + in->jt + 1 >= n || pc + in->jf + 1 >= n))
+				return ksc_error_setf(
+				        reterr, -EINVAL,
+				        "instruction %zu: conditional jump leaves the "
+				        "program",
+				        pc);
+		}
+	}
+	if (BPF_CLASS(prog->insns[n - 1].code) != BPF_RET)
+		return ksc_error_setf(reterr, -EINVAL, "the last instruction (%zu) is not a return",
+		                      n - 1);
+	r = check_memory(prog, &bad);
+	if (r == -EINVAL)
+		return ksc_error_setf(reterr, r,
+		                      "instruction %zu: reads scratch memory M[%u] that is not "
+		                      "written on every path to it",
+		                      bad, prog->insns[bad].k);
+	return r;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Interpreter.                                                                               */
+
+/* The 32-bit word at offset k of seccomp_data, in the memory order of the arch that
+ * produced it: the kernel reads half of a 64-bit value with ((u32 *)&value)[index]. */
+static uint32_t
+data_word(const struct ksc_seccomp_data *d, uint32_t k)
+{
+	bool le = d->arch & AUDIT_ARCH_LE;
+	uint64_t v;
+
+	if (k == DATA_NR)
+		return (uint32_t)d->nr;
+	if (k == DATA_ARCH)
+		return d->arch;
+	if (k >= DATA_ARGS)
+		v = d->args[(k - DATA_ARGS) / 8];
+	else
+		v = d->instruction_pointer;
+	/* k % 8 == 0: the first word in memory; the low half on little-endian arches. */
+	if ((k % 8 == 0) == le)
+		return (uint32_t)v;
+	return (uint32_t)(v >> 32);
+}
+
+uint32_t
+ksc_bpf_run(const struct ksc_bpf *prog, const struct ksc_seccomp_data *data)
+{
+	uint32_t a = 0, x = 0, mem[BPF_MEMWORDS] = { 0 };
+	size_t pc = 0, steps = 0;
+
+	/* Forward jumps only: a checked program ends in at most count steps. */
+	while (pc < prog->count && steps++ <= prog->count) {
+		const struct ksc_bpf_insn *in = &prog->insns[pc++];
+		uint32_t src = BPF_SRC(in->code) == BPF_X ? x : in->k;
+
+		switch (in->code) {
+		case BPF_LD | BPF_W | BPF_ABS:
+			if (in->k >= DATA_SIZE || (in->k & 3))
+				return KSC_RET_KILL_PROCESS;
+			a = data_word(data, in->k);
+			break;
+		case BPF_LD | BPF_W | BPF_LEN:
+			a = DATA_SIZE;
+			break;
+		case BPF_LDX | BPF_W | BPF_LEN:
+			x = DATA_SIZE;
+			break;
+		case BPF_LD | BPF_IMM:
+			a = in->k;
+			break;
+		case BPF_LDX | BPF_IMM:
+			x = in->k;
+			break;
+		case BPF_LD | BPF_MEM:
+		case BPF_LDX | BPF_MEM:
+		case BPF_ST:
+		case BPF_STX:
+			if (in->k >= BPF_MEMWORDS)
+				return KSC_RET_KILL_PROCESS;
+			if (in->code == (BPF_LD | BPF_MEM))
+				a = mem[in->k];
+			else if (in->code == (BPF_LDX | BPF_MEM))
+				x = mem[in->k];
+			else if (in->code == BPF_ST)
+				mem[in->k] = a;
+			else
+				mem[in->k] = x;
+			break;
+		case BPF_MISC | BPF_TAX:
+			x = a;
+			break;
+		case BPF_MISC | BPF_TXA:
+			a = x;
+			break;
+		case BPF_ALU | BPF_ADD | BPF_K:
+		case BPF_ALU | BPF_ADD | BPF_X:
+			a += src;
+			break;
+		case BPF_ALU | BPF_SUB | BPF_K:
+		case BPF_ALU | BPF_SUB | BPF_X:
+			a -= src;
+			break;
+		case BPF_ALU | BPF_MUL | BPF_K:
+		case BPF_ALU | BPF_MUL | BPF_X:
+			a *= src;
+			break;
+		case BPF_ALU | BPF_DIV | BPF_K:
+		case BPF_ALU | BPF_DIV | BPF_X:
+			/* bpf_convert_filter(): a zero divisor ends the program with 0. */
+			if (src == 0)
+				return 0;
+			a /= src;
+			break;
+		case BPF_ALU | BPF_AND | BPF_K:
+		case BPF_ALU | BPF_AND | BPF_X:
+			a &= src;
+			break;
+		case BPF_ALU | BPF_OR | BPF_K:
+		case BPF_ALU | BPF_OR | BPF_X:
+			a |= src;
+			break;
+		case BPF_ALU | BPF_XOR | BPF_K:
+		case BPF_ALU | BPF_XOR | BPF_X:
+			a ^= src;
+			break;
+		case BPF_ALU | BPF_LSH | BPF_K:
+		case BPF_ALU | BPF_LSH | BPF_X:
+			/* The eBPF interpreter masks 32-bit shift counts with 31. */
+			a <<= (src & 31);
+			break;
+		case BPF_ALU | BPF_RSH | BPF_K:
+		case BPF_ALU | BPF_RSH | BPF_X:
+			a >>= (src & 31);
+			break;
+		case BPF_ALU | BPF_NEG:
+			a = -a;
+			break;
+		case BPF_JMP | BPF_JA:
+			pc += in->k;
+			break;
+		case BPF_JMP | BPF_JEQ | BPF_K:
+		case BPF_JMP | BPF_JEQ | BPF_X:
+			pc += a == src ? in->jt : in->jf;
+			break;
+		case BPF_JMP | BPF_JGT | BPF_K:
+		case BPF_JMP | BPF_JGT | BPF_X:
+			pc += a > src ? in->jt : in->jf;
+			break;
+		case BPF_JMP | BPF_JGE | BPF_K:
+		case BPF_JMP | BPF_JGE | BPF_X:
+			pc += a >= src ? in->jt : in->jf;
+			break;
+		case BPF_JMP | BPF_JSET | BPF_K:
+		case BPF_JMP | BPF_JSET | BPF_X:
+			pc += (a & src) ? in->jt : in->jf;
+			break;
+		case BPF_RET | BPF_K:
+			return in->k;
+		case BPF_RET | BPF_A:
+			return a;
+		default:
+			return KSC_RET_KILL_PROCESS;
+		}
+	}
+	return KSC_RET_KILL_PROCESS;
+}
+
+bool
+ksc_bpf_cache_allows(const struct ksc_bpf *prog, uint32_t arch, uint32_t nr)
+{
+	uint32_t reg = 0;
+	size_t pc = 0, steps = 0;
+
+	/* seccomp_is_const_allow(): one register, a handful of opcodes, a constant result. */
+	while (pc < prog->count && steps++ <= prog->count) {
+		const struct ksc_bpf_insn *in = &prog->insns[pc++];
+
+		switch (in->code) {
+		case BPF_LD | BPF_W | BPF_ABS:
+			if (in->k == DATA_NR)
+				reg = nr;
+			else if (in->k == DATA_ARCH)
+				reg = arch;
+			else
+				return false; /* non-constant value load */
+			break;
+		case BPF_RET | BPF_K:
+			return in->k == KSC_RET_ALLOW;
+		case BPF_JMP | BPF_JA:
+			pc += in->k;
+			break;
+		case BPF_JMP | BPF_JEQ | BPF_K:
+			pc += reg == in->k ? in->jt : in->jf;
+			break;
+		case BPF_JMP | BPF_JGE | BPF_K:
+			pc += reg >= in->k ? in->jt : in->jf;
+			break;
+		case BPF_JMP | BPF_JGT | BPF_K:
+			pc += reg > in->k ? in->jt : in->jf;
+			break;
+		case BPF_JMP | BPF_JSET | BPF_K:
+			pc += (reg & in->k) ? in->jt : in->jf;
+			break;
+		case BPF_ALU | BPF_AND | BPF_K:
+			reg &= in->k;
+			break;
+		default:
+			return false;
+		}
+	}
+	return false; /* fell off the end: the kernel warns and does not cache */
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Formatting.                                                                                */
+
+void
+ksc_ret_format(uint32_t ret, char *buf, size_t size)
+{
+	uint32_t data = ret & KSC_RET_DATA;
+
+	switch (ret & KSC_RET_ACTION_FULL) {
+	case KSC_RET_ALLOW:
+		snprintf(buf, size, "ALLOW");
+		break;
+	case KSC_RET_ERRNO:
+		snprintf(buf, size, "ERRNO(%u)", data);
+		break;
+	case KSC_RET_TRACE:
+		snprintf(buf, size, "TRACE(%u)", data);
+		break;
+	case KSC_RET_LOG:
+		snprintf(buf, size, "LOG");
+		break;
+	case KSC_RET_USER_NOTIF:
+		snprintf(buf, size, "NOTIFY");
+		break;
+	case KSC_RET_TRAP:
+		snprintf(buf, size, "TRAP");
+		break;
+	case KSC_RET_KILL_THREAD:
+		snprintf(buf, size, "KILL");
+		break;
+	default:
+		/* KILL_PROCESS, and what the kernel does with an action it does not know. */
+		snprintf(buf, size, "KILL_PROCESS");
+	}
+}
+
+static const char *
+data_field(uint32_t k)
+{
+	static const char *const names[] = {
+		"nr",         "arch",       "ip (low)",   "ip (high)",  "args[0] lo", "args[0] hi",
+		"args[1] lo", "args[1] hi", "args[2] lo", "args[2] hi", "args[3] lo", "args[3] hi",
+		"args[4] lo", "args[4] hi", "args[5] lo", "args[5] hi",
+	};
+
+	if (k >= DATA_SIZE || (k & 3))
+		return NULL;
+	return names[k / 4];
+}
+
+int
+ksc_bpf_disasm(const struct ksc_bpf *prog, char **ret_text)
+{
+	static const char *const alu[] = {
+		[BPF_ADD >> 4] = "add", [BPF_SUB >> 4] = "sub", [BPF_MUL >> 4] = "mul",
+		[BPF_DIV >> 4] = "div", [BPF_OR >> 4] = "or",   [BPF_AND >> 4] = "and",
+		[BPF_LSH >> 4] = "lsh", [BPF_RSH >> 4] = "rsh", [BPF_NEG >> 4] = "neg",
+		[BPF_MOD >> 4] = "mod", [BPF_XOR >> 4] = "xor",
+	};
+	static const char *const jmp[] = {
+		[BPF_JA >> 4] = "ja",   [BPF_JEQ >> 4] = "jeq",   [BPF_JGT >> 4] = "jgt",
+		[BPF_JGE >> 4] = "jge", [BPF_JSET >> 4] = "jset",
+	};
+	struct strbuf sb = { 0 };
+
+	for (size_t pc = 0; pc < prog->count; pc++) {
+		const struct ksc_bpf_insn *in = &prog->insns[pc];
+		const char *src = BPF_SRC(in->code) == BPF_X ? "x" : NULL;
+		char ret[32];
+		enum ksc_arch a;
+
+		strbuf_printf(&sb, "%04zu: ", pc);
+		switch (BPF_CLASS(in->code)) {
+		case BPF_LD:
+		case BPF_LDX: {
+			const char *reg = BPF_CLASS(in->code) == BPF_LD ? "" : "x";
+
+			if (in->code == (BPF_LD | BPF_W | BPF_ABS))
+				strbuf_printf(&sb, "ld   [%u]%s%s", in->k,
+				              data_field(in->k) ? "  ; " : "",
+				              data_field(in->k) ? data_field(in->k) : "");
+			else if (BPF_MODE(in->code) == BPF_LEN && BPF_SIZE(in->code) == BPF_W)
+				strbuf_printf(&sb, "ld%s  #len  ; %u", *reg ? "x" : " ", DATA_SIZE);
+			else if (BPF_MODE(in->code) == BPF_IMM)
+				strbuf_printf(&sb, "ld%s  #0x%x", *reg ? "x" : " ", in->k);
+			else if (BPF_MODE(in->code) == BPF_MEM)
+				strbuf_printf(&sb, "ld%s  M[%u]", *reg ? "x" : " ", in->k);
+			else
+				strbuf_printf(&sb, "???  code=0x%02x k=0x%x", in->code, in->k);
+			break;
+		}
+		case BPF_ST:
+			strbuf_printf(&sb, "st   M[%u]", in->k);
+			break;
+		case BPF_STX:
+			strbuf_printf(&sb, "stx  M[%u]", in->k);
+			break;
+		case BPF_ALU: {
+			unsigned op = BPF_OP(in->code) >> 4;
+
+			if (BPF_OP(in->code) == BPF_NEG)
+				strbuf_puts(&sb, "neg");
+			else if (op < ELEMENTSOF(alu) && alu[op] && src)
+				strbuf_printf(&sb, "%-4s x", alu[op]);
+			else if (op < ELEMENTSOF(alu) && alu[op])
+				strbuf_printf(&sb, "%-4s #0x%x", alu[op], in->k);
+			else
+				strbuf_printf(&sb, "???  code=0x%02x", in->code);
+			break;
+		}
+		case BPF_JMP:
+			if (BPF_OP(in->code) == BPF_JA)
+				strbuf_printf(&sb, "ja   %04zu", pc + 1 + in->k);
+			else if ((BPF_OP(in->code) >> 4) < ELEMENTSOF(jmp) &&
+			         jmp[BPF_OP(in->code) >> 4]) {
+				if (src)
+					strbuf_printf(&sb, "%-4s x", jmp[BPF_OP(in->code) >> 4]);
+				else
+					strbuf_printf(&sb, "%-4s #0x%x", jmp[BPF_OP(in->code) >> 4],
+					              in->k);
+				strbuf_printf(&sb, "  true: %04zu  false: %04zu", pc + 1 + in->jt,
+				              pc + 1 + in->jf);
+				if (!src && ksc_arch_from_audit_token(in->k, 0, &a) == 0)
+					strbuf_printf(&sb, "  ; %s", ksc_arch_name(a));
+			} else
+				strbuf_printf(&sb, "???  code=0x%02x", in->code);
+			break;
+		case BPF_RET:
+			if (BPF_RVAL(in->code) == BPF_A)
+				strbuf_puts(&sb, "ret  a");
+			else {
+				ksc_ret_format(in->k, ret, sizeof(ret));
+				strbuf_printf(&sb, "ret  #0x%08x  ; %s", in->k, ret);
+			}
+			break;
+		case BPF_MISC:
+			strbuf_puts(&sb, BPF_MISCOP(in->code) == BPF_TAX ? "tax" : "txa");
+			break;
+		}
+		strbuf_putc(&sb, '\n');
+	}
+	return strbuf_finish(&sb, ret_text, NULL);
+}
