@@ -331,6 +331,15 @@ const char *ksc_rule_comment(const struct ksc_rule *rule);
  */
 int ksc_rule_condition_text(const struct ksc_rule *rule, char **ret_text);
 
+/* The filter return value runc gives a rule or the default action: the action with its
+ * errnoRet, EPERM when absent for ERRNO and TRACE, SCMP_ACT_KILL as KILL_THREAD. */
+uint32_t ksc_rule_ret(const struct ksc_rule *rule);
+uint32_t ksc_profile_default_ret(const struct ksc_profile *profile);
+
+/* Whether the rule's argument conditions hold for args, with the runtimes' semantics (AND,
+ * or OR when an index repeats). 64-bit comparisons; true for a rule without args. */
+bool ksc_rule_matches_args(const struct ksc_rule *rule, const uint64_t args[6]);
+
 /* True when two or more args of the rule compare the same argument index: runtimes then
  * OR the comparisons instead of ANDing them (runc issue #2735). */
 bool ksc_rule_args_are_ored(const struct ksc_rule *rule);
@@ -422,6 +431,42 @@ int ksc_bpf_disasm(const struct ksc_bpf *prog, char **ret_text);
  * KILL_PROCESS, which is what the kernel does with it. Writes at most size bytes to buf.
  */
 void ksc_ret_format(uint32_t ret, char *buf, size_t size);
+
+/* ---------------------------------------------------------------------------------------- */
+/* Compilation: profile -> BPF program                                                        */
+
+enum ksc_backend {
+	/* libseccomp (the reference), driven exactly as runc drives it: one rule per name in
+	 * profile order, rules equal to the default action skipped, names libseccomp does
+	 * not know skipped, OR-split of repeated argument indexes, the binary tree above 32
+	 * names, the bad-arch action KILL, then runc's ENOSYS stub (patchbpf) prepended. */
+	KSC_BACKEND_LIBSECCOMP = 1,
+};
+
+struct ksc_compile_opts {
+	enum ksc_backend backend; /* 0 means KSC_BACKEND_LIBSECCOMP */
+	/* The host the filter is for: always filtered, as runc adds it. KSC_ARCH_NONE means
+	 * ksc_arch_native(). */
+	enum ksc_arch native;
+	/* When set, exactly these arches (in this order) instead of native + the profile's
+	 * `architectures`. */
+	const enum ksc_arch *arches;
+	size_t n_arches;
+};
+
+/*
+ * Compile a validated profile. Findings that do not fail the compilation (names the
+ * backend's syscall table does not know, rules skipped as redundant) are added to diags as
+ * warnings without a position. Returns 0 and a checked program, or -EINVAL (the backend
+ * refused the profile, as runc would: the message says why), -E2BIG (over BPF_MAXINSNS),
+ * -ENOMEM, -EOPNOTSUPP (an architecture the backend does not know).
+ */
+int
+ksc_profile_compile(const struct ksc_profile *profile, const struct ksc_compile_opts *opts,
+                    struct ksc_bpf **ret_prog, struct ksc_diags *diags, struct ksc_error **reterr);
+
+/* The version of libseccomp the library runs with, "2.5.4". Static storage. */
+const char *ksc_libseccomp_version(void);
 
 #ifdef __cplusplus
 }

@@ -6,6 +6,9 @@
 
 static const struct verb verbs[] = {
 	{ "profile", verb_profile, "validate, format and summarise seccomp profiles" },
+	{ "compile", verb_compile, "compile a profile to BPF, as runc does" },
+	{ "sim", verb_sim, "what a profile or program does to one syscall" },
+	{ "disasm", verb_disasm, "list a BPF program" },
 	{ "version", verb_version, "print the version and the syscall table's kernel version" },
 };
 

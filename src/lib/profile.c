@@ -1642,3 +1642,83 @@ ksc_rule_condition_text(const struct ksc_rule *rule, char **ret_text)
 	put_filter(&sb, &rule->excludes, true, &any);
 	return strbuf_finish(&sb, ret_text, NULL);
 }
+
+static uint32_t
+ret_of(enum ksc_action action, bool has_errno, uint32_t errnum)
+{
+	uint32_t data = (has_errno ? errnum : EPERM) & KSC_RET_DATA;
+
+	switch (action) {
+	case KSC_ACT_KILL:
+	case KSC_ACT_KILL_THREAD:
+		return KSC_RET_KILL_THREAD;
+	case KSC_ACT_KILL_PROCESS:
+		return KSC_RET_KILL_PROCESS;
+	case KSC_ACT_TRAP:
+		return KSC_RET_TRAP;
+	case KSC_ACT_ERRNO:
+		return KSC_RET_ERRNO | data;
+	case KSC_ACT_TRACE:
+		return KSC_RET_TRACE | data;
+	case KSC_ACT_LOG:
+		return KSC_RET_LOG;
+	case KSC_ACT_NOTIFY:
+		return KSC_RET_USER_NOTIF;
+	case KSC_ACT_ALLOW:
+	default:
+		return KSC_RET_ALLOW;
+	}
+}
+
+uint32_t
+ksc_rule_ret(const struct ksc_rule *rule)
+{
+	return ret_of(rule->action, rule->has_errno, rule->errno_ret);
+}
+
+uint32_t
+ksc_profile_default_ret(const struct ksc_profile *p)
+{
+	return ret_of(p->default_action, p->has_default_errno, p->default_errno);
+}
+
+static bool
+arg_matches(const struct ksc_arg *a, uint64_t v)
+{
+	switch (a->op) {
+	case KSC_OP_NE:
+		return v != a->value;
+	case KSC_OP_LT:
+		return v < a->value;
+	case KSC_OP_LE:
+		return v <= a->value;
+	case KSC_OP_EQ:
+		return v == a->value;
+	case KSC_OP_GE:
+		return v >= a->value;
+	case KSC_OP_GT:
+		return v > a->value;
+	case KSC_OP_MASKED_EQ:
+		return (v & a->value) == a->value_two;
+	default:
+		return false;
+	}
+}
+
+bool
+ksc_rule_matches_args(const struct ksc_rule *rule, const uint64_t args[6])
+{
+	bool ored = ksc_rule_args_are_ored(rule);
+
+	if (rule->n_args == 0)
+		return true;
+	for (size_t i = 0; i < rule->n_args; i++) {
+		bool m = arg_matches(&rule->args[i], args[rule->args[i].index]);
+
+		if (ored && m)
+			return true;
+		if (!ored && !m)
+			return false;
+	}
+	return !ored;
+}

@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* kseccomp compile [--arch LIST] [--native ARCH] [--backend libseccomp] [--format bpf|asm]
+ *                  [-o OUT] PROFILE */
+#include <getopt.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static void
+help(void)
+{
+	fputs("Usage: kseccomp compile [OPTIONS] PROFILE\n"
+	      "\n"
+	      "Compile a seccomp profile to the classic BPF program the kernel runs, the way\n"
+	      "runc does it: libseccomp with one rule per syscall name, rules equal to the\n"
+	      "default action skipped, repeated argument indexes as alternatives (OR), the\n"
+	      "binary tree above 32 names, and runc's ENOSYS stub for syscalls newer than the\n"
+	      "profile on each listed architecture. Docker's \"name\" and includes/excludes are\n"
+	      "not OCI fields: runc ignores the former and applies the rule regardless of the\n"
+	      "latter, and so does this command (with a warning).\n"
+	      "\n"
+	      "Options:\n"
+	      "      --arch LIST      filter exactly these architectures (comma-separated),\n"
+	      "                       instead of the native one plus the profile's list\n"
+	      "      --native ARCH    the host the filter is for (default: this machine's)\n"
+	      "      --backend NAME   libseccomp (the only one yet)\n"
+	      "      --format FORMAT  bpf (raw struct sock_filter records, host byte order; the\n"
+	      "                       default) or asm (a listing)\n"
+	      "  -o, --output FILE    write there instead of standard output\n"
+	      "  -h, --help           show this help\n",
+	      stdout);
+}
+
+int
+cli_parse_arch_list(const char *command, const char *list, enum ksc_arch *arches, size_t max,
+                    size_t *ret_n)
+{
+	_cleanup_(freep) char *copy = strdup(list);
+	char *save = NULL;
+	size_t n = 0;
+
+	if (!copy)
+		return cli_fail(-ENOMEM, NULL, NULL);
+	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		enum ksc_arch a;
+
+		if (ksc_arch_from_name(t, &a) < 0)
+			return cli_usage_error(command, "unknown architecture '%s'", t);
+		if (n == max)
+			return cli_usage_error(command, "too many architectures");
+		arches[n++] = a;
+	}
+	if (n == 0)
+		return cli_usage_error(command, "empty architecture list");
+	*ret_n = n;
+	return 0;
+}
+
+void
+cli_print_warnings(const struct ksc_diags *diags)
+{
+	for (size_t k = 0; k < ksc_diags_count(diags); k++)
+		if (ksc_diag_severity(ksc_diags_get(diags, k)) == KSC_SEVERITY_WARNING)
+			cli_print_diag(ksc_diags_get(diags, k));
+}
+
+int
+cli_load_and_compile(const char *command, const char *file, const struct ksc_compile_opts *copts,
+                     bool quiet, struct ksc_bpf **ret)
+{
+	_cleanup_(ksc_diags_freep) struct ksc_diags *diags = ksc_diags_new();
+	_cleanup_(ksc_profile_freep) struct ksc_profile *profile = NULL;
+	struct ksc_profile_parse_opts popts = { .native_arch = copts->native };
+	struct ksc_error *error = NULL;
+	int r;
+
+	if (!diags)
+		return cli_fail(-ENOMEM, NULL, NULL);
+	r = ksc_profile_load(file, &popts, &profile, diags, &error);
+	if (r < 0)
+		return cli_report_invalid(r, diags, error, file);
+	/* Validation warnings belong to `profile validate`; compilation warnings matter. */
+	ksc_diags_free(TAKE_PTR(diags));
+	diags = ksc_diags_new();
+	if (!diags)
+		return cli_fail(-ENOMEM, NULL, NULL);
+	r = ksc_profile_compile(profile, copts, ret, diags, &error);
+	if (!quiet)
+		cli_print_warnings(diags);
+	if (r < 0)
+		return cli_fail(r, error, file);
+	(void)command;
+	return 0;
+}
+
+int
+verb_compile(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "arch", required_argument, NULL, 'a' },
+		{ "native", required_argument, NULL, 'n' },
+		{ "backend", required_argument, NULL, 'b' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	struct ksc_compile_opts copts = { .backend = KSC_BACKEND_LIBSECCOMP };
+	enum ksc_arch arches[_KSC_ARCH_MAX];
+	const char *output = "-";
+	struct ksc_bpf *prog = NULL;
+	bool asm_format = false;
+	int c, r;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:h", options, NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			r = cli_parse_arch_list("compile", optarg, arches, ELEMENTSOF(arches),
+			                        &copts.n_arches);
+			if (r)
+				return r;
+			copts.arches = arches;
+			break;
+		case 'n':
+			if (ksc_arch_from_name(optarg, &copts.native) < 0)
+				return cli_usage_error("compile", "unknown architecture '%s'",
+				                       optarg);
+			break;
+		case 'b':
+			if (!streq(optarg, "libseccomp"))
+				return cli_usage_error("compile",
+				                       "unknown backend '%s' (libseccomp)", optarg);
+			break;
+		case 'f':
+			if (streq(optarg, "asm"))
+				asm_format = true;
+			else if (streq(optarg, "bpf"))
+				asm_format = false;
+			else
+				return cli_usage_error("compile",
+				                       "unknown format '%s' (bpf or asm)", optarg);
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case 'h':
+			help();
+			return 0;
+		default:
+			return cli_bad_option("compile", argv, c);
+		}
+	}
+	if (optind >= argc)
+		return cli_usage_error("compile", "missing PROFILE");
+	if (argc - optind > 1)
+		return cli_usage_error("compile", "one PROFILE at a time");
+	if (!asm_format && streq(output, "-") && isatty(STDOUT_FILENO))
+		return cli_usage_error("compile",
+		                       "refusing to write a binary program to a terminal "
+		                       "(use -o FILE or --format asm)");
+
+	r = cli_load_and_compile("compile", argv[optind], &copts, false, &prog);
+	if (r)
+		return r;
+	if (asm_format) {
+		_cleanup_(freep) char *text = NULL;
+
+		r = ksc_bpf_disasm(prog, &text);
+		ksc_bpf_free(prog);
+		if (r < 0)
+			return cli_fail(r, NULL, NULL);
+		return cli_write_file(output, text, strlen(text)) < 0 ? 1 : 0;
+	}
+	r = cli_write_file(output, (const char *)ksc_bpf_insns(prog),
+	                   ksc_bpf_count(prog) * sizeof(struct ksc_bpf_insn));
+	ksc_bpf_free(prog);
+	return r < 0 ? 1 : 0;
+}

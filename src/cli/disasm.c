@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* kseccomp disasm PROGRAM */
+#include <getopt.h>
+#include <stdio.h>
+
+#include "cli.h"
+
+static void
+help(void)
+{
+	fputs("Usage: kseccomp disasm [OPTIONS] PROGRAM\n"
+	      "\n"
+	      "Print a BPF program (raw struct sock_filter records in host byte order, as\n"
+	      "'kseccomp compile' and libseccomp's seccomp_export_bpf() write them) one\n"
+	      "instruction a line, with jump targets and comments naming seccomp_data fields,\n"
+	      "architectures and actions. A program the kernel would refuse is listed anyway,\n"
+	      "with a warning saying why. '-' reads standard input.\n"
+	      "\n"
+	      "Options:\n"
+	      "  -h, --help           show this help\n",
+	      stdout);
+}
+
+int
+verb_disasm(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	_cleanup_(freep) char *text = NULL;
+	struct ksc_bpf *prog = NULL;
+	struct ksc_error *error = NULL;
+	int c, r;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			help();
+			return 0;
+		default:
+			return cli_bad_option("disasm", argv, c);
+		}
+	}
+	if (optind >= argc)
+		return cli_usage_error("disasm", "missing PROGRAM");
+	if (argc - optind > 1)
+		return cli_usage_error("disasm", "one PROGRAM at a time");
+	r = ksc_bpf_load(argv[optind], &prog, &error);
+	if (r < 0)
+		return cli_fail(r, error, argv[optind]);
+	if (ksc_bpf_check(prog, &error) < 0) {
+		cli_warning("%s: the kernel would refuse this program: %s", argv[optind],
+		            ksc_error_message(error));
+		ksc_error_free(error);
+	}
+	r = ksc_bpf_disasm(prog, &text);
+	ksc_bpf_free(prog);
+	if (r < 0)
+		return cli_fail(r, NULL, NULL);
+	fputs(text, stdout);
+	return 0;
+}

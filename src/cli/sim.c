@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* kseccomp sim [--arch A] [--native A] PROFILE|PROGRAM SYSCALL [ARG0..ARG5] */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "cli.h"
+
+static void
+help(void)
+{
+	fputs("Usage: kseccomp sim [OPTIONS] PROFILE|PROGRAM SYSCALL [ARG0 ... ARG5]\n"
+	      "\n"
+	      "What happens to a syscall under a profile (compiled as runc compiles it) or a\n"
+	      "BPF program, without running anything: the program is run on the seccomp_data\n"
+	      "the kernel would build, by an interpreter that matches the kernel's. The first\n"
+	      "line is the action in libseccomp's notation: ALLOW, ERRNO(n), KILL_PROCESS,\n"
+	      "KILL (the thread), TRAP, TRACE(n), LOG or NOTIFY. For a profile, a second line\n"
+	      "says what decided it.\n"
+	      "\n"
+	      "SYSCALL is a name (resolved on --arch) or a number; arguments are decimal, 0x\n"
+	      "hexadecimal or negative (two's complement, as the kernel sees -1). A socket or\n"
+	      "IPC call that the arch only reaches through socketcall(2) or ipc(2) (accept on\n"
+	      "x86) is simulated as that multiplexer with the call number in arg0.\n"
+	      "\n"
+	      "Options:\n"
+	      "      --arch ARCH      the ABI of the call (default: this machine's)\n"
+	      "      --native ARCH    the host a profile is compiled for (default: this\n"
+	      "                       machine's)\n"
+	      "  -h, --help           show this help\n",
+	      stdout);
+}
+
+static int
+parse_u64(const char *s, uint64_t *ret)
+{
+	char *end = NULL;
+
+	errno = 0;
+	if (*s == '-') {
+		long long v = strtoll(s, &end, 0);
+
+		if (errno || !end || *end)
+			return -EINVAL;
+		*ret = (uint64_t)v;
+		return 0;
+	}
+	*ret = strtoull(s, &end, 0);
+	if (errno || !end || *end || !*s)
+		return -EINVAL;
+	return 0;
+}
+
+static bool
+looks_like_profile(const char *path)
+{
+	_cleanup_(fclosep) FILE *f = streq(path, "-") ? NULL : fopen(path, "re");
+	int ch;
+
+	if (!f)
+		return false;
+	while ((ch = fgetc(f)) == ' ' || ch == '\t' || ch == '\n' || ch == '\r')
+		;
+	return ch == '{';
+}
+
+/* What decided the result, for a profile: a rule, the default, the ENOSYS stub, the arch. */
+static void
+explain(const char *file, enum ksc_arch native, enum ksc_arch arch, uint32_t nr,
+        const uint64_t args[6], uint32_t ret, const struct ksc_compile_opts *copts)
+{
+	_cleanup_(ksc_profile_freep) struct ksc_profile *p = NULL;
+	struct ksc_profile_parse_opts popts = { .native_arch = native };
+	const char *name = ksc_syscall_name(arch, nr);
+	enum ksc_arch targets[_KSC_ARCH_MAX];
+	size_t n_targets;
+	bool filtered = false;
+
+	if (ksc_profile_load(file, &popts, &p, NULL, NULL) < 0)
+		return;
+	if (copts->n_arches) {
+		n_targets = copts->n_arches;
+		memcpy(targets, copts->arches, n_targets * sizeof(*targets));
+	} else {
+		targets[0] = native;
+		n_targets = 1;
+		for (size_t i = 0; i < ksc_profile_arch_count(p) && n_targets < _KSC_ARCH_MAX; i++)
+			targets[n_targets++] = ksc_profile_arch(p, i);
+	}
+	for (size_t i = 0; i < n_targets; i++)
+		filtered = filtered || targets[i] == arch;
+	if (!filtered) {
+		printf("decided by: the bad-arch action: %s is not an architecture of the filter\n",
+		       ksc_arch_name(arch));
+		return;
+	}
+	for (size_t i = 0; name && i < ksc_profile_rule_count(p); i++) {
+		const struct ksc_rule *rule = ksc_profile_rule(p, i);
+		_cleanup_(freep) char *cond = NULL;
+
+		if (ksc_rule_ret(rule) != ret || !ksc_rule_matches_args(rule, args))
+			continue;
+		for (size_t j = 0; j < ksc_rule_name_count(rule); j++) {
+			if (!streq(ksc_rule_name(rule, j), name))
+				continue;
+			if (ksc_rule_condition_text(rule, &cond) < 0)
+				return;
+			printf("decided by: syscalls[%zu] (%s %s%s%s)\n", i,
+			       ksc_action_name(ksc_rule_action(rule)), name, *cond ? " if " : "",
+			       cond);
+			return;
+		}
+	}
+	if (ret == ksc_profile_default_ret(p))
+		printf("decided by: defaultAction %s (no rule for %s%s%s)\n",
+		       ksc_action_name(ksc_profile_default_action(p)), name ? name : "this number",
+		       name ? " matches" : "", "");
+	else if (ret == (KSC_RET_ERRNO | ENOSYS))
+		printf("decided by: runc's ENOSYS stub: %" PRIu32 " is above every syscall the "
+		       "profile names on %s\n",
+		       nr, ksc_arch_name(arch));
+	else
+		printf("decided by: libseccomp's filter (see 'kseccomp compile --format asm %s')\n",
+		       file);
+}
+
+int
+verb_sim(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "arch", required_argument, NULL, 'a' },
+		{ "native", required_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	struct ksc_compile_opts copts = { .backend = KSC_BACKEND_LIBSECCOMP };
+	struct ksc_seccomp_data data = { 0 };
+	enum ksc_arch arch = KSC_ARCH_NONE;
+	struct ksc_bpf *prog = NULL;
+	struct ksc_error *error = NULL;
+	const char *file, *sysarg;
+	uint32_t nr, mux, call, ret;
+	bool profile;
+	char action[32];
+	int c, r, first_arg = 0;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:h", options, NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			if (ksc_arch_from_name(optarg, &arch) < 0)
+				return cli_usage_error("sim", "unknown architecture '%s'", optarg);
+			break;
+		case 'n':
+			if (ksc_arch_from_name(optarg, &copts.native) < 0)
+				return cli_usage_error("sim", "unknown architecture '%s'", optarg);
+			break;
+		case 'h':
+			help();
+			return 0;
+		default:
+			return cli_bad_option("sim", argv, c);
+		}
+	}
+	if (argc - optind < 2)
+		return cli_usage_error("sim", "missing %s",
+		                       optind >= argc ? "PROFILE|PROGRAM" : "SYSCALL");
+	if (argc - optind > 8)
+		return cli_usage_error("sim", "at most six arguments");
+	file = argv[optind];
+	sysarg = argv[optind + 1];
+	if (copts.native == KSC_ARCH_NONE)
+		copts.native = ksc_arch_native();
+	if (arch == KSC_ARCH_NONE)
+		arch = copts.native;
+
+	data.arch = ksc_arch_audit_token(arch);
+	if (ksc_syscall_resolve_name(arch, sysarg, &nr) == 0) {
+		data.nr = (int32_t)nr;
+	} else if (ksc_syscall_multiplexed(arch, sysarg, &mux, &call) > 0) {
+		data.nr = (int32_t)mux;
+		data.args[0] = call;
+		first_arg = 1;
+		fprintf(stderr,
+		        "kseccomp: note: %s reaches %s only through %s (call %" PRIu32 ")\n",
+		        ksc_arch_name(arch), sysarg, ksc_syscall_name(arch, mux), call);
+	} else {
+		uint64_t v;
+
+		if (parse_u64(sysarg, &v) < 0 || v > UINT32_MAX)
+			return cli_usage_error("sim", "'%s' is not a syscall on %s", sysarg,
+			                       ksc_arch_name(arch));
+		data.nr = (int32_t)(uint32_t)v;
+	}
+	for (int i = optind + 2; i < argc; i++) {
+		if (first_arg + i - optind - 2 >= 6)
+			return cli_usage_error("sim", "at most %d arguments for %s", 6 - first_arg,
+			                       sysarg);
+		if (parse_u64(argv[i], &data.args[first_arg + i - optind - 2]) < 0)
+			return cli_usage_error("sim", "'%s' is not a number", argv[i]);
+	}
+
+	profile = looks_like_profile(file);
+	if (profile) {
+		r = cli_load_and_compile("sim", file, &copts, true, &prog);
+		if (r)
+			return r;
+	} else {
+		r = ksc_bpf_load(file, &prog, &error);
+		if (r < 0)
+			return cli_fail(r, error, file);
+		if (ksc_bpf_check(prog, &error) < 0) {
+			ksc_bpf_free(prog);
+			cli_error("%s: the kernel would refuse this program: %s", file,
+			          ksc_error_message(error));
+			ksc_error_free(error);
+			return 1;
+		}
+	}
+	ret = ksc_bpf_run(prog, &data);
+	ksc_bpf_free(prog);
+	ksc_ret_format(ret, action, sizeof(action));
+	printf("%s\n", action);
+	if (profile)
+		explain(file, copts.native, arch, (uint32_t)data.nr, data.args, ret, &copts);
+	return 0;
+}

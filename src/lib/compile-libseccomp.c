@@ -1,0 +1,515 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * compile (libseccomp backend): a profile compiled the way runc compiles it.
+ *
+ * runc's path (libcontainer/specconv SetupSeccomp, libcontainer/seccomp InitSeccomp and
+ * matchCall, seccomp/patchbpf), reproduced step by step:
+ *   - one rule per syscall name, in profile order; Docker's single "name" and its
+ *     includes/excludes are not OCI fields, so runc never sees them;
+ *   - the action with its errno (EPERM when errnoRet is absent, for ERRNO and TRACE);
+ *     SCMP_ACT_KILL is KILL_THREAD; a rule whose action equals the default is skipped;
+ *   - names resolved with libseccomp's table for the native arch (pseudo numbers for
+ *     names that exist only elsewhere, translated per arch by libseccomp); names it does not
+ *     know at all are skipped;
+ *   - no args: one unconditional rule; args with a repeated index: one rule per condition
+ *     (OR); otherwise one rule with all conditions (AND);
+ *   - the binary-tree layout when more than 32 names are listed; the bad-arch action is
+ *     libseccomp's default, KILL (thread);
+ *   - the ENOSYS stub prepended to the exported program: for each architecture the profile
+ *     lists, syscall numbers above the largest one it names return ERRNO(ENOSYS), unless
+ *     the default action is ALLOW, LOG or TRACE. Only the listed architectures get a stub:
+ *     runc 1.1.5 with a profile that lists none returns EPERM for syscall 1000 (checked
+ *     against Debian's runc on this project's test machine).
+ *
+ * This is the only file that includes <seccomp.h>.
+ */
+#include <linux/filter.h>
+#include <seccomp.h>
+#include <sys/mman.h>
+
+#include "error.h"
+#include "profile.h"
+
+/* runc's getAction(): errnoRet only for ERRNO and TRACE, EPERM when absent; Go converts
+ * the errno with int16(), which keeps the low 16 bits. */
+static uint32_t
+runc_action(enum ksc_action action, bool has_errno, uint32_t errnum)
+{
+	uint32_t data = (has_errno ? errnum : EPERM) & KSC_RET_DATA;
+
+	switch (action) {
+	case KSC_ACT_KILL:
+	case KSC_ACT_KILL_THREAD:
+		return SCMP_ACT_KILL_THREAD;
+	case KSC_ACT_KILL_PROCESS:
+		return SCMP_ACT_KILL_PROCESS;
+	case KSC_ACT_TRAP:
+		return SCMP_ACT_TRAP;
+	case KSC_ACT_ERRNO:
+		return SCMP_ACT_ERRNO(data);
+	case KSC_ACT_TRACE:
+		return SCMP_ACT_TRACE(data);
+	case KSC_ACT_LOG:
+		return SCMP_ACT_LOG;
+	case KSC_ACT_NOTIFY:
+		return SCMP_ACT_NOTIFY;
+	case KSC_ACT_ALLOW:
+	default:
+		return SCMP_ACT_ALLOW;
+	}
+}
+
+static enum scmp_compare
+libseccomp_op(enum ksc_op op)
+{
+	switch (op) {
+	case KSC_OP_NE:
+		return SCMP_CMP_NE;
+	case KSC_OP_LT:
+		return SCMP_CMP_LT;
+	case KSC_OP_LE:
+		return SCMP_CMP_LE;
+	case KSC_OP_EQ:
+		return SCMP_CMP_EQ;
+	case KSC_OP_GE:
+		return SCMP_CMP_GE;
+	case KSC_OP_GT:
+		return SCMP_CMP_GT;
+	case KSC_OP_MASKED_EQ:
+	default:
+		return SCMP_CMP_MASKED_EQ;
+	}
+}
+
+const char *
+ksc_libseccomp_version(void)
+{
+	static char version[32];
+	const struct scmp_version *v = seccomp_version();
+
+	if (!version[0] && v)
+		snprintf(version, sizeof(version), "%u.%u.%u", v->major, v->minor, v->micro);
+	return version;
+}
+
+static uint32_t
+libseccomp_arch_token(enum ksc_arch arch)
+{
+	const char *name = ksc_arch_name(arch);
+
+	return name ? seccomp_arch_resolve_name(name) : 0;
+}
+
+static void
+seccomp_releasep(scmp_filter_ctx *ctx)
+{
+	if (*ctx)
+		seccomp_release(*ctx);
+}
+
+/* Export through a memfd (libseccomp 2.5 has no export-to-memory). */
+static int
+export_program(scmp_filter_ctx ctx, struct ksc_bpf_insn **ret, size_t *ret_n)
+{
+	_cleanup_(closep) int fd = -1;
+	_cleanup_(freep) struct ksc_bpf_insn *insns = NULL;
+	off_t size;
+	int r;
+
+	fd = memfd_create("kseccomp-bpf", MFD_CLOEXEC);
+	if (fd < 0)
+		return negative_errno();
+	r = seccomp_export_bpf(ctx, fd);
+	if (r < 0)
+		return r;
+	size = lseek(fd, 0, SEEK_END);
+	if (size <= 0 || size % (off_t)sizeof(struct ksc_bpf_insn) != 0)
+		return -EIO;
+	insns = malloc((size_t)size);
+	if (!insns)
+		return -ENOMEM;
+	if (pread(fd, insns, (size_t)size, 0) != size)
+		return -EIO;
+	*ret = TAKE_PTR(insns);
+	*ret_n = (size_t)size / sizeof(struct ksc_bpf_insn);
+	return 0;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* runc's ENOSYS stub (patchbpf/enosys_linux.go), generated from the same facts. The layout  */
+/* is ours; what each (arch, nr) gets is runc's.                                              */
+
+#define STUB_MAX 512
+
+struct stub {
+	struct ksc_bpf_insn insns[STUB_MAX];
+	size_t n;
+	/* Jumps to fix up: to the shared "ret ENOSYS" or to the first filter instruction. */
+	size_t to_enosys[STUB_MAX];
+	size_t n_to_enosys;
+	size_t to_filter[STUB_MAX];
+	size_t n_to_filter;
+};
+
+static void
+emit(struct stub *s, uint16_t code, uint8_t jt, uint8_t jf, uint32_t k)
+{
+	if (s->n < STUB_MAX)
+		s->insns[s->n] = (struct ksc_bpf_insn){ code, jt, jf, k };
+	s->n++;
+}
+
+/* A conditional jump whose true branch goes to ENOSYS, false falls through. */
+static void
+emit_to_enosys(struct stub *s, uint16_t code, uint32_t k)
+{
+	if (s->n_to_enosys < STUB_MAX)
+		s->to_enosys[s->n_to_enosys++] = s->n;
+	emit(s, code, 0, 0, k);
+}
+
+static void
+emit_ja_filter(struct stub *s)
+{
+	if (s->n_to_filter < STUB_MAX)
+		s->to_filter[s->n_to_filter++] = s->n;
+	emit(s, BPF_JMP | BPF_JA, 0, 0, 0);
+}
+
+struct stub_arch {
+	uint32_t token; /* AUDIT_ARCH */
+	enum ksc_arch arch;
+	uint32_t max; /* largest syscall number named, 0: none */
+};
+
+static size_t
+runc_names(const struct ksc_profile *p, const char ***ret)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < p->n_rules; i++)
+		if (!p->rules[i].single_name)
+			n += p->rules[i].n_names;
+	*ret = calloc(n ? n : 1, sizeof(char *));
+	if (!*ret)
+		return SIZE_MAX;
+	n = 0;
+	for (size_t i = 0; i < p->n_rules; i++)
+		if (!p->rules[i].single_name)
+			for (size_t j = 0; j < p->rules[i].n_names; j++)
+				(*ret)[n++] = p->rules[i].names[j];
+	return n;
+}
+
+static bool
+allow_like(uint32_t action)
+{
+	/* patchbpf isAllowAction(): ALLOW, LOG and TRACE get no stub. */
+	action &= KSC_RET_ACTION_FULL;
+	return action == KSC_RET_ALLOW || action == KSC_RET_LOG || action == KSC_RET_TRACE;
+}
+
+static int
+build_stub(const enum ksc_arch *arches, size_t n_arches, const char *const *names, size_t n_names,
+           struct stub *s, struct ksc_diags *diags)
+{
+	struct stub_arch found[_KSC_ARCH_MAX];
+	size_t n_found = 0, enosys, filter;
+	size_t section_of[_KSC_ARCH_MAX], jeq_of[_KSC_ARCH_MAX], n_groups = 0;
+	uint32_t group_token[_KSC_ARCH_MAX];
+
+	/* findLastSyscalls(): per listed arch, the largest number any rule names there. */
+	for (size_t i = 0; i < n_arches; i++) {
+		uint32_t scmp = libseccomp_arch_token(arches[i]), max = 0;
+		bool dup = false;
+
+		for (size_t j = 0; j < n_found; j++)
+			dup = dup || found[j].arch == arches[i];
+		if (dup || !scmp)
+			continue;
+		for (size_t k = 0; k < n_names; k++) {
+			int nr = seccomp_syscall_resolve_name_arch(scmp, names[k]);
+
+			if (nr >= 0 && (uint32_t)nr > max)
+				max = (uint32_t)nr;
+		}
+		if (max == 0) {
+			(void)ksc_diags_addf(diags, KSC_SEVERITY_WARNING, NULL, 0, 0, NULL,
+			                     "no syscall of the profile exists on %s: runc adds no "
+			                     "ENOSYS stub for it",
+			                     ksc_arch_name(arches[i]));
+			continue;
+		}
+		found[n_found++] =
+		        (struct stub_arch){ ksc_arch_audit_token(arches[i]), arches[i], max };
+	}
+
+	/* Dispatch on the arch: x86_64 and x32 share AUDIT_ARCH_X86_64 and one section. */
+	emit(s, BPF_LD | BPF_W | BPF_ABS, 0, 0, 4);
+	for (size_t i = 0; i < n_found; i++) {
+		bool seen = false;
+
+		for (size_t g = 0; g < n_groups; g++)
+			seen = seen || group_token[g] == found[i].token;
+		if (seen)
+			continue;
+		group_token[n_groups] = found[i].token;
+		jeq_of[n_groups++] = s->n;
+		emit(s, BPF_JMP | BPF_JEQ | BPF_K, 0, 0, found[i].token);
+	}
+	emit_ja_filter(s);
+
+	for (size_t g = 0; g < n_groups; g++) {
+		const struct stub_arch *a64 = NULL, *ax32 = NULL, *one = NULL;
+
+		for (size_t i = 0; i < n_found; i++) {
+			if (found[i].token != group_token[g])
+				continue;
+			if (found[i].arch == KSC_ARCH_X32)
+				ax32 = &found[i];
+			else if (found[i].arch == KSC_ARCH_X86_64)
+				a64 = &found[i];
+			else
+				one = &found[i];
+		}
+		section_of[g] = s->n;
+		emit(s, BPF_LD | BPF_W | BPF_ABS, 0, 0, 0);
+		if (one) {
+			/* s390(x): syscall 0 (setup) multiplexes unknown large numbers. */
+			if (one->arch == KSC_ARCH_S390 || one->arch == KSC_ARCH_S390X)
+				emit_to_enosys(s, BPF_JMP | BPF_JEQ | BPF_K, 0);
+			emit_to_enosys(s, BPF_JMP | BPF_JGT | BPF_K, one->max);
+			emit_ja_filter(s);
+		} else if (a64 && ax32) {
+			/* jset x32-bit: x32 check, else x86_64 check. */
+			emit(s, BPF_JMP | BPF_JSET | BPF_K, 2, 0, KSC_X32_SYSCALL_BIT);
+			emit_to_enosys(s, BPF_JMP | BPF_JGT | BPF_K, a64->max);
+			emit_ja_filter(s);
+			emit_to_enosys(s, BPF_JMP | BPF_JGT | BPF_K, ax32->max);
+			emit_ja_filter(s);
+		} else if (a64) {
+			/* Only x86_64 listed: x32 numbers go straight to the filter. */
+			emit(s, BPF_JMP | BPF_JSET | BPF_K, 1, 0, KSC_X32_SYSCALL_BIT);
+			emit_to_enosys(s, BPF_JMP | BPF_JGT | BPF_K, a64->max);
+			emit_ja_filter(s);
+		} else if (ax32) {
+			/* Only x32 listed: other numbers go straight to the filter. */
+			emit(s, BPF_JMP | BPF_JSET | BPF_K, 1, 0, KSC_X32_SYSCALL_BIT);
+			emit_ja_filter(s);
+			emit_to_enosys(s, BPF_JMP | BPF_JGT | BPF_K, ax32->max);
+			emit_ja_filter(s);
+		}
+	}
+	enosys = s->n;
+	emit(s, BPF_RET | BPF_K, 0, 0, KSC_RET_ERRNO | ENOSYS);
+	filter = s->n;
+	if (s->n > STUB_MAX)
+		return -E2BIG;
+
+	/* Fix up: every conditional target here is within the stub and near. */
+	for (size_t g = 0; g < n_groups; g++) {
+		size_t d = section_of[g] - jeq_of[g] - 1;
+
+		if (d > 255)
+			return -E2BIG;
+		s->insns[jeq_of[g]].jt = (uint8_t)d;
+	}
+	for (size_t i = 0; i < s->n_to_enosys; i++) {
+		size_t d = enosys - s->to_enosys[i] - 1;
+
+		if (d > 255)
+			return -E2BIG;
+		s->insns[s->to_enosys[i]].jt = (uint8_t)d;
+	}
+	for (size_t i = 0; i < s->n_to_filter; i++)
+		s->insns[s->to_filter[i]].k = (uint32_t)(filter - s->to_filter[i] - 1);
+	return 0;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+
+static int
+add_rule(scmp_filter_ctx ctx, const struct ksc_rule *rule, uint32_t action, int nr)
+{
+	struct scmp_arg_cmp cmps[64];
+	size_t n = MIN(rule->n_args, ELEMENTSOF(cmps));
+	bool ored = ksc_rule_args_are_ored(rule);
+	int r;
+
+	if (rule->n_args > ELEMENTSOF(cmps))
+		return -E2BIG;
+	for (size_t i = 0; i < n; i++)
+		cmps[i] = (struct scmp_arg_cmp){
+			.arg = rule->args[i].index,
+			.op = libseccomp_op(rule->args[i].op),
+			/* libseccomp-golang MakeCondition(index, op, value, valueTwo) */
+			.datum_a = rule->args[i].value,
+			.datum_b = rule->args[i].value_two,
+		};
+	if (n == 0)
+		return seccomp_rule_add_array(ctx, action, nr, 0, NULL);
+	if (!ored)
+		return seccomp_rule_add_array(ctx, action, nr, (unsigned)n, cmps);
+	for (size_t i = 0; i < n; i++) {
+		r = seccomp_rule_add_array(ctx, action, nr, 1, &cmps[i]);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int
+ksc_profile_compile(const struct ksc_profile *p, const struct ksc_compile_opts *opts,
+                    struct ksc_bpf **ret_prog, struct ksc_diags *diags, struct ksc_error **reterr)
+{
+	_cleanup_(seccomp_releasep) scmp_filter_ctx ctx = NULL;
+	_cleanup_(freep) struct ksc_bpf_insn *prog = NULL, *all = NULL;
+	_cleanup_(freep) const char **names = NULL;
+	_cleanup_(freep) struct stub *stub = NULL;
+	enum ksc_arch arches[_KSC_ARCH_MAX], native;
+	const enum ksc_arch *stub_arches;
+	size_t n_arches = 0, n_stub_arches, n_names, n_prog = 0, total;
+	uint32_t def, native_token;
+	bool have_native = false;
+	struct ksc_bpf *bpf = NULL;
+	int r;
+
+	if (opts && opts->backend != 0 && opts->backend != KSC_BACKEND_LIBSECCOMP)
+		return ksc_error_setf(reterr, -EOPNOTSUPP, "unknown compiler backend");
+	native = opts && opts->native != KSC_ARCH_NONE ? opts->native : ksc_arch_native();
+
+	/* The arches: explicit, or runc's (native, then the listed ones). The stub covers
+	 * the listed ones only (runc's config.Architectures). */
+	if (opts && opts->n_arches > 0) {
+		for (size_t i = 0; i < opts->n_arches && n_arches < ELEMENTSOF(arches); i++)
+			arches[n_arches++] = opts->arches[i];
+		stub_arches = opts->arches;
+		n_stub_arches = opts->n_arches;
+	} else {
+		arches[n_arches++] = native;
+		for (size_t i = 0; i < p->n_arches && n_arches < ELEMENTSOF(arches); i++)
+			arches[n_arches++] = p->arches[i];
+		stub_arches = p->arches;
+		n_stub_arches = p->n_arches;
+	}
+
+	def = runc_action(p->default_action, p->has_default_errno, p->default_errno);
+	ctx = seccomp_init(def);
+	if (!ctx)
+		return ksc_error_setf(reterr, -EINVAL, "libseccomp refused the default action %s",
+		                      ksc_action_name(p->default_action));
+	native_token = seccomp_arch_native();
+	for (size_t i = 0; i < n_arches; i++) {
+		uint32_t token = libseccomp_arch_token(arches[i]);
+
+		if (!token)
+			return ksc_error_setf(reterr, -EOPNOTSUPP,
+			                      "libseccomp %s does not know the architecture %s",
+			                      ksc_libseccomp_version(), ksc_arch_name(arches[i]));
+		if (token == native_token)
+			have_native = true;
+		r = seccomp_arch_add(ctx, token);
+		if (r < 0 && r != -EEXIST)
+			return ksc_error_setf(reterr, r,
+			                      "error adding architecture %s to seccomp filter: %s",
+			                      ksc_arch_name(arches[i]), strerror(-r));
+	}
+	if (!have_native) {
+		r = seccomp_arch_remove(ctx, SCMP_ARCH_NATIVE);
+		if (r < 0)
+			return ksc_error_setf(reterr, r, "cannot drop the build architecture: %s",
+			                      strerror(-r));
+	}
+
+	n_names = runc_names(p, &names);
+	if (n_names == SIZE_MAX)
+		return -ENOMEM;
+	/* runc: "Enable libseccomp binary tree optimization for longer rulesets." */
+	if (n_names > 32) {
+		r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+		if (r < 0)
+			return ksc_error_setf(reterr, r,
+			                      "libseccomp: cannot use the binary tree: %s",
+			                      strerror(-r));
+	}
+
+	for (size_t i = 0; i < p->n_rules; i++) {
+		const struct ksc_rule *rule = &p->rules[i];
+		uint32_t action = runc_action(rule->action, rule->has_errno, rule->errno_ret);
+
+		if (rule->single_name) {
+			(void)ksc_diags_addf(
+			        diags, KSC_SEVERITY_WARNING, NULL, 0, 0, NULL,
+			        "syscalls[%zu]: Docker's \"name\" is not an OCI field: "
+			        "runc ignores this rule",
+			        i);
+			continue;
+		}
+		if (rule->includes.present || rule->excludes.present)
+			(void)ksc_diags_addf(
+			        diags, KSC_SEVERITY_WARNING, NULL, 0, 0, NULL,
+			        "syscalls[%zu]: includes/excludes are Docker extensions: "
+			        "runc applies this rule to every container",
+			        i);
+		/* matchCall(): "This rule is redundant, silently skip it". */
+		if (action == def)
+			continue;
+		for (size_t j = 0; j < rule->n_names; j++) {
+			int nr = seccomp_syscall_resolve_name(rule->names[j]);
+
+			if (nr == __NR_SCMP_ERROR) {
+				(void)ksc_diags_addf(
+				        diags, KSC_SEVERITY_WARNING, NULL, 0, 0, NULL,
+				        "libseccomp %s does not know the syscall \"%s\": "
+				        "runc skips it",
+				        ksc_libseccomp_version(), rule->names[j]);
+				continue;
+			}
+			r = add_rule(ctx, rule, action, nr);
+			if (r < 0)
+				return ksc_error_setf(
+				        reterr, r == -E2BIG ? -E2BIG : -EINVAL,
+				        "error adding seccomp filter rule for syscall %s: "
+				        "%s",
+				        rule->names[j], strerror(-r));
+		}
+	}
+
+	r = export_program(ctx, &prog, &n_prog);
+	if (r < 0)
+		return ksc_error_setf(reterr, r, "libseccomp could not export the filter: %s",
+		                      strerror(-r));
+
+	stub = calloc(1, sizeof(*stub));
+	if (!stub)
+		return -ENOMEM;
+	if (!allow_like(def)) {
+		r = build_stub(stub_arches, n_stub_arches, names, n_names, stub, diags);
+		if (r < 0)
+			return ksc_error_setf(reterr, r, "the ENOSYS stub is too large");
+	}
+
+	total = stub->n + n_prog;
+	if (total > KSC_BPF_MAXINSNS)
+		return ksc_error_setf(reterr, -E2BIG,
+		                      "the compiled filter has %zu instructions; the kernel takes "
+		                      "at most %u (BPF_MAXINSNS)",
+		                      total, KSC_BPF_MAXINSNS);
+	all = malloc(total * sizeof(*all));
+	if (!all)
+		return -ENOMEM;
+	memcpy(all, stub->insns, stub->n * sizeof(*all));
+	memcpy(all + stub->n, prog, n_prog * sizeof(*all));
+	r = ksc_bpf_new(all, total, &bpf);
+	if (r < 0)
+		return r;
+	r = ksc_bpf_check(bpf, reterr);
+	if (r < 0) {
+		ksc_bpf_free(bpf);
+		return ksc_error_prefixf(reterr, -EIO,
+		                         "internal error: the compiled program is "
+		                         "not valid: ");
+	}
+	*ret_prog = bpf;
+	return 0;
+}
