@@ -468,6 +468,50 @@ ksc_profile_compile(const struct ksc_profile *profile, const struct ksc_compile_
 /* The version of libseccomp the library runs with, "2.5.4". Static storage. */
 const char *ksc_libseccomp_version(void);
 
+/* ---------------------------------------------------------------------------------------- */
+/* Enforcement: install a program on the calling process                                      */
+
+/* What the running kernel supports. */
+struct ksc_kernel_support {
+	bool seccomp_filter; /* SECCOMP_MODE_FILTER */
+	uint32_t actions;    /* bit (1 << action) for each enum ksc_action the kernel has */
+	unsigned flags;      /* enum ksc_filter_flag bits it accepts */
+	bool new_listener;   /* SECCOMP_FILTER_FLAG_NEW_LISTENER */
+};
+
+/* Probe the kernel: /proc/sys/kernel/seccomp/actions_avail for the actions, and
+ * seccomp(SECCOMP_SET_MODE_FILTER, flag, NULL), which fails with EFAULT for a known flag and
+ * EINVAL for an unknown one, for the flags. Returns 0 or -errno. */
+int ksc_kernel_probe(struct ksc_kernel_support *ret);
+
+struct ksc_enforce_opts {
+	/* Flags to install with. flags_set false means what runtimes do when a profile has no
+	 * "flags": SECCOMP_FILTER_FLAG_SPEC_ALLOW where the kernel supports it. */
+	unsigned flags;
+	bool flags_set;
+	/* Set no_new_privs even with CAP_SYS_ADMIN (Kubernetes' allowPrivilegeEscalation:
+	 * false). Without CAP_SYS_ADMIN it is always set: the kernel requires it. */
+	bool no_new_privs;
+};
+
+/*
+ * Check that the kernel can enforce the program with these options: every action the
+ * program returns is in actions_avail and every flag is supported. Fails closed with a
+ * message naming what is missing (-EOPNOTSUPP), or -ENOSYS without seccomp filters.
+ */
+int ksc_enforce_check(const struct ksc_bpf *prog, const struct ksc_enforce_opts *opts,
+                      const struct ksc_kernel_support *support, struct ksc_error **reterr);
+
+/*
+ * Install prog on the calling thread (and, with KSC_FLAG_TSYNC, on all its threads):
+ * no_new_privs as described above, then seccomp(SECCOMP_SET_MODE_FILTER). Meant as the last
+ * step before execve(): every syscall made afterwards is filtered. Returns 0 or -errno with
+ * a message (EACCES: no CAP_SYS_ADMIN and no_new_privs could not be set; ENOMEM: the
+ * task's filters together exceed KSC_BPF_MAX_INSNS_PER_PATH).
+ */
+int ksc_enforce_install(const struct ksc_bpf *prog, const struct ksc_enforce_opts *opts,
+                        struct ksc_error **reterr);
+
 #ifdef __cplusplus
 }
 #endif

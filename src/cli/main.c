@@ -9,6 +9,7 @@ static const struct verb verbs[] = {
 	{ "compile", verb_compile, "compile a profile to BPF, as runc does" },
 	{ "sim", verb_sim, "what a profile or program does to one syscall" },
 	{ "disasm", verb_disasm, "list a BPF program" },
+	{ "run", verb_run, "run a command under a profile, enforced as runc does" },
 	{ "version", verb_version, "print the version and the syscall table's kernel version" },
 };
 

@@ -1,0 +1,340 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * kseccomp run [--profile FILE | --type Unconfined|Localhost --localhost-profile P
+ *              [--root-dir D]] [--no-new-privs] [--log-denials] -- CMD [ARGS]
+ *
+ * Everything that can fail is done before the fork: the profile is read, validated and
+ * compiled, and the kernel is checked for every action and flag it needs. The child installs
+ * the filter as its last step before execve(2); the parent waits and returns the command's
+ * exit status, or 128 + the signal that ended it.
+ */
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#define EXIT_CANNOT_EXEC 126
+#define EXIT_NOT_FOUND   127
+
+extern char **environ;
+
+static void
+help(void)
+{
+	fputs("Usage: kseccomp run [OPTIONS] -- CMD [ARGS...]\n"
+	      "\n"
+	      "Run a command under a seccomp profile, enforced as runc enforces it: the profile\n"
+	      "is compiled the way runc compiles it (see 'kseccomp compile --help'), the\n"
+	      "filter is installed as the last step before execve(2), and the flags are the\n"
+	      "profile's (none listed: SECCOMP_FILTER_FLAG_SPEC_ALLOW where supported). A\n"
+	      "profile that is invalid, or that needs an action or flag this kernel lacks, is\n"
+	      "refused and nothing runs.\n"
+	      "\n"
+	      "Options:\n"
+	      "      --profile FILE            the profile to enforce\n"
+	      "      --type TYPE               Unconfined or Localhost, as a Pod's\n"
+	      "                                securityContext.seccompProfile.type\n"
+	      "      --localhost-profile PATH  with --type Localhost: the profile, relative to\n"
+	      "                                ROOT/seccomp, as the kubelet resolves it\n"
+	      "      --root-dir ROOT           the kubelet root (default /var/lib/kubelet)\n"
+	      "      --no-new-privs            set no_new_privs (allowPrivilegeEscalation: "
+	      "false);\n"
+	      "                                without CAP_SYS_ADMIN it is always set\n"
+	      "      --log-denials             add SECCOMP_FILTER_FLAG_LOG: the kernel logs every\n"
+	      "                                action but ALLOW (see 'kseccomp audit')\n"
+	      "      --native ARCH             compile for this host arch (default: this\n"
+	      "                                machine's)\n"
+	      "  -h, --help                    show this help\n"
+	      "\n"
+	      "Exit status: the command's, or 128 + the signal that ended it (a filter's KILL\n"
+	      "shows as 159, SIGSYS); 1 if the profile was refused, 126 if the command could not\n"
+	      "be executed (a filter that denies execve), 127 if it was not found.\n",
+	      stdout);
+}
+
+/* execvp()'s search, done before the filter is installed. */
+static char *
+find_command(const char *cmd)
+{
+	const char *path = getenv("PATH");
+	_cleanup_(freep) char *copy = NULL;
+	char *save = NULL;
+
+	if (strchr(cmd, '/'))
+		return strdup(cmd);
+	copy = strdup(path && *path ? path : "/usr/local/bin:/usr/bin:/bin");
+	if (!copy)
+		return NULL;
+	for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+		char *candidate = NULL;
+
+		if (asprintf(&candidate, "%s/%s", *dir ? dir : ".", cmd) < 0)
+			return NULL;
+		if (access(candidate, X_OK) == 0)
+			return candidate;
+		free(candidate);
+	}
+	return NULL;
+}
+
+/* The kubelet's Localhost resolution: ROOT/seccomp/PATH, with the API server's checks on
+ * PATH (pkg/apis/core/validation validateLocalDescendingPath). */
+static int
+localhost_path(const char *root, const char *profile, char **ret)
+{
+	_cleanup_(freep) char *copy = NULL;
+	char *save = NULL;
+
+	if (!profile || !*profile)
+		return cli_usage_error("run", "localhostProfile must be set if seccompProfile type "
+		                              "is Localhost.");
+	if (profile[0] == '/')
+		return cli_usage_error("run", "--localhost-profile '%s': must be a relative path",
+		                       profile);
+	copy = strdup(profile);
+	if (!copy)
+		return cli_fail(-ENOMEM, NULL, NULL);
+	for (char *e = strtok_r(copy, "/", &save); e; e = strtok_r(NULL, "/", &save))
+		if (streq(e, ".."))
+			return cli_usage_error(
+			        "run", "--localhost-profile '%s': must not contain '..'", profile);
+	if (asprintf(ret, "%s/seccomp/%s", root, profile) < 0)
+		return cli_fail(-ENOMEM, NULL, NULL);
+	return 0;
+}
+
+/*
+ * A filter that denies execve(2) leaves the child unable to start the command, or even to
+ * say so (its write and exit are usually denied too: runtimes show such a container as
+ * crashing). Ask the interpreter first and refuse with a clear message. Only when the
+ * decision does not depend on the arguments: otherwise, let the kernel decide.
+ */
+static int
+check_execve(const struct ksc_bpf *prog, enum ksc_arch native, const char *profile, const char *cmd)
+{
+	struct ksc_seccomp_data d = { .arch = ksc_arch_audit_token(native) };
+	uint32_t nr, zero, ones;
+	char action[32];
+
+	if (native == KSC_ARCH_NONE)
+		native = ksc_arch_native();
+	d.arch = ksc_arch_audit_token(native);
+	if (ksc_syscall_resolve_name(native, "execve", &nr) < 0)
+		return 0;
+	d.nr = (int32_t)nr;
+	zero = ksc_bpf_run(prog, &d);
+	memset(d.args, 0xff, sizeof(d.args));
+	ones = ksc_bpf_run(prog, &d);
+	if (zero != ones || (zero & KSC_RET_ACTION_FULL) == KSC_RET_ALLOW ||
+	    (zero & KSC_RET_ACTION_FULL) == KSC_RET_LOG)
+		return 0;
+	ksc_ret_format(zero, action, sizeof(action));
+	cli_error("%s denies execve (%s): %s cannot start under it (a runtime shows such a "
+	          "container as crashing)",
+	          profile, action, cmd);
+	return EXIT_CANNOT_EXEC;
+}
+
+struct child_failure {
+	int stage; /* 1: install, 2: execve */
+	int error;
+	char message[480];
+};
+
+int
+verb_run(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "profile", required_argument, NULL, 'p' },
+		{ "type", required_argument, NULL, 't' },
+		{ "localhost-profile", required_argument, NULL, 'l' },
+		{ "root-dir", required_argument, NULL, 'r' },
+		{ "no-new-privs", no_argument, NULL, 'N' },
+		{ "log-denials", no_argument, NULL, 'L' },
+		{ "native", required_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	struct ksc_compile_opts copts = { .backend = KSC_BACKEND_LIBSECCOMP };
+	struct ksc_enforce_opts eopts = { 0 };
+	struct ksc_kernel_support support;
+	_cleanup_(freep) char *command = NULL, *local = NULL;
+	_cleanup_(ksc_profile_freep) struct ksc_profile *profile = NULL;
+	const char *profile_path = NULL, *type = NULL, *localhost = NULL,
+	           *root = "/var/lib/kubelet";
+	struct ksc_bpf *prog = NULL;
+	struct ksc_error *error = NULL;
+	bool log_denials = false;
+	struct child_failure failure;
+	int c, r, status, pipefd[2];
+	ssize_t n;
+	pid_t pid;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:h", options, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			profile_path = optarg;
+			break;
+		case 't':
+			type = optarg;
+			break;
+		case 'l':
+			localhost = optarg;
+			break;
+		case 'r':
+			root = optarg;
+			break;
+		case 'N':
+			eopts.no_new_privs = true;
+			break;
+		case 'L':
+			log_denials = true;
+			break;
+		case 'n':
+			if (ksc_arch_from_name(optarg, &copts.native) < 0)
+				return cli_usage_error("run", "unknown architecture '%s'", optarg);
+			break;
+		case 'h':
+			help();
+			return 0;
+		default:
+			return cli_bad_option("run", argv, c);
+		}
+	}
+	if (optind >= argc)
+		return cli_usage_error("run", "missing CMD");
+	if (profile_path && type)
+		return cli_usage_error("run", "--profile and --type exclude each other");
+	if (type && !streq(type, "Unconfined") && !streq(type, "Localhost"))
+		return cli_usage_error("run",
+		                       "unsupported seccompProfile type \"%s\" (supported: "
+		                       "Unconfined, Localhost)",
+		                       type);
+	if (localhost && !(type && streq(type, "Localhost")))
+		return cli_usage_error("run", "--localhost-profile can only be set with --type "
+		                              "Localhost");
+	if (type && streq(type, "Localhost")) {
+		r = localhost_path(root, localhost, &local);
+		if (r)
+			return r;
+		profile_path = local;
+	}
+	if (!profile_path && !type)
+		return cli_usage_error("run", "say which profile: --profile FILE, or --type");
+
+	if (profile_path) {
+		_cleanup_(ksc_diags_freep) struct ksc_diags *diags = ksc_diags_new();
+		struct ksc_profile_parse_opts popts = { .native_arch = copts.native };
+		bool present;
+
+		if (!diags)
+			return cli_fail(-ENOMEM, NULL, NULL);
+		r = ksc_profile_load(profile_path, &popts, &profile, diags, &error);
+		if (r < 0)
+			return cli_report_invalid(r, diags, error, profile_path);
+		r = cli_load_and_compile("run", profile_path, &copts, true, &prog);
+		if (r)
+			return r;
+		eopts.flags = ksc_profile_flags(profile, &present);
+		eopts.flags_set = present;
+		r = ksc_kernel_probe(&support);
+		if (r < 0) {
+			ksc_bpf_free(prog);
+			return cli_fail(r, NULL, "probing seccomp");
+		}
+		if (log_denials) {
+			if (!eopts.flags_set)
+				eopts.flags = support.flags & KSC_FLAG_SPEC_ALLOW;
+			eopts.flags |= KSC_FLAG_LOG;
+			eopts.flags_set = true;
+		}
+		r = ksc_enforce_check(prog, &eopts, &support, &error);
+		if (r < 0) {
+			ksc_bpf_free(prog);
+			return cli_fail(r, error, profile_path);
+		}
+		r = check_execve(prog, copts.native, profile_path, argv[optind]);
+		if (r) {
+			ksc_bpf_free(prog);
+			return r;
+		}
+		for (size_t i = 0; i < ksc_profile_rule_count(profile); i++)
+			if (ksc_rule_action(ksc_profile_rule(profile, i)) == KSC_ACT_NOTIFY) {
+				ksc_bpf_free(prog);
+				cli_error(
+				        "%s: SCMP_ACT_NOTIFY needs its agent at %s, and 'kseccomp "
+				        "run' does not connect to agents yet: refusing to run "
+				        "without "
+				        "it",
+				        profile_path, ksc_profile_listener_path(profile));
+				return 1;
+			}
+	}
+
+	command = find_command(argv[optind]);
+	if (!command) {
+		ksc_bpf_free(prog);
+		cli_error("%s: command not found", argv[optind]);
+		return EXIT_NOT_FOUND;
+	}
+	if (pipe2(pipefd, O_CLOEXEC) < 0) {
+		ksc_bpf_free(prog);
+		return cli_fail(negative_errno(), NULL, "pipe");
+	}
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0) {
+		ksc_bpf_free(prog);
+		return cli_fail(negative_errno(), NULL, "fork");
+	}
+	if (pid == 0) {
+		struct child_failure f = { 0 };
+
+		close(pipefd[0]);
+		if (prog) {
+			r = ksc_enforce_install(prog, &eopts, &error);
+			if (r < 0) {
+				f = (struct child_failure){ .stage = 1, .error = -r };
+				snprintf(f.message, sizeof(f.message), "%s",
+				         ksc_error_message(error) ? ksc_error_message(error) : "");
+				(void)!write(pipefd[1], &f, sizeof(f));
+				_exit(1);
+			}
+		}
+		execve(command, argv + optind, environ);
+		/* The filter may deny this write too; then the parent sees only the status. */
+		f = (struct child_failure){ .stage = 2, .error = errno };
+		(void)!write(pipefd[1], &f, sizeof(f));
+		_exit(errno == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC);
+	}
+
+	close(pipefd[1]);
+	ksc_bpf_free(prog);
+	/* Like system(3): the terminal's signals go to the command, not to us. */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGQUIT, SIG_IGN);
+	n = read(pipefd[0], &failure, sizeof(failure));
+	close(pipefd[0]);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return cli_fail(negative_errno(), NULL, "waitpid");
+	if (n == (ssize_t)sizeof(failure)) {
+		if (failure.stage == 1) {
+			cli_error("%s", failure.message);
+			return 1;
+		}
+		cli_error("%s: cannot execute: %s%s", command, strerror(failure.error),
+		          prog || profile ? " (does the profile allow execve?)" : "");
+		return failure.error == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC;
+	}
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}

@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * enforce: install a program on the current process, as container runtimes do. Kept small:
+ * probe, check, set no_new_privs, seccomp(2). Everything else happens before.
+ */
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+
+#include "error.h"
+
+#ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+#define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
+#endif
+
+static const struct {
+	const char *name; /* as in actions_avail */
+	enum ksc_action action;
+	uint32_t ret;
+} kernel_actions[] = {
+	{ "kill_process", KSC_ACT_KILL_PROCESS, KSC_RET_KILL_PROCESS },
+	{ "kill_thread", KSC_ACT_KILL_THREAD, KSC_RET_KILL_THREAD },
+	{ "trap", KSC_ACT_TRAP, KSC_RET_TRAP },
+	{ "errno", KSC_ACT_ERRNO, KSC_RET_ERRNO },
+	{ "user_notif", KSC_ACT_NOTIFY, KSC_RET_USER_NOTIF },
+	{ "trace", KSC_ACT_TRACE, KSC_RET_TRACE },
+	{ "log", KSC_ACT_LOG, KSC_RET_LOG },
+	{ "allow", KSC_ACT_ALLOW, KSC_RET_ALLOW },
+};
+
+static unsigned long
+kernel_flag(enum ksc_filter_flag f)
+{
+	switch (f) {
+	case KSC_FLAG_TSYNC:
+		return SECCOMP_FILTER_FLAG_TSYNC;
+	case KSC_FLAG_LOG:
+		return SECCOMP_FILTER_FLAG_LOG;
+	case KSC_FLAG_SPEC_ALLOW:
+		return SECCOMP_FILTER_FLAG_SPEC_ALLOW;
+	case KSC_FLAG_WAIT_KILLABLE_RECV:
+		return SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
+	}
+	return 0;
+}
+
+static unsigned long
+kernel_flags(unsigned flags)
+{
+	unsigned long k = 0;
+
+	for (unsigned bit = 0; bit < 4; bit++)
+		if (flags & (1u << bit))
+			k |= kernel_flag((enum ksc_filter_flag)(1u << bit));
+	return k;
+}
+
+/* libseccomp's probe: a known flag with a NULL program faults, an unknown one is EINVAL. */
+static bool
+flag_supported(unsigned long flag)
+{
+	return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flag, NULL) < 0 && errno == EFAULT;
+}
+
+int
+ksc_kernel_probe(struct ksc_kernel_support *ret)
+{
+	struct ksc_kernel_support s = { 0 };
+	_cleanup_(fclosep) FILE *f = NULL;
+	char word[32];
+
+	if (prctl(PR_GET_SECCOMP, 0, 0, 0, 0) < 0 && errno == EINVAL) {
+		*ret = s;
+		return 0;
+	}
+	s.seccomp_filter = flag_supported(0);
+	f = fopen("/proc/sys/kernel/seccomp/actions_avail", "re");
+	if (f) {
+		while (fscanf(f, "%31s", word) == 1)
+			for (size_t i = 0; i < ELEMENTSOF(kernel_actions); i++)
+				if (streq(word, kernel_actions[i].name))
+					s.actions |= 1u << kernel_actions[i].action;
+	} else if (s.seccomp_filter) {
+		/* Kernels before 4.14 have no actions_avail: the original set. */
+		s.actions = 1u << KSC_ACT_KILL_THREAD | 1u << KSC_ACT_TRAP | 1u << KSC_ACT_ERRNO |
+		            1u << KSC_ACT_TRACE | 1u << KSC_ACT_ALLOW;
+	}
+	if (s.actions & (1u << KSC_ACT_KILL_THREAD))
+		s.actions |= 1u << KSC_ACT_KILL;
+	for (unsigned bit = 0; bit < 4; bit++)
+		if (flag_supported(kernel_flag((enum ksc_filter_flag)(1u << bit))))
+			s.flags |= 1u << bit;
+	s.new_listener = flag_supported(SECCOMP_FILTER_FLAG_NEW_LISTENER);
+	*ret = s;
+	return 0;
+}
+
+static unsigned
+effective_flags(const struct ksc_enforce_opts *opts, const struct ksc_kernel_support *support)
+{
+	if (opts && opts->flags_set)
+		return opts->flags;
+	/* runc and crun: no "flags" in the profile means SPEC_ALLOW if the kernel has it. */
+	return support->flags & KSC_FLAG_SPEC_ALLOW;
+}
+
+int
+ksc_enforce_check(const struct ksc_bpf *prog, const struct ksc_enforce_opts *opts,
+                  const struct ksc_kernel_support *support, struct ksc_error **reterr)
+{
+	unsigned flags = effective_flags(opts, support);
+	const struct ksc_bpf_insn *insns = ksc_bpf_insns(prog);
+
+	if (!support->seccomp_filter)
+		return ksc_error_setf(reterr, -ENOSYS,
+		                      "this kernel has no seccomp filters (CONFIG_SECCOMP_FILTER)");
+	for (size_t pc = 0; pc < ksc_bpf_count(prog); pc++) {
+		uint32_t action;
+
+		if (insns[pc].code != (BPF_RET | BPF_K))
+			continue;
+		action = insns[pc].k & KSC_RET_ACTION_FULL;
+		for (size_t i = 0; i < ELEMENTSOF(kernel_actions); i++)
+			if (kernel_actions[i].ret == action &&
+			    !(support->actions & (1u << kernel_actions[i].action)))
+				return ksc_error_setf(
+				        reterr, -EOPNOTSUPP,
+				        "the filter uses %s, which this kernel does not "
+				        "have (/proc/sys/kernel/seccomp/actions_avail)",
+				        ksc_action_name(kernel_actions[i].action));
+	}
+	for (unsigned bit = 0; bit < 4; bit++)
+		if ((flags & (1u << bit)) && !(support->flags & (1u << bit)))
+			return ksc_error_setf(reterr, -EOPNOTSUPP,
+			                      "this kernel does not support %s",
+			                      ksc_flag_name((enum ksc_filter_flag)(1u << bit)));
+	if (flags & KSC_FLAG_WAIT_KILLABLE_RECV)
+		return ksc_error_setf(reterr, -EOPNOTSUPP,
+		                      "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV needs a notification "
+		                      "listener (a SCMP_ACT_NOTIFY rule and its agent)");
+	return 0;
+}
+
+static bool
+have_cap_sys_admin(void)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2] = { 0 };
+
+	if (syscall(SYS_capget, &hdr, data) < 0)
+		return false;
+	return data[CAP_SYS_ADMIN / 32].effective & (1u << (CAP_SYS_ADMIN % 32));
+}
+
+int
+ksc_enforce_install(const struct ksc_bpf *prog, const struct ksc_enforce_opts *opts,
+                    struct ksc_error **reterr)
+{
+	struct ksc_kernel_support support;
+	struct sock_fprog fprog;
+	unsigned long flags;
+	int r;
+
+	r = ksc_kernel_probe(&support);
+	if (r < 0)
+		return ksc_error_setf(reterr, r, "cannot probe seccomp support: %s", strerror(-r));
+	r = ksc_enforce_check(prog, opts, &support, reterr);
+	if (r < 0)
+		return r;
+	if (ksc_bpf_count(prog) > KSC_BPF_MAXINSNS)
+		return ksc_error_setf(reterr, -E2BIG,
+		                      "the filter has %zu instructions (at most %u)",
+		                      ksc_bpf_count(prog), KSC_BPF_MAXINSNS);
+	/* seccomp_prepare_filter(): without CAP_SYS_ADMIN the kernel demands no_new_privs. */
+	if ((opts && opts->no_new_privs) || !have_cap_sys_admin()) {
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+			return ksc_error_setf(reterr, negative_errno(),
+			                      "cannot set no_new_privs: %s", strerror(errno));
+	}
+	flags = kernel_flags(effective_flags(opts, &support));
+	fprog = (struct sock_fprog){
+		.len = (unsigned short)ksc_bpf_count(prog),
+		.filter = (struct sock_filter *)ksc_bpf_insns(prog),
+	};
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &fprog) < 0) {
+		r = negative_errno();
+		if (r == -ENOMEM)
+			return ksc_error_setf(reterr, r,
+			                      "the kernel refused the filter: this task's filters "
+			                      "would exceed %u instructions (MAX_INSNS_PER_PATH)",
+			                      KSC_BPF_MAX_INSNS_PER_PATH);
+		return ksc_error_setf(reterr, r, "seccomp(SECCOMP_SET_MODE_FILTER): %s",
+		                      strerror(-r));
+	}
+	return 0;
+}
