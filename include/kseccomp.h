@@ -512,6 +512,47 @@ int ksc_enforce_check(const struct ksc_bpf *prog, const struct ksc_enforce_opts 
 int ksc_enforce_install(const struct ksc_bpf *prog, const struct ksc_enforce_opts *opts,
                         struct ksc_error **reterr);
 
+/*
+ * The filters installed on a live process (PTRACE_SECCOMP_GET_FILTER; needs CAP_SYS_ADMIN and
+ * ptrace access, and a kernel with CONFIG_CHECKPOINT_RESTORE). The process is stopped with
+ * PTRACE_SEIZE/PTRACE_INTERRUPT while they are read and then released. *ret_progs[0] is the
+ * newest filter. Returns 0 (and 0 filters for an unconfined process) or -errno with a
+ * message: -ESRCH, -EPERM, -EBUSY (already traced), -EOPNOTSUPP.
+ */
+int ksc_process_filters(int pid, struct ksc_bpf ***ret_progs, size_t *ret_count,
+                        struct ksc_error **reterr);
+
+/* Run a stack of filters as the kernel does: every filter runs, the lowest action wins
+ * (compared as signed 32-bit values, so KILL_PROCESS beats everything), and among equal
+ * actions the newest filter's data. progs[0] is the newest. */
+uint32_t
+ksc_bpf_run_stack(struct ksc_bpf *const *progs, size_t count, const struct ksc_seccomp_data *data);
+
+/* ---------------------------------------------------------------------------------------- */
+/* Comparing filters by their decisions                                                       */
+
+/* One input on which two filter stacks decide differently. */
+struct ksc_difference {
+	struct ksc_seccomp_data data;
+	uint32_t ret_a;
+	uint32_t ret_b;
+};
+
+/*
+ * Run two filter stacks (each newest first, as ksc_bpf_run_stack() takes them) on the same
+ * inputs and report where their decisions differ. Inputs: for each arch in `arches` and one
+ * arch outside them (the bad-arch path), every syscall number of the table up to 64 past the
+ * last, 1000 and the x32 range on x86_64; arguments all zeros and all ones, plus, for the
+ * syscalls a profile's rules name (when `hints` is not NULL), every comparison constant of
+ * those rules and its neighbours (+-1, the other 32-bit half set or cleared, the mask
+ * complement for MASKED_EQ) alone and all together. Returns 0 with *ret_cases inputs tried,
+ * the first max_diffs differences in diffs and their total in *ret_n_diffs; -ENOMEM.
+ */
+int ksc_bpf_compare(struct ksc_bpf *const *a, size_t n_a, struct ksc_bpf *const *b, size_t n_b,
+                    const struct ksc_profile *hints, const enum ksc_arch *arches, size_t n_arches,
+                    size_t *ret_cases, struct ksc_difference *diffs, size_t max_diffs,
+                    size_t *ret_n_diffs);
+
 #ifdef __cplusplus
 }
 #endif

@@ -60,6 +60,7 @@ int verb_compile(int argc, char **argv);
 int verb_disasm(int argc, char **argv);
 int verb_sim(int argc, char **argv);
 int verb_run(int argc, char **argv);
+int verb_dump(int argc, char **argv);
 int verb_profile(int argc, char **argv);
 int verb_profile_validate(int argc, char **argv);
 int verb_profile_fmt(int argc, char **argv);

@@ -10,6 +10,7 @@ static const struct verb verbs[] = {
 	{ "sim", verb_sim, "what a profile or program does to one syscall" },
 	{ "disasm", verb_disasm, "list a BPF program" },
 	{ "run", verb_run, "run a command under a profile, enforced as runc does" },
+	{ "dump", verb_dump, "read the filters of a live process; compare with a profile" },
 	{ "version", verb_version, "print the version and the syscall table's kernel version" },
 };
 

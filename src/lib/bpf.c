@@ -648,3 +648,19 @@ ksc_bpf_disasm(const struct ksc_bpf *prog, char **ret_text)
 	}
 	return strbuf_finish(&sb, ret_text, NULL);
 }
+
+uint32_t
+ksc_bpf_run_stack(struct ksc_bpf *const *progs, size_t count, const struct ksc_seccomp_data *data)
+{
+	uint32_t ret = KSC_RET_ALLOW;
+
+	/* seccomp_run_filters(): newest to oldest, "the lowest BPF return value always takes
+	 * priority (ignoring the DATA)", as a signed comparison (ACTION_ONLY). */
+	for (size_t i = 0; i < count; i++) {
+		uint32_t cur = ksc_bpf_run(progs[i], data);
+
+		if ((int32_t)(cur & KSC_RET_ACTION_FULL) < (int32_t)(ret & KSC_RET_ACTION_FULL))
+			ret = cur;
+	}
+	return ret;
+}

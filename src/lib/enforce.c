@@ -8,6 +8,8 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/wait.h>
 #include <sys/syscall.h>
 
 #include "error.h"
@@ -195,5 +197,106 @@ ksc_enforce_install(const struct ksc_bpf *prog, const struct ksc_enforce_opts *o
 		return ksc_error_setf(reterr, r, "seccomp(SECCOMP_SET_MODE_FILTER): %s",
 		                      strerror(-r));
 	}
+	return 0;
+}
+
+#ifndef PTRACE_SECCOMP_GET_FILTER
+#define PTRACE_SECCOMP_GET_FILTER 0x420c
+#endif
+
+static void
+free_progs(struct ksc_bpf **progs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		ksc_bpf_free(progs[i]);
+	free(progs);
+}
+
+int
+ksc_process_filters(int pid, struct ksc_bpf ***ret_progs, size_t *ret_count,
+                    struct ksc_error **reterr)
+{
+	struct ksc_bpf **progs = NULL;
+	size_t n = 0;
+	int r = 0, status;
+
+	if (ptrace(PTRACE_SEIZE, pid, NULL, NULL) < 0) {
+		r = negative_errno();
+		if (r == -EPERM)
+			return ksc_error_setf(
+			        reterr, r,
+			        "process %d: cannot attach with ptrace (needs "
+			        "CAP_SYS_ADMIN and ptrace access; is it traced already?)",
+			        pid);
+		return ksc_error_setf(reterr, r, "process %d: %s", pid, strerror(-r));
+	}
+	if (ptrace(PTRACE_INTERRUPT, pid, NULL, NULL) < 0 || waitpid(pid, &status, __WALL) < 0) {
+		r = negative_errno();
+		(void)ptrace(PTRACE_DETACH, pid, NULL, NULL);
+		return ksc_error_setf(reterr, r, "process %d: cannot stop it: %s", pid,
+		                      strerror(-r));
+	}
+	for (long i = 0;; i++) {
+		_cleanup_(freep) struct ksc_bpf_insn *insns = NULL;
+		struct ksc_bpf **grown, *prog = NULL;
+		long count = ptrace(PTRACE_SECCOMP_GET_FILTER, pid, (void *)i, NULL);
+
+		if (count < 0) {
+			/* kernel/seccomp.c seccomp_get_filter(): ENOENT past the oldest filter,
+			 * EINVAL when the task is not in filter mode (unconfined), EACCES when
+			 * the caller lacks CAP_SYS_ADMIN or is itself filtered, EMEDIUMTYPE for
+			 * a filter with no classic program; EIO: no such ptrace request. */
+			if (errno == ENOENT || (errno == EINVAL && i == 0))
+				break;
+			r = negative_errno();
+			if (r == -EMEDIUMTYPE)
+				r = ksc_error_setf(
+				        reterr, -EOPNOTSUPP,
+				        "process %d: filter %ld has no classic BPF program to "
+				        "read",
+				        pid, i);
+			else if (r == -EIO)
+				r = ksc_error_setf(reterr, -EOPNOTSUPP,
+				                   "this kernel cannot read seccomp filters "
+				                   "(PTRACE_SECCOMP_GET_FILTER needs "
+				                   "CONFIG_CHECKPOINT_RESTORE)");
+			else if (r == -EACCES)
+				r = ksc_error_setf(
+				        reterr, -EPERM,
+				        "reading seccomp filters needs CAP_SYS_ADMIN, and a "
+				        "reader that is not itself under seccomp");
+			else
+				r = ksc_error_setf(reterr, r, "process %d: %s", pid, strerror(-r));
+			break;
+		}
+		insns = calloc((size_t)count, sizeof(*insns));
+		if (!insns) {
+			r = -ENOMEM;
+			break;
+		}
+		if (ptrace(PTRACE_SECCOMP_GET_FILTER, pid, (void *)i, insns) != count) {
+			r = ksc_error_setf(reterr, negative_errno(), "process %d: filter %ld: %s",
+			                   pid, i, strerror(errno));
+			break;
+		}
+		r = ksc_bpf_new(insns, (size_t)count, &prog);
+		if (r < 0)
+			break;
+		grown = reallocarray(progs, n + 1, sizeof(*progs));
+		if (!grown) {
+			ksc_bpf_free(prog);
+			r = -ENOMEM;
+			break;
+		}
+		progs = grown;
+		progs[n++] = prog;
+	}
+	(void)ptrace(PTRACE_DETACH, pid, NULL, NULL);
+	if (r < 0) {
+		free_progs(progs, n);
+		return r;
+	}
+	*ret_progs = progs;
+	*ret_count = n;
 	return 0;
 }

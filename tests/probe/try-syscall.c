@@ -3,7 +3,8 @@
  * try-syscall NR [ARG0..ARG5]: make one raw syscall and print its outcome, "ret N" or
  * "errno N", on standard output. The live tests run it under a filter (built static, and also
  * for i386) and compare the kernel's outcome with the interpreter's prediction. Arguments
- * are decimal, 0x hexadecimal or negative.
+ * are decimal, 0x hexadecimal or negative. `try-syscall wait` blocks reading standard input
+ * until it closes, so that a test can read the filters of a live, confined process.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -20,6 +21,13 @@ main(int argc, char **argv)
 	if (argc < 2 || argc > 8) {
 		fprintf(stderr, "usage: %s NR [ARG0..ARG5]\n", argv[0]);
 		return 2;
+	}
+	if (argc == 2 && argv[1][0] == 'w') {
+		char c;
+
+		while (read(STDIN_FILENO, &c, 1) > 0)
+			;
+		return 0;
 	}
 	nr = (long)strtoull(argv[1], NULL, 0);
 	for (int i = 2; i < argc; i++)

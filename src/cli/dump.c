@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* kseccomp dump [--profile FILE] [--native ARCH] [--save PREFIX] PID */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "cli.h"
+
+static void
+help(void)
+{
+	fputs("Usage: kseccomp dump [OPTIONS] PID\n"
+	      "\n"
+	      "Read the seccomp filters the kernel enforces on a live process\n"
+	      "(PTRACE_SECCOMP_GET_FILTER: needs CAP_SYS_ADMIN) and list them, newest first.\n"
+	      "With --profile, compile the profile as runc does and say whether the process'\n"
+	      "filters decide every input as it does: every syscall number of each of the\n"
+	      "profile's arches and one arch outside them, and arguments at and around every\n"
+	      "constant the profile compares with.\n"
+	      "\n"
+	      "Options:\n"
+	      "      --profile FILE   compare with this profile\n"
+	      "      --native ARCH    the host the profile is compiled for (default: this\n"
+	      "                       machine's)\n"
+	      "      --save PREFIX    also write each filter to PREFIX.N.bpf\n"
+	      "  -h, --help           show this help\n"
+	      "\n"
+	      "Exit status: 0, or 1 on failure or when --profile finds a difference.\n",
+	      stdout);
+}
+
+static void
+free_filters(struct ksc_bpf **progs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		ksc_bpf_free(progs[i]);
+	free(progs);
+}
+
+static int
+compare_with_profile(int pid, struct ksc_bpf **live, size_t n_live, const char *file,
+                     const struct ksc_compile_opts *copts)
+{
+	_cleanup_(ksc_profile_freep) struct ksc_profile *profile = NULL;
+	struct ksc_profile_parse_opts popts = { .native_arch = copts->native };
+	struct ksc_difference diffs[20];
+	enum ksc_arch arches[_KSC_ARCH_MAX];
+	struct ksc_bpf *prog = NULL;
+	size_t n_arches, cases = 0, n_diffs = 0;
+	int r;
+
+	r = cli_load_and_compile("dump", file, copts, true, &prog);
+	if (r)
+		return r;
+	r = ksc_profile_load(file, &popts, &profile, NULL, NULL);
+	if (r < 0) {
+		ksc_bpf_free(prog);
+		return cli_fail(r, NULL, file);
+	}
+	arches[0] = copts->native;
+	n_arches = 1;
+	for (size_t i = 0; i < ksc_profile_arch_count(profile) && n_arches < _KSC_ARCH_MAX; i++)
+		arches[n_arches++] = ksc_profile_arch(profile, i);
+	r = ksc_bpf_compare(live, n_live, &prog, 1, profile, arches, n_arches, &cases, diffs,
+	                    ELEMENTSOF(diffs), &n_diffs);
+	ksc_bpf_free(prog);
+	if (r < 0)
+		return cli_fail(r, NULL, NULL);
+	if (n_diffs == 0) {
+		printf("process %d decides as %s does: %zu inputs compared, no difference\n", pid,
+		       file, cases);
+		return 0;
+	}
+	printf("process %d differs from %s on %zu of %zu inputs:\n", pid, file, n_diffs, cases);
+	for (size_t i = 0; i < MIN(n_diffs, ELEMENTSOF(diffs)); i++) {
+		const struct ksc_seccomp_data *d = &diffs[i].data;
+		char ra[32], rb[32];
+		enum ksc_arch a;
+		const char *name = NULL;
+
+		if (ksc_arch_from_audit_token(d->arch, (uint32_t)d->nr, &a) == 0)
+			name = ksc_syscall_name(a, (uint32_t)d->nr);
+		ksc_ret_format(diffs[i].ret_a, ra, sizeof(ra));
+		ksc_ret_format(diffs[i].ret_b, rb, sizeof(rb));
+		printf("  arch 0x%08" PRIx32 " nr %" PRIu32 " (%s) args 0x%" PRIx64 " 0x%" PRIx64
+		       " 0x%" PRIx64 " ...: live %s, profile %s\n",
+		       d->arch, (uint32_t)d->nr, name ? name : "?", d->args[0], d->args[1],
+		       d->args[2], ra, rb);
+	}
+	return 1;
+}
+
+int
+verb_dump(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "profile", required_argument, NULL, 'p' },
+		{ "native", required_argument, NULL, 'n' },
+		{ "save", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	struct ksc_compile_opts copts = { .backend = KSC_BACKEND_LIBSECCOMP };
+	const char *profile = NULL, *save = NULL;
+	struct ksc_bpf **progs = NULL;
+	struct ksc_error *error = NULL;
+	size_t n = 0;
+	char *end = NULL;
+	long pid;
+	int c, r;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			profile = optarg;
+			break;
+		case 'n':
+			if (ksc_arch_from_name(optarg, &copts.native) < 0)
+				return cli_usage_error("dump", "unknown architecture '%s'", optarg);
+			break;
+		case 's':
+			save = optarg;
+			break;
+		case 'h':
+			help();
+			return 0;
+		default:
+			return cli_bad_option("dump", argv, c);
+		}
+	}
+	if (optind >= argc)
+		return cli_usage_error("dump", "missing PID");
+	if (argc - optind > 1)
+		return cli_usage_error("dump", "one PID at a time");
+	errno = 0;
+	pid = strtol(argv[optind], &end, 10);
+	if (errno || !end || *end || pid <= 0 || pid > INT32_MAX)
+		return cli_usage_error("dump", "'%s' is not a process id", argv[optind]);
+	if (copts.native == KSC_ARCH_NONE)
+		copts.native = ksc_arch_native();
+
+	r = ksc_process_filters((int)pid, &progs, &n, &error);
+	if (r < 0)
+		return cli_fail(r, error, NULL);
+	if (n == 0)
+		printf("process %ld: no seccomp filter (unconfined)\n", pid);
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_(freep) char *text = NULL;
+
+		printf("filter %zu%s: %zu instructions\n", i, i == 0 ? " (newest)" : "",
+		       ksc_bpf_count(progs[i]));
+		if (save) {
+			_cleanup_(freep) char *path = NULL;
+
+			if (asprintf(&path, "%s.%zu.bpf", save, i) < 0) {
+				free_filters(progs, n);
+				return cli_fail(-ENOMEM, NULL, NULL);
+			}
+			if (cli_write_file(path, (const char *)ksc_bpf_insns(progs[i]),
+			                   ksc_bpf_count(progs[i]) * sizeof(struct ksc_bpf_insn)) <
+			    0) {
+				free_filters(progs, n);
+				return 1;
+			}
+		}
+		if (!profile && ksc_bpf_disasm(progs[i], &text) == 0)
+			fputs(text, stdout);
+	}
+	r = profile ? compare_with_profile((int)pid, progs, n, profile, &copts) : 0;
+	free_filters(progs, n);
+	return r;
+}

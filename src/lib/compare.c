@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * compare: two filter stacks, run side by side on the inputs where filters decide: every
+ * syscall number of each arch, arguments at and around every constant a profile compares
+ * with (both 32-bit halves), and an arch outside the filter.
+ */
+#include "error.h"
+#include "profile.h"
+
+struct inputs {
+	struct ksc_bpf *const *a, *const *b;
+	size_t n_a, n_b;
+	size_t cases;
+	struct ksc_difference *diffs;
+	size_t max_diffs;
+	size_t n_diffs;
+};
+
+static void
+try_input(struct inputs *in, const struct ksc_seccomp_data *d)
+{
+	uint32_t ra = ksc_bpf_run_stack(in->a, in->n_a, d);
+	uint32_t rb = ksc_bpf_run_stack(in->b, in->n_b, d);
+
+	in->cases++;
+	if (ra == rb)
+		return;
+	if (in->n_diffs < in->max_diffs)
+		in->diffs[in->n_diffs] = (struct ksc_difference){ *d, ra, rb };
+	in->n_diffs++;
+}
+
+/* Neighbours of a comparison constant on one argument. */
+static size_t
+neighbours(const struct ksc_arg *a, uint64_t *out)
+{
+	uint64_t v = a->op == KSC_OP_MASKED_EQ ? a->value_two : a->value;
+	size_t n = 0;
+
+	out[n++] = v;
+	out[n++] = v + 1;
+	out[n++] = v - 1;
+	out[n++] = v ^ (1ull << 32);
+	out[n++] = v & 0xffffffffull;
+	out[n++] = v | 0xffffffff00000000ull;
+	if (a->op == KSC_OP_MASKED_EQ) {
+		out[n++] = v | ~a->value;              /* bits outside the mask set */
+		out[n++] = v ^ (a->value & -a->value); /* the lowest mask bit flipped */
+	}
+	return n;
+}
+
+static void
+try_syscall(struct inputs *in, uint32_t arch, uint32_t nr, const struct ksc_profile *hints,
+            enum ksc_arch karch)
+{
+	struct ksc_seccomp_data d = { .nr = (int32_t)nr, .arch = arch };
+	const char *name = karch != KSC_ARCH_NONE ? ksc_syscall_name(karch, nr) : NULL;
+
+	try_input(in, &d);
+	memset(d.args, 0xff, sizeof(d.args));
+	try_input(in, &d);
+	if (!hints || !name)
+		return;
+	for (size_t i = 0; i < hints->n_rules; i++) {
+		const struct ksc_rule *rule = &hints->rules[i];
+		bool named = false;
+
+		for (size_t j = 0; j < rule->n_names && !named; j++)
+			named = streq(rule->names[j], name);
+		if (!named || rule->n_args == 0)
+			continue;
+		memset(d.args, 0, sizeof(d.args));
+		for (size_t k = 0; k < rule->n_args; k++) {
+			uint64_t vals[8];
+			size_t nv = neighbours(&rule->args[k], vals);
+			struct ksc_seccomp_data one = { .nr = (int32_t)nr, .arch = arch };
+
+			for (size_t m = 0; m < nv; m++) {
+				one.args[rule->args[k].index] = vals[m];
+				try_input(in, &one);
+			}
+			/* All conditions of the rule at their constants together (AND). */
+			d.args[rule->args[k].index] = vals[0];
+		}
+		try_input(in, &d);
+	}
+}
+
+int
+ksc_bpf_compare(struct ksc_bpf *const *a, size_t n_a, struct ksc_bpf *const *b, size_t n_b,
+                const struct ksc_profile *hints, const enum ksc_arch *arches, size_t n_arches,
+                size_t *ret_cases, struct ksc_difference *diffs, size_t max_diffs,
+                size_t *ret_n_diffs)
+{
+	struct inputs in = { a, b, n_a, n_b, 0, diffs, max_diffs, 0 };
+	enum ksc_arch outside = KSC_ARCH_NONE;
+
+	/* An arch the filters do not list, for their bad-arch path. */
+	for (unsigned c = 1; c < _KSC_ARCH_MAX && outside == KSC_ARCH_NONE; c++) {
+		bool listed = false;
+
+		for (size_t i = 0; i < n_arches; i++)
+			listed = listed || ksc_arch_audit_token(arches[i]) ==
+			                           ksc_arch_audit_token((enum ksc_arch)c);
+		if (!listed)
+			outside = (enum ksc_arch)c;
+	}
+	for (size_t i = 0; i <= n_arches; i++) {
+		enum ksc_arch karch = i < n_arches ? arches[i] : outside;
+		size_t count = ksc_syscall_count(karch);
+		uint32_t token = ksc_arch_audit_token(karch), last = 0, base = 0;
+		const char *name;
+
+		if (karch == KSC_ARCH_NONE)
+			continue;
+		if (count > 0 && ksc_syscall_by_index(karch, count - 1, &name, &last) < 0)
+			return -EINVAL;
+		/* Numbers from the arch's base (x32 and MIPS tables do not start at 0). */
+		if (count > 0 && ksc_syscall_by_index(karch, 0, &name, &base) < 0)
+			return -EINVAL;
+		if (karch == KSC_ARCH_X32)
+			base = KSC_X32_SYSCALL_BIT;
+		/* The dense range, then the table's far entries one by one (ARM's private
+		 * syscalls sit at 0xf0000 and up). */
+		for (uint32_t nr = base; nr <= MIN(last, base + 1024) + 64; nr++)
+			try_syscall(&in, token, nr, hints, karch);
+		for (size_t k = 0; k < count; k++) {
+			uint32_t far;
+
+			if (ksc_syscall_by_index(karch, k, &name, &far) == 0 && far > base + 1088)
+				try_syscall(&in, token, far, hints, karch);
+		}
+		/* x32 shares AUDIT_ARCH_X86_64: try its numbers even when it is not listed. */
+		if (karch == KSC_ARCH_X86_64) {
+			bool x32_listed = false;
+
+			for (size_t j = 0; j < n_arches; j++)
+				x32_listed = x32_listed || arches[j] == KSC_ARCH_X32;
+			for (uint32_t nr = KSC_X32_SYSCALL_BIT;
+			     !x32_listed && nr <= KSC_X32_SYSCALL_BIT + 600; nr++)
+				try_syscall(&in, token, nr, hints, KSC_ARCH_X32);
+		}
+		if (karch != KSC_ARCH_X32) {
+			try_syscall(&in, token, base + 1000, hints, karch);
+			try_syscall(&in, token, 0xffffffffu, hints, karch);
+		}
+	}
+	*ret_cases = in.cases;
+	*ret_n_diffs = in.n_diffs;
+	return 0;
+}

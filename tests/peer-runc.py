@@ -1,0 +1,207 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""The peer: kseccomp run against real runc, syscall by syscall, and kseccomp dump of a runc
+container's process against kseccomp's own compilation of the same profile.
+
+Usage: peer-runc.py KSECCOMP TRY_SYSCALL FIXTURES_DIR WORKDIR
+Prints TAP. Skips (with the reason) without root, without runc, or without seccomp.
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+KSECCOMP, PROBE, FIXTURES, WORKDIR = sys.argv[1:5]
+
+# Syscalls that runc's init does not make after it installs the filter, so that the deny-list
+# below cannot break runc itself. Numbers are x86_64's.
+DENYLIST = {
+    "defaultAction": "SCMP_ACT_ALLOW",
+    "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"],
+    "syscalls": [
+        {"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO"},
+        {"names": ["fchmod"], "action": "SCMP_ACT_KILL"},
+        {"names": ["socket"], "action": "SCMP_ACT_ERRNO", "errnoRet": 97},
+        {"names": ["read"], "action": "SCMP_ACT_ERRNO", "errnoRet": 5,
+         "args": [{"index": 0, "value": 1000, "op": "SCMP_CMP_EQ"}]},
+        {"names": ["fsync"], "action": "SCMP_ACT_ERRNO", "errnoRet": 44,
+         "args": [{"index": 0, "value": 77, "op": "SCMP_CMP_EQ"},
+                  {"index": 0, "value": 88, "op": "SCMP_CMP_EQ"}]},
+        {"names": ["fdatasync"], "action": "SCMP_ACT_ERRNO", "errnoRet": 45,
+         "args": [{"index": 0, "value": 5, "op": "SCMP_CMP_EQ"},
+                  {"index": 1, "value": 6, "op": "SCMP_CMP_EQ"}]},
+        {"names": ["ftruncate"], "action": "SCMP_ACT_ERRNO", "errnoRet": 46,
+         "args": [{"index": 1, "value": 4294967296, "op": "SCMP_CMP_GE"}]},
+        {"names": ["lseek"], "action": "SCMP_ACT_ERRNO", "errnoRet": 95,
+         "args": [{"index": 2, "value": 240, "valueTwo": 16, "op": "SCMP_CMP_MASKED_EQ"}]},
+        {"names": ["getppid"], "action": "SCMP_ACT_TRACE", "errnoRet": 7},
+    ],
+}
+
+# (name, x86_64 number, args)
+CALLS = [
+    ("mkdir", 83, ["0", "0"]),
+    ("fchmod", 91, ["-1", "0"]),
+    ("socket", 41, ["2", "1", "0"]),
+    ("socket", 41, ["1", "1", "0x100"]),
+    ("socket", 41, ["1", "1", "0x1"]),
+    ("read", 0, ["1000", "0", "0"]),
+    ("read", 0, ["-1", "0", "0"]),
+    ("fsync", 74, ["77"]),
+    ("fsync", 74, ["99"]),
+    ("fdatasync", 75, ["5", "6"]),
+    ("fdatasync", 75, ["5", "7"]),
+    ("ftruncate", 77, ["123456789", "1337"]),
+    ("ftruncate", 77, ["-1", "0x100000000"]),
+    ("lseek", 8, ["-1", "0", "0x11"]),
+    ("getppid", 110, []),
+    ("process_vm_readv", 310, ["9001", "0", "0", "0", "0", "0"]),
+    ("process_vm_readv", 310, ["0", "0", "0", "0", "0", "0"]),
+    ("process_vm_writev", 311, ["2020", "0", "0", "0", "0", "0"]),
+    ("dup3", 292, ["2", "5", "0"]),
+    ("dup3", 292, ["3", "5", "0"]),
+    ("chdir", 80, ["0"]),
+    ("unshare", 272, ["0"]),
+    ("1000", 1000, []),
+    ("cachestat", 451, ["-1", "0", "0", "0"]),
+    ("x32 getpid", 0x40000027, []),
+]
+
+count = 0
+failed = 0
+
+
+def tap(ok, desc, diag=None):
+    global count, failed
+    count += 1
+    if not ok:
+        failed += 1
+    print(f"{'ok' if ok else 'not ok'} {count} - {desc}")
+    if diag and not ok:
+        for line in diag.splitlines():
+            print(f"# {line}")
+    sys.stdout.flush()
+
+
+def skip_all(reason):
+    print(f"1..0 # SKIP {reason}")
+    sys.exit(0)
+
+
+def outcome(proc):
+    """The probe's line, or 'signal N' / 'exit N' for a run that printed nothing."""
+    out = proc.stdout.decode(errors="replace").strip().splitlines()
+    if proc.returncode > 128:
+        return f"signal {proc.returncode - 128}"
+    if proc.returncode == 0 and out:
+        # A return value depends on the namespace (getppid is 0 in a container): the filter
+        # let the call run, which is what is compared.
+        return "ret" if out[-1].startswith("ret ") else out[-1]
+    return f"exit {proc.returncode}"
+
+
+def make_bundle(root, profile, args):
+    os.makedirs(os.path.join(root, "rootfs"), exist_ok=True)
+    shutil.copy(PROBE, os.path.join(root, "rootfs", "try-syscall"))
+    if os.path.exists(os.path.join(root, "config.json")):
+        os.unlink(os.path.join(root, "config.json"))
+    subprocess.run(["runc", "spec"], cwd=root, check=True, stdout=subprocess.DEVNULL)
+    with open(os.path.join(root, "config.json")) as f:
+        config = json.load(f)
+    config["process"]["args"] = ["/try-syscall"] + args
+    config["process"]["terminal"] = False
+    config["root"] = {"path": "rootfs", "readonly": True}
+    config["linux"]["seccomp"] = profile
+    with open(os.path.join(root, "config.json"), "w") as f:
+        json.dump(config, f)
+
+
+def runc_run(root, name, profile, args, stdin=None):
+    make_bundle(root, profile, args)
+    try:
+        return subprocess.run(["runc", "run", name], cwd=root, stdin=stdin or subprocess.DEVNULL,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30)
+    finally:
+        subprocess.run(["runc", "delete", "-f", name], cwd=root, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+
+
+def main():
+    if os.geteuid() != 0:
+        skip_all("runc containers need root")
+    if not shutil.which("runc"):
+        skip_all("runc is not installed (Debian package runc)")
+    if not os.path.exists("/proc/sys/kernel/seccomp/actions_avail"):
+        skip_all("the kernel has no seccomp")
+
+    profiles = {
+        "runc seccomp_syscall_test1": json.load(open(os.path.join(FIXTURES, "runc/seccomp_syscall_test1.json"))),
+        "runc seccomp_syscall_test2": json.load(open(os.path.join(FIXTURES, "runc/seccomp_syscall_test2.json"))),
+        "deny-list": DENYLIST,
+    }
+    # test1 again with its architectures listed: the ENOSYS stub applies then.
+    with_arches = dict(profiles["runc seccomp_syscall_test1"])
+    with_arches["architectures"] = ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"]
+    profiles["runc seccomp_syscall_test1 + architectures"] = with_arches
+
+    os.makedirs(WORKDIR, exist_ok=True)
+    work = tempfile.mkdtemp(prefix="peer-runc-", dir=WORKDIR)
+    try:
+        for label, profile in profiles.items():
+            path = os.path.join(work, "profile.json")
+            with open(path, "w") as f:
+                json.dump(profile, f)
+            for n, (name, nr, args) in enumerate(CALLS):
+                argv = [str(nr)] + args
+                theirs = runc_run(os.path.join(work, "bundle"), f"ksc-peer-{os.getpid()}-{n}",
+                                  profile, argv)
+                ours = subprocess.run([KSECCOMP, "run", "--profile", path, "--", PROBE] + argv,
+                                      stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                      stderr=subprocess.PIPE, timeout=30)
+                tap(outcome(theirs) == outcome(ours),
+                    f"{label}: {name}({', '.join(args)}): runc {outcome(theirs)}, kseccomp {outcome(ours)}",
+                    f"runc stderr: {theirs.stderr.decode(errors='replace')}\n"
+                    f"kseccomp stderr: {ours.stderr.decode(errors='replace')}")
+
+            # The filter runc installed, read back from its container's process.
+            root = os.path.join(work, "bundle")
+            cname = f"ksc-peer-dump-{os.getpid()}"
+            make_bundle(root, profile, ["wait"])
+            runner = subprocess.Popen(["runc", "run", cname], cwd=root, stdin=subprocess.PIPE,
+                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            pid = None
+            for _ in range(100):
+                state = subprocess.run(["runc", "state", cname], cwd=root,
+                                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+                if state.returncode == 0:
+                    s = json.loads(state.stdout)
+                    if s.get("status") == "running" and s.get("pid"):
+                        pid = s["pid"]
+                        break
+                time.sleep(0.05)
+            if pid is None:
+                tap(False, f"{label}: runc container started for dump")
+            else:
+                dump = subprocess.run([KSECCOMP, "dump", "--profile", path, str(pid)],
+                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+                tap(dump.returncode == 0,
+                    f"{label}: kseccomp dump of runc's container decides as kseccomp's compilation",
+                    dump.stdout.decode(errors="replace") + dump.stderr.decode(errors="replace"))
+            runner.stdin.close()
+            try:
+                runner.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                runner.kill()
+            subprocess.run(["runc", "delete", "-f", cname], cwd=root,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    print(f"1..{count}")
+    return 1 if failed else 0
+
+
+sys.exit(main())
