@@ -305,6 +305,22 @@ test_warnings(void)
 	        "\"syscalls\": [{\"names\": [\"mkdir\"], \"action\": \"SCMP_ACT_NOTIFY\"}]}",
 	        "p.json:1:53: listenerPath: \"agent.sock\" is relative: crun refuses it and runc "
 	        "resolves it against the runtime's working directory");
+	/* libseccomp compiles MASKED_EQ as (arg & value) == (valueTwo & value), skipping a
+	 * zero mask: checked with sim (clone 0x10 is allowed by the first rule). */
+	expect_warnings(
+	        "MASKED_EQ valueTwo bits outside the mask",
+	        "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": [\"clone\"], "
+	        "\"action\": \"SCMP_ACT_ALLOW\", \"args\": [{\"index\": 0, \"value\": 240, "
+	        "\"valueTwo\": 31, \"op\": \"SCMP_CMP_MASKED_EQ\"}]}]}",
+	        "p.json:1:147: syscalls[0].args[0]: valueTwo 0x1f has bits outside the mask 0xf0: "
+	        "libseccomp compares (arg & 0xf0) == 0x10, not what is written");
+	expect_warnings(
+	        "MASKED_EQ with mask 0",
+	        "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": [\"read\"], "
+	        "\"action\": \"SCMP_ACT_ALLOW\", \"args\": [{\"index\": 1, \"value\": 0, "
+	        "\"valueTwo\": 5, \"op\": \"SCMP_CMP_MASKED_EQ\"}]}]}",
+	        "p.json:1:129: syscalls[0].args[0]: SCMP_CMP_MASKED_EQ with mask 0 always matches: "
+	        "libseccomp drops the comparison");
 	expect_warnings(
 	        "unknown capability and moby arch",
 	        "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": [\"mount\"], "

@@ -609,6 +609,23 @@ parse_arg(struct ctx *c, const struct ksc_node *n, const char *path, struct ksc_
 	}
 
 	path_key(sub, path, "op");
+	if (m[3].value && ksc_node_is_string(m[3].value) &&
+	    streq(m[3].value->text, "SCMP_CMP_MASKED_EQ") && m[1].value && ok) {
+		/* How libseccomp compiles it (db.c): (arg & value) == (valueTwo & value), each
+		 * 32-bit half with a zero mask skipped. */
+		if (arg->value == 0)
+			warning_at(
+			        c, m[1].value, path,
+			        "SCMP_CMP_MASKED_EQ with mask 0 always matches: libseccomp drops "
+			        "the comparison");
+		else if (arg->value_two & ~arg->value)
+			warning_at(c, m[2].value ? m[2].value : n, path,
+			           "valueTwo 0x%" PRIx64 " has bits outside the mask 0x%" PRIx64
+			           ": libseccomp compares (arg & 0x%" PRIx64 ") == 0x%" PRIx64
+			           ", not what is written",
+			           arg->value_two, arg->value, arg->value,
+			           arg->value_two & arg->value);
+	}
 	if (!m[3].value) {
 		error_at(c, n, sub, "required field is missing");
 		ok = false;
@@ -1699,7 +1716,9 @@ arg_matches(const struct ksc_arg *a, uint64_t v)
 	case KSC_OP_GT:
 		return v > a->value;
 	case KSC_OP_MASKED_EQ:
-		return (v & a->value) == a->value_two;
+		/* libseccomp masks the datum too (db.c _db_node_mask_fixup()): bits of
+		 * valueTwo outside value never count. */
+		return (v & a->value) == (a->value_two & a->value);
 	default:
 		return false;
 	}
