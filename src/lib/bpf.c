@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <sys/stat.h>
 
+#include "doc.h"
 #include "error.h"
 #include "strbuf.h"
 
@@ -70,54 +71,32 @@ ksc_bpf_insns(const struct ksc_bpf *prog)
 int
 ksc_bpf_load(const char *path, struct ksc_bpf **ret_prog, struct ksc_error **reterr)
 {
-	_cleanup_(closep) int fd = -1;
-	_cleanup_(freep) struct ksc_bpf_insn *insns = NULL;
 	/* Room for one more than the kernel takes, to tell "too long" from "just right". */
 	const size_t max = (KSC_BPF_MAXINSNS + 1) * sizeof(struct ksc_bpf_insn);
+	_cleanup_(freep) char *buf = NULL;
 	size_t len = 0;
-	struct stat st;
 	int r;
 
-	if (streq(path, "-"))
-		fd = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3);
-	else
-		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return ksc_error_setf(reterr, negative_errno(), "%s: %s", path, strerror(errno));
-	if (fstat(fd, &st) < 0)
-		return ksc_error_setf(reterr, negative_errno(), "%s: %s", path, strerror(errno));
-	if (S_ISDIR(st.st_mode))
-		return ksc_error_setf(reterr, -EISDIR, "%s: is a directory", path);
-	insns = malloc(max);
-	if (!insns)
-		return -ENOMEM;
-	while (len < max) {
-		ssize_t n = read(fd, (char *)insns + len, max - len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return ksc_error_setf(reterr, negative_errno(), "%s: %s", path,
-			                      strerror(errno));
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
+	r = ksc_doc_read_file(path, max, &buf, &len, reterr);
+	if (r == -EFBIG && reterr) {
+		/* Say it in terms of instructions, not bytes. */
+		ksc_error_free(*reterr);
+		*reterr = NULL;
 	}
-	if (len == max)
+	if (r == -EFBIG || len == max)
 		return ksc_error_setf(reterr, -E2BIG,
 		                      "%s: more than %u instructions: the kernel refuses filters "
 		                      "longer than BPF_MAXINSNS",
 		                      path, KSC_BPF_MAXINSNS);
+	if (r < 0)
+		return r;
 	if (len == 0 || len % sizeof(struct ksc_bpf_insn) != 0)
 		return ksc_error_setf(reterr, -EINVAL,
 		                      "%s: %zu bytes is not a whole number of 8-byte BPF "
 		                      "instructions",
 		                      path, len);
-	r = ksc_bpf_new(insns, len / sizeof(struct ksc_bpf_insn), ret_prog);
-	if (r < 0)
-		return r;
-	return 0;
+	return ksc_bpf_new((const struct ksc_bpf_insn *)buf, len / sizeof(struct ksc_bpf_insn),
+	                   ret_prog);
 }
 
 /* ---------------------------------------------------------------------------------------- */

@@ -30,35 +30,6 @@
 #include "error.h"
 #include "profile.h"
 
-/* runc's getAction(): errnoRet only for ERRNO and TRACE, EPERM when absent; Go converts
- * the errno with int16(), which keeps the low 16 bits. */
-static uint32_t
-runc_action(enum ksc_action action, bool has_errno, uint32_t errnum)
-{
-	uint32_t data = (has_errno ? errnum : EPERM) & KSC_RET_DATA;
-
-	switch (action) {
-	case KSC_ACT_KILL:
-	case KSC_ACT_KILL_THREAD:
-		return SCMP_ACT_KILL_THREAD;
-	case KSC_ACT_KILL_PROCESS:
-		return SCMP_ACT_KILL_PROCESS;
-	case KSC_ACT_TRAP:
-		return SCMP_ACT_TRAP;
-	case KSC_ACT_ERRNO:
-		return SCMP_ACT_ERRNO(data);
-	case KSC_ACT_TRACE:
-		return SCMP_ACT_TRACE(data);
-	case KSC_ACT_LOG:
-		return SCMP_ACT_LOG;
-	case KSC_ACT_NOTIFY:
-		return SCMP_ACT_NOTIFY;
-	case KSC_ACT_ALLOW:
-	default:
-		return SCMP_ACT_ALLOW;
-	}
-}
-
 static enum scmp_compare
 libseccomp_op(enum ksc_op op)
 {
@@ -393,7 +364,7 @@ ksc_profile_compile(const struct ksc_profile *p, const struct ksc_compile_opts *
 		n_stub_arches = p->n_arches;
 	}
 
-	def = runc_action(p->default_action, p->has_default_errno, p->default_errno);
+	def = ksc_profile_default_ret(p);
 	ctx = seccomp_init(def);
 	if (!ctx)
 		return ksc_error_setf(reterr, -EINVAL, "libseccomp refused the default action %s",
@@ -435,7 +406,8 @@ ksc_profile_compile(const struct ksc_profile *p, const struct ksc_compile_opts *
 
 	for (size_t i = 0; i < p->n_rules; i++) {
 		const struct ksc_rule *rule = &p->rules[i];
-		uint32_t action = runc_action(rule->action, rule->has_errno, rule->errno_ret);
+		/* runc's getAction(): the same values as SCMP_ACT_* (ksc_rule_ret()). */
+		uint32_t action = ksc_rule_ret(rule);
 
 		if (rule->single_name) {
 			(void)ksc_diags_addf(

@@ -1660,6 +1660,8 @@ ksc_rule_condition_text(const struct ksc_rule *rule, char **ret_text)
 	return strbuf_finish(&sb, ret_text, NULL);
 }
 
+/* runc's getAction(): errnoRet only for ERRNO and TRACE, EPERM when absent (Go converts it
+ * with int16(), keeping the low 16 bits); SCMP_ACT_KILL is KILL_THREAD. */
 static uint32_t
 ret_of(enum ksc_action action, bool has_errno, uint32_t errnum)
 {
