@@ -116,8 +116,8 @@ explain(const char *file, enum ksc_arch native, enum ksc_arch arch, uint32_t nr,
 		       ksc_action_name(ksc_profile_default_action(p)), name ? name : "this number",
 		       name ? " matches" : "", "");
 	else if (ret == (KSC_RET_ERRNO | ENOSYS))
-		printf("decided by: runc's ENOSYS stub: %" PRIu32 " is above every syscall the "
-		       "profile names on %s\n",
+		printf("decided by: runc's ENOSYS stub: %" PRIu32 " is above the largest number "
+		       "libseccomp resolves for the profile's names on %s\n",
 		       nr, ksc_arch_name(arch));
 	else
 		printf("decided by: libseccomp's filter (see 'kseccomp compile --format asm %s')\n",
@@ -167,7 +167,7 @@ verb_sim(int argc, char **argv)
 		return cli_usage_error("sim", "missing %s",
 		                       optind >= argc ? "PROFILE|PROGRAM" : "SYSCALL");
 	if (argc - optind > 8)
-		return cli_usage_error("sim", "at most six arguments");
+		return cli_usage_error("sim", "at most 6 arguments");
 	file = argv[optind];
 	sysarg = argv[optind + 1];
 	if (copts.native == KSC_ARCH_NONE)

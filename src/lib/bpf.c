@@ -90,6 +90,18 @@ ksc_bpf_load(const char *path, struct ksc_bpf **ret_prog, struct ksc_error **ret
 		                      path, KSC_BPF_MAXINSNS);
 	if (r < 0)
 		return r;
+	/* A program always has zero bytes (jt, jf, the high bytes of k); text has none. */
+	if (len > 0 && !memchr(buf, '\0', len)) {
+		size_t i = strspn(buf, " \t\r\n");
+
+		if (buf[i] == '{')
+			return ksc_error_setf(
+			        reterr, -EINVAL,
+			        "%s: a seccomp profile (JSON), not a BPF program: list its "
+			        "program with 'kseccomp compile --format asm %s'",
+			        path, path);
+		return ksc_error_setf(reterr, -EINVAL, "%s: is text, not a BPF program", path);
+	}
 	if (len == 0 || len % sizeof(struct ksc_bpf_insn) != 0)
 		return ksc_error_setf(reterr, -EINVAL,
 		                      "%s: %zu bytes is not a whole number of 8-byte BPF "
@@ -547,7 +559,51 @@ ksc_bpf_disasm(const struct ksc_bpf *prog, char **ret_text)
 		[BPF_JA >> 4] = "ja",   [BPF_JEQ >> 4] = "jeq",   [BPF_JGT >> 4] = "jgt",
 		[BPF_JGE >> 4] = "jge", [BPF_JSET >> 4] = "jset",
 	};
+	_cleanup_(freep) uint8_t *a_holds = NULL;
 	struct strbuf sb = { 0 };
+
+	/* What A may hold at each instruction, over every path (jumps go forward only):
+	 * bit 0 seccomp_data.arch, bit 1 anything else. An arch name is printed only for a
+	 * comparison whose A is the arch on every path. */
+	a_holds = calloc(prog->count, 1);
+	if (!a_holds)
+		return -ENOMEM;
+	if (prog->count > 0)
+		a_holds[0] = 2; /* A starts at 0 */
+	for (size_t pc = 0; pc < prog->count; pc++) {
+		const struct ksc_bpf_insn *in = &prog->insns[pc];
+		uint8_t out = a_holds[pc];
+
+		switch (BPF_CLASS(in->code)) {
+		case BPF_LD:
+			out = in->code == (BPF_LD | BPF_W | BPF_ABS) && in->k == DATA_ARCH ? 1 : 2;
+			break;
+		case BPF_ALU:
+			out = 2;
+			break;
+		case BPF_MISC:
+			if (BPF_MISCOP(in->code) == BPF_TXA)
+				out = 2;
+			break;
+		case BPF_RET:
+			continue;
+		case BPF_JMP:
+			if (BPF_OP(in->code) == BPF_JA) {
+				if (pc + 1 + in->k < prog->count)
+					a_holds[pc + 1 + in->k] |= out;
+			} else {
+				if (pc + 1 + in->jt < prog->count)
+					a_holds[pc + 1 + in->jt] |= out;
+				if (pc + 1 + in->jf < prog->count)
+					a_holds[pc + 1 + in->jf] |= out;
+			}
+			continue;
+		default:
+			break;
+		}
+		if (pc + 1 < prog->count)
+			a_holds[pc + 1] |= out;
+	}
 
 	for (size_t pc = 0; pc < prog->count; pc++) {
 		const struct ksc_bpf_insn *in = &prog->insns[pc];
@@ -606,7 +662,8 @@ ksc_bpf_disasm(const struct ksc_bpf *prog, char **ret_text)
 					              in->k);
 				strbuf_printf(&sb, "  true: %04zu  false: %04zu", pc + 1 + in->jt,
 				              pc + 1 + in->jf);
-				if (!src && ksc_arch_from_audit_token(in->k, 0, &a) == 0)
+				if (!src && a_holds[pc] == 1 &&
+				    ksc_arch_from_audit_token(in->k, 0, &a) == 0)
 					strbuf_printf(&sb, "  ; %s", ksc_arch_name(a));
 			} else
 				strbuf_printf(&sb, "???  code=0x%02x", in->code);

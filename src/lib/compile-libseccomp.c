@@ -329,9 +329,42 @@ add_rule(scmp_filter_ctx ctx, const struct ksc_rule *rule, uint32_t action, int 
 	return 0;
 }
 
-int
-ksc_profile_compile(const struct ksc_profile *p, const struct ksc_compile_opts *opts,
-                    struct ksc_bpf **ret_prog, struct ksc_diags *diags, struct ksc_error **reterr)
+/* libseccomp refuses these; say so with the position instead of its EINVAL. */
+static int
+check_errno_values(const struct ksc_profile *p, struct ksc_error **reterr)
+{
+	if (p->has_default_errno && p->default_action == KSC_ACT_ERRNO &&
+	    p->default_errno > KSC_LIBSECCOMP_MAX_ERRNO)
+		return ksc_error_setf(reterr, -EINVAL,
+		                      "%s:%u:%u: defaultErrnoRet: libseccomp %s refuses errno %u "
+		                      "(above %u): runc would not start the container",
+		                      p->source, p->default_errno_pos.line,
+		                      p->default_errno_pos.column, ksc_libseccomp_version(),
+		                      p->default_errno, KSC_LIBSECCOMP_MAX_ERRNO);
+	for (size_t i = 0; i < p->n_rules; i++) {
+		const struct ksc_rule *r = &p->rules[i];
+
+		if (!r->single_name && r->has_errno && r->action == KSC_ACT_ERRNO &&
+		    r->errno_ret > KSC_LIBSECCOMP_MAX_ERRNO)
+			return ksc_error_setf(
+			        reterr, -EINVAL,
+			        "%s:%u:%u: syscalls[%zu].errnoRet: libseccomp %s refuses "
+			        "errno %u (above %u): runc would not start the container",
+			        p->source, r->errno_pos.line, r->errno_pos.column, i,
+			        ksc_libseccomp_version(), r->errno_ret, KSC_LIBSECCOMP_MAX_ERRNO);
+	}
+	return 0;
+}
+
+static bool
+arch_is_le(enum ksc_arch a)
+{
+	return ksc_arch_audit_token(a) & 0x40000000u;
+}
+
+static int
+compile_libseccomp(const struct ksc_profile *p, const struct ksc_compile_opts *opts,
+                   struct ksc_bpf **ret_prog, struct ksc_diags *diags, struct ksc_error **reterr)
 {
 	_cleanup_(seccomp_releasep) scmp_filter_ctx ctx = NULL;
 	_cleanup_(freep) struct ksc_bpf_insn *prog = NULL, *all = NULL;
@@ -363,6 +396,19 @@ ksc_profile_compile(const struct ksc_profile *p, const struct ksc_compile_opts *
 		stub_arches = p->arches;
 		n_stub_arches = p->n_arches;
 	}
+
+	r = check_errno_values(p, reterr);
+	if (r < 0)
+		return r;
+	/* libseccomp writes a program in the byte order of its arches and refuses to mix
+	 * them (EDOM); the stub and this interpreter speak the host's. */
+	for (size_t i = 0; i < n_arches; i++)
+		if (arch_is_le(arches[i]) != arch_is_le(ksc_arch_native()))
+			return ksc_error_setf(reterr, -EOPNOTSUPP,
+			                      "%s: cannot compile for %s on this %s-endian host "
+			                      "(libseccomp builds a filter in one byte order)",
+			                      p->source, ksc_arch_name(arches[i]),
+			                      arch_is_le(ksc_arch_native()) ? "little" : "big");
 
 	def = ksc_profile_default_ret(p);
 	ctx = seccomp_init(def);
@@ -484,4 +530,16 @@ ksc_profile_compile(const struct ksc_profile *p, const struct ksc_compile_opts *
 	}
 	*ret_prog = bpf;
 	return 0;
+}
+
+int
+ksc_profile_compile(const struct ksc_profile *p, const struct ksc_compile_opts *opts,
+                    struct ksc_bpf **ret_prog, struct ksc_diags *diags, struct ksc_error **reterr)
+{
+	int r = compile_libseccomp(p, opts, ret_prog, diags, reterr);
+
+	/* Every failure names the profile; positioned messages already start with it. */
+	if (r < 0 && reterr && *reterr && !startswith(ksc_error_message(*reterr), p->source))
+		(void)ksc_error_prefixf(reterr, r, "%s: ", p->source);
+	return r;
 }

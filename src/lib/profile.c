@@ -378,11 +378,11 @@ check_errno_value(struct ctx *c, const struct ksc_node *n, const char *path, enu
 		         value, value & KSC_RET_DATA_MAX);
 		return;
 	}
-	if (action == KSC_ACT_ERRNO && value > KSC_MAX_ERRNO)
+	if (action == KSC_ACT_ERRNO && value > KSC_LIBSECCOMP_MAX_ERRNO)
 		warning_at(c, n, path,
-		           "the kernel caps errno values at %u (MAX_ERRNO): the syscall fails "
-		           "with errno %u, not %" PRIu32,
-		           KSC_MAX_ERRNO, KSC_MAX_ERRNO, value);
+		           "runc and crun (through libseccomp 2.5) refuse errno values above %u: a "
+		           "container with this profile does not start",
+		           KSC_LIBSECCOMP_MAX_ERRNO);
 }
 
 /* containers/common writes the errno's name next to the number ("errno": "EPERM"). */
@@ -910,6 +910,8 @@ parse_rule(struct ctx *c, const struct ksc_node *n, const char *path, struct ksc
 		path_key(sub, path, "errnoRet");
 		if (get_u32(c, m[F_ERRNO_RET].value, sub, &rule->errno_ret)) {
 			rule->has_errno = true;
+			rule->errno_pos = (struct ksc_pos){ m[F_ERRNO_RET].value->line,
+				                            m[F_ERRNO_RET].value->column };
 			if (action_ok && rule->action != KSC_ACT_ERRNO &&
 			    rule->action != KSC_ACT_TRACE)
 				error_at(c, m[F_ERRNO_RET].value, sub,
@@ -1165,6 +1167,7 @@ parse_profile(struct ctx *c, const struct ksc_node *root)
 
 		if (get_u32(c, v, "defaultErrnoRet", &p->default_errno)) {
 			p->has_default_errno = true;
+			p->default_errno_pos = (struct ksc_pos){ v->line, v->column };
 			if (default_ok && p->default_action != KSC_ACT_ERRNO &&
 			    p->default_action != KSC_ACT_TRACE)
 				error_at(c, v, "defaultErrnoRet",

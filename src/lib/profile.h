@@ -54,6 +54,7 @@ struct ksc_rule {
 	enum ksc_action action;
 	bool has_errno;
 	uint32_t errno_ret;
+	struct ksc_pos errno_pos;
 	char *errno_name; /* containers/common "errno": "EPERM" */
 	struct ksc_arg *args;
 	size_t n_args;
@@ -77,6 +78,7 @@ struct ksc_profile {
 	enum ksc_action default_action;
 	bool has_default_errno;
 	uint32_t default_errno;
+	struct ksc_pos default_errno_pos;
 	char *default_errno_name; /* containers/common "defaultErrno": "ENOSYS" */
 	enum ksc_arch *arches;
 	size_t n_arches;
@@ -94,6 +96,10 @@ struct ksc_profile {
 	struct ksc_extra *extras;
 	size_t n_extras;
 };
+
+/* libseccomp 2.5 refuses SCMP_ACT_ERRNO data of MAX_ERRNO (4095) and above
+ * (system.c sys_chk_seccomp_action()), so runc and crun fail to start such a container. */
+#define KSC_LIBSECCOMP_MAX_ERRNO 4094u
 
 /* Parse a "MAJOR.MINOR" kernel version as moby does for minKernel. 0 or -EINVAL. */
 int ksc_kernel_version_parse(const char *s, unsigned *ret_major, unsigned *ret_minor);
