@@ -1,13 +1,19 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: Apache-2.0
 """The peer: kseccomp run against real runc, syscall by syscall, and kseccomp dump of a runc
-container's process against kseccomp's own compilation of the same profile.
+container's process against kseccomp's own compilation of the same profile. Profiles: runc's
+two test profiles (test1 also with its architectures listed), a deny-list exercising every
+action and operator form, and KSC_TEST_PROFILES (default 4) random ones from KSC_TEST_SEED.
+Where the filter decides (sim's prediction), runc and kseccomp must both show exactly that;
+where it lets the call run, its result belongs to the container, so only "not stopped by the
+filter" is compared.
 
 Usage: peer-runc.py KSECCOMP TRY_SYSCALL FIXTURES_DIR WORKDIR
 Prints TAP. Skips (with the reason) without root, without runc, or without seccomp.
 """
 import json
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -40,6 +46,57 @@ DENYLIST = {
         {"names": ["getppid"], "action": "SCMP_ACT_TRACE", "errnoRet": 7},
     ],
 }
+
+# Syscalls a generated profile may give any action: neither runc's init (after it installs
+# the filter) nor the static probe makes them. x86_64 numbers.
+SAFE = {"mkdir": 83, "fchmod": 91, "socket": 41, "fsync": 74, "fdatasync": 75,
+        "ftruncate": 77, "lseek": 8, "getppid": 110, "flock": 73, "fchown": 93,
+        "truncate": 76, "getpgid": 121, "setpgid": 109, "umask": 95, "getsid": 124}
+ACTIONS = ["SCMP_ACT_ERRNO", "SCMP_ACT_ALLOW", "SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS",
+           "SCMP_ACT_TRAP", "SCMP_ACT_TRACE", "SCMP_ACT_LOG"]
+OPS = ["SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE", "SCMP_CMP_EQ", "SCMP_CMP_GE",
+       "SCMP_CMP_GT", "SCMP_CMP_MASKED_EQ"]
+VALUES = [0, 1, 2, 5, 77, 0xff, 0x100, 0xffffffff, 0x100000000, 0x100000001,
+          0xffffffffffffffff, 0x8000000000000000]
+
+
+def generated_profile(rng):
+    """A random deny-list: default ALLOW (runc itself must still start), one rule per safe
+    syscall at most, random actions, errno values, operators and 64-bit constants."""
+    rules = []
+    for name in rng.sample(sorted(SAFE), rng.randint(3, 8)):
+        rule = {"names": [name], "action": rng.choice(ACTIONS)}
+        if rule["action"] in ("SCMP_ACT_ERRNO", "SCMP_ACT_TRACE") and rng.random() < 0.7:
+            rule["errnoRet"] = rng.randint(1, 200)
+        n_args = rng.choice([0, 0, 1, 1, 2, 3])
+        args = []
+        for _ in range(n_args):
+            arg = {"index": rng.randint(0, 2), "value": rng.choice(VALUES), "op": rng.choice(OPS)}
+            if arg["op"] == "SCMP_CMP_MASKED_EQ":
+                arg["valueTwo"] = arg["value"] & rng.choice(VALUES)
+            args.append(arg)
+        if args:
+            rule["args"] = args
+        rules.append(rule)
+    return {"defaultAction": "SCMP_ACT_ALLOW",
+            "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"],
+            "syscalls": rules}
+
+
+def generated_calls(rng, profile):
+    """Calls that hit the profile's rules at and around their constants."""
+    calls = []
+    for rule in profile["syscalls"]:
+        name = rule["names"][0]
+        for _ in range(2):
+            args = ["-1", "0", "0"]
+            for arg in rule.get("args", []):
+                v = arg.get("valueTwo", arg["value"]) if arg["op"] == "SCMP_CMP_MASKED_EQ" else arg["value"]
+                v = (v + rng.choice([-1, 0, 0, 1])) % (1 << 64)
+                args[arg["index"]] = hex(v)
+            calls.append((name, SAFE[name], args))
+    return calls
+
 
 # (name, x86_64 number, args)
 CALLS = [
@@ -103,6 +160,28 @@ def outcome(proc):
     return f"exit {proc.returncode}"
 
 
+def predicted(path, nr, args):
+    """sim's word for the call: what the filter does, in the probe's terms."""
+    sim = subprocess.run([KSECCOMP, "sim", "--native", "x86_64", "--arch", "x86_64", path,
+                          str(nr)] + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    action = sim.stdout.decode().split("\n")[0]
+    if action in ("ALLOW", "LOG"):
+        return "ran"
+    if action.startswith("ERRNO("):
+        return f"errno {min(int(action[6:-1]), 4095)}"
+    if action.startswith("TRACE("):
+        return "errno 38"  # no tracer attached
+    return "signal 31"
+
+
+def agree(prediction, theirs, ours):
+    """runc and kseccomp agree on what the filter did. When it let the call run, its result
+    depends on the container (namespaces, capabilities), not on the filter."""
+    if prediction == "ran":
+        return not theirs.startswith("signal") and not ours.startswith("signal")
+    return theirs == ours == prediction
+
+
 def make_bundle(root, profile, args):
     os.makedirs(os.path.join(root, "rootfs"), exist_ok=True)
     shutil.copy(PROBE, os.path.join(root, "rootfs", "try-syscall"))
@@ -147,22 +226,34 @@ def main():
     with_arches["architectures"] = ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"]
     profiles["runc seccomp_syscall_test1 + architectures"] = with_arches
 
+    seed = int(os.environ.get("KSC_TEST_SEED", "20261123"), 0)
+    rng = random.Random(seed)
+    print(f"# generated profiles: seed {seed}")
+    generated = {}
+    for i in range(int(os.environ.get("KSC_TEST_PROFILES", "4"))):
+        profile = generated_profile(rng)
+        generated[f"generated #{i}"] = (profile, generated_calls(rng, profile))
+
     os.makedirs(WORKDIR, exist_ok=True)
     work = tempfile.mkdtemp(prefix="peer-runc-", dir=WORKDIR)
     try:
-        for label, profile in profiles.items():
+        cases = [(label, profile, CALLS) for label, profile in profiles.items()]
+        cases += [(label, profile, calls) for label, (profile, calls) in generated.items()]
+        for label, profile, calls in cases:
             path = os.path.join(work, "profile.json")
             with open(path, "w") as f:
                 json.dump(profile, f)
-            for n, (name, nr, args) in enumerate(CALLS):
+            for n, (name, nr, args) in enumerate(calls):
                 argv = [str(nr)] + args
                 theirs = runc_run(os.path.join(work, "bundle"), f"ksc-peer-{os.getpid()}-{n}",
                                   profile, argv)
                 ours = subprocess.run([KSECCOMP, "run", "--profile", path, "--", PROBE] + argv,
                                       stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                       stderr=subprocess.PIPE, timeout=30)
-                tap(outcome(theirs) == outcome(ours),
-                    f"{label}: {name}({', '.join(args)}): runc {outcome(theirs)}, kseccomp {outcome(ours)}",
+                want = predicted(path, nr, args)
+                tap(agree(want, outcome(theirs), outcome(ours)),
+                    f"{label}: {name}({', '.join(args)}): runc {outcome(theirs)}, "
+                    f"kseccomp {outcome(ours)}, sim {want}",
                     f"runc stderr: {theirs.stderr.decode(errors='replace')}\n"
                     f"kseccomp stderr: {ours.stderr.decode(errors='replace')}")
 
