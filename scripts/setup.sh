@@ -53,6 +53,20 @@ demo() {
 		echo "== kseccomp profile show $f"
 		$k profile show "$f"
 	done
+	# What the tutorial's profiles do, without running anything, then for real.
+	for call in "audit.json getsockname" "fine-grained.json accept4" "fine-grained.json mkdir" \
+		"violation.json accept4"; do
+		set -- $call
+		echo
+		echo "== kseccomp sim examples/profiles/$1 $2"
+		$k sim "examples/profiles/$1" "$2"
+	done
+	echo
+	echo "== kseccomp run --profile examples/profiles/audit.json -- echo 'ran under SCMP_ACT_LOG'"
+	$k run --profile examples/profiles/audit.json -- echo "ran under SCMP_ACT_LOG"
+	echo
+	echo "== kseccomp run --profile examples/profiles/violation.json -- echo never"
+	$k run --profile examples/profiles/violation.json -- echo never || echo "(exit status $?)"
 }
 
 run_suite() { # DIR LABEL
