@@ -452,6 +452,9 @@ struct ksc_compile_opts {
 	 * `architectures`. */
 	const enum ksc_arch *arches;
 	size_t n_arches;
+	/* libseccomp runs in a child process and is given this long (0: 10 s): it can loop
+	 * forever on some rule sets. */
+	unsigned timeout_ms;
 };
 
 /*

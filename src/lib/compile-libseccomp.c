@@ -25,7 +25,12 @@
  */
 #include <linux/filter.h>
 #include <seccomp.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 
 #include "error.h"
 #include "profile.h"
@@ -78,21 +83,13 @@ seccomp_releasep(scmp_filter_ctx *ctx)
 		seccomp_release(*ctx);
 }
 
-/* Export through a memfd (libseccomp 2.5 has no export-to-memory). */
+/* The program libseccomp exported into fd. */
 static int
-export_program(scmp_filter_ctx ctx, struct ksc_bpf_insn **ret, size_t *ret_n)
+read_program(int fd, struct ksc_bpf_insn **ret, size_t *ret_n)
 {
-	_cleanup_(closep) int fd = -1;
 	_cleanup_(freep) struct ksc_bpf_insn *insns = NULL;
 	off_t size;
-	int r;
 
-	fd = memfd_create("kseccomp-bpf", MFD_CLOEXEC);
-	if (fd < 0)
-		return negative_errno();
-	r = seccomp_export_bpf(ctx, fd);
-	if (r < 0)
-		return r;
 	size = lseek(fd, 0, SEEK_END);
 	if (size <= 0 || size % (off_t)sizeof(struct ksc_bpf_insn) != 0)
 		return -EIO;
@@ -170,6 +167,209 @@ runc_names(const struct ksc_profile *p, const char ***ret)
 			for (size_t j = 0; j < p->rules[i].n_names; j++)
 				(*ret)[n++] = p->rules[i].names[j];
 	return n;
+}
+
+static int
+add_rule(scmp_filter_ctx ctx, const struct ksc_rule *rule, uint32_t action, int nr)
+{
+	struct scmp_arg_cmp cmps[64];
+	size_t n = MIN(rule->n_args, ELEMENTSOF(cmps));
+	bool ored = ksc_rule_args_are_ored(rule);
+	int r;
+
+	if (rule->n_args > ELEMENTSOF(cmps))
+		return -E2BIG;
+	for (size_t i = 0; i < n; i++)
+		cmps[i] = (struct scmp_arg_cmp){
+			.arg = rule->args[i].index,
+			.op = libseccomp_op(rule->args[i].op),
+			/* libseccomp-golang MakeCondition(index, op, value, valueTwo) */
+			.datum_a = rule->args[i].value,
+			.datum_b = rule->args[i].value_two,
+		};
+	if (n == 0)
+		return seccomp_rule_add_array(ctx, action, nr, 0, NULL);
+	if (!ored)
+		return seccomp_rule_add_array(ctx, action, nr, (unsigned)n, cmps);
+	for (size_t i = 0; i < n; i++) {
+		r = seccomp_rule_add_array(ctx, action, nr, 1, &cmps[i]);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* What runc would say about rules it skips, computed outside the isolated build. */
+static int
+libseccomp_warnings(const struct ksc_profile *p, uint32_t def, struct ksc_diags *diags)
+{
+	for (size_t i = 0; i < p->n_rules; i++) {
+		const struct ksc_rule *rule = &p->rules[i];
+
+		if (rule->single_name) {
+			(void)ksc_diags_addf(
+			        diags, KSC_SEVERITY_WARNING, NULL, 0, 0, NULL,
+			        "syscalls[%zu]: Docker's \"name\" is not an OCI field: "
+			        "runc ignores this rule",
+			        i);
+			continue;
+		}
+		if (rule->includes.present || rule->excludes.present)
+			(void)ksc_diags_addf(
+			        diags, KSC_SEVERITY_WARNING, NULL, 0, 0, NULL,
+			        "syscalls[%zu]: includes/excludes are Docker extensions: "
+			        "runc applies this rule to every container",
+			        i);
+		if (ksc_rule_ret(rule) == def)
+			continue;
+		for (size_t j = 0; j < rule->n_names; j++)
+			if (seccomp_syscall_resolve_name(rule->names[j]) == __NR_SCMP_ERROR)
+				(void)ksc_diags_addf(
+				        diags, KSC_SEVERITY_WARNING, NULL, 0, 0, NULL,
+				        "libseccomp %s does not know the syscall \"%s\": "
+				        "runc skips it",
+				        ksc_libseccomp_version(), rule->names[j]);
+	}
+	return 0;
+}
+
+/* The libseccomp part of runc's InitSeccomp(): filter, arches, rules, export to fd. Runs in
+ * a child (build_isolated()). Returns 0 or -errno with the reason in why. */
+static int
+build_with_libseccomp(const struct ksc_profile *p, const enum ksc_arch *arches, size_t n_arches,
+                      uint32_t def, size_t n_names, int out_fd, char *why, size_t why_size)
+{
+	_cleanup_(seccomp_releasep) scmp_filter_ctx ctx = NULL;
+	uint32_t native_token = seccomp_arch_native();
+	bool have_native = false;
+	int r;
+
+	ctx = seccomp_init(def);
+	if (!ctx) {
+		snprintf(why, why_size, "libseccomp refused the default action %s",
+		         ksc_action_name(p->default_action));
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < n_arches; i++) {
+		uint32_t token = libseccomp_arch_token(arches[i]);
+
+		if (!token) {
+			snprintf(why, why_size, "libseccomp %s does not know the architecture %s",
+			         ksc_libseccomp_version(), ksc_arch_name(arches[i]));
+			return -EOPNOTSUPP;
+		}
+		have_native = have_native || token == native_token;
+		r = seccomp_arch_add(ctx, token);
+		if (r < 0 && r != -EEXIST) {
+			snprintf(why, why_size,
+			         "error adding architecture %s to seccomp filter: %s",
+			         ksc_arch_name(arches[i]), strerror(-r));
+			return r;
+		}
+	}
+	if (!have_native) {
+		r = seccomp_arch_remove(ctx, SCMP_ARCH_NATIVE);
+		if (r < 0) {
+			snprintf(why, why_size, "cannot drop the build architecture: %s",
+			         strerror(-r));
+			return r;
+		}
+	}
+	/* runc: "Enable libseccomp binary tree optimization for longer rulesets." */
+	if (n_names > 32) {
+		r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+		if (r < 0) {
+			snprintf(why, why_size, "libseccomp: cannot use the binary tree: %s",
+			         strerror(-r));
+			return r;
+		}
+	}
+	for (size_t i = 0; i < p->n_rules; i++) {
+		const struct ksc_rule *rule = &p->rules[i];
+		/* runc's getAction(): the same values as SCMP_ACT_* (ksc_rule_ret()). */
+		uint32_t action = ksc_rule_ret(rule);
+
+		/* matchCall(): "This rule is redundant, silently skip it". */
+		if (rule->single_name || action == def)
+			continue;
+		for (size_t j = 0; j < rule->n_names; j++) {
+			int nr = seccomp_syscall_resolve_name(rule->names[j]);
+
+			if (nr == __NR_SCMP_ERROR)
+				continue;
+			r = add_rule(ctx, rule, action, nr);
+			if (r < 0) {
+				snprintf(why, why_size,
+				         "error adding seccomp filter rule for syscall %s: %s",
+				         rule->names[j], strerror(-r));
+				return r == -E2BIG ? -E2BIG : -EINVAL;
+			}
+		}
+	}
+	r = seccomp_export_bpf(ctx, out_fd);
+	if (r < 0) {
+		snprintf(why, why_size, "libseccomp could not export the filter: %s", strerror(-r));
+		return r;
+	}
+	return 0;
+}
+
+struct build_result {
+	int r;
+	char why[400];
+};
+
+/*
+ * libseccomp 2.5.4 can loop forever on some rule sets (two rules on one syscall that share a
+ * 64-bit comparison: runc's init then spins at 100% CPU and the container never starts).
+ * Build in a child with a deadline, so that kseccomp fails with a reason instead.
+ */
+static int
+build_isolated(const struct ksc_profile *p, const enum ksc_arch *arches, size_t n_arches,
+               uint32_t def, size_t n_names, unsigned timeout_ms, struct ksc_bpf_insn **ret,
+               size_t *ret_n, struct ksc_error **reterr)
+{
+	_cleanup_(closep) int out_fd = -1, result_read = -1, result_write = -1;
+	struct build_result res = { 0 };
+	struct pollfd pfd;
+	int fds[2], status, r;
+	pid_t pid;
+
+	out_fd = memfd_create("kseccomp-bpf", MFD_CLOEXEC);
+	if (out_fd < 0 || pipe2(fds, O_CLOEXEC) < 0)
+		return ksc_error_setf(reterr, negative_errno(), "cannot set up the compiler: %s",
+		                      strerror(errno));
+	result_read = fds[0];
+	result_write = fds[1];
+	pid = fork();
+	if (pid < 0)
+		return ksc_error_setf(reterr, negative_errno(), "cannot fork the compiler: %s",
+		                      strerror(errno));
+	if (pid == 0) {
+		res.r = build_with_libseccomp(p, arches, n_arches, def, n_names, out_fd, res.why,
+		                              sizeof(res.why));
+		_exit(write(result_write, &res, sizeof(res)) == (ssize_t)sizeof(res) ? 0 : 1);
+	}
+	close(TAKE_FD(result_write));
+	pfd = (struct pollfd){ .fd = result_read, .events = POLLIN };
+	do
+		r = poll(&pfd, 1, (int)MIN(timeout_ms, (unsigned)INT32_MAX));
+	while (r < 0 && errno == EINTR);
+	if (r == 0) {
+		(void)kill(pid, SIGKILL);
+		(void)waitpid(pid, &status, 0);
+		return ksc_error_setf(reterr, -ETIMEDOUT,
+		                      "libseccomp %s did not finish compiling this profile within "
+		                      "%u ms: it loops on some combinations of rules for one "
+		                      "syscall, and runc would hang creating the container",
+		                      ksc_libseccomp_version(), timeout_ms);
+	}
+	if (read(result_read, &res, sizeof(res)) != (ssize_t)sizeof(res))
+		res = (struct build_result){ .r = -EIO, .why = "the compiler died" };
+	(void)waitpid(pid, &status, 0);
+	if (res.r < 0)
+		return ksc_error_setf(reterr, res.r, "%s", res.why);
+	return read_program(out_fd, ret, ret_n);
 }
 
 static bool
@@ -299,36 +499,6 @@ build_stub(const enum ksc_arch *arches, size_t n_arches, const char *const *name
 
 /* ---------------------------------------------------------------------------------------- */
 
-static int
-add_rule(scmp_filter_ctx ctx, const struct ksc_rule *rule, uint32_t action, int nr)
-{
-	struct scmp_arg_cmp cmps[64];
-	size_t n = MIN(rule->n_args, ELEMENTSOF(cmps));
-	bool ored = ksc_rule_args_are_ored(rule);
-	int r;
-
-	if (rule->n_args > ELEMENTSOF(cmps))
-		return -E2BIG;
-	for (size_t i = 0; i < n; i++)
-		cmps[i] = (struct scmp_arg_cmp){
-			.arg = rule->args[i].index,
-			.op = libseccomp_op(rule->args[i].op),
-			/* libseccomp-golang MakeCondition(index, op, value, valueTwo) */
-			.datum_a = rule->args[i].value,
-			.datum_b = rule->args[i].value_two,
-		};
-	if (n == 0)
-		return seccomp_rule_add_array(ctx, action, nr, 0, NULL);
-	if (!ored)
-		return seccomp_rule_add_array(ctx, action, nr, (unsigned)n, cmps);
-	for (size_t i = 0; i < n; i++) {
-		r = seccomp_rule_add_array(ctx, action, nr, 1, &cmps[i]);
-		if (r < 0)
-			return r;
-	}
-	return 0;
-}
-
 /* libseccomp refuses these; say so with the position instead of its EINVAL. */
 static int
 check_errno_values(const struct ksc_profile *p, struct ksc_error **reterr)
@@ -366,15 +536,13 @@ static int
 compile_libseccomp(const struct ksc_profile *p, const struct ksc_compile_opts *opts,
                    struct ksc_bpf **ret_prog, struct ksc_diags *diags, struct ksc_error **reterr)
 {
-	_cleanup_(seccomp_releasep) scmp_filter_ctx ctx = NULL;
 	_cleanup_(freep) struct ksc_bpf_insn *prog = NULL, *all = NULL;
 	_cleanup_(freep) const char **names = NULL;
 	_cleanup_(freep) struct stub *stub = NULL;
 	enum ksc_arch arches[_KSC_ARCH_MAX], native;
 	const enum ksc_arch *stub_arches;
 	size_t n_arches = 0, n_stub_arches, n_names, n_prog = 0, total;
-	uint32_t def, native_token;
-	bool have_native = false;
+	uint32_t def;
 	struct ksc_bpf *bpf = NULL;
 	int r;
 
@@ -411,92 +579,17 @@ compile_libseccomp(const struct ksc_profile *p, const struct ksc_compile_opts *o
 			                      arch_is_le(ksc_arch_native()) ? "little" : "big");
 
 	def = ksc_profile_default_ret(p);
-	ctx = seccomp_init(def);
-	if (!ctx)
-		return ksc_error_setf(reterr, -EINVAL, "libseccomp refused the default action %s",
-		                      ksc_action_name(p->default_action));
-	native_token = seccomp_arch_native();
-	for (size_t i = 0; i < n_arches; i++) {
-		uint32_t token = libseccomp_arch_token(arches[i]);
-
-		if (!token)
-			return ksc_error_setf(reterr, -EOPNOTSUPP,
-			                      "libseccomp %s does not know the architecture %s",
-			                      ksc_libseccomp_version(), ksc_arch_name(arches[i]));
-		if (token == native_token)
-			have_native = true;
-		r = seccomp_arch_add(ctx, token);
-		if (r < 0 && r != -EEXIST)
-			return ksc_error_setf(reterr, r,
-			                      "error adding architecture %s to seccomp filter: %s",
-			                      ksc_arch_name(arches[i]), strerror(-r));
-	}
-	if (!have_native) {
-		r = seccomp_arch_remove(ctx, SCMP_ARCH_NATIVE);
-		if (r < 0)
-			return ksc_error_setf(reterr, r, "cannot drop the build architecture: %s",
-			                      strerror(-r));
-	}
-
 	n_names = runc_names(p, &names);
 	if (n_names == SIZE_MAX)
 		return -ENOMEM;
-	/* runc: "Enable libseccomp binary tree optimization for longer rulesets." */
-	if (n_names > 32) {
-		r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
-		if (r < 0)
-			return ksc_error_setf(reterr, r,
-			                      "libseccomp: cannot use the binary tree: %s",
-			                      strerror(-r));
-	}
-
-	for (size_t i = 0; i < p->n_rules; i++) {
-		const struct ksc_rule *rule = &p->rules[i];
-		/* runc's getAction(): the same values as SCMP_ACT_* (ksc_rule_ret()). */
-		uint32_t action = ksc_rule_ret(rule);
-
-		if (rule->single_name) {
-			(void)ksc_diags_addf(
-			        diags, KSC_SEVERITY_WARNING, NULL, 0, 0, NULL,
-			        "syscalls[%zu]: Docker's \"name\" is not an OCI field: "
-			        "runc ignores this rule",
-			        i);
-			continue;
-		}
-		if (rule->includes.present || rule->excludes.present)
-			(void)ksc_diags_addf(
-			        diags, KSC_SEVERITY_WARNING, NULL, 0, 0, NULL,
-			        "syscalls[%zu]: includes/excludes are Docker extensions: "
-			        "runc applies this rule to every container",
-			        i);
-		/* matchCall(): "This rule is redundant, silently skip it". */
-		if (action == def)
-			continue;
-		for (size_t j = 0; j < rule->n_names; j++) {
-			int nr = seccomp_syscall_resolve_name(rule->names[j]);
-
-			if (nr == __NR_SCMP_ERROR) {
-				(void)ksc_diags_addf(
-				        diags, KSC_SEVERITY_WARNING, NULL, 0, 0, NULL,
-				        "libseccomp %s does not know the syscall \"%s\": "
-				        "runc skips it",
-				        ksc_libseccomp_version(), rule->names[j]);
-				continue;
-			}
-			r = add_rule(ctx, rule, action, nr);
-			if (r < 0)
-				return ksc_error_setf(
-				        reterr, r == -E2BIG ? -E2BIG : -EINVAL,
-				        "error adding seccomp filter rule for syscall %s: "
-				        "%s",
-				        rule->names[j], strerror(-r));
-		}
-	}
-
-	r = export_program(ctx, &prog, &n_prog);
+	r = libseccomp_warnings(p, def, diags);
 	if (r < 0)
-		return ksc_error_setf(reterr, r, "libseccomp could not export the filter: %s",
-		                      strerror(-r));
+		return r;
+	r = build_isolated(p, arches, n_arches, def, n_names,
+	                   opts && opts->timeout_ms ? opts->timeout_ms : KSC_LIBSECCOMP_TIMEOUT_MS,
+	                   &prog, &n_prog, reterr);
+	if (r < 0)
+		return r;
 
 	stub = calloc(1, sizeof(*stub));
 	if (!stub)

@@ -101,5 +101,8 @@ struct ksc_profile {
  * (system.c sys_chk_seccomp_action()), so runc and crun fail to start such a container. */
 #define KSC_LIBSECCOMP_MAX_ERRNO 4094u
 
+/* How long the libseccomp backend may take (see ksc_compile_opts.timeout_ms). */
+#define KSC_LIBSECCOMP_TIMEOUT_MS 10000u
+
 /* Parse a "MAJOR.MINOR" kernel version as moby does for minKernel. 0 or -EINVAL. */
 int ksc_kernel_version_parse(const char *s, unsigned *ret_major, unsigned *ret_minor);
