@@ -40,6 +40,10 @@ void cli_print_diag(const struct ksc_diag *diag);
 int
 cli_report_invalid(int r, const struct ksc_diags *diags, struct ksc_error *error, const char *file);
 
+/* Exactly one operand after the options: 0, or EXIT_USAGE after saying "missing WHAT" or
+ * "one WHAT at a time". */
+int cli_one_operand(const char *command, int argc, const char *what);
+
 /* Parse "-o FORMAT": 0 text, 1 json; -1 when unknown. */
 int cli_output_format(const char *value);
 

@@ -153,10 +153,9 @@ verb_compile(int argc, char **argv)
 			return cli_bad_option("compile", argv, c);
 		}
 	}
-	if (optind >= argc)
-		return cli_usage_error("compile", "missing PROFILE");
-	if (argc - optind > 1)
-		return cli_usage_error("compile", "one PROFILE at a time");
+	r = cli_one_operand("compile", argc, "PROFILE");
+	if (r)
+		return r;
 	if (!asm_format && streq(output, "-") && isatty(STDOUT_FILENO))
 		return cli_usage_error("compile",
 		                       "refusing to write a binary program to a terminal "

@@ -44,10 +44,9 @@ verb_disasm(int argc, char **argv)
 			return cli_bad_option("disasm", argv, c);
 		}
 	}
-	if (optind >= argc)
-		return cli_usage_error("disasm", "missing PROGRAM");
-	if (argc - optind > 1)
-		return cli_usage_error("disasm", "one PROGRAM at a time");
+	r = cli_one_operand("disasm", argc, "PROGRAM");
+	if (r)
+		return r;
 	r = ksc_bpf_load(argv[optind], &prog, &error);
 	if (r < 0)
 		return cli_fail(r, error, argv[optind]);

@@ -130,10 +130,9 @@ verb_dump(int argc, char **argv)
 			return cli_bad_option("dump", argv, c);
 		}
 	}
-	if (optind >= argc)
-		return cli_usage_error("dump", "missing PID");
-	if (argc - optind > 1)
-		return cli_usage_error("dump", "one PID at a time");
+	r = cli_one_operand("dump", argc, "PID");
+	if (r)
+		return r;
 	errno = 0;
 	pid = strtol(argv[optind], &end, 10);
 	if (errno || !end || *end || pid <= 0 || pid > INT32_MAX)

@@ -64,10 +64,9 @@ verb_profile_fmt(int argc, char **argv)
 			return cli_bad_option("profile fmt", argv, c);
 		}
 	}
-	if (optind >= argc)
-		return cli_usage_error("profile fmt", "missing FILE");
-	if (argc - optind > 1)
-		return cli_usage_error("profile fmt", "one FILE at a time");
+	r = cli_one_operand("profile fmt", argc, "FILE");
+	if (r)
+		return r;
 	if ((write_back || check) && !streq(output, "-"))
 		return cli_usage_error("profile fmt",
 		                       "--output does not go with --write or --check");

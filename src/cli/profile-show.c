@@ -348,10 +348,9 @@ verb_profile_show(int argc, char **argv)
 			return cli_bad_option("profile show", argv, c);
 		}
 	}
-	if (optind >= argc)
-		return cli_usage_error("profile show", "missing FILE");
-	if (argc - optind > 1)
-		return cli_usage_error("profile show", "one FILE at a time");
+	r = cli_one_operand("profile show", argc, "FILE");
+	if (r)
+		return r;
 	if (opts.native_arch == KSC_ARCH_NONE)
 		opts.native_arch = ksc_arch_native();
 

@@ -117,6 +117,16 @@ cli_report_invalid(int r, const struct ksc_diags *diags, struct ksc_error *error
 }
 
 int
+cli_one_operand(const char *command, int argc, const char *what)
+{
+	if (optind >= argc)
+		return cli_usage_error(command, "missing %s", what);
+	if (argc - optind > 1)
+		return cli_usage_error(command, "one %s at a time", what);
+	return 0;
+}
+
+int
 cli_output_format(const char *value)
 {
 	if (streq(value, "text"))
