@@ -389,6 +389,9 @@ int ksc_bpf_new(const struct ksc_bpf_insn *insns, size_t count, struct ksc_bpf *
 /* Read a program file: raw struct sock_filter records in host byte order, as
  * seccomp_export_bpf() and `kseccomp compile` write them. */
 int ksc_bpf_load(const char *path, struct ksc_bpf **ret_prog, struct ksc_error **reterr);
+/* As ksc_bpf_load(), from memory; `name` names the input in messages. */
+int ksc_bpf_parse(const char *name, const void *buf, size_t len, struct ksc_bpf **ret_prog,
+                  struct ksc_error **reterr);
 void ksc_bpf_free(struct ksc_bpf *prog);
 size_t ksc_bpf_count(const struct ksc_bpf *prog);
 /* The instructions; borrowed. */

@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "doc.h"
 
 static void
 help(void)
@@ -51,33 +52,16 @@ parse_u64(const char *s, uint64_t *ret)
 	return 0;
 }
 
-static bool
-looks_like_profile(const char *path)
-{
-	_cleanup_(fclosep) FILE *f = streq(path, "-") ? NULL : fopen(path, "re");
-	int ch;
-
-	if (!f)
-		return false;
-	while ((ch = fgetc(f)) == ' ' || ch == '\t' || ch == '\n' || ch == '\r')
-		;
-	return ch == '{';
-}
-
 /* What decided the result, for a profile: a rule, the default, the ENOSYS stub, the arch. */
 static void
-explain(const char *file, enum ksc_arch native, enum ksc_arch arch, uint32_t nr,
-        const uint64_t args[6], uint32_t ret, const struct ksc_compile_opts *copts)
+explain(const struct ksc_profile *p, const char *file, enum ksc_arch native, enum ksc_arch arch,
+        uint32_t nr, const uint64_t args[6], uint32_t ret, const struct ksc_compile_opts *copts)
 {
-	_cleanup_(ksc_profile_freep) struct ksc_profile *p = NULL;
-	struct ksc_profile_parse_opts popts = { .native_arch = native };
 	const char *name = ksc_syscall_name(arch, nr);
 	enum ksc_arch targets[_KSC_ARCH_MAX];
 	size_t n_targets;
 	bool filtered = false;
 
-	if (ksc_profile_load(file, &popts, &p, NULL, NULL) < 0)
-		return;
 	if (copts->n_arches) {
 		n_targets = copts->n_arches;
 		memcpy(targets, copts->arches, n_targets * sizeof(*targets));
@@ -136,11 +120,14 @@ verb_sim(int argc, char **argv)
 	struct ksc_compile_opts copts = { .backend = KSC_BACKEND_LIBSECCOMP };
 	struct ksc_seccomp_data data = { 0 };
 	enum ksc_arch arch = KSC_ARCH_NONE;
+	_cleanup_(ksc_profile_freep) struct ksc_profile *profile = NULL;
+	_cleanup_(freep) char *input = NULL;
 	struct ksc_bpf *prog = NULL;
 	struct ksc_error *error = NULL;
 	const char *file, *sysarg;
 	uint32_t nr, mux, call, ret;
-	bool profile;
+	size_t input_len = 0;
+	bool is_profile;
 	char action[32];
 	int c, r, first_arg = 0;
 
@@ -201,13 +188,30 @@ verb_sim(int argc, char **argv)
 			return cli_usage_error("sim", "'%s' is not a number", argv[i]);
 	}
 
-	profile = looks_like_profile(file);
-	if (profile) {
-		r = cli_load_and_compile("sim", file, &copts, true, &prog);
-		if (r)
-			return r;
+	/* Read the input once, so that '-' works for both kinds: a profile is JSON text, a
+	 * program always has zero bytes. */
+	r = ksc_doc_read_file(file, KSC_PROFILE_MAX_BYTES, &input, &input_len, &error);
+	if (r < 0)
+		return cli_fail(r, error, file);
+	{
+		size_t i = strspn(input, " \t\r\n");
+
+		is_profile = input[i] == '{' && !memchr(input, '\0', input_len);
+	}
+	if (is_profile) {
+		_cleanup_(ksc_diags_freep) struct ksc_diags *diags = ksc_diags_new();
+		struct ksc_profile_parse_opts popts = { .native_arch = copts.native };
+
+		if (!diags)
+			return cli_fail(-ENOMEM, NULL, NULL);
+		r = ksc_profile_parse(file, input, input_len, &popts, &profile, diags, &error);
+		if (r < 0)
+			return cli_report_invalid(r, diags, error, file);
+		r = ksc_profile_compile(profile, &copts, &prog, NULL, &error);
+		if (r < 0)
+			return cli_fail(r, error, file);
 	} else {
-		r = ksc_bpf_load(file, &prog, &error);
+		r = ksc_bpf_parse(file, input, input_len, &prog, &error);
 		if (r < 0)
 			return cli_fail(r, error, file);
 		if (ksc_bpf_check(prog, &error) < 0) {
@@ -223,6 +227,7 @@ verb_sim(int argc, char **argv)
 	ksc_ret_format(ret, action, sizeof(action));
 	printf("%s\n", action);
 	if (profile)
-		explain(file, copts.native, arch, (uint32_t)data.nr, data.args, ret, &copts);
+		explain(profile, file, copts.native, arch, (uint32_t)data.nr, data.args, ret,
+		        &copts);
 	return 0;
 }

@@ -69,6 +69,44 @@ ksc_bpf_insns(const struct ksc_bpf *prog)
 }
 
 int
+ksc_bpf_parse(const char *name, const void *buf, size_t len, struct ksc_bpf **ret_prog,
+              struct ksc_error **reterr)
+{
+	_cleanup_(freep) struct ksc_bpf_insn *insns = NULL;
+
+	if (len > KSC_BPF_MAXINSNS * sizeof(struct ksc_bpf_insn))
+		return ksc_error_setf(reterr, -E2BIG,
+		                      "%s: more than %u instructions: the kernel refuses filters "
+		                      "longer than BPF_MAXINSNS",
+		                      name, KSC_BPF_MAXINSNS);
+	/* A program always has zero bytes (jt, jf, the high bytes of k); text has none. */
+	if (len > 0 && !memchr(buf, '\0', len)) {
+		size_t i = 0;
+
+		while (i < len && strchr(" \t\r\n", ((const char *)buf)[i]))
+			i++;
+		if (i < len && ((const char *)buf)[i] == '{')
+			return ksc_error_setf(
+			        reterr, -EINVAL,
+			        "%s: a seccomp profile (JSON), not a BPF program: list its "
+			        "program with 'kseccomp compile --format asm %s'",
+			        name, name);
+		return ksc_error_setf(reterr, -EINVAL, "%s: is text, not a BPF program", name);
+	}
+	if (len == 0 || len % sizeof(struct ksc_bpf_insn) != 0)
+		return ksc_error_setf(reterr, -EINVAL,
+		                      "%s: %zu bytes is not a whole number of 8-byte BPF "
+		                      "instructions",
+		                      name, len);
+	/* An aligned copy: buf may be any bytes. */
+	insns = malloc(len);
+	if (!insns)
+		return -ENOMEM;
+	memcpy(insns, buf, len);
+	return ksc_bpf_new(insns, len / sizeof(struct ksc_bpf_insn), ret_prog);
+}
+
+int
 ksc_bpf_load(const char *path, struct ksc_bpf **ret_prog, struct ksc_error **reterr)
 {
 	/* Room for one more than the kernel takes, to tell "too long" from "just right". */
@@ -79,36 +117,13 @@ ksc_bpf_load(const char *path, struct ksc_bpf **ret_prog, struct ksc_error **ret
 
 	r = ksc_doc_read_file(path, max, &buf, &len, reterr);
 	if (r == -EFBIG && reterr) {
-		/* Say it in terms of instructions, not bytes. */
+		/* Say it in terms of instructions, not bytes (ksc_bpf_parse() does). */
 		ksc_error_free(*reterr);
 		*reterr = NULL;
-	}
-	if (r == -EFBIG || len == max)
-		return ksc_error_setf(reterr, -E2BIG,
-		                      "%s: more than %u instructions: the kernel refuses filters "
-		                      "longer than BPF_MAXINSNS",
-		                      path, KSC_BPF_MAXINSNS);
-	if (r < 0)
+		len = max;
+	} else if (r < 0)
 		return r;
-	/* A program always has zero bytes (jt, jf, the high bytes of k); text has none. */
-	if (len > 0 && !memchr(buf, '\0', len)) {
-		size_t i = strspn(buf, " \t\r\n");
-
-		if (buf[i] == '{')
-			return ksc_error_setf(
-			        reterr, -EINVAL,
-			        "%s: a seccomp profile (JSON), not a BPF program: list its "
-			        "program with 'kseccomp compile --format asm %s'",
-			        path, path);
-		return ksc_error_setf(reterr, -EINVAL, "%s: is text, not a BPF program", path);
-	}
-	if (len == 0 || len % sizeof(struct ksc_bpf_insn) != 0)
-		return ksc_error_setf(reterr, -EINVAL,
-		                      "%s: %zu bytes is not a whole number of 8-byte BPF "
-		                      "instructions",
-		                      path, len);
-	return ksc_bpf_new((const struct ksc_bpf_insn *)buf, len / sizeof(struct ksc_bpf_insn),
-	                   ret_prog);
+	return ksc_bpf_parse(path, buf, len, ret_prog, reterr);
 }
 
 /* ---------------------------------------------------------------------------------------- */
