@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <stdio.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -238,9 +239,10 @@ verb_run(int argc, char **argv)
 		r = ksc_profile_load(profile_path, &popts, &profile, diags, &error);
 		if (r < 0)
 			return cli_report_invalid(r, diags, error, profile_path);
-		r = cli_load_and_compile("run", profile_path, &copts, true, &prog);
-		if (r)
-			return r;
+		/* Compile the profile just read: reading the file again could see another one. */
+		r = ksc_profile_compile(profile, &copts, &prog, NULL, &error);
+		if (r < 0)
+			return cli_fail(r, error, profile_path);
 		eopts.flags = ksc_profile_flags(profile, &present);
 		eopts.flags_set = present;
 		r = ksc_kernel_probe(&support);
@@ -269,9 +271,7 @@ verb_run(int argc, char **argv)
 				ksc_bpf_free(prog);
 				cli_error(
 				        "%s: SCMP_ACT_NOTIFY needs its agent at %s, and 'kseccomp "
-				        "run' does not connect to agents yet: refusing to run "
-				        "without "
-				        "it",
+				        "run' does not connect to agents yet: refusing to run",
 				        profile_path, ksc_profile_listener_path(profile));
 				return 1;
 			}
@@ -298,6 +298,14 @@ verb_run(int argc, char **argv)
 		struct child_failure f = { 0 };
 
 		close(pipefd[0]);
+		/* allowPrivilegeEscalation: false holds with or without a filter. */
+		if (!prog && eopts.no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+			f = (struct child_failure){ .stage = 1, .error = errno };
+			snprintf(f.message, sizeof(f.message), "cannot set no_new_privs: %s",
+			         strerror(errno));
+			(void)!write(pipefd[1], &f, sizeof(f));
+			_exit(1);
+		}
 		if (prog) {
 			r = ksc_enforce_install(prog, &eopts, &error);
 			if (r < 0) {
