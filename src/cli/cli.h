@@ -51,13 +51,11 @@ int cli_output_format(const char *value);
  * rename); "-" writes standard output. Prints its own error; returns 0 or -errno. */
 int cli_write_file(const char *path, const char *data, size_t len);
 
-/* Shared by the verbs that compile: a comma-separated arch list (0 or a usage status),
- * warnings, and "load, validate, compile" with every message printed (0 or exit status). */
+/* A comma-separated arch list (0 or a usage status), and the warnings of a diagnostics
+ * list. */
 int cli_parse_arch_list(const char *command, const char *list, enum ksc_arch *arches, size_t max,
                         size_t *ret_n);
 void cli_print_warnings(const struct ksc_diags *diags);
-int cli_load_and_compile(const char *command, const char *file,
-                         const struct ksc_compile_opts *copts, bool quiet, struct ksc_bpf **ret);
 
 int verb_version(int argc, char **argv);
 int verb_compile(int argc, char **argv);

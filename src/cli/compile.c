@@ -65,9 +65,9 @@ cli_print_warnings(const struct ksc_diags *diags)
 			cli_print_diag(ksc_diags_get(diags, k));
 }
 
-int
-cli_load_and_compile(const char *command, const char *file, const struct ksc_compile_opts *copts,
-                     bool quiet, struct ksc_bpf **ret)
+/* Load, validate and compile, printing the compiler's warnings; 0 or an exit status. */
+static int
+load_and_compile(const char *file, const struct ksc_compile_opts *copts, struct ksc_bpf **ret)
 {
 	_cleanup_(ksc_diags_freep) struct ksc_diags *diags = ksc_diags_new();
 	_cleanup_(ksc_profile_freep) struct ksc_profile *profile = NULL;
@@ -86,11 +86,9 @@ cli_load_and_compile(const char *command, const char *file, const struct ksc_com
 	if (!diags)
 		return cli_fail(-ENOMEM, NULL, NULL);
 	r = ksc_profile_compile(profile, copts, ret, diags, &error);
-	if (!quiet)
-		cli_print_warnings(diags);
+	cli_print_warnings(diags);
 	if (r < 0)
 		return cli_fail(r, error, file);
-	(void)command;
 	return 0;
 }
 
@@ -161,7 +159,7 @@ verb_compile(int argc, char **argv)
 		                       "refusing to write a binary program to a terminal "
 		                       "(use -o FILE or --format asm)");
 
-	r = cli_load_and_compile("compile", argv[optind], &copts, false, &prog);
+	r = load_and_compile(argv[optind], &copts, &prog);
 	if (r)
 		return r;
 	if (asm_format) {

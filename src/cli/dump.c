@@ -49,14 +49,17 @@ compare_with_profile(int pid, struct ksc_bpf **live, size_t n_live, const char *
 	size_t n_arches, cases = 0, n_diffs = 0;
 	int r;
 
-	r = cli_load_and_compile("dump", file, copts, true, &prog);
-	if (r)
-		return r;
-	r = ksc_profile_load(file, &popts, &profile, NULL, NULL);
-	if (r < 0) {
-		ksc_bpf_free(prog);
-		return cli_fail(r, NULL, file);
-	}
+	_cleanup_(ksc_diags_freep) struct ksc_diags *diags = ksc_diags_new();
+	struct ksc_error *error = NULL;
+
+	if (!diags)
+		return cli_fail(-ENOMEM, NULL, NULL);
+	r = ksc_profile_load(file, &popts, &profile, diags, &error);
+	if (r < 0)
+		return cli_report_invalid(r, diags, error, file);
+	r = ksc_profile_compile(profile, copts, &prog, NULL, &error);
+	if (r < 0)
+		return cli_fail(r, error, file);
 	arches[0] = copts->native;
 	n_arches = 1;
 	for (size_t i = 0; i < ksc_profile_arch_count(profile) && n_arches < _KSC_ARCH_MAX; i++)
