@@ -471,6 +471,14 @@ int
 ksc_profile_compile(const struct ksc_profile *profile, const struct ksc_compile_opts *opts,
                     struct ksc_bpf **ret_prog, struct ksc_diags *diags, struct ksc_error **reterr);
 
+/*
+ * The architectures a profile compiled with opts filters, in order and without repeats:
+ * opts->arches when set, else the native arch followed by the profile's `architectures`
+ * (runc's rule; Docker's archMap is not read). Writes up to max and returns the count.
+ */
+size_t ksc_compile_arches(const struct ksc_profile *profile, const struct ksc_compile_opts *opts,
+                          enum ksc_arch *ret_arches, size_t max);
+
 /* The version of libseccomp the library runs with, "2.5.4". Static storage. */
 const char *ksc_libseccomp_version(void);
 

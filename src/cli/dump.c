@@ -60,10 +60,7 @@ compare_with_profile(int pid, struct ksc_bpf **live, size_t n_live, const char *
 	r = ksc_profile_compile(profile, copts, &prog, NULL, &error);
 	if (r < 0)
 		return cli_fail(r, error, file);
-	arches[0] = copts->native;
-	n_arches = 1;
-	for (size_t i = 0; i < ksc_profile_arch_count(profile) && n_arches < _KSC_ARCH_MAX; i++)
-		arches[n_arches++] = ksc_profile_arch(profile, i);
+	n_arches = ksc_compile_arches(profile, copts, arches, ELEMENTSOF(arches));
 	r = ksc_bpf_compare(live, n_live, &prog, 1, profile, arches, n_arches, &cases, diffs,
 	                    ELEMENTSOF(diffs), &n_diffs);
 	ksc_bpf_free(prog);

@@ -54,23 +54,15 @@ parse_u64(const char *s, uint64_t *ret)
 
 /* What decided the result, for a profile: a rule, the default, the ENOSYS stub, the arch. */
 static void
-explain(const struct ksc_profile *p, const char *file, enum ksc_arch native, enum ksc_arch arch,
-        uint32_t nr, const uint64_t args[6], uint32_t ret, const struct ksc_compile_opts *copts)
+explain(const struct ksc_profile *p, const char *file, enum ksc_arch arch, uint32_t nr,
+        const uint64_t args[6], uint32_t ret, const struct ksc_compile_opts *copts)
 {
 	const char *name = ksc_syscall_name(arch, nr);
 	enum ksc_arch targets[_KSC_ARCH_MAX];
 	size_t n_targets;
 	bool filtered = false;
 
-	if (copts->n_arches) {
-		n_targets = copts->n_arches;
-		memcpy(targets, copts->arches, n_targets * sizeof(*targets));
-	} else {
-		targets[0] = native;
-		n_targets = 1;
-		for (size_t i = 0; i < ksc_profile_arch_count(p) && n_targets < _KSC_ARCH_MAX; i++)
-			targets[n_targets++] = ksc_profile_arch(p, i);
-	}
+	n_targets = ksc_compile_arches(p, copts, targets, ELEMENTSOF(targets));
 	for (size_t i = 0; i < n_targets; i++)
 		filtered = filtered || targets[i] == arch;
 	if (!filtered) {
@@ -227,7 +219,6 @@ verb_sim(int argc, char **argv)
 	ksc_ret_format(ret, action, sizeof(action));
 	printf("%s\n", action);
 	if (profile)
-		explain(profile, file, copts.native, arch, (uint32_t)data.nr, data.args, ret,
-		        &copts);
+		explain(profile, file, arch, (uint32_t)data.nr, data.args, ret, &copts);
 	return 0;
 }

@@ -532,6 +532,31 @@ arch_is_le(enum ksc_arch a)
 	return ksc_arch_audit_token(a) & 0x40000000u;
 }
 
+size_t
+ksc_compile_arches(const struct ksc_profile *p, const struct ksc_compile_opts *opts,
+                   enum ksc_arch *ret_arches, size_t max)
+{
+	enum ksc_arch native =
+	        opts && opts->native != KSC_ARCH_NONE ? opts->native : ksc_arch_native();
+	const enum ksc_arch *listed = p->arches;
+	size_t n_listed = p->n_arches, n = 0;
+
+	if (opts && opts->n_arches > 0) {
+		listed = opts->arches;
+		n_listed = opts->n_arches;
+	} else if (max > 0)
+		ret_arches[n++] = native;
+	for (size_t i = 0; i < n_listed; i++) {
+		bool dup = false;
+
+		for (size_t j = 0; j < n && !dup; j++)
+			dup = ret_arches[j] == listed[i];
+		if (!dup && n < max)
+			ret_arches[n++] = listed[i];
+	}
+	return n;
+}
+
 static int
 compile_libseccomp(const struct ksc_profile *p, const struct ksc_compile_opts *opts,
                    struct ksc_bpf **ret_prog, struct ksc_diags *diags, struct ksc_error **reterr)
@@ -539,7 +564,7 @@ compile_libseccomp(const struct ksc_profile *p, const struct ksc_compile_opts *o
 	_cleanup_(freep) struct ksc_bpf_insn *prog = NULL, *all = NULL;
 	_cleanup_(freep) const char **names = NULL;
 	_cleanup_(freep) struct stub *stub = NULL;
-	enum ksc_arch arches[_KSC_ARCH_MAX], native;
+	enum ksc_arch arches[_KSC_ARCH_MAX];
 	const enum ksc_arch *stub_arches;
 	size_t n_arches = 0, n_stub_arches, n_names, n_prog = 0, total;
 	uint32_t def;
@@ -548,19 +573,13 @@ compile_libseccomp(const struct ksc_profile *p, const struct ksc_compile_opts *o
 
 	if (opts && opts->backend != 0 && opts->backend != KSC_BACKEND_LIBSECCOMP)
 		return ksc_error_setf(reterr, -EOPNOTSUPP, "unknown compiler backend");
-	native = opts && opts->native != KSC_ARCH_NONE ? opts->native : ksc_arch_native();
 
-	/* The arches: explicit, or runc's (native, then the listed ones). The stub covers
-	 * the listed ones only (runc's config.Architectures). */
+	/* The stub covers the listed arches only (runc's config.Architectures). */
+	n_arches = ksc_compile_arches(p, opts, arches, ELEMENTSOF(arches));
 	if (opts && opts->n_arches > 0) {
-		for (size_t i = 0; i < opts->n_arches && n_arches < ELEMENTSOF(arches); i++)
-			arches[n_arches++] = opts->arches[i];
 		stub_arches = opts->arches;
 		n_stub_arches = opts->n_arches;
 	} else {
-		arches[n_arches++] = native;
-		for (size_t i = 0; i < p->n_arches && n_arches < ELEMENTSOF(arches); i++)
-			arches[n_arches++] = p->arches[i];
 		stub_arches = p->arches;
 		n_stub_arches = p->n_arches;
 	}
