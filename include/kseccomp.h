@@ -416,6 +416,21 @@ int ksc_bpf_check(const struct ksc_bpf *prog, struct ksc_error **reterr);
  */
 uint32_t ksc_bpf_run(const struct ksc_bpf *prog, const struct ksc_seccomp_data *data);
 
+/* ksc_bpf_run() that also marks in ret_visited (ksc_bpf_count() entries, cleared first)
+ * every instruction the run executed. */
+uint32_t ksc_bpf_run_traced(const struct ksc_bpf *prog, const struct ksc_seccomp_data *data,
+                            bool *ret_visited);
+
+/*
+ * Conditional jumps that compare a path-dependent accumulator: A holds one word on one path
+ * into the jump and another word (or a value computed otherwise) on another. A correct code
+ * generator never emits one; libseccomp 2.5 does for some overlapping rules (it tracks the
+ * accumulator statically, and a subtree that fails back to a sibling skips the reload).
+ * Writes the first max instruction indexes to ret_pcs and returns how many there are, or
+ * -ENOMEM.
+ */
+int ksc_bpf_stale_compares(const struct ksc_bpf *prog, size_t *ret_pcs, size_t max);
+
 /*
  * The kernel's constant-action cache test (kernel/seccomp.c seccomp_is_const_allow()): true
  * when the path the program takes for (arch, nr) reads only nr and arch, uses only the
@@ -478,6 +493,60 @@ ksc_profile_compile(const struct ksc_profile *profile, const struct ksc_compile_
  */
 size_t ksc_compile_arches(const struct ksc_profile *profile, const struct ksc_compile_opts *opts,
                           enum ksc_arch *ret_arches, size_t max);
+
+/* ---------------------------------------------------------------------------------------- */
+/* The filter: what a profile decides, per architecture, as runc enforces it                  */
+
+/*
+ * The intermediate form every backend compiles from: runc's rule list (one rule per name,
+ * rules equal to the default action and Docker-only entries dropped, names libseccomp does
+ * not know dropped with a warning, OR-split of repeated argument indexes) and, per
+ * architecture, the decisions libseccomp's filter database makes of it (overlapping and
+ * conflicting conditions resolved as libseccomp resolves them, 64-bit values as high/low
+ * words and only the low word on 32-bit arches, socketcall/ipc multiplexing, the x32 and
+ * bad-arch checks) with runc's ENOSYS stub in front.
+ */
+struct ksc_filter;
+
+/*
+ * Build the filter of a validated profile for the architectures opts selects (as
+ * ksc_compile_arches()). The profile is borrowed and must outlive the filter. Warnings as
+ * ksc_profile_compile() gives them go to diags. Returns 0, -EINVAL when libseccomp would
+ * refuse a rule (two rules ending on the same comparison with different actions: runc
+ * fails with "file exists"), -ETIMEDOUT when libseccomp would loop forever on the rules,
+ * -ENOMEM.
+ */
+int
+ksc_filter_new(const struct ksc_profile *profile, const struct ksc_compile_opts *opts,
+               struct ksc_filter **ret_filter, struct ksc_diags *diags, struct ksc_error **reterr);
+void ksc_filter_free(struct ksc_filter *filter);
+
+enum ksc_decided_by {
+	KSC_DECIDED_BY_DEFAULT = 0, /* no rule matched: defaultAction */
+	KSC_DECIDED_BY_RULE,        /* a rule of syscalls[] */
+	KSC_DECIDED_BY_STUB,        /* runc's ENOSYS stub: a number above the profile's last */
+	KSC_DECIDED_BY_BAD_ARCH,    /* an arch (or x32/x86_64 ABI) the filter does not cover */
+};
+
+/* What decided a call. */
+struct ksc_decision {
+	uint32_t ret; /* SECCOMP_RET_* with data */
+	enum ksc_decided_by by;
+	enum ksc_arch arch; /* the section that decided; KSC_ARCH_NONE for the bad arch */
+	/* KSC_DECIDED_BY_RULE: the syscalls[] entry (SIZE_MAX if libseccomp's merge left an
+	 * action no single rule owns), the name it was added for (borrowed from the profile),
+	 * the args[] entry when an OR split made the rule (else -1), and whether the call
+	 * matched through socketcall(2)/ipc(2). */
+	size_t rule;
+	const char *name;
+	int split_arg;
+	bool multiplexed;
+};
+
+/* Decide one call as the filter does. Returns the action (also in ret_decision->ret when
+ * ret_decision is not NULL). */
+uint32_t ksc_filter_decide(const struct ksc_filter *filter, const struct ksc_seccomp_data *data,
+                           struct ksc_decision *ret_decision);
 
 /* The version of libseccomp the library runs with, "2.5.4". Static storage. */
 const char *ksc_libseccomp_version(void);
@@ -566,6 +635,15 @@ int ksc_bpf_compare(struct ksc_bpf *const *a, size_t n_a, struct ksc_bpf *const 
                     const struct ksc_profile *hints, const enum ksc_arch *arches, size_t n_arches,
                     size_t *ret_cases, struct ksc_difference *diffs, size_t max_diffs,
                     size_t *ret_n_diffs);
+
+/*
+ * As ksc_bpf_compare(), with a filter (IR) on the left: where does the program decide
+ * otherwise than the filter says it should? Returns 0 or -EINVAL, -ENOMEM.
+ */
+int ksc_filter_compare(const struct ksc_filter *filter, struct ksc_bpf *const *progs,
+                       size_t n_progs, const struct ksc_profile *hints, const enum ksc_arch *arches,
+                       size_t n_arches, size_t *ret_cases, struct ksc_difference *diffs,
+                       size_t max_diffs, size_t *ret_n_diffs);
 
 #ifdef __cplusplus
 }

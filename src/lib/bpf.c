@@ -342,15 +342,19 @@ data_word(const struct ksc_seccomp_data *d, uint32_t k)
 	return (uint32_t)(v >> 32);
 }
 
-uint32_t
-ksc_bpf_run(const struct ksc_bpf *prog, const struct ksc_seccomp_data *data)
+static uint32_t
+run(const struct ksc_bpf *prog, const struct ksc_seccomp_data *data, bool *visited)
 {
 	uint32_t a = 0, x = 0, mem[BPF_MEMWORDS] = { 0 };
 	size_t pc = 0, steps = 0;
 
 	/* Forward jumps only: a checked program ends in at most count steps. */
 	while (pc < prog->count && steps++ <= prog->count) {
-		const struct ksc_bpf_insn *in = &prog->insns[pc++];
+		const struct ksc_bpf_insn *in;
+
+		if (visited)
+			visited[pc] = true;
+		in = &prog->insns[pc++];
 		uint32_t src = BPF_SRC(in->code) == BPF_X ? x : in->k;
 
 		switch (in->code) {
@@ -463,6 +467,98 @@ ksc_bpf_run(const struct ksc_bpf *prog, const struct ksc_seccomp_data *data)
 		}
 	}
 	return KSC_RET_KILL_PROCESS;
+}
+
+uint32_t
+ksc_bpf_run(const struct ksc_bpf *prog, const struct ksc_seccomp_data *data)
+{
+	return run(prog, data, NULL);
+}
+
+uint32_t
+ksc_bpf_run_traced(const struct ksc_bpf *prog, const struct ksc_seccomp_data *data,
+                   bool *ret_visited)
+{
+	if (ret_visited)
+		memset(ret_visited, 0, prog->count * sizeof(bool));
+	return run(prog, data, ret_visited);
+}
+
+/* What the accumulator holds at an instruction, over all paths into it. */
+#define A_UNSET   0ull
+#define A_MIXED   UINT64_MAX
+#define A_LOAD    (1ull << 40) /* | offset: a seccomp_data word */
+#define A_IMM     (2ull << 40) /* | value */
+#define A_WRITTEN (3ull << 40) /* | pc: computed by that instruction */
+#define A_START   (4ull << 40) /* zero, as the program starts */
+
+static void
+a_merge(uint64_t *into, uint64_t state)
+{
+	if (*into == A_UNSET)
+		*into = state;
+	else if (*into != state)
+		*into = A_MIXED;
+}
+
+int
+ksc_bpf_stale_compares(const struct ksc_bpf *prog, size_t *ret_pcs, size_t max)
+{
+	_cleanup_(freep) uint64_t *in_state = NULL;
+	size_t n = 0;
+
+	in_state = calloc(prog->count ? prog->count : 1, sizeof(*in_state));
+	if (!in_state)
+		return -ENOMEM;
+	if (prog->count > 0)
+		in_state[0] = A_START;
+	/* jumps go forward only: one pass in program order sees every predecessor first */
+	for (size_t pc = 0; pc < prog->count; pc++) {
+		const struct ksc_bpf_insn *in = &prog->insns[pc];
+		uint64_t out = in_state[pc];
+
+		if (out == A_UNSET)
+			continue; /* unreachable */
+		switch (BPF_CLASS(in->code)) {
+		case BPF_LD:
+			if (in->code == (BPF_LD | BPF_W | BPF_ABS))
+				out = A_LOAD | in->k;
+			else if (in->code == (BPF_LD | BPF_IMM))
+				out = A_IMM | in->k;
+			else
+				out = A_WRITTEN | pc;
+			break;
+		case BPF_ALU:
+		case BPF_MISC:
+			if (BPF_CLASS(in->code) == BPF_MISC && BPF_MISCOP(in->code) != BPF_TXA)
+				break;
+			out = out == A_MIXED ? A_MIXED : A_WRITTEN | pc;
+			break;
+		case BPF_RET:
+			continue;
+		case BPF_JMP:
+			if (BPF_OP(in->code) == BPF_JA) {
+				if (pc + 1 + in->k < prog->count)
+					a_merge(&in_state[pc + 1 + in->k], out);
+				continue;
+			}
+			if (out == A_MIXED) {
+				if (n < max)
+					ret_pcs[n] = pc;
+				n++;
+			}
+			if (pc + 1 + in->jt < prog->count)
+				a_merge(&in_state[pc + 1 + in->jt], out);
+			if (pc + 1 + in->jf < prog->count)
+				a_merge(&in_state[pc + 1 + in->jf], out);
+			continue;
+		default:
+			break;
+		}
+		if (pc + 1 < prog->count)
+			a_merge(&in_state[pc + 1], out);
+	}
+	return (int)MIN(n, (size_t)INT32_MAX);
 }
 
 bool

@@ -7,9 +7,23 @@
 #include "error.h"
 #include "profile.h"
 
+/* Something that decides: a filter stack or a filter (IR). */
+struct decider {
+	struct ksc_bpf *const *progs;
+	size_t n_progs;
+	const struct ksc_filter *filter;
+};
+
+static uint32_t
+decide(const struct decider *who, const struct ksc_seccomp_data *d)
+{
+	if (who->filter)
+		return ksc_filter_decide(who->filter, d, NULL);
+	return ksc_bpf_run_stack(who->progs, who->n_progs, d);
+}
+
 struct inputs {
-	struct ksc_bpf *const *a, *const *b;
-	size_t n_a, n_b;
+	struct decider a, b;
 	size_t cases;
 	struct ksc_difference *diffs;
 	size_t max_diffs;
@@ -19,8 +33,8 @@ struct inputs {
 static void
 try_input(struct inputs *in, const struct ksc_seccomp_data *d)
 {
-	uint32_t ra = ksc_bpf_run_stack(in->a, in->n_a, d);
-	uint32_t rb = ksc_bpf_run_stack(in->b, in->n_b, d);
+	uint32_t ra = decide(&in->a, d);
+	uint32_t rb = decide(&in->b, d);
 
 	in->cases++;
 	if (ra == rb)
@@ -66,15 +80,30 @@ try_syscall(struct inputs *in, uint32_t arch, uint32_t nr, const struct ksc_prof
 		const struct ksc_rule *rule = &hints->rules[i];
 		bool named = false;
 
-		for (size_t j = 0; j < rule->n_names && !named; j++)
+		bool muxed = false;
+		uint32_t mux_nr, call = 0;
+
+		for (size_t j = 0; j < rule->n_names && !named; j++) {
 			named = streq(rule->names[j], name);
+			/* socket(2) on x86 is also socketcall(2) with arg0 SYS_SOCKET */
+			if (!named &&
+			    ksc_syscall_multiplexed(karch, rule->names[j], &mux_nr, &call) > 0 &&
+			    mux_nr == nr) {
+				named = muxed = true;
+				d.args[0] = call;
+				try_input(in, &d);
+			}
+		}
 		if (!named || rule->n_args == 0)
 			continue;
 		memset(d.args, 0, sizeof(d.args));
+		d.args[0] = muxed ? call : 0;
 		for (size_t k = 0; k < rule->n_args; k++) {
 			uint64_t vals[8];
 			size_t nv = neighbours(&rule->args[k], vals);
 			struct ksc_seccomp_data one = { .nr = (int32_t)nr, .arch = arch };
+
+			one.args[0] = muxed ? call : 0;
 
 			for (size_t m = 0; m < nv; m++) {
 				one.args[rule->args[k].index] = vals[m];
@@ -87,13 +116,10 @@ try_syscall(struct inputs *in, uint32_t arch, uint32_t nr, const struct ksc_prof
 	}
 }
 
-int
-ksc_bpf_compare(struct ksc_bpf *const *a, size_t n_a, struct ksc_bpf *const *b, size_t n_b,
-                const struct ksc_profile *hints, const enum ksc_arch *arches, size_t n_arches,
-                size_t *ret_cases, struct ksc_difference *diffs, size_t max_diffs,
-                size_t *ret_n_diffs)
+static int
+compare(struct inputs *in, const struct ksc_profile *hints, const enum ksc_arch *arches,
+        size_t n_arches, size_t *ret_cases, size_t *ret_n_diffs)
 {
-	struct inputs in = { a, b, n_a, n_b, 0, diffs, max_diffs, 0 };
 	enum ksc_arch outside = KSC_ARCH_NONE;
 
 	/* An arch the filters do not list, for their bad-arch path. */
@@ -124,12 +150,12 @@ ksc_bpf_compare(struct ksc_bpf *const *a, size_t n_a, struct ksc_bpf *const *b, 
 		/* The dense range, then the table's far entries one by one (ARM's private
 		 * syscalls sit at 0xf0000 and up). */
 		for (uint32_t nr = base; nr <= MIN(last, base + 1024) + 64; nr++)
-			try_syscall(&in, token, nr, hints, karch);
+			try_syscall(in, token, nr, hints, karch);
 		for (size_t k = 0; k < count; k++) {
 			uint32_t far;
 
 			if (ksc_syscall_by_index(karch, k, &name, &far) == 0 && far > base + 1088)
-				try_syscall(&in, token, far, hints, karch);
+				try_syscall(in, token, far, hints, karch);
 		}
 		/* x32 shares AUDIT_ARCH_X86_64: try its numbers even when it is not listed. */
 		if (karch == KSC_ARCH_X86_64) {
@@ -139,14 +165,48 @@ ksc_bpf_compare(struct ksc_bpf *const *a, size_t n_a, struct ksc_bpf *const *b, 
 				x32_listed = x32_listed || arches[j] == KSC_ARCH_X32;
 			for (uint32_t nr = KSC_X32_SYSCALL_BIT;
 			     !x32_listed && nr <= KSC_X32_SYSCALL_BIT + 600; nr++)
-				try_syscall(&in, token, nr, hints, KSC_ARCH_X32);
+				try_syscall(in, token, nr, hints, KSC_ARCH_X32);
 		}
 		if (karch != KSC_ARCH_X32) {
-			try_syscall(&in, token, base + 1000, hints, karch);
-			try_syscall(&in, token, 0xffffffffu, hints, karch);
+			try_syscall(in, token, base + 1000, hints, karch);
+			try_syscall(in, token, 0xffffffffu, hints, karch);
 		}
 	}
-	*ret_cases = in.cases;
-	*ret_n_diffs = in.n_diffs;
+	*ret_cases = in->cases;
+	*ret_n_diffs = in->n_diffs;
 	return 0;
+}
+
+int
+ksc_bpf_compare(struct ksc_bpf *const *a, size_t n_a, struct ksc_bpf *const *b, size_t n_b,
+                const struct ksc_profile *hints, const enum ksc_arch *arches, size_t n_arches,
+                size_t *ret_cases, struct ksc_difference *diffs, size_t max_diffs,
+                size_t *ret_n_diffs)
+{
+	struct inputs in = {
+		.a = { .progs = a, .n_progs = n_a },
+		.b = { .progs = b, .n_progs = n_b },
+		.diffs = diffs,
+		.max_diffs = max_diffs,
+	};
+
+	return compare(&in, hints, arches, n_arches, ret_cases, ret_n_diffs);
+}
+
+int
+ksc_filter_compare(const struct ksc_filter *filter, struct ksc_bpf *const *progs, size_t n_progs,
+                   const struct ksc_profile *hints, const enum ksc_arch *arches, size_t n_arches,
+                   size_t *ret_cases, struct ksc_difference *diffs, size_t max_diffs,
+                   size_t *ret_n_diffs)
+{
+	struct inputs in = {
+		.a = { .filter = filter },
+		.b = { .progs = progs, .n_progs = n_progs },
+		.diffs = diffs,
+		.max_diffs = max_diffs,
+	};
+
+	if (!filter)
+		return -EINVAL;
+	return compare(&in, hints, arches, n_arches, ret_cases, ret_n_diffs);
 }

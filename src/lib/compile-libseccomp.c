@@ -33,6 +33,7 @@
 #include <sys/wait.h>
 
 #include "error.h"
+#include "filter.h"
 #include "profile.h"
 
 static enum scmp_compare
@@ -74,6 +75,22 @@ libseccomp_arch_token(enum ksc_arch arch)
 	const char *name = ksc_arch_name(arch);
 
 	return name ? seccomp_arch_resolve_name(name) : 0;
+}
+
+int
+filter_libseccomp_resolve(enum ksc_arch arch, const char *name, int *ret_nr)
+{
+	uint32_t token = arch == KSC_ARCH_NONE ? 0 : libseccomp_arch_token(arch);
+	int nr;
+
+	if (arch != KSC_ARCH_NONE && !token)
+		return -EOPNOTSUPP;
+	nr = arch == KSC_ARCH_NONE ? seccomp_syscall_resolve_name(name)
+	                           : seccomp_syscall_resolve_name_arch(token, name);
+	if (nr == __NR_SCMP_ERROR)
+		return -ENOENT;
+	*ret_nr = nr;
+	return 0;
 }
 
 static void

@@ -1,0 +1,1412 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * filter: a profile's decisions per architecture, as runc + libseccomp 2.5 enforce them.
+ *
+ * The rule list is runc's (libcontainer/seccomp InitSeccomp and matchCall). The decision
+ * structure is a model of libseccomp's filter database, established by differential tests
+ * against the installed libseccomp (tests/test-filter.c), not by reading alone:
+ *
+ *   - per architecture and syscall number, either one action or a tree of comparisons on
+ *     32-bit words of the arguments. A 64-bit argument is compared as its high word, then
+ *     its low word (GT/GE/LT/LE as "high greater, or high equal and low compares"); on
+ *     32-bit architectures only the low word exists, so the high halves of the profile's
+ *     values are ignored;
+ *   - a node's siblings on a level are alternatives tried in a fixed order (by argument,
+ *     high word first, then by operator kind and value, descending); a node's subtree
+ *     that decides nothing falls back to the node's next sibling;
+ *   - rules merge into the tree one by one: an unconditional rule replaces conditional
+ *     ones and is never replaced; a rule whose conditions extend an existing one with the
+ *     same action is dropped; a shorter one prunes longer ones; two rules that end on the
+ *     same comparison with different actions are refused (EEXIST: runc fails to create
+ *     the container). These rules of libseccomp's db.c, its reference counting included,
+ *     decide which rule wins where conditions overlap, so they are reproduced as they
+ *     behave, including an assignment that updates the true action where the false one is
+ *     meant (marked "sic" below);
+ *   - x86, s390(x), ppc(64) and mips o32 reach socket and SysV IPC calls through
+ *     socketcall(2)/ipc(2): a rule for such a call is also added to the multiplexer with
+ *     arg0 replaced by "== call number" (the other conditions are kept), besides the
+ *     direct syscall where the arch has one;
+ *   - x86_64 without x32 sends x32 numbers to the bad-arch action (except -1, which
+ *     tracers use to skip a call); x32 alone does the converse; with both, the numbers of
+ *     either ABI fall to the default action when no rule names them;
+ *   - runc's ENOSYS stub (patchbpf) answers first, for the listed architectures only.
+ *
+ * One documented divergence: libseccomp's code generator tracks the accumulator
+ * statically, and when a subtree fails back to a sibling that compares the same word, the
+ * generated program can compare a stale word. The model evaluates the tree as libseccomp
+ * means it; `kseccomp compile` checks the generated program against the model on the
+ * profile's boundary values and reports where libseccomp's program differs.
+ */
+#include "filter.h"
+
+#include "error.h"
+
+/* libseccomp's arches that route socket and IPC calls through multiplexers
+ * (abi_rule_add()). m68k, sh and others have socketcall(2) too, but libseccomp does not
+ * multiplex there. */
+static bool
+arch_multiplexes(enum ksc_arch arch)
+{
+	switch (arch) {
+	case KSC_ARCH_X86:
+	case KSC_ARCH_S390:
+	case KSC_ARCH_S390X:
+	case KSC_ARCH_PPC:
+	case KSC_ARCH_PPC64:
+	case KSC_ARCH_PPC64LE:
+	case KSC_ARCH_MIPS:
+	case KSC_ARCH_MIPSEL:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* The comparison trees                                                                       */
+
+/* A step budget for one profile: libseccomp 2.5.4 loops forever on some rule sets (its
+ * level lists become cycles), and so would a faithful model. */
+#define TREE_MAX_STEPS (1u << 24)
+
+struct node {
+	unsigned arg;
+	bool hi;             /* the high word of a 64-bit argument */
+	enum ksc_op op;      /* as evaluated: EQ, MASKED_EQ, GT or GE */
+	enum ksc_op op_orig; /* as written in the rule: orders the nodes of a level */
+	uint32_t mask;       /* applied to the word before comparing */
+	uint32_t datum;      /* already masked */
+	uint64_t datum_full; /* the rule's 64-bit value */
+	bool has_t, has_f;   /* an action when the comparison is true / false */
+	uint32_t act_t, act_f;
+	uint32_t src_t, src_f; /* the rule (index + 1) that set act_t / act_f */
+	uint32_t prev, next;   /* siblings on this level */
+	uint32_t t, f;         /* the level to go on with when true / false */
+	unsigned refs;         /* as libseccomp counts them: its pruning depends on it */
+};
+
+/* All nodes of one filter, addressed by index; 0 is "none". Nodes are never reused, so a
+ * stale index reads what libseccomp's freed node held. */
+struct tree {
+	struct node *nodes;
+	uint32_t n, cap;
+	unsigned long steps;
+	bool looped;
+	unsigned released; /* nodes tree_add() released replacing subtrees by actions */
+};
+
+#define N(t, i) ((t)->nodes[(i)])
+
+static bool
+tree_step(struct tree *t)
+{
+	if (++t->steps > TREE_MAX_STEPS)
+		t->looped = true;
+	return !t->looped;
+}
+
+static uint32_t
+node_new(struct tree *t)
+{
+	if (t->n + 1 >= t->cap) {
+		uint32_t cap = t->cap ? t->cap * 2 : 256;
+		struct node *nodes;
+
+		if (cap > UINT32_MAX / 2)
+			return 0;
+		nodes = realloc(t->nodes, (size_t)cap * sizeof(*nodes));
+		if (!nodes)
+			return 0;
+		t->nodes = nodes;
+		t->cap = cap;
+		if (t->n == 0)
+			t->n = 1; /* index 0 stays "none" */
+	}
+	N(t, t->n) = (struct node){ 0 };
+	return t->n++;
+}
+
+static uint32_t
+node_get(struct tree *t, uint32_t n)
+{
+	if (n)
+		N(t, n).refs++;
+	return n;
+}
+
+static unsigned
+arg_rank(const struct node *a)
+{
+	return (a->arg << 1) + (a->hi ? 1 : 0);
+}
+
+static unsigned
+op_rank(enum ksc_op op)
+{
+	switch (op) {
+	case KSC_OP_MASKED_EQ:
+	case KSC_OP_EQ:
+	case KSC_OP_NE:
+		return 3;
+	case KSC_OP_LE:
+	case KSC_OP_LT:
+		return 2;
+	case KSC_OP_GE:
+	case KSC_OP_GT:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* The order of siblings: a level is kept in descending order of this relation. */
+static bool
+node_lt(const struct node *a, const struct node *b)
+{
+	if (arg_rank(a) != arg_rank(b))
+		return arg_rank(a) < arg_rank(b);
+	if (op_rank(a->op_orig) != op_rank(b->op_orig))
+		return op_rank(a->op_orig) < op_rank(b->op_orig);
+	/* LT/LE order by descending value so that smaller bounds come first */
+	if (a->op_orig == KSC_OP_LT || a->op_orig == KSC_OP_LE)
+		return a->datum > b->datum;
+	return a->datum < b->datum;
+}
+
+static bool
+node_same(const struct node *a, const struct node *b)
+{
+	return arg_rank(a) == arg_rank(b) && a->op == b->op && a->datum == b->datum &&
+	       a->mask == b->mask;
+}
+
+static bool
+node_leaf(const struct node *n)
+{
+	return !n->t && !n->f;
+}
+
+static bool
+node_zombie(const struct node *n)
+{
+	return node_leaf(n) && !n->has_t && !n->has_f;
+}
+
+static unsigned tree_put(struct tree *t, uint32_t *slot);
+
+/* Drop a reference. The last one unlinks the node from its level (the neighbours keep the
+ * level together), drops its subtrees and points *slot at a neighbour. Returns the number
+ * of nodes released. */
+static unsigned
+node_put(struct tree *t, uint32_t *slot)
+{
+	uint32_t n = *slot, p, q, nt, nf;
+	unsigned cnt = 0;
+
+	if (!n || !tree_step(t))
+		return 0;
+	if (--N(t, n).refs != 0)
+		return 0;
+
+	p = N(t, n).prev;
+	q = N(t, n).next;
+	nt = N(t, n).t;
+	nf = N(t, n).f;
+	if (p)
+		N(t, p).next = 0;
+	if (q)
+		N(t, q).prev = 0;
+	if (p)
+		cnt += node_put(t, &p);
+	if (q)
+		cnt += node_put(t, &q);
+	if (p)
+		N(t, p).next = node_get(t, q);
+	if (q)
+		N(t, q).prev = node_get(t, p);
+	*slot = p ? p : q;
+	cnt += tree_put(t, &nt);
+	cnt += tree_put(t, &nf);
+	return cnt + 1;
+}
+
+/* Release a whole level when nothing outside it refers to it any more. */
+static unsigned
+level_clean(struct tree *t, uint32_t n)
+{
+	uint32_t start;
+	unsigned cnt = 0;
+
+	while (N(t, n).prev && tree_step(t))
+		n = N(t, n).prev;
+	start = n;
+	for (; n && tree_step(t); n = N(t, n).next) {
+		unsigned links = (N(t, n).prev ? 1 : 0) + (N(t, n).next ? 1 : 0);
+
+		if (N(t, n).refs > links)
+			return cnt;
+	}
+	n = start;
+	while (n && tree_step(t))
+		cnt += node_put(t, &n);
+	return cnt;
+}
+
+static unsigned
+tree_put(struct tree *t, uint32_t *slot)
+{
+	unsigned cnt = node_put(t, slot);
+
+	if (*slot)
+		cnt += level_clean(t, *slot);
+	return cnt;
+}
+
+/* Unlink node (and what hangs below it) from the tree at *slot, releasing empty leaves met
+ * on the way. Returns the number of nodes released. */
+static unsigned
+tree_remove(struct tree *t, uint32_t *slot, uint32_t node)
+{
+	unsigned cnt = 0;
+	uint32_t c;
+
+	if (!slot || !*slot || !node || !tree_step(t))
+		return 0;
+	c = *slot;
+	while (N(t, c).prev && tree_step(t))
+		c = N(t, c).prev;
+	for (;;) {
+		if (c == node)
+			break;
+		cnt += tree_remove(t, &N(t, c).t, node);
+		cnt += tree_remove(t, &N(t, c).f, node);
+		if (node_zombie(&N(t, c)))
+			break;
+		c = N(t, c).next;
+		if (!c || cnt != 0 || !tree_step(t))
+			return cnt;
+	}
+	if (c == *slot)
+		*slot = N(t, c).prev ? N(t, c).prev : N(t, c).next;
+	if (N(t, c).prev)
+		N(t, N(t, c).prev).next = N(t, c).next;
+	if (N(t, c).next)
+		N(t, N(t, c).next).prev = N(t, c).prev;
+	N(t, c).prev = N(t, c).next = 0;
+	return cnt + node_put(t, &c);
+}
+
+/* 0 if every action in the tree is action, else -EEXIST. */
+static int
+tree_actions_are(struct tree *t, uint32_t n, uint32_t action)
+{
+	if (!n)
+		return 0;
+	while (N(t, n).prev && tree_step(t))
+		n = N(t, n).prev;
+	for (; n && tree_step(t); n = N(t, n).next) {
+		if (N(t, n).has_t && N(t, n).act_t != action)
+			return -EEXIST;
+		if (N(t, n).has_f && N(t, n).act_f != action)
+			return -EEXIST;
+		if (tree_actions_are(t, N(t, n).t, action) < 0 ||
+		    tree_actions_are(t, N(t, n).f, action) < 0)
+			return -EEXIST;
+	}
+	return 0;
+}
+
+/* What a pruning walk found (libseccomp's db_iter_state). */
+enum {
+	IST_MATCH = 0x001,
+	IST_MATCH_ONCE = 0x002,
+	IST_X_FINISHED = 0x010,
+	IST_N_FINISHED = 0x020,
+	IST_X_PREFIX = 0x100,
+	IST_N_PREFIX = 0x200,
+	IST_MATCHSET = IST_MATCH | IST_MATCH_ONCE,
+	IST_REDUNDANT = IST_MATCH | IST_X_FINISHED | IST_N_PREFIX,
+};
+
+struct prune_state {
+	unsigned flags;
+	uint32_t action;
+	uint32_t *chains; /* the syscall's tree: pruning may empty it */
+};
+
+/* Look for the new chain (a single path) in the existing tree: drop existing subtrees the
+ * new rule makes redundant, and tell the caller (IST_REDUNDANT) when the new rule adds
+ * nothing. Returns the number of nodes released. */
+static unsigned
+tree_prune(struct tree *t, uint32_t *existing, uint32_t n, struct prune_state *state)
+{
+	struct prune_state st_new = *state, st_nxt;
+	uint32_t x = *existing, x_next;
+	unsigned cnt = 0;
+	bool matched_nothing = false;
+
+	if (!n || !x || !tree_step(t))
+		goto done;
+	if ((state->flags & IST_MATCHSET) == IST_MATCH_ONCE)
+		goto done;
+	while (N(t, x).prev && tree_step(t))
+		x = N(t, x).prev;
+
+	for (;;) {
+		x_next = N(t, x).next;
+		if (node_same(&N(t, x), &N(t, n))) {
+			st_new.flags |= IST_MATCHSET;
+			if (node_leaf(&N(t, n)))
+				st_new.flags |= IST_N_FINISHED;
+			if (node_leaf(&N(t, x)))
+				st_new.flags |= IST_X_FINISHED;
+
+			/* keep the existing node if it decides more than the new one */
+			if ((N(t, x).has_t || N(t, x).t) && !(N(t, n).has_t || N(t, n).t))
+				goto done;
+			if ((N(t, x).has_f || N(t, x).f) && !(N(t, n).has_f || N(t, n).f))
+				goto done;
+			if ((st_new.flags & IST_N_FINISHED) && (st_new.flags & IST_X_FINISHED)) {
+				if (N(t, n).has_t != N(t, x).has_t ||
+				    N(t, n).act_t != N(t, x).act_t ||
+				    N(t, n).has_f != N(t, x).has_f ||
+				    N(t, n).act_f != N(t, x).act_f)
+					goto done;
+			}
+			if (N(t, n).t) {
+				node_get(t, x);
+				st_nxt = *state;
+				st_nxt.flags |= IST_MATCHSET;
+				cnt += tree_prune(t, &N(t, x).t, N(t, n).t, &st_nxt);
+				cnt += node_put(t, &x);
+				if (st_nxt.flags & IST_MATCH)
+					st_new.flags |= st_nxt.flags;
+				if (!x)
+					goto next;
+			}
+			if (N(t, n).f) {
+				node_get(t, x);
+				st_nxt = *state;
+				st_nxt.flags |= IST_MATCHSET;
+				cnt += tree_prune(t, &N(t, x).f, N(t, n).f, &st_nxt);
+				cnt += node_put(t, &x);
+				if (st_nxt.flags & IST_MATCH)
+					st_new.flags |= st_nxt.flags;
+				if (!x)
+					goto next;
+			}
+			if (tree_actions_are(t, x, st_new.action) == 0 &&
+			    (st_new.flags & IST_MATCH) && (st_new.flags & IST_N_FINISHED) &&
+			    (st_new.flags & IST_X_PREFIX)) {
+				/* the new rule is shorter: the existing subtree goes */
+				cnt += tree_remove(t, state->chains, x);
+				if (!*state->chains)
+					goto done;
+			} else if (tree_actions_are(t, x, st_new.action) == 0 &&
+			           (st_new.flags & IST_MATCH) && (st_new.flags & IST_X_FINISHED) &&
+			           (st_new.flags & IST_N_PREFIX)) {
+				/* the new rule is longer: nothing to prune */
+				goto done;
+			}
+		} else if (node_lt(&N(t, x), &N(t, n))) {
+			if (state->flags & IST_N_PREFIX)
+				goto done;
+			/* look for the new chain below the existing node */
+			for (int side = 0; side < 2; side++) {
+				uint32_t *below = side == 0 ? &N(t, x).t : &N(t, x).f;
+
+				if (!*below)
+					continue;
+				node_get(t, x);
+				st_nxt = *state;
+				st_nxt.flags &= ~(unsigned)IST_MATCH;
+				st_nxt.flags |= IST_X_PREFIX;
+				cnt += tree_prune(t, below, n, &st_nxt);
+				cnt += node_put(t, &x);
+				if (st_nxt.flags & IST_MATCH) {
+					st_new.flags |= st_nxt.flags;
+					goto done;
+				}
+				if (!x)
+					goto next;
+			}
+		} else {
+			if (state->flags & IST_X_PREFIX)
+				goto done;
+			/* look for the existing node further down the new chain */
+			for (int side = 0; side < 2; side++) {
+				uint32_t below = side == 0 ? N(t, n).t : N(t, n).f;
+
+				if (!below)
+					continue;
+				node_get(t, x);
+				st_nxt = *state;
+				st_nxt.flags &= ~(unsigned)IST_MATCH;
+				st_nxt.flags |= IST_N_PREFIX;
+				cnt += tree_prune(t, &x, below, &st_nxt);
+				cnt += node_put(t, &x);
+				if (st_nxt.flags & IST_MATCH) {
+					st_new.flags |= st_nxt.flags;
+					goto done;
+				}
+				if (!x)
+					goto next;
+			}
+		}
+	next:
+		x = x_next;
+		if (!x || !tree_step(t)) {
+			matched_nothing = true;
+			break;
+		}
+	}
+done:
+	if (matched_nothing)
+		st_new.flags &= ~(unsigned)IST_MATCH;
+	if (st_new.flags & IST_MATCH)
+		state->flags |= st_new.flags;
+	else
+		state->flags &= ~(unsigned)IST_MATCH;
+	return cnt;
+}
+
+/* Merge the new chain into the existing tree. -EEXIST when both end on the same
+ * comparison with different actions. */
+static int
+tree_add(struct tree *t, uint32_t *existing, uint32_t n)
+{
+	uint32_t x = *existing;
+	int r;
+
+	while (x && tree_step(t)) {
+		struct node *xn = &N(t, x), *nn = &N(t, n);
+
+		if (node_same(xn, nn)) {
+			if (nn->has_t) {
+				if (!xn->has_t) {
+					r = tree_actions_are(t, xn->t, nn->act_t);
+					if (r < 0)
+						return r;
+					t->released += node_put(t, &xn->t);
+					xn->t = 0;
+					xn->act_t = nn->act_t;
+					xn->src_t = nn->src_t;
+					xn->has_t = true;
+				} else if (nn->act_t != xn->act_t) {
+					/* a high word decides by the full 64-bit values */
+					if (nn->hi && nn->datum_full > xn->datum_full) {
+						xn->act_t = nn->act_t;
+						xn->src_t = nn->src_t;
+					}
+					if (node_leaf(xn) || node_leaf(nn))
+						return -EEXIST;
+				}
+			}
+			if (nn->has_f) {
+				if (!xn->has_f) {
+					r = tree_actions_are(t, xn->f, nn->act_f);
+					if (r < 0)
+						return r;
+					t->released += node_put(t, &xn->f);
+					xn->f = 0;
+					xn->act_f = nn->act_f;
+					xn->src_f = nn->src_f;
+					xn->has_f = true;
+				} else if (nn->act_f != xn->act_f) {
+					/* sic: libseccomp 2.5.4 updates the true action here */
+					if (nn->hi && nn->datum_full < xn->datum_full) {
+						xn->act_t = nn->act_t;
+						xn->src_t = nn->src_t;
+					}
+					if (node_leaf(xn) || node_leaf(nn))
+						return -EEXIST;
+				}
+			}
+			if (nn->t) {
+				if (xn->t) {
+					r = tree_add(t, &xn->t, nn->t);
+					if (r < 0)
+						return r;
+				} else if (!xn->has_t)
+					xn->t = node_get(t, nn->t);
+				else
+					return 0; /* the existing rule is shorter */
+			}
+			xn = &N(t, x);
+			nn = &N(t, n);
+			if (nn->f) {
+				if (xn->f) {
+					r = tree_add(t, &xn->f, nn->f);
+					if (r < 0)
+						return r;
+				} else if (!xn->has_f)
+					xn->f = node_get(t, nn->f);
+				else
+					return 0;
+			}
+			return 0;
+		}
+		if (!node_lt(xn, nn)) {
+			/* move along the level, or append */
+			if (!xn->next) {
+				nn->prev = node_get(t, x);
+				xn->next = node_get(t, n);
+				return 0;
+			}
+			x = xn->next;
+			continue;
+		}
+		/* insert before the existing node */
+		if (xn->prev) {
+			N(t, xn->prev).next = node_get(t, n);
+			nn->prev = xn->prev;
+			xn->prev = node_get(t, n);
+			nn->next = x;
+		} else {
+			xn->prev = node_get(t, n);
+			nn->next = node_get(t, x);
+		}
+		if (*existing == x) {
+			*existing = node_get(t, n);
+			(void)node_put(t, &x);
+		}
+		return 0;
+	}
+	return t->looped ? -ELOOP : 0;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Syscalls of one architecture                                                               */
+
+struct filter_syscall {
+	int nr;          /* libseccomp's number; negative pseudo numbers never match */
+	uint32_t chains; /* the tree; 0 when one action decides */
+	uint32_t action; /* when there is no tree */
+	uint32_t src;    /* the rule (index + 1) behind action */
+	bool mux;        /* a socketcall/ipc entry made from a multiplexed rule */
+	/* libseccomp's bookkeeping: its code generator orders syscalls by priority, and
+	 * which one comes first matters (see section_nr()) */
+	unsigned node_cnt;
+	uint32_t priority;
+};
+
+#define PRI_MASK_CHAIN 0x0000ffffu
+
+static void
+priority_update(struct filter_syscall *sys)
+{
+	sys->priority &= ~PRI_MASK_CHAIN;
+	sys->priority |= PRI_MASK_CHAIN - sys->node_cnt;
+}
+
+struct filter_arch {
+	enum ksc_arch arch;
+	uint32_t token; /* AUDIT_ARCH */
+	bool is_64bit;
+	struct filter_syscall *syscalls;
+	size_t n_syscalls;
+	uint32_t stub_max; /* 0: no stub for this arch */
+};
+
+struct ksc_filter {
+	const struct ksc_profile *profile; /* borrowed */
+	uint32_t default_action;
+	uint32_t bad_arch_action;
+	struct filter_rule *rules;
+	size_t n_rules;
+	struct filter_arch arches[_KSC_ARCH_MAX];
+	size_t n_arches;
+	enum ksc_arch stub_arches[_KSC_ARCH_MAX];
+	size_t n_stub_arches;
+	bool stub;
+	bool bintree; /* runc asks for libseccomp's binary tree above 32 names */
+	struct tree tree;
+	/* which rules reached a multiplexer, by index */
+	bool *rule_mux;
+};
+
+/* The chain of one rule as libseccomp's db builds it (_db_rule_gen_64/_32). Returns the
+ * root (0 for an unconditional rule), or -ENOMEM. */
+static int
+chain_new(struct tree *t, const struct filter_rule *rule, uint32_t src, bool is_64bit,
+          uint32_t *ret_root, unsigned *ret_nodes)
+{
+	unsigned nodes = 0;
+
+	uint32_t prev[3] = { 0 }, cur[3] = { 0 }, root = 0;
+	enum ksc_op prev_op = 0;
+	bool prev_true = true; /* 32-bit: continue on the true side of prev */
+
+	for (size_t i = 0; i < rule->n_conds; i++) {
+		const struct filter_cond *c = &rule->conds[i];
+		bool masked = c->op == KSC_OP_MASKED_EQ;
+		uint64_t mask = masked ? c->value : UINT64_MAX;
+		uint64_t datum = masked ? c->value_two : c->value;
+
+		if (!is_64bit) {
+			uint32_t n;
+
+			/* a zero mask compares nothing */
+			if (masked && (uint32_t)mask == 0)
+				continue;
+			n = node_new(t);
+			if (!n)
+				return -ENOMEM;
+			nodes++;
+			N(t, n).arg = c->arg;
+			N(t, n).op_orig = c->op;
+			N(t, n).mask = (uint32_t)mask;
+			N(t, n).datum_full = datum;
+			if (cur[0]) {
+				if (prev_true)
+					N(t, cur[0]).t = node_get(t, n);
+				else
+					N(t, cur[0]).f = node_get(t, n);
+			} else
+				root = node_get(t, n);
+			/* NE, LT and LE become the false side of EQ, GE and GT */
+			switch (c->op) {
+			case KSC_OP_NE:
+				N(t, n).op = KSC_OP_EQ;
+				prev_true = false;
+				break;
+			case KSC_OP_LT:
+				N(t, n).op = KSC_OP_GE;
+				prev_true = false;
+				break;
+			case KSC_OP_LE:
+				N(t, n).op = KSC_OP_GT;
+				prev_true = false;
+				break;
+			default:
+				N(t, n).op = c->op;
+				prev_true = true;
+				break;
+			}
+			N(t, n).datum = (uint32_t)datum & N(t, n).mask;
+			cur[0] = n;
+			continue;
+		}
+
+		if (masked && (uint32_t)(mask >> 32) == 0 && (uint32_t)mask == 0)
+			continue;
+		for (int k = 0; k < 3; k++)
+			cur[k] = 0;
+		for (int k = 0; k < (masked || c->op == KSC_OP_EQ || c->op == KSC_OP_NE ? 2 : 3);
+		     k++) {
+			cur[k] = node_new(t);
+			if (!cur[k])
+				return -ENOMEM;
+			nodes++;
+		}
+		for (int k = 0; k < 3 && cur[k]; k++) {
+			struct node *nd = &N(t, cur[k]);
+			bool lo = cur[2] ? k == 2 : k == 1;
+
+			nd->arg = c->arg;
+			nd->hi = !lo;
+			nd->mask = lo ? (uint32_t)mask : (uint32_t)(mask >> 32);
+			nd->datum = (lo ? (uint32_t)datum : (uint32_t)(datum >> 32)) & nd->mask;
+			nd->datum_full = datum;
+			nd->op_orig = c->op;
+		}
+		switch (c->op) {
+		case KSC_OP_GT:
+		case KSC_OP_GE:
+		case KSC_OP_LE:
+		case KSC_OP_LT:
+			/* high greater, or high equal and low compares */
+			N(t, cur[0]).op = KSC_OP_GT;
+			N(t, cur[1]).op = KSC_OP_EQ;
+			N(t, cur[2]).op =
+			        c->op == KSC_OP_GT || c->op == KSC_OP_LE ? KSC_OP_GT : KSC_OP_GE;
+			N(t, cur[0]).f = node_get(t, cur[1]);
+			N(t, cur[1]).t = node_get(t, cur[2]);
+			break;
+		default:
+			N(t, cur[0]).op = masked ? KSC_OP_MASKED_EQ : KSC_OP_EQ;
+			N(t, cur[1]).op = N(t, cur[0]).op;
+			N(t, cur[0]).t = node_get(t, cur[1]);
+			break;
+		}
+		if (prev[0]) {
+			switch (prev_op) {
+			case KSC_OP_GT:
+			case KSC_OP_GE:
+				N(t, prev[0]).t = node_get(t, cur[0]);
+				N(t, prev[2]).t = node_get(t, cur[0]);
+				break;
+			case KSC_OP_LE:
+			case KSC_OP_LT:
+				N(t, prev[1]).f = node_get(t, cur[0]);
+				N(t, prev[2]).f = node_get(t, cur[0]);
+				break;
+			case KSC_OP_NE:
+				N(t, prev[0]).f = node_get(t, cur[0]);
+				N(t, prev[1]).f = node_get(t, cur[0]);
+				break;
+			default:
+				N(t, prev[1]).t = node_get(t, cur[0]);
+				break;
+			}
+		} else
+			root = node_get(t, cur[0]);
+		memcpy(prev, cur, sizeof(prev));
+		prev_op = c->op;
+	}
+
+	/* the rule's action on the last level */
+	if (!is_64bit && cur[0]) {
+		struct node *nd = &N(t, cur[0]);
+
+		if (prev_true) {
+			nd->has_t = true;
+			nd->act_t = rule->action;
+			nd->src_t = src;
+		} else {
+			nd->has_f = true;
+			nd->act_f = rule->action;
+			nd->src_f = src;
+		}
+	} else if (is_64bit && cur[0]) {
+		uint32_t a = 0, b = 0;
+		bool on_true = true;
+
+		switch (prev_op) {
+		case KSC_OP_GT:
+		case KSC_OP_GE:
+			a = cur[0], b = cur[2];
+			break;
+		case KSC_OP_LE:
+		case KSC_OP_LT:
+			a = cur[1], b = cur[2], on_true = false;
+			break;
+		case KSC_OP_NE:
+			a = cur[0], b = cur[1], on_true = false;
+			break;
+		default:
+			a = cur[1];
+			break;
+		}
+		for (uint32_t *p = (uint32_t[]){ a, b, 0 }; *p; p++) {
+			if (on_true) {
+				N(t, *p).has_t = true;
+				N(t, *p).act_t = rule->action;
+				N(t, *p).src_t = src;
+			} else {
+				N(t, *p).has_f = true;
+				N(t, *p).act_f = rule->action;
+				N(t, *p).src_f = src;
+			}
+		}
+	}
+	*ret_root = root;
+	*ret_nodes = nodes;
+	return 0;
+}
+
+static struct filter_syscall *
+arch_syscall_find(struct filter_arch *a, int nr)
+{
+	for (size_t i = 0; i < a->n_syscalls; i++)
+		if (a->syscalls[i].nr == nr)
+			return &a->syscalls[i];
+	return NULL;
+}
+
+/* libseccomp's db_rule_add(): one rule into one syscall of one arch. */
+static int
+arch_rule_add(struct ksc_filter *f, struct filter_arch *a, int nr, const struct filter_rule *rule,
+              uint32_t src, bool mux)
+{
+	struct tree *t = &f->tree;
+	struct filter_syscall *sys;
+	struct prune_state st;
+	uint32_t root = 0;
+	bool removed = false;
+	unsigned cnt, nodes = 0;
+	int r;
+
+	r = chain_new(t, rule, src, a->is_64bit, &root, &nodes);
+	if (r < 0)
+		return r;
+
+	sys = arch_syscall_find(a, nr);
+	if (!sys) {
+		struct filter_syscall *s = realloc(a->syscalls, (a->n_syscalls + 1) * sizeof(*s));
+
+		if (!s)
+			return -ENOMEM;
+		a->syscalls = s;
+		a->syscalls[a->n_syscalls++] = (struct filter_syscall){
+			.nr = nr,
+			.chains = root,
+			.action = rule->action,
+			.src = src,
+			.mux = mux,
+			.node_cnt = nodes,
+			.priority = PRI_MASK_CHAIN - nodes,
+		};
+		return 0;
+	}
+	for (;;) {
+		if (!sys->chains) {
+			if (removed) {
+				/* pruning emptied the tree: the new chain is all there is */
+				sys->chains = root;
+				sys->action = rule->action;
+				sys->src = src;
+				sys->mux = mux;
+				sys->node_cnt = nodes;
+				sys->priority = PRI_MASK_CHAIN - nodes;
+			} else
+				/* an unconditional rule came first and stays */
+				(void)tree_put(t, &root);
+			priority_update(sys);
+			return 0;
+		}
+		if (!root) {
+			/* an unconditional rule replaces every conditional one */
+			(void)tree_put(t, &sys->chains);
+			sys->chains = 0;
+			sys->node_cnt = 0;
+			sys->action = rule->action;
+			sys->src = src;
+			sys->mux = mux;
+			priority_update(sys);
+			return 0;
+		}
+		st = (struct prune_state){ .action = rule->action, .chains = &sys->chains };
+		cnt = tree_prune(t, &sys->chains, root, &st);
+		if (t->looped)
+			return -ELOOP;
+		if (cnt > 0) {
+			removed = true;
+			sys->node_cnt -= cnt;
+			if (!sys->chains)
+				continue;
+		} else if ((st.flags & IST_REDUNDANT) == IST_REDUNDANT) {
+			/* an existing, shorter rule already decides the same */
+			(void)tree_put(t, &root);
+			priority_update(sys);
+			return 0;
+		}
+		break;
+	}
+	t->released = 0;
+	r = tree_add(t, &sys->chains, root);
+	sys->node_cnt -= t->released;
+	if (r < 0)
+		return r;
+	sys->node_cnt += nodes;
+	sys->node_cnt -= tree_put(t, &root);
+	priority_update(sys);
+	return t->looped ? -ELOOP : 0;
+}
+
+/* A rule on one arch: libseccomp's arch_filter_rule_add() and abi_rule_add(). */
+static int
+arch_add(struct ksc_filter *f, struct filter_arch *a, const struct filter_rule *rule, uint32_t src)
+{
+	uint32_t mux_nr, call, direct;
+	int nr, r;
+
+	if (arch_multiplexes(a->arch) &&
+	    ksc_syscall_multiplexed(a->arch, rule->name, &mux_nr, &call) > 0) {
+		struct filter_rule muxed = *rule;
+		bool have_arg0 = false;
+
+		/* socketcall(call, args) / ipc(call, ...): arg0 becomes the call number */
+		for (size_t i = 0; i < muxed.n_conds; i++)
+			if (muxed.conds[i].arg == 0) {
+				muxed.conds[i] = (struct filter_cond){ 0, KSC_OP_EQ, call, 0 };
+				have_arg0 = true;
+			}
+		if (!have_arg0) {
+			if (muxed.n_conds >= ELEMENTSOF(muxed.conds))
+				return -E2BIG;
+			memmove(&muxed.conds[1], &muxed.conds[0],
+			        muxed.n_conds * sizeof(muxed.conds[0]));
+			muxed.conds[0] = (struct filter_cond){ 0, KSC_OP_EQ, call, 0 };
+			muxed.n_conds++;
+		}
+		r = arch_rule_add(f, a, (int)mux_nr, &muxed, src, true);
+		if (r < 0)
+			return r;
+		if (ksc_syscall_resolve_name(a->arch, rule->name, &direct) == 0)
+			return arch_rule_add(f, a, (int)direct, rule, src, false);
+		/* No direct syscall: libseccomp still records the rule under its pseudo
+		 * number. The program never reaches it, but it takes part in ordering. */
+		r = filter_libseccomp_resolve(a->arch, rule->name, &nr);
+		if (r == 0 && nr < 0)
+			return arch_rule_add(f, a, nr, rule, src, false);
+		return 0;
+	}
+	r = filter_libseccomp_resolve(a->arch, rule->name, &nr);
+	if (r < 0)
+		return 0;
+	/* A name this arch lacks gets a pseudo-number entry, except on the multiplexing
+	 * arches, whose abi_rule_add() drops it. */
+	if (nr < 0 && arch_multiplexes(a->arch))
+		return 0;
+	return arch_rule_add(f, a, nr, rule, src, false);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* The rule list                                                                              */
+
+static int
+cond_cmp(const void *a, const void *b)
+{
+	const struct filter_cond *x = a, *y = b;
+
+	return x->arg < y->arg ? -1 : x->arg > y->arg;
+}
+
+static int
+rules_append(struct ksc_filter *f, const struct filter_rule *rule)
+{
+	struct filter_rule *rules;
+
+	if (f->n_rules % 64 == 0) {
+		rules = realloc(f->rules, (f->n_rules + 64) * sizeof(*rules));
+		if (!rules)
+			return -ENOMEM;
+		f->rules = rules;
+	}
+	f->rules[f->n_rules++] = *rule;
+	return 0;
+}
+
+/* runc's matchCall() for every name of every entry. */
+static int
+rules_build(struct ksc_filter *f, struct ksc_diags *diags)
+{
+	const struct ksc_profile *p = f->profile;
+	int r, nr;
+
+	for (size_t i = 0; i < p->n_rules; i++) {
+		const struct ksc_rule *pr = &p->rules[i];
+		uint32_t action = ksc_rule_ret(pr);
+		bool ored = ksc_rule_args_are_ored(pr);
+
+		/* Docker's single "name" is not an OCI field: runc never sees the entry */
+		if (pr->single_name || action == f->default_action)
+			continue;
+		for (size_t j = 0; j < pr->n_names; j++) {
+			struct filter_rule rule = {
+				.name = pr->names[j],
+				.action = action,
+				.profile_rule = i,
+				.split_arg = -1,
+			};
+
+			if (filter_libseccomp_resolve(KSC_ARCH_NONE, pr->names[j], &nr) < 0) {
+				(void)ksc_diags_addf(diags, KSC_SEVERITY_WARNING, NULL, 0, 0, NULL,
+				                     "libseccomp %s does not know the syscall "
+				                     "\"%s\": runc skips it",
+				                     ksc_libseccomp_version(), pr->names[j]);
+				continue;
+			}
+			if (pr->n_args > 0 && ored) {
+				for (size_t k = 0; k < pr->n_args; k++) {
+					rule.conds[0] = (struct filter_cond){
+						pr->args[k].index, pr->args[k].op,
+						pr->args[k].value, pr->args[k].value_two
+					};
+					rule.n_conds = 1;
+					rule.split_arg = (int)k;
+					r = rules_append(f, &rule);
+					if (r < 0)
+						return r;
+				}
+				continue;
+			}
+			if (pr->n_args > ELEMENTSOF(rule.conds))
+				return -E2BIG;
+			for (size_t k = 0; k < pr->n_args; k++)
+				rule.conds[k] =
+				        (struct filter_cond){ pr->args[k].index, pr->args[k].op,
+					                      pr->args[k].value,
+					                      pr->args[k].value_two };
+			rule.n_conds = pr->n_args;
+			qsort(rule.conds, rule.n_conds, sizeof(rule.conds[0]), cond_cmp);
+			r = rules_append(f, &rule);
+			if (r < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
+/* runc's findLastSyscalls(): per listed arch, the largest number any name of the profile
+ * has there (all entries count, even those equal to the default action). */
+static void
+stub_build(struct ksc_filter *f, struct ksc_diags *diags)
+{
+	const struct ksc_profile *p = f->profile;
+	uint32_t def = f->default_action & KSC_RET_ACTION_FULL;
+
+	/* patchbpf isAllowAction(): no stub when the default lets calls through */
+	f->stub = !(def == KSC_RET_ALLOW || def == KSC_RET_LOG || def == KSC_RET_TRACE);
+	if (!f->stub)
+		return;
+	for (size_t a = 0; a < f->n_stub_arches; a++) {
+		enum ksc_arch arch = f->stub_arches[a];
+		uint32_t max = 0;
+		bool dup = false;
+
+		for (size_t b = 0; b < a; b++)
+			dup = dup || f->stub_arches[b] == arch;
+		if (dup)
+			continue;
+		for (size_t i = 0; i < p->n_rules; i++) {
+			if (p->rules[i].single_name)
+				continue;
+			for (size_t j = 0; j < p->rules[i].n_names; j++) {
+				int nr;
+
+				if (filter_libseccomp_resolve(arch, p->rules[i].names[j], &nr) ==
+				            0 &&
+				    nr >= 0 && (uint32_t)nr > max)
+					max = (uint32_t)nr;
+			}
+		}
+		if (max == 0) {
+			(void)ksc_diags_addf(diags, KSC_SEVERITY_WARNING, NULL, 0, 0, NULL,
+			                     "no syscall of the profile exists on %s: runc adds no "
+			                     "ENOSYS stub for it",
+			                     ksc_arch_name(arch));
+			continue;
+		}
+		for (size_t k = 0; k < f->n_arches; k++)
+			if (f->arches[k].arch == arch)
+				f->arches[k].stub_max = max;
+	}
+}
+
+void
+ksc_filter_free(struct ksc_filter *f)
+{
+	if (!f)
+		return;
+	for (size_t i = 0; i < f->n_arches; i++)
+		free(f->arches[i].syscalls);
+	free(f->rules);
+	free(f->rule_mux);
+	free(f->tree.nodes);
+	free(f);
+}
+
+DEFINE_TRIVIAL_CLEANUP_FUNC(struct ksc_filter *, ksc_filter_free);
+
+static int
+rule_error(const struct ksc_filter *f, const struct filter_rule *rule, int r,
+           struct ksc_error **reterr)
+{
+	const struct ksc_profile *p = f->profile;
+	const struct ksc_rule *pr = &p->rules[rule->profile_rule];
+
+	if (r == -EEXIST)
+		return ksc_error_setf(
+		        reterr, -EINVAL,
+		        "%s:%u:%u: syscalls[%zu]: libseccomp %s refuses the rule for %s: another "
+		        "rule for it ends on the same comparison with a different action (runc: "
+		        "\"error adding seccomp filter rule for syscall %s: file exists\")",
+		        p->source, pr->pos.line, pr->pos.column, rule->profile_rule,
+		        ksc_libseccomp_version(), rule->name, rule->name);
+	if (r == -ELOOP)
+		return ksc_error_setf(
+		        reterr, -ETIMEDOUT,
+		        "%s:%u:%u: syscalls[%zu]: libseccomp %s loops forever adding the rule for "
+		        "%s after the earlier rules for it (its comparison tree becomes a cycle): "
+		        "runc would hang creating the container",
+		        p->source, pr->pos.line, pr->pos.column, rule->profile_rule,
+		        ksc_libseccomp_version(), rule->name);
+	return r;
+}
+
+int
+ksc_filter_new(const struct ksc_profile *p, const struct ksc_compile_opts *opts,
+               struct ksc_filter **ret_filter, struct ksc_diags *diags, struct ksc_error **reterr)
+{
+	_cleanup_(ksc_filter_freep) struct ksc_filter *f = NULL;
+	enum ksc_arch arches[_KSC_ARCH_MAX];
+	size_t n;
+	int r;
+
+	if (!p || !ret_filter)
+		return -EINVAL;
+	f = calloc(1, sizeof(*f));
+	if (!f)
+		return -ENOMEM;
+	f->profile = p;
+	f->default_action = ksc_profile_default_ret(p);
+	f->bad_arch_action = KSC_RET_KILL_THREAD; /* libseccomp's default; runc keeps it */
+
+	n = ksc_compile_arches(p, opts, arches, ELEMENTSOF(arches));
+	for (size_t i = 0; i < n; i++)
+		f->arches[f->n_arches++] = (struct filter_arch){
+			.arch = arches[i],
+			.token = ksc_arch_audit_token(arches[i]),
+			.is_64bit = ksc_arch_is_64bit(arches[i]),
+		};
+	if (opts && opts->n_arches > 0) {
+		for (size_t i = 0; i < opts->n_arches && i < ELEMENTSOF(f->stub_arches); i++)
+			f->stub_arches[f->n_stub_arches++] = opts->arches[i];
+	} else {
+		for (size_t i = 0; i < p->n_arches && i < ELEMENTSOF(f->stub_arches); i++)
+			f->stub_arches[f->n_stub_arches++] = p->arches[i];
+	}
+
+	r = rules_build(f, diags);
+	if (r < 0)
+		return r;
+	{
+		size_t n_names = 0;
+
+		for (size_t i = 0; i < p->n_rules; i++)
+			if (!p->rules[i].single_name)
+				n_names += p->rules[i].n_names;
+		f->bintree = n_names > 32;
+	}
+	f->rule_mux = calloc(f->n_rules ? f->n_rules : 1, sizeof(bool));
+	if (!f->rule_mux)
+		return -ENOMEM;
+	for (size_t i = 0; i < f->n_rules; i++)
+		for (size_t a = 0; a < f->n_arches; a++) {
+			r = arch_add(f, &f->arches[a], &f->rules[i], (uint32_t)i + 1);
+			if (r < 0)
+				return rule_error(f, &f->rules[i], r, reterr);
+		}
+	stub_build(f, diags);
+	*ret_filter = TAKE_PTR(f);
+	return 0;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Deciding                                                                                   */
+
+static uint32_t
+arg_word(const struct ksc_seccomp_data *d, unsigned arg, bool hi)
+{
+	uint64_t v = arg < 6 ? d->args[arg] : 0;
+
+	return hi ? (uint32_t)(v >> 32) : (uint32_t)v;
+}
+
+/* Evaluate a level: the first sibling whose path decides. False when none does (the
+ * caller goes on with its own next sibling, or the default action). */
+static bool
+level_eval(const struct tree *t, uint32_t n, const struct ksc_seccomp_data *d, uint32_t *ret_act,
+           uint32_t *ret_src, unsigned depth)
+{
+	unsigned guard = 0;
+
+	if (depth > 4096)
+		return false;
+	while (n && N(t, n).prev && guard++ < TREE_MAX_STEPS)
+		n = N(t, n).prev;
+	for (; n && guard++ < TREE_MAX_STEPS; n = N(t, n).next) {
+		const struct node *nd = &N(t, n);
+		uint32_t v = arg_word(d, nd->arg, nd->hi) & nd->mask;
+		bool yes;
+
+		switch (nd->op) {
+		case KSC_OP_GT:
+			yes = v > nd->datum;
+			break;
+		case KSC_OP_GE:
+			yes = v >= nd->datum;
+			break;
+		default:
+			yes = v == nd->datum;
+			break;
+		}
+		if (yes ? nd->t : nd->f) {
+			if (level_eval(t, yes ? nd->t : nd->f, d, ret_act, ret_src, depth + 1))
+				return true;
+		} else if (yes ? nd->has_t : nd->has_f) {
+			*ret_act = yes ? nd->act_t : nd->act_f;
+			*ret_src = yes ? nd->src_t : nd->src_f;
+			return true;
+		}
+	}
+	return false;
+}
+
+static const struct filter_arch *
+filter_section(const struct ksc_filter *f, uint32_t token, uint32_t nr, bool *ret_bad_arch)
+{
+	const struct filter_arch *x86_64 = NULL, *x32 = NULL;
+
+	*ret_bad_arch = false;
+	for (size_t i = 0; i < f->n_arches; i++) {
+		if (f->arches[i].token != token)
+			continue;
+		if (f->arches[i].arch == KSC_ARCH_X86_64)
+			x86_64 = &f->arches[i];
+		else if (f->arches[i].arch == KSC_ARCH_X32)
+			x32 = &f->arches[i];
+		else
+			return &f->arches[i];
+	}
+	if (x86_64 && x32)
+		return nr & KSC_X32_SYSCALL_BIT ? x32 : x86_64;
+	if (x86_64) {
+		/* x32 numbers are a bad arch, except -1 (a tracer skipping the call) */
+		*ret_bad_arch = nr >= KSC_X32_SYSCALL_BIT && nr != UINT32_MAX;
+		return x86_64;
+	}
+	if (x32) {
+		*ret_bad_arch = nr < KSC_X32_SYSCALL_BIT;
+		return x32;
+	}
+	*ret_bad_arch = true;
+	return NULL;
+}
+
+/*
+ * The number a section compares. libseccomp's generator loads seccomp_data.nr in the block
+ * of the first syscall of a section in priority order; when that syscall is a pseudo
+ * number (a name the arch lacks), its block is skipped and nothing loads the number: every
+ * comparison of the section then sees the arch token left in the accumulator, and no rule
+ * of the section ever matches. Sections that load the number elsewhere are safe: x86_64
+ * or x32 alone (their ABI check loads it) and the binary tree (more than 32 names).
+ */
+static uint32_t
+section_nr(const struct ksc_filter *f, uint32_t token, uint32_t nr)
+{
+	const struct filter_syscall *head = NULL;
+	const struct filter_arch *parts[2] = { NULL, NULL };
+	size_t n_parts = 0;
+
+	if (f->bintree)
+		return nr;
+	for (size_t i = 0; i < f->n_arches && n_parts < 2; i++)
+		if (f->arches[i].token == token)
+			parts[n_parts++] = &f->arches[i];
+	if (n_parts == 1 && (parts[0]->arch == KSC_ARCH_X86_64 || parts[0]->arch == KSC_ARCH_X32))
+		return nr;
+	/* a stable sort by descending priority of the entries in ascending (unsigned) number
+	 * order, primary arch first: the head is the first entry of highest priority */
+	for (size_t p = 0; p < n_parts; p++) {
+		const struct filter_arch *a = parts[p];
+		const struct filter_syscall *first = NULL;
+
+		for (size_t k = 0; k < a->n_syscalls; k++) {
+			const struct filter_syscall *sys = &a->syscalls[k];
+
+			if (!first || sys->priority > first->priority ||
+			    (sys->priority == first->priority &&
+			     (uint32_t)sys->nr < (uint32_t)first->nr))
+				first = sys;
+		}
+		if (first && (!head || first->priority > head->priority))
+			head = first;
+	}
+	return head && head->nr < 0 ? token : nr;
+}
+
+/* The stub's arch for (token, nr): x86_64 and x32 share a token, told apart by the bit. */
+static const struct filter_arch *
+stub_section(const struct ksc_filter *f, uint32_t token, uint32_t nr)
+{
+	for (size_t i = 0; i < f->n_arches; i++) {
+		const struct filter_arch *a = &f->arches[i];
+
+		if (a->token != token || !a->stub_max)
+			continue;
+		if (a->arch == KSC_ARCH_X86_64 && (nr & KSC_X32_SYSCALL_BIT))
+			continue;
+		if (a->arch == KSC_ARCH_X32 && !(nr & KSC_X32_SYSCALL_BIT))
+			continue;
+		return a;
+	}
+	return NULL;
+}
+
+uint32_t
+ksc_filter_decide(const struct ksc_filter *f, const struct ksc_seccomp_data *d,
+                  struct ksc_decision *ret)
+{
+	struct ksc_decision dec = { .by = KSC_DECIDED_BY_DEFAULT, .split_arg = -1 };
+	const struct filter_arch *a, *stub;
+	uint32_t nr = (uint32_t)d->nr, src = 0, act = 0;
+	bool bad_arch, decided = false;
+
+	stub = f->stub ? stub_section(f, d->arch, nr) : NULL;
+	a = filter_section(f, d->arch, nr, &bad_arch);
+	if (stub && ((nr == 0 && (stub->arch == KSC_ARCH_S390 || stub->arch == KSC_ARCH_S390X)) ||
+	             nr > stub->stub_max)) {
+		dec.by = KSC_DECIDED_BY_STUB;
+		dec.arch = stub->arch;
+		dec.ret = KSC_RET_ERRNO | ENOSYS;
+	} else if (bad_arch) {
+		dec.by = KSC_DECIDED_BY_BAD_ARCH;
+		dec.ret = f->bad_arch_action;
+	} else {
+		const struct filter_syscall *sys = NULL;
+
+		dec.arch = a->arch;
+		dec.ret = f->default_action;
+		nr = section_nr(f, a->token, nr);
+		/* with both x86_64 and x32, one section holds the numbers of both */
+		for (size_t i = 0; i < f->n_arches && !sys; i++) {
+			const struct filter_arch *s = &f->arches[i];
+
+			if (s->token != a->token)
+				continue;
+			for (size_t k = 0; k < s->n_syscalls && !sys; k++)
+				if (s->syscalls[k].nr >= 0 && (uint32_t)s->syscalls[k].nr == nr)
+					sys = &s->syscalls[k];
+		}
+		if (sys && !sys->chains) {
+			src = sys->src;
+			act = sys->action;
+			decided = true;
+		} else if (sys)
+			decided = level_eval(&f->tree, sys->chains, d, &act, &src, 0);
+		if (decided) {
+			dec.by = KSC_DECIDED_BY_RULE;
+			dec.ret = act;
+			dec.rule = SIZE_MAX;
+			dec.multiplexed = sys->mux;
+		}
+		if (decided && src > 0 && src <= f->n_rules) {
+			const struct filter_rule *rule = &f->rules[src - 1];
+
+			dec.rule = rule->profile_rule;
+			dec.name = rule->name;
+			dec.split_arg = rule->split_arg;
+		}
+	}
+	if (ret)
+		*ret = dec;
+	return dec.ret;
+}
+
+const struct filter_rule *
+filter_rules(const struct ksc_filter *f, size_t *ret_count)
+{
+	*ret_count = f->n_rules;
+	return f->rules;
+}
+
+uint32_t
+filter_stub_max(const struct ksc_filter *f, enum ksc_arch arch)
+{
+	if (!f->stub)
+		return 0;
+	for (size_t i = 0; i < f->n_arches; i++)
+		if (f->arches[i].arch == arch)
+			return f->arches[i].stub_max;
+	return 0;
+}
+
+size_t
+filter_stub_arches(const struct ksc_filter *f, const enum ksc_arch **ret_arches)
+{
+	*ret_arches = f->stub_arches;
+	return f->n_stub_arches;
+}
