@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The profile reader on arbitrary bytes: parse, validate and, when valid, write the
- * canonical form and check that it parses back and is a fixed point. A difference is a bug,
- * reported by aborting so that libFuzzer keeps the input.
+ * canonical form and check that it parses back and is a fixed point; then build the filter
+ * model and decide a few calls with it (never libseccomp: too slow for fuzzing). A
+ * difference is a bug, reported by aborting so that libFuzzer keeps the input.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -44,6 +45,23 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		goto out;
 	if (len != len2 || memcmp(text, again, len) != 0)
 		abort(); /* fmt must be idempotent */
+	{
+		struct ksc_filter *f = NULL;
+		struct ksc_error *ferr = NULL;
+
+		r = ksc_filter_new(p, NULL, &f, NULL, &ferr);
+		if (r < 0 && (!ferr || !ksc_error_message(ferr)) && r != -ENOMEM)
+			abort(); /* a refusal always says why */
+		for (uint32_t nr = 0; f && nr < 512; nr += 7) {
+			struct ksc_seccomp_data d = { .nr = (int32_t)nr, .arch = 0xc000003eu };
+
+			for (int i = 0; i < 6; i++)
+				d.args[i] = (uint64_t)nr * 0x100000001ull;
+			(void)ksc_filter_decide(f, &d, NULL);
+		}
+		ksc_filter_free(f);
+		ksc_error_free(ferr);
+	}
 out:
 	free(text);
 	free(again);

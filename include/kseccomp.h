@@ -331,6 +331,10 @@ const char *ksc_rule_comment(const struct ksc_rule *rule);
  */
 int ksc_rule_condition_text(const struct ksc_rule *rule, char **ret_text);
 
+/* One comparison of a rule (args[i]) in the words of ksc_rule_condition_text(). Returns 0,
+ * -ERANGE past the last argument, or -ENOMEM. */
+int ksc_rule_arg_text(const struct ksc_rule *rule, size_t i, char **ret_text);
+
 /* The filter return value runc gives a rule or the default action: the action with its
  * errnoRet, EPERM when absent for ERRNO and TRACE, SCMP_ACT_KILL as KILL_THREAD. */
 uint32_t ksc_rule_ret(const struct ksc_rule *rule);
@@ -541,6 +545,10 @@ struct ksc_decision {
 	const char *name;
 	int split_arg;
 	bool multiplexed;
+	/* libseccomp 2.5 built this arch's section without loading the syscall number (its
+	 * first syscall in priority order is a pseudo number, a name the arch lacks): every
+	 * comparison sees the arch token and no rule of the section can match. */
+	bool nr_not_loaded;
 };
 
 /* Decide one call as the filter does. Returns the action (also in ret_decision->ret when

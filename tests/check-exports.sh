@@ -9,7 +9,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 # Function names: an identifier followed by '(' on a declaration line of the header.
-sed -n 's/^[a-z].*[ *]\(ksc_[a-z0-9_]*\)(.*/\1/p' "$root/include/kseccomp.h" | sort -u >"$tmp/header"
+sed -n -e 's/^[a-z].*[ *]\(ksc_[a-z0-9_]*\)(.*/\1/p' -e 's/^\(ksc_[a-z0-9_]*\)(.*/\1/p' \
+	"$root/include/kseccomp.h" | sort -u >"$tmp/header"
 sed -n 's/^\t\(ksc_[a-z0-9_]*\);$/\1/p' "$root/src/lib/libkseccomp.sym" | sort -u >"$tmp/sym"
 nm -D --defined-only "$lib" | awk '$2 == "T" { sub(/@.*/, "", $3); print $3 }' | sort -u >"$tmp/exported"
 

@@ -78,7 +78,7 @@ static const char *const arches[] = { "SCMP_ARCH_X86_64",  "SCMP_ARCH_X86",     
 	                              "SCMP_ARCH_X32",     "SCMP_ARCH_PPC64LE", "SCMP_ARCH_MIPSEL",
 	                              "SCMP_ARCH_RISCV64" };
 
-static void
+__attribute__((format(printf, 4, 5))) static void
 append(char **buf, size_t *len, size_t *cap, const char *fmt, ...)
 {
 	va_list ap;

@@ -53,51 +53,86 @@ parse_u64(const char *s, uint64_t *ret)
 }
 
 /* What decided the result, for a profile: a rule, the default, the ENOSYS stub, the arch. */
-static void
-explain(const struct ksc_profile *p, const char *file, enum ksc_arch arch, uint32_t nr,
-        const uint64_t args[6], uint32_t ret, const struct ksc_compile_opts *copts)
+static int
+explain(const struct ksc_filter *filter, const struct ksc_profile *p, const char *file,
+        enum ksc_arch arch, const struct ksc_seccomp_data *data, uint32_t ret)
 {
-	const char *name = ksc_syscall_name(arch, nr);
-	enum ksc_arch targets[_KSC_ARCH_MAX];
-	size_t n_targets;
-	bool filtered = false;
+	const char *name = ksc_syscall_name(arch, (uint32_t)data->nr);
+	struct ksc_decision dec;
+	char want[32], got[32];
 
-	n_targets = ksc_compile_arches(p, copts, targets, ELEMENTSOF(targets));
-	for (size_t i = 0; i < n_targets; i++)
-		filtered = filtered || targets[i] == arch;
-	if (!filtered) {
-		printf("decided by: the bad-arch action: %s is not an architecture of the filter\n",
-		       ksc_arch_name(arch));
-		return;
-	}
-	for (size_t i = 0; name && i < ksc_profile_rule_count(p); i++) {
-		const struct ksc_rule *rule = ksc_profile_rule(p, i);
-		_cleanup_(freep) char *cond = NULL;
-
-		if (ksc_rule_ret(rule) != ret || !ksc_rule_matches_args(rule, args))
-			continue;
-		for (size_t j = 0; j < ksc_rule_name_count(rule); j++) {
-			if (!streq(ksc_rule_name(rule, j), name))
-				continue;
-			if (ksc_rule_condition_text(rule, &cond) < 0)
-				return;
-			printf("decided by: syscalls[%zu] (%s %s%s%s)\n", i,
-			       ksc_action_name(ksc_rule_action(rule)), name, *cond ? " if " : "",
-			       cond);
-			return;
-		}
-	}
-	if (ret == ksc_profile_default_ret(p))
-		printf("decided by: defaultAction %s (no rule for %s%s%s)\n",
-		       ksc_action_name(ksc_profile_default_action(p)), name ? name : "this number",
-		       name ? " matches" : "", "");
-	else if (ret == (KSC_RET_ERRNO | ENOSYS))
+	(void)ksc_filter_decide(filter, data, &dec);
+	switch (dec.by) {
+	case KSC_DECIDED_BY_BAD_ARCH:
+		if (arch == KSC_ARCH_X32 || arch == KSC_ARCH_X86_64)
+			printf("decided by: the bad-arch action: the filter covers %s but not %s "
+			       "(they share AUDIT_ARCH_X86_64; bit 30 of the number tells them "
+			       "apart)\n",
+			       ksc_arch_name(arch == KSC_ARCH_X32 ? KSC_ARCH_X86_64 : KSC_ARCH_X32),
+			       ksc_arch_name(arch));
+		else
+			printf("decided by: the bad-arch action: %s is not an architecture of the "
+			       "filter\n",
+			       ksc_arch_name(arch));
+		break;
+	case KSC_DECIDED_BY_STUB:
 		printf("decided by: runc's ENOSYS stub: %" PRIu32 " is above the largest number "
 		       "libseccomp resolves for the profile's names on %s\n",
-		       nr, ksc_arch_name(arch));
-	else
-		printf("decided by: libseccomp's filter (see 'kseccomp compile --format asm %s')\n",
-		       file);
+		       (uint32_t)data->nr, ksc_arch_name(dec.arch));
+		break;
+	case KSC_DECIDED_BY_RULE: {
+		const struct ksc_rule *rule =
+		        dec.rule < ksc_profile_rule_count(p) ? ksc_profile_rule(p, dec.rule) : NULL;
+		_cleanup_(freep) char *cond = NULL;
+		int r;
+
+		if (!rule) {
+			printf("decided by: libseccomp's merge of the rules for %s (see 'kseccomp "
+			       "compile --format asm %s')\n",
+			       name ? name : "this number", file);
+			break;
+		}
+		r = dec.split_arg >= 0 ? ksc_rule_arg_text(rule, (size_t)dec.split_arg, &cond)
+		                       : ksc_rule_condition_text(rule, &cond);
+		if (r < 0)
+			return r;
+		if (dec.split_arg >= 0)
+			printf("decided by: syscalls[%zu].args[%d] (%s %s if %s)", dec.rule,
+			       dec.split_arg, ksc_action_name(ksc_rule_action(rule)), dec.name,
+			       cond);
+		else
+			printf("decided by: syscalls[%zu] (%s %s%s%s)", dec.rule,
+			       ksc_action_name(ksc_rule_action(rule)), dec.name,
+			       *cond ? " if " : "", cond);
+		if (dec.multiplexed)
+			printf(" through %s", name ? name : "its multiplexer");
+		printf("\n");
+		break;
+	}
+	case KSC_DECIDED_BY_DEFAULT:
+	default:
+		if (dec.nr_not_loaded)
+			printf("decided by: defaultAction %s: libseccomp %s built the %s section "
+			       "without loading the syscall number (its first syscall is a name %s "
+			       "lacks), so no rule can match there\n",
+			       ksc_action_name(ksc_profile_default_action(p)),
+			       ksc_libseccomp_version(), ksc_arch_name(dec.arch),
+			       ksc_arch_name(dec.arch));
+		else
+			printf("decided by: defaultAction %s (no rule for %s matches)\n",
+			       ksc_action_name(ksc_profile_default_action(p)),
+			       name ? name : "this number");
+		break;
+	}
+	if (dec.ret != ret) {
+		ksc_ret_format(dec.ret, want, sizeof(want));
+		ksc_ret_format(ret, got, sizeof(got));
+		printf("warning: the rules say %s, but libseccomp %s compiled them into a program "
+		       "that returns %s here (it compares a stale argument word); runc enforces "
+		       "the program\n",
+		       want, ksc_libseccomp_version(), got);
+	}
+	return 0;
 }
 
 int
@@ -113,6 +148,7 @@ verb_sim(int argc, char **argv)
 	struct ksc_seccomp_data data = { 0 };
 	enum ksc_arch arch = KSC_ARCH_NONE;
 	_cleanup_(ksc_profile_freep) struct ksc_profile *profile = NULL;
+	_cleanup_(ksc_filter_freep) struct ksc_filter *filter = NULL;
 	_cleanup_(freep) char *input = NULL;
 	struct ksc_bpf *prog = NULL;
 	struct ksc_error *error = NULL;
@@ -202,6 +238,11 @@ verb_sim(int argc, char **argv)
 		r = ksc_profile_compile(profile, &copts, &prog, NULL, &error);
 		if (r < 0)
 			return cli_fail(r, error, file);
+		r = ksc_filter_new(profile, &copts, &filter, NULL, &error);
+		if (r < 0) {
+			ksc_bpf_free(prog);
+			return cli_fail(r, error, file);
+		}
 	} else {
 		r = ksc_bpf_parse(file, input, input_len, &prog, &error);
 		if (r < 0)
@@ -218,7 +259,10 @@ verb_sim(int argc, char **argv)
 	ksc_bpf_free(prog);
 	ksc_ret_format(ret, action, sizeof(action));
 	printf("%s\n", action);
-	if (profile)
-		explain(profile, file, arch, (uint32_t)data.nr, data.args, ret, &copts);
+	if (profile) {
+		r = explain(filter, profile, file, arch, &data, ret);
+		if (r < 0)
+			return cli_fail(r, NULL, file);
+	}
 	return 0;
 }

@@ -26,6 +26,7 @@
 #include <linux/filter.h>
 #include <seccomp.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -167,58 +168,26 @@ struct stub_arch {
 	uint32_t max; /* largest syscall number named, 0: none */
 };
 
-static size_t
-runc_names(const struct ksc_profile *p, const char ***ret)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < p->n_rules; i++)
-		if (!p->rules[i].single_name)
-			n += p->rules[i].n_names;
-	*ret = calloc(n ? n : 1, sizeof(char *));
-	if (!*ret)
-		return SIZE_MAX;
-	n = 0;
-	for (size_t i = 0; i < p->n_rules; i++)
-		if (!p->rules[i].single_name)
-			for (size_t j = 0; j < p->rules[i].n_names; j++)
-				(*ret)[n++] = p->rules[i].names[j];
-	return n;
-}
-
 static int
-add_rule(scmp_filter_ctx ctx, const struct ksc_rule *rule, uint32_t action, int nr)
+add_rule(scmp_filter_ctx ctx, const struct filter_rule *rule, int nr)
 {
-	struct scmp_arg_cmp cmps[64];
-	size_t n = MIN(rule->n_args, ELEMENTSOF(cmps));
-	bool ored = ksc_rule_args_are_ored(rule);
-	int r;
+	struct scmp_arg_cmp cmps[ELEMENTSOF(rule->conds)];
 
-	if (rule->n_args > ELEMENTSOF(cmps))
-		return -E2BIG;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < rule->n_conds; i++)
 		cmps[i] = (struct scmp_arg_cmp){
-			.arg = rule->args[i].index,
-			.op = libseccomp_op(rule->args[i].op),
+			.arg = rule->conds[i].arg,
+			.op = libseccomp_op(rule->conds[i].op),
 			/* libseccomp-golang MakeCondition(index, op, value, valueTwo) */
-			.datum_a = rule->args[i].value,
-			.datum_b = rule->args[i].value_two,
+			.datum_a = rule->conds[i].value,
+			.datum_b = rule->conds[i].value_two,
 		};
-	if (n == 0)
-		return seccomp_rule_add_array(ctx, action, nr, 0, NULL);
-	if (!ored)
-		return seccomp_rule_add_array(ctx, action, nr, (unsigned)n, cmps);
-	for (size_t i = 0; i < n; i++) {
-		r = seccomp_rule_add_array(ctx, action, nr, 1, &cmps[i]);
-		if (r < 0)
-			return r;
-	}
-	return 0;
+	return seccomp_rule_add_array(ctx, rule->action, nr, (unsigned)rule->n_conds,
+	                              rule->n_conds ? cmps : NULL);
 }
 
 /* What runc would say about rules it skips, computed outside the isolated build. */
 static int
-libseccomp_warnings(const struct ksc_profile *p, uint32_t def, struct ksc_diags *diags)
+libseccomp_warnings(const struct ksc_profile *p, struct ksc_diags *diags)
 {
 	for (size_t i = 0; i < p->n_rules; i++) {
 		const struct ksc_rule *rule = &p->rules[i];
@@ -237,15 +206,6 @@ libseccomp_warnings(const struct ksc_profile *p, uint32_t def, struct ksc_diags 
 			        "syscalls[%zu]: includes/excludes are Docker extensions: "
 			        "runc applies this rule to every container",
 			        i);
-		if (ksc_rule_ret(rule) == def)
-			continue;
-		for (size_t j = 0; j < rule->n_names; j++)
-			if (seccomp_syscall_resolve_name(rule->names[j]) == __NR_SCMP_ERROR)
-				(void)ksc_diags_addf(
-				        diags, KSC_SEVERITY_WARNING, NULL, 0, 0, NULL,
-				        "libseccomp %s does not know the syscall \"%s\": "
-				        "runc skips it",
-				        ksc_libseccomp_version(), rule->names[j]);
 	}
 	return 0;
 }
@@ -253,9 +213,13 @@ libseccomp_warnings(const struct ksc_profile *p, uint32_t def, struct ksc_diags 
 /* The libseccomp part of runc's InitSeccomp(): filter, arches, rules, export to fd. Runs in
  * a child (build_isolated()). Returns 0 or -errno with the reason in why. */
 static int
-build_with_libseccomp(const struct ksc_profile *p, const enum ksc_arch *arches, size_t n_arches,
-                      uint32_t def, size_t n_names, int out_fd, char *why, size_t why_size)
+build_with_libseccomp(const struct ksc_profile *p, const struct ksc_filter *filter,
+                      const enum ksc_arch *arches, size_t n_arches, uint32_t def, size_t n_names,
+                      int out_fd, char *why, size_t why_size)
 {
+	const struct filter_rule *rules;
+	size_t n_rules;
+
 	_cleanup_(seccomp_releasep) scmp_filter_ctx ctx = NULL;
 	uint32_t native_token = seccomp_arch_native();
 	bool have_native = false;
@@ -301,26 +265,20 @@ build_with_libseccomp(const struct ksc_profile *p, const enum ksc_arch *arches, 
 			return r;
 		}
 	}
-	for (size_t i = 0; i < p->n_rules; i++) {
-		const struct ksc_rule *rule = &p->rules[i];
-		/* runc's getAction(): the same values as SCMP_ACT_* (ksc_rule_ret()). */
-		uint32_t action = ksc_rule_ret(rule);
+	/* runc's matchCall() for each rule of the filter's list: redundant rules, Docker-only
+	 * entries and unknown names are already out, repeated indexes already split. */
+	rules = filter_rules(filter, &n_rules);
+	for (size_t i = 0; i < n_rules; i++) {
+		int nr = seccomp_syscall_resolve_name(rules[i].name);
 
-		/* matchCall(): "This rule is redundant, silently skip it". */
-		if (rule->single_name || action == def)
+		if (nr == __NR_SCMP_ERROR)
 			continue;
-		for (size_t j = 0; j < rule->n_names; j++) {
-			int nr = seccomp_syscall_resolve_name(rule->names[j]);
-
-			if (nr == __NR_SCMP_ERROR)
-				continue;
-			r = add_rule(ctx, rule, action, nr);
-			if (r < 0) {
-				snprintf(why, why_size,
-				         "error adding seccomp filter rule for syscall %s: %s",
-				         rule->names[j], strerror(-r));
-				return r == -E2BIG ? -E2BIG : -EINVAL;
-			}
+		r = add_rule(ctx, &rules[i], nr);
+		if (r < 0) {
+			snprintf(why, why_size,
+			         "error adding seccomp filter rule for syscall %s: %s",
+			         rules[i].name, strerror(-r));
+			return -EINVAL;
 		}
 	}
 	r = seccomp_export_bpf(ctx, out_fd);
@@ -342,9 +300,10 @@ struct build_result {
  * Build in a child with a deadline, so that kseccomp fails with a reason instead.
  */
 static int
-build_isolated(const struct ksc_profile *p, const enum ksc_arch *arches, size_t n_arches,
-               uint32_t def, size_t n_names, unsigned timeout_ms, struct ksc_bpf_insn **ret,
-               size_t *ret_n, struct ksc_error **reterr)
+build_isolated(const struct ksc_profile *p, const struct ksc_filter *filter,
+               const enum ksc_arch *arches, size_t n_arches, uint32_t def, size_t n_names,
+               unsigned timeout_ms, struct ksc_bpf_insn **ret, size_t *ret_n,
+               struct ksc_error **reterr)
 {
 	_cleanup_(closep) int out_fd = -1, result_read = -1, result_write = -1;
 	struct build_result res = { 0 };
@@ -363,8 +322,8 @@ build_isolated(const struct ksc_profile *p, const enum ksc_arch *arches, size_t 
 		return ksc_error_setf(reterr, negative_errno(), "cannot fork the compiler: %s",
 		                      strerror(errno));
 	if (pid == 0) {
-		res.r = build_with_libseccomp(p, arches, n_arches, def, n_names, out_fd, res.why,
-		                              sizeof(res.why));
+		res.r = build_with_libseccomp(p, filter, arches, n_arches, def, n_names, out_fd,
+		                              res.why, sizeof(res.why));
 		_exit(write(result_write, &res, sizeof(res)) == (ssize_t)sizeof(res) ? 0 : 1);
 	}
 	close(TAKE_FD(result_write));
@@ -389,48 +348,32 @@ build_isolated(const struct ksc_profile *p, const enum ksc_arch *arches, size_t 
 	return read_program(out_fd, ret, ret_n);
 }
 
-static bool
-allow_like(uint32_t action)
-{
-	/* patchbpf isAllowAction(): ALLOW, LOG and TRACE get no stub. */
-	action &= KSC_RET_ACTION_FULL;
-	return action == KSC_RET_ALLOW || action == KSC_RET_LOG || action == KSC_RET_TRACE;
-}
-
 static int
-build_stub(const enum ksc_arch *arches, size_t n_arches, const char *const *names, size_t n_names,
-           struct stub *s, struct ksc_diags *diags)
+build_stub(const struct ksc_filter *filter, struct stub *s)
 {
 	struct stub_arch found[_KSC_ARCH_MAX];
-	size_t n_found = 0, enosys, filter;
+	size_t n_found = 0, enosys, filter_start;
 	size_t section_of[_KSC_ARCH_MAX], jeq_of[_KSC_ARCH_MAX], n_groups = 0;
 	uint32_t group_token[_KSC_ARCH_MAX];
+	const enum ksc_arch *arches;
+	size_t n_arches = filter_stub_arches(filter, &arches);
 
-	/* findLastSyscalls(): per listed arch, the largest number any rule names there. */
+	/* findLastSyscalls(), computed by the filter: per listed arch, the largest number any
+	 * name of the profile has there. */
 	for (size_t i = 0; i < n_arches; i++) {
-		uint32_t scmp = libseccomp_arch_token(arches[i]), max = 0;
+		uint32_t max = filter_stub_max(filter, arches[i]);
 		bool dup = false;
 
 		for (size_t j = 0; j < n_found; j++)
 			dup = dup || found[j].arch == arches[i];
-		if (dup || !scmp)
+		if (dup || max == 0)
 			continue;
-		for (size_t k = 0; k < n_names; k++) {
-			int nr = seccomp_syscall_resolve_name_arch(scmp, names[k]);
-
-			if (nr >= 0 && (uint32_t)nr > max)
-				max = (uint32_t)nr;
-		}
-		if (max == 0) {
-			(void)ksc_diags_addf(diags, KSC_SEVERITY_WARNING, NULL, 0, 0, NULL,
-			                     "no syscall of the profile exists on %s: runc adds no "
-			                     "ENOSYS stub for it",
-			                     ksc_arch_name(arches[i]));
-			continue;
-		}
 		found[n_found++] =
 		        (struct stub_arch){ ksc_arch_audit_token(arches[i]), arches[i], max };
 	}
+
+	if (n_found == 0)
+		return 0; /* nothing to answer ENOSYS for: no stub at all */
 
 	/* Dispatch on the arch: x86_64 and x32 share AUDIT_ARCH_X86_64 and one section. */
 	emit(s, BPF_LD | BPF_W | BPF_ABS, 0, 0, 4);
@@ -490,7 +433,7 @@ build_stub(const enum ksc_arch *arches, size_t n_arches, const char *const *name
 	}
 	enosys = s->n;
 	emit(s, BPF_RET | BPF_K, 0, 0, KSC_RET_ERRNO | ENOSYS);
-	filter = s->n;
+	filter_start = s->n;
 	if (s->n > STUB_MAX)
 		return -E2BIG;
 
@@ -510,7 +453,7 @@ build_stub(const enum ksc_arch *arches, size_t n_arches, const char *const *name
 		s->insns[s->to_enosys[i]].jt = (uint8_t)d;
 	}
 	for (size_t i = 0; i < s->n_to_filter; i++)
-		s->insns[s->to_filter[i]].k = (uint32_t)(filter - s->to_filter[i] - 1);
+		s->insns[s->to_filter[i]].k = (uint32_t)(filter_start - s->to_filter[i] - 1);
 	return 0;
 }
 
@@ -574,33 +517,68 @@ ksc_compile_arches(const struct ksc_profile *p, const struct ksc_compile_opts *o
 	return n;
 }
 
+/* Where libseccomp's program compares a stale argument word, say what it does wrong. */
+static int
+stale_warnings(const struct ksc_filter *filter, struct ksc_bpf *prog, const struct ksc_profile *p,
+               const enum ksc_arch *arches, size_t n_arches, struct ksc_diags *diags)
+{
+	struct ksc_difference diffs[4];
+	size_t stale[1], cases = 0, n_diffs = 0;
+	int r;
+
+	r = ksc_bpf_stale_compares(prog, stale, ELEMENTSOF(stale));
+	if (r <= 0)
+		return r;
+	r = ksc_filter_compare(filter, &prog, 1, p, arches, n_arches, &cases, diffs,
+	                       ELEMENTSOF(diffs), &n_diffs);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < MIN(n_diffs, ELEMENTSOF(diffs)); i++) {
+		const struct ksc_seccomp_data *d = &diffs[i].data;
+		struct ksc_decision dec;
+		enum ksc_arch arch = KSC_ARCH_NONE;
+		const char *name;
+		char want[32], got[32];
+
+		(void)ksc_filter_decide(filter, d, &dec);
+		(void)ksc_arch_from_audit_token(d->arch, (uint32_t)d->nr, &arch);
+		name = ksc_syscall_name(arch, (uint32_t)d->nr);
+		ksc_ret_format(diffs[i].ret_a, want, sizeof(want));
+		ksc_ret_format(diffs[i].ret_b, got, sizeof(got));
+		(void)ksc_diags_addf(
+		        diags, KSC_SEVERITY_WARNING, NULL, 0, 0, NULL,
+		        "libseccomp %s miscompiles the rules for %s on %s: for arguments 0x%" PRIx64
+		        " 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64
+		        " its program returns %s where the rules say %s (it compares a stale "
+		        "argument word; runc enforces the program)",
+		        ksc_libseccomp_version(), name ? name : "this syscall", ksc_arch_name(arch),
+		        d->args[0], d->args[1], d->args[2], d->args[3], d->args[4], d->args[5], got,
+		        want);
+	}
+	if (n_diffs > ELEMENTSOF(diffs))
+		(void)ksc_diags_addf(diags, KSC_SEVERITY_WARNING, NULL, 0, 0, NULL,
+		                     "... and %zu more inputs where libseccomp's program and the "
+		                     "rules disagree",
+		                     n_diffs - ELEMENTSOF(diffs));
+	return 0;
+}
+
 static int
 compile_libseccomp(const struct ksc_profile *p, const struct ksc_compile_opts *opts,
                    struct ksc_bpf **ret_prog, struct ksc_diags *diags, struct ksc_error **reterr)
 {
 	_cleanup_(freep) struct ksc_bpf_insn *prog = NULL, *all = NULL;
-	_cleanup_(freep) const char **names = NULL;
+	_cleanup_(ksc_filter_freep) struct ksc_filter *filter = NULL;
 	_cleanup_(freep) struct stub *stub = NULL;
 	enum ksc_arch arches[_KSC_ARCH_MAX];
-	const enum ksc_arch *stub_arches;
-	size_t n_arches = 0, n_stub_arches, n_names, n_prog = 0, total;
-	uint32_t def;
+	size_t n_arches = 0, n_names = 0, n_prog = 0, total;
 	struct ksc_bpf *bpf = NULL;
 	int r;
 
 	if (opts && opts->backend != 0 && opts->backend != KSC_BACKEND_LIBSECCOMP)
 		return ksc_error_setf(reterr, -EOPNOTSUPP, "unknown compiler backend");
 
-	/* The stub covers the listed arches only (runc's config.Architectures). */
 	n_arches = ksc_compile_arches(p, opts, arches, ELEMENTSOF(arches));
-	if (opts && opts->n_arches > 0) {
-		stub_arches = opts->arches;
-		n_stub_arches = opts->n_arches;
-	} else {
-		stub_arches = p->arches;
-		n_stub_arches = p->n_arches;
-	}
-
 	r = check_errno_values(p, reterr);
 	if (r < 0)
 		return r;
@@ -614,14 +592,18 @@ compile_libseccomp(const struct ksc_profile *p, const struct ksc_compile_opts *o
 			                      p->source, ksc_arch_name(arches[i]),
 			                      arch_is_le(ksc_arch_native()) ? "little" : "big");
 
-	def = ksc_profile_default_ret(p);
-	n_names = runc_names(p, &names);
-	if (n_names == SIZE_MAX)
-		return -ENOMEM;
-	r = libseccomp_warnings(p, def, diags);
+	r = libseccomp_warnings(p, diags);
 	if (r < 0)
 		return r;
-	r = build_isolated(p, arches, n_arches, def, n_names,
+	/* The filter refuses what libseccomp refuses (conflicting rules, rule sets it loops
+	 * on) with the rule's position, before libseccomp gets the chance to hang. */
+	r = ksc_filter_new(p, opts, &filter, diags, reterr);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < p->n_rules; i++)
+		if (!p->rules[i].single_name)
+			n_names += p->rules[i].n_names;
+	r = build_isolated(p, filter, arches, n_arches, ksc_profile_default_ret(p), n_names,
 	                   opts && opts->timeout_ms ? opts->timeout_ms : KSC_LIBSECCOMP_TIMEOUT_MS,
 	                   &prog, &n_prog, reterr);
 	if (r < 0)
@@ -630,11 +612,9 @@ compile_libseccomp(const struct ksc_profile *p, const struct ksc_compile_opts *o
 	stub = calloc(1, sizeof(*stub));
 	if (!stub)
 		return -ENOMEM;
-	if (!allow_like(def)) {
-		r = build_stub(stub_arches, n_stub_arches, names, n_names, stub, diags);
-		if (r < 0)
-			return ksc_error_setf(reterr, r, "the ENOSYS stub is too large");
-	}
+	r = build_stub(filter, stub);
+	if (r < 0)
+		return ksc_error_setf(reterr, r, "the ENOSYS stub is too large");
 
 	total = stub->n + n_prog;
 	if (total > KSC_BPF_MAXINSNS)
@@ -656,6 +636,11 @@ compile_libseccomp(const struct ksc_profile *p, const struct ksc_compile_opts *o
 		return ksc_error_prefixf(reterr, -EIO,
 		                         "internal error: the compiled program is "
 		                         "not valid: ");
+	}
+	r = stale_warnings(filter, bpf, p, arches, n_arches, diags);
+	if (r < 0) {
+		ksc_bpf_free(bpf);
+		return r;
 	}
 	*ret_prog = bpf;
 	return 0;

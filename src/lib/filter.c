@@ -1098,8 +1098,6 @@ ksc_filter_free(struct ksc_filter *f)
 	free(f);
 }
 
-DEFINE_TRIVIAL_CLEANUP_FUNC(struct ksc_filter *, ksc_filter_free);
-
 static int
 rule_error(const struct ksc_filter *f, const struct filter_rule *rule, int r,
            struct ksc_error **reterr)
@@ -1145,12 +1143,20 @@ ksc_filter_new(const struct ksc_profile *p, const struct ksc_compile_opts *opts,
 	f->bad_arch_action = KSC_RET_KILL_THREAD; /* libseccomp's default; runc keeps it */
 
 	n = ksc_compile_arches(p, opts, arches, ELEMENTSOF(arches));
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		int nr;
+
+		if (filter_libseccomp_resolve(arches[i], "read", &nr) == -EOPNOTSUPP)
+			return ksc_error_setf(reterr, -EOPNOTSUPP,
+			                      "%s: libseccomp %s does not know the architecture %s",
+			                      p->source, ksc_libseccomp_version(),
+			                      ksc_arch_name(arches[i]));
 		f->arches[f->n_arches++] = (struct filter_arch){
 			.arch = arches[i],
 			.token = ksc_arch_audit_token(arches[i]),
 			.is_64bit = ksc_arch_is_64bit(arches[i]),
 		};
+	}
 	if (opts && opts->n_arches > 0) {
 		for (size_t i = 0; i < opts->n_arches && i < ELEMENTSOF(f->stub_arches); i++)
 			f->stub_arches[f->n_stub_arches++] = opts->arches[i];
@@ -1351,6 +1357,7 @@ ksc_filter_decide(const struct ksc_filter *f, const struct ksc_seccomp_data *d,
 		dec.arch = a->arch;
 		dec.ret = f->default_action;
 		nr = section_nr(f, a->token, nr);
+		dec.nr_not_loaded = nr != (uint32_t)d->nr;
 		/* with both x86_64 and x32, one section holds the numbers of both */
 		for (size_t i = 0; i < f->n_arches && !sys; i++) {
 			const struct filter_arch *s = &f->arches[i];

@@ -22,3 +22,9 @@ ksc_profile_freep(struct ksc_profile **p)
 {
 	ksc_profile_free(*p);
 }
+
+static inline void
+ksc_filter_freep(struct ksc_filter **f)
+{
+	ksc_filter_free(*f);
+}

@@ -1633,33 +1633,48 @@ put_filter(struct strbuf *sb, const struct ksc_rule_filter *f, bool exclude, boo
 	}
 }
 
-int
-ksc_rule_condition_text(const struct ksc_rule *rule, char **ret_text)
+static void
+put_arg(struct strbuf *sb, const struct ksc_arg *a)
 {
 	static const char *const ops[_KSC_OP_MAX] = {
 		[KSC_OP_NE] = "!=", [KSC_OP_LT] = "<",  [KSC_OP_LE] = "<=",
 		[KSC_OP_EQ] = "==", [KSC_OP_GE] = ">=", [KSC_OP_GT] = ">",
 	};
+
+	if (a->op == KSC_OP_MASKED_EQ) {
+		strbuf_printf(sb, "(arg%" PRIu32 " & 0x%" PRIx64 ") == ", a->index, a->value);
+		put_number(sb, a->value_two);
+	} else {
+		strbuf_printf(sb, "arg%" PRIu32 " %s ", a->index, ops[a->op]);
+		put_number(sb, a->value);
+	}
+}
+
+int
+ksc_rule_condition_text(const struct ksc_rule *rule, char **ret_text)
+{
 	bool ored = ksc_rule_args_are_ored(rule), any = false;
 	struct strbuf sb = { 0 };
 
 	for (size_t i = 0; i < rule->n_args; i++) {
-		const struct ksc_arg *a = &rule->args[i];
-
 		if (i)
 			strbuf_puts(&sb, ored ? " || " : " && ");
-		if (a->op == KSC_OP_MASKED_EQ) {
-			strbuf_printf(&sb, "(arg%" PRIu32 " & 0x%" PRIx64 ") == ", a->index,
-			              a->value);
-			put_number(&sb, a->value_two);
-		} else {
-			strbuf_printf(&sb, "arg%" PRIu32 " %s ", a->index, ops[a->op]);
-			put_number(&sb, a->value);
-		}
+		put_arg(&sb, &rule->args[i]);
 		any = true;
 	}
 	put_filter(&sb, &rule->includes, false, &any);
 	put_filter(&sb, &rule->excludes, true, &any);
+	return strbuf_finish(&sb, ret_text, NULL);
+}
+
+int
+ksc_rule_arg_text(const struct ksc_rule *rule, size_t i, char **ret_text)
+{
+	struct strbuf sb = { 0 };
+
+	if (i >= rule->n_args)
+		return -ERANGE;
+	put_arg(&sb, &rule->args[i]);
 	return strbuf_finish(&sb, ret_text, NULL);
 }
 
