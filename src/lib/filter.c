@@ -952,6 +952,8 @@ arch_add(struct ksc_filter *f, struct filter_arch *a, const struct filter_rule *
 	return arch_rule_add(f, a, nr, rule, src, false);
 }
 
+static uint32_t section_nr(const struct ksc_filter *f, uint32_t token, uint32_t nr);
+
 /* ---------------------------------------------------------------------------------------- */
 /* The rule list                                                                              */
 
@@ -1110,7 +1112,8 @@ rule_error(const struct ksc_filter *f, const struct filter_rule *rule, int r,
 		        reterr, -EINVAL,
 		        "%s:%u:%u: syscalls[%zu]: libseccomp %s refuses the rule for %s: another "
 		        "rule for it ends on the same comparison with a different action (runc: "
-		        "\"error adding seccomp filter rule for syscall %s: file exists\")",
+		        "\"unable to init seccomp: error adding seccomp rule for syscall %s: file "
+		        "exists\")",
 		        p->source, pr->pos.line, pr->pos.column, rule->profile_rule,
 		        ksc_libseccomp_version(), rule->name, rule->name);
 	if (r == -ELOOP)
@@ -1186,6 +1189,23 @@ ksc_filter_new(const struct ksc_profile *p, const struct ksc_compile_opts *opts,
 				return rule_error(f, &f->rules[i], r, reterr);
 		}
 	stub_build(f, diags);
+	for (size_t i = 0; i < f->n_arches; i++) {
+		const struct filter_arch *a = &f->arches[i];
+		bool seen = false;
+
+		for (size_t k = 0; k < i; k++)
+			seen = seen || f->arches[k].token == a->token;
+		if (seen || section_nr(f, a->token, 0) == 0)
+			continue;
+		(void)ksc_diags_addf(
+		        diags, KSC_SEVERITY_WARNING, NULL, 0, 0, NULL,
+		        "libseccomp %s builds the %s part of this filter without loading "
+		        "the syscall number (the first syscall there in its order is one "
+		        "%s lacks): no rule takes effect on %s, every call gets the "
+		        "default action",
+		        ksc_libseccomp_version(), ksc_arch_name(a->arch), ksc_arch_name(a->arch),
+		        ksc_arch_name(a->arch));
+	}
 	*ret_filter = TAKE_PTR(f);
 	return 0;
 }
