@@ -275,8 +275,7 @@ build_with_libseccomp(const struct ksc_profile *p, const struct ksc_filter *filt
 			continue;
 		r = add_rule(ctx, &rules[i], nr);
 		if (r < 0) {
-			snprintf(why, why_size,
-			         "error adding seccomp rule for syscall %s: %s",
+			snprintf(why, why_size, "error adding seccomp rule for syscall %s: %s",
 			         rules[i].name, strerror(-r));
 			return -EINVAL;
 		}
@@ -563,9 +562,10 @@ stale_warnings(const struct ksc_filter *filter, struct ksc_bpf *prog, const stru
 		        want);
 	}
 	if (n_diffs > ELEMENTSOF(diffs))
-		(void)ksc_diags_addf(diags, KSC_SEVERITY_WARNING, NULL, 0, 0, NULL,
-		                     "... and other inputs where libseccomp's program and the rules "
-		                     "disagree");
+		(void)ksc_diags_addf(
+		        diags, KSC_SEVERITY_WARNING, NULL, 0, 0, NULL,
+		        "... and other inputs where libseccomp's program and the rules "
+		        "disagree");
 	return 0;
 }
 
