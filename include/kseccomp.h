@@ -381,9 +381,15 @@ struct ksc_seccomp_data {
 
 /* BPF_MAXINSNS: the kernel refuses longer programs with EINVAL. */
 #define KSC_BPF_MAXINSNS 4096u
-/* MAX_INSNS_PER_PATH: the instructions of all filters a task may stack, each already
- * attached filter counting 4 more (kernel/seccomp.c); beyond it, ENOMEM. */
+/* MAX_INSNS_PER_PATH: the instructions of all filters a task may stack, counted after the
+ * kernel translates them to eBPF (ksc_bpf_kernel_len()), each already attached filter
+ * counting 4 more (kernel/seccomp.c seccomp_attach_filter()); beyond it, ENOMEM. A filter
+ * of 4096 classic RET instructions takes 8195: three fit, not four. */
 #define KSC_BPF_MAX_INSNS_PER_PATH 32768u
+
+/* The smallest filter's share of MAX_INSNS_PER_PATH once attached: "ret" is 5 eBPF
+ * instructions, plus 4. */
+#define KSC_BPF_MIN_ATTACHED_LEN 9u
 
 struct ksc_bpf;
 
@@ -434,6 +440,10 @@ uint32_t ksc_bpf_run_traced(const struct ksc_bpf *prog, const struct ksc_seccomp
  * -ENOMEM.
  */
 int ksc_bpf_stale_compares(const struct ksc_bpf *prog, size_t *ret_pcs, size_t max);
+
+/* The length of a checked program once the kernel has translated it to eBPF
+ * (bpf_convert_filter()): what counts against KSC_BPF_MAX_INSNS_PER_PATH. */
+size_t ksc_bpf_kernel_len(const struct ksc_bpf *prog);
 
 /*
  * The kernel's constant-action cache test (kernel/seccomp.c seccomp_is_const_allow()): true

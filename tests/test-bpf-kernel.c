@@ -224,6 +224,174 @@ show_program(const struct ksc_bpf *p)
 	free(text);
 }
 
+/* In a child: attach filters whose eBPF lengths plus 4 sum to exactly `attached` (m copies
+ * of "ret" at 9 each, and one of j loads and a ret at 9 + j), then the program. Returns
+ * whether the kernel took it. */
+static bool
+fits_after(const struct ksc_bpf_insn *insns, size_t n, size_t attached)
+{
+	struct ksc_bpf_insn pad[32];
+	size_t m = attached / 9 - 1, j = attached - 9 * m - 9;
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	if (pid == 0) {
+		struct sock_fprog one, shim,
+		        prog = { (unsigned short)n, (struct sock_filter *)insns };
+
+		for (size_t i = 0; i < j; i++)
+			pad[i] = I(BPF_LD | BPF_W | BPF_ABS, 0, 0, 0);
+		pad[j] = I(BPF_RET | BPF_K, 0, 0, KSC_RET_ALLOW);
+		one = (struct sock_fprog){ 1, (struct sock_filter *)&pad[j] };
+		shim = (struct sock_fprog){ (unsigned short)(j + 1), (struct sock_filter *)pad };
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+		    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &shim) < 0)
+			_exit(2);
+		for (size_t i = 0; i < m; i++)
+			if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &one) < 0)
+				_exit(2);
+		_exit(syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) == 0 ? 0 : 1);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
+		return false;
+	return WEXITSTATUS(status) == 0;
+}
+
+/* ksc_bpf_kernel_len() is exact: the program fits when the attached filters leave it
+ * exactly that many instructions, and not with one fewer. */
+static void
+kernel_len_exact(void)
+{
+	struct ksc_bpf_insn insns[KSC_BPF_MAXINSNS];
+	unsigned tried = 0, exact = 0;
+
+	for (unsigned i = 0; i < 200 && tried < 16; i++) {
+		size_t n = i == 0 ? 1 : random_program(insns, false);
+		struct ksc_bpf *p = NULL;
+		size_t len;
+
+		if (i == 0)
+			insns[0] = I(BPF_RET | BPF_K, 0, 0, KSC_RET_ALLOW);
+		if (ksc_bpf_new(insns, n, &p) < 0 || ksc_bpf_check(p, NULL) < 0) {
+			ksc_bpf_free(p);
+			continue;
+		}
+		len = ksc_bpf_kernel_len(p);
+		tried++;
+		if (fits_after(insns, n, KSC_BPF_MAX_INSNS_PER_PATH - len) &&
+		    !fits_after(insns, n, KSC_BPF_MAX_INSNS_PER_PATH - len + 1))
+			exact++;
+		else {
+			size_t truth = 0;
+
+			for (size_t c = len > 40 ? len - 40 : 1; c < len + 40 && !truth; c++)
+				if (fits_after(insns, n, KSC_BPF_MAX_INSNS_PER_PATH - c) &&
+				    !fits_after(insns, n, KSC_BPF_MAX_INSNS_PER_PATH - c + 1))
+					truth = c;
+			printf("# program %u: ksc_bpf_kernel_len() says %zu, the kernel %zu\n", i,
+			       len, truth);
+			if (getenv("KSC_TEST_VERBOSE")) {
+				char *text = NULL;
+
+				if (ksc_bpf_disasm(p, &text) == 0)
+					printf("%s", text);
+				free(text);
+			}
+		}
+		ksc_bpf_free(p);
+	}
+	ok(tried > 5 && exact == tried,
+	   "ksc_bpf_kernel_len() is the kernel's count for %u of %u programs", exact, tried);
+}
+
+/* MAX_INSNS_PER_PATH in a child: one-instruction filters until the stack is full. With
+ * such filters the lower bound ksc_enforce_install() checks is exact, so it must refuse
+ * the filter the kernel would refuse, itself, and say why. Then 4096-instruction filters:
+ * the kernel counts them in eBPF, 8195 each, so a fourth does not fit. */
+static void
+per_path_limit(void)
+{
+	int fds[2];
+	pid_t pid;
+
+	if (pipe(fds) < 0)
+		return;
+	pid = fork();
+	if (pid == 0) {
+		struct ksc_bpf_insn one = { BPF_RET | BPF_K, 0, 0, KSC_RET_ALLOW };
+		struct ksc_bpf *p = NULL;
+		struct ksc_error *e = NULL;
+		struct ksc_enforce_opts opts = { .flags_set = true, .no_new_privs = true };
+		char msg[512] = "";
+		unsigned n = 0;
+
+		close(fds[0]);
+		if (ksc_bpf_new(&one, 1, &p) < 0)
+			_exit(1);
+		while (n < 10000 && ksc_enforce_install(p, &opts, &e) == 0)
+			n++;
+		snprintf(msg, sizeof(msg), "%u %s", n, e ? ksc_error_message(e) : "");
+		(void)!write(fds[1], msg, strlen(msg));
+		_exit(0);
+	}
+	close(fds[1]);
+	{
+		char buf[512] = "";
+		ssize_t k = read(fds[0], buf, sizeof(buf) - 1);
+		unsigned n = (unsigned)strtoul(buf, NULL, 10);
+
+		(void)waitpid(pid, NULL, 0);
+		buf[k > 0 ? k : 0] = '\0';
+		/* 5 + 9n <= 32768: 3641 filters fit one above the other, a 3642nd does not
+		 * (the test process may run under filters of its own: then fewer) */
+		ok(n > 3000 && n <= 3641, "one-instruction filters stack up to the limit (%u)", n);
+		ok(strstr(buf, "it cannot be added") != NULL,
+		   "the next one is refused before the kernel says ENOMEM: %s", buf);
+	}
+	close(fds[0]);
+
+	if (pipe(fds) < 0)
+		return;
+	pid = fork();
+	if (pid == 0) {
+		struct ksc_bpf_insn *big = calloc(KSC_BPF_MAXINSNS, sizeof(*big));
+		struct ksc_bpf *p = NULL;
+		struct ksc_error *e = NULL;
+		struct ksc_enforce_opts opts = { .flags_set = true, .no_new_privs = true };
+		char msg[512] = "";
+		unsigned n = 0;
+
+		close(fds[0]);
+		if (!big)
+			_exit(1);
+		for (size_t i = 0; i < KSC_BPF_MAXINSNS; i++)
+			big[i] = (struct ksc_bpf_insn){ BPF_RET | BPF_K, 0, 0, KSC_RET_ALLOW };
+		if (ksc_bpf_new(big, KSC_BPF_MAXINSNS, &p) < 0)
+			_exit(1);
+		while (n < 20 && ksc_enforce_install(p, &opts, &e) == 0)
+			n++;
+		snprintf(msg, sizeof(msg), "%u %s", n, e ? ksc_error_message(e) : "");
+		(void)!write(fds[1], msg, strlen(msg));
+		_exit(0);
+	}
+	close(fds[1]);
+	{
+		char buf[512] = "";
+		ssize_t k = read(fds[0], buf, sizeof(buf) - 1);
+
+		(void)waitpid(pid, NULL, 0);
+		buf[k > 0 ? k : 0] = '\0';
+		/* the attached ones are unknown from inside: the kernel's ENOMEM, explained */
+		ok(strncmp(buf, "3 ", 2) == 0 &&
+		           strstr(buf,
+		                  "with the 3 filters this task already has, the filters would "
+		                  "exceed 32768 eBPF instructions"),
+		   "a fourth filter of 4096 RET instructions (8195 in eBPF) is refused: %s", buf);
+	}
+	close(fds[0]);
+}
+
 int
 main(void)
 {
@@ -317,5 +485,7 @@ main(void)
 	is_int(agree_run, runs, "ksc_bpf_run computes what the kernel computed");
 	ok(accepted > programs / 3 && programs - accepted > programs / 20,
 	   "the sample has both accepted and refused programs");
+	per_path_limit();
+	kernel_len_exact();
 	return tap_done();
 }

@@ -193,6 +193,37 @@ seccomp_opcode_allowed(uint16_t code)
 	}
 }
 
+size_t
+ksc_bpf_kernel_len(const struct ksc_bpf *prog)
+{
+	/* bpf_convert_filter(): a prologue clearing A and X and saving the context, then per
+	 * instruction: RET K becomes "mov r0; exit" (RET A only "exit": A is r0); DIV by X
+	 * first zero-extends X and tests it (4 more);
+	 * a conditional jump needs a "ja" when neither target is the next instruction (JSET
+	 * also when only the false one is not), and an immediate with bit 31 set is first
+	 * moved to a register; everything else is one instruction. */
+	size_t len = 3;
+
+	for (size_t pc = 0; pc < prog->count; pc++) {
+		const struct ksc_bpf_insn *in = &prog->insns[pc];
+
+		if (in->code == (BPF_RET | BPF_K))
+			len += 2;
+		else if (in->code == (BPF_ALU | BPF_DIV | BPF_X))
+			len += 5;
+		else if (is_cond_jump(in->code)) {
+			if (BPF_SRC(in->code) == BPF_K && (int32_t)in->k < 0)
+				len++;
+			if (in->jf == 0 || (in->jt == 0 && BPF_OP(in->code) != BPF_JSET))
+				len++;
+			else
+				len += 2;
+		} else
+			len++;
+	}
+	return len;
+}
+
 /* check_load_and_stores(): a scratch cell may be read only where every path has written
  * it. The kernel's walk is linear with masks carried to jump targets; a RET does not reset
  * what is known, and neither does this copy. */

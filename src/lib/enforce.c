@@ -157,10 +157,27 @@ have_cap_sys_admin(void)
 	return data[CAP_SYS_ADMIN / 32].effective & (1u << (CAP_SYS_ADMIN % 32));
 }
 
+/* The filters already attached to the calling task (/proc/self/status "Seccomp_filters",
+ * Linux 5.9+); 0 when unknown. Their sizes cannot be read from inside: the kernel lets only
+ * an unfiltered CAP_SYS_ADMIN task read filters (seccomp_get_filter()). */
+static unsigned
+attached_filters(void)
+{
+	_cleanup_(fclosep) FILE *f = fopen("/proc/self/status", "re");
+	char line[256];
+	unsigned n = 0;
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "Seccomp_filters: %u", &n) == 1)
+			break;
+	return n;
+}
+
 int
 ksc_enforce_install(const struct ksc_bpf *prog, const struct ksc_enforce_opts *opts,
                     struct ksc_error **reterr)
 {
+	unsigned attached;
 	struct ksc_kernel_support support;
 	struct sock_fprog fprog;
 	unsigned long flags;
@@ -176,6 +193,20 @@ ksc_enforce_install(const struct ksc_bpf *prog, const struct ksc_enforce_opts *o
 		return ksc_error_setf(reterr, -E2BIG,
 		                      "the filter has %zu instructions (at most %u)",
 		                      ksc_bpf_count(prog), KSC_BPF_MAXINSNS);
+	/* seccomp_attach_filter(): the new program plus every attached one, each counting 4
+	 * more, in eBPF instructions, must stay within MAX_INSNS_PER_PATH. The attached ones
+	 * cannot be read from inside, but each takes at least KSC_BPF_MIN_ATTACHED_LEN:
+	 * refuse what is sure to fail. */
+	attached = attached_filters();
+	if (ksc_bpf_kernel_len(prog) + KSC_BPF_MIN_ATTACHED_LEN * (size_t)attached >
+	    KSC_BPF_MAX_INSNS_PER_PATH)
+		return ksc_error_setf(
+		        reterr, -ENOMEM,
+		        "the filter takes %zu of the kernel's %u instructions per "
+		        "task (MAX_INSNS_PER_PATH, counted in eBPF) and the %u filters "
+		        "this task already has take at least %u: it cannot be added",
+		        ksc_bpf_kernel_len(prog), KSC_BPF_MAX_INSNS_PER_PATH, attached,
+		        KSC_BPF_MIN_ATTACHED_LEN * attached);
 	/* seccomp_prepare_filter(): without CAP_SYS_ADMIN the kernel demands no_new_privs. */
 	if ((opts && opts->no_new_privs) || !have_cap_sys_admin()) {
 		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
@@ -191,9 +222,12 @@ ksc_enforce_install(const struct ksc_bpf *prog, const struct ksc_enforce_opts *o
 		r = negative_errno();
 		if (r == -ENOMEM)
 			return ksc_error_setf(reterr, r,
-			                      "the kernel refused the filter: this task's filters "
-			                      "would exceed %u instructions (MAX_INSNS_PER_PATH)",
-			                      KSC_BPF_MAX_INSNS_PER_PATH);
+			                      "the kernel refused the filter: with the %u filters "
+			                      "this task already has, the filters would exceed %u "
+			                      "eBPF instructions (MAX_INSNS_PER_PATH; this one "
+			                      "takes %zu)",
+			                      attached, KSC_BPF_MAX_INSNS_PER_PATH,
+			                      ksc_bpf_kernel_len(prog));
 		return ksc_error_setf(reterr, r, "seccomp(SECCOMP_SET_MODE_FILTER): %s",
 		                      strerror(-r));
 	}
