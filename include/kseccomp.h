@@ -509,6 +509,66 @@ size_t ksc_compile_arches(const struct ksc_profile *profile, const struct ksc_co
                           enum ksc_arch *ret_arches, size_t max);
 
 /* ---------------------------------------------------------------------------------------- */
+/* RuntimeDefault: the runtimes' default profiles, for a container                            */
+
+enum ksc_flavor {
+	KSC_FLAVOR_CONTAINERD = 0, /* containerd's DefaultProfile(): kind and most nodes */
+	KSC_FLAVOR_DOCKER,         /* moby's profiles/seccomp/default.json */
+	KSC_FLAVOR_PODMAN,         /* containers/common seccomp.json: ENOSYS default, EPERM list */
+};
+
+/* "containerd", "docker", "podman". 0 or -EINVAL. */
+int ksc_flavor_from_name(const char *name, enum ksc_flavor *ret_flavor);
+const char *ksc_flavor_name(enum ksc_flavor flavor);
+
+/* The flavour's template: Docker's format with includes/excludes and archMap. Static
+ * storage, NUL-terminated. 0 or -EINVAL. */
+int ksc_default_template(enum ksc_flavor flavor, const char **ret_text, size_t *ret_len);
+
+/* Capability sets are bit masks: bit N is capability N (CAP_CHOWN = 0 ... CAP_BPF = 39). */
+/* The capabilities a Kubernetes container gets by default from containerd (and Docker):
+ * CHOWN, DAC_OVERRIDE, FSETID, FOWNER, MKNOD, NET_RAW, SETGID, SETUID, SETFCAP, SETPCAP,
+ * NET_BIND_SERVICE, SYS_CHROOT, KILL, AUDIT_WRITE. */
+uint64_t ksc_caps_kubernetes_default(void);
+/* Every capability this library knows. */
+uint64_t ksc_caps_all(void);
+/* "default", "all", "none", or a comma-separated list of names with or without "CAP_" (any
+ * case). 0, or -EINVAL with a message naming the unknown capability, -ENOMEM. */
+int ksc_caps_parse(const char *list, uint64_t *ret_set, struct ksc_error **reterr);
+/* The calling process' capability bounding set (/proc/self/status CapBnd). 0 or -errno. */
+int ksc_caps_bounding(uint64_t *ret_set);
+/* Parse a "MAJOR.MINOR" kernel version as moby does for minKernel (digits, not 0.0). 0 or
+ * -EINVAL. */
+int ksc_kernel_version_parse(const char *s, unsigned *ret_major, unsigned *ret_minor);
+/* The running kernel's MAJOR.MINOR (uname). 0 or -EIO. */
+int ksc_kernel_running(unsigned *ret_major, unsigned *ret_minor);
+
+/* The container a template is expanded for. */
+struct ksc_expand_opts {
+	enum ksc_arch arch;     /* the native arch; KSC_ARCH_NONE: this machine's */
+	uint64_t caps;          /* the bounding set */
+	unsigned kernel_major;  /* both 0: the running kernel */
+	unsigned kernel_minor;
+};
+
+/*
+ * Expand a template (Docker's includes/excludes on caps, arches and minKernel, archMap) for
+ * a target, as moby, containerd and containers/common do: the archMap entry of the target's
+ * arch and its subArchitectures become `architectures`, and a rule is kept when the target
+ * has all included capabilities, the included arch and kernel, and none of the excluded
+ * ones. opts NULL: this machine's arch and kernel, Kubernetes' default capabilities. The
+ * result is plain OCI (names, action, errnoRet, args) and owned by the caller. Returns 0 or
+ * -errno with a message.
+ */
+int ksc_profile_expand(const struct ksc_profile *template_profile,
+                       const struct ksc_expand_opts *opts, struct ksc_profile **ret_profile,
+                       struct ksc_error **reterr);
+
+/* RuntimeDefault of a flavour, expanded for opts (see ksc_profile_expand()). */
+int ksc_default_profile(enum ksc_flavor flavor, const struct ksc_expand_opts *opts,
+                        struct ksc_profile **ret_profile, struct ksc_error **reterr);
+
+/* ---------------------------------------------------------------------------------------- */
 /* The filter: what a profile decides, per architecture, as runc enforces it                  */
 
 /*
@@ -662,6 +722,18 @@ int ksc_filter_compare(const struct ksc_filter *filter, struct ksc_bpf *const *p
                        size_t n_progs, const struct ksc_profile *hints, const enum ksc_arch *arches,
                        size_t n_arches, size_t *ret_cases, struct ksc_difference *diffs,
                        size_t max_diffs, size_t *ret_n_diffs);
+
+/*
+ * Whether two profiles decide alike, as runc enforces them (each through its filter model,
+ * ksc_filter_new() with opts): on every syscall number of the architectures either covers
+ * (and one outside), with arguments at and around every constant either compares with. Fills
+ * diffs as ksc_bpf_compare() does (ret_a from a, ret_b from b); *ret_n_diffs == 0 means
+ * equivalent. Returns 0, or -errno with a message when a profile cannot be modelled.
+ */
+int ksc_profile_compare(const struct ksc_profile *a, const struct ksc_profile *b,
+                        const struct ksc_compile_opts *opts, size_t *ret_cases,
+                        struct ksc_difference *diffs, size_t max_diffs, size_t *ret_n_diffs,
+                        struct ksc_error **reterr);
 
 #ifdef __cplusplus
 }

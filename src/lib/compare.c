@@ -24,6 +24,7 @@ decide(const struct decider *who, const struct ksc_seccomp_data *d)
 
 struct inputs {
 	struct decider a, b;
+	const struct ksc_profile *hints[2]; /* whose constants to try; NULL: none */
 	size_t cases;
 	struct ksc_difference *diffs;
 	size_t max_diffs;
@@ -65,17 +66,12 @@ neighbours(const struct ksc_arg *a, uint64_t *out)
 }
 
 static void
-try_syscall(struct inputs *in, uint32_t arch, uint32_t nr, const struct ksc_profile *hints,
-            enum ksc_arch karch)
+try_hints(struct inputs *in, uint32_t arch, uint32_t nr, const struct ksc_profile *hints,
+          enum ksc_arch karch, const char *name)
 {
 	struct ksc_seccomp_data d = { .nr = (int32_t)nr, .arch = arch };
-	const char *name = karch != KSC_ARCH_NONE ? ksc_syscall_name(karch, nr) : NULL;
 
-	try_input(in, &d);
 	memset(d.args, 0xff, sizeof(d.args));
-	try_input(in, &d);
-	if (!hints || !name)
-		return;
 	for (size_t i = 0; i < hints->n_rules; i++) {
 		const struct ksc_rule *rule = &hints->rules[i];
 		bool named = false;
@@ -116,9 +112,23 @@ try_syscall(struct inputs *in, uint32_t arch, uint32_t nr, const struct ksc_prof
 	}
 }
 
+static void
+try_syscall(struct inputs *in, uint32_t arch, uint32_t nr, enum ksc_arch karch)
+{
+	struct ksc_seccomp_data d = { .nr = (int32_t)nr, .arch = arch };
+	const char *name = karch != KSC_ARCH_NONE ? ksc_syscall_name(karch, nr) : NULL;
+
+	try_input(in, &d);
+	memset(d.args, 0xff, sizeof(d.args));
+	try_input(in, &d);
+	for (size_t h = 0; h < ELEMENTSOF(in->hints) && name; h++)
+		if (in->hints[h] && (h == 0 || in->hints[h] != in->hints[0]))
+			try_hints(in, arch, nr, in->hints[h], karch, name);
+}
+
 static int
-compare(struct inputs *in, const struct ksc_profile *hints, const enum ksc_arch *arches,
-        size_t n_arches, size_t *ret_cases, size_t *ret_n_diffs)
+compare(struct inputs *in, const enum ksc_arch *arches, size_t n_arches, size_t *ret_cases,
+        size_t *ret_n_diffs)
 {
 	enum ksc_arch outside = KSC_ARCH_NONE;
 
@@ -150,12 +160,12 @@ compare(struct inputs *in, const struct ksc_profile *hints, const enum ksc_arch 
 		/* The dense range, then the table's far entries one by one (ARM's private
 		 * syscalls sit at 0xf0000 and up). */
 		for (uint32_t nr = base; nr <= MIN(last, base + 1024) + 64; nr++)
-			try_syscall(in, token, nr, hints, karch);
+			try_syscall(in, token, nr, karch);
 		for (size_t k = 0; k < count; k++) {
 			uint32_t far;
 
 			if (ksc_syscall_by_index(karch, k, &name, &far) == 0 && far > base + 1088)
-				try_syscall(in, token, far, hints, karch);
+				try_syscall(in, token, far, karch);
 		}
 		/* x32 shares AUDIT_ARCH_X86_64: try its numbers even when it is not listed. */
 		if (karch == KSC_ARCH_X86_64) {
@@ -165,11 +175,11 @@ compare(struct inputs *in, const struct ksc_profile *hints, const enum ksc_arch 
 				x32_listed = x32_listed || arches[j] == KSC_ARCH_X32;
 			for (uint32_t nr = KSC_X32_SYSCALL_BIT;
 			     !x32_listed && nr <= KSC_X32_SYSCALL_BIT + 600; nr++)
-				try_syscall(in, token, nr, hints, KSC_ARCH_X32);
+				try_syscall(in, token, nr, KSC_ARCH_X32);
 		}
 		if (karch != KSC_ARCH_X32) {
-			try_syscall(in, token, base + 1000, hints, karch);
-			try_syscall(in, token, 0xffffffffu, hints, karch);
+			try_syscall(in, token, base + 1000, karch);
+			try_syscall(in, token, 0xffffffffu, karch);
 		}
 	}
 	*ret_cases = in->cases;
@@ -186,11 +196,12 @@ ksc_bpf_compare(struct ksc_bpf *const *a, size_t n_a, struct ksc_bpf *const *b, 
 	struct inputs in = {
 		.a = { .progs = a, .n_progs = n_a },
 		.b = { .progs = b, .n_progs = n_b },
+		.hints = { hints, NULL },
 		.diffs = diffs,
 		.max_diffs = max_diffs,
 	};
 
-	return compare(&in, hints, arches, n_arches, ret_cases, ret_n_diffs);
+	return compare(&in, arches, n_arches, ret_cases, ret_n_diffs);
 }
 
 int
@@ -208,5 +219,41 @@ ksc_filter_compare(const struct ksc_filter *filter, struct ksc_bpf *const *progs
 
 	if (!filter)
 		return -EINVAL;
-	return compare(&in, hints, arches, n_arches, ret_cases, ret_n_diffs);
+	in.hints[0] = hints;
+	return compare(&in, arches, n_arches, ret_cases, ret_n_diffs);
+}
+
+int
+ksc_profile_compare(const struct ksc_profile *a, const struct ksc_profile *b,
+                    const struct ksc_compile_opts *opts, size_t *ret_cases,
+                    struct ksc_difference *diffs, size_t max_diffs, size_t *ret_n_diffs,
+                    struct ksc_error **reterr)
+{
+	_cleanup_(ksc_filter_freep) struct ksc_filter *fa = NULL, *fb = NULL;
+	enum ksc_arch arches[2 * _KSC_ARCH_MAX];
+	size_t n = 0;
+	struct inputs in = {
+		.hints = { a, b },
+		.diffs = diffs,
+		.max_diffs = max_diffs,
+	};
+	int r;
+
+	r = ksc_filter_new(a, opts, &fa, NULL, reterr);
+	if (r < 0)
+		return r;
+	r = ksc_filter_new(b, opts, &fb, NULL, reterr);
+	if (r < 0)
+		return r;
+	in.a.filter = fa;
+	in.b.filter = fb;
+	/* the arches of either: where one decides and the other has the bad-arch action, they
+	 * differ */
+	n = ksc_compile_arches(a, opts, arches, _KSC_ARCH_MAX);
+	n += ksc_compile_arches(b, opts, arches + n, _KSC_ARCH_MAX);
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = i + 1; k < n; k++)
+			if (arches[k] == arches[i])
+				arches[k--] = arches[--n];
+	return compare(&in, arches, n, ret_cases, ret_n_diffs);
 }

@@ -255,3 +255,67 @@ ksc_profile_write_json(const struct ksc_profile *p, char **ret_text, size_t *ret
 	strbuf_putc(&w.sb, '\n');
 	return strbuf_finish(&w.sb, ret_text, ret_len);
 }
+
+/* One rule as a runtime hands it on: "names", action, errnoRet, args; nothing else. */
+static void
+write_oci_rule(struct writer *w, const struct ksc_rule *rule)
+{
+	member(w, NULL);
+	open_container(w, '{');
+	write_string_array(w, "names", rule->names, rule->n_names);
+	write_string_member(w, "action", ksc_action_name(rule->action));
+	if (rule->has_errno)
+		write_u64_member(w, "errnoRet", rule->errno_ret);
+	if (rule->n_args > 0) {
+		member(w, "args");
+		open_container(w, '[');
+		for (size_t i = 0; i < rule->n_args; i++) {
+			const struct ksc_arg *a = &rule->args[i];
+
+			member(w, NULL);
+			open_container(w, '{');
+			write_u64_member(w, "index", a->index);
+			write_u64_member(w, "value", a->value);
+			if (a->has_value_two)
+				write_u64_member(w, "valueTwo", a->value_two);
+			write_string_member(w, "op", ksc_op_name(a->op));
+			close_container(w, '}');
+		}
+		close_container(w, ']');
+	}
+	close_container(w, '}');
+}
+
+int
+profile_write_oci(const struct ksc_profile *p, const enum ksc_arch *arches, size_t n_arches,
+                  const bool *keep, char **ret_text, size_t *ret_len)
+{
+	struct writer w = { 0 };
+	bool any = false;
+
+	open_container(&w, '{');
+	write_string_member(&w, "defaultAction", ksc_action_name(p->default_action));
+	if (p->has_default_errno)
+		write_u64_member(&w, "defaultErrnoRet", p->default_errno);
+	if (n_arches > 0)
+		write_arch_array(&w, "architectures", arches, n_arches);
+	if (p->flags_present)
+		write_string_array(&w, "flags", p->flag_order, p->n_flag_order);
+	if (p->listener_path)
+		write_string_member(&w, "listenerPath", p->listener_path);
+	if (p->listener_metadata)
+		write_string_member(&w, "listenerMetadata", p->listener_metadata);
+	for (size_t i = 0; i < p->n_rules; i++)
+		any = any || keep[i];
+	if (any) {
+		member(&w, "syscalls");
+		open_container(&w, '[');
+		for (size_t i = 0; i < p->n_rules; i++)
+			if (keep[i])
+				write_oci_rule(&w, &p->rules[i]);
+		close_container(&w, ']');
+	}
+	close_container(&w, '}');
+	strbuf_putc(&w.sb, '\n');
+	return strbuf_finish(&w.sb, ret_text, ret_len);
+}

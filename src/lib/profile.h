@@ -104,5 +104,9 @@ struct ksc_profile {
 /* How long the libseccomp backend may take (see ksc_compile_opts.timeout_ms). */
 #define KSC_LIBSECCOMP_TIMEOUT_MS 10000u
 
-/* Parse a "MAJOR.MINOR" kernel version as moby does for minKernel. 0 or -EINVAL. */
-int ksc_kernel_version_parse(const char *s, unsigned *ret_major, unsigned *ret_minor);
+/* The OCI form of a profile as a runtime builds it from a template: `architectures` as
+ * given (not archMap), the rules with keep[i] set, each with "names", action, errnoRet and
+ * args only. */
+int profile_write_oci(const struct ksc_profile *p, const enum ksc_arch *arches, size_t n_arches,
+                      const bool *keep, char **ret_text, size_t *ret_len);
+

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* kseccomp profile default [--flavor F] [--arch A] [--caps LIST] [--kernel X.Y] [--template] */
+#include <getopt.h>
+#include <stdio.h>
+
+#include "cli.h"
+
+static void
+help(void)
+{
+	fputs("Usage: kseccomp profile default [OPTIONS]\n"
+	      "\n"
+	      "Print RuntimeDefault, the profile a container runtime gives a container whose\n"
+	      "seccompProfile is RuntimeDefault (or every container when the kubelet runs with\n"
+	      "seccompDefault), as that runtime builds it for the container: the rules for its\n"
+	      "capabilities, its architecture and the kernel, in plain OCI form.\n"
+	      "\n"
+	      "Options:\n"
+	      "      --flavor F       containerd (the default: kind and most Kubernetes nodes),\n"
+	      "                       docker (moby's default.json) or podman (containers-common:\n"
+	      "                       ENOSYS by default, EPERM for a list of dangerous calls)\n"
+	      "      --arch ARCH      the node's architecture (default: this machine's)\n"
+	      "      --caps LIST      the container's capability bounding set: 'default'\n"
+	      "                       (Kubernetes' default set, the default), 'all', 'none', or\n"
+	      "                       names separated by commas (NET_ADMIN or CAP_NET_ADMIN)\n"
+	      "      --kernel X.Y     the node's kernel version (default: the running one)\n"
+	      "      --template       print the flavour's template instead: Docker's format with\n"
+	      "                       includes/excludes, before expansion\n"
+	      "  -o, --output FILE    write to FILE instead of standard output\n"
+	      "  -h, --help           show this help\n",
+	      stdout);
+}
+
+int
+verb_profile_default(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "flavor", required_argument, NULL, 'f' },
+		{ "flavour", required_argument, NULL, 'f' },
+		{ "arch", required_argument, NULL, 'a' },
+		{ "caps", required_argument, NULL, 'c' },
+		{ "kernel", required_argument, NULL, 'k' },
+		{ "template", no_argument, NULL, 't' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	struct ksc_expand_opts opts = { .caps = ksc_caps_kubernetes_default() };
+	_cleanup_(ksc_profile_freep) struct ksc_profile *profile = NULL;
+	_cleanup_(freep) char *text = NULL;
+	enum ksc_flavor flavor = KSC_FLAVOR_CONTAINERD;
+	struct ksc_error *error = NULL;
+	const char *output = "-", *template_text;
+	bool template = false;
+	size_t len = 0;
+	int c, r;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:h", options, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			if (ksc_flavor_from_name(optarg, &flavor) < 0)
+				return cli_usage_error(
+				        "profile default",
+				        "unknown flavour '%s' (containerd, docker or "
+				        "podman)",
+				        optarg);
+			break;
+		case 'a':
+			if (ksc_arch_from_name(optarg, &opts.arch) < 0)
+				return cli_usage_error("profile default",
+				                       "unknown architecture '%s'", optarg);
+			break;
+		case 'c':
+			r = ksc_caps_parse(optarg, &opts.caps, &error);
+			if (r < 0) {
+				r = cli_usage_error("profile default", "--caps: %s",
+				                    error ? ksc_error_message(error)
+				                          : strerror(-r));
+				ksc_error_free(error);
+				return r;
+			}
+			break;
+		case 'k':
+			if (ksc_kernel_version_parse(optarg, &opts.kernel_major,
+			                             &opts.kernel_minor) < 0)
+				return cli_usage_error(
+				        "profile default",
+				        "--kernel: '%s' is not a MAJOR.MINOR version", optarg);
+			break;
+		case 't':
+			template = true;
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case 'h':
+			help();
+			return 0;
+		default:
+			return cli_bad_option("profile default", argv, c);
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error("profile default", "unexpected argument '%s'", argv[optind]);
+
+	if (template) {
+		r = ksc_default_template(flavor, &template_text, &len);
+		if (r < 0)
+			return cli_fail(r, NULL, NULL);
+		return cli_write_file(output, template_text, len) < 0 ? 1 : 0;
+	}
+	r = ksc_default_profile(flavor, &opts, &profile, &error);
+	if (r < 0)
+		return cli_fail(r, error, NULL);
+	r = ksc_profile_write_json(profile, &text, &len);
+	if (r < 0)
+		return cli_fail(r, NULL, NULL);
+	return cli_write_file(output, text, len) < 0 ? 1 : 0;
+}
