@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * kseccomp run [--profile FILE | --type Unconfined|Localhost --localhost-profile P
- *              [--root-dir D]] [--no-new-privs] [--log-denials] -- CMD [ARGS]
+ * kseccomp run [--profile FILE | --type Unconfined|RuntimeDefault|Localhost
+ *              [--localhost-profile P] [--root-dir D]] [--caps LIST] [--no-new-privs]
+ *              [--log-denials] -- CMD [ARGS]
  *
  * Everything that can fail is done before the fork: the profile is read, validated and
  * compiled, and the kernel is checked for every action and flag it needs. The child installs
@@ -10,6 +11,8 @@
  */
 #include <fcntl.h>
 #include <getopt.h>
+#include <linux/capability.h>
+#include <sys/syscall.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <stdio.h>
@@ -37,11 +40,19 @@ help(void)
 	      "\n"
 	      "Options:\n"
 	      "      --profile FILE            the profile to enforce\n"
-	      "      --type TYPE               Unconfined or Localhost, as a Pod's\n"
-	      "                                securityContext.seccompProfile.type\n"
+	      "      --type TYPE               Unconfined, RuntimeDefault or Localhost, as a\n"
+	      "                                Pod's securityContext.seccompProfile.type;\n"
+	      "                                RuntimeDefault is containerd's, expanded for\n"
+	      "                                this machine and the command's capabilities\n"
+	      "      --flavor F                with RuntimeDefault: containerd (default),\n"
+	      "                                docker or podman\n"
 	      "      --localhost-profile PATH  with --type Localhost: the profile, relative to\n"
 	      "                                ROOT/seccomp, as the kubelet resolves it\n"
 	      "      --root-dir ROOT           the kubelet root (default /var/lib/kubelet)\n"
+	      "      --caps LIST               run the command with these capabilities only, as\n"
+	      "                                a runtime runs a container: 'default'\n"
+	      "                                (Kubernetes' default set), 'none', or names\n"
+	      "                                separated by commas (default: keep them all)\n"
 	      "      --no-new-privs            set no_new_privs (allowPrivilegeEscalation: "
 	      "false);\n"
 	      "                                without CAP_SYS_ADMIN it is always set\n"
@@ -140,6 +151,42 @@ check_execve(const struct ksc_bpf *prog, enum ksc_arch native, const char *profi
 	return EXIT_CANNOT_EXEC;
 }
 
+/* What a runtime does with the container's capabilities: the bounding set cut down to caps,
+ * and effective, permitted and inheritable set to what remains (ambient cleared). */
+static int
+drop_capabilities(uint64_t caps, char *why, size_t why_size)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2] = { 0 };
+	uint64_t permitted;
+
+	if (syscall(SYS_capget, &hdr, data) < 0) {
+		snprintf(why, why_size, "capget: %s", strerror(errno));
+		return -errno;
+	}
+	permitted = (uint64_t)data[0].permitted | (uint64_t)data[1].permitted << 32;
+	for (unsigned cap = 0; cap <= 63; cap++) {
+		if (caps & (UINT64_C(1) << cap))
+			continue;
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL) {
+			snprintf(why, why_size,
+			         "cannot drop capability %u from the bounding set: %s", cap,
+			         strerror(errno));
+			return -errno;
+		}
+	}
+	(void)prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+	caps &= permitted;
+	for (int i = 0; i < 2; i++)
+		data[i].effective = data[i].permitted = data[i].inheritable =
+		        (uint32_t)(caps >> (32 * i));
+	if (syscall(SYS_capset, &hdr, data) < 0) {
+		snprintf(why, why_size, "capset: %s", strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
 struct child_failure {
 	int stage; /* 1: install, 2: execve */
 	int error;
@@ -157,10 +204,16 @@ verb_run(int argc, char **argv)
 		{ "no-new-privs", no_argument, NULL, 'N' },
 		{ "log-denials", no_argument, NULL, 'L' },
 		{ "native", required_argument, NULL, 'n' },
+		{ "caps", required_argument, NULL, 'c' },
+		{ "flavor", required_argument, NULL, 'f' },
+		{ "flavour", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
 	struct ksc_compile_opts copts = { .backend = KSC_BACKEND_LIBSECCOMP };
+	enum ksc_flavor flavor = KSC_FLAVOR_CONTAINERD;
+	bool caps_set = false, flavor_set = false;
+	uint64_t caps = 0;
 	struct ksc_enforce_opts eopts = { 0 };
 	struct ksc_kernel_support support;
 	_cleanup_(freep) char *command = NULL, *local = NULL;
@@ -201,6 +254,26 @@ verb_run(int argc, char **argv)
 			if (ksc_arch_from_name(optarg, &copts.native) < 0)
 				return cli_usage_error("run", "unknown architecture '%s'", optarg);
 			break;
+		case 'c':
+			r = ksc_caps_parse(optarg, &caps, &error);
+			if (r < 0) {
+				r = cli_usage_error("run", "--caps: %s",
+				                    error ? ksc_error_message(error)
+				                          : strerror(-r));
+				ksc_error_free(error);
+				return r;
+			}
+			caps_set = true;
+			break;
+		case 'f':
+			if (ksc_flavor_from_name(optarg, &flavor) < 0)
+				return cli_usage_error(
+				        "run",
+				        "unknown flavour '%s' (containerd, docker or "
+				        "podman)",
+				        optarg);
+			flavor_set = true;
+			break;
 		case 'h':
 			help();
 			return 0;
@@ -212,11 +285,14 @@ verb_run(int argc, char **argv)
 		return cli_usage_error("run", "missing CMD");
 	if (profile_path && type)
 		return cli_usage_error("run", "--profile and --type exclude each other");
-	if (type && !streq(type, "Unconfined") && !streq(type, "Localhost"))
+	if (type && !streq(type, "Unconfined") && !streq(type, "Localhost") &&
+	    !streq(type, "RuntimeDefault"))
 		return cli_usage_error("run",
 		                       "unsupported seccompProfile type \"%s\" (supported: "
-		                       "Unconfined, Localhost)",
+		                       "\"Localhost\", \"RuntimeDefault\", \"Unconfined\")",
 		                       type);
+	if (flavor_set && !(type && streq(type, "RuntimeDefault")))
+		return cli_usage_error("run", "--flavor goes with --type RuntimeDefault");
 	if (localhost && !(type && streq(type, "Localhost")))
 		return cli_usage_error("run", "--localhost-profile can only be set with --type "
 		                              "Localhost");
@@ -229,6 +305,20 @@ verb_run(int argc, char **argv)
 	if (!profile_path && !type)
 		return cli_usage_error("run", "say which profile: --profile FILE, or --type");
 
+	if (type && streq(type, "RuntimeDefault")) {
+		/* the runtime expands it for the container's capabilities */
+		struct ksc_expand_opts xopts = { .arch = copts.native, .caps = caps };
+
+		if (!caps_set) {
+			r = ksc_caps_bounding(&xopts.caps);
+			if (r < 0)
+				return cli_fail(r, NULL, "reading the capability bounding set");
+		}
+		r = ksc_default_profile(flavor, &xopts, &profile, &error);
+		if (r < 0)
+			return cli_fail(r, error, NULL);
+		profile_path = "RuntimeDefault";
+	}
 	if (profile_path) {
 		_cleanup_(ksc_diags_freep) struct ksc_diags *diags = ksc_diags_new();
 		struct ksc_profile_parse_opts popts = { .native_arch = copts.native };
@@ -236,9 +326,11 @@ verb_run(int argc, char **argv)
 
 		if (!diags)
 			return cli_fail(-ENOMEM, NULL, NULL);
-		r = ksc_profile_load(profile_path, &popts, &profile, diags, &error);
-		if (r < 0)
-			return cli_report_invalid(r, diags, error, profile_path);
+		if (!profile) {
+			r = ksc_profile_load(profile_path, &popts, &profile, diags, &error);
+			if (r < 0)
+				return cli_report_invalid(r, diags, error, profile_path);
+		}
 		/* Compile the profile just read: reading the file again could see another one. */
 		r = ksc_profile_compile(profile, &copts, &prog, NULL, &error);
 		if (r < 0)
@@ -306,6 +398,16 @@ verb_run(int argc, char **argv)
 			(void)!write(pipefd[1], &f, sizeof(f));
 			_exit(1);
 		}
+		/* runc's order: with no_new_privs the capabilities go first and the filter
+		 * last; without it the filter goes in while the runtime still holds
+		 * CAP_SYS_ADMIN, and then the capabilities are dropped (the profile must allow
+		 * capset and prctl then, as runc needs it to). */
+		if (caps_set && (eopts.no_new_privs || !prog) &&
+		    drop_capabilities(caps, f.message, sizeof(f.message)) < 0) {
+			f.stage = 1;
+			(void)!write(pipefd[1], &f, sizeof(f));
+			_exit(1);
+		}
 		if (prog) {
 			r = ksc_enforce_install(prog, &eopts, &error);
 			if (r < 0) {
@@ -315,6 +417,12 @@ verb_run(int argc, char **argv)
 				(void)!write(pipefd[1], &f, sizeof(f));
 				_exit(1);
 			}
+		}
+		if (caps_set && prog && !eopts.no_new_privs &&
+		    drop_capabilities(caps, f.message, sizeof(f.message)) < 0) {
+			f.stage = 1;
+			(void)!write(pipefd[1], &f, sizeof(f));
+			_exit(1);
 		}
 		execve(command, argv + optind, environ);
 		/* The filter may deny this write too; then the parent sees only the status. */
