@@ -1,0 +1,236 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* kseccomp profile diff [--native A] [-o text|json] A B */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "cli.h"
+
+#define MAX_DIFFS (1u << 18)
+
+static void
+help(void)
+{
+	fputs("Usage: kseccomp profile diff [OPTIONS] A B\n"
+	      "\n"
+	      "Compare two profiles by what they decide, as runc enforces them: every syscall\n"
+	      "number of every architecture either covers (and one neither covers), with\n"
+	      "arguments at and around every constant either compares with. Prints, per\n"
+	      "architecture and syscall, the decision of A and of B, and the arguments where they\n"
+	      "differ when that depends on the arguments. Two profiles written differently that\n"
+	      "decide alike are equivalent.\n"
+	      "\n"
+	      "Options:\n"
+	      "      --native ARCH    the host both are compiled for (default: this machine's)\n"
+	      "  -o, --output FMT     text (default) or json\n"
+	      "  -h, --help           show this help\n"
+	      "\n"
+	      "Exit status: 0 equivalent, 1 different (or a profile is invalid), 2 usage error.\n",
+	      stdout);
+}
+
+static struct ksc_profile *
+load(const char *file)
+{
+	_cleanup_(ksc_diags_freep) struct ksc_diags *diags = ksc_diags_new();
+	struct ksc_profile *p = NULL;
+	struct ksc_error *error = NULL;
+	int r;
+
+	if (!diags)
+		return NULL;
+	r = ksc_profile_load(file, NULL, &p, diags, &error);
+	if (r < 0) {
+		(void)cli_report_invalid(r, diags, error, file);
+		return NULL;
+	}
+	return p;
+}
+
+static const char *
+call_name(const struct ksc_seccomp_data *d, enum ksc_arch *ret_arch, char *buf, size_t size)
+{
+	enum ksc_arch arch = KSC_ARCH_NONE;
+	const char *name;
+
+	(void)ksc_arch_from_audit_token(d->arch, (uint32_t)d->nr, &arch);
+	*ret_arch = arch;
+	name = arch ? ksc_syscall_name(arch, (uint32_t)d->nr) : NULL;
+	if (name)
+		return name;
+	snprintf(buf, size, "%" PRIu32, (uint32_t)d->nr);
+	return buf;
+}
+
+static bool
+args_zero(const struct ksc_seccomp_data *d)
+{
+	for (int i = 0; i < 6; i++)
+		if (d->args[i])
+			return false;
+	return true;
+}
+
+struct group {
+	size_t first;       /* index of its first difference */
+	bool unconditional; /* differs with all arguments zero too, alike */
+};
+
+/* By arch token, then number (x32's come after x86_64's: they carry bit 30). */
+static int
+group_cmp(const void *x, const void *y, void *userdata)
+{
+	const struct ksc_difference *diffs = userdata;
+	const struct ksc_seccomp_data *a = &diffs[((const struct group *)x)->first].data;
+	const struct ksc_seccomp_data *b = &diffs[((const struct group *)y)->first].data;
+
+	if (a->arch != b->arch)
+		return a->arch < b->arch ? -1 : 1;
+	if (a->nr != b->nr)
+		return (uint32_t)a->nr < (uint32_t)b->nr ? -1 : 1;
+	return 0;
+}
+
+int
+verb_profile_diff(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "native", required_argument, NULL, 'n' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	_cleanup_(ksc_profile_freep) struct ksc_profile *a = NULL, *b = NULL;
+	_cleanup_(freep) struct ksc_difference *diffs = NULL;
+	_cleanup_(freep) struct group *groups_v = NULL;
+	struct ksc_compile_opts copts = { 0 };
+	struct ksc_error *error = NULL;
+	size_t cases = 0, n_diffs = 0, shown = 0, groups = 0;
+	int c, r, json = 0;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:h", options, NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			if (ksc_arch_from_name(optarg, &copts.native) < 0)
+				return cli_usage_error("profile diff", "unknown architecture '%s'",
+				                       optarg);
+			break;
+		case 'o':
+			json = cli_output_format(optarg);
+			if (json < 0)
+				return cli_usage_error("profile diff",
+				                       "unknown output format '%s' (text or json)",
+				                       optarg);
+			break;
+		case 'h':
+			help();
+			return 0;
+		default:
+			return cli_bad_option("profile diff", argv, c);
+		}
+	}
+	if (argc - optind != 2)
+		return cli_usage_error("profile diff", "expected two profiles, A and B");
+	a = load(argv[optind]);
+	if (!a)
+		return 1;
+	b = load(argv[optind + 1]);
+	if (!b)
+		return 1;
+	diffs = calloc(MAX_DIFFS, sizeof(*diffs));
+	if (!diffs)
+		return cli_fail(-ENOMEM, NULL, NULL);
+	r = ksc_profile_compare(a, b, &copts, &cases, diffs, MAX_DIFFS, &n_diffs, &error);
+	if (r < 0)
+		return cli_fail(r, error, NULL);
+	n_diffs = MIN(n_diffs, (size_t)MAX_DIFFS);
+
+	if (json)
+		printf("{\n  \"equivalent\": %s,\n  \"inputs\": %zu,\n  \"differences\": [",
+		       n_diffs ? "false" : "true", cases);
+	/* One entry per (arch, syscall): the first difference found for it, and whether the
+	 * change holds whatever the arguments (it already shows with all of them zero). */
+	groups_v = calloc(n_diffs ? n_diffs : 1, sizeof(*groups_v));
+	if (!groups_v)
+		return cli_fail(-ENOMEM, NULL, NULL);
+	for (size_t i = 0; i < n_diffs; i++) {
+		const struct ksc_seccomp_data *d = &diffs[i].data;
+		bool seen = false;
+
+		for (size_t k = 0; k < groups && !seen; k++)
+			if (diffs[groups_v[k].first].data.arch == d->arch &&
+			    diffs[groups_v[k].first].data.nr == d->nr) {
+				seen = true;
+				if (args_zero(d) &&
+				    diffs[i].ret_a == diffs[groups_v[k].first].ret_a &&
+				    diffs[i].ret_b == diffs[groups_v[k].first].ret_b)
+					groups_v[k].unconditional = true;
+			}
+		if (!seen)
+			groups_v[groups++] = (struct group){ i, args_zero(d) };
+	}
+	qsort_r(groups_v, groups, sizeof(*groups_v), group_cmp, diffs);
+	for (size_t g = 0; g < groups; g++) {
+		const struct ksc_difference *first = &diffs[groups_v[g].first];
+		const struct ksc_seccomp_data *d = &first->data;
+		char ra[32], rb[32], buf[16];
+		enum ksc_arch arch;
+		const char *name = call_name(d, &arch, buf, sizeof(buf));
+		size_t last = g;
+
+		ksc_ret_format(first->ret_a, ra, sizeof(ra));
+		ksc_ret_format(first->ret_b, rb, sizeof(rb));
+		if (json) {
+			printf("%s\n    {\"arch\": \"%s\", \"syscall\": \"%s\", \"nr\": %" PRIu32
+			       ", \"a\": \"%s\", \"b\": \"%s\"",
+			       shown++ ? "," : "", arch ? ksc_arch_name(arch) : "unknown", name,
+			       (uint32_t)d->nr, ra, rb);
+			if (!groups_v[g].unconditional)
+				printf(", \"args\": [%" PRIu64 ", %" PRIu64 ", %" PRIu64
+				       ", %" PRIu64 ", %" PRIu64 ", %" PRIu64 "]",
+				       d->args[0], d->args[1], d->args[2], d->args[3], d->args[4],
+				       d->args[5]);
+			printf("}");
+			continue;
+		}
+		/* numbers no syscall has, decided alike, collapse into a range */
+		while (!ksc_syscall_name(arch, (uint32_t)d->nr) && last + 1 < groups) {
+			const struct ksc_difference *next = &diffs[groups_v[last + 1].first];
+			enum ksc_arch next_arch = KSC_ARCH_NONE;
+
+			(void)ksc_arch_from_audit_token(next->data.arch, (uint32_t)next->data.nr,
+			                                &next_arch);
+			if (next_arch != arch ||
+			    next->data.nr != diffs[groups_v[last].first].data.nr + 1 ||
+			    ksc_syscall_name(arch, (uint32_t)next->data.nr) ||
+			    next->ret_a != first->ret_a || next->ret_b != first->ret_b)
+				break;
+			last++;
+		}
+		if (last > g)
+			printf("%s %" PRIu32 "-%" PRIu32 ": %s -> %s\n",
+			       arch ? ksc_arch_name(arch) : "unknown-arch", (uint32_t)d->nr,
+			       (uint32_t)diffs[groups_v[last].first].data.nr, ra, rb);
+		else {
+			printf("%s %s: %s -> %s", arch ? ksc_arch_name(arch) : "unknown-arch", name,
+			       ra, rb);
+			if (!groups_v[g].unconditional)
+				printf(" for args 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64
+				       " 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64,
+				       d->args[0], d->args[1], d->args[2], d->args[3], d->args[4],
+				       d->args[5]);
+			printf("\n");
+		}
+		g = last;
+	}
+	if (json)
+		printf("%s]\n}\n", shown ? "\n  " : "");
+	else if (n_diffs == 0)
+		printf("equivalent: %zu inputs decided alike\n", cases);
+	else
+		printf("%zu syscalls decided differently (%zu of %zu inputs)\n", groups, n_diffs,
+		       cases);
+	return n_diffs ? 1 : 0;
+}
