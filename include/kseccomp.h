@@ -735,6 +735,32 @@ int ksc_profile_compare(const struct ksc_profile *a, const struct ksc_profile *b
                         struct ksc_difference *diffs, size_t max_diffs, size_t *ret_n_diffs,
                         struct ksc_error **reterr);
 
+/*
+ * Merge profiles (recordings of replicas, say) into one that decides, for every call, the
+ * least restrictive of what they decide (see ksc_ret_least_restrictive()): architectures
+ * united, conditional rules kept and lifted where another profile allows more. The result
+ * is checked by its decisions; a merge that cannot be exact is refused (-EDOM) with the call
+ * where it would lose precision. Templates (includes/excludes) are refused (-EINVAL); rules
+ * runc ignores are reported in diags. The result is owned by the caller.
+ */
+int ksc_profile_merge(const struct ksc_profile *const *profiles, size_t n_profiles,
+                      struct ksc_profile **ret_profile, struct ksc_diags *diags,
+                      struct ksc_error **reterr);
+
+/* The less restrictive of two filter return values, in the order KILL_PROCESS < KILL_THREAD <
+ * TRAP < ERRNO < TRACE < NOTIFY < LOG < ALLOW; a on a tie (same action, other data). */
+uint32_t ksc_ret_least_restrictive(uint32_t a, uint32_t b);
+
+/*
+ * Whether `merged` decides, on the inputs ksc_profile_compare() tries (the constants of all
+ * the profiles), the least restrictive of what ps[0..n_ps-1] decide. diffs get ret_a from
+ * merged and ret_b the expected decision. Returns 0 or -errno with a message.
+ */
+int ksc_profile_compare_merge(const struct ksc_profile *merged, const struct ksc_profile *const *ps,
+                              size_t n_ps, const struct ksc_compile_opts *opts, size_t *ret_cases,
+                              struct ksc_difference *diffs, size_t max_diffs, size_t *ret_n_diffs,
+                              struct ksc_error **reterr);
+
 #ifdef __cplusplus
 }
 #endif

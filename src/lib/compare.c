@@ -8,23 +8,67 @@
 #include "profile.h"
 
 /* Something that decides: a filter stack or a filter (IR). */
+/* Something that decides: a filter stack, a filter (IR), or several filters whose least
+ * restrictive decision counts (what a merge of their profiles must decide). */
 struct decider {
 	struct ksc_bpf *const *progs;
 	size_t n_progs;
 	const struct ksc_filter *filter;
+	struct ksc_filter *const *filters;
+	size_t n_filters;
 };
 
 static uint32_t
 decide(const struct decider *who, const struct ksc_seccomp_data *d)
 {
+	uint32_t ret;
+
 	if (who->filter)
 		return ksc_filter_decide(who->filter, d, NULL);
+	if (who->filters) {
+		ret = ksc_filter_decide(who->filters[0], d, NULL);
+		for (size_t i = 1; i < who->n_filters; i++)
+			ret = ksc_ret_least_restrictive(ret, ksc_filter_decide(who->filters[i], d,
+			                                                         NULL));
+		return ret;
+	}
 	return ksc_bpf_run_stack(who->progs, who->n_progs, d);
+}
+
+/* KILL_PROCESS < KILL_THREAD < TRAP < ERRNO < TRACE < NOTIFY < LOG < ALLOW */
+static int
+ret_rank(uint32_t ret)
+{
+	switch (ret & KSC_RET_ACTION_FULL) {
+	case KSC_RET_KILL_PROCESS:
+		return 0;
+	case KSC_RET_KILL_THREAD:
+		return 1;
+	case KSC_RET_TRAP:
+		return 2;
+	case KSC_RET_ERRNO:
+		return 3;
+	case KSC_RET_TRACE:
+		return 4;
+	case KSC_RET_USER_NOTIF:
+		return 5;
+	case KSC_RET_LOG:
+		return 6;
+	default:
+		return 7;
+	}
+}
+
+uint32_t
+ksc_ret_least_restrictive(uint32_t a, uint32_t b)
+{
+	return ret_rank(b) > ret_rank(a) ? b : a;
 }
 
 struct inputs {
 	struct decider a, b;
-	const struct ksc_profile *hints[2]; /* whose constants to try; NULL: none */
+	const struct ksc_profile *const *hints; /* whose constants to try */
+	size_t n_hints;
 	size_t cases;
 	struct ksc_difference *diffs;
 	size_t max_diffs;
@@ -121,8 +165,8 @@ try_syscall(struct inputs *in, uint32_t arch, uint32_t nr, enum ksc_arch karch)
 	try_input(in, &d);
 	memset(d.args, 0xff, sizeof(d.args));
 	try_input(in, &d);
-	for (size_t h = 0; h < ELEMENTSOF(in->hints) && name; h++)
-		if (in->hints[h] && (h == 0 || in->hints[h] != in->hints[0]))
+	for (size_t h = 0; h < in->n_hints && name; h++)
+		if (in->hints[h])
 			try_hints(in, arch, nr, in->hints[h], karch, name);
 }
 
@@ -193,10 +237,12 @@ ksc_bpf_compare(struct ksc_bpf *const *a, size_t n_a, struct ksc_bpf *const *b, 
                 size_t *ret_cases, struct ksc_difference *diffs, size_t max_diffs,
                 size_t *ret_n_diffs)
 {
+	const struct ksc_profile *h[1] = { hints };
 	struct inputs in = {
 		.a = { .progs = a, .n_progs = n_a },
 		.b = { .progs = b, .n_progs = n_b },
-		.hints = { hints, NULL },
+		.hints = h,
+		.n_hints = 1,
 		.diffs = diffs,
 		.max_diffs = max_diffs,
 	};
@@ -217,9 +263,12 @@ ksc_filter_compare(const struct ksc_filter *filter, struct ksc_bpf *const *progs
 		.max_diffs = max_diffs,
 	};
 
+	const struct ksc_profile *h[1] = { hints };
+
 	if (!filter)
 		return -EINVAL;
-	in.hints[0] = hints;
+	in.hints = h;
+	in.n_hints = 1;
 	return compare(&in, arches, n_arches, ret_cases, ret_n_diffs);
 }
 
@@ -231,9 +280,11 @@ ksc_profile_compare(const struct ksc_profile *a, const struct ksc_profile *b,
 {
 	_cleanup_(ksc_filter_freep) struct ksc_filter *fa = NULL, *fb = NULL;
 	enum ksc_arch arches[2 * _KSC_ARCH_MAX];
+	const struct ksc_profile *h[2] = { a, b };
 	size_t n = 0;
 	struct inputs in = {
-		.hints = { a, b },
+		.hints = h,
+		.n_hints = 2,
 		.diffs = diffs,
 		.max_diffs = max_diffs,
 	};
@@ -256,4 +307,50 @@ ksc_profile_compare(const struct ksc_profile *a, const struct ksc_profile *b,
 			if (arches[k] == arches[i])
 				arches[k--] = arches[--n];
 	return compare(&in, arches, n, ret_cases, ret_n_diffs);
+}
+
+int
+ksc_profile_compare_merge(const struct ksc_profile *merged, const struct ksc_profile *const *ps,
+                          size_t n_ps, const struct ksc_compile_opts *opts, size_t *ret_cases,
+                          struct ksc_difference *diffs, size_t max_diffs, size_t *ret_n_diffs,
+                          struct ksc_error **reterr)
+{
+	_cleanup_(ksc_filter_freep) struct ksc_filter *fm = NULL;
+	_cleanup_(freep) struct ksc_filter **fs = NULL;
+	_cleanup_(freep) const struct ksc_profile **hints = NULL;
+	_cleanup_(freep) enum ksc_arch *arches = NULL;
+	size_t n = 0;
+	struct inputs in = { .diffs = diffs, .max_diffs = max_diffs };
+	int r;
+
+	if (n_ps == 0)
+		return -EINVAL;
+	fs = calloc(n_ps, sizeof(*fs));
+	hints = calloc(n_ps + 1, sizeof(*hints));
+	arches = calloc((n_ps + 1) * _KSC_ARCH_MAX, sizeof(*arches));
+	if (!fs || !hints || !arches)
+		return -ENOMEM;
+	r = ksc_filter_new(merged, opts, &fm, NULL, reterr);
+	for (size_t i = 0; r >= 0 && i < n_ps; i++)
+		r = ksc_filter_new(ps[i], opts, &fs[i], NULL, reterr);
+	if (r >= 0) {
+		hints[0] = merged;
+		n = ksc_compile_arches(merged, opts, arches, _KSC_ARCH_MAX);
+		for (size_t i = 0; i < n_ps; i++) {
+			hints[i + 1] = ps[i];
+			n += ksc_compile_arches(ps[i], opts, arches + n, _KSC_ARCH_MAX);
+		}
+		for (size_t i = 0; i < n; i++)
+			for (size_t k = i + 1; k < n; k++)
+				if (arches[k] == arches[i])
+					arches[k--] = arches[--n];
+		in.a = (struct decider){ .filter = fm };
+		in.b = (struct decider){ .filters = fs, .n_filters = n_ps };
+		in.hints = hints;
+		in.n_hints = n_ps + 1;
+		r = compare(&in, arches, n, ret_cases, ret_n_diffs);
+	}
+	for (size_t i = 0; i < n_ps; i++)
+		ksc_filter_free(fs[i]);
+	return r;
 }

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* kseccomp profile merge [-o OUT] A B... */
+#include <getopt.h>
+#include <stdio.h>
+
+#include "cli.h"
+
+static void
+help(void)
+{
+	fputs("Usage: kseccomp profile merge [OPTIONS] PROFILE...\n"
+	      "\n"
+	      "Combine profiles (recordings of the replicas of a workload, say) into one that\n"
+	      "decides, for every call, the least restrictive of what they decide:\n"
+	      "KILL_PROCESS < KILL_THREAD < TRAP < ERRNO < TRACE < NOTIFY < LOG < ALLOW. The\n"
+	      "architectures are united; rules with conditions are kept, and lifted where\n"
+	      "another profile allows more for the same syscall. The result is checked by its\n"
+	      "decisions on every syscall and boundary argument value: a merge that would lose\n"
+	      "precision is refused with the call where it would, and nothing is written.\n"
+	      "\n"
+	      "Options:\n"
+	      "  -o, --output FILE    write to FILE instead of standard output\n"
+	      "  -h, --help           show this help\n",
+	      stdout);
+}
+
+int
+verb_profile_merge(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	_cleanup_(ksc_diags_freep) struct ksc_diags *warnings = NULL;
+	_cleanup_(ksc_profile_freep) struct ksc_profile *merged = NULL;
+	_cleanup_(freep) struct ksc_profile **ps = NULL;
+	_cleanup_(freep) char *text = NULL;
+	struct ksc_error *error = NULL;
+	const char *output = "-";
+	size_t n = 0, len = 0;
+	int c, r, status = 0;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:h", options, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			output = optarg;
+			break;
+		case 'h':
+			help();
+			return 0;
+		default:
+			return cli_bad_option("profile merge", argv, c);
+		}
+	}
+	if (optind >= argc)
+		return cli_usage_error("profile merge", "missing PROFILE");
+	warnings = ksc_diags_new();
+	ps = calloc((size_t)(argc - optind), sizeof(*ps));
+	if (!warnings || !ps)
+		return cli_fail(-ENOMEM, NULL, NULL);
+	for (int i = optind; i < argc; i++) {
+		_cleanup_(ksc_diags_freep) struct ksc_diags *diags = ksc_diags_new();
+
+		if (!diags) {
+			status = cli_fail(-ENOMEM, NULL, NULL);
+			goto out;
+		}
+		r = ksc_profile_load(argv[i], NULL, &ps[n], diags, &error);
+		if (r < 0) {
+			status = cli_report_invalid(r, diags, error, argv[i]);
+			goto out;
+		}
+		n++;
+	}
+	r = ksc_profile_merge((const struct ksc_profile *const *)ps, n, &merged, warnings, &error);
+	cli_print_warnings(warnings);
+	if (r < 0) {
+		status = cli_fail(r, error, NULL);
+		goto out;
+	}
+	r = ksc_profile_write_json(merged, &text, &len);
+	if (r < 0) {
+		status = cli_fail(r, NULL, NULL);
+		goto out;
+	}
+	status = cli_write_file(output, text, len) < 0 ? 1 : 0;
+out:
+	for (size_t i = 0; i < n; i++)
+		ksc_profile_free(ps[i]);
+	return status;
+}

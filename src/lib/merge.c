@@ -1,0 +1,414 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * merge: one profile that decides, for every call, the least restrictive of what several
+ * profiles decide (KILL_PROCESS < KILL_THREAD < TRAP < ERRNO < TRACE < NOTIFY < LOG <
+ * ALLOW, as the Security Profiles Operator orders them): recordings of replicas combined.
+ *
+ * Per syscall name: when every profile decides it whatever the arguments (a rule without
+ * conditions, or its default action), the merge has one rule with the least restrictive of
+ * those decisions. When some profiles decide it by its arguments, their conditional rules
+ * are kept, each lifted to the least restrictive of its action and what the unconditional
+ * profiles decide for that name. The result is then checked against the inputs by their
+ * decisions (ksc_profile_compare_merge()); a merge that would lose precision anywhere is
+ * refused with the call where it would, never written.
+ */
+#include <inttypes.h>
+
+#include "error.h"
+#include "profile.h"
+#include "strbuf.h"
+
+/* What one profile decides for one name, as runc enforces it. */
+struct decision {
+	bool conditional; /* some rule for the name has conditions */
+	uint32_t ret;     /* when unconditional: the decision */
+};
+
+static bool
+names_rule(const struct ksc_rule *r, const char *name)
+{
+	if (r->single_name)
+		return false; /* Docker's "name": runc never sees the rule */
+	for (size_t j = 0; j < r->n_names; j++)
+		if (streq(r->names[j], name))
+			return true;
+	return false;
+}
+
+/* libseccomp's rule: the first unconditional rule for a name decides, and it replaces any
+ * conditional one; rules equal to the default are skipped. */
+static struct decision
+decision_of(const struct ksc_profile *p, const char *name)
+{
+	uint32_t def = ksc_profile_default_ret(p);
+	struct decision d = { .ret = def };
+
+	for (size_t i = 0; i < p->n_rules; i++) {
+		const struct ksc_rule *r = &p->rules[i];
+
+		if (!names_rule(r, name) || ksc_rule_ret(r) == def)
+			continue;
+		if (r->n_args == 0)
+			return (struct decision){ .ret = ksc_rule_ret(r) };
+		d.conditional = true;
+	}
+	return d;
+}
+
+/* "action": ... (or "defaultAction": ..., with "defaultErrnoRet") for a return value. */
+static uint32_t
+def_of_first_conditional(const struct ksc_profile *const *ps, const struct decision *dec,
+                         size_t n_ps)
+{
+	for (size_t i = 0; i < n_ps; i++)
+		if (dec[i].conditional)
+			return ksc_profile_default_ret(ps[i]);
+	return 0;
+}
+
+static void
+put_action_key(struct strbuf *sb, uint32_t ret, bool is_default)
+{
+	const char *key = is_default ? "defaultAction" : "action";
+	const char *errno_key = is_default ? "defaultErrnoRet" : "errnoRet";
+	const char *name;
+
+	switch (ret & KSC_RET_ACTION_FULL) {
+	case KSC_RET_KILL_PROCESS:
+		name = "SCMP_ACT_KILL_PROCESS";
+		break;
+	case KSC_RET_KILL_THREAD:
+		name = "SCMP_ACT_KILL_THREAD";
+		break;
+	case KSC_RET_TRAP:
+		name = "SCMP_ACT_TRAP";
+		break;
+	case KSC_RET_ERRNO:
+		strbuf_printf(sb, "\"%s\": \"SCMP_ACT_ERRNO\", \"%s\": %" PRIu32, key, errno_key,
+		              ret & KSC_RET_DATA);
+		return;
+	case KSC_RET_TRACE:
+		strbuf_printf(sb, "\"%s\": \"SCMP_ACT_TRACE\", \"%s\": %" PRIu32, key, errno_key,
+		              ret & KSC_RET_DATA);
+		return;
+	case KSC_RET_USER_NOTIF:
+		name = "SCMP_ACT_NOTIFY";
+		break;
+	case KSC_RET_LOG:
+		name = "SCMP_ACT_LOG";
+		break;
+	default:
+		name = "SCMP_ACT_ALLOW";
+		break;
+	}
+	strbuf_printf(sb, "\"%s\": \"%s\"", key, name);
+}
+
+static void
+put_string(struct strbuf *sb, const char *s)
+{
+	strbuf_put_json_string(sb, s, strlen(s));
+}
+
+static void
+put_rule(struct strbuf *sb, bool *first, const char *name, uint32_t ret, const struct ksc_arg *args,
+         size_t n_args)
+{
+	strbuf_puts(sb, *first ? "\n    {\"names\": [" : ",\n    {\"names\": [");
+	*first = false;
+	put_string(sb, name);
+	strbuf_puts(sb, "], ");
+	put_action_key(sb, ret, false);
+	if (n_args) {
+		strbuf_puts(sb, ", \"args\": [");
+		for (size_t k = 0; k < n_args; k++)
+			strbuf_printf(sb,
+			              "%s{\"index\": %" PRIu32 ", \"value\": %" PRIu64
+			              ", \"valueTwo\": %" PRIu64 ", \"op\": \"%s\"}",
+			              k ? ", " : "", args[k].index, args[k].value,
+			              args[k].value_two, ksc_op_name(args[k].op));
+		strbuf_puts(sb, "]");
+	}
+	strbuf_puts(sb, "}");
+}
+
+/* Every name any profile's rules mention, once, in order of first appearance. */
+static int
+all_names(const struct ksc_profile *const *ps, size_t n_ps, const char ***ret, size_t *ret_n)
+{
+	const char **names = NULL;
+	size_t n = 0, cap = 0;
+
+	for (size_t i = 0; i < n_ps; i++)
+		for (size_t k = 0; k < ps[i]->n_rules; k++) {
+			const struct ksc_rule *r = &ps[i]->rules[k];
+
+			for (size_t j = 0; j < r->n_names && !r->single_name; j++) {
+				bool seen = false;
+
+				for (size_t m = 0; m < n && !seen; m++)
+					seen = streq(names[m], r->names[j]);
+				if (seen)
+					continue;
+				if (n == cap) {
+					const char **grown;
+
+					cap = cap ? 2 * cap : 256;
+					grown = reallocarray(names, cap, sizeof(*names));
+					if (!grown) {
+						free(names);
+						return -ENOMEM;
+					}
+					names = grown;
+				}
+				names[n++] = r->names[j];
+			}
+		}
+	*ret = names;
+	*ret_n = n;
+	return 0;
+}
+
+static int
+refuse_templates(const struct ksc_profile *const *ps, size_t n_ps, struct ksc_diags *diags,
+                 struct ksc_error **reterr)
+{
+	for (size_t i = 0; i < n_ps; i++)
+		for (size_t k = 0; k < ps[i]->n_rules; k++) {
+			const struct ksc_rule *r = &ps[i]->rules[k];
+
+			if (r->includes.present || r->excludes.present)
+				return ksc_error_setf(
+				        reterr, -EINVAL,
+				        "%s:%u:%u: syscalls[%zu]: a template (includes/excludes): "
+				        "merge concrete profiles, e.g. expanded with 'kseccomp "
+				        "profile "
+				        "default' for a container",
+				        ps[i]->source, r->pos.line, r->pos.column, k);
+			if (r->single_name)
+				(void)ksc_diags_addf(
+				        diags, KSC_SEVERITY_WARNING, ps[i]->source, r->pos.line,
+				        r->pos.column, NULL,
+				        "syscalls[%zu]: Docker's \"name\" is not an OCI "
+				        "field: runc ignores this rule, and so does the merge",
+				        k);
+		}
+	return 0;
+}
+
+int
+ksc_profile_merge(const struct ksc_profile *const *ps, size_t n_ps, struct ksc_profile **ret,
+                  struct ksc_diags *diags, struct ksc_error **reterr)
+{
+	_cleanup_(freep) const char **names = NULL;
+	_cleanup_(freep) struct decision *dec = NULL;
+	_cleanup_(freep) uint32_t *uncond = NULL;
+	_cleanup_(freep) char *text = NULL;
+	_cleanup_(ksc_profile_freep) struct ksc_profile *merged = NULL;
+	struct ksc_compile_opts copts = { 0 };
+	struct ksc_difference diff;
+	enum ksc_arch arches[_KSC_ARCH_MAX];
+	const char *listener = NULL, *metadata = NULL;
+	struct strbuf sb = { 0 };
+	size_t n_names = 0, n_arches = 0, len = 0, cases = 0, n_diffs = 0;
+	uint32_t def;
+	bool first = true;
+	int r;
+
+	if (!ps || n_ps == 0 || !ret)
+		return -EINVAL;
+	r = refuse_templates(ps, n_ps, diags, reterr);
+	if (r < 0)
+		return r;
+
+	/* A profile applies every rule on every architecture it lists: rules from a profile
+	 * would reach architectures another never allowed, and no OCI profile can say
+	 * otherwise. */
+	for (size_t i = 1; i < n_ps; i++) {
+		enum ksc_arch a0[_KSC_ARCH_MAX], ai[_KSC_ARCH_MAX];
+		size_t n0 = ksc_compile_arches(ps[0], NULL, a0, ELEMENTSOF(a0));
+		size_t ni = ksc_compile_arches(ps[i], NULL, ai, ELEMENTSOF(ai));
+		bool same = n0 == ni;
+
+		for (size_t k = 0; k < ni && same; k++) {
+			bool found = false;
+
+			for (size_t j = 0; j < n0 && !found; j++)
+				found = a0[j] == ai[k];
+			same = found;
+		}
+		if (!same)
+			return ksc_error_setf(
+			        reterr, -EDOM,
+			        "%s and %s cover different architectures: a merged "
+			        "profile applies its rules on every architecture it "
+			        "lists, so the rules of one would reach architectures "
+			        "the other never allowed; give them the same "
+			        "\"architectures\"",
+			        ps[0]->source, ps[i]->source);
+	}
+
+	def = ksc_profile_default_ret(ps[0]);
+	for (size_t i = 1; i < n_ps; i++)
+		def = ksc_ret_least_restrictive(def, ksc_profile_default_ret(ps[i]));
+	for (size_t i = 0; i < n_ps; i++) {
+		for (size_t k = 0; k < ps[i]->n_arches; k++) {
+			bool seen = false;
+
+			for (size_t m = 0; m < n_arches && !seen; m++)
+				seen = arches[m] == ps[i]->arches[k];
+			if (!seen && n_arches < ELEMENTSOF(arches))
+				arches[n_arches++] = ps[i]->arches[k];
+		}
+		if (ps[i]->listener_path) {
+			if (listener && !streq(listener, ps[i]->listener_path))
+				return ksc_error_setf(
+				        reterr, -EINVAL,
+				        "%s: listenerPath \"%s\" differs from \"%s\": a "
+				        "merged profile has one agent",
+				        ps[i]->source, ps[i]->listener_path, listener);
+			listener = ps[i]->listener_path;
+			metadata = ps[i]->listener_metadata;
+		}
+	}
+
+	r = all_names(ps, n_ps, &names, &n_names);
+	if (r < 0)
+		return r;
+	dec = calloc(n_ps ? n_ps : 1, sizeof(*dec));
+	uncond = calloc(n_names ? n_names : 1, sizeof(*uncond));
+	if (!dec || !uncond)
+		return -ENOMEM;
+	for (size_t m = 0; m < n_names; m++)
+		uncond[m] = def; /* conditional or default: no unconditional rule */
+
+	strbuf_puts(&sb, "{\n  ");
+	put_action_key(&sb, def, true);
+	strbuf_puts(&sb, ",\n  \"architectures\": [");
+	for (size_t i = 0; i < n_arches; i++) {
+		strbuf_puts(&sb, i ? ", " : "");
+		put_string(&sb, ksc_arch_oci_name(arches[i]));
+	}
+	strbuf_puts(&sb, "]");
+	if (listener) {
+		strbuf_puts(&sb, ",\n  \"listenerPath\": ");
+		put_string(&sb, listener);
+		if (metadata) {
+			strbuf_puts(&sb, ",\n  \"listenerMetadata\": ");
+			put_string(&sb, metadata);
+		}
+	}
+	strbuf_puts(&sb, ",\n  \"syscalls\": [");
+	for (size_t m = 0; m < n_names; m++) {
+		bool any_conditional = false;
+		uint32_t floor = 0, fallback;
+		bool have_floor = false;
+
+		for (size_t i = 0; i < n_ps; i++) {
+			dec[i] = decision_of(ps[i], names[m]);
+			any_conditional = any_conditional || dec[i].conditional;
+			if (!dec[i].conditional) {
+				floor = have_floor ? ksc_ret_least_restrictive(floor, dec[i].ret)
+				                   : dec[i].ret;
+				have_floor = true;
+			}
+		}
+		if (!any_conditional) {
+			uncond[m] = floor;
+			continue;
+		}
+		/* The conditional profiles' rules, lifted to the unconditional ones' floor. What
+		 * decides when none matches is the floor and the conditional profiles' defaults;
+		 * unless that is the merged default, only an unconditional rule can say it (in
+		 * libseccomp it replaces conditional ones), which is exact when no lifted rule
+		 * allows more. The check below refuses the rest. */
+		fallback = have_floor ? floor : def_of_first_conditional(ps, dec, n_ps);
+		for (size_t i = 0; i < n_ps; i++)
+			if (dec[i].conditional)
+				fallback = ksc_ret_least_restrictive(
+				        fallback, ksc_profile_default_ret(ps[i]));
+		if (fallback != def) {
+			uncond[m] = fallback;
+			continue;
+		}
+		for (size_t i = 0; i < n_ps; i++) {
+			if (!dec[i].conditional)
+				continue;
+			for (size_t k = 0; k < ps[i]->n_rules; k++) {
+				const struct ksc_rule *rule = &ps[i]->rules[k];
+				uint32_t action = ksc_rule_ret(rule);
+
+				if (!names_rule(rule, names[m]) ||
+				    action == ksc_profile_default_ret(ps[i]))
+					continue;
+				if (have_floor)
+					action = ksc_ret_least_restrictive(action, floor);
+				if (action == def)
+					continue;
+				if (ksc_rule_args_are_ored(rule))
+					for (size_t a = 0; a < rule->n_args; a++)
+						put_rule(&sb, &first, names[m], action,
+						         &rule->args[a], 1);
+				else
+					put_rule(&sb, &first, names[m], action, rule->args,
+					         rule->n_args);
+			}
+		}
+	}
+	/* the unconditional decisions, one rule per action, in order of first appearance */
+	for (size_t m = 0; m < n_names; m++) {
+		uint32_t action = uncond[m];
+		bool any = false;
+
+		if (action == def)
+			continue;
+		for (size_t k = m; k < n_names; k++) {
+			if (uncond[k] != action)
+				continue;
+			strbuf_puts(&sb, any     ? ", "
+			                 : first ? "\n    {\"names\": ["
+			                         : ",\n    {\"names\": [");
+			first = false;
+			any = true;
+			put_string(&sb, names[k]);
+			if (k > m)
+				uncond[k] = def;
+		}
+		strbuf_puts(&sb, "], ");
+		put_action_key(&sb, action, false);
+		strbuf_puts(&sb, "}");
+	}
+	strbuf_puts(&sb, "\n  ]\n}\n");
+	r = strbuf_finish(&sb, &text, &len);
+	if (r < 0)
+		return r;
+	r = ksc_profile_parse("merged profile", text, len, NULL, &merged, NULL, reterr);
+	if (r < 0)
+		return ksc_error_prefixf(reterr, r, "internal error: the merge is invalid: ");
+
+	/* the merge must decide what the least restrictive input decides, everywhere */
+	r = ksc_profile_compare_merge(merged, ps, n_ps, &copts, &cases, &diff, 1, &n_diffs, reterr);
+	if (r < 0)
+		return r;
+	if (n_diffs > 0) {
+		enum ksc_arch arch = KSC_ARCH_NONE;
+		const char *name;
+		char got[32], want[32];
+
+		(void)ksc_arch_from_audit_token(diff.data.arch, (uint32_t)diff.data.nr, &arch);
+		name = ksc_syscall_name(arch, (uint32_t)diff.data.nr);
+		ksc_ret_format(diff.ret_a, got, sizeof(got));
+		ksc_ret_format(diff.ret_b, want, sizeof(want));
+		return ksc_error_setf(reterr, -EDOM,
+		                      "these profiles cannot be merged without losing precision: "
+		                      "for %s on %s with arguments 0x%" PRIx64 " 0x%" PRIx64
+		                      " 0x%" PRIx64 " the least restrictive of them says %s, but "
+		                      "the merged rules decide %s (%zu such inputs): their "
+		                      "conditions do not combine into one profile",
+		                      name ? name : "this syscall", ksc_arch_name(arch),
+		                      diff.data.args[0], diff.data.args[1], diff.data.args[2], want,
+		                      got, n_diffs);
+	}
+	*ret = TAKE_PTR(merged);
+	return 0;
+}
