@@ -753,7 +753,8 @@ uint32_t ksc_ret_least_restrictive(uint32_t a, uint32_t b);
 
 /*
  * Whether `merged` decides, on the inputs ksc_profile_compare() tries (the constants of all
- * the profiles), the least restrictive of what ps[0..n_ps-1] decide. diffs get ret_a from
+ * the profiles), the least restrictive of what ps[0..n_ps-1] decide (any of them when they
+ * share the action but not the data: ERRNO(38) from runc's stub and ERRNO(1), say). diffs get ret_a from
  * merged and ret_b the expected decision. Returns 0 or -errno with a message.
  */
 int ksc_profile_compare_merge(const struct ksc_profile *merged, const struct ksc_profile *const *ps,

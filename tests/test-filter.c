@@ -267,8 +267,8 @@ main(void)
 	       "the model refuses exactly the profiles libseccomp refuses");
 	is_int((int)diff_profiles, 0,
 	       "the model decides as libseccomp's program on every input, except...");
-	ok(stale_profiles * 20 < compared,
-	   "...where the program compares a stale accumulator, in under 5%% of the profiles (%zu)",
+	ok(stale_profiles * 10 < compared,
+	   "...where the program compares a stale accumulator, in under 10%% of the profiles (%zu)",
 	   stale_profiles);
 	return tap_done();
 }

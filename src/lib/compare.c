@@ -7,34 +7,6 @@
 #include "error.h"
 #include "profile.h"
 
-/* Something that decides: a filter stack or a filter (IR). */
-/* Something that decides: a filter stack, a filter (IR), or several filters whose least
- * restrictive decision counts (what a merge of their profiles must decide). */
-struct decider {
-	struct ksc_bpf *const *progs;
-	size_t n_progs;
-	const struct ksc_filter *filter;
-	struct ksc_filter *const *filters;
-	size_t n_filters;
-};
-
-static uint32_t
-decide(const struct decider *who, const struct ksc_seccomp_data *d)
-{
-	uint32_t ret;
-
-	if (who->filter)
-		return ksc_filter_decide(who->filter, d, NULL);
-	if (who->filters) {
-		ret = ksc_filter_decide(who->filters[0], d, NULL);
-		for (size_t i = 1; i < who->n_filters; i++)
-			ret = ksc_ret_least_restrictive(ret, ksc_filter_decide(who->filters[i], d,
-			                                                         NULL));
-		return ret;
-	}
-	return ksc_bpf_run_stack(who->progs, who->n_progs, d);
-}
-
 /* KILL_PROCESS < KILL_THREAD < TRAP < ERRNO < TRACE < NOTIFY < LOG < ALLOW */
 static int
 ret_rank(uint32_t ret)
@@ -57,6 +29,33 @@ ret_rank(uint32_t ret)
 	default:
 		return 7;
 	}
+}
+
+/* Something that decides: a filter stack, a filter (IR), or several filters whose least
+ * restrictive decision counts (what a merge of their profiles must decide). */
+struct decider {
+	struct ksc_bpf *const *progs;
+	size_t n_progs;
+	const struct ksc_filter *filter;
+	struct ksc_filter *const *filters;
+	size_t n_filters;
+};
+
+static uint32_t
+decide(const struct decider *who, const struct ksc_seccomp_data *d)
+{
+	uint32_t ret;
+
+	if (who->filter)
+		return ksc_filter_decide(who->filter, d, NULL);
+	if (who->filters) {
+		ret = ksc_filter_decide(who->filters[0], d, NULL);
+		for (size_t i = 1; i < who->n_filters; i++)
+			ret = ksc_ret_least_restrictive(
+			        ret, ksc_filter_decide(who->filters[i], d, NULL));
+		return ret;
+	}
+	return ksc_bpf_run_stack(who->progs, who->n_progs, d);
 }
 
 uint32_t
@@ -84,6 +83,13 @@ try_input(struct inputs *in, const struct ksc_seccomp_data *d)
 	in->cases++;
 	if (ra == rb)
 		return;
+	/* A merge may answer with any of the least restrictive decisions when they share
+	 * the action but not the data: ERRNO(38) from runc's stub in one profile, ERRNO(1)
+	 * from the default of another. */
+	if (in->b.filters && ret_rank(ra) == ret_rank(rb))
+		for (size_t i = 0; i < in->b.n_filters; i++)
+			if (ksc_filter_decide(in->b.filters[i], d, NULL) == ra)
+				return;
 	if (in->n_diffs < in->max_diffs)
 		in->diffs[in->n_diffs] = (struct ksc_difference){ *d, ra, rb };
 	in->n_diffs++;
@@ -156,6 +162,80 @@ try_hints(struct inputs *in, uint32_t arch, uint32_t nr, const struct ksc_profil
 	}
 }
 
+/* Values worth trying on each argument of a syscall, from the conditions of every hint. */
+struct arg_values {
+	uint64_t v[6][64];
+	size_t n[6];
+};
+
+static void
+add_value(struct arg_values *av, unsigned index, uint64_t v)
+{
+	for (size_t i = 0; i < av->n[index]; i++)
+		if (av->v[index][i] == v)
+			return;
+	if (av->n[index] < ELEMENTSOF(av->v[index]))
+		av->v[index][av->n[index]++] = v;
+}
+
+/*
+ * Rules of different profiles (or of one) that condition different arguments meet on
+ * inputs neither rule's own constants make: arg0 matching one rule while arg1 matches
+ * another. Try the product of every argument's values, up to a budget; beyond it, a fixed
+ * pseudo-random sample of the product.
+ */
+static void
+try_combinations(struct inputs *in, uint32_t arch, uint32_t nr, const char *name)
+{
+	struct arg_values av = { 0 };
+	size_t total = 1, used = 0, budget = 4096;
+	unsigned indexes[6];
+	uint64_t state = nr * 0x9e3779b97f4a7c15ull + arch;
+
+	for (size_t h = 0; h < in->n_hints; h++) {
+		const struct ksc_profile *p = in->hints[h];
+
+		for (size_t i = 0; p && i < p->n_rules; i++) {
+			const struct ksc_rule *rule = &p->rules[i];
+			bool named = false;
+
+			for (size_t j = 0; j < rule->n_names && !named; j++)
+				named = streq(rule->names[j], name);
+			for (size_t k = 0; named && k < rule->n_args; k++) {
+				uint64_t vals[8];
+				size_t nv = neighbours(&rule->args[k], vals);
+
+				for (size_t m = 0; m < nv; m++)
+					add_value(&av, rule->args[k].index, vals[m]);
+			}
+		}
+	}
+	for (unsigned i = 0; i < 6; i++)
+		if (av.n[i]) {
+			add_value(&av, i, 0);
+			indexes[used++] = i;
+			total *= av.n[i];
+		}
+	if (used < 2)
+		return; /* one argument: try_hints() already tried its values */
+	for (size_t c = 0; c < MIN(total, budget); c++) {
+		struct ksc_seccomp_data d = { .nr = (int32_t)nr, .arch = arch };
+		size_t code = c;
+
+		if (total > budget) {
+			state = state * 6364136223846793005ull + 1442695040888963407ull;
+			code = (size_t)(state >> 17) % total;
+		}
+		for (size_t u = 0; u < used; u++) {
+			unsigned i = indexes[u];
+
+			d.args[i] = av.v[i][code % av.n[i]];
+			code /= av.n[i];
+		}
+		try_input(in, &d);
+	}
+}
+
 static void
 try_syscall(struct inputs *in, uint32_t arch, uint32_t nr, enum ksc_arch karch)
 {
@@ -168,6 +248,8 @@ try_syscall(struct inputs *in, uint32_t arch, uint32_t nr, enum ksc_arch karch)
 	for (size_t h = 0; h < in->n_hints && name; h++)
 		if (in->hints[h])
 			try_hints(in, arch, nr, in->hints[h], karch, name);
+	if (name)
+		try_combinations(in, arch, nr, name);
 }
 
 static int

@@ -521,32 +521,37 @@ static int
 stale_warnings(const struct ksc_filter *filter, struct ksc_bpf *prog, const struct ksc_profile *p,
                const enum ksc_arch *arches, size_t n_arches, struct ksc_diags *diags)
 {
-	struct ksc_difference diffs[8];
-	size_t stale[1], cases = 0, n_diffs = 0;
+	_cleanup_(freep) struct ksc_difference *diffs = NULL;
+	size_t stale[1], cases = 0, n_diffs = 0, max = 4096;
 	int r;
 
 	r = ksc_bpf_stale_compares(prog, stale, ELEMENTSOF(stale));
 	if (r <= 0)
 		return r;
-	r = ksc_filter_compare(filter, &prog, 1, p, arches, n_arches, &cases, diffs,
-	                       ELEMENTSOF(diffs), &n_diffs);
+	diffs = calloc(max, sizeof(*diffs));
+	if (!diffs)
+		return -ENOMEM;
+	r = ksc_filter_compare(filter, &prog, 1, p, arches, n_arches, &cases, diffs, max, &n_diffs);
 	if (r < 0)
 		return r;
-	for (size_t i = 0; i < MIN(n_diffs, ELEMENTSOF(diffs)); i++) {
+	n_diffs = MIN(n_diffs, max);
+	/* one warning per syscall and arch: its first input, and how many more there are */
+	for (size_t i = 0; i < n_diffs; i++) {
 		const struct ksc_seccomp_data *d = &diffs[i].data;
-		bool repeat = false;
-
-		/* the comparison tries some inputs more than once */
-		for (size_t k = 0; k < i && !repeat; k++)
-			repeat = memcmp(&diffs[k].data, d, sizeof(*d)) == 0;
-		if (repeat)
-			continue;
-		struct ksc_decision dec;
 		enum ksc_arch arch = KSC_ARCH_NONE;
 		const char *name;
 		char want[32], got[32];
+		size_t more = 0;
+		bool seen = false;
 
-		(void)ksc_filter_decide(filter, d, &dec);
+		for (size_t k = 0; k < i && !seen; k++)
+			seen = diffs[k].data.arch == d->arch && diffs[k].data.nr == d->nr;
+		if (seen)
+			continue;
+		for (size_t k = i + 1; k < n_diffs; k++)
+			if (diffs[k].data.arch == d->arch && diffs[k].data.nr == d->nr &&
+			    memcmp(&diffs[k].data, d, sizeof(*d)) != 0)
+				more++;
 		(void)ksc_arch_from_audit_token(d->arch, (uint32_t)d->nr, &arch);
 		name = ksc_syscall_name(arch, (uint32_t)d->nr);
 		ksc_ret_format(diffs[i].ret_a, want, sizeof(want));
@@ -555,17 +560,12 @@ stale_warnings(const struct ksc_filter *filter, struct ksc_bpf *prog, const stru
 		        diags, KSC_SEVERITY_WARNING, NULL, 0, 0, NULL,
 		        "libseccomp %s miscompiles the rules for %s on %s: for arguments 0x%" PRIx64
 		        " 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64
-		        " its program returns %s where the rules say %s (it compares a stale "
+		        " its program returns %s where the rules say %s%s (it compares a stale "
 		        "argument word; runc enforces the program)",
 		        ksc_libseccomp_version(), name ? name : "this syscall", ksc_arch_name(arch),
 		        d->args[0], d->args[1], d->args[2], d->args[3], d->args[4], d->args[5], got,
-		        want);
+		        want, more ? ", and so on for other arguments" : "");
 	}
-	if (n_diffs > ELEMENTSOF(diffs))
-		(void)ksc_diags_addf(
-		        diags, KSC_SEVERITY_WARNING, NULL, 0, 0, NULL,
-		        "... and other inputs where libseccomp's program and the rules "
-		        "disagree");
 	return 0;
 }
 

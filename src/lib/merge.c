@@ -388,6 +388,11 @@ ksc_profile_merge(const struct ksc_profile *const *ps, size_t n_ps, struct ksc_p
 
 	/* the merge must decide what the least restrictive input decides, everywhere */
 	r = ksc_profile_compare_merge(merged, ps, n_ps, &copts, &cases, &diff, 1, &n_diffs, reterr);
+	if (r == -EINVAL)
+		/* the lifted rules conflict where the inputs' did not */
+		return ksc_error_prefixf(reterr, -EDOM,
+		                         "these profiles cannot be merged: the merged rules "
+		                         "would not compile: ");
 	if (r < 0)
 		return r;
 	if (n_diffs > 0) {
