@@ -747,6 +747,35 @@ int ksc_profile_merge(const struct ksc_profile *const *profiles, size_t n_profil
                       struct ksc_profile **ret_profile, struct ksc_diags *diags,
                       struct ksc_error **reterr);
 
+enum ksc_finding_severity {
+	KSC_FINDING_INFO = 0,
+	KSC_FINDING_WARNING,
+	KSC_FINDING_ERROR, /* the workload breaks, or the runtime refuses the profile */
+};
+
+/* One finding of ksc_profile_lint(). */
+struct ksc_finding {
+	const char *id; /* stable: "dangerous-syscall", "clone3-not-enosys", ... (kseccomp(1)) */
+	enum ksc_finding_severity severity;
+	size_t rule;           /* the syscalls[] entry to blame, SIZE_MAX when none */
+	unsigned line, column; /* its position, 0 when none */
+	char *message;         /* owned by the array */
+};
+
+/*
+ * Findings about a valid profile, decided as runc enforces it on opts->native (this machine
+ * when NULL): no architectures, a default that allows, dangerous syscalls allowed without
+ * conditions, namespace creation, clone3 denied with an errno other than ENOSYS (glibc
+ * threads break), execve denied, shadowed and redundant rules, names libseccomp or a listed
+ * arch does not know, rules libseccomp refuses or loops on, the size against BPF_MAXINSNS,
+ * and libseccomp's own miscompilations. *ret is freed with ksc_findings_free(). Returns 0
+ * or -ENOMEM.
+ */
+int ksc_profile_lint(const struct ksc_profile *profile, const struct ksc_compile_opts *opts,
+                     struct ksc_finding **ret_findings, size_t *ret_count,
+                     struct ksc_error **reterr);
+void ksc_findings_free(struct ksc_finding *findings, size_t count);
+
 /* The less restrictive of two filter return values, in the order KILL_PROCESS < KILL_THREAD <
  * TRAP < ERRNO < TRACE < NOTIFY < LOG < ALLOW; a on a tie (same action, other data). */
 uint32_t ksc_ret_least_restrictive(uint32_t a, uint32_t b);

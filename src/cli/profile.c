@@ -8,6 +8,7 @@ static const struct verb profile_verbs[] = {
 	{ "fmt", verb_profile_fmt, "print (or rewrite) a profile in canonical JSON" },
 	{ "show", verb_profile_show, "summarise a profile: actions, arches, conditional rules" },
 	{ "diff", verb_profile_diff, "compare two profiles by what they decide" },
+	{ "lint", verb_profile_lint, "find what is wrong, dangerous or useless in profiles" },
 	{ "merge", verb_profile_merge, "combine profiles: the least restrictive decision wins" },
 	{ "default", verb_profile_default,
 	  "print RuntimeDefault for a container (containerd, docker or podman)" },

@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* kseccomp profile lint [--native A] [-o text|json] FILE... */
+#include <getopt.h>
+#include <stdio.h>
+
+#include "cli.h"
+#include "strbuf.h"
+
+static void
+help(void)
+{
+	fputs("Usage: kseccomp profile lint [OPTIONS] FILE...\n"
+	      "\n"
+	      "Find what is wrong with profiles that are valid: what runc would refuse, what\n"
+	      "would break the workload, what lets it too far, and rules that do nothing. Each\n"
+	      "finding has a severity (error, warning, info) and a stable ID; 'man kseccomp'\n"
+	      "lists them. An invalid profile is reported as 'profile validate' reports it.\n"
+	      "\n"
+	      "Options:\n"
+	      "      --native ARCH    judge the profile as enforced on ARCH (default: this\n"
+	      "                       machine's)\n"
+	      "  -o, --output FMT     text (default) or json\n"
+	      "  -h, --help           show this help\n"
+	      "\n"
+	      "Exit status: 0 without error findings, 1 with one (or an invalid profile).\n",
+	      stdout);
+}
+
+static const char *const severity_names[] = {
+	[KSC_FINDING_INFO] = "info",
+	[KSC_FINDING_WARNING] = "warning",
+	[KSC_FINDING_ERROR] = "error",
+};
+
+static void
+print_json_string(const char *s)
+{
+	struct strbuf sb = { 0 };
+	char *text = NULL;
+
+	strbuf_put_json_string(&sb, s, strlen(s));
+	if (strbuf_finish(&sb, &text, NULL) == 0)
+		fputs(text, stdout);
+	free(text);
+}
+
+int
+verb_profile_lint(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "native", required_argument, NULL, 'n' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	struct ksc_compile_opts copts = { 0 };
+	int c, json = 0, status = 0, printed = 0;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:h", options, NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			if (ksc_arch_from_name(optarg, &copts.native) < 0)
+				return cli_usage_error("profile lint", "unknown architecture '%s'",
+				                       optarg);
+			break;
+		case 'o':
+			json = cli_output_format(optarg);
+			if (json < 0)
+				return cli_usage_error("profile lint",
+				                       "unknown output format '%s' (text or json)",
+				                       optarg);
+			break;
+		case 'h':
+			help();
+			return 0;
+		default:
+			return cli_bad_option("profile lint", argv, c);
+		}
+	}
+	if (optind >= argc)
+		return cli_usage_error("profile lint", "missing FILE");
+	if (json)
+		printf("[");
+	for (int i = optind; i < argc; i++) {
+		_cleanup_(ksc_diags_freep) struct ksc_diags *diags = ksc_diags_new();
+		_cleanup_(ksc_profile_freep) struct ksc_profile *p = NULL;
+		struct ksc_finding *findings = NULL;
+		struct ksc_error *error = NULL;
+		size_t n = 0;
+		int r;
+
+		if (!diags)
+			return cli_fail(-ENOMEM, NULL, NULL);
+		r = ksc_profile_load(argv[i], NULL, &p, diags, &error);
+		if (r < 0) {
+			(void)cli_report_invalid(r, diags, error, argv[i]);
+			status = 1;
+			continue;
+		}
+		r = ksc_profile_lint(p, &copts, &findings, &n, &error);
+		if (r < 0) {
+			(void)cli_fail(r, error, argv[i]);
+			status = 1;
+			continue;
+		}
+		for (size_t k = 0; k < n; k++) {
+			const struct ksc_finding *f = &findings[k];
+
+			if (f->severity == KSC_FINDING_ERROR)
+				status = 1;
+			if (json) {
+				printf("%s\n  {\"file\": ", printed++ ? "," : "");
+				print_json_string(argv[i]);
+				printf(", \"id\": \"%s\", \"severity\": \"%s\"", f->id,
+				       severity_names[f->severity]);
+				if (f->line)
+					printf(", \"line\": %u, \"column\": %u, \"rule\": %zu",
+					       f->line, f->column, f->rule);
+				printf(", \"message\": ");
+				print_json_string(f->message);
+				printf("}");
+				continue;
+			}
+			if (f->line)
+				printf("%s:%u:%u: %s [%s]: %s\n", argv[i], f->line, f->column,
+				       severity_names[f->severity], f->id, f->message);
+			else
+				printf("%s: %s [%s]: %s\n", argv[i], severity_names[f->severity],
+				       f->id, f->message);
+		}
+		ksc_findings_free(findings, n);
+	}
+	if (json)
+		printf("%s]\n", printed ? "\n" : "");
+	return status;
+}
