@@ -62,6 +62,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ksc_filter_free(f);
 		ksc_error_free(ferr);
 	}
+	{
+		/* a template expanded for a container must be a valid profile */
+		struct ksc_expand_opts xo = { KSC_ARCH_X86_64, ksc_caps_kubernetes_default(), 5,
+			                      10 };
+		struct ksc_profile *x = NULL;
+		struct ksc_error *xerr = NULL;
+
+		r = ksc_profile_expand(p, &xo, &x, &xerr);
+		if (r < 0 && r != -ENOMEM)
+			abort();
+		ksc_profile_free(x);
+		ksc_error_free(xerr);
+	}
 out:
 	free(text);
 	free(again);
