@@ -5,8 +5,10 @@
 #include "cli.h"
 
 static const struct verb verbs[] = {
-	{ "profile", verb_profile, "validate, format and summarise seccomp profiles" },
+	{ "profile", verb_profile, "validate, format, diff, merge and lint profiles; RuntimeDefault" },
 	{ "compile", verb_compile, "compile a profile to BPF, as runc does" },
+	{ "kube", verb_kube,
+	  "Kubernetes: validate manifests, resolve each container's profile, PSA checks" },
 	{ "sim", verb_sim, "what a profile or program does to one syscall" },
 	{ "disasm", verb_disasm, "list a BPF program" },
 	{ "run", verb_run, "run a command under a profile, enforced as runc does" },

@@ -99,6 +99,14 @@ startswith(const char *s, const char *prefix)
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
+static inline bool
+endswith(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && memcmp(s + n - m, suffix, m) == 0;
+}
+
 /* -errno of the last failed libc call, never 0 (a caller relies on a negative result). */
 static inline int
 negative_errno(void)

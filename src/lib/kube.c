@@ -1,0 +1,1039 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * kube: Kubernetes manifests, and which seccomp profile each container really gets.
+ *
+ * The rules are the API server's (pkg/apis/core/validation), the kubelet's
+ * (pkg/kubelet/kuberuntime getSeccompProfile), containerd's CRI plugin
+ * (internal/cri/sputil GenerateSeccompSpecOpts) and Pod Security Admission's
+ * (policy/check_seccompProfile_*), with their messages, as ../reference/oracles.md 3a and 3b
+ * transcribe their tests.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+
+#include "caps.h"
+#include "error.h"
+#include "kube.h"
+#include "strbuf.h"
+
+#define ANNOTATION_POD       "seccomp.security.alpha.kubernetes.io/pod"
+#define ANNOTATION_CONTAINER "container.seccomp.security.alpha.kubernetes.io/"
+
+const char *
+kube_container_kind_name(enum kube_container_kind kind)
+{
+	switch (kind) {
+	case KUBE_INIT:
+		return "init";
+	case KUBE_SIDECAR:
+		return "sidecar";
+	case KUBE_EPHEMERAL:
+		return "ephemeral";
+	default:
+		return "container";
+	}
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Reading manifests                                                                         */
+
+struct reader {
+	const char *file;
+	struct kube_manifest *m;
+	struct ksc_error **reterr;
+};
+
+_printf_(3, 4) static int fail_at(struct reader *rd, const struct ksc_node *n, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return ksc_error_setf(rd->reterr, -EINVAL, "%s:%u:%u: %s", rd->file, n ? n->line : 0,
+	                      n ? n->column : 0, msg);
+}
+
+/* A string field; NULL when absent or null. Anything else is an error. */
+static int
+get_string(struct reader *rd, const struct ksc_node *map, const char *key, const char *path,
+           const char **ret)
+{
+	const struct ksc_node *n = map ? ksc_node_get(map, key) : NULL;
+	const char *reason = NULL;
+
+	*ret = NULL;
+	if (!n || ksc_node_is_null(n))
+		return 0;
+	if (ksc_node_to_string(n, ret, &reason) < 0)
+		return fail_at(rd, n, "%s.%s: %s", path, key, reason);
+	return 0;
+}
+
+static int
+get_bool(struct reader *rd, const struct ksc_node *map, const char *key, const char *path,
+         bool *ret_set, bool *ret)
+{
+	const struct ksc_node *n = map ? ksc_node_get(map, key) : NULL;
+	const char *reason = NULL;
+
+	*ret_set = false;
+	*ret = false;
+	if (!n || ksc_node_is_null(n))
+		return 0;
+	if (ksc_node_to_bool(n, ret, &reason) < 0)
+		return fail_at(rd, n, "%s.%s: %s", path, key, reason);
+	*ret_set = true;
+	return 0;
+}
+
+/* A map field; NULL when absent or null. */
+static int
+get_map(struct reader *rd, const struct ksc_node *map, const char *key, const char *path,
+        const struct ksc_node **ret)
+{
+	const struct ksc_node *n = map ? ksc_node_get(map, key) : NULL;
+
+	*ret = NULL;
+	if (!n || ksc_node_is_null(n))
+		return 0;
+	if (n->kind != KSC_NODE_MAP)
+		return fail_at(rd, n, "%s.%s: must be an object, got %s", path, key,
+		               ksc_node_type_name(n));
+	*ret = n;
+	return 0;
+}
+
+static int
+get_seq(struct reader *rd, const struct ksc_node *map, const char *key, const char *path,
+        const struct ksc_node **ret)
+{
+	const struct ksc_node *n = map ? ksc_node_get(map, key) : NULL;
+
+	*ret = NULL;
+	if (!n || ksc_node_is_null(n))
+		return 0;
+	if (n->kind != KSC_NODE_SEQ)
+		return fail_at(rd, n, "%s.%s: must be a list, got %s", path, key,
+		               ksc_node_type_name(n));
+	*ret = n;
+	return 0;
+}
+
+static int
+read_seccomp(struct reader *rd, const struct ksc_node *sc, const char *path,
+             struct kube_seccomp *ret)
+{
+	const struct ksc_node *sp = NULL;
+	char sub[700];
+	int r;
+
+	*ret = (struct kube_seccomp){ 0 };
+	r = get_map(rd, sc, "seccompProfile", path, &sp);
+	if (r < 0 || !sp)
+		return r;
+	snprintf(sub, sizeof(sub), "%s.seccompProfile", path);
+	ret->set = true;
+	ret->line = sp->line;
+	ret->column = sp->column;
+	r = get_string(rd, sp, "type", sub, &ret->type);
+	if (r < 0)
+		return r;
+	r = get_string(rd, sp, "localhostProfile", sub, &ret->localhost);
+	ret->has_localhost = ret->localhost != NULL;
+	return r;
+}
+
+/* capabilities.add / drop: Kubernetes writes NET_ADMIN, some write CAP_NET_ADMIN; ALL. */
+static int
+read_caps(struct reader *rd, const struct ksc_node *caps, const char *key, const char *path,
+          uint64_t *ret)
+{
+	const struct ksc_node *list = NULL;
+	int r;
+
+	*ret = 0;
+	r = get_seq(rd, caps, key, path, &list);
+	for (size_t i = 0; r >= 0 && list && i < list->count; i++) {
+		const char *name = NULL, *reason = NULL;
+		char full[64];
+		int cap;
+
+		if (ksc_node_to_string(list->items[i], &name, &reason) < 0)
+			return fail_at(rd, list->items[i], "%s.%s[%zu]: %s", path, key, i, reason);
+		if (streq(name, "ALL")) {
+			*ret |= UINT64_C(1) << 63; /* bit 63: "ALL" was written */
+			continue;
+		}
+		snprintf(full, sizeof(full), "%s%s", startswith(name, "CAP_") ? "" : "CAP_", name);
+		cap = ksc_cap_from_name(full);
+		if (cap >= 0)
+			*ret |= UINT64_C(1) << cap;
+		/* an unknown name is the runtime's problem, not the profile's */
+	}
+	return r;
+}
+
+static int
+read_container(struct reader *rd, const struct ksc_node *n, const char *path,
+               enum kube_container_kind kind, const char *list, size_t index,
+               struct kube_container *ret)
+{
+	const struct ksc_node *sc = NULL, *caps = NULL;
+	const char *restart = NULL;
+	char scpath[600];
+	bool set;
+	int r;
+
+	*ret = (struct kube_container){ .kind = kind, .list = list, .index = index };
+	if (n->kind != KSC_NODE_MAP)
+		return fail_at(rd, n, "%s: must be an object, got %s", path, ksc_node_type_name(n));
+	ret->line = n->line;
+	ret->column = n->column;
+	r = get_string(rd, n, "name", path, &ret->name);
+	if (r < 0)
+		return r;
+	if (!ret->name)
+		ret->name = "";
+	r = get_string(rd, n, "restartPolicy", path, &restart);
+	if (r < 0)
+		return r;
+	if (kind == KUBE_INIT && restart && streq(restart, "Always"))
+		ret->kind = KUBE_SIDECAR;
+	r = get_map(rd, n, "securityContext", path, &sc);
+	if (r < 0 || !sc)
+		return r;
+	ret->has_security_context = true;
+	snprintf(scpath, sizeof(scpath), "%s.securityContext", path);
+	r = get_bool(rd, sc, "privileged", scpath, &set, &ret->privileged);
+	if (r >= 0)
+		r = get_bool(rd, sc, "allowPrivilegeEscalation", scpath,
+		             &ret->allow_privilege_escalation_set,
+		             &ret->allow_privilege_escalation);
+	if (r >= 0)
+		r = get_map(rd, sc, "capabilities", scpath, &caps);
+	if (r >= 0 && caps) {
+		char cpath[700];
+
+		snprintf(cpath, sizeof(cpath), "%s.capabilities", scpath);
+		r = read_caps(rd, caps, "add", cpath, &ret->caps_add);
+		if (r >= 0)
+			r = read_caps(rd, caps, "drop", cpath, &ret->caps_drop);
+	}
+	if (r >= 0)
+		r = read_seccomp(rd, sc, scpath, &ret->seccomp);
+	return r;
+}
+
+static int
+add_pod(struct reader *rd, const struct ksc_node *object, const char *kind,
+        const struct ksc_node *object_meta, const struct ksc_node *template_meta,
+        const struct ksc_node *spec, const char *spec_path)
+{
+	static const struct {
+		const char *key;
+		enum kube_container_kind kind;
+	} lists[] = {
+		{ "initContainers", KUBE_INIT },
+		{ "containers", KUBE_CONTAINER },
+		{ "ephemeralContainers", KUBE_EPHEMERAL },
+	};
+	struct kube_manifest *m = rd->m;
+	struct kube_pod *pods, *pod;
+	const struct ksc_node *sc = NULL, *os = NULL, *annotations = NULL;
+	int r;
+
+	pods = reallocarray(m->pods, m->n_pods + 1, sizeof(*pods));
+	if (!pods)
+		return -ENOMEM;
+	m->pods = pods;
+	pod = &m->pods[m->n_pods++];
+	*pod = (struct kube_pod){
+		.file = rd->file,
+		.kind = kind,
+		.is_pod = streq(kind, "Pod"),
+		.line = object->line,
+		.column = object->column,
+	};
+	pod->spec_path = strdup(spec_path);
+	if (!pod->spec_path)
+		return -ENOMEM;
+	r = get_string(rd, object_meta, "name", "metadata", &pod->name);
+	if (r >= 0)
+		r = get_string(rd, object_meta, "namespace", "metadata", &pod->namespace);
+	if (r < 0)
+		return r;
+	pod->name = pod->name ? pod->name : "";
+	pod->namespace = pod->namespace ? pod->namespace : "";
+
+	/* the seccomp annotations of the pod (the template's for a workload) */
+	r = get_map(rd, template_meta, "annotations", "metadata", &annotations);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; annotations && i < annotations->count; i++) {
+		const char *key = annotations->keys[i]->text, *value = NULL, *reason = NULL;
+		struct kube_annotation *grown;
+
+		if (!streq(key, ANNOTATION_POD) && !startswith(key, ANNOTATION_CONTAINER))
+			continue;
+		if (ksc_node_to_string(annotations->items[i], &value, &reason) < 0)
+			return fail_at(rd, annotations->items[i], "metadata.annotations[%s]: %s",
+			               key, reason);
+		grown = reallocarray(pod->annotations, pod->n_annotations + 1, sizeof(*grown));
+		if (!grown)
+			return -ENOMEM;
+		pod->annotations = grown;
+		pod->annotations[pod->n_annotations++] =
+		        (struct kube_annotation){ key, value, annotations->keys[i]->line,
+			                          annotations->keys[i]->column };
+	}
+
+	if (!spec)
+		return 0;
+	r = get_map(rd, spec, "securityContext", spec_path, &sc);
+	if (r < 0)
+		return r;
+	pod->has_security_context = sc != NULL;
+	{
+		char path[600];
+
+		snprintf(path, sizeof(path), "%s.securityContext", spec_path);
+		r = read_seccomp(rd, sc, path, &pod->seccomp);
+	}
+	if (r >= 0)
+		r = get_map(rd, spec, "os", spec_path, &os);
+	if (r >= 0 && os)
+		r = get_string(rd, os, "name", "spec.os", &pod->os);
+	for (size_t l = 0; r >= 0 && l < ELEMENTSOF(lists); l++) {
+		const struct ksc_node *seq = NULL;
+
+		r = get_seq(rd, spec, lists[l].key, spec_path, &seq);
+		for (size_t i = 0; r >= 0 && seq && i < seq->count; i++) {
+			struct kube_container *grown;
+			char path[512];
+
+			grown = reallocarray(pod->containers, pod->n_containers + 1,
+			                     sizeof(*grown));
+			if (!grown)
+				return -ENOMEM;
+			pod->containers = grown;
+			snprintf(path, sizeof(path), "%s.%s[%zu]", spec_path, lists[l].key, i);
+			r = read_container(rd, seq->items[i], path, lists[l].kind, lists[l].key, i,
+			                   &pod->containers[pod->n_containers]);
+			if (r >= 0)
+				pod->n_containers++;
+		}
+	}
+	return r;
+}
+
+/* One object: a Pod, a workload with a pod template, a List of objects, or anything else. */
+static int
+read_object(struct reader *rd, const struct ksc_node *obj, unsigned depth)
+{
+	const struct ksc_node *meta = NULL, *spec = NULL, *tmpl = NULL, *tmeta = NULL,
+	                      *tspec = NULL, *items = NULL;
+	const char *kind = NULL;
+	int r;
+
+	if (ksc_node_is_null(obj))
+		return 0; /* an empty document */
+	if (obj->kind != KSC_NODE_MAP)
+		return fail_at(rd, obj, "not a Kubernetes object: %s", ksc_node_type_name(obj));
+	r = get_string(rd, obj, "kind", "", &kind);
+	if (r < 0)
+		return r;
+	if (!kind)
+		return fail_at(rd, obj, "kind: missing");
+	r = get_map(rd, obj, "metadata", "", &meta);
+	if (r < 0)
+		return r;
+	if (streq(kind, "List") || endswith(kind, "List")) {
+		if (depth > 4)
+			return fail_at(rd, obj, "Lists nested too deep");
+		r = get_seq(rd, obj, "items", "", &items);
+		for (size_t i = 0; r >= 0 && items && i < items->count; i++)
+			r = read_object(rd, items->items[i], depth + 1);
+		return r;
+	}
+	if (streq(kind, "Pod")) {
+		r = get_map(rd, obj, "spec", "", &spec);
+		return r < 0 ? r : add_pod(rd, obj, kind, meta, meta, spec, "spec");
+	}
+	if (streq(kind, "PodTemplate")) {
+		r = get_map(rd, obj, "template", "", &tmpl);
+		if (r >= 0 && tmpl)
+			r = get_map(rd, tmpl, "metadata", "template", &tmeta);
+		if (r >= 0 && tmpl)
+			r = get_map(rd, tmpl, "spec", "template", &tspec);
+		return r < 0 ? r : add_pod(rd, obj, kind, meta, tmeta, tspec, "template.spec");
+	}
+	if (streq(kind, "Deployment") || streq(kind, "ReplicaSet") || streq(kind, "StatefulSet") ||
+	    streq(kind, "DaemonSet") || streq(kind, "Job") ||
+	    streq(kind, "ReplicationController") || streq(kind, "CronJob")) {
+		const char *prefix = "spec.template";
+
+		r = get_map(rd, obj, "spec", "", &spec);
+		if (r >= 0 && spec && streq(kind, "CronJob")) {
+			const struct ksc_node *jt = NULL;
+
+			r = get_map(rd, spec, "jobTemplate", "spec", &jt);
+			spec = NULL;
+			if (r >= 0 && jt)
+				r = get_map(rd, jt, "spec", "spec.jobTemplate", &spec);
+			prefix = "spec.jobTemplate.spec.template";
+		}
+		if (r >= 0 && spec)
+			r = get_map(rd, spec, "template", "spec", &tmpl);
+		if (r >= 0 && tmpl)
+			r = get_map(rd, tmpl, "metadata", prefix, &tmeta);
+		if (r >= 0 && tmpl)
+			r = get_map(rd, tmpl, "spec", prefix, &tspec);
+		if (r < 0)
+			return r;
+		{
+			char path[96];
+
+			snprintf(path, sizeof(path), "%s.spec", prefix);
+			return add_pod(rd, obj, kind, meta, tmeta, tspec, path);
+		}
+	}
+	rd->m->n_other++;
+	return 0;
+}
+
+void
+kube_manifest_free(struct kube_manifest *m)
+{
+	if (!m)
+		return;
+	for (size_t i = 0; i < m->n_pods; i++) {
+		free(m->pods[i].spec_path);
+		free(m->pods[i].annotations);
+		free(m->pods[i].containers);
+	}
+	free(m->pods);
+	ksc_doc_free(m->doc);
+	free(m);
+}
+
+int
+kube_manifest_parse(const char *name, const char *buf, size_t len, struct kube_manifest **ret,
+                    struct ksc_error **reterr)
+{
+	struct kube_manifest *m;
+	struct reader rd = { .file = name, .reterr = reterr };
+	int r;
+
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return -ENOMEM;
+	r = ksc_doc_parse(name, buf, len, 0, &m->doc, reterr);
+	if (r < 0) {
+		kube_manifest_free(m);
+		return r;
+	}
+	rd.file = ksc_doc_name(m->doc);
+	rd.m = m;
+	for (size_t i = 0; r >= 0 && i < ksc_doc_count(m->doc); i++)
+		r = read_object(&rd, ksc_doc_root(m->doc, i), 0);
+	if (r < 0) {
+		kube_manifest_free(m);
+		return r;
+	}
+	*ret = m;
+	return 0;
+}
+
+int
+kube_manifest_read(const char *path, struct kube_manifest **ret, struct ksc_error **reterr)
+{
+	_cleanup_(freep) char *buf = NULL;
+	size_t len = 0;
+	int r;
+
+	r = ksc_doc_read_file(path, 64u * 1024u * 1024u, &buf, &len, reterr);
+	if (r < 0)
+		return r;
+	return kube_manifest_parse(path, buf, len, ret, reterr);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* API validation                                                                             */
+
+struct errors {
+	struct kube_error **v;
+	size_t *n;
+};
+
+_printf_(4, 5) static int api_error(struct errors *e, unsigned line, unsigned column,
+                                    const char *fmt, ...)
+{
+	struct kube_error *grown;
+	char *text = NULL;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&text, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return -ENOMEM;
+	grown = reallocarray(*e->v, *e->n + 1, sizeof(*grown));
+	if (!grown) {
+		free(text);
+		return -ENOMEM;
+	}
+	*e->v = grown;
+	(*e->v)[(*e->n)++] = (struct kube_error){ line, column, text };
+	return 0;
+}
+
+void
+kube_errors_free(struct kube_error *errors, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(errors[i].text);
+	free(errors);
+}
+
+/* validateLocalDescendingPath(): relative, and no element "..". Both can be reported. */
+static int
+local_path(struct errors *e, const char *p, const char *path, unsigned line, unsigned column)
+{
+	int r = 0;
+
+	if (p[0] == '/')
+		r = api_error(e, line, column, "%s: Invalid value: \"%s\": must be a relative path",
+		              path, p);
+	for (const char *s = p; r >= 0 && s;) {
+		const char *slash = strchr(s, '/');
+		size_t len = slash ? (size_t)(slash - s) : strlen(s);
+
+		if (len == 2 && s[0] == '.' && s[1] == '.') {
+			r = api_error(e, line, column,
+			              "%s: Invalid value: \"%s\": must not contain '..'", path, p);
+			break;
+		}
+		s = slash ? slash + 1 : NULL;
+	}
+	return r;
+}
+
+/* validateSeccompProfileField() */
+static int
+seccomp_field(struct errors *e, const struct kube_seccomp *sp, const char *path)
+{
+	const char *t = sp->type ? sp->type : "";
+
+	if (!sp->set)
+		return 0;
+	if (streq(t, "Localhost")) {
+		char sub[700];
+
+		snprintf(sub, sizeof(sub), "%s.localhostProfile", path);
+		if (!sp->has_localhost)
+			return api_error(
+			        e, sp->line, sp->column,
+			        "%s: Required value: must be set when seccomp type is Localhost",
+			        sub);
+		return local_path(e, sp->localhost, sub, sp->line, sp->column);
+	}
+	if (streq(t, "RuntimeDefault") || streq(t, "Unconfined")) {
+		if (sp->has_localhost)
+			return api_error(
+			        e, sp->line, sp->column,
+			        "%s.localhostProfile: Invalid value: {\"type\":\"%s\","
+			        "\"localhostProfile\":\"%s\"}: can only be set when seccomp "
+			        "type is Localhost",
+			        path, t, sp->localhost);
+		return 0;
+	}
+	if (!*t)
+		return api_error(
+		        e, sp->line, sp->column,
+		        "%s.type: Required value: type is required when seccompProfile is set",
+		        path);
+	return api_error(e, sp->line, sp->column,
+	                 "%s.type: Unsupported value: \"%s\": supported values: \"Localhost\", "
+	                 "\"RuntimeDefault\", \"Unconfined\"",
+	                 path, t);
+}
+
+/* ValidateSeccompProfile(): an annotation's value. */
+static int
+annotation_value(struct errors *e, const struct kube_annotation *a, const char *path)
+{
+	if (streq(a->value, "runtime/default") || streq(a->value, "docker/default") ||
+	    streq(a->value, "unconfined"))
+		return 0;
+	if (startswith(a->value, "localhost/"))
+		return local_path(e, a->value + strlen("localhost/"), path, a->line, a->column);
+	return api_error(e, a->line, a->column,
+	                 "%s: Invalid value: \"%s\": must be a valid seccomp profile", path,
+	                 a->value);
+}
+
+/* validateSeccompAnnotationsAndFieldsMatch() */
+static int
+annotation_matches(struct errors *e, const char *value, const struct kube_seccomp *sp,
+                   const char *path)
+{
+	const char *t;
+
+	if (!sp->set || !value || !*value)
+		return 0;
+	t = sp->type ? sp->type : "";
+	if (streq(t, "Unconfined")) {
+		if (streq(value, "unconfined"))
+			return 0;
+	} else if (streq(t, "RuntimeDefault")) {
+		if (streq(value, "runtime/default") || streq(value, "docker/default"))
+			return 0;
+	} else if (streq(t, "Localhost")) {
+		if (startswith(value, "localhost/")) {
+			if (sp->has_localhost && streq(value + strlen("localhost/"), sp->localhost))
+				return 0;
+			return api_error(
+			        e, sp->line, sp->column,
+			        "%s.localhostProfile: Forbidden: seccomp profile in annotation "
+			        "and field must match",
+			        path);
+		}
+	} else
+		return 0; /* an unknown type: its own error */
+	return api_error(e, sp->line, sp->column,
+	                 "%s.type: Forbidden: seccomp type in annotation and field must match",
+	                 path);
+}
+
+static const char *
+container_path(const struct kube_pod *pod, const struct kube_container *c, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s.%s[%zu].securityContext.seccompProfile", pod->spec_path, c->list,
+	         c->index);
+	return buf;
+}
+
+static const char *
+meta_path(const struct kube_pod *pod)
+{
+	if (streq(pod->spec_path, "spec"))
+		return "metadata";
+	/* "spec.template.spec" -> "spec.template.metadata" */
+	return streq(pod->spec_path, "template.spec") ? "template.metadata"
+	       : startswith(pod->spec_path, "spec.jobTemplate")
+	               ? "spec.jobTemplate.spec.template.metadata"
+	               : "spec.template.metadata";
+}
+
+int
+kube_validate(const struct kube_pod *pod, struct kube_error **errors, size_t *n_errors)
+{
+	struct errors e = { errors, n_errors };
+	char path[700], pod_path[600];
+	bool windows = pod->os && streq(pod->os, "windows");
+	int r = 0;
+
+	snprintf(pod_path, sizeof(pod_path), "%s.securityContext.seccompProfile", pod->spec_path);
+
+	/* the deprecated annotations: valid values, and a container name */
+	for (size_t i = 0; r >= 0 && i < pod->n_annotations; i++) {
+		const struct kube_annotation *a = &pod->annotations[i];
+
+		if (streq(a->key, ANNOTATION_CONTAINER)) {
+			r = api_error(&e, a->line, a->column,
+			              "%s.annotations: Invalid value: \"%s\": name part must be "
+			              "non-empty",
+			              meta_path(pod), a->key);
+			continue;
+		}
+		snprintf(path, sizeof(path), "%s.annotations[%s]", meta_path(pod), a->key);
+		r = annotation_value(&e, a, path);
+	}
+	if (r >= 0)
+		r = seccomp_field(&e, &pod->seccomp, pod_path);
+	for (size_t i = 0; r >= 0 && i < pod->n_containers; i++)
+		r = seccomp_field(&e, &pod->containers[i].seccomp,
+		                  container_path(pod, &pod->containers[i], path, sizeof(path)));
+
+	/* annotations and fields must agree */
+	for (size_t i = 0; r >= 0 && i < pod->n_annotations; i++) {
+		const struct kube_annotation *a = &pod->annotations[i];
+
+		if (streq(a->key, ANNOTATION_POD)) {
+			r = annotation_matches(&e, a->value, &pod->seccomp, pod_path);
+			continue;
+		}
+		for (size_t k = 0; r >= 0 && k < pod->n_containers; k++) {
+			const struct kube_container *c = &pod->containers[k];
+
+			if (streq(a->key + strlen(ANNOTATION_CONTAINER), c->name) && *c->name)
+				r = annotation_matches(&e, a->value, &c->seccomp,
+				                       container_path(pod, c, path, sizeof(path)));
+		}
+	}
+
+	/* a windows pod has no seccomp */
+	if (r >= 0 && windows && pod->seccomp.set)
+		r = api_error(&e, pod->seccomp.line, pod->seccomp.column,
+		              "%s: Forbidden: cannot be set for a windows pod", pod_path);
+	for (size_t i = 0; r >= 0 && windows && i < pod->n_containers; i++)
+		if (pod->containers[i].seccomp.set)
+			r = api_error(&e, pod->containers[i].seccomp.line,
+			              pod->containers[i].seccomp.column,
+			              "%s: Forbidden: cannot be set for a windows pod",
+			              container_path(pod, &pod->containers[i], path, sizeof(path)));
+
+	/* ephemeral containers are added to a running pod, never created with it */
+	for (size_t i = 0; r >= 0 && pod->is_pod && i < pod->n_containers; i++)
+		if (pod->containers[i].kind == KUBE_EPHEMERAL) {
+			r = api_error(
+			        &e, pod->containers[i].line, pod->containers[i].column,
+			        "spec.ephemeralContainers: Forbidden: cannot be set on create");
+			break;
+		}
+	return r;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* The kubelet and the runtime                                                                */
+
+/* Go's filepath.Join(root, "seccomp", p): joined and cleaned lexically. */
+static char *
+join_clean(const char *root, const char *p)
+{
+	_cleanup_(freep) char *joined = NULL;
+	char *out, *parts[512];
+	size_t n = 0, len = 0;
+	bool absolute;
+
+	if (asprintf(&joined, "%s/seccomp/%s", root, p) < 0)
+		return NULL;
+	absolute = joined[0] == '/';
+	for (char *s = joined, *save = NULL, *t = strtok_r(s, "/", &save); t;
+	     t = strtok_r(NULL, "/", &save)) {
+		if (streq(t, "."))
+			continue;
+		if (streq(t, "..")) {
+			if (n > 0 && !streq(parts[n - 1], ".."))
+				n--;
+			else if (!absolute)
+				parts[n++] = t;
+			continue;
+		}
+		if (n < ELEMENTSOF(parts))
+			parts[n++] = t;
+	}
+	out = malloc(strlen(root) + strlen(p) + 16);
+	if (!out)
+		return NULL;
+	if (absolute)
+		out[len++] = '/';
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)sprintf(out + len, "%s%s", i ? "/" : "", parts[i]);
+	if (len == 0)
+		out[len++] = '.';
+	out[len] = '\0';
+	return out;
+}
+
+int
+kube_kubelet_resolve(const struct kube_pod *pod, const struct kube_container *c,
+                     bool seccomp_default, const char *root_dir, struct kube_kubelet_result *ret)
+{
+	const struct kube_seccomp *sp = c->seccomp.set     ? &c->seccomp
+	                                : pod->seccomp.set ? &pod->seccomp
+	                                                   : NULL;
+	const char *t;
+
+	*ret = (struct kube_kubelet_result){ .from_pod = !c->seccomp.set && pod->seccomp.set };
+	if (!sp) {
+		ret->defaulted = true;
+		ret->type =
+		        seccomp_default ? KUBE_PROFILE_RUNTIME_DEFAULT : KUBE_PROFILE_UNCONFINED;
+		return 0;
+	}
+	t = sp->type ? sp->type : "";
+	if (streq(t, "RuntimeDefault"))
+		ret->type = KUBE_PROFILE_RUNTIME_DEFAULT;
+	else if (streq(t, "Unconfined"))
+		ret->type = KUBE_PROFILE_UNCONFINED;
+	else if (streq(t, "Localhost")) {
+		ret->type = KUBE_PROFILE_LOCALHOST;
+		if (!sp->has_localhost || !*sp->localhost) {
+			ret->error =
+			        strdup("localhostProfile must be set if seccompProfile type is "
+			               "Localhost");
+			return ret->error ? 0 : -ENOMEM;
+		}
+		ret->localhost_ref =
+		        join_clean(root_dir ? root_dir : "/var/lib/kubelet", sp->localhost);
+		return ret->localhost_ref ? 0 : -ENOMEM;
+	} else if (asprintf(&ret->error,
+	                    "unsupported seccompProfile type \"%s\" (supported: Unconfined, "
+	                    "RuntimeDefault, Localhost)",
+	                    t) < 0) {
+		ret->error = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void
+kube_kubelet_result_done(struct kube_kubelet_result *r)
+{
+	free(r->localhost_ref);
+	free(r->error);
+	*r = (struct kube_kubelet_result){ 0 };
+}
+
+uint64_t
+kube_container_caps(const struct kube_container *c)
+{
+	const uint64_t all_written = UINT64_C(1) << 63;
+	uint64_t caps = ksc_caps_kubernetes_default();
+
+	if (c->privileged)
+		return ksc_caps_all();
+	/* containerd: "ALL" first, so that individual adds and drops still apply */
+	if (c->caps_add & all_written)
+		caps = ksc_caps_all();
+	if (c->caps_drop & all_written)
+		caps = 0;
+	caps |= c->caps_add & ~all_written & ksc_caps_all();
+	caps &= ~(c->caps_drop & ~all_written);
+	return caps;
+}
+
+int
+kube_runtime_outcome(const struct kube_pod *pod, const struct kube_container *c,
+                     const struct kube_kubelet_result *k, enum ksc_arch arch,
+                     struct kube_outcome *ret)
+{
+	struct ksc_error *error = NULL;
+	int r;
+
+	(void)pod;
+	*ret = (struct kube_outcome){ 0 };
+	if (k->error)
+		return asprintf(&ret->error, "CreateContainerConfigError: %s", k->error) < 0
+		               ? -ENOMEM
+		               : 0;
+	/* containerd: a privileged container gets no seccomp, whatever it asked for */
+	if (c->privileged) {
+		ret->unconfined = true;
+		if (k->type != KUBE_PROFILE_UNCONFINED)
+			ret->note = strdup("privileged: the runtime applies no seccomp profile");
+		return 0;
+	}
+	if (k->type == KUBE_PROFILE_UNCONFINED) {
+		ret->unconfined = true;
+		return 0;
+	}
+	if (k->type == KUBE_PROFILE_RUNTIME_DEFAULT) {
+		struct ksc_expand_opts opts = { .arch = arch, .caps = kube_container_caps(c) };
+
+		r = ksc_default_profile(KSC_FLAVOR_CONTAINERD, &opts, &ret->profile, &error);
+		if (r < 0) {
+			r = asprintf(&ret->error, "CreateContainerError: %s",
+			             error ? ksc_error_message(error) : strerror(-r));
+			ksc_error_free(error);
+			return r < 0 ? -ENOMEM : 0;
+		}
+		return 0;
+	}
+	/* Localhost: containerd reads the file when it creates the container */
+	{
+		_cleanup_(freep) char *buf = NULL;
+		_cleanup_(ksc_diags_freep) struct ksc_diags *diags = ksc_diags_new();
+		struct ksc_profile_parse_opts popts = { .native_arch = arch };
+		size_t len = 0;
+
+		if (!diags)
+			return -ENOMEM;
+		r = ksc_doc_read_file(k->localhost_ref, KSC_PROFILE_MAX_BYTES, &buf, &len, NULL);
+		if (r < 0) {
+			const char *why = r == -ENOENT ? "no such file or directory" : strerror(-r);
+
+			r = asprintf(&ret->error,
+			             "CreateContainerError: failed to generate seccomp spec opts: "
+			             "cannot "
+			             "load seccomp profile \"%s\": open %s: %s",
+			             k->localhost_ref, k->localhost_ref, why);
+			return r < 0 ? -ENOMEM : 0;
+		}
+		r = ksc_profile_parse(k->localhost_ref, buf, len, &popts, &ret->profile, diags,
+		                      &error);
+		if (r < 0) {
+			const char *msg = error ? ksc_error_message(error) : strerror(-r);
+
+			/* the first error with its position, as validate reports it */
+			for (size_t i = 0; i < ksc_diags_count(diags); i++)
+				if (ksc_diag_severity(ksc_diags_get(diags, i)) ==
+				    KSC_SEVERITY_ERROR) {
+					msg = ksc_diag_message(ksc_diags_get(diags, i));
+					break;
+				}
+			r = asprintf(
+			        &ret->error,
+			        "CreateContainerError: the runtime refuses the profile \"%s\": %s",
+			        k->localhost_ref, msg);
+			ksc_error_free(error);
+			ret->profile = NULL;
+			return r < 0 ? -ENOMEM : 0;
+		}
+	}
+	return 0;
+}
+
+void
+kube_outcome_done(struct kube_outcome *o)
+{
+	ksc_profile_free(o->profile);
+	free(o->error);
+	free(o->note);
+	*o = (struct kube_outcome){ 0 };
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Pod Security Admission                                                                     */
+
+static bool
+psa_valid(const char *t)
+{
+	return t && (streq(t, "RuntimeDefault") || streq(t, "Localhost"));
+}
+
+/* `"a", "b"` */
+static void
+join_quoted(struct strbuf *sb, const char *const *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		strbuf_puts(sb, i ? ", " : "");
+		strbuf_printf(sb, "\"%s\"", v[i]);
+	}
+}
+
+static int
+str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* sorted, without repeats */
+static size_t
+add_unique(const char **v, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (streq(v[i], s))
+			return n;
+	v[n] = s;
+	return n + 1;
+}
+
+static int
+psa_annotations(const struct kube_pod *pod, bool *ret_allowed, char **ret_detail)
+{
+	struct strbuf sb = { 0 };
+	_cleanup_(freep) const char **bad = calloc(pod->n_annotations + 1, sizeof(char *));
+	size_t n = 0;
+
+	if (!bad)
+		return -ENOMEM;
+	for (size_t i = 0; i < pod->n_annotations; i++) {
+		const char *v = pod->annotations[i].value;
+
+		if (streq(v, "runtime/default") || streq(v, "docker/default") ||
+		    startswith(v, "localhost/") || !*v)
+			continue;
+		bad[n++] = pod->annotations[i].key;
+	}
+	*ret_allowed = n == 0;
+	if (n == 0)
+		return 0;
+	qsort(bad, n, sizeof(*bad), str_cmp);
+	strbuf_puts(&sb, n > 1 ? "forbidden annotations " : "forbidden annotation ");
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < pod->n_annotations; k++)
+			if (pod->annotations[k].key == bad[i])
+				strbuf_printf(&sb, "%s%s=\"%s\"", i ? ", " : "", bad[i],
+				              pod->annotations[k].value);
+	return strbuf_finish(&sb, ret_detail, NULL);
+}
+
+int
+kube_psa_check(const struct kube_pod *pod, enum kube_psa_level level, unsigned minor,
+               bool *ret_allowed, char **ret_detail)
+{
+	_cleanup_(freep) const char **bad_names = NULL, **missing = NULL, **values = NULL;
+	size_t n_bad = 0, n_missing = 0, n_values = 0;
+	bool pod_bad = false, pod_valid = false;
+	struct strbuf sb = { 0 };
+
+	*ret_detail = NULL;
+	if (minor == 0)
+		minor = 99; /* latest */
+	if (minor < 19) {
+		/* before 1.19 only the annotations exist, and only baseline checks them */
+		if (level == KUBE_PSA_RESTRICTED)
+			level = KUBE_PSA_BASELINE;
+		return psa_annotations(pod, ret_allowed, ret_detail);
+	}
+	/* restricted from 1.25 exempts windows pods */
+	if (level == KUBE_PSA_RESTRICTED && minor >= 25 && pod->os && streq(pod->os, "windows")) {
+		*ret_allowed = true;
+		return 0;
+	}
+	bad_names = calloc(pod->n_containers + 1, sizeof(char *));
+	missing = calloc(pod->n_containers + 1, sizeof(char *));
+	values = calloc(pod->n_containers + 2, sizeof(char *));
+	if (!bad_names || !missing || !values)
+		return -ENOMEM;
+
+	if (pod->seccomp.set) {
+		if (psa_valid(pod->seccomp.type))
+			pod_valid = true;
+		else {
+			pod_bad = true;
+			n_values = add_unique(values, n_values,
+			                      pod->seccomp.type ? pod->seccomp.type : "");
+		}
+	}
+	for (size_t i = 0; i < pod->n_containers; i++) {
+		const struct kube_container *c = &pod->containers[i];
+
+		if (c->seccomp.set) {
+			if (!psa_valid(c->seccomp.type)) {
+				bad_names[n_bad++] = c->name;
+				n_values = add_unique(values, n_values,
+				                      c->seccomp.type ? c->seccomp.type : "");
+			}
+		} else if (level == KUBE_PSA_RESTRICTED && !pod_valid)
+			missing[n_missing++] = c->name;
+	}
+	*ret_allowed = !pod_bad && n_bad == 0 && n_missing == 0;
+	if (*ret_allowed)
+		return 0;
+	qsort(values, n_values, sizeof(*values), str_cmp);
+	if (pod_bad || n_bad) {
+		if (pod_bad)
+			strbuf_puts(&sb, "pod");
+		if (n_bad) {
+			strbuf_printf(&sb, "%s%s ", pod_bad ? " and " : "",
+			              n_bad > 1 ? "containers" : "container");
+			join_quoted(&sb, bad_names, n_bad);
+		}
+		strbuf_puts(&sb, " must not set securityContext.seccompProfile.type to ");
+		join_quoted(&sb, values, n_values);
+	}
+	/* explicitly bad values are reported alone; the missing ones only without them */
+	if (n_missing && !pod_bad && !n_bad) {
+		strbuf_printf(&sb, "pod or %s ", n_missing > 1 ? "containers" : "container");
+		join_quoted(&sb, missing, n_missing);
+		strbuf_puts(&sb, " must set securityContext.seccompProfile.type to "
+		                 "\"RuntimeDefault\" or \"Localhost\"");
+	}
+	return strbuf_finish(&sb, ret_detail, NULL);
+}

@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * kube: which seccomp profile each container of a Kubernetes workload gets.
+ *
+ *   manifests   YAML or JSON streams, `kind: List`, Pods and the pod templates of workloads
+ *   validation  the API server's checks of seccompProfile fields and annotations
+ *   resolution  the kubelet's getSeccompProfile(), then the runtime side as containerd does it
+ *   admission   Pod Security Admission's seccompProfile checks, baseline and restricted
+ */
+#pragma once
+
+#include "kseccomp.h"
+#include "doc.h"
+
+enum kube_container_kind {
+	KUBE_CONTAINER = 0,
+	KUBE_INIT,      /* initContainers */
+	KUBE_SIDECAR,   /* initContainers with restartPolicy: Always */
+	KUBE_EPHEMERAL, /* ephemeralContainers */
+};
+
+/* A securityContext.seccompProfile as written. Strings are borrowed from the document. */
+struct kube_seccomp {
+	bool set;              /* present and not null */
+	const char *type;      /* NULL when the key is absent */
+	bool has_localhost;    /* localhostProfile present and not null */
+	const char *localhost; /* its value */
+	unsigned line, column;
+};
+
+struct kube_container {
+	const char *name;
+	enum kube_container_kind kind;
+	const char *list; /* "containers", "initContainers", "ephemeralContainers" */
+	size_t index;
+	struct kube_seccomp seccomp;
+	bool has_security_context;
+	bool privileged;
+	bool allow_privilege_escalation_set, allow_privilege_escalation;
+	uint64_t caps_add, caps_drop; /* capabilities.add / drop ("ALL" sets every bit) */
+	unsigned line, column;
+};
+
+struct kube_annotation {
+	const char *key;
+	const char *value;
+	unsigned line, column;
+};
+
+struct kube_pod {
+	const char *file;
+	const char *kind;      /* Pod, Deployment, CronJob, PodTemplate, ... */
+	const char *name;      /* the object's metadata.name, "" when absent */
+	const char *namespace; /* "" when absent */
+	char *spec_path;       /* "spec", "spec.template.spec", ... (owned) */
+	bool is_pod;           /* a Pod (created as such: ephemeral containers forbidden) */
+	struct kube_seccomp seccomp;
+	bool has_security_context;
+	const char *os; /* spec.os.name, NULL when absent */
+	struct kube_annotation *annotations; /* only the seccomp ones */
+	size_t n_annotations;
+	struct kube_container *containers;
+	size_t n_containers;
+	unsigned line, column;
+};
+
+struct kube_manifest {
+	struct ksc_doc *doc;
+	struct kube_pod *pods;
+	size_t n_pods;
+	size_t n_other; /* objects that carry no pod (Services, ConfigMaps, ...) */
+};
+
+/* Read manifests ("-": standard input). Returns 0 or -errno with "FILE:LINE:COL: reason". */
+int kube_manifest_read(const char *path, struct kube_manifest **ret, struct ksc_error **reterr);
+int kube_manifest_parse(const char *name, const char *buf, size_t len, struct kube_manifest **ret,
+                        struct ksc_error **reterr);
+void kube_manifest_free(struct kube_manifest *m);
+
+/* One API validation error: "PATH: TYPE: DETAIL" as the API server words it. */
+struct kube_error {
+	unsigned line, column;
+	char *text;
+};
+
+/* The API server's seccomp checks of a pod (ValidatePodCreate for a Pod, the template
+ * validation otherwise). Appends to *errors; returns 0 or -ENOMEM. */
+int kube_validate(const struct kube_pod *pod, struct kube_error **errors, size_t *n_errors);
+void kube_errors_free(struct kube_error *errors, size_t n);
+
+enum kube_profile_type {
+	KUBE_PROFILE_UNCONFINED = 0,
+	KUBE_PROFILE_RUNTIME_DEFAULT,
+	KUBE_PROFILE_LOCALHOST,
+};
+
+/* What the kubelet sends the runtime for a container (CRI SecurityProfile), or its error. */
+struct kube_kubelet_result {
+	enum kube_profile_type type;
+	char *localhost_ref; /* absolute, for Localhost */
+	char *error;         /* the kubelet refuses to create the container */
+	bool from_pod;       /* decided by the pod-level field */
+	bool defaulted;      /* neither field: seccompDefault decided */
+};
+
+/* The kubelet's getSeccompProfile(): container field, else pod field, else RuntimeDefault
+ * with seccompDefault or Unconfined; Localhost resolves to ROOT_DIR/seccomp/PROFILE. */
+int kube_kubelet_resolve(const struct kube_pod *pod, const struct kube_container *c,
+                         bool seccomp_default, const char *root_dir,
+                         struct kube_kubelet_result *ret);
+void kube_kubelet_result_done(struct kube_kubelet_result *r);
+
+/* The capabilities the runtime gives the container: Kubernetes' default set + add - drop,
+ * every capability for a privileged container. */
+uint64_t kube_container_caps(const struct kube_container *c);
+
+/* The runtime side (containerd's GenerateSeccompSpecOpts): what the container runs with. */
+struct kube_outcome {
+	bool unconfined;             /* no seccomp at all */
+	struct ksc_profile *profile; /* otherwise the profile (owned) */
+	char *error;                 /* "CreateContainerError: ..." when it cannot start */
+	char *note;                  /* why, when not obvious ("privileged: no seccomp") */
+};
+
+int kube_runtime_outcome(const struct kube_pod *pod, const struct kube_container *c,
+                         const struct kube_kubelet_result *k, enum ksc_arch arch,
+                         struct kube_outcome *ret);
+void kube_outcome_done(struct kube_outcome *o);
+
+enum kube_psa_level {
+	KUBE_PSA_BASELINE = 1,
+	KUBE_PSA_RESTRICTED,
+};
+
+/* Pod Security Admission's seccompProfile check at a level and policy version (major 1,
+ * minor; 0 means latest). Sets *ret_allowed and, when forbidden, *ret_detail (owned) to
+ * the ForbiddenDetail; the ForbiddenReason is always "seccompProfile". 0 or -ENOMEM. */
+int kube_psa_check(const struct kube_pod *pod, enum kube_psa_level level, unsigned minor,
+                   bool *ret_allowed, char **ret_detail);
+
+/* "container", "init", "sidecar", "ephemeral". */
+const char *kube_container_kind_name(enum kube_container_kind kind);
