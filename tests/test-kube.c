@@ -431,8 +431,8 @@ outcome(const char *yaml, const char *root)
 	if (!m || m->n_pods != 1)
 		return strdup("(no pod)");
 	if (kube_kubelet_resolve(&m->pods[0], &m->pods[0].containers[0], false, root, &k) < 0 ||
-	    kube_runtime_outcome(&m->pods[0], &m->pods[0].containers[0], &k, KSC_ARCH_X86_64, &o) <
-	            0)
+	    kube_runtime_outcome(&m->pods[0], &m->pods[0].containers[0], &k, KSC_ARCH_X86_64, true,
+	                         &o) < 0)
 		abort();
 	out = strdup(o.error ? o.error : o.unconfined ? "no seccomp" : "profile");
 	kube_outcome_done(&o);
@@ -520,6 +520,62 @@ runtime_side(const char *root)
 		ok(m && kube_container_caps(&m->pods[0].containers[2]) == ksc_caps_all(),
 		   "capabilities: privileged has them all");
 		kube_manifest_free(m);
+	}
+}
+
+static void
+cri_side(void)
+{
+	static const struct {
+		const char *name;
+		enum kube_cri_type type;
+		const char *ref, *legacy;
+		bool privileged, enabled;
+		int want;
+		const char *text;
+	} cases[] = {
+		{ "privileged (any profile)", KUBE_CRI_LOCALHOST, "x", NULL, true, true,
+		  KUBE_CRI_NO_SECCOMP, NULL },
+		{ "seccomp disabled, RuntimeDefault", KUBE_CRI_RUNTIME_DEFAULT, NULL, NULL, false,
+		  false, KUBE_CRI_ERROR, "seccomp is not supported" },
+		{ "seccomp disabled, Unconfined", KUBE_CRI_UNCONFINED, NULL, NULL, false, false,
+		  KUBE_CRI_NO_SECCOMP, NULL },
+		{ "seccomp disabled, unset", KUBE_CRI_UNSET, NULL, NULL, false, false,
+		  KUBE_CRI_NO_SECCOMP, NULL },
+		{ "Unconfined", KUBE_CRI_UNCONFINED, NULL, NULL, false, true, KUBE_CRI_NO_SECCOMP,
+		  NULL },
+		{ "unset", KUBE_CRI_UNSET, NULL, NULL, false, true, KUBE_CRI_NO_SECCOMP, NULL },
+		{ "RuntimeDefault", KUBE_CRI_RUNTIME_DEFAULT, NULL, NULL, false, true,
+		  KUBE_CRI_DEFAULT_PROFILE, NULL },
+		{ "legacy runtime/default", KUBE_CRI_UNSET, NULL, "runtime/default", false, true,
+		  KUBE_CRI_DEFAULT_PROFILE, NULL },
+		{ "legacy docker/default", KUBE_CRI_UNSET, NULL, "docker/default", false, true,
+		  KUBE_CRI_DEFAULT_PROFILE, NULL },
+		{ "legacy \"\"", KUBE_CRI_UNSET, NULL, "", false, true, KUBE_CRI_DEFAULT_PROFILE,
+		  NULL },
+		{ "Localhost localhost/test-profile", KUBE_CRI_LOCALHOST, "localhost/test-profile",
+		  NULL, false, true, KUBE_CRI_LOAD_FILE, "test-profile" },
+		{ "Localhost test-profile", KUBE_CRI_LOCALHOST, "test-profile", NULL, false, true,
+		  KUBE_CRI_LOAD_FILE, "test-profile" },
+		{ "legacy localhost/test-profile", KUBE_CRI_UNSET, NULL, "localhost/test-profile",
+		  false, true, KUBE_CRI_LOAD_FILE, "test-profile" },
+		{ "RuntimeDefault with a LocalhostRef", KUBE_CRI_RUNTIME_DEFAULT, "x", NULL, false,
+		  true, KUBE_CRI_ERROR,
+		  "seccomp config invalid LocalhostRef must only be set if ProfileType is "
+		  "Localhost" },
+		{ "legacy string not matching", KUBE_CRI_UNSET, NULL, "foo", false, true,
+		  KUBE_CRI_ERROR, "invalid profile \"foo\"" },
+	};
+
+	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+		char *text = NULL;
+		int r = kube_cri_seccomp(cases[i].type, cases[i].ref, cases[i].legacy,
+		                         cases[i].privileged, cases[i].enabled, &text);
+
+		ok(r == cases[i].want &&
+		           (cases[i].text ? text && streq(text, cases[i].text) : !text),
+		   "3a-3 CRI: %s -> %d%s%s", cases[i].name, r, text ? " " : "", text ? text : "");
+		free(text);
 	}
 }
 
@@ -828,6 +884,7 @@ main(int argc, char **argv)
 	resolution_table();
 	validation();
 	runtime_side(root);
+	cri_side();
 	pod_security();
 	psa_fixtures();
 	workloads();

@@ -14,6 +14,7 @@ struct kube_opts {
 	const char *container;
 	const char *pod;
 	bool seccomp_default;
+	bool no_seccomp; /* a node without seccomp */
 	enum ksc_arch arch;
 	int json;
 	enum kube_psa_level level;
@@ -48,7 +49,8 @@ help_kube(const char *verb)
 		      "is expanded for the container's capabilities. The outcome is OK or the "
 		      "error\n"
 		      "the container would show. Exit status 1 if a container cannot start or the\n"
-		      "API server would refuse the object.\n",
+		      "API server would refuse the object. --node-without-seccomp: a node whose\n"
+		      "kernel has no seccomp (containerd refuses every profile but Unconfined).\n",
 		      stdout);
 	else if (streq(verb, "check"))
 		fputs("Usage: kseccomp kube check --level baseline|restricted [--version v1.N]\n"
@@ -82,6 +84,7 @@ parse_opts(const char *verb, int argc, char **argv, struct kube_opts *o)
 		{ "filename", required_argument, NULL, 'f' },
 		{ "root-dir", required_argument, NULL, 'r' },
 		{ "seccomp-default", no_argument, NULL, 's' },
+		{ "node-without-seccomp", no_argument, NULL, 'N' },
 		{ "container", required_argument, NULL, 'c' },
 		{ "pod", required_argument, NULL, 'p' },
 		{ "arch", required_argument, NULL, 'a' },
@@ -108,6 +111,9 @@ parse_opts(const char *verb, int argc, char **argv, struct kube_opts *o)
 			break;
 		case 's':
 			o->seccomp_default = true;
+			break;
+		case 'N':
+			o->no_seccomp = true;
 			break;
 		case 'c':
 			o->container = optarg;
@@ -280,7 +286,7 @@ kube_resolve_verb(int argc, char **argv)
 
 			r = kube_kubelet_resolve(pod, c, o.seccomp_default, o.root_dir, &kr);
 			if (r >= 0)
-				r = kube_runtime_outcome(pod, c, &kr, o.arch, &out);
+				r = kube_runtime_outcome(pod, c, &kr, o.arch, !o.no_seccomp, &out);
 			if (r < 0) {
 				kube_manifest_free(m);
 				return cli_fail(r, NULL, NULL);
@@ -418,7 +424,7 @@ kube_inspect_verb(int argc, char **argv)
 	}
 	r = kube_kubelet_resolve(found_pod, found, o.seccomp_default, o.root_dir, &kr);
 	if (r >= 0)
-		r = kube_runtime_outcome(found_pod, found, &kr, o.arch, &out);
+		r = kube_runtime_outcome(found_pod, found, &kr, o.arch, !o.no_seccomp, &out);
 	if (r < 0)
 		status = cli_fail(r, NULL, NULL);
 	else if (out.error) {

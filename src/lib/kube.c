@@ -809,9 +809,10 @@ kube_container_caps(const struct kube_container *c)
 
 int
 kube_runtime_outcome(const struct kube_pod *pod, const struct kube_container *c,
-                     const struct kube_kubelet_result *k, enum ksc_arch arch,
+                     const struct kube_kubelet_result *k, enum ksc_arch arch, bool seccomp_enabled,
                      struct kube_outcome *ret)
 {
+	_cleanup_(freep) char *text = NULL;
 	struct ksc_error *error = NULL;
 	int r;
 
@@ -821,15 +822,24 @@ kube_runtime_outcome(const struct kube_pod *pod, const struct kube_container *c,
 		return asprintf(&ret->error, "CreateContainerConfigError: %s", k->error) < 0
 		               ? -ENOMEM
 		               : 0;
-	/* containerd: a privileged container gets no seccomp, whatever it asked for */
-	if (c->privileged) {
-		ret->unconfined = true;
-		if (k->type != KUBE_PROFILE_UNCONFINED)
-			ret->note = strdup("privileged: the runtime applies no seccomp profile");
-		return 0;
+	/* containerd's GenerateSeccompSpecOpts() on what the kubelet sent */
+	r = kube_cri_seccomp(k->type == KUBE_PROFILE_LOCALHOST         ? KUBE_CRI_LOCALHOST
+	                     : k->type == KUBE_PROFILE_RUNTIME_DEFAULT ? KUBE_CRI_RUNTIME_DEFAULT
+	                                                               : KUBE_CRI_UNCONFINED,
+	                     k->localhost_ref, NULL, c->privileged, seccomp_enabled, &text);
+	if (r < 0)
+		return r;
+	if (r == KUBE_CRI_ERROR) {
+		r = asprintf(&ret->error,
+		             "CreateContainerError: failed to generate seccomp spec "
+		             "opts: %s",
+		             text);
+		return r < 0 ? -ENOMEM : 0;
 	}
-	if (k->type == KUBE_PROFILE_UNCONFINED) {
+	if (r == KUBE_CRI_NO_SECCOMP) {
 		ret->unconfined = true;
+		if (c->privileged && k->type != KUBE_PROFILE_UNCONFINED)
+			ret->note = strdup("privileged: the runtime applies no seccomp profile");
 		return 0;
 	}
 	if (k->type == KUBE_PROFILE_RUNTIME_DEFAULT) {
@@ -886,6 +896,51 @@ kube_runtime_outcome(const struct kube_pod *pod, const struct kube_container *c,
 		}
 	}
 	return 0;
+}
+
+int
+kube_cri_seccomp(enum kube_cri_type type, const char *localhost_ref, const char *legacy,
+                 bool privileged, bool seccomp_enabled, char **ret_text)
+{
+	*ret_text = NULL;
+	/* a privileged container gets no seccomp, whatever it asked for */
+	if (privileged)
+		return KUBE_CRI_NO_SECCOMP;
+	if (legacy) {
+		if (!seccomp_enabled && !streq(legacy, "unconfined"))
+			return (*ret_text = strdup("seccomp is not supported")) ? KUBE_CRI_ERROR
+			                                                        : -ENOMEM;
+		if (streq(legacy, "unconfined"))
+			return KUBE_CRI_NO_SECCOMP;
+		if (!*legacy || streq(legacy, "runtime/default") || streq(legacy, "docker/default"))
+			return KUBE_CRI_DEFAULT_PROFILE;
+		if (startswith(legacy, "localhost/"))
+			return (*ret_text = strdup(legacy + strlen("localhost/")))
+			               ? KUBE_CRI_LOAD_FILE
+			               : -ENOMEM;
+		return asprintf(ret_text, "invalid profile \"%s\"", legacy) < 0 ? -ENOMEM
+		                                                                : KUBE_CRI_ERROR;
+	}
+	if (!seccomp_enabled && type != KUBE_CRI_UNCONFINED && type != KUBE_CRI_UNSET)
+		return (*ret_text = strdup("seccomp is not supported")) ? KUBE_CRI_ERROR : -ENOMEM;
+	if (type != KUBE_CRI_LOCALHOST && localhost_ref && *localhost_ref)
+		return (*ret_text =
+		                strdup("seccomp config invalid LocalhostRef must only be set if "
+		                       "ProfileType is Localhost"))
+		               ? KUBE_CRI_ERROR
+		               : -ENOMEM;
+	switch (type) {
+	case KUBE_CRI_RUNTIME_DEFAULT:
+		return KUBE_CRI_DEFAULT_PROFILE;
+	case KUBE_CRI_LOCALHOST:
+		/* "localhost/" is trimmed: older kubelets sent it */
+		if (localhost_ref && startswith(localhost_ref, "localhost/"))
+			localhost_ref += strlen("localhost/");
+		return (*ret_text = strdup(localhost_ref ? localhost_ref : "")) ? KUBE_CRI_LOAD_FILE
+		                                                                : -ENOMEM;
+	default:
+		return KUBE_CRI_NO_SECCOMP;
+	}
 }
 
 void

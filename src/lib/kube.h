@@ -56,7 +56,7 @@ struct kube_pod {
 	bool is_pod;           /* a Pod (created as such: ephemeral containers forbidden) */
 	struct kube_seccomp seccomp;
 	bool has_security_context;
-	const char *os; /* spec.os.name, NULL when absent */
+	const char *os;                      /* spec.os.name, NULL when absent */
 	struct kube_annotation *annotations; /* only the seccomp ones */
 	size_t n_annotations;
 	struct kube_container *containers;
@@ -105,9 +105,9 @@ struct kube_kubelet_result {
 
 /* The kubelet's getSeccompProfile(): container field, else pod field, else RuntimeDefault
  * with seccompDefault or Unconfined; Localhost resolves to ROOT_DIR/seccomp/PROFILE. */
-int kube_kubelet_resolve(const struct kube_pod *pod, const struct kube_container *c,
-                         bool seccomp_default, const char *root_dir,
-                         struct kube_kubelet_result *ret);
+int
+kube_kubelet_resolve(const struct kube_pod *pod, const struct kube_container *c,
+                     bool seccomp_default, const char *root_dir, struct kube_kubelet_result *ret);
 void kube_kubelet_result_done(struct kube_kubelet_result *r);
 
 /* The capabilities the runtime gives the container: Kubernetes' default set + add - drop,
@@ -122,10 +122,32 @@ struct kube_outcome {
 	char *note;                  /* why, when not obvious ("privileged: no seccomp") */
 };
 
+/* seccomp_enabled false: a node whose kernel has no seccomp. */
 int kube_runtime_outcome(const struct kube_pod *pod, const struct kube_container *c,
                          const struct kube_kubelet_result *k, enum ksc_arch arch,
-                         struct kube_outcome *ret);
+                         bool seccomp_enabled, struct kube_outcome *ret);
 void kube_outcome_done(struct kube_outcome *o);
+
+/* containerd's GenerateSeccompSpecOpts() on what the CRI carries: a SecurityProfile (type
+ * and LocalhostRef) or, from older kubelets, a legacy profile string. */
+enum kube_cri_type {
+	KUBE_CRI_UNSET = 0,
+	KUBE_CRI_RUNTIME_DEFAULT,
+	KUBE_CRI_UNCONFINED,
+	KUBE_CRI_LOCALHOST,
+};
+
+enum kube_cri_decision {
+	KUBE_CRI_NO_SECCOMP = 0,
+	KUBE_CRI_DEFAULT_PROFILE,
+	KUBE_CRI_LOAD_FILE, /* *ret_text: the file to load */
+	KUBE_CRI_ERROR,     /* *ret_text: containerd's error */
+};
+
+/* legacy: NULL unless the legacy string form is used. Returns the decision; *ret_text is
+ * owned by the caller (NULL when there is none), or -ENOMEM. */
+int kube_cri_seccomp(enum kube_cri_type type, const char *localhost_ref, const char *legacy,
+                     bool privileged, bool seccomp_enabled, char **ret_text);
 
 enum kube_psa_level {
 	KUBE_PSA_BASELINE = 1,
