@@ -12,7 +12,7 @@ cd "$top"
 
 # Debian packages the build and the tests need. golang-github-containers-common provides
 # /usr/share/containers/seccomp.json, a real runtime default profile the tests read.
-packages="gcc libc6-dev meson ninja-build pkg-config python3 libyaml-dev \
+packages="gcc libc6-dev meson ninja-build pkg-config python3 libyaml-dev zlib1g-dev \
 libseccomp-dev clang libclang-rt-14-dev gcc-multilib runc golang-github-containers-common"
 
 install_missing() {

@@ -7,6 +7,7 @@
 static const struct verb verbs[] = {
 	{ "profile", verb_profile, "validate, format, diff, merge and lint profiles; RuntimeDefault" },
 	{ "compile", verb_compile, "compile a profile to BPF, as runc does" },
+	{ "audit", verb_audit, "name the syscalls in the kernel's seccomp audit records" },
 	{ "kube", verb_kube,
 	  "Kubernetes: validate manifests, resolve each container's profile, PSA checks" },
 	{ "sim", verb_sim, "what a profile or program does to one syscall" },

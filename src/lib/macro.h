@@ -99,6 +99,21 @@ startswith(const char *s, const char *prefix)
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
+/* s[0..n) equals the literal */
+static inline bool
+streq_n(const char *s, size_t n, const char *lit)
+{
+	return strlen(lit) == n && memcmp(s, lit, n) == 0;
+}
+
+static inline bool
+startswith_n(const char *s, size_t n, const char *prefix)
+{
+	size_t m = strlen(prefix);
+
+	return n >= m && memcmp(s, prefix, m) == 0;
+}
+
 static inline bool
 endswith(const char *s, const char *suffix)
 {

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The audit record parser on arbitrary bytes, line by line as 'kseccomp audit' feeds it: it
+ * classifies every line without reading past it, and a record it accepts is consistent
+ * (a known arch resolves its own number; the action formats).
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *p = (const char *)data, *end = p + size;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		/* a copy of exactly the line, so that ASan sees any read past it */
+		char *line = malloc(len ? len : 1);
+		struct audit_record r;
+		char lost[64], action[32];
+
+		if (!line)
+			return 0;
+		memcpy(line, p, len);
+		switch (audit_parse_line(line, len, &r, lost, sizeof(lost))) {
+		case AUDIT_LINE_RECORD:
+			if (r.arch != KSC_ARCH_NONE && r.name &&
+			    strcmp(r.name, ksc_syscall_name(r.arch, r.syscall)) != 0)
+				abort();
+			audit_action_format(r.code, action, sizeof(action));
+			if (!action[0] || strlen(r.comm) >= sizeof(r.comm) ||
+			    strlen(r.exe) >= sizeof(r.exe))
+				abort();
+			break;
+		case AUDIT_LINE_LOST:
+			if (strlen(lost) >= sizeof(lost))
+				abort();
+			break;
+		default:
+			break;
+		}
+		free(line);
+		p += len + 1;
+	}
+	return 0;
+}

@@ -1,0 +1,610 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * kseccomp audit [FILE...|-] [--follow] [--since T] [--comm C] [--exe P] [--pid N]
+ *                [--action A] [-o table|json|summary] [--generate -o PROFILE]
+ */
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <stdio.h>
+#include <time.h>
+#include <zlib.h>
+
+#include "audit.h"
+#include "cli.h"
+#include "strbuf.h"
+
+#define LINE_MAX_BYTES (64 * 1024)
+
+enum output { OUT_TABLE, OUT_JSON, OUT_SUMMARY };
+
+struct group {
+	char comm[64];
+	enum ksc_arch arch;
+	uint32_t syscall;
+	uint32_t code;
+	uint64_t count;
+};
+
+struct state {
+	/* filters */
+	const char *comm, *exe, *action;
+	int64_t pid;
+	double since;
+	enum output output;
+	const char *generate; /* the profile to write, or NULL */
+	bool header_done;
+	/* what was seen */
+	uint64_t records, shown, malformed, lost;
+	char lost_example[256];
+	struct group *groups;
+	size_t n_groups;
+	/* attribution cache: the last pid looked up */
+	int64_t attributed_pid;
+	char pod_uid[64], container_id[80];
+};
+
+static void
+help(void)
+{
+	fputs("Usage: kseccomp audit [OPTIONS] [FILE...|-]\n"
+	      "\n"
+	      "Read the kernel's seccomp audit records (type 1326) and name what they say: the\n"
+	      "syscall in the table of the record's own architecture (i386 and x32 included),\n"
+	      "the action and its errno, the process. Sources, recognised line by line: the\n"
+	      "kernel log /dev/kmsg (the default, as root), syslog and kern.log, journalctl -k\n"
+	      "(short or -o json), auditd's audit.log, dmesg, gzip'd rotated files, and\n"
+	      "standard input ('-'). Lines that are no seccomp record are skipped; records that\n"
+	      "cannot be read are counted and reported; the kernel's notices of lost records are\n"
+	      "reported.\n"
+	      "\n"
+	      "Options:\n"
+	      "  -f, --follow          keep reading: new kernel records, or lines appended to a\n"
+	      "                        file\n"
+	      "      --since T         records from T on: seconds since the epoch, or an age\n"
+	      "                        such as 90s, 10m, 2h, 1d\n"
+	      "      --comm NAME       only this command name\n"
+	      "      --exe PATH        only this executable\n"
+	      "      --pid N           only this process\n"
+	      "      --action A        only this action: ALLOW, LOG, ERRNO, KILL, KILL_PROCESS,\n"
+	      "                        TRAP, TRACE, NOTIFY\n"
+	      "  -o, --output FMT      table (the default), json (one object per line) or\n"
+	      "                        summary (counts per command, arch, syscall and action)\n"
+	      "      --generate FILE   write a profile that allows every syscall the selected\n"
+	      "                        records show (defaultAction SCMP_ACT_ERRNO, the arches "
+	      "seen\n"
+	      "                        and this machine's): the tutorial's manual step, done\n"
+	      "  -h, --help            show this help\n"
+	      "\n"
+	      "ERRNO, TRAP and TRACE denials are logged only when the filter was installed with\n"
+	      "SECCOMP_FILTER_FLAG_LOG ('kseccomp run --log-denials'); LOG and KILL always are.\n",
+	      stdout);
+}
+
+static bool
+parse_since(const char *s, double *ret)
+{
+	char *end = NULL;
+	double v = strtod(s, &end), unit = 0;
+
+	if (end == s || v < 0)
+		return false;
+	if (!*end) {
+		*ret = v;
+		return true;
+	}
+	if (streq(end, "s"))
+		unit = 1;
+	else if (streq(end, "m"))
+		unit = 60;
+	else if (streq(end, "h"))
+		unit = 3600;
+	else if (streq(end, "d"))
+		unit = 86400;
+	else
+		return false;
+	*ret = (double)time(NULL) - v * unit;
+	return true;
+}
+
+static bool
+action_matches(uint32_t code, const char *want)
+{
+	char name[32];
+
+	audit_action_format(code, name, sizeof(name));
+	if (streq(want, "KILL_THREAD"))
+		want = "KILL";
+	/* "ERRNO" matches "ERRNO(1)"; "KILL" does not match "KILL_PROCESS" */
+	return streq(name, want) || (startswith(name, want) && name[strlen(want)] == '(');
+}
+
+static void
+print_time(double t, char *buf, size_t size)
+{
+	time_t secs = (time_t)t;
+	struct tm tm;
+
+	if (!gmtime_r(&secs, &tm)) {
+		snprintf(buf, size, "%.3f", t);
+		return;
+	}
+	snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", (tm.tm_year + 1900) % 10000,
+	         tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+	         (int)((t - (double)secs) * 1000 + 0.5) % 1000);
+}
+
+static void
+json_str(const char *s)
+{
+	struct strbuf sb = { 0 };
+	char *text = NULL;
+
+	strbuf_put_json_string(&sb, s, strlen(s));
+	if (strbuf_finish(&sb, &text, NULL) == 0)
+		fputs(text, stdout);
+	free(text);
+}
+
+static int
+add_group(struct state *st, const struct audit_record *r)
+{
+	struct group *grown;
+
+	for (size_t i = 0; i < st->n_groups; i++) {
+		struct group *g = &st->groups[i];
+
+		if (g->arch == r->arch && g->syscall == r->syscall && g->code == r->code &&
+		    streq(g->comm, r->comm)) {
+			g->count++;
+			return 0;
+		}
+	}
+	grown = reallocarray(st->groups, st->n_groups + 1, sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	st->groups = grown;
+	st->groups[st->n_groups] = (struct group){
+		.arch = r->arch, .syscall = r->syscall, .code = r->code, .count = 1
+	};
+	snprintf(st->groups[st->n_groups].comm, sizeof(st->groups[0].comm), "%s", r->comm);
+	st->n_groups++;
+	return 0;
+}
+
+static void
+show_record(struct state *st, const struct audit_record *r)
+{
+	char when[64], action[32], number[16];
+	const char *arch = r->arch ? ksc_arch_name(r->arch) : "unknown";
+	const char *name = r->name;
+
+	if (!name) {
+		snprintf(number, sizeof(number), "%" PRIu32, r->syscall);
+		name = number;
+	}
+	print_time(r->time, when, sizeof(when));
+	audit_action_format(r->code, action, sizeof(action));
+	if (r->pid > 0 && r->pid != st->attributed_pid) {
+		st->attributed_pid = r->pid;
+		if (audit_attribute(r->pid, st->pod_uid, sizeof(st->pod_uid), st->container_id,
+		                    sizeof(st->container_id)) < 0)
+			st->pod_uid[0] = st->container_id[0] = '\0';
+	}
+	if (st->output == OUT_JSON) {
+		printf("{\"time\": \"%s\", \"serial\": %" PRIu64 ", \"pid\": %" PRId64
+		       ", \"comm\": ",
+		       when, r->serial, r->pid);
+		json_str(r->comm);
+		printf(", \"exe\": ");
+		json_str(r->exe);
+		printf(", \"arch\": \"%s\", \"syscall\": ", arch);
+		json_str(name);
+		printf(", \"nr\": %" PRIu32 ", \"action\": \"%s\", \"code\": \"0x%08" PRIx32
+		       "\", \"sig\": %d, \"compat\": %d, \"ip\": \"0x%" PRIx64
+		       "\", \"auid\": %" PRId64 ", \"uid\": %" PRId64 ", \"gid\": %" PRId64
+		       ", \"ses\": %" PRId64,
+		       r->syscall, action, r->code, r->sig, r->compat, r->ip, r->auid, r->uid,
+		       r->gid, r->ses);
+		if (*r->subj) {
+			printf(", \"subj\": ");
+			json_str(r->subj);
+		}
+		if (*st->pod_uid)
+			printf(", \"pod_uid\": \"%s\"", st->pod_uid);
+		if (*st->container_id)
+			printf(", \"container_id\": \"%s\"", st->container_id);
+		printf("}\n");
+		return;
+	}
+	if (!st->header_done) {
+		printf("%-24s %-7s %-16s %-8s %-20s %-14s %s\n", "TIME", "PID", "COMM", "ARCH",
+		       "SYSCALL", "ACTION", "EXE");
+		st->header_done = true;
+	}
+	printf("%-24s %-7" PRId64 " %-16s %-8s %-20s %-14s %s%s%.12s\n", when, r->pid, r->comm,
+	       arch, name, action, r->exe, *st->container_id ? " container=" : "",
+	       st->container_id);
+}
+
+static int
+handle_line(struct state *st, const char *line, size_t len)
+{
+	struct audit_record r;
+	char lost[256];
+
+	switch (audit_parse_line(line, len, &r, lost, sizeof(lost))) {
+	case AUDIT_LINE_OTHER:
+		return 0;
+	case AUDIT_LINE_MALFORMED:
+		st->malformed++;
+		return 0;
+	case AUDIT_LINE_LOST:
+		if (!st->lost++)
+			snprintf(st->lost_example, sizeof(st->lost_example), "%s", lost);
+		return 0;
+	case AUDIT_LINE_RECORD:
+	default:
+		break;
+	}
+	st->records++;
+	if ((st->comm && !streq(r.comm, st->comm)) || (st->exe && !streq(r.exe, st->exe)) ||
+	    (st->pid >= 0 && r.pid != st->pid) || (st->since > 0 && r.time < st->since) ||
+	    (st->action && !action_matches(r.code, st->action)))
+		return 0;
+	st->shown++;
+	if (st->output == OUT_SUMMARY || st->generate)
+		return add_group(st, &r);
+	show_record(st, &r);
+	fflush(stdout);
+	return 0;
+}
+
+/* A file or standard input, gzip'd or not (zlib reads both), line by line. */
+static int
+read_stream(struct state *st, const char *path, bool follow)
+{
+	_cleanup_(freep) char *buf = malloc(LINE_MAX_BYTES);
+	gzFile gz;
+	int fd, r = 0;
+
+	if (!buf)
+		return -ENOMEM;
+	fd = streq(path, "-") ? dup(STDIN_FILENO) : open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		cli_error("%s: %s", path, strerror(errno));
+		return -errno;
+	}
+	gz = gzdopen(fd, "rb");
+	if (!gz) {
+		close(fd);
+		return -ENOMEM;
+	}
+	for (;;) {
+		size_t len;
+
+		if (!gzgets(gz, buf, LINE_MAX_BYTES)) {
+			int err;
+
+			(void)gzerror(gz, &err);
+			if (err != Z_OK && err != Z_BUF_ERROR) {
+				cli_error("%s: cannot read: %s", path, gzerror(gz, &err));
+				r = -EIO;
+				break;
+			}
+			if (!follow)
+				break;
+			gzclearerr(gz);
+			(void)poll(NULL, 0, 200);
+			continue;
+		}
+		len = strlen(buf);
+		if (len == LINE_MAX_BYTES - 1 && buf[len - 1] != '\n') {
+			/* a line longer than any record: skip the rest of it */
+			int c;
+
+			while ((c = gzgetc(gz)) != -1 && c != '\n')
+				;
+			continue;
+		}
+		while (len && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+			len--;
+		r = handle_line(st, buf, len);
+		if (r < 0)
+			break;
+	}
+	gzclose(gz);
+	return r;
+}
+
+/* /dev/kmsg: one record per read(); continuation lines (" KEY=value") follow. */
+static int
+read_kmsg(struct state *st, bool follow)
+{
+	char buf[8192];
+	int fd = open("/dev/kmsg", O_RDONLY | O_CLOEXEC | (follow ? 0 : O_NONBLOCK));
+
+	if (fd < 0) {
+		cli_error("/dev/kmsg: %s%s", strerror(errno),
+		          errno == EACCES || errno == EPERM ? " (reading the kernel log needs root)"
+		                                            : "");
+		return -errno;
+	}
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof(buf) - 1);
+		char *nl;
+		int r;
+
+		if (n < 0 && errno == EPIPE) {
+			/* the ring buffer overwrote records before we read them */
+			if (!st->lost++)
+				snprintf(st->lost_example, sizeof(st->lost_example),
+				         "/dev/kmsg: the kernel's ring buffer overwrote records "
+				         "before "
+				         "they were read");
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			break;
+		if (n < 0) {
+			int e = errno;
+
+			cli_error("/dev/kmsg: %s", strerror(e));
+			close(fd);
+			return -e;
+		}
+		if (n == 0)
+			break;
+		buf[n] = '\0';
+		nl = strchr(buf, '\n');
+		r = handle_line(st, buf, nl ? (size_t)(nl - buf) : (size_t)n);
+		if (r < 0) {
+			close(fd);
+			return r;
+		}
+	}
+	close(fd);
+	return 0;
+}
+
+static int
+group_cmp(const void *a, const void *b)
+{
+	const struct group *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	if (x->arch != y->arch)
+		return x->arch < y->arch ? -1 : 1;
+	return x->syscall < y->syscall ? -1 : x->syscall > y->syscall;
+}
+
+static void
+print_summary(struct state *st)
+{
+	qsort(st->groups, st->n_groups, sizeof(*st->groups), group_cmp);
+	printf("%-8s %-16s %-8s %-20s %s\n", "COUNT", "COMM", "ARCH", "SYSCALL", "ACTION");
+	for (size_t i = 0; i < st->n_groups; i++) {
+		const struct group *g = &st->groups[i];
+		const char *name = g->arch ? ksc_syscall_name(g->arch, g->syscall) : NULL;
+		char action[32], number[16];
+
+		if (!name) {
+			snprintf(number, sizeof(number), "%" PRIu32, g->syscall);
+			name = number;
+		}
+		audit_action_format(g->code, action, sizeof(action));
+		printf("%-8" PRIu64 " %-16s %-8s %-20s %s\n", g->count, g->comm,
+		       g->arch ? ksc_arch_name(g->arch) : "unknown", name, action);
+	}
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The tutorial's step: a profile that allows what the records show. */
+static int
+write_profile(struct state *st)
+{
+	_cleanup_(freep) const char **names = calloc(st->n_groups + 2, sizeof(char *));
+	enum ksc_arch arches[_KSC_ARCH_MAX];
+	struct strbuf sb = { 0 };
+	size_t n_names = 0, n_arches = 0;
+	char *text = NULL;
+	size_t len = 0;
+	int r;
+
+	if (!names)
+		return -ENOMEM;
+	arches[n_arches++] = ksc_arch_native();
+	for (size_t i = 0; i < st->n_groups; i++) {
+		const struct group *g = &st->groups[i];
+		const char *name = g->arch ? ksc_syscall_name(g->arch, g->syscall) : NULL;
+		bool seen = false;
+
+		if (!name) {
+			cli_warning("%s syscall %" PRIu32 " has no name: left out of the profile",
+			            g->arch ? ksc_arch_name(g->arch) : "an unknown arch's",
+			            g->syscall);
+			continue;
+		}
+		for (size_t k = 0; k < n_arches && !seen; k++)
+			seen = arches[k] == g->arch;
+		if (!seen && n_arches < ELEMENTSOF(arches))
+			arches[n_arches++] = g->arch;
+		seen = false;
+		for (size_t k = 0; k < n_names && !seen; k++)
+			seen = streq(names[k], name);
+		if (!seen)
+			names[n_names++] = name;
+	}
+	if (n_names == 0) {
+		cli_error("no records selected: no profile written");
+		return -ENOENT;
+	}
+	/* The runtime executes the workload after it installs the filter, and that execve is
+	 * logged under the runtime's name, not the workload's: allow it. */
+	{
+		bool seen = false;
+
+		for (size_t k = 0; k < n_names && !seen; k++)
+			seen = streq(names[k], "execve");
+		if (!seen)
+			names[n_names++] = "execve";
+	}
+	qsort(names, n_names, sizeof(*names), name_cmp);
+	strbuf_puts(&sb, "{\n  \"defaultAction\": \"SCMP_ACT_ERRNO\",\n  \"architectures\": [");
+	for (size_t i = 0; i < n_arches; i++)
+		strbuf_printf(&sb, "%s\"%s\"", i ? ", " : "", ksc_arch_oci_name(arches[i]));
+	strbuf_puts(&sb, "],\n  \"syscalls\": [{\"names\": [");
+	for (size_t i = 0; i < n_names; i++)
+		strbuf_printf(&sb, "%s\"%s\"", i ? ", " : "", names[i]);
+	strbuf_puts(&sb, "], \"action\": \"SCMP_ACT_ALLOW\"}]\n}\n");
+	r = strbuf_finish(&sb, &text, &len);
+	if (r < 0)
+		return r;
+	/* the canonical form, as 'profile fmt' writes it */
+	{
+		struct ksc_profile *p = NULL;
+		char *canonical = NULL;
+		size_t clen = 0;
+
+		r = ksc_profile_parse(st->generate, text, len, NULL, &p, NULL, NULL);
+		if (r == 0)
+			r = ksc_profile_write_json(p, &canonical, &clen);
+		ksc_profile_free(p);
+		if (r == 0)
+			r = cli_write_file(st->generate, canonical, clen);
+		free(canonical);
+	}
+	free(text);
+	if (r == 0)
+		fprintf(stderr, "kseccomp: wrote %s: %zu syscalls on %zu architecture%s\n",
+		        st->generate, n_names, n_arches, n_arches == 1 ? "" : "s");
+	return r;
+}
+
+int
+verb_audit(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "follow", no_argument, NULL, 'f' },
+		{ "since", required_argument, NULL, 's' },
+		{ "comm", required_argument, NULL, 'c' },
+		{ "exe", required_argument, NULL, 'e' },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "action", required_argument, NULL, 'a' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "generate", required_argument, NULL, 'g' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	struct state st = { .pid = -1, .attributed_pid = -1 };
+	bool follow = false;
+	int c, r = 0;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":fo:h", options, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			follow = true;
+			break;
+		case 's':
+			if (!parse_since(optarg, &st.since))
+				return cli_usage_error(
+				        "audit",
+				        "--since '%s': expected seconds since the epoch "
+				        "or an age such as 10m",
+				        optarg);
+			break;
+		case 'c':
+			st.comm = optarg;
+			break;
+		case 'e':
+			st.exe = optarg;
+			break;
+		case 'p': {
+			char *end = NULL;
+
+			st.pid = strtoll(optarg, &end, 10);
+			if (!*optarg || *end || st.pid < 0)
+				return cli_usage_error("audit", "--pid '%s': not a process ID",
+				                       optarg);
+			break;
+		}
+		case 'a': {
+			static const char *const actions[] = {
+				"ALLOW",        "LOG",  "ERRNO", "KILL",  "KILL_THREAD",
+				"KILL_PROCESS", "TRAP", "TRACE", "NOTIFY"
+			};
+			bool known = false;
+
+			for (size_t i = 0; i < ELEMENTSOF(actions); i++)
+				known = known || streq(optarg, actions[i]);
+			if (!known)
+				return cli_usage_error("audit", "--action '%s': unknown action",
+				                       optarg);
+			st.action = optarg;
+			break;
+		}
+		case 'o':
+			if (streq(optarg, "table"))
+				st.output = OUT_TABLE;
+			else if (streq(optarg, "json"))
+				st.output = OUT_JSON;
+			else if (streq(optarg, "summary"))
+				st.output = OUT_SUMMARY;
+			else
+				return cli_usage_error("audit",
+				                       "unknown output format '%s' (table, json or "
+				                       "summary)",
+				                       optarg);
+			break;
+		case 'g':
+			st.generate = optarg;
+			break;
+		case 'h':
+			help();
+			return 0;
+		default:
+			return cli_bad_option("audit", argv, c);
+		}
+	}
+	if (st.generate && follow)
+		return cli_usage_error("audit", "--generate needs the records to end: not with "
+		                                "--follow");
+	if (optind >= argc)
+		r = read_kmsg(&st, follow);
+	for (int i = optind; i < argc && r >= 0; i++)
+		r = read_stream(&st, argv[i], follow && i == argc - 1);
+	if (r < 0 && r != -ENOENT)
+		return 1;
+	if (st.output == OUT_SUMMARY && !st.generate)
+		print_summary(&st);
+	if (st.malformed)
+		cli_warning("%" PRIu64 " seccomp record%s could not be read", st.malformed,
+		            st.malformed == 1 ? "" : "s");
+	if (st.lost)
+		cli_warning("records were lost (%" PRIu64 " notice%s, e.g. \"%s\"): the kernel "
+		            "rate-limits audit messages, so syscalls may be missing",
+		            st.lost, st.lost == 1 ? "" : "s", st.lost_example);
+	if (st.shown == 0)
+		cli_warning("no seccomp records%s. ERRNO, TRAP and TRACE denials are logged only "
+		            "when the filter has SECCOMP_FILTER_FLAG_LOG ('kseccomp run "
+		            "--log-denials'); SCMP_ACT_LOG and KILL always are",
+		            st.records ? " match the filters" : " found");
+	if (st.generate) {
+		r = write_profile(&st);
+		free(st.groups);
+		return r < 0 ? 1 : 0;
+	}
+	free(st.groups);
+	return 0;
+}
