@@ -20,7 +20,7 @@
 enum output { OUT_TABLE, OUT_JSON, OUT_SUMMARY };
 
 struct group {
-	char comm[64];
+	char comm[32]; /* a kernel's comm has at most 15 bytes */
 	enum ksc_arch arch;
 	uint32_t syscall;
 	uint32_t code;
@@ -40,6 +40,9 @@ struct state {
 	char lost_example[256];
 	struct group *groups;
 	size_t n_groups;
+	/* open addressing over groups: index + 1, 0 for a free slot; power-of-two size */
+	uint32_t *slots;
+	size_t n_slots;
 	/* attribution cache: the last pid looked up */
 	int64_t attributed_pid;
 	char pod_uid[64], container_id[80];
@@ -147,29 +150,80 @@ json_str(const char *s)
 	free(text);
 }
 
+static uint64_t
+group_hash(const char *comm, enum ksc_arch arch, uint32_t syscall, uint32_t code)
+{
+	uint64_t h = 1469598103934665603ull; /* FNV-1a */
+
+	for (const char *c = comm; *c && c < comm + sizeof(((struct group *)0)->comm) - 1; c++)
+		h = (h ^ (unsigned char)*c) * 1099511628211ull;
+	h = (h ^ (uint64_t)arch) * 1099511628211ull;
+	h = (h ^ syscall) * 1099511628211ull;
+	h = (h ^ code) * 1099511628211ull;
+	/* the multiplications leave the low bits, which index the table, poorly mixed */
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	return h;
+}
+
+static int
+grow_slots(struct state *st)
+{
+	size_t n = st->n_slots ? st->n_slots * 2 : 1024;
+	uint32_t *slots = calloc(n, sizeof(*slots));
+
+	if (!slots)
+		return -ENOMEM;
+	for (size_t i = 0; i < st->n_groups; i++) {
+		const struct group *g = &st->groups[i];
+		size_t k = group_hash(g->comm, g->arch, g->syscall, g->code) & (n - 1);
+
+		while (slots[k])
+			k = (k + 1) & (n - 1);
+		slots[k] = (uint32_t)i + 1;
+	}
+	free(st->slots);
+	st->slots = slots;
+	st->n_slots = n;
+	return 0;
+}
+
 static int
 add_group(struct state *st, const struct audit_record *r)
 {
 	struct group *grown;
+	size_t k;
 
-	for (size_t i = 0; i < st->n_groups; i++) {
-		struct group *g = &st->groups[i];
+	if (st->n_groups * 2 >= st->n_slots && grow_slots(st) < 0)
+		return -ENOMEM;
+	k = group_hash(r->comm, r->arch, r->syscall, r->code) & (st->n_slots - 1);
+	for (; st->slots[k]; k = (k + 1) & (st->n_slots - 1)) {
+		struct group *g = &st->groups[st->slots[k] - 1];
 
 		if (g->arch == r->arch && g->syscall == r->syscall && g->code == r->code &&
-		    streq(g->comm, r->comm)) {
+		    strncmp(g->comm, r->comm, sizeof(g->comm) - 1) == 0) {
 			g->count++;
 			return 0;
 		}
 	}
-	grown = reallocarray(st->groups, st->n_groups + 1, sizeof(*grown));
-	if (!grown)
-		return -ENOMEM;
-	st->groups = grown;
+	if (st->n_groups % 1024 == 0) {
+		grown = reallocarray(st->groups, st->n_groups + 1024, sizeof(*grown));
+		if (!grown)
+			return -ENOMEM;
+		st->groups = grown;
+	}
 	st->groups[st->n_groups] = (struct group){
 		.arch = r->arch, .syscall = r->syscall, .code = r->code, .count = 1
 	};
-	snprintf(st->groups[st->n_groups].comm, sizeof(st->groups[0].comm), "%s", r->comm);
-	st->n_groups++;
+	{
+		char *c = st->groups[st->n_groups].comm;
+		size_t n = strnlen(r->comm, sizeof(st->groups[0].comm) - 1);
+
+		memcpy(c, r->comm, n);
+		c[n] = '\0';
+	}
+	st->slots[k] = (uint32_t)++st->n_groups;
 	return 0;
 }
 
@@ -257,15 +311,47 @@ handle_line(struct state *st, const char *line, size_t len)
 	if (st->output == OUT_SUMMARY || st->generate)
 		return add_group(st, &r);
 	show_record(st, &r);
-	fflush(stdout);
 	return 0;
 }
 
-/* A file or standard input, gzip'd or not (zlib reads both), line by line. */
+/* The lines of buf[0..len) that can matter: every seccomp record and lost-record notice
+ * says "audit", so the block is searched for that word and only the lines holding it are
+ * looked at (the way grep outruns a line-by-line reader). */
+static int
+scan_block(struct state *st, const char *buf, size_t len)
+{
+	const char *p = buf, *end = buf + len;
+
+	while (p < end) {
+		const char *a = memmem(p, (size_t)(end - p), "audit", 5), *start, *nl;
+		size_t n;
+
+		if (!a)
+			break;
+		start = memrchr(p, '\n', (size_t)(a - p));
+		start = start ? start + 1 : p;
+		nl = memchr(a, '\n', (size_t)(end - a));
+		n = (size_t)((nl ? nl : end) - start);
+		if (n > LINE_MAX_BYTES)
+			n = LINE_MAX_BYTES; /* longer than any record: it is none */
+		while (n && start[n - 1] == '\r')
+			n--;
+		if (handle_line(st, start, n) < 0)
+			return -ENOMEM;
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	return 0;
+}
+
+/* A file or standard input, gzip'd or not (zlib reads both), in blocks. */
 static int
 read_stream(struct state *st, const char *path, bool follow)
 {
-	_cleanup_(freep) char *buf = malloc(LINE_MAX_BYTES);
+	const size_t block = 4u << 20;
+	_cleanup_(freep) char *buf = malloc(block + LINE_MAX_BYTES);
+	size_t kept = 0; /* a partial last line carried to the next block */
 	gzFile gz;
 	int fd, r = 0;
 
@@ -281,38 +367,46 @@ read_stream(struct state *st, const char *path, bool follow)
 		close(fd);
 		return -ENOMEM;
 	}
+	(void)gzbuffer(gz, 256u << 10);
 	for (;;) {
-		size_t len;
+		int n = gzread(gz, buf + kept, (unsigned)block);
+		const char *last_nl;
+		size_t have;
 
-		if (!gzgets(gz, buf, LINE_MAX_BYTES)) {
+		if (n < 0) {
 			int err;
 
-			(void)gzerror(gz, &err);
-			if (err != Z_OK && err != Z_BUF_ERROR) {
-				cli_error("%s: cannot read: %s", path, gzerror(gz, &err));
-				r = -EIO;
+			cli_error("%s: cannot read: %s", path, gzerror(gz, &err));
+			r = -EIO;
+			break;
+		}
+		if (n == 0) {
+			if (!follow) {
+				/* the last line, without a newline */
+				if (kept)
+					r = scan_block(st, buf, kept);
 				break;
 			}
-			if (!follow)
-				break;
 			gzclearerr(gz);
 			(void)poll(NULL, 0, 200);
 			continue;
 		}
-		len = strlen(buf);
-		if (len == LINE_MAX_BYTES - 1 && buf[len - 1] != '\n') {
-			/* a line longer than any record: skip the rest of it */
-			int c;
-
-			while ((c = gzgetc(gz)) != -1 && c != '\n')
-				;
+		have = kept + (size_t)n;
+		last_nl = memrchr(buf, '\n', have);
+		if (!last_nl) {
+			/* no line end yet: keep at most one line's worth */
+			kept = have > LINE_MAX_BYTES ? 0 : have;
 			continue;
 		}
-		while (len && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
-			len--;
-		r = handle_line(st, buf, len);
+		r = scan_block(st, buf, (size_t)(last_nl - buf));
 		if (r < 0)
 			break;
+		kept = have - (size_t)(last_nl + 1 - buf);
+		if (kept > LINE_MAX_BYTES)
+			kept = 0;
+		memmove(buf, last_nl + 1, kept);
+		if (st->output != OUT_SUMMARY && !st->generate)
+			fflush(stdout);
 	}
 	gzclose(gz);
 	return r;
@@ -600,11 +694,9 @@ verb_audit(int argc, char **argv)
 		            "when the filter has SECCOMP_FILTER_FLAG_LOG ('kseccomp run "
 		            "--log-denials'); SCMP_ACT_LOG and KILL always are",
 		            st.records ? " match the filters" : " found");
-	if (st.generate) {
+	if (st.generate)
 		r = write_profile(&st);
-		free(st.groups);
-		return r < 0 ? 1 : 0;
-	}
 	free(st.groups);
-	return 0;
+	free(st.slots);
+	return st.generate && r < 0 ? 1 : 0;
 }

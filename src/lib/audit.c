@@ -65,81 +65,110 @@ hex_value(char c)
 	return -1;
 }
 
-/* A value: "quoted", or a token up to the next space; hex-encoded strings decoded when
- * decode_hex. Returns the length consumed, 0 on a malformed value. */
-static size_t
-read_value(const char *p, const char *end, char *out, size_t size, bool decode_hex)
-{
-	size_t n = 0, used;
+/* Where a value lies: "quoted" (without the quotes) or a token up to the next space. */
+struct span {
+	const char *p;
+	size_t len;
+	bool quoted;
+};
 
+/* Returns the bytes consumed, 0 for an unterminated quote. */
+static size_t
+value_span(const char *p, const char *end, struct span *ret)
+{
 	if (p < end && *p == '"') {
 		const char *q = memchr(p + 1, '"', (size_t)(end - p - 1));
 
 		if (!q)
 			return 0;
-		used = (size_t)(q - p - 1);
-		n = MIN(used, size - 1);
-		memcpy(out, p + 1, n);
-		out[n] = '\0';
-		return used + 2;
+		*ret = (struct span){ p + 1, (size_t)(q - p - 1), true };
+		return (size_t)(q - p) + 1;
 	}
-	used = 0;
-	while (p + used < end && p[used] != ' ' && p[used] != '\x1d')
-		used++;
-	if (decode_hex && used % 2 == 0 && used > 0 && !streq_n(p, used, "(null)")) {
+	{
+		const char *sp = memchr(p, ' ', (size_t)(end - p));
+		const char *stop = sp ? sp : end;
+		const char *gs = memchr(p, '\x1d', (size_t)(stop - p));
+
+		*ret = (struct span){ p, (size_t)((gs ? gs : stop) - p), false };
+	}
+	return ret->len;
+}
+
+/* A string field: quoted as is, unquoted hex-encoded (audit_log_untrustedstring()). */
+static void
+span_string(const struct span *v, char *out, size_t size)
+{
+	size_t n = 0;
+
+	if (!v->quoted && v->len % 2 == 0 && v->len > 0) {
 		bool hex = true;
 
-		for (size_t i = 0; i < used && hex; i++)
-			hex = hex_value(p[i]) >= 0;
+		for (size_t i = 0; i < v->len && hex; i++)
+			hex = hex_value(v->p[i]) >= 0;
 		if (hex) {
-			for (size_t i = 0; i + 1 < used && n + 1 < size; i += 2)
-				out[n++] = (char)(hex_value(p[i]) * 16 + hex_value(p[i + 1]));
+			for (size_t i = 0; i + 1 < v->len && n + 1 < size; i += 2)
+				out[n++] = (char)(hex_value(v->p[i]) * 16 + hex_value(v->p[i + 1]));
 			out[n] = '\0';
-			return used;
+			return;
 		}
 	}
-	n = MIN(used, size - 1);
-	memcpy(out, p, n);
+	n = MIN(v->len, size - 1);
+	memcpy(out, v->p, n);
 	out[n] = '\0';
-	return used;
 }
 
+/* Digits in base 10 or 16 (optionally 0x), negative in base 10 when allowed; 64 bits. */
 static bool
-parse_number(const char *s, int base, int64_t *ret)
+span_number(const struct span *v, unsigned base, bool allow_negative, int64_t *ret_signed,
+            uint64_t *ret_unsigned)
 {
-	char *end = NULL;
-	long long v;
+	const char *p = v->p, *end = v->p + v->len;
+	bool negative = false;
+	uint64_t n = 0;
 
-	errno = 0;
-	v = strtoll(s, &end, base);
-	if (errno || end == s || *end)
+	if (v->quoted || p == end)
 		return false;
-	*ret = v;
+	if (*p == '-') {
+		if (!allow_negative || base != 10)
+			return false;
+		negative = true;
+		if (++p == end)
+			return false;
+	}
+	if (base == 16) {
+		if (end - p > 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+			p += 2;
+		if (end - p > 16 || p == end)
+			return false;
+		for (; p < end; p++) {
+			int d = hex_value(*p);
+
+			if (d < 0)
+				return false;
+			n = n << 4 | (uint64_t)d;
+		}
+	} else {
+		for (; p < end; p++) {
+			unsigned d = (unsigned)(*p - '0');
+
+			if (d > 9 || __builtin_mul_overflow(n, 10, &n) ||
+			    __builtin_add_overflow(n, d, &n))
+				return false;
+		}
+	}
+	if (ret_signed && n > (uint64_t)INT64_MAX)
+		return false;
+	if (ret_unsigned)
+		*ret_unsigned = n;
+	if (ret_signed)
+		*ret_signed = negative ? -(int64_t)n : (int64_t)n;
 	return true;
 }
 
-static bool
-parse_unsigned(const char *s, int base, uint64_t *ret)
-{
-	char *end = NULL;
-	unsigned long long v;
-
-	if (*s == '-')
-		return false;
-	errno = 0;
-	v = strtoull(s, &end, base);
-	if (errno || end == s || *end)
-		return false;
-	*ret = v;
-	return true;
-}
-
-/* "audit(1594067860.484:14536): key=value ..." up to the end (or the 0x1d separator). */
 static bool
 parse_body(const char *p, const char *end, struct audit_record *r)
 {
 	const char *q = memmem(p, (size_t)(end - p), "audit(", 6);
-	char buf[600];
 	bool have_arch = false, have_syscall = false, have_code = false;
 
 	if (!q)
@@ -149,104 +178,130 @@ parse_body(const char *p, const char *end, struct audit_record *r)
 	if (!q || (size_t)(q - p) >= 64)
 		return false;
 	{
-		char stamp[64];
-		char *colon, *tail = NULL;
+		/* "SECONDS.FRACTION:SERIAL" */
+		const char *colon = memchr(p, ':', (size_t)(q - p)), *dot;
+		struct span secs, frac = { 0 }, serial;
+		uint64_t s_val = 0, f_val = 0;
 
-		memcpy(stamp, p, (size_t)(q - p));
-		stamp[q - p] = '\0';
-		colon = strchr(stamp, ':');
 		if (!colon)
 			return false;
-		*colon = '\0';
-		errno = 0;
-		r->time = strtod(stamp, &tail);
-		if (errno || tail == stamp || *tail)
+		dot = memchr(p, '.', (size_t)(colon - p));
+		secs = (struct span){ p, (size_t)((dot ? dot : colon) - p), false };
+		if (dot)
+			frac = (struct span){ dot + 1, (size_t)(colon - dot - 1), false };
+		serial = (struct span){ colon + 1, (size_t)(q - colon - 1), false };
+		if (!span_number(&secs, 10, false, NULL, &s_val) ||
+		    (dot && (frac.len == 0 || frac.len > 9 ||
+		             !span_number(&frac, 10, false, NULL, &f_val))) ||
+		    !span_number(&serial, 10, false, NULL, &r->serial))
 			return false;
-		if (!parse_unsigned(colon + 1, 10, &r->serial))
-			return false;
+		r->time = (double)s_val;
+		if (dot) {
+			double scale = 1;
+
+			for (size_t i = 0; i < frac.len; i++)
+				scale *= 10;
+			r->time += (double)f_val / scale;
+		}
 	}
 	p = q + 1;
 	if (p < end && *p == ':')
 		p++;
 	while (p < end && *p != '\x1d') {
 		const char *key, *eq;
+		struct span v;
 		size_t klen, used;
+		int64_t sv;
+		uint64_t uv;
 
 		while (p < end && *p == ' ')
 			p++;
 		if (p >= end || *p == '\x1d')
 			break;
 		key = p;
-		eq = p;
-		while (eq < end && *eq != '=' && *eq != ' ' && *eq != '\x1d')
-			eq++;
-		if (eq >= end || *eq != '=')
+		eq = memchr(p, '=', MIN((size_t)(end - p), 32));
+		if (!eq)
 			return false;
 		klen = (size_t)(eq - key);
+		if (memchr(key, ' ', klen) || memchr(key, '\x1d', klen))
+			return false;
 		p = eq + 1;
-		used = read_value(p, end, buf, sizeof(buf),
-		                  streq_n(key, klen, "comm") || streq_n(key, klen, "exe"));
+		used = value_span(p, end, &v);
 		if (used == 0 && p < end && *p == '"')
 			return false;
 		p += used;
-		if (streq_n(key, klen, "auid") || streq_n(key, klen, "uid") ||
-		    streq_n(key, klen, "gid") || streq_n(key, klen, "ses") ||
-		    streq_n(key, klen, "pid")) {
-			int64_t v;
-			int64_t *slot = streq_n(key, klen, "auid")  ? &r->auid
-			                : streq_n(key, klen, "uid") ? &r->uid
-			                : streq_n(key, klen, "gid") ? &r->gid
-			                : streq_n(key, klen, "ses") ? &r->ses
-			                                            : &r->pid;
+		/* dispatch on the key's length and letters: this runs once per field */
+		switch (klen) {
+		case 2: /* ip */
+			if (key[0] == 'i' && key[1] == 'p' &&
+			    !span_number(&v, 16, false, NULL, &r->ip))
+				return false;
+			break;
+		case 3: /* uid gid ses pid sig exe */
+			if (memcmp(key, "exe", 3) == 0) {
+				span_string(&v, r->exe, sizeof(r->exe));
+				break;
+			}
+			if (memcmp(key, "uid", 3) && memcmp(key, "gid", 3) &&
+			    memcmp(key, "ses", 3) && memcmp(key, "pid", 3) && memcmp(key, "sig", 3))
+				break;
+			if (!span_number(&v, 10, true, &sv, NULL))
+				return false;
+			if (key[0] == 'u')
+				r->uid = sv;
+			else if (key[0] == 'g')
+				r->gid = sv;
+			else if (key[0] == 'p')
+				r->pid = sv;
+			else if (key[1] == 'e')
+				r->ses = sv;
+			else if (sv < 0 || sv > 64)
+				return false;
+			else
+				r->sig = (int)sv;
+			break;
+		case 4: /* auid arch comm code subj */
+			if (memcmp(key, "auid", 4) == 0) {
+				if (!span_number(&v, 10, true, &r->auid, NULL))
+					return false;
+			} else if (memcmp(key, "arch", 4) == 0) {
+				if (!span_number(&v, 16, false, NULL, &uv) || uv > UINT32_MAX)
+					return false;
+				r->arch_token = (uint32_t)uv;
+				have_arch = true;
+			} else if (memcmp(key, "comm", 4) == 0)
+				span_string(&v, r->comm, sizeof(r->comm));
+			else if (memcmp(key, "code", 4) == 0) {
+				if (!span_number(&v, 16, false, NULL, &uv) || uv > UINT32_MAX)
+					return false;
+				r->code = (uint32_t)uv;
+				have_code = true;
+			} else if (memcmp(key, "subj", 4) == 0) {
+				size_t n = MIN(v.len, sizeof(r->subj) - 1);
 
-			if (!parse_number(buf, 10, &v))
-				return false;
-			*slot = v;
-		} else if (streq_n(key, klen, "subj"))
-			snprintf(r->subj, sizeof(r->subj), "%s", buf);
-		else if (streq_n(key, klen, "comm"))
-			snprintf(r->comm, sizeof(r->comm), "%s", buf);
-		else if (streq_n(key, klen, "exe"))
-			snprintf(r->exe, sizeof(r->exe), "%s", buf);
-		else if (streq_n(key, klen, "sig")) {
-			int64_t v;
-
-			if (!parse_number(buf, 10, &v) || v < 0 || v > 64)
-				return false;
-			r->sig = (int)v;
-		} else if (streq_n(key, klen, "arch")) {
-			uint64_t v;
-
-			if (!parse_unsigned(buf, 16, &v) || v > UINT32_MAX)
-				return false;
-			r->arch_token = (uint32_t)v;
-			have_arch = true;
-		} else if (streq_n(key, klen, "syscall")) {
-			int64_t v;
-
-			/* the kernel prints a long: x32 numbers carry bit 30, -1 happens */
-			if (!parse_number(buf, 10, &v) || v < INT32_MIN || v > UINT32_MAX)
-				return false;
-			r->syscall = (uint32_t)v;
-			have_syscall = true;
-		} else if (streq_n(key, klen, "compat")) {
-			int64_t v;
-
-			if (!parse_number(buf, 10, &v) || v < 0 || v > 1)
-				return false;
-			r->compat = (int)v;
-		} else if (streq_n(key, klen, "ip")) {
-			if (!parse_unsigned(buf, 16, &r->ip))
-				return false;
-		} else if (streq_n(key, klen, "code")) {
-			uint64_t v;
-
-			if (!parse_unsigned(buf, 16, &v) || v > UINT32_MAX)
-				return false;
-			r->code = (uint32_t)v;
-			have_code = true;
+				memcpy(r->subj, v.p, n);
+				r->subj[n] = '\0';
+			}
+			break;
+		case 6: /* compat */
+			if (memcmp(key, "compat", 6) == 0) {
+				if (!span_number(&v, 10, false, &sv, NULL) || sv > 1)
+					return false;
+				r->compat = (int)sv;
+			}
+			break;
+		case 7: /* syscall: the kernel prints a long; x32 numbers carry bit 30, -1 happens */
+			if (memcmp(key, "syscall", 7) == 0) {
+				if (!span_number(&v, 10, true, &sv, NULL) || sv < INT32_MIN ||
+				    sv > (int64_t)UINT32_MAX)
+					return false;
+				r->syscall = (uint32_t)sv;
+				have_syscall = true;
+			}
+			break;
+		default:
+			break; /* other keys (newer kernels add some) are skipped */
 		}
-		/* other keys (newer kernels add some) are skipped */
 	}
 	if (!have_arch || !have_syscall || !have_code)
 		return false;
@@ -319,47 +374,56 @@ audit_parse_line(const char *line, size_t len, struct audit_record *ret, char *r
                  size_t lost_size)
 {
 	const char *end = line + len, *body;
-	struct audit_record r = {
-		.auid = -1, .uid = -1, .gid = -1, .ses = -1, .pid = -1, .compat = -1
-	};
+	struct audit_record scratch, *rec = ret ? ret : &scratch;
 	char msg[2048];
 	bool seccomp;
 
-	/* the fast path: most lines of a log are something else */
-	seccomp = has(line, len, "type=1326") || has(line, len, "type=SECCOMP");
-	if (!seccomp) {
-		if (has(line, len, "suppressed") || has(line, len, "backlog limit") ||
-		    has(line, len, "audit_lost=") || has(line, len, "rate limit"))
-			return lost_line(line, len, ret_lost, lost_size) ? AUDIT_LINE_LOST
-			                                                 : AUDIT_LINE_OTHER;
+	/* The fast path: most lines of a log are something else. Every seccomp record and
+	 * every lost-record notice says "audit" (kauditd, audit:, msg=audit(). */
+	if (!memmem(line, len, "audit", 5))
 		return AUDIT_LINE_OTHER;
-	}
+	seccomp = false;
+	for (const char *t = memmem(line, len, "type=", 5); t && !seccomp;
+	     t = memmem(t + 1, (size_t)(end - t - 1), "type=", 5)) {
+		size_t rest = (size_t)(end - t) - 5;
 
+		seccomp = (rest >= 4 && memcmp(t + 5, "1326", 4) == 0) ||
+		          (rest >= 7 && memcmp(t + 5, "SECCOMP", 7) == 0);
+	}
+	if (!seccomp)
+		return lost_line(line, len, ret_lost, lost_size) ? AUDIT_LINE_LOST
+		                                                 : AUDIT_LINE_OTHER;
+
+	rec->time = 0;
+	rec->serial = 0;
+	rec->auid = rec->uid = rec->gid = rec->ses = rec->pid = -1;
+	rec->subj[0] = rec->comm[0] = rec->exe[0] = '\0';
+	rec->sig = 0;
+	rec->compat = -1;
+	rec->ip = 0;
 	if (len > 0 && line[0] == '{') {
 		size_t mlen = 0;
 
 		if (!json_message(line, len, msg, sizeof(msg), &mlen))
 			return AUDIT_LINE_MALFORMED;
-		r.format = AUDIT_FORMAT_JOURNAL_JSON;
+		rec->format = AUDIT_FORMAT_JOURNAL_JSON;
 		line = msg;
 		len = mlen;
 		end = msg + mlen;
 	} else if (startswith_n(line, len, "type=SECCOMP"))
-		r.format = AUDIT_FORMAT_AUDITD;
+		rec->format = AUDIT_FORMAT_AUDITD;
 	else if (len > 0 && line[0] == '[')
-		r.format = AUDIT_FORMAT_DMESG;
+		rec->format = AUDIT_FORMAT_DMESG;
 	else if (len > 0 && isdigit((unsigned char)line[0]) && memchr(line, ';', MIN(len, 64)))
-		r.format = AUDIT_FORMAT_KMSG;
+		rec->format = AUDIT_FORMAT_KMSG;
 	else if (startswith_n(line, len, "audit:") || startswith_n(line, len, "type=1326"))
-		r.format = AUDIT_FORMAT_BARE;
+		rec->format = AUDIT_FORMAT_BARE;
 	else
-		r.format = AUDIT_FORMAT_SYSLOG;
+		rec->format = AUDIT_FORMAT_SYSLOG;
 
 	body = memmem(line, len, "audit(", 6);
-	if (!body || !parse_body(line, end, &r))
+	if (!body || !parse_body(body, end, rec))
 		return AUDIT_LINE_MALFORMED;
-	if (ret)
-		*ret = r;
 	return AUDIT_LINE_RECORD;
 }
 
