@@ -48,11 +48,11 @@ generate(const char *path, uint64_t bytes)
 {
 	static const char *const other[] = {
 		"Nov 23 14:00:03 node1 systemd[1]: Started Session 4 of user root.",
-		"Nov 23 14:00:04 node1 kubelet[812]: I1123 14:00:04.123456     812 "
-		"kubelet.go:2452] "
-		"\"SyncLoop (PLEG): event for pod\" pod=\"default/web-5d9f\"",
-		"Nov 23 14:00:05 node1 containerd[701]: time=\"2026-11-23T14:00:05Z\" level=info "
-		"msg=\"StartContainer for \\\"4f1c\\\" returns successfully\"",
+		("Nov 23 14:00:04 node1 kubelet[812]: I1123 14:00:04.123456     812 "
+		 "kubelet.go:2452] "
+		 "\"SyncLoop (PLEG): event for pod\" pod=\"default/web-5d9f\""),
+		("Nov 23 14:00:05 node1 containerd[701]: time=\"2026-11-23T14:00:05Z\" level=info "
+		 "msg=\"StartContainer for \\\"4f1c\\\" returns successfully\""),
 		"[ 4711.000123] IPv6: ADDRCONF(NETDEV_CHANGE): vethb1c2: link becomes ready",
 	};
 	static const struct {
