@@ -7,6 +7,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <time.h>
 #include <zlib.h>
@@ -189,21 +190,23 @@ grow_slots(struct state *st)
 	return 0;
 }
 
+/* Count n more for (comm, arch, syscall, code). */
 static int
-add_group(struct state *st, const struct audit_record *r)
+count_group(struct state *st, const char *comm, enum ksc_arch arch, uint32_t syscall, uint32_t code,
+            uint64_t n)
 {
 	struct group *grown;
 	size_t k;
 
 	if (st->n_groups * 2 >= st->n_slots && grow_slots(st) < 0)
 		return -ENOMEM;
-	k = group_hash(r->comm, r->arch, r->syscall, r->code) & (st->n_slots - 1);
+	k = group_hash(comm, arch, syscall, code) & (st->n_slots - 1);
 	for (; st->slots[k]; k = (k + 1) & (st->n_slots - 1)) {
 		struct group *g = &st->groups[st->slots[k] - 1];
 
-		if (g->arch == r->arch && g->syscall == r->syscall && g->code == r->code &&
-		    strncmp(g->comm, r->comm, sizeof(g->comm) - 1) == 0) {
-			g->count++;
+		if (g->arch == arch && g->syscall == syscall && g->code == code &&
+		    strncmp(g->comm, comm, sizeof(g->comm) - 1) == 0) {
+			g->count += n;
 			return 0;
 		}
 	}
@@ -213,18 +216,23 @@ add_group(struct state *st, const struct audit_record *r)
 			return -ENOMEM;
 		st->groups = grown;
 	}
-	st->groups[st->n_groups] = (struct group){
-		.arch = r->arch, .syscall = r->syscall, .code = r->code, .count = 1
-	};
+	st->groups[st->n_groups] =
+	        (struct group){ .arch = arch, .syscall = syscall, .code = code, .count = n };
 	{
 		char *c = st->groups[st->n_groups].comm;
-		size_t n = strnlen(r->comm, sizeof(st->groups[0].comm) - 1);
+		size_t len = strnlen(comm, sizeof(st->groups[0].comm) - 1);
 
-		memcpy(c, r->comm, n);
-		c[n] = '\0';
+		memcpy(c, comm, len);
+		c[len] = '\0';
 	}
 	st->slots[k] = (uint32_t)++st->n_groups;
 	return 0;
+}
+
+static int
+add_group(struct state *st, const struct audit_record *r)
+{
+	return count_group(st, r->comm, r->arch, r->syscall, r->code, 1);
 }
 
 static void
@@ -345,17 +353,100 @@ scan_block(struct state *st, const char *buf, size_t len)
 	return 0;
 }
 
+/* A second thread for the summary and --generate modes, where the order of records does not
+ * matter: it scans every other block into a state of its own, merged at the end. */
+struct worker {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	char *job; /* a block to scan and free, or NULL */
+	size_t job_len;
+	bool quit;
+	int r;
+	struct state st;
+};
+
+static void *
+worker_main(void *userdata)
+{
+	struct worker *w = userdata;
+
+	pthread_mutex_lock(&w->lock);
+	for (;;) {
+		char *job;
+		size_t len;
+
+		while (!w->job && !w->quit)
+			pthread_cond_wait(&w->cond, &w->lock);
+		if (!w->job)
+			break;
+		job = w->job;
+		len = w->job_len;
+		pthread_mutex_unlock(&w->lock);
+		if (w->r >= 0)
+			w->r = scan_block(&w->st, job, len);
+		free(job);
+		pthread_mutex_lock(&w->lock);
+		w->job = NULL;
+		pthread_cond_broadcast(&w->cond);
+	}
+	pthread_mutex_unlock(&w->lock);
+	return NULL;
+}
+
+/* Hand a block over (waiting until the worker is free); it frees the block. */
+static void
+worker_give(struct worker *w, char *job, size_t len)
+{
+	pthread_mutex_lock(&w->lock);
+	while (w->job)
+		pthread_cond_wait(&w->cond, &w->lock);
+	w->job = job;
+	w->job_len = len;
+	pthread_cond_broadcast(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+}
+
+static int
+worker_finish(struct worker *w, struct state *st)
+{
+	pthread_mutex_lock(&w->lock);
+	w->quit = true;
+	pthread_cond_broadcast(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+	pthread_join(w->thread, NULL);
+	st->records += w->st.records;
+	st->shown += w->st.shown;
+	st->malformed += w->st.malformed;
+	if (w->st.lost && !st->lost)
+		memcpy(st->lost_example, w->st.lost_example, sizeof(st->lost_example));
+	st->lost += w->st.lost;
+	for (size_t i = 0; w->r >= 0 && i < w->st.n_groups; i++) {
+		const struct group *g = &w->st.groups[i];
+
+		w->r = count_group(st, g->comm, g->arch, g->syscall, g->code, g->count);
+	}
+	free(w->st.groups);
+	free(w->st.slots);
+	return w->r;
+}
+
 /* A file or standard input, gzip'd or not (zlib reads both), in blocks. */
 static int
 read_stream(struct state *st, const char *path, bool follow)
 {
 	const size_t block = 4u << 20;
-	_cleanup_(freep) char *buf = malloc(block + LINE_MAX_BYTES);
+	_cleanup_(freep) char *carry = malloc(LINE_MAX_BYTES);
 	size_t kept = 0; /* a partial last line carried to the next block */
+	bool parallel = !follow && (st->output == OUT_SUMMARY || st->generate);
+	struct worker w = { .st = *st,
+		            .lock = PTHREAD_MUTEX_INITIALIZER,
+		            .cond = PTHREAD_COND_INITIALIZER };
+	unsigned turn = 0;
 	gzFile gz;
 	int fd, r = 0;
 
-	if (!buf)
+	if (!carry)
 		return -ENOMEM;
 	fd = streq(path, "-") ? dup(STDIN_FILENO) : open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
@@ -368,15 +459,30 @@ read_stream(struct state *st, const char *path, bool follow)
 		return -ENOMEM;
 	}
 	(void)gzbuffer(gz, 256u << 10);
+	if (parallel) {
+		w.st.records = w.st.shown = w.st.malformed = w.st.lost = 0;
+		w.st.groups = NULL;
+		w.st.slots = NULL;
+		w.st.n_groups = w.st.n_slots = 0;
+		parallel = pthread_create(&w.thread, NULL, worker_main, &w) == 0;
+	}
 	for (;;) {
-		int n = gzread(gz, buf + kept, (unsigned)block);
+		char *buf = malloc(kept + block);
 		const char *last_nl;
 		size_t have;
+		int n;
 
+		if (!buf) {
+			r = -ENOMEM;
+			break;
+		}
+		memcpy(buf, carry, kept);
+		n = gzread(gz, buf + kept, (unsigned)block);
 		if (n < 0) {
 			int err;
 
 			cli_error("%s: cannot read: %s", path, gzerror(gz, &err));
+			free(buf);
 			r = -EIO;
 			break;
 		}
@@ -385,8 +491,10 @@ read_stream(struct state *st, const char *path, bool follow)
 				/* the last line, without a newline */
 				if (kept)
 					r = scan_block(st, buf, kept);
+				free(buf);
 				break;
 			}
+			free(buf);
 			gzclearerr(gz);
 			(void)poll(NULL, 0, 200);
 			continue;
@@ -396,17 +504,30 @@ read_stream(struct state *st, const char *path, bool follow)
 		if (!last_nl) {
 			/* no line end yet: keep at most one line's worth */
 			kept = have > LINE_MAX_BYTES ? 0 : have;
+			memcpy(carry, buf, kept);
+			free(buf);
 			continue;
 		}
-		r = scan_block(st, buf, (size_t)(last_nl - buf));
-		if (r < 0)
-			break;
 		kept = have - (size_t)(last_nl + 1 - buf);
 		if (kept > LINE_MAX_BYTES)
 			kept = 0;
-		memmove(buf, last_nl + 1, kept);
+		memcpy(carry, last_nl + 1, kept);
+		if (parallel && turn++ % 2 == 0)
+			worker_give(&w, buf, (size_t)(last_nl - buf));
+		else {
+			r = scan_block(st, buf, (size_t)(last_nl - buf));
+			free(buf);
+			if (r < 0)
+				break;
+		}
 		if (st->output != OUT_SUMMARY && !st->generate)
 			fflush(stdout);
+	}
+	if (parallel) {
+		int wr = worker_finish(&w, st);
+
+		if (r >= 0)
+			r = wr;
 	}
 	gzclose(gz);
 	return r;
@@ -469,11 +590,19 @@ group_cmp(const void *a, const void *b)
 {
 	const struct group *x = a, *y = b;
 
+	int c;
+
+	/* most frequent first; ties in a fixed order, whatever order the records came in */
 	if (x->count != y->count)
 		return x->count > y->count ? -1 : 1;
+	c = strcmp(x->comm, y->comm);
+	if (c)
+		return c;
 	if (x->arch != y->arch)
 		return x->arch < y->arch ? -1 : 1;
-	return x->syscall < y->syscall ? -1 : x->syscall > y->syscall;
+	if (x->syscall != y->syscall)
+		return x->syscall < y->syscall ? -1 : 1;
+	return x->code < y->code ? -1 : x->code > y->code;
 }
 
 static void
