@@ -66,6 +66,7 @@ int verb_dump(int argc, char **argv);
 int verb_profile(int argc, char **argv);
 int verb_kube(int argc, char **argv);
 int verb_audit(int argc, char **argv);
+int verb_node(int argc, char **argv);
 int verb_profile_default(int argc, char **argv);
 int verb_profile_diff(int argc, char **argv);
 int verb_profile_merge(int argc, char **argv);

@@ -8,6 +8,7 @@ static const struct verb verbs[] = {
 	{ "profile", verb_profile, "validate, format, diff, merge and lint profiles; RuntimeDefault" },
 	{ "compile", verb_compile, "compile a profile to BPF, as runc does" },
 	{ "audit", verb_audit, "name the syscalls in the kernel's seccomp audit records" },
+	{ "node", verb_node, "the local node: load and list its Localhost profiles" },
 	{ "kube", verb_kube,
 	  "Kubernetes: validate manifests, resolve each container's profile, PSA checks" },
 	{ "sim", verb_sim, "what a profile or program does to one syscall" },
