@@ -67,6 +67,7 @@ int verb_profile(int argc, char **argv);
 int verb_kube(int argc, char **argv);
 int verb_audit(int argc, char **argv);
 int verb_node(int argc, char **argv);
+int verb_image(int argc, char **argv);
 int verb_profile_default(int argc, char **argv);
 int verb_profile_diff(int argc, char **argv);
 int verb_profile_merge(int argc, char **argv);

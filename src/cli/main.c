@@ -9,6 +9,7 @@ static const struct verb verbs[] = {
 	{ "compile", verb_compile, "compile a profile to BPF, as runc does" },
 	{ "audit", verb_audit, "name the syscalls in the kernel's seccomp audit records" },
 	{ "node", verb_node, "the local node: load and list its Localhost profiles" },
+	{ "image", verb_image, "the local node's images: import a root filesystem or a binary" },
 	{ "kube", verb_kube,
 	  "Kubernetes: validate manifests, resolve each container's profile, PSA checks" },
 	{ "sim", verb_sim, "what a profile or program does to one syscall" },
