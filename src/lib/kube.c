@@ -175,6 +175,34 @@ read_caps(struct reader *rd, const struct ksc_node *caps, const char *key, const
 	return r;
 }
 
+/* A list of strings, NULL-terminated (the array owned by the manifest's string list). */
+static int
+read_strings(struct reader *rd, const struct ksc_node *map, const char *key, const char *path,
+             const char ***ret)
+{
+	const struct ksc_node *seq = NULL;
+	const char **v;
+	int r;
+
+	*ret = NULL;
+	r = get_seq(rd, map, key, path, &seq);
+	if (r < 0 || !seq)
+		return r;
+	v = calloc(seq->count + 1, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i < seq->count; i++) {
+		const char *reason = NULL;
+
+		if (ksc_node_to_string(seq->items[i], &v[i], &reason) < 0) {
+			free(v);
+			return fail_at(rd, seq->items[i], "%s.%s[%zu]: %s", path, key, i, reason);
+		}
+	}
+	*ret = v;
+	return 0;
+}
+
 static int
 read_container(struct reader *rd, const struct ksc_node *n, const char *path,
                enum kube_container_kind kind, const char *list, size_t index,
@@ -197,6 +225,12 @@ read_container(struct reader *rd, const struct ksc_node *n, const char *path,
 	if (!ret->name)
 		ret->name = "";
 	r = get_string(rd, n, "restartPolicy", path, &restart);
+	if (r >= 0)
+		r = get_string(rd, n, "image", path, &ret->image);
+	if (r >= 0)
+		r = read_strings(rd, n, "command", path, &ret->command);
+	if (r >= 0)
+		r = read_strings(rd, n, "args", path, &ret->args);
 	if (r < 0)
 		return r;
 	if (kind == KUBE_INIT && restart && streq(restart, "Always"))
@@ -301,6 +335,8 @@ add_pod(struct reader *rd, const struct ksc_node *object, const char *kind,
 		snprintf(path, sizeof(path), "%s.securityContext", spec_path);
 		r = read_seccomp(rd, sc, path, &pod->seccomp);
 	}
+	if (r >= 0)
+		r = get_string(rd, spec, "restartPolicy", spec_path, &pod->restart_policy);
 	if (r >= 0)
 		r = get_map(rd, spec, "os", spec_path, &os);
 	if (r >= 0 && os)
@@ -409,6 +445,10 @@ kube_manifest_free(struct kube_manifest *m)
 	if (!m)
 		return;
 	for (size_t i = 0; i < m->n_pods; i++) {
+		for (size_t k = 0; k < m->pods[i].n_containers; k++) {
+			free(m->pods[i].containers[k].command);
+			free(m->pods[i].containers[k].args);
+		}
 		free(m->pods[i].spec_path);
 		free(m->pods[i].annotations);
 		free(m->pods[i].containers);

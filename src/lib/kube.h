@@ -38,6 +38,9 @@ struct kube_container {
 	bool privileged;
 	bool allow_privilege_escalation_set, allow_privilege_escalation;
 	uint64_t caps_add, caps_drop; /* capabilities.add / drop ("ALL" sets every bit) */
+	const char *image;            /* NULL when absent */
+	const char **command;         /* NULL-terminated, NULL when absent */
+	const char **args;
 	unsigned line, column;
 };
 
@@ -56,7 +59,8 @@ struct kube_pod {
 	bool is_pod;           /* a Pod (created as such: ephemeral containers forbidden) */
 	struct kube_seccomp seccomp;
 	bool has_security_context;
-	const char *os;                      /* spec.os.name, NULL when absent */
+	const char *os;             /* spec.os.name, NULL when absent */
+	const char *restart_policy; /* spec.restartPolicy: Always (default), OnFailure, Never */
 	struct kube_annotation *annotations; /* only the seccomp ones */
 	size_t n_annotations;
 	struct kube_container *containers;
