@@ -6,6 +6,8 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "ksc-cleanup.h"
 
@@ -57,6 +59,25 @@ int cli_parse_arch_list(const char *command, const char *list, enum ksc_arch *ar
                         size_t *ret_n);
 void cli_print_warnings(const struct ksc_diags *diags);
 
+/* What a runtime does with a container's capabilities: the bounding set cut down to caps,
+ * and effective, permitted and inheritable set to what remains (ambient cleared). Returns
+ * 0, or -errno with the reason in why. */
+int cli_drop_capabilities(uint64_t caps, char *why, size_t why_size);
+
+/* Print the API server's errors for every pod of a manifest ("warning: " first when
+ * as_warnings); returns how many there were. */
+struct kube_manifest;
+size_t cli_kube_print_validation(const struct kube_manifest *m, bool as_warnings);
+
+/* The kubelet's root: $KSECCOMP_ROOT_DIR, /var/lib/kubelet for root, else
+ * $XDG_DATA_HOME/kseccomp/kubelet (~/.local/share/kseccomp/kubelet). */
+const char *cli_kubelet_root(char *buf, size_t size);
+
+/* The OCI linux.seccomp a runtime receives for a (resolved) profile: architectures as
+ * given, Docker's extensions gone. 0 or -ENOMEM. */
+struct ksc_profile;
+int cli_oci_seccomp_json(const struct ksc_profile *profile, char **ret_text, size_t *ret_len);
+
 int verb_version(int argc, char **argv);
 int verb_compile(int argc, char **argv);
 int verb_disasm(int argc, char **argv);
@@ -68,6 +89,11 @@ int verb_kube(int argc, char **argv);
 int verb_audit(int argc, char **argv);
 int verb_node(int argc, char **argv);
 int verb_image(int argc, char **argv);
+int verb_apply(int argc, char **argv);
+int verb_get(int argc, char **argv);
+int verb_describe(int argc, char **argv);
+int verb_logs(int argc, char **argv);
+int verb_delete(int argc, char **argv);
 int verb_profile_default(int argc, char **argv);
 int verb_profile_diff(int argc, char **argv);
 int verb_profile_merge(int argc, char **argv);

@@ -98,7 +98,10 @@ parse_opts(const char *verb, int argc, char **argv, struct kube_opts *o)
 	int c;
 
 	snprintf(command, sizeof(command), "kube %s", verb);
-	*o = (struct kube_opts){ .root_dir = "/var/lib/kubelet", .arch = ksc_arch_native() };
+	static char root[4096];
+
+	*o = (struct kube_opts){ .root_dir = cli_kubelet_root(root, sizeof(root)),
+		                 .arch = ksc_arch_native() };
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":f:c:o:h", options, NULL)) != -1) {
@@ -177,8 +180,8 @@ parse_opts(const char *verb, int argc, char **argv, struct kube_opts *o)
 }
 
 /* Print the API server's errors for every object; returns how many there were. */
-static size_t
-print_validation(const struct kube_manifest *m, bool as_warnings)
+size_t
+cli_kube_print_validation(const struct kube_manifest *m, bool as_warnings)
 {
 	size_t total = 0;
 
@@ -226,7 +229,7 @@ kube_validate_verb(int argc, char **argv)
 	r = load(&o, &m);
 	if (r)
 		return r;
-	errors = print_validation(m, false);
+	errors = cli_kube_print_validation(m, false);
 	if (!errors)
 		printf("%s: %zu pod%s valid\n", o.file, m->n_pods, m->n_pods == 1 ? "" : "s");
 	kube_manifest_free(m);
@@ -267,7 +270,7 @@ kube_resolve_verb(int argc, char **argv)
 	r = load(&o, &m);
 	if (r)
 		return r;
-	if (print_validation(m, true))
+	if (cli_kube_print_validation(m, true))
 		failed = true;
 	if (o.json)
 		printf("[");
@@ -433,15 +436,10 @@ kube_inspect_verb(int argc, char **argv)
 	} else if (out.unconfined)
 		printf("null\n");
 	else {
-		_cleanup_(freep) bool *keep = calloc(out.profile->n_rules + 1, sizeof(bool));
 		_cleanup_(freep) char *text = NULL;
 		size_t len = 0;
 
-		/* what the runtime passes on: specs.LinuxSeccomp, without Docker's extensions */
-		for (size_t i = 0; keep && i < out.profile->n_rules; i++)
-			keep[i] = !out.profile->rules[i].single_name;
-		if (!keep || profile_write_oci(out.profile, out.profile->arches,
-		                               out.profile->n_arches, keep, &text, &len) < 0)
+		if (cli_oci_seccomp_json(out.profile, &text, &len) < 0)
 			status = cli_fail(-ENOMEM, NULL, NULL);
 		else
 			fputs(text, stdout);

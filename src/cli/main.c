@@ -5,11 +5,17 @@
 #include "cli.h"
 
 static const struct verb verbs[] = {
-	{ "profile", verb_profile, "validate, format, diff, merge and lint profiles; RuntimeDefault" },
+	{ "profile", verb_profile,
+	  "validate, format, diff, merge and lint profiles; RuntimeDefault" },
 	{ "compile", verb_compile, "compile a profile to BPF, as runc does" },
 	{ "audit", verb_audit, "name the syscalls in the kernel's seccomp audit records" },
 	{ "node", verb_node, "the local node: load and list its Localhost profiles" },
 	{ "image", verb_image, "the local node's images: import a root filesystem or a binary" },
+	{ "apply", verb_apply, "the local node: run the pods of a manifest under their profiles" },
+	{ "get", verb_get, "the local node's pods: get pods [-o wide|json]" },
+	{ "describe", verb_describe, "a pod: each container's profile, state and events" },
+	{ "logs", verb_logs, "what a pod's container wrote" },
+	{ "delete", verb_delete, "stop and remove pods" },
 	{ "kube", verb_kube,
 	  "Kubernetes: validate manifests, resolve each container's profile, PSA checks" },
 	{ "sim", verb_sim, "what a profile or program does to one syscall" },

@@ -17,21 +17,6 @@
 #include "cli.h"
 #include "doc.h"
 
-/* The kubelet's root: /var/lib/kubelet for root, a per-user directory otherwise. */
-static const char *
-default_root(char *buf, size_t size)
-{
-	const char *data = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
-
-	if (geteuid() == 0)
-		return "/var/lib/kubelet";
-	if (data && *data)
-		snprintf(buf, size, "%s/kseccomp/kubelet", data);
-	else
-		snprintf(buf, size, "%s/.local/share/kseccomp/kubelet", home ? home : ".");
-	return buf;
-}
-
 static int
 mkdir_p(const char *path, mode_t mode)
 {
@@ -148,7 +133,7 @@ node_load(int argc, char **argv)
 		return r;
 	dir = argv[optind];
 	if (!root)
-		root = default_root(rootbuf, sizeof(rootbuf));
+		root = cli_kubelet_root(rootbuf, sizeof(rootbuf));
 	if (!sub) {
 		const char *slash;
 		size_t len = strlen(dir);
@@ -329,7 +314,7 @@ node_ls(int argc, char **argv)
 	if (optind < argc)
 		return cli_usage_error("node ls", "unexpected argument '%s'", argv[optind]);
 	if (!root)
-		root = default_root(rootbuf, sizeof(rootbuf));
+		root = cli_kubelet_root(rootbuf, sizeof(rootbuf));
 	snprintf(base, sizeof(base), "%s/seccomp", root);
 	list_dir(base, "", &any);
 	if (!any)

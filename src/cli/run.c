@@ -151,40 +151,13 @@ check_execve(const struct ksc_bpf *prog, enum ksc_arch native, const char *profi
 	return EXIT_CANNOT_EXEC;
 }
 
-/* What a runtime does with the container's capabilities: the bounding set cut down to caps,
- * and effective, permitted and inheritable set to what remains (ambient cleared). */
-static int
-drop_capabilities(uint64_t caps, char *why, size_t why_size)
-{
-	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
-	struct __user_cap_data_struct data[2] = { 0 };
-	uint64_t permitted;
+static volatile pid_t forward_to;
 
-	if (syscall(SYS_capget, &hdr, data) < 0) {
-		snprintf(why, why_size, "capget: %s", strerror(errno));
-		return -errno;
-	}
-	permitted = (uint64_t)data[0].permitted | (uint64_t)data[1].permitted << 32;
-	for (unsigned cap = 0; cap <= 63; cap++) {
-		if (caps & (UINT64_C(1) << cap))
-			continue;
-		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL) {
-			snprintf(why, why_size,
-			         "cannot drop capability %u from the bounding set: %s", cap,
-			         strerror(errno));
-			return -errno;
-		}
-	}
-	(void)prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
-	caps &= permitted;
-	for (int i = 0; i < 2; i++)
-		data[i].effective = data[i].permitted = data[i].inheritable =
-		        (uint32_t)(caps >> (32 * i));
-	if (syscall(SYS_capset, &hdr, data) < 0) {
-		snprintf(why, why_size, "capset: %s", strerror(errno));
-		return -errno;
-	}
-	return 0;
+static void
+forward_signal(int sig)
+{
+	if (forward_to > 0)
+		(void)kill(forward_to, sig);
 }
 
 struct child_failure {
@@ -218,15 +191,15 @@ verb_run(int argc, char **argv)
 	struct ksc_kernel_support support;
 	_cleanup_(freep) char *command = NULL, *local = NULL;
 	_cleanup_(ksc_profile_freep) struct ksc_profile *profile = NULL;
-	const char *profile_path = NULL, *type = NULL, *localhost = NULL,
-	           *root = "/var/lib/kubelet";
+	const char *profile_path = NULL, *type = NULL, *localhost = NULL, *root = NULL;
+	char root_buf[4096];
 	struct ksc_bpf *prog = NULL;
 	struct ksc_error *error = NULL;
 	bool log_denials = false;
 	struct child_failure failure;
 	int c, r, status, pipefd[2];
 	ssize_t n;
-	pid_t pid;
+	pid_t pid, parent;
 
 	optind = 0;
 	opterr = 0;
@@ -297,7 +270,8 @@ verb_run(int argc, char **argv)
 		return cli_usage_error("run", "--localhost-profile can only be set with --type "
 		                              "Localhost");
 	if (type && streq(type, "Localhost")) {
-		r = localhost_path(root, localhost, &local);
+		r = localhost_path(root ? root : cli_kubelet_root(root_buf, sizeof(root_buf)),
+		                   localhost, &local);
 		if (r)
 			return r;
 		profile_path = local;
@@ -381,6 +355,7 @@ verb_run(int argc, char **argv)
 	}
 	fflush(stdout);
 	fflush(stderr);
+	parent = getpid();
 	pid = fork();
 	if (pid < 0) {
 		ksc_bpf_free(prog);
@@ -390,6 +365,10 @@ verb_run(int argc, char **argv)
 		struct child_failure f = { 0 };
 
 		close(pipefd[0]);
+		/* the command does not outlive us (a SIGKILL we cannot forward) */
+		(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(1);
 		/* allowPrivilegeEscalation: false holds with or without a filter. */
 		if (!prog && eopts.no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
 			f = (struct child_failure){ .stage = 1, .error = errno };
@@ -403,7 +382,7 @@ verb_run(int argc, char **argv)
 		 * CAP_SYS_ADMIN, and then the capabilities are dropped (the profile must allow
 		 * capset and prctl then, as runc needs it to). */
 		if (caps_set && (eopts.no_new_privs || !prog) &&
-		    drop_capabilities(caps, f.message, sizeof(f.message)) < 0) {
+		    cli_drop_capabilities(caps, f.message, sizeof(f.message)) < 0) {
 			f.stage = 1;
 			(void)!write(pipefd[1], &f, sizeof(f));
 			_exit(1);
@@ -419,7 +398,7 @@ verb_run(int argc, char **argv)
 			}
 		}
 		if (caps_set && prog && !eopts.no_new_privs &&
-		    drop_capabilities(caps, f.message, sizeof(f.message)) < 0) {
+		    cli_drop_capabilities(caps, f.message, sizeof(f.message)) < 0) {
 			f.stage = 1;
 			(void)!write(pipefd[1], &f, sizeof(f));
 			_exit(1);
@@ -433,9 +412,19 @@ verb_run(int argc, char **argv)
 
 	close(pipefd[1]);
 	ksc_bpf_free(prog);
-	/* Like system(3): the terminal's signals go to the command, not to us. */
+	/* Like system(3): the terminal's signals go to the command, not to us; the signals
+	 * sent to us (kill, a supervisor) are passed on to it, as runc run does. */
 	signal(SIGINT, SIG_IGN);
 	signal(SIGQUIT, SIG_IGN);
+	forward_to = pid;
+	{
+		struct sigaction sa = { .sa_handler = forward_signal, .sa_flags = SA_RESTART };
+
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGHUP, &sa, NULL);
+		sigaction(SIGUSR1, &sa, NULL);
+		sigaction(SIGUSR2, &sa, NULL);
+	}
 	n = read(pipefd[0], &failure, sizeof(failure));
 	close(pipefd[0]);
 	while (waitpid(pid, &status, 0) < 0)

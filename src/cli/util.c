@@ -5,7 +5,11 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <linux/capability.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -211,4 +215,57 @@ fail:
 	(void)unlink(tmp);
 	cli_error("%s: %s", path, strerror(-r));
 	return r;
+}
+
+/* What a runtime does with the container's capabilities: the bounding set cut down to caps,
+ * and effective, permitted and inheritable set to what remains (ambient cleared). */
+int
+cli_drop_capabilities(uint64_t caps, char *why, size_t why_size)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2] = { 0 };
+	uint64_t permitted;
+
+	if (syscall(SYS_capget, &hdr, data) < 0) {
+		snprintf(why, why_size, "capget: %s", strerror(errno));
+		return -errno;
+	}
+	permitted = (uint64_t)data[0].permitted | (uint64_t)data[1].permitted << 32;
+	for (unsigned cap = 0; cap <= 63; cap++) {
+		if (caps & (UINT64_C(1) << cap))
+			continue;
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL) {
+			snprintf(why, why_size,
+			         "cannot drop capability %u from the bounding set: %s", cap,
+			         strerror(errno));
+			return -errno;
+		}
+	}
+	(void)prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+	caps &= permitted;
+	for (int i = 0; i < 2; i++)
+		data[i].effective = data[i].permitted = data[i].inheritable =
+		        (uint32_t)(caps >> (32 * i));
+	if (syscall(SYS_capset, &hdr, data) < 0) {
+		snprintf(why, why_size, "capset: %s", strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+const char *
+cli_kubelet_root(char *buf, size_t size)
+{
+	const char *data = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+	const char *env = getenv("KSECCOMP_ROOT_DIR");
+
+	if (env && *env)
+		return env;
+	if (geteuid() == 0)
+		return "/var/lib/kubelet";
+	if (data && *data)
+		snprintf(buf, size, "%s/kseccomp/kubelet", data);
+	else
+		snprintf(buf, size, "%s/.local/share/kseccomp/kubelet", home ? home : ".");
+	return buf;
 }

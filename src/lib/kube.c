@@ -88,6 +88,26 @@ get_bool(struct reader *rd, const struct ksc_node *map, const char *key, const c
 	return 0;
 }
 
+/* runAsUser / runAsGroup: an id the kernel can take; -1 when absent or null. */
+static int
+get_id(struct reader *rd, const struct ksc_node *map, const char *key, const char *path,
+       int64_t *ret)
+{
+	const struct ksc_node *n = map ? ksc_node_get(map, key) : NULL;
+	const char *reason = NULL;
+	uint32_t v;
+
+	*ret = -1;
+	if (!n || ksc_node_is_null(n))
+		return 0;
+	if (ksc_node_to_u32(n, &v, &reason) < 0)
+		return fail_at(rd, n, "%s.%s: %s", path, key, reason);
+	if (v == UINT32_MAX)
+		return fail_at(rd, n, "%s.%s: must be less than 4294967295", path, key);
+	*ret = v;
+	return 0;
+}
+
 /* A map field; NULL when absent or null. */
 static int
 get_map(struct reader *rd, const struct ksc_node *map, const char *key, const char *path,
@@ -214,7 +234,9 @@ read_container(struct reader *rd, const struct ksc_node *n, const char *path,
 	bool set;
 	int r;
 
-	*ret = (struct kube_container){ .kind = kind, .list = list, .index = index };
+	*ret = (struct kube_container){
+		.kind = kind, .list = list, .index = index, .run_as_user = -1, .run_as_group = -1
+	};
 	if (n->kind != KSC_NODE_MAP)
 		return fail_at(rd, n, "%s: must be an object, got %s", path, ksc_node_type_name(n));
 	ret->line = n->line;
@@ -245,6 +267,10 @@ read_container(struct reader *rd, const struct ksc_node *n, const char *path,
 		r = get_bool(rd, sc, "allowPrivilegeEscalation", scpath,
 		             &ret->allow_privilege_escalation_set,
 		             &ret->allow_privilege_escalation);
+	if (r >= 0)
+		r = get_id(rd, sc, "runAsUser", scpath, &ret->run_as_user);
+	if (r >= 0)
+		r = get_id(rd, sc, "runAsGroup", scpath, &ret->run_as_group);
 	if (r >= 0)
 		r = get_map(rd, sc, "capabilities", scpath, &caps);
 	if (r >= 0 && caps) {
@@ -289,6 +315,8 @@ add_pod(struct reader *rd, const struct ksc_node *object, const char *kind,
 		.is_pod = streq(kind, "Pod"),
 		.line = object->line,
 		.column = object->column,
+		.run_as_user = -1,
+		.run_as_group = -1,
 	};
 	pod->spec_path = strdup(spec_path);
 	if (!pod->spec_path)
@@ -334,6 +362,10 @@ add_pod(struct reader *rd, const struct ksc_node *object, const char *kind,
 
 		snprintf(path, sizeof(path), "%s.securityContext", spec_path);
 		r = read_seccomp(rd, sc, path, &pod->seccomp);
+		if (r >= 0)
+			r = get_id(rd, sc, "runAsUser", path, &pod->run_as_user);
+		if (r >= 0)
+			r = get_id(rd, sc, "runAsGroup", path, &pod->run_as_group);
 	}
 	if (r >= 0)
 		r = get_string(rd, spec, "restartPolicy", spec_path, &pod->restart_policy);

@@ -37,9 +37,10 @@ struct kube_container {
 	bool has_security_context;
 	bool privileged;
 	bool allow_privilege_escalation_set, allow_privilege_escalation;
-	uint64_t caps_add, caps_drop; /* capabilities.add / drop ("ALL" sets every bit) */
-	const char *image;            /* NULL when absent */
-	const char **command;         /* NULL-terminated, NULL when absent */
+	uint64_t caps_add, caps_drop;      /* capabilities.add / drop ("ALL" sets every bit) */
+	int64_t run_as_user, run_as_group; /* -1 when absent (the pod's, then the image's) */
+	const char *image;                 /* NULL when absent */
+	const char **command;              /* NULL-terminated, NULL when absent */
 	const char **args;
 	unsigned line, column;
 };
@@ -61,6 +62,7 @@ struct kube_pod {
 	bool has_security_context;
 	const char *os;             /* spec.os.name, NULL when absent */
 	const char *restart_policy; /* spec.restartPolicy: Always (default), OnFailure, Never */
+	int64_t run_as_user, run_as_group;   /* spec.securityContext's, -1 when absent */
 	struct kube_annotation *annotations; /* only the seccomp ones */
 	size_t n_annotations;
 	struct kube_container *containers;

@@ -8,6 +8,7 @@
  */
 #pragma once
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -77,6 +78,13 @@ fclosep(FILE **f)
 {
 	if (*f)
 		(void)fclose(*f);
+}
+
+static inline void
+closedirp(DIR **d)
+{
+	if (*d)
+		(void)closedir(*d);
 }
 
 static inline bool
