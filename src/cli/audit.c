@@ -14,6 +14,7 @@
 
 #include "audit.h"
 #include "cli.h"
+#include "pods.h"
 #include "strbuf.h"
 
 #define LINE_MAX_BYTES (64 * 1024)
@@ -47,6 +48,9 @@ struct state {
 	/* attribution cache: the last pid looked up */
 	int64_t attributed_pid;
 	char pod_uid[64], container_id[80];
+	/* the local node's pod and container of that pid */
+	const char *node_state, *pod_filter;
+	char pod[256], container[64];
 };
 
 static void
@@ -71,6 +75,8 @@ help(void)
 	      "      --comm NAME       only this command name\n"
 	      "      --exe PATH        only this executable\n"
 	      "      --pid N           only this process\n"
+	      "      --pod NAME        only the processes of this pod of the local node\n"
+	      "      --state-dir DIR   the local node's state (see 'kseccomp apply --help')\n"
 	      "      --action A        only this action: ALLOW, LOG, ERRNO, KILL, KILL_PROCESS,\n"
 	      "                        TRAP, TRACE, NOTIFY\n"
 	      "  -o, --output FMT      table (the default), json (one object per line) or\n"
@@ -235,6 +241,21 @@ add_group(struct state *st, const struct audit_record *r)
 	return count_group(st, r->comm, r->arch, r->syscall, r->code, 1);
 }
 
+/* Who a pid is: a pod of the local node (its cgroup, or the pod's pid records), else a
+ * Kubernetes pod UID and container ID from its cgroup while it lives. Cached per pid. */
+static void
+attribute(struct state *st, int64_t pid)
+{
+	if (pid <= 0 || pid == st->attributed_pid)
+		return;
+	st->attributed_pid = pid;
+	if (audit_attribute(pid, st->pod_uid, sizeof(st->pod_uid), st->container_id,
+	                    sizeof(st->container_id)) < 0)
+		st->pod_uid[0] = st->container_id[0] = '\0';
+	(void)node_attribute_pid(st->node_state, pid, st->pod, sizeof(st->pod), st->container,
+	                         sizeof(st->container));
+}
+
 static void
 show_record(struct state *st, const struct audit_record *r)
 {
@@ -248,12 +269,7 @@ show_record(struct state *st, const struct audit_record *r)
 	}
 	print_time(r->time, when, sizeof(when));
 	audit_action_format(r->code, action, sizeof(action));
-	if (r->pid > 0 && r->pid != st->attributed_pid) {
-		st->attributed_pid = r->pid;
-		if (audit_attribute(r->pid, st->pod_uid, sizeof(st->pod_uid), st->container_id,
-		                    sizeof(st->container_id)) < 0)
-			st->pod_uid[0] = st->container_id[0] = '\0';
-	}
+	attribute(st, r->pid);
 	if (st->output == OUT_JSON) {
 		printf("{\"time\": \"%s\", \"serial\": %" PRIu64 ", \"pid\": %" PRId64
 		       ", \"comm\": ",
@@ -277,6 +293,12 @@ show_record(struct state *st, const struct audit_record *r)
 			printf(", \"pod_uid\": \"%s\"", st->pod_uid);
 		if (*st->container_id)
 			printf(", \"container_id\": \"%s\"", st->container_id);
+		if (*st->pod) {
+			printf(", \"pod\": ");
+			json_str(st->pod);
+			printf(", \"container\": ");
+			json_str(st->container);
+		}
 		printf("}\n");
 		return;
 	}
@@ -285,9 +307,13 @@ show_record(struct state *st, const struct audit_record *r)
 		       "SYSCALL", "ACTION", "EXE");
 		st->header_done = true;
 	}
-	printf("%-24s %-7" PRId64 " %-16s %-8s %-20s %-14s %s%s%.12s\n", when, r->pid, r->comm,
-	       arch, name, action, r->exe, *st->container_id ? " container=" : "",
-	       st->container_id);
+	printf("%-24s %-7" PRId64 " %-16s %-8s %-20s %-14s %s", when, r->pid, r->comm, arch, name,
+	       action, r->exe);
+	if (*st->pod)
+		printf(" pod=%s container=%s", st->pod, st->container);
+	else if (*st->container_id)
+		printf(" container=%.12s", st->container_id);
+	putchar('\n');
 }
 
 static int
@@ -315,6 +341,11 @@ handle_line(struct state *st, const char *line, size_t len)
 	    (st->pid >= 0 && r.pid != st->pid) || (st->since > 0 && r.time < st->since) ||
 	    (st->action && !action_matches(r.code, st->action)))
 		return 0;
+	if (st->pod_filter) {
+		attribute(st, r.pid);
+		if (!streq(st->pod, st->pod_filter))
+			return 0;
+	}
 	st->shown++;
 	if (st->output == OUT_SUMMARY || st->generate)
 		return add_group(st, &r);
@@ -725,10 +756,13 @@ verb_audit(int argc, char **argv)
 		{ "action", required_argument, NULL, 'a' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "generate", required_argument, NULL, 'g' },
+		{ "pod", required_argument, NULL, 'P' },
+		{ "state-dir", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
 	struct state st = { .pid = -1, .attributed_pid = -1 };
+	struct node_opts node = { .executor_set = true };
 	bool follow = false;
 	int c, r = 0;
 
@@ -752,6 +786,12 @@ verb_audit(int argc, char **argv)
 			break;
 		case 'e':
 			st.exe = optarg;
+			break;
+		case 'P':
+			st.pod_filter = optarg;
+			break;
+		case 'S':
+			node.state = optarg;
 			break;
 		case 'p': {
 			char *end = NULL;
@@ -803,6 +843,8 @@ verb_audit(int argc, char **argv)
 	if (st.generate && follow)
 		return cli_usage_error("audit", "--generate needs the records to end: not with "
 		                                "--follow");
+	node_opts_defaults(&node);
+	st.node_state = node.state;
 	if (optind >= argc)
 		r = read_kmsg(&st, follow);
 	for (int i = optind; i < argc && r >= 0; i++)

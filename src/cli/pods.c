@@ -390,7 +390,8 @@ struct ctr {
 	int64_t next_start; /* when a container waiting to restart may start */
 	int backoff;        /* the next back-off in seconds, 0: restart at once */
 	int runs;
-	bool done; /* will not run again */
+	bool done;    /* will not run again */
+	bool adopted; /* the OCI runtime's container process is known */
 	char id[320];
 };
 
@@ -720,6 +721,7 @@ start_container(struct monitor *m, struct ctr *r)
 		s->restarts++;
 	r->runs++;
 	r->pid = pid;
+	r->adopted = m->o->executor == EXECUTOR_HOST;
 	snprintf(s->state, sizeof(s->state), "running");
 	s->reason[0] = s->message[0] = '\0';
 	s->pid = pid;
@@ -821,6 +823,63 @@ save_status(struct monitor *m)
 	if (write_atomic(m->dir, "status", text, len) == 0) {
 		free(m->last_status);
 		m->last_status = TAKE_PTR(text);
+	}
+}
+
+/* The container process of runc or crun: the runtime's child (its init execs the
+ * workload, keeping its pid). Recorded for audit attribution; crun, which runs without
+ * cgroups here, has it moved into the pod's cgroup so that delete reaches it. */
+static void
+adopt_oci_processes(struct monitor *m)
+{
+	_cleanup_(closedirp) DIR *d = NULL;
+	struct dirent *de;
+	bool pending = false;
+
+	for (size_t i = 0; i < m->n; i++)
+		pending = pending || (m->ctr[i].pid > 0 && !m->ctr[i].adopted);
+	if (!pending || !(d = opendir("/proc")))
+		return;
+	while ((de = readdir(d))) {
+		char path[300], buf[512], *p;
+		_cleanup_(fclosep) FILE *f = NULL;
+		long ppid;
+
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/stat", de->d_name);
+		f = fopen(path, "re");
+		if (!f || !fgets(buf, sizeof(buf), f) || !(p = strrchr(buf, ')')))
+			continue;
+		if (sscanf(p + 1, " %*c %ld", &ppid) != 1)
+			continue;
+		for (size_t i = 0; i < m->n; i++) {
+			struct ctr *r = &m->ctr[i];
+			char cg[PATH_MAX], procs[PATH_MAX + 16];
+			int fd;
+
+			if (r->pid <= 0 || r->adopted || ppid != r->pid)
+				continue;
+			r->adopted = true;
+			record_pid(m->dir, (pid_t)strtol(de->d_name, NULL, 10), r->c->name);
+			if (m->o->executor != EXECUTOR_CRUN || geteuid() != 0 ||
+			    pod_cgroup_path(m->pod->name, r->c->name, cg, sizeof(cg)) < 0)
+				continue;
+			pathf(procs, sizeof(procs), "%s", cg);
+			*strrchr(procs, '/') = '\0';
+			*strrchr(procs, '/') = '\0';
+			(void)mkdir(procs, 0755);
+			pathf(procs, sizeof(procs), "%s", cg);
+			*strrchr(procs, '/') = '\0';
+			(void)mkdir(procs, 0755);
+			(void)mkdir(cg, 0755);
+			pathf(procs, sizeof(procs), "%s/cgroup.procs", cg);
+			fd = open(procs, O_WRONLY | O_CLOEXEC);
+			if (fd >= 0) {
+				(void)!write(fd, de->d_name, strlen(de->d_name));
+				close(fd);
+			}
+		}
 	}
 }
 
@@ -992,6 +1051,7 @@ monitor_main(const char *dir, const struct node_opts *o, const struct kube_pod *
 		pid_t pid;
 
 		start_due(&m);
+		adopt_oci_processes(&m);
 		save_status(&m);
 		pid = waitpid(-1, &status, WNOHANG);
 		if (pid <= 0) {
@@ -1629,7 +1689,7 @@ json_str(struct strbuf *sb, const char *s)
 }
 
 static void
-json_container(struct strbuf *sb, const struct cstatus *c, bool first)
+json_container(struct strbuf *sb, const char *pod_name, const struct cstatus *c, bool first)
 {
 	char t[40];
 
@@ -1658,6 +1718,23 @@ json_container(struct strbuf *sb, const struct cstatus *c, bool first)
 	}
 	strbuf_puts(sb, "}, \"seccompProfile\": ");
 	json_str(sb, c->profile);
+	if (streq(c->state, "running")) {
+		/* the processes in the container's cgroup (host and runc executors) */
+		char cg[PATH_MAX], path[PATH_MAX + 16], line[32];
+		_cleanup_(fclosep) FILE *f = NULL;
+		bool first_pid = true;
+
+		strbuf_puts(sb, ", \"processes\": [");
+		if (pod_cgroup_path(pod_name, c->name, cg, sizeof(cg)) == 0) {
+			pathf(path, sizeof(path), "%s/cgroup.procs", cg);
+			f = fopen(path, "re");
+		}
+		while (f && fgets(line, sizeof(line), f)) {
+			strbuf_printf(sb, "%s%ld", first_pid ? "" : ", ", strtol(line, NULL, 10));
+			first_pid = false;
+		}
+		strbuf_puts(sb, "]");
+	}
 	strbuf_puts(sb, "}");
 }
 
@@ -1691,7 +1768,7 @@ json_pod(struct strbuf *sb, const struct pod_row *row, bool first)
 
 			if ((l == 0) != init || streq(c->kind, "ephemeral"))
 				continue;
-			json_container(sb, c, !any);
+			json_container(sb, row->name, c, !any);
 			any = true;
 		}
 		strbuf_puts(sb, any ? "\n        ]" : "]");
