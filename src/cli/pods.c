@@ -391,6 +391,7 @@ struct ctr {
 	int backoff;        /* the next back-off in seconds, 0: restart at once */
 	int runs;
 	bool done;    /* will not run again */
+	bool failed;  /* and failed: an init container that blocks the pod for good */
 	bool adopted; /* the OCI runtime's container process is known */
 	char id[320];
 };
@@ -540,6 +541,35 @@ exec_runtime(const struct monitor *m, const struct ctr *r, const char *bundle)
 	_exit(127);
 }
 
+/* The host executor's execve path for a container's argv[0]: a path inside the image's
+ * rootfs, or a name looked up in the image's PATH, then the host's (an image of one
+ * host binary uses the host's libraries and tools). */
+static int
+find_executable(const char *rootfs, const char *name, char *buf, size_t size)
+{
+	static const char *const dirs[] = { "/usr/local/sbin", "/usr/local/bin", "/usr/sbin",
+		                            "/usr/bin", "/sbin", "/bin" };
+
+	if (strchr(name, '/')) {
+		pathf(buf, size, "%s%s%s", rootfs, name[0] == '/' ? "" : "/", name);
+		if (access(buf, X_OK) == 0)
+			return 0;
+		snprintf(buf, size, "%s", name);
+		return access(buf, X_OK) == 0 ? 0 : -ENOENT;
+	}
+	for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
+		pathf(buf, size, "%s%s/%s", rootfs, dirs[i], name);
+		if (access(buf, X_OK) == 0)
+			return 0;
+	}
+	for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
+		pathf(buf, size, "%s/%s", dirs[i], name);
+		if (access(buf, X_OK) == 0)
+			return 0;
+	}
+	return -ENOENT;
+}
+
 /* Start one container. Returns 0 with r->pid set, or -1 with its status saying why. */
 static int
 start_container(struct monitor *m, struct ctr *r)
@@ -615,9 +645,12 @@ start_container(struct monitor *m, struct ctr *r)
 	eopts.no_new_privs = c->allow_privilege_escalation_set && !c->allow_privilege_escalation;
 
 	if (m->o->executor == EXECUTOR_HOST) {
-		snprintf(exe, sizeof(exe), "%s%s", argv[0][0] == '/' ? img.rootfs : "", argv[0]);
-		if (argv[0][0] == '/' && access(exe, X_OK) < 0)
-			snprintf(exe, sizeof(exe), "%s", argv[0]); /* a host path */
+		if (find_executable(img.rootfs, argv[0], exe, sizeof(exe)) < 0) {
+			set_waiting(s, "StartError",
+			            "exec: \"%s\": executable file not found in $PATH", argv[0]);
+			event(m->dir, "Warning", "Failed", "Error: %s", s->message);
+			goto out;
+		}
 		if (have_cgroup) {
 			char pod_cg[PATH_MAX];
 
@@ -793,6 +826,8 @@ phase_of(const struct monitor *m)
 	for (size_t i = 0; i < m->n; i++) {
 		const struct ctr *r = &m->ctr[i];
 
+		if (r->c->kind == KUBE_INIT && r->done && r->failed)
+			return "Failed";
 		if (r->c->kind != KUBE_CONTAINER)
 			continue;
 		any_regular = true;
@@ -916,7 +951,9 @@ container_exited(struct monitor *m, struct ctr *r, int status)
 	}
 	if (r->c->kind != KUBE_SIDECAR &&
 	    (streq(policy, "Never") || (streq(policy, "OnFailure") && !failed))) {
+		/* a failed init container of a Never pod fails the pod: nothing after it runs */
 		r->done = true;
+		r->failed = failed;
 		return;
 	}
 	/* the kubelet's back-off: the first restart at once, then 10 s doubling to 5 min;
@@ -947,6 +984,8 @@ start_due(struct monitor *m)
 
 		if (r->c->kind != KUBE_INIT && r->c->kind != KUBE_SIDECAR)
 			continue;
+		if (r->done && r->failed)
+			return; /* the pod failed */
 		if (r->done || (r->c->kind == KUBE_SIDECAR && r->runs > 0))
 			continue; /* a sidecar that ran once restarts below, in parallel */
 		if (r->pid <= 0 && now >= r->next_start && start_container(m, r) < 0) {

@@ -1,0 +1,351 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# The local node's pods with one executor: init containers in order, sidecars, restart
+# policies and the back-off, securityContext (user, capabilities, no_new_privs), the filter
+# the kernel holds, logs, apply's fail-closed checks, kill -9 of a monitor, 20 pods at once.
+# Usage: live-pods.sh KSECCOMP HTTP_ECHO RUNTIME WORKDIR. Prints TAP.
+set -u
+k=$1 echo_bin=$2 runtime=$3 work=$4
+n=0 failed=0
+check() {
+	n=$((n + 1))
+	if [ "$2" = "$3" ]; then
+		echo "ok $n - $runtime: $1"
+	else
+		echo "not ok $n - $runtime: $1"
+		echo "#   got: $3"
+		echo "#  want: $2"
+		failed=$((failed + 1))
+	fi
+}
+skip_all() {
+	echo "1..0 # SKIP $*"
+	exit 0
+}
+[ -r /proc/sys/kernel/seccomp/actions_avail ] || skip_all "the kernel has no seccomp"
+if [ "$runtime" != host ]; then
+	[ "$(id -u)" = 0 ] || skip_all "the $runtime executor needs root"
+	command -v "$runtime" >/dev/null 2>&1 || [ -x "/usr/sbin/$runtime" ] ||
+		skip_all "$runtime is not installed"
+fi
+busybox=$(command -v busybox || echo /bin/busybox)
+[ -x "$busybox" ] || skip_all "no busybox (Debian: busybox-static)"
+
+rm -rf "$work"
+mkdir -p "$work/rootfs/bin" "$work/m"
+export KSECCOMP_STATE_DIR="$work/state" KSECCOMP_ROOT_DIR="$work/kubelet" \
+	KSECCOMP_IMAGE_STORE="$work/images" KSECCOMP_RUNTIME="$runtime"
+cleanup() {
+	for p in $(ls "$work/state/pods" 2>/dev/null); do
+		"$k" delete pod "$p" --now >/dev/null 2>&1
+	done
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+# a static busybox image, usable by every executor
+cp "$busybox" "$work/rootfs/bin/busybox"
+for applet in sh sleep echo cat id grep true false touch ls; do
+	ln -s busybox "$work/rootfs/bin/$applet"
+done
+"$k" image import test/busybox:1 "$work/rootfs" >/dev/null
+"$k" image import hashicorp/http-echo:1.0 "$echo_bin" >/dev/null
+mkdir -p "$work/profiles"
+cat >"$work/profiles/deny-mkdir.json" <<'EOF'
+{"defaultAction": "SCMP_ACT_ALLOW",
+ "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO"}]}
+EOF
+"$k" node load "$work/profiles" --as test >/dev/null
+
+field() { # POD COLUMN: 2 READY, 3 STATUS, 4 RESTARTS
+	"$k" get pods "$1" 2>/dev/null | awk -v c="$2" 'NR == 2 { print $c }'
+}
+wait_for() { # POD COLUMN VALUE [SECONDS]
+	i=0
+	while [ $i -lt $((${4:-10} * 10)) ]; do
+		[ "$(field "$1" "$2")" = "$3" ] && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+pod() { # NAME RESTART_POLICY: a pod header; the containers follow on stdin
+	printf 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: %s\nspec:\n  restartPolicy: %s\n' "$1" "$2"
+	cat
+}
+first_pid() { # POD: the first process of its first container
+	"$k" get pods "$1" -o json | python3 -c 'import json, sys
+for c in json.load(sys.stdin)["items"][0]["status"]["containerStatuses"]:
+    for p in c.get("processes", []):
+        print(p); sys.exit(0)'
+}
+
+# --- init containers run in order, to completion, before the containers ------------------
+pod init-order Never >"$work/m/init.yaml" <<'EOF'
+  initContainers:
+  - name: first
+    image: test/busybox:1
+    command: ["sh", "-c", "echo first; sleep 0.3"]
+  - name: second
+    image: test/busybox:1
+    command: ["sh", "-c", "echo second"]
+  containers:
+  - name: main
+    image: test/busybox:1
+    command: ["sh", "-c", "echo main"]
+EOF
+"$k" apply -f "$work/m/init.yaml" >/dev/null
+wait_for init-order 3 Completed 15
+check "init containers, then the container: Completed" "Completed" "$(field init-order 3)"
+check "logs -c first" "first" "$("$k" logs init-order -c first)"
+check "logs of the only container by default" "main" "$("$k" logs init-order)"
+started() { "$k" get pods init-order -o json | python3 -c 'import json, sys
+s = json.load(sys.stdin)["items"][0]["status"]
+print(" ".join(c["name"] for c in sorted(s["initContainerStatuses"] + s["containerStatuses"], key=lambda c: c["state"]["terminated"]["finishedAt"])))'; }
+check "each init container finished before the next started" "first second main" "$(started)"
+"$k" delete pod init-order --now >/dev/null
+
+# --- a failing init container blocks the pod ----------------------------------------------
+pod init-fails Never >"$work/m/init-fails.yaml" <<'EOF'
+  initContainers:
+  - name: broken
+    image: test/busybox:1
+    command: ["false"]
+  containers:
+  - name: main
+    image: test/busybox:1
+    command: ["sh", "-c", "echo never"]
+EOF
+"$k" apply -f "$work/m/init-fails.yaml" >/dev/null
+wait_for init-fails 3 Init:Error 10
+check "a failed init container: Init:Error, the container never runs" "Init:Error" "$(field init-fails 3)"
+check "the container wrote nothing" "" "$("$k" logs init-fails -c main)"
+"$k" delete pod init-fails --now >/dev/null
+
+# --- sidecar: a restartable init container keeps running ----------------------------------
+pod sidecar Always >"$work/m/sidecar.yaml" <<'EOF'
+  initContainers:
+  - name: helper
+    image: test/busybox:1
+    restartPolicy: Always
+    command: ["sleep", "600"]
+  containers:
+  - name: main
+    image: test/busybox:1
+    command: ["sleep", "600"]
+EOF
+"$k" apply -f "$work/m/sidecar.yaml" >/dev/null
+wait_for sidecar 2 2/2 10
+check "sidecar and container both run: 2/2 Running" "2/2 Running" "$(field sidecar 2) $(field sidecar 3)"
+"$k" delete pod sidecar --now >/dev/null
+
+# --- restart policies ---------------------------------------------------------------------
+pod never-fails Never >"$work/m/never.yaml" <<'EOF'
+  containers:
+  - name: main
+    image: test/busybox:1
+    command: ["sh", "-c", "echo failing; exit 3"]
+EOF
+"$k" apply -f "$work/m/never.yaml" >/dev/null
+wait_for never-fails 3 Error 10
+check "Never: a failed container stays Error, 0 restarts" "Error 0" "$(field never-fails 3) $(field never-fails 4)"
+check "describe: exit code 3" "3" "$("$k" describe pod never-fails | awk '/Exit Code:/ { print $3; exit }')"
+"$k" delete pod never-fails --now >/dev/null
+
+pod onfailure-ok OnFailure >"$work/m/onfailure.yaml" <<'EOF'
+  containers:
+  - name: main
+    image: test/busybox:1
+    command: ["true"]
+EOF
+"$k" apply -f "$work/m/onfailure.yaml" >/dev/null
+wait_for onfailure-ok 3 Completed 10
+sleep 0.5
+check "OnFailure: a container that succeeds is Completed, not restarted" "Completed 0" \
+	"$(field onfailure-ok 3) $(field onfailure-ok 4)"
+"$k" delete pod onfailure-ok --now >/dev/null
+
+pod crashloop Always >"$work/m/crashloop.yaml" <<'EOF'
+  containers:
+  - name: main
+    image: test/busybox:1
+    command: ["sh", "-c", "echo run; exit 1"]
+EOF
+"$k" apply -f "$work/m/crashloop.yaml" >/dev/null
+wait_for crashloop 3 CrashLoopBackOff 10
+check "Always: restarted at once, then CrashLoopBackOff" "CrashLoopBackOff 1" \
+	"$(field crashloop 3) $(field crashloop 4)"
+sleep 2
+check "the back-off holds the next restart for 10 s" "1" "$(field crashloop 4)"
+check "logs --previous: the run before" "run" "$("$k" logs crashloop --previous)"
+check "describe: the back-off message" "back-off 10s restarting failed container=main pod=crashloop" \
+	"$("$k" describe pod crashloop | sed -n 's/^ *Message: *//p' | head -1)"
+"$k" delete pod crashloop --now >/dev/null
+
+# --- securityContext: user, capabilities, no_new_privs; the profile in the kernel ---------
+pod secctx Never >"$work/m/secctx.yaml" <<'EOF'
+  securityContext:
+    seccompProfile:
+      type: Localhost
+      localhostProfile: test/deny-mkdir.json
+  containers:
+  - name: user
+    image: test/busybox:1
+    command: ["sh", "-c", "id -u; id -g; grep -E '^(CapEff|NoNewPrivs|Seccomp):' /proc/self/status"]
+    securityContext:
+      runAsUser: 1000
+      runAsGroup: 2000
+      allowPrivilegeEscalation: false
+  - name: caps
+    image: test/busybox:1
+    command: ["sh", "-c", "grep -E '^(CapEff|CapBnd|NoNewPrivs):' /proc/self/status; mkdir /tmp/x 2>&1 || echo denied"]
+    securityContext:
+      capabilities:
+        drop: ["ALL"]
+        add: ["NET_BIND_SERVICE"]
+EOF
+"$k" apply -f "$work/m/secctx.yaml" >/dev/null
+wait_for secctx 3 Completed 10
+out=$("$k" logs secctx -c user | tr '\t' ' ' | tr -s ' ')
+check "runAsUser and runAsGroup" "1000 2000" "$(echo "$out" | sed -n '1p;2p' | tr '\n' ' ' | sed 's/ $//')"
+check "a non-root user has no effective capabilities" "CapEff: 0000000000000000" "$(echo "$out" | grep CapEff)"
+check "allowPrivilegeEscalation: false sets no_new_privs" "NoNewPrivs: 1" "$(echo "$out" | grep NoNewPrivs)"
+check "the pod's Localhost profile is installed" "Seccomp: 2" "$(echo "$out" | grep Seccomp)"
+out=$("$k" logs secctx -c caps | tr '\t' ' ' | tr -s ' ')
+check "capabilities: drop ALL, add NET_BIND_SERVICE" "CapBnd: 0000000000000400" "$(echo "$out" | grep CapBnd)"
+check "and effective as root" "CapEff: 0000000000000400" "$(echo "$out" | grep CapEff)"
+check "the profile denies mkdir" "yes" "$(echo "$out" | grep -q denied && echo yes || echo no)"
+"$k" delete pod secctx --now >/dev/null
+
+# the live filter equals the profile (kseccomp dump compares the kernel's program with it)
+pod dumped Always >"$work/m/dumped.yaml" <<'EOF'
+  containers:
+  - name: main
+    image: hashicorp/http-echo:1.0
+    args: ["-listen=:25678", "-text=dumped"]
+    securityContext:
+      seccompProfile:
+        type: Localhost
+        localhostProfile: test/deny-mkdir.json
+EOF
+"$k" apply -f "$work/m/dumped.yaml" >/dev/null
+wait_for dumped 3 Running 10
+python3 -c 'import time, urllib.request
+for _ in range(50):
+    try: urllib.request.urlopen("http://127.0.0.1:25678/health", timeout=1); break
+    except Exception: time.sleep(0.1)'
+pid=$(first_pid dumped)
+if [ -n "$pid" ]; then
+	"$k" dump --profile "$work/kubelet/seccomp/test/deny-mkdir.json" "$pid" >"$work/dump.out" 2>&1
+	check "kseccomp dump: the kernel's filter decides as the profile" "0" "$?"
+fi
+
+# --- kill -9 of a monitor: delete still leaves nothing behind -----------------------------
+monitor=$(awk -F'\t' '/^pod/ { for (i = 1; i <= NF; i++) if ($i ~ /^monitor=/) print substr($i, 9) }' \
+	"$work/state/pods/dumped/status")
+kill -9 "$monitor"
+sleep 0.5
+check "a killed monitor: the pod shows Unknown" "Unknown" "$(field dumped 3)"
+"$k" delete pod dumped --now >/dev/null
+sleep 0.3
+alive() { # PID: not gone, and not a zombie waiting for init to reap it
+	[ -n "$1" ] && [ -r "/proc/$1/stat" ] && [ "$(sed 's/.*) //' "/proc/$1/stat" | cut -c1)" != Z ]
+}
+check "after delete no process of the pod is left" "" \
+	"$(for p in $(pgrep -f 'text=dumped') $pid; do alive "$p" && echo "$p"; done)"
+check "nor its state" "no" "$([ -e "$work/state/pods/dumped" ] && echo yes || echo no)"
+
+# --- fail closed: nothing starts from an invalid manifest ---------------------------------
+cat >"$work/m/bad.yaml" <<'EOF'
+apiVersion: v1
+kind: Pod
+metadata:
+  name: good-one
+spec:
+  containers:
+  - name: main
+    image: test/busybox:1
+    command: ["sleep", "600"]
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: bad-one
+spec:
+  securityContext:
+    seccompProfile:
+      type: Localhost
+  containers:
+  - name: main
+    image: test/busybox:1
+EOF
+"$k" apply -f "$work/m/bad.yaml" >"$work/out" 2>"$work/err"
+check "an invalid pod: exit status 1" "1" "$?"
+check "the API server's message, with file:line:column" "yes" \
+	"$(grep -q 'bad.yaml:1[0-9]:[0-9]*: .*localhostProfile: Required value' "$work/err" && echo yes || echo no)"
+check "and no pod of the file was created" "" "$(ls "$work/state/pods" 2>/dev/null)"
+printf 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: Bad_Name\nspec:\n  containers:\n  - name: main\n    image: test/busybox:1\n' >"$work/m/badname.yaml"
+"$k" apply -f "$work/m/badname.yaml" >/dev/null 2>"$work/err"
+check "a pod name that is not a DNS subdomain is refused" "1 yes" \
+	"$? $(grep -q 'metadata.name: Invalid value: "Bad_Name"' "$work/err" && echo yes || echo no)"
+
+# --- apply twice; images that are not there -----------------------------------------------
+pod twice Always >"$work/m/twice.yaml" <<'EOF'
+  containers:
+  - name: main
+    image: test/busybox:1
+    command: ["sleep", "600"]
+EOF
+"$k" apply -f "$work/m/twice.yaml" >/dev/null
+check "apply of the same pod again: unchanged" "pod/twice unchanged" "$("$k" apply -f "$work/m/twice.yaml")"
+sed 's/600/601/' "$work/m/twice.yaml" >"$work/m/twice2.yaml"
+"$k" apply -f "$work/m/twice2.yaml" >/dev/null 2>&1
+check "a changed spec is refused" "1" "$?"
+"$k" delete pod twice --now >/dev/null
+pod noimage Always >"$work/m/noimage.yaml" <<'EOF'
+  containers:
+  - name: main
+    image: example/not-imported:1
+EOF
+"$k" apply -f "$work/m/noimage.yaml" >/dev/null
+wait_for noimage 3 ErrImageNeverPull 10
+check "an image not in the store: ErrImageNeverPull" "ErrImageNeverPull" "$(field noimage 3)"
+"$k" delete pod noimage --now >/dev/null
+check "delete of a pod that does not exist" "1" "$("$k" delete pod nosuchpod >/dev/null 2>&1; echo $?)"
+
+# --- 20 pods at once ----------------------------------------------------------------------
+i=0
+while [ $i -lt 20 ]; do
+	if [ $((i % 2)) = 0 ]; then
+		pod "many-$i" Always <<'EOF'
+  containers:
+  - name: main
+    image: test/busybox:1
+    command: ["sleep", "600"]
+EOF
+	else
+		pod "many-$i" Never <<'EOF'
+  containers:
+  - name: main
+    image: test/busybox:1
+    command: ["sh", "-c", "exit 0"]
+EOF
+	fi
+	echo "---"
+	i=$((i + 1))
+done >"$work/m/many.yaml"
+"$k" apply -f "$work/m/many.yaml" >/dev/null
+check "20 pods created" "20" "$(ls "$work/state/pods" | grep -c '^many-')"
+deadline=$(($(date +%s) + 60))
+while [ "$(date +%s)" -lt $deadline ]; do
+	states=$("$k" get pods | awk 'NR > 1 { print $3 }' | sort | uniq -c | tr -s ' ' | tr '\n' ';')
+	[ "$states" = " 10 Completed; 10 Running;" ] && break
+	sleep 0.2
+done
+check "20 pods at once: 10 Running, 10 Completed" " 10 Completed; 10 Running;" "$states"
+"$k" delete pod $(ls "$work/state/pods") --now >/dev/null
+check "all deleted" "" "$(ls "$work/state/pods")"
+check "no process of theirs left" "" "$(pgrep -f "$work/images" ; pgrep -x 'sleep' -a | grep ' 600$')"
+
+echo "1..$n"
+[ "$failed" = 0 ]
