@@ -32,6 +32,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -444,6 +445,21 @@ record_pid(const char *dir, pid_t pid, const char *container)
 	}
 }
 
+/* An illegal instruction, written as such rather than as __builtin_trap(): a sanitizer
+ * runtime runs its own code before a noreturn call, which needs syscalls a filter may deny
+ * (it would spin there), and it leaves SIGILL's default action alone. */
+static inline void
+die_by_trap(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__asm__ volatile("ud2");
+#elif defined(__aarch64__)
+	__asm__ volatile("udf #0");
+#else
+	__builtin_trap();
+#endif
+}
+
 /* The child side of the host executor: never returns. */
 _noreturn_ static void
 exec_host(const struct kube_container *c, int64_t uid, int64_t gid, const char *cgroup,
@@ -498,9 +514,13 @@ exec_host(const struct kube_container *c, int64_t uid, int64_t gid, const char *
 		_exit(128);
 	}
 	execv(exe, (char *const *)argv);
-	/* the filter may deny even this write */
+	/* The filter may deny this write, and exit_group too: then the process cannot end
+	 * by a syscall at all, and dies of a trap instead (as a Go runtime such as runc's
+	 * dies of a fault), rather than spin where a libc's _exit() would. */
 	fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
-	_exit(errno == ENOENT ? 127 : 126);
+	(void)syscall(SYS_exit_group, errno == ENOENT ? 127 : 126);
+	for (;;)
+		die_by_trap();
 }
 
 /* The child side of the runc and crun executors: never returns. */
@@ -548,7 +568,7 @@ static int
 find_executable(const char *rootfs, const char *name, char *buf, size_t size)
 {
 	static const char *const dirs[] = { "/usr/local/sbin", "/usr/local/bin", "/usr/sbin",
-		                            "/usr/bin", "/sbin", "/bin" };
+		                            "/usr/bin",        "/sbin",          "/bin" };
 
 	if (strchr(name, '/')) {
 		pathf(buf, size, "%s%s%s", rootfs, name[0] == '/' ? "" : "/", name);
@@ -1832,6 +1852,7 @@ verb_get(int argc, char **argv)
 	int c, r, status = 0;
 	struct strbuf sb = { 0 };
 	int64_t now = time(NULL);
+	unsigned header = 0;
 
 	optind = 0;
 	opterr = 0;
@@ -1870,10 +1891,6 @@ verb_get(int argc, char **argv)
 	if (output && streq(output, "json"))
 		strbuf_puts(&sb,
 		            "{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"List\",\n  \"items\": [");
-	else if (!all || n > 0)
-		strbuf_printf(&sb, "%-20s %-7s %-26s %-9s %s%s\n", "NAME", "READY", "STATUS",
-		              "RESTARTS", output ? "AGE   " : "AGE",
-		              output ? " NODE         RUNTIME SECCOMP" : "");
 	for (size_t i = 0; i < (all ? n : (size_t)(argc - optind)); i++) {
 		const char *name = all ? names[i] : argv[optind + i];
 		struct pod_row row;
@@ -1888,6 +1905,10 @@ verb_get(int argc, char **argv)
 			json_pod(&sb, &row, i == 0);
 			continue;
 		}
+		if (!header++)
+			strbuf_printf(&sb, "%-20s %-7s %-26s %-9s %s%s\n", "NAME", "READY",
+			              "STATUS", "RESTARTS", output ? "AGE   " : "AGE",
+			              output ? " NODE         RUNTIME SECCOMP" : "");
 		snprintf(ready, sizeof(ready), "%d/%d", row.ready, row.total);
 		format_age(now - row.created, age, sizeof(age));
 		strbuf_printf(&sb, "%-20s %-7s %-26s %-9d %s", row.name, ready, row.status,
