@@ -240,6 +240,21 @@ if [ -n "$pid" ]; then
 	check "kseccomp dump: the kernel's filter decides as the profile" "0" "$?"
 fi
 
+# --- the host executor's namespaces ---------------------------------------------------------
+if [ "$runtime" = host ] && [ "$(id -u)" = 0 ]; then
+	pod in-ns Never >"$work/m/ns.yaml" <<'EOF'
+  containers:
+  - name: main
+    image: test/busybox:1
+    command: ["sh", "-c", "echo pid=$$; cat /proc/sys/kernel/hostname; ls /proc | grep -c '^[0-9]'"]
+EOF
+	"$k" apply --namespaces pid,mount,uts,ipc -f "$work/m/ns.yaml" >/dev/null
+	wait_for in-ns 3 Completed 10
+	check "--namespaces pid,mount,uts,ipc: pid 1, the pod's host name, its own /proc" \
+		"pid=1 in-ns 3" "$("$k" logs in-ns | tr '\n' ' ' | sed 's/ $//')"
+	"$k" delete pod in-ns --now >/dev/null
+fi
+
 # --- kill -9 of a monitor: delete still leaves nothing behind -----------------------------
 monitor=$(awk -F'\t' '/^pod/ { for (i = 1; i <= NF; i++) if ($i ~ /^monitor=/) print substr($i, 9) }' \
 	"$work/state/pods/dumped/status")

@@ -460,11 +460,74 @@ die_by_trap(void)
 #endif
 }
 
+static volatile pid_t ns_child;
+
+static void
+ns_forward(int sig)
+{
+	if (ns_child > 0)
+		(void)kill(ns_child, sig);
+}
+
+/* The host executor's optional namespaces (CLONE_NEW* flags): uts gets the pod's name as
+ * host name, mount a private propagation, pid a fork so that the workload is pid 1 there
+ * (this process stays outside, passing signals on and ending as the workload ends), and
+ * with both pid and mount a /proc of the namespace's own. */
+static void
+enter_namespaces(unsigned long flags, const char *hostname)
+{
+	int status;
+
+	if (unshare((int)flags) < 0) {
+		fprintf(stderr, "kseccomp: unshare: %s\n", strerror(errno));
+		_exit(128);
+	}
+	if ((flags & CLONE_NEWUTS) && sethostname(hostname, strlen(hostname)) < 0) {
+		fprintf(stderr, "kseccomp: sethostname: %s\n", strerror(errno));
+		_exit(128);
+	}
+	if ((flags & CLONE_NEWNS) && mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
+		fprintf(stderr, "kseccomp: mount propagation: %s\n", strerror(errno));
+		_exit(128);
+	}
+	if (!(flags & CLONE_NEWPID))
+		return;
+	ns_child = fork();
+	if (ns_child < 0) {
+		fprintf(stderr, "kseccomp: fork: %s\n", strerror(errno));
+		_exit(128);
+	}
+	if (ns_child == 0) {
+		(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if ((flags & CLONE_NEWNS) &&
+		    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
+			fprintf(stderr, "kseccomp: mount /proc: %s\n", strerror(errno));
+			_exit(128);
+		}
+		return;
+	}
+	{
+		struct sigaction sa = { .sa_handler = ns_forward, .sa_flags = SA_RESTART };
+
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGHUP, &sa, NULL);
+	}
+	while (waitpid(ns_child, &status, 0) < 0)
+		if (errno != EINTR)
+			_exit(128);
+	if (WIFSIGNALED(status)) {
+		signal(WTERMSIG(status), SIG_DFL);
+		(void)kill(getpid(), WTERMSIG(status));
+	}
+	_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+}
+
 /* The child side of the host executor: never returns. */
 _noreturn_ static void
-exec_host(const struct kube_container *c, int64_t uid, int64_t gid, const char *cgroup,
-          const char *rootfs, const char *exe, const char *const *argv, struct ksc_bpf *prog,
-          const struct ksc_enforce_opts *eopts)
+exec_host(const struct monitor *m, const struct kube_container *c, int64_t uid, int64_t gid,
+          const char *cgroup, const char *rootfs, const char *exe, const char *const *argv,
+          struct ksc_bpf *prog, const struct ksc_enforce_opts *eopts)
 {
 	uint64_t caps = kube_container_caps(c);
 	struct ksc_error *error = NULL;
@@ -479,6 +542,8 @@ exec_host(const struct kube_container *c, int64_t uid, int64_t gid, const char *
 			close(fd);
 		}
 	}
+	if (m->o->host_namespaces)
+		enter_namespaces(m->o->host_namespaces, m->pod->name);
 	if (chdir(rootfs) < 0) {
 		fprintf(stderr, "kseccomp: %s: %s\n", rootfs, strerror(errno));
 		_exit(128);
@@ -759,8 +824,8 @@ start_container(struct monitor *m, struct ctr *r)
 		if (fd >= 0)
 			dup2(fd, STDIN_FILENO);
 		if (m->o->executor == EXECUTOR_HOST)
-			exec_host(c, uid, gid, have_cgroup ? cgroup : NULL, img.rootfs, exe, argv,
-			          prog, &eopts);
+			exec_host(m, c, uid, gid, have_cgroup ? cgroup : NULL, img.rootfs, exe,
+			          argv, prog, &eopts);
 		exec_runtime(m, r, bundle);
 	}
 	if (pid < 0) {
@@ -1374,6 +1439,7 @@ enum {
 	OPT_WAIT,
 	OPT_NOW,
 	OPT_GRACE,
+	OPT_NAMESPACES,
 };
 
 #define NODE_OPTIONS_HELP                                                                       \
@@ -1413,7 +1479,8 @@ node_option(int c, const char *arg, struct node_opts *o, const char *command)
 
 static const char apply_help[] =
         ("Usage: kseccomp apply -f FILE [--runtime host|runc|crun] [--seccomp-default]\n"
-         "                      [--root-dir DIR] [--image-store DIR] [--state-dir DIR]\n"
+         "                      [--namespaces LIST] [--root-dir DIR] [--image-store DIR]\n"
+         "                      [--state-dir DIR]\n"
          "\n"
          "Create the Pods of FILE ('-': standard input) on the local node; a workload\n"
          "(Deployment, Job, ...) gives one pod named after it. Every pod is validated as\n"
@@ -1432,8 +1499,38 @@ static const char apply_help[] =
          "                          containers that set no profile\n"
          "      --root-dir DIR      the kubelet root; Localhost profiles are read from\n"
          "                          DIR/seccomp (default: /var/lib/kubelet)\n"
-         "      --image-store DIR   where 'kseccomp image import' put the "
-         "images\n" NODE_OPTIONS_HELP);
+         "      --image-store DIR   where 'kseccomp image import' put the images\n"
+         "      --namespaces LIST   the host executor's namespaces: pid, mount, uts, ipc\n"
+         "                          (default: none; runc and crun use all "
+         "four)\n" NODE_OPTIONS_HELP);
+
+static int
+parse_namespaces(const char *list, unsigned long *ret)
+{
+	static const struct {
+		const char *name;
+		unsigned long flag;
+	} names[] = {
+		{ "pid", CLONE_NEWPID },
+		{ "mount", CLONE_NEWNS },
+		{ "uts", CLONE_NEWUTS },
+		{ "ipc", CLONE_NEWIPC },
+	};
+	char buf[256];
+
+	*ret = 0;
+	snprintf(buf, sizeof(buf), "%s", list);
+	for (char *save = NULL, *w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+		size_t i;
+
+		for (i = 0; i < ELEMENTSOF(names) && !streq(w, names[i].name); i++)
+			;
+		if (i == ELEMENTSOF(names))
+			return -EINVAL;
+		*ret |= names[i].flag;
+	}
+	return *ret ? 0 : -EINVAL;
+}
 
 static int
 check_names(const struct kube_pod *pod)
@@ -1638,6 +1735,7 @@ verb_apply(int argc, char **argv)
 		{ "root-dir", required_argument, NULL, OPT_ROOT_DIR },
 		{ "image-store", required_argument, NULL, OPT_IMAGE_STORE },
 		{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
+		{ "namespaces", required_argument, NULL, OPT_NAMESPACES },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
@@ -1660,6 +1758,14 @@ verb_apply(int argc, char **argv)
 		case 'h':
 			fputs(apply_help, stdout);
 			return 0;
+		case OPT_NAMESPACES:
+			if (parse_namespaces(optarg, &o.host_namespaces) < 0)
+				return cli_usage_error(
+				        "apply",
+				        "--namespaces: expected a list of pid, mount, uts, "
+				        "ipc; got '%s'",
+				        optarg);
+			break;
 		case '?':
 		case ':':
 			return cli_bad_option("apply", argv, c);

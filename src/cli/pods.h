@@ -26,6 +26,7 @@ struct node_opts {
 	enum executor executor;
 	bool executor_set;
 	bool seccomp_default;
+	unsigned long host_namespaces; /* CLONE_NEW* for the host executor */
 };
 
 /* Fill what was not given: $KSECCOMP_STATE_DIR, /run/kseccomp for root,
