@@ -142,19 +142,54 @@ cgroup2_root(char *buf, size_t size)
 	return -ENOENT;
 }
 
-int
-pod_cgroup_path(const char *pod, const char *container, char *buf, size_t size)
+/* "kseccomp" for the default state directory, "kseccomp-HASH" for any other, so that two
+ * nodes on one machine (tests, users) never share a pod's cgroup. */
+void
+node_cgroup_slice(const char *state, char *buf, size_t size)
 {
-	char root[PATH_MAX];
+	uint32_t h = 2166136261u; /* FNV-1a */
+
+	if (streq(state, "/run/kseccomp")) {
+		snprintf(buf, size, "kseccomp");
+		return;
+	}
+	for (const char *c = state; *c; c++)
+		h = (h ^ (uint8_t)*c) * 16777619u;
+	snprintf(buf, size, "kseccomp-%08" PRIx32, h);
+}
+
+int
+pod_cgroup_path(const char *state, const char *pod, const char *container, char *buf, size_t size)
+{
+	char root[PATH_MAX], slice[64];
 	int r = cgroup2_root(root, sizeof(root));
 
 	if (r < 0)
 		return r;
+	node_cgroup_slice(state, slice, sizeof(slice));
 	if (container)
-		snprintf(buf, size, "%s/kseccomp/%s/%s", root, pod, container);
+		pathf(buf, size, "%s/%s/%s/%s", root, slice, pod, container);
 	else
-		snprintf(buf, size, "%s/kseccomp/%s", root, pod);
+		pathf(buf, size, "%s/%s/%s", root, slice, pod);
 	return 0;
+}
+
+int
+pod_cgroup_create(const char *state, const char *pod, const char *container, char *buf, size_t size)
+{
+	char dir[PATH_MAX];
+	int r = pod_cgroup_path(state, pod, container, buf, size);
+
+	if (r < 0)
+		return r;
+	pathf(dir, sizeof(dir), "%s", buf);
+	*strrchr(dir, '/') = '\0';
+	*strrchr(dir, '/') = '\0';
+	(void)mkdir(dir, 0755); /* the node's slice */
+	pathf(dir, sizeof(dir), "%s", buf);
+	*strrchr(dir, '/') = '\0';
+	(void)mkdir(dir, 0755); /* the pod's */
+	return mkdir(buf, 0755) < 0 && errno != EEXIST ? -errno : 0;
 }
 
 static bool
@@ -196,12 +231,12 @@ cgroup_kill_remove(const char *dir)
 }
 
 int
-pod_cgroup_destroy(const char *pod)
+pod_cgroup_destroy(const char *state, const char *pod)
 {
 	char dir[PATH_MAX];
 	_cleanup_(closedirp) DIR *d = NULL;
 	struct dirent *de;
-	int r = pod_cgroup_path(pod, NULL, dir, sizeof(dir)), ret = 0;
+	int r = pod_cgroup_path(state, pod, NULL, dir, sizeof(dir)), ret = 0;
 
 	if (r < 0)
 		return r == -ENOENT ? 0 : r;
@@ -222,6 +257,9 @@ pod_cgroup_destroy(const char *pod)
 		}
 	}
 	r = cgroup_kill_remove(dir);
+	/* the node's slice goes with its last pod */
+	*strrchr(dir, '/') = '\0';
+	(void)rmdir(dir);
 	return ret < 0 ? ret : r;
 }
 
@@ -232,22 +270,24 @@ int
 node_attribute_pid(const char *state, int64_t pid, char *pod, size_t pod_size, char *container,
                    size_t container_size)
 {
-	char path[PATH_MAX], line[4096];
+	char path[PATH_MAX], line[4096], slice[80] = ":/";
 	_cleanup_(closedirp) DIR *d = NULL;
 	struct dirent *de;
 	FILE *f;
 
 	pod[0] = container[0] = '\0';
-	snprintf(path, sizeof(path), "/proc/%" PRId64 "/cgroup", pid);
+	node_cgroup_slice(state, slice + 2, sizeof(slice) - 3);
+	strcat(slice, "/");
+	pathf(path, sizeof(path), "/proc/%" PRId64 "/cgroup", pid);
 	f = fopen(path, "re");
 	while (f && fgets(line, sizeof(line), f)) {
-		/* "0::/kseccomp/POD/CONTAINER", or a v1 line of the runc executor's cgroup */
-		char *p = strstr(line, ":/kseccomp/");
+		/* "0::/SLICE/POD/CONTAINER", or a v1 line of the runc executor's cgroup */
+		char *p = strstr(line, slice);
 		size_t n;
 
 		if (!p)
 			continue;
-		p += strlen(":/kseccomp/");
+		p += strlen(slice);
 		n = strcspn(p, "/\n");
 		snprintf(pod, pod_size, "%.*s", (int)n, p);
 		p += n;

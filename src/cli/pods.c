@@ -725,7 +725,8 @@ start_container(struct monitor *m, struct ctr *r)
 	uid = c->run_as_user >= 0 ? c->run_as_user : pod->run_as_user;
 	gid = c->run_as_group >= 0 ? c->run_as_group : pod->run_as_group;
 	have_cgroup =
-	        geteuid() == 0 && pod_cgroup_path(pod->name, c->name, cgroup, sizeof(cgroup)) == 0;
+	        geteuid() == 0 && m->o->executor == EXECUTOR_HOST &&
+	        pod_cgroup_create(m->o->state, pod->name, c->name, cgroup, sizeof(cgroup)) == 0;
 	oci_container_id(pod->name, c->name, r->id, sizeof(r->id));
 	eopts.no_new_privs = c->allow_privilege_escalation_set && !c->allow_privilege_escalation;
 
@@ -735,16 +736,6 @@ start_container(struct monitor *m, struct ctr *r)
 			            "exec: \"%s\": executable file not found in $PATH", argv[0]);
 			event(m->dir, "Warning", "Failed", "Error: %s", s->message);
 			goto out;
-		}
-		if (have_cgroup) {
-			char pod_cg[PATH_MAX];
-
-			(void)pod_cgroup_path(pod->name, NULL, pod_cg, sizeof(pod_cg));
-			*strrchr(pod_cg, '/') = '\0';
-			(void)mkdir(pod_cg, 0755); /* .../kseccomp */
-			(void)pod_cgroup_path(pod->name, NULL, pod_cg, sizeof(pod_cg));
-			(void)mkdir(pod_cg, 0755);
-			have_cgroup = mkdir(cgroup, 0755) == 0 || errno == EEXIST;
 		}
 		if (out.profile) {
 			bool present;
@@ -778,7 +769,10 @@ start_container(struct monitor *m, struct ctr *r)
 		}
 		p.seccomp_json = seccomp_json;
 		if (m->o->executor == EXECUTOR_RUNC && geteuid() == 0) {
-			snprintf(cgpath, sizeof(cgpath), "/kseccomp/%s/%s", pod->name, c->name);
+			char slice[64];
+
+			node_cgroup_slice(m->o->state, slice, sizeof(slice));
+			snprintf(cgpath, sizeof(cgpath), "/%s/%s/%s", slice, pod->name, c->name);
 			p.cgroups_path = cgpath;
 		}
 		pathf(bundle, sizeof(bundle), "%s/bundles", m->dir);
@@ -983,16 +977,9 @@ adopt_oci_processes(struct monitor *m)
 			r->adopted = true;
 			record_pid(m->dir, (pid_t)strtol(de->d_name, NULL, 10), r->c->name);
 			if (m->o->executor != EXECUTOR_CRUN || geteuid() != 0 ||
-			    pod_cgroup_path(m->pod->name, r->c->name, cg, sizeof(cg)) < 0)
+			    pod_cgroup_create(m->o->state, m->pod->name, r->c->name, cg,
+			                      sizeof(cg)) < 0)
 				continue;
-			pathf(procs, sizeof(procs), "%s", cg);
-			*strrchr(procs, '/') = '\0';
-			*strrchr(procs, '/') = '\0';
-			(void)mkdir(procs, 0755);
-			pathf(procs, sizeof(procs), "%s", cg);
-			*strrchr(procs, '/') = '\0';
-			(void)mkdir(procs, 0755);
-			(void)mkdir(cg, 0755);
 			pathf(procs, sizeof(procs), "%s/cgroup.procs", cg);
 			fd = open(procs, O_WRONLY | O_CLOEXEC);
 			if (fd >= 0) {
@@ -1129,7 +1116,7 @@ pod_cleanup(const struct node_opts *o, const char *dir, const char *name)
 		for (size_t i = 0; i < st.n; i++)
 			if (st.c[i].pid > 0 && info.executor == EXECUTOR_HOST)
 				(void)kill(-(pid_t)st.c[i].pid, SIGKILL);
-	(void)pod_cgroup_destroy(name);
+	(void)pod_cgroup_destroy(o->state, name);
 	(void)rm_rf(dir);
 }
 
@@ -1854,7 +1841,8 @@ json_str(struct strbuf *sb, const char *s)
 }
 
 static void
-json_container(struct strbuf *sb, const char *pod_name, const struct cstatus *c, bool first)
+json_container(struct strbuf *sb, const char *state, const char *pod_name, const struct cstatus *c,
+               bool first)
 {
 	char t[40];
 
@@ -1890,7 +1878,7 @@ json_container(struct strbuf *sb, const char *pod_name, const struct cstatus *c,
 		bool first_pid = true;
 
 		strbuf_puts(sb, ", \"processes\": [");
-		if (pod_cgroup_path(pod_name, c->name, cg, sizeof(cg)) == 0) {
+		if (pod_cgroup_path(state, pod_name, c->name, cg, sizeof(cg)) == 0) {
 			pathf(path, sizeof(path), "%s/cgroup.procs", cg);
 			f = fopen(path, "re");
 		}
@@ -1904,7 +1892,7 @@ json_container(struct strbuf *sb, const char *pod_name, const struct cstatus *c,
 }
 
 static void
-json_pod(struct strbuf *sb, const struct pod_row *row, bool first)
+json_pod(struct strbuf *sb, const char *state, const struct pod_row *row, bool first)
 {
 	static const char *const lists[] = { "initContainerStatuses", "containerStatuses" };
 	char t[40];
@@ -1933,7 +1921,7 @@ json_pod(struct strbuf *sb, const struct pod_row *row, bool first)
 
 			if ((l == 0) != init || streq(c->kind, "ephemeral"))
 				continue;
-			json_container(sb, row->name, c, !any);
+			json_container(sb, state, row->name, c, !any);
 			any = true;
 		}
 		strbuf_puts(sb, any ? "\n        ]" : "]");
@@ -2008,7 +1996,7 @@ verb_get(int argc, char **argv)
 			continue;
 		}
 		if (output && streq(output, "json")) {
-			json_pod(&sb, &row, i == 0);
+			json_pod(&sb, o.state, &row, i == 0);
 			continue;
 		}
 		if (!header++)

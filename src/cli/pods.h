@@ -45,11 +45,17 @@ int executor_parse(const char *name, enum executor *ret);
 /* The runtime's binary on $PATH, or NULL. */
 const char *executor_binary(enum executor e, char *buf, size_t size);
 
-/* The cgroup (v2) of a pod's container: CGROUP2/kseccomp/POD/CONTAINER (CONTAINER NULL:
- * the pod's). Returns 0, or -ENOENT when there is no writable cgroup2 hierarchy. */
-int pod_cgroup_path(const char *pod, const char *container, char *buf, size_t size);
+/* The node's cgroup: "kseccomp" for /run/kseccomp, "kseccomp-HASH" for another state dir. */
+void node_cgroup_slice(const char *state, char *buf, size_t size);
+/* The cgroup (v2) of a pod's container: CGROUP2/SLICE/POD/CONTAINER (CONTAINER NULL: the
+ * pod's). Returns 0, or -ENOENT when there is no writable cgroup2 hierarchy. */
+int
+pod_cgroup_path(const char *state, const char *pod, const char *container, char *buf, size_t size);
+/* The same, created with its parents. 0 or -errno. */
+int pod_cgroup_create(const char *state, const char *pod, const char *container, char *buf,
+                      size_t size);
 /* Kill every process of a pod's cgroup and remove it. 0 or -errno. */
-int pod_cgroup_destroy(const char *pod);
+int pod_cgroup_destroy(const char *state, const char *pod);
 
 /* Which local pod and container a process belongs to: from /proc/PID/cgroup while it lives,
  * then from the pods' pid records. 0 when found, -ENOENT otherwise. */
