@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * kseccomp node load DIR [--as SUBDIR] [--root-dir D]
- * kseccomp node ls [--root-dir D] [-o text|json]
+ * kseccomp node ls [--root-dir D]
  *
  * Profiles land where a real kubelet looks for Localhost profiles: ROOT/seccomp/. Loading is
  * all or nothing and atomic per file: every profile is validated first, then each is

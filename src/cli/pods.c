@@ -1485,7 +1485,8 @@ static const char apply_help[] =
          "      --seccomp-default   the kubelet's seccompDefault: RuntimeDefault for\n"
          "                          containers that set no profile\n"
          "      --root-dir DIR      the kubelet root; Localhost profiles are read from\n"
-         "                          DIR/seccomp (default: /var/lib/kubelet)\n"
+         "                          DIR/seccomp (default: $KSECCOMP_ROOT_DIR, else\n"
+         "                          /var/lib/kubelet for root)\n"
          "      --image-store DIR   where 'kseccomp image import' put the images\n"
          "      --namespaces LIST   the host executor's namespaces: pid, mount, uts, ipc\n"
          "                          (default: none; runc and crun use all "
@@ -2409,7 +2410,7 @@ static const char delete_help[] =
 static int
 delete_pod(const struct node_opts *o, const char *name, int grace, bool wait)
 {
-	char dir[PATH_MAX], path[PATH_MAX], text[32];
+	char dir[PATH_MAX], text[32];
 	struct pstatus st;
 	int64_t deadline;
 	int r;
@@ -2436,7 +2437,6 @@ deleted:
 	if (!wait)
 		return 0;
 	deadline = time(NULL) + grace + 10;
-	pathf(path, sizeof(path), "%s/monitor.lock", dir);
 	while (access(dir, F_OK) == 0 && monitor_alive(dir) && time(NULL) < deadline)
 		(void)poll(NULL, 0, 50);
 	if (access(dir, F_OK) == 0)
