@@ -94,6 +94,7 @@ int verb_get(int argc, char **argv);
 int verb_describe(int argc, char **argv);
 int verb_logs(int argc, char **argv);
 int verb_delete(int argc, char **argv);
+int verb_record(int argc, char **argv);
 int verb_profile_default(int argc, char **argv);
 int verb_profile_diff(int argc, char **argv);
 int verb_profile_merge(int argc, char **argv);

@@ -18,6 +18,7 @@ static const struct verb verbs[] = {
 	{ "delete", verb_delete, "stop and remove pods" },
 	{ "kube", verb_kube,
 	  "Kubernetes: validate manifests, resolve each container's profile, PSA checks" },
+	{ "record", verb_record, "write a least-privilege profile by running a program" },
 	{ "sim", verb_sim, "what a profile or program does to one syscall" },
 	{ "disasm", verb_disasm, "list a BPF program" },
 	{ "run", verb_run, "run a command under a profile, enforced as runc does" },

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * What a recorder saw, and the profile it makes: every (arch, syscall number) once, and for
+ * the syscalls the default profiles condition on, the argument values seen.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kseccomp.h"
+
+#define RECORDING_MAX_VALUES 32
+
+struct recording_args {
+	enum ksc_arch arch;
+	uint32_t nr;
+	uint64_t values[RECORDING_MAX_VALUES]; /* of the argument rule_arg() names */
+	size_t n;
+	bool overflow; /* too many values: the rule stays unconditional */
+};
+
+struct recording {
+	struct {
+		enum ksc_arch arch;
+		uint32_t nr;
+	} * seen;
+	size_t n_seen, cap_seen;
+	struct recording_args *args;
+	size_t n_args, cap_args;
+	/* an open-addressed index over seen: (index + 1), 0 free; power-of-two size */
+	uint32_t *slots;
+	size_t n_slots;
+	bool oom;
+};
+
+/* Which argument of a syscall --args refines, or -1: socket's domain, personality's persona,
+ * clone's flags (namespace bits), and so on. */
+int recording_refined_arg(const char *name);
+
+/* Note a syscall (and, when args is not NULL, its six arguments). */
+void recording_add(struct recording *rec, enum ksc_arch arch, uint32_t nr, const uint64_t *args);
+bool recording_has(const struct recording *rec, enum ksc_arch arch, uint32_t nr);
+void recording_done(struct recording *rec);
+
+/* The profile: defaultAction SCMP_ACT_ERRNO, the arches seen plus the host's, one ALLOW list,
+ * and with refine the conditional rules for the refined syscalls. execve is always allowed
+ * (the runtime's call that starts the workload). Returns the canonical JSON text. */
+int recording_profile(const struct recording *rec, bool refine, struct ksc_profile **ret,
+                      size_t *ret_n_names, struct ksc_error **reterr);
