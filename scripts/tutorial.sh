@@ -102,7 +102,7 @@ cleanup() {
 	rm -rf "$work"
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'exit 130' INT TERM HUP PIPE
 
 http_get() { # URL: the body, retrying while the server starts
 	python3 -c 'import sys, time, urllib.request

@@ -313,20 +313,24 @@ record_ptrace_attach(struct recording *rec, bool want_args, const pid_t *pids, s
 
 /* ---------------------------------------------------------------------------------------- */
 
-/* What an OCI runtime calls after installing the filter and before the workload's execve,
- * from running it under `record` itself: these must be in the profile too, or the runtime
- * fails to start the container. Measured on runc 1.1 and crun 1.8 (Debian 12). */
-static const char *const runtime_baseline[] = {
-	"capget",       "capset",         "close",        "exit_group",
-	"fchown",       "fstat",          "fstatfs",      "futex",
-	"getdents64",   "getpid",         "getppid",      "nanosleep",
-	"newfstatat",   "openat",         "prctl",        "read",
-	"rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "sched_yield",
-	"setgid",       "setgroups",      "setuid",       "sigaltstack",
-	"tgkill",       "write",          "execve",       "brk",
-	"mmap",         "munmap",         "mprotect",     "close_range",
-	"epoll_pwait",  "epoll_ctl",      "fcntl",        "getrandom",
-	"gettid",       "arch_prctl",     "readlinkat",
+/* What an OCI runtime calls itself after it installs the filter and before the workload's
+ * execve: the profile must allow these, or the runtime cannot start the container. Measured
+ * (tests/live-record.sh measures it again): SCMP_ACT_LOG profiles run by runc 1.1.5 and
+ * crun 1.8.1, with and without no_new_privs (which moves the filter's place in runc), the
+ * records of their init process read with `kseccomp audit`; plus, for runc, the Go
+ * runtime's scheduling calls its init thread may make at any time. */
+static const char *const runc_baseline[] = {
+	"capget",  "capset",     "chdir",        "close",          "epoll_ctl",    "epoll_pwait",
+	"execve",  "exit_group", "faccessat2",   "fcntl",          "fstat",        "fstatfs",
+	"futex",   "getcwd",     "getdents64",   "getpid",         "getppid",      "gettid",
+	"madvise", "mmap",       "munmap",       "nanosleep",      "newfstatat",   "openat",
+	"prctl",   "read",       "rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "sched_yield",
+	"setgid",  "setgroups",  "setuid",       "sigaltstack",    "tgkill",       "write",
+};
+
+static const char *const crun_baseline[] = {
+	"capset",         "close",     "execve",    "prctl", "rt_sigaction",
+	"rt_sigprocmask", "setresgid", "setresuid", "write",
 };
 
 static int
@@ -542,14 +546,18 @@ verb_record(int argc, char **argv)
 	if (!n_pids)
 		exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 
-	if (baseline)
-		for (size_t i = 0; i < ELEMENTSOF(runtime_baseline); i++) {
+	if (baseline) {
+		bool runc = streq(baseline, "runc");
+		const char *const *names = runc ? runc_baseline : crun_baseline;
+		size_t n = runc ? ELEMENTSOF(runc_baseline) : ELEMENTSOF(crun_baseline);
+
+		for (size_t i = 0; i < n; i++) {
 			uint32_t nr;
 
-			if (ksc_syscall_resolve_name(ksc_arch_native(), runtime_baseline[i], &nr) ==
-			    0)
+			if (ksc_syscall_resolve_name(ksc_arch_native(), names[i], &nr) == 0)
 				recording_add(&rec, ksc_arch_native(), nr, NULL);
 		}
+	}
 	r = recording_profile(&rec, want_args, &profile, &n_names, &error);
 	recording_done(&rec);
 	if (r < 0)

@@ -1,0 +1,203 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# kseccomp record with one backend, proved by running: each program is recorded, then run 5
+# times under the profile with denials logged (run --log-denials), and must succeed with no
+# denial in the kernel's audit records. Also: i386 processes, --args, --append, --pid, and
+# the runtime baseline checked against what real runc does after installing a filter.
+# Usage: live-record.sh KSECCOMP HTTP_ECHO TRY_SYSCALL_32 BACKEND WORKDIR. Prints TAP.
+set -u
+k=$1 echo_bin=$2 try32=$3 backend=$4 work=$5
+n=0 failed=0
+check() {
+	n=$((n + 1))
+	if [ "$2" = "$3" ]; then
+		echo "ok $n - $backend: $1"
+	else
+		echo "not ok $n - $backend: $1"
+		echo "#   got: $3"
+		echo "#  want: $2"
+		failed=$((failed + 1))
+	fi
+}
+skip_all() {
+	echo "1..0 # SKIP $*"
+	exit 0
+}
+[ -r /proc/sys/kernel/seccomp/actions_avail ] || skip_all "the kernel has no seccomp"
+root=$([ "$(id -u)" = 0 ] && echo yes || echo no)
+if [ "$backend" = ebpf ]; then
+	[ $root = yes ] || skip_all "the ebpf backend needs root"
+	[ -r /sys/kernel/btf/vmlinux ] || skip_all "the kernel has no BTF"
+fi
+rm -rf "$work"
+mkdir -p "$work"
+trap 'rm -rf "$work"' EXIT
+if [ $root = yes ]; then
+	old_interval=$(cat /proc/sys/kernel/printk_ratelimit)
+	old_burst=$(cat /proc/sys/kernel/printk_ratelimit_burst)
+	trap 'echo "$old_interval" >/proc/sys/kernel/printk_ratelimit; echo "$old_burst" >/proc/sys/kernel/printk_ratelimit_burst; rm -rf "$work"' EXIT
+	echo 0 >/proc/sys/kernel/printk_ratelimit
+	echo 100000 >/proc/sys/kernel/printk_ratelimit_burst
+fi
+
+get() { # URL: the body, retrying while the server starts
+	python3 -c 'import sys, time, urllib.request
+for _ in range(100):
+    try:
+        print(urllib.request.urlopen(sys.argv[1], timeout=2).read().decode(), end="")
+        break
+    except Exception:
+        time.sleep(0.05)' "$1"
+}
+names() { # PROFILE: its syscall names, one line
+	python3 -c 'import json, sys
+p = json.load(open(sys.argv[1]))
+print(" ".join(sorted({n for r in p["syscalls"] for n in r["names"]})))' "$1"
+}
+denials() { # SINCE COMM: ERRNO records (run --log-denials logs them) of that command
+	"$k" audit --since "$1" --comm "$2" --action ERRNO -o json 2>/dev/null | wc -l | tr -d ' '
+}
+
+# prove NAME COMM CMD...: record, then 5 confined runs with no denial
+prove() {
+	label=$1 comm=$2
+	shift 2
+	"$k" record --backend "$backend" -q -o "$work/$label.json" -- "$@" >"$work/$label.out" 2>&1
+	check "$label: recorded (exit 0)" 0 $?
+	since=$(date +%s)
+	ok=0
+	for i in 1 2 3 4 5; do
+		"$k" run --log-denials --profile "$work/$label.json" -- "$@" >"$work/$label.run" 2>&1 &&
+			ok=$((ok + 1))
+	done
+	check "$label: 5 confined runs succeed" 5 $ok
+	if [ $root = yes ]; then
+		sleep 0.2
+		check "$label: no denial in the kernel's records" 0 "$(denials "$since" "$comm")"
+	fi
+}
+
+prove ls ls ls -la /usr/bin
+prove tar tar tar -cf "$work/t.tar" -C /usr/include linux
+prove sh-pipeline sh sh -c 'echo hello | tr a-z A-Z | wc -c; date; id'
+prove python3 python3 python3 -c 'import json, hashlib, subprocess; print(json.dumps(hashlib.sha256(b"x").hexdigest())); subprocess.run(["true"])'
+
+# servers: record while a client talks to them, then serve under the profile
+serve() { # LABEL COMM PORT PATH WANT CMD...: record a server, then prove it serves
+	label=$1 comm=$2 port=$3 path=$4 want=$5
+	shift 5
+	("$k" record --backend "$backend" -q -o "$work/$label.json" -- timeout -s INT 3 "$@" \
+		>/dev/null 2>&1 &)
+	got=$(get "http://127.0.0.1:$port$path")
+	check "$label: answers while recorded" "$want" "$got"
+	sleep 3.5
+	since=$(date +%s)
+	ok=0
+	for i in 1 2 3 4 5; do
+		"$k" run --log-denials --profile "$work/$label.json" -- "$@" >/dev/null 2>&1 &
+		pid=$!
+		[ "$(get "http://127.0.0.1:$port$path")" = "$want" ] && ok=$((ok + 1))
+		kill $pid 2>/dev/null
+		wait $pid 2>/dev/null
+	done
+	check "$label: answers in 5 confined runs" 5 $ok
+	if [ $root = yes ]; then
+		sleep 0.2
+		check "$label: no denial in the kernel's records" 0 "$(denials "$since" "$comm")"
+	fi
+}
+port=$((30000 + $$ % 10000))
+serve http-echo http-echo $port / "recorded" "$echo_bin" -listen ":$port" -text recorded
+mkdir -p "$work/www" && echo "static file" >"$work/www/index.txt"
+serve python-http python3 $((port + 1)) /index.txt "static file" \
+	python3 -m http.server --bind 127.0.0.1 --directory "$work/www" $((port + 1))
+
+# the allowed-syscall count next to RuntimeDefault's
+"$k" record --backend "$backend" -o "$work/count.json" -- ls / 2>"$work/count.err" >/dev/null
+check "the summary compares with RuntimeDefault" "yes" \
+	"$(grep -q 'recorded [0-9]* syscalls with '"$backend"' (RuntimeDefault allows [0-9]*)' "$work/count.err" && echo yes || echo no)"
+
+# i386: its own arch, names from the i386 table
+if [ -n "$try32" ] && [ -x "$try32" ]; then
+	"$k" record --backend "$backend" -q -o "$work/i386.json" -- "$try32" 64 >/dev/null 2>&1
+	check "an i386 process: SCMP_ARCH_X86 in architectures" "yes" \
+		"$(grep -q SCMP_ARCH_X86\" "$work/i386.json" && echo yes || echo no)"
+	check "and syscall 64 named as i386's getppid" "yes" \
+		"$(names "$work/i386.json" | grep -qw getppid && echo yes || echo no)"
+	check "not as x86_64's semget" "no" \
+		"$(names "$work/i386.json" | grep -qw semget && echo yes || echo no)"
+fi
+
+# --args: conditional rules for socket, personality, clone
+"$k" record --backend "$backend" -q --args -o "$work/args.json" -- python3 -c \
+	'import socket, subprocess; socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); subprocess.run(["true"])' \
+	>/dev/null 2>&1
+check "--args: socket allowed for AF_INET6 (10) only, by its argument" "[[0, 10, 'SCMP_CMP_EQ']]" \
+	"$(python3 -c 'import json, sys
+p = json.load(open(sys.argv[1]))
+print([[a["index"], a["value"], a["op"]] for r in p["syscalls"] if r["names"] == ["socket"] for a in r.get("args", [])])' "$work/args.json")"
+"$k" run --profile "$work/args.json" -- python3 -c \
+	'import socket, subprocess; socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); subprocess.run(["true"])' \
+	>/dev/null 2>&1
+check "--args: the refined profile runs the program" 0 $?
+"$k" run --profile "$work/args.json" -- python3 -c 'import socket; socket.socket(socket.AF_INET)' \
+	>/dev/null 2>&1
+check "--args: and denies AF_INET, never seen" 1 $?
+
+# --append: a second recording merged into the first
+"$k" record --backend "$backend" -q -o "$work/app.json" -- ls / >/dev/null 2>&1
+"$k" record --backend "$backend" -q --append -o "$work/app.json" -- python3 -c 'print(1)' >/dev/null 2>&1
+"$k" run --profile "$work/app.json" -- ls / >/dev/null 2>&1
+a=$?
+"$k" run --profile "$work/app.json" -- python3 -c 'print(1)' >/dev/null 2>&1
+check "--append: the merged profile runs both programs" "0 0" "$a $?"
+
+# --pid: a running process and the children it forks from then on
+sh -c 'sleep 0.5; ls / >/dev/null; sleep 0.3' &
+target=$!
+"$k" record --backend "$backend" -q --pid $target -o "$work/pid.json" >/dev/null 2>&1
+check "--pid: the children's syscalls (ls's getdents64)" "yes" \
+	"$(names "$work/pid.json" | grep -qw getdents64 && echo yes || echo no)"
+wait $target 2>/dev/null
+
+# the runtime baseline against real runc: every syscall runc's init makes after installing
+# an SCMP_ACT_LOG filter, read from the kernel's records, is in --with-runtime-baseline runc
+if [ $root = yes ] && command -v runc >/dev/null 2>&1 || [ -x /usr/sbin/runc ]; then
+	if [ $root = yes ] && [ "$backend" = ptrace ]; then
+		"$k" record --backend "$backend" -q --with-runtime-baseline runc -o "$work/base.json" -- true \
+			>/dev/null 2>&1
+		base=$(names "$work/base.json")
+		for nnp in true false; do
+			bundle=$work/bundle-$nnp
+			mkdir -p "$bundle/rootfs"
+			cp "$echo_bin" "$bundle/rootfs/http-echo"
+			cat >"$bundle/config.json" <<EOF
+{"ociVersion": "1.0.2",
+ "process": {"args": ["/http-echo", "-version"], "cwd": "/", "user": {"uid": 0, "gid": 0},
+   "noNewPrivileges": $nnp,
+   "capabilities": {"bounding": ["CAP_KILL"], "effective": ["CAP_KILL"], "permitted": ["CAP_KILL"]}},
+ "root": {"path": "rootfs"},
+ "mounts": [{"destination": "/proc", "type": "proc", "source": "proc"}],
+ "linux": {"namespaces": [{"type": "pid"}, {"type": "mount"}],
+   "seccomp": {"defaultAction": "SCMP_ACT_LOG", "architectures": ["SCMP_ARCH_X86_64"]}}}
+EOF
+			since=$(date +%s)
+			runc --root "$work/runc" run --bundle "$bundle" "ksc-baseline-$$-$nnp" >/dev/null 2>&1
+			runc --root "$work/runc" delete -f "ksc-baseline-$$-$nnp" >/dev/null 2>&1
+			sleep 0.3
+			calls=$("$k" audit --since "$since" --comm 'runc:[2:INIT]' -o json 2>/dev/null |
+				python3 -c 'import json, sys
+print(" ".join(sorted({json.loads(l)["syscall"] for l in sys.stdin})))')
+			missing=""
+			for c in $calls; do
+				echo " $base " | grep -q " $c " || missing="$missing $c"
+			done
+			check "runc (noNewPrivileges $nnp) calls nothing after its filter that the baseline lacks" \
+				"" "$missing"
+			[ -n "$calls" ] || check "and the kernel logged runc's calls" "some" "none"
+		done
+	fi
+fi
+
+echo "1..$n"
+[ "$failed" = 0 ]
