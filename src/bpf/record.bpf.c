@@ -7,43 +7,39 @@
  * space reads the maps when the workload ends. With want_args, the argument the profile
  * refines (socket's family, personality's persona, clone's flags) is noted per value.
  *
- * Dual-licensed, and declared GPL to the kernel: the helpers it needs on tracepoints
- * (bpf_get_current_task, bpf_probe_read_kernel) are GPL-only there.
+ * Dual-licensed, and declared GPL to the kernel: bpf_probe_read_kernel is GPL-only there.
  */
 #include <linux/bpf.h>
 #include <linux/types.h>
 
-#include <bpf/bpf_core_read.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 
-/* What CO-RE needs of the kernel's types: libbpf relocates these fields with its BTF. */
-struct thread_info {
-	__u32 status;
-} __attribute__((preserve_access_index));
+/* The user registers a syscall entered with, as the kernel saves them: struct pt_regs of
+ * the user ABI (asm/ptrace.h), a layout that never changes, so no BTF is needed to read it.
+ * x86_64: the code segment tells a 32-bit (i386) syscall, di and bx hold the first argument
+ * of a 64-bit and a 32-bit one. */
+#if defined(__TARGET_ARCH_x86)
+#define REGS_DI_OFFSET 112
+#define REGS_BX_OFFSET 40
+#define REGS_CS_OFFSET 136
+#define USER32_CS      0x23
+#elif defined(__TARGET_ARCH_arm64)
+#define REGS_X0_OFFSET 0
+#endif
 
-struct task_struct {
-	struct thread_info thread_info;
-	int pid;
-	int tgid;
-} __attribute__((preserve_access_index));
+/* Set by user space before the program is loaded (.rodata: the verifier sees constants). */
+const volatile __u64 target_cgroup = 0; /* record this cgroup; 0: the tgids map instead */
+const volatile __u32 native_token = 0;  /* AUDIT_ARCH_* of a native syscall */
+const volatile __u32 compat_token = 0;  /* and of a compat one (i386 on x86_64), 0: none */
+const volatile __u32 want_args = 0;
+const volatile __u32 tgid_offset = 0;   /* of struct task_struct, from the kernel's BTF (--pid) */
 
-#define TS_COMPAT 0x0002 /* x86: a 32-bit syscall is active */
-
-/* raw_syscalls:sys_enter, whose format has been the same since it exists */
-struct sys_enter_args {
-	__u64 common;
-	long id;
-	unsigned long args[6];
-};
-
-struct config {
-	__u64 cgroup_id;      /* record this cgroup; 0: the tgids map instead */
-	__u32 armed;          /* recording starts when user space says so (the execve) */
-	__u32 want_args;
-	__u32 native_token;   /* AUDIT_ARCH_* of a native syscall */
-	__u32 compat_token;   /* and of a compat one (i386 on x86_64), 0 when none */
-};
+/* Set by user space while the program runs (.bss, one map value it reads and writes). */
+#define SEEN_SLOT 8192 /* syscall numbers below this: mips' go to 6000-odd */
+__u32 armed = 0;       /* recording starts when user space says so (the workload's execve) */
+/* [0]: native calls, [1]: compat calls, [2]: x32 calls (the native token, bit 30 set) */
+__u8 seen[3 * SEEN_SLOT] = {};
 
 struct seen_key {
 	__u32 token;
@@ -56,21 +52,7 @@ struct arg_key {
 	__u64 value;
 };
 
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct config);
-} config SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 8192);
-	__type(key, struct seen_key);
-	__type(value, __u8);
-} seen SEC(".maps");
-
-/* (token, nr) -> which argument to note, for the refined syscalls */
+/* (token, nr) -> 0 for the refined syscalls: their first argument is noted per value */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 64);
@@ -92,78 +74,84 @@ struct {
 	__type(value, __u8);
 } tgids SEC(".maps");
 
-static __always_inline const struct config *
-get_config(void)
-{
-	__u32 zero = 0;
-
-	return bpf_map_lookup_elem(&config, &zero);
-}
-
 static __always_inline int
-recorded(const struct config *cfg)
+recorded(void)
 {
-	if (cfg->cgroup_id)
-		return bpf_get_current_cgroup_id() == cfg->cgroup_id;
+	if (target_cgroup)
+		return bpf_get_current_cgroup_id() == target_cgroup;
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 
 	return bpf_map_lookup_elem(&tgids, &tgid) != 0;
 }
 
-SEC("tracepoint/raw_syscalls/sys_enter")
-int on_sys_enter(struct sys_enter_args *ctx)
+static __always_inline __u64
+read_reg(const void *regs, unsigned offset)
 {
-	const struct config *cfg = get_config();
-	struct seen_key key;
-	__u8 one = 1;
+	__u64 v = 0;
 
-	if (!cfg || !cfg->armed || !recorded(cfg))
+	bpf_probe_read_kernel(&v, sizeof(v), (const char *)regs + offset);
+	return v;
+}
+
+/* raw_syscalls:sys_enter as a raw tracepoint (regs, id): no perf event in between, so it
+ * costs less per syscall and detaches without waiting for an RCU grace period. A syscall
+ * already seen costs a cgroup lookup and one load. */
+SEC("raw_tracepoint/sys_enter")
+int on_sys_enter(struct bpf_raw_tracepoint_args *ctx)
+{
+	const void *regs = (const void *)ctx->args[0];
+	__u32 nr = (__u32)ctx->args[1], slot = 0, idx;
+	int compat = 0;
+
+	if (!armed || !recorded())
 		return 0;
-	key.token = cfg->native_token;
 #if defined(__TARGET_ARCH_x86)
-	if (cfg->compat_token) {
-		struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-
-		if (BPF_CORE_READ(task, thread_info.status) & TS_COMPAT)
-			key.token = cfg->compat_token;
-	}
+	if (compat_token)
+		compat = (read_reg(regs, REGS_CS_OFFSET) & 0xffff) == USER32_CS;
 #endif
-	key.nr = (__u32)ctx->id;
-	if (cfg->want_args) {
-		__u32 *arg = bpf_map_lookup_elem(&refine, &key);
+	if (compat)
+		slot = 1;
+	else if (nr & 0x40000000)
+		slot = 2;
+	idx = slot * SEEN_SLOT + (nr & (SEEN_SLOT - 1));
+	/* a check the verifier sees: the compiler, knowing it always holds, would drop it */
+	asm volatile("" : "+r"(idx));
+	if (idx >= 3 * SEEN_SLOT)
+		return 0;
+	if (want_args) {
+		struct seen_key key = { .token = compat ? compat_token : native_token, .nr = nr };
 
-		if (arg && *arg < 6) {
-			struct arg_key ak = { .token = key.token, .nr = key.nr };
+		if (bpf_map_lookup_elem(&refine, &key)) {
+			struct arg_key ak = { .token = key.token, .nr = nr };
+			__u8 one = 1;
 
-			/* the context is read at constant offsets only: copy, then index */
-			unsigned long args[8] = { 0 };
-			__u32 idx = *arg & 7;
-
-			__builtin_memcpy(args, ctx->args, sizeof(ctx->args));
-			ak.value = args[idx];
+#if defined(__TARGET_ARCH_x86)
+			ak.value = compat ? (__u32)read_reg(regs, REGS_BX_OFFSET)
+			                  : read_reg(regs, REGS_DI_OFFSET);
+#elif defined(__TARGET_ARCH_arm64)
+			ak.value = read_reg(regs, REGS_X0_OFFSET);
+#endif
 			bpf_map_update_elem(&seen_args, &ak, &one, BPF_ANY);
 		}
 	}
-	if (bpf_map_lookup_elem(&seen, &key))
-		return 0;
-	bpf_map_update_elem(&seen, &key, &one, BPF_NOEXIST);
+	if (!seen[idx])
+		seen[idx] = 1;
 	return 0;
 }
 
-/* --pid: a recorded process's children are recorded too */
-SEC("tp_btf/sched_process_fork")
-int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
+/* --pid: a recorded process's children are recorded too (parent, child) */
+SEC("raw_tracepoint/sched_process_fork")
+int on_fork(struct bpf_raw_tracepoint_args *ctx)
 {
-	const struct config *cfg = get_config();
-	__u32 ptgid, ctgid;
+	__u32 ptgid = 0, ctgid = 0;
 	__u8 one = 1;
 
-	if (!cfg || cfg->cgroup_id)
+	if (target_cgroup || !tgid_offset)
 		return 0;
-	ptgid = BPF_CORE_READ(parent, tgid);
+	bpf_probe_read_kernel(&ptgid, sizeof(ptgid), (const char *)ctx->args[0] + tgid_offset);
 	if (!bpf_map_lookup_elem(&tgids, &ptgid))
 		return 0;
-	ctgid = BPF_CORE_READ(child, tgid);
+	bpf_probe_read_kernel(&ctgid, sizeof(ctgid), (const char *)ctx->args[1] + tgid_offset);
 	bpf_map_update_elem(&tgids, &ctgid, &one, BPF_ANY);
 	return 0;
 }

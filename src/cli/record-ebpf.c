@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The eBPF backend of `kseccomp record`: load src/bpf/record.bpf.c (compiled with clang at
- * build time and embedded; CO-RE, relocated against this kernel's BTF by libbpf), point it
- * at the workload, and read what it saw.
+ * build time and embedded), point it at the workload, and read what it saw. The program
+ * needs no relocation against the kernel's types for a launched command (the registers it
+ * reads have the user ABI's fixed layout), so loading it does not parse the kernel's 5 MB
+ * of BTF; following forks (--pid) reads task_struct's tgid at the offset the kernel's BTF
+ * gives, found here and handed to the program as a constant.
  *
  * A launched command gets a cgroup v2 of its own, so that its descendants are recorded
  * wherever they fork and nothing else is; recording is armed just before its execve.
@@ -14,7 +17,10 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <linux/sched.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -25,6 +31,7 @@
 
 #ifdef HAVE_LIBBPF
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 extern const char record_bpf_object[];
@@ -41,19 +48,88 @@ struct arg_key {
 	uint64_t value;
 };
 
-struct config {
-	uint64_t cgroup_id;
-	uint32_t armed;
-	uint32_t want_args;
-	uint32_t native_token;
-	uint32_t compat_token;
-};
-
 struct loaded {
 	struct bpf_object *obj;
 	struct bpf_link *links[2];
-	int config_fd, seen_fd, args_fd, refine_fd, tgids_fd;
+	int args_fd, refine_fd, tgids_fd;
+	char *bss; /* the .bss map, mapped into our memory */
+	size_t bss_size;
+	volatile uint32_t *armed;
+	volatile uint8_t *seen;
+	size_t seen_size;
 };
+
+static struct bpf_map *
+section_map(struct bpf_object *obj, const char *section)
+{
+	struct bpf_map *map, *found = NULL;
+
+	bpf_object__for_each_map(map, obj)
+	{
+		const char *n = bpf_map__name(map);
+		size_t len = strlen(n), slen = strlen(section);
+
+		if (len >= slen && streq(n + len - slen, section))
+			found = map;
+	}
+	return found;
+}
+
+/* Where a global variable of the BPF object's .rodata or .bss lies in its section, from the
+ * object's BTF: 0 with the offset and size, or -ENOENT. */
+static int
+var_offset(struct bpf_object *obj, const char *section, const char *name, size_t *ret_offset,
+           size_t *ret_size)
+{
+	struct btf *btf = bpf_object__btf(obj);
+	const struct btf_type *t;
+	const struct btf_var_secinfo *v;
+	int id;
+
+	if (!btf || (id = btf__find_by_name_kind(btf, section, BTF_KIND_DATASEC)) < 0)
+		return -ENOENT;
+	t = btf__type_by_id(btf, (uint32_t)id);
+	v = btf_var_secinfos(t);
+	for (unsigned i = 0; i < btf_vlen(t); i++, v++) {
+		const struct btf_type *vt = btf__type_by_id(btf, v->type);
+
+		if (streq(btf__name_by_offset(btf, vt->name_off), name)) {
+			*ret_offset = v->offset;
+			*ret_size = v->size;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+/* A variable of .rodata, before load: its bytes in the initial value libbpf will load. */
+static void *
+section_var(struct bpf_object *obj, const char *section, const char *name, size_t *ret_size)
+{
+	struct bpf_map *map = section_map(obj, section);
+	size_t size = 0, offset, vsize;
+	char *data;
+
+	/* the map's own initial value (skeletons write through it the same way) */
+	if (!map || !(data = (char *)(uintptr_t)bpf_map__initial_value(map, &size)) ||
+	    var_offset(obj, section, name, &offset, &vsize) < 0 || offset + vsize > size)
+		return NULL;
+	if (ret_size)
+		*ret_size = vsize;
+	return data + offset;
+}
+
+static int
+set_rodata(struct bpf_object *obj, const char *name, const void *value, size_t size)
+{
+	size_t have = 0;
+	void *p = section_var(obj, ".rodata", name, &have);
+
+	if (!p || have != size)
+		return -ENOENT;
+	memcpy(p, value, size);
+	return 0;
+}
 
 static int
 silent_print(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -77,6 +153,8 @@ compat_token(void)
 static void
 unload(struct loaded *l)
 {
+	if (l->bss)
+		munmap(l->bss, l->bss_size);
 	for (size_t i = 0; i < ELEMENTSOF(l->links); i++)
 		bpf_link__destroy(l->links[i]);
 	bpf_object__close(l->obj);
@@ -84,9 +162,11 @@ unload(struct loaded *l)
 }
 
 static int
-load(struct loaded *l, bool want_args, bool follow_forks, struct ksc_error **reterr)
+load(struct loaded *l, bool want_args, uint64_t cgroup_id, struct ksc_error **reterr)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = "kseccomp_record");
+	uint32_t native = ksc_arch_audit_token(ksc_arch_native()), compat = compat_token(),
+	         args = want_args;
 	struct bpf_program *prog;
 	int r;
 
@@ -96,22 +176,84 @@ load(struct loaded *l, bool want_args, bool follow_forks, struct ksc_error **ret
 	if (!l->obj)
 		return ksc_error_setf(reterr, -errno, "cannot open the BPF object: %s",
 		                      strerror(errno));
-	if (!follow_forks) {
+	if (cgroup_id) {
 		prog = bpf_object__find_program_by_name(l->obj, "on_fork");
 		if (prog)
 			bpf_program__set_autoload(prog, false);
 	}
+	/* hash maps are preallocated: size the ones this recording does not use down */
+	{
+		struct bpf_map *map = bpf_object__find_map_by_name(l->obj, "tgids");
+
+		if (map && cgroup_id)
+			(void)bpf_map__set_max_entries(map, 1);
+		map = bpf_object__find_map_by_name(l->obj, "seen_args");
+		if (map && !want_args)
+			(void)bpf_map__set_max_entries(map, 1);
+		map = bpf_object__find_map_by_name(l->obj, "refine");
+		if (map && !want_args)
+			(void)bpf_map__set_max_entries(map, 1);
+	}
+	if (!cgroup_id) {
+		/* following forks reads the child's tgid: where it is, from the kernel's BTF */
+		struct btf *vmlinux = btf__load_vmlinux_btf();
+		uint32_t offset = 0;
+		int id = vmlinux ? btf__find_by_name_kind(vmlinux, "task_struct", BTF_KIND_STRUCT) : -1;
+
+		if (id > 0) {
+			const struct btf_type *t = btf__type_by_id(vmlinux, (uint32_t)id);
+			const struct btf_member *m = btf_members(t);
+
+			for (unsigned i = 0; i < btf_vlen(t); i++, m++)
+				if (streq(btf__name_by_offset(vmlinux, m->name_off), "tgid"))
+					offset = btf_member_bit_offset(t, i) / 8;
+		}
+		btf__free(vmlinux);
+		if (!offset || set_rodata(l->obj, "tgid_offset", &offset, sizeof(offset)) < 0) {
+			unload(l);
+			return ksc_error_setf(reterr, -ENOENT,
+			                      "following a process's children needs the kernel's BTF "
+			                      "(/sys/kernel/btf/vmlinux)");
+		}
+	}
+	if (set_rodata(l->obj, "target_cgroup", &cgroup_id, sizeof(cgroup_id)) < 0 ||
+	    set_rodata(l->obj, "native_token", &native, sizeof(native)) < 0 ||
+	    set_rodata(l->obj, "compat_token", &compat, sizeof(compat)) < 0 ||
+	    set_rodata(l->obj, "want_args", &args, sizeof(args)) < 0) {
+		unload(l);
+		return ksc_error_setf(reterr, -EINVAL, "the BPF object lacks its configuration");
+	}
 	r = bpf_object__load(l->obj);
 	if (r < 0) {
 		unload(l);
-		return ksc_error_setf(
-		        reterr, r,
-		        "cannot load the BPF program: %s (root, a kernel with BTF and "
-		        "tracepoints are needed; --backend ptrace works without)",
-		        strerror(-r));
+		return ksc_error_setf(reterr, r,
+		                      "cannot load the BPF program: %s (root, a kernel with BTF and "
+		                      "tracepoints are needed; --backend ptrace works without)",
+		                      strerror(-r));
 	}
-	l->config_fd = bpf_object__find_map_fd_by_name(l->obj, "config");
-	l->seen_fd = bpf_object__find_map_fd_by_name(l->obj, "seen");
+	/* .bss, shared with the program: mapped here (libbpf maps it for skeletons only) */
+	{
+		struct bpf_map *bss = section_map(l->obj, ".bss");
+		size_t armed_off, armed_size, seen_off;
+
+		if (!bss || var_offset(l->obj, ".bss", "armed", &armed_off, &armed_size) < 0 ||
+		    var_offset(l->obj, ".bss", "seen", &seen_off, &l->seen_size) < 0) {
+			unload(l);
+			return ksc_error_setf(reterr, -EINVAL, "the BPF object lacks its state");
+		}
+		l->bss_size = bpf_map__value_size(bss);
+		l->bss = mmap(NULL, l->bss_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		              bpf_map__fd(bss), 0);
+		if (l->bss == MAP_FAILED) {
+			r = -errno;
+			l->bss = NULL;
+			unload(l);
+			return ksc_error_setf(reterr, r, "cannot map the BPF program's state: %s",
+			                      strerror(-r));
+		}
+		l->armed = (volatile uint32_t *)(l->bss + armed_off);
+		l->seen = (volatile uint8_t *)(l->bss + seen_off);
+	}
 	l->args_fd = bpf_object__find_map_fd_by_name(l->obj, "seen_args");
 	l->refine_fd = bpf_object__find_map_fd_by_name(l->obj, "refine");
 	l->tgids_fd = bpf_object__find_map_fd_by_name(l->obj, "tgids");
@@ -155,26 +297,10 @@ load(struct loaded *l, bool want_args, bool follow_forks, struct ksc_error **ret
 	return 0;
 }
 
-static int
-set_config(const struct loaded *l, uint64_t cgroup_id, bool armed, bool want_args)
-{
-	struct config cfg = {
-		.cgroup_id = cgroup_id,
-		.armed = armed,
-		.want_args = want_args,
-		.native_token = ksc_arch_audit_token(ksc_arch_native()),
-		.compat_token = compat_token(),
-	};
-	uint32_t zero = 0;
-
-	return bpf_map_update_elem(l->config_fd, &zero, &cfg, BPF_ANY) < 0 ? -errno : 0;
-}
-
 /* Everything the maps hold, into rec. */
 static void
 harvest(const struct loaded *l, struct recording *rec, bool want_args)
 {
-	struct seen_key key, next;
 	struct arg_key akey, anext;
 	void *prev = NULL;
 
@@ -198,14 +324,19 @@ harvest(const struct loaded *l, struct recording *rec, bool want_args)
 			recording_add(rec, arch, akey.nr, args);
 		}
 	}
-	prev = NULL;
-	while (bpf_map_get_next_key(l->seen_fd, prev, &next) == 0) {
+	/* seen[]: native calls, then compat calls, then x32 calls */
+	for (size_t i = 0; i < l->seen_size; i++) {
+		size_t slot = i / 8192;
+		uint32_t nr = (uint32_t)(i % 8192), token;
 		enum ksc_arch arch;
 
-		key = next;
-		prev = &key;
-		if (ksc_arch_from_audit_token(key.token, key.nr, &arch) == 0)
-			recording_add(rec, arch, key.nr, NULL);
+		if (!l->seen[i])
+			continue;
+		token = slot == 1 ? compat_token() : ksc_arch_audit_token(ksc_arch_native());
+		if (slot == 2)
+			nr |= 0x40000000;
+		if (ksc_arch_from_audit_token(token, nr, &arch) == 0)
+			recording_add(rec, arch, nr, NULL);
 	}
 }
 
@@ -251,18 +382,34 @@ record_ebpf_run(struct recording *rec, bool want_args, bool nnp, char **argv, in
 	if (r < 0)
 		return r;
 	snprintf(name, sizeof(name), "record-%d", (int)getpid());
-	r = load(&l, want_args, false, reterr);
+	r = load(&l, want_args, cgroup_id, reterr);
 	if (r < 0)
 		goto out_cgroup;
-	r = set_config(&l, cgroup_id, false, want_args);
-	if (r < 0 || pipe2(go, O_CLOEXEC) < 0 || pipe2(ready, O_CLOEXEC) < 0) {
-		r = ksc_error_setf(reterr, r < 0 ? r : -errno, "cannot configure the recording");
+	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(ready, O_CLOEXEC) < 0) {
+		r = ksc_error_setf(reterr, -errno, "pipe: %s", strerror(errno));
 		goto out_unload;
 	}
 	pathf(procs, sizeof(procs), "%s/cgroup.procs", cgroup);
 	fflush(stdout);
 	fflush(stderr);
-	pid = fork();
+	/* born in the cgroup (CLONE_INTO_CGROUP, Linux 5.7): moving a process into one costs an
+	 * RCU grace period; fork and a write to cgroup.procs where clone3 cannot */
+	{
+		int cgfd = open(cgroup, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		struct clone_args ca = {
+			.flags = CLONE_INTO_CGROUP,
+			.exit_signal = SIGCHLD,
+			.cgroup = (uint64_t)(cgfd >= 0 ? cgfd : 0),
+		};
+
+		pid = cgfd >= 0 ? (pid_t)syscall(SYS_clone3, &ca, sizeof(ca)) : -1;
+		if (pid == 0)
+			procs[0] = '\0'; /* already there */
+		else if (pid < 0)
+			pid = fork();
+		if (cgfd >= 0 && pid != 0)
+			close(cgfd);
+	}
 	if (pid < 0) {
 		r = ksc_error_setf(reterr, -errno, "fork: %s", strerror(errno));
 		close(go[0]);
@@ -276,12 +423,14 @@ record_ebpf_run(struct recording *rec, bool want_args, bool nnp, char **argv, in
 		close(go[1]);
 		close(ready[0]);
 		(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
-		fd = open(procs, O_WRONLY | O_CLOEXEC);
-		if (fd < 0 || write(fd, "0", 1) != 1) {
-			fprintf(stderr, "kseccomp: %s: %s\n", procs, strerror(errno));
-			_exit(126);
+		if (procs[0]) {
+			fd = open(procs, O_WRONLY | O_CLOEXEC);
+			if (fd < 0 || write(fd, "0", 1) != 1) {
+				fprintf(stderr, "kseccomp: %s: %s\n", procs, strerror(errno));
+				_exit(126);
+			}
+			close(fd);
 		}
-		close(fd);
 		if (nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 			_exit(126);
 		/* in the cgroup: say so, and wait until recording is armed; from here on,
@@ -301,7 +450,7 @@ record_ebpf_run(struct recording *rec, bool want_args, bool nnp, char **argv, in
 			;
 		close(ready[0]);
 	}
-	r = set_config(&l, cgroup_id, true, want_args);
+	*l.armed = 1;
 	close(go[1]); /* go */
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR) {
@@ -329,7 +478,7 @@ record_ebpf_attach(struct recording *rec, bool want_args, const pid_t *pids, siz
 	uint8_t one = 1;
 	int r;
 
-	r = load(&l, want_args, true, reterr);
+	r = load(&l, want_args, 0, reterr);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < n_pids; i++) {
@@ -337,11 +486,7 @@ record_ebpf_attach(struct recording *rec, bool want_args, const pid_t *pids, siz
 
 		(void)bpf_map_update_elem(l.tgids_fd, &tgid, &one, BPF_ANY);
 	}
-	r = set_config(&l, 0, true, want_args);
-	if (r < 0) {
-		unload(&l);
-		return ksc_error_setf(reterr, r, "cannot configure the recording");
-	}
+	*l.armed = 1;
 	/* until every process is gone, or SIGINT/SIGTERM */
 	while (!*stop) {
 		bool any = false;
