@@ -131,7 +131,7 @@ set_rodata(struct bpf_object *obj, const char *name, const void *value, size_t s
 	return 0;
 }
 
-static int
+_printf_(2, 0) static int
 silent_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	if (level == LIBBPF_WARN && getenv("KSECCOMP_DEBUG_BPF"))
