@@ -80,6 +80,10 @@ prove() {
 prove ls ls ls -la /usr/bin
 prove tar tar tar -cf "$work/t.tar" -C /usr/include linux
 prove sh-pipeline sh sh -c 'echo hello | tr a-z A-Z | wc -c; date; id'
+busybox=$(command -v busybox || echo /bin/busybox)
+if [ -x "$busybox" ]; then
+	prove busybox busybox "$busybox" sh -c 'ls / | sort | head -3; echo abc | sed s/b/B/; seq 3 | wc -l'
+fi
 prove python3 python3 python3 -c 'import json, hashlib, subprocess; print(json.dumps(hashlib.sha256(b"x").hexdigest())); subprocess.run(["true"])'
 
 # servers: record while a client talks to them, then serve under the profile
@@ -159,6 +163,30 @@ target=$!
 check "--pid: the children's syscalls (ls's getdents64)" "yes" \
 	"$(names "$work/pid.json" | grep -qw getdents64 && echo yes || echo no)"
 wait $target 2>/dev/null
+
+# --pod: the processes of a pod of the local node, until SIGINT
+if [ $root = yes ]; then
+	export KSECCOMP_STATE_DIR="$work/node" KSECCOMP_ROOT_DIR="$work/kubelet" \
+		KSECCOMP_IMAGE_STORE="$work/images" KSECCOMP_RUNTIME=host
+	"$k" image import test/echo:1 "$echo_bin" >/dev/null
+	pport=$((port + 2))
+	printf 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: recorded\nspec:\n  containers:\n  - name: web\n    image: test/echo:1\n    args: ["-listen=:%s", "-text=pod"]\n' \
+		"$pport" >"$work/pod.yaml"
+	"$k" apply -f "$work/pod.yaml" >/dev/null
+	get "http://127.0.0.1:$pport/" >/dev/null
+	"$k" record --backend "$backend" -q --pod recorded -o "$work/pod.json" >/dev/null 2>&1 &
+	rec=$!
+	sleep 1
+	check "--pod: the pod answers while recorded" "pod" "$(get "http://127.0.0.1:$pport/")"
+	sleep 0.3
+	kill -INT $rec
+	wait $rec
+	check "--pod: recording ends on SIGINT" 0 $?
+	check "--pod: the pod's syscalls (accept4, from the request)" "yes" \
+		"$(names "$work/pod.json" | grep -qw accept4 && echo yes || echo no)"
+	"$k" delete pod recorded --now >/dev/null
+	unset KSECCOMP_STATE_DIR KSECCOMP_ROOT_DIR KSECCOMP_IMAGE_STORE KSECCOMP_RUNTIME
+fi
 
 # the runtime baseline against real runc: every syscall runc's init makes after installing
 # an SCMP_ACT_LOG filter, read from the kernel's records, is in --with-runtime-baseline runc
