@@ -51,6 +51,7 @@ run_suite() { # DIR LABEL
 	status=0
 	meson test -C "$1" --print-errorlogs --num-processes 2 >"$1/meson-test.out" 2>&1 || status=$?
 	tail -n 12 "$1/meson-test.out"
+	python3 scripts/test-summary.py --failures "$1/meson-logs/testlog.json"
 	python3 scripts/test-summary.py --label "$2" "$1/meson-logs/testlog.json" >>"$summary"
 	return $status
 }

@@ -5,6 +5,9 @@
   test-summary.py --label LABEL TESTLOG.json   print "LABEL: P passed, F failed, S skipped"
   test-summary.py --total SUMMARY              add up such lines; print "P passed, F failed"
                                                and exit 1 if anything failed
+  test-summary.py --failures TESTLOG.json      print each failing check with its diagnostics,
+                                               and the end of the output of a failed test
+                                               that has no failing check
 A test that is not TAP counts once; a TAP test whose process failed without a failing
 check (a crash, a sanitizer report) counts one failure more.
 """
@@ -46,7 +49,36 @@ def count_log(path):
     return passed, failed, skipped
 
 
+def failures(path):
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if not line.strip():
+                continue
+            t = json.loads(line)
+            if t.get("result", "") in ("OK", "EXPECTEDFAIL", "SKIP"):
+                continue
+            name = t.get("name", "?")
+            shown = False
+            lines = (t.get("stdout") or "").splitlines()
+            for i, l in enumerate(lines):
+                if re.match(r"^not ok \d+", l):
+                    print(f"FAILED {name}: {l}")
+                    for d in lines[i + 1:]:
+                        if not d.startswith("#"):
+                            break
+                        print(f"FAILED {name}: {d}")
+                    shown = True
+            if not shown:
+                print(f"FAILED {name}: {t.get('result', '')}, exit status {t.get('returncode')}")
+                tail = ((t.get("stdout") or "") + (t.get("stderr") or "")).splitlines()[-15:]
+                for l in tail:
+                    print(f"FAILED {name}: | {l}")
+
+
 def main(argv):
+    if len(argv) == 3 and argv[1] == "--failures":
+        failures(argv[2])
+        return 0
     if len(argv) == 4 and argv[1] == "--label":
         p, f, s = count_log(argv[3])
         print(f"{argv[2]}: {p} passed, {f} failed, {s} skipped")
