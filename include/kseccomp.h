@@ -473,10 +473,19 @@ enum ksc_backend {
 	 * not know skipped, OR-split of repeated argument indexes, the binary tree above 32
 	 * names, the bad-arch action KILL, then runc's ENOSYS stub (patchbpf) prepended. */
 	KSC_BACKEND_LIBSECCOMP = 1,
+	/* kseccomp's own code generator, from the same filter (IR): the same decisions as
+	 * the libseccomp backend (its miscompilations of overlapping argument rules aside),
+	 * an arch dispatch, a binary search over intervals of syscall numbers, argument checks
+	 * only at the leaves, and every syscall allowed without conditions cacheable by the
+	 * kernel. */
+	KSC_BACKEND_NATIVE = 2,
 };
 
+/* What ksc_profile_compile() uses when opts->backend is 0. */
+#define KSC_BACKEND_DEFAULT KSC_BACKEND_NATIVE
+
 struct ksc_compile_opts {
-	enum ksc_backend backend; /* 0 means KSC_BACKEND_LIBSECCOMP */
+	enum ksc_backend backend; /* 0 means KSC_BACKEND_DEFAULT */
 	/* The host the filter is for: always filtered, as runc adds it. KSC_ARCH_NONE means
 	 * ksc_arch_native(). */
 	enum ksc_arch native;

@@ -264,11 +264,23 @@ def libseccomp_quirks(work):
     write(STALE)
     theirs = outcome(runc_run(root, f"ksc-quirk-{os.getpid()}-stale", STALE,
                               ["74", "0xffffffff00000000"]))
-    sim = subprocess.run([KSECCOMP, "sim", "--native", "x86_64", path, "fsync",
-                          "0xffffffff00000000"], stdout=subprocess.PIPE).stdout.decode()
+    sim = subprocess.run([KSECCOMP, "sim", "--backend", "libseccomp", "--native", "x86_64",
+                          path, "fsync", "0xffffffff00000000"],
+                         stdout=subprocess.PIPE).stdout.decode()
     tap(not theirs.startswith("errno 44") and not theirs.startswith("signal")
         and sim.startswith("ALLOW\n") and "the rules say ERRNO(44)" in sim,
-        f"stale accumulator: runc lets fsync(0xffffffff00000000) run ({theirs}); sim warns", sim)
+        f"stale accumulator: runc lets fsync(0xffffffff00000000) run ({theirs}); "
+        "sim --backend libseccomp says so and warns", sim)
+    # kseccomp's own program enforces the rules; sim says what runc does instead
+    ours = outcome(subprocess.run([KSECCOMP, "run", "--profile", path, "--", PROBE, "74",
+                                   "0xffffffff00000000"],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE))
+    sim = subprocess.run([KSECCOMP, "sim", "--native", "x86_64", path, "fsync",
+                          "0xffffffff00000000"], stdout=subprocess.PIPE).stdout.decode()
+    tap(ours.startswith("errno 44") and sim.startswith("ERRNO(44)\n")
+        and "runc enforces the program" in sim,
+        f"stale accumulator: kseccomp run (native) denies it as the rules say ({ours}); "
+        "sim warns that runc does not", sim)
 
     # Conflicting rules: runc refuses to start, and kseccomp says so with the position.
     write(CONFLICT)

@@ -74,6 +74,19 @@ tap_diag(const char *msg)
 	printf("# %s\n", msg);
 }
 
+/* A formatted diagnostic line. */
+__attribute__((format(printf, 1, 2))) static inline void
+tap_diagf(const char *fmt, ...)
+{
+	char buf[4096];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	tap_diag(buf);
+}
+
 static inline int
 tap_done(void)
 {

@@ -4,7 +4,9 @@
  * the program compiled from it (KSC_BACKEND_LIBSECCOMP, as runc compiles it) must return for
  * a syscall on an architecture with given arguments. Each line is checked by running the
  * program on the seccomp_data the kernel would build, with ksc_bpf_run(), and comparing
- * ksc_ret_format()'s text; the filter model (ksc_filter_decide()) must say the same. The expectations come from the runtime semantics (runc 1.1.5,
+ * ksc_ret_format()'s text; the native backend's program (KSC_BACKEND_NATIVE) and the filter
+ * model (ksc_filter_decide()) must say the same. The expectations come from the runtime
+ * semantics (runc 1.1.5,
  * libseccomp 2.5.4, the kernel), never from what the program happened to print.
  *
  * Usage: test-bpf-tables DIR
@@ -71,6 +73,7 @@ struct section {
 	size_t n_arches;
 	bool tried; /* compiled (or failed to) at its first test line */
 	struct ksc_bpf *prog;
+	struct ksc_bpf *native_prog; /* the native backend's: must decide alike */
 	struct ksc_profile *profile; /* kept for the filter, which borrows it */
 	struct ksc_filter *filter;   /* the IR: must decide every line as the program does */
 	char *error;                 /* why there is no program */
@@ -82,6 +85,7 @@ section_reset(struct section *s)
 	free(s->json);
 	free(s->path);
 	ksc_bpf_free(s->prog);
+	ksc_bpf_free(s->native_prog);
 	ksc_filter_free(s->filter);
 	ksc_profile_free(s->profile);
 	free(s->error);
@@ -262,10 +266,21 @@ section_compile(struct section *s, const char *dir, const char *file)
 			s->error = NULL;
 		return;
 	}
+	copts.backend = KSC_BACKEND_NATIVE;
+	r = ksc_profile_compile(profile, &copts, &s->native_prog, NULL, &error);
+	if (r < 0) {
+		ksc_bpf_free(s->prog);
+		s->prog = s->native_prog = NULL;
+		if (asprintf(&s->error, "profile of line %u does not compile natively: %s",
+		             s->line, error ? ksc_error_message(error) : strerror(-r)) < 0)
+			s->error = NULL;
+		return;
+	}
 	r = ksc_filter_new(profile, &copts, &s->filter, NULL, &error);
 	if (r < 0) {
 		ksc_bpf_free(s->prog);
-		s->prog = NULL;
+		ksc_bpf_free(s->native_prog);
+		s->prog = s->native_prog = NULL;
 		if (asprintf(&s->error, "the filter of line %u's profile fails: %s", s->line,
 		             error ? ksc_error_message(error) : strerror(-r)) < 0)
 			s->error = NULL;
@@ -281,7 +296,7 @@ run_line(struct section *s, const char *dir, const char *file, unsigned lineno, 
 {
 	struct ksc_seccomp_data data = { 0 };
 	char *arrow, *words[16], *save = NULL, *want;
-	char desc[512], got[32], model[32];
+	char desc[512], got[32], native[32], model[32];
 	size_t n_words = 0;
 	enum ksc_arch arch;
 	uint32_t nr, mux, call;
@@ -362,10 +377,13 @@ run_line(struct section *s, const char *dir, const char *file, unsigned lineno, 
 		return;
 	}
 	ksc_ret_format(ksc_bpf_run(s->prog, &data), got, sizeof(got));
+	ksc_ret_format(ksc_bpf_run(s->native_prog, &data), native, sizeof(native));
 	ksc_ret_format(ksc_filter_decide(s->filter, &data, NULL), model, sizeof(model));
-	report(strcmp(got, want) == 0 && strcmp(model, want) == 0, todo, desc);
-	if (strcmp(got, want) != 0 || strcmp(model, want) != 0) {
+	report(strcmp(got, want) == 0 && strcmp(native, want) == 0 && strcmp(model, want) == 0,
+	       todo, desc);
+	if (strcmp(got, want) != 0 || strcmp(native, want) != 0 || strcmp(model, want) != 0) {
 		diag("    program: %s", got);
+		diag("     native: %s", native);
 		diag("  the model: %s", model);
 		diag("       want: %s", want);
 		diag("  (nr %" PRIi32 ", arch 0x%08" PRIx32 ")", data.nr, data.arch);

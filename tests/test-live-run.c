@@ -6,7 +6,9 @@
  *   - the kernel's outcome is the expected one;
  *   - the interpreter's prediction (what `kseccomp sim` says) is what the kernel did.
  *
- * Usage: test-live-run KSECCOMP TRY_SYSCALL TRY_SYSCALL_32|"" TMPDIR FIXTURES
+ * Usage: test-live-run KSECCOMP TRY_SYSCALL TRY_SYSCALL_32|"" TMPDIR FIXTURES [BACKEND]
+ * BACKEND (native, the default, or libseccomp) compiles both the filter run installs and
+ * the one the prediction runs.
  * A profile written "@NAME" is the fixture FIXTURES/NAME (the tutorial's profiles).
  */
 #include <errno.h>
@@ -15,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -139,6 +142,8 @@ static const struct live_case cases[] = {
 };
 
 static const char *kseccomp, *probe, *probe32, *tmpdir, *fixtures;
+/* the compiler `kseccomp run` and the prediction use: native, or libseccomp */
+static const char *backend = "native";
 
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 
@@ -187,6 +192,8 @@ run_case(const char *profile_path, const char *prog, uint32_t nr, const char *ar
 	snprintf(argbuf, sizeof(argbuf), "%s", args);
 	argv[argc++] = (char *)kseccomp;
 	argv[argc++] = "run";
+	argv[argc++] = "--backend";
+	argv[argc++] = (char *)backend;
 	argv[argc++] = "--profile";
 	argv[argc++] = (char *)profile_path;
 	argv[argc++] = "--";
@@ -227,6 +234,9 @@ static void
 predict(const char *profile_path, enum ksc_arch arch, uint32_t nr, const char *args, char *out,
         size_t size)
 {
+	struct ksc_compile_opts copts = {
+		.backend = streq_(backend, "libseccomp") ? KSC_BACKEND_LIBSECCOMP : KSC_BACKEND_NATIVE,
+	};
 	struct ksc_profile *p = NULL;
 	struct ksc_bpf *prog = NULL;
 	struct ksc_filter *filter = NULL;
@@ -243,7 +253,7 @@ predict(const char *profile_path, enum ksc_arch arch, uint32_t nr, const char *a
 		for (i = 0; i < 6; i++)
 			d.args[i] &= 0xffffffffu;
 	if (ksc_profile_load(profile_path, NULL, &p, NULL, NULL) < 0 ||
-	    ksc_profile_compile(p, NULL, &prog, NULL, NULL) < 0) {
+	    ksc_profile_compile(p, &copts, &prog, NULL, NULL) < 0) {
 		snprintf(out, size, "compile failed");
 		ksc_profile_free(p);
 		return;
@@ -327,16 +337,23 @@ kmsg_has_record(int fd, uint32_t nr)
 int
 main(int argc, char **argv)
 {
-	if (argc != 6) {
-		fprintf(stderr, "usage: %s KSECCOMP TRY_SYSCALL TRY_SYSCALL_32 TMPDIR FIXTURES\n",
+	if (argc != 6 && argc != 7) {
+		fprintf(stderr,
+		        "usage: %s KSECCOMP TRY_SYSCALL TRY_SYSCALL_32 TMPDIR FIXTURES [BACKEND]\n",
 		        argv[0]);
 		return 2;
 	}
+	if (argc == 7)
+		backend = argv[6];
 	fixtures = argv[5];
 	kseccomp = argv[1];
 	probe = argv[2];
 	probe32 = argv[3];
 	tmpdir = argv[4];
+	if (mkdir(tmpdir, 0755) < 0 && errno != EEXIST) {
+		printf("1..0 # SKIP cannot make %s: %s\n", tmpdir, strerror(errno));
+		return 0;
+	}
 	if (prctl(PR_GET_SECCOMP, 0, 0, 0, 0) < 0) {
 		printf("1..0 # SKIP the kernel has no seccomp\n");
 		return 0;

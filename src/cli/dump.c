@@ -100,7 +100,7 @@ verb_dump(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
-	struct ksc_compile_opts copts = { .backend = KSC_BACKEND_LIBSECCOMP };
+	struct ksc_compile_opts copts = { .backend = KSC_BACKEND_DEFAULT };
 	const char *profile = NULL, *save = NULL;
 	struct ksc_bpf **progs = NULL;
 	struct ksc_error *error = NULL;

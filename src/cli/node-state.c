@@ -182,14 +182,21 @@ pod_cgroup_create(const char *state, const char *pod, const char *container, cha
 
 	if (r < 0)
 		return r;
-	pathf(dir, sizeof(dir), "%s", buf);
-	*strrchr(dir, '/') = '\0';
-	*strrchr(dir, '/') = '\0';
-	(void)mkdir(dir, 0755); /* the node's slice */
-	pathf(dir, sizeof(dir), "%s", buf);
-	*strrchr(dir, '/') = '\0';
-	(void)mkdir(dir, 0755); /* the pod's */
-	return mkdir(buf, 0755) < 0 && errno != EEXIST ? -errno : 0;
+	/* The slice goes with the last pod (pod_cgroup_destroy()): another kseccomp may
+	 * remove it between two of these mkdirs. Then the chain starts again. */
+	for (int tries = 0;; tries++) {
+		pathf(dir, sizeof(dir), "%s", buf);
+		*strrchr(dir, '/') = '\0';
+		*strrchr(dir, '/') = '\0';
+		(void)mkdir(dir, 0755); /* the node's slice */
+		pathf(dir, sizeof(dir), "%s", buf);
+		*strrchr(dir, '/') = '\0';
+		(void)mkdir(dir, 0755); /* the pod's */
+		if (mkdir(buf, 0755) == 0 || errno == EEXIST)
+			return 0;
+		if (errno != ENOENT || tries == 100)
+			return -errno;
+	}
 }
 
 static bool

@@ -60,6 +60,8 @@ help(void)
 	      "                                action but ALLOW (see 'kseccomp audit')\n"
 	      "      --native ARCH             compile for this host arch (default: this\n"
 	      "                                machine's)\n"
+	      "      --backend NAME            the compiler: native (the default) or libseccomp\n"
+	      "                                (as runc builds the program; the same decisions)\n"
 	      "  -h, --help                    show this help\n"
 	      "\n"
 	      "Exit status: the command's, or 128 + the signal that ended it (a filter's KILL\n"
@@ -177,13 +179,14 @@ verb_run(int argc, char **argv)
 		{ "no-new-privs", no_argument, NULL, 'N' },
 		{ "log-denials", no_argument, NULL, 'L' },
 		{ "native", required_argument, NULL, 'n' },
+		{ "backend", required_argument, NULL, 'b' },
 		{ "caps", required_argument, NULL, 'c' },
 		{ "flavor", required_argument, NULL, 'f' },
 		{ "flavour", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
-	struct ksc_compile_opts copts = { .backend = KSC_BACKEND_LIBSECCOMP };
+	struct ksc_compile_opts copts = { .backend = KSC_BACKEND_DEFAULT };
 	enum ksc_flavor flavor = KSC_FLAVOR_CONTAINERD;
 	bool caps_set = false, flavor_set = false;
 	uint64_t caps = 0;
@@ -226,6 +229,11 @@ verb_run(int argc, char **argv)
 		case 'n':
 			if (ksc_arch_from_name(optarg, &copts.native) < 0)
 				return cli_usage_error("run", "unknown architecture '%s'", optarg);
+			break;
+		case 'b':
+			r = cli_parse_backend("run", optarg, &copts.backend);
+			if (r)
+				return r;
 			break;
 		case 'c':
 			r = ksc_caps_parse(optarg, &caps, &error);

@@ -28,6 +28,8 @@ help(void)
 	      "      --arch ARCH      the ABI of the call (default: this machine's)\n"
 	      "      --native ARCH    the host a profile is compiled for (default: this\n"
 	      "                       machine's)\n"
+	      "      --backend NAME   the compiler of a profile: native (the default) or\n"
+	      "                       libseccomp\n"
 	      "  -h, --help           show this help\n",
 	      stdout);
 }
@@ -55,7 +57,7 @@ parse_u64(const char *s, uint64_t *ret)
 /* What decided the result, for a profile: a rule, the default, the ENOSYS stub, the arch. */
 static int
 explain(const struct ksc_filter *filter, const struct ksc_profile *p, const char *file,
-        enum ksc_arch arch, const struct ksc_seccomp_data *data, uint32_t ret)
+        enum ksc_arch arch, const struct ksc_seccomp_data *data, uint32_t runc_ret)
 {
 	const char *name = ksc_syscall_name(arch, (uint32_t)data->nr);
 	struct ksc_decision dec;
@@ -124,9 +126,9 @@ explain(const struct ksc_filter *filter, const struct ksc_profile *p, const char
 			       name ? name : "this number");
 		break;
 	}
-	if (dec.ret != ret) {
+	if (dec.ret != runc_ret) {
 		ksc_ret_format(dec.ret, want, sizeof(want));
-		ksc_ret_format(ret, got, sizeof(got));
+		ksc_ret_format(runc_ret, got, sizeof(got));
 		printf("warning: the rules say %s, but libseccomp %s compiled them into a program "
 		       "that returns %s here (it compares a stale argument word); runc enforces "
 		       "the program\n",
@@ -141,10 +143,11 @@ verb_sim(int argc, char **argv)
 	static const struct option options[] = {
 		{ "arch", required_argument, NULL, 'a' },
 		{ "native", required_argument, NULL, 'n' },
+		{ "backend", required_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
-	struct ksc_compile_opts copts = { .backend = KSC_BACKEND_LIBSECCOMP };
+	struct ksc_compile_opts copts = { .backend = KSC_BACKEND_DEFAULT };
 	struct ksc_seccomp_data data = { 0 };
 	enum ksc_arch arch = KSC_ARCH_NONE;
 	_cleanup_(ksc_profile_freep) struct ksc_profile *profile = NULL;
@@ -153,7 +156,7 @@ verb_sim(int argc, char **argv)
 	struct ksc_bpf *prog = NULL;
 	struct ksc_error *error = NULL;
 	const char *file, *sysarg;
-	uint32_t nr, mux, call, ret;
+	uint32_t nr, mux, call, ret, runc_ret;
 	size_t input_len = 0;
 	bool is_profile;
 	char action[32];
@@ -170,6 +173,11 @@ verb_sim(int argc, char **argv)
 		case 'n':
 			if (ksc_arch_from_name(optarg, &copts.native) < 0)
 				return cli_usage_error("sim", "unknown architecture '%s'", optarg);
+			break;
+		case 'b':
+			r = cli_parse_backend("sim", optarg, &copts.backend);
+			if (r)
+				return r;
 			break;
 		case 'h':
 			help();
@@ -255,12 +263,23 @@ verb_sim(int argc, char **argv)
 			return 1;
 		}
 	}
-	ret = ksc_bpf_run(prog, &data);
+	ret = runc_ret = ksc_bpf_run(prog, &data);
 	ksc_bpf_free(prog);
+	/* what runc's program (libseccomp's) does here, for the warning where it errs */
+	if (profile && copts.backend != KSC_BACKEND_LIBSECCOMP) {
+		struct ksc_compile_opts lopts = copts;
+		struct ksc_bpf *lib = NULL;
+
+		lopts.backend = KSC_BACKEND_LIBSECCOMP;
+		if (ksc_profile_compile(profile, &lopts, &lib, NULL, NULL) == 0) {
+			runc_ret = ksc_bpf_run(lib, &data);
+			ksc_bpf_free(lib);
+		}
+	}
 	ksc_ret_format(ret, action, sizeof(action));
 	printf("%s\n", action);
 	if (profile) {
-		r = explain(filter, profile, file, arch, &data, ret);
+		r = explain(filter, profile, file, arch, &data, runc_ret);
 		if (r < 0)
 			return cli_fail(r, NULL, file);
 	}

@@ -569,19 +569,56 @@ stale_warnings(const struct ksc_filter *filter, struct ksc_bpf *prog, const stru
 	return 0;
 }
 
+/* libseccomp's program with runc's stub in front. */
 static int
-compile_libseccomp(const struct ksc_profile *p, const struct ksc_compile_opts *opts,
-                   struct ksc_bpf **ret_prog, struct ksc_diags *diags, struct ksc_error **reterr)
+generate_libseccomp(const struct ksc_profile *p, const struct ksc_compile_opts *opts,
+                    const struct ksc_filter *filter, const enum ksc_arch *arches, size_t n_arches,
+                    struct ksc_bpf_insn **ret, size_t *ret_n, struct ksc_error **reterr)
 {
-	_cleanup_(freep) struct ksc_bpf_insn *prog = NULL, *all = NULL;
-	_cleanup_(ksc_filter_freep) struct ksc_filter *filter = NULL;
+	_cleanup_(freep) struct ksc_bpf_insn *prog = NULL;
 	_cleanup_(freep) struct stub *stub = NULL;
+	struct ksc_bpf_insn *all;
+	size_t n_names = 0, n_prog = 0;
+	int r;
+
+	for (size_t i = 0; i < p->n_rules; i++)
+		if (!p->rules[i].single_name)
+			n_names += p->rules[i].n_names;
+	r = build_isolated(p, filter, arches, n_arches, ksc_profile_default_ret(p), n_names,
+	                   opts && opts->timeout_ms ? opts->timeout_ms : KSC_LIBSECCOMP_TIMEOUT_MS,
+	                   &prog, &n_prog, reterr);
+	if (r < 0)
+		return r;
+
+	stub = calloc(1, sizeof(*stub));
+	if (!stub)
+		return -ENOMEM;
+	r = build_stub(filter, stub);
+	if (r < 0)
+		return ksc_error_setf(reterr, r, "the ENOSYS stub is too large");
+	all = malloc((stub->n + n_prog) * sizeof(*all));
+	if (!all)
+		return -ENOMEM;
+	memcpy(all, stub->insns, stub->n * sizeof(*all));
+	memcpy(all + stub->n, prog, n_prog * sizeof(*all));
+	*ret = all;
+	*ret_n = stub->n + n_prog;
+	return 0;
+}
+
+static int
+compile(const struct ksc_profile *p, const struct ksc_compile_opts *opts,
+        struct ksc_bpf **ret_prog, struct ksc_diags *diags, struct ksc_error **reterr)
+{
+	_cleanup_(freep) struct ksc_bpf_insn *all = NULL;
+	_cleanup_(ksc_filter_freep) struct ksc_filter *filter = NULL;
+	enum ksc_backend backend = opts && opts->backend ? opts->backend : KSC_BACKEND_DEFAULT;
 	enum ksc_arch arches[_KSC_ARCH_MAX];
-	size_t n_arches = 0, n_names = 0, n_prog = 0, total;
+	size_t n_arches = 0, total = 0;
 	struct ksc_bpf *bpf = NULL;
 	int r;
 
-	if (opts && opts->backend != 0 && opts->backend != KSC_BACKEND_LIBSECCOMP)
+	if (backend != KSC_BACKEND_LIBSECCOMP && backend != KSC_BACKEND_NATIVE)
 		return ksc_error_setf(reterr, -EOPNOTSUPP, "unknown compiler backend");
 
 	n_arches = ksc_compile_arches(p, opts, arches, ELEMENTSOF(arches));
@@ -606,33 +643,23 @@ compile_libseccomp(const struct ksc_profile *p, const struct ksc_compile_opts *o
 	r = ksc_filter_new(p, opts, &filter, diags, reterr);
 	if (r < 0)
 		return r;
-	for (size_t i = 0; i < p->n_rules; i++)
-		if (!p->rules[i].single_name)
-			n_names += p->rules[i].n_names;
-	r = build_isolated(p, filter, arches, n_arches, ksc_profile_default_ret(p), n_names,
-	                   opts && opts->timeout_ms ? opts->timeout_ms : KSC_LIBSECCOMP_TIMEOUT_MS,
-	                   &prog, &n_prog, reterr);
-	if (r < 0)
-		return r;
+	if (backend == KSC_BACKEND_NATIVE) {
+		r = filter_generate(filter, &all, &total);
+		if (r < 0)
+			return ksc_error_setf(reterr, r, "the native compiler failed: %s",
+			                      r == -E2BIG ? "the program grew too large"
+			                                  : strerror(-r));
+	} else {
+		r = generate_libseccomp(p, opts, filter, arches, n_arches, &all, &total, reterr);
+		if (r < 0)
+			return r;
+	}
 
-	stub = calloc(1, sizeof(*stub));
-	if (!stub)
-		return -ENOMEM;
-	r = build_stub(filter, stub);
-	if (r < 0)
-		return ksc_error_setf(reterr, r, "the ENOSYS stub is too large");
-
-	total = stub->n + n_prog;
 	if (total > KSC_BPF_MAXINSNS)
 		return ksc_error_setf(reterr, -E2BIG,
 		                      "the compiled filter has %zu instructions; the kernel takes "
 		                      "at most %u (BPF_MAXINSNS)",
 		                      total, KSC_BPF_MAXINSNS);
-	all = malloc(total * sizeof(*all));
-	if (!all)
-		return -ENOMEM;
-	memcpy(all, stub->insns, stub->n * sizeof(*all));
-	memcpy(all + stub->n, prog, n_prog * sizeof(*all));
 	r = ksc_bpf_new(all, total, &bpf);
 	if (r < 0)
 		return r;
@@ -643,10 +670,12 @@ compile_libseccomp(const struct ksc_profile *p, const struct ksc_compile_opts *o
 		                         "internal error: the compiled program is "
 		                         "not valid: ");
 	}
-	r = stale_warnings(filter, bpf, p, arches, n_arches, diags);
-	if (r < 0) {
-		ksc_bpf_free(bpf);
-		return r;
+	if (backend == KSC_BACKEND_LIBSECCOMP) {
+		r = stale_warnings(filter, bpf, p, arches, n_arches, diags);
+		if (r < 0) {
+			ksc_bpf_free(bpf);
+			return r;
+		}
 	}
 	*ret_prog = bpf;
 	return 0;
@@ -656,7 +685,7 @@ int
 ksc_profile_compile(const struct ksc_profile *p, const struct ksc_compile_opts *opts,
                     struct ksc_bpf **ret_prog, struct ksc_diags *diags, struct ksc_error **reterr)
 {
-	int r = compile_libseccomp(p, opts, ret_prog, diags, reterr);
+	int r = compile(p, opts, ret_prog, diags, reterr);
 
 	/* Every failure names the profile; positioned messages already start with it. */
 	if (r < 0 && reterr && *reterr && !startswith(ksc_error_message(*reterr), p->source))

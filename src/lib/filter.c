@@ -1352,61 +1352,110 @@ stub_section(const struct ksc_filter *f, uint32_t token, uint32_t nr)
 	return NULL;
 }
 
+/* What decides (token, nr) before the arguments are looked at. ret_sys is the syscall entry
+ * behind a FILTER_LEAF_RULE or FILTER_LEAF_TREE leaf. */
+static void
+leaf_find(const struct ksc_filter *f, uint32_t token, uint32_t nr, struct filter_leaf *ret,
+          const struct filter_syscall **ret_sys)
+{
+	const struct filter_arch *a, *stub;
+	const struct filter_syscall *sys = NULL;
+	bool bad_arch;
+
+	*ret = (struct filter_leaf){ .kind = FILTER_LEAF_DEFAULT, .ret = f->default_action };
+	*ret_sys = NULL;
+	stub = f->stub ? stub_section(f, token, nr) : NULL;
+	a = filter_section(f, token, nr, &bad_arch);
+	if (stub && ((nr == 0 && (stub->arch == KSC_ARCH_S390 || stub->arch == KSC_ARCH_S390X)) ||
+	             nr > stub->stub_max)) {
+		*ret = (struct filter_leaf){ .kind = FILTER_LEAF_STUB,
+			                     .ret = KSC_RET_ERRNO | ENOSYS,
+			                     .arch = stub->arch };
+		return;
+	}
+	if (bad_arch) {
+		*ret = (struct filter_leaf){ .kind = FILTER_LEAF_BAD_ARCH,
+			                     .ret = f->bad_arch_action,
+			                     .arch = KSC_ARCH_NONE };
+		return;
+	}
+	ret->arch = a->arch;
+	ret->nr_not_loaded = section_nr(f, a->token, nr) != nr;
+	nr = section_nr(f, a->token, nr);
+	/* with both x86_64 and x32, one section holds the numbers of both */
+	for (size_t i = 0; i < f->n_arches && !sys; i++) {
+		const struct filter_arch *s = &f->arches[i];
+
+		if (s->token != a->token)
+			continue;
+		for (size_t k = 0; k < s->n_syscalls && !sys; k++)
+			if (s->syscalls[k].nr >= 0 && (uint32_t)s->syscalls[k].nr == nr)
+				sys = &s->syscalls[k];
+	}
+	if (!sys)
+		return;
+	*ret_sys = sys;
+	if (sys->chains) {
+		ret->kind = FILTER_LEAF_TREE;
+		ret->root = sys->chains;
+	} else {
+		ret->kind = FILTER_LEAF_RULE;
+		ret->ret = sys->action;
+	}
+}
+
+void
+filter_leaf(const struct ksc_filter *f, uint32_t token, uint32_t nr, struct filter_leaf *ret)
+{
+	const struct filter_syscall *sys;
+
+	leaf_find(f, token, nr, ret, &sys);
+}
+
 uint32_t
 ksc_filter_decide(const struct ksc_filter *f, const struct ksc_seccomp_data *d,
                   struct ksc_decision *ret)
 {
 	struct ksc_decision dec = { .by = KSC_DECIDED_BY_DEFAULT, .split_arg = -1 };
-	const struct filter_arch *a, *stub;
-	uint32_t nr = (uint32_t)d->nr, src = 0, act = 0;
-	bool bad_arch, decided = false;
+	const struct filter_syscall *sys;
+	struct filter_leaf leaf;
+	uint32_t src = 0, act = 0;
+	bool decided = false;
 
-	stub = f->stub ? stub_section(f, d->arch, nr) : NULL;
-	a = filter_section(f, d->arch, nr, &bad_arch);
-	if (stub && ((nr == 0 && (stub->arch == KSC_ARCH_S390 || stub->arch == KSC_ARCH_S390X)) ||
-	             nr > stub->stub_max)) {
+	leaf_find(f, d->arch, (uint32_t)d->nr, &leaf, &sys);
+	dec.ret = leaf.ret;
+	dec.arch = leaf.arch;
+	dec.nr_not_loaded = leaf.nr_not_loaded;
+	switch (leaf.kind) {
+	case FILTER_LEAF_STUB:
 		dec.by = KSC_DECIDED_BY_STUB;
-		dec.arch = stub->arch;
-		dec.ret = KSC_RET_ERRNO | ENOSYS;
-	} else if (bad_arch) {
+		break;
+	case FILTER_LEAF_BAD_ARCH:
 		dec.by = KSC_DECIDED_BY_BAD_ARCH;
-		dec.ret = f->bad_arch_action;
-	} else {
-		const struct filter_syscall *sys = NULL;
+		break;
+	case FILTER_LEAF_RULE:
+		src = sys->src;
+		act = sys->action;
+		decided = true;
+		break;
+	case FILTER_LEAF_TREE:
+		decided = level_eval(&f->tree, sys->chains, d, &act, &src, 0);
+		break;
+	case FILTER_LEAF_DEFAULT:
+		break;
+	}
+	if (decided) {
+		dec.by = KSC_DECIDED_BY_RULE;
+		dec.ret = act;
+		dec.rule = SIZE_MAX;
+		dec.multiplexed = sys->mux;
+	}
+	if (decided && src > 0 && src <= f->n_rules) {
+		const struct filter_rule *rule = &f->rules[src - 1];
 
-		dec.arch = a->arch;
-		dec.ret = f->default_action;
-		nr = section_nr(f, a->token, nr);
-		dec.nr_not_loaded = nr != (uint32_t)d->nr;
-		/* with both x86_64 and x32, one section holds the numbers of both */
-		for (size_t i = 0; i < f->n_arches && !sys; i++) {
-			const struct filter_arch *s = &f->arches[i];
-
-			if (s->token != a->token)
-				continue;
-			for (size_t k = 0; k < s->n_syscalls && !sys; k++)
-				if (s->syscalls[k].nr >= 0 && (uint32_t)s->syscalls[k].nr == nr)
-					sys = &s->syscalls[k];
-		}
-		if (sys && !sys->chains) {
-			src = sys->src;
-			act = sys->action;
-			decided = true;
-		} else if (sys)
-			decided = level_eval(&f->tree, sys->chains, d, &act, &src, 0);
-		if (decided) {
-			dec.by = KSC_DECIDED_BY_RULE;
-			dec.ret = act;
-			dec.rule = SIZE_MAX;
-			dec.multiplexed = sys->mux;
-		}
-		if (decided && src > 0 && src <= f->n_rules) {
-			const struct filter_rule *rule = &f->rules[src - 1];
-
-			dec.rule = rule->profile_rule;
-			dec.name = rule->name;
-			dec.split_arg = rule->split_arg;
-		}
+		dec.rule = rule->profile_rule;
+		dec.name = rule->name;
+		dec.split_arg = rule->split_arg;
 	}
 	if (ret)
 		*ret = dec;
@@ -1436,4 +1485,99 @@ filter_stub_arches(const struct ksc_filter *f, const enum ksc_arch **ret_arches)
 {
 	*ret_arches = f->stub_arches;
 	return f->n_stub_arches;
+}
+
+uint32_t
+filter_default_action(const struct ksc_filter *f)
+{
+	return f->default_action;
+}
+
+uint32_t
+filter_bad_arch_action(const struct ksc_filter *f)
+{
+	return f->bad_arch_action;
+}
+
+size_t
+filter_sections(const struct ksc_filter *f, uint32_t *ret_tokens, enum ksc_arch *ret_arches,
+                size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < f->n_arches; i++) {
+		bool seen = false;
+
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = f->arches[j].token == f->arches[i].token;
+		if (seen || n >= max)
+			continue;
+		ret_tokens[n] = f->arches[i].token;
+		ret_arches[n++] = f->arches[i].arch;
+	}
+	return n;
+}
+
+size_t
+filter_breakpoints(const struct ksc_filter *f, uint32_t token, uint64_t *out, size_t max)
+{
+	static const uint64_t fixed[] = { 0,           1,           KSC_X32_SYSCALL_BIT,
+		                          0x80000000u, 0xc0000000u, UINT32_MAX };
+	size_t n = 0;
+
+#define PUT(v)                        \
+	do {                          \
+		if (n < max)          \
+			out[n] = (v); \
+		n++;                  \
+	} while (0)
+	for (size_t i = 0; i < ELEMENTSOF(fixed); i++)
+		PUT(fixed[i]);
+	for (size_t i = 0; i < f->n_arches; i++) {
+		const struct filter_arch *a = &f->arches[i];
+
+		if (a->token != token)
+			continue;
+		if (a->stub_max)
+			PUT((uint64_t)a->stub_max + 1);
+		for (size_t k = 0; k < a->n_syscalls; k++)
+			if (a->syscalls[k].nr >= 0) {
+				PUT((uint32_t)a->syscalls[k].nr);
+				PUT((uint64_t)(uint32_t)a->syscalls[k].nr + 1);
+			}
+	}
+#undef PUT
+	return n;
+}
+
+uint32_t
+filter_level_first(const struct ksc_filter *f, uint32_t n)
+{
+	const struct tree *t = &f->tree;
+	unsigned guard = 0;
+
+	while (n && N(t, n).prev && guard++ < TREE_MAX_STEPS)
+		n = N(t, n).prev;
+	return n;
+}
+
+void
+filter_node(const struct ksc_filter *f, uint32_t n, struct filter_node *ret)
+{
+	const struct node *nd = &N(&f->tree, n);
+
+	*ret = (struct filter_node){
+		.arg = nd->arg,
+		.hi = nd->hi,
+		.op = nd->op,
+		.mask = nd->mask,
+		.datum = nd->datum,
+		.has_t = nd->has_t,
+		.has_f = nd->has_f,
+		.act_t = nd->act_t,
+		.act_f = nd->act_f,
+		.t = nd->t,
+		.f = nd->f,
+		.next = nd->next,
+	};
 }

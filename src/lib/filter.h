@@ -55,3 +55,63 @@ uint32_t filter_stub_max(const struct ksc_filter *f, enum ksc_arch arch);
 
 /* The architectures of the stub (the profile's listed ones, or the --arch list). */
 size_t filter_stub_arches(const struct ksc_filter *f, const enum ksc_arch **ret_arches);
+
+/* ---------------------------------------------------------------------------------------- */
+/* The decision structure, for code generators                                               */
+
+enum filter_leaf_kind {
+	FILTER_LEAF_DEFAULT,  /* no rule names the number: the default action */
+	FILTER_LEAF_RULE,     /* one action for every argument */
+	FILTER_LEAF_TREE,     /* the arguments decide: a tree of comparisons */
+	FILTER_LEAF_STUB,     /* runc's ENOSYS stub */
+	FILTER_LEAF_BAD_ARCH, /* an arch (or x32/x86_64 ABI) the filter does not cover */
+};
+
+/* What decides the calls of one (arch token, syscall number) before any argument is read. */
+struct filter_leaf {
+	enum filter_leaf_kind kind;
+	uint32_t ret;       /* the action, unless kind is FILTER_LEAF_TREE */
+	uint32_t root;      /* FILTER_LEAF_TREE: the first level; when no node of the tree
+	                     * decides, the default action does */
+	enum ksc_arch arch; /* the section (its word order); KSC_ARCH_NONE for the bad arch */
+	bool nr_not_loaded; /* see struct ksc_decision */
+};
+
+/* ksc_filter_decide() without the arguments: the same lookup, stopped at the tree. */
+void filter_leaf(const struct ksc_filter *f, uint32_t token, uint32_t nr, struct filter_leaf *ret);
+
+uint32_t filter_default_action(const struct ksc_filter *f);
+uint32_t filter_bad_arch_action(const struct ksc_filter *f);
+
+/* The distinct arch tokens the filter covers, in its order, each with the arch of its first
+ * section (x86_64 and x32 share AUDIT_ARCH_X86_64). Returns how many (at most max). */
+size_t filter_sections(const struct ksc_filter *f, uint32_t *ret_tokens, enum ksc_arch *ret_arches,
+                       size_t max);
+
+/* Every syscall number of token where filter_leaf() may change from the number before it
+ * (unsorted, with repeats; 2^32 may appear). Writes at most max and returns how many there
+ * are. */
+size_t filter_breakpoints(const struct ksc_filter *f, uint32_t token, uint64_t *out, size_t max);
+
+/* One comparison of a tree: the word (arg, high or low half) & mask against datum with op
+ * (EQ, MASKED_EQ as EQ after the mask, GT, GE). When true: the level t if any, else act_t
+ * if has_t, else the next sibling; when false likewise with f. A level whose siblings all
+ * fall through decides nothing: its parent goes on with its own next sibling. */
+struct filter_node {
+	unsigned arg;
+	bool hi;
+	enum ksc_op op;
+	uint32_t mask, datum;
+	bool has_t, has_f;
+	uint32_t act_t, act_f;
+	uint32_t t, f; /* 0: none */
+	uint32_t next; /* 0: none */
+};
+
+/* The first sibling of the level n belongs to. */
+uint32_t filter_level_first(const struct ksc_filter *f, uint32_t n);
+void filter_node(const struct ksc_filter *f, uint32_t n, struct filter_node *ret);
+
+/* The native backend: a program that decides as the filter does (compile-native.c). Returns
+ * 0 with the instructions (owned by the caller; not yet checked), -E2BIG, -ENOMEM. */
+int filter_generate(const struct ksc_filter *f, struct ksc_bpf_insn **ret, size_t *ret_n);

@@ -392,8 +392,13 @@ ksc_profile_lint(const struct ksc_profile *p, const struct ksc_compile_opts *opt
 	if (r < 0)
 		goto fail;
 
-	/* what compiling says: size, and libseccomp's own mistakes */
-	r = ksc_profile_compile(p, opts, &prog, diags, NULL);
+	/* what compiling as runc does says: size, and libseccomp's own mistakes */
+	{
+		struct ksc_compile_opts lopts = opts ? *opts : (struct ksc_compile_opts){ 0 };
+
+		lopts.backend = KSC_BACKEND_LIBSECCOMP;
+		r = ksc_profile_compile(p, &lopts, &prog, diags, NULL);
+	}
 	if (r == 0) {
 		size_t len = ksc_bpf_count(prog);
 

@@ -1,0 +1,376 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The native compiler against the filter model and against libseccomp: the real default
+ * profiles (containerd, docker and podman flavours, the fixtures of moby, containers-common
+ * and containerd), the tutorial's, runc's test profiles and thousands of random ones
+ * (colliding rules on few syscalls, and long lists of names with many actions and errno
+ * values, whose programs need long jumps), on several arch sets. For each:
+ *
+ *   - both backends refuse the same profiles;
+ *   - the native program decides exactly what the model decides on every boundary input
+ *     (ksc_filter_compare: every syscall number, arguments at and around every constant)
+ *     and on numbers across the whole 32-bit space (the x32 bit, the halves above it, -1,
+ *     random ones), for every arch of the filter and one outside it;
+ *   - against libseccomp's program, the only inputs that differ run through one of its
+ *     stale-accumulator comparisons (libseccomp's miscompilation, see filter.c);
+ *   - every (arch, number) the model allows without looking at the arguments is allowed by
+ *     the kernel's constant-action cache (ksc_bpf_cache_allows()), and the program is no
+ *     longer than libseccomp's.
+ *
+ * Usage: test-native FIXTURES. KSC_TEST_SEED and KSC_TEST_PROFILES as in test-filter.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "filter.h"
+#include "kseccomp.h"
+#include "macro.h"
+#include "random-profile.h"
+#include "tap.h"
+
+#define diag tap_diagf
+
+struct totals {
+	size_t profiles, refused, refusal_mismatch;
+	size_t model_cases, model_diffs;
+	size_t lib_cases, lib_diffs, lib_stale_profiles, lib_unexplained;
+	size_t sweep_cases, sweep_diffs;
+	size_t cache_pairs, cache_misses;
+	size_t longer;
+	size_t native_insns, libseccomp_insns;
+};
+
+static bool verbose;
+
+/* Numbers across the whole space: around every boundary the search cuts at. */
+static const uint32_t sweep_numbers[] = {
+	0,          1,          2,          0x3ffffffe, 0x3fffffff, 0x40000000, 0x40000001,
+	0x40000200, 0x400003ff, 0x7fffffff, 0x80000000, 0x80000001, 0xbfffffff, 0xc0000000,
+	0xc0000001, 0xfffffffe, 0xffffffff, 1000,       4096,       65535,      0x10000,
+};
+
+static uint32_t
+sweep_decide_native(const struct ksc_bpf *prog, const struct ksc_seccomp_data *d)
+{
+	return ksc_bpf_run(prog, d);
+}
+
+/* The numbers above, 64 random ones, and every number up to the table's end + 64, on each
+ * token of the filter and one outside it, with all-zero and all-one arguments. */
+static void
+sweep(const struct ksc_filter *f, const struct ksc_bpf *prog, const enum ksc_arch *arches,
+      size_t n_arches, struct totals *t, const char *what)
+{
+	uint32_t tokens[_KSC_ARCH_MAX + 1];
+	size_t n_tokens = 0, shown = 0;
+
+	for (size_t i = 0; i < n_arches; i++)
+		tokens[n_tokens++] = ksc_arch_audit_token(arches[i]);
+	tokens[n_tokens++] = 0x12345678; /* no arch at all */
+	for (size_t i = 0; i < n_tokens; i++) {
+		for (unsigned round = 0; round < 2; round++) {
+			struct ksc_seccomp_data d = { .arch = tokens[i] };
+
+			memset(d.args, round ? 0xff : 0, sizeof(d.args));
+			for (size_t k = 0; k < ELEMENTSOF(sweep_numbers) + 64 + 600; k++) {
+				uint32_t want, got;
+
+				if (k < ELEMENTSOF(sweep_numbers))
+					d.nr = (int32_t)sweep_numbers[k];
+				else if (k < ELEMENTSOF(sweep_numbers) + 64)
+					d.nr = (int32_t)(uint32_t)rnd();
+				else
+					d.nr = (int32_t)(k - ELEMENTSOF(sweep_numbers) - 64);
+				want = ksc_filter_decide(f, &d, NULL);
+				got = sweep_decide_native(prog, &d);
+				t->sweep_cases++;
+				if (want != got) {
+					t->sweep_diffs++;
+					if (shown++ < 3)
+						diag("%s: arch %08x nr %08x: model %08x, native %08x",
+						     what, d.arch, (uint32_t)d.nr, want, got);
+				}
+			}
+		}
+	}
+}
+
+/* Every unconditionally allowed (arch, number) must be cacheable. */
+static void
+cache_check(const struct ksc_filter *f, const struct ksc_bpf *prog, const enum ksc_arch *arches,
+            size_t n_arches, struct totals *t, const char *what)
+{
+	size_t shown = 0;
+
+	for (size_t i = 0; i < n_arches; i++) {
+		uint32_t token = ksc_arch_audit_token(arches[i]);
+		uint32_t base = arches[i] == KSC_ARCH_X32 ? KSC_X32_SYSCALL_BIT : 0;
+
+		for (uint32_t nr = base; nr < base + 1100; nr++) {
+			struct filter_leaf leaf;
+
+			filter_leaf(f, token, nr, &leaf);
+			if (leaf.kind == FILTER_LEAF_TREE || leaf.ret != KSC_RET_ALLOW)
+				continue;
+			t->cache_pairs++;
+			if (!ksc_bpf_cache_allows(prog, token, nr)) {
+				t->cache_misses++;
+				if (shown++ < 3)
+					diag("%s: %s nr %u is allowed but not cacheable", what,
+					     ksc_arch_name(arches[i]), nr);
+			}
+		}
+	}
+}
+
+/* Whether every differing input ran through a stale comparison of libseccomp's program. */
+static bool
+explained(const struct ksc_bpf *lib, const struct ksc_difference *diffs, size_t n)
+{
+	return n == 0 || all_stale(lib, diffs, n);
+}
+
+static void
+check_profile(const struct ksc_profile *p, const struct ksc_compile_opts *opts, struct totals *t,
+              const char *what)
+{
+	_cleanup_(ksc_error_freep) struct ksc_error *en = NULL, *el = NULL;
+	struct ksc_compile_opts nopts = *opts, lopts = *opts;
+	struct ksc_bpf *native = NULL, *lib = NULL;
+	struct ksc_filter *f = NULL;
+	enum ksc_arch arches[_KSC_ARCH_MAX];
+	struct ksc_difference diffs[64];
+	size_t n_arches, cases = 0, n_diffs = 0;
+	int rn, rl;
+
+	nopts.backend = KSC_BACKEND_NATIVE;
+	lopts.backend = KSC_BACKEND_LIBSECCOMP;
+	rn = ksc_profile_compile(p, &nopts, &native, NULL, &en);
+	rl = ksc_profile_compile(p, &lopts, &lib, NULL, &el);
+	t->profiles++;
+	if ((rn < 0) != (rl < 0) || (rn < 0 && rn != rl)) {
+		t->refusal_mismatch++;
+		diag("%s: native %d (%s), libseccomp %d (%s)", what, rn,
+		     en ? ksc_error_message(en) : "-", rl, el ? ksc_error_message(el) : "-");
+		goto out;
+	}
+	if (rn < 0) {
+		t->refused++;
+		goto out;
+	}
+	if (ksc_filter_new(p, opts, &f, NULL, NULL) < 0)
+		abort();
+	n_arches = ksc_compile_arches(p, opts, arches, ELEMENTSOF(arches));
+
+	/* the model */
+	if (ksc_filter_compare(f, &native, 1, p, arches, n_arches, &cases, diffs,
+	                       ELEMENTSOF(diffs), &n_diffs) < 0)
+		abort();
+	t->model_cases += cases;
+	t->model_diffs += n_diffs;
+	if (n_diffs && (verbose || t->model_diffs == n_diffs))
+		diag("%s: %zu inputs differ from the model, first arch %08x nr %d args %" PRIx64
+		     " %" PRIx64 ": model %08x native %08x",
+		     what, n_diffs, diffs[0].data.arch, diffs[0].data.nr, diffs[0].data.args[0],
+		     diffs[0].data.args[1], diffs[0].ret_a, diffs[0].ret_b);
+
+	/* libseccomp's program */
+	if (ksc_bpf_compare(&lib, 1, &native, 1, p, arches, n_arches, &cases, diffs,
+	                    ELEMENTSOF(diffs), &n_diffs) < 0)
+		abort();
+	t->lib_cases += cases;
+	t->lib_diffs += n_diffs;
+	if (n_diffs && explained(lib, diffs, MIN(n_diffs, ELEMENTSOF(diffs))))
+		t->lib_stale_profiles++;
+	else if (n_diffs) {
+		t->lib_unexplained++;
+		diag("%s: %zu inputs differ from libseccomp, first arch %08x nr %d: libseccomp "
+		     "%08x native %08x",
+		     what, n_diffs, diffs[0].data.arch, diffs[0].data.nr, diffs[0].ret_a,
+		     diffs[0].ret_b);
+	}
+
+	sweep(f, native, arches, n_arches, t, what);
+	cache_check(f, native, arches, n_arches, t, what);
+	t->native_insns += ksc_bpf_count(native);
+	t->libseccomp_insns += ksc_bpf_count(lib);
+	if (ksc_bpf_count(native) > ksc_bpf_count(lib)) {
+		t->longer++;
+		if (verbose)
+			diag("%s: native %zu instructions, libseccomp %zu", what,
+			     ksc_bpf_count(native), ksc_bpf_count(lib));
+	}
+out:
+	ksc_filter_free(f);
+	ksc_bpf_free(native);
+	ksc_bpf_free(lib);
+}
+
+/* A long list of names with many actions and errno values: hundreds of intervals, so that
+ * jumps reach past 255 instructions. */
+static char *
+random_big_profile(void)
+{
+	size_t len = 0, cap = 4096;
+	char *s = malloc(cap);
+	unsigned n_rules = 5 + pick(40), n_arches = pick(4);
+
+	if (!s)
+		abort();
+	append(&s, &len, &cap, "{\"defaultAction\": %s, \"architectures\": [",
+	       action_json(pick(ELEMENTSOF(actions)), 1 + pick(200)));
+	for (unsigned i = 0; i < n_arches; i++)
+		append(&s, &len, &cap, "%s\"%s\"", i ? ", " : "", random_arches[pick(ELEMENTSOF(random_arches))]);
+	append(&s, &len, &cap, "], \"syscalls\": [");
+	for (unsigned i = 0; i < n_rules; i++) {
+		unsigned n_names = 1 + pick(30);
+
+		append(&s, &len, &cap, "%s{\"names\": [", i ? ", " : "");
+		for (unsigned k = 0; k < n_names; k++) {
+			const char *name = NULL;
+
+			(void)ksc_syscall_by_index(KSC_ARCH_X86_64, pick(460), &name, NULL);
+			append(&s, &len, &cap, "%s\"%s\"", k ? ", " : "", name ? name : "read");
+		}
+		append(&s, &len, &cap, "], \"action\": %s",
+		       action_json(pick(ELEMENTSOF(actions)), 1 + pick(4000)));
+		if (pick(5) == 0)
+			append(&s, &len, &cap,
+			       ", \"args\": [{\"index\": %u, \"value\": %" PRIu64
+			       ", \"op\": \"%s\"}]",
+			       pick(6), values[pick(ELEMENTSOF(values))], ops[pick(6)]);
+		append(&s, &len, &cap, "}");
+	}
+	append(&s, &len, &cap, "]}");
+	return s;
+}
+
+static void
+load_dir(const char *dir, const struct ksc_compile_opts *const *optsets, size_t n_optsets,
+         struct totals *t)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	while (d && (de = readdir(d))) {
+		_cleanup_(ksc_profile_freep) struct ksc_profile *p = NULL;
+		_cleanup_(freep) char *path = NULL;
+
+		if (!strstr(de->d_name, ".json") || asprintf(&path, "%s/%s", dir, de->d_name) < 0)
+			continue;
+		if (ksc_profile_load(path, NULL, &p, NULL, NULL) < 0)
+			continue;
+		for (size_t i = 0; i < n_optsets; i++)
+			check_profile(p, optsets[i], t, path);
+	}
+	if (d)
+		closedir(d);
+}
+
+static void
+report(const struct totals *t, const char *what)
+{
+	diag("%s: %zu profiles (%zu refused by both), %zu model inputs, %zu libseccomp inputs "
+	     "(%zu differing, in %zu profiles where libseccomp compares a stale word), %zu "
+	     "numbers swept, %zu cacheable pairs; %zu native instructions against %zu",
+	     what, t->profiles, t->refused, t->model_cases, t->lib_cases, t->lib_diffs,
+	     t->lib_stale_profiles, t->sweep_cases, t->cache_pairs, t->native_insns,
+	     t->libseccomp_insns);
+	is_int((int)t->refusal_mismatch, 0, "%s: native refuses what libseccomp refuses", what);
+	is_int((int)t->model_diffs, 0, "%s: native decides as the model on every input", what);
+	is_int((int)t->sweep_diffs, 0, "%s: and on numbers across the 32-bit space", what);
+	is_int((int)t->lib_unexplained, 0,
+	       "%s: native decides as libseccomp's program, except where that compares a stale "
+	       "word",
+	       what);
+	is_int((int)t->cache_misses, 0,
+	       "%s: every unconditionally allowed syscall is cacheable (%zu pairs)", what,
+	       t->cache_pairs);
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *seed_env = getenv("KSC_TEST_SEED"), *count_env = getenv("KSC_TEST_PROFILES");
+	unsigned count = count_env ? (unsigned)strtoul(count_env, NULL, 0) : 1500;
+	static const enum ksc_arch x86_three[] = { KSC_ARCH_X86_64, KSC_ARCH_X86, KSC_ARCH_X32 };
+	static const enum ksc_arch x86_64_x32[] = { KSC_ARCH_X86_64, KSC_ARCH_X32 };
+	static const enum ksc_arch others[] = { KSC_ARCH_AARCH64, KSC_ARCH_ARM,
+		                                KSC_ARCH_PPC64LE, KSC_ARCH_MIPSEL,
+		                                KSC_ARCH_RISCV64 };
+	struct ksc_compile_opts own = { .timeout_ms = 2000 };
+	struct ksc_compile_opts three = { .timeout_ms = 2000, .arches = x86_three, .n_arches = 3 };
+	struct ksc_compile_opts with_x32 = { .timeout_ms = 2000,
+		                             .arches = x86_64_x32,
+		                             .n_arches = 2 };
+	struct ksc_compile_opts other = { .timeout_ms = 2000,
+		                          .arches = others,
+		                          .n_arches = ELEMENTSOF(others) };
+	const struct ksc_compile_opts *const optsets[] = { &own, &three, &with_x32, &other };
+	struct totals real = { 0 }, colliding = { 0 }, big = { 0 };
+	char dir[4096];
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: %s FIXTURES\n", argv[0]);
+		return 2;
+	}
+	verbose = getenv("KSC_TEST_VERBOSE") != NULL;
+	rng_state = seed_env ? strtoull(seed_env, NULL, 0) : 0x6e6174697665ull;
+	diag("seed 0x%" PRIx64 ", %u profiles", rng_state, count);
+
+	/* the real profiles */
+	for (int fl = KSC_FLAVOR_CONTAINERD; fl <= KSC_FLAVOR_PODMAN; fl++) {
+		_cleanup_(ksc_profile_freep) struct ksc_profile *p = NULL;
+		struct ksc_expand_opts eo = { .arch = KSC_ARCH_X86_64,
+			                      .caps = ksc_caps_kubernetes_default(),
+			                      .kernel_major = 6,
+			                      .kernel_minor = 1 };
+
+		if (ksc_default_profile((enum ksc_flavor)fl, &eo, &p, NULL) < 0)
+			abort();
+		for (size_t i = 0; i < ELEMENTSOF(optsets); i++)
+			check_profile(p, optsets[i], &real, ksc_flavor_name((enum ksc_flavor)fl));
+	}
+	for (const char *const *sub = (const char *const[]){ "default", "moby", "runc", "tutorial",
+	                                                     NULL };
+	     *sub; sub++) {
+		snprintf(dir, sizeof(dir), "%s/profiles/%s", argv[1], *sub);
+		load_dir(dir, optsets, ELEMENTSOF(optsets), &real);
+	}
+	report(&real, "real profiles");
+	ok(real.profiles >= 40, "the real profiles were all read (%zu compilations)",
+	   real.profiles);
+	is_int((int)real.longer, 0, "no native program of a real profile is longer than libseccomp's");
+
+	/* random colliding profiles */
+	for (unsigned i = 0; i < count; i++) {
+		_cleanup_(ksc_profile_freep) struct ksc_profile *p = NULL;
+		char *json = random_profile();
+
+		if (ksc_profile_parse("random.json", json, strlen(json), NULL, &p, NULL, NULL) == 0)
+			check_profile(p, &own, &colliding, verbose ? json : "random");
+		if (verbose && colliding.model_diffs + colliding.lib_unexplained +
+		                               colliding.sweep_diffs + colliding.refusal_mismatch >
+		                       0)
+			diag("profile %u: %s", i, json);
+		free(json);
+	}
+	report(&colliding, "colliding random profiles");
+	ok(colliding.refused > 0, "some are refused by both (%zu)", colliding.refused);
+
+	/* random long profiles */
+	for (unsigned i = 0; i < count / 5; i++) {
+		_cleanup_(ksc_profile_freep) struct ksc_profile *p = NULL;
+		char *json = random_big_profile();
+
+		if (ksc_profile_parse("big.json", json, strlen(json), NULL, &p, NULL, NULL) == 0)
+			check_profile(p, pick(2) ? &own : &three, &big, "big");
+		free(json);
+	}
+	report(&big, "long random profiles");
+	return tap_done();
+}
