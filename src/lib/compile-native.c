@@ -643,20 +643,11 @@ longest_path(const struct ksc_bpf_insn *v, size_t n)
 
 /* One variant of the program. */
 static int
-generate(const struct ksc_filter *f, size_t max_exc, bool global_pool, struct ksc_bpf_insn **ret,
-         size_t *ret_n)
+generate(const struct ksc_filter *f, struct section *secs, size_t n, size_t max_exc,
+         bool global_pool, struct ksc_bpf_insn **ret, size_t *ret_n)
 {
 	struct gen g = { .f = f, .max_exc = max_exc, .global_pool = global_pool };
-	uint32_t tokens[_KSC_ARCH_MAX];
-	enum ksc_arch arches[_KSC_ARCH_MAX];
-	struct section secs[_KSC_ARCH_MAX] = { 0 };
-	size_t n = filter_sections(f, tokens, arches, ELEMENTSOF(tokens));
 	int bad_arch, r;
-
-	for (size_t i = 0; i < n; i++) {
-		secs[i].token = tokens[i];
-		section_build(&g, &secs[i]);
-	}
 
 	/* the dispatch, then (without the global pool) the rets of the bad arch and of the
 	 * sections with one action */
@@ -665,7 +656,7 @@ generate(const struct ksc_filter *f, size_t max_exc, bool global_pool, struct ks
 	for (size_t i = 0; i < n && g.r >= 0; i++) {
 		secs[i].label =
 		        secs[i].trivial ? ret_label(&g, secs[i].iv[0].leaf.ret) : label_new(&g);
-		emit(&g, BPF_JMP | BPF_JEQ | BPF_K, tokens[i], secs[i].label,
+		emit(&g, BPF_JMP | BPF_JEQ | BPF_K, secs[i].token, secs[i].label,
 		     i + 1 == n ? bad_arch : LABEL_NEXT);
 	}
 	if (n == 0)
@@ -682,10 +673,6 @@ generate(const struct ksc_filter *f, size_t max_exc, bool global_pool, struct ks
 	r = g.r;
 	if (r >= 0)
 		r = layout(&g, ret, ret_n);
-	for (size_t i = 0; i < n; i++) {
-		free(secs[i].iv);
-		free(secs[i].items);
-	}
 	free(g.v);
 	free(g.labels);
 	free(g.rets);
@@ -708,19 +695,28 @@ filter_generate(const struct ksc_filter *f, struct ksc_bpf_insn **ret, size_t *r
 	static const size_t limits[] = { 0, 2, 4, 8 };
 	struct ksc_bpf_insn *best = NULL;
 	size_t best_n = 0, best_path = 0;
+	uint32_t tokens[_KSC_ARCH_MAX];
+	enum ksc_arch arches[_KSC_ARCH_MAX];
+	struct section secs[_KSC_ARCH_MAX] = { 0 };
+	size_t n_secs = filter_sections(f, tokens, arches, ELEMENTSOF(tokens));
+	struct gen g = { .f = f };
 	int r = 0;
 
-	for (size_t l = 0; l < ELEMENTSOF(limits); l++)
+	/* what decides each number is the same for every variant */
+	for (size_t i = 0; i < n_secs && g.r >= 0; i++) {
+		secs[i].token = tokens[i];
+		section_build(&g, &secs[i]);
+	}
+	r = g.r;
+	for (size_t l = 0; l < ELEMENTSOF(limits) && r >= 0; l++)
 		for (int pool = 0; pool < 2; pool++) {
 			struct ksc_bpf_insn *v = NULL;
 			size_t n = 0, path;
 			bool better;
 
-			r = generate(f, limits[l], pool, &v, &n);
-			if (r < 0) {
-				free(best);
-				return r;
-			}
+			r = generate(f, secs, n_secs, limits[l], pool, &v, &n);
+			if (r < 0)
+				break;
 			path = longest_path(v, n);
 			if (!best)
 				better = true;
@@ -738,6 +734,14 @@ filter_generate(const struct ksc_filter *f, struct ksc_bpf_insn **ret, size_t *r
 			} else
 				free(v);
 		}
+	for (size_t i = 0; i < n_secs; i++) {
+		free(secs[i].iv);
+		free(secs[i].items);
+	}
+	if (r < 0) {
+		free(best);
+		return r;
+	}
 	*ret = best;
 	*ret_n = best_n;
 	return 0;

@@ -606,6 +606,13 @@ struct filter_arch {
 	struct filter_syscall *syscalls;
 	size_t n_syscalls;
 	uint32_t stub_max; /* 0: no stub for this arch */
+	/* built once the rules are in: syscalls[] indexes by number (real numbers only), and
+	 * whether libseccomp's section for this token never loads the number (section_nr()) */
+	struct nr_index {
+		uint32_t nr, idx;
+	} *by_nr;
+	size_t n_by_nr;
+	bool nr_not_loaded;
 };
 
 struct ksc_filter {
@@ -952,7 +959,9 @@ arch_add(struct ksc_filter *f, struct filter_arch *a, const struct filter_rule *
 	return arch_rule_add(f, a, nr, rule, src, false);
 }
 
+static uint32_t section_nr_compute(const struct ksc_filter *f, uint32_t token, uint32_t nr);
 static uint32_t section_nr(const struct ksc_filter *f, uint32_t token, uint32_t nr);
+static int index_build(struct ksc_filter *f);
 
 /* ---------------------------------------------------------------------------------------- */
 /* The rule list                                                                              */
@@ -1092,8 +1101,10 @@ ksc_filter_free(struct ksc_filter *f)
 {
 	if (!f)
 		return;
-	for (size_t i = 0; i < f->n_arches; i++)
+	for (size_t i = 0; i < f->n_arches; i++) {
 		free(f->arches[i].syscalls);
+		free(f->arches[i].by_nr);
+	}
 	free(f->rules);
 	free(f->rule_mux);
 	free(f->tree.nodes);
@@ -1189,6 +1200,9 @@ ksc_filter_new(const struct ksc_profile *p, const struct ksc_compile_opts *opts,
 				return rule_error(f, &f->rules[i], r, reterr);
 		}
 	stub_build(f, diags);
+	r = index_build(f);
+	if (r < 0)
+		return r;
 	for (size_t i = 0; i < f->n_arches; i++) {
 		const struct filter_arch *a = &f->arches[i];
 		bool seen = false;
@@ -1301,7 +1315,7 @@ filter_section(const struct ksc_filter *f, uint32_t token, uint32_t nr, bool *re
  * or x32 alone (their ABI check loads it) and the binary tree (more than 32 names).
  */
 static uint32_t
-section_nr(const struct ksc_filter *f, uint32_t token, uint32_t nr)
+section_nr_compute(const struct ksc_filter *f, uint32_t token, uint32_t nr)
 {
 	const struct filter_syscall *head = NULL;
 	const struct filter_arch *parts[2] = { NULL, NULL };
@@ -1332,6 +1346,65 @@ section_nr(const struct ksc_filter *f, uint32_t token, uint32_t nr)
 			head = first;
 	}
 	return head && head->nr < 0 ? token : nr;
+}
+
+/* section_nr_compute(), from what index_build() found. */
+static uint32_t
+section_nr(const struct ksc_filter *f, uint32_t token, uint32_t nr)
+{
+	for (size_t i = 0; i < f->n_arches; i++)
+		if (f->arches[i].token == token)
+			return f->arches[i].nr_not_loaded ? token : nr;
+	return nr;
+}
+
+static int
+by_nr_cmp(const void *a, const void *b)
+{
+	uint32_t x = ((const struct nr_index *)a)->nr, y = ((const struct nr_index *)b)->nr;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Once every rule is in: the number index of each arch, and section_nr()'s answer. */
+static int
+index_build(struct ksc_filter *f)
+{
+	for (size_t i = 0; i < f->n_arches; i++) {
+		struct filter_arch *a = &f->arches[i];
+
+		a->nr_not_loaded = section_nr_compute(f, a->token, 0) != 0;
+		a->by_nr = malloc((a->n_syscalls + 1) * sizeof(*a->by_nr));
+		if (!a->by_nr)
+			return -ENOMEM;
+		a->n_by_nr = 0;
+		for (size_t k = 0; k < a->n_syscalls; k++)
+			if (a->syscalls[k].nr >= 0)
+				a->by_nr[a->n_by_nr++] =
+				        (struct nr_index){ (uint32_t)a->syscalls[k].nr, (uint32_t)k };
+		qsort(a->by_nr, a->n_by_nr, sizeof(*a->by_nr), by_nr_cmp);
+	}
+	return 0;
+}
+
+/* The entry for number nr in arch a, or NULL. */
+static const struct filter_syscall *
+arch_lookup(const struct filter_arch *a, uint32_t nr)
+{
+	size_t lo = 0, hi = a->n_by_nr;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		uint32_t m = a->by_nr[mid].nr;
+
+		if (m == nr)
+			return &a->syscalls[a->by_nr[mid].idx];
+		if (m < nr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
 }
 
 /* The stub's arch for (token, nr): x86_64 and x32 share a token, told apart by the bit. */
@@ -1386,11 +1459,8 @@ leaf_find(const struct ksc_filter *f, uint32_t token, uint32_t nr, struct filter
 	for (size_t i = 0; i < f->n_arches && !sys; i++) {
 		const struct filter_arch *s = &f->arches[i];
 
-		if (s->token != a->token)
-			continue;
-		for (size_t k = 0; k < s->n_syscalls && !sys; k++)
-			if (s->syscalls[k].nr >= 0 && (uint32_t)s->syscalls[k].nr == nr)
-				sys = &s->syscalls[k];
+		if (s->token == a->token)
+			sys = arch_lookup(s, nr);
 	}
 	if (!sys)
 		return;
