@@ -485,12 +485,6 @@ check_errno_values(const struct ksc_profile *p, struct ksc_error **reterr)
 	return 0;
 }
 
-static bool
-arch_is_le(enum ksc_arch a)
-{
-	return ksc_arch_audit_token(a) & 0x40000000u;
-}
-
 size_t
 ksc_compile_arches(const struct ksc_profile *p, const struct ksc_compile_opts *opts,
                    enum ksc_arch *ret_arches, size_t max)
@@ -628,12 +622,12 @@ compile(const struct ksc_profile *p, const struct ksc_compile_opts *opts,
 	/* libseccomp writes a program in the byte order of its arches and refuses to mix
 	 * them (EDOM); the stub and this interpreter speak the host's. */
 	for (size_t i = 0; i < n_arches; i++)
-		if (arch_is_le(arches[i]) != arch_is_le(ksc_arch_native()))
+		if (filter_arch_le(arches[i]) != filter_arch_le(ksc_arch_native()))
 			return ksc_error_setf(reterr, -EOPNOTSUPP,
 			                      "%s: cannot compile for %s on this %s-endian host "
 			                      "(libseccomp builds a filter in one byte order)",
 			                      p->source, ksc_arch_name(arches[i]),
-			                      arch_is_le(ksc_arch_native()) ? "little" : "big");
+			                      filter_arch_le(ksc_arch_native()) ? "little" : "big");
 
 	r = libseccomp_warnings(p, diags);
 	if (r < 0)

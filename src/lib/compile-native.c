@@ -141,18 +141,12 @@ ret_label(struct gen *g, uint32_t k)
 	return g->rets[g->n_rets++].label;
 }
 
-static bool
-arch_is_le(enum ksc_arch a)
-{
-	return ksc_arch_audit_token(a) & 0x40000000u;
-}
-
 /* The offset of an argument's 32-bit half in seccomp_data: args are 64-bit in the byte
  * order of the arch. */
 static uint32_t
 word_offset(enum ksc_arch arch, unsigned arg, bool hi)
 {
-	bool second = arch_is_le(arch) ? hi : !hi;
+	bool second = filter_arch_le(arch) ? hi : !hi;
 
 	return OFF_ARGS + 8u * arg + (second ? 4u : 0u);
 }
@@ -182,6 +176,61 @@ node_constant(const struct filter_node *nd)
 	}
 }
 
+/* Where a side of a node without a subtree goes: its action's ret, or the next sibling. */
+static int
+side_target(struct gen *g, bool has, uint32_t act, int next)
+{
+	return has ? ret_label(g, act) : next;
+}
+
+static void gen_level(struct gen *g, uint32_t first, enum ksc_arch arch, int fail,
+                      struct acc acc, unsigned depth);
+
+/* One node's comparison and its subtrees, right after it. Returns what the accumulator
+ * holds where the next sibling starts. */
+static struct acc
+gen_compare(struct gen *g, const struct filter_node *nd, enum ksc_arch arch, int next,
+            struct acc acc, unsigned depth)
+{
+	uint32_t offset = word_offset(arch, nd->arg, nd->hi);
+	int yes_sub = nd->t ? label_new(g) : -1, no_sub = nd->f ? label_new(g) : -1;
+	int yes = nd->t ? yes_sub : side_target(g, nd->has_t, nd->act_t, next);
+	int no = nd->f ? no_sub : side_target(g, nd->has_f, nd->act_f, next);
+	uint16_t jmp;
+
+	if (!acc.known || acc.offset != offset || (acc.mask != nd->mask && acc.mask != UINT32_MAX)) {
+		emit(g, BPF_LD | BPF_W | BPF_ABS, offset, 0, 0);
+		acc = (struct acc){ true, offset, UINT32_MAX };
+	}
+	if (nd->mask != acc.mask) {
+		emit(g, BPF_ALU | BPF_AND | BPF_K, nd->mask, 0, 0);
+		acc.mask = nd->mask;
+	}
+	switch (nd->op) {
+	case KSC_OP_GT:
+		jmp = BPF_JMP | BPF_JGT | BPF_K;
+		break;
+	case KSC_OP_GE:
+		jmp = BPF_JMP | BPF_JGE | BPF_K;
+		break;
+	default:
+		jmp = BPF_JMP | BPF_JEQ | BPF_K;
+		break;
+	}
+	emit(g, jmp, nd->datum, yes, no);
+	/* a subtree is entered from this jump alone: the word is still there */
+	if (nd->t) {
+		label_here(g, yes_sub);
+		gen_level(g, nd->t, arch, next, acc, depth + 1);
+	}
+	if (nd->f) {
+		label_here(g, no_sub);
+		gen_level(g, nd->f, arch, next, acc, depth + 1);
+	}
+	/* the next sibling too, unless a subtree can fail over to it */
+	return nd->t || nd->f ? (struct acc){ 0 } : acc;
+}
+
 /*
  * One level of a comparison tree, then what follows it: each sibling's comparison, its
  * true and false subtrees right after it, then the next sibling. A subtree that decides
@@ -201,74 +250,22 @@ gen_level(struct gen *g, uint32_t first, enum ksc_arch arch, int fail, struct ac
 	}
 	while (n && g->r >= 0) {
 		struct filter_node nd;
-		int next, yes, no, yes_sub = -1, no_sub = -1, constant;
-		uint32_t offset;
-		uint16_t jmp;
-		struct acc here;
+		int next, constant;
 
 		filter_node(g->f, n, &nd);
-		offset = word_offset(arch, nd.arg, nd.hi);
 		next = nd.next ? label_new(g) : fail;
 		constant = node_constant(&nd);
-		if (constant >= 0) {
+		if (constant < 0)
+			acc = gen_compare(g, &nd, arch, next, acc, depth);
+		else if (constant ? nd.t : nd.f) {
 			/* one side only, without a comparison: its subtree right here */
-			uint32_t sub = constant ? nd.t : nd.f;
-			bool has = constant ? nd.has_t : nd.has_f;
-			uint32_t act = constant ? nd.act_t : nd.act_f;
-
-			if (sub) {
-				gen_level(g, sub, arch, next, acc, depth + 1);
-				acc = (struct acc){ 0 };
-			} else
-				emit(g, BPF_JMP | BPF_JA, 0, has ? ret_label(g, act) : next, 0);
-			if (nd.next)
-				label_here(g, next);
-			n = nd.next;
-			continue;
-		}
-		if (nd.t)
-			yes = yes_sub = label_new(g);
-		else
-			yes = nd.has_t ? ret_label(g, nd.act_t) : next;
-		if (nd.f)
-			no = no_sub = label_new(g);
-		else
-			no = nd.has_f ? ret_label(g, nd.act_f) : next;
-
-		if (!acc.known || acc.offset != offset ||
-		    (acc.mask != nd.mask && acc.mask != UINT32_MAX)) {
-			emit(g, BPF_LD | BPF_W | BPF_ABS, offset, 0, 0);
-			acc = (struct acc){ true, offset, UINT32_MAX };
-		}
-		if (nd.mask != acc.mask) {
-			emit(g, BPF_ALU | BPF_AND | BPF_K, nd.mask, 0, 0);
-			acc.mask = nd.mask;
-		}
-		switch (nd.op) {
-		case KSC_OP_GT:
-			jmp = BPF_JMP | BPF_JGT | BPF_K;
-			break;
-		case KSC_OP_GE:
-			jmp = BPF_JMP | BPF_JGE | BPF_K;
-			break;
-		default:
-			jmp = BPF_JMP | BPF_JEQ | BPF_K;
-			break;
-		}
-		emit(g, jmp, nd.datum, yes, no);
-		/* a subtree is entered from this jump alone: the word is still there */
-		here = acc;
-		if (yes_sub >= 0) {
-			label_here(g, yes_sub);
-			gen_level(g, nd.t, arch, next, here, depth + 1);
-		}
-		if (no_sub >= 0) {
-			label_here(g, no_sub);
-			gen_level(g, nd.f, arch, next, here, depth + 1);
-		}
-		/* the next sibling too, unless a subtree can fail over to it */
-		if (yes_sub >= 0 || no_sub >= 0)
+			gen_level(g, constant ? nd.t : nd.f, arch, next, acc, depth + 1);
 			acc = (struct acc){ 0 };
+		} else
+			emit(g, BPF_JMP | BPF_JA, 0,
+			     constant ? side_target(g, nd.has_t, nd.act_t, next)
+			              : side_target(g, nd.has_f, nd.act_f, next),
+			     0);
 		if (nd.next)
 			label_here(g, next);
 		n = nd.next;

@@ -599,6 +599,11 @@ priority_update(struct filter_syscall *sys)
 	sys->priority |= PRI_MASK_CHAIN - sys->node_cnt;
 }
 
+/* A syscall number and its entry in filter_arch.syscalls[]. */
+struct nr_index {
+	uint32_t nr, idx;
+};
+
 struct filter_arch {
 	enum ksc_arch arch;
 	uint32_t token; /* AUDIT_ARCH */
@@ -608,9 +613,7 @@ struct filter_arch {
 	uint32_t stub_max; /* 0: no stub for this arch */
 	/* built once the rules are in: syscalls[] indexes by number (real numbers only), and
 	 * whether libseccomp's section for this token never loads the number (section_nr()) */
-	struct nr_index {
-		uint32_t nr, idx;
-	} *by_nr;
+	struct nr_index *by_nr;
 	size_t n_by_nr;
 	bool nr_not_loaded;
 };
@@ -1454,7 +1457,8 @@ leaf_find(const struct ksc_filter *f, uint32_t token, uint32_t nr, struct filter
 	}
 	ret->arch = a->arch;
 	ret->nr_not_loaded = section_nr(f, a->token, nr) != nr;
-	nr = section_nr(f, a->token, nr);
+	if (ret->nr_not_loaded)
+		nr = a->token;
 	/* with both x86_64 and x32, one section holds the numbers of both */
 	for (size_t i = 0; i < f->n_arches && !sys; i++) {
 		const struct filter_arch *s = &f->arches[i];

@@ -23,6 +23,14 @@
 #include "kseccomp.h"
 #include "profile.h"
 
+/* Whether an arch is little-endian (__AUDIT_ARCH_LE in its token): seccomp_data's 64-bit
+ * arguments are in its byte order. */
+static inline bool
+filter_arch_le(enum ksc_arch arch)
+{
+	return ksc_arch_audit_token(arch) & 0x40000000u;
+}
+
 /* One comparison of a rule, as libseccomp's scmp_arg_cmp: for MASKED_EQ, value is the mask
  * and value_two the datum; other operators compare with value. */
 struct filter_cond {
