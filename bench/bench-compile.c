@@ -242,7 +242,8 @@ latency(const struct ksc_bpf *prog, long nr, unsigned long arg)
 
 		if (prog) {
 			struct sock_fprog fp = { .len = (unsigned short)ksc_bpf_count(prog),
-				                 .filter = (struct sock_filter *)ksc_bpf_insns(prog) };
+				                 .filter = (struct sock_filter *)ksc_bpf_insns(
+				                         prog) };
 
 			prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 			if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fp) < 0)
@@ -331,8 +332,9 @@ main(int argc, char **argv)
 		bool *seen = calloc(n, sizeof(bool));
 
 		for (uint32_t nr = 0; nr <= max_nr + 10; nr++) {
-			struct ksc_seccomp_data d = { .nr = (int32_t)nr,
-				                      .arch = ksc_arch_audit_token(KSC_ARCH_X86_64) };
+			struct ksc_seccomp_data d = {
+				.nr = (int32_t)nr, .arch = ksc_arch_audit_token(KSC_ARCH_X86_64)
+			};
 			size_t k = 0;
 
 			(void)ksc_bpf_run_traced(progs[v], &d, seen);

@@ -103,8 +103,8 @@ strace_names(const char *path, char **out, size_t max)
 			p++;
 		if (strncmp(p, "<... ", 5) == 0 || *p == '+' || *p == '-')
 			continue; /* resumed calls, exits, signals */
-		while (k < sizeof(name) - 1 && ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-		                                *p == '_'))
+		while (k < sizeof(name) - 1 &&
+		       ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
 			name[k++] = *p++;
 		name[k] = '\0';
 		if (k && *p == '(' && n < max && !in_list(out, n, name))
@@ -146,7 +146,8 @@ main(int argc, char **argv)
 	size_t n_workload = sizeof(default_workload) / sizeof(*default_workload);
 	const char *k;
 	int rounds = 7;
-	char ebpf_out[] = "/tmp/bench-record-ebpf.json", ptrace_out[] = "/tmp/bench-record-ptrace.json",
+	char ebpf_out[] = "/tmp/bench-record-ebpf.json",
+	     ptrace_out[] = "/tmp/bench-record-ptrace.json",
 	     strace_out[] = "/tmp/bench-record-strace.txt";
 	const char *names[] = { "unrecorded", "record --backend ebpf", "record --backend ptrace",
 		                "strace -f -o /dev/null" };
@@ -172,8 +173,10 @@ main(int argc, char **argv)
 		return 2;
 	}
 	{
-		char *ebpf[] = { (char *)k, "record", "--backend", "ebpf", "-q", "-o", ebpf_out, "--" };
-		char *ptr[] = { (char *)k, "record", "--backend", "ptrace", "-q", "-o", ptrace_out, "--" };
+		char *ebpf[] = { (char *)k, "record", "--backend", "ebpf",
+			         "-q",      "-o",     ebpf_out,    "--" };
+		char *ptr[] = { (char *)k, "record", "--backend", "ptrace",
+			        "-q",      "-o",     ptrace_out,  "--" };
 		char *st[] = { "strace", "-f", "-o", "/dev/null", "--" };
 
 		variants[0] = join(NULL, 0, workload, n_workload);
@@ -186,8 +189,9 @@ main(int argc, char **argv)
 		for (int v = 0; v < 4; v++) {
 			times[v][r] = timed(variants[v]);
 			if (times[v][r] < 0) {
-				fprintf(stderr, "bench-record: '%s' failed (root for ebpf; strace "
-				                "installed?)\n",
+				fprintf(stderr,
+				        "bench-record: '%s' failed (root for ebpf; strace "
+				        "installed?)\n",
 				        names[v]);
 				return 1;
 			}
@@ -231,7 +235,8 @@ main(int argc, char **argv)
 			miss_ebpf += !e;
 			miss_ptrace += !p;
 			if (!e || !p)
-				printf("  missing %s:%s%s\n", seen[i], e ? "" : " ebpf", p ? "" : " ptrace");
+				printf("  missing %s:%s%s\n", seen[i], e ? "" : " ebpf",
+				       p ? "" : " ptrace");
 		}
 		printf("  ebpf:   %zu of %zu (%.1f%%), profile allows %zu\n", n_seen - miss_ebpf,
 		       n_seen, 100.0 * (double)(n_seen - miss_ebpf) / (double)n_seen, n_ebpf);

@@ -554,9 +554,9 @@ int ksc_kernel_running(unsigned *ret_major, unsigned *ret_minor);
 
 /* The container a template is expanded for. */
 struct ksc_expand_opts {
-	enum ksc_arch arch;     /* the native arch; KSC_ARCH_NONE: this machine's */
-	uint64_t caps;          /* the bounding set */
-	unsigned kernel_major;  /* both 0: the running kernel */
+	enum ksc_arch arch;    /* the native arch; KSC_ARCH_NONE: this machine's */
+	uint64_t caps;         /* the bounding set */
+	unsigned kernel_major; /* both 0: the running kernel */
 	unsigned kernel_minor;
 };
 
@@ -569,9 +569,9 @@ struct ksc_expand_opts {
  * result is plain OCI (names, action, errnoRet, args) and owned by the caller. Returns 0 or
  * -errno with a message.
  */
-int ksc_profile_expand(const struct ksc_profile *template_profile,
-                       const struct ksc_expand_opts *opts, struct ksc_profile **ret_profile,
-                       struct ksc_error **reterr);
+int
+ksc_profile_expand(const struct ksc_profile *template_profile, const struct ksc_expand_opts *opts,
+                   struct ksc_profile **ret_profile, struct ksc_error **reterr);
 
 /* RuntimeDefault of a flavour, expanded for opts (see ksc_profile_expand()). */
 int ksc_default_profile(enum ksc_flavor flavor, const struct ksc_expand_opts *opts,
@@ -780,9 +780,9 @@ struct ksc_finding {
  * and libseccomp's own miscompilations. *ret is freed with ksc_findings_free(). Returns 0
  * or -ENOMEM.
  */
-int ksc_profile_lint(const struct ksc_profile *profile, const struct ksc_compile_opts *opts,
-                     struct ksc_finding **ret_findings, size_t *ret_count,
-                     struct ksc_error **reterr);
+int
+ksc_profile_lint(const struct ksc_profile *profile, const struct ksc_compile_opts *opts,
+                 struct ksc_finding **ret_findings, size_t *ret_count, struct ksc_error **reterr);
 void ksc_findings_free(struct ksc_finding *findings, size_t count);
 
 /* The less restrictive of two filter return values, in the order KILL_PROCESS < KILL_THREAD <

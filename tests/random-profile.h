@@ -57,10 +57,11 @@ static const uint64_t values[] = { 0,
 static const char *const actions[] = { "SCMP_ACT_ALLOW",       "SCMP_ACT_ERRNO", "SCMP_ACT_KILL",
 	                               "SCMP_ACT_TRAP",        "SCMP_ACT_LOG",   "SCMP_ACT_TRACE",
 	                               "SCMP_ACT_KILL_PROCESS" };
-static const char *const random_arches[] = { "SCMP_ARCH_X86_64",  "SCMP_ARCH_X86",     "SCMP_ARCH_X32",
-	                              "SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM",     "SCMP_ARCH_X86",
-	                              "SCMP_ARCH_X32",     "SCMP_ARCH_PPC64LE", "SCMP_ARCH_MIPSEL",
-	                              "SCMP_ARCH_RISCV64" };
+static const char *const random_arches[] = { "SCMP_ARCH_X86_64", "SCMP_ARCH_X86",
+	                                     "SCMP_ARCH_X32",    "SCMP_ARCH_AARCH64",
+	                                     "SCMP_ARCH_ARM",    "SCMP_ARCH_X86",
+	                                     "SCMP_ARCH_X32",    "SCMP_ARCH_PPC64LE",
+	                                     "SCMP_ARCH_MIPSEL", "SCMP_ARCH_RISCV64" };
 
 __attribute__((format(printf, 4, 5))) static inline void
 append(char **buf, size_t *len, size_t *cap, const char *fmt, ...)
@@ -105,7 +106,8 @@ random_profile(void)
 		abort();
 	append(&s, &len, &cap, "{\"defaultAction\": %s, \"architectures\": [", action_json(def, 1));
 	for (unsigned i = 0; i < n_arches; i++)
-		append(&s, &len, &cap, "%s\"%s\"", i ? ", " : "", random_arches[pick(ELEMENTSOF(random_arches))]);
+		append(&s, &len, &cap, "%s\"%s\"", i ? ", " : "",
+		       random_arches[pick(ELEMENTSOF(random_arches))]);
 	append(&s, &len, &cap, "], \"syscalls\": [");
 	for (unsigned i = 0; i < n_rules; i++) {
 		unsigned n_names = 1 + pick(2), n_args = pick(4), a = pick(ELEMENTSOF(actions));
@@ -166,4 +168,3 @@ all_stale(const struct ksc_bpf *prog, const struct ksc_difference *diffs, size_t
 	free(visited);
 	return all;
 }
-

@@ -271,8 +271,8 @@ section_compile(struct section *s, const char *dir, const char *file)
 	if (r < 0) {
 		ksc_bpf_free(s->prog);
 		s->prog = s->native_prog = NULL;
-		if (asprintf(&s->error, "profile of line %u does not compile natively: %s",
-		             s->line, error ? ksc_error_message(error) : strerror(-r)) < 0)
+		if (asprintf(&s->error, "profile of line %u does not compile natively: %s", s->line,
+		             error ? ksc_error_message(error) : strerror(-r)) < 0)
 			s->error = NULL;
 		return;
 	}

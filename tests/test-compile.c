@@ -69,7 +69,8 @@ main(void)
 	/* The deadline itself, for loops the model would not know: 1 ms is too short for a
 	 * profile of 3000 rules on one syscall (libseccomp's merge is quadratic in them). */
 	{
-		struct ksc_compile_opts tight = { .backend = KSC_BACKEND_LIBSECCOMP, .timeout_ms = 1 };
+		struct ksc_compile_opts tight = { .backend = KSC_BACKEND_LIBSECCOMP,
+			                          .timeout_ms = 1 };
 		size_t len = 0, cap = 512 * 1024;
 		char *big = malloc(cap);
 
@@ -110,7 +111,8 @@ main(void)
 	free(msg);
 
 	{
-		struct ksc_compile_opts be = { .backend = KSC_BACKEND_LIBSECCOMP, .native = KSC_ARCH_S390X };
+		struct ksc_compile_opts be = { .backend = KSC_BACKEND_LIBSECCOMP,
+			                       .native = KSC_ARCH_S390X };
 
 		r = compile("{\"defaultAction\": \"SCMP_ACT_LOG\"}", &be, &msg);
 		is_int(r, -EOPNOTSUPP, "a big-endian target on this host is refused");

@@ -235,7 +235,8 @@ predict(const char *profile_path, enum ksc_arch arch, uint32_t nr, const char *a
         size_t size)
 {
 	struct ksc_compile_opts copts = {
-		.backend = streq_(backend, "libseccomp") ? KSC_BACKEND_LIBSECCOMP : KSC_BACKEND_NATIVE,
+		.backend =
+		        streq_(backend, "libseccomp") ? KSC_BACKEND_LIBSECCOMP : KSC_BACKEND_NATIVE,
 	};
 	struct ksc_profile *p = NULL;
 	struct ksc_bpf *prog = NULL;

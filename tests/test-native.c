@@ -85,7 +85,8 @@ sweep(const struct ksc_filter *f, const struct ksc_bpf *prog, const enum ksc_arc
 				if (want != got) {
 					t->sweep_diffs++;
 					if (shown++ < 3)
-						diag("%s: arch %08x nr %08x: model %08x, native %08x",
+						diag("%s: arch %08x nr %08x: model %08x, native "
+						     "%08x",
 						     what, d.arch, (uint32_t)d.nr, want, got);
 				}
 			}
@@ -154,8 +155,8 @@ check_profile(const struct ksc_profile *p, const struct ksc_compile_opts *opts, 
 	n_arches = ksc_compile_arches(p, opts, arches, ELEMENTSOF(arches));
 
 	/* the model */
-	if (ksc_filter_compare(f, &native, 1, p, arches, n_arches, &cases, diffs,
-	                       ELEMENTSOF(diffs), &n_diffs) < 0)
+	if (ksc_filter_compare(f, &native, 1, p, arches, n_arches, &cases, diffs, ELEMENTSOF(diffs),
+	                       &n_diffs) < 0)
 		abort();
 	t->model_cases += cases;
 	t->model_diffs += n_diffs;
@@ -212,7 +213,8 @@ random_big_profile(void)
 	append(&s, &len, &cap, "{\"defaultAction\": %s, \"architectures\": [",
 	       action_json(pick(ELEMENTSOF(actions)), 1 + pick(200)));
 	for (unsigned i = 0; i < n_arches; i++)
-		append(&s, &len, &cap, "%s\"%s\"", i ? ", " : "", random_arches[pick(ELEMENTSOF(random_arches))]);
+		append(&s, &len, &cap, "%s\"%s\"", i ? ", " : "",
+		       random_arches[pick(ELEMENTSOF(random_arches))]);
 	append(&s, &len, &cap, "], \"syscalls\": [");
 	for (unsigned i = 0; i < n_rules; i++) {
 		unsigned n_names = 1 + pick(30);
@@ -287,9 +289,8 @@ main(int argc, char **argv)
 	unsigned count = count_env ? (unsigned)strtoul(count_env, NULL, 0) : 1500;
 	static const enum ksc_arch x86_three[] = { KSC_ARCH_X86_64, KSC_ARCH_X86, KSC_ARCH_X32 };
 	static const enum ksc_arch x86_64_x32[] = { KSC_ARCH_X86_64, KSC_ARCH_X32 };
-	static const enum ksc_arch others[] = { KSC_ARCH_AARCH64, KSC_ARCH_ARM,
-		                                KSC_ARCH_PPC64LE, KSC_ARCH_MIPSEL,
-		                                KSC_ARCH_RISCV64 };
+	static const enum ksc_arch others[] = { KSC_ARCH_AARCH64, KSC_ARCH_ARM, KSC_ARCH_PPC64LE,
+		                                KSC_ARCH_MIPSEL, KSC_ARCH_RISCV64 };
 	struct ksc_compile_opts own = { .timeout_ms = 2000 };
 	struct ksc_compile_opts three = { .timeout_ms = 2000, .arches = x86_three, .n_arches = 3 };
 	struct ksc_compile_opts with_x32 = { .timeout_ms = 2000,
@@ -323,8 +324,8 @@ main(int argc, char **argv)
 		for (size_t i = 0; i < ELEMENTSOF(optsets); i++)
 			check_profile(p, optsets[i], &real, ksc_flavor_name((enum ksc_flavor)fl));
 	}
-	for (const char *const *sub = (const char *const[]){ "default", "moby", "runc", "tutorial",
-	                                                     NULL };
+	for (const char *const *sub =
+	             (const char *const[]){ "default", "moby", "runc", "tutorial", NULL };
 	     *sub; sub++) {
 		snprintf(dir, sizeof(dir), "%s/profiles/%s", argv[1], *sub);
 		load_dir(dir, optsets, ELEMENTSOF(optsets), &real);
@@ -332,7 +333,8 @@ main(int argc, char **argv)
 	report(&real, "real profiles");
 	ok(real.profiles >= 40, "the real profiles were all read (%zu compilations)",
 	   real.profiles);
-	is_int((int)real.longer, 0, "no native program of a real profile is longer than libseccomp's");
+	is_int((int)real.longer, 0,
+	       "no native program of a real profile is longer than libseccomp's");
 
 	/* random colliding profiles */
 	for (unsigned i = 0; i < count; i++) {

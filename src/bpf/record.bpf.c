@@ -33,7 +33,7 @@ const volatile __u64 target_cgroup = 0; /* record this cgroup; 0: the tgids map 
 const volatile __u32 native_token = 0;  /* AUDIT_ARCH_* of a native syscall */
 const volatile __u32 compat_token = 0;  /* and of a compat one (i386 on x86_64), 0: none */
 const volatile __u32 want_args = 0;
-const volatile __u32 tgid_offset = 0;   /* of struct task_struct, from the kernel's BTF (--pid) */
+const volatile __u32 tgid_offset = 0; /* of struct task_struct, from the kernel's BTF (--pid) */
 
 /* Set by user space while the program runs (.bss, one map value it reads and writes). */
 #define SEEN_SLOT 8192 /* syscall numbers below this: mips' go to 6000-odd */
@@ -97,7 +97,8 @@ read_reg(const void *regs, unsigned offset)
  * costs less per syscall and detaches without waiting for an RCU grace period. A syscall
  * already seen costs a cgroup lookup and one load. */
 SEC("raw_tracepoint/sys_enter")
-int on_sys_enter(struct bpf_raw_tracepoint_args *ctx)
+int
+on_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 {
 	const void *regs = (const void *)ctx->args[0];
 	__u32 nr = (__u32)ctx->args[1], slot = 0, idx;
@@ -141,7 +142,8 @@ int on_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 
 /* --pid: a recorded process's children are recorded too (parent, child) */
 SEC("raw_tracepoint/sched_process_fork")
-int on_fork(struct bpf_raw_tracepoint_args *ctx)
+int
+on_fork(struct bpf_raw_tracepoint_args *ctx)
 {
 	__u32 ptgid = 0, ctgid = 0;
 	__u8 one = 1;

@@ -131,8 +131,7 @@ set_rodata(struct bpf_object *obj, const char *name, const void *value, size_t s
 	return 0;
 }
 
-_printf_(2, 0) static int
-silent_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+_printf_(2, 0) static int silent_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	if (level == LIBBPF_WARN && getenv("KSECCOMP_DEBUG_BPF"))
 		return vfprintf(stderr, fmt, ap);
@@ -198,7 +197,8 @@ load(struct loaded *l, bool want_args, uint64_t cgroup_id, struct ksc_error **re
 		/* following forks reads the child's tgid: where it is, from the kernel's BTF */
 		struct btf *vmlinux = btf__load_vmlinux_btf();
 		uint32_t offset = 0;
-		int id = vmlinux ? btf__find_by_name_kind(vmlinux, "task_struct", BTF_KIND_STRUCT) : -1;
+		int id = vmlinux ? btf__find_by_name_kind(vmlinux, "task_struct", BTF_KIND_STRUCT)
+		                 : -1;
 
 		if (id > 0) {
 			const struct btf_type *t = btf__type_by_id(vmlinux, (uint32_t)id);
@@ -211,9 +211,10 @@ load(struct loaded *l, bool want_args, uint64_t cgroup_id, struct ksc_error **re
 		btf__free(vmlinux);
 		if (!offset || set_rodata(l->obj, "tgid_offset", &offset, sizeof(offset)) < 0) {
 			unload(l);
-			return ksc_error_setf(reterr, -ENOENT,
-			                      "following a process's children needs the kernel's BTF "
-			                      "(/sys/kernel/btf/vmlinux)");
+			return ksc_error_setf(
+			        reterr, -ENOENT,
+			        "following a process's children needs the kernel's BTF "
+			        "(/sys/kernel/btf/vmlinux)");
 		}
 	}
 	if (set_rodata(l->obj, "target_cgroup", &cgroup_id, sizeof(cgroup_id)) < 0 ||
@@ -226,10 +227,11 @@ load(struct loaded *l, bool want_args, uint64_t cgroup_id, struct ksc_error **re
 	r = bpf_object__load(l->obj);
 	if (r < 0) {
 		unload(l);
-		return ksc_error_setf(reterr, r,
-		                      "cannot load the BPF program: %s (root, a kernel with BTF and "
-		                      "tracepoints are needed; --backend ptrace works without)",
-		                      strerror(-r));
+		return ksc_error_setf(
+		        reterr, r,
+		        "cannot load the BPF program: %s (root, a kernel with BTF and "
+		        "tracepoints are needed; --backend ptrace works without)",
+		        strerror(-r));
 	}
 	/* .bss, shared with the program: mapped here (libbpf maps it for skeletons only) */
 	{

@@ -601,8 +601,8 @@ generate_libseccomp(const struct ksc_profile *p, const struct ksc_compile_opts *
 }
 
 static int
-compile(const struct ksc_profile *p, const struct ksc_compile_opts *opts,
-        struct ksc_bpf **ret_prog, struct ksc_diags *diags, struct ksc_error **reterr)
+compile(const struct ksc_profile *p, const struct ksc_compile_opts *opts, struct ksc_bpf **ret_prog,
+        struct ksc_diags *diags, struct ksc_error **reterr)
 {
 	_cleanup_(freep) struct ksc_bpf_insn *all = NULL;
 	_cleanup_(ksc_filter_freep) struct ksc_filter *filter = NULL;

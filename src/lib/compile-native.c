@@ -59,7 +59,7 @@ struct gen {
 	struct ret_leaf {
 		uint32_t k;
 		int label;
-	} *rets;
+	} * rets;
 	size_t n_rets, cap_rets;
 	/* the variant: exceptions per item, and one pool of rets at the end of the program
 	 * (shared by every section) instead of one after each section */
@@ -183,8 +183,8 @@ side_target(struct gen *g, bool has, uint32_t act, int next)
 	return has ? ret_label(g, act) : next;
 }
 
-static void gen_level(struct gen *g, uint32_t first, enum ksc_arch arch, int fail,
-                      struct acc acc, unsigned depth);
+static void gen_level(struct gen *g, uint32_t first, enum ksc_arch arch, int fail, struct acc acc,
+                      unsigned depth);
 
 /* One node's comparison and its subtrees, right after it. Returns what the accumulator
  * holds where the next sibling starts. */
@@ -198,7 +198,8 @@ gen_compare(struct gen *g, const struct filter_node *nd, enum ksc_arch arch, int
 	int no = nd->f ? no_sub : side_target(g, nd->has_f, nd->act_f, next);
 	uint16_t jmp;
 
-	if (!acc.known || acc.offset != offset || (acc.mask != nd->mask && acc.mask != UINT32_MAX)) {
+	if (!acc.known || acc.offset != offset ||
+	    (acc.mask != nd->mask && acc.mask != UINT32_MAX)) {
 		emit(g, BPF_LD | BPF_W | BPF_ABS, offset, 0, 0);
 		acc = (struct acc){ true, offset, UINT32_MAX };
 	}

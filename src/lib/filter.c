@@ -1384,7 +1384,8 @@ index_build(struct ksc_filter *f)
 		for (size_t k = 0; k < a->n_syscalls; k++)
 			if (a->syscalls[k].nr >= 0)
 				a->by_nr[a->n_by_nr++] =
-				        (struct nr_index){ (uint32_t)a->syscalls[k].nr, (uint32_t)k };
+				        (struct nr_index){ (uint32_t)a->syscalls[k].nr,
+					                   (uint32_t)k };
 		qsort(a->by_nr, a->n_by_nr, sizeof(*a->by_nr), by_nr_cmp);
 	}
 	return 0;

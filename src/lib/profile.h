@@ -109,4 +109,3 @@ struct ksc_profile {
  * args only. */
 int profile_write_oci(const struct ksc_profile *p, const enum ksc_arch *arches, size_t n_arches,
                       const bool *keep, char **ret_text, size_t *ret_len);
-
