@@ -42,8 +42,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			for (int on = 0; on < 2; on++) {
 				struct kube_kubelet_result res;
 
-				if (kube_kubelet_resolve(pod, &pod->containers[k], on, "/nonexistent",
-				                         &res) < 0)
+				if (kube_kubelet_resolve(pod, &pod->containers[k], on,
+				                         "/nonexistent", &res) < 0)
 					abort();
 				/* Localhost always resolves under the root, or fails */
 				if (res.type == KUBE_PROFILE_LOCALHOST && !res.error &&
@@ -57,7 +57,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			char *detail = NULL;
 			bool allowed = false;
 
-			if (kube_psa_check(pod, (enum kube_psa_level)level, 0, &allowed, &detail) < 0)
+			if (kube_psa_check(pod, (enum kube_psa_level)level, 0, &allowed, &detail) <
+			    0)
 				abort();
 			if (!allowed && (!detail || !*detail))
 				abort();
