@@ -662,6 +662,10 @@ struct ksc_enforce_opts {
 	/* Set no_new_privs even with CAP_SYS_ADMIN (Kubernetes' allowPrivilegeEscalation:
 	 * false). Without CAP_SYS_ADMIN it is always set: the kernel requires it. */
 	bool no_new_privs;
+	/* SECCOMP_FILTER_FLAG_NEW_LISTENER: the filter's SCMP_ACT_NOTIFY calls wait for a
+	 * user-space agent (ksc_enforce_install_listener()). Without it they fail with ENOSYS,
+	 * and WAIT_KILLABLE_RECV is refused. */
+	bool listener;
 };
 
 /*
@@ -681,6 +685,15 @@ int ksc_enforce_check(const struct ksc_bpf *prog, const struct ksc_enforce_opts 
  */
 int ksc_enforce_install(const struct ksc_bpf *prog, const struct ksc_enforce_opts *opts,
                         struct ksc_error **reterr);
+
+/*
+ * As ksc_enforce_install() with opts->listener: the filter gets a notification listener and
+ * *ret_listener_fd is its fd (close-on-exec), which the caller hands to its agent (see
+ * runtime-spec "listenerPath"). With KSC_FLAG_TSYNC, SECCOMP_FILTER_FLAG_TSYNC_ESRCH is added,
+ * as libseccomp does: the kernel takes the two together only so.
+ */
+int ksc_enforce_install_listener(const struct ksc_bpf *prog, const struct ksc_enforce_opts *opts,
+                                 int *ret_listener_fd, struct ksc_error **reterr);
 
 /*
  * The filters installed on a live process (PTRACE_SECCOMP_GET_FILTER; needs CAP_SYS_ADMIN and

@@ -85,6 +85,7 @@ int verb_compile(int argc, char **argv);
 int verb_disasm(int argc, char **argv);
 int verb_sim(int argc, char **argv);
 int verb_run(int argc, char **argv);
+int verb_agent(int argc, char **argv);
 int verb_dump(int argc, char **argv);
 int verb_profile(int argc, char **argv);
 int verb_kube(int argc, char **argv);

@@ -22,6 +22,7 @@ static const struct verb verbs[] = {
 	{ "sim", verb_sim, "what a profile or program does to one syscall" },
 	{ "disasm", verb_disasm, "list a BPF program" },
 	{ "run", verb_run, "run a command under a profile, enforced as runc does" },
+	{ "agent", verb_agent, "answer SCMP_ACT_NOTIFY calls: the OCI seccomp agent" },
 	{ "dump", verb_dump, "read the filters of a live process; compare with a profile" },
 	{ "version", verb_version, "print the version and the syscall table's kernel version" },
 };

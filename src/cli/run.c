@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "listener.h"
 
 #define EXIT_CANNOT_EXEC 126
 #define EXIT_NOT_FOUND   127
@@ -62,7 +63,14 @@ help(void)
 	      "                                machine's)\n"
 	      "      --backend NAME            the compiler: native (the default) or libseccomp\n"
 	      "                                (as runc builds the program; the same decisions)\n"
+	      "      --name ID                 the container ID a SCMP_ACT_NOTIFY agent is told\n"
+	      "                                (default: run-PID)\n"
 	      "  -h, --help                    show this help\n"
+	      "\n"
+	      "A profile with SCMP_ACT_NOTIFY rules is installed with a notification listener,\n"
+	      "handed to the agent at its listenerPath as runc hands it (the OCI container\n"
+	      "process state with the fd), before the command runs; when the agent cannot be\n"
+	      "reached nothing runs. See 'kseccomp agent --help'.\n"
 	      "\n"
 	      "Exit status: the command's, or 128 + the signal that ended it (a filter's KILL\n"
 	      "shows as 159, SIGSYS); 1 if the profile was refused, 126 if the command could not\n"
@@ -183,6 +191,7 @@ verb_run(int argc, char **argv)
 		{ "caps", required_argument, NULL, 'c' },
 		{ "flavor", required_argument, NULL, 'f' },
 		{ "flavour", required_argument, NULL, 'f' },
+		{ "name", required_argument, NULL, 'I' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
@@ -200,6 +209,8 @@ verb_run(int argc, char **argv)
 	struct ksc_error *error = NULL;
 	bool log_denials = false;
 	struct child_failure failure;
+	struct listener_handoff handoff = { -1, -1 };
+	const char *name = NULL;
 	int c, r, status, pipefd[2];
 	ssize_t n;
 	pid_t pid, parent;
@@ -254,6 +265,9 @@ verb_run(int argc, char **argv)
 				        "podman)",
 				        optarg);
 			flavor_set = true;
+			break;
+		case 'I':
+			name = optarg;
 			break;
 		case 'h':
 			help();
@@ -340,15 +354,20 @@ verb_run(int argc, char **argv)
 			ksc_bpf_free(prog);
 			return r;
 		}
-		for (size_t i = 0; i < ksc_profile_rule_count(profile); i++)
-			if (ksc_rule_action(ksc_profile_rule(profile, i)) == KSC_ACT_NOTIFY) {
+		/* runc: a listener only when a rule notifies (crun: whenever listenerPath is
+		 * set) */
+		if (listener_profile_notifies(profile)) {
+			eopts.listener = true;
+			r = ksc_enforce_check(prog, &eopts, &support, &error);
+			if (r == 0)
+				r = listener_check_program(prog, copts.native, profile_path);
+			else
+				r = cli_fail(r, error, profile_path);
+			if (r) {
 				ksc_bpf_free(prog);
-				cli_error(
-				        "%s: SCMP_ACT_NOTIFY needs its agent at %s, and 'kseccomp "
-				        "run' does not connect to agents yet: refusing to run",
-				        profile_path, ksc_profile_listener_path(profile));
-				return 1;
+				return r;
 			}
+		}
 	}
 
 	command = find_command(argv[optind]);
@@ -360,6 +379,10 @@ verb_run(int argc, char **argv)
 	if (pipe2(pipefd, O_CLOEXEC) < 0) {
 		ksc_bpf_free(prog);
 		return cli_fail(negative_errno(), NULL, "pipe");
+	}
+	if (eopts.listener && listener_handoff_open(&handoff) < 0) {
+		ksc_bpf_free(prog);
+		return cli_fail(negative_errno(), NULL, "socketpair");
 	}
 	fflush(stdout);
 	fflush(stderr);
@@ -396,7 +419,12 @@ verb_run(int argc, char **argv)
 			_exit(1);
 		}
 		if (prog) {
-			r = ksc_enforce_install(prog, &eopts, &error);
+			int listener = -1;
+
+			if (eopts.listener)
+				r = ksc_enforce_install_listener(prog, &eopts, &listener, &error);
+			else
+				r = ksc_enforce_install(prog, &eopts, &error);
 			if (r < 0) {
 				f = (struct child_failure){ .stage = 1, .error = -r };
 				snprintf(f.message, sizeof(f.message), "%s",
@@ -404,6 +432,9 @@ verb_run(int argc, char **argv)
 				(void)!write(pipefd[1], &f, sizeof(f));
 				_exit(1);
 			}
+			/* the parent gives the listener to the agent before the command runs */
+			if (eopts.listener && listener_handoff_child(&handoff, listener) < 0)
+				_exit(1);
 		}
 		if (caps_set && prog && !eopts.no_new_privs &&
 		    cli_drop_capabilities(caps, f.message, sizeof(f.message)) < 0) {
@@ -420,6 +451,30 @@ verb_run(int argc, char **argv)
 
 	close(pipefd[1]);
 	ksc_bpf_free(prog);
+	if (eopts.listener) {
+		char why[600], id[64];
+		struct notify_state st = {
+			.metadata = ksc_profile_listener_metadata(profile),
+			.id = name,
+			.status = "creating",
+			.bundle = "",
+		};
+
+		if (!name) {
+			snprintf(id, sizeof(id), "run-%d", (int)pid);
+			st.id = id;
+		}
+		r = listener_handoff_parent(&handoff, pid, ksc_profile_listener_path(profile), &st,
+		                            why, sizeof(why));
+		listener_handoff_close(&handoff);
+		if (r < 0 && r != -ECHILD) {
+			(void)kill(pid, SIGKILL);
+			(void)waitpid(pid, NULL, 0);
+			close(pipefd[0]);
+			cli_error("%s", why);
+			return 1;
+		}
+	}
 	/* Like system(3): the terminal's signals go to the command, not to us; the signals
 	 * sent to us (kill, a supervisor) are passed on to it, as runc run does. */
 	signal(SIGINT, SIG_IGN);

@@ -139,7 +139,11 @@ ksc_enforce_check(const struct ksc_bpf *prog, const struct ksc_enforce_opts *opt
 			return ksc_error_setf(reterr, -EOPNOTSUPP,
 			                      "this kernel does not support %s",
 			                      ksc_flag_name((enum ksc_filter_flag)(1u << bit)));
-	if (flags & KSC_FLAG_WAIT_KILLABLE_RECV)
+	if (opts && opts->listener && !support->new_listener)
+		return ksc_error_setf(reterr, -EOPNOTSUPP,
+		                      "this kernel has no seccomp notification listeners "
+		                      "(SECCOMP_FILTER_FLAG_NEW_LISTENER, Linux 5.0)");
+	if ((flags & KSC_FLAG_WAIT_KILLABLE_RECV) && !(opts && opts->listener))
 		return ksc_error_setf(reterr, -EOPNOTSUPP,
 		                      "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV needs a notification "
 		                      "listener (a SCMP_ACT_NOTIFY rule and its agent)");
@@ -173,9 +177,13 @@ attached_filters(void)
 	return n;
 }
 
-int
-ksc_enforce_install(const struct ksc_bpf *prog, const struct ksc_enforce_opts *opts,
-                    struct ksc_error **reterr)
+#ifndef SECCOMP_FILTER_FLAG_TSYNC_ESRCH
+#define SECCOMP_FILTER_FLAG_TSYNC_ESRCH (1UL << 4)
+#endif
+
+static int
+install(const struct ksc_bpf *prog, const struct ksc_enforce_opts *opts, int *ret_listener_fd,
+        struct ksc_error **reterr)
 {
 	unsigned attached;
 	struct ksc_kernel_support support;
@@ -214,11 +222,18 @@ ksc_enforce_install(const struct ksc_bpf *prog, const struct ksc_enforce_opts *o
 			                      "cannot set no_new_privs: %s", strerror(errno));
 	}
 	flags = kernel_flags(effective_flags(opts, &support));
+	if (ret_listener_fd) {
+		flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
+		/* the kernel refuses TSYNC with a listener unless a failed sync is ESRCH */
+		if (flags & SECCOMP_FILTER_FLAG_TSYNC)
+			flags |= SECCOMP_FILTER_FLAG_TSYNC_ESRCH;
+	}
 	fprog = (struct sock_fprog){
 		.len = (unsigned short)ksc_bpf_count(prog),
 		.filter = (struct sock_filter *)ksc_bpf_insns(prog),
 	};
-	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &fprog) < 0) {
+	r = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &fprog);
+	if (r < 0) {
 		r = negative_errno();
 		if (r == -ENOMEM)
 			return ksc_error_setf(reterr, r,
@@ -231,7 +246,26 @@ ksc_enforce_install(const struct ksc_bpf *prog, const struct ksc_enforce_opts *o
 		return ksc_error_setf(reterr, r, "seccomp(SECCOMP_SET_MODE_FILTER): %s",
 		                      strerror(-r));
 	}
+	if (ret_listener_fd)
+		*ret_listener_fd = r;
 	return 0;
+}
+
+int
+ksc_enforce_install(const struct ksc_bpf *prog, const struct ksc_enforce_opts *opts,
+                    struct ksc_error **reterr)
+{
+	return install(prog, opts, NULL, reterr);
+}
+
+int
+ksc_enforce_install_listener(const struct ksc_bpf *prog, const struct ksc_enforce_opts *opts,
+                             int *ret_listener_fd, struct ksc_error **reterr)
+{
+	struct ksc_enforce_opts o = opts ? *opts : (struct ksc_enforce_opts){ 0 };
+
+	o.listener = true;
+	return install(prog, &o, ret_listener_fd, reterr);
 }
 
 #ifndef PTRACE_SECCOMP_GET_FILTER

@@ -1219,8 +1219,8 @@ parse_profile(struct ctx *c, const struct ksc_node *root)
 			return -ENOMEM;
 		if (s[0] == '@')
 			warning_at(c, m[F_LISTENER_PATH].value, "listenerPath",
-			           "abstract sockets are not supported: runc fails to connect "
-			           "to \"%s\"",
+			           "\"%s\" is an abstract socket: runc connects to it, crun "
+			           "refuses it (not an absolute path)",
 			           s);
 		else if (s[0] && s[0] != '/')
 			warning_at(c, m[F_LISTENER_PATH].value, "listenerPath",

@@ -1,0 +1,1009 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * kseccomp agent --listen PATH [--policy FILE] [-o text|json] [--record DIR [--args]]
+ *
+ * A seccomp agent as the OCI runtime-spec describes it: runtimes (runc, crun, kseccomp's
+ * own run and node) connect to PATH and send the container process state with the listener
+ * fd of a filter that has SCMP_ACT_NOTIFY rules. Each notification is printed and answered
+ * by the policy: allow (SECCOMP_USER_NOTIF_FLAG_CONTINUE), an errno, or kill.
+ *
+ * One thread, one epoll set, nothing blocking: the listening socket, the connections still
+ * sending their state (each with a deadline), and one listener fd per container. Answers come
+ * from the policy at once, so no container waits on another. Before answering, the
+ * notification's ID is checked (SECCOMP_IOCTL_NOTIF_ID_VALID), after any read of the
+ * process's memory, so that a recycled pid is never answered or killed in the wrong process.
+ */
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <linux/seccomp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "notify.h"
+#include "recording.h"
+#include "strbuf.h"
+
+#ifndef SECCOMP_USER_NOTIF_FLAG_CONTINUE
+#define SECCOMP_USER_NOTIF_FLAG_CONTINUE (1UL << 0)
+#endif
+
+/* A connection has this long to send its state. */
+#define STATE_TIMEOUT_S 10
+#define MAX_FDS         16
+
+static void
+help(void)
+{
+	fputs("Usage: kseccomp agent --listen PATH [OPTIONS]\n"
+	      "       kseccomp agent --listen PATH --recording-profile\n"
+	      "\n"
+	      "A seccomp agent: the other end of SCMP_ACT_NOTIFY. Runtimes (runc, crun, 'kseccomp\n"
+	      "run', the local node) connect to the profile's listenerPath and send the\n"
+	      "container process state with the filter's listener, as the OCI runtime-spec\n"
+	      "says. Every notified call is printed (pod and container from the state's\n"
+	      "annotations, else the container ID; pid, command, arch, syscall, arguments) and\n"
+	      "answered by the policy: allow (the call runs: SECCOMP_USER_NOTIF_FLAG_CONTINUE),\n"
+	      "errno N (it fails), or kill (the process gets SIGKILL). Without --policy every\n"
+	      "call is logged and allowed.\n"
+	      "\n"
+	      "When the agent exits, its containers' notified calls fail with ENOSYS; the\n"
+	      "containers started after it comes back reach the new agent.\n"
+	      "\n"
+	      "Options:\n"
+	      "  -l, --listen PATH        the socket to listen on (a stale socket is replaced;\n"
+	      "                           '@NAME' is an abstract socket, as runc reads it)\n"
+	      "  -p, --policy FILE        how to answer (YAML or JSON):\n"
+	      "                             defaultAction: allow | errno | kill\n"
+	      "                             defaultErrno: EPERM\n"
+	      "                             rules:\n"
+	      "                               - syscalls: [mkdir, mkdirat]\n"
+	      "                                 action: errno\n"
+	      "                                 errno: EACCES\n"
+	      "                                 pod: \"web-*\"      # also namespace,\n"
+	      "                                 container: nginx  # metadata: patterns\n"
+	      "                           the first matching rule answers\n"
+	      "  -o, --output FORMAT      text (default) or json: one object per line\n"
+	      "      --record DIR         write DIR/NAME.json per container when it ends (and\n"
+	      "                           at exit): a least-privilege profile of the calls seen,\n"
+	      "                           as 'kseccomp record' writes it. write(2) is always in\n"
+	      "                           it: runc refuses SCMP_ACT_NOTIFY for write\n"
+	      "      --args               with --record: conditional rules for socket,\n"
+	      "                           personality and clone, from the arguments seen\n"
+	      "      --recording-profile  print a profile that sends every call but write to\n"
+	      "                           this agent (run a workload under it with --record)\n"
+	      "  -q, --quiet              print nothing per call\n"
+	      "  -h, --help               show this help\n"
+	      "\n"
+	      "The agent runs until SIGINT or SIGTERM. Exit status: 0, or 1 if it could not\n"
+	      "start (the policy or the socket).\n",
+	      stdout);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+
+enum item_kind {
+	ITEM_LISTEN = 1,
+	ITEM_SIGNAL,
+	ITEM_CONN,
+	ITEM_CONTAINER,
+};
+
+struct item {
+	enum item_kind kind;
+	int fd;
+};
+
+struct conn {
+	struct item item;
+	char *buf;
+	size_t len, cap;
+	int fds[MAX_FDS];
+	size_t n_fds;
+	time_t deadline;
+	struct conn *next;
+};
+
+struct rec_entry {
+	char *name;
+	struct recording rec;
+	struct rec_entry *next;
+};
+
+struct container {
+	struct item item;
+	struct notify_peer peer;
+	char label[320];  /* namespace/pod/container, or the ID */
+	char record[256]; /* the recording's file name, without .json */
+	uint64_t calls;
+	struct container *next;
+};
+
+struct agent {
+	int epfd;
+	bool json, quiet, refine;
+	const char *record_dir;
+	struct notify_policy *policy;
+	struct seccomp_notif_sizes sizes;
+	struct seccomp_notif *req;
+	struct seccomp_notif_resp *resp;
+	struct conn *conns;
+	struct container *containers;
+	struct rec_entry *recordings;
+	unsigned n_containers;
+};
+
+static void
+timestamp(char *buf, size_t size)
+{
+	struct timespec ts;
+	struct tm tm;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+	         tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+	         (int)(ts.tv_nsec / 1000000));
+}
+
+static void
+put_json(struct strbuf *sb, const char *key, const char *value)
+{
+	strbuf_printf(sb, ",\"%s\":", key);
+	if (value)
+		strbuf_put_json_string(sb, value, strlen(value));
+	else
+		strbuf_puts(sb, "null");
+}
+
+static void
+emit(struct strbuf *sb)
+{
+	_cleanup_(freep) char *text = NULL;
+	size_t len;
+
+	if (strbuf_finish(sb, &text, &len) < 0)
+		return;
+	fwrite(text, 1, len, stdout);
+	fputc('\n', stdout);
+	fflush(stdout);
+}
+
+/* A container event ("connect", "exit") in either format. */
+_printf_(3, 4) static void
+event(struct agent *a, const struct container *c, const char *fmt, ...)
+{
+	struct strbuf sb = { 0 };
+	char when[64], text[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	timestamp(when, sizeof(when));
+	if (!a->json) {
+		strbuf_printf(&sb, "%s %s %s", when, c ? c->label : "-", text);
+		emit(&sb);
+		return;
+	}
+	strbuf_printf(&sb, "{\"time\":\"%s\"", when);
+	put_json(&sb, "event", text);
+	if (c) {
+		put_json(&sb, "id", c->peer.id);
+		put_json(&sb, "namespace", c->peer.namespace);
+		put_json(&sb, "pod", c->peer.pod);
+		put_json(&sb, "container", c->peer.container);
+		put_json(&sb, "metadata", c->peer.metadata);
+		strbuf_printf(&sb, ",\"pid\":%d,\"calls\":%" PRIu64, c->peer.pid, c->calls);
+	}
+	strbuf_puts(&sb, "}");
+	emit(&sb);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Recordings                                                                                 */
+
+static struct rec_entry *
+recording_of(struct agent *a, const char *name)
+{
+	struct rec_entry *e;
+
+	for (e = a->recordings; e; e = e->next)
+		if (streq(e->name, name))
+			return e;
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return NULL;
+	e->name = strdup(name);
+	if (!e->name) {
+		free(e);
+		return NULL;
+	}
+	e->next = a->recordings;
+	a->recordings = e;
+	return e;
+}
+
+static void
+write_recording(struct agent *a, const char *name)
+{
+	_cleanup_(ksc_profile_freep) struct ksc_profile *profile = NULL;
+	_cleanup_(freep) char *text = NULL, *path = NULL;
+	struct rec_entry *e = recording_of(a, name);
+	struct ksc_error *error = NULL;
+	uint32_t nr;
+	size_t len, n;
+	int r;
+
+	if (!e)
+		return;
+	/* write never reaches an agent: runc refuses SCMP_ACT_NOTIFY for it */
+	if (ksc_syscall_resolve_name(ksc_arch_native(), "write", &nr) == 0)
+		recording_add(&e->rec, ksc_arch_native(), nr, NULL);
+	r = recording_profile(&e->rec, a->refine, &profile, &n, &error);
+	if (r >= 0)
+		r = ksc_profile_write_json(profile, &text, &len);
+	if (r >= 0 && asprintf(&path, "%s/%s.json", a->record_dir, name) < 0)
+		r = -ENOMEM;
+	if (r >= 0)
+		r = cli_write_file(path, text, len);
+	if (r < 0) {
+		cli_error("recording %s: %s", name,
+		          error ? ksc_error_message(error) : strerror(-r));
+		ksc_error_free(error);
+	}
+}
+
+/* A file name for a container's recording: NAMESPACE_POD_CONTAINER, else the ID. */
+static void
+recording_name(const struct notify_peer *p, char *buf, size_t size)
+{
+	if (p->pod && p->container)
+		snprintf(buf, size, "%s_%s_%s", p->namespace ? p->namespace : "default", p->pod,
+		         p->container);
+	else
+		snprintf(buf, size, "%s", p->id);
+	for (char *s = buf; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '.' || *s == '-' || *s == '_'))
+			*s = '_';
+	if (buf[0] == '.' || !buf[0])
+		buf[0] = '_';
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Notifications                                                                              */
+
+/* The argument that names a path, for the calls worth showing one. */
+static int
+path_arg(const char *name)
+{
+	static const struct {
+		const char *name;
+		int arg;
+	} table[] = {
+		{ "access", 0 },    { "chdir", 0 },      { "chmod", 0 },     { "chown", 0 },
+		{ "chroot", 0 },    { "creat", 0 },      { "execve", 0 },    { "execveat", 1 },
+		{ "faccessat", 1 }, { "faccessat2", 1 }, { "fchmodat", 1 },  { "fchmodat2", 1 },
+		{ "fchownat", 1 },  { "lchown", 0 },     { "link", 0 },      { "linkat", 1 },
+		{ "lstat", 0 },     { "mkdir", 0 },      { "mkdirat", 1 },   { "mknod", 0 },
+		{ "mknodat", 1 },   { "mount", 1 },      { "newfstatat", 1 }, { "open", 0 },
+		{ "openat", 1 },    { "openat2", 1 },    { "readlink", 0 },  { "readlinkat", 1 },
+		{ "rename", 0 },    { "renameat", 1 },   { "renameat2", 1 }, { "rmdir", 0 },
+		{ "stat", 0 },      { "statx", 1 },      { "symlink", 1 },   { "symlinkat", 2 },
+		{ "truncate", 0 },  { "umount2", 0 },    { "unlink", 0 },    { "unlinkat", 1 },
+		{ "utimensat", 1 },
+	};
+
+	for (size_t i = 0; name && i < ELEMENTSOF(table); i++)
+		if (streq(name, table[i].name))
+			return table[i].arg;
+	return -1;
+}
+
+/* A NUL-terminated string of the process at addr, cut at size - 1 bytes. */
+static bool
+read_string(int pid, uint64_t addr, char *buf, size_t size)
+{
+	char path[64];
+	ssize_t n;
+	int fd;
+
+	if (pid <= 0 || addr == 0)
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/mem", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = pread(fd, buf, size - 1, (off_t)addr);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	return true;
+}
+
+static void
+read_comm(int pid, char *buf, size_t size)
+{
+	char path[64];
+	ssize_t n = -1;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+	fd = pid > 0 ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+	if (fd >= 0) {
+		n = read(fd, buf, size - 1);
+		close(fd);
+	}
+	if (n <= 0) {
+		snprintf(buf, size, "?");
+		return;
+	}
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+}
+
+static bool
+id_valid(int fd, uint64_t id)
+{
+	return ioctl(fd, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0;
+}
+
+/* Kill the notifying process: through a pidfd taken before the ID is checked again, so
+ * that the signal cannot reach another process that got the pid meanwhile. */
+static int
+kill_notifier(int fd, const struct seccomp_notif *req)
+{
+	int pidfd, r;
+
+	if (req->pid == 0)
+		return -ESRCH; /* not in our pid namespace */
+	pidfd = (int)syscall(SYS_pidfd_open, req->pid, 0);
+	if (pidfd < 0)
+		return negative_errno();
+	if (!id_valid(fd, req->id)) {
+		close(pidfd);
+		return -ENOENT;
+	}
+	r = (int)syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+	r = r < 0 ? negative_errno() : 0;
+	close(pidfd);
+	return r;
+}
+
+static void
+print_call(struct agent *a, const struct container *c, const struct seccomp_notif *req,
+           enum ksc_arch arch, const char *name, const char *path, const char *comm,
+           const struct notify_verdict *v, const char *outcome)
+{
+	struct strbuf sb = { 0 };
+	char when[64], answer[48];
+
+	if (a->quiet)
+		return;
+	timestamp(when, sizeof(when));
+	notify_verdict_format(v, answer, sizeof(answer));
+	if (!a->json) {
+		strbuf_printf(&sb, "%s %s pid=%u comm=", when, c->label, req->pid);
+		strbuf_puts(&sb, comm);
+		strbuf_printf(&sb, " %s %s", arch != KSC_ARCH_NONE ? ksc_arch_name(arch) : "?",
+		              name ? name : "?");
+		if (!name)
+			strbuf_printf(&sb, "(nr %d)", req->data.nr);
+		if (path) {
+			strbuf_puts(&sb, " path=");
+			strbuf_put_json_string(&sb, path, strlen(path));
+		}
+		strbuf_puts(&sb, " args=");
+		for (int i = 0; i < 6; i++)
+			strbuf_printf(&sb, "%s%#" PRIx64, i ? "," : "", (uint64_t)req->data.args[i]);
+		strbuf_printf(&sb, " -> %s%s%s", answer, outcome ? " " : "", outcome ? outcome : "");
+		emit(&sb);
+		return;
+	}
+	strbuf_printf(&sb, "{\"time\":\"%s\",\"event\":\"call\"", when);
+	put_json(&sb, "id", c->peer.id);
+	put_json(&sb, "namespace", c->peer.namespace);
+	put_json(&sb, "pod", c->peer.pod);
+	put_json(&sb, "container", c->peer.container);
+	put_json(&sb, "metadata", c->peer.metadata);
+	strbuf_printf(&sb, ",\"pid\":%u", req->pid);
+	put_json(&sb, "comm", comm);
+	put_json(&sb, "arch", arch != KSC_ARCH_NONE ? ksc_arch_name(arch) : NULL);
+	put_json(&sb, "syscall", name);
+	strbuf_printf(&sb, ",\"nr\":%d,\"args\":[", req->data.nr);
+	for (int i = 0; i < 6; i++)
+		strbuf_printf(&sb, "%s%" PRIu64, i ? "," : "", (uint64_t)req->data.args[i]);
+	strbuf_puts(&sb, "]");
+	if (path)
+		put_json(&sb, "path", path);
+	strbuf_printf(&sb, ",\"answer\":\"%s\"",
+	              v->answer == NOTIFY_ERRNO  ? "errno"
+	              : v->answer == NOTIFY_KILL ? "kill"
+	                                         : "allow");
+	if (v->answer == NOTIFY_ERRNO)
+		strbuf_printf(&sb, ",\"errno\":%u", v->errnum);
+	strbuf_printf(&sb, ",\"rule\":%d", v->rule);
+	if (outcome)
+		put_json(&sb, "outcome", outcome);
+	strbuf_puts(&sb, "}");
+	emit(&sb);
+}
+
+static void
+handle_notification(struct agent *a, struct container *c)
+{
+	struct seccomp_notif *req = a->req;
+	struct seccomp_notif_resp *resp = a->resp;
+	enum ksc_arch arch = KSC_ARCH_NONE;
+	const char *name = NULL, *outcome = NULL;
+	char path[256], comm[32];
+	bool have_path = false;
+	struct notify_verdict v;
+	int fd = c->item.fd, arg;
+
+	memset(req, 0, a->sizes.seccomp_notif);
+	if (ioctl(fd, SECCOMP_IOCTL_NOTIF_RECV, req) < 0)
+		return; /* ENOENT: the caller was interrupted or killed since */
+	c->calls++;
+	if (ksc_arch_from_audit_token(req->data.arch, (uint32_t)req->data.nr, &arch) == 0)
+		name = ksc_syscall_name(arch, (uint32_t)req->data.nr);
+	else
+		arch = KSC_ARCH_NONE;
+	notify_policy_decide(a->policy, &c->peer, name, &v);
+	read_comm((int)req->pid, comm, sizeof(comm));
+	arg = path_arg(name);
+	if (arg >= 0)
+		have_path = read_string((int)req->pid, req->data.args[arg], path, sizeof(path));
+	if (a->record_dir && arch != KSC_ARCH_NONE) {
+		struct rec_entry *e = recording_of(a, c->record);
+
+		if (e)
+			recording_add(&e->rec, arch, (uint32_t)req->data.nr,
+			              a->refine ? (const uint64_t *)req->data.args : NULL);
+	}
+
+	/* What was read of the process is only trusted once the notification is known to
+	 * be alive still: the pid could have been reused in between. */
+	if (!id_valid(fd, req->id)) {
+		print_call(a, c, req, arch, name, NULL, comm, &v, "(gone before the answer)");
+		return;
+	}
+	memset(resp, 0, a->sizes.seccomp_notif_resp);
+	resp->id = req->id;
+	switch (v.answer) {
+	case NOTIFY_ALLOW:
+		resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+		break;
+	case NOTIFY_ERRNO:
+		resp->error = -(int32_t)v.errnum;
+		break;
+	case NOTIFY_KILL: {
+		int r = kill_notifier(fd, req);
+
+		if (r == -ENOENT) {
+			print_call(a, c, req, arch, name, NULL, comm, &v, "(gone before the answer)");
+			return;
+		}
+		if (r < 0)
+			outcome = r == -ESRCH ? "(not killed: the process is not visible from the "
+			                        "agent's pid namespace; EPERM instead)"
+			                      : "(not killed; EPERM instead)";
+		/* the call fails either way: the process is dying or could not be killed */
+		resp->error = -EPERM;
+		break;
+	}
+	}
+	if (ioctl(fd, SECCOMP_IOCTL_NOTIF_SEND, resp) < 0 && errno == ENOENT)
+		outcome = "(gone before the answer)";
+	print_call(a, c, req, arch, name, have_path ? path : NULL, comm, &v, outcome);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Connections                                                                                */
+
+static int
+watch(struct agent *a, struct item *item, uint32_t events)
+{
+	struct epoll_event ev = { .events = events, .data.ptr = item };
+
+	return epoll_ctl(a->epfd, EPOLL_CTL_ADD, item->fd, &ev) < 0 ? negative_errno() : 0;
+}
+
+static void
+conn_free(struct agent *a, struct conn *k)
+{
+	struct conn **pp;
+
+	for (pp = &a->conns; *pp; pp = &(*pp)->next)
+		if (*pp == k) {
+			*pp = k->next;
+			break;
+		}
+	(void)epoll_ctl(a->epfd, EPOLL_CTL_DEL, k->item.fd, NULL);
+	close(k->item.fd);
+	for (size_t i = 0; i < k->n_fds; i++)
+		if (k->fds[i] >= 0)
+			close(k->fds[i]);
+	free(k->buf);
+	free(k);
+}
+
+static void
+container_end(struct agent *a, struct container *c, const char *why)
+{
+	struct container **pp;
+
+	for (pp = &a->containers; *pp; pp = &(*pp)->next)
+		if (*pp == c) {
+			*pp = c->next;
+			break;
+		}
+	(void)epoll_ctl(a->epfd, EPOLL_CTL_DEL, c->item.fd, NULL);
+	close(c->item.fd);
+	a->n_containers--;
+	event(a, c, "%s (%" PRIu64 " calls)", why, c->calls);
+	if (a->record_dir)
+		write_recording(a, c->record);
+	notify_peer_done(&c->peer);
+	free(c);
+}
+
+/* The connection sent all of its state: a new container to serve, or a reason why not. */
+static void
+conn_complete(struct agent *a, struct conn *k)
+{
+	struct notify_peer peer = { 0 };
+	struct ksc_error *error = NULL;
+	struct container *c;
+	int r, fd;
+
+	r = notify_state_parse("state", k->buf ? k->buf : "", k->len, &peer, &error);
+	if (r < 0) {
+		cli_warning("a runtime's container process state was refused: %s",
+		            error ? ksc_error_message(error) : strerror(-r));
+		ksc_error_free(error);
+		return;
+	}
+	if (peer.seccomp_fd_index >= k->n_fds) {
+		cli_warning("container %s: no listener fd came with its state (%zu fds)", peer.id,
+		            k->n_fds);
+		notify_peer_done(&peer);
+		return;
+	}
+	fd = k->fds[peer.seccomp_fd_index];
+	c = calloc(1, sizeof(*c));
+	if (!c) {
+		notify_peer_done(&peer);
+		return;
+	}
+	k->fds[peer.seccomp_fd_index] = -1; /* the container's now */
+	c->item = (struct item){ .kind = ITEM_CONTAINER, .fd = fd };
+	c->peer = peer;
+	if (peer.pod && peer.container)
+		snprintf(c->label, sizeof(c->label), "%s/%s/%s",
+		         peer.namespace ? peer.namespace : "default", peer.pod, peer.container);
+	else
+		snprintf(c->label, sizeof(c->label), "%s", peer.id);
+	recording_name(&peer, c->record, sizeof(c->record));
+	(void)fcntl(fd, F_SETFL, O_NONBLOCK);
+	if (watch(a, &c->item, EPOLLIN) < 0) {
+		close(fd);
+		notify_peer_done(&c->peer);
+		free(c);
+		return;
+	}
+	c->next = a->containers;
+	a->containers = c;
+	a->n_containers++;
+	event(a, c, "connected (pid %d%s%s%s)", peer.pid, peer.metadata ? ", metadata \"" : "",
+	      peer.metadata ? peer.metadata : "", peer.metadata ? "\"" : "");
+}
+
+static void
+conn_read(struct agent *a, struct conn *k)
+{
+	for (;;) {
+		union {
+			char buf[CMSG_SPACE(sizeof(int) * MAX_FDS)];
+			struct cmsghdr align;
+		} control;
+		struct iovec iov;
+		struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+		ssize_t n;
+
+		if (k->cap - k->len < 4096) {
+			size_t cap = k->cap ? k->cap * 2 : 8192;
+			char *grown;
+
+			if (cap > NOTIFY_STATE_MAX + 1) {
+				cli_warning("a runtime sent more than %u bytes of state: dropped",
+				            NOTIFY_STATE_MAX);
+				conn_free(a, k);
+				return;
+			}
+			grown = realloc(k->buf, cap);
+			if (!grown) {
+				conn_free(a, k);
+				return;
+			}
+			k->buf = grown;
+			k->cap = cap;
+		}
+		iov = (struct iovec){ .iov_base = k->buf + k->len, .iov_len = k->cap - k->len };
+		msg.msg_control = control.buf;
+		msg.msg_controllen = sizeof(control.buf);
+		n = recvmsg(k->item.fd, &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN)
+				return;
+			conn_free(a, k);
+			return;
+		}
+		for (struct cmsghdr *cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm)) {
+			size_t count;
+
+			if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
+				continue;
+			count = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+			for (size_t i = 0; i < count; i++) {
+				int fd;
+
+				memcpy(&fd, CMSG_DATA(cm) + i * sizeof(int), sizeof(int));
+				if (k->n_fds < MAX_FDS)
+					k->fds[k->n_fds++] = fd;
+				else
+					close(fd);
+			}
+		}
+		k->len += (size_t)n;
+		/* one state per connection: runc keeps it open, so do not wait for EOF */
+		if (n == 0 || notify_state_complete(k->buf, k->len) > 0) {
+			size_t used = notify_state_complete(k->buf, k->len);
+
+			if (used > 0)
+				k->len = used;
+			conn_complete(a, k);
+			conn_free(a, k);
+			return;
+		}
+	}
+}
+
+static void
+accept_all(struct agent *a, int lfd)
+{
+	for (;;) {
+		int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+		struct conn *k;
+
+		if (fd < 0)
+			return; /* EAGAIN, or out of fds: try again on the next event */
+		k = calloc(1, sizeof(*k));
+		if (!k) {
+			close(fd);
+			return;
+		}
+		k->item = (struct item){ .kind = ITEM_CONN, .fd = fd };
+		k->deadline = time(NULL) + STATE_TIMEOUT_S;
+		if (watch(a, &k->item, EPOLLIN | EPOLLRDHUP) < 0) {
+			close(fd);
+			free(k);
+			continue;
+		}
+		k->next = a->conns;
+		a->conns = k;
+	}
+}
+
+static void
+expire_conns(struct agent *a)
+{
+	time_t now = time(NULL);
+
+	for (struct conn *k = a->conns, *next; k; k = next) {
+		next = k->next;
+		if (now >= k->deadline) {
+			cli_warning("a runtime connected but sent no complete state within %d s: "
+			            "dropped",
+			            STATE_TIMEOUT_S);
+			conn_free(a, k);
+		}
+	}
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* The socket                                                                                 */
+
+static int
+listen_on(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	size_t len = strlen(path);
+	socklen_t salen;
+	struct stat st;
+	int fd, probe;
+
+	if (len == 0 || len >= sizeof(sa.sun_path)) {
+		cli_error("--listen: a socket path has 1 to %zu bytes", sizeof(sa.sun_path) - 1);
+		return -EINVAL;
+	}
+	memcpy(sa.sun_path, path, len);
+	salen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len + (path[0] != '@'));
+	if (path[0] == '@')
+		sa.sun_path[0] = '\0';
+	else if (lstat(path, &st) == 0) {
+		if (!S_ISSOCK(st.st_mode)) {
+			cli_error("%s exists and is not a socket", path);
+			return -EEXIST;
+		}
+		/* a live agent answers; a stale socket (an agent that died) is replaced */
+		probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (probe >= 0 && connect(probe, (struct sockaddr *)&sa, salen) == 0) {
+			close(probe);
+			cli_error("another agent is listening on %s", path);
+			return -EADDRINUSE;
+		}
+		if (probe >= 0)
+			close(probe);
+		(void)unlink(path);
+	}
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+	{
+		int r = negative_errno();
+
+		cli_error("socket: %s", strerror(-r));
+		return r;
+	}
+	if (bind(fd, (struct sockaddr *)&sa, salen) < 0 || listen(fd, 128) < 0) {
+		int r = negative_errno();
+
+		cli_error("%s: %s", path, strerror(-r));
+		close(fd);
+		return r;
+	}
+	/* runtimes run as root; an agent for rootless runtimes would loosen this */
+	if (path[0] != '@')
+		(void)chmod(path, 0600);
+	return fd;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+
+static int
+recording_profile_text(const char *listen, const char *metadata)
+{
+	struct strbuf sb = { 0 };
+	_cleanup_(freep) char *text = NULL;
+	enum ksc_arch native = ksc_arch_native();
+	size_t len, n = 0;
+
+	strbuf_puts(&sb, "{\n  \"defaultAction\": \"SCMP_ACT_ALLOW\",\n  \"listenerPath\": ");
+	strbuf_put_json_string(&sb, listen, strlen(listen));
+	if (metadata) {
+		strbuf_puts(&sb, ",\n  \"listenerMetadata\": ");
+		strbuf_put_json_string(&sb, metadata, strlen(metadata));
+	}
+	strbuf_printf(&sb, ",\n  \"architectures\": [\"%s\"],\n  \"syscalls\": [\n    {\n"
+	                   "      \"names\": [",
+	              ksc_arch_oci_name(native));
+	for (size_t i = 0; i < ksc_syscall_count(native); i++) {
+		const char *name;
+		uint32_t nr;
+
+		if (ksc_syscall_by_index(native, i, &name, &nr) < 0 || streq(name, "write"))
+			continue;
+		strbuf_printf(&sb, "%s\n        \"%s\"", n++ ? "," : "", name);
+	}
+	strbuf_puts(&sb, "\n      ],\n      \"action\": \"SCMP_ACT_NOTIFY\"\n    }\n  ]\n}\n");
+	if (strbuf_finish(&sb, &text, &len) < 0)
+		return cli_fail(-ENOMEM, NULL, NULL);
+	fwrite(text, 1, len, stdout);
+	return 0;
+}
+
+static int
+serve(struct agent *a, int lfd, int sfd)
+{
+	struct item listen_item = { .kind = ITEM_LISTEN, .fd = lfd };
+	struct item signal_item = { .kind = ITEM_SIGNAL, .fd = sfd };
+	bool done = false;
+
+	if (watch(a, &listen_item, EPOLLIN) < 0 || watch(a, &signal_item, EPOLLIN) < 0)
+		return cli_fail(negative_errno(), NULL, "epoll");
+	while (!done) {
+		struct epoll_event events[64];
+		int n = epoll_wait(a->epfd, events, ELEMENTSOF(events), a->conns ? 1000 : -1);
+
+		if (n < 0 && errno != EINTR)
+			return cli_fail(negative_errno(), NULL, "epoll_wait");
+		for (int i = 0; i < n; i++) {
+			struct item *item = events[i].data.ptr;
+
+			switch (item->kind) {
+			case ITEM_LISTEN:
+				accept_all(a, item->fd);
+				break;
+			case ITEM_SIGNAL:
+				done = true;
+				break;
+			case ITEM_CONN:
+				conn_read(a, (struct conn *)item);
+				break;
+			case ITEM_CONTAINER: {
+				struct container *c = (struct container *)item;
+
+				if (events[i].events & EPOLLIN)
+					handle_notification(a, c);
+				/* every task of the filter is gone (and reaped) */
+				else if (events[i].events & (EPOLLHUP | EPOLLERR))
+					container_end(a, c, "exited");
+				break;
+			}
+			}
+		}
+		if (a->conns)
+			expire_conns(a);
+	}
+	while (a->containers)
+		container_end(a, a->containers, "left behind: the agent is stopping");
+	while (a->conns)
+		conn_free(a, a->conns);
+	return 0;
+}
+
+int
+verb_agent(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "listen", required_argument, NULL, 'l' },
+		{ "policy", required_argument, NULL, 'p' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "record", required_argument, NULL, 'R' },
+		{ "args", no_argument, NULL, 'A' },
+		{ "recording-profile", no_argument, NULL, 'P' },
+		{ "metadata", required_argument, NULL, 'm' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	struct agent a = { .epfd = -1 };
+	const char *listen_path = NULL, *policy_path = NULL, *metadata = NULL;
+	bool print_profile = false;
+	struct ksc_error *error = NULL;
+	struct rec_entry *e, *next;
+	sigset_t mask;
+	int c, r, lfd = -1, sfd = -1, status;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":l:p:o:qh", options, NULL)) != -1) {
+		switch (c) {
+		case 'l':
+			listen_path = optarg;
+			break;
+		case 'p':
+			policy_path = optarg;
+			break;
+		case 'o':
+			r = cli_output_format(optarg);
+			if (r < 0)
+				return cli_usage_error("agent", "-o: unknown format '%s' (text or "
+				                                "json)",
+				                       optarg);
+			a.json = r == 1;
+			break;
+		case 'R':
+			a.record_dir = optarg;
+			break;
+		case 'A':
+			a.refine = true;
+			break;
+		case 'P':
+			print_profile = true;
+			break;
+		case 'm':
+			metadata = optarg;
+			break;
+		case 'q':
+			a.quiet = true;
+			break;
+		case 'h':
+			help();
+			return 0;
+		default:
+			return cli_bad_option("agent", argv, c);
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error("agent", "unexpected operand '%s'", argv[optind]);
+	if (!listen_path)
+		return cli_usage_error("agent", "missing --listen PATH");
+	if (metadata && !print_profile)
+		return cli_usage_error("agent", "--metadata goes with --recording-profile");
+	if (a.refine && !a.record_dir)
+		return cli_usage_error("agent", "--args goes with --record DIR");
+	if (print_profile)
+		return recording_profile_text(listen_path, metadata);
+
+	if (policy_path)
+		r = notify_policy_load(policy_path, &a.policy, &error);
+	else
+		r = notify_policy_new_default(&a.policy);
+	if (r < 0)
+		return cli_fail(r, error, policy_path);
+	if (a.record_dir) {
+		struct stat st;
+
+		if (stat(a.record_dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+			notify_policy_free(a.policy);
+			cli_error("--record: %s is not a directory", a.record_dir);
+			return 1;
+		}
+	}
+	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &a.sizes) < 0) {
+		notify_policy_free(a.policy);
+		return cli_fail(negative_errno(), NULL,
+		                "this kernel has no seccomp notifications (SECCOMP_GET_NOTIF_SIZES)");
+	}
+	a.req = calloc(1, a.sizes.seccomp_notif > sizeof(*a.req) ? a.sizes.seccomp_notif
+	                                                         : sizeof(*a.req));
+	a.resp = calloc(1, a.sizes.seccomp_notif_resp > sizeof(*a.resp) ? a.sizes.seccomp_notif_resp
+	                                                                : sizeof(*a.resp));
+	if (a.sizes.seccomp_notif < sizeof(*a.req))
+		a.sizes.seccomp_notif = sizeof(*a.req);
+	if (a.sizes.seccomp_notif_resp < sizeof(*a.resp))
+		a.sizes.seccomp_notif_resp = sizeof(*a.resp);
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	a.epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (!a.req || !a.resp || sfd < 0 || a.epfd < 0) {
+		status = cli_fail(-ENOMEM, NULL, "setting up");
+		goto out;
+	}
+	lfd = listen_on(listen_path);
+	if (lfd < 0) {
+		status = 1;
+		goto out;
+	}
+	event(&a, NULL, "listening on %s", listen_path);
+	status = serve(&a, lfd, sfd);
+	if (listen_path[0] != '@')
+		(void)unlink(listen_path);
+out:
+	if (lfd >= 0)
+		close(lfd);
+	if (sfd >= 0)
+		close(sfd);
+	if (a.epfd >= 0)
+		close(a.epfd);
+	for (e = a.recordings; e; e = next) {
+		next = e->next;
+		recording_done(&e->rec);
+		free(e->name);
+		free(e);
+	}
+	free(a.req);
+	free(a.resp);
+	notify_policy_free(a.policy);
+	return status;
+}

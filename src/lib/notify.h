@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * notify: both ends of the OCI seccomp agent protocol (runtime-spec config-linux.md,
+ * "listenerPath"), and the agent's answer policy.
+ *
+ * The runtime installs the filter with SECCOMP_FILTER_FLAG_NEW_LISTENER, connects to
+ * listenerPath (AF_UNIX, SOCK_STREAM; a leading '@' names an abstract socket, as Go's
+ * net.Dial in runc reads it) and sends one "container process state" JSON document with
+ * the listener fd in SCM_RIGHTS, then closes the connection. The agent reads the document to
+ * EOF, takes the fd named "seccompFd" in "fds", and answers the notifications that arrive
+ * on it.
+ *
+ * The policy says how the agent answers: the first rule whose syscall names and
+ * pod/namespace/container/metadata patterns match decides; none matching, the default
+ * decides (allow, that is SECCOMP_USER_NOTIF_FLAG_CONTINUE, unless the policy says otherwise).
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kseccomp.h"
+
+/* runc 1.1's specs.Version: what runc puts in ociVersion, and so do we. */
+#define NOTIFY_OCI_VERSION "1.0.2-dev"
+/* A state document larger than this is refused (annotations included). */
+#define NOTIFY_STATE_MAX (1024u * 1024u)
+
+/* The runtime's side: what it sends. */
+struct notify_state {
+	int pid;              /* the container process, in the agent's pid namespace */
+	const char *metadata; /* listenerMetadata, or NULL */
+	const char *id;       /* the container's ID */
+	const char *status;   /* "creating", as runc 1.1 sends it */
+	const char *bundle;   /* may be "" */
+	/* annotations as key, value pairs, NULL-terminated; may be NULL */
+	const char *const *annotations;
+};
+
+/* The JSON text of a container process state, fields in runc's order. */
+int notify_state_json(const struct notify_state *st, char **ret_text, size_t *ret_len);
+
+/* Connect to listenerPath; a leading '@' is an abstract socket. 0 with *ret_fd, or -errno
+ * with the reason in reterr (the caller adds what it was doing). */
+int notify_connect(const char *path, int *ret_fd, struct ksc_error **reterr);
+
+/* Send the state with fd in SCM_RIGHTS (the first sendmsg carries it), all of it. */
+int notify_send(int sock, const char *text, size_t len, int fd, struct ksc_error **reterr);
+
+/* The agent's side: what it learnt of a container. Strings are owned. */
+struct notify_peer {
+	char *oci_version;
+	int pid;
+	char *metadata;
+	char *id;
+	char *status;
+	char *bundle;
+	/* from the annotations: containerd's io.kubernetes.cri.*, else CRI-O's
+	 * io.kubernetes.pod.* and io.kubernetes.container.name; NULL when absent */
+	char *pod;
+	char *namespace;
+	char *container;
+	size_t seccomp_fd_index; /* the position of "seccompFd" in "fds" */
+};
+
+/*
+ * Parse a container process state (strict JSON). "ociVersion", "pid" and "state" (with
+ * "id") are required; "fds", when present, must name "seccompFd" once. Errors name the
+ * position and the field: "state:1:35: fds: ...". Returns 0, -EINVAL or -ENOMEM.
+ */
+int notify_state_parse(const char *name, const char *buf, size_t len, struct notify_peer *ret,
+                       struct ksc_error **reterr);
+void notify_peer_done(struct notify_peer *peer);
+
+/* How many bytes of buf make one complete JSON object (whitespace around it included), or 0
+ * while it is incomplete. runc sends its state and keeps the connection open as long as it
+ * runs, so an agent cannot wait for EOF. Text that is not an object is complete as it is
+ * (the parser then says what is wrong with it). */
+size_t notify_state_complete(const char *buf, size_t len);
+
+/* ---------------------------------------------------------------------------------------- */
+/* The answer policy                                                                          */
+
+enum notify_answer {
+	NOTIFY_ALLOW = 1, /* SECCOMP_USER_NOTIF_FLAG_CONTINUE: the call runs as if unfiltered */
+	NOTIFY_ERRNO,     /* the call fails with errno */
+	NOTIFY_KILL,      /* the process is killed (SIGKILL through a pidfd) */
+};
+
+struct notify_verdict {
+	enum notify_answer answer;
+	uint32_t errnum; /* NOTIFY_ERRNO */
+	int rule;        /* the deciding rule's index, -1 for the default */
+};
+
+struct notify_policy;
+
+/* The policy a missing --policy means: allow everything (log and continue). */
+int notify_policy_new_default(struct notify_policy **ret);
+
+/*
+ * Parse a policy (YAML or JSON):
+ *
+ *   defaultAction: allow | errno | kill        (default allow)
+ *   defaultErrno: EPERM                        (a name or a number; default EPERM)
+ *   rules:
+ *     - syscalls: [mkdir, mkdirat]             (names; absent or "*": every call)
+ *       action: errno
+ *       errno: EACCES
+ *       pod: "web-*"                           (shell patterns, all optional)
+ *       namespace: default
+ *       container: nginx
+ *       metadata: bar
+ *
+ * Errors read "FILE:LINE:COL: rules[0].action: reason". Returns 0, -EINVAL or -ENOMEM.
+ */
+int notify_policy_parse(const char *name, const char *buf, size_t len,
+                        struct notify_policy **ret, struct ksc_error **reterr);
+int notify_policy_load(const char *path, struct notify_policy **ret, struct ksc_error **reterr);
+void notify_policy_free(struct notify_policy *policy);
+
+/* How the policy answers a call of `syscall` (its name in the caller's arch; NULL when the
+ * number has none) from this peer. */
+void notify_policy_decide(const struct notify_policy *policy, const struct notify_peer *peer,
+                          const char *syscall, struct notify_verdict *ret);
+
+/* The text of an answer for messages: "allow", "errno EACCES", "kill". */
+void notify_verdict_format(const struct notify_verdict *v, char *buf, size_t size);
