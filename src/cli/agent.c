@@ -151,9 +151,8 @@ timestamp(char *buf, size_t size)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
-	snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-	         tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-	         (int)(ts.tv_nsec / 1000000));
+	snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+	         tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(ts.tv_nsec / 1000000));
 }
 
 static void
@@ -180,8 +179,7 @@ emit(struct strbuf *sb)
 }
 
 /* A container event ("connect", "exit") in either format. */
-_printf_(3, 4) static void
-event(struct agent *a, const struct container *c, const char *fmt, ...)
+_printf_(3, 4) static void event(struct agent *a, const struct container *c, const char *fmt, ...)
 {
 	struct strbuf sb = { 0 };
 	char when[64], text[512];
@@ -292,16 +290,16 @@ path_arg(const char *name)
 		const char *name;
 		int arg;
 	} table[] = {
-		{ "access", 0 },    { "chdir", 0 },      { "chmod", 0 },     { "chown", 0 },
-		{ "chroot", 0 },    { "creat", 0 },      { "execve", 0 },    { "execveat", 1 },
-		{ "faccessat", 1 }, { "faccessat2", 1 }, { "fchmodat", 1 },  { "fchmodat2", 1 },
-		{ "fchownat", 1 },  { "lchown", 0 },     { "link", 0 },      { "linkat", 1 },
-		{ "lstat", 0 },     { "mkdir", 0 },      { "mkdirat", 1 },   { "mknod", 0 },
+		{ "access", 0 },    { "chdir", 0 },      { "chmod", 0 },      { "chown", 0 },
+		{ "chroot", 0 },    { "creat", 0 },      { "execve", 0 },     { "execveat", 1 },
+		{ "faccessat", 1 }, { "faccessat2", 1 }, { "fchmodat", 1 },   { "fchmodat2", 1 },
+		{ "fchownat", 1 },  { "lchown", 0 },     { "link", 0 },       { "linkat", 1 },
+		{ "lstat", 0 },     { "mkdir", 0 },      { "mkdirat", 1 },    { "mknod", 0 },
 		{ "mknodat", 1 },   { "mount", 1 },      { "newfstatat", 1 }, { "open", 0 },
-		{ "openat", 1 },    { "openat2", 1 },    { "readlink", 0 },  { "readlinkat", 1 },
-		{ "rename", 0 },    { "renameat", 1 },   { "renameat2", 1 }, { "rmdir", 0 },
-		{ "stat", 0 },      { "statx", 1 },      { "symlink", 1 },   { "symlinkat", 2 },
-		{ "truncate", 0 },  { "umount2", 0 },    { "unlink", 0 },    { "unlinkat", 1 },
+		{ "openat", 1 },    { "openat2", 1 },    { "readlink", 0 },   { "readlinkat", 1 },
+		{ "rename", 0 },    { "renameat", 1 },   { "renameat2", 1 },  { "rmdir", 0 },
+		{ "stat", 0 },      { "statx", 1 },      { "symlink", 1 },    { "symlinkat", 2 },
+		{ "truncate", 0 },  { "umount2", 0 },    { "unlink", 0 },     { "unlinkat", 1 },
 		{ "utimensat", 1 },
 	};
 
@@ -354,34 +352,6 @@ read_comm(int pid, char *buf, size_t size)
 	buf[strcspn(buf, "\n")] = '\0';
 }
 
-static bool
-id_valid(int fd, uint64_t id)
-{
-	return ioctl(fd, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0;
-}
-
-/* Kill the notifying process: through a pidfd taken before the ID is checked again, so
- * that the signal cannot reach another process that got the pid meanwhile. */
-static int
-kill_notifier(int fd, const struct seccomp_notif *req)
-{
-	int pidfd, r;
-
-	if (req->pid == 0)
-		return -ESRCH; /* not in our pid namespace */
-	pidfd = (int)syscall(SYS_pidfd_open, req->pid, 0);
-	if (pidfd < 0)
-		return negative_errno();
-	if (!id_valid(fd, req->id)) {
-		close(pidfd);
-		return -ENOENT;
-	}
-	r = (int)syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
-	r = r < 0 ? negative_errno() : 0;
-	close(pidfd);
-	return r;
-}
-
 static void
 print_call(struct agent *a, const struct container *c, const struct seccomp_notif *req,
            enum ksc_arch arch, const char *name, const char *path, const char *comm,
@@ -407,8 +377,10 @@ print_call(struct agent *a, const struct container *c, const struct seccomp_noti
 		}
 		strbuf_puts(&sb, " args=");
 		for (int i = 0; i < 6; i++)
-			strbuf_printf(&sb, "%s%#" PRIx64, i ? "," : "", (uint64_t)req->data.args[i]);
-		strbuf_printf(&sb, " -> %s%s%s", answer, outcome ? " " : "", outcome ? outcome : "");
+			strbuf_printf(&sb, "%s%#" PRIx64, i ? "," : "",
+			              (uint64_t)req->data.args[i]);
+		strbuf_printf(&sb, " -> %s%s%s", answer, outcome ? " " : "",
+		              outcome ? outcome : "");
 		emit(&sb);
 		return;
 	}
@@ -445,17 +417,15 @@ static void
 handle_notification(struct agent *a, struct container *c)
 {
 	struct seccomp_notif *req = a->req;
-	struct seccomp_notif_resp *resp = a->resp;
 	enum ksc_arch arch = KSC_ARCH_NONE;
 	const char *name = NULL, *outcome = NULL;
 	char path[256], comm[32];
 	bool have_path = false;
 	struct notify_verdict v;
-	int fd = c->item.fd, arg;
+	int fd = c->item.fd, arg, r;
 
-	memset(req, 0, a->sizes.seccomp_notif);
-	if (ioctl(fd, SECCOMP_IOCTL_NOTIF_RECV, req) < 0)
-		return; /* ENOENT: the caller was interrupted or killed since */
+	if (notify_receive(fd, req, a->sizes.seccomp_notif) < 0)
+		return; /* the caller was interrupted or killed since the wake-up */
 	c->calls++;
 	if (ksc_arch_from_audit_token(req->data.arch, (uint32_t)req->data.nr, &arch) == 0)
 		name = ksc_syscall_name(arch, (uint32_t)req->data.nr);
@@ -473,40 +443,17 @@ handle_notification(struct agent *a, struct container *c)
 			recording_add(&e->rec, arch, (uint32_t)req->data.nr,
 			              a->refine ? (const uint64_t *)req->data.args : NULL);
 	}
-
-	/* What was read of the process is only trusted once the notification is known to
-	 * be alive still: the pid could have been reused in between. */
-	if (!id_valid(fd, req->id)) {
-		print_call(a, c, req, arch, name, NULL, comm, &v, "(gone before the answer)");
-		return;
-	}
-	memset(resp, 0, a->sizes.seccomp_notif_resp);
-	resp->id = req->id;
-	switch (v.answer) {
-	case NOTIFY_ALLOW:
-		resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
-		break;
-	case NOTIFY_ERRNO:
-		resp->error = -(int32_t)v.errnum;
-		break;
-	case NOTIFY_KILL: {
-		int r = kill_notifier(fd, req);
-
-		if (r == -ENOENT) {
-			print_call(a, c, req, arch, name, NULL, comm, &v, "(gone before the answer)");
-			return;
-		}
-		if (r < 0)
-			outcome = r == -ESRCH ? "(not killed: the process is not visible from the "
-			                        "agent's pid namespace; EPERM instead)"
-			                      : "(not killed; EPERM instead)";
-		/* the call fails either way: the process is dying or could not be killed */
-		resp->error = -EPERM;
-		break;
-	}
-	}
-	if (ioctl(fd, SECCOMP_IOCTL_NOTIF_SEND, resp) < 0 && errno == ENOENT)
+	/* What was read of the process counts only if the call is still pending: its pid
+	 * could have been reused in between. notify_answer() checks that first. */
+	r = notify_answer(fd, req, a->resp, a->sizes.seccomp_notif_resp, &v);
+	if (r == -ENOENT) {
+		have_path = false;
 		outcome = "(gone before the answer)";
+	} else if (r == -ESRCH)
+		outcome = "(not killed: the process is not visible from the agent's pid "
+		          "namespace; EPERM instead)";
+	else if (r < 0)
+		outcome = "(the answer failed)";
 	print_call(a, c, req, arch, name, have_path ? path : NULL, comm, &v, outcome);
 }
 
@@ -762,8 +709,7 @@ listen_on(const char *path)
 		(void)unlink(path);
 	}
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0)
-	{
+	if (fd < 0) {
 		int r = negative_errno();
 
 		cli_error("socket: %s", strerror(-r));
@@ -798,8 +744,9 @@ recording_profile_text(const char *listen, const char *metadata)
 		strbuf_puts(&sb, ",\n  \"listenerMetadata\": ");
 		strbuf_put_json_string(&sb, metadata, strlen(metadata));
 	}
-	strbuf_printf(&sb, ",\n  \"architectures\": [\"%s\"],\n  \"syscalls\": [\n    {\n"
-	                   "      \"names\": [",
+	strbuf_printf(&sb,
+	              ",\n  \"architectures\": [\"%s\"],\n  \"syscalls\": [\n    {\n"
+	              "      \"names\": [",
 	              ksc_arch_oci_name(native));
 	for (size_t i = 0; i < ksc_syscall_count(native); i++) {
 		const char *name;
@@ -902,8 +849,9 @@ verb_agent(int argc, char **argv)
 		case 'o':
 			r = cli_output_format(optarg);
 			if (r < 0)
-				return cli_usage_error("agent", "-o: unknown format '%s' (text or "
-				                                "json)",
+				return cli_usage_error("agent",
+				                       "-o: unknown format '%s' (text or "
+				                       "json)",
 				                       optarg);
 			a.json = r == 1;
 			break;
@@ -957,8 +905,9 @@ verb_agent(int argc, char **argv)
 	}
 	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &a.sizes) < 0) {
 		notify_policy_free(a.policy);
-		return cli_fail(negative_errno(), NULL,
-		                "this kernel has no seccomp notifications (SECCOMP_GET_NOTIF_SIZES)");
+		return cli_fail(
+		        negative_errno(), NULL,
+		        "this kernel has no seccomp notifications (SECCOMP_GET_NOTIF_SIZES)");
 	}
 	a.req = calloc(1, a.sizes.seccomp_notif > sizeof(*a.req) ? a.sizes.seccomp_notif
 	                                                         : sizeof(*a.req));

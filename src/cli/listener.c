@@ -89,8 +89,9 @@ listener_handoff_parent(struct listener_handoff *h, pid_t child, const char *pat
 		r = poll(&pfd, 1, HANDOFF_TIMEOUT_MS);
 	while (r < 0 && errno == EINTR);
 	if (r == 0) {
-		snprintf(why, why_size, "the container process did not install its filter within "
-		                        "%d s",
+		snprintf(why, why_size,
+		         "the container process did not install its filter within "
+		         "%d s",
 		         HANDOFF_TIMEOUT_MS / 1000);
 		return -ETIMEDOUT;
 	}
@@ -102,8 +103,9 @@ listener_handoff_parent(struct listener_handoff *h, pid_t child, const char *pat
 
 	fd = pidfd_getfd_of(child, child_fd);
 	if (fd < 0) {
-		snprintf(why, why_size, "cannot take the seccomp listener from process %d: "
-		                        "pidfd_getfd: %s",
+		snprintf(why, why_size,
+		         "cannot take the seccomp listener from process %d: "
+		         "pidfd_getfd: %s",
 		         (int)child, strerror(-fd));
 		return fd;
 	}
@@ -130,8 +132,7 @@ listener_handoff_parent(struct listener_handoff *h, pid_t child, const char *pat
 	}
 	if (write(h->parent_fd, "g", 1) != 1) {
 		r = negative_errno();
-		snprintf(why, why_size, "cannot let the container process go on: %s",
-		         strerror(-r));
+		snprintf(why, why_size, "cannot let the container process go on: %s", strerror(-r));
 	}
 out:
 	ksc_error_free(error);

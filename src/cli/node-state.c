@@ -397,6 +397,16 @@ oci_write_bundle(const char *bundle, const struct oci_process *p, char *why, siz
 	put_caps(&sb, "permitted", p->uid == 0 ? p->caps : 0);
 	strbuf_printf(&sb, "\n    },\n    \"noNewPrivileges\": %s\n  },\n",
 	              p->no_new_privs ? "true" : "false");
+	if (p->annotations && p->annotations[0]) {
+		strbuf_puts(&sb, "  \"annotations\": {");
+		for (size_t i = 0; p->annotations[i] && p->annotations[i + 1]; i += 2) {
+			strbuf_puts(&sb, i ? ",\n    " : "\n    ");
+			put_string(&sb, p->annotations[i]);
+			strbuf_puts(&sb, ": ");
+			put_string(&sb, p->annotations[i + 1]);
+		}
+		strbuf_puts(&sb, "\n  },\n");
+	}
 	strbuf_puts(&sb, "  \"root\": { \"path\": ");
 	put_string(&sb, p->rootfs);
 	strbuf_puts(&sb, ", \"readonly\": false },\n  \"hostname\": ");

@@ -43,6 +43,7 @@
 #include "doc.h"
 #include "images.h"
 #include "kube.h"
+#include "listener.h"
 #include "pods.h"
 #include "strbuf.h"
 
@@ -527,7 +528,8 @@ enter_namespaces(unsigned long flags, const char *hostname)
 _noreturn_ static void
 exec_host(const struct monitor *m, const struct kube_container *c, int64_t uid, int64_t gid,
           const char *cgroup, const char *rootfs, const char *exe, const char *const *argv,
-          struct ksc_bpf *prog, const struct ksc_enforce_opts *eopts)
+          struct ksc_bpf *prog, const struct ksc_enforce_opts *eopts,
+          struct listener_handoff *handoff)
 {
 	uint64_t caps = kube_container_caps(c);
 	struct ksc_error *error = NULL;
@@ -574,7 +576,17 @@ exec_host(const struct monitor *m, const struct kube_container *c, int64_t uid, 
 	}
 	if (!prog && eopts->no_new_privs)
 		(void)prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
-	if (prog && ksc_enforce_install(prog, eopts, &error) < 0) {
+	if (prog && eopts->listener) {
+		int listener = -1;
+
+		if (ksc_enforce_install_listener(prog, eopts, &listener, &error) < 0) {
+			fprintf(stderr, "kseccomp: %s\n", ksc_error_message(error));
+			_exit(128);
+		}
+		/* the monitor hands the listener to the agent before the workload runs */
+		if (listener_handoff_child(handoff, listener) < 0)
+			_exit(128);
+	} else if (prog && ksc_enforce_install(prog, eopts, &error) < 0) {
 		fprintf(stderr, "kseccomp: %s\n", ksc_error_message(error));
 		_exit(128);
 	}
@@ -666,8 +678,19 @@ start_container(struct monitor *m, struct ctr *r)
 	struct kube_outcome out = { 0 };
 	struct ksc_bpf *prog = NULL;
 	struct ksc_enforce_opts eopts = { 0 };
+	struct listener_handoff handoff = { -1, -1 };
 	struct ksc_error *error = NULL;
 	_cleanup_(freep) char *seccomp_json = NULL;
+	/* containerd's, which a seccomp agent reads to name the pod and the container */
+	const char *annotations[] = { "io.kubernetes.cri.container-type",
+		                      "container",
+		                      "io.kubernetes.cri.container-name",
+		                      c->name,
+		                      "io.kubernetes.cri.sandbox-name",
+		                      pod->name,
+		                      "io.kubernetes.cri.sandbox-namespace",
+		                      *pod->namespace ? pod->namespace : "default",
+		                      NULL };
 	struct image img;
 	char logpath[PATH_MAX], prev[PATH_MAX], exe[PATH_MAX], cgroup[PATH_MAX], bundle[PATH_MAX];
 	const char *argv[64];
@@ -750,9 +773,16 @@ start_container(struct monitor *m, struct ctr *r)
 			}
 			eopts.flags = ksc_profile_flags(out.profile, &present);
 			eopts.flags_set = present;
+			eopts.listener = listener_profile_notifies(out.profile);
+			if (eopts.listener && listener_handoff_open(&handoff) < 0) {
+				set_waiting(s, "CreateContainerError", "socketpair: %s",
+				            strerror(errno));
+				goto out;
+			}
 		}
 	} else {
 		struct oci_process p = {
+			.annotations = annotations,
 			.argv = argv,
 			.uid = uid >= 0 ? uid : 0,
 			.gid = gid >= 0 ? gid : 0,
@@ -819,12 +849,37 @@ start_container(struct monitor *m, struct ctr *r)
 			dup2(fd, STDIN_FILENO);
 		if (m->o->executor == EXECUTOR_HOST)
 			exec_host(m, c, uid, gid, have_cgroup ? cgroup : NULL, img.rootfs, exe,
-			          argv, prog, &eopts);
+			          argv, prog, &eopts, &handoff);
 		exec_runtime(m, r, bundle);
 	}
 	if (pid < 0) {
 		set_waiting(s, "CreateContainerError", "fork: %s", strerror(errno));
 		goto out;
+	}
+	if (eopts.listener) {
+		struct notify_state st = {
+			.metadata = ksc_profile_listener_metadata(out.profile),
+			.id = r->id,
+			.status = "creating",
+			.bundle = m->dir,
+			.annotations = annotations,
+		};
+		char why[600];
+
+		rr = listener_handoff_parent(&handoff, pid, ksc_profile_listener_path(out.profile),
+		                             &st, why, sizeof(why));
+		listener_handoff_close(&handoff);
+		if (rr < 0) {
+			(void)kill(pid, SIGKILL);
+			(void)waitpid(pid, NULL, 0);
+			if (rr == -ECHILD)
+				snprintf(why, sizeof(why),
+				         "the container process failed before its "
+				         "filter was in place (see its log)");
+			set_waiting(s, "StartError", "%s", why);
+			event(m->dir, "Warning", "Failed", "Error: %s", s->message);
+			goto out;
+		}
 	}
 	(void)setpgid(pid, pid); /* both sides, so that kill(-pid) works at once */
 	if (m->o->executor == EXECUTOR_HOST)
@@ -844,6 +899,7 @@ start_container(struct monitor *m, struct ctr *r)
 	event(m->dir, "Normal", "Started", "Started container %s", c->name);
 	ret = 0;
 out:
+	listener_handoff_close(&handoff);
 	ksc_bpf_free(prog);
 	kube_outcome_done(&out);
 	kube_kubelet_result_done(&k);

@@ -76,5 +76,7 @@ struct oci_process {
 	const char *rootfs;
 	const char *cgroups_path;
 	const char *seccomp_json;
+	/* key, value pairs, NULL-terminated (a seccomp agent reads them); may be NULL */
+	const char *const *annotations;
 };
 int oci_write_bundle(const char *bundle, const struct oci_process *p, char *why, size_t why_size);

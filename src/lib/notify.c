@@ -6,8 +6,12 @@
 #include <fnmatch.h>
 #include <inttypes.h>
 #include <stdarg.h>
+#include <linux/seccomp.h>
+#include <signal.h>
 #include <stdio.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -22,7 +26,8 @@
 static void
 put_member(struct strbuf *sb, const char *key, const char *value)
 {
-	strbuf_printf(sb, "\"%s\":", key);
+	strbuf_put_json_string(sb, key, strlen(key));
+	strbuf_putc(sb, ':');
 	strbuf_put_json_string(sb, value ? value : "", value ? strlen(value) : 0);
 }
 
@@ -135,9 +140,8 @@ notify_send(int sock, const char *text, size_t len, int fd, struct ksc_error **r
 /* ---------------------------------------------------------------------------------------- */
 /* The agent's side                                                                           */
 
-_printf_(4, 5) static int
-state_error(const char *name, const struct ksc_node *at, struct ksc_error **reterr,
-            const char *fmt, ...)
+_printf_(4, 5) static int state_error(const char *name, const struct ksc_node *at,
+                                      struct ksc_error **reterr, const char *fmt, ...)
 {
 	char reason[256];
 	va_list ap;
@@ -207,12 +211,13 @@ parse_state(const char *name, const struct ksc_node *root, struct notify_peer *p
 		                                "io.kubernetes.container.name", NULL };
 	const struct ksc_node *n, *state, *annotations;
 	const char *why;
-	uint64_t pid;
+	uint64_t pid = 0; /* ksc_node_to_u64 leaves it alone when it fails */
 	int r;
 
 	if (root->kind != KSC_NODE_MAP)
-		return state_error(name, root, reterr, "the container process state must be an "
-		                                       "object, got %s",
+		return state_error(name, root, reterr,
+		                   "the container process state must be an "
+		                   "object, got %s",
 		                   ksc_node_type_name(root));
 	r = take_string(name, root, "ociVersion", "ociVersion", true, &p->oci_version, reterr);
 	if (r < 0)
@@ -221,7 +226,8 @@ parse_state(const char *name, const struct ksc_node *root, struct notify_peer *p
 	if (!n)
 		return state_error(name, root, reterr, "pid: required");
 	if (ksc_node_to_u64(n, &pid, &why) < 0 || pid > INT32_MAX)
-		return state_error(name, n, reterr, "pid: %s", pid > INT32_MAX ? "out of range" : why);
+		return state_error(name, n, reterr, "pid: %s",
+		                   pid > INT32_MAX ? "out of range" : why);
 	p->pid = (int)pid;
 	r = take_string(name, root, "metadata", "metadata", false, &p->metadata, reterr);
 	if (r < 0)
@@ -239,7 +245,8 @@ parse_state(const char *name, const struct ksc_node *root, struct notify_peer *p
 			const char *s;
 
 			if (ksc_node_to_string(n->items[i], &s, &why) < 0)
-				return state_error(name, n->items[i], reterr, "fds[%zu]: %s", i, why);
+				return state_error(name, n->items[i], reterr, "fds[%zu]: %s", i,
+				                   why);
 			if (!streq(s, "seccompFd"))
 				continue;
 			if (found)
@@ -402,8 +409,8 @@ struct policy_ctx {
 	struct ksc_error **reterr;
 };
 
-_printf_(3, 4) static int
-policy_error(const struct policy_ctx *c, const struct ksc_node *at, const char *fmt, ...)
+_printf_(3, 4) static int policy_error(const struct policy_ctx *c, const struct ksc_node *at,
+                                       const char *fmt, ...)
 {
 	char reason[320];
 	va_list ap;
@@ -462,16 +469,17 @@ policy_errno(const struct policy_ctx *c, const struct ksc_node *n, const char *p
 		if (ksc_node_to_u64(n, &v, &why) < 0)
 			return policy_error(c, n, "%s: %s", path, why);
 		if (v == 0 || v > 4095)
-			return policy_error(c, n, "%s: %" PRIu64 " is not an errno (1 to 4095)", path,
-			                    v);
+			return policy_error(c, n, "%s: %" PRIu64 " is not an errno (1 to 4095)",
+			                    path, v);
 		*ret = (uint32_t)v;
 		return 0;
 	}
 	if (ksc_node_to_string(n, &s, &why) < 0)
 		return policy_error(c, n, "%s: %s", path, why);
 	if (ksc_errno_from_name(s, ret) < 0 || *ret == 0)
-		return policy_error(c, n, "%s: unknown errno name \"%s\" (EPERM, EACCES, ... or a "
-		                          "number)",
+		return policy_error(c, n,
+		                    "%s: unknown errno name \"%s\" (EPERM, EACCES, ... or a "
+		                    "number)",
 		                    path, s);
 	return 0;
 }
@@ -502,8 +510,9 @@ policy_syscalls(const struct policy_ctx *c, const struct ksc_node *n, const char
 		return policy_error(c, n, "%s: must be a list of syscall names or \"*\", got %s",
 		                    path, ksc_node_type_name(n));
 	if (n->count == 0)
-		return policy_error(c, n, "%s: an empty list matches nothing; leave it out to "
-		                          "match every call",
+		return policy_error(c, n,
+		                    "%s: an empty list matches nothing; leave it out to "
+		                    "match every call",
 		                    path);
 	rule->syscalls = calloc(n->count, sizeof(char *));
 	if (!rule->syscalls)
@@ -702,6 +711,88 @@ notify_policy_decide(const struct notify_policy *policy, const struct notify_pee
 		}
 	}
 	*ret = policy->fallback;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Answering                                                                                  */
+
+#ifndef SECCOMP_USER_NOTIF_FLAG_CONTINUE
+#define SECCOMP_USER_NOTIF_FLAG_CONTINUE (1UL << 0)
+#endif
+
+int
+notify_receive(int listener, struct seccomp_notif *req, size_t size)
+{
+	memset(req, 0, size); /* the kernel refuses a buffer that is not zeroed */
+	while (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, req) < 0) {
+		if (errno != EINTR)
+			return negative_errno();
+	}
+	return 0;
+}
+
+bool
+notify_id_valid(int listener, uint64_t id)
+{
+	return ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0;
+}
+
+static int
+kill_caller(int listener, const struct seccomp_notif *req)
+{
+	int pidfd, r;
+
+	if (req->pid == 0)
+		return -ESRCH; /* not in our pid namespace */
+	pidfd = (int)syscall(SYS_pidfd_open, req->pid, 0);
+	if (pidfd < 0)
+		return errno == ESRCH ? -ENOENT : negative_errno();
+	/* the pidfd names a process now: it is the caller only if the call still waits */
+	if (!notify_id_valid(listener, req->id)) {
+		close(pidfd);
+		return -ENOENT;
+	}
+	r = (int)syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+	r = r < 0 ? negative_errno() : 0;
+	close(pidfd);
+	return r;
+}
+
+int
+notify_answer(int listener, const struct seccomp_notif *req, struct seccomp_notif_resp *resp,
+              size_t resp_size, const struct notify_verdict *v)
+{
+	int killed = 0;
+
+	if (!notify_id_valid(listener, req->id))
+		return -ENOENT;
+	memset(resp, 0, resp_size);
+	resp->id = req->id;
+	switch (v->answer) {
+	case NOTIFY_ERRNO:
+		resp->error = -(int32_t)v->errnum;
+		break;
+	case NOTIFY_KILL:
+		killed = kill_caller(listener, req);
+		if (killed == -ENOENT)
+			return -ENOENT;
+		/* the call fails either way: its process is dying, or could not be killed */
+		resp->error = -EPERM;
+		break;
+	case NOTIFY_ALLOW:
+	default:
+		resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+		break;
+	}
+	while (ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, resp) < 0) {
+		if (errno == EINTR)
+			continue;
+		/* ENOENT: the caller was interrupted, or killed by us */
+		if (errno == ENOENT && v->answer == NOTIFY_KILL && killed == 0)
+			return 0;
+		return negative_errno();
+	}
+	return killed < 0 ? -ESRCH : 0;
 }
 
 void

@@ -115,8 +115,8 @@ int notify_policy_new_default(struct notify_policy **ret);
  *
  * Errors read "FILE:LINE:COL: rules[0].action: reason". Returns 0, -EINVAL or -ENOMEM.
  */
-int notify_policy_parse(const char *name, const char *buf, size_t len,
-                        struct notify_policy **ret, struct ksc_error **reterr);
+int notify_policy_parse(const char *name, const char *buf, size_t len, struct notify_policy **ret,
+                        struct ksc_error **reterr);
 int notify_policy_load(const char *path, struct notify_policy **ret, struct ksc_error **reterr);
 void notify_policy_free(struct notify_policy *policy);
 
@@ -124,6 +124,31 @@ void notify_policy_free(struct notify_policy *policy);
  * number has none) from this peer. */
 void notify_policy_decide(const struct notify_policy *policy, const struct notify_peer *peer,
                           const char *syscall, struct notify_verdict *ret);
+
+/* ---------------------------------------------------------------------------------------- */
+/* Answering                                                                                  */
+
+struct seccomp_notif;
+struct seccomp_notif_resp;
+
+/* Receive one notification into req (size bytes, SECCOMP_GET_NOTIF_SIZES's seccomp_notif
+ * at least). 0, or -ENOENT when the caller went away between the wake-up and now. */
+int notify_receive(int listener, struct seccomp_notif *req, size_t size);
+
+/* Whether the notification is still pending: its task alive and waiting, so that its pid
+ * and what was read of its memory are still its own (SECCOMP_IOCTL_NOTIF_ID_VALID). */
+bool notify_id_valid(int listener, uint64_t id);
+
+/*
+ * Answer a notification: allow (SECCOMP_USER_NOTIF_FLAG_CONTINUE), an errno, or kill. The
+ * ID is checked first, and for kill a pidfd is taken and the ID checked again before the
+ * signal, so that a process that got the pid of a dead caller is never signalled or
+ * answered. resp is resp_size bytes (seccomp_notif_resp's size). Returns 0; -ENOENT when the
+ * caller is gone (nothing was sent or killed); -ESRCH when kill was asked but the caller is
+ * not visible from this pid namespace (it got EPERM instead); other -errno.
+ */
+int notify_answer(int listener, const struct seccomp_notif *req, struct seccomp_notif_resp *resp,
+                  size_t resp_size, const struct notify_verdict *v);
 
 /* The text of an answer for messages: "allow", "errno EACCES", "kill". */
 void notify_verdict_format(const struct notify_verdict *v, char *buf, size_t size);
