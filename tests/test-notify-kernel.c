@@ -324,6 +324,7 @@ main(void)
 	test_hangup_and_enosys();
 
 	ksc_bpf_free(prog);
+	ksc_profile_free(profile);
 	{
 		char cmd[128];
 

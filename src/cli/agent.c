@@ -733,10 +733,53 @@ listen_on(const char *path)
 static int
 recording_profile_text(const char *listen, const char *metadata)
 {
-	struct strbuf sb = { 0 };
+	_cleanup_(ksc_profile_freep) struct ksc_profile *defaults = NULL;
+	struct ksc_expand_opts xopts = { .caps = UINT64_MAX };
 	_cleanup_(freep) char *text = NULL;
-	enum ksc_arch native = ksc_arch_native();
-	size_t len, n = 0;
+	struct ksc_error *error = NULL;
+	enum ksc_arch arches[_KSC_ARCH_MAX];
+	const char **names = NULL;
+	size_t len, n_arches = 0, n_names = 0, cap = 0;
+	struct strbuf sb = { 0 };
+	int r;
+
+	/* the arches a runtime's default profile lists for this host: native and its
+	 * companions (x86 and x32 beside x86_64), so that no 32-bit call escapes the agent */
+	r = ksc_default_profile(KSC_FLAVOR_CONTAINERD, &xopts, &defaults, &error);
+	if (r < 0)
+		return cli_fail(r, error, "the host's arches");
+	for (size_t i = 0; i < ksc_profile_arch_count(defaults) && n_arches < _KSC_ARCH_MAX; i++)
+		arches[n_arches++] = ksc_profile_arch(defaults, i);
+	if (n_arches == 0)
+		arches[n_arches++] = ksc_arch_native();
+	/* every name any of them has, once, but write (runc refuses NOTIFY for it) */
+	for (size_t a = 0; a < n_arches; a++)
+		for (size_t i = 0; i < ksc_syscall_count(arches[a]); i++) {
+			const char *name;
+			uint32_t nr;
+			bool dup = false;
+
+			if (ksc_syscall_by_index(arches[a], i, &name, &nr) < 0 ||
+			    streq(name, "write"))
+				continue;
+			for (size_t k = 0; k < n_names && !dup; k++)
+				dup = streq(names[k], name);
+			if (dup)
+				continue;
+			if (n_names == cap) {
+				const char **grown =
+				        reallocarray(names, cap ? 2 * cap : 512, sizeof(*names));
+
+				if (!grown) {
+					free(names);
+					return cli_fail(-ENOMEM, NULL, NULL);
+				}
+				names = grown;
+				cap = cap ? 2 * cap : 512;
+			}
+			names[n_names++] = name;
+		}
+	qsort(names, n_names, sizeof(*names), cli_str_cmp);
 
 	strbuf_puts(&sb, "{\n  \"defaultAction\": \"SCMP_ACT_ALLOW\",\n  \"listenerPath\": ");
 	strbuf_put_json_string(&sb, listen, strlen(listen));
@@ -744,19 +787,14 @@ recording_profile_text(const char *listen, const char *metadata)
 		strbuf_puts(&sb, ",\n  \"listenerMetadata\": ");
 		strbuf_put_json_string(&sb, metadata, strlen(metadata));
 	}
-	strbuf_printf(&sb,
-	              ",\n  \"architectures\": [\"%s\"],\n  \"syscalls\": [\n    {\n"
-	              "      \"names\": [",
-	              ksc_arch_oci_name(native));
-	for (size_t i = 0; i < ksc_syscall_count(native); i++) {
-		const char *name;
-		uint32_t nr;
-
-		if (ksc_syscall_by_index(native, i, &name, &nr) < 0 || streq(name, "write"))
-			continue;
-		strbuf_printf(&sb, "%s\n        \"%s\"", n++ ? "," : "", name);
-	}
+	strbuf_puts(&sb, ",\n  \"architectures\": [");
+	for (size_t i = 0; i < n_arches; i++)
+		strbuf_printf(&sb, "%s\"%s\"", i ? ", " : "", ksc_arch_oci_name(arches[i]));
+	strbuf_puts(&sb, "],\n  \"syscalls\": [\n    {\n      \"names\": [");
+	for (size_t i = 0; i < n_names; i++)
+		strbuf_printf(&sb, "%s\n        \"%s\"", i ? "," : "", names[i]);
 	strbuf_puts(&sb, "\n      ],\n      \"action\": \"SCMP_ACT_NOTIFY\"\n    }\n  ]\n}\n");
+	free(names);
 	if (strbuf_finish(&sb, &text, &len) < 0)
 		return cli_fail(-ENOMEM, NULL, NULL);
 	fwrite(text, 1, len, stdout);

@@ -656,12 +656,6 @@ print_summary(struct state *st)
 	}
 }
 
-static int
-name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* The tutorial's step: a profile that allows what the records show. */
 static int
 write_profile(struct state *st)
@@ -712,7 +706,7 @@ write_profile(struct state *st)
 		if (!seen)
 			names[n_names++] = "execve";
 	}
-	qsort(names, n_names, sizeof(*names), name_cmp);
+	qsort(names, n_names, sizeof(*names), cli_str_cmp);
 	strbuf_puts(&sb, "{\n  \"defaultAction\": \"SCMP_ACT_ERRNO\",\n  \"architectures\": [");
 	for (size_t i = 0; i < n_arches; i++)
 		strbuf_printf(&sb, "%s\"%s\"", i ? ", " : "", ksc_arch_oci_name(arches[i]));

@@ -46,6 +46,9 @@ cli_report_invalid(int r, const struct ksc_diags *diags, struct ksc_error *error
  * "one WHAT at a time". */
 int cli_one_operand(const char *command, int argc, const char *what);
 
+/* qsort() comparator for an array of strings. */
+int cli_str_cmp(const void *a, const void *b);
+
 /* Parse "-o FORMAT": 0 text, 1 json; -1 when unknown. */
 int cli_output_format(const char *value);
 

@@ -142,9 +142,9 @@ out:
 	return r < 0 ? r : 0;
 }
 
-/* The action the program takes for a call whatever its arguments, or 0 when they matter. */
+/* The return the program gives a call whatever its arguments, or 0 when they matter. */
 static uint32_t
-fixed_action(const struct ksc_bpf *prog, enum ksc_arch arch, const char *name)
+fixed_return(const struct ksc_bpf *prog, enum ksc_arch arch, const char *name)
 {
 	struct ksc_seccomp_data d = { .arch = ksc_arch_audit_token(arch) };
 	uint32_t nr, zero, ones;
@@ -155,7 +155,7 @@ fixed_action(const struct ksc_bpf *prog, enum ksc_arch arch, const char *name)
 	zero = ksc_bpf_run(prog, &d);
 	memset(d.args, 0xff, sizeof(d.args));
 	ones = ksc_bpf_run(prog, &d);
-	return zero == ones ? zero & KSC_RET_ACTION_FULL : 0;
+	return zero == ones ? zero : 0;
 }
 
 int
@@ -166,13 +166,14 @@ listener_check_program(const struct ksc_bpf *prog, enum ksc_arch native, const c
 	if (native == KSC_ARCH_NONE)
 		native = ksc_arch_native();
 	for (size_t i = 0; i < ELEMENTSOF(calls); i++) {
-		uint32_t action = fixed_action(prog, native, calls[i]);
+		uint32_t ret = fixed_return(prog, native, calls[i]);
+		uint32_t action = ret & KSC_RET_ACTION_FULL;
 		char text[32];
 
-		if (action == 0 || action == KSC_RET_ALLOW || action == KSC_RET_LOG ||
+		if (ret == 0 || action == KSC_RET_ALLOW || action == KSC_RET_LOG ||
 		    (action == KSC_RET_USER_NOTIF && i == 1))
 			continue;
-		ksc_ret_format(action, text, sizeof(text));
+		ksc_ret_format(ret, text, sizeof(text));
 		cli_error("%s denies %s (%s), which the runtime calls after installing the filter "
 		          "to hand its listener to the agent: a runtime cannot start a container "
 		          "under it",

@@ -158,12 +158,6 @@ recording_done(struct recording *rec)
 	*rec = (struct recording){ 0 };
 }
 
-static int
-str_cmp(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* The values seen for name on every arch; false when one arch overflowed or recorded the
  * call without its arguments (then the rule stays unconditional). */
 static bool
@@ -239,7 +233,7 @@ recording_profile(const struct recording *rec, bool refine, struct ksc_profile *
 		if (!have_execve)
 			names[n_names++] = "execve";
 	}
-	qsort(names, n_names, sizeof(*names), str_cmp);
+	qsort(names, n_names, sizeof(*names), cli_str_cmp);
 
 	strbuf_puts(&sb, "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"architectures\": [");
 	for (size_t i = 0; i < n_arches; i++)

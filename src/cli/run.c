@@ -151,8 +151,10 @@ check_execve(const struct ksc_bpf *prog, enum ksc_arch native, const char *profi
 	zero = ksc_bpf_run(prog, &d);
 	memset(d.args, 0xff, sizeof(d.args));
 	ones = ksc_bpf_run(prog, &d);
+	/* NOTIFY: the agent decides */
 	if (zero != ones || (zero & KSC_RET_ACTION_FULL) == KSC_RET_ALLOW ||
-	    (zero & KSC_RET_ACTION_FULL) == KSC_RET_LOG)
+	    (zero & KSC_RET_ACTION_FULL) == KSC_RET_LOG ||
+	    (zero & KSC_RET_ACTION_FULL) == KSC_RET_USER_NOTIF)
 		return 0;
 	ksc_ret_format(zero, action, sizeof(action));
 	cli_error("%s denies execve (%s): %s cannot start under it (a runtime shows such a "

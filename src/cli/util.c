@@ -269,3 +269,9 @@ cli_kubelet_root(char *buf, size_t size)
 		snprintf(buf, size, "%s/.local/share/kseccomp/kubelet", home ? home : ".");
 	return buf;
 }
+
+int
+cli_str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}

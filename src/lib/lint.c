@@ -198,7 +198,9 @@ check_breakage(struct findings *f, const struct ksc_profile *p, const struct ksc
 			return r;
 	}
 	ret = decide(filter, arch, "execve", 0, 0, &dec);
-	if (ret != UINT32_MAX && !lets_run(ret) && (ret & KSC_RET_ACTION_FULL) != KSC_RET_TRACE) {
+	/* TRACE and NOTIFY: a tracer or an agent decides */
+	if (ret != UINT32_MAX && !lets_run(ret) && (ret & KSC_RET_ACTION_FULL) != KSC_RET_TRACE &&
+	    (ret & KSC_RET_ACTION_FULL) != KSC_RET_USER_NOTIF) {
 		ksc_ret_format(ret, text, sizeof(text));
 		r = add(f, "execve-denied", KSC_FINDING_ERROR,
 		        dec.by == KSC_DECIDED_BY_RULE && dec.rule < p->n_rules ? &p->rules[dec.rule]

@@ -1,0 +1,345 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# SCMP_ACT_NOTIFY end to end: `kseccomp agent` answering kseccomp run, the local node's host
+# and runc executors, and the real runc and crun: errno 13 and continue on mkdir, kill, no
+# agent (nothing runs), NOTIFY without listenerPath and on write refused, the agent killed
+# mid-run (ENOSYS) and restarted (new containers reach it), 20 containers at once, runc's
+# abstract sockets, and recording through the agent.
+# Usage: live-agent.sh KSECCOMP WORKDIR. Prints TAP.
+set -u
+k=$1 work=$2
+n=0 failed=0
+check() {
+	n=$((n + 1))
+	if [ "$2" = "$3" ]; then
+		echo "ok $n - $1"
+	else
+		echo "not ok $n - $1"
+		echo "#   got: $3"
+		echo "#  want: $2"
+		failed=$((failed + 1))
+	fi
+}
+skip() {
+	n=$((n + 1))
+	echo "ok $n - $1 # SKIP $2"
+}
+skip_all() {
+	echo "1..0 # SKIP $*"
+	exit 0
+}
+[ -r /proc/sys/kernel/seccomp/actions_avail ] || skip_all "the kernel has no seccomp"
+grep -qw user_notif /proc/sys/kernel/seccomp/actions_avail ||
+	skip_all "the kernel has no seccomp notifications"
+busybox=$(command -v busybox || echo /bin/busybox)
+[ -x "$busybox" ] || skip_all "no busybox (Debian: busybox-static)"
+
+rm -rf "$work"
+mkdir -p "$work/rootfs/bin" "$work/rootfs/tmp" "$work/rootfs/dev" "$work/rootfs/proc" "$work/m"
+sock=$work/agent.sock
+agent_pid=
+export KSECCOMP_STATE_DIR="$work/state" KSECCOMP_ROOT_DIR="$work/kubelet" \
+	KSECCOMP_IMAGE_STORE="$work/images"
+cleanup() {
+	[ -n "$agent_pid" ] && kill -9 "$agent_pid" 2>/dev/null
+	for p in $(ls "$work/state/pods" 2>/dev/null); do
+		"$k" delete pod "$p" --now >/dev/null 2>&1
+	done
+	for id in ksc-agent-runc ksc-agent-runc-nx ksc-agent-runc-abs ksc-agent-runc-kill; do
+		runc delete -f "$id" >/dev/null 2>&1
+	done
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+start_agent() { # LOG [OPTIONS...]: an agent on $sock in the background
+	log=$1
+	shift
+	"$k" agent --listen "$sock" "$@" >"$work/$log" 2>&1 &
+	agent_pid=$!
+	i=0
+	while [ $i -lt 50 ] && ! grep -q "listening on" "$work/$log" 2>/dev/null; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+stop_agent() {
+	kill "$agent_pid" 2>/dev/null
+	wait "$agent_pid" 2>/dev/null
+	agent_pid=
+}
+count() { # PATTERN FILE
+	grep -c -- "$1" "$2" 2>/dev/null || true
+}
+
+cat >"$work/notify.json" <<EOF
+{"defaultAction": "SCMP_ACT_ALLOW", "listenerPath": "$sock", "listenerMetadata": "bar",
+ "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_NOTIFY"}]}
+EOF
+cat >"$work/errno13.yaml" <<'EOF'
+rules:
+  - syscalls: [mkdir, mkdirat]
+    action: errno
+    errno: 13
+EOF
+cat >"$work/kill.yaml" <<'EOF'
+defaultAction: kill
+EOF
+
+# --- kseccomp run -------------------------------------------------------------------------
+start_agent run-errno.log --policy "$work/errno13.yaml"
+out=$("$k" run --profile "$work/notify.json" -- mkdir "$work/d1" 2>&1)
+check "run: the agent answers mkdir with errno 13" "1 Permission denied no" \
+	"$? $(echo "$out" | grep -o 'Permission denied') $([ -d "$work/d1" ] && echo yes || echo no)"
+check "the agent printed the call with its path and answer" "1" \
+	"$(count "mkdir path=\"$work/d1\" .* -> errno EACCES" "$work/run-errno.log")"
+check "the agent saw the listenerMetadata" "1" "$(count 'connected (pid [0-9]*, metadata "bar")' "$work/run-errno.log")"
+stop_agent
+
+start_agent run-allow.log
+"$k" run --profile "$work/notify.json" -- mkdir "$work/d2"
+check "run: without a policy the agent lets mkdir run (continue)" "0 yes" \
+	"$? $([ -d "$work/d2" ] && echo yes || echo no)"
+check "the call was logged as allowed" "1" "$(count "mkdir path=\"$work/d2\" .* -> allow" "$work/run-allow.log")"
+check "the agent saw the container exit" "1" "$(count 'exited (1 calls)' "$work/run-allow.log")"
+stop_agent
+
+start_agent run-kill.log --policy "$work/kill.yaml"
+"$k" run --profile "$work/notify.json" -- mkdir "$work/d3" 2>/dev/null
+check "run: kill ends the caller with SIGKILL before the call runs" "137 no" \
+	"$? $([ -d "$work/d3" ] && echo yes || echo no)"
+stop_agent
+
+# the agent is not there: nothing runs
+out=$("$k" run --profile "$work/notify.json" -- sh -c "touch $work/ran; mkdir $work/d4" 2>&1)
+check "run: no agent at listenerPath: refused, as runc refuses" "1" "$?"
+check "the message is runc's" "1" "$(echo "$out" | grep -c 'failed to connect with seccomp agent specified in the seccomp profile')"
+check "the command never ran" "no" "$([ -e "$work/ran" ] && echo yes || echo no)"
+
+cat >"$work/no-path.json" <<'EOF'
+{"defaultAction": "SCMP_ACT_ALLOW",
+ "syscalls": [{"names": ["mkdir"], "action": "SCMP_ACT_NOTIFY"}]}
+EOF
+out=$("$k" run --profile "$work/no-path.json" -- touch "$work/ran" 2>&1)
+check "run: NOTIFY without listenerPath is refused" "1 1 no" \
+	"$? $(echo "$out" | grep -c 'listenerPath is not set') $([ -e "$work/ran" ] && echo yes || echo no)"
+cat >"$work/notify-write.json" <<EOF
+{"defaultAction": "SCMP_ACT_ALLOW", "listenerPath": "$sock",
+ "syscalls": [{"names": ["write"], "action": "SCMP_ACT_NOTIFY"}]}
+EOF
+out=$("$k" run --profile "$work/notify-write.json" -- true 2>&1)
+check "run: NOTIFY on write is refused with runc's reason" "1 1" \
+	"$? $(echo "$out" | grep -c 'SCMP_ACT_NOTIFY cannot be used for the write syscall')"
+
+# the agent dies mid-run: the waiting call fails with ENOSYS, and a new agent serves new
+# containers on the same path (the dead one's socket file is replaced)
+start_agent run-dies.log
+"$k" run --profile "$work/notify.json" -- sh -c "sleep 1; mkdir $work/d5" >"$work/dies.out" 2>&1 &
+run_pid=$!
+sleep 0.4
+kill -9 "$agent_pid"
+wait "$agent_pid" 2>/dev/null
+agent_pid=
+wait "$run_pid"
+check "agent killed mid-run: mkdir fails with ENOSYS, nothing hangs" "1 1" \
+	"$? $(grep -c 'Function not implemented' "$work/dies.out")"
+check "the dead agent's socket is still there" "yes" "$([ -S "$sock" ] && echo yes || echo no)"
+start_agent run-restart.log
+check "a new agent replaces the stale socket" "1" "$(count "listening on $sock" "$work/run-restart.log")"
+"$k" run --profile "$work/notify.json" -- mkdir "$work/d6"
+check "a container started after the restart reaches the new agent" "0 yes 1" \
+	"$? $([ -d "$work/d6" ] && echo yes || echo no) $(count "d6\" .* -> allow" "$work/run-restart.log")"
+out=$("$k" agent --listen "$sock" 2>&1)
+check "a second agent on a live socket is refused" "1 1" "$? $(echo "$out" | grep -c 'another agent is listening')"
+stop_agent
+
+# 20 containers at once, each answered
+start_agent run-many.log --policy "$work/errno13.yaml"
+mkdir "$work/many"
+i=0 runs=
+while [ $i -lt 20 ]; do
+	"$k" run --name "c$i" --profile "$work/notify.json" -- sh -c "mkdir $work/many/d$i; echo \$?" \
+		>"$work/many/out$i" 2>/dev/null &
+	runs="$runs $!"
+	i=$((i + 1))
+done
+for p in $runs; do wait "$p"; done
+check "20 containers at once: every mkdir answered with errno 13" "20" "$(cat "$work"/many/out* | grep -c '^1$')"
+check "20 connections and 20 exits" "20 20" \
+	"$(count ' connected (pid' "$work/run-many.log") $(count ' exited (1 calls)' "$work/run-many.log")"
+check "each under its own name" "20" "$(grep -o 'c[0-9]* pid=[0-9]* comm=mkdir' "$work/run-many.log" | cut -d' ' -f1 | sort -u | wc -l)"
+stop_agent
+
+# --- recording through the agent ---------------------------------------------------------
+mkdir "$work/rec"
+"$k" agent --listen "$sock" --recording-profile >"$work/record-all.json"
+start_agent record.log --record "$work/rec" --quiet
+"$k" run --name lister --profile "$work/record-all.json" -- ls / >"$work/ls1.out" 2>/dev/null
+check "recording profile: the workload runs under the agent" "0" "$?"
+stop_agent
+check "the agent wrote the container's profile when it exited" "yes" "$([ -s "$work/rec/lister.json" ] && echo yes || echo no)"
+"$k" run --profile "$work/rec/lister.json" -- ls / >"$work/ls2.out" 2>/dev/null
+check "the recorded profile runs the same workload with defaultAction ERRNO" "0 same" \
+	"$? $(cmp -s "$work/ls1.out" "$work/ls2.out" && echo same || echo differs)"
+check "it is least-privilege: mkdir is denied under it" "1" \
+	"$("$k" run --profile "$work/rec/lister.json" -- mkdir "$work/d7" >/dev/null 2>&1; echo $?)"
+
+# --- the real runc and crun ---------------------------------------------------------------
+cp "$busybox" "$work/rootfs/bin/busybox"
+for applet in sh mkdir stat sleep echo touch ls cat; do
+	ln -s busybox "$work/rootfs/bin/$applet"
+done
+bundle() { # DIR LISTENER_PATH COMMAND
+	mkdir -p "$1"
+	python3 - "$1" "$2" "$3" "$work/rootfs" <<'PYEOF'
+import json, sys
+d, listener, cmd, rootfs = sys.argv[1:]
+config = {
+    "ociVersion": "1.0.2", "hostname": "agent-test",
+    "process": {"terminal": False, "user": {"uid": 0, "gid": 0}, "cwd": "/",
+                "args": ["/bin/sh", "-c", cmd], "env": ["PATH=/bin"],
+                "capabilities": {k: ["CAP_KILL", "CAP_CHOWN", "CAP_DAC_OVERRIDE"]
+                                 for k in ("bounding", "effective", "permitted")},
+                "noNewPrivileges": False},
+    "root": {"path": rootfs, "readonly": False},
+    "annotations": {"io.kubernetes.cri.container-name": "nginx",
+                    "io.kubernetes.cri.sandbox-name": "web",
+                    "io.kubernetes.cri.sandbox-namespace": "prod"},
+    "mounts": [{"destination": "/proc", "type": "proc", "source": "proc"},
+               {"destination": "/tmp", "type": "tmpfs", "source": "tmpfs"}],
+    "linux": {"namespaces": [{"type": t} for t in ("pid", "ipc", "uts", "mount")],
+              "seccomp": {"defaultAction": "SCMP_ACT_ALLOW", "listenerPath": listener,
+                          "listenerMetadata": "bar",
+                          "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"],
+                          "syscalls": [{"names": ["mkdir", "mkdirat"],
+                                        "action": "SCMP_ACT_NOTIFY"}]}},
+}
+with open(d + "/config.json", "w") as f:
+    json.dump(config, f)
+PYEOF
+}
+in_crun_ns() { # crun wants the cgroup v2 hierarchy to itself, or none
+	unshare -m sh -c 'mount --make-rprivate / && { umount -l /sys/fs/cgroup/unified 2>/dev/null; true; } && exec "$@"' sh "$@"
+}
+if [ "$(id -u)" != 0 ] || ! command -v runc >/dev/null 2>&1; then
+	skip "runc with kseccomp agent" "needs root and runc"
+else
+	start_agent runc.log --policy "$work/errno13.yaml"
+	bundle "$work/b-errno" "$sock" "mkdir /tmp/foo; echo rc=\$?"
+	out=$(cd "$work/b-errno" && timeout 30 runc run ksc-agent-runc 2>&1)
+	runc delete -f ksc-agent-runc >/dev/null 2>&1
+	check "runc: the agent's errno 13 reaches the container" "1 1" \
+		"$(echo "$out" | grep -c 'Permission denied') $(echo "$out" | grep -c 'rc=1')"
+	check "the agent named runc's pod and container from the annotations" "1" \
+		"$(count 'prod/web/nginx pid=[0-9]* comm=mkdir .*path="/tmp/foo" .* -> errno EACCES' "$work/runc.log")"
+	stop_agent
+
+	start_agent runc-allow.log
+	bundle "$work/b-allow" "$sock" "mkdir /tmp/foo && stat -c %F /tmp/foo"
+	out=$(cd "$work/b-allow" && timeout 30 runc run ksc-agent-runc 2>&1)
+	check "runc: continue lets mkdir run" "0 directory" "$? $out"
+	runc delete -f ksc-agent-runc >/dev/null 2>&1
+
+	bundle "$work/b-dies" "$sock" "sleep 1; mkdir /tmp/foo"
+	(cd "$work/b-dies" && timeout 30 runc run ksc-agent-runc-kill >"$work/runc-dies.out" 2>&1) &
+	run_pid=$!
+	sleep 0.5
+	kill -9 "$agent_pid"
+	wait "$agent_pid" 2>/dev/null
+	agent_pid=
+	wait "$run_pid"
+	check "runc: agent killed mid-run: ENOSYS in the container" "1" "$(grep -c 'Function not implemented' "$work/runc-dies.out")"
+	runc delete -f ksc-agent-runc-kill >/dev/null 2>&1
+
+	bundle "$work/b-nx" "$sock" "true"
+	out=$(cd "$work/b-nx" && timeout 30 runc run ksc-agent-runc-nx 2>&1)
+	check "runc: no agent: runc refuses to start, as kseccomp run does" "1" \
+		"$(echo "$out" | grep -c 'failed to connect with seccomp agent')"
+	runc delete -f ksc-agent-runc-nx >/dev/null 2>&1
+
+	abstract="@ksc-agent-test-$$"
+	"$k" agent --listen "$abstract" --policy "$work/errno13.yaml" >"$work/runc-abstract.log" 2>&1 &
+	agent_pid=$!
+	sleep 0.3
+	bundle "$work/b-abs" "$abstract" "mkdir /tmp/foo"
+	out=$(cd "$work/b-abs" && timeout 30 runc run ksc-agent-runc-abs 2>&1)
+	check "runc connects to an abstract listenerPath ($abstract)" "1" "$(echo "$out" | grep -c 'Permission denied')"
+	runc delete -f ksc-agent-runc-abs >/dev/null 2>&1
+	stop_agent
+fi
+if [ "$(id -u)" != 0 ] || ! command -v crun >/dev/null 2>&1; then
+	skip "crun with kseccomp agent" "needs root and crun"
+else
+	start_agent crun.log --policy "$work/errno13.yaml"
+	bundle "$work/b-crun" "$sock" "mkdir /tmp/foo; echo rc=\$?"
+	out=$(cd "$work/b-crun" && in_crun_ns timeout 30 crun --cgroup-manager=disabled run ksc-agent-crun 2>&1)
+	in_crun_ns crun --cgroup-manager=disabled delete -f ksc-agent-crun >/dev/null 2>&1
+	check "crun: the agent's errno 13 reaches the container" "1 1" \
+		"$(echo "$out" | grep -c 'Permission denied') $(echo "$out" | grep -c 'rc=1')"
+	check "crun's state (ociVersion 0.2.0, pretty-printed) is read" "1" \
+		"$(count 'prod/web/nginx connected (pid [0-9]*, metadata "bar")' "$work/crun.log")"
+	stop_agent
+fi
+
+# --- the local node ------------------------------------------------------------------------
+"$k" image import test/busybox:1 "$work/rootfs" >/dev/null
+mkdir -p "$work/profiles"
+cp "$work/notify.json" "$work/profiles/notify.json"
+"$k" node load "$work/profiles" --as test >/dev/null
+cat >"$work/m/pod.yaml" <<'EOF'
+apiVersion: v1
+kind: Pod
+metadata:
+  name: notified
+spec:
+  restartPolicy: Never
+  securityContext:
+    seccompProfile:
+      type: Localhost
+      localhostProfile: test/notify.json
+  containers:
+  - name: mk
+    image: test/busybox:1
+    command: ["sh", "-c", "mkdir /tmp/agent-made-$$; echo rc=$?"]
+EOF
+wait_phase() { # POD STATUS SECONDS
+	i=0
+	while [ $i -lt $(($3 * 10)) ]; do
+		[ "$("$k" get pods "$1" 2>/dev/null | awk 'NR == 2 { print $3 }')" = "$2" ] && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+for runtime in host runc; do
+	if [ "$runtime" = runc ] && { [ "$(id -u)" != 0 ] || ! command -v runc >/dev/null 2>&1; }; then
+		skip "node: runc executor" "needs root and runc"
+		continue
+	fi
+	export KSECCOMP_RUNTIME=$runtime
+	start_agent "node-$runtime.log" --policy "$work/errno13.yaml"
+	"$k" apply -f "$work/m/pod.yaml" >/dev/null
+	wait_phase notified Completed 20
+	check "node ($runtime): the pod's mkdir gets the agent's errno 13" "rc=1" "$("$k" logs notified 2>/dev/null | grep -o 'rc=[0-9]*')"
+	check "node ($runtime): the agent named the pod and container" "1" \
+		"$(count 'default/notified/mk pid=[0-9]* comm=mkdir .* -> errno EACCES' "$work/node-$runtime.log")"
+	"$k" delete pod notified --now >/dev/null
+	stop_agent
+done
+
+# the host executor without an agent: StartError, and the container starts once one listens
+export KSECCOMP_RUNTIME=host
+rm -f "$sock"
+"$k" apply -f "$work/m/pod.yaml" >/dev/null
+sleep 1
+check "node: no agent: the container does not start (StartError)" "StartError yes" \
+	"$("$k" get pods notified | awk 'NR == 2 { print $3 }') $("$k" describe pod notified | grep -q 'failed to connect with seccomp agent' && echo yes)"
+start_agent node-late.log --policy "$work/errno13.yaml"
+wait_phase notified Completed 30
+check "node: once an agent listens, the retried container reaches it" "rc=1" \
+	"$("$k" logs notified 2>/dev/null | grep -o 'rc=[0-9]*')"
+"$k" delete pod notified --now >/dev/null
+stop_agent
+
+echo "1..$n"
+[ "$failed" -eq 0 ]
