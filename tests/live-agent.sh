@@ -311,9 +311,9 @@ wait_phase() { # POD STATUS SECONDS
 	done
 	return 1
 }
-for runtime in host runc; do
-	if [ "$runtime" = runc ] && { [ "$(id -u)" != 0 ] || ! command -v runc >/dev/null 2>&1; }; then
-		skip "node: runc executor" "needs root and runc"
+for runtime in host runc crun; do
+	if [ "$runtime" != host ] && { [ "$(id -u)" != 0 ] || ! command -v "$runtime" >/dev/null 2>&1; }; then
+		skip "node: $runtime executor" "needs root and $runtime"
 		continue
 	fi
 	export KSECCOMP_RUNTIME=$runtime

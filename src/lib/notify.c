@@ -41,8 +41,12 @@ notify_state_json(const struct notify_state *st, char **ret_text, size_t *ret_le
 	strbuf_puts(&sb, "{");
 	put_member(&sb, "ociVersion", NOTIFY_OCI_VERSION);
 	strbuf_printf(&sb, ",\"fds\":[\"seccompFd\"],\"pid\":%d,", st->pid);
-	put_member(&sb, "metadata", st->metadata);
-	strbuf_puts(&sb, ",\"state\":{");
+	/* "metadata,omitempty" */
+	if (st->metadata && *st->metadata) {
+		put_member(&sb, "metadata", st->metadata);
+		strbuf_puts(&sb, ",");
+	}
+	strbuf_puts(&sb, "\"state\":{");
 	put_member(&sb, "ociVersion", NOTIFY_OCI_VERSION);
 	strbuf_puts(&sb, ",");
 	put_member(&sb, "id", st->id);
