@@ -4,9 +4,9 @@
 # times under the profile with denials logged (run --log-denials), and must succeed with no
 # denial in the kernel's audit records. Also: i386 processes, --args, --append, --pid, and
 # the runtime baseline checked against what real runc does after installing a filter.
-# Usage: live-record.sh KSECCOMP HTTP_ECHO TRY_SYSCALL_32 BACKEND WORKDIR. Prints TAP.
+# Usage: live-record.sh KSECCOMP HTTP_ECHO TRY_SYSCALL_32 BACKEND WORKDIR [INT80]. Prints TAP.
 set -u
-k=$1 echo_bin=$2 try32=$3 backend=$4 work=$5
+k=$1 echo_bin=$2 try32=$3 backend=$4 work=$5 int80=${6:-}
 n=0 failed=0
 check() {
 	n=$((n + 1))
@@ -140,6 +140,14 @@ if [ -n "$try32" ] && [ -x "$try32" ]; then
 		"$(names "$work/i386.json" | grep -qw getppid && echo yes || echo no)"
 	check "not as x86_64's semget" "no" \
 		"$(names "$work/i386.json" | grep -qw semget && echo yes || echo no)"
+fi
+# int 0x80 from a 64-bit process: an i386 call, as seccomp filters it
+if [ -n "$int80" ] && [ -x "$int80" ]; then
+	"$k" record --backend "$backend" -q -o "$work/int80.json" -- "$int80" >/dev/null 2>&1
+	check "int 0x80 in a 64-bit process: recorded as i386's getppid, not x86_64's semget" \
+		"yes no" "$(grep -q SCMP_ARCH_X86\" "$work/int80.json" && echo yes || echo no) $(names "$work/int80.json" | grep -qw semget && echo yes || echo no)"
+	"$k" run --profile "$work/int80.json" -- "$int80" >/dev/null 2>&1
+	check "and it runs under the recorded profile" "0" "$?"
 fi
 
 # --args: conditional rules for socket, personality, clone

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <linux/sched.h>
 #include <sys/mman.h>
+#include <sys/utsname.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/stat.h>
@@ -160,12 +161,26 @@ unload(struct loaded *l)
 	*l = (struct loaded){ 0 };
 }
 
+/* How the BPF program tells a compat call: 2, the TS_COMPAT bit through the BTF-typed
+ * current task (Linux 5.11 on: thread_info.status after flags and syscall_work, and
+ * bpf_get_current_task_btf()); 0, the saved CS register. */
+static uint32_t
+thread_status_layout(void)
+{
+	struct utsname u;
+	unsigned major = 0, minor = 0;
+
+	if (uname(&u) < 0 || sscanf(u.release, "%u.%u", &major, &minor) != 2)
+		return 0;
+	return major > 5 || (major == 5 && minor >= 11) ? 2 : 0;
+}
+
 static int
 load(struct loaded *l, bool want_args, uint64_t cgroup_id, struct ksc_error **reterr)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = "kseccomp_record");
 	uint32_t native = ksc_arch_audit_token(ksc_arch_native()), compat = compat_token(),
-	         args = want_args;
+	         args = want_args, layout = thread_status_layout();
 	struct bpf_program *prog;
 	int r;
 
@@ -220,7 +235,8 @@ load(struct loaded *l, bool want_args, uint64_t cgroup_id, struct ksc_error **re
 	if (set_rodata(l->obj, "target_cgroup", &cgroup_id, sizeof(cgroup_id)) < 0 ||
 	    set_rodata(l->obj, "native_token", &native, sizeof(native)) < 0 ||
 	    set_rodata(l->obj, "compat_token", &compat, sizeof(compat)) < 0 ||
-	    set_rodata(l->obj, "want_args", &args, sizeof(args)) < 0) {
+	    set_rodata(l->obj, "want_args", &args, sizeof(args)) < 0 ||
+	    set_rodata(l->obj, "status_layout", &layout, sizeof(layout)) < 0) {
 		unload(l);
 		return ksc_error_setf(reterr, -EINVAL, "the BPF object lacks its configuration");
 	}
