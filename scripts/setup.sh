@@ -15,6 +15,7 @@ cd "$top"
 # and crun are the local node's OCI executors; busybox-static fills the test images.
 packages="gcc libc6-dev meson ninja-build pkg-config python3 libyaml-dev zlib1g-dev \
 libseccomp-dev libbpf-dev clang libclang-rt-14-dev gcc-multilib runc crun busybox-static strace \
+python3-yaml \
 golang-github-containers-common"
 
 install_missing() {

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "ksc-cleanup.h"
 
@@ -45,6 +46,17 @@ cli_report_invalid(int r, const struct ksc_diags *diags, struct ksc_error *error
 /* Exactly one operand after the options: 0, or EXIT_USAGE after saying "missing WHAT" or
  * "one WHAT at a time". */
 int cli_one_operand(const char *command, int argc, const char *what);
+
+/* Write data to dir/name atomically: a temporary file ".NAME.XXXXXX" in dir, fsync, rename,
+ * fsync of dir. 0 or -errno. */
+int cli_install_file(const char *dir, const char *name, const char *data, size_t len);
+
+/* mkdir -p: 0 or -errno. */
+int cli_mkdir_p(const char *path, mode_t mode);
+
+/* kseccomp node sync and node status (node-sync.c). */
+int cli_node_sync(int argc, char **argv);
+int cli_node_status(int argc, char **argv);
 
 /* qsort() comparator for an array of strings. */
 int cli_str_cmp(const void *a, const void *b);
@@ -108,3 +120,4 @@ int verb_profile_lint(int argc, char **argv);
 int verb_profile_validate(int argc, char **argv);
 int verb_profile_fmt(int argc, char **argv);
 int verb_profile_show(int argc, char **argv);
+int verb_profile_bundle(int argc, char **argv);

@@ -17,56 +17,6 @@
 #include "cli.h"
 #include "doc.h"
 
-static int
-mkdir_p(const char *path, mode_t mode)
-{
-	char buf[4096];
-
-	if (strlen(path) >= sizeof(buf))
-		return -ENAMETOOLONG;
-	strcpy(buf, path);
-	for (char *p = buf + 1; *p; p++)
-		if (*p == '/') {
-			*p = '\0';
-			if (mkdir(buf, mode) < 0 && errno != EEXIST)
-				return -errno;
-			*p = '/';
-		}
-	if (mkdir(buf, mode) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
-/* Write data to dir/name atomically: a temporary file in dir, fsync, rename, fsync dir. */
-static int
-install_file(const char *dir, const char *name, const char *data, size_t len)
-{
-	char tmp[4096], dst[4096];
-	int fd, dfd, r = 0;
-
-	snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, name);
-	snprintf(dst, sizeof(dst), "%s/%s", dir, name);
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (fchmod(fd, 0644) < 0 || write(fd, data, len) != (ssize_t)len || fsync(fd) < 0)
-		r = -errno ? -errno : -EIO;
-	if (close(fd) < 0 && r == 0)
-		r = -errno;
-	if (r == 0 && rename(tmp, dst) < 0)
-		r = -errno;
-	if (r < 0) {
-		(void)unlink(tmp);
-		return r;
-	}
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		(void)fsync(dfd);
-		close(dfd);
-	}
-	return 0;
-}
-
 struct loaded {
 	char *name;
 	char *text;
@@ -200,14 +150,14 @@ node_load(int argc, char **argv)
 	}
 	qsort(files, n, sizeof(*files), cmp_loaded);
 	snprintf(target, sizeof(target), "%s/seccomp/%s", root, sub);
-	r = mkdir_p(target, 0755);
+	r = cli_mkdir_p(target, 0755);
 	if (r < 0) {
 		cli_error("%s: %s", target, strerror(-r));
 		status = 1;
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++) {
-		r = install_file(target, files[i].name, files[i].text, files[i].len);
+		r = cli_install_file(target, files[i].name, files[i].text, files[i].len);
 		if (r < 0) {
 			cli_error("%s/%s: %s", target, files[i].name, strerror(-r));
 			status = 1;
@@ -325,6 +275,8 @@ node_ls(int argc, char **argv)
 static const struct verb node_verbs[] = {
 	{ "load", node_load, "install profiles where the kubelet looks for them, atomically" },
 	{ "ls", node_ls, "list the node's Localhost profiles" },
+	{ "sync", cli_node_sync, "keep a directory of profiles (a ConfigMap) installed" },
+	{ "status", cli_node_status, "what the last sync did: a readiness probe" },
 };
 
 int

@@ -1630,22 +1630,6 @@ check_names(const struct kube_pod *pod)
 	return bad;
 }
 
-static int
-mkdir_p(const char *path, mode_t mode)
-{
-	char buf[PATH_MAX];
-
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (char *p = buf + 1; *p; p++)
-		if (*p == '/') {
-			*p = '\0';
-			if (mkdir(buf, mode) < 0 && errno != EEXIST)
-				return -errno;
-			*p = '/';
-		}
-	return mkdir(buf, mode) < 0 && errno != EEXIST ? -errno : 0;
-}
-
 /* Fork the monitor as a daemon (double fork, new session); return once its status exists. */
 static int
 spawn_monitor(const char *dir, const struct node_opts *o, const struct kube_pod *pod)
@@ -1718,7 +1702,7 @@ apply_pod(const struct node_opts *o, const struct kube_pod *pod, size_t index, c
 
 	(void)pod_dir(o, pod->name, dir, sizeof(dir));
 	pathf(path, sizeof(path), "%s/pods", o->state);
-	r = mkdir_p(path, 0755);
+	r = cli_mkdir_p(path, 0755);
 	if (r < 0) {
 		cli_error("%s: %s", path, strerror(-r));
 		return 1;

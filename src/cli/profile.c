@@ -12,6 +12,7 @@ static const struct verb profile_verbs[] = {
 	{ "merge", verb_profile_merge, "combine profiles: the least restrictive decision wins" },
 	{ "default", verb_profile_default,
 	  "print RuntimeDefault for a container (containerd, docker or podman)" },
+	{ "bundle", verb_profile_bundle, "a ConfigMap of a directory of profiles, for node sync" },
 };
 
 int
