@@ -591,7 +591,8 @@ cli_node_sync(int argc, char **argv)
 	if (!poll_only) {
 		ifd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
 		if (ifd < 0)
-			cli_warning("no inotify (%s): a pass every %g s", strerror(errno), interval);
+			cli_warning("no inotify (%s): a pass every %g s", strerror(errno),
+			            interval);
 		/* ..data is swapped by a rename into DIR; a plain directory's files are written
 		 * in place */
 		if (ifd >= 0 &&
