@@ -82,6 +82,7 @@ help(void)
 	      "                           personality and clone, from the arguments seen\n"
 	      "      --recording-profile  print a profile that sends every call but write to\n"
 	      "                           this agent (run a workload under it with --record)\n"
+	      "      --metadata TEXT      with --recording-profile: its listenerMetadata\n"
 	      "  -q, --quiet              print nothing per call\n"
 	      "  -h, --help               show this help\n"
 	      "\n"
