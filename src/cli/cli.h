@@ -72,6 +72,8 @@ int cli_write_file(const char *path, const char *data, size_t len);
  * list. */
 /* "native" or "libseccomp" for --backend. 0, or a usage error's exit status (2). */
 int cli_parse_backend(const char *command, const char *name, enum ksc_backend *ret);
+/* One arch name for an option: 0, or a usage error's exit status (2). */
+int cli_parse_arch(const char *command, const char *name, enum ksc_arch *ret);
 int cli_parse_arch_list(const char *command, const char *list, enum ksc_arch *arches, size_t max,
                         size_t *ret_n);
 void cli_print_warnings(const struct ksc_diags *diags);

@@ -55,6 +55,14 @@ cli_parse_backend(const char *command, const char *name, enum ksc_backend *ret)
 }
 
 int
+cli_parse_arch(const char *command, const char *name, enum ksc_arch *ret)
+{
+	if (ksc_arch_from_name(name, ret) < 0)
+		return cli_usage_error(command, "unknown architecture '%s'", name);
+	return 0;
+}
+
+int
 cli_parse_arch_list(const char *command, const char *list, enum ksc_arch *arches, size_t max,
                     size_t *ret_n)
 {
@@ -66,9 +74,10 @@ cli_parse_arch_list(const char *command, const char *list, enum ksc_arch *arches
 		return cli_fail(-ENOMEM, NULL, NULL);
 	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
 		enum ksc_arch a;
+		int r = cli_parse_arch(command, t, &a);
 
-		if (ksc_arch_from_name(t, &a) < 0)
-			return cli_usage_error(command, "unknown architecture '%s'", t);
+		if (r)
+			return r;
 		if (n == max)
 			return cli_usage_error(command, "too many architectures");
 		arches[n++] = a;
@@ -145,9 +154,8 @@ verb_compile(int argc, char **argv)
 			copts.arches = arches;
 			break;
 		case 'n':
-			if (ksc_arch_from_name(optarg, &copts.native) < 0)
-				return cli_usage_error("compile", "unknown architecture '%s'",
-				                       optarg);
+			if (cli_parse_arch("compile", optarg, &copts.native) != 0)
+				return EXIT_USAGE;
 			break;
 		case 'b':
 			r = cli_parse_backend("compile", optarg, &copts.backend);

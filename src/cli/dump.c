@@ -117,8 +117,8 @@ verb_dump(int argc, char **argv)
 			profile = optarg;
 			break;
 		case 'n':
-			if (ksc_arch_from_name(optarg, &copts.native) < 0)
-				return cli_usage_error("dump", "unknown architecture '%s'", optarg);
+			if (cli_parse_arch("dump", optarg, &copts.native) != 0)
+				return EXIT_USAGE;
 			break;
 		case 's':
 			save = optarg;

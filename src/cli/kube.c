@@ -125,9 +125,8 @@ parse_opts(const char *verb, int argc, char **argv, struct kube_opts *o)
 			o->pod = optarg;
 			break;
 		case 'a':
-			if (ksc_arch_from_name(optarg, &o->arch) < 0)
-				return cli_usage_error(command, "unknown architecture '%s'",
-				                       optarg);
+			if (cli_parse_arch(command, optarg, &o->arch) != 0)
+				return EXIT_USAGE;
 			break;
 		case 'o':
 			if (streq(optarg, "table"))

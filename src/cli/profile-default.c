@@ -68,9 +68,8 @@ verb_profile_default(int argc, char **argv)
 				        optarg);
 			break;
 		case 'a':
-			if (ksc_arch_from_name(optarg, &opts.arch) < 0)
-				return cli_usage_error("profile default",
-				                       "unknown architecture '%s'", optarg);
+			if (cli_parse_arch("profile default", optarg, &opts.arch) != 0)
+				return EXIT_USAGE;
 			break;
 		case 'c':
 			r = ksc_caps_parse(optarg, &opts.caps, &error);

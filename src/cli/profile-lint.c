@@ -61,9 +61,8 @@ verb_profile_lint(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":o:h", options, NULL)) != -1) {
 		switch (c) {
 		case 'n':
-			if (ksc_arch_from_name(optarg, &copts.native) < 0)
-				return cli_usage_error("profile lint", "unknown architecture '%s'",
-				                       optarg);
+			if (cli_parse_arch("profile lint", optarg, &copts.native) != 0)
+				return EXIT_USAGE;
 			break;
 		case 'o':
 			json = cli_output_format(optarg);

@@ -331,9 +331,8 @@ verb_profile_show(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":o:h", options, NULL)) != -1) {
 		switch (c) {
 		case 'a':
-			if (ksc_arch_from_name(optarg, &opts.native_arch) < 0)
-				return cli_usage_error("profile show", "unknown architecture '%s'",
-				                       optarg);
+			if (cli_parse_arch("profile show", optarg, &opts.native_arch) != 0)
+				return EXIT_USAGE;
 			break;
 		case 'o':
 			json = cli_output_format(optarg);

@@ -79,9 +79,8 @@ verb_profile_validate(int argc, char **argv)
 			opts.flags |= KSC_PROFILE_STRICT;
 			break;
 		case 'a':
-			if (ksc_arch_from_name(optarg, &opts.native_arch) < 0)
-				return cli_usage_error("profile validate",
-				                       "unknown architecture '%s'", optarg);
+			if (cli_parse_arch("profile validate", optarg, &opts.native_arch) != 0)
+				return EXIT_USAGE;
 			break;
 		case 'q':
 			quiet = true;

@@ -240,8 +240,8 @@ verb_run(int argc, char **argv)
 			log_denials = true;
 			break;
 		case 'n':
-			if (ksc_arch_from_name(optarg, &copts.native) < 0)
-				return cli_usage_error("run", "unknown architecture '%s'", optarg);
+			if (cli_parse_arch("run", optarg, &copts.native) != 0)
+				return EXIT_USAGE;
 			break;
 		case 'b':
 			r = cli_parse_backend("run", optarg, &copts.backend);

@@ -167,12 +167,12 @@ verb_sim(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+:h", options, NULL)) != -1) {
 		switch (c) {
 		case 'a':
-			if (ksc_arch_from_name(optarg, &arch) < 0)
-				return cli_usage_error("sim", "unknown architecture '%s'", optarg);
+			if (cli_parse_arch("sim", optarg, &arch) != 0)
+				return EXIT_USAGE;
 			break;
 		case 'n':
-			if (ksc_arch_from_name(optarg, &copts.native) < 0)
-				return cli_usage_error("sim", "unknown architecture '%s'", optarg);
+			if (cli_parse_arch("sim", optarg, &copts.native) != 0)
+				return EXIT_USAGE;
 			break;
 		case 'b':
 			r = cli_parse_backend("sim", optarg, &copts.backend);
