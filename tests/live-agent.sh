@@ -104,6 +104,15 @@ check "the call was logged as allowed" "1" "$(count "mkdir path=\"$work/d2\" .* 
 check "the agent saw the container exit" "1" "$(count 'exited (1 calls)' "$work/run-allow.log")"
 stop_agent
 
+# TSYNC with a listener: the kernel wants TSYNC_ESRCH too, as libseccomp adds it
+sed 's/"listenerMetadata": "bar",/"listenerMetadata": "bar", "flags": ["SECCOMP_FILTER_FLAG_TSYNC"],/' \
+	"$work/notify.json" >"$work/notify-tsync.json"
+start_agent run-tsync.log --policy "$work/errno13.yaml"
+"$k" run --profile "$work/notify-tsync.json" -- mkdir "$work/d8" 2>/dev/null
+check "run: SECCOMP_FILTER_FLAG_TSYNC with a listener: installed and answered" "1 1" \
+	"$? $(count "d8\" .* -> errno EACCES" "$work/run-tsync.log")"
+stop_agent
+
 start_agent run-kill.log --policy "$work/kill.yaml"
 "$k" run --profile "$work/notify.json" -- mkdir "$work/d3" 2>/dev/null
 check "run: kill ends the caller with SIGKILL before the call runs" "137 no" \
