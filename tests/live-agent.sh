@@ -288,6 +288,13 @@ else
 	check "crun's state (ociVersion 0.2.0, pretty-printed) is read" "1" \
 		"$(count 'prod/web/nginx connected (pid [0-9]*, metadata "bar")' "$work/crun.log")"
 	stop_agent
+
+	start_agent crun-allow.log
+	bundle "$work/b-crun-allow" "$sock" "mkdir /tmp/foo && stat -c %F /tmp/foo"
+	out=$(cd "$work/b-crun-allow" && in_crun_ns timeout 30 crun --cgroup-manager=disabled run ksc-agent-crun 2>&1)
+	check "crun: continue lets mkdir run" "0 directory" "$? $out"
+	in_crun_ns crun --cgroup-manager=disabled delete -f ksc-agent-crun >/dev/null 2>&1
+	stop_agent
 fi
 
 # --- the local node ------------------------------------------------------------------------
