@@ -8,22 +8,7 @@
 # Usage: deploy.sh KSECCOMP SOURCE_ROOT WORKDIR. Prints TAP.
 set -u
 k=$1 src=$2 work=$3
-n=0 failed=0
-check() {
-	n=$((n + 1))
-	if [ "$2" = "$3" ]; then
-		echo "ok $n - $1"
-	else
-		echo "not ok $n - $1"
-		echo "#   got: $3"
-		echo "#  want: $2"
-		failed=$((failed + 1))
-	fi
-}
-skip() {
-	n=$((n + 1))
-	echo "ok $n - $1 # SKIP $2"
-}
+. "$(dirname "$0")/tap.sh"
 rm -rf "$work"
 mkdir -p "$work"
 trap 'rm -rf "$work"' EXIT
@@ -128,5 +113,4 @@ else
 	skip "kubectl apply --dry-run=client" "no kubectl that reaches a cluster"
 fi
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+tap_done

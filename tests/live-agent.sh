@@ -8,26 +8,7 @@
 # Usage: live-agent.sh KSECCOMP WORKDIR. Prints TAP.
 set -u
 k=$1 work=$2
-n=0 failed=0
-check() {
-	n=$((n + 1))
-	if [ "$2" = "$3" ]; then
-		echo "ok $n - $1"
-	else
-		echo "not ok $n - $1"
-		echo "#   got: $3"
-		echo "#  want: $2"
-		failed=$((failed + 1))
-	fi
-}
-skip() {
-	n=$((n + 1))
-	echo "ok $n - $1 # SKIP $2"
-}
-skip_all() {
-	echo "1..0 # SKIP $*"
-	exit 0
-}
+. "$(dirname "$0")/tap.sh"
 [ -r /proc/sys/kernel/seccomp/actions_avail ] || skip_all "the kernel has no seccomp"
 grep -qw user_notif /proc/sys/kernel/seccomp/actions_avail ||
 	skip_all "the kernel has no seccomp notifications"
@@ -357,5 +338,4 @@ check "node: once an agent listens, the retried container reaches it" "rc=1" \
 "$k" delete pod notified --now >/dev/null
 stop_agent
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+tap_done

@@ -5,18 +5,7 @@
 # Usage: live-http-echo.sh KSECCOMP HTTP_ECHO PROFILES_DIR. Prints TAP.
 set -u
 k=$1 echo=$2 profiles=$3
-n=0 failed=0
-check() {
-	n=$((n + 1))
-	if [ "$2" = "$3" ]; then
-		echo "ok $n - $1"
-	else
-		echo "not ok $n - $1"
-		echo "#   got: $3"
-		echo "#  want: $2"
-		failed=$((failed + 1))
-	fi
-}
+. "$(dirname "$0")/tap.sh"
 get() { # PORT PATH
 	python3 -c 'import sys, urllib.request
 for _ in range(50):
@@ -45,5 +34,4 @@ kill "$pid" 2>/dev/null
 wait "$pid" 2>/dev/null
 "$k" run --profile "$profiles/violation.json" -- "$echo" -text x >/dev/null 2>&1
 check "violation.json: denies execve, so http-echo cannot start (126)" 126 $?
-echo "1..$n"
-[ "$failed" = 0 ]
+tap_done

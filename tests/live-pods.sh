@@ -6,22 +6,8 @@
 # Usage: live-pods.sh KSECCOMP HTTP_ECHO RUNTIME WORKDIR. Prints TAP.
 set -u
 k=$1 echo_bin=$2 runtime=$3 work=$4
-n=0 failed=0
-check() {
-	n=$((n + 1))
-	if [ "$2" = "$3" ]; then
-		echo "ok $n - $runtime: $1"
-	else
-		echo "not ok $n - $runtime: $1"
-		echo "#   got: $3"
-		echo "#  want: $2"
-		failed=$((failed + 1))
-	fi
-}
-skip_all() {
-	echo "1..0 # SKIP $*"
-	exit 0
-}
+. "$(dirname "$0")/tap.sh"
+TAP_PREFIX="$runtime: "
 [ -r /proc/sys/kernel/seccomp/actions_avail ] || skip_all "the kernel has no seccomp"
 if [ "$runtime" != host ]; then
 	[ "$(id -u)" = 0 ] || skip_all "the $runtime executor needs root"
@@ -362,5 +348,4 @@ check "20 pods at once: 10 Running, 10 Completed" " 10 Completed; 10 Running;" "
 check "all deleted" "" "$(ls "$work/state/pods")"
 check "no process of theirs left" "" "$(pgrep -f "$work/images" ; pgrep -x 'sleep' -a | grep ' 600$')"
 
-echo "1..$n"
-[ "$failed" = 0 ]
+tap_done

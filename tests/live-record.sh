@@ -7,22 +7,8 @@
 # Usage: live-record.sh KSECCOMP HTTP_ECHO TRY_SYSCALL_32 BACKEND WORKDIR [INT80]. Prints TAP.
 set -u
 k=$1 echo_bin=$2 try32=$3 backend=$4 work=$5 int80=${6:-}
-n=0 failed=0
-check() {
-	n=$((n + 1))
-	if [ "$2" = "$3" ]; then
-		echo "ok $n - $backend: $1"
-	else
-		echo "not ok $n - $backend: $1"
-		echo "#   got: $3"
-		echo "#  want: $2"
-		failed=$((failed + 1))
-	fi
-}
-skip_all() {
-	echo "1..0 # SKIP $*"
-	exit 0
-}
+. "$(dirname "$0")/tap.sh"
+TAP_PREFIX="$backend: "
 [ -r /proc/sys/kernel/seccomp/actions_avail ] || skip_all "the kernel has no seccomp"
 root=$([ "$(id -u)" = 0 ] && echo yes || echo no)
 if [ "$backend" = ebpf ]; then
@@ -251,5 +237,4 @@ print(" ".join(sorted({json.loads(l)["syscall"] for l in sys.stdin})))')
 	fi
 fi
 
-echo "1..$n"
-[ "$failed" = 0 ]
+tap_done

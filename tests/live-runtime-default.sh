@@ -7,18 +7,7 @@
 # Usage: live-runtime-default.sh KSECCOMP TRY_SYSCALL THREADS WORKDIR. Prints TAP.
 set -u
 k=$1 probe=$2 threads=$3 work=$4
-n=0 failed=0
-check() { # DESCRIPTION EXPECTED ACTUAL
-	n=$((n + 1))
-	if [ "$2" = "$3" ]; then
-		echo "ok $n - $1"
-	else
-		echo "not ok $n - $1"
-		echo "#   got: $3"
-		echo "#  want: $2"
-		failed=$((failed + 1))
-	fi
-}
+. "$(dirname "$0")/tap.sh"
 if [ "$(id -u)" != 0 ]; then
 	echo "1..0 # SKIP dropping capabilities as a runtime does needs root"
 	exit 0
@@ -53,5 +42,4 @@ sed 's/"errnoRet": 38/"errnoRet": 1/' "$work/runtime-default.json" >"$work/clone
 check "clone3 denied with EPERM instead: pthread_create fails" \
 	"pthread_create: Operation not permitted" \
 	"$("$k" run --profile "$work/clone3-eperm.json" --caps default -- "$threads" 2>&1)"
-echo "1..$n"
-[ "$failed" = 0 ]
+tap_done

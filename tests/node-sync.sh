@@ -8,18 +8,7 @@
 # Usage: node-sync.sh KSECCOMP WORKDIR. Prints TAP. Needs no privileges.
 set -u
 k=$1 work=$2
-n=0 failed=0
-check() {
-	n=$((n + 1))
-	if [ "$2" = "$3" ]; then
-		echo "ok $n - $1"
-	else
-		echo "not ok $n - $1"
-		echo "#   got: $3"
-		echo "#  want: $2"
-		failed=$((failed + 1))
-	fi
-}
+. "$(dirname "$0")/tap.sh"
 rm -rf "$work"
 mkdir -p "$work/cm" "$work/root"
 sync_pid=
@@ -243,5 +232,4 @@ check "a plain directory: installed under its own name" "0 same" \
 out=$("$k" node status --as nothing --root-dir "$root" 2>&1)
 check "node status without a pass: not ready, and why" "1" "$(echo "$out" | grep -c 'has not run a pass yet')"
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+tap_done
