@@ -51,6 +51,10 @@ int cli_one_operand(const char *command, int argc, const char *what);
  * fsync of dir. 0 or -errno. */
 int cli_install_file(const char *dir, const char *name, const char *data, size_t len);
 
+/* A Kubernetes name, RFC 1123: with dots, a subdomain (labels of lowercase letters, digits
+ * and '-' that start and end with a letter or digit, joined by '.'); without, one label. */
+bool cli_dns_name(const char *s, size_t max, bool dots);
+
 /* mkdir -p: 0 or -errno. */
 int cli_mkdir_p(const char *path, mode_t mode);
 

@@ -270,31 +270,10 @@ node_name(char *buf, size_t size)
 	snprintf(buf, size, "%s", uname(&u) == 0 ? u.nodename : "localhost");
 }
 
-/* A DNS-1123 subdomain (pod names) or label (container names): what may become a path. */
-static bool
-dns_name_ok(const char *s, size_t max, bool dots)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n > max)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		char ch = s[i];
-		bool alnum = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9');
-
-		if (alnum)
-			continue;
-		if ((ch == '-' || (dots && ch == '.')) && i > 0 && i < n - 1)
-			continue;
-		return false;
-	}
-	return !dots || !strstr(s, "..");
-}
-
 static int
 pod_dir(const struct node_opts *o, const char *name, char *buf, size_t size)
 {
-	if (!dns_name_ok(name, 253, true))
+	if (!cli_dns_name(name, 253, true))
 		return -EINVAL;
 	snprintf(buf, size, "%s/pods/%s", o->state, name);
 	return 0;
@@ -1404,7 +1383,7 @@ list_pods(const struct node_opts *o, char ***ret, size_t *ret_n)
 	while ((de = readdir(d))) {
 		char **grown;
 
-		if (!dns_name_ok(de->d_name, 253, true))
+		if (!cli_dns_name(de->d_name, 253, true))
 			continue;
 		grown = reallocarray(v, n + 1, sizeof(*v));
 		if (!grown || !(grown[n] = strdup(de->d_name))) {
@@ -1587,7 +1566,7 @@ check_names(const struct kube_pod *pod)
 		          pod->file, pod->line, pod->column, pod->kind);
 		return 1;
 	}
-	if (!dns_name_ok(pod->name, 253, true)) {
+	if (!cli_dns_name(pod->name, 253, true)) {
 		cli_error("%s:%u:%u: %s \"%s\" is invalid: metadata.name: Invalid value: \"%s\": a "
 		          "lowercase RFC 1123 subdomain must consist of lower case alphanumeric "
 		          "characters, '-' or '.', and must start and end with an alphanumeric "
@@ -1598,7 +1577,7 @@ check_names(const struct kube_pod *pod)
 	for (size_t i = 0; i < pod->n_containers; i++) {
 		const struct kube_container *c = &pod->containers[i];
 
-		if (!dns_name_ok(c->name, 63, false)) {
+		if (!cli_dns_name(c->name, 63, false)) {
 			cli_error("%s:%u:%u: %s \"%s\" is invalid: %s.%s[%zu].name: Invalid value: "
 			          "\"%s\": a lowercase RFC 1123 label must consist of lower case "
 			          "alphanumeric characters or '-', and must start and end with an "

@@ -59,28 +59,6 @@ key_valid(const char *s)
 	return true;
 }
 
-/* A Kubernetes object name: RFC 1123, a subdomain (dots) or a label. */
-static bool
-dns_name(const char *s, size_t max, bool dots)
-{
-	size_t len = strlen(s);
-
-	if (len == 0 || len > max)
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		char ch = s[i];
-		bool alnum = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9');
-		bool edge =
-		        i == 0 || i == len - 1 || (dots && (s[i - 1] == '.' || s[i + 1] == '.'));
-
-		if (alnum || (!edge && ch == '-') ||
-		    (dots && ch == '.' && i > 0 && i < len - 1 && s[i - 1] != '.'))
-			continue;
-		return false;
-	}
-	return true;
-}
-
 /* Whether a literal block can carry the text: printable lines (tabs allowed), not starting
  * with a blank (that would need an indentation indicator), not empty. */
 static bool
@@ -218,12 +196,12 @@ verb_profile_bundle(int argc, char **argv)
 	if (r)
 		return r;
 	dir = argv[optind];
-	if (!dns_name(name, 253, true))
+	if (!cli_dns_name(name, 253, true))
 		return cli_usage_error("profile bundle",
 		                       "--name '%s': not a DNS subdomain (lowercase letters, "
 		                       "digits, '-' and '.', at most 253)",
 		                       name);
-	if (!dns_name(namespace, 63, false))
+	if (!cli_dns_name(namespace, 63, false))
 		return cli_usage_error("profile bundle",
 		                       "--namespace '%s': not a DNS label (lowercase letters, "
 		                       "digits and '-', at most 63)",
