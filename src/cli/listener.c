@@ -142,35 +142,19 @@ out:
 	return r < 0 ? r : 0;
 }
 
-/* The return the program gives a call whatever its arguments, or 0 when they matter. */
-static uint32_t
-fixed_return(const struct ksc_bpf *prog, enum ksc_arch arch, const char *name)
-{
-	struct ksc_seccomp_data d = { .arch = ksc_arch_audit_token(arch) };
-	uint32_t nr, zero, ones;
-
-	if (ksc_syscall_resolve_name(arch, name, &nr) < 0)
-		return 0;
-	d.nr = (int32_t)nr;
-	zero = ksc_bpf_run(prog, &d);
-	memset(d.args, 0xff, sizeof(d.args));
-	ones = ksc_bpf_run(prog, &d);
-	return zero == ones ? zero : 0;
-}
-
 int
 listener_check_program(const struct ksc_bpf *prog, enum ksc_arch native, const char *what)
 {
 	static const char *const calls[] = { "write", "read" };
 
-	if (native == KSC_ARCH_NONE)
-		native = ksc_arch_native();
 	for (size_t i = 0; i < ELEMENTSOF(calls); i++) {
-		uint32_t ret = fixed_return(prog, native, calls[i]);
-		uint32_t action = ret & KSC_RET_ACTION_FULL;
+		uint32_t ret, action;
 		char text[32];
 
-		if (ret == 0 || action == KSC_RET_ALLOW || action == KSC_RET_LOG ||
+		if (!cli_call_return(prog, native, calls[i], &ret))
+			continue; /* the arguments decide: the kernel will */
+		action = ret & KSC_RET_ACTION_FULL;
+		if (action == KSC_RET_ALLOW || action == KSC_RET_LOG ||
 		    (action == KSC_RET_USER_NOTIF && i == 1))
 			continue;
 		ksc_ret_format(ret, text, sizeof(text));

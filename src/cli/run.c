@@ -138,25 +138,16 @@ localhost_path(const char *root, const char *profile, char **ret)
 static int
 check_execve(const struct ksc_bpf *prog, enum ksc_arch native, const char *profile, const char *cmd)
 {
-	struct ksc_seccomp_data d = { .arch = ksc_arch_audit_token(native) };
-	uint32_t nr, zero, ones;
+	uint32_t ret;
 	char action[32];
 
-	if (native == KSC_ARCH_NONE)
-		native = ksc_arch_native();
-	d.arch = ksc_arch_audit_token(native);
-	if (ksc_syscall_resolve_name(native, "execve", &nr) < 0)
-		return 0;
-	d.nr = (int32_t)nr;
-	zero = ksc_bpf_run(prog, &d);
-	memset(d.args, 0xff, sizeof(d.args));
-	ones = ksc_bpf_run(prog, &d);
 	/* NOTIFY: the agent decides */
-	if (zero != ones || (zero & KSC_RET_ACTION_FULL) == KSC_RET_ALLOW ||
-	    (zero & KSC_RET_ACTION_FULL) == KSC_RET_LOG ||
-	    (zero & KSC_RET_ACTION_FULL) == KSC_RET_USER_NOTIF)
+	if (!cli_call_return(prog, native, "execve", &ret) ||
+	    (ret & KSC_RET_ACTION_FULL) == KSC_RET_ALLOW ||
+	    (ret & KSC_RET_ACTION_FULL) == KSC_RET_LOG ||
+	    (ret & KSC_RET_ACTION_FULL) == KSC_RET_USER_NOTIF)
 		return 0;
-	ksc_ret_format(zero, action, sizeof(action));
+	ksc_ret_format(ret, action, sizeof(action));
 	cli_error("%s denies execve (%s): %s cannot start under it (a runtime shows such a "
 	          "container as crashing)",
 	          profile, action, cmd);
