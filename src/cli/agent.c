@@ -679,46 +679,39 @@ expire_conns(struct agent *a)
 static int
 listen_on(const char *path)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	size_t len = strlen(path);
-	socklen_t salen;
+	struct sockaddr_un sa;
+	struct ksc_error *error = NULL;
 	struct stat st;
-	int fd, probe;
+	unsigned salen;
+	int fd, probe, r;
 
-	if (len == 0 || len >= sizeof(sa.sun_path)) {
-		cli_error("--listen: a socket path has 1 to %zu bytes", sizeof(sa.sun_path) - 1);
-		return -EINVAL;
+	r = notify_address(path, &sa, &salen, &error);
+	if (r < 0) {
+		cli_error("--listen: %s", ksc_error_message(error));
+		ksc_error_free(error);
+		return r;
 	}
-	memcpy(sa.sun_path, path, len);
-	salen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len + (path[0] != '@'));
-	if (path[0] == '@')
-		sa.sun_path[0] = '\0';
-	else if (lstat(path, &st) == 0) {
+	if (path[0] != '@' && lstat(path, &st) == 0) {
 		if (!S_ISSOCK(st.st_mode)) {
 			cli_error("%s exists and is not a socket", path);
 			return -EEXIST;
 		}
 		/* a live agent answers; a stale socket (an agent that died) is replaced */
-		probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (probe >= 0 && connect(probe, (struct sockaddr *)&sa, salen) == 0) {
+		if (notify_connect(path, &probe, NULL) == 0) {
 			close(probe);
 			cli_error("another agent is listening on %s", path);
 			return -EADDRINUSE;
 		}
-		if (probe >= 0)
-			close(probe);
 		(void)unlink(path);
 	}
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0) {
-		int r = negative_errno();
-
+		r = negative_errno();
 		cli_error("socket: %s", strerror(-r));
 		return r;
 	}
-	if (bind(fd, (struct sockaddr *)&sa, salen) < 0 || listen(fd, 128) < 0) {
-		int r = negative_errno();
-
+	if (bind(fd, (struct sockaddr *)&sa, (socklen_t)salen) < 0 || listen(fd, 128) < 0) {
+		r = negative_errno();
 		cli_error("%s: %s", path, strerror(-r));
 		close(fd);
 		return r;

@@ -70,29 +70,41 @@ notify_state_json(const struct notify_state *st, char **ret_text, size_t *ret_le
 }
 
 int
-notify_connect(const char *path, int *ret_fd, struct ksc_error **reterr)
+notify_address(const char *path, struct sockaddr_un *ret, unsigned *ret_len,
+               struct ksc_error **reterr)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	size_t len = strlen(path);
-	socklen_t salen;
-	int fd, r;
 
 	if (len == 0)
 		return ksc_error_setf(reterr, -EINVAL, "the listener path is empty");
-	if (len >= sizeof(sa.sun_path))
+	if (len >= sizeof(ret->sun_path))
 		return ksc_error_setf(reterr, -ENAMETOOLONG,
 		                      "\"%s\": a socket path has at most %zu bytes", path,
-		                      sizeof(sa.sun_path) - 1);
-	memcpy(sa.sun_path, path, len);
-	salen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len);
+		                      sizeof(ret->sun_path) - 1);
+	*ret = (struct sockaddr_un){ .sun_family = AF_UNIX };
+	memcpy(ret->sun_path, path, len);
+	*ret_len = (unsigned)(offsetof(struct sockaddr_un, sun_path) + len);
 	if (path[0] == '@')
-		sa.sun_path[0] = '\0'; /* abstract, as Go's net.Dial reads "@name" */
+		ret->sun_path[0] = '\0'; /* abstract: the name is the bytes after the NUL */
 	else
-		salen++; /* the terminating NUL */
+		(*ret_len)++; /* the terminating NUL */
+	return 0;
+}
+
+int
+notify_connect(const char *path, int *ret_fd, struct ksc_error **reterr)
+{
+	struct sockaddr_un sa;
+	unsigned salen;
+	int fd, r;
+
+	r = notify_address(path, &sa, &salen, reterr);
+	if (r < 0)
+		return r;
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return ksc_error_setf(reterr, negative_errno(), "socket: %s", strerror(errno));
-	while (connect(fd, (struct sockaddr *)&sa, salen) < 0) {
+	while (connect(fd, (struct sockaddr *)&sa, (socklen_t)salen) < 0) {
 		if (errno == EINTR)
 			continue;
 		r = negative_errno();

@@ -41,8 +41,14 @@ struct notify_state {
 /* The JSON text of a container process state, fields in runc's order. */
 int notify_state_json(const struct notify_state *st, char **ret_text, size_t *ret_len);
 
-/* Connect to listenerPath; a leading '@' is an abstract socket. 0 with *ret_fd, or -errno
- * with the reason in reterr (the caller adds what it was doing). */
+/* The address of listenerPath: a leading '@' is an abstract socket (as Go's net.Dial in runc
+ * reads "@name"), anything else a path. 0, or -EINVAL (empty), -ENAMETOOLONG with reterr. */
+struct sockaddr_un;
+int notify_address(const char *path, struct sockaddr_un *ret, unsigned *ret_len,
+                   struct ksc_error **reterr);
+
+/* Connect to listenerPath (see notify_address()). 0 with *ret_fd, or -errno with the reason
+ * in reterr (the caller adds what it was doing). */
 int notify_connect(const char *path, int *ret_fd, struct ksc_error **reterr);
 
 /* Send the state with fd in SCM_RIGHTS (the first sendmsg carries it), all of it. */
