@@ -61,6 +61,9 @@ bool cli_dns_name(const char *s, size_t max, bool dots);
 bool
 cli_call_return(const struct ksc_bpf *prog, enum ksc_arch arch, const char *name, uint32_t *ret);
 
+/* The last component of a path, trailing slashes ignored ("a/profiles/" gives "profiles"). */
+void cli_last_component(const char *path, char *buf, size_t size);
+
 /* mkdir -p: 0 or -errno. */
 int cli_mkdir_p(const char *path, mode_t mode);
 

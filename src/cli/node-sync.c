@@ -438,16 +438,9 @@ default_status_path(const char *root, const char *sub, char *buf, size_t size)
 static int
 parse_sub(const char *command, const char *from, const char *as, char *buf, size_t size)
 {
-	if (!as) {
-		size_t len = strlen(from);
-		const char *slash;
-
-		while (len > 1 && from[len - 1] == '/')
-			len--;
-		slash = memrchr(from, '/', len);
-		snprintf(buf, size, "%.*s", (int)(len - (slash ? (size_t)(slash + 1 - from) : 0)),
-		         slash ? slash + 1 : from);
-	} else
+	if (!as)
+		cli_last_component(from, buf, size);
+	else
 		snprintf(buf, size, "%s", as);
 	if (!*buf || strstr(buf, "..") || buf[0] == '/' || buf[0] == '.')
 		return cli_usage_error(command,
@@ -668,6 +661,8 @@ cli_node_status(int argc, char **argv)
 		{},
 	};
 	_cleanup_(ksc_doc_freep) struct ksc_doc *doc = NULL;
+	_cleanup_(freep) char *text = NULL;
+	size_t len = 0;
 	const char *root = NULL, *as = NULL, *status = NULL, *why;
 	char rootbuf[4096], path[4096], sub[512];
 	struct ksc_error *error = NULL;
@@ -732,7 +727,9 @@ cli_node_status(int argc, char **argv)
 			return r;
 		default_status_path(root, sub, path, sizeof(path));
 	}
-	r = ksc_doc_read(path, 16u << 20, KSC_DOC_JSON, &doc, &error);
+	r = ksc_doc_read_file(path, 16u << 20, &text, &len, &error);
+	if (r >= 0)
+		r = ksc_doc_parse(path, text, len, KSC_DOC_JSON, &doc, &error);
 	if (r < 0) {
 		if (r == -ENOENT) {
 			ksc_error_free(error);
@@ -751,13 +748,7 @@ cli_node_status(int argc, char **argv)
 	n = ksc_node_get(top, "rejected");
 	if (n && n->kind == KSC_NODE_SEQ)
 		rejected = n->count;
-	{
-		_cleanup_(freep) char *text = NULL;
-		size_t len;
-
-		if (ksc_doc_read_file(path, 16u << 20, &text, &len, NULL) == 0)
-			fwrite(text, 1, len, stdout);
-	}
+	fwrite(text, 1, len, stdout);
 	n = ksc_node_get(top, "error");
 	if (n && !ksc_node_is_null(n)) {
 		cli_error("the last pass failed");

@@ -85,15 +85,7 @@ node_load(int argc, char **argv)
 	if (!root)
 		root = cli_kubelet_root(rootbuf, sizeof(rootbuf));
 	if (!sub) {
-		const char *slash;
-		size_t len = strlen(dir);
-
-		while (len > 1 && dir[len - 1] == '/')
-			len--;
-		slash = memrchr(dir, '/', len);
-		snprintf(target, sizeof(target), "%.*s",
-		         (int)(len - (slash ? (size_t)(slash + 1 - dir) : 0)),
-		         slash ? slash + 1 : dir);
+		cli_last_component(dir, target, sizeof(target));
 		sub = strdupa(target);
 	}
 	if (strstr(sub, "..") || sub[0] == '/')

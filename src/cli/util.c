@@ -365,3 +365,18 @@ cli_call_return(const struct ksc_bpf *prog, enum ksc_arch arch, const char *name
 	*ret = zero;
 	return zero == ones;
 }
+
+void
+cli_last_component(const char *path, char *buf, size_t size)
+{
+	size_t len = strlen(path);
+	const char *slash;
+
+	while (len > 1 && path[len - 1] == '/')
+		len--;
+	slash = memrchr(path, '/', len);
+	if (slash)
+		snprintf(buf, size, "%.*s", (int)(len - (size_t)(slash + 1 - path)), slash + 1);
+	else
+		snprintf(buf, size, "%.*s", (int)len, path);
+}
