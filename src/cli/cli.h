@@ -64,6 +64,9 @@ cli_call_return(const struct ksc_bpf *prog, enum ksc_arch arch, const char *name
 /* The last component of a path, trailing slashes ignored ("a/profiles/" gives "profiles"). */
 void cli_last_component(const char *path, char *buf, size_t size);
 
+/* A time as RFC 3339 in UTC ("2026-11-23T18:03:12Z"), as Kubernetes writes times. */
+void cli_format_rfc3339(int64_t t, char *buf, size_t size);
+
 /* mkdir -p: 0 or -errno. */
 int cli_mkdir_p(const char *path, mode_t mode);
 

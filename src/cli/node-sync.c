@@ -338,11 +338,9 @@ write_status(const struct sync_opts *o, const struct pass *p)
 	char when[64], dir[4096];
 	const char *slash;
 	time_t now = time(NULL);
-	struct tm tm;
 	size_t len, n_rejected = 0;
 
-	gmtime_r(&now, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	cli_format_rfc3339(now, when, sizeof(when));
 	strbuf_puts(&sb, "{\n  \"source\": ");
 	strbuf_put_json_string(&sb, o->from, strlen(o->from));
 	strbuf_puts(&sb, ",\n  \"target\": ");

@@ -1439,16 +1439,6 @@ format_time(int64_t t, char *buf, size_t size)
 		snprintf(buf, size, "<unknown>");
 }
 
-static void
-format_rfc3339(int64_t t, char *buf, size_t size)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (!gmtime_r(&tt, &tm) || !strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm))
-		snprintf(buf, size, "1970-01-01T00:00:00Z");
-}
-
 /* ---------------------------------------------------------------------------------------- */
 /* Options shared by the verbs                                                                 */
 
@@ -1872,13 +1862,13 @@ json_container(struct strbuf *sb, const char *state, const char *pod_name, const
 	strbuf_printf(sb, ", \"ready\": %s, \"restartCount\": %d, \"state\": {",
 	              c->ready ? "true" : "false", c->restarts);
 	if (streq(c->state, "running")) {
-		format_rfc3339(c->started, t, sizeof(t));
+		cli_format_rfc3339(c->started, t, sizeof(t));
 		strbuf_printf(sb, "\"running\": {\"startedAt\": \"%s\"}", t);
 	} else if (streq(c->state, "terminated")) {
 		strbuf_printf(sb, "\"terminated\": {\"exitCode\": %d, \"signal\": %d, \"reason\": ",
 		              c->exit_code, c->signal);
 		json_str(sb, c->reason);
-		format_rfc3339(c->finished, t, sizeof(t));
+		cli_format_rfc3339(c->finished, t, sizeof(t));
 		strbuf_printf(sb, ", \"finishedAt\": \"%s\"}", t);
 	} else {
 		strbuf_puts(sb, "\"waiting\": {\"reason\": ");
@@ -1917,7 +1907,7 @@ json_pod(struct strbuf *sb, const char *state, const struct pod_row *row, bool f
 	static const char *const lists[] = { "initContainerStatuses", "containerStatuses" };
 	char t[40];
 
-	format_rfc3339(row->created, t, sizeof(t));
+	cli_format_rfc3339(row->created, t, sizeof(t));
 	strbuf_puts(sb, first ? "\n" : ",\n");
 	strbuf_puts(
 	        sb,

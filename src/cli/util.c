@@ -9,6 +9,7 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -379,4 +380,14 @@ cli_last_component(const char *path, char *buf, size_t size)
 		snprintf(buf, size, "%.*s", (int)(len - (size_t)(slash + 1 - path)), slash + 1);
 	else
 		snprintf(buf, size, "%.*s", (int)len, path);
+}
+
+void
+cli_format_rfc3339(int64_t t, char *buf, size_t size)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!gmtime_r(&tt, &tm) || !strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		snprintf(buf, size, "1970-01-01T00:00:00Z");
 }
