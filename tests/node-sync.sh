@@ -42,6 +42,14 @@ publish() {
 	[ -n "$old" ] && rm -rf "${cm:?}/$old"
 	return 0
 }
+installed_within_5s() { # TARGET SOURCE: wait until TARGET has SOURCE's bytes
+	i=0
+	while [ $i -lt 50 ] && ! cmp -s "$1" "$2"; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	cmp -s "$1" "$2"
+}
 sync_once() {
 	"$k" node sync --from "$cm" --as profiles --root-dir "$root" --once "$@"
 }
@@ -196,13 +204,8 @@ publish a.json="$work/src/a1"
 sync_pid=$!
 sleep 0.5
 publish a.json="$work/src/a2"
-i=0
-while [ $i -lt 50 ] && ! cmp -s "$target/a.json" "$work/src/a2"; do
-	sleep 0.1
-	i=$((i + 1))
-done
 check "inotify: a ConfigMap update is installed at once, not after --interval" "same" \
-	"$(cmp -s "$target/a.json" "$work/src/a2" && echo same)"
+	"$(installed_within_5s "$target/a.json" "$work/src/a2" && echo same)"
 kill -TERM "$sync_pid"
 wait "$sync_pid"
 check "SIGTERM ends it with status 0" "0" "$?"
@@ -212,13 +215,8 @@ sync_pid=
 sync_pid=$!
 sleep 0.3
 publish a.json="$work/src/a1"
-i=0
-while [ $i -lt 50 ] && ! cmp -s "$target/a.json" "$work/src/a1"; do
-	sleep 0.1
-	i=$((i + 1))
-done
 check "--poll: the update is installed within the interval" "same" \
-	"$(cmp -s "$target/a.json" "$work/src/a1" && echo same)"
+	"$(installed_within_5s "$target/a.json" "$work/src/a1" && echo same)"
 kill -TERM "$sync_pid"
 wait "$sync_pid"
 sync_pid=
