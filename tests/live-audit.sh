@@ -8,7 +8,7 @@
 # Usage: live-audit.sh KSECCOMP TRY_SYSCALL_32 WORKDIR. Prints TAP.
 set -u
 k=$1 probe32=$2 work=$3
-n=0 failed=0
+. "$(dirname "$0")/tap.sh"
 check() { # DESCRIPTION CONDITION-EXIT-STATUS [DIAGNOSTIC]
 	n=$((n + 1))
 	if [ "$2" = 0 ]; then
@@ -61,7 +61,7 @@ check "and lists the same" $?
 test $? -ne 0
 check "what ls never did is denied (a shell cannot even start)" $?
 
-if [ -n "$probe32" ]; then
+if i386_runs "$probe32"; then
 	cp "$probe32" "$work/ksc-audit-32"
 	echo '{"defaultAction": "SCMP_ACT_LOG", "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86"]}' >"$work/audit-32.json"
 	start=$(date +%s)
@@ -72,7 +72,7 @@ if [ -n "$probe32" ]; then
 	grep -q '"arch": "x86", "syscall": "getppid", "nr": 64' "$work/i386.json"
 	check "an i386 call is named with the i386 table: getppid, not semget" $? "$(head -3 "$work/i386.json")"
 else
-	echo "ok $((n = n + 1)) - i386 # SKIP no i386 probe (gcc-multilib)"
+	skip "i386" "$i386_reason"
 fi
 echo "1..$n"
 [ "$failed" = 0 ]

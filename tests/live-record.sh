@@ -118,7 +118,7 @@ check "the summary compares with RuntimeDefault" "yes" \
 	"$(grep -q 'recorded [0-9]* syscalls with '"$backend"' (RuntimeDefault allows [0-9]*)' "$work/count.err" && echo yes || echo no)"
 
 # i386: its own arch, names from the i386 table
-if [ -n "$try32" ] && [ -x "$try32" ]; then
+if i386_runs "$try32"; then
 	"$k" record --backend "$backend" -q -o "$work/i386.json" -- "$try32" 64 >/dev/null 2>&1
 	check "an i386 process: SCMP_ARCH_X86 in architectures" "yes" \
 		"$(grep -q SCMP_ARCH_X86\" "$work/i386.json" && echo yes || echo no)"
@@ -126,14 +126,18 @@ if [ -n "$try32" ] && [ -x "$try32" ]; then
 		"$(names "$work/i386.json" | grep -qw getppid && echo yes || echo no)"
 	check "not as x86_64's semget" "no" \
 		"$(names "$work/i386.json" | grep -qw semget && echo yes || echo no)"
+else
+	skip "an i386 process" "$i386_reason"
 fi
 # int 0x80 from a 64-bit process: an i386 call, as seccomp filters it
-if [ -n "$int80" ] && [ -x "$int80" ]; then
+if i386_runs "$int80"; then
 	"$k" record --backend "$backend" -q -o "$work/int80.json" -- "$int80" >/dev/null 2>&1
 	check "int 0x80 in a 64-bit process: recorded as i386's getppid, not x86_64's semget" \
 		"yes no" "$(grep -q SCMP_ARCH_X86\" "$work/int80.json" && echo yes || echo no) $(names "$work/int80.json" | grep -qw semget && echo yes || echo no)"
 	"$k" run --profile "$work/int80.json" -- "$int80" >/dev/null 2>&1
 	check "and it runs under the recorded profile" "0" "$?"
+else
+	skip "int 0x80 in a 64-bit process" "$i386_reason"
 fi
 
 # --args: conditional rules for socket, personality, clone

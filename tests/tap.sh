@@ -4,6 +4,8 @@
 #   skip DESCRIPTION REASON      an ok that says why it did not run
 #   skip_all REASON              the whole test skipped (exits 0)
 #   tap_done                     the plan; returns non-zero if a check failed (last command)
+#   i386_runs PROBE              true when the kernel runs PROBE (an i386 try-syscall or the
+#                                int80 probe); false with the reason in $i386_reason otherwise
 # TAP_PREFIX, when set, starts every description ("runc: ").
 n=0 failed=0
 check() {
@@ -28,4 +30,16 @@ skip_all() {
 tap_done() {
 	echo "1..$n"
 	[ "$failed" -eq 0 ]
+}
+i386_runs() {
+	i386_reason="no i386 probe (gcc-multilib)"
+	[ -n "$1" ] && [ -x "$1" ] || return 1
+	# getppid in both probes' calling conventions: 64 (i386), and int80 makes it by itself.
+	# A kernel without ia32 emulation (CONFIG_IA32_EMULATION off, ia32_emulation=0, some
+	# hypervisors) refuses the i386 ELF with ENOEXEC and kills int 0x80 with SIGSEGV.
+	if "$1" 64 >/dev/null 2>&1; then
+		return 0
+	fi
+	i386_reason="this kernel does not run i386 code (no ia32 emulation)"
+	return 1
 }
