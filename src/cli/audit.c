@@ -307,10 +307,13 @@ show_record(struct state *st, const struct audit_record *r)
 		       "SYSCALL", "ACTION", "EXE");
 		st->header_done = true;
 	}
-	printf("%-24s %-7" PRId64 " %-16s %-8s %-20s %-14s %s", when, r->pid, r->comm, arch, name,
-	       action, r->exe);
+	/* comm and exe are the process's own choice (prctl(PR_SET_NAME), the file name): the
+	 * kernel hex-encodes them when they hold controls, and they are shown escaped; -o json
+	 * carries them exactly */
+	printf("%-24s %-7" PRId64 " %-16s %-8s %-20s %-14s %s", when, r->pid, cli_escape(r->comm),
+	       arch, name, action, cli_escape(r->exe));
 	if (*st->pod)
-		printf(" pod=%s container=%s", st->pod, st->container);
+		printf(" pod=%s container=%s", cli_escape(st->pod), cli_escape(st->container));
 	else if (*st->container_id)
 		printf(" container=%.12s", st->container_id);
 	putchar('\n');
@@ -639,7 +642,9 @@ group_cmp(const void *a, const void *b)
 static void
 print_summary(struct state *st)
 {
-	qsort(st->groups, st->n_groups, sizeof(*st->groups), group_cmp);
+	/* qsort()'s array may not be NULL, even for no element (C11 7.22.5) */
+	if (st->n_groups)
+		qsort(st->groups, st->n_groups, sizeof(*st->groups), group_cmp);
 	printf("%-8s %-16s %-8s %-20s %s\n", "COUNT", "COMM", "ARCH", "SYSCALL", "ACTION");
 	for (size_t i = 0; i < st->n_groups; i++) {
 		const struct group *g = &st->groups[i];
@@ -651,7 +656,7 @@ print_summary(struct state *st)
 			name = number;
 		}
 		audit_action_format(g->code, action, sizeof(action));
-		printf("%-8" PRIu64 " %-16s %-8s %-20s %s\n", g->count, g->comm,
+		printf("%-8" PRIu64 " %-16s %-8s %-20s %s\n", g->count, cli_escape(g->comm),
 		       g->arch ? ksc_arch_name(g->arch) : "unknown", name, action);
 	}
 }
@@ -734,7 +739,7 @@ write_profile(struct state *st)
 	free(text);
 	if (r == 0)
 		fprintf(stderr, "kseccomp: wrote %s: %zu syscalls on %zu architecture%s\n",
-		        st->generate, n_names, n_arches, n_arches == 1 ? "" : "s");
+		        cli_escape(st->generate), n_names, n_arches, n_arches == 1 ? "" : "s");
 	return r;
 }
 
