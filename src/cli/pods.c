@@ -572,9 +572,15 @@ exec_host(const struct monitor *m, const struct kube_container *c, int64_t uid, 
 	execv(exe, (char *const *)argv);
 	/* The filter may deny this write, and exit_group too: then the process cannot end
 	 * by a syscall at all, and dies of a trap instead (as a Go runtime such as runc's
-	 * dies of a fault), rather than spin where a libc's _exit() would. */
-	fprintf(stderr, "exec %s: %s\n", cli_escape(argv[0]), strerror(errno));
-	(void)syscall(SYS_exit_group, errno == ENOENT ? 127 : 126);
+	 * dies of a fault), rather than spin where a libc's _exit() would. The name is
+	 * escaped only when it needs it: then with memory the filter may deny (a message
+	 * saying "out of memory" at worst). */
+	{
+		int err = errno;
+
+		fprintf(stderr, "exec %s: %s\n", cli_escape(argv[0]), strerror(err));
+		(void)syscall(SYS_exit_group, err == ENOENT ? 127 : 126);
+	}
 	for (;;)
 		die_by_trap();
 }
@@ -613,7 +619,11 @@ exec_runtime(const struct monitor *m, const struct ctr *r, const char *bundle)
 	argv[n++] = r->id;
 	argv[n] = NULL;
 	execv(bin, (char *const *)argv);
-	fprintf(stderr, "exec %s: %s\n", cli_escape(bin), strerror(errno));
+	{
+		int err = errno;
+
+		fprintf(stderr, "exec %s: %s\n", cli_escape(bin), strerror(err));
+	}
 	_exit(127);
 }
 
