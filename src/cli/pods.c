@@ -1403,7 +1403,8 @@ list_pods(const struct node_opts *o, char ***ret, size_t *ret_n)
 		v = grown;
 		n++;
 	}
-	qsort(v, n, sizeof(*v), name_cmp);
+	if (n) /* qsort()'s array may not be NULL, even for no element (C11 7.22.5) */
+		qsort(v, n, sizeof(*v), name_cmp);
 	*ret = v;
 	*ret_n = n;
 	return 0;
