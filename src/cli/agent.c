@@ -166,6 +166,13 @@ put_json(struct strbuf *sb, const char *key, const char *value)
 		strbuf_puts(sb, "null");
 }
 
+/* Text for the human-readable log: controls escaped; JSON carries the exact text. */
+static void
+put_text(struct strbuf *sb, const char *s)
+{
+	strbuf_put_escaped(sb, s, strlen(s));
+}
+
 static void
 emit(struct strbuf *sb)
 {
@@ -191,7 +198,12 @@ _printf_(3, 4) static void event(struct agent *a, const struct container *c, con
 	va_end(ap);
 	timestamp(when, sizeof(when));
 	if (!a->json) {
-		strbuf_printf(&sb, "%s %s %s", when, c ? c->label : "-", text);
+		/* the label and the text quote what a runtime sent (its state's IDs, names
+		 * and metadata): escaped, as every human-readable line (strbuf_put_escaped) */
+		strbuf_printf(&sb, "%s ", when);
+		put_text(&sb, c ? c->label : "-");
+		strbuf_putc(&sb, ' ');
+		put_text(&sb, text);
 		emit(&sb);
 		return;
 	}
@@ -366,8 +378,11 @@ print_call(struct agent *a, const struct container *c, const struct seccomp_noti
 	timestamp(when, sizeof(when));
 	notify_verdict_format(v, answer, sizeof(answer));
 	if (!a->json) {
-		strbuf_printf(&sb, "%s %s pid=%u comm=", when, c->label, req->pid);
-		strbuf_puts(&sb, comm);
+		/* comm is the process's own choice (prctl(PR_SET_NAME), its file name) */
+		strbuf_printf(&sb, "%s ", when);
+		put_text(&sb, c->label);
+		strbuf_printf(&sb, " pid=%u comm=", req->pid);
+		put_text(&sb, comm);
 		strbuf_printf(&sb, " %s %s", arch != KSC_ARCH_NONE ? ksc_arch_name(arch) : "?",
 		              name ? name : "?");
 		if (!name)

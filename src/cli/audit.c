@@ -8,6 +8,7 @@
 #include <inttypes.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <time.h>
 #include <zlib.h>
@@ -64,12 +65,16 @@ help(void)
 	      "kernel log /dev/kmsg (the default, as root), syslog and kern.log, journalctl -k\n"
 	      "(short or -o json), auditd's audit.log, dmesg, gzip'd rotated files, and\n"
 	      "standard input ('-'). Lines that are no seccomp record are skipped; records that\n"
-	      "cannot be read are counted and reported; the kernel's notices of lost records are\n"
-	      "reported.\n"
+	      "cannot be read (cut short, say) are counted and reported; the kernel's notices\n"
+	      "of lost records are reported. Names from records are printed with control\n"
+	      "characters escaped (ESC as \\e, U+009B as \\u009b, a backslash as \\\\); -o json\n"
+	      "carries them exactly.\n"
 	      "\n"
 	      "Options:\n"
 	      "  -f, --follow          keep reading: new kernel records, or lines appended to a\n"
-	      "                        file\n"
+	      "                        file, through its rotation as tail -F (renamed: the old\n"
+	      "                        file to its end, then the new one; truncated: again\n"
+	      "                        from the start)\n"
 	      "      --since T         records from T on: seconds since the epoch, or an age\n"
 	      "                        such as 90s, 10m, 2h, 1d\n"
 	      "      --comm NAME       only this command name\n"
@@ -307,10 +312,13 @@ show_record(struct state *st, const struct audit_record *r)
 		       "SYSCALL", "ACTION", "EXE");
 		st->header_done = true;
 	}
-	printf("%-24s %-7" PRId64 " %-16s %-8s %-20s %-14s %s", when, r->pid, r->comm, arch, name,
-	       action, r->exe);
+	/* comm and exe are the process's own choice (prctl(PR_SET_NAME), the file name): the
+	 * kernel hex-encodes them when they hold controls, and they are shown escaped; -o json
+	 * carries them exactly */
+	printf("%-24s %-7" PRId64 " %-16s %-8s %-20s %-14s %s", when, r->pid, cli_escape(r->comm),
+	       arch, name, action, cli_escape(r->exe));
 	if (*st->pod)
-		printf(" pod=%s container=%s", st->pod, st->container);
+		printf(" pod=%s container=%s", cli_escape(st->pod), cli_escape(st->container));
 	else if (*st->container_id)
 		printf(" container=%.12s", st->container_id);
 	putchar('\n');
@@ -462,6 +470,101 @@ worker_finish(struct worker *w, struct state *st)
 	return w->r;
 }
 
+/*
+ * Following a file as `tail -F` does, through both ways logrotate rotates it:
+ * - rename (the default, then `create`): the path names a new file. The old one is read to
+ *   its end (the writer may still have appended to it), then the path is opened again and
+ *   read from its start.
+ * - copytruncate: the same file is cut to zero and written again from the start. Seen as a
+ *   size below what was read, or, when the writer has already written past that point
+ *   again, as other bytes just before it than the ones read there.
+ */
+struct follow {
+	dev_t dev;
+	ino_t ino;
+	off_t offset; /* bytes of the file read when its end was last reached */
+	/* the bytes just before offset, as read then: enough for the last record whole,
+	 * whose audit(TIME:SERIAL) no other record has (consecutive records of one process
+	 * often end in the same 100 bytes) */
+	char tail[4096];
+	size_t tail_len;
+	bool replaced; /* the path names another file: drain this one, then open that */
+	bool regular;  /* only a regular file is checked (not standard input, a pipe) */
+};
+
+enum follow_event { FOLLOW_SAME, FOLLOW_TRUNCATED, FOLLOW_REPLACED };
+
+static void
+follow_start(struct follow *f, int fd)
+{
+	struct stat s;
+
+	*f = (struct follow){ 0 };
+	if (fstat(fd, &s) < 0 || !S_ISREG(s.st_mode))
+		return;
+	f->regular = true;
+	f->dev = s.st_dev;
+	f->ino = s.st_ino;
+}
+
+/* At the end of the file: remember how far it was read and the bytes that end there. */
+static void
+follow_mark(struct follow *f, int fd)
+{
+	off_t offset = lseek(fd, 0, SEEK_CUR);
+	size_t n;
+
+	if (!f->regular || offset < 0 || offset == f->offset)
+		return;
+	n = (size_t)MIN(offset, (off_t)sizeof(f->tail));
+	f->offset = offset;
+	f->tail_len = pread(fd, f->tail, n, offset - (off_t)n) == (ssize_t)n ? n : 0;
+}
+
+/* Before reading on from the mark: what happened to the file and to its path meanwhile. */
+static enum follow_event
+follow_check(const struct follow *f, int fd, const char *path)
+{
+	struct stat now, at_path;
+	char tail[sizeof(f->tail)];
+
+	if (!f->regular || fstat(fd, &now) < 0)
+		return FOLLOW_SAME;
+	if (now.st_size < f->offset ||
+	    (f->tail_len && (pread(fd, tail, f->tail_len, f->offset - (off_t)f->tail_len) !=
+	                             (ssize_t)f->tail_len ||
+	                     memcmp(tail, f->tail, f->tail_len) != 0)))
+		return FOLLOW_TRUNCATED;
+	/* a path that names nothing yet (between the rename and the new file) is waited on */
+	if (stat(path, &at_path) == 0 && (at_path.st_dev != f->dev || at_path.st_ino != f->ino))
+		return FOLLOW_REPLACED;
+	return FOLLOW_SAME;
+}
+
+static int
+open_stream(const char *path, int *ret_fd, gzFile *ret_gz)
+{
+	int fd = streq(path, "-") ? dup(STDIN_FILENO) : open(path, O_RDONLY | O_CLOEXEC);
+	gzFile gz;
+
+	if (fd < 0) {
+		int r = negative_errno();
+
+		cli_error("%s: %s", path, strerror(-r));
+		return r;
+	}
+	gz = gzdopen(fd, "rb");
+	if (!gz) {
+		close(fd);
+		cli_error("%s: %s", path, strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	(void)gzbuffer(gz, 256u << 10);
+	*ret_fd = fd;
+	*ret_gz = gz;
+	return 0;
+}
+
 /* A file or standard input, gzip'd or not (zlib reads both), in blocks. */
 static int
 read_stream(struct state *st, const char *path, bool follow)
@@ -473,23 +576,17 @@ read_stream(struct state *st, const char *path, bool follow)
 	struct worker w = { .st = *st,
 		            .lock = PTHREAD_MUTEX_INITIALIZER,
 		            .cond = PTHREAD_COND_INITIALIZER };
+	struct follow fw;
 	unsigned turn = 0;
-	gzFile gz;
-	int fd, r = 0;
+	gzFile gz = NULL;
+	int fd = -1, r = 0;
 
 	if (!carry)
 		return -ENOMEM;
-	fd = streq(path, "-") ? dup(STDIN_FILENO) : open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		cli_error("%s: %s", path, strerror(errno));
-		return -errno;
-	}
-	gz = gzdopen(fd, "rb");
-	if (!gz) {
-		close(fd);
-		return -ENOMEM;
-	}
-	(void)gzbuffer(gz, 256u << 10);
+	r = open_stream(path, &fd, &gz);
+	if (r < 0)
+		return r;
+	follow_start(&fw, fd);
 	if (parallel) {
 		w.st.records = w.st.shown = w.st.malformed = w.st.lost = 0;
 		w.st.groups = NULL;
@@ -518,16 +615,43 @@ read_stream(struct state *st, const char *path, bool follow)
 			break;
 		}
 		if (n == 0) {
-			if (!follow) {
-				/* the last line, without a newline */
-				if (kept)
-					r = scan_block(st, buf, kept);
-				free(buf);
-				break;
-			}
+			enum follow_event ev;
+
+			/* the last line, without a newline: at the very end, and when following,
+			 * at the end of a file that is left for good (a rotated one) */
+			if (kept && (!follow || fw.replaced))
+				r = scan_block(st, buf, kept);
 			free(buf);
+			if (!follow || r < 0)
+				break;
+			if (fw.replaced) {
+				/* the old file is drained: the new one, from its start */
+				gzclose(gz);
+				gz = NULL;
+				kept = 0;
+				r = open_stream(path, &fd, &gz);
+				if (r < 0)
+					break;
+				follow_start(&fw, fd);
+				continue;
+			}
 			gzclearerr(gz);
+			follow_mark(&fw, fd);
 			(void)poll(NULL, 0, 200);
+			ev = follow_check(&fw, fd, path);
+			if (ev == FOLLOW_REPLACED)
+				fw.replaced = true; /* read on to the end first */
+			else if (ev == FOLLOW_TRUNCATED) {
+				/* what was carried is the start of a line whose rest is gone */
+				if (kept)
+					r = scan_block(st, carry, kept);
+				kept = 0;
+				if (r < 0 || gzrewind(gz) < 0) {
+					r = r < 0 ? r : -EIO;
+					break;
+				}
+				follow_start(&fw, fd);
+			}
 			continue;
 		}
 		have = kept + (size_t)n;
@@ -560,7 +684,8 @@ read_stream(struct state *st, const char *path, bool follow)
 		if (r >= 0)
 			r = wr;
 	}
-	gzclose(gz);
+	if (gz)
+		gzclose(gz);
 	return r;
 }
 
@@ -639,7 +764,9 @@ group_cmp(const void *a, const void *b)
 static void
 print_summary(struct state *st)
 {
-	qsort(st->groups, st->n_groups, sizeof(*st->groups), group_cmp);
+	/* qsort()'s array may not be NULL, even for no element (C11 7.22.5) */
+	if (st->n_groups)
+		qsort(st->groups, st->n_groups, sizeof(*st->groups), group_cmp);
 	printf("%-8s %-16s %-8s %-20s %s\n", "COUNT", "COMM", "ARCH", "SYSCALL", "ACTION");
 	for (size_t i = 0; i < st->n_groups; i++) {
 		const struct group *g = &st->groups[i];
@@ -651,7 +778,7 @@ print_summary(struct state *st)
 			name = number;
 		}
 		audit_action_format(g->code, action, sizeof(action));
-		printf("%-8" PRIu64 " %-16s %-8s %-20s %s\n", g->count, g->comm,
+		printf("%-8" PRIu64 " %-16s %-8s %-20s %s\n", g->count, cli_escape(g->comm),
 		       g->arch ? ksc_arch_name(g->arch) : "unknown", name, action);
 	}
 }
@@ -734,7 +861,7 @@ write_profile(struct state *st)
 	free(text);
 	if (r == 0)
 		fprintf(stderr, "kseccomp: wrote %s: %zu syscalls on %zu architecture%s\n",
-		        st->generate, n_names, n_arches, n_arches == 1 ? "" : "s");
+		        cli_escape(st->generate), n_names, n_arches, n_arches == 1 ? "" : "s");
 	return r;
 }
 

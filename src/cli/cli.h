@@ -23,9 +23,14 @@ struct verb {
 /* Look up and run a sub-verb of `parent` ("profile") from a table. */
 int cli_dispatch(const char *parent, const struct verb *verbs, size_t n, int argc, char **argv);
 
-/* "kseccomp: <message>\n" on stderr. */
+/* "kseccomp: <message>\n" on stderr, the message escaped (strbuf_put_escaped()). */
 _printf_(1, 2) void cli_error(const char *fmt, ...);
 _printf_(1, 2) void cli_warning(const char *fmt, ...);
+/* s escaped for a terminal (strbuf_put_escaped(): controls, C1, bytes that are not UTF-8,
+ * backslashes), for printing a string that comes from input: file contents, names, the
+ * kernel's records. s itself when nothing needs escaping; else a buffer that stays valid
+ * for the next 7 calls. NULL for NULL. */
+const char *cli_escape(const char *s);
 /* Report a failed library call: its message if any, else strerror(-r). Returns 1. */
 int cli_fail(int r, struct ksc_error *error, const char *what);
 /* A usage error for `command`: the message, a pointer to --help, and EXIT_USAGE. */

@@ -68,10 +68,11 @@ compare_with_profile(int pid, struct ksc_bpf **live, size_t n_live, const char *
 		return cli_fail(r, NULL, NULL);
 	if (n_diffs == 0) {
 		printf("process %d decides as %s does: %zu inputs compared, no difference\n", pid,
-		       file, cases);
+		       cli_escape(file), cases);
 		return 0;
 	}
-	printf("process %d differs from %s on %zu of %zu inputs:\n", pid, file, n_diffs, cases);
+	printf("process %d differs from %s on %zu of %zu inputs:\n", pid, cli_escape(file), n_diffs,
+	       cases);
 	for (size_t i = 0; i < MIN(n_diffs, ELEMENTSOF(diffs)); i++) {
 		const struct ksc_seccomp_data *d = &diffs[i].data;
 		char ra[32], rb[32];

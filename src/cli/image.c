@@ -60,8 +60,8 @@ image_import_verb(int argc, char **argv)
 	r = image_import(store, argv[optind], argv[optind + 1], &img, &error);
 	if (r < 0)
 		return cli_fail(r, error, NULL);
-	printf("imported %s: %s%s%s\n", img.ref, img.rootfs, *img.entrypoint ? ", entrypoint " : "",
-	       img.entrypoint);
+	printf("imported %s: %s%s%s\n", cli_escape(img.ref), cli_escape(img.rootfs),
+	       *img.entrypoint ? ", entrypoint " : "", cli_escape(img.entrypoint));
 	return 0;
 }
 
@@ -88,8 +88,9 @@ image_ls_verb(int argc, char **argv)
 		return cli_fail(r, NULL, store);
 	printf("%-44s %-12s %s\n", "IMAGE", "ENTRYPOINT", "ROOTFS");
 	for (size_t i = 0; i < n; i++)
-		printf("%-44s %-12s %s\n", v[i].ref, *v[i].entrypoint ? v[i].entrypoint : "-",
-		       v[i].rootfs);
+		printf("%-44s %-12s %s\n", cli_escape(v[i].ref),
+		       *v[i].entrypoint ? cli_escape(v[i].entrypoint) : "-",
+		       cli_escape(v[i].rootfs));
 	free(v);
 	return 0;
 }

@@ -194,9 +194,14 @@ cli_kube_print_validation(const struct kube_manifest *m, bool as_warnings)
 			return total + 1;
 		}
 		for (size_t k = 0; k < n; k++)
-			fprintf(stderr, "kseccomp: %s%s:%u:%u: %s \"%s\" is invalid: %s\n",
-			        as_warnings ? "warning: " : "", pod->file, errors[k].line,
-			        errors[k].column, pod->kind, pod->name, errors[k].text);
+			if (as_warnings)
+				cli_warning("%s:%u:%u: %s \"%s\" is invalid: %s", pod->file,
+				            errors[k].line, errors[k].column, pod->kind, pod->name,
+				            errors[k].text);
+			else
+				cli_error("%s:%u:%u: %s \"%s\" is invalid: %s", pod->file,
+				          errors[k].line, errors[k].column, pod->kind, pod->name,
+				          errors[k].text);
 		total += n;
 		kube_errors_free(errors, n);
 	}
@@ -230,7 +235,8 @@ kube_validate_verb(int argc, char **argv)
 		return r;
 	errors = cli_kube_print_validation(m, false);
 	if (!errors)
-		printf("%s: %zu pod%s valid\n", o.file, m->n_pods, m->n_pods == 1 ? "" : "s");
+		printf("%s: %zu pod%s valid\n", cli_escape(o.file), m->n_pods,
+		       m->n_pods == 1 ? "" : "s");
 	kube_manifest_free(m);
 	return errors ? 1 : 0;
 }
@@ -320,15 +326,15 @@ kube_resolve_verb(int argc, char **argv)
 				json_string(out.error ? out.error : out.note ? out.note : "OK");
 				printf("}");
 			} else
-				printf("%-28s %-22s %-9s %-14s %-40s %s\n", workload, c->name,
-				       kube_container_kind_name(c->kind),
+				printf("%-28s %-22s %-9s %-14s %-40s %s\n", cli_escape(workload),
+				       cli_escape(c->name), kube_container_kind_name(c->kind),
 				       kr.error         ? "-"
 				       : out.unconfined ? "Unconfined"
 				                        : type_name(kr.type),
-				       profile,
-				       out.error  ? out.error
-				       : out.note ? out.note
-				                  : "OK");
+				       cli_escape(profile),
+				       cli_escape(out.error  ? out.error
+				                  : out.note ? out.note
+				                             : "OK"));
 			first = false;
 			kube_outcome_done(&out);
 			kube_kubelet_result_done(&kr);
@@ -373,12 +379,14 @@ kube_check_verb(int argc, char **argv)
 			continue;
 		violations++;
 		printf("%s:%u:%u: %s \"%s\" violates PodSecurity \"%s:%s\": seccompProfile (%s)\n",
-		       pod->file, pod->line, pod->column, pod->kind, pod->name,
-		       o.level == KUBE_PSA_RESTRICTED ? "restricted" : "baseline", version, detail);
+		       cli_escape(pod->file), pod->line, pod->column, cli_escape(pod->kind),
+		       cli_escape(pod->name),
+		       o.level == KUBE_PSA_RESTRICTED ? "restricted" : "baseline", version,
+		       cli_escape(detail));
 	}
 	if (!violations)
-		printf("%s: %zu pod%s allowed by PodSecurity \"%s:%s\"\n", o.file, m->n_pods,
-		       m->n_pods == 1 ? "" : "s",
+		printf("%s: %zu pod%s allowed by PodSecurity \"%s:%s\"\n", cli_escape(o.file),
+		       m->n_pods, m->n_pods == 1 ? "" : "s",
 		       o.level == KUBE_PSA_RESTRICTED ? "restricted" : "baseline", version);
 	kube_manifest_free(m);
 	return violations ? 1 : 0;

@@ -61,6 +61,7 @@ main(int argc, char **argv)
 	for (size_t i = 0; i < ELEMENTSOF(verbs); i++)
 		if (streq(argv[1], verbs[i].name))
 			return verbs[i].run(argc - 1, argv + 1);
-	fprintf(stderr, "kseccomp: unknown command '%s'\nTry 'kseccomp --help'.\n", argv[1]);
+	cli_error("unknown command '%s'", argv[1]);
+	fputs("Try 'kseccomp --help'.\n", stderr);
 	return EXIT_USAGE;
 }

@@ -403,12 +403,12 @@ sync_once(const struct sync_opts *o)
 			          p.files[i].name, p.files[i].reason);
 		}
 	for (size_t i = 0; i < p.n_installed; i++)
-		printf("installed %s/%s\n", o->target, p.installed[i]);
+		printf("installed %s/%s\n", cli_escape(o->target), cli_escape(p.installed[i]));
 	for (size_t i = 0; i < p.n_removed; i++)
-		printf("removed %s/%s\n", o->target, p.removed[i]);
+		printf("removed %s/%s\n", cli_escape(o->target), cli_escape(p.removed[i]));
 	for (size_t i = 0; i < p.n_kept; i++)
-		printf("kept %s/%s: no longer in %s (--prune removes it)\n", o->target, p.kept[i],
-		       o->from);
+		printf("kept %s/%s: no longer in %s (--prune removes it)\n", cli_escape(o->target),
+		       cli_escape(p.kept[i]), cli_escape(o->from));
 	fflush(stdout);
 	if (p.error)
 		cli_error("%s", p.error);

@@ -155,8 +155,8 @@ node_load(int argc, char **argv)
 			status = 1;
 			goto out;
 		}
-		printf("loaded %s/%s (localhostProfile: %s/%s)\n", target, files[i].name, sub,
-		       files[i].name);
+		printf("loaded %s/%s (localhostProfile: %s/%s)\n", cli_escape(target),
+		       cli_escape(files[i].name), cli_escape(sub), cli_escape(files[i].name));
 	}
 out:
 	for (size_t i = 0; i < n; i++) {
@@ -204,11 +204,12 @@ list_dir(const char *base, const char *rel, bool *any)
 				       "DEFAULT ACTION", "RULES", "STATUS");
 			*any = true;
 			if (ksc_profile_load(full, NULL, &p, diags, &error) < 0) {
-				printf("%-44s %-22s %-6s invalid: %s\n", sub, "-", "-",
-				       error ? ksc_error_message(error) : "see 'profile validate'");
+				printf("%-44s %-22s %-6s invalid: %s\n", cli_escape(sub), "-", "-",
+				       error ? cli_escape(ksc_error_message(error))
+				             : "see 'profile validate'");
 				ksc_error_free(error);
 			} else {
-				printf("%-44s %-22s %-6zu valid\n", sub,
+				printf("%-44s %-22s %-6zu valid\n", cli_escape(sub),
 				       ksc_action_name(ksc_profile_default_action(p)),
 				       ksc_profile_rule_count(p));
 				ksc_profile_free(p);
@@ -260,7 +261,7 @@ node_ls(int argc, char **argv)
 	snprintf(base, sizeof(base), "%s/seccomp", root);
 	list_dir(base, "", &any);
 	if (!any)
-		printf("no profiles under %s\n", base);
+		printf("no profiles under %s\n", cli_escape(base));
 	return 0;
 }
 

@@ -526,7 +526,7 @@ exec_host(const struct monitor *m, const struct kube_container *c, int64_t uid, 
 	if (m->o->host_namespaces)
 		enter_namespaces(m->o->host_namespaces, m->pod->name);
 	if (chdir(rootfs) < 0) {
-		fprintf(stderr, "kseccomp: %s: %s\n", rootfs, strerror(errno));
+		cli_error("%s: %s", rootfs, strerror(errno));
 		_exit(128);
 	}
 	if (geteuid() == 0) {
@@ -548,7 +548,7 @@ exec_host(const struct monitor *m, const struct kube_container *c, int64_t uid, 
 				_exit(128);
 			}
 			if (cli_drop_capabilities(caps, why, sizeof(why)) < 0) {
-				fprintf(stderr, "kseccomp: %s\n", why);
+				cli_error("%s", why);
 				_exit(128);
 			}
 		}
@@ -559,22 +559,28 @@ exec_host(const struct monitor *m, const struct kube_container *c, int64_t uid, 
 		int listener = -1;
 
 		if (ksc_enforce_install_listener(prog, eopts, &listener, &error) < 0) {
-			fprintf(stderr, "kseccomp: %s\n", ksc_error_message(error));
+			cli_error("%s", ksc_error_message(error));
 			_exit(128);
 		}
 		/* the monitor hands the listener to the agent before the workload runs */
 		if (listener_handoff_child(handoff, listener) < 0)
 			_exit(128);
 	} else if (prog && ksc_enforce_install(prog, eopts, &error) < 0) {
-		fprintf(stderr, "kseccomp: %s\n", ksc_error_message(error));
+		cli_error("%s", ksc_error_message(error));
 		_exit(128);
 	}
 	execv(exe, (char *const *)argv);
 	/* The filter may deny this write, and exit_group too: then the process cannot end
 	 * by a syscall at all, and dies of a trap instead (as a Go runtime such as runc's
-	 * dies of a fault), rather than spin where a libc's _exit() would. */
-	fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
-	(void)syscall(SYS_exit_group, errno == ENOENT ? 127 : 126);
+	 * dies of a fault), rather than spin where a libc's _exit() would. The name is
+	 * escaped only when it needs it: then with memory the filter may deny (a message
+	 * saying "out of memory" at worst). */
+	{
+		int err = errno;
+
+		fprintf(stderr, "exec %s: %s\n", cli_escape(argv[0]), strerror(err));
+		(void)syscall(SYS_exit_group, err == ENOENT ? 127 : 126);
+	}
 	for (;;)
 		die_by_trap();
 }
@@ -613,7 +619,11 @@ exec_runtime(const struct monitor *m, const struct ctr *r, const char *bundle)
 	argv[n++] = r->id;
 	argv[n] = NULL;
 	execv(bin, (char *const *)argv);
-	fprintf(stderr, "exec %s: %s\n", bin, strerror(errno));
+	{
+		int err = errno;
+
+		fprintf(stderr, "exec %s: %s\n", cli_escape(bin), strerror(err));
+	}
 	_exit(127);
 }
 
@@ -1393,7 +1403,8 @@ list_pods(const struct node_opts *o, char ***ret, size_t *ret_n)
 		v = grown;
 		n++;
 	}
-	qsort(v, n, sizeof(*v), name_cmp);
+	if (n) /* qsort()'s array may not be NULL, even for no element (C11 7.22.5) */
+		qsort(v, n, sizeof(*v), name_cmp);
 	*ret = v;
 	*ret_n = n;
 	return 0;
@@ -1689,7 +1700,7 @@ apply_pod(const struct node_opts *o, const struct kube_pod *pod, size_t index, c
 		if (read_pod_info(dir, &old) == 0 && old.index == index &&
 		    ksc_doc_read_file(path, 64u << 20, &old_buf, &old_len, NULL) == 0 &&
 		    old_len == len && memcmp(old_buf, buf, len) == 0) {
-			printf("pod/%s unchanged\n", pod->name);
+			printf("pod/%s unchanged\n", cli_escape(pod->name));
 			return 0;
 		}
 		cli_error("%s:%u:%u: pods \"%s\" already exists; its spec cannot change (delete it "
@@ -1718,7 +1729,7 @@ apply_pod(const struct node_opts *o, const struct kube_pod *pod, size_t index, c
 		pod_cleanup(o, dir, pod->name);
 		return 1;
 	}
-	printf("pod/%s created\n", pod->name);
+	printf("pod/%s created\n", cli_escape(pod->name));
 	return 0;
 }
 
@@ -2015,18 +2026,19 @@ verb_get(int argc, char **argv)
 			              output ? " NODE         RUNTIME SECCOMP" : "");
 		snprintf(ready, sizeof(ready), "%d/%d", row.ready, row.total);
 		format_age(now - row.created, age, sizeof(age));
-		strbuf_printf(&sb, "%-20s %-7s %-26s %-9d %s", row.name, ready, row.status,
-		              row.restarts, output ? "" : age);
+		strbuf_printf(&sb, "%-20s %-7s %-26s %-9d %s", cli_escape(row.name), ready,
+		              cli_escape(row.status), row.restarts, output ? "" : age);
 		if (output) {
 			bool first = true;
 
-			strbuf_printf(&sb, "%-6s %-12s %-7s ", age, row.info.node,
+			strbuf_printf(&sb, "%-6s %-12s %-7s ", age, cli_escape(row.info.node),
 			              executor_name(row.info.executor));
 			for (size_t k = 0; k < row.st.n; k++) {
 				if (streq(row.st.c[k].kind, "ephemeral"))
 					continue;
-				strbuf_printf(&sb, "%s%s=%s", first ? "" : ",", row.st.c[k].name,
-				              *row.st.c[k].profile ? row.st.c[k].profile
+				strbuf_printf(&sb, "%s%s=%s", first ? "" : ",",
+				              cli_escape(row.st.c[k].name),
+				              *row.st.c[k].profile ? cli_escape(row.st.c[k].profile)
 				                                   : "<pending>");
 				first = false;
 			}
@@ -2075,12 +2087,12 @@ describe_state(const char *label, const char *state, const char *reason, int exi
 		return;
 	}
 	if (streq(state, "waiting")) {
-		printf("    %-16s Waiting\n      %-14s %s\n", label, "Reason:", reason);
+		printf("    %-16s Waiting\n      %-14s %s\n", label, "Reason:", cli_escape(reason));
 		if (*message)
-			printf("      %-14s %s\n", "Message:", message);
+			printf("      %-14s %s\n", "Message:", cli_escape(message));
 		return;
 	}
-	printf("    %-16s Terminated\n      %-14s %s\n", label, "Reason:", reason);
+	printf("    %-16s Terminated\n      %-14s %s\n", label, "Reason:", cli_escape(reason));
 	printf("      %-14s %d\n", "Exit Code:", exit_code);
 	if (sig)
 		printf("      %-14s %d (SIG%s)\n", "Signal:", sig, signal_name(sig));
@@ -2097,7 +2109,7 @@ describe_list(const char *label, const char *const *v)
 		return;
 	printf("    %s\n", label);
 	for (size_t i = 0; v[i]; i++)
-		printf("      %s\n", v[i]);
+		printf("      %s\n", cli_escape(v[i]));
 }
 
 static void
@@ -2118,9 +2130,9 @@ describe_containers(const struct pod_row *row, const struct kube_pod *pod, bool 
 		for (size_t k = 0; pod && k < pod->n_containers; k++)
 			if (streq(pod->containers[k].name, c->name))
 				kc = &pod->containers[k];
-		printf("  %s:\n", c->name);
+		printf("  %s:\n", cli_escape(c->name));
 		if (kc) {
-			printf("    %-16s %s\n", "Image:", kc->image ? kc->image : "");
+			printf("    %-16s %s\n", "Image:", kc->image ? cli_escape(kc->image) : "");
 			describe_list("Command:", kc->command);
 			describe_list("Args:", kc->args);
 		}
@@ -2134,7 +2146,7 @@ describe_containers(const struct pod_row *row, const struct kube_pod *pod, bool 
 		printf("    %-16s %s\n", "Ready:", c->ready ? "True" : "False");
 		printf("    %-16s %d\n", "Restart Count:", c->restarts);
 		printf("    %-16s %s\n",
-		       "Seccomp:", *c->profile ? c->profile : "<not resolved yet>");
+		       "Seccomp:", *c->profile ? cli_escape(c->profile) : "<not resolved yet>");
 		if (kc && kc->has_security_context && kc->allow_privilege_escalation_set)
 			printf("    %-16s %s\n",
 			       "No New Privs:", kc->allow_privilege_escalation ? "false" : "true");
@@ -2168,8 +2180,8 @@ describe_events(const char *dir)
 			       "-------");
 		any = true;
 		format_age(now - strtoll(fields[0], NULL, 10), age, sizeof(age));
-		printf("  %-8s %-18s %-6s %-18s %s\n", fields[1], fields[2], age, fields[3],
-		       fields[4]);
+		printf("  %-8s %-18s %-6s %-18s %s\n", cli_escape(fields[1]), cli_escape(fields[2]),
+		       age, cli_escape(fields[3]), cli_escape(fields[4]));
 	}
 	if (!any)
 		printf("  <none>\n");
@@ -2229,22 +2241,24 @@ verb_describe(int argc, char **argv)
 		if (i > optind + 1)
 			printf("\n\n");
 		format_time(row.created, t, sizeof(t));
-		printf("%-17s %s\n", "Name:", row.name);
-		printf("%-17s %s\n",
-		       "Namespace:", pod && *pod->namespace ? pod->namespace : "default");
-		printf("%-17s %s (kseccomp, runtime %s)\n", "Node:", row.info.node,
+		printf("%-17s %s\n", "Name:", cli_escape(row.name));
+		printf("%-17s %s\n", "Namespace:",
+		       pod && *pod->namespace ? cli_escape(pod->namespace) : "default");
+		printf("%-17s %s (kseccomp, runtime %s)\n", "Node:", cli_escape(row.info.node),
 		       executor_name(row.info.executor));
 		printf("%-17s %s\n", "Start Time:", t);
-		printf("%-17s %s\n", "Status:", row.status);
+		printf("%-17s %s\n", "Status:", cli_escape(row.status));
 		if (pod && !streq(pod->kind, "Pod"))
-			printf("%-17s %s/%s\n", "Controlled By:", pod->kind, pod->name);
+			printf("%-17s %s/%s\n", "Controlled By:", cli_escape(pod->kind),
+			       cli_escape(pod->name));
 		if (pod && pod->seccomp.set && pod->seccomp.type)
-			printf("%-17s %s%s%s\n", "Seccomp Profile:", pod->seccomp.type,
+			printf("%-17s %s%s%s\n", "Seccomp Profile:", cli_escape(pod->seccomp.type),
 			       pod->seccomp.has_localhost ? " " : "",
-			       pod->seccomp.has_localhost ? pod->seccomp.localhost : "");
+			       pod->seccomp.has_localhost ? cli_escape(pod->seccomp.localhost)
+			                                  : "");
 		printf("%-17s %s\n",
 		       "Seccomp Default:", row.info.seccomp_default ? "true" : "false");
-		printf("%-17s %s/seccomp\n", "Profile Root:", row.info.root_dir);
+		printf("%-17s %s/seccomp\n", "Profile Root:", cli_escape(row.info.root_dir));
 		describe_containers(&row, pod, true);
 		describe_containers(&row, pod, false);
 		describe_events(dir);
@@ -2339,10 +2353,12 @@ verb_logs(int argc, char **argv)
 			if (streq(row.st.c[i].kind, "container") && !n_regular++)
 				container = row.st.c[i].name;
 		if (n_regular > 1) {
-			fprintf(stderr, "Defaulted container \"%s\" out of:", container);
+			fprintf(stderr,
+			        "Defaulted container \"%s\" out of:", cli_escape(container));
 			for (size_t i = 0, k = 0; i < row.st.n; i++)
 				if (!streq(row.st.c[i].kind, "ephemeral"))
-					fprintf(stderr, "%s %s", k++ ? "," : "", row.st.c[i].name);
+					fprintf(stderr, "%s %s", k++ ? "," : "",
+					        cli_escape(row.st.c[i].name));
 			fputc('\n', stderr);
 		}
 		if (!container) {
@@ -2384,6 +2400,10 @@ verb_logs(int argc, char **argv)
 			return 1;
 		}
 		if (n > 0) {
+			/* The container's own output stream, copied byte for byte as kubectl logs
+			 * does: not escaped (its controls are its own, as if it ran in the
+			 * terminal). Only what kseccomp itself says about it (the headers and
+			 * messages above) is escaped. */
 			fwrite(buf, 1, (size_t)n, stdout);
 			continue;
 		}
@@ -2441,7 +2461,7 @@ delete_pod(const struct node_opts *o, const char *name, int grace, bool wait)
 	else
 		pod_cleanup(o, dir, name); /* no monitor to do it */
 deleted:
-	printf("pod \"%s\" deleted\n", name);
+	printf("pod \"%s\" deleted\n", cli_escape(name));
 	fflush(stdout);
 	if (!wait)
 		return 0;

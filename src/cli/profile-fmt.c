@@ -91,7 +91,7 @@ verb_profile_fmt(int argc, char **argv)
 	if (check) {
 		if (len == input_len && memcmp(text, input, len) == 0)
 			return 0;
-		printf("%s: not in canonical form\n", file);
+		printf("%s: not in canonical form\n", cli_escape(file));
 		return 1;
 	}
 	r = cli_write_file(write_back ? file : output, text, len);

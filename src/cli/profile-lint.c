@@ -123,11 +123,12 @@ verb_profile_lint(int argc, char **argv)
 				continue;
 			}
 			if (f->line)
-				printf("%s:%u:%u: %s [%s]: %s\n", argv[i], f->line, f->column,
-				       severity_names[f->severity], f->id, f->message);
+				printf("%s:%u:%u: %s [%s]: %s\n", cli_escape(argv[i]), f->line,
+				       f->column, severity_names[f->severity], f->id,
+				       cli_escape(f->message));
 			else
-				printf("%s: %s [%s]: %s\n", argv[i], severity_names[f->severity],
-				       f->id, f->message);
+				printf("%s: %s [%s]: %s\n", cli_escape(argv[i]),
+				       severity_names[f->severity], f->id, cli_escape(f->message));
 		}
 		ksc_findings_free(findings, n);
 	}

@@ -139,7 +139,7 @@ show_text(const char *file, const struct ksc_profile *p, enum ksc_arch native, s
 	char label[32];
 	int r;
 
-	strbuf_printf(sb, "File:            %s\n", file);
+	strbuf_printf(sb, "File:            %s\n", cli_escape(file));
 	strbuf_puts(sb, "Default action:  ");
 	put_action(sb, ksc_profile_default_action(p), ksc_profile_default_errno(p));
 	strbuf_putc(sb, '\n');
@@ -175,9 +175,10 @@ show_text(const char *file, const struct ksc_profile *p, enum ksc_arch native, s
 		strbuf_putc(sb, '\n');
 	}
 	if (ksc_profile_listener_path(p)) {
-		strbuf_printf(sb, "Listener:        %s", ksc_profile_listener_path(p));
+		strbuf_printf(sb, "Listener:        %s", cli_escape(ksc_profile_listener_path(p)));
 		if (ksc_profile_listener_metadata(p))
-			strbuf_printf(sb, " (metadata \"%s\")", ksc_profile_listener_metadata(p));
+			strbuf_printf(sb, " (metadata \"%s\")",
+			              cli_escape(ksc_profile_listener_metadata(p)));
 		strbuf_putc(sb, '\n');
 	}
 	for (size_t i = 0; i < n_rules; i++)

@@ -142,10 +142,10 @@ verb_profile_validate(int argc, char **argv)
 				cli_print_diag(ksc_diags_get(diags, k));
 		if (r == 0 && !quiet) {
 			if (warnings)
-				printf("%s: ok (%zu warning%s)\n", argv[i], warnings,
+				printf("%s: ok (%zu warning%s)\n", cli_escape(argv[i]), warnings,
 				       warnings == 1 ? "" : "s");
 			else
-				printf("%s: ok\n", argv[i]);
+				printf("%s: ok\n", cli_escape(argv[i]));
 		}
 	}
 	if (json) {

@@ -444,7 +444,7 @@ record_ebpf_run(struct recording *rec, bool want_args, bool nnp, char **argv, in
 		if (procs[0]) {
 			fd = open(procs, O_WRONLY | O_CLOEXEC);
 			if (fd < 0 || write(fd, "0", 1) != 1) {
-				fprintf(stderr, "kseccomp: %s: %s\n", procs, strerror(errno));
+				cli_error("%s: %s", procs, strerror(errno));
 				_exit(126);
 			}
 			close(fd);
@@ -456,8 +456,12 @@ record_ebpf_run(struct recording *rec, bool want_args, bool nnp, char **argv, in
 		if (write(ready[1], "r", 1) != 1 || read(go[0], &c, 1) < 0)
 			_exit(126);
 		execvp(argv[0], argv);
-		fprintf(stderr, "kseccomp: %s: %s\n", argv[0], strerror(errno));
-		_exit(errno == ENOENT ? 127 : 126);
+		{
+			int err = errno; /* before printing, which may change it */
+
+			cli_error("%s: %s", argv[0], strerror(err));
+			_exit(err == ENOENT ? 127 : 126);
+		}
 	}
 	close(go[0]);
 	close(ready[1]);

@@ -226,8 +226,12 @@ record_ptrace_run(struct recording *rec, bool want_args, bool nnp, char **argv, 
 			_exit(EXIT_CANNOT_EXEC);
 		}
 		execvp(argv[0], argv);
-		fprintf(stderr, "kseccomp: %s: %s\n", argv[0], strerror(errno));
-		_exit(errno == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC);
+		{
+			int err = errno; /* before printing, which may change it */
+
+			cli_error("%s: %s", argv[0], strerror(err));
+			_exit(err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC);
+		}
 	}
 	if (waitpid(pid, &status, 0) < 0 || !WIFSTOPPED(status)) {
 		r = -ECHILD;
@@ -604,7 +608,7 @@ verb_record(int argc, char **argv)
 		if (allowed)
 			fprintf(stderr, " (RuntimeDefault allows %zu)", allowed);
 		fprintf(stderr, "%s%s\n", streq(output, "-") ? "" : ": wrote ",
-		        streq(output, "-") ? "" : output);
+		        streq(output, "-") ? "" : cli_escape(output));
 	}
 	return exit_code;
 }

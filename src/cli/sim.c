@@ -91,7 +91,7 @@ explain(const struct ksc_filter *filter, const struct ksc_profile *p, const char
 		if (!rule) {
 			printf("decided by: libseccomp's merge of the rules for %s (see 'kseccomp "
 			       "compile --format asm %s')\n",
-			       name ? name : "this number", file);
+			       name ? name : "this number", cli_escape(file));
 			break;
 		}
 		r = dec.split_arg >= 0 ? ksc_rule_arg_text(rule, (size_t)dec.split_arg, &cond)

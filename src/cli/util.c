@@ -13,14 +13,51 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "strbuf.h"
 
+/* Messages quote file names, profile keys, manifest values and what the kernel reported:
+ * the whole text is escaped (strbuf_put_escaped()), so that none of it can drive the
+ * terminal or fake a line of its own. */
 _printf_(2, 0) static void vmessage(const char *kind, const char *fmt, va_list ap)
 {
-	fputs("kseccomp: ", stderr);
+	struct strbuf text = { 0 }, sb = { 0 };
+	_cleanup_(freep) char *out = NULL;
+
+	strbuf_vprintf(&text, fmt, ap);
+	strbuf_puts(&sb, "kseccomp: ");
 	if (kind)
-		fputs(kind, stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+		strbuf_puts(&sb, kind);
+	if (text.buf)
+		strbuf_put_escaped(&sb, text.buf, text.len);
+	strbuf_putc(&sb, '\n');
+	strbuf_done(&text);
+	if (strbuf_finish(&sb, &out, NULL) < 0)
+		fputs("kseccomp: out of memory\n", stderr);
+	else
+		fputs(out, stderr);
+}
+
+const char *
+cli_escape(const char *s)
+{
+	/* The last few results stay valid, so that one printf() can take several. Only the
+	 * main thread prints. */
+	static struct strbuf ring[8];
+	static unsigned next;
+	struct strbuf *sb;
+
+	if (!s || !strbuf_needs_escape(s, strlen(s)))
+		return s;
+	sb = &ring[next++ % ELEMENTSOF(ring)];
+	sb->len = 0;
+	if (sb->buf)
+		sb->buf[0] = '\0';
+	strbuf_put_escaped(sb, s, strlen(s));
+	if (sb->oom) {
+		strbuf_done(sb);
+		return "(out of memory)";
+	}
+	return sb->buf;
 }
 
 void
@@ -60,12 +97,13 @@ int
 cli_usage_error(const char *command, const char *fmt, ...)
 {
 	va_list ap;
+	char kind[64];
 
-	fprintf(stderr, "kseccomp: %s: ", command);
+	snprintf(kind, sizeof(kind), "%s: ", command);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmessage(kind, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry 'kseccomp %s --help'.\n", command);
+	fprintf(stderr, "Try 'kseccomp %s --help'.\n", command);
 	return EXIT_USAGE;
 }
 
@@ -91,18 +129,12 @@ cli_print_diag(const struct ksc_diag *d)
 	const char *file = ksc_diag_file(d), *path = ksc_diag_path(d);
 	bool warning = ksc_diag_severity(d) == KSC_SEVERITY_WARNING;
 
-	fputs("kseccomp: ", stderr);
-	if (*file) {
-		fputs(file, stderr);
-		if (ksc_diag_line(d) > 0)
-			fprintf(stderr, ":%u:%u", ksc_diag_line(d), ksc_diag_column(d));
-		fputs(": ", stderr);
-	}
-	if (warning)
-		fputs("warning: ", stderr);
-	if (*path)
-		fprintf(stderr, "%s: ", path);
-	fprintf(stderr, "%s\n", ksc_diag_reason(d));
+	if (*file && ksc_diag_line(d) > 0)
+		cli_error("%s:%u:%u: %s%s%s%s", file, ksc_diag_line(d), ksc_diag_column(d),
+		          warning ? "warning: " : "", path, *path ? ": " : "", ksc_diag_reason(d));
+	else
+		cli_error("%s%s%s%s%s%s", file, *file ? ": " : "", warning ? "warning: " : "", path,
+		          *path ? ": " : "", ksc_diag_reason(d));
 }
 
 int

@@ -165,6 +165,57 @@ span_number(const struct span *v, unsigned base, bool allow_negative, int64_t *r
 	return true;
 }
 
+/*
+ * code=: the kernel writes "code=0x%x" of the action alone (kernel/seccomp.c
+ * __seccomp_filter() passes filter_ret & SECCOMP_RET_ACTION_FULL to seccomp_log(); data is
+ * never logged), and it is the last field of the record (auditsc.c audit_seccomp()). So a
+ * record whose line was cut (a log line size limit, a line still being written) ends in a
+ * prefix of it, e.g. "code=0x7ff" of 0x7ffc0000 (LOG), which as a number is KILL_THREAD
+ * with data 0x7ff. Such a value is refused, which makes the record unreadable instead of
+ * wrong: the 0x the kernel writes; 1 to 8 hex digits, without a leading zero unless all 8
+ * are written; a known action in the high 16 bits (every prefix of 5 to 7 digits of a real
+ * code has an unknown one); and for KILL_THREAD, 0x0 alone (every prefix of 1 to 4 digits
+ * is KILL_THREAD with data). Other actions may carry data (sources that log the filter's
+ * whole return value). What stays ambiguous: "0x0" cut from a zero-padded "0x00050000",
+ * which the kernel never writes.
+ */
+static bool
+span_code(const struct span *v, uint32_t *ret)
+{
+	uint64_t code = 0;
+
+	if (v->quoted || v->len < 3 || v->len > 10 || v->p[0] != '0' || v->p[1] != 'x')
+		return false;
+	/* %x has no leading zero; a source that pads writes all 8 digits */
+	if (v->p[2] == '0' && v->len != 3 && v->len != 10)
+		return false;
+	for (size_t i = 2; i < v->len; i++) {
+		int d = hex_value(v->p[i]);
+
+		if (d < 0)
+			return false;
+		code = code << 4 | (uint64_t)d;
+	}
+	switch (code & KSC_RET_ACTION_FULL) {
+	case KSC_RET_KILL_THREAD:
+		if (code != 0)
+			return false;
+		break;
+	case KSC_RET_KILL_PROCESS:
+	case KSC_RET_TRAP:
+	case KSC_RET_ERRNO:
+	case KSC_RET_USER_NOTIF:
+	case KSC_RET_TRACE:
+	case KSC_RET_LOG:
+	case KSC_RET_ALLOW:
+		break;
+	default:
+		return false;
+	}
+	*ret = (uint32_t)code;
+	return true;
+}
+
 static bool
 parse_body(const char *p, const char *end, struct audit_record *r)
 {
@@ -272,9 +323,8 @@ parse_body(const char *p, const char *end, struct audit_record *r)
 			} else if (memcmp(key, "comm", 4) == 0)
 				span_string(&v, r->comm, sizeof(r->comm));
 			else if (memcmp(key, "code", 4) == 0) {
-				if (!span_number(&v, 16, false, NULL, &uv) || uv > UINT32_MAX)
+				if (!span_code(&v, &r->code))
 					return false;
-				r->code = (uint32_t)uv;
 				have_code = true;
 			} else if (memcmp(key, "subj", 4) == 0) {
 				size_t n = MIN(v.len, sizeof(r->subj) - 1);
@@ -359,8 +409,10 @@ json_message(const char *line, size_t len, char *buf, size_t size, size_t *ret_l
 				break;
 			}
 		}
-		if (n + 1 < size)
-			buf[n++] = c;
+		/* a message cut to fit would end in a field cut mid-value: unreadable */
+		if (n + 1 >= size)
+			return false;
+		buf[n++] = c;
 	}
 	if (p >= end)
 		return false;
@@ -375,7 +427,7 @@ audit_parse_line(const char *line, size_t len, struct audit_record *ret, char *r
 {
 	const char *end = line + len, *body;
 	struct audit_record scratch, *rec = ret ? ret : &scratch;
-	char msg[2048];
+	char msg[16384]; /* a MESSAGE longer than this is unreadable: json_message() */
 	bool seccomp;
 
 	/* The fast path: most lines of a log are something else. Every seccomp record and

@@ -26,7 +26,7 @@ struct audit_record {
 	int64_t pid;
 	char subj[128];
 	char comm[64];
-	char exe[512];
+	char exe[4096]; /* PATH_MAX: the kernel's d_path() of the executable, never cut */
 	int sig;
 	uint32_t arch_token; /* AUDIT_ARCH_* */
 	enum ksc_arch arch;  /* KSC_ARCH_NONE when the token is unknown */

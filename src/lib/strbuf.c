@@ -172,6 +172,97 @@ strbuf_put_json_string(struct strbuf *sb, const char *s, size_t n)
 	strbuf_putc(sb, '"');
 }
 
+/* The one-letter escapes of C, and \e for ESC as bash's $'...' and GNU printf write it. */
+static char
+escape_letter(unsigned char c)
+{
+	switch (c) {
+	case '\a':
+		return 'a';
+	case '\b':
+		return 'b';
+	case '\t':
+		return 't';
+	case '\n':
+		return 'n';
+	case '\v':
+		return 'v';
+	case '\f':
+		return 'f';
+	case '\r':
+		return 'r';
+	case 0x1b:
+		return 'e';
+	default:
+		return 0;
+	}
+}
+
+/* How many bytes at s[0..n) are copied as they are: printable ASCII other than the
+ * backslash, and valid UTF-8 sequences of code points above the C1 block. */
+static size_t
+plain_span(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		uint32_t cp = 0;
+		size_t len;
+
+		if (s[i] >= 0x20 && s[i] < 0x7f && s[i] != '\\') {
+			i++;
+			continue;
+		}
+		if (s[i] < 0x80)
+			break;
+		len = utf8_decode(s + i, n - i, &cp);
+		if (len == 0 || cp <= 0x9f)
+			break;
+		i += len;
+	}
+	return i;
+}
+
+bool
+strbuf_needs_escape(const char *s, size_t n)
+{
+	return plain_span((const unsigned char *)s, n) < n;
+}
+
+void
+strbuf_put_escaped(struct strbuf *sb, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+
+	while (i < n) {
+		size_t plain = plain_span(p + i, n - i);
+		uint32_t cp = 0;
+		size_t len;
+		char letter;
+
+		strbuf_append(sb, s + i, plain);
+		i += plain;
+		if (i >= n)
+			break;
+		letter = escape_letter(p[i]);
+		if (p[i] == '\\')
+			strbuf_puts(sb, "\\\\");
+		else if (letter)
+			strbuf_printf(sb, "\\%c", letter);
+		else if (p[i] < 0x80)
+			strbuf_printf(sb, "\\x%02x", p[i]);
+		else if ((len = utf8_decode(p + i, n - i, &cp)) > 0) {
+			/* a C1 control, the only valid UTF-8 plain_span() stops at */
+			strbuf_printf(sb, "\\u%04x", cp);
+			i += len;
+			continue;
+		} else
+			strbuf_printf(sb, "\\x%02x", p[i]);
+		i++;
+	}
+}
+
 int
 strbuf_finish(struct strbuf *sb, char **ret, size_t *ret_len)
 {

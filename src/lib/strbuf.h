@@ -25,6 +25,15 @@ _printf_(2, 3) void strbuf_printf(struct strbuf *sb, const char *fmt, ...);
 _printf_(2, 0) void strbuf_vprintf(struct strbuf *sb, const char *fmt, va_list ap);
 /* Append s as a JSON string literal, quotes included. */
 void strbuf_put_json_string(struct strbuf *sb, const char *s, size_t n);
+/* Append s for a person to read on a terminal, every byte of it visible and the original
+ * recoverable: a backslash becomes \\; the C0 controls and DEL become \a \b \t \n \v \f \r
+ * \e or \xHH; the C1 controls (U+0080..U+009F, which terminals obey as escape sequences
+ * when written as UTF-8) become \u0080..\u009f; a byte that is not part of valid UTF-8
+ * becomes \xHH. Everything else (printable ASCII, valid UTF-8) is copied. JSON output uses
+ * strbuf_put_json_string() instead, which carries the exact text. */
+void strbuf_put_escaped(struct strbuf *sb, const char *s, size_t n);
+/* Whether strbuf_put_escaped() would change s[0..n). */
+bool strbuf_needs_escape(const char *s, size_t n);
 /* Move the text out: 0 and *ret (caller frees), or -ENOMEM. The buffer is left empty. */
 int strbuf_finish(struct strbuf *sb, char **ret, size_t *ret_len);
 void strbuf_done(struct strbuf *sb);
