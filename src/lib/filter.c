@@ -1708,8 +1708,7 @@ rule_fails_open(const struct ksc_rule *rule, uint32_t def)
 }
 
 enum unenforced_cause {
-	UNENFORCED_UNKNOWN,     /* libseccomp does not know the name at all */
-	UNENFORCED_NOT_ON_ARCH, /* libseccomp knows it elsewhere, not on this arch */
+	UNENFORCED_UNKNOWN, /* libseccomp does not know the name */
 	UNENFORCED_NR_NOT_LOADED,
 };
 
@@ -1746,13 +1745,6 @@ unenforced_add(const struct ksc_filter *f, size_t i, size_t j, enum unenforced_c
 		                      "\"%s\" on %s: libseccomp does not know the syscall and they "
 		                      "skip it, so the call gets the default action %s, not %s",
 		                      ksc_libseccomp_version(), rule->names[j], where, def, want);
-	case UNENFORCED_NOT_ON_ARCH:
-		return ksc_diags_addf(diags, severity, p->source, pos.line, pos.column, path,
-		                      "runc and crun (libseccomp %s) do not enforce this rule for "
-		                      "\"%s\" on %s: libseccomp knows the syscall only on other "
-		                      "architectures, so the call gets the default action %s, not "
-		                      "%s",
-		                      ksc_libseccomp_version(), rule->names[j], where, def, want);
 	case UNENFORCED_NR_NOT_LOADED:
 	default:
 		return ksc_diags_addf(
@@ -1773,8 +1765,8 @@ unenforced_name(const struct ksc_filter *f, size_t i, size_t j, enum ksc_severit
                 struct ksc_diags *diags)
 {
 	const char *name = f->profile->rules[i].names[j];
-	enum ksc_arch unknown[_KSC_ARCH_MAX], elsewhere[_KSC_ARCH_MAX];
-	size_t n_unknown = 0, n_elsewhere = 0;
+	enum ksc_arch unknown[_KSC_ARCH_MAX];
+	size_t n_unknown = 0;
 	bool known;
 	int nr, r, count = 0;
 
@@ -1793,13 +1785,9 @@ unenforced_name(const struct ksc_filter *f, size_t i, size_t j, enum ksc_severit
 			unknown[n_unknown++] = a->arch;
 			continue;
 		}
-		/* libseccomp adds socket and IPC rules to the multiplexer itself
-		 * (abi_rule_add()); elsewhere a pseudo number never matches */
-		if (!(muxed && arch_multiplexes(a->arch)) &&
-		    (filter_libseccomp_resolve(a->arch, name, &nr) < 0 || nr < 0)) {
-			elsewhere[n_elsewhere++] = a->arch;
-			continue;
-		}
+		/* A name libseccomp knows but maps to a pseudo number on this arch is taken to
+		 * be absent there: where its table and ours differ (map_shadow_stack on x32),
+		 * the kernel's syscall_64.tbl agrees with libseccomp (ABI "64", not x32). */
 		if (!a->nr_not_loaded)
 			continue;
 		head = section_head(f, a->token);
@@ -1813,13 +1801,6 @@ unenforced_name(const struct ksc_filter *f, size_t i, size_t j, enum ksc_severit
 	if (n_unknown > 0) {
 		r = unenforced_add(f, i, j, UNENFORCED_UNKNOWN, unknown, n_unknown, NULL, severity,
 		                   diags);
-		if (r < 0)
-			return r;
-		count++;
-	}
-	if (n_elsewhere > 0) {
-		r = unenforced_add(f, i, j, UNENFORCED_NOT_ON_ARCH, elsewhere, n_elsewhere, NULL,
-		                   severity, diags);
 		if (r < 0)
 			return r;
 		count++;
