@@ -262,6 +262,21 @@ json_string(const char *s)
 	free(text);
 }
 
+/* Text from the manifest (names, the Localhost path) on stderr with control characters as
+ * \xNN, so that a name cannot drive the terminal. */
+static void
+put_escaped(const char *s)
+{
+	for (; s && *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch < 0x20 || ch == 0x7f)
+			fprintf(stderr, "\\x%02x", ch);
+		else
+			fputc(ch, stderr);
+	}
+}
+
 /*
  * The rules of the container's profile that the node's runtime leaves out while the call
  * then runs (runc and crun build the filter with libseccomp, which skips syscalls it does
@@ -286,9 +301,17 @@ unenforced_warnings(const struct kube_pod *pod, const struct kube_container *c,
 	n = ksc_profile_unenforced(out->profile, &copts, KSC_SEVERITY_WARNING, diags);
 	if (n < 0)
 		return n;
-	for (size_t i = 0; print && i < ksc_diags_count(diags); i++)
-		fprintf(stderr, "kseccomp: warning: %s/%s container %s: %s\n", pod->kind, pod->name,
-		        c->name, ksc_diag_message(ksc_diags_get(diags, i)));
+	for (size_t i = 0; print && i < ksc_diags_count(diags); i++) {
+		fputs("kseccomp: warning: ", stderr);
+		put_escaped(pod->kind);
+		fputc('/', stderr);
+		put_escaped(pod->name);
+		fputs(" container ", stderr);
+		put_escaped(c->name);
+		fputs(": ", stderr);
+		put_escaped(ksc_diag_message(ksc_diags_get(diags, i)));
+		fputc('\n', stderr);
+	}
 	*ret_diags = TAKE_PTR(diags);
 	return n;
 }
