@@ -51,7 +51,7 @@ struct ksc_rule {
 	char **names;
 	size_t n_names;
 	struct ksc_pos *name_pos; /* where names[i] was written; NULL when not known */
-	bool single_name; /* written as Docker's "name": "x" */
+	bool single_name;         /* written as Docker's "name": "x" */
 	enum ksc_action action;
 	bool has_errno;
 	uint32_t errno_ret;
