@@ -638,6 +638,30 @@ uint32_t ksc_filter_decide(const struct ksc_filter *filter, const struct ksc_sec
 /* The version of libseccomp the library runs with, "2.5.4". Static storage. */
 const char *ksc_libseccomp_version(void);
 
+/*
+ * Rules of a valid profile that runc and crun leave out, while the call the rule names then
+ * gets a default action that lets it run (the rule would have stopped it, handed it to a
+ * tracer or an agent, or logged it). Both build the filter with libseccomp (Debian 12's
+ * runc 1.1.5 and crun 1.8.1: 2.5.4, the version this library runs with, which
+ * ksc_libseccomp_version() names), which
+ *   - does not know syscalls newer than its table (statmount, listmount, mseal, lsm_*,
+ *     open_tree_attr, ...): runc and crun skip the name, on every arch that has the call;
+ *   - builds an arch's part of the filter without loading the syscall number when its first
+ *     syscall there is one the arch has no number for (accept on x86, reached only through
+ *     socketcall): no rule of that arch matches.
+ * kseccomp's own backends compile the same rule list (see ksc_filter_new()), so they leave
+ * these rules out too. A rule that fails closed when left out (an ALLOW rule under an ERRNO
+ * default) is not reported.
+ *
+ * Adds one diagnostic of the given severity per name and cause (per arch for a blind part;
+ * the arches are those opts selects, as ksc_compile_arches()), at the name's position with
+ * the path syscalls[i].names[j], naming the syscall, the arches and the action the call
+ * gets instead. Returns how many it added, 0 for a profile the filter cannot be built for
+ * (ksc_profile_compile() says why), -EINVAL, -ENOMEM.
+ */
+int ksc_profile_unenforced(const struct ksc_profile *profile, const struct ksc_compile_opts *opts,
+                           enum ksc_severity severity, struct ksc_diags *diags);
+
 /* ---------------------------------------------------------------------------------------- */
 /* Enforcement: install a program on the calling process                                      */
 

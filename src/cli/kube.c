@@ -50,7 +50,12 @@ help_kube(const char *verb)
 		      "error\n"
 		      "the container would show. Exit status 1 if a container cannot start or the\n"
 		      "API server would refuse the object. --node-without-seccomp: a node whose\n"
-		      "kernel has no seccomp (containerd refuses every profile but Unconfined).\n",
+		      "kernel has no seccomp (containerd refuses every profile but Unconfined).\n"
+		      "A profile with rules the node's runtime would not enforce (runc and crun\n"
+		      "skip syscalls their libseccomp does not know; see 'kseccomp profile "
+		      "validate\n"
+		      "--help') shows 'OK, but N rules not enforced' and a warning per rule, with\n"
+		      "its position, on stderr (-o json: \"unenforced\").\n",
 		      stdout);
 	else if (streq(verb, "check"))
 		fputs("Usage: kseccomp kube check --level baseline|restricted [--version v1.N]\n"
@@ -68,7 +73,9 @@ help_kube(const char *verb)
 		      "Print the OCI linux.seccomp a container's runtime receives, as 'crictl "
 		      "inspect\n"
 		      "| jq .info.runtimeSpec.linux.seccomp' shows it on a node: null when the\n"
-		      "container runs Unconfined.\n",
+		      "container runs Unconfined. Rules of it the node's runtime would not "
+		      "enforce\n"
+		      "get a warning each on stderr (see 'kseccomp kube resolve --help').\n",
 		      stdout);
 	fputs("\n"
 	      "Options:\n"
@@ -261,6 +268,79 @@ json_string(const char *s)
 	free(text);
 }
 
+/* Text from the manifest (names, the Localhost path) on stderr with control characters as
+ * \xNN, so that a name cannot drive the terminal. */
+static void
+put_escaped(const char *s)
+{
+	for (; s && *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch < 0x20 || ch == 0x7f)
+			fprintf(stderr, "\\x%02x", ch);
+		else
+			fputc(ch, stderr);
+	}
+}
+
+/*
+ * The rules of the container's profile that the node's runtime leaves out while the call
+ * then runs (runc and crun build the filter with libseccomp, which skips syscalls it does
+ * not know and builds some arches' part blind): one warning on stderr each, naming the
+ * workload and container. Returns how many, or -ENOMEM; *ret_diags (owned) has them.
+ */
+static int
+unenforced_warnings(const struct kube_pod *pod, const struct kube_container *c,
+                    const struct kube_outcome *out, enum ksc_arch arch, bool print,
+                    struct ksc_diags **ret_diags)
+{
+	_cleanup_(ksc_diags_freep) struct ksc_diags *diags = NULL;
+	struct ksc_compile_opts copts = { .native = arch };
+	int n;
+
+	*ret_diags = NULL;
+	if (!out->profile || out->error || out->unconfined)
+		return 0;
+	diags = ksc_diags_new();
+	if (!diags)
+		return -ENOMEM;
+	n = ksc_profile_unenforced(out->profile, &copts, KSC_SEVERITY_WARNING, diags);
+	if (n < 0)
+		return n;
+	for (size_t i = 0; print && i < ksc_diags_count(diags); i++) {
+		fputs("kseccomp: warning: ", stderr);
+		put_escaped(pod->kind);
+		fputc('/', stderr);
+		put_escaped(pod->name);
+		fputs(" container ", stderr);
+		put_escaped(c->name);
+		fputs(": ", stderr);
+		put_escaped(ksc_diag_message(ksc_diags_get(diags, i)));
+		fputc('\n', stderr);
+	}
+	*ret_diags = TAKE_PTR(diags);
+	return n;
+}
+
+static void
+json_unenforced(const struct ksc_diags *diags)
+{
+	printf(", \"unenforced\": [");
+	for (size_t i = 0; i < ksc_diags_count(diags); i++) {
+		const struct ksc_diag *d = ksc_diags_get(diags, i);
+
+		printf("%s{\"file\": ", i ? ", " : "");
+		json_string(ksc_diag_file(d));
+		printf(", \"line\": %u, \"column\": %u, \"path\": ", ksc_diag_line(d),
+		       ksc_diag_column(d));
+		json_string(ksc_diag_path(d));
+		printf(", \"reason\": ");
+		json_string(ksc_diag_reason(d));
+		printf("}");
+	}
+	printf("]");
+}
+
 static int
 kube_resolve_verb(int argc, char **argv)
 {
@@ -289,16 +369,29 @@ kube_resolve_verb(int argc, char **argv)
 			const struct kube_container *c = &pod->containers[k];
 			struct kube_kubelet_result kr;
 			struct kube_outcome out = { 0 };
-			char workload[300];
+			_cleanup_(ksc_diags_freep) struct ksc_diags *unenforced = NULL;
+			char workload[300], ok[96];
 			const char *profile;
+			int n = 0;
 
 			r = kube_kubelet_resolve(pod, c, o.seccomp_default, o.root_dir, &kr);
 			if (r >= 0)
 				r = kube_runtime_outcome(pod, c, &kr, o.arch, !o.no_seccomp, &out);
+			if (r >= 0)
+				r = n = unenforced_warnings(pod, c, &out, o.arch, !o.json,
+				                            &unenforced);
 			if (r < 0) {
+				kube_outcome_done(&out);
+				kube_kubelet_result_done(&kr);
 				kube_manifest_free(m);
 				return cli_fail(r, NULL, NULL);
 			}
+			if (n > 0)
+				snprintf(ok, sizeof(ok),
+				         "OK, but %d rule%s not enforced (see warnings)", n,
+				         n == 1 ? "" : "s");
+			else
+				snprintf(ok, sizeof(ok), "OK");
 			snprintf(workload, sizeof(workload), "%s/%s", pod->kind, pod->name);
 			profile = kr.error                                  ? "-"
 			          : out.unconfined                          ? "-"
@@ -324,6 +417,8 @@ kube_resolve_verb(int argc, char **argv)
 				}
 				printf(", \"outcome\": ");
 				json_string(out.error ? out.error : out.note ? out.note : "OK");
+				if (n > 0)
+					json_unenforced(unenforced);
 				printf("}");
 			} else
 				printf("%-28s %-22s %-9s %-14s %-40s %s\n", cli_escape(workload),
@@ -334,7 +429,7 @@ kube_resolve_verb(int argc, char **argv)
 				       cli_escape(profile),
 				       cli_escape(out.error  ? out.error
 				                  : out.note ? out.note
-				                             : "OK"));
+				                             : ok));
 			first = false;
 			kube_outcome_done(&out);
 			kube_kubelet_result_done(&kr);
@@ -435,6 +530,11 @@ kube_inspect_verb(int argc, char **argv)
 	r = kube_kubelet_resolve(found_pod, found, o.seccomp_default, o.root_dir, &kr);
 	if (r >= 0)
 		r = kube_runtime_outcome(found_pod, found, &kr, o.arch, !o.no_seccomp, &out);
+	if (r >= 0) {
+		_cleanup_(ksc_diags_freep) struct ksc_diags *unenforced = NULL;
+
+		r = unenforced_warnings(found_pod, found, &out, o.arch, true, &unenforced);
+	}
 	if (r < 0)
 		status = cli_fail(r, NULL, NULL);
 	else if (out.error) {

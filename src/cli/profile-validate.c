@@ -16,11 +16,15 @@ help(void)
 	      "  FILE:LINE:COL: json.path: reason\n"
 	      "Errors make a profile invalid: a runtime would refuse it or run the workload\n"
 	      "with a filter other than the one written. Warnings point at what runtimes\n"
-	      "ignore (unknown keys, syscall names not on the target architectures).\n"
+	      "ignore (unknown keys, syscall names not on the target architectures), and at\n"
+	      "rules runc and crun do not enforce although the profile asks for them (a\n"
+	      "syscall their libseccomp does not know, an architecture it builds without\n"
+	      "loading the syscall number): the call gets a default action that lets it run.\n"
 	      "'-' reads standard input.\n"
 	      "\n"
 	      "Options:\n"
-	      "      --strict         treat warnings as errors\n"
+	      "      --strict         treat warnings as errors (rules the runtimes would not\n"
+	      "                       enforce included)\n"
 	      "      --arch ARCH      the host architecture the profile is meant for (default:\n"
 	      "                       this machine's); it selects the archMap entry and is\n"
 	      "                       always a target, as runc adds the native arch\n"
@@ -113,6 +117,19 @@ verb_profile_validate(int argc, char **argv)
 		if (!diags)
 			return cli_fail(-ENOMEM, NULL, NULL);
 		r = ksc_profile_load(argv[i], &opts, &profile, diags, &error);
+		if (r == 0) {
+			/* valid, but is every rule enforced by the runtime? */
+			struct ksc_compile_opts copts = { .native = opts.native_arch };
+			bool strict = opts.flags & KSC_PROFILE_STRICT;
+			int n = ksc_profile_unenforced(
+			        profile, &copts, strict ? KSC_SEVERITY_ERROR : KSC_SEVERITY_WARNING,
+			        diags);
+
+			if (n < 0)
+				r = n;
+			else if (n > 0 && strict)
+				r = -EINVAL;
+		}
 		ksc_profile_free(profile);
 		if (r == -ENOMEM)
 			return cli_fail(r, error, argv[i]);

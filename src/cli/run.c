@@ -2,7 +2,7 @@
 /*
  * kseccomp run [--profile FILE | --type Unconfined|RuntimeDefault|Localhost
  *              [--localhost-profile P] [--root-dir D]] [--caps LIST] [--no-new-privs]
- *              [--log-denials] -- CMD [ARGS]
+ *              [--log-denials] [--strict] -- CMD [ARGS]
  *
  * Everything that can fail is done before the fork: the profile is read, validated and
  * compiled, and the kernel is checked for every action and flag it needs. The child installs
@@ -65,12 +65,21 @@ help(void)
 	      "                                (as runc builds the program; the same decisions)\n"
 	      "      --name ID                 the container ID a SCMP_ACT_NOTIFY agent is told\n"
 	      "                                (default: run-PID)\n"
+	      "      --strict                  refuse a profile with warnings, as 'profile\n"
+	      "                                validate --strict' does (rules runc and crun\n"
+	      "                                would not enforce included)\n"
 	      "  -h, --help                    show this help\n"
 	      "\n"
 	      "A profile with SCMP_ACT_NOTIFY rules is installed with a notification listener,\n"
 	      "handed to the agent at its listenerPath as runc hands it (the OCI container\n"
 	      "process state with the fd), before the command runs; when the agent cannot be\n"
 	      "reached nothing runs. See 'kseccomp agent --help'.\n"
+	      "\n"
+	      "A rule runc and crun leave out while the call then runs (a syscall their\n"
+	      "libseccomp does not know, such as mseal or statmount with libseccomp 2.5.4, or\n"
+	      "an x86 part of the filter libseccomp builds without loading the syscall number)\n"
+	      "is named with its position before the command runs: kseccomp run compiles the\n"
+	      "same rule list, so it does not enforce the rule either.\n"
 	      "\n"
 	      "Exit status: the command's, or 128 + the signal that ended it (a filter's KILL\n"
 	      "shows as 159, SIGSYS); 1 if the profile was refused, 126 if the command could not\n"
@@ -154,6 +163,39 @@ check_execve(const struct ksc_bpf *prog, enum ksc_arch native, const char *profi
 	return EXIT_CANNOT_EXEC;
 }
 
+/*
+ * Rules runc and crun leave out (libseccomp does not know the syscall, or builds the arch's
+ * part of the filter blind) while the call then runs: say so at each rule. Both backends
+ * compile runc's rule list, so kseccomp run leaves them out too; --strict refuses.
+ */
+static int
+check_unenforced(const struct ksc_profile *profile, const struct ksc_compile_opts *copts,
+                 bool strict, const char *profile_path)
+{
+	_cleanup_(ksc_diags_freep) struct ksc_diags *diags = ksc_diags_new();
+	int n;
+
+	if (!diags)
+		return cli_fail(-ENOMEM, NULL, NULL);
+	n = ksc_profile_unenforced(profile, copts,
+	                           strict ? KSC_SEVERITY_ERROR : KSC_SEVERITY_WARNING, diags);
+	if (n < 0)
+		return cli_fail(n, NULL, profile_path);
+	for (size_t i = 0; i < ksc_diags_count(diags); i++)
+		cli_print_diag(ksc_diags_get(diags, i));
+	if (n == 0)
+		return 0;
+	if (strict) {
+		cli_error("%s: refused (--strict): %d rule%s the runtimes would not enforce",
+		          profile_path, n, n == 1 ? "" : "s");
+		return 1;
+	}
+	cli_error("warning: kseccomp run compiles %s as runc does: it does not enforce %s "
+	          "either (--strict refuses such a profile)",
+	          profile_path, n == 1 ? "this rule" : "these rules");
+	return 0;
+}
+
 static volatile pid_t forward_to;
 
 static void
@@ -185,6 +227,7 @@ verb_run(int argc, char **argv)
 		{ "flavor", required_argument, NULL, 'f' },
 		{ "flavour", required_argument, NULL, 'f' },
 		{ "name", required_argument, NULL, 'I' },
+		{ "strict", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
@@ -200,7 +243,7 @@ verb_run(int argc, char **argv)
 	char root_buf[4096];
 	struct ksc_bpf *prog = NULL;
 	struct ksc_error *error = NULL;
-	bool log_denials = false;
+	bool log_denials = false, strict = false;
 	struct child_failure failure;
 	struct listener_handoff handoff = { -1, -1 };
 	const char *name = NULL;
@@ -262,6 +305,9 @@ verb_run(int argc, char **argv)
 		case 'I':
 			name = optarg;
 			break;
+		case 'S':
+			strict = true;
+			break;
 		case 'h':
 			help();
 			return 0;
@@ -310,7 +356,8 @@ verb_run(int argc, char **argv)
 	}
 	if (profile_path) {
 		_cleanup_(ksc_diags_freep) struct ksc_diags *diags = ksc_diags_new();
-		struct ksc_profile_parse_opts popts = { .native_arch = copts.native };
+		struct ksc_profile_parse_opts popts = { .native_arch = copts.native,
+			                                .flags = strict ? KSC_PROFILE_STRICT : 0 };
 		bool present;
 
 		if (!diags)
@@ -324,6 +371,11 @@ verb_run(int argc, char **argv)
 		r = ksc_profile_compile(profile, &copts, &prog, NULL, &error);
 		if (r < 0)
 			return cli_fail(r, error, profile_path);
+		r = check_unenforced(profile, &copts, strict, profile_path);
+		if (r) {
+			ksc_bpf_free(prog);
+			return r;
+		}
 		eopts.flags = ksc_profile_flags(profile, &present);
 		eopts.flags_set = present;
 		r = ksc_kernel_probe(&support);

@@ -1016,7 +1016,12 @@ rules_build(struct ksc_filter *f, struct ksc_diags *diags)
 			};
 
 			if (filter_libseccomp_resolve(KSC_ARCH_NONE, pr->names[j], &nr) < 0) {
-				(void)ksc_diags_addf(diags, KSC_SEVERITY_WARNING, NULL, 0, 0, NULL,
+				struct ksc_pos pos = pr->name_pos ? pr->name_pos[j] : pr->pos;
+				char path[64];
+
+				snprintf(path, sizeof(path), "syscalls[%zu].names[%zu]", i, j);
+				(void)ksc_diags_addf(diags, KSC_SEVERITY_WARNING, p->source,
+				                     pos.line, pos.column, path,
 				                     "libseccomp %s does not know the syscall "
 				                     "\"%s\": runc skips it",
 				                     ksc_libseccomp_version(), pr->names[j]);
@@ -1316,21 +1321,23 @@ filter_section(const struct ksc_filter *f, uint32_t token, uint32_t nr, bool *re
  * comparison of the section then sees the arch token left in the accumulator, and no rule
  * of the section ever matches. Sections that load the number elsewhere are safe: x86_64
  * or x32 alone (their ABI check loads it) and the binary tree (more than 32 names).
+ *
+ * section_head() is that first syscall, NULL for the safe sections.
  */
-static uint32_t
-section_nr_compute(const struct ksc_filter *f, uint32_t token, uint32_t nr)
+static const struct filter_syscall *
+section_head(const struct ksc_filter *f, uint32_t token)
 {
 	const struct filter_syscall *head = NULL;
 	const struct filter_arch *parts[2] = { NULL, NULL };
 	size_t n_parts = 0;
 
 	if (f->bintree)
-		return nr;
+		return NULL;
 	for (size_t i = 0; i < f->n_arches && n_parts < 2; i++)
 		if (f->arches[i].token == token)
 			parts[n_parts++] = &f->arches[i];
 	if (n_parts == 1 && (parts[0]->arch == KSC_ARCH_X86_64 || parts[0]->arch == KSC_ARCH_X32))
-		return nr;
+		return NULL;
 	/* a stable sort by descending priority of the entries in ascending (unsigned) number
 	 * order, primary arch first: the head is the first entry of highest priority */
 	for (size_t p = 0; p < n_parts; p++) {
@@ -1348,6 +1355,14 @@ section_nr_compute(const struct ksc_filter *f, uint32_t token, uint32_t nr)
 		if (first && (!head || first->priority > head->priority))
 			head = first;
 	}
+	return head;
+}
+
+static uint32_t
+section_nr_compute(const struct ksc_filter *f, uint32_t token, uint32_t nr)
+{
+	const struct filter_syscall *head = section_head(f, token);
+
 	return head && head->nr < 0 ? token : nr;
 }
 
@@ -1655,4 +1670,175 @@ filter_node(const struct ksc_filter *f, uint32_t n, struct filter_node *ret)
 		.f = nd->f,
 		.next = nd->next,
 	};
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Rules the runtimes do not enforce                                                          */
+
+/*
+ * How far an action keeps a call from running as it asked: ALLOW runs it, LOG runs it and
+ * leaves a record, TRACE and NOTIFY hand the decision to a tracer or an agent, ERRNO, TRAP
+ * and KILL stop it.
+ */
+static unsigned
+ret_strength(uint32_t ret)
+{
+	switch (ret & KSC_RET_ACTION_FULL) {
+	case KSC_RET_ALLOW:
+		return 0;
+	case KSC_RET_LOG:
+		return 1;
+	case KSC_RET_TRACE:
+	case KSC_RET_USER_NOTIF:
+		return 2;
+	default:
+		return 3;
+	}
+}
+
+/* A rule whose absence lets a call through: the default action would have let it run where
+ * the rule stops it, hands it off or logs it. A rule the default action is as strong as
+ * (an ALLOW rule under an ERRNO default, a KILL rule under ERRNO) fails closed when it is
+ * left out, and Docker's single "name" is never read by the runtimes (the parser says so). */
+static bool
+rule_fails_open(const struct ksc_rule *rule, uint32_t def)
+{
+	return !rule->single_name && ret_strength(def) < 3 &&
+	       ret_strength(ksc_rule_ret(rule)) > ret_strength(def);
+}
+
+enum unenforced_cause {
+	UNENFORCED_UNKNOWN, /* libseccomp does not know the name */
+	UNENFORCED_NR_NOT_LOADED,
+};
+
+static int
+unenforced_add(const struct ksc_filter *f, size_t i, size_t j, enum unenforced_cause cause,
+               const enum ksc_arch *arches, size_t n_arches, const char *first,
+               enum ksc_severity severity, struct ksc_diags *diags)
+{
+	const struct ksc_profile *p = f->profile;
+	const struct ksc_rule *rule = &p->rules[i];
+	struct ksc_pos pos = rule->name_pos ? rule->name_pos[j] : rule->pos;
+	char path[64], def[32], want[32], where[256];
+	size_t n = 0;
+
+	snprintf(path, sizeof(path), "syscalls[%zu].names[%zu]", i, j);
+	ksc_ret_format(f->default_action, def, sizeof(def));
+	ksc_ret_format(ksc_rule_ret(rule), want, sizeof(want));
+	where[0] = '\0';
+	for (size_t k = 0; k < n_arches && n < sizeof(where); k++) {
+		int w = snprintf(where + n, sizeof(where) - n, "%s%s",
+		                 k == 0              ? ""
+		                 : k + 1 == n_arches ? " and "
+		                                     : ", ",
+		                 ksc_arch_name(arches[k]));
+
+		if (w < 0)
+			break;
+		n += (size_t)w;
+	}
+	switch (cause) {
+	case UNENFORCED_UNKNOWN:
+		return ksc_diags_addf(diags, severity, p->source, pos.line, pos.column, path,
+		                      "runc and crun (libseccomp %s) do not enforce this rule for "
+		                      "\"%s\" on %s: libseccomp does not know the syscall and they "
+		                      "skip it, so the call gets the default action %s, not %s",
+		                      ksc_libseccomp_version(), rule->names[j], where, def, want);
+	case UNENFORCED_NR_NOT_LOADED:
+	default:
+		return ksc_diags_addf(
+		        diags, severity, p->source, pos.line, pos.column, path,
+		        "runc and crun (libseccomp %s) do not enforce this rule for \"%s\" on %s: "
+		        "libseccomp builds the %s part of the filter without loading the syscall "
+		        "number (its first syscall there, \"%s\", has no number of its own on %s), "
+		        "so no rule takes effect there and the call gets the default action %s, "
+		        "not %s",
+		        ksc_libseccomp_version(), rule->names[j], where, where, first, where, def,
+		        want);
+	}
+}
+
+/* One rule name on every arch of the filter. Returns the number of diagnostics added. */
+static int
+unenforced_name(const struct ksc_filter *f, size_t i, size_t j, enum ksc_severity severity,
+                struct ksc_diags *diags)
+{
+	const char *name = f->profile->rules[i].names[j];
+	enum ksc_arch unknown[_KSC_ARCH_MAX];
+	size_t n_unknown = 0;
+	bool known;
+	int nr, r, count = 0;
+
+	known = filter_libseccomp_resolve(KSC_ARCH_NONE, name, &nr) == 0;
+	for (size_t k = 0; k < f->n_arches; k++) {
+		const struct filter_arch *a = &f->arches[k];
+		const struct filter_syscall *head;
+		uint32_t knr, mux, call;
+		bool direct = ksc_syscall_resolve_name(a->arch, name, &knr) == 0;
+		bool muxed = ksc_syscall_multiplexed(a->arch, name, &mux, &call) > 0;
+
+		/* not a syscall of this arch: there is no call to stop */
+		if (!direct && !muxed)
+			continue;
+		if (!known) {
+			unknown[n_unknown++] = a->arch;
+			continue;
+		}
+		/* A name libseccomp knows but maps to a pseudo number on this arch is taken to
+		 * be absent there: where its table and ours differ (map_shadow_stack on x32),
+		 * the kernel's syscall_64.tbl agrees with libseccomp (ABI "64", not x32). */
+		if (!a->nr_not_loaded)
+			continue;
+		head = section_head(f, a->token);
+		r = unenforced_add(f, i, j, UNENFORCED_NR_NOT_LOADED, &a->arch, 1,
+		                   head && head->src ? f->rules[head->src - 1].name : "?", severity,
+		                   diags);
+		if (r < 0)
+			return r;
+		count++;
+	}
+	if (n_unknown > 0) {
+		r = unenforced_add(f, i, j, UNENFORCED_UNKNOWN, unknown, n_unknown, NULL, severity,
+		                   diags);
+		if (r < 0)
+			return r;
+		count++;
+	}
+	return count;
+}
+
+int
+ksc_profile_unenforced(const struct ksc_profile *p, const struct ksc_compile_opts *opts,
+                       enum ksc_severity severity, struct ksc_diags *diags)
+{
+	_cleanup_(ksc_filter_freep) struct ksc_filter *f = NULL;
+	uint32_t def;
+	bool any = false;
+	int r, count = 0;
+
+	if (!p)
+		return -EINVAL;
+	def = ksc_profile_default_ret(p);
+	for (size_t i = 0; i < p->n_rules && !any; i++)
+		any = rule_fails_open(&p->rules[i], def);
+	if (!any)
+		return 0;
+	/* A profile libseccomp refuses or loops on never runs: compiling it says why. */
+	r = ksc_filter_new(p, opts, &f, NULL, NULL);
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0)
+		return 0;
+	for (size_t i = 0; i < p->n_rules; i++) {
+		if (!rule_fails_open(&p->rules[i], def))
+			continue;
+		for (size_t j = 0; j < p->rules[i].n_names; j++) {
+			r = unenforced_name(f, i, j, severity, diags);
+			if (r < 0)
+				return r;
+			count += r;
+		}
+	}
+	return count;
 }

@@ -801,6 +801,28 @@ check_rule_names(struct ctx *c, const struct ksc_rule *rule, const struct ksc_no
 	}
 }
 
+/* Where each name was written, for messages about a rule after parsing (a runtime that
+ * skips one name of a list). Left NULL when a name that is not a string was dropped: the
+ * profile is invalid then. */
+static int
+rule_name_positions(struct ksc_rule *rule, const struct ksc_node *names_node)
+{
+	size_t count = names_node->kind == KSC_NODE_SEQ ? names_node->count : 1;
+
+	if (rule->n_names == 0 || count != rule->n_names)
+		return 0;
+	rule->name_pos = calloc(rule->n_names, sizeof(*rule->name_pos));
+	if (!rule->name_pos)
+		return -ENOMEM;
+	for (size_t j = 0; j < rule->n_names; j++) {
+		const struct ksc_node *at =
+		        names_node->kind == KSC_NODE_SEQ ? names_node->items[j] : names_node;
+
+		rule->name_pos[j] = (struct ksc_pos){ at->line, at->column };
+	}
+	return 0;
+}
+
 static int
 parse_rule(struct ctx *c, const struct ksc_node *n, const char *path, struct ksc_rule *rule)
 {
@@ -978,6 +1000,9 @@ parse_rule(struct ctx *c, const struct ksc_node *n, const char *path, struct ksc
 	if (names_node) {
 		path_key(sub, path, rule->single_name ? "name" : "names");
 		check_rule_names(c, rule, names_node, sub);
+		r = rule_name_positions(rule, names_node);
+		if (r < 0)
+			return r;
 	}
 	return c->oom;
 }
@@ -1303,6 +1328,7 @@ ksc_profile_free(struct ksc_profile *p)
 		for (size_t j = 0; j < rule->n_names; j++)
 			free(rule->names[j]);
 		free(rule->names);
+		free(rule->name_pos);
 		free(rule->errno_name);
 		free(rule->args);
 		free(rule->comment);

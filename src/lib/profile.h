@@ -50,7 +50,8 @@ struct ksc_extra {
 struct ksc_rule {
 	char **names;
 	size_t n_names;
-	bool single_name; /* written as Docker's "name": "x" */
+	struct ksc_pos *name_pos; /* where names[i] was written; NULL when not known */
+	bool single_name;         /* written as Docker's "name": "x" */
 	enum ksc_action action;
 	bool has_errno;
 	uint32_t errno_ret;
