@@ -806,15 +806,16 @@ accept_all(struct agent *a, int lfd)
 			if (errno == EINTR || errno == ECONNABORTED)
 				continue;
 			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
-			    errno == ENOMEM)
+			    errno == ENOMEM) {
 				accept_pause(a, errno);
-			else
-				a->accept_backoff_ms = 0; /* EAGAIN: the queue is empty */
-			return;
-		}
-		if (a->accept_warned) {
-			cli_warning("accepting runtimes' connections again");
+				return;
+			}
+			/* EAGAIN: every queued connection was taken */
+			if (a->accept_warned)
+				cli_warning("accepting runtimes' connections again");
 			a->accept_warned = false;
+			a->accept_backoff_ms = 0;
+			return;
 		}
 		if (check_peer(a, fd) < 0) {
 			close(fd);
