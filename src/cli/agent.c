@@ -592,10 +592,10 @@ conn_complete(struct agent *a, struct conn *k)
 	}
 	if (peer.seccomp_fd_index >= k->n_fds) {
 		if (k->fds_lost)
-			cli_warning("container %s: its listener fd was lost on the way (the agent "
-			            "is out of file descriptors, or more than %d came): its "
-			            "notified calls fail with ENOSYS",
-			            peer.id, MAX_FDS);
+			cli_warning("a runtime's state (pid %d) was refused: its listener fd was "
+			            "lost on the way (the agent is out of file descriptors, or "
+			            "more than %d came); its notified calls fail with ENOSYS",
+			            peer.pid, MAX_FDS);
 		else
 			cli_warning("container %s: no listener fd came with its state (%zu fds)",
 			            peer.id, k->n_fds);
@@ -606,7 +606,7 @@ conn_complete(struct agent *a, struct conn *k)
 	/* a pipe or any other fd would be readable forever and never give a notification */
 	r = notify_listener_check(fd, &error);
 	if (r < 0) {
-		cli_warning("container %s: the fd sent as seccompFd was refused: %s", peer.id,
+		cli_warning("a runtime's state (pid %d) was refused: its seccompFd is %s", peer.pid,
 		            error ? ksc_error_message(error) : strerror(-r));
 		ksc_error_free(error);
 		notify_peer_done(&peer);
