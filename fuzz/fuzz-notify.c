@@ -3,7 +3,9 @@
  * The seccomp agent's readers on arbitrary bytes: the framing of a container process state
  * on a stream (notify_state_complete), the state parser, and the answer policy. A parsed
  * state is written back with notify_state_json and must parse to the same peer; a parsed
- * policy decides a few calls for a fixed peer and an empty one. A failure always says why;
+ * policy decides a few calls for a fixed peer and an empty one, and a few notifications
+ * through socketcall(2)/ipc(2) and the first bytes read as one, never more weakly than the
+ * call they demultiplex to would be answered made directly. A failure always says why;
  * anything else is a bug, reported by aborting so that libFuzzer keeps the input.
  */
 #include <errno.h>
@@ -11,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kseccomp.h"
 #include "notify.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -84,6 +87,48 @@ state(const char *buf, size_t size)
 	notify_peer_done(&p);
 }
 
+static int
+strictness(enum notify_answer answer)
+{
+	return answer == NOTIFY_KILL ? 2 : answer == NOTIFY_ERRNO ? 1 : 0;
+}
+
+static void
+check_verdict(const struct notify_verdict *v)
+{
+	char text[64];
+
+	if (v->answer != NOTIFY_ALLOW && v->answer != NOTIFY_ERRNO && v->answer != NOTIFY_KILL)
+		abort();
+	if (v->answer == NOTIFY_ERRNO && (v->errnum == 0 || v->errnum > 4095))
+		abort();
+	if (v->rule < -1)
+		abort();
+	notify_verdict_format(v, text, sizeof(text));
+	if (!text[0])
+		abort();
+}
+
+/* A notification decided as the agent decides it: never weaker than its name alone. */
+static void
+notified(const struct notify_policy *p, const struct notify_peer *peer, uint32_t token, int32_t nr,
+         uint64_t arg0)
+{
+	struct notify_verdict v = { 0 }, direct = { 0 };
+	struct notify_call call;
+
+	notify_call_decode(token, nr, arg0, &call);
+	if (call.mux && (!call.name || !call.syscall || strcmp(call.syscall, call.mux) != 0))
+		abort();
+	if (!call.mux && !same(call.name, call.syscall))
+		abort();
+	notify_policy_decide_call(p, peer, &call, &v);
+	check_verdict(&v);
+	notify_policy_decide(p, peer, call.name, &direct);
+	if (strictness(v.answer) < strictness(direct.answer))
+		abort(); /* fail-open */
+}
+
 static void
 policy(const char *buf, size_t size)
 {
@@ -104,23 +149,32 @@ policy(const char *buf, size_t size)
 		ksc_error_free(error);
 		return;
 	}
-	for (size_t k = 0; k < sizeof(peers) / sizeof(peers[0]); k++)
+	for (size_t k = 0; k < sizeof(peers) / sizeof(peers[0]); k++) {
 		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 			struct notify_verdict v = { 0 };
-			char text[64];
 
 			notify_policy_decide(p, &peers[k], names[i], &v);
-			if (v.answer != NOTIFY_ALLOW && v.answer != NOTIFY_ERRNO &&
-			    v.answer != NOTIFY_KILL)
-				abort();
-			if (v.answer == NOTIFY_ERRNO && (v.errnum == 0 || v.errnum > 4095))
-				abort();
-			if (v.rule < -1)
-				abort();
-			notify_verdict_format(&v, text, sizeof(text));
-			if (!text[0])
-				abort();
+			check_verdict(&v);
 		}
+		/* i386 socketcall 102 and ipc 117, s390x's, x86_64's getuid 102, arm's send */
+		notified(p, &peers[k], ksc_arch_audit_token(KSC_ARCH_X86), 102, 3);
+		notified(p, &peers[k], ksc_arch_audit_token(KSC_ARCH_X86), 102, 9);
+		notified(p, &peers[k], ksc_arch_audit_token(KSC_ARCH_X86), 102, 77);
+		notified(p, &peers[k], ksc_arch_audit_token(KSC_ARCH_X86), 117, 0x10001);
+		notified(p, &peers[k], ksc_arch_audit_token(KSC_ARCH_S390X), 102, 10);
+		notified(p, &peers[k], ksc_arch_audit_token(KSC_ARCH_X86_64), 102, 3);
+		notified(p, &peers[k], ksc_arch_audit_token(KSC_ARCH_ARM), 289, 0);
+		/* the input's first bytes as a notification: token, nr, arg0 */
+		if (size >= 16) {
+			uint32_t token, nr;
+			uint64_t arg0;
+
+			memcpy(&token, buf, 4);
+			memcpy(&nr, buf + 4, 4);
+			memcpy(&arg0, buf + 8, 8);
+			notified(p, &peers[k], token, (int32_t)nr, arg0);
+		}
+	}
 	notify_policy_free(p);
 }
 

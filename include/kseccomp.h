@@ -171,6 +171,18 @@ bool ksc_syscall_name_known(const char *name);
 int ksc_syscall_multiplexed(enum ksc_arch arch, const char *name, uint32_t *ret_mux_nr,
                             uint32_t *ret_call);
 
+/*
+ * The converse of ksc_syscall_multiplexed(): when syscall nr on arch is socketcall(2) or
+ * ipc(2), the call its first argument selects, as the kernel reads it (the low 32 bits; for
+ * ipc the low 16 of those, the high 16 being a version). Stores the call's name ("connect")
+ * and the multiplexer's ("socketcall"), static storage, and returns 1; returns 0 when nr is
+ * not a multiplexer on arch, -ENOENT when arg0 selects no call (the kernel fails it with
+ * EINVAL or ENOSYS), -EINVAL for an invalid arch. Every arch whose table has the
+ * multiplexer counts, whether or not libseccomp multiplexes rules there.
+ */
+int ksc_syscall_demultiplex(enum ksc_arch arch, uint32_t nr, uint64_t arg0, const char **ret_name,
+                            const char **ret_mux);
+
 /* Iterate over an arch's table in ascending number order: index 0..count-1. count is 0 for
  * an invalid arch; by_index returns -EINVAL for an invalid arch, -ERANGE past the end, and
  * accepts NULL output pointers. */

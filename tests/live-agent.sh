@@ -4,10 +4,12 @@
 # and runc executors, and the real runc and crun: errno 13 and continue on mkdir, kill, no
 # agent (nothing runs), NOTIFY without listenerPath and on write refused, the agent killed
 # mid-run (ENOSYS) and restarted (new containers reach it), 20 containers at once, runc's
-# abstract sockets, and recording through the agent.
-# Usage: live-agent.sh KSECCOMP WORKDIR. Prints TAP.
+# abstract sockets, and recording through the agent; connect answered by its name, a real
+# i386 client's through socketcall(2) where the kernel runs i386 code; and the attacks on
+# the agent: a pipe as seccompFd, running out of file descriptors, an unprivileged peer.
+# Usage: live-agent.sh KSECCOMP WORKDIR [CONNECT CONNECT_32 TRY_SYSCALL_32]. Prints TAP.
 set -u
-k=$1 work=$2
+k=$1 work=$2 connect_probe=${3:-} connect_32=${4:-} try_32=${5:-}
 . "$(dirname "$0")/tap.sh"
 [ -r /proc/sys/kernel/seccomp/actions_avail ] || skip_all "the kernel has no seccomp"
 grep -qw user_notif /proc/sys/kernel/seccomp/actions_avail ||
@@ -159,6 +161,181 @@ check "20 connections and 20 exits" "20 20" \
 	"$(count ' connected (pid' "$work/run-many.log") $(count ' exited (1 calls)' "$work/run-many.log")"
 check "each under its own name" "20" "$(grep -o 'c[0-9]* pid=[0-9]* comm=mkdir' "$work/run-many.log" | cut -d' ' -f1 | sort -u | wc -l)"
 stop_agent
+
+# --- socket calls: connect answered by its name, an i386 client's through socketcall(2) ----
+cat >"$work/connect-errno.yaml" <<'EOF'
+rules:
+  - syscalls: [connect]
+    action: errno
+    errno: EACCES
+EOF
+arches=
+[ "$(uname -m)" = x86_64 ] &&
+	arches='"architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"],'
+cat >"$work/notify-connect.json" <<EOF
+{"defaultAction": "SCMP_ACT_ALLOW", "listenerPath": "$sock", $arches
+ "syscalls": [{"names": ["connect"], "action": "SCMP_ACT_NOTIFY"}]}
+EOF
+if [ -z "$connect_probe" ] || [ ! -x "$connect_probe" ]; then
+	skip "connect through the agent" "no connect probe"
+else
+	start_agent connect-errno.log --policy "$work/connect-errno.yaml"
+	out=$("$k" run --profile "$work/notify-connect.json" -- "$connect_probe" 2>&1)
+	check "run: the agent answers connect with EACCES by its rule" "0 errno 13" "$? $out"
+	check "the agent logged it as connect" "1" \
+		"$(count " connect args=.* -> errno EACCES" "$work/connect-errno.log")"
+	stop_agent
+	start_agent connect-allow.log
+	out=$("$k" run --profile "$work/notify-connect.json" -- "$connect_probe" 2>&1)
+	check "run: without a policy the probe connects" "0 ret 0" "$? $out"
+	stop_agent
+fi
+# the profile side: the filter sends i386 socketcall(SYS_CONNECT) to the agent (libseccomp's
+# and the native compiler's socketcall rule), or the agent would never see the call
+if [ "$(uname -m)" = x86_64 ]; then
+	for backend in native libseccomp; do
+		sim() { "$k" sim --backend "$backend" --arch x86 "$work/notify-connect.json" "$@" 2>/dev/null | head -1; }
+		check "the $backend filter notifies i386 socketcall(SYS_CONNECT) and connect, not bind" \
+			"NOTIFY NOTIFY ALLOW" "$(sim socketcall 3) $(sim connect) $(sim socketcall 2)"
+	done
+fi
+if [ -z "$connect_32" ] || [ ! -x "$connect_32" ]; then
+	skip "a real i386 client's socketcall(SYS_CONNECT) through the agent" "no i386 probe (gcc-multilib)"
+elif ! i386_runs "$try_32"; then
+	skip "a real i386 client's socketcall(SYS_CONNECT) through the agent" "$i386_reason"
+else
+	start_agent connect32-errno.log --policy "$work/connect-errno.yaml"
+	out=$("$k" run --profile "$work/notify-connect.json" -- "$connect_32" 2>&1)
+	check "i386: socketcall(SYS_CONNECT) gets connect's EACCES, not the default" "0 errno 13" "$? $out"
+	check "the agent logged it as connect through socketcall" "1" \
+		"$(count ' x86 connect (socketcall) args=0x3,.* -> errno EACCES' "$work/connect32-errno.log")"
+	stop_agent
+	start_agent connect32-allow.log
+	out=$("$k" run --profile "$work/notify-connect.json" -- "$connect_32" 2>&1)
+	check "i386: without a policy socketcall(SYS_CONNECT) connects" "0 ret 0" "$? $out"
+	check "logged as connect (socketcall), allowed" "1" \
+		"$(count ' x86 connect (socketcall) args=0x3,.* -> allow' "$work/connect32-allow.log")"
+	stop_agent
+fi
+
+# --- attacks on the agent ------------------------------------------------------------------
+cpu_ticks() { # PID: its user and system time, in clock ticks
+	awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0
+}
+cpu_over_2s() { # PID: the ticks it used in 2 seconds
+	t0=$(cpu_ticks "$1")
+	sleep 2
+	echo $(($(cpu_ticks "$1") - t0))
+}
+hz=$(getconf CLK_TCK)
+under_10_percent() { # TICKS_IN_2S
+	[ "$1" -lt $((hz / 5)) ] && echo yes || echo no
+}
+
+# a state whose seccompFd is a pipe holding a byte: it polls readable forever
+send_pipe_state() {
+	python3 - "$sock" <<'PYEOF'
+import json, os, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect(sys.argv[1])
+r, w = os.pipe()
+os.write(w, b"x")
+os.close(w)
+state = {"ociVersion": "1.0.2", "fds": ["seccompFd"], "pid": os.getpid(),
+         "state": {"ociVersion": "1.0.2", "id": "pipe-attack", "status": "creating",
+                   "bundle": ""}}
+socket.send_fds(s, [json.dumps(state).encode()], [r])
+os.close(r)
+s.close()
+PYEOF
+}
+start_agent pipe.log --policy "$work/errno13.yaml"
+send_pipe_state
+sleep 0.5
+check "a pipe as seccompFd is refused, and the agent says why" "1" \
+	"$(count "state (pid [0-9]*) was refused: its seccompFd is a pipe, not a seccomp listener" "$work/pipe.log")"
+check "the pipe is not served as a container" "0" "$(count 'pipe-attack connected' "$work/pipe.log")"
+ticks=$(cpu_over_2s "$agent_pid")
+check "the agent does not spin after it (CPU in 2 s: $ticks ticks of $hz a second)" "yes" \
+	"$(under_10_percent "$ticks")"
+"$k" run --profile "$work/notify.json" -- mkdir "$work/d-pipe" 2>/dev/null
+check "and still serves a container afterwards" "1 no 1" \
+	"$? $([ -d "$work/d-pipe" ] && echo yes || echo no) $(count "d-pipe\" .* -> errno EACCES" "$work/pipe.log")"
+stop_agent
+
+# out of file descriptors: 60 connections held open against a limit of 24
+start_agent emfile.log --policy "$work/errno13.yaml"
+prlimit --pid "$agent_pid" --nofile=24:24
+python3 - "$sock" "$work/flood.done" <<'PYEOF' &
+import os, socket, sys, time
+held = []
+for i in range(60):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(sys.argv[1])
+    held.append(s)
+for i in range(600):
+    if os.path.exists(sys.argv[2]):
+        break
+    time.sleep(0.05)
+PYEOF
+flood_pid=$!
+sleep 1
+ticks=$(cpu_over_2s "$agent_pid")
+check "out of fds: the agent does not spin (CPU in 2 s: $ticks ticks of $hz a second)" "yes" \
+	"$(under_10_percent "$ticks")"
+check "out of fds: the agent says so, once" "1" \
+	"$(count 'cannot accept a runtime.s connection: Too many open files' "$work/emfile.log")"
+touch "$work/flood.done"
+wait "$flood_pid"
+out=$(timeout 30 "$k" run --profile "$work/notify.json" -- mkdir "$work/d-emfile" 2>&1)
+check "once the connections close, the agent serves a container again" "1 no 1" \
+	"$? $([ -d "$work/d-emfile" ] && echo yes || echo no) $(count "d-emfile\" .* -> errno EACCES" "$work/emfile.log")"
+check "and says it accepts again" "1" "$(count 'accepting runtimes. connections again' "$work/emfile.log")"
+stop_agent
+
+# an unprivileged user hands the agent a listener of its own through an abstract socket,
+# under a container's name: refused, so it gets no answers and writes no recording
+if [ "$(id -u)" != 0 ] || ! command -v setpriv >/dev/null 2>&1; then
+	skip "an unprivileged peer is refused" "needs root and setpriv"
+else
+	peer_sock="@ksc-agent-peer-$$"
+	mkdir -p "$work/peer-rec" "$work/peer-tmp"
+	chmod 1777 "$work/peer-tmp"
+	sed "s|\"listenerPath\": \"$sock\"|\"listenerPath\": \"$peer_sock\"|" "$work/notify.json" \
+		>"$work/notify-peer.json"
+	chmod 644 "$work/notify-peer.json"
+	as_nobody() {
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
+	}
+	"$k" agent --listen "$peer_sock" --policy "$work/errno13.yaml" --record "$work/peer-rec" \
+		>"$work/peer.log" 2>&1 &
+	agent_pid=$!
+	sleep 0.3
+	out=$(as_nobody "$k" run --name victim --profile "$work/notify-peer.json" -- \
+		mkdir "$work/peer-tmp/a" 2>&1)
+	# the agent closes the connection at once: the fd is dropped with it (the call fails
+	# with ENOSYS), or the runtime's sendmsg already fails (nothing runs)
+	check "uid 65534 is refused: no answer from the agent (ENOSYS, or it cannot hand over)" "1 0" \
+		"$(echo "$out" | grep -cE 'Function not implemented|cannot send seccomp fd') $(echo "$out" | grep -c 'Permission denied')"
+	check "the agent says whom it refused" "1" \
+		"$(count 'a connection from uid 65534 (pid [0-9]*) was refused' "$work/peer.log")"
+	check "no container connected" "0" "$(count 'victim connected' "$work/peer.log")"
+	"$k" run --name other --profile "$work/notify-peer.json" -- mkdir "$work/peer-tmp/b" 2>/dev/null
+	check "root is still served on the abstract socket" "1 1" "$? $(count 'other connected' "$work/peer.log")"
+	stop_agent
+	check "nothing was recorded under the name uid 65534 gave" "no" \
+		"$([ -e "$work/peer-rec/victim.json" ] && echo yes || echo no)"
+	"$k" agent --listen "$peer_sock" --policy "$work/errno13.yaml" --record "$work/peer-rec" \
+		--allow-uid 1234,65534 >"$work/peer-allowed.log" 2>&1 &
+	agent_pid=$!
+	sleep 0.3
+	out=$(as_nobody "$k" run --name victim --profile "$work/notify-peer.json" -- \
+		mkdir "$work/peer-tmp/c" 2>&1)
+	check "with --allow-uid 1234,65534 the same peer is served" "1 1" \
+		"$(echo "$out" | grep -c 'Permission denied') $(count 'victim connected' "$work/peer-allowed.log")"
+	stop_agent
+	check "and its container recorded" "yes" "$([ -s "$work/peer-rec/victim.json" ] && echo yes || echo no)"
+fi
 
 # --- recording through the agent ---------------------------------------------------------
 mkdir "$work/rec"

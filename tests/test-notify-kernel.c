@@ -16,6 +16,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -23,6 +24,7 @@
 #include <unistd.h>
 
 #include "kseccomp.h"
+#include "macro.h"
 #include "notify.h"
 #include "tap.h"
 
@@ -273,6 +275,207 @@ test_hangup_and_enosys(void)
 	free(req);
 }
 
+/* notify_listener_check: a real listener passes; what else a runtime could send does not. */
+static void
+test_listener_check(void)
+{
+	static const struct {
+		const char *what, *want;
+	} others[] = {
+		{ "a pipe", "a pipe, not a seccomp listener" },
+		{ "an eventfd", "\"anon_inode:[eventfd]\", not a seccomp listener" },
+		{ "a socket", "a socket, not a seccomp listener" },
+		{ "/dev/zero", "a character device, not a seccomp listener" },
+		{ "a directory", "a directory, not a seccomp listener" },
+	};
+	int fds[ELEMENTSOF(others)], pipefd[2], sv[2], listener = -1;
+	struct ksc_error *e = NULL;
+	pid_t pid;
+	int r;
+
+	if (pipe2(pipefd, O_CLOEXEC) < 0 ||
+	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		return;
+	fds[0] = pipefd[0];
+	fds[1] = eventfd(0, EFD_CLOEXEC);
+	fds[2] = sv[0];
+	fds[3] = open("/dev/zero", O_RDONLY | O_CLOEXEC);
+	fds[4] = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	for (size_t i = 0; i < ELEMENTSOF(others); i++) {
+		struct stat st;
+
+		if (i == 3 && (fstat(fds[i], &st) < 0 || !S_ISCHR(st.st_mode))) {
+			ok(true, "listener check: %s # SKIP it is not a character device here",
+			   others[i].what);
+			close(fds[i]);
+			continue;
+		}
+		r = notify_listener_check(fds[i], &e);
+		ok(r == -ENOTTY && e && strcmp(ksc_error_message(e), others[i].want) == 0,
+		   "listener check: %s is refused (%d: %s)", others[i].what, r,
+		   e ? ksc_error_message(e) : "no message");
+		ksc_error_free(e);
+		e = NULL;
+		close(fds[i]);
+	}
+	close(pipefd[1]);
+	close(sv[1]);
+
+	/* a real one, from a child's filter */
+	listener = start("/nonexistent/never", -1, &pid);
+	r = listener >= 0 ? notify_listener_check(listener, &e) : -EBADF;
+	ok(r == 0, "listener check: a seccomp listener passes (%d: %s)", r,
+	   e ? ksc_error_message(e) : "");
+	ksc_error_free(e);
+	if (listener >= 0)
+		close(listener); /* the child's mkdir fails with ENOSYS */
+	finish(pid);
+}
+
+/*
+ * A real notification through the agent's decoding and policy: what the kernel puts in
+ * seccomp_data (arch token, nr, args[0]) is what notify_call_decode() reads, here for the
+ * machine's own arch. connect is answered by the policy's rule for connect. On x86_64, getuid
+ * is number 102, which is socketcall on i386: called with args[0] = SYS_CONNECT it must stay
+ * getuid. Where the machine's arch has socketcall(2) itself, socketcall(SYS_CONNECT) is
+ * made for real and must get connect's answer; x86_64 has none (the i386 case needs ia32
+ * emulation: tests/live-agent.sh runs it where the kernel allows).
+ */
+static void
+test_decode_real(void)
+{
+	static const char policy_text[] = "rules:\n"
+	                                  "- {syscalls: [connect], action: errno, errno: EACCES}\n";
+	enum ksc_arch native = ksc_arch_native();
+	struct notify_policy *policy = NULL;
+	struct ksc_profile *profile = NULL;
+	struct ksc_bpf *bpf = NULL;
+	struct seccomp_notif *req = new_req();
+	struct seccomp_notif_resp *resp = calloc(1, resp_size());
+	char profile_text2[512], seen[512] = "";
+	uint32_t getuid_nr = 0, i386_socketcall = 0;
+	bool has_socketcall;
+	int results[3] = { -1, -1, -1 }, sv[2], out[2], listener = -1;
+	uid_t uid = getuid(); /* before the filter, which notifies getuid */
+	pid_t pid;
+
+	has_socketcall = ksc_syscall_resolve_name(native, "socketcall", NULL) == 0;
+	snprintf(profile_text2, sizeof(profile_text2),
+	         "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"listenerPath\": \"/unused\","
+	         " \"syscalls\": [{\"names\": [\"connect\", \"getuid\"%s],"
+	         " \"action\": \"SCMP_ACT_NOTIFY\"}]}",
+	         has_socketcall ? ", \"socketcall\"" : "");
+	if (!req || !resp ||
+	    notify_policy_parse("p.yaml", policy_text, strlen(policy_text), &policy, NULL) < 0 ||
+	    ksc_profile_parse("decode.json", profile_text2, strlen(profile_text2), NULL, &profile,
+	                      NULL, NULL) < 0 ||
+	    ksc_profile_compile(profile, NULL, &bpf, NULL, NULL) < 0 ||
+	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0 ||
+	    pipe2(out, O_CLOEXEC) < 0) {
+		ok(false, "decode: set up");
+		goto out;
+	}
+	pid = fork();
+	if (pid == 0) {
+		int l = -1;
+
+		close(sv[0]);
+		close(out[0]);
+		if (ksc_enforce_install_listener(bpf, NULL, &l, NULL) < 0 ||
+		    notify_send(sv[1], "{}", 2, l, NULL) < 0)
+			_exit(200);
+		close(l);
+		close(sv[1]);
+		/* allowed, connect(-1) fails with EBADF; the policy says EACCES */
+		results[0] = syscall(SYS_connect, -1, NULL, 0) < 0 ? errno : 0;
+		results[1] = (uid_t)syscall(SYS_getuid, 3L, 0L, 0L) == uid ? 0 : errno;
+#ifdef SYS_socketcall
+		{
+			unsigned long args[3] = { (unsigned long)-1, 0, 0 };
+
+			results[2] =
+			        syscall(SYS_socketcall, 3 /* SYS_CONNECT */, args) < 0 ? errno : 0;
+		}
+#endif
+		(void)!write(out[1], results, sizeof(results));
+		_exit(0);
+	}
+	close(sv[1]);
+	close(out[1]);
+	{
+		union {
+			char buf[CMSG_SPACE(sizeof(int))];
+			struct cmsghdr align;
+		} control;
+		char data[8];
+		struct iovec iov = { .iov_base = data, .iov_len = sizeof(data) };
+		struct msghdr msg = { .msg_iov = &iov,
+			              .msg_iovlen = 1,
+			              .msg_control = control.buf,
+			              .msg_controllen = sizeof(control.buf) };
+		struct cmsghdr *cm;
+
+		if (recvmsg(sv[0], &msg, MSG_CMSG_CLOEXEC) > 0 && (cm = CMSG_FIRSTHDR(&msg)) &&
+		    cm->cmsg_type == SCM_RIGHTS)
+			memcpy(&listener, CMSG_DATA(cm), sizeof(int));
+	}
+	close(sv[0]);
+	/* the agent's loop: every notification decoded, decided and answered */
+	for (;;) {
+		struct pollfd pfd = { .fd = listener, .events = POLLIN };
+		struct notify_verdict v;
+		struct notify_call call;
+		size_t n = strlen(seen);
+
+		if (listener < 0 || poll(&pfd, 1, 5000) != 1 || !(pfd.revents & POLLIN))
+			break;
+		if (notify_receive(listener, req, req_size()) < 0)
+			continue;
+		notify_call_decode(req->data.arch, req->data.nr, req->data.args[0], &call);
+		notify_policy_decide_call(policy, &(struct notify_peer){ 0 }, &call, &v);
+		snprintf(seen + n, sizeof(seen) - n, "%s%s %s%s%s%s", n ? ", " : "",
+		         call.arch != KSC_ARCH_NONE ? ksc_arch_name(call.arch) : "?",
+		         call.name ? call.name : "?", call.mux ? " (" : "",
+		         call.mux ? call.mux : "", call.mux ? ")" : "");
+		(void)notify_answer(listener, req, resp, resp_size(), &v);
+	}
+	if (read(out[0], results, sizeof(results)) != sizeof(results))
+		ok(false, "decode: the child's results");
+	close(out[0]);
+	ok(finish(pid) == 0, "decode: the child ran to the end");
+	{
+		char want[256];
+
+		snprintf(want, sizeof(want), "%s connect, %s getuid%s%s%s", ksc_arch_name(native),
+		         ksc_arch_name(native), has_socketcall ? ", " : "",
+		         has_socketcall ? ksc_arch_name(native) : "",
+		         has_socketcall ? " connect (socketcall)" : "");
+		is_str(seen, want,
+		       "decode: the notifications the kernel sent, as the agent names them");
+	}
+	is_int(results[0], EACCES, "decode: connect gets the policy's errno (allowed: EBADF)");
+	(void)ksc_syscall_resolve_name(native, "getuid", &getuid_nr);
+	(void)ksc_syscall_resolve_name(KSC_ARCH_X86, "socketcall", &i386_socketcall);
+	is_int(results[1], 0,
+	       "decode: getuid (nr %u%s) with args[0] = SYS_CONNECT is getuid, allowed", getuid_nr,
+	       getuid_nr == i386_socketcall ? ", i386's socketcall" : "");
+	if (has_socketcall)
+		is_int(results[2], EACCES, "decode: socketcall(SYS_CONNECT) gets connect's errno");
+	else
+		ok(true,
+		   "decode: socketcall(SYS_CONNECT) # SKIP %s has no socketcall(2); i386 "
+		   "needs ia32 emulation (tests/live-agent.sh)",
+		   ksc_arch_name(native));
+out:
+	if (listener >= 0)
+		close(listener);
+	notify_policy_free(policy);
+	ksc_bpf_free(bpf);
+	ksc_profile_free(profile);
+	free(req);
+	free(resp);
+}
+
 int
 main(void)
 {
@@ -322,6 +525,8 @@ main(void)
 
 	test_pid_reuse();
 	test_hangup_and_enosys();
+	test_listener_check();
+	test_decode_real();
 
 	ksc_bpf_free(prog);
 	ksc_profile_free(profile);

@@ -1329,6 +1329,250 @@ test_policy_decide(void)
 	}
 }
 
+/* ---------------------------------------------------------------------------------------- */
+/* socketcall(2) and ipc(2): the policy answers the call the first argument selects           */
+
+/* The arches whose tables have socketcall or ipc: every one must be demultiplexed. */
+static const enum ksc_arch mux_arches[] = {
+	KSC_ARCH_X86,   KSC_ARCH_M68K,  KSC_ARCH_MIPS,    KSC_ARCH_MIPSEL,
+	KSC_ARCH_PPC,   KSC_ARCH_PPC64, KSC_ARCH_PPC64LE, KSC_ARCH_S390,
+	KSC_ARCH_S390X, KSC_ARCH_SH,    KSC_ARCH_SHEB,
+};
+
+/* A notification as the kernel fills seccomp_data for a call of `syscall` on arch with this
+ * first argument, decided by p: "errno EACCES #0 connect (socketcall)". */
+static char *
+decide_notified(const struct notify_policy *p, const struct notify_peer *peer, enum ksc_arch arch,
+                const char *syscall, uint64_t arg0)
+{
+	struct notify_verdict v = { 0 };
+	struct notify_call call;
+	char buf[64];
+	uint32_t nr;
+
+	if (ksc_syscall_resolve_name(arch, syscall, &nr) < 0)
+		return xasprintf("no %s on %s", syscall, ksc_arch_name(arch));
+	notify_call_decode(ksc_arch_audit_token(arch), (int32_t)nr, arg0, &call);
+	if (call.arch != arch || !call.syscall || strcmp(call.syscall, syscall) != 0)
+		return xasprintf("decoded as %s %s", ksc_arch_name(call.arch),
+		                 call.syscall ? call.syscall : "(null)");
+	notify_policy_decide_call(p, peer, &call, &v);
+	notify_verdict_format(&v, buf, sizeof(buf));
+	if (call.mux)
+		return xasprintf("%s #%d %s (%s)", buf, v.rule, call.name, call.mux);
+	return xasprintf("%s #%d %s", buf, v.rule, call.name);
+}
+
+static void
+check_notified(const struct notify_policy *p, const struct notify_peer *peer, enum ksc_arch arch,
+               const char *syscall, uint64_t arg0, const char *want, const char *what)
+{
+	char *got = decide_notified(p, peer, arch, syscall, arg0);
+
+	is_str(got, want, "%s: %s %s(%#llx)", what, ksc_arch_name(arch), syscall,
+	       (unsigned long long)arg0);
+	free(got);
+}
+
+static void
+test_demultiplex(void)
+{
+	struct notify_peer web = { .pod = "web-1", .container = "nginx" };
+	struct notify_peer trusted = { .pod = "web-1", .container = "trusted" };
+	struct notify_policy *p;
+	const char *name, *mux;
+
+	/* every arch with a multiplexer in its table is in the list, and no other */
+	for (enum ksc_arch a = KSC_ARCH_NONE + 1; a < _KSC_ARCH_MAX; a++) {
+		uint32_t nr;
+		bool has = ksc_syscall_resolve_name(a, "socketcall", &nr) == 0 ||
+		           ksc_syscall_resolve_name(a, "ipc", &nr) == 0;
+		bool listed = false;
+
+		for (size_t i = 0; i < ELEMENTSOF(mux_arches); i++)
+			listed = listed || mux_arches[i] == a;
+		ok(has == listed, "%s %s, and the test %s it", ksc_arch_name(a),
+		   has ? "has a multiplexer" : "has no multiplexer",
+		   listed ? "lists" : "does not list");
+	}
+
+	/* ksc_syscall_demultiplex itself */
+	is_int(ksc_syscall_demultiplex(KSC_ARCH_X86, 102, 3, &name, &mux), 1,
+	       "demultiplex: i386 102 is socketcall");
+	is_str(name, "connect", "demultiplex: SYS_CONNECT (3) is connect");
+	is_str(mux, "socketcall", "demultiplex: through socketcall");
+	is_int(ksc_syscall_demultiplex(KSC_ARCH_X86, 117, 0x1000c, &name, &mux), 1,
+	       "demultiplex: i386 117 is ipc, version 1 in the high 16 bits");
+	is_str(name, "msgrcv", "demultiplex: MSGRCV (12) with a version is msgrcv");
+	is_str(mux, "ipc", "demultiplex: through ipc");
+	is_int(ksc_syscall_demultiplex(KSC_ARCH_X86, 102, 21, &name, &mux), -ENOENT,
+	       "demultiplex: socketcall 21 is no call (the kernel says EINVAL)");
+	is_int(ksc_syscall_demultiplex(KSC_ARCH_X86, 102, 0, &name, &mux), -ENOENT,
+	       "demultiplex: socketcall 0 is no call");
+	is_int(ksc_syscall_demultiplex(KSC_ARCH_X86, 117, 5, &name, &mux), -ENOENT,
+	       "demultiplex: ipc 5 is no call (ENOSYS)");
+	is_int(ksc_syscall_demultiplex(KSC_ARCH_X86_64, 102, 3, &name, &mux), 0,
+	       "demultiplex: x86_64 102 is getuid, no multiplexer");
+	is_int(ksc_syscall_demultiplex(KSC_ARCH_X86, 20, 3, &name, &mux), 0,
+	       "demultiplex: i386 20 is getpid, no multiplexer");
+	is_int(ksc_syscall_demultiplex(KSC_ARCH_NONE, 102, 3, &name, &mux), -EINVAL,
+	       "demultiplex: no arch");
+
+	p = policy("mux.yaml", "rules:\n"
+	                       "- {syscalls: [connect], action: errno, errno: EACCES}\n"
+	                       "- {syscalls: [semop], action: kill}\n"
+	                       "- {syscalls: [shmat], action: errno, errno: 4000}\n");
+	if (ok(p != NULL, "demultiplexing policy parses")) {
+		for (size_t i = 0; i < ELEMENTSOF(mux_arches); i++) {
+			enum ksc_arch a = mux_arches[i];
+			uint32_t nr;
+
+			if (ksc_syscall_resolve_name(a, "socketcall", &nr) == 0) {
+				check_notified(p, &web, a, "socketcall", 3,
+				               "errno EACCES #0 connect (socketcall)",
+				               "SYS_CONNECT");
+				/* the kernel reads int call: the high half does not count */
+				check_notified(p, &web, a, "socketcall", 0x100000003ull,
+				               "errno EACCES #0 connect (socketcall)",
+				               "SYS_CONNECT, high bits set");
+				check_notified(p, &web, a, "socketcall", 1,
+				               "allow #-1 socket (socketcall)", "SYS_SOCKET");
+				check_notified(p, &web, a, "socketcall", 20,
+				               "allow #-1 sendmmsg (socketcall)", "SYS_SENDMMSG");
+				check_notified(p, &web, a, "socketcall", 21, "allow #-1 socketcall",
+				               "no such call: the multiplexer's own name");
+			}
+			if (ksc_syscall_resolve_name(a, "ipc", &nr) == 0) {
+				check_notified(p, &web, a, "ipc", 1, "kill #1 semop (ipc)",
+				               "SEMOP");
+				check_notified(p, &web, a, "ipc", 0x10001, "kill #1 semop (ipc)",
+				               "SEMOP, version 1");
+				check_notified(p, &web, a, "ipc", 21, "errno 4000 #2 shmat (ipc)",
+				               "SHMAT");
+				check_notified(p, &web, a, "ipc", 24, "allow #-1 shmctl (ipc)",
+				               "SHMCTL");
+				check_notified(p, &web, a, "ipc", 0, "allow #-1 ipc",
+				               "no such call");
+			}
+			/* a direct syscall of the same name decides as before */
+			if (ksc_syscall_resolve_name(a, "connect", &nr) == 0)
+				check_notified(p, &web, a, "connect", 3, "errno EACCES #0 connect",
+				               "the direct syscall");
+		}
+		/* arches without the multiplexers: the number is another call */
+		check_notified(p, &web, KSC_ARCH_X86_64, "getuid", 3, "allow #-1 getuid",
+		               "x86_64 102 is getuid whatever arg0 says");
+		check_notified(p, &web, KSC_ARCH_X86_64, "setresuid", 1, "allow #-1 setresuid",
+		               "x86_64 117 is setresuid");
+		check_notified(p, &web, KSC_ARCH_X86_64, "connect", 0, "errno EACCES #0 connect",
+		               "x86_64 connect");
+		check_notified(p, &web, KSC_ARCH_AARCH64, "connect", 0, "errno EACCES #0 connect",
+		               "aarch64 connect");
+		check_notified(p, &web, KSC_ARCH_ARM, "connect", 0, "errno EACCES #0 connect",
+		               "arm connect");
+	}
+	notify_policy_free(p);
+
+	/* the default and "*" rules count for the call's own name, not for the multiplexer */
+	p = policy("allowlist.yaml", "defaultAction: errno\n"
+	                             "rules: [{syscalls: [connect, socket], action: allow}]\n");
+	if (ok(p != NULL, "allow-list policy parses")) {
+		check_notified(p, &web, KSC_ARCH_X86, "socketcall", 3,
+		               "allow #0 connect (socketcall)",
+		               "allow-listed connect through socketcall");
+		check_notified(p, &web, KSC_ARCH_X86, "socketcall", 2,
+		               "errno EPERM #-1 bind (socketcall)", "bind gets the default");
+	}
+	notify_policy_free(p);
+
+	/* a rule for the multiplexer applies to every call through it, when stricter */
+	p = policy("mux-rule.yaml", "rules:\n"
+	                            "- {syscalls: [socketcall], action: errno, errno: EIO}\n");
+	if (ok(p != NULL, "multiplexer-rule policy parses")) {
+		check_notified(p, &web, KSC_ARCH_X86, "socketcall", 3,
+		               "errno EIO #0 connect (socketcall)", "a rule for socketcall");
+		check_notified(p, &web, KSC_ARCH_S390X, "socketcall", 1,
+		               "errno EIO #0 socket (socketcall)", "a rule for socketcall");
+		check_notified(p, &web, KSC_ARCH_X86, "socketcall", 99, "errno EIO #0 socketcall",
+		               "a rule for socketcall, an unknown call");
+		check_notified(p, &web, KSC_ARCH_X86, "ipc", 1, "allow #-1 semop (ipc)",
+		               "not for ipc");
+	}
+	notify_policy_free(p);
+
+	/* never weaker than the direct call, whatever the order */
+	p = policy("order.yaml", "rules:\n"
+	                         "- {syscalls: [socketcall], action: allow}\n"
+	                         "- {syscalls: [connect], action: errno}\n");
+	if (ok(p != NULL, "allow-socketcall-first policy parses"))
+		check_notified(p, &web, KSC_ARCH_X86, "socketcall", 3,
+		               "errno EPERM #1 connect (socketcall)",
+		               "an earlier allow for socketcall does not weaken connect's errno");
+	notify_policy_free(p);
+	p = policy("stricter.yaml", "rules:\n"
+	                            "- {syscalls: [connect], action: errno}\n"
+	                            "- {syscalls: [ipc, socketcall], action: kill}\n");
+	if (ok(p != NULL, "kill-socketcall policy parses")) {
+		check_notified(p, &web, KSC_ARCH_X86, "socketcall", 3,
+		               "kill #1 connect (socketcall)",
+		               "kill for socketcall is stricter than connect's errno");
+		check_notified(p, &web, KSC_ARCH_PPC64LE, "ipc", 2, "kill #1 semget (ipc)",
+		               "kill for ipc");
+		check_notified(p, &web, KSC_ARCH_X86_64, "connect", 3, "errno EPERM #0 connect",
+		               "the direct call is not touched by a socketcall rule");
+	}
+	notify_policy_free(p);
+
+	/* a "*" rule before the multiplexer's rule decides the multiplexer for its peers */
+	p = policy("star-first.yaml", "rules:\n"
+	                              "- {container: trusted, action: allow}\n"
+	                              "- {syscalls: [socketcall], action: errno}\n");
+	if (ok(p != NULL, "star-first policy parses")) {
+		check_notified(p, &trusted, KSC_ARCH_X86, "socketcall", 3,
+		               "allow #0 connect (socketcall)", "trusted: the \"*\" rule");
+		check_notified(p, &web, KSC_ARCH_X86, "socketcall", 3,
+		               "errno EPERM #1 connect (socketcall)",
+		               "others: the socketcall rule");
+	}
+	notify_policy_free(p);
+
+	/* send and recv are sendto and recvfrom in the kernel, through socketcall or direct */
+	p = policy("sendto.yaml", "rules:\n"
+	                          "- {syscalls: [sendto], action: errno, errno: EACCES}\n"
+	                          "- {syscalls: [recvfrom], action: kill}\n");
+	if (ok(p != NULL, "sendto policy parses")) {
+		check_notified(p, &web, KSC_ARCH_X86, "socketcall", 9,
+		               "errno EACCES #0 send (socketcall)", "SYS_SEND is sendto");
+		check_notified(p, &web, KSC_ARCH_X86, "socketcall", 10, "kill #1 recv (socketcall)",
+		               "SYS_RECV is recvfrom");
+		check_notified(p, &web, KSC_ARCH_X86, "socketcall", 11,
+		               "errno EACCES #0 sendto (socketcall)", "SYS_SENDTO");
+		check_notified(p, &web, KSC_ARCH_ARM, "send", 0, "errno EACCES #0 send",
+		               "arm's direct send");
+		check_notified(p, &web, KSC_ARCH_PARISC, "recv", 0, "kill #1 recv",
+		               "parisc's direct recv");
+	}
+	notify_policy_free(p);
+	p = policy("send.yaml", "defaultAction: kill\n"
+	                        "rules: [{syscalls: [send], action: allow}]\n");
+	if (ok(p != NULL, "send policy parses"))
+		check_notified(p, &web, KSC_ARCH_X86, "socketcall", 9, "allow #0 send (socketcall)",
+		               "sendto's default does not count for send");
+	notify_policy_free(p);
+
+	/* an arch token the tables do not know: no name, no demultiplexing */
+	{
+		struct notify_call call;
+
+		notify_call_decode(0x12345678, 102, 3, &call);
+		ok(call.arch == KSC_ARCH_NONE && !call.syscall && !call.name && !call.mux,
+		   "an unknown audit token decodes to nothing");
+		notify_call_decode(ksc_arch_audit_token(KSC_ARCH_X86), 99999, 3, &call);
+		ok(call.arch == KSC_ARCH_X86 && !call.syscall && !call.name && !call.mux,
+		   "an unknown number decodes to no name");
+	}
+}
+
 static void
 test_verdict_format(void)
 {
@@ -1372,6 +1616,7 @@ main(int argc, char **argv)
 	test_policy_full();
 	test_policy_errors();
 	test_policy_decide();
+	test_demultiplex();
 	test_verdict_format();
 	return tap_done();
 }

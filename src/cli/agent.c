@@ -17,6 +17,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <linux/seccomp.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <sys/epoll.h>
@@ -41,6 +42,12 @@
 /* A connection has this long to send its state. */
 #define STATE_TIMEOUT_S 10
 #define MAX_FDS         16
+/* Out of file descriptors, the listening socket rests this long, doubled each time up to the
+ * most, before the agent tries to accept again: the connection waits in the backlog. */
+#define ACCEPT_BACKOFF_MIN_MS 50
+#define ACCEPT_BACKOFF_MAX_MS 1000
+/* At most one line per second about refused peers; the others are counted. */
+#define REFUSAL_LOG_INTERVAL_S 1
 
 static void
 help(void)
@@ -62,7 +69,12 @@ help(void)
 	      "\n"
 	      "Options:\n"
 	      "  -l, --listen PATH        the socket to listen on (a stale socket is replaced;\n"
-	      "                           '@NAME' is an abstract socket, as runc reads it)\n"
+	      "                           '@NAME' is an abstract socket, as runc reads it:\n"
+	      "                           weaker than a path, see below)\n"
+	      "      --allow-uid UID[,UID...]\n"
+	      "                           also take listeners from runtimes running as these\n"
+	      "                           uids (as seen from the agent's user namespace); by\n"
+	      "                           default only root and the agent's own uid\n"
 	      "  -p, --policy FILE        how to answer (YAML or JSON):\n"
 	      "                             defaultAction: allow | errno | kill\n"
 	      "                             defaultErrno: EPERM\n"
@@ -85,6 +97,18 @@ help(void)
 	      "      --metadata TEXT      with --recording-profile: its listenerMetadata\n"
 	      "  -q, --quiet              print nothing per call\n"
 	      "  -h, --help               show this help\n"
+	      "\n"
+	      "Who may hand it a listener: a process that does decides what the agent answers\n"
+	      "and records for the container it names. The agent takes a connection only\n"
+	      "from uid 0, its own uid and the --allow-uid list (SO_PEERCRED), and only a\n"
+	      "seccomp listener as seccompFd. A socket file is made mode 0600; an abstract\n"
+	      "socket ('@NAME') has no file and so no permissions: any process in the\n"
+	      "network namespace can connect to it, and the uid check is all that stands.\n"
+	      "\n"
+	      "socketcall(2) and ipc(2) (i386, s390, ppc, mips o32, ...) are answered as the\n"
+	      "call their first argument selects: a rule for connect answers i386\n"
+	      "socketcall(SYS_CONNECT), shown as 'connect (socketcall)'; a rule that names\n"
+	      "the multiplexer itself still applies when it is stricter.\n"
 	      "\n"
 	      "The agent runs until SIGINT or SIGTERM. Exit status: 0, or 1 if it could not\n"
 	      "start (the policy or the socket).\n",
@@ -112,6 +136,7 @@ struct conn {
 	int fds[MAX_FDS];
 	size_t n_fds;
 	time_t deadline;
+	bool fds_lost; /* MSG_CTRUNC: fds were sent that the agent could not take */
 	struct conn *next;
 };
 
@@ -142,7 +167,27 @@ struct agent {
 	struct container *containers;
 	struct rec_entry *recordings;
 	unsigned n_containers;
+	/* who may connect besides root and the agent's own uid: --allow-uid */
+	uid_t *allowed_uids;
+	size_t n_allowed_uids;
+	/* the listening socket, disarmed while out of file descriptors */
+	struct item *listen;
+	bool accept_paused, accept_warned;
+	unsigned accept_backoff_ms;
+	int64_t accept_resume_ms;
+	/* refused peers: the last line's time and how many were not shown since */
+	time_t refusal_logged;
+	unsigned refusals_unlogged;
 };
+
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 static void
 timestamp(char *buf, size_t size)
@@ -367,8 +412,8 @@ read_comm(int pid, char *buf, size_t size)
 
 static void
 print_call(struct agent *a, const struct container *c, const struct seccomp_notif *req,
-           enum ksc_arch arch, const char *name, const char *path, const char *comm,
-           const struct notify_verdict *v, const char *outcome)
+           enum ksc_arch arch, const char *name, const char *mux, const char *path,
+           const char *comm, const struct notify_verdict *v, const char *outcome)
 {
 	struct strbuf sb = { 0 };
 	char when[64], answer[48];
@@ -387,6 +432,8 @@ print_call(struct agent *a, const struct container *c, const struct seccomp_noti
 		              name ? name : "?");
 		if (!name)
 			strbuf_printf(&sb, "(nr %d)", req->data.nr);
+		if (mux)
+			strbuf_printf(&sb, " (%s)", mux);
 		if (path) {
 			strbuf_puts(&sb, " path=");
 			strbuf_put_json_string(&sb, path, strlen(path));
@@ -410,6 +457,8 @@ print_call(struct agent *a, const struct container *c, const struct seccomp_noti
 	put_json(&sb, "comm", comm);
 	put_json(&sb, "arch", arch != KSC_ARCH_NONE ? ksc_arch_name(arch) : NULL);
 	put_json(&sb, "syscall", name);
+	if (mux)
+		put_json(&sb, "multiplexer", mux);
 	strbuf_printf(&sb, ",\"nr\":%d,\"args\":[", req->data.nr);
 	for (int i = 0; i < 6; i++)
 		strbuf_printf(&sb, "%s%" PRIu64, i ? "," : "", (uint64_t)req->data.args[i]);
@@ -429,27 +478,43 @@ print_call(struct agent *a, const struct container *c, const struct seccomp_noti
 	emit(&sb);
 }
 
+static void container_end(struct agent *a, struct container *c, const char *why);
+
 static void
 handle_notification(struct agent *a, struct container *c)
 {
 	struct seccomp_notif *req = a->req;
-	enum ksc_arch arch = KSC_ARCH_NONE;
-	const char *name = NULL, *outcome = NULL;
-	char path[256], comm[32];
+	struct pollfd pfd = { .fd = c->item.fd, .events = POLLIN };
+	const char *outcome = NULL;
+	char path[256], comm[32], why[128];
 	bool have_path = false;
+	struct notify_call call;
 	struct notify_verdict v;
+	enum ksc_arch arch;
 	int fd = c->item.fd, arg, r;
 
-	if (notify_receive(fd, req, a->sizes.seccomp_notif) < 0)
+	/* SECCOMP_IOCTL_NOTIF_RECV waits for a notification whatever O_NONBLOCK says
+	 * (kernel/seccomp.c): take only one that is there, or one listener served twice (sent
+	 * by two connections) would stop the agent once the first copy took the call. */
+	if (poll(&pfd, 1, 0) != 1 || !(pfd.revents & POLLIN))
+		return;
+	r = notify_receive(fd, req, a->sizes.seccomp_notif);
+	if (r == -ENOENT)
 		return; /* the caller was interrupted or killed since the wake-up */
+	if (r < 0) {
+		/* a listener that fails every time would be readable forever */
+		snprintf(why, sizeof(why), "dropped: SECCOMP_IOCTL_NOTIF_RECV: %s", strerror(-r));
+		container_end(a, c, why);
+		return;
+	}
 	c->calls++;
-	if (ksc_arch_from_audit_token(req->data.arch, (uint32_t)req->data.nr, &arch) == 0)
-		name = ksc_syscall_name(arch, (uint32_t)req->data.nr);
-	else
-		arch = KSC_ARCH_NONE;
-	notify_policy_decide(a->policy, &c->peer, name, &v);
+	/* socketcall(SYS_CONNECT) is connect: the policy and the line name what runs */
+	notify_call_decode(req->data.arch, req->data.nr, req->data.args[0], &call);
+	arch = call.arch;
+	notify_policy_decide_call(a->policy, &c->peer, &call, &v);
 	read_comm((int)req->pid, comm, sizeof(comm));
-	arg = path_arg(name);
+	/* a demultiplexed call's arguments are behind args[1]: no path is read */
+	arg = call.mux ? -1 : path_arg(call.name);
 	if (arg >= 0)
 		have_path = read_string((int)req->pid, req->data.args[arg], path, sizeof(path));
 	if (a->record_dir && arch != KSC_ARCH_NONE) {
@@ -470,7 +535,8 @@ handle_notification(struct agent *a, struct container *c)
 		          "namespace; EPERM instead)";
 	else if (r < 0)
 		outcome = "(the answer failed)";
-	print_call(a, c, req, arch, name, have_path ? path : NULL, comm, &v, outcome);
+	print_call(a, c, req, arch, call.name, call.mux, have_path ? path : NULL, comm, &v,
+	           outcome);
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -540,12 +606,27 @@ conn_complete(struct agent *a, struct conn *k)
 		return;
 	}
 	if (peer.seccomp_fd_index >= k->n_fds) {
-		cli_warning("container %s: no listener fd came with its state (%zu fds)", peer.id,
-		            k->n_fds);
+		if (k->fds_lost)
+			cli_warning("a runtime's state (pid %d) was refused: its listener fd was "
+			            "lost on the way (the agent is out of file descriptors, or "
+			            "more than %d came); its notified calls fail with ENOSYS",
+			            peer.pid, MAX_FDS);
+		else
+			cli_warning("container %s: no listener fd came with its state (%zu fds)",
+			            peer.id, k->n_fds);
 		notify_peer_done(&peer);
 		return;
 	}
 	fd = k->fds[peer.seccomp_fd_index];
+	/* a pipe or any other fd would be readable forever and never give a notification */
+	r = notify_listener_check(fd, &error);
+	if (r < 0) {
+		cli_warning("a runtime's state (pid %d) was refused: its seccompFd is %s", peer.pid,
+		            error ? ksc_error_message(error) : strerror(-r));
+		ksc_error_free(error);
+		notify_peer_done(&peer);
+		return; /* conn_free() closes it */
+	}
 	c = calloc(1, sizeof(*c));
 	if (!c) {
 		notify_peer_done(&peer);
@@ -616,6 +697,10 @@ conn_read(struct agent *a, struct conn *k)
 			conn_free(a, k);
 			return;
 		}
+		/* fds the kernel could not install (out of fds: scm_detach_fds() drops them
+		 * and says MSG_CTRUNC rather than fail) or that did not fit */
+		if (msg.msg_flags & MSG_CTRUNC)
+			k->fds_lost = true;
 		for (struct cmsghdr *cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm)) {
 			size_t count;
 
@@ -646,6 +731,85 @@ conn_read(struct agent *a, struct conn *k)
 	}
 }
 
+/* Stop watching the listening socket for a while: out of file descriptors, accept4() fails
+ * and leaves the connection queued, and the socket stays readable, so watching it would spin.
+ * The backoff grows while it lasts; the connections already taken and the containers are
+ * still served, and what frees a descriptor (a container ending, a connection timing out)
+ * lets the queued connections in when the socket is watched again. */
+static void
+accept_pause(struct agent *a, int err)
+{
+	struct epoll_event ev = { .events = 0, .data.ptr = a->listen };
+
+	a->accept_backoff_ms = a->accept_backoff_ms
+	                               ? MIN(2 * a->accept_backoff_ms, ACCEPT_BACKOFF_MAX_MS)
+	                               : ACCEPT_BACKOFF_MIN_MS;
+	(void)epoll_ctl(a->epfd, EPOLL_CTL_MOD, a->listen->fd, &ev);
+	a->accept_paused = true;
+	a->accept_resume_ms = now_ms() + a->accept_backoff_ms;
+	if (!a->accept_warned)
+		cli_warning("cannot accept a runtime's connection: %s; trying again in up to "
+		            "%d ms, connected containers are still answered",
+		            strerror(err), ACCEPT_BACKOFF_MAX_MS);
+	a->accept_warned = true;
+}
+
+static void
+accept_resume(struct agent *a)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = a->listen };
+
+	if (epoll_ctl(a->epfd, EPOLL_CTL_MOD, a->listen->fd, &ev) < 0) {
+		a->accept_resume_ms = now_ms() + ACCEPT_BACKOFF_MAX_MS;
+		return;
+	}
+	a->accept_paused = false;
+}
+
+/* Whether uid may hand the agent a listener: whoever does decides what it answers and
+ * records for the container the state names. */
+static bool
+peer_allowed(const struct agent *a, uid_t uid)
+{
+	if (uid == 0 || uid == geteuid())
+		return true;
+	for (size_t i = 0; i < a->n_allowed_uids; i++)
+		if (a->allowed_uids[i] == uid)
+			return true;
+	return false;
+}
+
+/* 0 when the peer of a new connection may send a state; else a line (at most one a second,
+ * with how many were not shown) and -EPERM. */
+static int
+check_peer(struct agent *a, int fd)
+{
+	struct ucred cred = { .pid = 0 };
+	socklen_t len = sizeof(cred);
+	time_t now;
+
+	/* the credentials of the process that connected, as of connect(2), translated into
+	 * the agent's namespaces (an unmapped uid reads as the overflow uid, 65534) */
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0 && peer_allowed(a, cred.uid))
+		return 0;
+	now = time(NULL);
+	if (now - a->refusal_logged < REFUSAL_LOG_INTERVAL_S) {
+		a->refusals_unlogged++;
+		return -EPERM;
+	}
+	if (len == sizeof(cred))
+		cli_warning("a connection from uid %u (pid %d) was refused: only root%s may hand "
+		            "the agent a listener (see --allow-uid)%s",
+		            (unsigned)cred.uid, (int)cred.pid,
+		            geteuid() ? " and the agent's own uid" : "",
+		            a->refusals_unlogged ? " (and others not shown)" : "");
+	else
+		cli_warning("a connection was refused: its peer's credentials cannot be read");
+	a->refusal_logged = now;
+	a->refusals_unlogged = 0;
+	return -EPERM;
+}
+
 static void
 accept_all(struct agent *a, int lfd)
 {
@@ -653,8 +817,25 @@ accept_all(struct agent *a, int lfd)
 		int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 		struct conn *k;
 
-		if (fd < 0)
-			return; /* EAGAIN, or out of fds: try again on the next event */
+		if (fd < 0) {
+			if (errno == EINTR || errno == ECONNABORTED)
+				continue;
+			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+			    errno == ENOMEM) {
+				accept_pause(a, errno);
+				return;
+			}
+			/* EAGAIN: every queued connection was taken */
+			if (a->accept_warned)
+				cli_warning("accepting runtimes' connections again");
+			a->accept_warned = false;
+			a->accept_backoff_ms = 0;
+			return;
+		}
+		if (check_peer(a, fd) < 0) {
+			close(fd);
+			continue;
+		}
 		k = calloc(1, sizeof(*k));
 		if (!k) {
 			close(fd);
@@ -739,6 +920,35 @@ listen_on(const char *path)
 
 /* ---------------------------------------------------------------------------------------- */
 
+/* --allow-uid UID[,UID...], added to *list. 0, -EINVAL or -ENOMEM. */
+static int
+parse_allow_uid(const char *text, uid_t **list, size_t *n)
+{
+	const char *p = text;
+
+	for (;;) {
+		unsigned long long v;
+		uid_t *grown;
+		char *end;
+
+		if (*p < '0' || *p > '9')
+			return -EINVAL;
+		errno = 0;
+		v = strtoull(p, &end, 10);
+		/* (uid_t)-1 is no uid: setresuid(2) reads it as "unchanged" */
+		if (errno || v >= (uid_t)-1 || (*end != ',' && *end != '\0'))
+			return -EINVAL;
+		grown = reallocarray(*list, *n + 1, sizeof(uid_t));
+		if (!grown)
+			return -ENOMEM;
+		*list = grown;
+		(*list)[(*n)++] = (uid_t)v;
+		if (*end == '\0')
+			return 0;
+		p = end + 1;
+	}
+}
+
 static int
 recording_profile_text(const char *listen, const char *metadata)
 {
@@ -817,12 +1027,22 @@ serve(struct agent *a, int lfd, int sfd)
 	struct item signal_item = { .kind = ITEM_SIGNAL, .fd = sfd };
 	bool done = false;
 
+	a->listen = &listen_item;
 	if (watch(a, &listen_item, EPOLLIN) < 0 || watch(a, &signal_item, EPOLLIN) < 0)
 		return cli_fail(negative_errno(), NULL, "epoll");
 	while (!done) {
 		struct epoll_event events[64];
-		int n = epoll_wait(a->epfd, events, ELEMENTSOF(events), a->conns ? 1000 : -1);
+		int timeout = a->conns ? 1000 : -1, n;
 
+		if (a->accept_paused) {
+			int64_t left = a->accept_resume_ms - now_ms();
+
+			if (left < 0)
+				left = 0;
+			if (timeout < 0 || left < timeout)
+				timeout = (int)left;
+		}
+		n = epoll_wait(a->epfd, events, ELEMENTSOF(events), timeout);
 		if (n < 0 && errno != EINTR)
 			return cli_fail(negative_errno(), NULL, "epoll_wait");
 		for (int i = 0; i < n; i++) {
@@ -852,6 +1072,8 @@ serve(struct agent *a, int lfd, int sfd)
 		}
 		if (a->conns)
 			expire_conns(a);
+		if (a->accept_paused && now_ms() >= a->accept_resume_ms)
+			accept_resume(a);
 	}
 	while (a->containers)
 		container_end(a, a->containers, "left behind: the agent is stopping");
@@ -872,10 +1094,12 @@ verb_agent(int argc, char **argv)
 		{ "recording-profile", no_argument, NULL, 'P' },
 		{ "metadata", required_argument, NULL, 'm' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "allow-uid", required_argument, NULL, 'U' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
 	struct agent a = { .epfd = -1 };
+	_cleanup_(freep) uid_t *allowed_uids = NULL; /* a.allowed_uids borrows it */
 	const char *listen_path = NULL, *policy_path = NULL, *metadata = NULL;
 	bool print_profile = false;
 	struct ksc_error *error = NULL;
@@ -917,6 +1141,16 @@ verb_agent(int argc, char **argv)
 		case 'q':
 			a.quiet = true;
 			break;
+		case 'U':
+			r = parse_allow_uid(optarg, &allowed_uids, &a.n_allowed_uids);
+			if (r == -ENOMEM)
+				return cli_fail(r, NULL, NULL);
+			if (r < 0)
+				return cli_usage_error("agent",
+				                       "--allow-uid: '%s' is not a list of uids "
+				                       "(numbers, comma-separated)",
+				                       optarg);
+			break;
 		case 'h':
 			help();
 			return 0;
@@ -934,6 +1168,7 @@ verb_agent(int argc, char **argv)
 		return cli_usage_error("agent", "--args goes with --record DIR");
 	if (print_profile)
 		return recording_profile_text(listen_path, metadata);
+	a.allowed_uids = allowed_uids;
 
 	if (policy_path)
 		r = notify_policy_load(policy_path, &a.policy, &error);

@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -729,8 +731,124 @@ notify_policy_decide(const struct notify_policy *policy, const struct notify_pee
 	*ret = policy->fallback;
 }
 
+void
+notify_call_decode(uint32_t arch_token, int32_t nr, uint64_t arg0, struct notify_call *ret)
+{
+	struct notify_call call = { .arch = KSC_ARCH_NONE };
+	const char *name, *mux;
+
+	if (ksc_arch_from_audit_token(arch_token, (uint32_t)nr, &call.arch) < 0)
+		call.arch = KSC_ARCH_NONE;
+	else
+		call.syscall = ksc_syscall_name(call.arch, (uint32_t)nr);
+	call.name = call.syscall;
+	/* a call number the multiplexer does not know stays the multiplexer: the kernel fails
+	 * it, and only a rule for the multiplexer itself can name it */
+	if (call.syscall &&
+	    ksc_syscall_demultiplex(call.arch, (uint32_t)nr, arg0, &name, &mux) > 0) {
+		call.name = name;
+		call.mux = mux;
+	}
+	*ret = call;
+}
+
+/* The call the kernel runs for one that has its own name on some arches: sys_send() and
+ * sys_recv() in net/socket.c are __sys_sendto() and __sys_recvfrom() without an address. */
+static const char *
+kernel_equivalent(const char *name)
+{
+	if (!name)
+		return NULL;
+	if (streq(name, "send"))
+		return "sendto";
+	if (streq(name, "recv"))
+		return "recvfrom";
+	return NULL;
+}
+
+static int
+strictness(enum notify_answer answer)
+{
+	switch (answer) {
+	case NOTIFY_KILL:
+		return 2;
+	case NOTIFY_ERRNO:
+		return 1;
+	case NOTIFY_ALLOW:
+	default:
+		return 0;
+	}
+}
+
+void
+notify_policy_decide_call(const struct notify_policy *policy, const struct notify_peer *peer,
+                          const struct notify_call *call, struct notify_verdict *ret)
+{
+	const char *also[] = { call->mux, kernel_equivalent(call->name) };
+	struct notify_verdict v, w;
+
+	notify_policy_decide(policy, peer, call->name, &v);
+	for (size_t i = 0; i < ELEMENTSOF(also); i++) {
+		if (!also[i])
+			continue;
+		notify_policy_decide(policy, peer, also[i], &w);
+		/* only a rule that names it: the default and "*" answered call->name already */
+		if (w.rule < 0 || !policy->rules[w.rule].syscalls)
+			continue;
+		if (strictness(w.answer) > strictness(v.answer))
+			v = w;
+	}
+	*ret = v;
+}
+
 /* ---------------------------------------------------------------------------------------- */
 /* Answering                                                                                  */
+
+#ifndef ANON_INODE_FS_MAGIC
+#define ANON_INODE_FS_MAGIC 0x09041934
+#endif
+
+int
+notify_listener_check(int fd, struct ksc_error **reterr)
+{
+	static const char want[] = "anon_inode:seccomp notify";
+	char proc[64], link[128];
+	struct statfs sfs;
+	struct stat st;
+	uint64_t id = 0;
+	ssize_t n;
+
+	if (fstat(fd, &st) < 0 || fstatfs(fd, &sfs) < 0)
+		return ksc_error_setf(reterr, negative_errno(), "fstat: %s", strerror(errno));
+	if (sfs.f_type != ANON_INODE_FS_MAGIC) {
+		const char *what = S_ISFIFO(st.st_mode)   ? "a pipe"
+		                   : S_ISSOCK(st.st_mode) ? "a socket"
+		                   : S_ISREG(st.st_mode)  ? "a regular file"
+		                   : S_ISDIR(st.st_mode)  ? "a directory"
+		                   : S_ISCHR(st.st_mode)  ? "a character device"
+		                   : S_ISBLK(st.st_mode)  ? "a block device"
+		                                          : "not an anonymous inode";
+
+		return ksc_error_setf(reterr, -ENOTTY, "%s, not a seccomp listener", what);
+	}
+	/* Every anon inode fd (eventfd, epoll, signalfd, ...) shares that file system: the
+	 * name tells them apart where /proc is mounted, the ioctl everywhere. */
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	n = readlink(proc, link, sizeof(link) - 1);
+	if (n >= 0) {
+		link[n] = '\0';
+		if (!streq(link, want))
+			return ksc_error_setf(reterr, -ENOTTY, "\"%s\", not a seccomp listener",
+			                      link);
+	}
+	/* ENOENT: a listener without a notification of that ID; a listener answers no other
+	 * way, anything else ENOTTY */
+	if (ioctl(fd, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) < 0 && errno != ENOENT)
+		return ksc_error_setf(reterr, -ENOTTY,
+		                      "not a seccomp listener (SECCOMP_IOCTL_NOTIF_ID_VALID: %s)",
+		                      strerror(errno));
+	return 0;
+}
 
 #ifndef SECCOMP_USER_NOTIF_FLAG_CONTINUE
 #define SECCOMP_USER_NOTIF_FLAG_CONTINUE (1UL << 0)

@@ -127,15 +127,59 @@ int notify_policy_load(const char *path, struct notify_policy **ret, struct ksc_
 void notify_policy_free(struct notify_policy *policy);
 
 /* How the policy answers a call of `syscall` (its name in the caller's arch; NULL when the
- * number has none) from this peer. */
+ * number has none) from this peer. The agent decides with notify_policy_decide_call(). */
 void notify_policy_decide(const struct notify_policy *policy, const struct notify_peer *peer,
                           const char *syscall, struct notify_verdict *ret);
+
+/*
+ * A notified call as the policy sees it. Where the caller's arch reaches socket and SysV IPC
+ * calls through socketcall(2) or ipc(2) (i386, m68k, mips o32, ppc, ppc64, s390, s390x, sh:
+ * every table with the multiplexer), the call is the one the first argument selects, as the
+ * kernel dispatches it: i386 socketcall(SYS_CONNECT, args) is connect. A policy that answers
+ * connect must answer it so, or a 32-bit process would get the default for it.
+ */
+struct notify_call {
+	enum ksc_arch arch;  /* from the audit token; KSC_ARCH_NONE when the tables lack it */
+	const char *syscall; /* the syscall's own name ("socketcall"); NULL when nr has none */
+	const char *name;    /* the call the kernel runs ("connect"): syscall, or demultiplexed */
+	const char *mux;     /* "socketcall" or "ipc" when name was demultiplexed, else NULL */
+};
+
+/* Decode a notification's seccomp_data: its arch token, number and first argument. */
+void notify_call_decode(uint32_t arch_token, int32_t nr, uint64_t arg0, struct notify_call *ret);
+
+/*
+ * How the policy answers a decoded call. Its name decides as notify_policy_decide() says. A
+ * demultiplexed call is also the multiplexer, and send and recv are sendto and recvfrom in
+ * the kernel (net/socket.c): where a rule that names one of these explicitly is the one that
+ * decides it, and answers more strictly (kill, then errno, then allow), that answer wins. So
+ * a call never gets a weaker answer than the policy gives it made directly, nor than a rule
+ * written for the multiplexer. The default and "*" rules count for the call's own name only,
+ * so that "defaultAction: errno" with "connect: allow" allows i386 connect too.
+ *
+ * The policy has no conditions on arguments, and this is deliberate for a multiplexed call:
+ * its real arguments are in the process's memory (args[1] points to them), which the process
+ * can change after the agent reads it and before the kernel does (the answer lets the call
+ * run with whatever is there then). The decision reads args[0] only, a register that the
+ * kernel itself dispatches on.
+ */
+void notify_policy_decide_call(const struct notify_policy *policy, const struct notify_peer *peer,
+                               const struct notify_call *call, struct notify_verdict *ret);
 
 /* ---------------------------------------------------------------------------------------- */
 /* Answering                                                                                  */
 
 struct seccomp_notif;
 struct seccomp_notif_resp;
+
+/*
+ * Whether fd is a seccomp notification listener (SECCOMP_FILTER_FLAG_NEW_LISTENER): an anon
+ * inode named "seccomp notify" (seccomp_get_notify_fd() in kernel/seccomp.c) that answers
+ * SECCOMP_IOCTL_NOTIF_ID_VALID. Anything else (a pipe, a socket, an eventfd) would make
+ * an agent that polls it spin: it is readable, and every SECCOMP_IOCTL_NOTIF_RECV fails.
+ * Returns 0; -ENOTTY when it is not a listener, with what it is in reterr; other -errno.
+ */
+int notify_listener_check(int fd, struct ksc_error **reterr);
 
 /* Receive one notification into req (size bytes, SECCOMP_GET_NOTIF_SIZES's seccomp_notif
  * at least). 0, or -ENOENT when the caller went away between the wake-up and now. */

@@ -578,6 +578,56 @@ ksc_syscall_multiplexed(enum ksc_arch arch, const char *name, uint32_t *ret_mux_
 	return 0;
 }
 
+/* The calls of one multiplexer, and how its first argument selects one. */
+static const struct mux_call *
+mux_calls(const char *mux_name, uint64_t arg0, size_t *ret_count, uint32_t *ret_call)
+{
+	if (streq(mux_name, "socketcall")) {
+		/* sys_socketcall(int call, unsigned long __user *args) in net/socket.c: the
+		 * low 32 bits, SYS_SOCKET to SYS_SENDMMSG, anything else EINVAL. */
+		*ret_count = ELEMENTSOF(socketcall_calls);
+		*ret_call = (uint32_t)arg0;
+		return socketcall_calls;
+	}
+	if (streq(mux_name, "ipc")) {
+		/* ksys_ipc(unsigned int call, ...) in ipc/syscall.c: "version = call >> 16;
+		 * call &= 0xffff;", the version only changes how msgrcv and shmat pass their
+		 * arguments; an unknown call is ENOSYS. */
+		*ret_count = ELEMENTSOF(ipc_calls);
+		*ret_call = (uint32_t)arg0 & 0xffff;
+		return ipc_calls;
+	}
+	return NULL;
+}
+
+int
+ksc_syscall_demultiplex(enum ksc_arch arch, uint32_t nr, uint64_t arg0, const char **ret_name,
+                        const char **ret_mux)
+{
+	const struct mux_call *calls;
+	const char *mux_name;
+	uint32_t call;
+	size_t n;
+
+	if (!arch_def_get(arch))
+		return -EINVAL;
+	mux_name = ksc_syscall_name(arch, nr);
+	if (!mux_name)
+		return 0;
+	calls = mux_calls(mux_name, arg0, &n, &call);
+	if (!calls)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (calls[i].call == call) {
+			if (ret_name)
+				*ret_name = calls[i].name;
+			if (ret_mux)
+				*ret_mux = mux_name;
+			return 1;
+		}
+	return -ENOENT;
+}
+
 size_t
 ksc_syscall_count(enum ksc_arch arch)
 {
