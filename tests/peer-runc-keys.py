@@ -5,7 +5,8 @@ else by Unicode case folding, so "\\u017fyscalls" (U+017F, LATIN SMALL LETTER LO
 field syscalls and the later of two keys for one field wins. Each profile below runs under
 runc with a probe that calls mkdir(NULL, 0): "errno 1" when the filter denies it, "errno 14"
 (EFAULT) when it lets it run. kseccomp must then either refuse the profile (validate exits 1
-naming the key Go folds) or say what runc did (sim, and kseccomp run doing it).
+naming the key Go folds) or say what runc did (sim, and kseccomp run doing it), and profile
+fmt's rewrite of it must make runc do the same.
 
 Usage: peer-runc-keys.py KSECCOMP TRY_SYSCALL WORKDIR
 Prints TAP. Skips (with the reason) without root, without runc, or without seccomp.
@@ -176,6 +177,14 @@ def main():
                 f"{label}: runc {did} mkdir ({theirs}); kseccomp sim says {sim}, "
                 f"kseccomp run does {ours}",
                 message)
+            # profile fmt rewrites the keys: runc must do the same with what it writes
+            fmt = ksc("profile", "fmt", path)
+            formatted = fmt.stdout.decode("utf-8")
+            again = outcome(runc_run(os.path.join(work, "bundle"),
+                                     f"ksc-keys-{os.getpid()}-{n}-fmt", formatted, MKDIR))
+            tap(fmt.returncode == 0 and again == theirs,
+                f"{label}: runc does the same with profile fmt's output ({again})",
+                fmt.stderr.decode(errors="replace") + formatted)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -502,7 +502,22 @@ test_go_key_folding(void)
 	          KSC_ARCH_X86_64, NULL);
 	ok(p && ksc_profile_rule_count(p) == 0,
 	   "a key \"syscalls\\u0000\" sets nothing (Go ignores it)");
+	if (p) {
+		char *text = NULL;
+		size_t len = 0;
+
+		/* fmt writes the key back whole: it must not become the field syscalls */
+		ok(ksc_profile_write_json(p, &text, &len) == 0 && text &&
+		           strstr(text, "\"syscalls\\u0000\": [") &&
+		           !strstr(text, "\"syscalls\": ["),
+		   "written back, the key keeps its NUL character");
+		free(text);
+	}
 	ksc_profile_free(p);
+	expect_warnings("a key with a NUL character is unknown, and the warning says so",
+	                "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\\u0000\": []}",
+	                "p.json:1:37: syscalls: unknown key \"syscalls\" followed by a NUL "
+	                "character (runtimes ignore it)");
 	/* SCMP_ACT_NOTIFY without listenerPath is refused whatever the case of "action" */
 	{
 		struct ksc_diags *diags = ksc_diags_new();

@@ -167,7 +167,16 @@ object_fields(struct ctx *c, const struct ksc_node *obj, const char *path,
 			out[f] = (struct field_match){ key, obj->items[i] };
 			continue;
 		}
-		warning_at(c, key, sub, "unknown key \"%s\" (runtimes ignore it)", key->text);
+		if (strlen(key->text) != key->len)
+			/* Go compares every byte: "syscalls\u0000" is not syscalls */
+			warning_at(
+			        c, key, sub,
+			        "unknown key \"%s\" followed by a NUL character (runtimes ignore "
+			        "it)",
+			        key->text);
+		else
+			warning_at(c, key, sub, "unknown key \"%s\" (runtimes ignore it)",
+			           key->text);
 		if (extras) {
 			struct ksc_extra *e =
 			        reallocarray(*extras, *n_extras + 1, sizeof(**extras));
@@ -175,10 +184,13 @@ object_fields(struct ctx *c, const struct ksc_node *obj, const char *path,
 			if (!e)
 				return -ENOMEM;
 			*extras = e;
-			e[*n_extras].key = strdup(key->text);
-			e[*n_extras].value = obj->items[i];
+			/* all the key's bytes: `fmt` must not turn an ignored key into a field */
+			e[*n_extras].key = malloc(key->len + 1);
 			if (!e[*n_extras].key)
 				return -ENOMEM;
+			memcpy(e[*n_extras].key, key->text, key->len + 1);
+			e[*n_extras].key_len = key->len;
+			e[*n_extras].value = obj->items[i];
 			(*n_extras)++;
 		}
 	}
