@@ -1102,14 +1102,28 @@ ksc_doc_read_file(const char *path, size_t max_bytes, char **ret_buf, size_t *re
 		 * Only regular files (and standard input) are documents: a FIFO blocks open()
 		 * and read() until some writer comes, forever (a pod stuck in
 		 * ContainerCreating), a character device such as /dev/zero never ends, and
-		 * merely opening some devices acts (a watchdog arms). So look before opening;
-		 * then open non-blocking, so that a FIFO swapped in meanwhile cannot block, and
-		 * check again what was opened.
+		 * merely opening some devices acts (a watchdog arms). So look at the file through
+		 * an O_PATH descriptor, which opens nothing, and open that same inode for reading
+		 * only when it is a regular file (or a directory, refused below with its own
+		 * message). Without /proc, open the path again, non-blocking so that a FIFO
+		 * swapped in meanwhile cannot block; what was opened is checked below.
 		 */
-		if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+		_cleanup_(closep) int path_fd = open(path, O_PATH | O_CLOEXEC);
+		char proc[64];
+
+		if (path_fd < 0)
+			return ksc_error_setf(reterr, negative_errno(), "%s: %s", path,
+			                      strerror(errno));
+		if (fstat(path_fd, &st) < 0)
+			return ksc_error_setf(reterr, negative_errno(), "%s: %s", path,
+			                      strerror(errno));
+		if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
 			return ksc_error_setf(reterr, -EINVAL, "%s: not a regular file (%s)", path,
 			                      ksc_file_type_name(st.st_mode));
-		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", path_fd);
+		fd = open(proc, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+		if (fd < 0 && errno == ENOENT)
+			fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	}
 	if (fd < 0)
 		return ksc_error_setf(reterr, negative_errno(), "%s: %s", path, strerror(errno));
