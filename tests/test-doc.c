@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* doc: positions, strict JSON, YAML streams, duplicate keys, checked conversions, limits. */
+#include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "doc.h"
 #include "tap.h"
@@ -319,6 +323,179 @@ test_read_file(void)
 	ksc_error_free(e);
 }
 
+/* A scalar key node over bytes (len may cover NUL bytes). */
+static struct ksc_node
+key_node(const char *bytes, size_t len)
+{
+	return (struct ksc_node){
+		.kind = KSC_NODE_SCALAR, .type = KSC_SCALAR_STRING, .text = bytes, .len = len
+	};
+}
+
+#define LONG_S "\xc5\xbf"     /* U+017F LATIN SMALL LETTER LONG S */
+#define KELVIN "\xe2\x84\xaa" /* U+212A KELVIN SIGN */
+
+static void
+test_go_keys(void)
+{
+	/* Go's encoding/json: exact, else bytes.EqualFold with the field's name. */
+	static const struct {
+		const char *key;
+		size_t len; /* 0: strlen */
+		const char *field;
+		enum ksc_key_match want;
+	} cases[] = {
+		{ "syscalls", 0, "syscalls", KSC_KEY_EXACT },
+		{ "Syscalls", 0, "syscalls", KSC_KEY_FOLDED },
+		{ "SYSCALLS", 0, "syscalls", KSC_KEY_FOLDED },
+		{ LONG_S "yscalls", 0, "syscalls", KSC_KEY_FOLDED },
+		{ "syscall" LONG_S, 0, "syscalls", KSC_KEY_FOLDED },
+		{ LONG_S "y" LONG_S "calls", 0, "syscalls", KSC_KEY_FOLDED },
+		{ "name" LONG_S, 0, "names", KSC_KEY_FOLDED },
+		{ "min" KELVIN "ernel", 0, "minKernel", KSC_KEY_FOLDED },
+		{ KELVIN, 0, "k", KSC_KEY_FOLDED },
+		{ KELVIN, 0, "K", KSC_KEY_FOLDED },
+		{ LONG_S, 0, "S", KSC_KEY_FOLDED },
+		/* U+017F is not k, the Kelvin sign is not s */
+		{ KELVIN, 0, "s", KSC_KEY_NONE },
+		{ LONG_S, 0, "k", KSC_KEY_NONE },
+		/* other look-alikes do not fold to ASCII: U+0131 dotless i, U+0130, U+FF53
+		 * fullwidth s, U+212B angstrom sign */
+		{ "\xc4\xb1"
+		  "d",
+		  0, "id", KSC_KEY_NONE },
+		{ "\xc4\xb0"
+		  "d",
+		  0, "id", KSC_KEY_NONE },
+		{ "\xef\xbd\x93yscalls", 0, "syscalls", KSC_KEY_NONE },
+		{ "\xe2\x84\xab", 0, "a", KSC_KEY_NONE },
+		/* ASCII case only for letters: '@' is not '`' */
+		{ "valueTwo", 0, "valuetwo", KSC_KEY_FOLDED },
+		{ "a@", 0, "a`", KSC_KEY_NONE },
+		{ "a_b", 0, "a_B", KSC_KEY_FOLDED },
+		{ "a\x7f", 0, "a_", KSC_KEY_NONE },
+		/* every byte counts: a NUL inside a key is not the end of it */
+		{ "syscalls\0x", 10, "syscalls", KSC_KEY_NONE },
+		{ "syscall", 0, "syscalls", KSC_KEY_NONE },
+		{ "syscallss", 0, "syscalls", KSC_KEY_NONE },
+		{ "syscalls" LONG_S, 0, "syscalls", KSC_KEY_NONE },
+		/* a truncated UTF-8 sequence is U+FFFD to Go */
+		{ "\xc5yscalls", 0, "syscalls", KSC_KEY_NONE },
+		{ "", 0, "", KSC_KEY_EXACT },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct ksc_node k =
+		        key_node(cases[i].key, cases[i].len ? cases[i].len : strlen(cases[i].key));
+
+		is_int(ksc_key_match_go(&k, cases[i].field), cases[i].want,
+		       "Go key match, case %zu: field \"%s\"", i, cases[i].field);
+	}
+
+	/* exact wins over a fold; the first folding field otherwise */
+	{
+		static const char *const fields[] = { "Name", "name", "names" };
+		struct ksc_node k = key_node("name", 4), K = key_node("NAME", 4),
+		                s = key_node("name" LONG_S, 6);
+		enum ksc_key_match how;
+
+		is_int(ksc_key_field_go(&k, fields, 3, &how), 1, "exact match chosen over a fold");
+		is_int(how, KSC_KEY_EXACT, "... and said to be exact");
+		is_int(ksc_key_field_go(&K, fields, 3, &how), 0, "first folding field chosen");
+		is_int(how, KSC_KEY_FOLDED, "... and said to be folded");
+		is_int(ksc_key_field_go(&s, fields, 3, &how), 2, "long s folds to names");
+	}
+
+	/* an object read as Go does: values by field, and two keys for one field refused */
+	{
+		static const char *const fields[] = { "state", "pid" };
+		const struct ksc_node *v[2], *dup = NULL, *first = NULL;
+		struct ksc_doc *doc = NULL;
+		char *err;
+		int r;
+
+		err = parse_error("{\"" LONG_S "tate\": 1, \"Pid\": 2, \"other\": 3}", KSC_DOC_JSON,
+		                  &doc);
+		ok(!err, "an object with folded keys parses");
+		free(err);
+		if (doc) {
+			r = ksc_node_get_fields_go(ksc_doc_root(doc, 0), fields, 2, v, &dup,
+			                           &first);
+			is_int(r, 0, "folded keys set their fields");
+			ok(v[0] && streq(v[0]->text, "1") && v[1] && streq(v[1]->text, "2"),
+			   "state and pid are read through U+017F and ASCII case");
+			ksc_doc_free(doc);
+			doc = NULL;
+		}
+		err = parse_error("{\"state\": 1,\n \"" LONG_S "tate\": 2}", KSC_DOC_JSON, &doc);
+		free(err);
+		if (doc) {
+			r = ksc_node_get_fields_go(ksc_doc_root(doc, 0), fields, 2, v, &dup,
+			                           &first);
+			is_int(r, -EINVAL, "two keys for one field: -EINVAL");
+			ok(dup && first && dup->line == 2 && first->line == 1,
+			   "the later key and the first are named");
+			is_str(ksc_key_fold_reason(first, dup),
+			       "Go's JSON decoder, used by runc and containerd, folds U+017F "
+			       "(LATIN "
+			       "SMALL LETTER LONG S) to s",
+			       "the reason names the letter Go folds");
+			ksc_doc_free(doc);
+		}
+	}
+}
+
+static void
+alarm_fail(int sig)
+{
+	static const char msg[] = "not ok - reading a FIFO blocked (killed after 10 s)\n";
+
+	(void)sig;
+	(void)!write(STDOUT_FILENO, msg, sizeof(msg) - 1);
+	_exit(1);
+}
+
+static void
+test_read_special_files(void)
+{
+	char dir[] = "/tmp/ksc-test-doc-XXXXXX", fifo[64];
+	struct ksc_error *e = NULL;
+	char *buf = NULL, *want;
+	size_t len = 0;
+	int r;
+
+	if (!mkdtemp(dir)) {
+		ok(false, "mkdtemp: %s", strerror(errno));
+		return;
+	}
+	snprintf(fifo, sizeof(fifo), "%s/profile.json", dir);
+	if (mkfifo(fifo, 0600) < 0) {
+		ok(false, "mkfifo: %s", strerror(errno));
+		rmdir(dir);
+		return;
+	}
+	/* The attack: a FIFO nobody writes to. Opening it blocks a reader forever. */
+	signal(SIGALRM, alarm_fail);
+	alarm(10);
+	r = ksc_doc_read_file(fifo, 100, &buf, &len, &e);
+	alarm(0);
+	is_int(r, -EINVAL, "a FIFO is refused, not read");
+	if (asprintf(&want, "%s: not a regular file (a FIFO)", fifo) < 0)
+		want = NULL;
+	is_str(ksc_error_message(e), want, "the message says it is a FIFO");
+	free(want);
+	ksc_error_free(e);
+	e = NULL;
+	unlink(fifo);
+	rmdir(dir);
+
+	r = ksc_doc_read_file("/dev/zero", 1u << 20, &buf, &len, &e);
+	is_int(r, -EINVAL, "a character device is refused");
+	is_str(ksc_error_message(e), "/dev/zero: not a regular file (a character device)",
+	       "the message says it is a character device");
+	ksc_error_free(e);
+}
+
 int
 main(void)
 {
@@ -329,5 +506,7 @@ main(void)
 	test_yaml();
 	test_limits();
 	test_read_file();
+	test_read_special_files();
+	test_go_keys();
 	return tap_done();
 }

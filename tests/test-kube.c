@@ -807,6 +807,82 @@ workloads(void)
 	}
 }
 
+/* The API server's decoder matches keys exactly (sigs.k8s.io/json), unlike a profile's. */
+static void
+case_sensitive_keys(void)
+{
+	/* Go's encoding/json would read both of these as seccompProfile: Unconfined. */
+	char *got = kubelet("", "", true);
+
+	is_str(got, "RuntimeDefault", "seccompDefault, no profile: RuntimeDefault");
+	free(got);
+	{
+		const char yaml[] = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n"
+		                    "  securityContext: {SeccompProfile: {type: Unconfined}}\n"
+		                    "  containers:\n  - name: c\n    image: x\n"
+		                    "    securityContext:\n"
+		                    "      \xc5\xbf"
+		                    "eccompProfile: {type: Unconfined}\n"
+		                    "      Privileged: true\n";
+		struct kube_manifest *m = parse(yaml);
+		struct kube_kubelet_result r = { 0 };
+
+		ok(m && m->n_pods == 1 && m->pods[0].n_containers == 1,
+		   "a pod with keys in other spellings parses");
+		if (m && m->n_pods == 1 && m->pods[0].n_containers == 1) {
+			ok(!m->pods[0].seccomp.set, "SeccompProfile is not seccompProfile");
+			ok(!m->pods[0].containers[0].seccomp.set,
+			   "U+017F eccompProfile is not seccompProfile");
+			ok(!m->pods[0].containers[0].privileged, "Privileged is not privileged");
+			if (kube_kubelet_resolve(&m->pods[0], &m->pods[0].containers[0], true, NULL,
+			                         &r) < 0)
+				abort();
+			is_int(r.type, KUBE_PROFILE_RUNTIME_DEFAULT,
+			       "the container gets the seccompDefault, as on a real cluster");
+			kube_kubelet_result_done(&r);
+		}
+		kube_manifest_free(m);
+	}
+	{
+		const char yaml[] =
+		        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n"
+		        "  containers:\n  - name: c\n    image: x\n"
+		        "    securityContext:\n"
+		        "      seccompProfile: {Type: Unconfined, type: RuntimeDefault}\n";
+		struct kube_manifest *m = parse(yaml);
+
+		ok(m && m->n_pods == 1 && m->pods[0].n_containers == 1 &&
+		           streq(m->pods[0].containers[0].seccomp.type, "RuntimeDefault"),
+		   "Type and type are two keys: type is read");
+		kube_manifest_free(m);
+	}
+}
+
+/* A container whose command and args were read, then a later field failed: refused, and
+ * (under LeakSanitizer) nothing of it leaks. */
+static void
+failed_container_frees(void)
+{
+	static const char *const bad[] = {
+		"kind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n"
+		"    command: [sh, -c]\n    args: [x]\n    securityContext: {privileged: 3}\n",
+		"kind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n"
+		"    command: [sh]\n    args: [1, {}]\n",
+		"kind: Deployment\nspec:\n  template:\n    spec:\n      initContainers:\n"
+		"      - {name: i, command: [a], args: [b]}\n      containers:\n"
+		"      - {name: c, command: [a], args: [b], securityContext: {runAsUser: -1}}\n",
+	};
+
+	for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
+		struct kube_manifest *m = NULL;
+		struct ksc_error *e = NULL;
+		int r = kube_manifest_parse("bad.yaml", bad[i], strlen(bad[i]), &m, &e);
+
+		is_int(r, -EINVAL, "a container failing after command/args is refused (%zu)", i);
+		ksc_error_free(e);
+	}
+}
+
 static void
 tutorial(void)
 {
@@ -889,6 +965,8 @@ main(int argc, char **argv)
 	psa_fixtures();
 	workloads();
 	tutorial();
+	case_sensitive_keys();
+	failed_container_frees();
 
 	snprintf(path, sizeof(path), "rm -rf '%s'", root);
 	(void)!system(path);

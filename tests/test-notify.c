@@ -233,6 +233,22 @@ test_annotations(void)
 	           0, "fds with seccompFd second: parses"))
 		is_int(p.seccomp_fd_index, 1, "seccompFd at index 1");
 	notify_peer_done(&p);
+
+	/* keys as Go's encoding/json reads them (ASCII case, U+017F for s), annotation keys
+	 * exactly (a map[string]string) */
+	if (is_int(parse_ok("{\"OCIVERSION\":\"1\",\"Pid\":7,\"\xc5\xbftate\":{\"ID\":\"go\","
+	                    "\"\xc5\xbftatu\xc5\xbf\":\"running\",\"annotations\":{"
+	                    "\"IO.KUBERNETES.CRI.SANDBOX-NAME\":\"ignored\","
+	                    "\"io.kubernetes.cri.sandbox-name\":\"web\"}}}",
+	                    &p),
+	           0, "keys in Go's folded spellings: parses")) {
+		is_str(p.oci_version, "1", "OCIVERSION is ociVersion");
+		is_int(p.pid, 7, "Pid is pid");
+		is_str(p.id, "go", "U+017F tate is state, ID is id");
+		is_str(p.status, "running", "U+017F tatu U+017F is status");
+		is_str(p.pod, "web", "annotation keys are exact");
+	}
+	notify_peer_done(&p);
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -451,6 +467,22 @@ test_state_errors(void)
 		  "state.annotations: must be an object, got an array", "annotations an array" },
 		{ ST_HEAD "\"pid\":1,\"state\":{\"id\":\"x\",\"annotations\":\"a=b\"}}", "\"a=b\"",
 		  "state.annotations: must be an object, got a string", "annotations a string" },
+		/* keys as the protocol's Go consumers read them: two keys for one field */
+		{ ST_HEAD "\"pid\":1,\"PID\":2,\"state\":{\"id\":\"x\"}}", "\"PID\"",
+		  "pid: duplicate key: \"pid\" at line 1 sets the same field (Go's JSON decoder "
+		  "matches keys case-insensitively)",
+		  "pid and PID" },
+		{ ST_HEAD "\"pid\":1,\"state\":{\"id\":\"x\"},\"\xc5\xbftate\":{\"id\":\"y\"}}",
+		  "\"\xc5\xbftate\"",
+		  "state: duplicate key: \"state\" at line 1 sets the same field (Go's JSON "
+		  "decoder, "
+		  "used by runc and containerd, folds U+017F (LATIN SMALL LETTER LONG S) to s)",
+		  "state and U+017F tate" },
+		{ ST_HEAD "\"pid\":1,\"state\":{\"id\":\"x\",\"Id\":\"y\"}}", "\"Id\"",
+		  "state.id: duplicate key: \"id\" at line 1 sets the same field (Go's JSON "
+		  "decoder "
+		  "matches keys case-insensitively)",
+		  "state.id and Id" },
 	};
 
 	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {

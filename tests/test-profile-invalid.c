@@ -54,6 +54,33 @@ static const struct invalid_case {
 	  "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"DefaultAction\": \"SCMP_ACT_KILL\"}", 0,
 	  "p.json:1:37: DefaultAction: duplicate key: \"defaultAction\" at line 1 sets the same "
 	  "field (Go's JSON decoder matches keys case-insensitively)" },
+	/* Go also folds U+017F to s and U+212A (Kelvin) to k: runc takes the later key, so a
+	 * rule list emptied by "\u017fyscalls" must not pass for the one before it. */
+	{ "U+017F: a second syscalls that Go reads",
+	  "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": [{\"names\": [\"mkdir\"], "
+	  "\"action\": \"SCMP_ACT_ERRNO\"}], \"\\u017fyscalls\": []}",
+	  0,
+	  "p.json:1:101: \xc5\xbfyscalls: duplicate key: \"syscalls\" at line 1 sets the same "
+	  "field (Go's JSON decoder, used by runc and containerd, folds U+017F (LATIN SMALL "
+	  "LETTER LONG S) to s; Go keeps the later value)" },
+	{ "U+017F first, then the exact key",
+	  "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"\\u017fyscalls\": [], \"syscalls\": []}", 0,
+	  "p.json:1:58: syscalls: duplicate key: \"\xc5\xbfyscalls\" at line 1 sets the same "
+	  "field (Go's JSON decoder, used by runc and containerd, folds U+017F (LATIN SMALL "
+	  "LETTER LONG S) to s; Go keeps the later value)" },
+	{ "U+017F: names twice in a rule",
+	  RULE("{\"names\": [\"mkdir\"], \"name\\u017f\": [], \"action\": \"SCMP_ACT_ERRNO\"}"), 0,
+	  "p.json:1:71: syscalls[0].name\xc5\xbf: duplicate key: \"names\" at line 1 sets the "
+	  "same field (Go's JSON decoder, used by runc and containerd, folds U+017F (LATIN "
+	  "SMALL LETTER LONG S) to s; Go keeps the later value)" },
+	{ "U+212A: minKernel twice",
+	  RULE("{\"names\": [\"mkdir\"], \"action\": \"SCMP_ACT_ALLOW\", \"includes\": "
+	       "{\"minKernel\": \"4.8\", \"min\\u212aernel\": \"99.0\"}}"),
+	  0,
+	  "p.json:1:132: syscalls[0].includes.min\xe2\x84\xaa"
+	  "ernel: duplicate key: \"minKernel\" at line 1 sets the same field (Go's JSON "
+	  "decoder, used by runc and containerd, folds U+212A (KELVIN SIGN) to k; Go keeps the "
+	  "later value)" },
 	{ "not an object", "[]", 0,
 	  "p.json:1:1: a seccomp profile must be a JSON object, got an array" },
 

@@ -457,6 +457,90 @@ test_names(void)
 	is_str(ksc_flag_name(KSC_FLAG_TSYNC), "SECCOMP_FILTER_FLAG_TSYNC", "flag name");
 }
 
+/* Keys Go's encoding/json folds beyond ASCII case set their fields, as in runc. */
+static void
+test_go_key_folding(void)
+{
+	struct ksc_profile *p;
+	const struct ksc_rule *r;
+
+	/* "\u017f" is U+017F LATIN SMALL LETTER LONG S; "\u212a" the KELVIN SIGN. */
+	p = parse("{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"\\u017fyscalls\": [{\"name\\u017f\": "
+	          "[\"mkdir\"], \"action\": \"SCMP_ACT_ERRNO\", \"includes\": "
+	          "{\"min\\u212aernel\": \"4.8\"}}]}",
+	          KSC_ARCH_X86_64, NULL);
+	ok(p != NULL, "a profile spelled with U+017F and U+212A parses");
+	if (!p)
+		return;
+	is_int(ksc_profile_rule_count(p), 1, "\"\\u017fyscalls\" is syscalls: one rule");
+	r = ksc_profile_rule(p, 0);
+	ok(r && ksc_rule_name_count(r) == 1 && streq_(ksc_rule_name(r, 0), "mkdir"),
+	   "\"name\\u017f\" is names: the rule names mkdir");
+	ok(r && ksc_rule_is_conditional(r), "\"min\\u212aernel\" is includes.minKernel");
+	ksc_profile_free(p);
+
+	expect_warnings("U+017F in a key: read as Go reads it, with a warning",
+	                "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"\\u017fyscalls\": []}",
+	                "p.json:1:37: \xc5\xbfyscalls: key is read as \"syscalls\": Go's JSON "
+	                "decoder, used by runc and containerd, folds U+017F (LATIN SMALL LETTER "
+	                "LONG S) to s; crun and other tools may not read it");
+	expect_warnings("U+212A in a key: read as Go reads it, with a warning",
+	                "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": [{\"names\": "
+	                "[\"mkdir\"], \"action\": \"SCMP_ACT_ERRNO\", \"excludes\": "
+	                "{\"min\\u212aernel\": \"99.0\"}}]}",
+	                "p.json:1:112: syscalls[0].excludes.min\xe2\x84\xaa"
+	                "ernel: key is read as \"minKernel\": Go's JSON decoder, used by runc "
+	                "and containerd, folds U+212A (KELVIN SIGN) to k; crun and other tools "
+	                "may not read it");
+	expect_warnings("a look-alike Go does not fold stays an unknown key",
+	                "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"\\uff53yscalls\": []}",
+	                "p.json:1:37: \xef\xbd\x93yscalls: unknown key \"\xef\xbd\x93yscalls\" "
+	                "(runtimes ignore it)");
+	/* The key's NUL byte is part of it: "syscalls\u0000" is not syscalls to Go. */
+	p = parse("{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\\u0000\": [{\"names\": "
+	          "[\"mkdir\"], \"action\": \"SCMP_ACT_ERRNO\"}]}",
+	          KSC_ARCH_X86_64, NULL);
+	ok(p && ksc_profile_rule_count(p) == 0,
+	   "a key \"syscalls\\u0000\" sets nothing (Go ignores it)");
+	if (p) {
+		char *text = NULL;
+		size_t len = 0;
+
+		/* fmt writes the key back whole: it must not become the field syscalls */
+		ok(ksc_profile_write_json(p, &text, &len) == 0 && text &&
+		           strstr(text, "\"syscalls\\u0000\": [") &&
+		           !strstr(text, "\"syscalls\": ["),
+		   "written back, the key keeps its NUL character");
+		free(text);
+	}
+	ksc_profile_free(p);
+	expect_warnings("a key with a NUL character is unknown, and the warning says so",
+	                "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\\u0000\": []}",
+	                "p.json:1:37: syscalls: unknown key \"syscalls\" followed by a NUL "
+	                "character (runtimes ignore it)");
+	/* SCMP_ACT_NOTIFY without listenerPath is refused whatever the case of "action" */
+	{
+		struct ksc_diags *diags = ksc_diags_new();
+		const char *json = "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": "
+		                   "[{\"names\": [\"mkdir\"], \"ACTION\": \"SCMP_ACT_NOTIFY\"}]}";
+		struct ksc_profile_parse_opts opts = { .native_arch = KSC_ARCH_X86_64 };
+		struct ksc_error *e = NULL;
+		bool found = false;
+
+		p = NULL;
+		is_int(ksc_profile_parse("p.json", json, strlen(json), &opts, &p, diags, &e),
+		       -EINVAL, "\"ACTION\": SCMP_ACT_NOTIFY without listenerPath is refused");
+		for (size_t i = 0; i < ksc_diags_count(diags); i++)
+			found |= strstr(ksc_diag_message(ksc_diags_get(diags, i)),
+			                "SCMP_ACT_NOTIFY is used but listenerPath is not set") !=
+			         NULL;
+		ok(found, "... with runc's reason");
+		ksc_profile_free(p);
+		ksc_error_free(e);
+		ksc_diags_free(diags);
+	}
+}
+
 int
 main(void)
 {
@@ -468,5 +552,6 @@ main(void)
 	test_write();
 	test_write_escapes();
 	test_names();
+	test_go_key_folding();
 	return tap_done();
 }

@@ -1063,6 +1063,29 @@ ksc_doc_parse(const char *name, const char *buf, size_t len, unsigned flags,
 	return ksc_doc_parse_at(name, buf, len, flags, ret_doc, NULL, reterr);
 }
 
+const char *
+ksc_file_type_name(mode_t mode)
+{
+	switch (mode & S_IFMT) {
+	case S_IFREG:
+		return "a regular file";
+	case S_IFDIR:
+		return "a directory";
+	case S_IFIFO:
+		return "a FIFO";
+	case S_IFCHR:
+		return "a character device";
+	case S_IFBLK:
+		return "a block device";
+	case S_IFSOCK:
+		return "a socket";
+	case S_IFLNK:
+		return "a symbolic link";
+	default:
+		return "an unknown file type";
+	}
+}
+
 int
 ksc_doc_read_file(const char *path, size_t max_bytes, char **ret_buf, size_t *ret_len,
                   struct ksc_error **reterr)
@@ -1074,14 +1097,43 @@ ksc_doc_read_file(const char *path, size_t max_bytes, char **ret_buf, size_t *re
 
 	if (streq(path, "-"))
 		fd = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3);
-	else
-		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	else {
+		/*
+		 * Only regular files (and standard input) are documents: a FIFO blocks open()
+		 * and read() until some writer comes, forever (a pod stuck in
+		 * ContainerCreating), a character device such as /dev/zero never ends, and
+		 * merely opening some devices acts (a watchdog arms). So look at the file through
+		 * an O_PATH descriptor, which opens nothing, and open that same inode for reading
+		 * only when it is a regular file (or a directory, refused below with its own
+		 * message). Without /proc, open the path again, non-blocking so that a FIFO
+		 * swapped in meanwhile cannot block; what was opened is checked below.
+		 */
+		_cleanup_(closep) int path_fd = open(path, O_PATH | O_CLOEXEC);
+		char proc[64];
+
+		if (path_fd < 0)
+			return ksc_error_setf(reterr, negative_errno(), "%s: %s", path,
+			                      strerror(errno));
+		if (fstat(path_fd, &st) < 0)
+			return ksc_error_setf(reterr, negative_errno(), "%s: %s", path,
+			                      strerror(errno));
+		if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+			return ksc_error_setf(reterr, -EINVAL, "%s: not a regular file (%s)", path,
+			                      ksc_file_type_name(st.st_mode));
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", path_fd);
+		fd = open(proc, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+		if (fd < 0 && errno == ENOENT)
+			fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	}
 	if (fd < 0)
 		return ksc_error_setf(reterr, negative_errno(), "%s: %s", path, strerror(errno));
 	if (fstat(fd, &st) < 0)
 		return ksc_error_setf(reterr, negative_errno(), "%s: %s", path, strerror(errno));
 	if (S_ISDIR(st.st_mode))
 		return ksc_error_setf(reterr, -EISDIR, "%s: is a directory", path);
+	if (!S_ISREG(st.st_mode) && !streq(path, "-"))
+		return ksc_error_setf(reterr, -EINVAL, "%s: not a regular file (%s)", path,
+		                      ksc_file_type_name(st.st_mode));
 	if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > max_bytes)
 		return ksc_error_setf(reterr, -EFBIG, "%s: file is larger than %zu bytes", path,
 		                      max_bytes);
@@ -1159,6 +1211,132 @@ ksc_node_get(const struct ksc_node *map, const char *key)
 		if (map->keys[i]->len == n && memcmp(map->keys[i]->text, key, n) == 0)
 			return map->items[i];
 	return NULL;
+}
+
+/* The UTF-8 encodings of the two non-ASCII letters whose fold orbit holds an ASCII letter. */
+#define LONG_S_UTF8 "\xc5\xbf"     /* U+017F LATIN SMALL LETTER LONG S, folds with s and S */
+#define KELVIN_UTF8 "\xe2\x84\xaa" /* U+212A KELVIN SIGN, folds with k and K */
+
+static bool
+ascii_alpha(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+enum ksc_key_match
+ksc_key_match_go(const struct ksc_node *key, const char *field)
+{
+	const unsigned char *k = (const unsigned char *)key->text;
+	size_t klen = key->len, flen = strlen(field), i = 0;
+
+	if (key->kind != KSC_NODE_SCALAR)
+		return KSC_KEY_NONE;
+	/* All len bytes count: "syscalls\u0000x" is not "syscalls" to Go. */
+	if (klen == flen && memcmp(k, field, flen) == 0)
+		return KSC_KEY_EXACT;
+	/* bytes.EqualFold(field, key) for an ASCII field: rune by rune. A byte that does not
+	 * start valid UTF-8 is U+FFFD to Go, which folds with nothing ASCII. */
+	for (size_t j = 0; j < flen; j++) {
+		unsigned char c = (unsigned char)field[j];
+
+		if (i >= klen)
+			return KSC_KEY_NONE;
+		if (k[i] < 0x80) {
+			if (k[i] != c && !(ascii_alpha(c) && (k[i] | 0x20) == (c | 0x20)))
+				return KSC_KEY_NONE;
+			i++;
+			continue;
+		}
+		if ((c | 0x20) == 's' && klen - i >= 2 && memcmp(k + i, LONG_S_UTF8, 2) == 0) {
+			i += 2;
+			continue;
+		}
+		if ((c | 0x20) == 'k' && klen - i >= 3 && memcmp(k + i, KELVIN_UTF8, 3) == 0) {
+			i += 3;
+			continue;
+		}
+		return KSC_KEY_NONE;
+	}
+	return i == klen ? KSC_KEY_FOLDED : KSC_KEY_NONE;
+}
+
+size_t
+ksc_key_field_go(const struct ksc_node *key, const char *const *fields, size_t n,
+                 enum ksc_key_match *ret_match)
+{
+	size_t folded = n;
+
+	for (size_t j = 0; j < n; j++) {
+		enum ksc_key_match m = ksc_key_match_go(key, fields[j]);
+
+		if (m == KSC_KEY_EXACT) {
+			if (ret_match)
+				*ret_match = m;
+			return j;
+		}
+		if (m == KSC_KEY_FOLDED && folded == n)
+			folded = j;
+	}
+	if (ret_match)
+		*ret_match = folded < n ? KSC_KEY_FOLDED : KSC_KEY_NONE;
+	return folded;
+}
+
+static bool
+key_contains(const struct ksc_node *key, const char *needle)
+{
+	return key && key->kind == KSC_NODE_SCALAR &&
+	       memmem(key->text, key->len, needle, strlen(needle));
+}
+
+const char *
+ksc_key_fold_reason(const struct ksc_node *a, const struct ksc_node *b)
+{
+	bool long_s = key_contains(a, LONG_S_UTF8) || key_contains(b, LONG_S_UTF8);
+	bool kelvin = key_contains(a, KELVIN_UTF8) || key_contains(b, KELVIN_UTF8);
+
+	if (long_s && kelvin)
+		return "Go's JSON decoder, used by runc and containerd, folds U+017F (LATIN SMALL "
+		       "LETTER LONG S) to s and U+212A (KELVIN SIGN) to k";
+	if (long_s)
+		return "Go's JSON decoder, used by runc and containerd, folds U+017F (LATIN SMALL "
+		       "LETTER LONG S) to s";
+	if (kelvin)
+		return "Go's JSON decoder, used by runc and containerd, folds U+212A (KELVIN SIGN) "
+		       "to k";
+	return "Go's JSON decoder matches keys case-insensitively";
+}
+
+int
+ksc_node_get_fields_go(const struct ksc_node *map, const char *const *fields, size_t n,
+                       const struct ksc_node **values, const struct ksc_node **ret_dup,
+                       const struct ksc_node **ret_first)
+{
+	_cleanup_(freep) const struct ksc_node **keys = NULL;
+
+	for (size_t j = 0; j < n; j++)
+		values[j] = NULL;
+	if (!map || map->kind != KSC_NODE_MAP)
+		return 0;
+	keys = calloc(n ? n : 1, sizeof(*keys));
+	if (!keys)
+		return -ENOMEM;
+	for (size_t i = 0; i < map->count; i++) {
+		size_t j = ksc_key_field_go(map->keys[i], fields, n, NULL);
+
+		if (j == n)
+			continue;
+		if (keys[j]) {
+			if (ret_dup)
+				*ret_dup = map->keys[i];
+			if (ret_first)
+				*ret_first = keys[j];
+			return -EINVAL;
+		}
+		keys[j] = map->keys[i];
+		values[j] = map->items[i];
+	}
+	return 0;
 }
 
 const char *

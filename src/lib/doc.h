@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "error.h"
 
@@ -77,9 +78,16 @@ int ksc_doc_parse_at(const char *name, const char *buf, size_t len, unsigned fla
                      struct ksc_doc **ret_doc, struct ksc_doc_failure *failure,
                      struct ksc_error **reterr);
 
-/* Read a whole file ("-" is standard input) of at most max_bytes bytes: 0, -EFBIG, -errno. */
+/*
+ * Read a whole file ("-" is standard input) of at most max_bytes bytes: 0, -EFBIG, -EISDIR,
+ * -EINVAL for anything but a regular file ("PATH: not a regular file (a FIFO)"; standard
+ * input may be a pipe or a terminal), -errno. Never blocks on a FIFO or reads a device.
+ */
 int ksc_doc_read_file(const char *path, size_t max_bytes, char **ret_buf, size_t *ret_len,
                       struct ksc_error **reterr);
+
+/* "a FIFO", "a character device", ... for messages about a file of this st_mode. */
+const char *ksc_file_type_name(mode_t mode);
 
 int ksc_doc_read(const char *path, size_t max_bytes, unsigned flags, struct ksc_doc **ret_doc,
                  struct ksc_error **reterr);
@@ -99,8 +107,52 @@ size_t ksc_doc_count(const struct ksc_doc *doc);
 /* The root of the i-th document; a scalar null node for an empty document. */
 const struct ksc_node *ksc_doc_root(const struct ksc_doc *doc, size_t i);
 
-/* Map lookup by exact key; NULL when absent. */
+/* Map lookup by exact key (all len bytes); NULL when absent. This is how Go decodes a JSON
+ * object into a map, and how Kubernetes' case-sensitive decoder reads struct fields. */
 const struct ksc_node *ksc_node_get(const struct ksc_node *map, const char *key);
+
+/*
+ * Go's encoding/json reads a JSON object into a struct (runc, crun's Go peers, containerd,
+ * the OCI seccomp agent's consumers): a key sets the field whose JSON name equals it exactly,
+ * else the first field (in declaration order) whose name equals it under bytes.EqualFold,
+ * Unicode simple case folding. For the ASCII field names of these structs that is ASCII
+ * case, plus U+017F LATIN SMALL LETTER LONG S for s and U+212A KELVIN SIGN for k (Go's
+ * unicode.SimpleFold orbits {S, s, U+017F} and {K, k, U+212A}). A later key setting a field
+ * overwrites an earlier one. (Go before 1.21: fold.go equalFoldRight; 1.21 and later:
+ * foldName with unicode.SimpleFold. Both give this result for ASCII names.)
+ */
+enum ksc_key_match {
+	KSC_KEY_NONE = 0,
+	KSC_KEY_EXACT,
+	KSC_KEY_FOLDED, /* equal to the field only under Go's folding */
+};
+
+/* How key (a scalar map key) matches the field name `field` (ASCII). */
+enum ksc_key_match ksc_key_match_go(const struct ksc_node *key, const char *field);
+
+/*
+ * The field of fields[0..n) that Go sets from key: an exact match wins, else the first that
+ * folds. Returns its index, or n when key sets no field; *ret_match (optional) says how.
+ */
+size_t ksc_key_field_go(const struct ksc_node *key, const char *const *fields, size_t n,
+                        enum ksc_key_match *ret_match);
+
+/*
+ * Why two keys set one field under Go's rules, for messages: "Go's JSON decoder matches keys
+ * case-insensitively", or which non-ASCII letter Go folds (U+017F to s, U+212A to k). `b` may
+ * be NULL. A static string.
+ */
+const char *ksc_key_fold_reason(const struct ksc_node *a, const struct ksc_node *b);
+
+/*
+ * Read map as Go decodes it into a struct with the JSON field names fields[0..n): values[i]
+ * is the value of the key that sets fields[i], NULL when none. Two keys that set one field
+ * (Go silently keeps the later) are an error: -EINVAL with *ret_dup the later key and
+ * *ret_first the earlier. Keys that set no field are ignored, as Go does.
+ */
+int ksc_node_get_fields_go(const struct ksc_node *map, const char *const *fields, size_t n,
+                           const struct ksc_node **values, const struct ksc_node **ret_dup,
+                           const struct ksc_node **ret_first);
 
 /* "an object", "an array", "a string", "a number", "a boolean", "null". */
 const char *ksc_node_type_name(const struct ksc_node *node);

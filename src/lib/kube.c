@@ -7,6 +7,15 @@
  * (internal/cri/sputil GenerateSeccompSpecOpts) and Pod Security Admission's
  * (policy/check_seccompProfile_*), with their messages, as ../reference/oracles.md 3a and 3b
  * transcribe their tests.
+ *
+ * Keys are matched exactly, case-sensitively (ksc_node_get): the API server decodes an object
+ * (YAML is converted to JSON first, sigs.k8s.io/yaml) with k8s.io/apimachinery's
+ * runtime/serializer/json, which uses sigs.k8s.io/json UnmarshalCaseSensitivePreserveInts
+ * since Kubernetes 1.23 ("object keys must exactly match json tag names") and a json-iterator
+ * configured CaseSensitive before that. So "SeccompProfile" or "ſeccompProfile" (U+017F) set
+ * nothing there (strict field validation reports them as unknown fields) and nothing here.
+ * The kubelet reads static pod files with the same decoder. Profiles are different: runc and
+ * containerd read those with encoding/json's case folding (profile.c).
  */
 #include <inttypes.h>
 #include <stdarg.h>
@@ -224,9 +233,9 @@ read_strings(struct reader *rd, const struct ksc_node *map, const char *key, con
 }
 
 static int
-read_container(struct reader *rd, const struct ksc_node *n, const char *path,
-               enum kube_container_kind kind, const char *list, size_t index,
-               struct kube_container *ret)
+read_container_fields(struct reader *rd, const struct ksc_node *n, const char *path,
+                      enum kube_container_kind kind, const char *list, size_t index,
+                      struct kube_container *ret)
 {
 	const struct ksc_node *sc = NULL, *caps = NULL;
 	const char *restart = NULL;
@@ -283,6 +292,23 @@ read_container(struct reader *rd, const struct ksc_node *n, const char *path,
 	}
 	if (r >= 0)
 		r = read_seccomp(rd, sc, scpath, &ret->seccomp);
+	return r;
+}
+
+/* One container. On failure nothing of it is left allocated: the caller does not count a
+ * container that failed, so kube_manifest_free() would never see its string lists. */
+static int
+read_container(struct reader *rd, const struct ksc_node *n, const char *path,
+               enum kube_container_kind kind, const char *list, size_t index,
+               struct kube_container *ret)
+{
+	int r = read_container_fields(rd, n, path, kind, list, index, ret);
+
+	if (r < 0) {
+		free(ret->command);
+		free(ret->args);
+		ret->command = ret->args = NULL;
+	}
 	return r;
 }
 
@@ -935,15 +961,24 @@ kube_runtime_outcome(const struct kube_pod *pod, const struct kube_container *c,
 
 		if (!diags)
 			return -ENOMEM;
-		r = ksc_doc_read_file(k->localhost_ref, KSC_PROFILE_MAX_BYTES, &buf, &len, NULL);
+		r = ksc_doc_read_file(k->localhost_ref, KSC_PROFILE_MAX_BYTES, &buf, &len, &error);
 		if (r < 0) {
 			const char *why = r == -ENOENT ? "no such file or directory" : strerror(-r);
+
+			/* A FIFO or a device: containerd's os.ReadFile would wait on a FIFO
+			 * forever; refuse it, saying what it is. */
+			if (r == -EINVAL && error && error->message &&
+			    strncmp(error->message, k->localhost_ref, strlen(k->localhost_ref)) ==
+			            0 &&
+			    startswith(error->message + strlen(k->localhost_ref), ": "))
+				why = error->message + strlen(k->localhost_ref) + 2;
 
 			r = asprintf(&ret->error,
 			             "CreateContainerError: failed to generate seccomp spec opts: "
 			             "cannot "
 			             "load seccomp profile \"%s\": open %s: %s",
 			             k->localhost_ref, k->localhost_ref, why);
+			ksc_error_free(error);
 			return r < 0 ? -ENOMEM : 0;
 		}
 		r = ksc_profile_parse(k->localhost_ref, buf, len, &popts, &ret->profile, diags,

@@ -173,12 +173,11 @@ _printf_(4, 5) static int state_error(const char *name, const struct ksc_node *a
 	return ksc_error_setf(reterr, -EINVAL, "%s: %s", name, reason);
 }
 
-/* A string member, when present and a string: duplicated into *ret. */
+/* A string member (its value node, NULL when absent), when a string: duplicated into *ret. */
 static int
-take_string(const char *name, const struct ksc_node *map, const char *key, const char *path,
-            bool required, char **ret, struct ksc_error **reterr)
+take_string(const char *name, const struct ksc_node *map, const struct ksc_node *n,
+            const char *path, bool required, char **ret, struct ksc_error **reterr)
 {
-	const struct ksc_node *n = ksc_node_get(map, key);
 	const char *s, *why;
 
 	if (!n) {
@@ -190,6 +189,30 @@ take_string(const char *name, const struct ksc_node *map, const char *key, const
 		return state_error(name, n, reterr, "%s: %s", path, why);
 	*ret = strdup(s);
 	return *ret ? 0 : -ENOMEM;
+}
+
+/*
+ * The members of an object as the protocol's Go consumers decode it into a struct
+ * (encoding/json: exact key, else Go's case folding; see ksc_key_match_go): the state's
+ * keys are read the same way, and two keys that set one field are refused, since Go would
+ * silently keep the later one.
+ */
+static int
+state_fields(const char *name, const struct ksc_node *map, const char *prefix,
+             const char *const *fields, size_t n, const struct ksc_node **values,
+             struct ksc_error **reterr)
+{
+	const struct ksc_node *dup = NULL, *first = NULL;
+	int r;
+
+	r = ksc_node_get_fields_go(map, fields, n, values, &dup, &first);
+	if (r == -EINVAL)
+		return state_error(name, dup, reterr,
+		                   "%s%s: duplicate key: \"%s\" at line %u sets the same field "
+		                   "(%s)",
+		                   prefix, fields[ksc_key_field_go(dup, fields, n, NULL)],
+		                   first->text, first->line, ksc_key_fold_reason(first, dup));
+	return r;
 }
 
 static const char *
@@ -227,6 +250,14 @@ parse_state(const char *name, const struct ksc_node *root, struct notify_peer *p
 		                               "io.kubernetes.pod.namespace", NULL };
 	static const char *const ctr_keys[] = { "io.kubernetes.cri.container-name",
 		                                "io.kubernetes.container.name", NULL };
+	/* specs.ContainerProcessState and specs.State (runtime-spec) */
+	static const char *const process_fields[] = { "ociVersion", "fds", "pid", "metadata",
+		                                      "state" };
+	enum { P_OCI_VERSION, P_FDS, P_PID, P_METADATA, P_STATE };
+	static const char *const state_fields_[] = { "ociVersion", "id",     "status",
+		                                     "pid",        "bundle", "annotations" };
+	enum { S_OCI_VERSION, S_ID, S_STATUS, S_PID, S_BUNDLE, S_ANNOTATIONS };
+	const struct ksc_node *pv[ELEMENTSOF(process_fields)], *sv[ELEMENTSOF(state_fields_)];
 	const struct ksc_node *n, *state, *annotations;
 	const char *why;
 	uint64_t pid = 0; /* ksc_node_to_u64 leaves it alone when it fails */
@@ -237,22 +268,25 @@ parse_state(const char *name, const struct ksc_node *root, struct notify_peer *p
 		                   "the container process state must be an "
 		                   "object, got %s",
 		                   ksc_node_type_name(root));
-	r = take_string(name, root, "ociVersion", "ociVersion", true, &p->oci_version, reterr);
+	r = state_fields(name, root, "", process_fields, ELEMENTSOF(process_fields), pv, reterr);
 	if (r < 0)
 		return r;
-	n = ksc_node_get(root, "pid");
+	r = take_string(name, root, pv[P_OCI_VERSION], "ociVersion", true, &p->oci_version, reterr);
+	if (r < 0)
+		return r;
+	n = pv[P_PID];
 	if (!n)
 		return state_error(name, root, reterr, "pid: required");
 	if (ksc_node_to_u64(n, &pid, &why) < 0 || pid > INT32_MAX)
 		return state_error(name, n, reterr, "pid: %s",
 		                   pid > INT32_MAX ? "out of range" : why);
 	p->pid = (int)pid;
-	r = take_string(name, root, "metadata", "metadata", false, &p->metadata, reterr);
+	r = take_string(name, root, pv[P_METADATA], "metadata", false, &p->metadata, reterr);
 	if (r < 0)
 		return r;
 
 	/* "fds": the names of the fds sent, in order; seccompFd must be among them once */
-	n = ksc_node_get(root, "fds");
+	n = pv[P_FDS];
 	if (n && !ksc_node_is_null(n)) {
 		bool found = false;
 
@@ -277,20 +311,26 @@ parse_state(const char *name, const struct ksc_node *root, struct notify_peer *p
 			return state_error(name, n, reterr, "fds: no \"seccompFd\" among the fds");
 	}
 
-	state = ksc_node_get(root, "state");
+	state = pv[P_STATE];
 	if (!state)
 		return state_error(name, root, reterr, "state: required");
 	if (state->kind != KSC_NODE_MAP)
 		return state_error(name, state, reterr, "state: must be an object, got %s",
 		                   ksc_node_type_name(state));
-	r = take_string(name, state, "id", "state.id", true, &p->id, reterr);
+	r = state_fields(name, state, "state.", state_fields_, ELEMENTSOF(state_fields_), sv,
+	                 reterr);
 	if (r >= 0)
-		r = take_string(name, state, "status", "state.status", false, &p->status, reterr);
+		r = take_string(name, state, sv[S_ID], "state.id", true, &p->id, reterr);
 	if (r >= 0)
-		r = take_string(name, state, "bundle", "state.bundle", false, &p->bundle, reterr);
+		r = take_string(name, state, sv[S_STATUS], "state.status", false, &p->status,
+		                reterr);
+	if (r >= 0)
+		r = take_string(name, state, sv[S_BUNDLE], "state.bundle", false, &p->bundle,
+		                reterr);
 	if (r < 0)
 		return r;
-	annotations = ksc_node_get(state, "annotations");
+	/* annotations is a map[string]string: its keys are exact, as any Go map's */
+	annotations = sv[S_ANNOTATIONS];
 	if (annotations && !ksc_node_is_null(annotations) && annotations->kind != KSC_NODE_MAP)
 		return state_error(name, annotations, reterr,
 		                   "state.annotations: must be an object, got %s",

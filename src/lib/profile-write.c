@@ -25,15 +25,21 @@ indent(struct writer *w)
 
 /* Start a member or element: the comma, the newline, the indentation and the key. */
 static void
-member(struct writer *w, const char *key)
+member_n(struct writer *w, const char *key, size_t len)
 {
 	strbuf_puts(&w->sb, w->first ? "\n" : ",\n");
 	w->first = false;
 	indent(w);
 	if (key) {
-		strbuf_put_json_string(&w->sb, key, strlen(key));
+		strbuf_put_json_string(&w->sb, key, len);
 		strbuf_puts(&w->sb, ": ");
 	}
+}
+
+static void
+member(struct writer *w, const char *key)
+{
+	member_n(w, key, key ? strlen(key) : 0);
 }
 
 static void
@@ -127,7 +133,9 @@ write_node(struct writer *w, const struct ksc_node *n)
 		}
 		open_container(w, n->kind == KSC_NODE_MAP ? '{' : '[');
 		for (size_t i = 0; i < n->count; i++) {
-			member(w, n->kind == KSC_NODE_MAP ? n->keys[i]->text : NULL);
+			/* every byte of a key, NUL bytes included */
+			member_n(w, n->kind == KSC_NODE_MAP ? n->keys[i]->text : NULL,
+			         n->kind == KSC_NODE_MAP ? n->keys[i]->len : 0);
 			write_node(w, n->items[i]);
 		}
 		close_container(w, n->kind == KSC_NODE_MAP ? '}' : ']');
@@ -139,7 +147,7 @@ static void
 write_extras(struct writer *w, const struct ksc_extra *extras, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		member(w, extras[i].key);
+		member_n(w, extras[i].key, extras[i].key_len);
 		write_node(w, extras[i].value);
 	}
 }

@@ -105,11 +105,12 @@ struct field_match {
 };
 
 /*
- * Match the keys of an object against the known ones. Go's encoding/json (runc, containerd)
- * prefers an exact key but also accepts a key that differs only in case, so
- * "DefaultAction" does set defaultAction in a real runtime: accept it the same way, with a
- * warning. Keys the model does not know are collected in extras (a warning each: runtimes
- * ignore them).
+ * Match the keys of an object against the known ones as Go's encoding/json does (runc,
+ * containerd; see ksc_key_match_go): an exact key, else one equal under Go's case folding,
+ * so "DefaultAction" does set defaultAction in a real runtime, and so does "ſyscalls"
+ * (U+017F) set syscalls. Accept a folded key the same way, with a warning; two keys that set
+ * one field are an error, since Go silently keeps the later one. Keys the model does not
+ * know are collected in extras (a warning each: runtimes ignore them).
  */
 static int
 object_fields(struct ctx *c, const struct ksc_node *obj, const char *path,
@@ -120,43 +121,62 @@ object_fields(struct ctx *c, const struct ksc_node *obj, const char *path,
 
 	for (size_t i = 0; i < obj->count; i++) {
 		const struct ksc_node *key = obj->keys[i];
-		size_t exact = n_specs, folded = n_specs;
+		enum ksc_key_match how = KSC_KEY_NONE;
+		size_t f = n_specs;
 
 		for (size_t j = 0; j < n_specs; j++) {
-			if (streq(key->text, specs[j].key)) {
-				exact = j;
+			enum ksc_key_match m = ksc_key_match_go(key, specs[j].key);
+
+			if (m == KSC_KEY_EXACT) {
+				f = j;
+				how = m;
 				break;
 			}
-			if (folded == n_specs && strcasecmp(key->text, specs[j].key) == 0)
-				folded = j;
+			if (m == KSC_KEY_FOLDED && f == n_specs) {
+				f = j;
+				how = m;
+			}
 		}
 		path_key(sub, path, key->text);
-		if (exact < n_specs) {
-			if (out[exact].key)
+		if (f < n_specs) {
+			/* ASCII case keeps the length; U+017F and U+212A are longer in UTF-8. */
+			bool beyond_ascii =
+			        (out[f].key && out[f].key->len != strlen(specs[f].key)) ||
+			        key->len != strlen(specs[f].key);
+
+			if (out[f].key)
 				error_at(c, key, sub,
 				         "duplicate key: \"%s\" at line %u sets the same field "
-				         "(Go's JSON decoder matches keys case-insensitively)",
-				         out[exact].key->text, out[exact].key->line);
-			out[exact] = (struct field_match){ key, obj->items[i] };
-			continue;
-		}
-		if (folded < n_specs) {
-			if (out[folded].key)
-				error_at(c, key, sub,
-				         "duplicate key: \"%s\" at line %u sets the same field "
-				         "(Go's JSON decoder matches keys case-insensitively)",
-				         out[folded].key->text, out[folded].key->line);
-			else
+				         "(%s%s)",
+				         out[f].key->text, out[f].key->line,
+				         ksc_key_fold_reason(out[f].key, key),
+				         beyond_ascii ? "; Go keeps the later value" : "");
+			else if (how == KSC_KEY_FOLDED && beyond_ascii)
+				warning_at(
+				        c, key, sub,
+				        "key is read as \"%s\": %s; crun and other tools may not "
+				        "read it",
+				        specs[f].key, ksc_key_fold_reason(key, NULL));
+			else if (how == KSC_KEY_FOLDED)
 				warning_at(
 				        c, key, sub,
 				        "key is spelled \"%s\"; runc and containerd accept it "
 				        "because Go's JSON decoder ignores case, other tools may "
 				        "not",
-				        specs[folded].key);
-			out[folded] = (struct field_match){ key, obj->items[i] };
+				        specs[f].key);
+			out[f] = (struct field_match){ key, obj->items[i] };
 			continue;
 		}
-		warning_at(c, key, sub, "unknown key \"%s\" (runtimes ignore it)", key->text);
+		if (strlen(key->text) != key->len)
+			/* Go compares every byte: "syscalls\u0000" is not syscalls */
+			warning_at(
+			        c, key, sub,
+			        "unknown key \"%s\" followed by a NUL character (runtimes ignore "
+			        "it)",
+			        key->text);
+		else
+			warning_at(c, key, sub, "unknown key \"%s\" (runtimes ignore it)",
+			           key->text);
 		if (extras) {
 			struct ksc_extra *e =
 			        reallocarray(*extras, *n_extras + 1, sizeof(**extras));
@@ -164,10 +184,13 @@ object_fields(struct ctx *c, const struct ksc_node *obj, const char *path,
 			if (!e)
 				return -ENOMEM;
 			*extras = e;
-			e[*n_extras].key = strdup(key->text);
-			e[*n_extras].value = obj->items[i];
+			/* all the key's bytes: `fmt` must not turn an ignored key into a field */
+			e[*n_extras].key = malloc(key->len + 1);
 			if (!e[*n_extras].key)
 				return -ENOMEM;
+			memcpy(e[*n_extras].key, key->text, key->len + 1);
+			e[*n_extras].key_len = key->len;
+			e[*n_extras].value = obj->items[i];
 			(*n_extras)++;
 		}
 	}
@@ -1281,7 +1304,10 @@ parse_profile(struct ctx *c, const struct ksc_node *root)
 				return r;
 			if (rule->action == KSC_ACT_NOTIFY && !notify_action &&
 			    sn->items[i]->kind == KSC_NODE_MAP)
-				notify_action = ksc_node_get(sn->items[i], "action");
+				/* the key that set the action, spelled as Go accepts it */
+				for (size_t k = 0; k < sn->items[i]->count; k++)
+					if (ksc_key_match_go(sn->items[i]->keys[k], "action"))
+						notify_action = sn->items[i]->items[k];
 		}
 	}
 
@@ -1436,22 +1462,26 @@ ksc_profile_load(const char *path, const struct ksc_profile_parse_opts *opts,
                  struct ksc_profile **ret_profile, struct ksc_diags *diags,
                  struct ksc_error **reterr)
 {
+	_cleanup_(ksc_error_freep) struct ksc_error *read_error = NULL;
 	_cleanup_(freep) char *buf = NULL;
 	size_t len = 0;
 	int r;
 
-	r = ksc_doc_read_file(path, KSC_PROFILE_MAX_BYTES, &buf, &len, reterr);
+	r = ksc_doc_read_file(path, KSC_PROFILE_MAX_BYTES, &buf, &len, &read_error);
 	if (r < 0) {
-		/* The same failure as a diagnostic: the file, and the reason alone. */
-		if (r == -EISDIR)
-			(void)ksc_diags_addf(diags, KSC_SEVERITY_ERROR, path, 0, 0, NULL,
-			                     "is a directory");
-		else if (r == -EFBIG)
-			(void)ksc_diags_addf(diags, KSC_SEVERITY_ERROR, path, 0, 0, NULL,
-			                     "file is larger than %u bytes", KSC_PROFILE_MAX_BYTES);
+		/* The same failure as a diagnostic: the file, and the reason alone ("is a
+		 * directory", "not a regular file (a FIFO)", "file is larger than N bytes"). */
+		const char *msg = read_error ? read_error->message : NULL;
+		size_t n = strlen(path);
+
+		if (msg && strncmp(msg, path, n) == 0 && startswith(msg + n, ": "))
+			(void)ksc_diags_addf(diags, KSC_SEVERITY_ERROR, path, 0, 0, NULL, "%s",
+			                     msg + n + 2);
 		else
 			(void)ksc_diags_addf(diags, KSC_SEVERITY_ERROR, path, 0, 0, NULL, "%s",
 			                     strerror(-r));
+		if (msg)
+			return ksc_error_setf(reterr, r, "%s", msg);
 		return r;
 	}
 	return ksc_profile_parse(path, buf, len, opts, ret_profile, diags, reterr);

@@ -43,7 +43,8 @@ struct ksc_rule_filter {
 
 /* A key the model does not know, kept so that `fmt` does not lose it. */
 struct ksc_extra {
-	char *key;
+	char *key; /* NUL-terminated copy; key_len bytes count (a key may hold NUL bytes) */
+	size_t key_len;
 	const struct ksc_node *value; /* borrowed from the profile's document */
 };
 
