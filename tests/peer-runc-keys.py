@@ -14,9 +14,14 @@ Prints TAP. Skips (with the reason) without root, without runc, or without secco
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
+
+# meson runs the scripts from the source tree: no __pycache__ there
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import peer  # noqa: E402
+from peer import tap  # noqa: E402
 
 KSECCOMP, PROBE, WORKDIR = sys.argv[1:4]
 MKDIR = ["83", "0", "0"]  # x86_64 mkdir(NULL, 0)
@@ -71,64 +76,22 @@ CASES = [
      profile('"syscalls\\u0000": [' + DENY + ']'), ("agree", None)),
 ]
 
-count = 0
-failed = 0
-
-
-def tap(ok, desc, diag=None):
-    global count, failed
-    count += 1
-    if not ok:
-        failed += 1
-    print(f"{'ok' if ok else 'not ok'} {count} - {desc}")
-    if diag and not ok:
-        for line in diag.splitlines():
-            print(f"# {line}")
-    sys.stdout.flush()
-
-
-def skip_all(reason):
-    print(f"1..0 # SKIP {reason}")
-    sys.exit(0)
-
-
 def outcome(proc):
-    out = proc.stdout.decode(errors="replace").strip().splitlines()
-    if proc.returncode > 128:
-        return f"signal {proc.returncode - 128}"
-    if proc.returncode == 0 and out:
-        return out[-1]
-    return f"exit {proc.returncode}: {proc.stderr.decode(errors='replace').strip()}"
+    """The probe's line; a run that printed nothing says why (runc's refusal of a profile)."""
+    return peer.outcome(proc, exit_stderr=True)
 
 
 def runc_run(root, name, profile_text, args):
-    """runc with the profile text spliced into config.json exactly as written."""
-    os.makedirs(os.path.join(root, "rootfs"), exist_ok=True)
-    shutil.copy(PROBE, os.path.join(root, "rootfs", "try-syscall"))
-    config_path = os.path.join(root, "config.json")
-    if os.path.exists(config_path):
-        os.unlink(config_path)
-    subprocess.run(["runc", "spec"], cwd=root, check=True, stdout=subprocess.DEVNULL)
-    with open(config_path) as f:
-        config = json.load(f)
-    config["process"]["args"] = ["/try-syscall"] + args
-    config["process"]["terminal"] = False
-    config["root"] = {"path": "rootfs", "readonly": True}
+    """runc with the profile text spliced into config.json exactly as written: a decoder
+    would merge or reorder the very keys under test."""
+    config = peer.bundle_config(root, PROBE, args)
     config["linux"]["seccomp"] = "@PROFILE@"
-    text = json.dumps(config).replace('"@PROFILE@"', profile_text)
-    with open(config_path, "w", encoding="utf-8") as f:
-        f.write(text)
-    try:
-        return subprocess.run(["runc", "run", name], cwd=root, stdin=subprocess.DEVNULL,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30)
-    finally:
-        subprocess.run(["runc", "delete", "-f", name], cwd=root, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL)
+    peer.write_config(root, json.dumps(config).replace('"@PROFILE@"', profile_text))
+    return peer.runc_run(root, name)
 
 
 def ksc(*args):
-    return subprocess.run([KSECCOMP] + list(args), stdin=subprocess.DEVNULL,
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+    return peer.kseccomp(KSECCOMP, *args)
 
 
 def sim_word(path):
@@ -143,12 +106,7 @@ def sim_word(path):
 
 
 def main():
-    if os.geteuid() != 0:
-        skip_all("runc containers need root")
-    if not shutil.which("runc"):
-        skip_all("runc is not installed (Debian package runc)")
-    if not os.path.exists("/proc/sys/kernel/seccomp/actions_avail"):
-        skip_all("the kernel has no seccomp")
+    peer.require_runc()
 
     os.makedirs(WORKDIR, exist_ok=True)
     work = tempfile.mkdtemp(prefix="peer-runc-keys-", dir=WORKDIR)
@@ -188,8 +146,7 @@ def main():
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
-    print(f"1..{count}")
-    return 1 if failed else 0
+    return peer.plan()
 
 
 sys.exit(main())

@@ -18,6 +18,12 @@ import subprocess
 import sys
 import tempfile
 
+# meson runs the scripts from the source tree: no __pycache__ there
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import peer  # noqa: E402
+from peer import outcome, skip, tap  # noqa: E402
+
 KSECCOMP, PROBE, PROBE32, WORKDIR = sys.argv[1:5]
 
 # x86_64 numbers; the arguments make each call fail early (or succeed) without side effects.
@@ -43,68 +49,16 @@ X86_BLIND = {
     ],
 }
 
-count = 0
-failed = 0
-
-
-def tap(ok, desc, diag=None):
-    global count, failed
-    count += 1
-    if not ok:
-        failed += 1
-    print(f"{'ok' if ok else 'not ok'} {count} - {desc}")
-    if diag and not ok:
-        for line in diag.splitlines():
-            print(f"# {line}")
-    sys.stdout.flush()
-
-
-def skip(desc, reason):
-    global count
-    count += 1
-    print(f"ok {count} - {desc} # SKIP {reason}")
-
-
-def skip_all(reason):
-    print(f"1..0 # SKIP {reason}")
-    sys.exit(0)
-
-
-def outcome(proc):
-    """The probe's line ("ret N", "errno N"), or 'signal N' / 'exit N'."""
-    out = proc.stdout.decode(errors="replace").strip().splitlines()
-    if proc.returncode > 128:
-        return f"signal {proc.returncode - 128}"
-    if proc.returncode == 0 and out:
-        return out[-1]
-    return f"exit {proc.returncode}"
-
-
 def write_bundle(root, profile, args, probe):
-    os.makedirs(os.path.join(root, "rootfs"), exist_ok=True)
-    shutil.copy(probe, os.path.join(root, "rootfs", "try-syscall"))
-    if os.path.exists(os.path.join(root, "config.json")):
-        os.unlink(os.path.join(root, "config.json"))
-    subprocess.run(["runc", "spec"], cwd=root, check=True, stdout=subprocess.DEVNULL)
-    with open(os.path.join(root, "config.json")) as f:
-        config = json.load(f)
-    config["process"]["args"] = ["/try-syscall"] + args
-    config["process"]["terminal"] = False
-    config["root"] = {"path": "rootfs", "readonly": True}
+    config = peer.bundle_config(root, probe, args)
     config["linux"]["seccomp"] = profile
     config["linux"].pop("cgroupsPath", None)
-    with open(os.path.join(root, "config.json"), "w") as f:
-        json.dump(config, f)
+    peer.write_config(root, json.dumps(config))
 
 
 def runc_run(root, name, profile, args, probe=PROBE):
     write_bundle(root, profile, args, probe)
-    try:
-        return subprocess.run(["runc", "run", name], cwd=root, stdin=subprocess.DEVNULL,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30)
-    finally:
-        subprocess.run(["runc", "delete", "-f", name], cwd=root, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL)
+    return peer.runc_run(root, name)
 
 
 # crun wants the cgroup v2 hierarchy to itself, or none: a private mount namespace without
@@ -122,8 +76,7 @@ def crun_run(root, name, profile, args):
 
 
 def kseccomp(*args):
-    return subprocess.run([KSECCOMP] + list(args), stdin=subprocess.DEVNULL,
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+    return peer.kseccomp(KSECCOMP, *args)
 
 
 def name_position(path, name):
@@ -134,18 +87,6 @@ def name_position(path, name):
             if col >= 0:
                 return f"{n}:{col + 1}"
     return "?"
-
-
-def i386_runs(probe):
-    if not probe:
-        return "no i386 probe (gcc-multilib)"
-    try:
-        proc = subprocess.run([probe, "20"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    except OSError as e:
-        return f"this kernel does not run i386 code ({e.strerror}: no ia32 emulation)"
-    if proc.returncode != 0:
-        return f"this kernel does not run i386 code (exit {proc.returncode})"
-    return None
 
 
 def unknown_names(work):
@@ -222,7 +163,7 @@ def x86_blind(work):
         and f"{path}:{name_position(path, 'mkdir')}: warning: syscalls[1].names[0]: " in err
         and 'do not enforce this rule for "mkdir" on x86: libseccomp builds the x86 part' in err,
         "x86-blind: validate warns at the mkdir rule, for x86", err)
-    why = i386_runs(PROBE32)
+    why = peer.i386_runs(PROBE32)
     if why:
         skip("x86-blind: an i386 mkdir(0, 0777) runs under runc", why)
         return
@@ -235,14 +176,9 @@ def x86_blind(work):
 
 
 def main():
-    if os.geteuid() != 0:
-        skip_all("runc containers need root")
-    if not shutil.which("runc"):
-        skip_all("runc is not installed (Debian package runc)")
-    if not os.path.exists("/proc/sys/kernel/seccomp/actions_avail"):
-        skip_all("the kernel has no seccomp")
+    peer.require_runc()
     if os.uname().machine != "x86_64":
-        skip_all("the syscall numbers are x86_64's")
+        peer.skip_all("the syscall numbers are x86_64's")
     os.makedirs(WORKDIR, exist_ok=True)
     work = tempfile.mkdtemp(prefix="peer-unenforced-", dir=WORKDIR)
     try:
@@ -250,8 +186,7 @@ def main():
         x86_blind(work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    print(f"1..{count}")
-    return 1 if failed else 0
+    return peer.plan()
 
 
 sys.exit(main())

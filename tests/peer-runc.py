@@ -20,18 +20,17 @@ import sys
 import tempfile
 import time
 
+# meson runs the scripts from the source tree: no __pycache__ there
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import peer  # noqa: E402
+from peer import tap  # noqa: E402
+
 KSECCOMP, PROBE, FIXTURES, WORKDIR = sys.argv[1:5]
 PROBE32 = sys.argv[5] if len(sys.argv) > 5 and sys.argv[5] else None
-PROBE32_MISSING = "no i386 probe (gcc-multilib)"
-if PROBE32:
-    # A kernel without ia32 emulation refuses the i386 ELF (ENOEXEC): the i386 cases skip.
-    try:
-        if subprocess.run([PROBE32, "64"], stdout=subprocess.DEVNULL,
-                          stderr=subprocess.DEVNULL).returncode != 0:
-            raise OSError
-    except OSError:
-        PROBE32 = None
-        PROBE32_MISSING = "this kernel does not run i386 code (no ia32 emulation)"
+PROBE32_MISSING = peer.i386_runs(PROBE32)
+if PROBE32_MISSING:
+    PROBE32 = None
 
 # Syscalls that runc's init does not make after it installs the filter, so that the deny-list
 # below cannot break runc itself. Numbers are x86_64's.
@@ -138,37 +137,12 @@ CALLS = [
     ("x32 getpid", 0x40000027, []),
 ]
 
-count = 0
-failed = 0
-
-
-def tap(ok, desc, diag=None):
-    global count, failed
-    count += 1
-    if not ok:
-        failed += 1
-    print(f"{'ok' if ok else 'not ok'} {count} - {desc}")
-    if diag and not ok:
-        for line in diag.splitlines():
-            print(f"# {line}")
-    sys.stdout.flush()
-
-
-def skip_all(reason):
-    print(f"1..0 # SKIP {reason}")
-    sys.exit(0)
-
-
 def outcome(proc):
-    """The probe's line, or 'signal N' / 'exit N' for a run that printed nothing."""
-    out = proc.stdout.decode(errors="replace").strip().splitlines()
-    if proc.returncode > 128:
-        return f"signal {proc.returncode - 128}"
-    if proc.returncode == 0 and out:
-        # A return value depends on the namespace (getppid is 0 in a container): the filter
-        # let the call run, which is what is compared.
-        return "ret" if out[-1].startswith("ret ") else out[-1]
-    return f"exit {proc.returncode}"
+    """The probe's line, or 'signal N' / 'exit N' for a run that printed nothing. A return
+    value depends on the namespace (getppid is 0 in a container): the filter let the call
+    run, which is what is compared, so every "ret N" is "ret"."""
+    word = peer.outcome(proc)
+    return "ret" if word.startswith("ret ") else word
 
 
 def predicted(path, nr, args):
@@ -194,29 +168,14 @@ def agree(prediction, theirs, ours):
 
 
 def make_bundle(root, profile, args, probe=None):
-    os.makedirs(os.path.join(root, "rootfs"), exist_ok=True)
-    shutil.copy(probe or PROBE, os.path.join(root, "rootfs", "try-syscall"))
-    if os.path.exists(os.path.join(root, "config.json")):
-        os.unlink(os.path.join(root, "config.json"))
-    subprocess.run(["runc", "spec"], cwd=root, check=True, stdout=subprocess.DEVNULL)
-    with open(os.path.join(root, "config.json")) as f:
-        config = json.load(f)
-    config["process"]["args"] = ["/try-syscall"] + args
-    config["process"]["terminal"] = False
-    config["root"] = {"path": "rootfs", "readonly": True}
+    config = peer.bundle_config(root, probe or PROBE, args)
     config["linux"]["seccomp"] = profile
-    with open(os.path.join(root, "config.json"), "w") as f:
-        json.dump(config, f)
+    peer.write_config(root, json.dumps(config))
 
 
 def runc_run(root, name, profile, args, stdin=None, probe=None):
     make_bundle(root, profile, args, probe)
-    try:
-        return subprocess.run(["runc", "run", name], cwd=root, stdin=stdin or subprocess.DEVNULL,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30)
-    finally:
-        subprocess.run(["runc", "delete", "-f", name], cwd=root, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL)
+    return peer.runc_run(root, name, stdin=stdin or subprocess.DEVNULL)
 
 
 # libseccomp 2.5.4's own mistakes, which runc enforces and kseccomp reports: the filter
@@ -305,12 +264,7 @@ def libseccomp_quirks(work):
 
 
 def main():
-    if os.geteuid() != 0:
-        skip_all("runc containers need root")
-    if not shutil.which("runc"):
-        skip_all("runc is not installed (Debian package runc)")
-    if not os.path.exists("/proc/sys/kernel/seccomp/actions_avail"):
-        skip_all("the kernel has no seccomp")
+    peer.require_runc()
 
     profiles = {
         "runc seccomp_syscall_test1": json.load(open(os.path.join(FIXTURES, "runc/seccomp_syscall_test1.json"))),
@@ -388,8 +342,7 @@ def main():
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
-    print(f"1..{count}")
-    return 1 if failed else 0
+    return peer.plan()
 
 
 sys.exit(main())
