@@ -39,15 +39,6 @@ UNKNOWN = {
         {"names": ["mkdir"], "action": "SCMP_ACT_ERRNO"},
     ],
 }
-X86_BLIND = {
-    "defaultAction": "SCMP_ACT_ALLOW",
-    "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86"],
-    "syscalls": [
-        {"names": ["accept"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13},
-        {"names": ["mkdir"], "action": "SCMP_ACT_ERRNO",
-         "args": [{"index": 1, "value": 511, "op": "SCMP_CMP_EQ"}]},
-    ],
-}
 
 def write_bundle(root, profile, args, probe):
     config = peer.bundle_config(root, probe, args)
@@ -156,7 +147,7 @@ def unknown_names(work):
 def x86_blind(work):
     path = os.path.join(work, "x86-blind.json")
     with open(path, "w") as f:
-        json.dump(X86_BLIND, f, indent=2)
+        json.dump(peer.X86_BLIND, f, indent=2)
     validate = kseccomp("profile", "validate", path)
     err = validate.stderr.decode()
     tap(validate.returncode == 0
@@ -168,8 +159,8 @@ def x86_blind(work):
         skip("x86-blind: an i386 mkdir(0, 0777) runs under runc", why)
         return
     root = os.path.join(work, "bundle")
-    theirs = runc_run(root, f"ksc-unenforced-{os.getpid()}-32", X86_BLIND, ["39", "0", "511"],
-                      probe=PROBE32)
+    theirs = runc_run(root, f"ksc-unenforced-{os.getpid()}-32", peer.X86_BLIND,
+                      ["39", "0", "511"], probe=PROBE32)
     tap(outcome(theirs) == "errno 14",
         f"x86-blind: an i386 mkdir(0, 0777) runs under runc ({outcome(theirs)}), as the "
         "warning says", theirs.stderr.decode(errors="replace"))

@@ -178,16 +178,8 @@ def runc_run(root, name, profile, args, stdin=None, probe=None):
     return peer.runc_run(root, name, stdin=stdin or subprocess.DEVNULL)
 
 
-# libseccomp 2.5.4's own mistakes, which runc enforces and kseccomp reports: the filter
-# model predicts them, and runc must show them.
-X86_BLIND = {
-    "defaultAction": "SCMP_ACT_ALLOW",
-    "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86"],
-    "syscalls": [
-        {"names": ["accept"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13},
-        {"names": ["mkdir"], "action": "SCMP_ACT_ERRNO",
-         "args": [{"index": 1, "value": 511, "op": "SCMP_CMP_EQ"}]},
-    ]}
+# libseccomp 2.5.4's own mistakes (these and peer.X86_BLIND), which runc enforces and
+# kseccomp reports: the filter model predicts them, and runc must show them.
 STALE = {
     "defaultAction": "SCMP_ACT_ALLOW",
     "syscalls": [{"names": ["fsync"], "action": "SCMP_ACT_ERRNO", "errnoRet": 44, "args": [
@@ -213,9 +205,9 @@ def libseccomp_quirks(work):
             json.dump(profile, f)
 
     # An i386 process escapes a mkdir rule: the x86 section never loads the number.
-    write(X86_BLIND)
+    write(peer.X86_BLIND)
     if PROBE32:
-        theirs = outcome(runc_run(root, f"ksc-quirk-{os.getpid()}-32", X86_BLIND,
+        theirs = outcome(runc_run(root, f"ksc-quirk-{os.getpid()}-32", peer.X86_BLIND,
                                   ["39", "0", "511"], probe=PROBE32))
         sim = subprocess.run([KSECCOMP, "sim", "--native", "x86_64", "--arch", "x86", path,
                               "mkdir", "0", "511"], stdout=subprocess.PIPE).stdout.decode()
@@ -225,7 +217,7 @@ def libseccomp_quirks(work):
             sim)
     else:
         tap(True, f"x86-blind # SKIP {PROBE32_MISSING}")
-    theirs = outcome(runc_run(root, f"ksc-quirk-{os.getpid()}-64", X86_BLIND,
+    theirs = outcome(runc_run(root, f"ksc-quirk-{os.getpid()}-64", peer.X86_BLIND,
                               ["83", "0", "511"]))
     tap(theirs == "errno 1", f"x86-blind: x86_64 mkdir(0, 0777) is denied under runc ({theirs})")
 

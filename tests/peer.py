@@ -12,6 +12,20 @@ import shutil
 import subprocess
 import sys
 
+# libseccomp 2.5.4's "x86 blind" filter: with x86_64 and x86 listed, the x86 section of the
+# program it builds for this profile never loads the syscall number, so an i386 mkdir(0, 0777)
+# runs under runc although the rule denies it. peer-runc.py shows sim predicts it,
+# peer-runc-unenforced.py that validate warns of it.
+X86_BLIND = {
+    "defaultAction": "SCMP_ACT_ALLOW",
+    "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86"],
+    "syscalls": [
+        {"names": ["accept"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13},
+        {"names": ["mkdir"], "action": "SCMP_ACT_ERRNO",
+         "args": [{"index": 1, "value": 511, "op": "SCMP_CMP_EQ"}]},
+    ],
+}
+
 count = 0
 failed = 0
 
