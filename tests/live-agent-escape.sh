@@ -8,6 +8,7 @@
 set -u
 k=$1 work=$2
 . "$(dirname "$0")/tap.sh"
+. "$(dirname "$0")/agent.sh"
 [ -r /proc/sys/kernel/seccomp/actions_avail ] || skip_all "the kernel has no seccomp"
 grep -qw user_notif /proc/sys/kernel/seccomp/actions_avail ||
 	skip_all "the kernel has no seccomp notifications"
@@ -15,29 +16,12 @@ grep -qw user_notif /proc/sys/kernel/seccomp/actions_avail ||
 rm -rf "$work"
 mkdir -p "$work"
 sock=$work/agent.sock
-agent_pid=
 cleanup() {
-	[ -n "$agent_pid" ] && kill -9 "$agent_pid" 2>/dev/null
+	kill_agent
 	rm -rf "$work"
 }
 trap cleanup EXIT
 
-start_agent() { # LOG [OPTIONS...]: an agent on $sock in the background
-	log=$1
-	shift
-	"$k" agent --listen "$sock" "$@" >"$work/$log" 2>&1 &
-	agent_pid=$!
-	i=0
-	while [ $i -lt 50 ] && ! grep -q "listening on" "$work/$log" 2>/dev/null; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-}
-stop_agent() {
-	kill "$agent_pid" 2>/dev/null
-	wait "$agent_pid" 2>/dev/null
-	agent_pid=
-}
 raw_controls() { # FILE: how many lines hold a byte that is neither printable ASCII nor tab
 	LC_ALL=C tr -d '\n\t' <"$1" | LC_ALL=C grep -c '[^[:print:]]'
 }

@@ -11,6 +11,7 @@
 set -u
 k=$1 work=$2 connect_probe=${3:-} connect_32=${4:-} try_32=${5:-}
 . "$(dirname "$0")/tap.sh"
+. "$(dirname "$0")/agent.sh"
 [ -r /proc/sys/kernel/seccomp/actions_avail ] || skip_all "the kernel has no seccomp"
 grep -qw user_notif /proc/sys/kernel/seccomp/actions_avail ||
 	skip_all "the kernel has no seccomp notifications"
@@ -20,11 +21,10 @@ busybox=$(command -v busybox || echo /bin/busybox)
 rm -rf "$work"
 mkdir -p "$work/rootfs/bin" "$work/rootfs/tmp" "$work/rootfs/dev" "$work/rootfs/proc" "$work/m"
 sock=$work/agent.sock
-agent_pid=
 export KSECCOMP_STATE_DIR="$work/state" KSECCOMP_ROOT_DIR="$work/kubelet" \
 	KSECCOMP_IMAGE_STORE="$work/images"
 cleanup() {
-	[ -n "$agent_pid" ] && kill -9 "$agent_pid" 2>/dev/null
+	kill_agent
 	for p in $(ls "$work/state/pods" 2>/dev/null); do
 		"$k" delete pod "$p" --now >/dev/null 2>&1
 	done
@@ -35,22 +35,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-start_agent() { # LOG [OPTIONS...]: an agent on $sock in the background
-	log=$1
-	shift
-	"$k" agent --listen "$sock" "$@" >"$work/$log" 2>&1 &
-	agent_pid=$!
-	i=0
-	while [ $i -lt 50 ] && ! grep -q "listening on" "$work/$log" 2>/dev/null; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-}
-stop_agent() {
-	kill "$agent_pid" 2>/dev/null
-	wait "$agent_pid" 2>/dev/null
-	agent_pid=
-}
 count() { # PATTERN FILE
 	grep -c -- "$1" "$2" 2>/dev/null || true
 }
@@ -129,9 +113,7 @@ start_agent run-dies.log
 "$k" run --profile "$work/notify.json" -- sh -c "sleep 1; mkdir $work/d5" >"$work/dies.out" 2>&1 &
 run_pid=$!
 sleep 0.4
-kill -9 "$agent_pid"
-wait "$agent_pid" 2>/dev/null
-agent_pid=
+kill_agent
 wait "$run_pid"
 check "agent killed mid-run: mkdir fails with ENOSYS, nothing hangs" "1 1" \
 	"$? $(grep -c 'Function not implemented' "$work/dies.out")"
@@ -411,9 +393,7 @@ else
 	(cd "$work/b-dies" && timeout 30 runc run ksc-agent-runc-kill >"$work/runc-dies.out" 2>&1) &
 	run_pid=$!
 	sleep 0.5
-	kill -9 "$agent_pid"
-	wait "$agent_pid" 2>/dev/null
-	agent_pid=
+	kill_agent
 	wait "$run_pid"
 	check "runc: agent killed mid-run: ENOSYS in the container" "1" "$(grep -c 'Function not implemented' "$work/runc-dies.out")"
 	runc delete -f ksc-agent-runc-kill >/dev/null 2>&1
