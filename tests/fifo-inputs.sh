@@ -10,14 +10,13 @@
 set -u
 k=$1 work=$2
 . "$(dirname "$0")/tap.sh"
+. "$(dirname "$0")/node.sh"
 command -v timeout >/dev/null 2>&1 || skip_all "no timeout(1) (coreutils)"
 
 rm -rf "$work"
 mkdir -p "$work/root/seccomp" "$work/bundle"
 cleanup() {
-	for p in $(ls "$work/state/pods" 2>/dev/null); do
-		"$k" delete pod "$p" --now >/dev/null 2>&1
-	done
+	delete_pods
 	rm -rf "$work"
 }
 trap cleanup EXIT

@@ -12,6 +12,7 @@ set -u
 k=$1 work=$2 connect_probe=${3:-} connect_32=${4:-} try_32=${5:-}
 . "$(dirname "$0")/tap.sh"
 . "$(dirname "$0")/agent.sh"
+. "$(dirname "$0")/node.sh"
 [ -r /proc/sys/kernel/seccomp/actions_avail ] || skip_all "the kernel has no seccomp"
 grep -qw user_notif /proc/sys/kernel/seccomp/actions_avail ||
 	skip_all "the kernel has no seccomp notifications"
@@ -25,9 +26,7 @@ export KSECCOMP_STATE_DIR="$work/state" KSECCOMP_ROOT_DIR="$work/kubelet" \
 	KSECCOMP_IMAGE_STORE="$work/images"
 cleanup() {
 	kill_agent
-	for p in $(ls "$work/state/pods" 2>/dev/null); do
-		"$k" delete pod "$p" --now >/dev/null 2>&1
-	done
+	delete_pods
 	for id in ksc-agent-runc ksc-agent-runc-nx ksc-agent-runc-abs ksc-agent-runc-kill; do
 		runc delete -f "$id" >/dev/null 2>&1
 	done

@@ -7,6 +7,7 @@
 set -u
 k=$1 echo_bin=$2 runtime=$3 work=$4
 . "$(dirname "$0")/tap.sh"
+. "$(dirname "$0")/node.sh"
 TAP_PREFIX="$runtime: "
 [ -r /proc/sys/kernel/seccomp/actions_avail ] || skip_all "the kernel has no seccomp"
 if [ "$runtime" != host ]; then
@@ -22,9 +23,7 @@ mkdir -p "$work/rootfs/bin" "$work/m"
 export KSECCOMP_STATE_DIR="$work/state" KSECCOMP_ROOT_DIR="$work/kubelet" \
 	KSECCOMP_IMAGE_STORE="$work/images" KSECCOMP_RUNTIME="$runtime"
 cleanup() {
-	for p in $(ls "$work/state/pods" 2>/dev/null); do
-		"$k" delete pod "$p" --now >/dev/null 2>&1
-	done
+	delete_pods
 	rm -rf "$work"
 }
 trap cleanup EXIT
