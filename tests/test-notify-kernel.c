@@ -56,9 +56,9 @@ child(int sock, const char *path, int hold_fd)
 	_exit(mkdir(path, 0700) == 0 ? 0 : errno);
 }
 
-/* Start a child and take its listener; *ret_pid, returns the listener fd or -1. */
+/* The listener a child sent with notify_send on sock (SCM_RIGHTS), or -1. */
 static int
-start(const char *path, int hold_fd, pid_t *ret_pid)
+recv_listener(int sock)
 {
 	union {
 		char buf[CMSG_SPACE(sizeof(int))];
@@ -71,7 +71,19 @@ start(const char *path, int hold_fd, pid_t *ret_pid)
 		              .msg_control = control.buf,
 		              .msg_controllen = sizeof(control.buf) };
 	struct cmsghdr *cm;
-	int sv[2], fd = -1;
+	int fd = -1;
+
+	if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) > 0 && (cm = CMSG_FIRSTHDR(&msg)) &&
+	    cm->cmsg_type == SCM_RIGHTS)
+		memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+	return fd;
+}
+
+/* Start a child and take its listener; *ret_pid, returns the listener fd or -1. */
+static int
+start(const char *path, int hold_fd, pid_t *ret_pid)
+{
+	int sv[2], fd;
 	pid_t pid;
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
@@ -82,9 +94,7 @@ start(const char *path, int hold_fd, pid_t *ret_pid)
 		child(sv[1], path, hold_fd);
 	}
 	close(sv[1]);
-	if (recvmsg(sv[0], &msg, MSG_CMSG_CLOEXEC) > 0 && (cm = CMSG_FIRSTHDR(&msg)) &&
-	    cm->cmsg_type == SCM_RIGHTS)
-		memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+	fd = recv_listener(sv[0]);
 	close(sv[0]);
 	*ret_pid = pid;
 	return fd;
@@ -402,23 +412,7 @@ test_decode_real(void)
 	}
 	close(sv[1]);
 	close(out[1]);
-	{
-		union {
-			char buf[CMSG_SPACE(sizeof(int))];
-			struct cmsghdr align;
-		} control;
-		char data[8];
-		struct iovec iov = { .iov_base = data, .iov_len = sizeof(data) };
-		struct msghdr msg = { .msg_iov = &iov,
-			              .msg_iovlen = 1,
-			              .msg_control = control.buf,
-			              .msg_controllen = sizeof(control.buf) };
-		struct cmsghdr *cm;
-
-		if (recvmsg(sv[0], &msg, MSG_CMSG_CLOEXEC) > 0 && (cm = CMSG_FIRSTHDR(&msg)) &&
-		    cm->cmsg_type == SCM_RIGHTS)
-			memcpy(&listener, CMSG_DATA(cm), sizeof(int));
-	}
+	listener = recv_listener(sv[0]);
 	close(sv[0]);
 	/* the agent's loop: every notification decoded, decided and answered */
 	for (;;) {
