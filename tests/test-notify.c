@@ -1406,11 +1406,155 @@ check_notified(const struct notify_policy *p, const struct notify_peer *peer, en
 	free(got);
 }
 
+static const struct notify_peer mux_web = { .pod = "web-1", .container = "nginx" };
+static const struct notify_peer mux_trusted = { .pod = "web-1", .container = "trusted" };
+
+/* In a mux_call: on each arch of mux_arches whose table has the syscall. */
+#define EVERY_MUX_ARCH KSC_ARCH_NONE
+
+/* A call as check_notified makes it: want is decide_notified's text. */
+struct mux_call {
+	const struct notify_peer *peer;
+	enum ksc_arch arch;
+	const char *syscall;
+	uint64_t arg0;
+	const char *want, *what;
+};
+
+/* Policies with rules for multiplexed calls, and what they answer. */
+static const struct {
+	const char *name, *text, *parses;
+	struct mux_call calls[16];
+} mux_policies[] = {
+	{ "mux.yaml",
+	  "rules:\n"
+	  "- {syscalls: [connect], action: errno, errno: EACCES}\n"
+	  "- {syscalls: [semop], action: kill}\n"
+	  "- {syscalls: [shmat], action: errno, errno: 4000}\n",
+	  "demultiplexing policy parses",
+	  {
+	          /* through socketcall and ipc, answered by the call they select */
+	          { &mux_web, EVERY_MUX_ARCH, "socketcall", 3,
+	            "errno EACCES #0 connect (socketcall)", "SYS_CONNECT" },
+	          /* the kernel reads int call: the high half does not count */
+	          { &mux_web, EVERY_MUX_ARCH, "socketcall", 0x100000003ull,
+	            "errno EACCES #0 connect (socketcall)", "SYS_CONNECT, high bits set" },
+	          { &mux_web, EVERY_MUX_ARCH, "socketcall", 1, "allow #-1 socket (socketcall)",
+	            "SYS_SOCKET" },
+	          { &mux_web, EVERY_MUX_ARCH, "socketcall", 20, "allow #-1 sendmmsg (socketcall)",
+	            "SYS_SENDMMSG" },
+	          { &mux_web, EVERY_MUX_ARCH, "socketcall", 21, "allow #-1 socketcall",
+	            "no such call: the multiplexer's own name" },
+	          { &mux_web, EVERY_MUX_ARCH, "ipc", 1, "kill #1 semop (ipc)", "SEMOP" },
+	          { &mux_web, EVERY_MUX_ARCH, "ipc", 0x10001, "kill #1 semop (ipc)",
+	            "SEMOP, version 1" },
+	          { &mux_web, EVERY_MUX_ARCH, "ipc", 21, "errno 4000 #2 shmat (ipc)", "SHMAT" },
+	          { &mux_web, EVERY_MUX_ARCH, "ipc", 24, "allow #-1 shmctl (ipc)", "SHMCTL" },
+	          { &mux_web, EVERY_MUX_ARCH, "ipc", 0, "allow #-1 ipc", "no such call" },
+	          /* a direct syscall of the same name decides as before */
+	          { &mux_web, EVERY_MUX_ARCH, "connect", 3, "errno EACCES #0 connect",
+	            "the direct syscall" },
+	          /* arches without the multiplexers: the number is another call */
+	          { &mux_web, KSC_ARCH_X86_64, "getuid", 3, "allow #-1 getuid",
+	            "x86_64 102 is getuid whatever arg0 says" },
+	          { &mux_web, KSC_ARCH_X86_64, "setresuid", 1, "allow #-1 setresuid",
+	            "x86_64 117 is setresuid" },
+	          { &mux_web, KSC_ARCH_X86_64, "connect", 0, "errno EACCES #0 connect",
+	            "x86_64 connect" },
+	          { &mux_web, KSC_ARCH_AARCH64, "connect", 0, "errno EACCES #0 connect",
+	            "aarch64 connect" },
+	          { &mux_web, KSC_ARCH_ARM, "connect", 0, "errno EACCES #0 connect",
+	            "arm connect" },
+	  } },
+	/* the default and "*" rules count for the call's own name, not for the multiplexer */
+	{ "allowlist.yaml",
+	  "defaultAction: errno\n"
+	  "rules: [{syscalls: [connect, socket], action: allow}]\n",
+	  "allow-list policy parses",
+	  {
+	          { &mux_web, KSC_ARCH_X86, "socketcall", 3, "allow #0 connect (socketcall)",
+	            "allow-listed connect through socketcall" },
+	          { &mux_web, KSC_ARCH_X86, "socketcall", 2, "errno EPERM #-1 bind (socketcall)",
+	            "bind gets the default" },
+	  } },
+	/* a rule for the multiplexer applies to every call through it, when stricter */
+	{ "mux-rule.yaml",
+	  "rules:\n"
+	  "- {syscalls: [socketcall], action: errno, errno: EIO}\n",
+	  "multiplexer-rule policy parses",
+	  {
+	          { &mux_web, KSC_ARCH_X86, "socketcall", 3, "errno EIO #0 connect (socketcall)",
+	            "a rule for socketcall" },
+	          { &mux_web, KSC_ARCH_S390X, "socketcall", 1, "errno EIO #0 socket (socketcall)",
+	            "a rule for socketcall" },
+	          { &mux_web, KSC_ARCH_X86, "socketcall", 99, "errno EIO #0 socketcall",
+	            "a rule for socketcall, an unknown call" },
+	          { &mux_web, KSC_ARCH_X86, "ipc", 1, "allow #-1 semop (ipc)", "not for ipc" },
+	  } },
+	/* never weaker than the direct call, whatever the order */
+	{ "order.yaml",
+	  "rules:\n"
+	  "- {syscalls: [socketcall], action: allow}\n"
+	  "- {syscalls: [connect], action: errno}\n",
+	  "allow-socketcall-first policy parses",
+	  {
+	          { &mux_web, KSC_ARCH_X86, "socketcall", 3, "errno EPERM #1 connect (socketcall)",
+	            "an earlier allow for socketcall does not weaken connect's errno" },
+	  } },
+	{ "stricter.yaml",
+	  "rules:\n"
+	  "- {syscalls: [connect], action: errno}\n"
+	  "- {syscalls: [ipc, socketcall], action: kill}\n",
+	  "kill-socketcall policy parses",
+	  {
+	          { &mux_web, KSC_ARCH_X86, "socketcall", 3, "kill #1 connect (socketcall)",
+	            "kill for socketcall is stricter than connect's errno" },
+	          { &mux_web, KSC_ARCH_PPC64LE, "ipc", 2, "kill #1 semget (ipc)", "kill for ipc" },
+	          { &mux_web, KSC_ARCH_X86_64, "connect", 3, "errno EPERM #0 connect",
+	            "the direct call is not touched by a socketcall rule" },
+	  } },
+	/* a "*" rule before the multiplexer's rule decides the multiplexer for its peers */
+	{ "star-first.yaml",
+	  "rules:\n"
+	  "- {container: trusted, action: allow}\n"
+	  "- {syscalls: [socketcall], action: errno}\n",
+	  "star-first policy parses",
+	  {
+	          { &mux_trusted, KSC_ARCH_X86, "socketcall", 3, "allow #0 connect (socketcall)",
+	            "trusted: the \"*\" rule" },
+	          { &mux_web, KSC_ARCH_X86, "socketcall", 3, "errno EPERM #1 connect (socketcall)",
+	            "others: the socketcall rule" },
+	  } },
+	/* send and recv are sendto and recvfrom in the kernel, through socketcall or direct */
+	{ "sendto.yaml",
+	  "rules:\n"
+	  "- {syscalls: [sendto], action: errno, errno: EACCES}\n"
+	  "- {syscalls: [recvfrom], action: kill}\n",
+	  "sendto policy parses",
+	  {
+	          { &mux_web, KSC_ARCH_X86, "socketcall", 9, "errno EACCES #0 send (socketcall)",
+	            "SYS_SEND is sendto" },
+	          { &mux_web, KSC_ARCH_X86, "socketcall", 10, "kill #1 recv (socketcall)",
+	            "SYS_RECV is recvfrom" },
+	          { &mux_web, KSC_ARCH_X86, "socketcall", 11, "errno EACCES #0 sendto (socketcall)",
+	            "SYS_SENDTO" },
+	          { &mux_web, KSC_ARCH_ARM, "send", 0, "errno EACCES #0 send",
+	            "arm's direct send" },
+	          { &mux_web, KSC_ARCH_PARISC, "recv", 0, "kill #1 recv", "parisc's direct recv" },
+	  } },
+	{ "send.yaml",
+	  "defaultAction: kill\n"
+	  "rules: [{syscalls: [send], action: allow}]\n",
+	  "send policy parses",
+	  {
+	          { &mux_web, KSC_ARCH_X86, "socketcall", 9, "allow #0 send (socketcall)",
+	            "sendto's default does not count for send" },
+	  } },
+};
+
 static void
 test_demultiplex(void)
 {
-	struct notify_peer web = { .pod = "web-1", .container = "nginx" };
-	struct notify_peer trusted = { .pod = "web-1", .container = "trusted" };
 	struct notify_policy *p;
 	const char *name, *mux;
 
@@ -1450,147 +1594,30 @@ test_demultiplex(void)
 	is_int(ksc_syscall_demultiplex(KSC_ARCH_NONE, 102, 3, &name, &mux), -EINVAL,
 	       "demultiplex: no arch");
 
-	p = policy("mux.yaml", "rules:\n"
-	                       "- {syscalls: [connect], action: errno, errno: EACCES}\n"
-	                       "- {syscalls: [semop], action: kill}\n"
-	                       "- {syscalls: [shmat], action: errno, errno: 4000}\n");
-	if (ok(p != NULL, "demultiplexing policy parses")) {
-		for (size_t i = 0; i < ELEMENTSOF(mux_arches); i++) {
-			enum ksc_arch a = mux_arches[i];
-			uint32_t nr;
-
-			if (ksc_syscall_resolve_name(a, "socketcall", &nr) == 0) {
-				check_notified(p, &web, a, "socketcall", 3,
-				               "errno EACCES #0 connect (socketcall)",
-				               "SYS_CONNECT");
-				/* the kernel reads int call: the high half does not count */
-				check_notified(p, &web, a, "socketcall", 0x100000003ull,
-				               "errno EACCES #0 connect (socketcall)",
-				               "SYS_CONNECT, high bits set");
-				check_notified(p, &web, a, "socketcall", 1,
-				               "allow #-1 socket (socketcall)", "SYS_SOCKET");
-				check_notified(p, &web, a, "socketcall", 20,
-				               "allow #-1 sendmmsg (socketcall)", "SYS_SENDMMSG");
-				check_notified(p, &web, a, "socketcall", 21, "allow #-1 socketcall",
-				               "no such call: the multiplexer's own name");
-			}
-			if (ksc_syscall_resolve_name(a, "ipc", &nr) == 0) {
-				check_notified(p, &web, a, "ipc", 1, "kill #1 semop (ipc)",
-				               "SEMOP");
-				check_notified(p, &web, a, "ipc", 0x10001, "kill #1 semop (ipc)",
-				               "SEMOP, version 1");
-				check_notified(p, &web, a, "ipc", 21, "errno 4000 #2 shmat (ipc)",
-				               "SHMAT");
-				check_notified(p, &web, a, "ipc", 24, "allow #-1 shmctl (ipc)",
-				               "SHMCTL");
-				check_notified(p, &web, a, "ipc", 0, "allow #-1 ipc",
-				               "no such call");
-			}
-			/* a direct syscall of the same name decides as before */
-			if (ksc_syscall_resolve_name(a, "connect", &nr) == 0)
-				check_notified(p, &web, a, "connect", 3, "errno EACCES #0 connect",
-				               "the direct syscall");
+	for (size_t i = 0; i < ELEMENTSOF(mux_policies); i++) {
+		p = policy(mux_policies[i].name, mux_policies[i].text);
+		if (!ok(p != NULL, "%s", mux_policies[i].parses)) {
+			notify_policy_free(p);
+			continue;
 		}
-		/* arches without the multiplexers: the number is another call */
-		check_notified(p, &web, KSC_ARCH_X86_64, "getuid", 3, "allow #-1 getuid",
-		               "x86_64 102 is getuid whatever arg0 says");
-		check_notified(p, &web, KSC_ARCH_X86_64, "setresuid", 1, "allow #-1 setresuid",
-		               "x86_64 117 is setresuid");
-		check_notified(p, &web, KSC_ARCH_X86_64, "connect", 0, "errno EACCES #0 connect",
-		               "x86_64 connect");
-		check_notified(p, &web, KSC_ARCH_AARCH64, "connect", 0, "errno EACCES #0 connect",
-		               "aarch64 connect");
-		check_notified(p, &web, KSC_ARCH_ARM, "connect", 0, "errno EACCES #0 connect",
-		               "arm connect");
-	}
-	notify_policy_free(p);
+		for (const struct mux_call *c = mux_policies[i].calls;
+		     c < mux_policies[i].calls + ELEMENTSOF(mux_policies[i].calls) && c->syscall;
+		     c++) {
+			if (c->arch != EVERY_MUX_ARCH) {
+				check_notified(p, c->peer, c->arch, c->syscall, c->arg0, c->want,
+				               c->what);
+				continue;
+			}
+			for (size_t j = 0; j < ELEMENTSOF(mux_arches); j++) {
+				uint32_t nr;
 
-	/* the default and "*" rules count for the call's own name, not for the multiplexer */
-	p = policy("allowlist.yaml", "defaultAction: errno\n"
-	                             "rules: [{syscalls: [connect, socket], action: allow}]\n");
-	if (ok(p != NULL, "allow-list policy parses")) {
-		check_notified(p, &web, KSC_ARCH_X86, "socketcall", 3,
-		               "allow #0 connect (socketcall)",
-		               "allow-listed connect through socketcall");
-		check_notified(p, &web, KSC_ARCH_X86, "socketcall", 2,
-		               "errno EPERM #-1 bind (socketcall)", "bind gets the default");
+				if (ksc_syscall_resolve_name(mux_arches[j], c->syscall, &nr) == 0)
+					check_notified(p, c->peer, mux_arches[j], c->syscall,
+					               c->arg0, c->want, c->what);
+			}
+		}
+		notify_policy_free(p);
 	}
-	notify_policy_free(p);
-
-	/* a rule for the multiplexer applies to every call through it, when stricter */
-	p = policy("mux-rule.yaml", "rules:\n"
-	                            "- {syscalls: [socketcall], action: errno, errno: EIO}\n");
-	if (ok(p != NULL, "multiplexer-rule policy parses")) {
-		check_notified(p, &web, KSC_ARCH_X86, "socketcall", 3,
-		               "errno EIO #0 connect (socketcall)", "a rule for socketcall");
-		check_notified(p, &web, KSC_ARCH_S390X, "socketcall", 1,
-		               "errno EIO #0 socket (socketcall)", "a rule for socketcall");
-		check_notified(p, &web, KSC_ARCH_X86, "socketcall", 99, "errno EIO #0 socketcall",
-		               "a rule for socketcall, an unknown call");
-		check_notified(p, &web, KSC_ARCH_X86, "ipc", 1, "allow #-1 semop (ipc)",
-		               "not for ipc");
-	}
-	notify_policy_free(p);
-
-	/* never weaker than the direct call, whatever the order */
-	p = policy("order.yaml", "rules:\n"
-	                         "- {syscalls: [socketcall], action: allow}\n"
-	                         "- {syscalls: [connect], action: errno}\n");
-	if (ok(p != NULL, "allow-socketcall-first policy parses"))
-		check_notified(p, &web, KSC_ARCH_X86, "socketcall", 3,
-		               "errno EPERM #1 connect (socketcall)",
-		               "an earlier allow for socketcall does not weaken connect's errno");
-	notify_policy_free(p);
-	p = policy("stricter.yaml", "rules:\n"
-	                            "- {syscalls: [connect], action: errno}\n"
-	                            "- {syscalls: [ipc, socketcall], action: kill}\n");
-	if (ok(p != NULL, "kill-socketcall policy parses")) {
-		check_notified(p, &web, KSC_ARCH_X86, "socketcall", 3,
-		               "kill #1 connect (socketcall)",
-		               "kill for socketcall is stricter than connect's errno");
-		check_notified(p, &web, KSC_ARCH_PPC64LE, "ipc", 2, "kill #1 semget (ipc)",
-		               "kill for ipc");
-		check_notified(p, &web, KSC_ARCH_X86_64, "connect", 3, "errno EPERM #0 connect",
-		               "the direct call is not touched by a socketcall rule");
-	}
-	notify_policy_free(p);
-
-	/* a "*" rule before the multiplexer's rule decides the multiplexer for its peers */
-	p = policy("star-first.yaml", "rules:\n"
-	                              "- {container: trusted, action: allow}\n"
-	                              "- {syscalls: [socketcall], action: errno}\n");
-	if (ok(p != NULL, "star-first policy parses")) {
-		check_notified(p, &trusted, KSC_ARCH_X86, "socketcall", 3,
-		               "allow #0 connect (socketcall)", "trusted: the \"*\" rule");
-		check_notified(p, &web, KSC_ARCH_X86, "socketcall", 3,
-		               "errno EPERM #1 connect (socketcall)",
-		               "others: the socketcall rule");
-	}
-	notify_policy_free(p);
-
-	/* send and recv are sendto and recvfrom in the kernel, through socketcall or direct */
-	p = policy("sendto.yaml", "rules:\n"
-	                          "- {syscalls: [sendto], action: errno, errno: EACCES}\n"
-	                          "- {syscalls: [recvfrom], action: kill}\n");
-	if (ok(p != NULL, "sendto policy parses")) {
-		check_notified(p, &web, KSC_ARCH_X86, "socketcall", 9,
-		               "errno EACCES #0 send (socketcall)", "SYS_SEND is sendto");
-		check_notified(p, &web, KSC_ARCH_X86, "socketcall", 10, "kill #1 recv (socketcall)",
-		               "SYS_RECV is recvfrom");
-		check_notified(p, &web, KSC_ARCH_X86, "socketcall", 11,
-		               "errno EACCES #0 sendto (socketcall)", "SYS_SENDTO");
-		check_notified(p, &web, KSC_ARCH_ARM, "send", 0, "errno EACCES #0 send",
-		               "arm's direct send");
-		check_notified(p, &web, KSC_ARCH_PARISC, "recv", 0, "kill #1 recv",
-		               "parisc's direct recv");
-	}
-	notify_policy_free(p);
-	p = policy("send.yaml", "defaultAction: kill\n"
-	                        "rules: [{syscalls: [send], action: allow}]\n");
-	if (ok(p != NULL, "send policy parses"))
-		check_notified(p, &web, KSC_ARCH_X86, "socketcall", 9, "allow #0 send (socketcall)",
-		               "sendto's default does not count for send");
-	notify_policy_free(p);
 
 	/* an arch token the tables do not know: no name, no demultiplexing */
 	{
