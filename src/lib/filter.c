@@ -40,6 +40,7 @@
 #include "filter.h"
 
 #include "error.h"
+#include "name-index.h"
 
 /* libseccomp's arches that route socket and IPC calls through multiplexers
  * (abi_rule_add()). m68k, sh and others have socketcall(2) too, but libseccomp does not
@@ -65,8 +66,10 @@ arch_multiplexes(enum ksc_arch arch)
 /* ---------------------------------------------------------------------------------------- */
 /* The comparison trees                                                                       */
 
-/* A step budget for one profile: libseccomp 2.5.4 loops forever on some rule sets (its
- * level lists become cycles), and so would a faithful model. */
+/* A step budget for adding one rule to one syscall: libseccomp 2.5.4 loops forever on some
+ * rule sets (its level lists become cycles), and so would a faithful model. Per rule, not
+ * per profile: a profile of 100,000 valid rules takes more steps in all than one that
+ * loops takes on one rule. */
 #define TREE_MAX_STEPS (1u << 24)
 
 struct node {
@@ -610,7 +613,8 @@ struct filter_arch {
 	bool is_64bit;
 	struct filter_syscall *syscalls;
 	size_t n_syscalls;
-	uint32_t stub_max; /* 0: no stub for this arch */
+	struct id_map by_nr_build; /* libseccomp's number (pseudo ones too) -> syscalls[] */
+	uint32_t stub_max;         /* 0: no stub for this arch */
 	/* built once the rules are in: syscalls[] indexes by number (real numbers only), and
 	 * whether libseccomp's section for this token never loads the number (section_nr()) */
 	struct nr_index *by_nr;
@@ -633,6 +637,10 @@ struct ksc_filter {
 	struct tree tree;
 	/* which rules reached a multiplexer, by index */
 	bool *rule_mux;
+	/* per rule: some arch's syscall changed, some arch's syscall already had an
+	 * unconditional rule (libseccomp leaves it as it is), and the rule changes nothing
+	 * anywhere (filter_rule_inert()) */
+	bool *rule_live, *rule_noop, *rule_inert;
 };
 
 /* The chain of one rule as libseccomp's db builds it (_db_rule_gen_64/_32). Returns the
@@ -818,10 +826,12 @@ chain_new(struct tree *t, const struct filter_rule *rule, uint32_t src, bool is_
 static struct filter_syscall *
 arch_syscall_find(struct filter_arch *a, int nr)
 {
-	for (size_t i = 0; i < a->n_syscalls; i++)
-		if (a->syscalls[i].nr == nr)
-			return &a->syscalls[i];
-	return NULL;
+	uint32_t idx;
+
+	/* a hash table, not a scan: every rule of a large profile looks its numbers up */
+	if (!id_map_get(&a->by_nr_build, (uint32_t)nr, &idx))
+		return NULL;
+	return &a->syscalls[idx];
 }
 
 /* libseccomp's db_rule_add(): one rule into one syscall of one arch. */
@@ -837,6 +847,7 @@ arch_rule_add(struct ksc_filter *f, struct filter_arch *a, int nr, const struct 
 	unsigned cnt, nodes = 0;
 	int r;
 
+	t->steps = 0;
 	r = chain_new(t, rule, src, a->is_64bit, &root, &nodes);
 	if (r < 0)
 		return r;
@@ -848,6 +859,10 @@ arch_rule_add(struct ksc_filter *f, struct filter_arch *a, int nr, const struct 
 		if (!s)
 			return -ENOMEM;
 		a->syscalls = s;
+		r = id_map_put(&a->by_nr_build, (uint32_t)nr, (uint32_t)a->n_syscalls, NULL);
+		if (r < 0)
+			return r;
+		f->rule_live[src - 1] = true;
 		a->syscalls[a->n_syscalls++] = (struct filter_syscall){
 			.nr = nr,
 			.chains = root,
@@ -869,12 +884,16 @@ arch_rule_add(struct ksc_filter *f, struct filter_arch *a, int nr, const struct 
 				sys->mux = mux;
 				sys->node_cnt = nodes;
 				sys->priority = PRI_MASK_CHAIN - nodes;
-			} else
+				f->rule_live[src - 1] = true;
+			} else {
 				/* an unconditional rule came first and stays */
 				(void)tree_put(t, &root);
+				f->rule_noop[src - 1] = true;
+			}
 			priority_update(sys);
 			return 0;
 		}
+		f->rule_live[src - 1] = true;
 		if (!root) {
 			/* an unconditional rule replaces every conditional one */
 			(void)tree_put(t, &sys->chains);
@@ -1099,6 +1118,30 @@ stub_build(struct ksc_filter *f, struct ksc_diags *diags)
 	}
 }
 
+/* A rule that met, on every arch, a syscall an earlier unconditional rule decides changes
+ * nothing in libseccomp's database (db_rule_add() drops it), and neither would its action
+ * fail libseccomp's checks where an earlier rule with that action passed them. */
+static int
+inert_build(struct ksc_filter *f)
+{
+	_cleanup_(id_map_done) struct id_map actions = { 0 };
+
+	for (size_t i = 0; i < f->n_rules; i++) {
+		uint32_t unused;
+		int r;
+
+		if (!f->rule_live[i] && f->rule_noop[i] &&
+		    id_map_get(&actions, f->rules[i].action, &unused)) {
+			f->rule_inert[i] = true;
+			continue;
+		}
+		r = id_map_put(&actions, f->rules[i].action, 0, NULL);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 void
 ksc_filter_free(struct ksc_filter *f)
 {
@@ -1107,9 +1150,13 @@ ksc_filter_free(struct ksc_filter *f)
 	for (size_t i = 0; i < f->n_arches; i++) {
 		free(f->arches[i].syscalls);
 		free(f->arches[i].by_nr);
+		id_map_done(&f->arches[i].by_nr_build);
 	}
 	free(f->rules);
 	free(f->rule_mux);
+	free(f->rule_live);
+	free(f->rule_noop);
+	free(f->rule_inert);
 	free(f->tree.nodes);
 	free(f);
 }
@@ -1194,7 +1241,10 @@ ksc_filter_new(const struct ksc_profile *p, const struct ksc_compile_opts *opts,
 		f->bintree = n_names > 32;
 	}
 	f->rule_mux = calloc(f->n_rules ? f->n_rules : 1, sizeof(bool));
-	if (!f->rule_mux)
+	f->rule_live = calloc(f->n_rules ? f->n_rules : 1, sizeof(bool));
+	f->rule_noop = calloc(f->n_rules ? f->n_rules : 1, sizeof(bool));
+	f->rule_inert = calloc(f->n_rules ? f->n_rules : 1, sizeof(bool));
+	if (!f->rule_mux || !f->rule_live || !f->rule_noop || !f->rule_inert)
 		return -ENOMEM;
 	for (size_t i = 0; i < f->n_rules; i++)
 		for (size_t a = 0; a < f->n_arches; a++) {
@@ -1202,6 +1252,9 @@ ksc_filter_new(const struct ksc_profile *p, const struct ksc_compile_opts *opts,
 			if (r < 0)
 				return rule_error(f, &f->rules[i], r, reterr);
 		}
+	r = inert_build(f);
+	if (r < 0)
+		return r;
 	stub_build(f, diags);
 	r = index_build(f);
 	if (r < 0)
@@ -1542,6 +1595,78 @@ filter_rules(const struct ksc_filter *f, size_t *ret_count)
 {
 	*ret_count = f->n_rules;
 	return f->rules;
+}
+
+/* A distinct (opcode, k) of libseccomp's program: 0 jeq, 1 jgt, 2 jge. */
+static int
+insn_seen(struct id_map *seen, unsigned op, uint32_t k, size_t *count)
+{
+	int r = id_map_put(seen, ((uint64_t)op << 32) | k, 0, NULL);
+
+	if (r > 0)
+		(*count)++;
+	return r;
+}
+
+size_t
+filter_libseccomp_min_insns(const struct ksc_filter *f)
+{
+	_cleanup_(id_map_done) struct id_map seen = { 0 };
+	_cleanup_(freep) bool *visited = NULL;
+	_cleanup_(freep) uint32_t *stack = NULL;
+	const struct tree *t = &f->tree;
+	size_t count = 0, n_stack = 0;
+
+	visited = calloc(MAX(t->n, 1u), sizeof(*visited));
+	stack = malloc(MAX(t->n, 1u) * sizeof(*stack));
+	if (!visited || !stack)
+		return 0;
+	for (size_t i = 0; i < f->n_arches; i++) {
+		const struct filter_arch *a = &f->arches[i];
+
+		for (size_t k = 0; k < a->n_syscalls; k++) {
+			const struct filter_syscall *sys = &a->syscalls[k];
+
+			/* _skip_syscall(): pseudo numbers are not in the program */
+			if (sys->nr < 0)
+				continue;
+			if (insn_seen(&seen, 0, (uint32_t)sys->nr, &count) < 0)
+				return 0;
+			if (sys->chains)
+				stack[n_stack++] = sys->chains;
+			/* every node of the tree, each level once, from its first sibling */
+			while (n_stack > 0) {
+				uint32_t n = filter_level_first(f, stack[--n_stack]);
+
+				if (visited[n])
+					continue;
+				visited[n] = true;
+				for (uint32_t guard = 0; n && guard < t->n;
+				     n = N(t, n).next, guard++) {
+					const struct node *nd = &N(t, n);
+					unsigned op = nd->op == KSC_OP_GT   ? 1
+					              : nd->op == KSC_OP_GE ? 2
+					                                    : 0;
+
+					if (insn_seen(&seen, op, nd->datum, &count) < 0)
+						return 0;
+					/* a level several parents reach is walked once; a full
+					 * stack only makes the bound lower */
+					if (nd->t && n_stack < t->n)
+						stack[n_stack++] = nd->t;
+					if (nd->f && n_stack < t->n)
+						stack[n_stack++] = nd->f;
+				}
+			}
+		}
+	}
+	return count;
+}
+
+bool
+filter_rule_inert(const struct ksc_filter *f, size_t i)
+{
+	return i < f->n_rules && f->rule_inert[i];
 }
 
 uint32_t
