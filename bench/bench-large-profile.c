@@ -2,20 +2,25 @@
 /*
  * Large profiles: how every verb that reads a profile scales with its number of rules.
  *
- *   bench-large-profile gen RULES FILE [VARIANT]
+ *   bench-large-profile gen RULES FILE [VARIANT [PERCENT]]
  *       write a profile of RULES rules (VARIANT 1: the same profile with one rule's action
- *       changed, for diff and merge)
- *   bench-large-profile run KSECCOMP WORKDIR [--timeout S] [--verb NAME]... RULES...
+ *       changed, for diff and merge; PERCENT of the rules conditional, default 5)
+ *   bench-large-profile run KSECCOMP WORKDIR [--timeout S] [--rounds N] [--conditional
+ *                           PERCENT] [--verb NAME]... RULES...
  *       write the profiles of each size into WORKDIR, run each verb on them and print a
- *       Markdown table of wall-clock seconds (best of --rounds, default 1)
+ *       Markdown table of seconds, wall-clock and (in parentheses) CPU, user and system
+ *       (the best of --rounds, default 1)
  *
  * The profiles are deterministic (a fixed seed): SCMP_ACT_ERRNO by default, x86_64, x86,
  * x32 and aarch64, names drawn from the union of those arches' tables (so some are not
  * syscalls on every listed arch, socketcall and the multiplexed calls included) and a few
  * names no arch knows. Most rules are unconditional, with one to six names each, names
  * repeated across rules (a name's first rule decides, the later ones are shadowed) and
- * several actions (ALLOW, ERRNO with several errnos, LOG, TRACE, KILL_PROCESS). About one
- * rule in ten is conditional: one to three names of a separate pool, one or two conditions
+ * several actions (ALLOW, ERRNO with several errnos, LOG, TRACE, KILL_PROCESS). One rule in
+ * twenty is conditional (--conditional): one to three names of a separate pool (about 115
+ * names, so some 90 conditional rules per name at 100,000 rules; libseccomp's merge of the
+ * rules of one syscall, which the filter model reproduces, is quadratic in them), one or
+ * two conditions
  * (EQ, NE, GE, LE, MASKED_EQ; a repeated index sometimes, which runtimes turn into
  * alternatives) on values unique to the rule. A conditional name's action depends on the
  * name only, so no two rules end on one comparison with different actions (which runc
@@ -28,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -53,6 +59,8 @@ pick(unsigned n)
 {
 	return (unsigned)(rnd() % n);
 }
+
+static unsigned conditional_pct = 5;
 
 static const enum ksc_arch arches[] = { KSC_ARCH_X86_64, KSC_ARCH_X86, KSC_ARCH_X32,
 	                                KSC_ARCH_AARCH64 };
@@ -146,7 +154,7 @@ gen(unsigned long n_rules, const char *path, int variant)
 		fprintf(f, "%s\"%s\"", a ? "," : "", ksc_arch_oci_name(arches[a]));
 	fputs("],\"syscalls\":[\n", f);
 	for (unsigned long i = 0; i < n_rules; i++) {
-		bool conditional = pick(10) == 0;
+		bool conditional = pick(100) < conditional_pct;
 		unsigned n_names = conditional ? 1 + pick(3) : 1 + pick(6);
 		size_t class = pick(6);
 
@@ -213,11 +221,13 @@ now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Wall-clock seconds of one run, its exit status in *ret_status (-1 if it timed out). */
+/* Wall-clock seconds of one run, its CPU seconds (user and system) in *ret_cpu, its exit
+ * status in *ret_status (-1 if it timed out). */
 static double
-run_one(char *const *argv, const char *out, double timeout, int *ret_status)
+run_one(char *const *argv, const char *out, double timeout, double *ret_cpu, int *ret_status)
 {
 	double start = now_s(), end;
+	struct rusage ru = { 0 };
 	int status = 0;
 	pid_t pid, w;
 
@@ -234,9 +244,11 @@ run_one(char *const *argv, const char *out, double timeout, int *ret_status)
 		_exit(127);
 	}
 	do
-		w = waitpid(pid, &status, 0);
+		w = wait4(pid, &status, 0, &ru);
 	while (w < 0 && errno == EINTR);
 	end = now_s();
+	*ret_cpu = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+	           (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM)
 		*ret_status = -1;
 	else if (WIFSIGNALED(status))
@@ -307,13 +319,16 @@ main(int argc, char **argv)
 
 	if (pool_build() < 0)
 		return 1;
-	if (argc >= 4 && strcmp(argv[1], "gen") == 0)
+	if (argc >= 4 && strcmp(argv[1], "gen") == 0) {
+		if (argc > 5)
+			conditional_pct = (unsigned)atoi(argv[5]);
 		return gen(strtoul(argv[2], NULL, 10), argv[3], argc > 4 ? atoi(argv[4]) : 0);
+	}
 	if (argc < 5 || strcmp(argv[1], "run") != 0) {
 		fprintf(stderr,
-		        "usage: %s gen RULES FILE [VARIANT]\n"
+		        "usage: %s gen RULES FILE [VARIANT [PERCENT]]\n"
 		        "       %s run KSECCOMP WORKDIR [--timeout S] [--rounds N] "
-		        "[--verb NAME]... RULES...\n",
+		        "[--conditional PERCENT] [--verb NAME]... RULES...\n",
 		        argv[0], argv[0]);
 		return 2;
 	}
@@ -324,6 +339,8 @@ main(int argc, char **argv)
 			timeout = atof(argv[++i]);
 		else if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc)
 			rounds = atoi(argv[++i]);
+		else if (strcmp(argv[i], "--conditional") == 0 && i + 1 < argc)
+			conditional_pct = (unsigned)atoi(argv[++i]);
 		else if (strcmp(argv[i], "--verb") == 0 && i + 1 < argc && n_only < 32)
 			only[n_only++] = argv[++i];
 		else if (n_sizes < 16)
@@ -377,7 +394,7 @@ main(int argc, char **argv)
 		for (size_t s = 0; s < n_sizes; s++) {
 			char paths[5][4096], out[4096];
 			char *args[16];
-			double best = -1;
+			double best = -1, best_cpu = 0;
 			int status = 0, n = 0;
 
 			snprintf(paths[0], sizeof(paths[0]), "%s/%lu/root/seccomp/large.json", dir,
@@ -408,21 +425,23 @@ main(int argc, char **argv)
 			args[n] = NULL;
 			for (int r = 0; r < rounds; r++) {
 				char log[4200];
-				double t;
+				double t, cpu = 0;
 
 				snprintf(log, sizeof(log), "%s/%lu/verb-%zu.log", dir, sizes[s], v);
-				t = run_one(args, log, timeout, &status);
-				if (best < 0 || t < best)
+				t = run_one(args, log, timeout, &cpu, &status);
+				if (best < 0 || t < best) {
 					best = t;
+					best_cpu = cpu;
+				}
 				if (status < 0)
 					break;
 			}
 			if (status < 0)
 				printf(" > %.0f s (timeout) |", timeout);
 			else if (status != 0)
-				printf(" %.3f s (exit %d) |", best, status);
+				printf(" %.2f s (%.2f), exit %d |", best, best_cpu, status);
 			else
-				printf(" %.3f s |", best);
+				printf(" %.2f s (%.2f) |", best, best_cpu);
 			fflush(stdout);
 		}
 		printf("\n");

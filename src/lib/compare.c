@@ -70,7 +70,7 @@ ksc_ret_least_restrictive(uint32_t a, uint32_t b)
  * of 100,000 rules take minutes). */
 struct hint_index {
 	struct name_index names;
-	struct name_index_rules by_name;
+	struct name_index_rules by_name, by_name_args; /* all rules; those with conditions */
 	bool mux_done[_KSC_ARCH_MAX];
 	struct mux_name {
 		size_t id;
@@ -166,20 +166,31 @@ hint_mux(struct inputs *in, size_t h, enum ksc_arch karch)
 	return 0;
 }
 
-/* The rules of hint h that name name, or a call karch reaches through nr, in order. */
+/* The rules of hint h that decide anything in try_hints() for name (number nr on karch), in
+ * order: those that name it with conditions, and, where nr multiplexes calls (socketcall,
+ * ipc), every rule that names it or one of those calls. An unconditional rule that names
+ * only name itself tries no input. */
 static int
 hint_rules(struct inputs *in, size_t h, enum ksc_arch karch, uint32_t nr, const char *name,
-           size_t *ret_n)
+           const size_t **ret_rules, size_t *ret_n)
 {
 	struct hint_index *x = &in->index[h];
 	size_t n = 0, id, need = 0;
-	bool sorted = true;
+	bool sorted = true, muxed = false, named;
 	int r;
 
 	r = hint_mux(in, h, karch);
 	if (r < 0)
 		return r;
-	if (name_index_get(&x->names, name, &id))
+	named = name_index_get(&x->names, name, &id);
+	for (size_t m = 0; m < x->n_mux[karch]; m++)
+		muxed = muxed || x->mux[karch][m].mux_nr == nr;
+	if (!muxed) {
+		*ret_rules = named ? &x->by_name_args.rules[x->by_name_args.start[id]] : NULL;
+		*ret_n = named ? x->by_name_args.start[id + 1] - x->by_name_args.start[id] : 0;
+		return 0;
+	}
+	if (named)
 		need += x->by_name.start[id + 1] - x->by_name.start[id];
 	for (size_t m = 0; m < x->n_mux[karch]; m++)
 		if (x->mux[karch][m].mux_nr == nr)
@@ -193,7 +204,7 @@ hint_rules(struct inputs *in, size_t h, enum ksc_arch karch, uint32_t nr, const 
 		in->scratch = grown;
 		in->n_scratch = need;
 	}
-	if (name_index_get(&x->names, name, &id))
+	if (named)
 		for (size_t k = x->by_name.start[id]; k < x->by_name.start[id + 1]; k++)
 			in->scratch[n++] = x->by_name.rules[k];
 	for (size_t m = 0; m < x->n_mux[karch]; m++) {
@@ -215,6 +226,7 @@ hint_rules(struct inputs *in, size_t h, enum ksc_arch karch, uint32_t nr, const 
 				in->scratch[u++] = in->scratch[k];
 		n = u;
 	}
+	*ret_rules = in->scratch;
 	*ret_n = n;
 	return 0;
 }
@@ -225,15 +237,16 @@ try_hints(struct inputs *in, uint32_t arch, uint32_t nr, size_t h, enum ksc_arch
 {
 	const struct ksc_profile *hints = in->hints[h];
 	struct ksc_seccomp_data d = { .nr = (int32_t)nr, .arch = arch };
+	const size_t *rules;
 	size_t n_rules;
 	int r;
 
-	r = hint_rules(in, h, karch, nr, name, &n_rules);
+	r = hint_rules(in, h, karch, nr, name, &rules, &n_rules);
 	if (r < 0)
 		return r;
 	memset(d.args, 0xff, sizeof(d.args));
 	for (size_t x = 0; x < n_rules; x++) {
-		const struct ksc_rule *rule = &hints->rules[in->scratch[x]];
+		const struct ksc_rule *rule = &hints->rules[rules[x]];
 		bool named = false;
 
 		bool muxed = false;
@@ -310,8 +323,8 @@ try_combinations(struct inputs *in, uint32_t arch, uint32_t nr, const char *name
 
 		if (!p || !name_index_get(&x->names, name, &id))
 			continue;
-		for (size_t i = x->by_name.start[id]; i < x->by_name.start[id + 1]; i++) {
-			const struct ksc_rule *rule = &p->rules[x->by_name.rules[i]];
+		for (size_t i = x->by_name_args.start[id]; i < x->by_name_args.start[id + 1]; i++) {
+			const struct ksc_rule *rule = &p->rules[x->by_name_args.rules[i]];
 
 			for (size_t k = 0; k < rule->n_args; k++) {
 				uint64_t vals[8];
@@ -375,6 +388,7 @@ index_free(struct inputs *in)
 	for (size_t h = 0; in->index && h < in->n_hints; h++) {
 		name_index_done(&in->index[h].names);
 		name_index_rules_done(&in->index[h].by_name);
+		name_index_rules_done(&in->index[h].by_name_args);
 		for (size_t a = 0; a < _KSC_ARCH_MAX; a++)
 			free(in->index[h].mux[a]);
 	}
@@ -403,8 +417,12 @@ index_build(struct inputs *in)
 					return r;
 			}
 		if (p) {
-			r = name_index_rules_build(p, &in->index[h].names, false,
+			r = name_index_rules_build(p, &in->index[h].names, 0,
 			                           &in->index[h].by_name);
+			if (r >= 0)
+				r = name_index_rules_build(p, &in->index[h].names,
+				                           NAME_INDEX_ARGS_ONLY,
+				                           &in->index[h].by_name_args);
 			if (r < 0)
 				return r;
 		}

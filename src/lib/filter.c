@@ -627,7 +627,7 @@ struct ksc_filter {
 	uint32_t default_action;
 	uint32_t bad_arch_action;
 	struct filter_rule *rules;
-	size_t n_rules;
+	size_t n_rules, cap_rules;
 	struct filter_arch arches[_KSC_ARCH_MAX];
 	size_t n_arches;
 	enum ksc_arch stub_arches[_KSC_ARCH_MAX];
@@ -637,6 +637,12 @@ struct ksc_filter {
 	struct tree tree;
 	/* which rules reached a multiplexer, by index */
 	bool *rule_mux;
+	/* the profile's names (rules of Docker's single "name" aside), and what each resolves
+	 * to on each arch (name_arch[id * n_arches + arch slot]): a large profile repeats a few
+	 * hundred names, resolved once each */
+	struct name_index names;
+	bool *name_known; /* by libseccomp, on any arch */
+	struct name_arch *name_arch;
 	/* per rule: some arch's syscall changed, some arch's syscall already had an
 	 * unconditional rule (libseccomp leaves it as it is), and the rule changes nothing
 	 * anywhere (filter_rule_inert()) */
@@ -933,15 +939,58 @@ arch_rule_add(struct ksc_filter *f, struct filter_arch *a, int nr, const struct 
 	return t->looped ? -ELOOP : 0;
 }
 
+/* What a name is on one arch. */
+struct name_arch {
+	int lib_r, lib_nr;     /* filter_libseccomp_resolve() */
+	bool mux;              /* ksc_syscall_multiplexed() > 0 */
+	uint32_t mux_nr, call; /* when mux */
+	bool has_direct;       /* ksc_syscall_resolve_name() == 0 */
+	uint32_t direct;
+};
+
+static int
+names_build(struct ksc_filter *f)
+{
+	const struct ksc_profile *p = f->profile;
+	size_t id;
+	int r, nr;
+
+	for (size_t i = 0; i < p->n_rules; i++)
+		for (size_t j = 0; j < p->rules[i].n_names && !p->rules[i].single_name; j++) {
+			r = name_index_put(&f->names, p->rules[i].names[j], &id);
+			if (r < 0)
+				return r;
+		}
+	f->name_known = calloc(MAX(f->names.n, (size_t)1), sizeof(*f->name_known));
+	f->name_arch = calloc(MAX(f->names.n * f->n_arches, (size_t)1), sizeof(*f->name_arch));
+	if (!f->name_known || !f->name_arch)
+		return -ENOMEM;
+	for (id = 0; id < f->names.n; id++) {
+		const char *name = f->names.names[id];
+
+		f->name_known[id] = filter_libseccomp_resolve(KSC_ARCH_NONE, name, &nr) == 0;
+		for (size_t a = 0; a < f->n_arches; a++) {
+			struct name_arch *na = &f->name_arch[id * f->n_arches + a];
+			enum ksc_arch arch = f->arches[a].arch;
+
+			na->lib_r = filter_libseccomp_resolve(arch, name, &na->lib_nr);
+			na->mux = ksc_syscall_multiplexed(arch, name, &na->mux_nr, &na->call) > 0;
+			na->has_direct = ksc_syscall_resolve_name(arch, name, &na->direct) == 0;
+		}
+	}
+	return 0;
+}
+
 /* A rule on one arch: libseccomp's arch_filter_rule_add() and abi_rule_add(). */
 static int
-arch_add(struct ksc_filter *f, struct filter_arch *a, const struct filter_rule *rule, uint32_t src)
+arch_add(struct ksc_filter *f, size_t slot, const struct filter_rule *rule, uint32_t src)
 {
-	uint32_t mux_nr, call, direct;
-	int nr, r;
+	struct filter_arch *a = &f->arches[slot];
+	const struct name_arch *na = &f->name_arch[rule->name_id * f->n_arches + slot];
+	uint32_t mux_nr = na->mux_nr, call = na->call;
+	int nr = na->lib_nr, r;
 
-	if (arch_multiplexes(a->arch) &&
-	    ksc_syscall_multiplexed(a->arch, rule->name, &mux_nr, &call) > 0) {
+	if (arch_multiplexes(a->arch) && na->mux) {
 		struct filter_rule muxed = *rule;
 		bool have_arg0 = false;
 
@@ -962,17 +1011,15 @@ arch_add(struct ksc_filter *f, struct filter_arch *a, const struct filter_rule *
 		r = arch_rule_add(f, a, (int)mux_nr, &muxed, src, true);
 		if (r < 0)
 			return r;
-		if (ksc_syscall_resolve_name(a->arch, rule->name, &direct) == 0)
-			return arch_rule_add(f, a, (int)direct, rule, src, false);
+		if (na->has_direct)
+			return arch_rule_add(f, a, (int)na->direct, rule, src, false);
 		/* No direct syscall: libseccomp still records the rule under its pseudo
 		 * number. The program never reaches it, but it takes part in ordering. */
-		r = filter_libseccomp_resolve(a->arch, rule->name, &nr);
-		if (r == 0 && nr < 0)
+		if (na->lib_r == 0 && nr < 0)
 			return arch_rule_add(f, a, nr, rule, src, false);
 		return 0;
 	}
-	r = filter_libseccomp_resolve(a->arch, rule->name, &nr);
-	if (r < 0)
+	if (na->lib_r < 0)
 		return 0;
 	/* A name this arch lacks gets a pseudo-number entry, except on the multiplexing
 	 * arches, whose abi_rule_add() drops it. */
@@ -1001,11 +1048,14 @@ rules_append(struct ksc_filter *f, const struct filter_rule *rule)
 {
 	struct filter_rule *rules;
 
-	if (f->n_rules % 64 == 0) {
-		rules = realloc(f->rules, (f->n_rules + 64) * sizeof(*rules));
+	if (f->n_rules == f->cap_rules) {
+		size_t cap = f->cap_rules ? 2 * f->cap_rules : 64;
+
+		rules = reallocarray(f->rules, cap, sizeof(*rules));
 		if (!rules)
 			return -ENOMEM;
 		f->rules = rules;
+		f->cap_rules = cap;
 	}
 	f->rules[f->n_rules++] = *rule;
 	return 0;
@@ -1016,7 +1066,17 @@ static int
 rules_build(struct ksc_filter *f, struct ksc_diags *diags)
 {
 	const struct ksc_profile *p = f->profile;
-	int r, nr;
+	size_t total = 0;
+	int r;
+
+	/* room for every rule of the list at once: a profile may have hundreds of thousands */
+	for (size_t i = 0; i < p->n_rules; i++)
+		total += p->rules[i].n_names *
+		         (ksc_rule_args_are_ored(&p->rules[i]) ? p->rules[i].n_args : 1);
+	f->rules = reallocarray(NULL, MAX(total, (size_t)1), sizeof(*f->rules));
+	if (!f->rules)
+		return -ENOMEM;
+	f->cap_rules = MAX(total, (size_t)1);
 
 	for (size_t i = 0; i < p->n_rules; i++) {
 		const struct ksc_rule *pr = &p->rules[i];
@@ -1034,7 +1094,9 @@ rules_build(struct ksc_filter *f, struct ksc_diags *diags)
 				.split_arg = -1,
 			};
 
-			if (filter_libseccomp_resolve(KSC_ARCH_NONE, pr->names[j], &nr) < 0) {
+			if (!name_index_get(&f->names, pr->names[j], &rule.name_id))
+				return -EINVAL; /* names_build() saw every name */
+			if (!f->name_known[rule.name_id]) {
 				(void)ksc_diags_addf(diags, KSC_SEVERITY_WARNING, NULL, 0, 0, NULL,
 				                     "libseccomp %s does not know the syscall "
 				                     "\"%s\": runc skips it",
@@ -1077,7 +1139,6 @@ rules_build(struct ksc_filter *f, struct ksc_diags *diags)
 static void
 stub_build(struct ksc_filter *f, struct ksc_diags *diags)
 {
-	const struct ksc_profile *p = f->profile;
 	uint32_t def = f->default_action & KSC_RET_ACTION_FULL;
 
 	/* patchbpf isAllowAction(): no stub when the default lets calls through */
@@ -1093,17 +1154,13 @@ stub_build(struct ksc_filter *f, struct ksc_diags *diags)
 			dup = dup || f->stub_arches[b] == arch;
 		if (dup)
 			continue;
-		for (size_t i = 0; i < p->n_rules; i++) {
-			if (p->rules[i].single_name)
-				continue;
-			for (size_t j = 0; j < p->rules[i].n_names; j++) {
-				int nr;
+		/* every name of every entry, each distinct name once */
+		for (size_t id = 0; id < f->names.n; id++) {
+			int nr;
 
-				if (filter_libseccomp_resolve(arch, p->rules[i].names[j], &nr) ==
-				            0 &&
-				    nr >= 0 && (uint32_t)nr > max)
-					max = (uint32_t)nr;
-			}
+			if (filter_libseccomp_resolve(arch, f->names.names[id], &nr) == 0 &&
+			    nr >= 0 && (uint32_t)nr > max)
+				max = (uint32_t)nr;
 		}
 		if (max == 0) {
 			(void)ksc_diags_addf(diags, KSC_SEVERITY_WARNING, NULL, 0, 0, NULL,
@@ -1154,6 +1211,9 @@ ksc_filter_free(struct ksc_filter *f)
 	}
 	free(f->rules);
 	free(f->rule_mux);
+	name_index_done(&f->names);
+	free(f->name_known);
+	free(f->name_arch);
 	free(f->rule_live);
 	free(f->rule_noop);
 	free(f->rule_inert);
@@ -1229,6 +1289,9 @@ ksc_filter_new(const struct ksc_profile *p, const struct ksc_compile_opts *opts,
 			f->stub_arches[f->n_stub_arches++] = p->arches[i];
 	}
 
+	r = names_build(f);
+	if (r < 0)
+		return r;
 	r = rules_build(f, diags);
 	if (r < 0)
 		return r;
@@ -1248,7 +1311,7 @@ ksc_filter_new(const struct ksc_profile *p, const struct ksc_compile_opts *opts,
 		return -ENOMEM;
 	for (size_t i = 0; i < f->n_rules; i++)
 		for (size_t a = 0; a < f->n_arches; a++) {
-			r = arch_add(f, &f->arches[a], &f->rules[i], (uint32_t)i + 1);
+			r = arch_add(f, a, &f->rules[i], (uint32_t)i + 1);
 			if (r < 0)
 				return rule_error(f, &f->rules[i], r, reterr);
 		}

@@ -47,6 +47,7 @@ struct filter_rule {
 	struct filter_cond conds[6];
 	size_t n_conds;
 	size_t profile_rule; /* index in the profile's syscalls[] */
+	size_t name_id;      /* the filter's own numbering of the profile's names */
 	int split_arg;       /* -1, or the args[] entry an OR split made this rule from */
 };
 

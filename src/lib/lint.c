@@ -14,7 +14,7 @@
 
 struct findings {
 	struct ksc_finding *v;
-	size_t n;
+	size_t n, cap;
 };
 
 _printf_(6, 7) static int add(struct findings *f, const char *id,
@@ -31,12 +31,18 @@ _printf_(6, 7) static int add(struct findings *f, const char *id,
 	va_end(ap);
 	if (n < 0)
 		return -ENOMEM;
-	grown = reallocarray(f->v, f->n + 1, sizeof(*grown));
-	if (!grown) {
-		free(message);
-		return -ENOMEM;
+	if (f->n == f->cap) {
+		/* doubling: a large profile has a finding for every shadowed name */
+		size_t cap = f->cap ? 2 * f->cap : 16;
+
+		grown = reallocarray(f->v, cap, sizeof(*grown));
+		if (!grown) {
+			free(message);
+			return -ENOMEM;
+		}
+		f->v = grown;
+		f->cap = cap;
 	}
-	f->v = grown;
 	f->v[f->n++] = (struct ksc_finding){
 		.id = id,
 		.severity = severity,
@@ -287,12 +293,60 @@ check_rules(struct findings *f, const struct ksc_profile *p)
 	return 0;
 }
 
+/* What each distinct name of the profile is, worked out once: a large profile repeats a few
+ * hundred names. */
+enum {
+	NAME_UNKNOWN_TO_LIBSECCOMP = 1 << 0, /* but a syscall name kseccomp knows */
+	NAME_MISSING_FIRST_ARCH = 1 << 1,    /* bit a + 1: not a syscall on arches[a] */
+};
+
+static int
+name_facts(const struct ksc_profile *p, const enum ksc_arch *arches, size_t n_arches,
+           struct name_index *names, unsigned **ret)
+{
+	_cleanup_(freep) unsigned *facts = NULL;
+	size_t id;
+	int r, nr;
+
+	for (size_t i = 0; i < p->n_rules; i++)
+		for (size_t j = 0; j < p->rules[i].n_names; j++) {
+			r = name_index_put(names, p->rules[i].names[j], &id);
+			if (r < 0)
+				return r;
+		}
+	facts = calloc(MAX(names->n, (size_t)1), sizeof(*facts));
+	if (!facts)
+		return -ENOMEM;
+	for (id = 0; id < names->n; id++) {
+		const char *name = names->names[id];
+
+		if (filter_libseccomp_resolve(KSC_ARCH_NONE, name, &nr) < 0 &&
+		    ksc_syscall_name_known(name))
+			facts[id] |= NAME_UNKNOWN_TO_LIBSECCOMP;
+		for (size_t a = 0; a < n_arches; a++) {
+			uint32_t unused, mux, call;
+
+			if (ksc_syscall_resolve_name(arches[a], name, &unused) < 0 &&
+			    ksc_syscall_multiplexed(arches[a], name, &mux, &call) <= 0)
+				facts[id] |= (unsigned)NAME_MISSING_FIRST_ARCH << a;
+		}
+	}
+	*ret = TAKE_PTR(facts);
+	return 0;
+}
+
 static int
 check_names(struct findings *f, const struct ksc_profile *p, const enum ksc_arch *arches,
             size_t n_arches)
 {
-	int r, nr;
+	_cleanup_(name_index_done) struct name_index names = { 0 };
+	_cleanup_(freep) unsigned *facts = NULL;
+	size_t id;
+	int r;
 
+	r = name_facts(p, arches, n_arches, &names, &facts);
+	if (r < 0)
+		return r;
 	/* one finding per rule: the names in it libseccomp does not know */
 	for (size_t i = 0; i < p->n_rules; i++) {
 		const struct ksc_rule *rule = &p->rules[i];
@@ -300,8 +354,8 @@ check_names(struct findings *f, const struct ksc_profile *p, const enum ksc_arch
 		size_t unknown = 0, len = 0;
 
 		for (size_t j = 0; j < rule->n_names; j++) {
-			if (filter_libseccomp_resolve(KSC_ARCH_NONE, rule->names[j], &nr) == 0 ||
-			    !ksc_syscall_name_known(rule->names[j]))
+			if (!name_index_get(&names, rule->names[j], &id) ||
+			    !(facts[id] & NAME_UNKNOWN_TO_LIBSECCOMP))
 				continue;
 			if (unknown++ < 6 && len < sizeof(list))
 				len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s",
@@ -321,17 +375,12 @@ check_names(struct findings *f, const struct ksc_profile *p, const enum ksc_arch
 	for (size_t a = 0; a < n_arches; a++) {
 		size_t missing = 0, total = 0;
 		const char *example = NULL;
-		uint32_t unused;
 
 		for (size_t i = 0; i < p->n_rules; i++)
 			for (size_t j = 0; j < p->rules[i].n_names; j++) {
-				uint32_t mux, call;
-
 				total++;
-				if (ksc_syscall_resolve_name(arches[a], p->rules[i].names[j],
-				                             &unused) == 0 ||
-				    ksc_syscall_multiplexed(arches[a], p->rules[i].names[j], &mux,
-				                            &call) > 0)
+				if (!name_index_get(&names, p->rules[i].names[j], &id) ||
+				    !(facts[id] & ((unsigned)NAME_MISSING_FIRST_ARCH << a)))
 					continue;
 				missing++;
 				example = example ? example : p->rules[i].names[j];

@@ -260,7 +260,7 @@ ksc_profile_merge(const struct ksc_profile *const *ps, size_t n_ps, struct ksc_p
 	if (!dec || !uncond || !next_same || !by)
 		return -ENOMEM;
 	for (size_t i = 0; i < n_ps && r >= 0; i++)
-		r = name_index_rules_build(ps[i], &index, true, &by[i]);
+		r = name_index_rules_build(ps[i], &index, NAME_INDEX_SKIP_SINGLE_NAME, &by[i]);
 	if (r < 0) {
 		for (size_t i = 0; i < n_ps; i++)
 			name_index_rules_done(&by[i]);

@@ -85,8 +85,8 @@ name_index_done(struct name_index *x)
 }
 
 int
-name_index_rules_build(const struct ksc_profile *p, const struct name_index *x,
-                       bool skip_single_name, struct name_index_rules *ret)
+name_index_rules_build(const struct ksc_profile *p, const struct name_index *x, unsigned flags,
+                       struct name_index_rules *ret)
 {
 	_cleanup_(freep) size_t *last = NULL, *fill = NULL;
 	struct name_index_rules b = { 0 };
@@ -106,7 +106,8 @@ name_index_rules_build(const struct ksc_profile *p, const struct name_index *x,
 		for (size_t k = 0; k < p->n_rules; k++) {
 			const struct ksc_rule *r = &p->rules[k];
 
-			if (skip_single_name && r->single_name)
+			if (((flags & NAME_INDEX_SKIP_SINGLE_NAME) && r->single_name) ||
+			    ((flags & NAME_INDEX_ARGS_ONLY) && r->n_args == 0))
 				continue;
 			for (size_t j = 0; j < r->n_names; j++) {
 				if (!name_index_get(x, r->names[j], &id) || last[id] == k)

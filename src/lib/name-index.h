@@ -39,10 +39,15 @@ struct name_index_rules {
 	size_t *rules; /* indexes into the profile's rules, ascending within a name */
 };
 
+enum {
+	NAME_INDEX_SKIP_SINGLE_NAME = 1 << 0, /* leave out Docker's single-"name" rules */
+	NAME_INDEX_ARGS_ONLY = 1 << 1,        /* only rules with conditions on arguments */
+};
+
 /* The rules of p that name each name of x (names x lacks are left out), each rule once per
- * name; Docker's single-"name" rules too unless skip_single_name. */
-int name_index_rules_build(const struct ksc_profile *p, const struct name_index *x,
-                           bool skip_single_name, struct name_index_rules *ret);
+ * name, as flags select. */
+int name_index_rules_build(const struct ksc_profile *p, const struct name_index *x, unsigned flags,
+                           struct name_index_rules *ret);
 void name_index_rules_done(struct name_index_rules *b);
 
 struct id_map {
