@@ -5,17 +5,20 @@
  *   bench-large-profile gen RULES FILE [VARIANT [PERCENT]]
  *       write a profile of RULES rules (VARIANT 1: the same profile with one rule's action
  *       changed, for diff and merge; PERCENT of the rules conditional, default 5)
- *   bench-large-profile run KSECCOMP WORKDIR [--timeout S] [--rounds N] [--conditional
- *                           PERCENT] [--verb NAME]... RULES...
+ *   bench-large-profile run KSECCOMP WORKDIR [--before KSECCOMP] [--timeout S] [--rounds N]
+ *                           [--conditional PERCENT] [--verb NAME]... RULES...
  *       write the profiles of each size into WORKDIR, run each verb on them and print a
  *       Markdown table of seconds, wall-clock and (in parentheses) CPU, user and system
- *       (the best of --rounds, default 1)
+ *       (the best of --rounds, default 1); with --before, another build's binary runs each
+ *       verb right before this one, and a cell reads "before → after"
  *
  * The profiles are deterministic (a fixed seed): SCMP_ACT_ERRNO by default, x86_64, x86,
  * x32 and aarch64, names drawn from the union of those arches' tables (so some are not
  * syscalls on every listed arch, socketcall and the multiplexed calls included) and a few
- * names no arch knows. Most rules are unconditional, with one to six names each, names
- * repeated across rules (a name's first rule decides, the later ones are shadowed) and
+ * names no arch knows; one unconditional rule in ten also names a syscall of its own that
+ * no arch has (as a profile written for a kernel newer than libseccomp's tables): tens of
+ * thousands of distinct names. Most rules are unconditional, with one to six names each,
+ * names repeated across rules (a name's first rule decides, the later ones are shadowed) and
  * several actions (ALLOW, ERRNO with several errnos, LOG, TRACE, KILL_PROCESS). One rule in
  * twenty is conditional (--conditional): one to three names of a separate pool (about 115
  * names, so some 90 conditional rules per name at 100,000 rules; libseccomp's merge of the
@@ -158,9 +161,9 @@ gen(unsigned long n_rules, const char *path, int variant)
 		unsigned n_names = conditional ? 1 + pick(3) : 1 + pick(6);
 		size_t class = pick(6);
 
-		fputs(i ? ",\n{\"names\":[" : "{\"names\":[", f);
 		size_t picked[6];
 
+		fputs(i ? ",\n{\"names\":[" : "{\"names\":[", f);
 		for (unsigned k = 0; k < n_names; k++) {
 			bool again;
 
@@ -172,6 +175,8 @@ gen(unsigned long n_rules, const char *path, int variant)
 			} while (again);
 			fprintf(f, "%s\"%s\"", k ? "," : "", pool[picked[k]]);
 		}
+		if (!conditional && i % 10 == 9)
+			fprintf(f, ",\"kseccomp_bench_%lu\"", i);
 		fputs("],", f);
 		if (!conditional) {
 			unsigned kind = pick(100);
@@ -309,7 +314,7 @@ static const char manifest[] = "apiVersion: v1\n"
 int
 main(int argc, char **argv)
 {
-	const char *kseccomp, *dir;
+	const char *kseccomp, *dir, *before = NULL;
 	const char *only[32];
 	size_t n_only = 0;
 	unsigned long sizes[16];
@@ -327,8 +332,8 @@ main(int argc, char **argv)
 	if (argc < 5 || strcmp(argv[1], "run") != 0) {
 		fprintf(stderr,
 		        "usage: %s gen RULES FILE [VARIANT [PERCENT]]\n"
-		        "       %s run KSECCOMP WORKDIR [--timeout S] [--rounds N] "
-		        "[--conditional PERCENT] [--verb NAME]... RULES...\n",
+		        "       %s run KSECCOMP WORKDIR [--before KSECCOMP] [--timeout S] "
+		        "[--rounds N] [--conditional PERCENT] [--verb NAME]... RULES...\n",
 		        argv[0], argv[0]);
 		return 2;
 	}
@@ -339,6 +344,8 @@ main(int argc, char **argv)
 			timeout = atof(argv[++i]);
 		else if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc)
 			rounds = atoi(argv[++i]);
+		else if (strcmp(argv[i], "--before") == 0 && i + 1 < argc)
+			before = argv[++i];
 		else if (strcmp(argv[i], "--conditional") == 0 && i + 1 < argc)
 			conditional_pct = (unsigned)atoi(argv[++i]);
 		else if (strcmp(argv[i], "--verb") == 0 && i + 1 < argc && n_only < 32)
@@ -394,8 +401,7 @@ main(int argc, char **argv)
 		for (size_t s = 0; s < n_sizes; s++) {
 			char paths[5][4096], out[4096];
 			char *args[16];
-			double best = -1, best_cpu = 0;
-			int status = 0, n = 0;
+			int n = 0;
 
 			snprintf(paths[0], sizeof(paths[0]), "%s/%lu/root/seccomp/large.json", dir,
 			         sizes[s]);
@@ -404,7 +410,7 @@ main(int argc, char **argv)
 			snprintf(paths[3], sizeof(paths[3]), "%s/%lu/root/seccomp", dir, sizes[s]);
 			snprintf(paths[4], sizeof(paths[4]), "%s/%lu/pod.yaml", dir, sizes[s]);
 			snprintf(out, sizeof(out), "%s/%lu/out.bpf", dir, sizes[s]);
-			args[n++] = (char *)kseccomp;
+			args[n++] = NULL; /* the binary, below */
 			for (size_t a = 0; a < 8 && verbs[v].args[a]; a++) {
 				const char *arg = verbs[v].args[a];
 
@@ -423,25 +429,35 @@ main(int argc, char **argv)
 				args[n++] = (char *)arg;
 			}
 			args[n] = NULL;
-			for (int r = 0; r < rounds; r++) {
-				char log[4200];
-				double t, cpu = 0;
+			/* the binary before the change, then after: side by side, interleaved */
+			for (int which = before ? 0 : 1; which < 2; which++) {
+				double best = -1, best_cpu = 0;
+				int status = 0;
 
-				snprintf(log, sizeof(log), "%s/%lu/verb-%zu.log", dir, sizes[s], v);
-				t = run_one(args, log, timeout, &cpu, &status);
-				if (best < 0 || t < best) {
-					best = t;
-					best_cpu = cpu;
+				args[0] = (char *)(which == 0 ? before : kseccomp);
+				for (int r = 0; r < rounds; r++) {
+					char log[4200];
+					double t, cpu = 0;
+
+					snprintf(log, sizeof(log), "%s/%lu/verb-%zu-%d.log", dir,
+					         sizes[s], v, which);
+					t = run_one(args, log, timeout, &cpu, &status);
+					if (best < 0 || t < best) {
+						best = t;
+						best_cpu = cpu;
+					}
+					if (status < 0)
+						break;
 				}
+				printf("%s", which == 1 && before ? " →" : "");
 				if (status < 0)
-					break;
+					printf(" > %.0f s (timeout)", timeout);
+				else if (status != 0)
+					printf(" %.2f s (%.2f), exit %d", best, best_cpu, status);
+				else
+					printf(" %.2f s (%.2f)", best, best_cpu);
 			}
-			if (status < 0)
-				printf(" > %.0f s (timeout) |", timeout);
-			else if (status != 0)
-				printf(" %.2f s (%.2f), exit %d |", best, best_cpu, status);
-			else
-				printf(" %.2f s (%.2f) |", best, best_cpu);
+			printf(" |");
 			fflush(stdout);
 		}
 		printf("\n");
