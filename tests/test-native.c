@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 
 #include "filter.h"
 #include "kseccomp.h"
@@ -147,20 +148,16 @@ scmp_op(enum ksc_op op)
 }
 
 /* libseccomp's program from every rule of the list, inert ones included, as runc adds them
- * (seccomp_rule_add_array() per rule, the binary tree above 32 names). Returns the number
- * of instructions, -1 if libseccomp refuses. */
-static long
-libseccomp_every_rule(const struct ksc_filter *f, const struct ksc_profile *p,
-                      const enum ksc_arch *arches, size_t n_arches, struct ksc_bpf_insn **ret,
-                      size_t *ret_inert)
+ * (seccomp_rule_add_array() per rule, the binary tree above 32 names), written to fd. Runs
+ * in a child, as the libseccomp backend does: libseccomp 2.5.4 leaks on some paths. */
+static int
+export_every_rule(const struct ksc_filter *f, const struct ksc_profile *p,
+                  const enum ksc_arch *arches, size_t n_arches, int fd)
 {
 	scmp_filter_ctx ctx = seccomp_init(ksc_profile_default_ret(p));
 	const struct filter_rule *rules;
-	size_t n_rules, n_names = 0, inert = 0;
+	size_t n_rules, n_names = 0;
 	bool have_native = false;
-	long n = -1;
-	off_t size;
-	int fd = -1;
 
 	if (!ctx)
 		return -1;
@@ -169,15 +166,15 @@ libseccomp_every_rule(const struct ksc_filter *f, const struct ksc_profile *p,
 
 		have_native = have_native || token == seccomp_arch_native();
 		if (!token || (seccomp_arch_add(ctx, token) < 0 && token != seccomp_arch_native()))
-			goto out;
+			return -1;
 	}
 	if (!have_native && seccomp_arch_remove(ctx, SCMP_ARCH_NATIVE) < 0)
-		goto out;
+		return -1;
 	for (size_t i = 0; i < ksc_profile_rule_count(p); i++)
 		if (!p->rules[i].single_name)
 			n_names += p->rules[i].n_names;
 	if (n_names > 32 && seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2) < 0)
-		goto out;
+		return -1;
 	rules = filter_rules(f, &n_rules);
 	for (size_t i = 0; i < n_rules; i++) {
 		struct scmp_arg_cmp cmps[6];
@@ -185,7 +182,6 @@ libseccomp_every_rule(const struct ksc_filter *f, const struct ksc_profile *p,
 
 		if (nr == __NR_SCMP_ERROR)
 			continue;
-		inert += filter_rule_inert(f, i);
 		for (size_t k = 0; k < rules[i].n_conds; k++)
 			cmps[k] = (struct scmp_arg_cmp){ rules[i].conds[k].arg,
 				                         scmp_op(rules[i].conds[k].op),
@@ -193,21 +189,37 @@ libseccomp_every_rule(const struct ksc_filter *f, const struct ksc_profile *p,
 				                         rules[i].conds[k].value_two };
 		if (seccomp_rule_add_array(ctx, rules[i].action, nr, (unsigned)rules[i].n_conds,
 		                           cmps) < 0)
-			goto out;
+			return -1;
 	}
-	fd = memfd_create("every-rule", MFD_CLOEXEC);
-	if (fd < 0 || seccomp_export_bpf(ctx, fd) < 0)
+	return seccomp_export_bpf(ctx, fd) < 0 ? -1 : 0;
+}
+
+/* The program export_every_rule() writes; the number of instructions, -1 on failure. */
+static long
+libseccomp_every_rule(const struct ksc_filter *f, const struct ksc_profile *p,
+                      const enum ksc_arch *arches, size_t n_arches, struct ksc_bpf_insn **ret)
+{
+	int fd = memfd_create("every-rule", MFD_CLOEXEC), status = 0;
+	long n = -1;
+	off_t size;
+	pid_t pid;
+
+	if (fd < 0)
+		abort();
+	pid = fork();
+	if (pid < 0)
+		abort();
+	if (pid == 0)
+		_exit(export_every_rule(f, p, arches, n_arches, fd) < 0 ? 1 : 0);
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		goto out;
 	size = lseek(fd, 0, SEEK_END);
 	*ret = malloc((size_t)size + 1);
 	if (size <= 0 || !*ret || pread(fd, *ret, (size_t)size, 0) != size)
 		abort();
 	n = size / (off_t)sizeof(struct ksc_bpf_insn);
-	*ret_inert = inert;
 out:
-	if (fd >= 0)
-		close(fd);
-	seccomp_release(ctx);
+	close(fd);
 	return n;
 }
 
@@ -216,9 +228,13 @@ check_inert(const struct ksc_filter *f, const struct ksc_profile *p, const struc
             const enum ksc_arch *arches, size_t n_arches, struct totals *t, const char *what)
 {
 	_cleanup_(freep) struct ksc_bpf_insn *every = NULL;
-	size_t inert = 0, bound = filter_libseccomp_min_insns(f);
-	long n = libseccomp_every_rule(f, p, arches, n_arches, &every, &inert);
+	size_t inert = 0, n_rules, bound = filter_libseccomp_min_insns(f);
+	long n = libseccomp_every_rule(f, p, arches, n_arches, &every);
 	size_t len = ksc_bpf_count(lib);
+
+	(void)filter_rules(f, &n_rules);
+	for (size_t i = 0; i < n_rules; i++)
+		inert += filter_rule_inert(f, i);
 
 	if (n < 0) {
 		t->inert_mismatch++;
