@@ -22,9 +22,12 @@
 #include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
 
 #include "filter.h"
 #include "kseccomp.h"
@@ -42,6 +45,7 @@ struct totals {
 	size_t cache_pairs, cache_misses;
 	size_t longer;
 	size_t native_insns, libseccomp_insns;
+	size_t inert_rules, inert_mismatch, bound_over, bound_max;
 };
 
 static bool verbose;
@@ -122,6 +126,137 @@ cache_check(const struct ksc_filter *f, const struct ksc_bpf *prog, const enum k
 	}
 }
 
+static enum scmp_compare
+scmp_op(enum ksc_op op)
+{
+	switch (op) {
+	case KSC_OP_NE:
+		return SCMP_CMP_NE;
+	case KSC_OP_LT:
+		return SCMP_CMP_LT;
+	case KSC_OP_LE:
+		return SCMP_CMP_LE;
+	case KSC_OP_EQ:
+		return SCMP_CMP_EQ;
+	case KSC_OP_GE:
+		return SCMP_CMP_GE;
+	case KSC_OP_GT:
+		return SCMP_CMP_GT;
+	default:
+		return SCMP_CMP_MASKED_EQ;
+	}
+}
+
+/* libseccomp's program from every rule of the list, inert ones included, as runc adds them
+ * (seccomp_rule_add_array() per rule, the binary tree above 32 names), written to fd. Runs
+ * in a child, as the libseccomp backend does: libseccomp 2.5.4 leaks on some paths. */
+static int
+export_every_rule(const struct ksc_filter *f, const struct ksc_profile *p,
+                  const enum ksc_arch *arches, size_t n_arches, int fd)
+{
+	scmp_filter_ctx ctx = seccomp_init(ksc_profile_default_ret(p));
+	const struct filter_rule *rules;
+	size_t n_rules, n_names = 0;
+	bool have_native = false;
+
+	if (!ctx)
+		return -1;
+	for (size_t i = 0; i < n_arches; i++) {
+		uint32_t token = seccomp_arch_resolve_name(ksc_arch_name(arches[i]));
+
+		have_native = have_native || token == seccomp_arch_native();
+		if (!token || (seccomp_arch_add(ctx, token) < 0 && token != seccomp_arch_native()))
+			return -1;
+	}
+	if (!have_native && seccomp_arch_remove(ctx, SCMP_ARCH_NATIVE) < 0)
+		return -1;
+	for (size_t i = 0; i < ksc_profile_rule_count(p); i++)
+		if (!p->rules[i].single_name)
+			n_names += p->rules[i].n_names;
+	if (n_names > 32 && seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2) < 0)
+		return -1;
+	rules = filter_rules(f, &n_rules);
+	for (size_t i = 0; i < n_rules; i++) {
+		struct scmp_arg_cmp cmps[6];
+		int nr = seccomp_syscall_resolve_name(rules[i].name);
+
+		if (nr == __NR_SCMP_ERROR)
+			continue;
+		for (size_t k = 0; k < rules[i].n_conds; k++)
+			cmps[k] = (struct scmp_arg_cmp){ rules[i].conds[k].arg,
+				                         scmp_op(rules[i].conds[k].op),
+				                         rules[i].conds[k].value,
+				                         rules[i].conds[k].value_two };
+		if (seccomp_rule_add_array(ctx, rules[i].action, nr, (unsigned)rules[i].n_conds,
+		                           cmps) < 0)
+			return -1;
+	}
+	return seccomp_export_bpf(ctx, fd) < 0 ? -1 : 0;
+}
+
+/* The program export_every_rule() writes; the number of instructions, -1 on failure. */
+static long
+libseccomp_every_rule(const struct ksc_filter *f, const struct ksc_profile *p,
+                      const enum ksc_arch *arches, size_t n_arches, struct ksc_bpf_insn **ret)
+{
+	int fd = memfd_create("every-rule", MFD_CLOEXEC), status = 0;
+	long n = -1;
+	off_t size;
+	pid_t pid;
+
+	if (fd < 0)
+		abort();
+	pid = fork();
+	if (pid < 0)
+		abort();
+	if (pid == 0)
+		_exit(export_every_rule(f, p, arches, n_arches, fd) < 0 ? 1 : 0);
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		goto out;
+	size = lseek(fd, 0, SEEK_END);
+	*ret = malloc((size_t)size + 1);
+	if (size <= 0 || !*ret || pread(fd, *ret, (size_t)size, 0) != size)
+		abort();
+	n = size / (off_t)sizeof(struct ksc_bpf_insn);
+out:
+	close(fd);
+	return n;
+}
+
+static void
+check_inert(const struct ksc_filter *f, const struct ksc_profile *p, const struct ksc_bpf *lib,
+            const enum ksc_arch *arches, size_t n_arches, struct totals *t, const char *what)
+{
+	_cleanup_(freep) struct ksc_bpf_insn *every = NULL;
+	size_t inert = 0, n_rules, bound = filter_libseccomp_min_insns(f);
+	long n = libseccomp_every_rule(f, p, arches, n_arches, &every);
+	size_t len = ksc_bpf_count(lib);
+
+	(void)filter_rules(f, &n_rules);
+	for (size_t i = 0; i < n_rules; i++)
+		inert += filter_rule_inert(f, i);
+
+	if (n < 0) {
+		t->inert_mismatch++;
+		diag("%s: libseccomp refuses the list with every rule", what);
+		return;
+	}
+	t->inert_rules += inert;
+	/* ksc's program is runc's stub, then libseccomp's */
+	if ((size_t)n > len ||
+	    memcmp(ksc_bpf_insns(lib) + len - (size_t)n, every, (size_t)n * sizeof(*every)) != 0) {
+		t->inert_mismatch++;
+		diag("%s: %zu inert rules left out change libseccomp's program (%ld instructions "
+		     "with them, %zu without)",
+		     what, inert, n, len);
+	}
+	if (bound > (size_t)n) {
+		t->bound_over++;
+		diag("%s: lower bound %zu, libseccomp's program %ld", what, bound, n);
+	}
+	t->bound_max = MAX(t->bound_max, bound);
+}
+
 static void
 check_profile(const struct ksc_profile *p, const struct ksc_compile_opts *opts, struct totals *t,
               const char *what)
@@ -185,6 +320,7 @@ check_profile(const struct ksc_profile *p, const struct ksc_compile_opts *opts, 
 
 	sweep(f, native, arches, n_arches, t, what);
 	cache_check(f, native, arches, n_arches, t, what);
+	check_inert(f, p, lib, arches, n_arches, t, what);
 	t->native_insns += ksc_bpf_count(native);
 	t->libseccomp_insns += ksc_bpf_count(lib);
 	if (ksc_bpf_count(native) > ksc_bpf_count(lib)) {
@@ -280,6 +416,13 @@ report(const struct totals *t, const char *what)
 	is_int((int)t->cache_misses, 0,
 	       "%s: every unconditionally allowed syscall is cacheable (%zu pairs)", what,
 	       t->cache_pairs);
+	is_int((int)t->inert_mismatch, 0,
+	       "%s: leaving out the %zu inert rules does not change libseccomp's program", what,
+	       t->inert_rules);
+	is_int((int)t->bound_over, 0,
+	       "%s: libseccomp's program is never shorter than the filter's lower bound (up to "
+	       "%zu)",
+	       what, t->bound_max);
 }
 
 int

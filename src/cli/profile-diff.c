@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "name-index.h"
 
 #define MAX_DIFFS (1u << 18)
 
@@ -103,6 +104,7 @@ verb_profile_diff(int argc, char **argv)
 	_cleanup_(ksc_profile_freep) struct ksc_profile *a = NULL, *b = NULL;
 	_cleanup_(freep) struct ksc_difference *diffs = NULL;
 	_cleanup_(freep) struct group *groups_v = NULL;
+	_cleanup_(id_map_done) struct id_map group_of = { 0 };
 	struct ksc_compile_opts copts = { 0 };
 	struct ksc_error *error = NULL;
 	size_t cases = 0, n_diffs = 0, shown = 0, groups = 0;
@@ -154,21 +156,20 @@ verb_profile_diff(int argc, char **argv)
 	groups_v = calloc(n_diffs ? n_diffs : 1, sizeof(*groups_v));
 	if (!groups_v)
 		return cli_fail(-ENOMEM, NULL, NULL);
+	/* the group of each (arch, nr) in a hash table: up to 2^18 differences */
 	for (size_t i = 0; i < n_diffs; i++) {
 		const struct ksc_seccomp_data *d = &diffs[i].data;
-		bool seen = false;
+		uint32_t k;
 
-		for (size_t k = 0; k < groups && !seen; k++)
-			if (diffs[groups_v[k].first].data.arch == d->arch &&
-			    diffs[groups_v[k].first].data.nr == d->nr) {
-				seen = true;
-				if (args_zero(d) &&
-				    diffs[i].ret_a == diffs[groups_v[k].first].ret_a &&
-				    diffs[i].ret_b == diffs[groups_v[k].first].ret_b)
-					groups_v[k].unconditional = true;
-			}
-		if (!seen)
+		r = id_map_put(&group_of, ((uint64_t)d->arch << 32) | (uint32_t)d->nr,
+		               (uint32_t)groups, &k);
+		if (r < 0)
+			return cli_fail(r, NULL, NULL);
+		if (r > 0)
 			groups_v[groups++] = (struct group){ i, args_zero(d) };
+		else if (args_zero(d) && diffs[i].ret_a == diffs[groups_v[k].first].ret_a &&
+		         diffs[i].ret_b == diffs[groups_v[k].first].ret_b)
+			groups_v[k].unconditional = true;
 	}
 	qsort_r(groups_v, groups, sizeof(*groups_v), group_cmp, diffs);
 	for (size_t g = 0; g < groups; g++) {

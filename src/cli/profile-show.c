@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "name-index.h"
 #include "strbuf.h"
 
 static void
@@ -62,50 +63,47 @@ struct action_group {
 	size_t rules;
 };
 
-/* groups has room for one group per rule: there can be no more groups than rules. */
+/* groups has room for one group per rule: there can be no more groups than rules. Groups
+ * and the names of each are looked up in hash tables: a profile of 100,000 rules repeats
+ * its names thousands of times, and comparing each with every earlier rule's took minutes. */
 static int
 count_actions(const struct ksc_profile *p, struct action_group *groups, size_t *n_groups)
 {
+	_cleanup_(name_index_done) struct name_index names = { 0 };
+	_cleanup_(id_map_done) struct id_map group_of = { 0 }, counted = { 0 };
 	size_t n_rules = ksc_profile_rule_count(p);
+	int r;
 
 	*n_groups = 0;
 	for (size_t i = 0; i < n_rules; i++) {
 		const struct ksc_rule *rule = ksc_profile_rule(p, i);
 		enum ksc_action a = ksc_rule_action(rule);
 		int64_t e = ksc_rule_errno(rule);
-		size_t g;
+		uint32_t g;
 
 		if (ksc_rule_arg_count(rule) > 0 || ksc_rule_is_conditional(rule))
 			continue;
 		if (a == KSC_ACT_ERRNO && e < 0)
 			e = 1;
-		for (g = 0; g < *n_groups; g++)
-			if (groups[g].action == a && groups[g].errnum == e)
-				break;
-		if (g == *n_groups)
+		/* errnoRet and TRACE's data are 16 bits at most; -1: none */
+		r = id_map_put(&group_of, ((uint64_t)a << 32) | (uint32_t)(e + 1),
+		               (uint32_t)*n_groups, &g);
+		if (r < 0)
+			return r;
+		if (r > 0)
 			groups[(*n_groups)++] = (struct action_group){ .action = a, .errnum = e };
 		groups[g].rules++;
 		for (size_t k = 0; k < ksc_rule_name_count(rule); k++) {
-			bool seen = false;
+			size_t id;
 
 			/* A name counts once per group, however many rules (or one rule)
 			 * repeat it. */
-			for (size_t m = 0; m < k && !seen; m++)
-				seen = streq(ksc_rule_name(rule, m), ksc_rule_name(rule, k));
-			for (size_t j = 0; j < i && !seen; j++) {
-				const struct ksc_rule *o = ksc_profile_rule(p, j);
-				int64_t oe = ksc_rule_errno(o);
-
-				if (ksc_rule_arg_count(o) > 0 || ksc_rule_is_conditional(o))
-					continue;
-				if (ksc_rule_action(o) == KSC_ACT_ERRNO && oe < 0)
-					oe = 1;
-				if (ksc_rule_action(o) != a || oe != e)
-					continue;
-				for (size_t m = 0; m < ksc_rule_name_count(o) && !seen; m++)
-					seen = streq(ksc_rule_name(o, m), ksc_rule_name(rule, k));
-			}
-			if (!seen)
+			r = name_index_put(&names, ksc_rule_name(rule, k), &id);
+			if (r >= 0)
+				r = id_map_put(&counted, ((uint64_t)g << 32) | id, 0, NULL);
+			if (r < 0)
+				return r;
+			if (r > 0)
 				groups[g].names++;
 		}
 	}

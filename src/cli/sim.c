@@ -54,24 +54,40 @@ parse_u64(const char *s, uint64_t *ret)
 	return 0;
 }
 
+/* Whether the filter compiled from p with opts covers arch. */
+static bool
+covers(const struct ksc_profile *p, const struct ksc_compile_opts *opts, enum ksc_arch arch)
+{
+	enum ksc_arch arches[_KSC_ARCH_MAX];
+	size_t n = ksc_compile_arches(p, opts, arches, ELEMENTSOF(arches));
+
+	for (size_t i = 0; i < n; i++)
+		if (arches[i] == arch)
+			return true;
+	return false;
+}
+
 /* What decided the result, for a profile: a rule, the default, the ENOSYS stub, the arch. */
 static int
-explain(const struct ksc_filter *filter, const struct ksc_profile *p, const char *file,
-        enum ksc_arch arch, const struct ksc_seccomp_data *data, uint32_t runc_ret)
+explain(const struct ksc_filter *filter, const struct ksc_profile *p,
+        const struct ksc_compile_opts *opts, const char *file, enum ksc_arch arch,
+        const struct ksc_seccomp_data *data, uint32_t runc_ret)
 {
 	const char *name = ksc_syscall_name(arch, (uint32_t)data->nr);
+	enum ksc_arch twin = arch == KSC_ARCH_X32 ? KSC_ARCH_X86_64 : KSC_ARCH_X32;
 	struct ksc_decision dec;
 	char want[32], got[32];
 
 	(void)ksc_filter_decide(filter, data, &dec);
 	switch (dec.by) {
 	case KSC_DECIDED_BY_BAD_ARCH:
-		if (arch == KSC_ARCH_X32 || arch == KSC_ARCH_X86_64)
+		/* x86_64 and x32 share AUDIT_ARCH_X86_64: say so only when the filter has the
+		 * other one (an x86 or aarch64 filter covers neither) */
+		if ((arch == KSC_ARCH_X32 || arch == KSC_ARCH_X86_64) && covers(p, opts, twin))
 			printf("decided by: the bad-arch action: the filter covers %s but not %s "
 			       "(they share AUDIT_ARCH_X86_64; bit 30 of the number tells them "
 			       "apart)\n",
-			       ksc_arch_name(arch == KSC_ARCH_X32 ? KSC_ARCH_X86_64 : KSC_ARCH_X32),
-			       ksc_arch_name(arch));
+			       ksc_arch_name(twin), ksc_arch_name(arch));
 		else
 			printf("decided by: the bad-arch action: %s is not an architecture of the "
 			       "filter\n",
@@ -224,16 +240,14 @@ verb_sim(int argc, char **argv)
 			return cli_usage_error("sim", "'%s' is not a number", argv[i]);
 	}
 
-	/* Read the input once, so that '-' works for both kinds: a profile is JSON text, a
-	 * program always has zero bytes. */
+	/* Read the input once, so that '-' works for both kinds: a profile is text (JSON or
+	 * YAML, whatever it starts with: the parser says what is wrong with it), a program is
+	 * binary (its opcodes leave zero bytes; ksc_bpf_parse() says what is wrong with any
+	 * other bytes). */
 	r = ksc_doc_read_file(file, KSC_PROFILE_MAX_BYTES, &input, &input_len, &error);
 	if (r < 0)
 		return cli_fail(r, error, file);
-	{
-		size_t i = strspn(input, " \t\r\n");
-
-		is_profile = input[i] == '{' && !memchr(input, '\0', input_len);
-	}
+	is_profile = input_len > 0 && ksc_doc_is_text(input, input_len);
 	if (is_profile) {
 		_cleanup_(ksc_diags_freep) struct ksc_diags *diags = ksc_diags_new();
 		struct ksc_profile_parse_opts popts = { .native_arch = copts.native };
@@ -279,7 +293,7 @@ verb_sim(int argc, char **argv)
 	ksc_ret_format(ret, action, sizeof(action));
 	printf("%s\n", action);
 	if (profile) {
-		r = explain(filter, profile, file, arch, &data, runc_ret);
+		r = explain(filter, profile, &copts, file, arch, &data, runc_ret);
 		if (r < 0)
 			return cli_fail(r, NULL, file);
 	}

@@ -74,13 +74,9 @@ ksc_bpf_parse(const char *name, const void *buf, size_t len, struct ksc_bpf **re
 {
 	_cleanup_(freep) struct ksc_bpf_insn *insns = NULL;
 
-	if (len > KSC_BPF_MAXINSNS * sizeof(struct ksc_bpf_insn))
-		return ksc_error_setf(reterr, -E2BIG,
-		                      "%s: more than %u instructions: the kernel refuses filters "
-		                      "longer than BPF_MAXINSNS",
-		                      name, KSC_BPF_MAXINSNS);
-	/* A program always has zero bytes (jt, jf, the high bytes of k); text has none. */
-	if (len > 0 && !memchr(buf, '\0', len)) {
+	/* Text first, whatever its size: a program is binary (its opcodes leave zero bytes),
+	 * and a profile of any length is still a profile, not a long program. */
+	if (len > 0 && ksc_doc_is_text(buf, len)) {
 		size_t i = 0;
 
 		while (i < len && strchr(" \t\r\n", ((const char *)buf)[i]))
@@ -91,12 +87,27 @@ ksc_bpf_parse(const char *name, const void *buf, size_t len, struct ksc_bpf **re
 			        "%s: a seccomp profile (JSON), not a BPF program: list its "
 			        "program with 'kseccomp compile --format asm %s'",
 			        name, name);
-		return ksc_error_setf(reterr, -EINVAL, "%s: is text, not a BPF program", name);
+		if (i < len && ((const char *)buf)[i] == '[')
+			return ksc_error_setf(reterr, -EINVAL,
+			                      "%s: JSON text (an array), not a BPF program (nor a "
+			                      "seccomp profile, which is an object)",
+			                      name);
+		return ksc_error_setf(reterr, -EINVAL,
+		                      "%s: text, not a BPF program (a program is binary: 8-byte "
+		                      "struct sock_filter records)",
+		                      name);
 	}
-	if (len == 0 || len % sizeof(struct ksc_bpf_insn) != 0)
+	if (len == 0)
+		return ksc_error_setf(reterr, -EINVAL, "%s: empty, not a BPF program", name);
+	if (len > KSC_BPF_MAXINSNS * sizeof(struct ksc_bpf_insn))
+		return ksc_error_setf(reterr, -E2BIG,
+		                      "%s: more than %u instructions: the kernel refuses filters "
+		                      "longer than BPF_MAXINSNS",
+		                      name, KSC_BPF_MAXINSNS);
+	if (len % sizeof(struct ksc_bpf_insn) != 0)
 		return ksc_error_setf(reterr, -EINVAL,
 		                      "%s: %zu bytes is not a whole number of 8-byte BPF "
-		                      "instructions",
+		                      "instructions: not a BPF program",
 		                      name, len);
 	/* An aligned copy: buf may be any bytes. */
 	insns = malloc(len);
@@ -109,19 +120,24 @@ ksc_bpf_parse(const char *name, const void *buf, size_t len, struct ksc_bpf **re
 int
 ksc_bpf_load(const char *path, struct ksc_bpf **ret_prog, struct ksc_error **reterr)
 {
-	/* Room for one more than the kernel takes, to tell "too long" from "just right". */
-	const size_t max = (KSC_BPF_MAXINSNS + 1) * sizeof(struct ksc_bpf_insn);
+	/* As much as a profile may hold: ksc_bpf_parse() tells a text (a profile, JSON or YAML)
+	 * from a long program by its bytes, not by its size. */
 	_cleanup_(freep) char *buf = NULL;
 	size_t len = 0;
 	int r;
 
-	r = ksc_doc_read_file(path, max, &buf, &len, reterr);
-	if (r == -EFBIG && reterr) {
-		/* Say it in terms of instructions, not bytes (ksc_bpf_parse() does). */
-		ksc_error_free(*reterr);
-		*reterr = NULL;
-		len = max;
-	} else if (r < 0)
+	r = ksc_doc_read_file(path, KSC_PROFILE_MAX_BYTES, &buf, &len, reterr);
+	if (r == -EFBIG) {
+		if (reterr) {
+			ksc_error_free(*reterr);
+			*reterr = NULL;
+		}
+		return ksc_error_setf(reterr, -E2BIG,
+		                      "%s: larger than %u bytes: not a BPF program (the kernel "
+		                      "refuses filters longer than BPF_MAXINSNS, %u instructions)",
+		                      path, KSC_PROFILE_MAX_BYTES, KSC_BPF_MAXINSNS);
+	}
+	if (r < 0)
 		return r;
 	return ksc_bpf_parse(path, buf, len, ret_prog, reterr);
 }

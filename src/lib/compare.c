@@ -5,6 +5,7 @@
  * with (both 32-bit halves), and an arch outside the filter.
  */
 #include "error.h"
+#include "name-index.h"
 #include "profile.h"
 
 /* KILL_PROCESS < KILL_THREAD < TRAP < ERRNO < TRACE < NOTIFY < LOG < ALLOW */
@@ -64,10 +65,27 @@ ksc_ret_least_restrictive(uint32_t a, uint32_t b)
 	return ret_rank(b) > ret_rank(a) ? b : a;
 }
 
+/* A hint profile's rules by name, and per arch the names it multiplexes: each syscall
+ * number looks at the rules that name it, not at every rule (which made comparing profiles
+ * of 100,000 rules take minutes). */
+struct hint_index {
+	struct name_index names;
+	struct name_index_rules by_name, by_name_args; /* all rules; those with conditions */
+	bool mux_done[_KSC_ARCH_MAX];
+	struct mux_name {
+		size_t id;
+		uint32_t mux_nr, call;
+	} * mux[_KSC_ARCH_MAX];
+	size_t n_mux[_KSC_ARCH_MAX];
+};
+
 struct inputs {
 	struct decider a, b;
 	const struct ksc_profile *const *hints; /* whose constants to try */
 	size_t n_hints;
+	struct hint_index *index; /* one per hint */
+	size_t *scratch;          /* rule indexes, for try_hints() */
+	size_t n_scratch;
 	size_t cases;
 	struct ksc_difference *diffs;
 	size_t max_diffs;
@@ -115,15 +133,120 @@ neighbours(const struct ksc_arg *a, uint64_t *out)
 	return n;
 }
 
-static void
-try_hints(struct inputs *in, uint32_t arch, uint32_t nr, const struct ksc_profile *hints,
-          enum ksc_arch karch, const char *name)
+static int
+size_cmp(const void *a, const void *b)
 {
-	struct ksc_seccomp_data d = { .nr = (int32_t)nr, .arch = arch };
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
 
+	return x < y ? -1 : x > y;
+}
+
+/* The names of hint h that karch multiplexes (socket calls through socketcall(2), SysV IPC
+ * through ipc(2)), computed once per arch. */
+static int
+hint_mux(struct inputs *in, size_t h, enum ksc_arch karch)
+{
+	struct hint_index *x = &in->index[h];
+
+	if (x->mux_done[karch])
+		return 0;
+	for (size_t id = 0; id < x->names.n; id++) {
+		uint32_t mux_nr, call;
+		struct mux_name *grown;
+
+		if (ksc_syscall_multiplexed(karch, x->names.names[id], &mux_nr, &call) <= 0)
+			continue;
+		grown = reallocarray(x->mux[karch], x->n_mux[karch] + 1, sizeof(*grown));
+		if (!grown)
+			return -ENOMEM;
+		x->mux[karch] = grown;
+		x->mux[karch][x->n_mux[karch]++] = (struct mux_name){ id, mux_nr, call };
+	}
+	x->mux_done[karch] = true;
+	return 0;
+}
+
+/* The rules of hint h that decide anything in try_hints() for name (number nr on karch), in
+ * order: those that name it with conditions, and, where nr multiplexes calls (socketcall,
+ * ipc), every rule that names it or one of those calls. An unconditional rule that names
+ * only name itself tries no input. */
+static int
+hint_rules(struct inputs *in, size_t h, enum ksc_arch karch, uint32_t nr, const char *name,
+           const size_t **ret_rules, size_t *ret_n)
+{
+	struct hint_index *x = &in->index[h];
+	size_t n = 0, id, need = 0;
+	bool sorted = true, muxed = false, named;
+	int r;
+
+	r = hint_mux(in, h, karch);
+	if (r < 0)
+		return r;
+	named = name_index_get(&x->names, name, &id);
+	for (size_t m = 0; m < x->n_mux[karch]; m++)
+		muxed = muxed || x->mux[karch][m].mux_nr == nr;
+	if (!muxed) {
+		*ret_rules = named ? &x->by_name_args.rules[x->by_name_args.start[id]] : NULL;
+		*ret_n = named ? x->by_name_args.start[id + 1] - x->by_name_args.start[id] : 0;
+		return 0;
+	}
+	if (named)
+		need += x->by_name.start[id + 1] - x->by_name.start[id];
+	for (size_t m = 0; m < x->n_mux[karch]; m++)
+		if (x->mux[karch][m].mux_nr == nr)
+			need += x->by_name.start[x->mux[karch][m].id + 1] -
+			        x->by_name.start[x->mux[karch][m].id];
+	if (need > in->n_scratch) {
+		size_t *grown = reallocarray(in->scratch, need, sizeof(*grown));
+
+		if (!grown)
+			return -ENOMEM;
+		in->scratch = grown;
+		in->n_scratch = need;
+	}
+	if (named)
+		for (size_t k = x->by_name.start[id]; k < x->by_name.start[id + 1]; k++)
+			in->scratch[n++] = x->by_name.rules[k];
+	for (size_t m = 0; m < x->n_mux[karch]; m++) {
+		size_t mid = x->mux[karch][m].id;
+
+		if (x->mux[karch][m].mux_nr != nr)
+			continue;
+		for (size_t k = x->by_name.start[mid]; k < x->by_name.start[mid + 1]; k++) {
+			sorted = sorted && (n == 0 || in->scratch[n - 1] < x->by_name.rules[k]);
+			in->scratch[n++] = x->by_name.rules[k];
+		}
+	}
+	if (!sorted) {
+		size_t u = 0;
+
+		qsort(in->scratch, n, sizeof(*in->scratch), size_cmp);
+		for (size_t k = 0; k < n; k++)
+			if (u == 0 || in->scratch[u - 1] != in->scratch[k])
+				in->scratch[u++] = in->scratch[k];
+		n = u;
+	}
+	*ret_rules = in->scratch;
+	*ret_n = n;
+	return 0;
+}
+
+static int
+try_hints(struct inputs *in, uint32_t arch, uint32_t nr, size_t h, enum ksc_arch karch,
+          const char *name)
+{
+	const struct ksc_profile *hints = in->hints[h];
+	struct ksc_seccomp_data d = { .nr = (int32_t)nr, .arch = arch };
+	const size_t *rules;
+	size_t n_rules;
+	int r;
+
+	r = hint_rules(in, h, karch, nr, name, &rules, &n_rules);
+	if (r < 0)
+		return r;
 	memset(d.args, 0xff, sizeof(d.args));
-	for (size_t i = 0; i < hints->n_rules; i++) {
-		const struct ksc_rule *rule = &hints->rules[i];
+	for (size_t x = 0; x < n_rules; x++) {
+		const struct ksc_rule *rule = &hints->rules[rules[x]];
 		bool named = false;
 
 		bool muxed = false;
@@ -160,6 +283,7 @@ try_hints(struct inputs *in, uint32_t arch, uint32_t nr, const struct ksc_profil
 		}
 		try_input(in, &d);
 	}
+	return 0;
 }
 
 /* Values worth trying on each argument of a syscall, from the conditions of every hint. */
@@ -194,14 +318,15 @@ try_combinations(struct inputs *in, uint32_t arch, uint32_t nr, const char *name
 
 	for (size_t h = 0; h < in->n_hints; h++) {
 		const struct ksc_profile *p = in->hints[h];
+		const struct hint_index *x = &in->index[h];
+		size_t id;
 
-		for (size_t i = 0; p && i < p->n_rules; i++) {
-			const struct ksc_rule *rule = &p->rules[i];
-			bool named = false;
+		if (!p || !name_index_get(&x->names, name, &id))
+			continue;
+		for (size_t i = x->by_name_args.start[id]; i < x->by_name_args.start[id + 1]; i++) {
+			const struct ksc_rule *rule = &p->rules[x->by_name_args.rules[i]];
 
-			for (size_t j = 0; j < rule->n_names && !named; j++)
-				named = streq(rule->names[j], name);
-			for (size_t k = 0; named && k < rule->n_args; k++) {
+			for (size_t k = 0; k < rule->n_args; k++) {
 				uint64_t vals[8];
 				size_t nv = neighbours(&rule->args[k], vals);
 
@@ -236,27 +361,81 @@ try_combinations(struct inputs *in, uint32_t arch, uint32_t nr, const char *name
 	}
 }
 
-static void
+static int
 try_syscall(struct inputs *in, uint32_t arch, uint32_t nr, enum ksc_arch karch)
 {
 	struct ksc_seccomp_data d = { .nr = (int32_t)nr, .arch = arch };
 	const char *name = karch != KSC_ARCH_NONE ? ksc_syscall_name(karch, nr) : NULL;
+	int r;
 
 	try_input(in, &d);
 	memset(d.args, 0xff, sizeof(d.args));
 	try_input(in, &d);
 	for (size_t h = 0; h < in->n_hints && name; h++)
-		if (in->hints[h])
-			try_hints(in, arch, nr, in->hints[h], karch, name);
+		if (in->hints[h]) {
+			r = try_hints(in, arch, nr, h, karch, name);
+			if (r < 0)
+				return r;
+		}
 	if (name)
 		try_combinations(in, arch, nr, name);
+	return 0;
+}
+
+static void
+index_free(struct inputs *in)
+{
+	for (size_t h = 0; in->index && h < in->n_hints; h++) {
+		name_index_done(&in->index[h].names);
+		name_index_rules_done(&in->index[h].by_name);
+		name_index_rules_done(&in->index[h].by_name_args);
+		for (size_t a = 0; a < _KSC_ARCH_MAX; a++)
+			free(in->index[h].mux[a]);
+	}
+	free(in->index);
+	free(in->scratch);
+	in->index = NULL;
+	in->scratch = NULL;
 }
 
 static int
-compare(struct inputs *in, const enum ksc_arch *arches, size_t n_arches, size_t *ret_cases,
-        size_t *ret_n_diffs)
+index_build(struct inputs *in)
+{
+	size_t id;
+	int r;
+
+	in->index = calloc(MAX(in->n_hints, (size_t)1), sizeof(*in->index));
+	if (!in->index)
+		return -ENOMEM;
+	for (size_t h = 0; h < in->n_hints; h++) {
+		const struct ksc_profile *p = in->hints[h];
+
+		for (size_t i = 0; p && i < p->n_rules; i++)
+			for (size_t j = 0; j < p->rules[i].n_names; j++) {
+				r = name_index_put(&in->index[h].names, p->rules[i].names[j], &id);
+				if (r < 0)
+					return r;
+			}
+		if (p) {
+			r = name_index_rules_build(p, &in->index[h].names, 0,
+			                           &in->index[h].by_name);
+			if (r >= 0)
+				r = name_index_rules_build(p, &in->index[h].names,
+				                           NAME_INDEX_ARGS_ONLY,
+				                           &in->index[h].by_name_args);
+			if (r < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
+static int
+compare_all(struct inputs *in, const enum ksc_arch *arches, size_t n_arches, size_t *ret_cases,
+            size_t *ret_n_diffs)
 {
 	enum ksc_arch outside = KSC_ARCH_NONE;
+	int r;
 
 	/* An arch the filters do not list, for their bad-arch path. */
 	for (unsigned c = 1; c < _KSC_ARCH_MAX && outside == KSC_ARCH_NONE; c++) {
@@ -285,13 +464,19 @@ compare(struct inputs *in, const enum ksc_arch *arches, size_t n_arches, size_t 
 			base = KSC_X32_SYSCALL_BIT;
 		/* The dense range, then the table's far entries one by one (ARM's private
 		 * syscalls sit at 0xf0000 and up). */
-		for (uint32_t nr = base; nr <= MIN(last, base + 1024) + 64; nr++)
-			try_syscall(in, token, nr, karch);
+		for (uint32_t nr = base; nr <= MIN(last, base + 1024) + 64; nr++) {
+			r = try_syscall(in, token, nr, karch);
+			if (r < 0)
+				return r;
+		}
 		for (size_t k = 0; k < count; k++) {
 			uint32_t far;
 
-			if (ksc_syscall_by_index(karch, k, &name, &far) == 0 && far > base + 1088)
-				try_syscall(in, token, far, karch);
+			if (ksc_syscall_by_index(karch, k, &name, &far) < 0 || far <= base + 1088)
+				continue;
+			r = try_syscall(in, token, far, karch);
+			if (r < 0)
+				return r;
 		}
 		/* x32 shares AUDIT_ARCH_X86_64: try its numbers even when it is not listed. */
 		if (karch == KSC_ARCH_X86_64) {
@@ -300,17 +485,35 @@ compare(struct inputs *in, const enum ksc_arch *arches, size_t n_arches, size_t 
 			for (size_t j = 0; j < n_arches; j++)
 				x32_listed = x32_listed || arches[j] == KSC_ARCH_X32;
 			for (uint32_t nr = KSC_X32_SYSCALL_BIT;
-			     !x32_listed && nr <= KSC_X32_SYSCALL_BIT + 600; nr++)
-				try_syscall(in, token, nr, KSC_ARCH_X32);
+			     !x32_listed && nr <= KSC_X32_SYSCALL_BIT + 600; nr++) {
+				r = try_syscall(in, token, nr, KSC_ARCH_X32);
+				if (r < 0)
+					return r;
+			}
 		}
 		if (karch != KSC_ARCH_X32) {
-			try_syscall(in, token, base + 1000, karch);
-			try_syscall(in, token, 0xffffffffu, karch);
+			r = try_syscall(in, token, base + 1000, karch);
+			if (r >= 0)
+				r = try_syscall(in, token, 0xffffffffu, karch);
+			if (r < 0)
+				return r;
 		}
 	}
 	*ret_cases = in->cases;
 	*ret_n_diffs = in->n_diffs;
 	return 0;
+}
+
+static int
+compare(struct inputs *in, const enum ksc_arch *arches, size_t n_arches, size_t *ret_cases,
+        size_t *ret_n_diffs)
+{
+	int r = index_build(in);
+
+	if (r >= 0)
+		r = compare_all(in, arches, n_arches, ret_cases, ret_n_diffs);
+	index_free(in);
+	return r;
 }
 
 int

@@ -271,7 +271,10 @@ build_with_libseccomp(const struct ksc_profile *p, const struct ksc_filter *filt
 	for (size_t i = 0; i < n_rules; i++) {
 		int nr = seccomp_syscall_resolve_name(rules[i].name);
 
-		if (nr == __NR_SCMP_ERROR)
+		/* libseccomp 2.5.4 walks every earlier rule for each one added
+		 * (db_col_transaction_commit()): quadratic on large profiles. A rule that
+		 * changes nothing in its database is left out; the program is the same. */
+		if (nr == __NR_SCMP_ERROR || filter_rule_inert(filter, i))
 			continue;
 		r = add_rule(ctx, &rules[i], nr);
 		if (r < 0) {
@@ -336,7 +339,8 @@ build_isolated(const struct ksc_profile *p, const struct ksc_filter *filter,
 		return ksc_error_setf(reterr, -ETIMEDOUT,
 		                      "libseccomp %s did not finish compiling this profile within "
 		                      "%u ms: it loops on some combinations of rules for one "
-		                      "syscall, and runc would hang creating the container",
+		                      "syscall and takes minutes on very large profiles, and runc "
+		                      "would hang as long creating the container",
 		                      ksc_libseccomp_version(), timeout_ms);
 	}
 	if (read(result_read, &res, sizeof(res)) != (ssize_t)sizeof(res))
@@ -578,6 +582,14 @@ generate_libseccomp(const struct ksc_profile *p, const struct ksc_compile_opts *
 	for (size_t i = 0; i < p->n_rules; i++)
 		if (!p->rules[i].single_name)
 			n_names += p->rules[i].n_names;
+	/* libseccomp takes minutes to generate programs far over the kernel's limit */
+	n_prog = filter_libseccomp_min_insns(filter);
+	if (n_prog > KSC_BPF_MAXINSNS)
+		return ksc_error_setf(
+		        reterr, -E2BIG,
+		        "the compiled filter has at least %zu instructions; the kernel "
+		        "takes at most %u (BPF_MAXINSNS)",
+		        n_prog, KSC_BPF_MAXINSNS);
 	r = build_isolated(p, filter, arches, n_arches, ksc_profile_default_ret(p), n_names,
 	                   opts && opts->timeout_ms ? opts->timeout_ms : KSC_LIBSECCOMP_TIMEOUT_MS,
 	                   &prog, &n_prog, reterr);

@@ -1498,3 +1498,44 @@ ksc_node_to_string(const struct ksc_node *node, const char **ret, const char **r
 	*ret = node->text;
 	return 0;
 }
+
+bool
+ksc_doc_is_text(const void *buf, size_t len)
+{
+	const unsigned char *s = buf;
+
+	for (size_t i = 0; i < len;) {
+		unsigned char c = s[i];
+		uint32_t cp;
+		size_t n;
+
+		if (c < 0x80) {
+			if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+				return false;
+			i++;
+			continue;
+		}
+		/* the lead byte says how many continuation bytes follow */
+		if (c >= 0xc2 && c <= 0xdf)
+			n = 1, cp = c & 0x1f;
+		else if (c >= 0xe0 && c <= 0xef)
+			n = 2, cp = c & 0x0f;
+		else if (c >= 0xf0 && c <= 0xf4)
+			n = 3, cp = c & 0x07;
+		else
+			return false;
+		if (len - i <= n)
+			return false;
+		for (size_t k = 1; k <= n; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return false;
+			cp = (cp << 6) | (s[i + k] & 0x3f);
+		}
+		/* no overlong forms, surrogates or code points above U+10FFFF */
+		if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			return false;
+		i += n + 1;
+	}
+	return true;
+}

@@ -89,6 +89,12 @@ int ksc_doc_read_file(const char *path, size_t max_bytes, char **ret_buf, size_t
 /* "a FIFO", "a character device", ... for messages about a file of this st_mode. */
 const char *ksc_file_type_name(mode_t mode);
 
+/* Whether buf is text a document could be: valid UTF-8 (RFC 3629) without NUL or control
+ * characters other than tab, line feed and carriage return (the whitespace JSON allows;
+ * YAML's printable set excludes the others too). A BPF program never is (its opcodes leave
+ * zero bytes); random bytes almost never are. */
+bool ksc_doc_is_text(const void *buf, size_t len);
+
 int ksc_doc_read(const char *path, size_t max_bytes, unsigned flags, struct ksc_doc **ret_doc,
                  struct ksc_error **reterr);
 

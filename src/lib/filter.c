@@ -40,6 +40,7 @@
 #include "filter.h"
 
 #include "error.h"
+#include "name-index.h"
 
 /* libseccomp's arches that route socket and IPC calls through multiplexers
  * (abi_rule_add()). m68k, sh and others have socketcall(2) too, but libseccomp does not
@@ -65,8 +66,10 @@ arch_multiplexes(enum ksc_arch arch)
 /* ---------------------------------------------------------------------------------------- */
 /* The comparison trees                                                                       */
 
-/* A step budget for one profile: libseccomp 2.5.4 loops forever on some rule sets (its
- * level lists become cycles), and so would a faithful model. */
+/* A step budget for adding one rule to one syscall: libseccomp 2.5.4 loops forever on some
+ * rule sets (its level lists become cycles), and so would a faithful model. Per rule, not
+ * per profile: a profile of 100,000 valid rules takes more steps in all than one that
+ * loops takes on one rule. */
 #define TREE_MAX_STEPS (1u << 24)
 
 struct node {
@@ -610,7 +613,8 @@ struct filter_arch {
 	bool is_64bit;
 	struct filter_syscall *syscalls;
 	size_t n_syscalls;
-	uint32_t stub_max; /* 0: no stub for this arch */
+	struct id_map by_nr_build; /* libseccomp's number (pseudo ones too) -> syscalls[] */
+	uint32_t stub_max;         /* 0: no stub for this arch */
 	/* built once the rules are in: syscalls[] indexes by number (real numbers only), and
 	 * whether libseccomp's section for this token never loads the number (section_nr()) */
 	struct nr_index *by_nr;
@@ -623,7 +627,7 @@ struct ksc_filter {
 	uint32_t default_action;
 	uint32_t bad_arch_action;
 	struct filter_rule *rules;
-	size_t n_rules;
+	size_t n_rules, cap_rules;
 	struct filter_arch arches[_KSC_ARCH_MAX];
 	size_t n_arches;
 	enum ksc_arch stub_arches[_KSC_ARCH_MAX];
@@ -633,6 +637,16 @@ struct ksc_filter {
 	struct tree tree;
 	/* which rules reached a multiplexer, by index */
 	bool *rule_mux;
+	/* the profile's names (rules of Docker's single "name" aside), and what each resolves
+	 * to on each arch (name_arch[id * n_arches + arch slot]): a large profile repeats a few
+	 * hundred names, resolved once each */
+	struct name_index names;
+	bool *name_known; /* by libseccomp, on any arch */
+	struct name_arch *name_arch;
+	/* per rule: some arch's syscall changed, some arch's syscall already had an
+	 * unconditional rule (libseccomp leaves it as it is), and the rule changes nothing
+	 * anywhere (filter_rule_inert()) */
+	bool *rule_live, *rule_noop, *rule_inert;
 };
 
 /* The chain of one rule as libseccomp's db builds it (_db_rule_gen_64/_32). Returns the
@@ -818,10 +832,12 @@ chain_new(struct tree *t, const struct filter_rule *rule, uint32_t src, bool is_
 static struct filter_syscall *
 arch_syscall_find(struct filter_arch *a, int nr)
 {
-	for (size_t i = 0; i < a->n_syscalls; i++)
-		if (a->syscalls[i].nr == nr)
-			return &a->syscalls[i];
-	return NULL;
+	uint32_t idx;
+
+	/* a hash table, not a scan: every rule of a large profile looks its numbers up */
+	if (!id_map_get(&a->by_nr_build, (uint32_t)nr, &idx))
+		return NULL;
+	return &a->syscalls[idx];
 }
 
 /* libseccomp's db_rule_add(): one rule into one syscall of one arch. */
@@ -837,6 +853,7 @@ arch_rule_add(struct ksc_filter *f, struct filter_arch *a, int nr, const struct 
 	unsigned cnt, nodes = 0;
 	int r;
 
+	t->steps = 0;
 	r = chain_new(t, rule, src, a->is_64bit, &root, &nodes);
 	if (r < 0)
 		return r;
@@ -848,6 +865,10 @@ arch_rule_add(struct ksc_filter *f, struct filter_arch *a, int nr, const struct 
 		if (!s)
 			return -ENOMEM;
 		a->syscalls = s;
+		r = id_map_put(&a->by_nr_build, (uint32_t)nr, (uint32_t)a->n_syscalls, NULL);
+		if (r < 0)
+			return r;
+		f->rule_live[src - 1] = true;
 		a->syscalls[a->n_syscalls++] = (struct filter_syscall){
 			.nr = nr,
 			.chains = root,
@@ -869,12 +890,16 @@ arch_rule_add(struct ksc_filter *f, struct filter_arch *a, int nr, const struct 
 				sys->mux = mux;
 				sys->node_cnt = nodes;
 				sys->priority = PRI_MASK_CHAIN - nodes;
-			} else
+				f->rule_live[src - 1] = true;
+			} else {
 				/* an unconditional rule came first and stays */
 				(void)tree_put(t, &root);
+				f->rule_noop[src - 1] = true;
+			}
 			priority_update(sys);
 			return 0;
 		}
+		f->rule_live[src - 1] = true;
 		if (!root) {
 			/* an unconditional rule replaces every conditional one */
 			(void)tree_put(t, &sys->chains);
@@ -914,15 +939,58 @@ arch_rule_add(struct ksc_filter *f, struct filter_arch *a, int nr, const struct 
 	return t->looped ? -ELOOP : 0;
 }
 
+/* What a name is on one arch. */
+struct name_arch {
+	int lib_r, lib_nr;     /* filter_libseccomp_resolve() */
+	bool mux;              /* ksc_syscall_multiplexed() > 0 */
+	uint32_t mux_nr, call; /* when mux */
+	bool has_direct;       /* ksc_syscall_resolve_name() == 0 */
+	uint32_t direct;
+};
+
+static int
+names_build(struct ksc_filter *f)
+{
+	const struct ksc_profile *p = f->profile;
+	size_t id;
+	int r, nr;
+
+	for (size_t i = 0; i < p->n_rules; i++)
+		for (size_t j = 0; j < p->rules[i].n_names && !p->rules[i].single_name; j++) {
+			r = name_index_put(&f->names, p->rules[i].names[j], &id);
+			if (r < 0)
+				return r;
+		}
+	f->name_known = calloc(MAX(f->names.n, (size_t)1), sizeof(*f->name_known));
+	f->name_arch = calloc(MAX(f->names.n * f->n_arches, (size_t)1), sizeof(*f->name_arch));
+	if (!f->name_known || !f->name_arch)
+		return -ENOMEM;
+	for (id = 0; id < f->names.n; id++) {
+		const char *name = f->names.names[id];
+
+		f->name_known[id] = filter_libseccomp_resolve(KSC_ARCH_NONE, name, &nr) == 0;
+		for (size_t a = 0; a < f->n_arches; a++) {
+			struct name_arch *na = &f->name_arch[id * f->n_arches + a];
+			enum ksc_arch arch = f->arches[a].arch;
+
+			na->lib_r = filter_libseccomp_resolve(arch, name, &na->lib_nr);
+			na->mux = ksc_syscall_multiplexed(arch, name, &na->mux_nr, &na->call) > 0;
+			na->has_direct = ksc_syscall_resolve_name(arch, name, &na->direct) == 0;
+		}
+	}
+	return 0;
+}
+
 /* A rule on one arch: libseccomp's arch_filter_rule_add() and abi_rule_add(). */
 static int
-arch_add(struct ksc_filter *f, struct filter_arch *a, const struct filter_rule *rule, uint32_t src)
+arch_add(struct ksc_filter *f, size_t slot, const struct filter_rule *rule, uint32_t src)
 {
-	uint32_t mux_nr, call, direct;
-	int nr, r;
+	struct filter_arch *a = &f->arches[slot];
+	const struct name_arch *na = &f->name_arch[rule->name_id * f->n_arches + slot];
+	uint32_t mux_nr = na->mux_nr, call = na->call;
+	int nr = na->lib_nr, r;
 
-	if (arch_multiplexes(a->arch) &&
-	    ksc_syscall_multiplexed(a->arch, rule->name, &mux_nr, &call) > 0) {
+	if (arch_multiplexes(a->arch) && na->mux) {
 		struct filter_rule muxed = *rule;
 		bool have_arg0 = false;
 
@@ -943,17 +1011,15 @@ arch_add(struct ksc_filter *f, struct filter_arch *a, const struct filter_rule *
 		r = arch_rule_add(f, a, (int)mux_nr, &muxed, src, true);
 		if (r < 0)
 			return r;
-		if (ksc_syscall_resolve_name(a->arch, rule->name, &direct) == 0)
-			return arch_rule_add(f, a, (int)direct, rule, src, false);
+		if (na->has_direct)
+			return arch_rule_add(f, a, (int)na->direct, rule, src, false);
 		/* No direct syscall: libseccomp still records the rule under its pseudo
 		 * number. The program never reaches it, but it takes part in ordering. */
-		r = filter_libseccomp_resolve(a->arch, rule->name, &nr);
-		if (r == 0 && nr < 0)
+		if (na->lib_r == 0 && nr < 0)
 			return arch_rule_add(f, a, nr, rule, src, false);
 		return 0;
 	}
-	r = filter_libseccomp_resolve(a->arch, rule->name, &nr);
-	if (r < 0)
+	if (na->lib_r < 0)
 		return 0;
 	/* A name this arch lacks gets a pseudo-number entry, except on the multiplexing
 	 * arches, whose abi_rule_add() drops it. */
@@ -982,11 +1048,14 @@ rules_append(struct ksc_filter *f, const struct filter_rule *rule)
 {
 	struct filter_rule *rules;
 
-	if (f->n_rules % 64 == 0) {
-		rules = realloc(f->rules, (f->n_rules + 64) * sizeof(*rules));
+	if (f->n_rules == f->cap_rules) {
+		size_t cap = f->cap_rules ? 2 * f->cap_rules : 64;
+
+		rules = reallocarray(f->rules, cap, sizeof(*rules));
 		if (!rules)
 			return -ENOMEM;
 		f->rules = rules;
+		f->cap_rules = cap;
 	}
 	f->rules[f->n_rules++] = *rule;
 	return 0;
@@ -997,7 +1066,17 @@ static int
 rules_build(struct ksc_filter *f, struct ksc_diags *diags)
 {
 	const struct ksc_profile *p = f->profile;
-	int r, nr;
+	size_t total = 0;
+	int r;
+
+	/* room for every rule of the list at once: a profile may have hundreds of thousands */
+	for (size_t i = 0; i < p->n_rules; i++)
+		total += p->rules[i].n_names *
+		         (ksc_rule_args_are_ored(&p->rules[i]) ? p->rules[i].n_args : 1);
+	f->rules = reallocarray(NULL, MAX(total, (size_t)1), sizeof(*f->rules));
+	if (!f->rules)
+		return -ENOMEM;
+	f->cap_rules = MAX(total, (size_t)1);
 
 	for (size_t i = 0; i < p->n_rules; i++) {
 		const struct ksc_rule *pr = &p->rules[i];
@@ -1015,7 +1094,9 @@ rules_build(struct ksc_filter *f, struct ksc_diags *diags)
 				.split_arg = -1,
 			};
 
-			if (filter_libseccomp_resolve(KSC_ARCH_NONE, pr->names[j], &nr) < 0) {
+			if (!name_index_get(&f->names, pr->names[j], &rule.name_id))
+				return -EINVAL; /* names_build() saw every name */
+			if (!f->name_known[rule.name_id]) {
 				struct ksc_pos pos = pr->name_pos ? pr->name_pos[j] : pr->pos;
 				char path[64];
 
@@ -1063,7 +1144,6 @@ rules_build(struct ksc_filter *f, struct ksc_diags *diags)
 static void
 stub_build(struct ksc_filter *f, struct ksc_diags *diags)
 {
-	const struct ksc_profile *p = f->profile;
 	uint32_t def = f->default_action & KSC_RET_ACTION_FULL;
 
 	/* patchbpf isAllowAction(): no stub when the default lets calls through */
@@ -1079,17 +1159,13 @@ stub_build(struct ksc_filter *f, struct ksc_diags *diags)
 			dup = dup || f->stub_arches[b] == arch;
 		if (dup)
 			continue;
-		for (size_t i = 0; i < p->n_rules; i++) {
-			if (p->rules[i].single_name)
-				continue;
-			for (size_t j = 0; j < p->rules[i].n_names; j++) {
-				int nr;
+		/* every name of every entry, each distinct name once */
+		for (size_t id = 0; id < f->names.n; id++) {
+			int nr;
 
-				if (filter_libseccomp_resolve(arch, p->rules[i].names[j], &nr) ==
-				            0 &&
-				    nr >= 0 && (uint32_t)nr > max)
-					max = (uint32_t)nr;
-			}
+			if (filter_libseccomp_resolve(arch, f->names.names[id], &nr) == 0 &&
+			    nr >= 0 && (uint32_t)nr > max)
+				max = (uint32_t)nr;
 		}
 		if (max == 0) {
 			(void)ksc_diags_addf(diags, KSC_SEVERITY_WARNING, NULL, 0, 0, NULL,
@@ -1104,6 +1180,30 @@ stub_build(struct ksc_filter *f, struct ksc_diags *diags)
 	}
 }
 
+/* A rule that met, on every arch, a syscall an earlier unconditional rule decides changes
+ * nothing in libseccomp's database (db_rule_add() drops it), and neither would its action
+ * fail libseccomp's checks where an earlier rule with that action passed them. */
+static int
+inert_build(struct ksc_filter *f)
+{
+	_cleanup_(id_map_done) struct id_map actions = { 0 };
+
+	for (size_t i = 0; i < f->n_rules; i++) {
+		uint32_t unused;
+		int r;
+
+		if (!f->rule_live[i] && f->rule_noop[i] &&
+		    id_map_get(&actions, f->rules[i].action, &unused)) {
+			f->rule_inert[i] = true;
+			continue;
+		}
+		r = id_map_put(&actions, f->rules[i].action, 0, NULL);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 void
 ksc_filter_free(struct ksc_filter *f)
 {
@@ -1112,9 +1212,16 @@ ksc_filter_free(struct ksc_filter *f)
 	for (size_t i = 0; i < f->n_arches; i++) {
 		free(f->arches[i].syscalls);
 		free(f->arches[i].by_nr);
+		id_map_done(&f->arches[i].by_nr_build);
 	}
 	free(f->rules);
 	free(f->rule_mux);
+	name_index_done(&f->names);
+	free(f->name_known);
+	free(f->name_arch);
+	free(f->rule_live);
+	free(f->rule_noop);
+	free(f->rule_inert);
 	free(f->tree.nodes);
 	free(f);
 }
@@ -1187,6 +1294,9 @@ ksc_filter_new(const struct ksc_profile *p, const struct ksc_compile_opts *opts,
 			f->stub_arches[f->n_stub_arches++] = p->arches[i];
 	}
 
+	r = names_build(f);
+	if (r < 0)
+		return r;
 	r = rules_build(f, diags);
 	if (r < 0)
 		return r;
@@ -1199,14 +1309,20 @@ ksc_filter_new(const struct ksc_profile *p, const struct ksc_compile_opts *opts,
 		f->bintree = n_names > 32;
 	}
 	f->rule_mux = calloc(f->n_rules ? f->n_rules : 1, sizeof(bool));
-	if (!f->rule_mux)
+	f->rule_live = calloc(f->n_rules ? f->n_rules : 1, sizeof(bool));
+	f->rule_noop = calloc(f->n_rules ? f->n_rules : 1, sizeof(bool));
+	f->rule_inert = calloc(f->n_rules ? f->n_rules : 1, sizeof(bool));
+	if (!f->rule_mux || !f->rule_live || !f->rule_noop || !f->rule_inert)
 		return -ENOMEM;
 	for (size_t i = 0; i < f->n_rules; i++)
 		for (size_t a = 0; a < f->n_arches; a++) {
-			r = arch_add(f, &f->arches[a], &f->rules[i], (uint32_t)i + 1);
+			r = arch_add(f, a, &f->rules[i], (uint32_t)i + 1);
 			if (r < 0)
 				return rule_error(f, &f->rules[i], r, reterr);
 		}
+	r = inert_build(f);
+	if (r < 0)
+		return r;
 	stub_build(f, diags);
 	r = index_build(f);
 	if (r < 0)
@@ -1557,6 +1673,78 @@ filter_rules(const struct ksc_filter *f, size_t *ret_count)
 {
 	*ret_count = f->n_rules;
 	return f->rules;
+}
+
+/* A distinct (opcode, k) of libseccomp's program: 0 jeq, 1 jgt, 2 jge. */
+static int
+insn_seen(struct id_map *seen, unsigned op, uint32_t k, size_t *count)
+{
+	int r = id_map_put(seen, ((uint64_t)op << 32) | k, 0, NULL);
+
+	if (r > 0)
+		(*count)++;
+	return r;
+}
+
+size_t
+filter_libseccomp_min_insns(const struct ksc_filter *f)
+{
+	_cleanup_(id_map_done) struct id_map seen = { 0 };
+	_cleanup_(freep) bool *visited = NULL;
+	_cleanup_(freep) uint32_t *stack = NULL;
+	const struct tree *t = &f->tree;
+	size_t count = 0, n_stack = 0;
+
+	visited = calloc(MAX(t->n, 1u), sizeof(*visited));
+	stack = malloc(MAX(t->n, 1u) * sizeof(*stack));
+	if (!visited || !stack)
+		return 0;
+	for (size_t i = 0; i < f->n_arches; i++) {
+		const struct filter_arch *a = &f->arches[i];
+
+		for (size_t k = 0; k < a->n_syscalls; k++) {
+			const struct filter_syscall *sys = &a->syscalls[k];
+
+			/* _skip_syscall(): pseudo numbers are not in the program */
+			if (sys->nr < 0)
+				continue;
+			if (insn_seen(&seen, 0, (uint32_t)sys->nr, &count) < 0)
+				return 0;
+			if (sys->chains)
+				stack[n_stack++] = sys->chains;
+			/* every node of the tree, each level once, from its first sibling */
+			while (n_stack > 0) {
+				uint32_t n = filter_level_first(f, stack[--n_stack]);
+
+				if (visited[n])
+					continue;
+				visited[n] = true;
+				for (uint32_t guard = 0; n && guard < t->n;
+				     n = N(t, n).next, guard++) {
+					const struct node *nd = &N(t, n);
+					unsigned op = nd->op == KSC_OP_GT   ? 1
+					              : nd->op == KSC_OP_GE ? 2
+					                                    : 0;
+
+					if (insn_seen(&seen, op, nd->datum, &count) < 0)
+						return 0;
+					/* a level several parents reach is walked once; a full
+					 * stack only makes the bound lower */
+					if (nd->t && n_stack < t->n)
+						stack[n_stack++] = nd->t;
+					if (nd->f && n_stack < t->n)
+						stack[n_stack++] = nd->f;
+				}
+			}
+		}
+	}
+	return count;
+}
+
+bool
+filter_rule_inert(const struct ksc_filter *f, size_t i)
+{
+	return i < f->n_rules && f->rule_inert[i];
 }
 
 uint32_t

@@ -47,6 +47,7 @@ struct filter_rule {
 	struct filter_cond conds[6];
 	size_t n_conds;
 	size_t profile_rule; /* index in the profile's syscalls[] */
+	size_t name_id;      /* the filter's own numbering of the profile's names */
 	int split_arg;       /* -1, or the args[] entry an OR split made this rule from */
 };
 
@@ -56,6 +57,20 @@ int filter_libseccomp_resolve(enum ksc_arch arch, const char *name, int *ret_nr)
 
 /* The rule list (first layer). Borrowed from the filter. */
 const struct filter_rule *filter_rules(const struct ksc_filter *f, size_t *ret_count);
+
+/* Whether rule i of the list changes nothing in libseccomp's database: on every arch, an
+ * earlier unconditional rule already decides its syscall, and an earlier rule passed its
+ * action. Leaving such rules out gives libseccomp's program unchanged, faster (libseccomp
+ * 2.5.4 walks its list of every earlier rule for each one added). */
+bool filter_rule_inert(const struct ksc_filter *f, size_t i);
+
+/* A lower bound of the length of libseccomp's program for the filter, 0 on ENOMEM. Its code
+ * generator (gen_bpf.c _gen_bpf_syscall(), _gen_bpf_node()) emits a "jeq #nr" for each
+ * syscall of its database and a jeq, jgt or jge on the datum for each comparison node; it
+ * shares identical blocks, but one instruction never stands for two different (opcode, k)
+ * pairs, so the distinct pairs are a bound. It takes minutes to generate the programs of
+ * trees with thousands of comparisons, which the kernel would refuse anyway. */
+size_t filter_libseccomp_min_insns(const struct ksc_filter *f);
 
 /* The largest syscall number the ENOSYS stub lets through on arch, 0 when arch has no
  * stub. */

@@ -9,11 +9,12 @@
 
 #include "error.h"
 #include "filter.h"
+#include "name-index.h"
 #include "profile.h"
 
 struct findings {
 	struct ksc_finding *v;
-	size_t n;
+	size_t n, cap;
 };
 
 _printf_(6, 7) static int add(struct findings *f, const char *id,
@@ -30,12 +31,18 @@ _printf_(6, 7) static int add(struct findings *f, const char *id,
 	va_end(ap);
 	if (n < 0)
 		return -ENOMEM;
-	grown = reallocarray(f->v, f->n + 1, sizeof(*grown));
-	if (!grown) {
-		free(message);
-		return -ENOMEM;
+	if (f->n == f->cap) {
+		/* doubling: a large profile has a finding for every shadowed name */
+		size_t cap = f->cap ? 2 * f->cap : 16;
+
+		grown = reallocarray(f->v, cap, sizeof(*grown));
+		if (!grown) {
+			free(message);
+			return -ENOMEM;
+		}
+		f->v = grown;
+		f->cap = cap;
 	}
-	f->v = grown;
 	f->v[f->n++] = (struct ksc_finding){
 		.id = id,
 		.severity = severity,
@@ -215,12 +222,40 @@ check_breakage(struct findings *f, const struct ksc_profile *p, const struct ksc
 	return 0;
 }
 
-/* Rules that never decide anything, as libseccomp merges them. */
+/* Rules that never decide anything, as libseccomp merges them. The first unconditional rule
+ * for a name decides it; any rule for that name after it is ignored, and conditional ones
+ * before it replaced. So each name needs only the index of its first unconditional rule
+ * (kept per name in a hash table: comparing every rule with every other took minutes on a
+ * profile of 100,000 rules). */
 static int
 check_rules(struct findings *f, const struct ksc_profile *p)
 {
+	_cleanup_(name_index_done) struct name_index names = { 0 };
+	_cleanup_(freep) size_t *first = NULL;
 	uint32_t def = ksc_profile_default_ret(p);
+	size_t id;
 	int r;
+
+	for (size_t i = 0; i < p->n_rules; i++)
+		for (size_t j = 0; j < p->rules[i].n_names; j++) {
+			r = name_index_put(&names, p->rules[i].names[j], &id);
+			if (r < 0)
+				return r;
+		}
+	first = malloc(MAX(names.n, (size_t)1) * sizeof(*first));
+	if (!first)
+		return -ENOMEM;
+	for (size_t n = 0; n < names.n; n++)
+		first[n] = SIZE_MAX;
+	for (size_t k = 0; k < p->n_rules; k++) {
+		const struct ksc_rule *other = &p->rules[k];
+
+		if (other->single_name || other->n_args > 0 || ksc_rule_ret(other) == def)
+			continue;
+		for (size_t m = 0; m < other->n_names; m++)
+			if (name_index_get(&names, other->names[m], &id) && first[id] == SIZE_MAX)
+				first[id] = k;
+	}
 
 	for (size_t i = 0; i < p->n_rules; i++) {
 		const struct ksc_rule *rule = &p->rules[i];
@@ -235,32 +270,68 @@ check_rules(struct findings *f, const struct ksc_profile *p)
 			continue;
 		}
 		for (size_t j = 0; j < rule->n_names; j++) {
-			/* the first unconditional rule for a name decides; any rule for that
-			 * name after it is ignored, and conditional ones before it replaced */
-			for (size_t k = 0; k < p->n_rules; k++) {
-				const struct ksc_rule *other = &p->rules[k];
-				bool names = false;
+			size_t k;
 
-				if (k == i || other->single_name || other->n_args > 0 ||
-				    ksc_rule_ret(other) == def)
-					continue;
-				for (size_t m = 0; m < other->n_names && !names; m++)
-					names = streq(other->names[m], rule->names[j]);
-				if (!names || (k > i && rule->n_args == 0))
-					continue;
-				r = add(f, "shadowed-rule", KSC_FINDING_WARNING, rule, i,
-				        "syscalls[%zu] never decides %s: syscalls[%zu] decides it "
-				        "whatever the arguments%s",
-				        i, rule->names[j], k,
-				        k > i ? " (libseccomp lets an unconditional rule replace "
-				                "conditional ones)"
-				              : " first");
-				if (r < 0)
-					return r;
-				break;
-			}
+			if (!name_index_get(&names, rule->names[j], &id))
+				continue;
+			k = first[id];
+			/* an unconditional rule is only shadowed by one before it (it is its own
+			 * first otherwise) */
+			if (k == SIZE_MAX || (rule->n_args == 0 && k >= i))
+				continue;
+			r = add(f, "shadowed-rule", KSC_FINDING_WARNING, rule, i,
+			        "syscalls[%zu] never decides %s: syscalls[%zu] decides it "
+			        "whatever the arguments%s",
+			        i, rule->names[j], k,
+			        k > i ? " (libseccomp lets an unconditional rule replace "
+			                "conditional ones)"
+			              : " first");
+			if (r < 0)
+				return r;
 		}
 	}
+	return 0;
+}
+
+/* What each distinct name of the profile is, worked out once: a large profile repeats a few
+ * hundred names. */
+enum {
+	NAME_UNKNOWN_TO_LIBSECCOMP = 1 << 0, /* but a syscall name kseccomp knows */
+	NAME_MISSING_FIRST_ARCH = 1 << 1,    /* bit a + 1: not a syscall on arches[a] */
+};
+
+static int
+name_facts(const struct ksc_profile *p, const enum ksc_arch *arches, size_t n_arches,
+           struct name_index *names, unsigned **ret)
+{
+	_cleanup_(freep) unsigned *facts = NULL;
+	size_t id;
+	int r, nr;
+
+	for (size_t i = 0; i < p->n_rules; i++)
+		for (size_t j = 0; j < p->rules[i].n_names; j++) {
+			r = name_index_put(names, p->rules[i].names[j], &id);
+			if (r < 0)
+				return r;
+		}
+	facts = calloc(MAX(names->n, (size_t)1), sizeof(*facts));
+	if (!facts)
+		return -ENOMEM;
+	for (id = 0; id < names->n; id++) {
+		const char *name = names->names[id];
+
+		if (filter_libseccomp_resolve(KSC_ARCH_NONE, name, &nr) < 0 &&
+		    ksc_syscall_name_known(name))
+			facts[id] |= NAME_UNKNOWN_TO_LIBSECCOMP;
+		for (size_t a = 0; a < n_arches; a++) {
+			uint32_t unused, mux, call;
+
+			if (ksc_syscall_resolve_name(arches[a], name, &unused) < 0 &&
+			    ksc_syscall_multiplexed(arches[a], name, &mux, &call) <= 0)
+				facts[id] |= (unsigned)NAME_MISSING_FIRST_ARCH << a;
+		}
+	}
+	*ret = TAKE_PTR(facts);
 	return 0;
 }
 
@@ -268,8 +339,14 @@ static int
 check_names(struct findings *f, const struct ksc_profile *p, const enum ksc_arch *arches,
             size_t n_arches)
 {
-	int r, nr;
+	_cleanup_(name_index_done) struct name_index names = { 0 };
+	_cleanup_(freep) unsigned *facts = NULL;
+	size_t id;
+	int r;
 
+	r = name_facts(p, arches, n_arches, &names, &facts);
+	if (r < 0)
+		return r;
 	/* one finding per rule: the names in it libseccomp does not know */
 	for (size_t i = 0; i < p->n_rules; i++) {
 		const struct ksc_rule *rule = &p->rules[i];
@@ -277,8 +354,8 @@ check_names(struct findings *f, const struct ksc_profile *p, const enum ksc_arch
 		size_t unknown = 0, len = 0;
 
 		for (size_t j = 0; j < rule->n_names; j++) {
-			if (filter_libseccomp_resolve(KSC_ARCH_NONE, rule->names[j], &nr) == 0 ||
-			    !ksc_syscall_name_known(rule->names[j]))
+			if (!name_index_get(&names, rule->names[j], &id) ||
+			    !(facts[id] & NAME_UNKNOWN_TO_LIBSECCOMP))
 				continue;
 			if (unknown++ < 6 && len < sizeof(list))
 				len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s",
@@ -298,17 +375,12 @@ check_names(struct findings *f, const struct ksc_profile *p, const enum ksc_arch
 	for (size_t a = 0; a < n_arches; a++) {
 		size_t missing = 0, total = 0;
 		const char *example = NULL;
-		uint32_t unused;
 
 		for (size_t i = 0; i < p->n_rules; i++)
 			for (size_t j = 0; j < p->rules[i].n_names; j++) {
-				uint32_t mux, call;
-
 				total++;
-				if (ksc_syscall_resolve_name(arches[a], p->rules[i].names[j],
-				                             &unused) == 0 ||
-				    ksc_syscall_multiplexed(arches[a], p->rules[i].names[j], &mux,
-				                            &call) > 0)
+				if (!name_index_get(&names, p->rules[i].names[j], &id) ||
+				    !(facts[id] & ((unsigned)NAME_MISSING_FIRST_ARCH << a)))
 					continue;
 				missing++;
 				example = example ? example : p->rules[i].names[j];

@@ -15,6 +15,7 @@
 #include <inttypes.h>
 
 #include "error.h"
+#include "name-index.h"
 #include "profile.h"
 #include "strbuf.h"
 
@@ -24,29 +25,18 @@ struct decision {
 	uint32_t ret;     /* when unconditional: the decision */
 };
 
-static bool
-names_rule(const struct ksc_rule *r, const char *name)
-{
-	if (r->single_name)
-		return false; /* Docker's "name": runc never sees the rule */
-	for (size_t j = 0; j < r->n_names; j++)
-		if (streq(r->names[j], name))
-			return true;
-	return false;
-}
-
 /* libseccomp's rule: the first unconditional rule for a name decides, and it replaces any
  * conditional one; rules equal to the default are skipped. */
 static struct decision
-decision_of(const struct ksc_profile *p, const char *name)
+decision_of(const struct ksc_profile *p, const struct name_index_rules *b, size_t name)
 {
 	uint32_t def = ksc_profile_default_ret(p);
 	struct decision d = { .ret = def };
 
-	for (size_t i = 0; i < p->n_rules; i++) {
-		const struct ksc_rule *r = &p->rules[i];
+	for (size_t x = b->start[name]; x < b->start[name + 1]; x++) {
+		const struct ksc_rule *r = &p->rules[b->rules[x]];
 
-		if (!names_rule(r, name) || ksc_rule_ret(r) == def)
+		if (ksc_rule_ret(r) == def)
 			continue;
 		if (r->n_args == 0)
 			return (struct decision){ .ret = ksc_rule_ret(r) };
@@ -132,40 +122,23 @@ put_rule(struct strbuf *sb, bool *first, const char *name, uint32_t ret, const s
 	strbuf_puts(sb, "}");
 }
 
-/* Every name any profile's rules mention, once, in order of first appearance. */
+/* Every name any profile's rules mention, once, in order of first appearance (their ids). */
 static int
-all_names(const struct ksc_profile *const *ps, size_t n_ps, const char ***ret, size_t *ret_n)
+all_names(const struct ksc_profile *const *ps, size_t n_ps, struct name_index *ret)
 {
-	const char **names = NULL;
-	size_t n = 0, cap = 0;
+	size_t id;
+	int r;
 
 	for (size_t i = 0; i < n_ps; i++)
 		for (size_t k = 0; k < ps[i]->n_rules; k++) {
-			const struct ksc_rule *r = &ps[i]->rules[k];
+			const struct ksc_rule *rule = &ps[i]->rules[k];
 
-			for (size_t j = 0; j < r->n_names && !r->single_name; j++) {
-				bool seen = false;
-
-				for (size_t m = 0; m < n && !seen; m++)
-					seen = streq(names[m], r->names[j]);
-				if (seen)
-					continue;
-				if (n == cap) {
-					const char **grown;
-
-					cap = cap ? 2 * cap : 256;
-					grown = reallocarray(names, cap, sizeof(*names));
-					if (!grown) {
-						free(names);
-						return -ENOMEM;
-					}
-					names = grown;
-				}
-				names[n++] = r->names[j];
+			for (size_t j = 0; j < rule->n_names && !rule->single_name; j++) {
+				r = name_index_put(ret, rule->names[j], &id);
+				if (r < 0)
+					return r;
 			}
 		}
-	*ret = names;
-	*ret_n = n;
 	return 0;
 }
 
@@ -200,8 +173,11 @@ int
 ksc_profile_merge(const struct ksc_profile *const *ps, size_t n_ps, struct ksc_profile **ret,
                   struct ksc_diags *diags, struct ksc_error **reterr)
 {
-	_cleanup_(freep) const char **names = NULL;
+	_cleanup_(name_index_done) struct name_index index = { 0 };
+	_cleanup_(freep) struct name_index_rules *by = NULL;
 	_cleanup_(freep) struct decision *dec = NULL;
+	_cleanup_(freep) size_t *next_same = NULL;
+	const char **names; /* the index's */
 	_cleanup_(freep) uint32_t *uncond = NULL;
 	_cleanup_(freep) char *text = NULL;
 	_cleanup_(ksc_profile_freep) struct ksc_profile *merged = NULL;
@@ -272,13 +248,24 @@ ksc_profile_merge(const struct ksc_profile *const *ps, size_t n_ps, struct ksc_p
 		}
 	}
 
-	r = all_names(ps, n_ps, &names, &n_names);
+	r = all_names(ps, n_ps, &index);
 	if (r < 0)
 		return r;
+	names = index.names;
+	n_names = index.n;
 	dec = calloc(n_ps ? n_ps : 1, sizeof(*dec));
 	uncond = calloc(n_names ? n_names : 1, sizeof(*uncond));
-	if (!dec || !uncond)
+	next_same = calloc(n_names ? n_names : 1, sizeof(*next_same));
+	by = calloc(n_ps, sizeof(*by));
+	if (!dec || !uncond || !next_same || !by)
 		return -ENOMEM;
+	for (size_t i = 0; i < n_ps && r >= 0; i++)
+		r = name_index_rules_build(ps[i], &index, NAME_INDEX_SKIP_SINGLE_NAME, &by[i]);
+	if (r < 0) {
+		for (size_t i = 0; i < n_ps; i++)
+			name_index_rules_done(&by[i]);
+		return r;
+	}
 	for (size_t m = 0; m < n_names; m++)
 		uncond[m] = def; /* conditional or default: no unconditional rule */
 
@@ -305,7 +292,7 @@ ksc_profile_merge(const struct ksc_profile *const *ps, size_t n_ps, struct ksc_p
 		bool have_floor = false;
 
 		for (size_t i = 0; i < n_ps; i++) {
-			dec[i] = decision_of(ps[i], names[m]);
+			dec[i] = decision_of(ps[i], &by[i], m);
 			any_conditional = any_conditional || dec[i].conditional;
 			if (!dec[i].conditional) {
 				floor = have_floor ? ksc_ret_least_restrictive(floor, dec[i].ret)
@@ -334,12 +321,11 @@ ksc_profile_merge(const struct ksc_profile *const *ps, size_t n_ps, struct ksc_p
 		for (size_t i = 0; i < n_ps; i++) {
 			if (!dec[i].conditional)
 				continue;
-			for (size_t k = 0; k < ps[i]->n_rules; k++) {
-				const struct ksc_rule *rule = &ps[i]->rules[k];
+			for (size_t x = by[i].start[m]; x < by[i].start[m + 1]; x++) {
+				const struct ksc_rule *rule = &ps[i]->rules[by[i].rules[x]];
 				uint32_t action = ksc_rule_ret(rule);
 
-				if (!names_rule(rule, names[m]) ||
-				    action == ksc_profile_default_ret(ps[i]))
+				if (action == ksc_profile_default_ret(ps[i]))
 					continue;
 				if (have_floor)
 					action = ksc_ret_least_restrictive(action, floor);
@@ -355,16 +341,38 @@ ksc_profile_merge(const struct ksc_profile *const *ps, size_t n_ps, struct ksc_p
 			}
 		}
 	}
-	/* the unconditional decisions, one rule per action, in order of first appearance */
+	for (size_t i = 0; i < n_ps; i++)
+		name_index_rules_done(&by[i]);
+	/* the unconditional decisions, one rule per action, in order of first appearance: each
+	 * name linked to the next name with its decision */
+	{
+		_cleanup_(id_map_done) struct id_map group = { 0 };
+		_cleanup_(freep) size_t *tail = calloc(n_names ? n_names : 1, sizeof(*tail));
+		uint32_t n_groups = 0, g;
+
+		if (!tail)
+			return -ENOMEM;
+		for (size_t m = 0; m < n_names; m++) {
+			next_same[m] = SIZE_MAX;
+			if (uncond[m] == def)
+				continue;
+			r = id_map_put(&group, uncond[m], n_groups, &g);
+			if (r < 0)
+				return r;
+			if (r > 0)
+				n_groups++;
+			else
+				next_same[tail[g]] = m;
+			tail[g] = m;
+		}
+	}
 	for (size_t m = 0; m < n_names; m++) {
 		uint32_t action = uncond[m];
 		bool any = false;
 
 		if (action == def)
 			continue;
-		for (size_t k = m; k < n_names; k++) {
-			if (uncond[k] != action)
-				continue;
+		for (size_t k = m; k != SIZE_MAX; k = next_same[k]) {
 			strbuf_puts(&sb, any     ? ", "
 			                 : first ? "\n    {\"names\": ["
 			                         : ",\n    {\"names\": [");
