@@ -321,14 +321,14 @@ ksc_fs_write_file(const char *path, const void *data, size_t len, struct ksc_err
 			return ksc_error_setf(reterr, negative_errno(), "%s: %s", path,
 			                      strerror(errno));
 		target[n] = '\0';
+		/* dir points into split: the next path is built in cur */
 		if (target[0] == '/' || streq(dir, "."))
-			n = snprintf(split, sizeof(split), "%s", target);
+			n = snprintf(cur, sizeof(cur), "%s", target);
 		else
-			n = snprintf(split, sizeof(split), "%s/%s", dir, target);
+			n = snprintf(cur, sizeof(cur), "%s/%s", dir, target);
 		if (n < 0 || (size_t)n >= sizeof(cur))
 			return ksc_error_setf(reterr, -ENAMETOOLONG, "%s: %s", path,
 			                      strerror(ENAMETOOLONG));
-		memcpy(cur, split, (size_t)n + 1);
 	}
 }
 
@@ -421,14 +421,15 @@ has_dotdot(const char *path)
 	return false;
 }
 
+/* exact: path is the link itself (mkdir_beneath() knows which component it is); else a link
+ * is somewhere in it (openat2 does not say where). */
 static int
-beneath_error(int r, const char *what, const char *path, struct ksc_error **reterr)
+beneath_error(int r, const char *what, const char *path, bool exact, struct ksc_error **reterr)
 {
 	if (r == -ELOOP)
-		return ksc_error_setf(reterr, r,
-		                      "%s/%s: a symbolic link on the way: refused (no link beneath "
-		                      "%s is followed)",
-		                      what, path, what);
+		return ksc_error_setf(
+		        reterr, r, "%s/%s: %s: refused (no link beneath %s is followed)", what,
+		        path, exact ? "a symbolic link" : "contains a symbolic link", what);
 	if (r == -EXDEV)
 		return ksc_error_setf(reterr, r, "%s/%s: leaves %s: refused", what, path, what);
 	return ksc_error_setf(reterr, r, "%s/%s: %s", what, path, strerror(-r));
@@ -464,8 +465,18 @@ walk_beneath(int rootfd, const char *path, int flags)
 		 * before it are opened the same way, each one the last of its own lookup */
 		fd = openat(cur >= 0 ? cur : rootfd, component,
 		            (last ? flags : O_RDONLY | O_DIRECTORY) | O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0)
-			return negative_errno();
+		if (fd < 0) {
+			int r = negative_errno();
+			struct stat st;
+
+			/* with O_DIRECTORY a link is ENOTDIR: say ELOOP, as openat2 does */
+			if (r == -ENOTDIR &&
+			    fstatat(cur >= 0 ? cur : rootfd, component, &st, AT_SYMLINK_NOFOLLOW) ==
+			            0 &&
+			    S_ISLNK(st.st_mode))
+				r = -ELOOP;
+			return r;
+		}
 		closep(&cur);
 		cur = fd;
 		if (last)
@@ -481,7 +492,7 @@ ksc_fs_open_beneath(int rootfd, const char *path, int flags, const char *what,
 	int fd;
 
 	if (path[0] == '/' || has_dotdot(path))
-		return beneath_error(-EXDEV, what, path, reterr);
+		return beneath_error(-EXDEV, what, path, false, reterr);
 	if (!without_openat2) {
 		struct open_how how = {
 			.flags = (uint64_t)(flags | O_CLOEXEC),
@@ -493,11 +504,11 @@ ksc_fs_open_beneath(int rootfd, const char *path, int flags, const char *what,
 			return fd;
 		/* ENOSYS: before Linux 5.6; EPERM: a seccomp filter that does not know it */
 		if (errno != ENOSYS && errno != EPERM)
-			return beneath_error(negative_errno(), what, path, reterr);
+			return beneath_error(negative_errno(), what, path, false, reterr);
 	}
 	fd = walk_beneath(rootfd, path, flags);
 	if (fd < 0)
-		return beneath_error(fd, what, path, reterr);
+		return beneath_error(fd, what, path, false, reterr);
 	return fd;
 }
 
@@ -511,7 +522,7 @@ ksc_fs_mkdir_beneath(int rootfd, const char *path, mode_t mode, const char *what
 	const char *s = path + strspn(path, "/");
 
 	if (path[0] == '/' || has_dotdot(path))
-		return beneath_error(-EXDEV, what, path, reterr);
+		return beneath_error(-EXDEV, what, path, false, reterr);
 	cur = openat(rootfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (cur < 0)
 		return ksc_error_setf(reterr, negative_errno(), "%s: %s", what, strerror(errno));
@@ -539,7 +550,7 @@ ksc_fs_mkdir_beneath(int rootfd, const char *path, mode_t mode, const char *what
 			if (fd == -ENOTDIR)
 				return ksc_error_setf(reterr, fd, "%s/%s: not a directory", what,
 				                      done);
-			return beneath_error(fd, what, done, reterr);
+			return beneath_error(fd, what, done, true, reterr);
 		}
 		closep(&cur);
 		cur = fd;

@@ -7,6 +7,7 @@
 
 #include "doc.h"
 #include "error.h"
+#include "fs.h"
 #include "images.h"
 #include "strbuf.h"
 
@@ -66,19 +67,7 @@ ref_to_id(const char *ref, char *out, size_t size)
 static int
 mkdir_parents(const char *path)
 {
-	char buf[PATH_MAX];
-
-	if (strlen(path) >= sizeof(buf))
-		return -ENAMETOOLONG;
-	strcpy(buf, path);
-	for (char *p = buf + 1; *p; p++)
-		if (*p == '/') {
-			*p = '\0';
-			if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-				return -errno;
-			*p = '/';
-		}
-	return mkdir(buf, 0755) < 0 && errno != EEXIST ? -errno : 0;
+	return ksc_fs_mkdir_p(path, 0755, NULL);
 }
 
 static int
@@ -105,9 +94,9 @@ write_meta(const char *dir, const struct image *img)
 {
 	struct strbuf sb = { 0 };
 	_cleanup_(freep) char *text = NULL;
-	char path[PATH_MAX], tmp[PATH_MAX];
+	_cleanup_(closep) int dirfd = -1;
 	size_t len = 0;
-	int fd, r;
+	int r;
 
 	strbuf_puts(&sb, "{\n  \"ref\": ");
 	strbuf_put_json_string(&sb, img->ref, strlen(img->ref));
@@ -119,19 +108,10 @@ write_meta(const char *dir, const struct image *img)
 	r = strbuf_finish(&sb, &text, &len);
 	if (r < 0)
 		return r;
-	if (snprintf(path, sizeof(path), "%s/image.json", dir) >= (int)sizeof(path) ||
-	    snprintf(tmp, sizeof(tmp), "%s/.image.json.XXXXXX", dir) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0)
+	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
 		return -errno;
-	r = write(fd, text, len) == (ssize_t)len && fsync(fd) == 0 ? 0 : -EIO;
-	close(fd);
-	if (r == 0 && rename(tmp, path) < 0)
-		r = -errno;
-	if (r < 0)
-		(void)unlink(tmp);
-	return r;
+	return ksc_fs_install_at(dirfd, "image.json", text, len, 0600, KSC_FS_DURABLE, NULL, NULL);
 }
 
 int
