@@ -80,7 +80,8 @@ copy_file(const char *src, const char *dst, mode_t mode)
 
 	if (in < 0)
 		return -errno;
-	out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	/* into the store: a link planted at dst is not followed to a file elsewhere */
+	out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, mode);
 	if (out < 0)
 		return -errno;
 	while ((n = read(in, buf, sizeof(buf))) > 0)
