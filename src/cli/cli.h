@@ -52,8 +52,8 @@ cli_report_invalid(int r, const struct ksc_diags *diags, struct ksc_error *error
  * "one WHAT at a time". */
 int cli_one_operand(const char *command, int argc, const char *what);
 
-/* Write data to dir/name atomically: a temporary file ".NAME.XXXXXX" in dir, fsync, rename,
- * fsync of dir. 0 or -errno. */
+/* Write data to dir/name atomically (ksc_fs_install_at(): a temporary file in dir, fsync,
+ * rename over whatever name was, fsync of dir), mode 0644. 0 or -errno; prints nothing. */
 int cli_install_file(const char *dir, const char *name, const char *data, size_t len);
 
 /* A Kubernetes name, RFC 1123: with dots, a subdomain (labels of lowercase letters, digits
@@ -85,8 +85,9 @@ int cli_str_cmp(const void *a, const void *b);
 /* Parse "-o FORMAT": 0 text, 1 json; -1 when unknown. */
 int cli_output_format(const char *value);
 
-/* Write a whole buffer to a path atomically (temp file in the same directory, fsync,
- * rename); "-" writes standard output. Prints its own error; returns 0 or -errno. */
+/* Write a whole buffer to a path a user named (-o FILE): ksc_fs_write_file() (a regular file
+ * replaced atomically, a link followed to it, a device or FIFO written through, a directory
+ * refused); "-" writes standard output. Prints its own error; returns 0 or -errno. */
 int cli_write_file(const char *path, const char *data, size_t len);
 
 /* A comma-separated arch list (0 or a usage status), and the warnings of a diagnostics

@@ -461,7 +461,8 @@ oci_write_bundle(const char *bundle, const struct oci_process *p, char *why, siz
 		return r;
 	}
 	pathf(path, sizeof(path), "%s/config.json", bundle);
-	r = cli_write_file(path, text, len);
+	/* the bundle is ours: config.json is replaced whatever it is, never followed */
+	r = cli_install_file(bundle, "config.json", text, len);
 	if (r < 0)
 		snprintf(why, why_size, "%s: %s", path, strerror(-r));
 	return r;

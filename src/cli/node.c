@@ -16,17 +16,43 @@
 
 #include "cli.h"
 #include "doc.h"
+#include "fs.h"
+#include "node.h"
 
-struct loaded {
-	char *name;
+/* What a target entry held before this run installed over it, to put it back. */
+struct saved {
+	bool existed;
 	char *text;
 	size_t len;
+	mode_t mode;
 };
 
-static int
-cmp_loaded(const void *a, const void *b)
+/* Put back what this run installed (files[0..n) in target), last first. Returns how many
+ * could not be put back, each reported. */
+static size_t
+roll_back(int targetfd, const char *target, const struct node_source *src, const size_t *order,
+          const struct saved *saved, size_t n)
 {
-	return strcmp(((const struct loaded *)a)->name, ((const struct loaded *)b)->name);
+	size_t failed = 0;
+
+	while (n-- > 0) {
+		const char *name = src->files[order[n]].name;
+		struct ksc_error *error = NULL;
+		int r;
+
+		if (saved[n].existed)
+			r = ksc_fs_install_at(targetfd, name, saved[n].text, saved[n].len,
+			                      saved[n].mode, KSC_FS_DURABLE, NULL, &error);
+		else
+			r = unlinkat(targetfd, name, 0) < 0 ? negative_errno() : 0;
+		if (r < 0) {
+			cli_error("%s/%s: cannot put the previous file back: %s", target, name,
+			          error ? ksc_error_message(error) : strerror(-r));
+			failed++;
+		}
+		ksc_error_free(error);
+	}
+	return failed;
 }
 
 static int
@@ -38,13 +64,16 @@ node_load(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
-	char rootbuf[4096], target[4096];
+	char rootbuf[4096], target[4096], rel[4200];
 	const char *root = NULL, *sub = NULL, *dir;
-	struct loaded *files = NULL;
-	size_t n = 0;
+	struct node_source src = { 0 };
+	_cleanup_(freep) char *error = NULL;
+	_cleanup_(freep) size_t *order = NULL;
+	_cleanup_(freep) struct saved *saved = NULL;
+	_cleanup_(closep) int targetfd = -1;
+	size_t n = 0, installed = 0;
 	bool invalid = false;
-	struct dirent **entries = NULL;
-	int n_entries = 0, c, r, status = 0;
+	int c, r, status = 0;
 
 	optind = 0;
 	opterr = 0;
@@ -67,11 +96,21 @@ node_load(int argc, char **argv)
 			      "name, so\n"
 			      "that ./profiles/audit.json is localhostProfile "
 			      "profiles/audit.json).\n"
-			      "Every profile is validated first: if one is invalid, none is "
-			      "installed.\n"
-			      "Each is written to a temporary file, flushed and renamed into "
-			      "place, so\n"
-			      "a reader never sees a partial profile.\n",
+			      "All or nothing: every profile is validated first, and if one is "
+			      "invalid,\n"
+			      "none is installed; if an install fails, the files this run "
+			      "installed "
+			      "are\n"
+			      "put back as they were. Each is written to a temporary file, flushed "
+			      "and\n"
+			      "renamed into place, so a reader never sees a partial profile.\n"
+			      "\n"
+			      "The profiles must be regular files of DIR (or of the generation its "
+			      "..data\n"
+			      "names, in a mounted ConfigMap); links elsewhere are not followed, "
+			      "and "
+			      "no\n"
+			      "link beneath ROOT is either.\n",
 			      stdout);
 			return 0;
 		default:
@@ -92,43 +131,46 @@ node_load(int argc, char **argv)
 		return cli_usage_error("node load",
 		                       "--as '%s': must be a relative path without '..'", sub);
 
-	n_entries = scandir(dir, &entries, NULL, alphasort);
-	if (n_entries < 0) {
-		cli_error("%s: %s", dir, strerror(errno));
-		return 1;
+	r = node_source_read(dir, &src, &error);
+	if (r < 0) {
+		cli_error("%s", error ? error : strerror(-r));
+		status = 1;
+		goto out;
+	}
+	order = calloc(src.n + 1, sizeof(*order));
+	saved = calloc(src.n + 1, sizeof(*saved));
+	if (!order || !saved) {
+		status = cli_fail(-ENOMEM, NULL, NULL);
+		goto out;
 	}
 	/* read and validate everything first, in name order: all or nothing */
-	for (int k = 0; k < n_entries; k++) {
-		struct dirent *e = entries[k];
+	for (size_t i = 0; i < src.n; i++) {
+		const struct node_source_file *f = &src.files[i];
 		_cleanup_(ksc_diags_freep) struct ksc_diags *diags = ksc_diags_new();
+		_cleanup_(freep) char *reason = NULL;
 		struct ksc_profile *p = NULL;
-		struct ksc_error *error = NULL;
-		struct loaded *grown;
-		char path[4096];
-		char *text = NULL;
-		size_t len = 0;
+		struct ksc_error *perror = NULL;
+		char path[8192];
 
-		if (e->d_name[0] == '.' || !endswith(e->d_name, ".json"))
+		snprintf(path, sizeof(path), "%s/%s", dir, f->name);
+		if (f->r < 0) {
+			cli_error("%s/%s", dir, f->read_why);
+			invalid = true;
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		r = ksc_doc_read_file(path, KSC_PROFILE_MAX_BYTES, &text, &len, &error);
-		if (r == 0)
-			r = ksc_profile_parse(path, text, len, NULL, &p, diags, &error);
+		}
+		if (node_not_json(path, f->text, f->len, &reason)) {
+			cli_error("%s", reason ? reason : path);
+			invalid = true;
+			continue;
+		}
+		r = ksc_profile_parse(path, f->text, f->len, NULL, &p, diags, &perror);
 		if (r < 0) {
-			(void)cli_report_invalid(r, diags, error, path);
-			free(text);
+			(void)cli_report_invalid(r, diags, perror, path);
 			invalid = true;
 			continue;
 		}
 		ksc_profile_free(p);
-		grown = reallocarray(files, n + 1, sizeof(*files));
-		if (!grown) {
-			free(text);
-			status = cli_fail(-ENOMEM, NULL, NULL);
-			goto out;
-		}
-		files = grown;
-		files[n++] = (struct loaded){ strdup(e->d_name), text, len };
+		order[n++] = i;
 	}
 	if (invalid) {
 		cli_error("%s: invalid profiles: nothing installed", dir);
@@ -140,85 +182,138 @@ node_load(int argc, char **argv)
 		status = 1;
 		goto out;
 	}
-	qsort(files, n, sizeof(*files), cmp_loaded);
 	snprintf(target, sizeof(target), "%s/seccomp/%s", root, sub);
-	r = cli_mkdir_p(target, 0755);
-	if (r < 0) {
-		cli_error("%s: %s", target, strerror(-r));
+	snprintf(rel, sizeof(rel), "seccomp/%s", sub);
+	free(error);
+	error = NULL;
+	targetfd = node_open_target(root, rel, &error);
+	if (targetfd < 0) {
+		cli_error("%s: nothing installed", error ? error : strerror(-targetfd));
 		status = 1;
 		goto out;
 	}
-	for (size_t i = 0; i < n; i++) {
-		r = cli_install_file(target, files[i].name, files[i].text, files[i].len);
-		if (r < 0) {
-			cli_error("%s/%s: %s", target, files[i].name, strerror(-r));
+	/* what each name holds now: a regular file to put back if a later install fails, or
+	 * nothing; anything else there (a link, a FIFO) is not ours to replace */
+	for (size_t k = 0; k < n; k++) {
+		const char *name = src.files[order[k]].name;
+		struct ksc_error *rerror = NULL;
+		struct stat st;
+
+		if (fstatat(targetfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			if (errno == ENOENT)
+				continue;
+			cli_error("%s/%s: %s: nothing installed", target, name, strerror(errno));
 			status = 1;
 			goto out;
 		}
+		r = ksc_fs_read_at(targetfd, name, KSC_PROFILE_MAX_BYTES, &saved[k].text,
+		                   &saved[k].len, NULL, &rerror);
+		if (r < 0) {
+			cli_error("%s/%s: nothing installed", target,
+			          rerror ? ksc_error_message(rerror) : strerror(-r));
+			ksc_error_free(rerror);
+			status = 1;
+			goto out;
+		}
+		saved[k].existed = true;
+		saved[k].mode = st.st_mode & 07777;
+	}
+	for (; installed < n; installed++) {
+		const struct node_source_file *f = &src.files[order[installed]];
+		struct ksc_error *ierror = NULL;
+		char what[8192];
+
+		snprintf(what, sizeof(what), "%s/%s", target, f->name);
+		r = ksc_fs_install_at(targetfd, f->name, f->text, f->len, 0644, KSC_FS_DURABLE,
+		                      what, &ierror);
+		if (r < 0) {
+			size_t failed;
+
+			cli_error("%s", ierror ? ksc_error_message(ierror) : strerror(-r));
+			ksc_error_free(ierror);
+			failed = roll_back(targetfd, target, &src, order, saved, installed);
+			if (failed)
+				cli_error(
+				        "%s: %zu of the %zu profiles installed before could not be "
+				        "put back",
+				        target, failed, installed);
+			else
+				cli_error(
+				        "%s: nothing installed (the %zu installed before were put "
+				        "back)",
+				        target, installed);
+			status = 1;
+			goto out;
+		}
+	}
+	for (size_t k = 0; k < n; k++)
 		printf("loaded %s/%s (localhostProfile: %s/%s)\n", cli_escape(target),
-		       cli_escape(files[i].name), cli_escape(sub), cli_escape(files[i].name));
-	}
+		       cli_escape(src.files[order[k]].name), cli_escape(sub),
+		       cli_escape(src.files[order[k]].name));
 out:
-	for (size_t i = 0; i < n; i++) {
-		free(files[i].name);
-		free(files[i].text);
-	}
-	free(files);
-	for (int k = 0; k < n_entries; k++)
-		free(entries[k]);
-	free(entries);
+	for (size_t k = 0; saved && k < n; k++)
+		free(saved[k].text);
+	node_source_done(&src);
 	return status;
 }
 
+/* The profiles beneath dirfd (ROOT/seccomp/rel), depth first in name order. Nothing is
+ * followed or opened that could block: a link or a FIFO is listed as what it is. */
 static void
-list_dir(const char *base, const char *rel, bool *any)
+list_dir(int dirfd, const char *base, const char *rel, bool *any)
 {
-	char path[4096];
-	struct dirent **entries = NULL;
-	int n;
+	char **names = NULL;
+	size_t n = 0;
 
-	snprintf(path, sizeof(path), "%s%s%s", base, *rel ? "/" : "", rel);
-	n = scandir(path, &entries, NULL, alphasort);
-	for (int i = 0; i < n; i++) {
-		const char *name = entries[i]->d_name;
+	if (node_list_names(dirfd, &names, &n) < 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		const char *name = names[i];
+		_cleanup_(ksc_diags_freep) struct ksc_diags *diags = ksc_diags_new();
+		_cleanup_(freep) char *text = NULL;
+		struct ksc_profile *p = NULL;
+		struct ksc_error *error = NULL;
 		char sub[4096], full[8192];
 		struct stat st;
+		size_t len = 0;
+		int r;
 
 		if (name[0] == '.')
-			goto next;
+			continue;
 		snprintf(sub, sizeof(sub), "%s%s%s", rel, *rel ? "/" : "", name);
 		snprintf(full, sizeof(full), "%s/%s", base, sub);
-		if (stat(full, &st) < 0)
-			goto next;
+		if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
 		if (S_ISDIR(st.st_mode)) {
-			list_dir(base, sub, any);
-			goto next;
-		}
-		{
-			_cleanup_(ksc_diags_freep) struct ksc_diags *diags = ksc_diags_new();
-			struct ksc_profile *p = NULL;
-			struct ksc_error *error = NULL;
+			_cleanup_(closep) int fd = openat(
+			        dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
-			if (!*any)
-				printf("%-44s %-22s %-6s %s\n", "LOCALHOST PROFILE",
-				       "DEFAULT ACTION", "RULES", "STATUS");
-			*any = true;
-			if (ksc_profile_load(full, NULL, &p, diags, &error) < 0) {
-				printf("%-44s %-22s %-6s invalid: %s\n", cli_escape(sub), "-", "-",
-				       error ? cli_escape(ksc_error_message(error))
-				             : "see 'profile validate'");
-				ksc_error_free(error);
-			} else {
-				printf("%-44s %-22s %-6zu valid\n", cli_escape(sub),
-				       ksc_action_name(ksc_profile_default_action(p)),
-				       ksc_profile_rule_count(p));
-				ksc_profile_free(p);
-			}
+			if (fd >= 0)
+				list_dir(fd, base, sub, any);
+			continue;
 		}
-	next:
-		free(entries[i]);
+		if (!*any)
+			printf("%-44s %-22s %-6s %s\n", "LOCALHOST PROFILE", "DEFAULT ACTION",
+			       "RULES", "STATUS");
+		*any = true;
+		r = ksc_fs_read_at(dirfd, name, KSC_PROFILE_MAX_BYTES, &text, &len, full, &error);
+		if (r >= 0)
+			r = ksc_profile_parse(full, text, len, NULL, &p, diags, &error);
+		if (r < 0) {
+			printf("%-44s %-22s %-6s invalid: %s\n", cli_escape(sub), "-", "-",
+			       error ? cli_escape(ksc_error_message(error))
+			             : "see 'profile validate'");
+			ksc_error_free(error);
+		} else {
+			printf("%-44s %-22s %-6zu valid\n", cli_escape(sub),
+			       ksc_action_name(ksc_profile_default_action(p)),
+			       ksc_profile_rule_count(p));
+			ksc_profile_free(p);
+		}
 	}
-	free(entries);
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
 }
 
 static int
@@ -231,6 +326,7 @@ node_ls(int argc, char **argv)
 	};
 	char rootbuf[4096], base[4096];
 	const char *root = NULL;
+	_cleanup_(closep) int basefd = -1;
 	bool any = false;
 	int c;
 
@@ -259,7 +355,9 @@ node_ls(int argc, char **argv)
 	if (!root)
 		root = cli_kubelet_root(rootbuf, sizeof(rootbuf));
 	snprintf(base, sizeof(base), "%s/seccomp", root);
-	list_dir(base, "", &any);
+	basefd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (basefd >= 0)
+		list_dir(basefd, base, "", &any);
 	if (!any)
 		printf("no profiles under %s\n", cli_escape(base));
 	return 0;

@@ -40,6 +40,7 @@
 #include <grp.h>
 
 #include "cli.h"
+#include "fs.h"
 #include "doc.h"
 #include "images.h"
 #include "kube.h"
@@ -111,23 +112,16 @@ format_status(struct strbuf *sb, struct pstatus *st)
 	}
 }
 
-/* Write DIR/NAME atomically: a reader sees the old or the new text, never a mix. */
+/* Write DIR/NAME atomically: a reader sees the old or the new text, never a mix. Whatever
+ * NAME was (a link, a FIFO) is replaced, not followed or opened. */
 static int
 write_atomic(const char *dir, const char *name, const char *text, size_t len)
 {
-	char tmp[PATH_MAX], path[PATH_MAX];
-	_cleanup_(closep) int fd = -1;
+	_cleanup_(closep) int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
-	pathf(path, sizeof(path), "%s/%s", dir, name);
-	pathf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, name);
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0)
+	if (dirfd < 0)
 		return -errno;
-	if (write(fd, text, len) != (ssize_t)len) {
-		unlink(tmp);
-		return -EIO;
-	}
-	return rename(tmp, path) < 0 ? -errno : 0;
+	return ksc_fs_install_at(dirfd, name, text, len, 0600, 0, NULL, NULL);
 }
 
 static const char *

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <fcntl.h>
 #include <getopt.h>
-#include <libgen.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,6 +13,7 @@
 
 #include "cli.h"
 #include "strbuf.h"
+#include "fs.h"
 
 /* Messages quote file names, profile keys, manifest values and what the kernel reported:
  * the whole text is escaped (strbuf_put_escaped()), so that none of it can drive the
@@ -196,10 +196,7 @@ cli_dispatch(const char *parent, const struct verb *verbs, size_t n, int argc, c
 int
 cli_write_file(const char *path, const char *data, size_t len)
 {
-	_cleanup_(freep) char *dir_copy = NULL, *tmp = NULL;
-	_cleanup_(closep) int fd = -1;
-	struct stat st;
-	size_t done = 0;
+	struct ksc_error *error = NULL;
 	int r;
 
 	if (streq(path, "-")) {
@@ -210,43 +207,11 @@ cli_write_file(const char *path, const char *data, size_t len)
 		}
 		return 0;
 	}
-	dir_copy = strdup(path);
-	if (!dir_copy || asprintf(&tmp, "%s/.%s.XXXXXX", dirname(dir_copy),
-	                          strrchr(path, '/') ? strrchr(path, '/') + 1 : path) < 0) {
-		tmp = NULL;
-		cli_error("%s: %s", path, strerror(ENOMEM));
-		return -ENOMEM;
-	}
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0) {
-		r = negative_errno();
-		cli_error("%s: cannot create a temporary file: %s", path, strerror(-r));
-		return r;
-	}
-	/* Keep the mode of the file we replace. */
-	if (stat(path, &st) == 0)
-		(void)fchmod(fd, st.st_mode & 07777);
-	else
-		(void)fchmod(fd, 0644);
-	while (done < len) {
-		ssize_t k = write(fd, data + done, len - done);
-
-		if (k < 0) {
-			if (errno == EINTR)
-				continue;
-			r = negative_errno();
-			goto fail;
-		}
-		done += (size_t)k;
-	}
-	if (fsync(fd) < 0 || rename(tmp, path) < 0) {
-		r = negative_errno();
-		goto fail;
-	}
-	return 0;
-fail:
-	(void)unlink(tmp);
-	cli_error("%s: %s", path, strerror(-r));
+	/* what is printed before the file was written goes out first (-o /dev/stdout) */
+	(void)fflush(stdout);
+	r = ksc_fs_write_file(path, data, len, &error);
+	if (r < 0)
+		(void)cli_fail(r, error, path);
 	return r;
 }
 
@@ -309,52 +274,20 @@ cli_str_cmp(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Write data to dir/name atomically: a temporary file in dir, fsync, rename, fsync dir. */
 int
 cli_install_file(const char *dir, const char *name, const char *data, size_t len)
 {
-	char tmp[4096], dst[4096];
-	int fd, dfd, r = 0;
+	_cleanup_(closep) int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
-	snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, name);
-	snprintf(dst, sizeof(dst), "%s/%s", dir, name);
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (fchmod(fd, 0644) < 0 || write(fd, data, len) != (ssize_t)len || fsync(fd) < 0)
-		r = -errno ? -errno : -EIO;
-	if (close(fd) < 0 && r == 0)
-		r = -errno;
-	if (r == 0 && rename(tmp, dst) < 0)
-		r = -errno;
-	if (r < 0) {
-		(void)unlink(tmp);
-		return r;
-	}
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		(void)fsync(dfd);
-		close(dfd);
-	}
-	return 0;
+	if (dirfd < 0)
+		return negative_errno();
+	return ksc_fs_install_at(dirfd, name, data, len, 0644, KSC_FS_DURABLE, NULL, NULL);
 }
 
 int
 cli_mkdir_p(const char *path, mode_t mode)
 {
-	char buf[4096];
-
-	if (strlen(path) >= sizeof(buf))
-		return -ENAMETOOLONG;
-	strcpy(buf, path);
-	for (char *s = buf + 1; *s; s++)
-		if (*s == '/') {
-			*s = '\0';
-			if (mkdir(buf, mode) < 0 && errno != EEXIST)
-				return -errno;
-			*s = '/';
-		}
-	return mkdir(buf, mode) < 0 && errno != EEXIST ? -errno : 0;
+	return ksc_fs_mkdir_p(path, mode, NULL);
 }
 
 bool

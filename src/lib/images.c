@@ -7,6 +7,7 @@
 
 #include "doc.h"
 #include "error.h"
+#include "fs.h"
 #include "images.h"
 #include "strbuf.h"
 
@@ -66,19 +67,7 @@ ref_to_id(const char *ref, char *out, size_t size)
 static int
 mkdir_parents(const char *path)
 {
-	char buf[PATH_MAX];
-
-	if (strlen(path) >= sizeof(buf))
-		return -ENAMETOOLONG;
-	strcpy(buf, path);
-	for (char *p = buf + 1; *p; p++)
-		if (*p == '/') {
-			*p = '\0';
-			if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-				return -errno;
-			*p = '/';
-		}
-	return mkdir(buf, 0755) < 0 && errno != EEXIST ? -errno : 0;
+	return ksc_fs_mkdir_p(path, 0755, NULL);
 }
 
 static int
@@ -91,7 +80,8 @@ copy_file(const char *src, const char *dst, mode_t mode)
 
 	if (in < 0)
 		return -errno;
-	out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	/* into the store: a link planted at dst is not followed to a file elsewhere */
+	out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, mode);
 	if (out < 0)
 		return -errno;
 	while ((n = read(in, buf, sizeof(buf))) > 0)
@@ -105,9 +95,9 @@ write_meta(const char *dir, const struct image *img)
 {
 	struct strbuf sb = { 0 };
 	_cleanup_(freep) char *text = NULL;
-	char path[PATH_MAX], tmp[PATH_MAX];
+	_cleanup_(closep) int dirfd = -1;
 	size_t len = 0;
-	int fd, r;
+	int r;
 
 	strbuf_puts(&sb, "{\n  \"ref\": ");
 	strbuf_put_json_string(&sb, img->ref, strlen(img->ref));
@@ -119,19 +109,10 @@ write_meta(const char *dir, const struct image *img)
 	r = strbuf_finish(&sb, &text, &len);
 	if (r < 0)
 		return r;
-	if (snprintf(path, sizeof(path), "%s/image.json", dir) >= (int)sizeof(path) ||
-	    snprintf(tmp, sizeof(tmp), "%s/.image.json.XXXXXX", dir) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0)
+	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
 		return -errno;
-	r = write(fd, text, len) == (ssize_t)len && fsync(fd) == 0 ? 0 : -EIO;
-	close(fd);
-	if (r == 0 && rename(tmp, path) < 0)
-		r = -errno;
-	if (r < 0)
-		(void)unlink(tmp);
-	return r;
+	return ksc_fs_install_at(dirfd, "image.json", text, len, 0600, KSC_FS_DURABLE, NULL, NULL);
 }
 
 int
