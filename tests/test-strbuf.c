@@ -79,6 +79,22 @@ main(void)
 	ok(text && terminal_safe(text), "all 256 byte values come out as printable ASCII");
 	free(text);
 
+	/* messages: the same, except that a backslash stays single */
+	{
+		struct strbuf sb = { 0 };
+		static const char msg[] = "\\u must be followed by four hex digits: \033[2J";
+
+		strbuf_put_escaped_message(&sb, msg, strlen(msg));
+		ok(sb.buf && strcmp(sb.buf, "\\u must be followed by four hex digits: \\e[2J") == 0,
+		   "a message keeps its backslash and still shows ESC as \\e (got %s)",
+		   sb.buf ? sb.buf : "");
+		strbuf_done(&sb);
+		strbuf_put_escaped_message(&sb, all, sizeof(all));
+		ok(sb.buf && terminal_safe(sb.buf),
+		   "a message of all 256 byte values comes out as printable ASCII");
+		strbuf_done(&sb);
+	}
+
 	/* JSON carries the real bytes: the escapes are JSON's own, decoded back exactly */
 	{
 		struct strbuf sb = { 0 };

@@ -16,7 +16,7 @@
 #include "fs.h"
 
 /* Messages quote file names, profile keys, manifest values and what the kernel reported:
- * the whole text is escaped (strbuf_put_escaped()), so that none of it can drive the
+ * the whole text is escaped (strbuf_put_escaped_message()), so that none of it can drive the
  * terminal or fake a line of its own. */
 _printf_(2, 0) static void vmessage(const char *kind, const char *fmt, va_list ap)
 {
@@ -28,7 +28,7 @@ _printf_(2, 0) static void vmessage(const char *kind, const char *fmt, va_list a
 	if (kind)
 		strbuf_puts(&sb, kind);
 	if (text.buf)
-		strbuf_put_escaped(&sb, text.buf, text.len);
+		strbuf_put_escaped_message(&sb, text.buf, text.len);
 	strbuf_putc(&sb, '\n');
 	strbuf_done(&text);
 	if (strbuf_finish(&sb, &out, NULL) < 0)

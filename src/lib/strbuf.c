@@ -201,7 +201,7 @@ escape_letter(unsigned char c)
 /* How many bytes at s[0..n) are copied as they are: printable ASCII other than the
  * backslash, and valid UTF-8 sequences of code points above the C1 block. */
 static size_t
-plain_span(const unsigned char *s, size_t n)
+plain_span(const unsigned char *s, size_t n, bool backslash_plain)
 {
 	size_t i = 0;
 
@@ -209,7 +209,7 @@ plain_span(const unsigned char *s, size_t n)
 		uint32_t cp = 0;
 		size_t len;
 
-		if (s[i] >= 0x20 && s[i] < 0x7f && s[i] != '\\') {
+		if (s[i] >= 0x20 && s[i] < 0x7f && (s[i] != '\\' || backslash_plain)) {
 			i++;
 			continue;
 		}
@@ -226,17 +226,17 @@ plain_span(const unsigned char *s, size_t n)
 bool
 strbuf_needs_escape(const char *s, size_t n)
 {
-	return plain_span((const unsigned char *)s, n) < n;
+	return plain_span((const unsigned char *)s, n, false) < n;
 }
 
-void
-strbuf_put_escaped(struct strbuf *sb, const char *s, size_t n)
+static void
+put_escaped(struct strbuf *sb, const char *s, size_t n, bool backslash_plain)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0;
 
 	while (i < n) {
-		size_t plain = plain_span(p + i, n - i);
+		size_t plain = plain_span(p + i, n - i, backslash_plain);
 		uint32_t cp = 0;
 		size_t len;
 		char letter;
@@ -261,6 +261,18 @@ strbuf_put_escaped(struct strbuf *sb, const char *s, size_t n)
 			strbuf_printf(sb, "\\x%02x", p[i]);
 		i++;
 	}
+}
+
+void
+strbuf_put_escaped(struct strbuf *sb, const char *s, size_t n)
+{
+	put_escaped(sb, s, n, false);
+}
+
+void
+strbuf_put_escaped_message(struct strbuf *sb, const char *s, size_t n)
+{
+	put_escaped(sb, s, n, true);
 }
 
 int

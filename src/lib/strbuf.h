@@ -32,6 +32,11 @@ void strbuf_put_json_string(struct strbuf *sb, const char *s, size_t n);
  * becomes \xHH. Everything else (printable ASCII, valid UTF-8) is copied. JSON output uses
  * strbuf_put_json_string() instead, which carries the exact text. */
 void strbuf_put_escaped(struct strbuf *sb, const char *s, size_t n);
+/* The same for an error or a warning, except that a backslash stays as it is: messages
+ * have their own ("\u must be followed by four hex digits"), which doubled would read
+ * wrong. A control character is still never written raw; what is lost is only telling a
+ * backslash the input had from one an escape added, which no one reads a message back for. */
+void strbuf_put_escaped_message(struct strbuf *sb, const char *s, size_t n);
 /* Whether strbuf_put_escaped() would change s[0..n). */
 bool strbuf_needs_escape(const char *s, size_t n);
 /* Move the text out: 0 and *ret (caller frees), or -ENOMEM. The buffer is left empty. */
