@@ -130,7 +130,7 @@ publish $(specs 1)
 sync_once --prune >/dev/null 2>&1
 (
 	j=0
-	while [ $j -lt 150 ]; do
+	while [ $j -lt 60 ]; do
 		# shellcheck disable=SC2046
 		publish $(specs $((j % 2 + 1)))
 		j=$((j + 1))
@@ -145,7 +145,7 @@ while kill -0 "$swapper" 2>/dev/null; do
 	[ "$ones" -eq 0 ] || [ "$ones" -eq 40 ] || mixed=$((mixed + 1))
 done
 wait "$swapper"
-check "..data swapped 150 times during $passes passes: every pass installed one generation" "0" "$mixed"
+check "..data swapped 60 times during $passes passes: every pass installed one generation" "0" "$mixed"
 check "and none failed" "0" "$failed_passes"
 
 # --- kill -9 during syncs: never a partial file -----------------------------------------
