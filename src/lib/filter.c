@@ -345,7 +345,9 @@ tree_prune(struct tree *t, uint32_t *existing, uint32_t n, struct prune_state *s
 {
 	struct prune_state st_new = *state, st_nxt;
 	uint32_t x = *existing, x_next;
+	unsigned long steps;
 	unsigned cnt = 0;
+	int acts;
 	bool matched_nothing = false;
 
 	if (!n || !x || !tree_step(t))
@@ -398,18 +400,27 @@ tree_prune(struct tree *t, uint32_t *existing, uint32_t n, struct prune_state *s
 				if (!x)
 					goto next;
 			}
-			if (tree_actions_are(t, x, st_new.action) == 0 &&
-			    (st_new.flags & IST_MATCH) && (st_new.flags & IST_N_FINISHED) &&
-			    (st_new.flags & IST_X_PREFIX)) {
+			steps = t->steps;
+			acts = tree_actions_are(t, x, st_new.action);
+			steps = t->steps - steps;
+			if (acts == 0 && (st_new.flags & IST_MATCH) &&
+			    (st_new.flags & IST_N_FINISHED) && (st_new.flags & IST_X_PREFIX)) {
 				/* the new rule is shorter: the existing subtree goes */
 				cnt += tree_remove(t, state->chains, x);
 				if (!*state->chains)
 					goto done;
-			} else if (tree_actions_are(t, x, st_new.action) == 0 &&
-			           (st_new.flags & IST_MATCH) && (st_new.flags & IST_X_FINISHED) &&
-			           (st_new.flags & IST_N_PREFIX)) {
-				/* the new rule is longer: nothing to prune */
-				goto done;
+			} else {
+				/* libseccomp walks the unchanged subtree again: the same answer
+				 * in as many steps, unless the budget runs out on the way */
+				if (!t->looped && t->steps + steps <= TREE_MAX_STEPS)
+					t->steps += steps;
+				else
+					acts = tree_actions_are(t, x, st_new.action);
+				if (acts == 0 && (st_new.flags & IST_MATCH) &&
+				    (st_new.flags & IST_X_FINISHED) &&
+				    (st_new.flags & IST_N_PREFIX))
+					/* the new rule is longer: nothing to prune */
+					goto done;
 			}
 		} else if (node_lt(&N(t, x), &N(t, n))) {
 			if (state->flags & IST_N_PREFIX)
