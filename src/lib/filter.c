@@ -410,7 +410,7 @@ tree_prune(struct tree *t, uint32_t *existing, uint32_t n, struct prune_state *s
 				if (!*state->chains)
 					goto done;
 			} else {
-				/* libseccomp walks the unchanged subtree again: the same answer
+				/* the same question of the unchanged subtree: the same answer
 				 * in as many steps, unless the budget runs out on the way */
 				if (!t->looped && t->steps + steps <= TREE_MAX_STEPS)
 					t->steps += steps;
