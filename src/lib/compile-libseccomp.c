@@ -171,7 +171,7 @@ struct stub_arch {
 static int
 add_rule(scmp_filter_ctx ctx, const struct filter_rule *rule, int nr)
 {
-	struct scmp_arg_cmp cmps[ELEMENTSOF(rule->conds)];
+	struct scmp_arg_cmp cmps[FILTER_MAX_CONDS];
 
 	for (size_t i = 0; i < rule->n_conds; i++)
 		cmps[i] = (struct scmp_arg_cmp){
@@ -612,12 +612,33 @@ generate_libseccomp(const struct ksc_profile *p, const struct ksc_compile_opts *
 	return 0;
 }
 
+/* The diagnostics of src, after those of dst, in their order. */
 static int
-compile(const struct ksc_profile *p, const struct ksc_compile_opts *opts, struct ksc_bpf **ret_prog,
-        struct ksc_diags *diags, struct ksc_error **reterr)
+diags_append(struct ksc_diags *dst, const struct ksc_diags *src)
+{
+	int r;
+
+	for (size_t i = 0; dst && src && i < ksc_diags_count(src); i++) {
+		const struct ksc_diag *d = ksc_diags_get(src, i);
+
+		r = ksc_diags_addf(dst, ksc_diag_severity(d), ksc_diag_file(d), ksc_diag_line(d),
+		                   ksc_diag_column(d), ksc_diag_path(d), "%s", ksc_diag_reason(d));
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* shared: the filter of p and opts, already built (borrowed), with shared_diags what
+ * building it said; NULL to build it here. */
+static int
+compile(const struct ksc_profile *p, const struct ksc_compile_opts *opts,
+        const struct ksc_filter *shared, const struct ksc_diags *shared_diags,
+        struct ksc_bpf **ret_prog, struct ksc_diags *diags, struct ksc_error **reterr)
 {
 	_cleanup_(freep) struct ksc_bpf_insn *all = NULL;
-	_cleanup_(ksc_filter_freep) struct ksc_filter *filter = NULL;
+	_cleanup_(ksc_filter_freep) struct ksc_filter *owned = NULL;
+	const struct ksc_filter *filter = shared;
 	enum ksc_backend backend = opts && opts->backend ? opts->backend : KSC_BACKEND_DEFAULT;
 	enum ksc_arch arches[_KSC_ARCH_MAX];
 	size_t n_arches = 0, total = 0;
@@ -646,7 +667,12 @@ compile(const struct ksc_profile *p, const struct ksc_compile_opts *opts, struct
 		return r;
 	/* The filter refuses what libseccomp refuses (conflicting rules, rule sets it loops
 	 * on) with the rule's position, before libseccomp gets the chance to hang. */
-	r = ksc_filter_new(p, opts, &filter, diags, reterr);
+	if (shared)
+		r = diags_append(diags, shared_diags);
+	else {
+		r = ksc_filter_new(p, opts, &owned, diags, reterr);
+		filter = owned;
+	}
 	if (r < 0)
 		return r;
 	if (backend == KSC_BACKEND_NATIVE) {
@@ -691,9 +717,22 @@ int
 ksc_profile_compile(const struct ksc_profile *p, const struct ksc_compile_opts *opts,
                     struct ksc_bpf **ret_prog, struct ksc_diags *diags, struct ksc_error **reterr)
 {
-	int r = compile(p, opts, ret_prog, diags, reterr);
+	int r = compile(p, opts, NULL, NULL, ret_prog, diags, reterr);
 
 	/* Every failure names the profile; positioned messages already start with it. */
+	if (r < 0 && reterr && *reterr && !startswith(ksc_error_message(*reterr), p->source))
+		(void)ksc_error_prefixf(reterr, r, "%s: ", p->source);
+	return r;
+}
+
+int
+filter_profile_compile(const struct ksc_profile *p, const struct ksc_compile_opts *opts,
+                       const struct ksc_filter *filter, const struct ksc_diags *filter_diags,
+                       struct ksc_bpf **ret_prog, struct ksc_diags *diags,
+                       struct ksc_error **reterr)
+{
+	int r = compile(p, opts, filter, filter_diags, ret_prog, diags, reterr);
+
 	if (r < 0 && reterr && *reterr && !startswith(ksc_error_message(*reterr), p->source))
 		(void)ksc_error_prefixf(reterr, r, "%s: ", p->source);
 	return r;

@@ -345,7 +345,9 @@ tree_prune(struct tree *t, uint32_t *existing, uint32_t n, struct prune_state *s
 {
 	struct prune_state st_new = *state, st_nxt;
 	uint32_t x = *existing, x_next;
+	unsigned long steps;
 	unsigned cnt = 0;
+	int acts;
 	bool matched_nothing = false;
 
 	if (!n || !x || !tree_step(t))
@@ -398,18 +400,27 @@ tree_prune(struct tree *t, uint32_t *existing, uint32_t n, struct prune_state *s
 				if (!x)
 					goto next;
 			}
-			if (tree_actions_are(t, x, st_new.action) == 0 &&
-			    (st_new.flags & IST_MATCH) && (st_new.flags & IST_N_FINISHED) &&
-			    (st_new.flags & IST_X_PREFIX)) {
+			steps = t->steps;
+			acts = tree_actions_are(t, x, st_new.action);
+			steps = t->steps - steps;
+			if (acts == 0 && (st_new.flags & IST_MATCH) &&
+			    (st_new.flags & IST_N_FINISHED) && (st_new.flags & IST_X_PREFIX)) {
 				/* the new rule is shorter: the existing subtree goes */
 				cnt += tree_remove(t, state->chains, x);
 				if (!*state->chains)
 					goto done;
-			} else if (tree_actions_are(t, x, st_new.action) == 0 &&
-			           (st_new.flags & IST_MATCH) && (st_new.flags & IST_X_FINISHED) &&
-			           (st_new.flags & IST_N_PREFIX)) {
-				/* the new rule is longer: nothing to prune */
-				goto done;
+			} else {
+				/* the same question of the unchanged subtree: the same answer
+				 * in as many steps, unless the budget runs out on the way */
+				if (!t->looped && t->steps + steps <= TREE_MAX_STEPS)
+					t->steps += steps;
+				else
+					acts = tree_actions_are(t, x, st_new.action);
+				if (acts == 0 && (st_new.flags & IST_MATCH) &&
+				    (st_new.flags & IST_X_FINISHED) &&
+				    (st_new.flags & IST_N_PREFIX))
+					/* the new rule is longer: nothing to prune */
+					goto done;
 			}
 		} else if (node_lt(&N(t, x), &N(t, n))) {
 			if (state->flags & IST_N_PREFIX)
@@ -628,6 +639,7 @@ struct ksc_filter {
 	uint32_t bad_arch_action;
 	struct filter_rule *rules;
 	size_t n_rules, cap_rules;
+	struct filter_cond *conds; /* what rules[].conds point into */
 	struct filter_arch arches[_KSC_ARCH_MAX];
 	size_t n_arches;
 	enum ksc_arch stub_arches[_KSC_ARCH_MAX];
@@ -992,20 +1004,25 @@ arch_add(struct ksc_filter *f, size_t slot, const struct filter_rule *rule, uint
 
 	if (arch_multiplexes(a->arch) && na->mux) {
 		struct filter_rule muxed = *rule;
+		struct filter_cond conds[FILTER_MAX_CONDS];
 		bool have_arg0 = false;
 
+		if (rule->n_conds > ELEMENTSOF(conds))
+			return -E2BIG;
+		if (rule->n_conds > 0)
+			memcpy(conds, rule->conds, rule->n_conds * sizeof(conds[0]));
+		muxed.conds = conds;
 		/* socketcall(call, args) / ipc(call, ...): arg0 becomes the call number */
 		for (size_t i = 0; i < muxed.n_conds; i++)
-			if (muxed.conds[i].arg == 0) {
-				muxed.conds[i] = (struct filter_cond){ 0, KSC_OP_EQ, call, 0 };
+			if (conds[i].arg == 0) {
+				conds[i] = (struct filter_cond){ 0, KSC_OP_EQ, call, 0 };
 				have_arg0 = true;
 			}
 		if (!have_arg0) {
-			if (muxed.n_conds >= ELEMENTSOF(muxed.conds))
+			if (muxed.n_conds >= ELEMENTSOF(conds))
 				return -E2BIG;
-			memmove(&muxed.conds[1], &muxed.conds[0],
-			        muxed.n_conds * sizeof(muxed.conds[0]));
-			muxed.conds[0] = (struct filter_cond){ 0, KSC_OP_EQ, call, 0 };
+			memmove(&conds[1], &conds[0], muxed.n_conds * sizeof(conds[0]));
+			conds[0] = (struct filter_cond){ 0, KSC_OP_EQ, call, 0 };
 			muxed.n_conds++;
 		}
 		r = arch_rule_add(f, a, (int)mux_nr, &muxed, src, true);
@@ -1066,15 +1083,18 @@ static int
 rules_build(struct ksc_filter *f, struct ksc_diags *diags)
 {
 	const struct ksc_profile *p = f->profile;
-	size_t total = 0;
+	size_t total = 0, total_conds = 0, n_conds = 0;
 	int r;
 
 	/* room for every rule of the list at once: a profile may have hundreds of thousands */
-	for (size_t i = 0; i < p->n_rules; i++)
+	for (size_t i = 0; i < p->n_rules; i++) {
 		total += p->rules[i].n_names *
 		         (ksc_rule_args_are_ored(&p->rules[i]) ? p->rules[i].n_args : 1);
+		total_conds += p->rules[i].n_args;
+	}
 	f->rules = reallocarray(NULL, MAX(total, (size_t)1), sizeof(*f->rules));
-	if (!f->rules)
+	f->conds = reallocarray(NULL, MAX(total_conds, (size_t)1), sizeof(*f->conds));
+	if (!f->rules || !f->conds)
 		return -ENOMEM;
 	f->cap_rules = MAX(total, (size_t)1);
 
@@ -1082,10 +1102,19 @@ rules_build(struct ksc_filter *f, struct ksc_diags *diags)
 		const struct ksc_rule *pr = &p->rules[i];
 		uint32_t action = ksc_rule_ret(pr);
 		bool ored = ksc_rule_args_are_ored(pr);
+		struct filter_cond *conds = f->conds + n_conds; /* the entry's, for each name */
 
 		/* Docker's single "name" is not an OCI field: runc never sees the entry */
 		if (pr->single_name || action == f->default_action)
 			continue;
+		if (pr->n_args > total_conds - n_conds)
+			return -EINVAL; /* counted above */
+		for (size_t k = 0; k < pr->n_args; k++)
+			conds[k] = (struct filter_cond){ pr->args[k].index, pr->args[k].op,
+				                         pr->args[k].value, pr->args[k].value_two };
+		if (!ored)
+			qsort(conds, pr->n_args, sizeof(conds[0]), cond_cmp);
+		n_conds += pr->n_args;
 		for (size_t j = 0; j < pr->n_names; j++) {
 			struct filter_rule rule = {
 				.name = pr->names[j],
@@ -1110,10 +1139,7 @@ rules_build(struct ksc_filter *f, struct ksc_diags *diags)
 			}
 			if (pr->n_args > 0 && ored) {
 				for (size_t k = 0; k < pr->n_args; k++) {
-					rule.conds[0] = (struct filter_cond){
-						pr->args[k].index, pr->args[k].op,
-						pr->args[k].value, pr->args[k].value_two
-					};
+					rule.conds = &conds[k];
 					rule.n_conds = 1;
 					rule.split_arg = (int)k;
 					r = rules_append(f, &rule);
@@ -1122,15 +1148,10 @@ rules_build(struct ksc_filter *f, struct ksc_diags *diags)
 				}
 				continue;
 			}
-			if (pr->n_args > ELEMENTSOF(rule.conds))
+			if (pr->n_args > FILTER_MAX_CONDS)
 				return -E2BIG;
-			for (size_t k = 0; k < pr->n_args; k++)
-				rule.conds[k] =
-				        (struct filter_cond){ pr->args[k].index, pr->args[k].op,
-					                      pr->args[k].value,
-					                      pr->args[k].value_two };
+			rule.conds = pr->n_args ? conds : NULL;
 			rule.n_conds = pr->n_args;
-			qsort(rule.conds, rule.n_conds, sizeof(rule.conds[0]), cond_cmp);
 			r = rules_append(f, &rule);
 			if (r < 0)
 				return r;
@@ -1215,6 +1236,7 @@ ksc_filter_free(struct ksc_filter *f)
 		id_map_done(&f->arches[i].by_nr_build);
 	}
 	free(f->rules);
+	free(f->conds);
 	free(f->rule_mux);
 	name_index_done(&f->names);
 	free(f->name_known);

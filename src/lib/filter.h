@@ -40,11 +40,17 @@ struct filter_cond {
 	uint64_t value_two;
 };
 
+/* The most comparisons a rule can have: one per syscall argument. */
+#define FILTER_MAX_CONDS 6
+
 /* One rule as runc adds it with seccomp_rule_add_array(). */
 struct filter_rule {
 	const char *name; /* borrowed from the profile */
 	uint32_t action;  /* SECCOMP_RET_* with its data */
-	struct filter_cond conds[6];
+	/* n_conds comparisons, sorted by argument; borrowed from the filter, which keeps one
+	 * copy per profile entry (or per OR-split argument) for all the entry's names: a
+	 * large profile has hundreds of thousands of rules and few conditions */
+	const struct filter_cond *conds;
 	size_t n_conds;
 	size_t profile_rule; /* index in the profile's syscalls[] */
 	size_t name_id;      /* the filter's own numbering of the profile's names */
@@ -57,6 +63,14 @@ int filter_libseccomp_resolve(enum ksc_arch arch, const char *name, int *ret_nr)
 
 /* The rule list (first layer). Borrowed from the filter. */
 const struct filter_rule *filter_rules(const struct ksc_filter *f, size_t *ret_count);
+
+/* ksc_profile_compile() with the filter of p and opts already built (borrowed) and
+ * filter_diags what building it said (they go to diags where compiling would have added
+ * them): a caller that needs both builds the filter once. */
+int filter_profile_compile(const struct ksc_profile *p, const struct ksc_compile_opts *opts,
+                           const struct ksc_filter *filter, const struct ksc_diags *filter_diags,
+                           struct ksc_bpf **ret_prog, struct ksc_diags *diags,
+                           struct ksc_error **reterr);
 
 /* Whether rule i of the list changes nothing in libseccomp's database: on every arch, an
  * earlier unconditional rule already decides its syscall, and an earlier rule passed its

@@ -403,6 +403,7 @@ ksc_profile_lint(const struct ksc_profile *p, const struct ksc_compile_opts *opt
 {
 	_cleanup_(ksc_filter_freep) struct ksc_filter *filter = NULL;
 	_cleanup_(ksc_diags_freep) struct ksc_diags *diags = ksc_diags_new();
+	_cleanup_(ksc_diags_freep) struct ksc_diags *filter_diags = ksc_diags_new();
 	struct findings f = { 0 };
 	enum ksc_arch arch =
 	        opts && opts->native != KSC_ARCH_NONE ? opts->native : ksc_arch_native();
@@ -412,7 +413,7 @@ ksc_profile_lint(const struct ksc_profile *p, const struct ksc_compile_opts *opt
 	size_t n_arches;
 	int r;
 
-	if (!diags)
+	if (!diags || !filter_diags)
 		return -ENOMEM;
 	n_arches = ksc_compile_arches(p, opts, arches, ELEMENTSOF(arches));
 	if (p->n_arches == 0)
@@ -440,7 +441,8 @@ ksc_profile_lint(const struct ksc_profile *p, const struct ksc_compile_opts *opt
 	if (r < 0)
 		goto fail;
 
-	r = ksc_filter_new(p, opts, &filter, NULL, reterr);
+	/* built once: compiling below goes on from it */
+	r = ksc_filter_new(p, opts, &filter, filter_diags, reterr);
 	if (r == -EINVAL || r == -ETIMEDOUT) {
 		/* what runc would fail on is the finding */
 		r = add(&f, r == -EINVAL ? "conflicting-rules" : "libseccomp-loops",
@@ -471,7 +473,7 @@ ksc_profile_lint(const struct ksc_profile *p, const struct ksc_compile_opts *opt
 		struct ksc_compile_opts lopts = opts ? *opts : (struct ksc_compile_opts){ 0 };
 
 		lopts.backend = KSC_BACKEND_LIBSECCOMP;
-		r = ksc_profile_compile(p, &lopts, &prog, diags, NULL);
+		r = filter_profile_compile(p, &lopts, filter, filter_diags, &prog, diags, NULL);
 	}
 	if (r == 0) {
 		size_t len = ksc_bpf_count(prog);
