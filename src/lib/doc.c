@@ -12,6 +12,7 @@
 #include <yaml.h>
 
 #include "doc.h"
+#include "fs.h"
 #include "strbuf.h"
 
 /* ---------------------------------------------------------------------------------------- */
@@ -1063,36 +1064,11 @@ ksc_doc_parse(const char *name, const char *buf, size_t len, unsigned flags,
 	return ksc_doc_parse_at(name, buf, len, flags, ret_doc, NULL, reterr);
 }
 
-const char *
-ksc_file_type_name(mode_t mode)
-{
-	switch (mode & S_IFMT) {
-	case S_IFREG:
-		return "a regular file";
-	case S_IFDIR:
-		return "a directory";
-	case S_IFIFO:
-		return "a FIFO";
-	case S_IFCHR:
-		return "a character device";
-	case S_IFBLK:
-		return "a block device";
-	case S_IFSOCK:
-		return "a socket";
-	case S_IFLNK:
-		return "a symbolic link";
-	default:
-		return "an unknown file type";
-	}
-}
-
 int
 ksc_doc_read_file(const char *path, size_t max_bytes, char **ret_buf, size_t *ret_len,
                   struct ksc_error **reterr)
 {
 	_cleanup_(closep) int fd = -1;
-	_cleanup_(freep) char *buf = NULL;
-	size_t len = 0, cap = 0;
 	struct stat st;
 
 	if (streq(path, "-"))
@@ -1134,52 +1110,8 @@ ksc_doc_read_file(const char *path, size_t max_bytes, char **ret_buf, size_t *re
 	if (!S_ISREG(st.st_mode) && !streq(path, "-"))
 		return ksc_error_setf(reterr, -EINVAL, "%s: not a regular file (%s)", path,
 		                      ksc_file_type_name(st.st_mode));
-	if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > max_bytes)
-		return ksc_error_setf(reterr, -EFBIG, "%s: file is larger than %zu bytes", path,
-		                      max_bytes);
-
-	for (;;) {
-		ssize_t n;
-
-		if (cap - len < 4096) {
-			size_t ncap = cap ? cap * 2 : 16384;
-			char *nbuf;
-
-			if (ncap > max_bytes + 4096)
-				ncap = max_bytes + 4096;
-			if (ncap <= cap)
-				return ksc_error_setf(reterr, -EFBIG,
-				                      "%s: file is larger than %zu bytes", path,
-				                      max_bytes);
-			nbuf = realloc(buf, ncap + 1);
-			if (!nbuf)
-				return -ENOMEM;
-			buf = nbuf;
-			cap = ncap;
-		}
-		n = read(fd, buf + len, cap - len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return ksc_error_setf(reterr, negative_errno(), "%s: %s", path,
-			                      strerror(errno));
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-		if (len > max_bytes)
-			return ksc_error_setf(reterr, -EFBIG, "%s: file is larger than %zu bytes",
-			                      path, max_bytes);
-	}
-	if (!buf) {
-		buf = malloc(1);
-		if (!buf)
-			return -ENOMEM;
-	}
-	buf[len] = '\0';
-	*ret_buf = TAKE_PTR(buf);
-	*ret_len = len;
-	return 0;
+	return ksc_fs_read_fd(fd, S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0, max_bytes,
+	                      ret_buf, ret_len, path, reterr);
 }
 
 int

@@ -86,9 +86,6 @@ int ksc_doc_parse_at(const char *name, const char *buf, size_t len, unsigned fla
 int ksc_doc_read_file(const char *path, size_t max_bytes, char **ret_buf, size_t *ret_len,
                       struct ksc_error **reterr);
 
-/* "a FIFO", "a character device", ... for messages about a file of this st_mode. */
-const char *ksc_file_type_name(mode_t mode);
-
 /* Whether buf is text a document could be: valid UTF-8 (RFC 3629) without NUL or control
  * characters other than tab, line feed and carriage return (the whitespace JSON allows;
  * YAML's printable set excludes the others too). A BPF program never is (its opcodes leave

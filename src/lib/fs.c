@@ -31,10 +31,12 @@ ksc_fs_test_without_openat2(bool without)
 	without_openat2 = without;
 }
 
-static const char *
-type_name(mode_t mode)
+const char *
+ksc_file_type_name(mode_t mode)
 {
 	switch (mode & S_IFMT) {
+	case S_IFREG:
+		return "a regular file";
 	case S_IFDIR:
 		return "a directory";
 	case S_IFLNK:
@@ -48,7 +50,7 @@ type_name(mode_t mode)
 	case S_IFBLK:
 		return "a block device";
 	default:
-		return "not a regular file";
+		return "an unknown file type";
 	}
 }
 
@@ -290,7 +292,7 @@ ksc_fs_write_file(const char *path, const void *data, size_t len, struct ksc_err
 			        reterr, -EINVAL,
 			        "%s: %s, not a regular file, character device or FIFO: "
 			        "refused",
-			        path, type_name(st.st_mode));
+			        path, ksc_file_type_name(st.st_mode));
 		}
 		if (links >= MAX_LINKS)
 			return ksc_error_setf(reterr, -ELOOP, "%s: %s", path, strerror(ELOOP));
@@ -309,7 +311,7 @@ ksc_fs_write_file(const char *path, const void *data, size_t len, struct ksc_err
 				        reterr, -EINVAL,
 				        "%s: %s, not a regular file, character device or "
 				        "FIFO: refused",
-				        path, type_name(st.st_mode));
+				        path, ksc_file_type_name(st.st_mode));
 			return write_through(openat(dirfd, base,
 			                            O_WRONLY | O_NOCTTY | O_CLOEXEC |
 			                                    (S_ISREG(st.st_mode) ? O_APPEND : 0)),
@@ -333,42 +335,18 @@ ksc_fs_write_file(const char *path, const void *data, size_t len, struct ksc_err
 }
 
 int
-ksc_fs_read_at(int dirfd, const char *name, size_t max_bytes, char **ret_buf, size_t *ret_len,
+ksc_fs_read_fd(int fd, uint64_t size_hint, size_t max_bytes, char **ret_buf, size_t *ret_len,
                const char *what, struct ksc_error **reterr)
 {
-	_cleanup_(closep) int fd = -1;
 	_cleanup_(freep) char *buf = NULL;
 	size_t len = 0, cap;
-	struct stat st, opened;
 
-	if (!what)
-		what = name;
-	/* Look before opening: opening a device can have effects (a tape rewinds), and a FIFO
-	 * opened for reading holds its writer. */
-	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return ksc_error_setf(reterr, negative_errno(), "%s: %s", what, strerror(errno));
-	if (S_ISDIR(st.st_mode))
-		return ksc_error_setf(reterr, -EISDIR, "%s: is a directory", what);
-	if (S_ISLNK(st.st_mode))
-		return ksc_error_setf(reterr, -ELOOP, "%s: a symbolic link: not followed", what);
-	if (!S_ISREG(st.st_mode))
-		return ksc_error_setf(reterr, -EINVAL, "%s: %s, not a regular file: refused", what,
-		                      type_name(st.st_mode));
-	/* O_NONBLOCK: whatever replaced the file meanwhile, the open does not wait */
-	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-	if (fd < 0) {
-		int r = negative_errno();
-
-		if (r == -ELOOP)
-			return ksc_error_setf(reterr, r, "%s: a symbolic link: not followed", what);
-		return ksc_error_setf(reterr, r, "%s: %s", what, strerror(-r));
-	}
-	if (fstat(fd, &opened) < 0)
-		return ksc_error_setf(reterr, negative_errno(), "%s: %s", what, strerror(errno));
-	if (!S_ISREG(opened.st_mode))
-		return ksc_error_setf(reterr, -EINVAL, "%s: %s, not a regular file: refused", what,
-		                      type_name(opened.st_mode));
-	cap = (size_t)MIN((uint64_t)opened.st_size, (uint64_t)max_bytes) + 1;
+	if (size_hint > max_bytes)
+		return ksc_error_setf(reterr, -EFBIG, "%s: file is larger than %zu bytes", what,
+		                      max_bytes);
+	/* One read past the size the file had, to see its end (or that it grew). */
+	cap = (size_t)MAX(size_hint, (uint64_t)4095) + 1;
+	cap = MIN(cap, max_bytes + 1);
 	buf = malloc(cap + 1);
 	if (!buf)
 		return ksc_error_setf(reterr, -ENOMEM, "%s: %s", what, strerror(ENOMEM));
@@ -399,11 +377,50 @@ ksc_fs_read_at(int dirfd, const char *name, size_t max_bytes, char **ret_buf, si
 		len += (size_t)k;
 	}
 	if (len > max_bytes)
-		return ksc_error_setf(reterr, -EFBIG, "%s: larger than %zu bytes", what, max_bytes);
+		return ksc_error_setf(reterr, -EFBIG, "%s: file is larger than %zu bytes", what,
+		                      max_bytes);
 	buf[len] = '\0';
 	*ret_buf = TAKE_PTR(buf);
 	*ret_len = len;
 	return 0;
+}
+
+int
+ksc_fs_read_at(int dirfd, const char *name, size_t max_bytes, char **ret_buf, size_t *ret_len,
+               const char *what, struct ksc_error **reterr)
+{
+	_cleanup_(closep) int fd = -1;
+	struct stat st, opened;
+
+	if (!what)
+		what = name;
+	/* Look before opening: opening a device can have effects (a tape rewinds), and a FIFO
+	 * opened for reading holds its writer. */
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return ksc_error_setf(reterr, negative_errno(), "%s: %s", what, strerror(errno));
+	if (S_ISDIR(st.st_mode))
+		return ksc_error_setf(reterr, -EISDIR, "%s: is a directory", what);
+	if (S_ISLNK(st.st_mode))
+		return ksc_error_setf(reterr, -ELOOP, "%s: a symbolic link: not followed", what);
+	if (!S_ISREG(st.st_mode))
+		return ksc_error_setf(reterr, -EINVAL, "%s: %s, not a regular file: refused", what,
+		                      ksc_file_type_name(st.st_mode));
+	/* O_NONBLOCK: whatever replaced the file meanwhile, the open does not wait */
+	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0) {
+		int r = negative_errno();
+
+		if (r == -ELOOP)
+			return ksc_error_setf(reterr, r, "%s: a symbolic link: not followed", what);
+		return ksc_error_setf(reterr, r, "%s: %s", what, strerror(-r));
+	}
+	if (fstat(fd, &opened) < 0)
+		return ksc_error_setf(reterr, negative_errno(), "%s: %s", what, strerror(errno));
+	if (!S_ISREG(opened.st_mode))
+		return ksc_error_setf(reterr, -EINVAL, "%s: %s, not a regular file: refused", what,
+		                      ksc_file_type_name(opened.st_mode));
+	return ksc_fs_read_fd(fd, (uint64_t)opened.st_size, max_bytes, ret_buf, ret_len, what,
+	                      reterr);
 }
 
 /* Whether path has a ".." component. */

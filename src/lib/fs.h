@@ -18,6 +18,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "error.h"
@@ -58,6 +59,18 @@ int ksc_fs_install_at(int dirfd, const char *name, const void *data, size_t len,
 /* Whether a directory entry is a temporary file of ksc_fs_install_at() or ksc_fs_write_file()
  * (left behind only when the process was killed between the write and the rename). */
 bool ksc_fs_is_temp_name(const char *name);
+
+/* "a FIFO", "a character device", ... for messages about a file of this st_mode. */
+const char *ksc_file_type_name(mode_t mode);
+
+/*
+ * Read what is left of the open file fd, at most max_bytes (-EFBIG past that, checked first
+ * against size_hint, the size fstat() gave, 0 when it gave none). The one read loop of the
+ * library: profiles, manifests, policies and node sync's sources all come through it.
+ * *ret_buf is NUL-terminated and owned by the caller; messages name `what`.
+ */
+int ksc_fs_read_fd(int fd, uint64_t size_hint, size_t max_bytes, char **ret_buf, size_t *ret_len,
+                   const char *what, struct ksc_error **reterr);
 
 /*
  * Read the regular file `name` of the directory dirfd, without following a link and without
