@@ -38,6 +38,7 @@
 #include <time.h>
 
 #include <grp.h>
+#include <linux/capability.h>
 
 #include "cli.h"
 #include "fs.h"
@@ -497,6 +498,23 @@ enter_namespaces(unsigned long flags, const char *hostname)
 	_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 }
 
+/* The capabilities a privileged container gets from a runtime executor: containerd's
+ * WithAllCurrentCapabilities, every capability the runtime's own process holds (its
+ * effective set), not every capability the kernel knows. Where the node itself runs without
+ * one (a sandbox whose bounding set lacks CAP_SYS_MODULE), asking runc for it fails the
+ * start with "unable to apply caps: operation not permitted". */
+static uint64_t
+privileged_caps(const struct kube_container *c)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2] = { 0 };
+
+	if (syscall(SYS_capget, &hdr, data) < 0)
+		return kube_container_caps(c);
+	return kube_container_caps(c) &
+	       ((uint64_t)data[0].effective | (uint64_t)data[1].effective << 32);
+}
+
 /* The child side of the host executor: never returns. */
 _noreturn_ static void
 exec_host(const struct monitor *m, const struct kube_container *c, int64_t uid, int64_t gid,
@@ -769,7 +787,7 @@ start_container(struct monitor *m, struct ctr *r)
 			.argv = argv,
 			.uid = uid >= 0 ? uid : 0,
 			.gid = gid >= 0 ? gid : 0,
-			.caps = kube_container_caps(c),
+			.caps = c->privileged ? privileged_caps(c) : kube_container_caps(c),
 			.no_new_privs = eopts.no_new_privs,
 			.hostname = pod->name,
 			.rootfs = img.rootfs,
