@@ -103,6 +103,9 @@ void cli_print_warnings(const struct ksc_diags *diags);
 /* What a runtime does with a container's capabilities: the bounding set cut down to caps,
  * and effective, permitted and inheritable set to what remains (ambient cleared). Returns
  * 0, or -errno with the reason in why. */
+/* The calling process's effective and permitted capability sets (capget), either pointer
+ * NULL; 0 or -errno. */
+int cli_current_capabilities(uint64_t *ret_effective, uint64_t *ret_permitted);
 int cli_drop_capabilities(uint64_t caps, char *why, size_t why_size);
 
 /* Print the API server's errors for every pod of a manifest ("warning: " first when

@@ -38,7 +38,6 @@
 #include <time.h>
 
 #include <grp.h>
-#include <linux/capability.h>
 
 #include "cli.h"
 #include "fs.h"
@@ -506,13 +505,11 @@ enter_namespaces(unsigned long flags, const char *hostname)
 static uint64_t
 privileged_caps(const struct kube_container *c)
 {
-	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
-	struct __user_cap_data_struct data[2] = { 0 };
+	uint64_t effective;
 
-	if (syscall(SYS_capget, &hdr, data) < 0)
+	if (cli_current_capabilities(&effective, NULL) < 0)
 		return kube_container_caps(c);
-	return kube_container_caps(c) &
-	       ((uint64_t)data[0].effective | (uint64_t)data[1].effective << 32);
+	return kube_container_caps(c) & effective;
 }
 
 /* The child side of the host executor: never returns. */

@@ -215,6 +215,21 @@ cli_write_file(const char *path, const char *data, size_t len)
 	return r;
 }
 
+int
+cli_current_capabilities(uint64_t *ret_effective, uint64_t *ret_permitted)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2] = { 0 };
+
+	if (syscall(SYS_capget, &hdr, data) < 0)
+		return -errno;
+	if (ret_effective)
+		*ret_effective = (uint64_t)data[0].effective | (uint64_t)data[1].effective << 32;
+	if (ret_permitted)
+		*ret_permitted = (uint64_t)data[0].permitted | (uint64_t)data[1].permitted << 32;
+	return 0;
+}
+
 /* What a runtime does with the container's capabilities: the bounding set cut down to caps,
  * and effective, permitted and inheritable set to what remains (ambient cleared). */
 int
@@ -223,12 +238,13 @@ cli_drop_capabilities(uint64_t caps, char *why, size_t why_size)
 	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
 	struct __user_cap_data_struct data[2] = { 0 };
 	uint64_t permitted;
+	int r;
 
-	if (syscall(SYS_capget, &hdr, data) < 0) {
-		snprintf(why, why_size, "capget: %s", strerror(errno));
-		return -errno;
+	r = cli_current_capabilities(NULL, &permitted);
+	if (r < 0) {
+		snprintf(why, why_size, "capget: %s", strerror(-r));
+		return r;
 	}
-	permitted = (uint64_t)data[0].permitted | (uint64_t)data[1].permitted << 32;
 	for (unsigned cap = 0; cap <= 63; cap++) {
 		if (caps & (UINT64_C(1) << cap))
 			continue;
