@@ -1,14 +1,36 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * How long reading and validating a profile takes: parse + validate a file N times and
- * print the median per-iteration time. Usage: bench-profile-parse FILE [ITERATIONS].
+ * How long reading a profile takes, side by side in one run: the JSON reader (doc-json.c)
+ * and libyaml (the YAML reader, which read JSON profiles before) on the same bytes, then the
+ * whole ksc_profile_parse() (reading plus the profile model). The three are interleaved
+ * within each iteration so that load on the machine falls on all of them alike.
+ *
+ * Usage: bench-profile-parse [-n ITERATIONS] FILE...
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "doc.h"
 #include "kseccomp.h"
+
+enum { JSON_READER, LIBYAML, PROFILE, N_WAYS };
+
+static const char *const way_names[N_WAYS] = {
+	[JSON_READER] = "JSON reader",
+	[LIBYAML] = "libyaml",
+	[PROFILE] = "ksc_profile_parse",
+};
+
+static double
+now_us(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec * 1e6 + (double)t.tv_nsec / 1e3;
+}
 
 static int
 cmp_double(const void *a, const void *b)
@@ -18,42 +40,79 @@ cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+static int
+run_once(int way, const char *path, const char *buf, size_t len)
+{
+	struct ksc_profile *p = NULL;
+	struct ksc_doc *doc = NULL;
+
+	if (way == PROFILE) {
+		if (ksc_profile_parse(path, buf, len, NULL, &p, NULL, NULL) < 0)
+			return -1;
+		ksc_profile_free(p);
+		return 0;
+	}
+	if (ksc_doc_parse(path, buf, len, way == JSON_READER ? KSC_DOC_JSON : 0, &doc, NULL) < 0)
+		return -1;
+	ksc_doc_free(doc);
+	return 0;
+}
+
+static int
+bench_file(const char *path, long n)
+{
+	double *t[N_WAYS], median[N_WAYS];
+	char *buf = NULL;
+	size_t len = 0;
+	int r = 1;
+
+	if (ksc_doc_read_file(path, KSC_PROFILE_MAX_BYTES, &buf, &len, NULL) < 0) {
+		fprintf(stderr, "%s: cannot read\n", path);
+		return 1;
+	}
+	for (int w = 0; w < N_WAYS; w++)
+		t[w] = calloc((size_t)n, sizeof(double));
+	for (long i = 0; i < n; i++)
+		for (int w = 0; w < N_WAYS; w++) {
+			double a = now_us();
+
+			if (!t[w] || run_once(w, path, buf, len) < 0) {
+				fprintf(stderr, "%s: %s refused it\n", path, way_names[w]);
+				goto out;
+			}
+			t[w][i] = now_us() - a;
+		}
+	printf("%s: %zu bytes, %ld iterations, median (p90)\n", path, len, n);
+	for (int w = 0; w < N_WAYS; w++) {
+		qsort(t[w], (size_t)n, sizeof(double), cmp_double);
+		median[w] = t[w][n / 2];
+		printf("  %-18s %9.1f us (%9.1f us)\n", way_names[w], median[w],
+		       t[w][(n * 9) / 10]);
+	}
+	printf("  libyaml / JSON reader: %.1fx\n", median[LIBYAML] / median[JSON_READER]);
+	r = 0;
+out:
+	for (int w = 0; w < N_WAYS; w++)
+		free(t[w]);
+	free(buf);
+	return r;
+}
+
 int
 main(int argc, char **argv)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	long n = argc > 2 ? strtol(argv[2], NULL, 10) : 1000;
-	double *t;
+	long n = 1000;
+	int i = 1, r = 0;
 
-	if (argc < 2 || n <= 0) {
-		fprintf(stderr, "usage: %s FILE [ITERATIONS]\n", argv[0]);
+	if (argc > 2 && strcmp(argv[1], "-n") == 0) {
+		n = strtol(argv[2], NULL, 10);
+		i = 3;
+	}
+	if (i >= argc || n <= 0) {
+		fprintf(stderr, "usage: %s [-n ITERATIONS] FILE...\n", argv[0]);
 		return 2;
 	}
-	if (ksc_doc_read_file(argv[1], KSC_PROFILE_MAX_BYTES, &buf, &len, NULL) < 0) {
-		fprintf(stderr, "%s: cannot read\n", argv[1]);
-		return 1;
-	}
-	t = calloc((size_t)n, sizeof(*t));
-	if (!t)
-		return 1;
-	for (long i = 0; i < n; i++) {
-		struct ksc_profile *p = NULL;
-		struct timespec a, b;
-
-		clock_gettime(CLOCK_MONOTONIC, &a);
-		if (ksc_profile_parse(argv[1], buf, len, NULL, &p, NULL, NULL) < 0) {
-			fprintf(stderr, "%s: invalid profile\n", argv[1]);
-			return 1;
-		}
-		clock_gettime(CLOCK_MONOTONIC, &b);
-		ksc_profile_free(p);
-		t[i] = (double)(b.tv_sec - a.tv_sec) * 1e6 + (double)(b.tv_nsec - a.tv_nsec) / 1e3;
-	}
-	qsort(t, (size_t)n, sizeof(*t), cmp_double);
-	printf("%s: %zu bytes, median %.1f us, p90 %.1f us over %ld iterations\n", argv[1], len,
-	       t[n / 2], t[(n * 9) / 10], n);
-	free(t);
-	free(buf);
-	return 0;
+	for (; i < argc; i++)
+		r |= bench_file(argv[i], n);
+	return r;
 }

@@ -74,9 +74,6 @@ test_json_strict(void)
 	expect_json_error("", "t:1:1: invalid JSON: expected a value, found the end of the input");
 	expect_json_error("{\"a\": [1, 2}", "t:1:12: invalid JSON: expected ',' or ']', found '}'");
 	expect_json_error("{\"a\": \"\xff\"}", "t:1:8: invalid JSON: invalid UTF-8 in a string");
-	expect_json_error("{\"a\": \"\\ud83d\\ude00\"}",
-	                  "t:1:8: invalid JSON: UTF-16 surrogate escapes (\\ud800-\\udfff) are not "
-	                  "supported; write the character itself in UTF-8");
 	expect_json_error("{\"a\": 1, \"a\": 2}",
 	                  "t:1:10: duplicate key \"a\" (first at line 1, column 2)");
 	expect_json_error("{\"a\": {\"b\": 1, \"c\": 2, \"b\": 3}}",

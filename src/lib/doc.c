@@ -11,71 +11,12 @@
 #include <unistd.h>
 #include <yaml.h>
 
+#include "doc-json.h"
 #include "doc.h"
 #include "fs.h"
 #include "strbuf.h"
 
 /* ---------------------------------------------------------------------------------------- */
-/* Arena: every node, array and string of a document lives here and dies with it.           */
-
-struct arena_block {
-	struct arena_block *next;
-	size_t used;
-	size_t size;
-	max_align_t data[];
-};
-
-struct arena {
-	struct arena_block *head;
-};
-
-#define ARENA_BLOCK_BYTES (64u * 1024u)
-
-static void *
-arena_alloc(struct arena *a, size_t n)
-{
-	struct arena_block *b = a->head;
-	size_t align = _Alignof(max_align_t);
-
-	n = (n + align - 1) & ~(align - 1);
-	if (n == 0)
-		n = align;
-	if (!b || b->size - b->used < n) {
-		size_t size = MAX((size_t)ARENA_BLOCK_BYTES, n);
-
-		b = malloc(sizeof(*b) + size);
-		if (!b)
-			return NULL;
-		b->used = 0;
-		b->size = size;
-		b->next = a->head;
-		a->head = b;
-	}
-	void *p = (char *)b->data + b->used;
-	b->used += n;
-	return p;
-}
-
-static void
-arena_free(struct arena *a)
-{
-	while (a->head) {
-		struct arena_block *next = a->head->next;
-
-		free(a->head);
-		a->head = next;
-	}
-}
-
-/* ---------------------------------------------------------------------------------------- */
-
-struct ksc_doc {
-	char *name;
-	unsigned flags;
-	struct arena arena;
-	struct ksc_node **roots;
-	size_t n_roots;
-};
 
 static const struct ksc_node null_node = {
 	.kind = KSC_NODE_SCALAR,
@@ -88,7 +29,7 @@ ksc_doc_free(struct ksc_doc *doc)
 {
 	if (!doc)
 		return;
-	arena_free(&doc->arena);
+	doc_arena_free(&doc->arena);
 	free(doc->name);
 	free(doc);
 }
@@ -113,68 +54,6 @@ ksc_doc_root(const struct ksc_doc *doc, size_t i)
 	return doc->roots[i];
 }
 
-/* ---------------------------------------------------------------------------------------- */
-/* Strict JSON syntax (RFC 8259). Runs before libyaml in JSON mode so that input a Go JSON   */
-/* decoder would reject is rejected here too, with its position.                             */
-
-struct json_scan {
-	const unsigned char *p;
-	const unsigned char *end;
-	unsigned line;
-	unsigned column;
-	const char *reason;
-	char reason_buf[96];
-};
-
-static void
-json_advance(struct json_scan *s)
-{
-	if (*s->p == '\n') {
-		s->line++;
-		s->column = 1;
-	} else if ((*s->p & 0xc0) != 0x80) {
-		/* Columns count characters, not UTF-8 continuation bytes, as libyaml does. */
-		s->column++;
-	}
-	s->p++;
-}
-
-static void
-json_skip_ws(struct json_scan *s)
-{
-	while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' || *s->p == '\n' || *s->p == '\r'))
-		json_advance(s);
-}
-
-static int
-json_fail_found(struct json_scan *s, const char *expected)
-{
-	if (s->p >= s->end)
-		snprintf(s->reason_buf, sizeof(s->reason_buf), "%s, found the end of the input",
-		         expected);
-	else if (*s->p == '#' ||
-	         (*s->p == '/' && s->p + 1 < s->end && (s->p[1] == '/' || s->p[1] == '*')))
-		snprintf(s->reason_buf, sizeof(s->reason_buf),
-		         "%s, found a comment (JSON has no comments)", expected);
-	else if (*s->p == '\'')
-		snprintf(s->reason_buf, sizeof(s->reason_buf),
-		         "%s, found a single quote (JSON strings use double quotes)", expected);
-	else if (*s->p >= 0x21 && *s->p < 0x7f)
-		snprintf(s->reason_buf, sizeof(s->reason_buf), "%s, found '%c'", expected, *s->p);
-	else
-		snprintf(s->reason_buf, sizeof(s->reason_buf), "%s, found byte 0x%02x", expected,
-		         *s->p);
-	s->reason = s->reason_buf;
-	return -EINVAL;
-}
-
-static int
-json_fail(struct json_scan *s, const char *reason)
-{
-	s->reason = reason;
-	return -EINVAL;
-}
-
 static int
 hexval(unsigned char c)
 {
@@ -187,272 +66,8 @@ hexval(unsigned char c)
 	return -1;
 }
 
-/* Length of a valid UTF-8 sequence at p (1..4), or 0. Rejects overlongs and surrogates. */
-static size_t
-utf8_valid_len(const unsigned char *p, const unsigned char *end)
-{
-	unsigned char c = p[0];
-	size_t n;
-	uint32_t cp;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf) {
-		n = 2;
-		cp = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		n = 3;
-		cp = c & 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		n = 4;
-		cp = c & 0x07;
-	} else
-		return 0;
-	if ((size_t)(end - p) < n)
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[i] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
-
-static int
-json_scan_string(struct json_scan *s)
-{
-	json_advance(s); /* opening quote */
-	for (;;) {
-		if (s->p >= s->end)
-			return json_fail(s, "unterminated string");
-		unsigned char c = *s->p;
-
-		if (c == '"') {
-			json_advance(s);
-			return 0;
-		}
-		if (c < 0x20)
-			return json_fail(s, "control character in a string (escape it, e.g. \\n)");
-		if (c == '\\') {
-			/* Errors point at the backslash that starts the escape. */
-			if (s->p + 1 >= s->end)
-				return json_fail(s, "unterminated string");
-			c = s->p[1];
-			if (c == 'u') {
-				unsigned v = 0;
-
-				for (int i = 2; i <= 5; i++) {
-					if (s->p + i >= s->end || hexval(s->p[i]) < 0)
-						return json_fail(
-						        s,
-						        "\\u must be followed by four hex digits");
-					v = v * 16 + (unsigned)hexval(s->p[i]);
-				}
-				if (v >= 0xd800 && v <= 0xdfff)
-					/* libyaml cannot decode UTF-16 surrogate escapes. */
-					return json_fail(
-					        s, "UTF-16 surrogate escapes (\\ud800-\\udfff) "
-					           "are not supported; write the character "
-					           "itself in UTF-8");
-				for (int i = 0; i < 6; i++)
-					json_advance(s);
-				continue;
-			}
-			if (c == '\0' || !strchr("\"\\/bfnrt", c))
-				return json_fail(s, "invalid escape sequence in a string");
-			json_advance(s);
-			json_advance(s);
-			continue;
-		}
-		size_t n = utf8_valid_len(s->p, s->end);
-
-		if (n == 0)
-			return json_fail(s, "invalid UTF-8 in a string");
-		for (size_t i = 0; i < n; i++)
-			json_advance(s);
-	}
-}
-
-static int
-json_scan_number(struct json_scan *s)
-{
-	if (*s->p == '-')
-		json_advance(s);
-	if (s->p >= s->end || !(*s->p >= '0' && *s->p <= '9'))
-		return json_fail(s, "invalid number: a digit must follow '-'");
-	if (*s->p == '0') {
-		json_advance(s);
-		if (s->p < s->end && *s->p >= '0' && *s->p <= '9')
-			return json_fail(s, "invalid number: leading zeros are not allowed");
-	} else
-		while (s->p < s->end && *s->p >= '0' && *s->p <= '9')
-			json_advance(s);
-	if (s->p < s->end && *s->p == '.') {
-		json_advance(s);
-		if (s->p >= s->end || !(*s->p >= '0' && *s->p <= '9'))
-			return json_fail(s, "invalid number: a digit must follow '.'");
-		while (s->p < s->end && *s->p >= '0' && *s->p <= '9')
-			json_advance(s);
-	}
-	if (s->p < s->end && (*s->p == 'e' || *s->p == 'E')) {
-		json_advance(s);
-		if (s->p < s->end && (*s->p == '+' || *s->p == '-'))
-			json_advance(s);
-		if (s->p >= s->end || !(*s->p >= '0' && *s->p <= '9'))
-			return json_fail(s, "invalid number: a digit must follow the exponent");
-		while (s->p < s->end && *s->p >= '0' && *s->p <= '9')
-			json_advance(s);
-	}
-	return 0;
-}
-
-static int
-json_scan_literal(struct json_scan *s)
-{
-	static const char *const words[] = { "true", "false", "null" };
-
-	for (size_t i = 0; i < ELEMENTSOF(words); i++) {
-		size_t n = strlen(words[i]);
-
-		if ((size_t)(s->end - s->p) >= n && memcmp(s->p, words[i], n) == 0) {
-			const unsigned char *after = s->p + n;
-
-			if (after < s->end &&
-			    ((*after >= 'a' && *after <= 'z') || (*after >= 'A' && *after <= 'Z') ||
-			     (*after >= '0' && *after <= '9') || *after == '_'))
-				break;
-			for (size_t j = 0; j < n; j++)
-				json_advance(s);
-			return 0;
-		}
-	}
-	return json_fail_found(s, "expected a value");
-}
-
-static int
-json_scan_value(struct json_scan *s)
-{
-	if (s->p >= s->end)
-		return json_fail_found(s, "expected a value");
-	switch (*s->p) {
-	case '"':
-		return json_scan_string(s);
-	case '-':
-	case '0' ... '9':
-		return json_scan_number(s);
-	case 't':
-	case 'f':
-	case 'n':
-		return json_scan_literal(s);
-	default:
-		return json_fail_found(s, "expected a value");
-	}
-}
-
-static int
-json_check(const char *buf, size_t len, unsigned *ret_line, unsigned *ret_column,
-           const char **ret_reason, char *reason_buf, size_t reason_size)
-{
-	/* Containers open at each depth: '{' or '['. */
-	char stack[KSC_DOC_MAX_DEPTH + 1];
-	size_t depth = 0;
-	struct json_scan s = {
-		.p = (const unsigned char *)buf,
-		.end = (const unsigned char *)buf + len,
-		.line = 1,
-		.column = 1,
-	};
-	int r = 0;
-
-	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) {
-		r = json_fail(&s, "a UTF-8 byte-order mark is not allowed in JSON (Go's decoder, "
-		                  "used by runc and containerd, rejects it)");
-		goto out;
-	}
-
-	for (;;) {
-		/* Expecting a value. */
-		json_skip_ws(&s);
-		if (s.p < s.end && (*s.p == '{' || *s.p == '[')) {
-			if (depth >= KSC_DOC_MAX_DEPTH) {
-				r = json_fail(&s, "nesting is too deep");
-				goto out;
-			}
-			stack[depth++] = (char)*s.p;
-			json_advance(&s);
-			json_skip_ws(&s);
-			if (s.p < s.end && *s.p == (stack[depth - 1] == '{' ? '}' : ']')) {
-				json_advance(&s);
-				depth--;
-				goto after_value;
-			}
-			if (stack[depth - 1] == '{')
-				goto expect_key;
-			continue;
-		}
-		r = json_scan_value(&s);
-		if (r < 0)
-			goto out;
-	after_value:
-		json_skip_ws(&s);
-		if (depth == 0) {
-			if (s.p < s.end)
-				r = json_fail_found(&s,
-				                    "expected the end of the input after the JSON "
-				                    "value");
-			goto out;
-		}
-		if (s.p < s.end && *s.p == ',') {
-			json_advance(&s);
-			json_skip_ws(&s);
-			if (s.p < s.end && (*s.p == '}' || *s.p == ']')) {
-				r = json_fail(
-				        &s, "trailing comma before the end of an object or array");
-				goto out;
-			}
-			if (stack[depth - 1] == '{')
-				goto expect_key;
-			continue;
-		}
-		if (s.p < s.end && *s.p == (stack[depth - 1] == '{' ? '}' : ']')) {
-			json_advance(&s);
-			depth--;
-			goto after_value;
-		}
-		r = json_fail_found(&s, stack[depth - 1] == '{' ? "expected ',' or '}'"
-		                                                : "expected ',' or ']'");
-		goto out;
-	expect_key:
-		json_skip_ws(&s);
-		if (s.p >= s.end || *s.p != '"') {
-			r = json_fail_found(&s, "expected a double-quoted object key");
-			goto out;
-		}
-		r = json_scan_string(&s);
-		if (r < 0)
-			goto out;
-		json_skip_ws(&s);
-		if (s.p >= s.end || *s.p != ':') {
-			r = json_fail_found(&s, "expected ':' after an object key");
-			goto out;
-		}
-		json_advance(&s);
-	}
-out:
-	if (r < 0) {
-		*ret_line = s.line;
-		*ret_column = s.column;
-		snprintf(reason_buf, reason_size, "%s", s.reason);
-		*ret_reason = reason_buf;
-	}
-	return r;
-}
-
 /* ---------------------------------------------------------------------------------------- */
-/* Tree building from libyaml events.                                                         */
+/* YAML: the tree built from libyaml events.                                                 */
 
 struct frame {
 	struct ksc_node *node;
@@ -482,18 +97,17 @@ struct builder {
 	size_t n_roots;
 	size_t cap_roots;
 	struct ksc_node *root; /* root of the current document */
-	unsigned err_line;
-	unsigned err_column;
-	const char *err_reason;
-	char err_buf[160];
+	struct ksc_doc_failure failure;
+	bool failed;
 };
 
 static int
 builder_fail(struct builder *b, const yaml_mark_t *mark, const char *reason)
 {
-	b->err_line = (unsigned)mark->line + 1;
-	b->err_column = (unsigned)mark->column + 1;
-	b->err_reason = reason;
+	b->failure.line = (unsigned)mark->line + 1;
+	b->failure.column = (unsigned)mark->column + 1;
+	snprintf(b->failure.reason, sizeof(b->failure.reason), "%s", reason);
+	b->failed = true;
 	return -EINVAL;
 }
 
@@ -596,16 +210,6 @@ scalar_type(struct builder *b, const yaml_event_t *e, enum ksc_scalar_type *ret)
 		*ret = KSC_SCALAR_STRING;
 		return 0;
 	}
-	if (b->doc->flags & KSC_DOC_JSON) {
-		/* json_check() admitted only null, true, false and numbers as bare words. */
-		if (n == 4 && memcmp(t, "null", 4) == 0)
-			*ret = KSC_SCALAR_NULL;
-		else if (t[0] == 't' || t[0] == 'f')
-			*ret = KSC_SCALAR_BOOL;
-		else
-			*ret = KSC_SCALAR_NUMBER;
-		return 0;
-	}
 	if (is_plain_null(t, n))
 		*ret = KSC_SCALAR_NULL;
 	else if (is_plain_bool(t, n))
@@ -624,7 +228,7 @@ node_new(struct builder *b, enum ksc_node_kind kind, const yaml_mark_t *mark)
 
 	if (b->nodes >= KSC_DOC_MAX_NODES)
 		return NULL;
-	n = arena_alloc(&b->doc->arena, sizeof(*n));
+	n = doc_arena_new(&b->doc->arena, struct ksc_node, 1);
 	if (!n)
 		return NULL;
 	*n = (struct ksc_node){
@@ -724,63 +328,6 @@ node_weight(const struct ksc_node *n, size_t limit)
 }
 
 static int
-key_cmp(const void *a, const void *b)
-{
-	const struct ksc_node *x = *(struct ksc_node *const *)a, *y = *(struct ksc_node *const *)b;
-	int c;
-
-	if (x->len != y->len)
-		return x->len < y->len ? -1 : 1;
-	c = memcmp(x->text, y->text, x->len);
-	if (c)
-		return c;
-	/* Equal keys: order by position, so the first occurrence comes first. */
-	if (x->line != y->line)
-		return x->line < y->line ? -1 : 1;
-	return x->column < y->column ? -1 : (x->column > y->column);
-}
-
-static int
-map_check_duplicates(struct builder *b, struct frame *f)
-{
-	_cleanup_(freep) struct ksc_node **sorted = NULL;
-	const struct ksc_node *dup = NULL, *first = NULL;
-
-	if (f->count < 2)
-		return 0;
-	sorted = malloc(f->count * sizeof(*sorted));
-	if (!sorted)
-		return -ENOMEM;
-	memcpy(sorted, f->keys, f->count * sizeof(*sorted));
-	qsort(sorted, f->count, sizeof(*sorted), key_cmp);
-	for (size_t i = 1; i < f->count; i++) {
-		if (sorted[i]->len != sorted[i - 1]->len ||
-		    memcmp(sorted[i]->text, sorted[i - 1]->text, sorted[i]->len) != 0)
-			continue;
-		/* Equal keys sort by position: sorted[i] is a repetition. Report the one that
-		 * comes first in the document. */
-		if (!dup || sorted[i]->line < dup->line ||
-		    (sorted[i]->line == dup->line && sorted[i]->column < dup->column))
-			dup = sorted[i];
-	}
-	if (!dup)
-		return 0;
-	for (size_t i = 0; i < f->count; i++)
-		if (f->keys[i]->len == dup->len &&
-		    memcmp(f->keys[i]->text, dup->text, dup->len) == 0) {
-			first = f->keys[i];
-			break;
-		}
-	snprintf(b->err_buf, sizeof(b->err_buf),
-	         "duplicate key \"%.*s\" (first at line %u, column %u)",
-	         (int)MIN(dup->len, (size_t)60), dup->text, first->line, first->column);
-	b->err_line = dup->line;
-	b->err_column = dup->column;
-	b->err_reason = b->err_buf;
-	return -EINVAL;
-}
-
-static int
 builder_end_container(struct builder *b, const yaml_mark_t *mark)
 {
 	struct frame *f = &b->stack[b->depth - 1];
@@ -788,18 +335,20 @@ builder_end_container(struct builder *b, const yaml_mark_t *mark)
 	int r;
 
 	if (n->kind == KSC_NODE_MAP) {
-		r = map_check_duplicates(b, f);
-		if (r < 0)
+		r = doc_check_duplicate_keys(f->keys, f->count, &b->failure);
+		if (r < 0) {
+			b->failed = r == -EINVAL;
 			return r;
+		}
 	}
 	n->count = f->count;
 	if (f->count > 0) {
-		n->items = arena_alloc(&b->doc->arena, f->count * sizeof(*n->items));
+		n->items = doc_arena_new(&b->doc->arena, struct ksc_node *, f->count);
 		if (!n->items)
 			return -ENOMEM;
 		memcpy(n->items, f->items, f->count * sizeof(*n->items));
 		if (n->kind == KSC_NODE_MAP) {
-			n->keys = arena_alloc(&b->doc->arena, f->count * sizeof(*n->keys));
+			n->keys = doc_arena_new(&b->doc->arena, struct ksc_node *, f->count);
 			if (!n->keys)
 				return -ENOMEM;
 			memcpy(n->keys, f->keys, f->count * sizeof(*n->keys));
@@ -890,7 +439,7 @@ builder_event(struct builder *b, yaml_event_t *e)
 		r = scalar_type(b, e, &n->type);
 		if (r < 0)
 			return r;
-		text = arena_alloc(&b->doc->arena, e->data.scalar.length + 1);
+		text = doc_arena_alloc(&b->doc->arena, e->data.scalar.length + 1, 1);
 		if (!text)
 			return -ENOMEM;
 		memcpy(text, e->data.scalar.value, e->data.scalar.length);
@@ -938,9 +487,9 @@ builder_done(struct builder *b)
 	free(b->roots);
 }
 
-/* Run libyaml over buf, feeding the builder. The parser lives and dies here. */
+/* Run libyaml over buf, feeding the builder; then hand the roots to the document. */
 static int
-doc_build(struct builder *b, const char *buf, size_t len, char *reason_buf, size_t reason_size)
+yaml_read(struct builder *b, const char *buf, size_t len)
 {
 	yaml_parser_t parser;
 	int r = 0;
@@ -958,13 +507,13 @@ doc_build(struct builder *b, const char *buf, size_t len, char *reason_buf, size
 				r = -ENOMEM;
 				break;
 			}
-			snprintf(reason_buf, reason_size, "invalid %s: %s%s%s",
-			         b->doc->flags & KSC_DOC_JSON ? "JSON" : "YAML",
+			snprintf(b->failure.reason, sizeof(b->failure.reason),
+			         "invalid YAML: %s%s%s",
 			         parser.problem ? parser.problem : "syntax error",
 			         parser.context ? " " : "", parser.context ? parser.context : "");
-			b->err_reason = reason_buf;
-			b->err_line = (unsigned)parser.problem_mark.line + 1;
-			b->err_column = (unsigned)parser.problem_mark.column + 1;
+			b->failure.line = (unsigned)parser.problem_mark.line + 1;
+			b->failure.column = (unsigned)parser.problem_mark.column + 1;
+			b->failed = true;
 			r = -EINVAL;
 			break;
 		}
@@ -975,17 +524,41 @@ doc_build(struct builder *b, const char *buf, size_t len, char *reason_buf, size
 			break;
 	}
 	yaml_parser_delete(&parser);
+	if (r == 0 && b->n_roots > 0) {
+		struct ksc_doc *doc = b->doc;
+
+		doc->roots = doc_arena_new(&doc->arena, struct ksc_node *, b->n_roots);
+		if (!doc->roots)
+			return -ENOMEM;
+		memcpy(doc->roots, b->roots, b->n_roots * sizeof(*doc->roots));
+		doc->n_roots = b->n_roots;
+	}
 	return r;
+}
+
+/* JSON through doc-json.c: one value, one root. */
+static int
+json_read(struct ksc_doc *doc, const char *buf, size_t len, struct ksc_doc_failure *failure)
+{
+	int r;
+
+	doc->roots = doc_arena_new(&doc->arena, struct ksc_node *, 1);
+	if (!doc->roots)
+		return -ENOMEM;
+	r = doc_json_read(doc, buf, len, &doc->roots[0], failure);
+	if (r < 0)
+		return r;
+	doc->n_roots = 1;
+	return 0;
 }
 
 int
 ksc_doc_parse_at(const char *name, const char *buf, size_t len, unsigned flags,
-                 struct ksc_doc **ret_doc, struct ksc_doc_failure *failure,
+                 struct ksc_doc **ret_doc, struct ksc_doc_failure *ret_failure,
                  struct ksc_error **reterr)
 {
 	_cleanup_(ksc_doc_freep) struct ksc_doc *doc = NULL;
-	struct builder b = { 0 };
-	char reason_buf[160];
+	struct ksc_doc_failure failure = { 0 };
 	int r;
 
 	if (!name)
@@ -993,8 +566,8 @@ ksc_doc_parse_at(const char *name, const char *buf, size_t len, unsigned flags,
 	if (len > INT_MAX)
 		return ksc_error_setf(reterr, -EFBIG, "%s: document too large", name);
 	if (memchr(buf, '\0', len)) {
-		if (failure)
-			*failure =
+		if (ret_failure)
+			*ret_failure =
 			        (struct ksc_doc_failure){ .reason =
 				                                  "document contains a NUL byte" };
 		return ksc_error_setf(reterr, -EINVAL, "%s: document contains a NUL byte", name);
@@ -1008,49 +581,21 @@ ksc_doc_parse_at(const char *name, const char *buf, size_t len, unsigned flags,
 	if (!doc->name)
 		return -ENOMEM;
 
-	if (flags & KSC_DOC_JSON) {
-		unsigned line = 0, column = 0;
-		const char *reason = NULL;
+	if (flags & KSC_DOC_JSON)
+		r = json_read(doc, buf, len, &failure);
+	else {
+		struct builder b = { .doc = doc };
 
-		r = json_check(buf, len, &line, &column, &reason, reason_buf, sizeof(reason_buf));
-		if (r < 0) {
-			if (failure) {
-				failure->line = line;
-				failure->column = column;
-				snprintf(failure->reason, sizeof(failure->reason),
-				         "invalid JSON: %s", reason);
-			}
-			return ksc_error_setf(reterr, r, "%s:%u:%u: invalid JSON: %s", name, line,
-			                      column, reason);
-		}
+		r = yaml_read(&b, buf, len);
+		failure = b.failure;
+		builder_done(&b);
 	}
-
-	b.doc = doc;
-	r = doc_build(&b, buf, len, reason_buf, sizeof(reason_buf));
-	if (r == 0 && (flags & KSC_DOC_JSON) && b.n_roots != 1) {
-		b.err_reason = "expected exactly one JSON value";
-		b.err_line = b.err_column = 1;
-		r = -EINVAL;
+	if (r == -EINVAL) {
+		if (ret_failure)
+			*ret_failure = failure;
+		return ksc_error_setf(reterr, r, "%s:%u:%u: %s", name, failure.line, failure.column,
+		                      failure.reason);
 	}
-	if (r == 0 && b.n_roots > 0) {
-		doc->roots = arena_alloc(&doc->arena, b.n_roots * sizeof(*doc->roots));
-		if (!doc->roots)
-			r = -ENOMEM;
-		else {
-			memcpy(doc->roots, b.roots, b.n_roots * sizeof(*doc->roots));
-			doc->n_roots = b.n_roots;
-		}
-	}
-	if (r == -EINVAL && b.err_reason) {
-		if (failure) {
-			failure->line = b.err_line;
-			failure->column = b.err_column;
-			snprintf(failure->reason, sizeof(failure->reason), "%s", b.err_reason);
-		}
-		ksc_error_setf(reterr, r, "%s:%u:%u: %s", name, b.err_line, b.err_column,
-		               b.err_reason);
-	}
-	builder_done(&b);
 	if (r < 0)
 		return r;
 	*ret_doc = TAKE_PTR(doc);

@@ -2,15 +2,16 @@
 /*
  * doc: one document model for JSON and YAML, with a source position on every node.
  *
- * This is the only module that talks to the parser library (libyaml). A document is a tree
- * of scalars, maps and sequences; every node knows its 1-based line and column. Typed
- * conversions are checked (no floats, negatives or overflow where an unsigned integer is
- * wanted); duplicate keys are rejected; input size, nesting depth and node count are bounded.
+ * A document is a tree of scalars, maps and sequences; every node knows its 1-based line and
+ * column. Typed conversions are checked (no floats, negatives or overflow where an unsigned
+ * integer is wanted); duplicate keys are rejected; input size, nesting depth and node count
+ * are bounded.
  *
- * JSON mode (KSC_DOC_JSON) accepts exactly RFC 8259 JSON, as the Go decoders of runc and
- * containerd do: a strict syntax check runs before the tree is built, so YAML-isms (comments,
- * single quotes, bare keys, trailing commas, a BOM) are errors with their position. YAML mode
- * accepts YAML 1.1 streams (several documents), of which JSON is a subset.
+ * JSON mode (KSC_DOC_JSON) reads with kseccomp's own reader (doc-json.c) exactly the RFC 8259
+ * JSON that the Go decoders of runc and containerd accept, so YAML-isms (comments, single
+ * quotes, bare keys, trailing commas, a BOM) are errors with their position, and strings
+ * decode as Go decodes them (UTF-16 surrogate pairs included). YAML mode reads YAML 1.1
+ * streams (several documents) through libyaml; doc.c is the only file that talks to it.
  */
 #pragma once
 
