@@ -17,8 +17,9 @@ source tree of that commit:
                under tests/ and data/defaults/, and the RuntimeDefault expansion of each
                flavour (`profile default --flavor F`, PROFILE "profile-default:F"), compiled
                with --backend native and libseccomp, each with the default architectures
-               (ARCHES "default": the native one plus the profile's) and with --arch set to
-               the native one only (ARCHES "native:NAME"). Files that are not profiles, or
+               (ARCHES "default": the native one plus the profile's) and, where the profile
+               names architectures, with --arch set to the native one only (ARCHES
+               "native:NAME"). Files that are not profiles, or
                are meant to fail, are there with their exit status and messages. The check
                fails when a recorded line differs or is gone; a new profile is only noted.
   help.txt     "STATUS STDOUT-SHA256 STDERR-SHA256 ARGS..." for `kseccomp`, `--help`, `-h`,
@@ -32,6 +33,7 @@ variables, so that the bytes depend on the binary alone.
 
 import concurrent.futures
 import hashlib
+import json
 import os
 import platform
 import re
@@ -75,6 +77,19 @@ def profiles(root):
             out += [os.path.relpath(os.path.join(dirpath, f), root)
                     for f in filenames if f.endswith(".json")]
     return sorted(out)
+
+
+def lists_arches(path):
+    """Whether a profile names architectures: without, the default set is the native one
+    and --arch NATIVE would only repeat it. Keys are matched without case, as Go's decoder
+    and kseccomp read them."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            doc = json.load(f)
+    except (OSError, ValueError):
+        return False
+    return isinstance(doc, dict) and any(
+        k.lower() in ("architectures", "archmap") and v for k, v in doc.items())
 
 
 def commands_of(help_text):
@@ -133,8 +148,11 @@ def record(kseccomp, lib, root, outdir):
         sources.append((f"profile-default:{flavour}", name, tmp))
     compile_jobs = []
     for label, path, cwd in sources:
+        modes = [("default", [])]
+        if lists_arches(os.path.join(cwd, path)):
+            modes.append((f"native:{native}", ["--arch", native]))
         for backend in BACKENDS:
-            for arches, extra in (("default", []), (f"native:{native}", ["--arch", native])):
+            for arches, extra in modes:
                 argv = [kseccomp, "compile", "--backend", backend] + extra + [path]
                 compile_jobs.append((f"{backend} {arches} {label}",
                                      pool.submit(run, argv, cwd, env)))
