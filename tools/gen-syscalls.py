@@ -53,7 +53,8 @@ NAME_RE = re.compile(r"[a-z_][a-z0-9_]*")
 NUMBER_RE = re.compile(r"0|[1-9][0-9]*")
 # Limits of the generated types: numbers are uint32_t, positions in a table uint16_t.
 MAX_NR = 0xFFFFFFFF
-MAX_ENTRIES = 0xFFFF
+MAX_ENTRIES = 0xFFFE
+NO_ENTRY = 0xFFFF  # SYSCALLS_NO_ENTRY
 # The numbers per line in the by_name arrays.
 PER_LINE = 12
 
@@ -117,6 +118,14 @@ def parse(text):
     return version, date, tables
 
 
+def fnv1a(name):
+    """32-bit FNV-1a over the name's bytes, as syscalls_name_hash() computes it."""
+    h = 0x811C9DC5
+    for b in name.encode("ascii"):
+        h = ((h ^ b) * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
 def c_ident(abi):
     return "SYSCALLS_ABI_" + abi.upper()
 
@@ -156,11 +165,31 @@ def generate(version, date, tables):
     w("")
     w("const size_t syscalls_names_count = sizeof(syscalls_names) / sizeof(syscalls_names[0]);")
 
+    # A name's id is its position in syscalls_names. The slots are an open-addressing hash
+    # table from name to id + 1 (0: empty), with the FNV-1a hash and linear probing that
+    # syscalls_name_hash() and syscalls.c's lookup use; at most half full.
+    n_slots = 1
+    while n_slots < 2 * len(names):
+        n_slots *= 2
+    slots = [0] * n_slots
+    for i, name in enumerate(names):
+        h = fnv1a(name) & (n_slots - 1)
+        while slots[h]:
+            h = (h + 1) & (n_slots - 1)
+        slots[h] = i + 1
+    w("")
+    w(f"const uint16_t syscalls_name_slots[{n_slots}] = {{")
+    for i in range(0, n_slots, PER_LINE):
+        w("\t" + " ".join(f"{v}," for v in slots[i : i + PER_LINE]))
+    w("};")
+    w("")
+    w("const size_t syscalls_name_slots_count = sizeof(syscalls_name_slots) / sizeof(syscalls_name_slots[0]);")
+
     for abi in ABIS:
         table = tables[abi]
         entries = sorted(table.items(), key=lambda item: item[1])
         position = {name: i for i, (name, _) in enumerate(entries)}
-        by_name = [position[name] for name in sorted(table)]
+        by_name = [position.get(name, NO_ENTRY) for name in names]
 
         w("")
         w(f"/* {abi}: {len(entries)} syscalls. */")
@@ -169,6 +198,7 @@ def generate(version, date, tables):
             w(f'\t{{ {nr}, "{name}" }},')
         w("};")
         w("")
+        w(f"/* {abi}: the entry of each name id, {NO_ENTRY} where {abi} has no such syscall. */")
         w(f"static const uint16_t {abi}_by_name[] = {{")
         for i in range(0, len(by_name), PER_LINE):
             w("\t" + " ".join(f"{p}," for p in by_name[i : i + PER_LINE]))

@@ -444,24 +444,30 @@ ksc_arch_is_64bit(enum ksc_arch arch)
 }
 
 /* The entry of name in table, or NULL. Binary search over the name-ordered positions. */
+/* The id of name (its index in syscalls_names), or -1 when no table has it. */
+static int
+name_id(const char *name)
+{
+	size_t mask = syscalls_name_slots_count - 1;
+
+	for (size_t h = syscalls_name_hash(name) & mask;; h = (h + 1) & mask) {
+		unsigned slot = syscalls_name_slots[h];
+
+		if (slot == 0)
+			return -1;
+		if (streq(syscalls_names[slot - 1], name))
+			return (int)slot - 1;
+	}
+}
+
 static const struct syscalls_entry *
 table_find_name(const struct syscalls_table *table, const char *name)
 {
-	size_t lo = 0, hi = table->count;
+	int id = name_id(name);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const struct syscalls_entry *e = &table->entries[table->by_name[mid]];
-		int c = strcmp(name, e->name);
-
-		if (c == 0)
-			return e;
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return NULL;
+	if (id < 0 || table->by_name[id] == SYSCALLS_NO_ENTRY)
+		return NULL;
+	return &table->entries[table->by_name[id]];
 }
 
 /* The entry numbered nr (as the csv numbers it) in table, or NULL. */
@@ -519,23 +525,7 @@ ksc_syscall_name(enum ksc_arch arch, uint32_t nr)
 bool
 ksc_syscall_name_known(const char *name)
 {
-	size_t lo = 0, hi = syscalls_names_count;
-
-	if (!name)
-		return false;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(name, syscalls_names[mid]);
-
-		if (c == 0)
-			return true;
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return false;
+	return name && name_id(name) >= 0;
 }
 
 /* If name is one of calls and arch has the multiplexer mux_name, store both numbers. */
@@ -546,7 +536,8 @@ mux_find(const struct arch_def *def, const char *mux_name, const struct mux_call
 	const struct syscalls_entry *mux;
 
 	for (size_t i = 0; i < n_calls; i++) {
-		if (!streq(name, calls[i].name))
+		/* Most names asked about are no multiplexed call: the first byte tells. */
+		if (name[0] != calls[i].name[0] || !streq(name, calls[i].name))
 			continue;
 
 		mux = table_find_name(arch_table(def), mux_name);

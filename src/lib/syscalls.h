@@ -46,7 +46,8 @@ struct syscalls_entry {
 struct syscalls_table {
 	/* Ascending nr; no two entries share a number or a name. */
 	const struct syscalls_entry *entries;
-	/* Positions in entries, in strcmp() order of their names. */
+	/* The position in entries of each name id (syscalls_names[id]), or SYSCALLS_NO_ENTRY
+	 * where this ABI has no syscall of that name. */
 	const uint16_t *by_name;
 	size_t count;
 };
@@ -55,7 +56,26 @@ struct syscalls_table {
 extern const char syscalls_kernel_version[];
 
 /* Every name in the csv, whether or not any ABI has it, in strcmp() order. */
+/* Every name of every table, in strcmp() order; a name's id is its index here. */
 extern const char *const syscalls_names[];
 extern const size_t syscalls_names_count;
+
+#define SYSCALLS_NO_ENTRY 0xffff
+
+/* Name to id + 1 (0: empty): open addressing over syscalls_name_hash(), linear probing, at
+ * most half full. A power-of-two count. */
+extern const uint16_t syscalls_name_slots[];
+extern const size_t syscalls_name_slots_count;
+
+/* 32-bit FNV-1a, as tools/gen-syscalls.py computes it when it lays out the slots. */
+static inline uint32_t
+syscalls_name_hash(const char *name)
+{
+	uint32_t h = 0x811c9dc5u;
+
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		h = (h ^ *p) * 0x01000193u;
+	return h;
+}
 
 extern const struct syscalls_table syscalls_tables[_SYSCALLS_ABI_MAX];
