@@ -32,7 +32,7 @@
 
 #include "cli.h"
 #include "notify.h"
-#include "recording.h"
+#include "record/recording.h"
 #include "strbuf.h"
 
 #ifndef SECCOMP_USER_NOTIF_FLAG_CONTINUE
@@ -295,6 +295,7 @@ write_recording(struct agent *a, const char *name)
 {
 	_cleanup_(ksc_profile_freep) struct ksc_profile *profile = NULL;
 	_cleanup_(freep) char *text = NULL, *path = NULL;
+	_cleanup_(ksc_diags_freep) struct ksc_diags *diags = ksc_diags_new();
 	struct rec_entry *e = recording_of(a, name);
 	struct ksc_error *error = NULL;
 	uint32_t nr;
@@ -306,7 +307,8 @@ write_recording(struct agent *a, const char *name)
 	/* write never reaches an agent: runc refuses SCMP_ACT_NOTIFY for it */
 	if (ksc_syscall_resolve_name(ksc_arch_native(), "write", &nr) == 0)
 		recording_add(&e->rec, ksc_arch_native(), nr, NULL);
-	r = recording_profile(&e->rec, a->refine, &profile, &n, &error);
+	r = diags ? recording_profile(&e->rec, a->refine, &profile, &n, diags, &error) : -ENOMEM;
+	cli_print_warnings(diags);
 	if (r >= 0)
 		r = ksc_profile_write_json(profile, &text, &len);
 	if (r >= 0 && asprintf(&path, "%s/%s.json", a->record_dir, name) < 0)

@@ -34,7 +34,7 @@
 #include "cli.h"
 #include "pods.h"
 #include "record.h"
-#include "recording.h"
+#include "record/recording.h"
 
 extern char **environ;
 
@@ -454,6 +454,7 @@ verb_record(int argc, char **argv)
 	};
 	struct recording rec = { 0 };
 	struct ksc_profile *profile = NULL, *merged = NULL;
+	_cleanup_(ksc_diags_freep) struct ksc_diags *diags = NULL;
 	struct ksc_error *error = NULL;
 	const char *backend = NULL, *output = "-", *baseline = NULL, *pod = NULL;
 	bool append = false, want_args = false, nnp = false, quiet = false;
@@ -562,8 +563,10 @@ verb_record(int argc, char **argv)
 				recording_add(&rec, ksc_arch_native(), nr, NULL);
 		}
 	}
-	r = recording_profile(&rec, want_args, &profile, &n_names, &error);
+	diags = ksc_diags_new();
+	r = diags ? recording_profile(&rec, want_args, &profile, &n_names, diags, &error) : -ENOMEM;
 	recording_done(&rec);
+	cli_print_warnings(diags);
 	if (r < 0)
 		return cli_fail(r, error, "record");
 	if (append) {

@@ -7,7 +7,7 @@
 #include <sys/types.h>
 
 #include "kseccomp.h"
-#include "recording.h"
+#include "record/recording.h"
 
 /* True when this build has the backend and the kernel can run it (root, BTF, tracepoints). */
 bool record_ebpf_available(void);
