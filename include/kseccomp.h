@@ -438,6 +438,12 @@ int ksc_bpf_check(const struct ksc_bpf *prog, struct ksc_error **reterr);
  */
 uint32_t ksc_bpf_run(const struct ksc_bpf *prog, const struct ksc_seccomp_data *data);
 
+/* What a program returns for a call by name on arch (KSC_ARCH_NONE: this machine's), when that
+ * does not depend on the arguments (the same with all zero and all ones): true and *ret.
+ * False when it does, or when arch has no such call. (0 is a return: KILL_THREAD.) */
+bool ksc_bpf_call_return(const struct ksc_bpf *prog, enum ksc_arch arch, const char *name,
+                         uint32_t *ret);
+
 /* ksc_bpf_run() that also marks in ret_visited (ksc_bpf_count() entries, cleared first)
  * every instruction the run executed. */
 uint32_t ksc_bpf_run_traced(const struct ksc_bpf *prog, const struct ksc_seccomp_data *data,

@@ -60,12 +60,6 @@ int cli_install_file(const char *dir, const char *name, const char *data, size_t
  * and '-' that start and end with a letter or digit, joined by '.'); without, one label. */
 bool cli_dns_name(const char *s, size_t max, bool dots);
 
-/* What a program returns for a call by name on arch (KSC_ARCH_NONE: this machine's), when
- * that does not depend on the arguments (the same with all zero and all ones): true and
- * *ret. False when it does, or when arch has no such call. (0 is a return: KILL_THREAD.) */
-bool
-cli_call_return(const struct ksc_bpf *prog, enum ksc_arch arch, const char *name, uint32_t *ret);
-
 /* The last component of a path, trailing slashes ignored ("a/profiles/" gives "profiles"). */
 void cli_last_component(const char *path, char *buf, size_t size);
 

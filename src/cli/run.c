@@ -151,7 +151,7 @@ check_execve(const struct ksc_bpf *prog, enum ksc_arch native, const char *profi
 	char action[32];
 
 	/* NOTIFY: the agent decides */
-	if (!cli_call_return(prog, native, "execve", &ret) ||
+	if (!ksc_bpf_call_return(prog, native, "execve", &ret) ||
 	    (ret & KSC_RET_ACTION_FULL) == KSC_RET_ALLOW ||
 	    (ret & KSC_RET_ACTION_FULL) == KSC_RET_LOG ||
 	    (ret & KSC_RET_ACTION_FULL) == KSC_RET_USER_NOTIF)
@@ -405,8 +405,9 @@ verb_run(int argc, char **argv)
 			eopts.listener = true;
 			r = ksc_enforce_check(prog, &eopts, &support, &error);
 			if (r == 0)
-				r = listener_check_program(prog, copts.native, profile_path);
-			else
+				r = listener_check_program(prog, copts.native, profile_path,
+				                           &error);
+			if (r < 0)
 				r = cli_fail(r, error, profile_path);
 			if (r) {
 				ksc_bpf_free(prog);

@@ -329,25 +329,6 @@ cli_dns_name(const char *s, size_t max, bool dots)
 	return true;
 }
 
-bool
-cli_call_return(const struct ksc_bpf *prog, enum ksc_arch arch, const char *name, uint32_t *ret)
-{
-	struct ksc_seccomp_data d = { 0 };
-	uint32_t nr, zero, ones;
-
-	if (arch == KSC_ARCH_NONE)
-		arch = ksc_arch_native();
-	if (ksc_syscall_resolve_name(arch, name, &nr) < 0)
-		return false;
-	d.arch = ksc_arch_audit_token(arch);
-	d.nr = (int32_t)nr;
-	zero = ksc_bpf_run(prog, &d);
-	memset(d.args, 0xff, sizeof(d.args));
-	ones = ksc_bpf_run(prog, &d);
-	*ret = zero;
-	return zero == ones;
-}
-
 void
 cli_last_component(const char *path, char *buf, size_t size)
 {

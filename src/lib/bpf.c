@@ -522,6 +522,25 @@ ksc_bpf_run(const struct ksc_bpf *prog, const struct ksc_seccomp_data *data)
 	return run(prog, data, NULL);
 }
 
+bool
+ksc_bpf_call_return(const struct ksc_bpf *prog, enum ksc_arch arch, const char *name, uint32_t *ret)
+{
+	struct ksc_seccomp_data d = { 0 };
+	uint32_t nr, zero, ones;
+
+	if (arch == KSC_ARCH_NONE)
+		arch = ksc_arch_native();
+	if (ksc_syscall_resolve_name(arch, name, &nr) < 0)
+		return false;
+	d.arch = ksc_arch_audit_token(arch);
+	d.nr = (int32_t)nr;
+	zero = ksc_bpf_run(prog, &d);
+	memset(d.args, 0xff, sizeof(d.args));
+	ones = ksc_bpf_run(prog, &d);
+	*ret = zero;
+	return zero == ones;
+}
+
 uint32_t
 ksc_bpf_run_traced(const struct ksc_bpf *prog, const struct ksc_seccomp_data *data,
                    bool *ret_visited)

@@ -101,6 +101,13 @@ streq_ptr(const char *a, const char *b)
 	return strcmp(a, b) == 0;
 }
 
+/* qsort() comparator for an array of strings (const char *), in strcmp() order. */
+static inline int
+strp_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 static inline bool
 startswith(const char *s, const char *prefix)
 {

@@ -46,6 +46,8 @@ void recording_done(struct recording *rec);
 
 /* The profile: defaultAction SCMP_ACT_ERRNO, the arches seen plus the host's, one ALLOW list,
  * and with refine the conditional rules for the refined syscalls. execve is always allowed
- * (the runtime's call that starts the workload). Returns the canonical JSON text. */
+ * (the runtime's call that starts the workload). A syscall number without a name is left out
+ * with a warning in diags (may be NULL). 0 with *ret (owned) and *ret_n_names (the names
+ * allowed), or -ENOMEM (also when recording ran out of memory), or a parse error. */
 int recording_profile(const struct recording *rec, bool refine, struct ksc_profile **ret,
-                      size_t *ret_n_names, struct ksc_error **reterr);
+                      size_t *ret_n_names, struct ksc_diags *diags, struct ksc_error **reterr);

@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The eBPF backend of `kseccomp record`: load src/bpf/record.bpf.c (compiled with clang at
+ * The eBPF backend of the recorder (record.h): load src/bpf/record.bpf.c (compiled with clang at
  * build time and embedded), point it at the workload, and read what it saw. The program
  * needs no relocation against the kernel's types for a launched command (the registers it
  * reads have the user ABI's fixed layout), so loading it does not parse the kernel's 5 MB
  * of BTF; following forks (--pid) reads task_struct's tgid at the offset the kernel's BTF
  * gives, found here and handed to the program as a constant.
  *
- * A launched command gets a cgroup v2 of its own, so that its descendants are recorded
- * wherever they fork and nothing else is; recording is armed just before its execve.
+ * A launched command gets a cgroup v2 of its own (the caller's), so that its descendants are
+ * recorded wherever they fork and nothing else is; recording is armed just before its execve.
  */
 #include <fcntl.h>
 #include <inttypes.h>
@@ -24,10 +24,9 @@
 #include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
-#include "cli.h"
 #include "error.h"
-#include "pods.h"
 #include "record.h"
 
 #ifdef HAVE_LIBBPF
@@ -132,11 +131,22 @@ set_rodata(struct bpf_object *obj, const char *name, const void *value, size_t s
 	return 0;
 }
 
+/* Where libbpf's warnings go while load() runs, with KSECCOMP_DEBUG_BPF set: libbpf's print
+ * callback is process-wide and takes no context. */
+static struct ksc_diags *libbpf_diags;
+
 _printf_(2, 0) static int silent_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	if (level == LIBBPF_WARN && getenv("KSECCOMP_DEBUG_BPF"))
-		return vfprintf(stderr, fmt, ap);
-	return 0;
+	char text[1024];
+	int n;
+
+	if (level != LIBBPF_WARN || !libbpf_diags || !getenv("KSECCOMP_DEBUG_BPF"))
+		return 0;
+	n = vsnprintf(text, sizeof(text), fmt, ap);
+	if (n > 0 && text[strlen(text) - 1] == '\n')
+		text[strlen(text) - 1] = '\0';
+	(void)ksc_diags_addf(libbpf_diags, KSC_SEVERITY_WARNING, NULL, 0, 0, NULL, "%s", text);
+	return n;
 }
 
 /* The arch of a compat syscall of this machine (i386 on x86_64), 0 when none. */
@@ -176,7 +186,7 @@ thread_status_layout(void)
 }
 
 static int
-load(struct loaded *l, bool want_args, uint64_t cgroup_id, struct ksc_error **reterr)
+load_object(struct loaded *l, bool want_args, uint64_t cgroup_id, struct ksc_error **reterr)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = "kseccomp_record");
 	uint32_t native = ksc_arch_audit_token(ksc_arch_native()), compat = compat_token(),
@@ -315,6 +325,18 @@ load(struct loaded *l, bool want_args, uint64_t cgroup_id, struct ksc_error **re
 	return 0;
 }
 
+static int
+load(struct loaded *l, bool want_args, uint64_t cgroup_id, struct ksc_diags *diags,
+     struct ksc_error **reterr)
+{
+	int r;
+
+	libbpf_diags = diags;
+	r = load_object(l, want_args, cgroup_id, reterr);
+	libbpf_diags = NULL;
+	return r;
+}
+
 /* Everything the maps hold, into rec. */
 static void
 harvest(const struct loaded *l, struct recording *rec, bool want_args)
@@ -364,116 +386,119 @@ record_ebpf_available(void)
 	return geteuid() == 0 && access("/sys/kernel/btf/vmlinux", R_OK) == 0;
 }
 
-/* A cgroup v2 of the recording's own; its id is what bpf_get_current_cgroup_id() says. */
+/* The id of the caller's cgroup v2: what bpf_get_current_cgroup_id() says in it. */
 static int
-make_cgroup(char *path, size_t size, uint64_t *ret_id, struct ksc_error **reterr)
+cgroup_id_of(const char *path, uint64_t *ret_id, struct ksc_error **reterr)
 {
-	char name[64];
 	struct stat st;
-	int r;
 
-	snprintf(name, sizeof(name), "record-%d", (int)getpid());
-	r = pod_cgroup_create("/run/kseccomp-record", name, "workload", path, size);
-	if (r < 0)
-		return ksc_error_setf(
-		        reterr, r,
-		        "no cgroup v2 hierarchy to put the command in (%s); --backend "
-		        "ptrace works without",
-		        strerror(-r));
 	if (stat(path, &st) < 0)
 		return ksc_error_setf(reterr, -errno, "%s: %s", path, strerror(errno));
 	*ret_id = (uint64_t)st.st_ino;
 	return 0;
 }
 
-int
-record_ebpf_run(struct recording *rec, bool want_args, bool nnp, char **argv, int *ret_status,
-                struct ksc_error **reterr)
+/* The launched child: in the cgroup, wait for recording to be armed, exec. Failures are
+ * reported on report_fd. */
+_noreturn_ static void
+child(const char *procs, bool nnp, char **argv, int ready_fd, int go_fd, int report_fd)
 {
-	struct loaded l;
-	char cgroup[PATH_MAX], procs[PATH_MAX + 16], name[64];
-	uint64_t cgroup_id = 0;
-	int go[2], ready[2] = { -1, -1 }, r, status;
+	char c;
+	int fd, err;
+
+	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (procs) {
+		fd = open(procs, O_WRONLY | O_CLOEXEC);
+		if (fd < 0 || write(fd, "0", 1) != 1) {
+			record_child_report(report_fd, procs, errno);
+			_exit(RECORD_EXIT_CANNOT_EXEC);
+		}
+		close(fd);
+	}
+	if (nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		_exit(RECORD_EXIT_CANNOT_EXEC);
+	/* in the cgroup: say so, and wait until recording is armed; from here on, the
+	 * workload's execve */
+	if (write(ready_fd, "r", 1) != 1 || read(go_fd, &c, 1) < 0)
+		_exit(RECORD_EXIT_CANNOT_EXEC);
+	execvp(argv[0], argv);
+	err = errno;
+	record_child_report(report_fd, argv[0], err);
+	_exit(err == ENOENT ? RECORD_EXIT_NOT_FOUND : RECORD_EXIT_CANNOT_EXEC);
+}
+
+/* Fork a child born in the cgroup (CLONE_INTO_CGROUP, Linux 5.7): moving a process into one
+ * costs an RCU grace period; fork and a write to cgroup.procs where clone3 cannot. Like
+ * fork(): the pid, 0 in the child (*ret_moved: whether it still has to move itself), -1. */
+static pid_t
+fork_into_cgroup(const char *cgroup, bool *ret_moved)
+{
+	int cgfd = open(cgroup, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct clone_args ca = {
+		.flags = CLONE_INTO_CGROUP,
+		.exit_signal = SIGCHLD,
+		.cgroup = (uint64_t)(cgfd >= 0 ? cgfd : 0),
+	};
 	pid_t pid;
 
-	r = make_cgroup(cgroup, sizeof(cgroup), &cgroup_id, reterr);
+	*ret_moved = false;
+	pid = cgfd >= 0 ? (pid_t)syscall(SYS_clone3, &ca, sizeof(ca)) : -1;
+	if (pid == 0)
+		*ret_moved = true; /* already there */
+	else if (pid < 0)
+		pid = fork();
+	if (cgfd >= 0 && pid != 0)
+		close(cgfd);
+	return pid;
+}
+
+int
+record_ebpf_run(struct recording *rec, bool want_args, bool nnp, const char *cgroup, char **argv,
+                int *ret_status, struct ksc_diags *diags, struct ksc_error **reterr)
+{
+	struct loaded l;
+	char procs[PATH_MAX + 16];
+	uint64_t cgroup_id = 0;
+	int go[2] = { -1, -1 }, ready[2] = { -1, -1 }, report[2] = { -1, -1 }, r, status;
+	bool moved;
+	pid_t pid;
+
+	r = cgroup_id_of(cgroup, &cgroup_id, reterr);
 	if (r < 0)
 		return r;
-	snprintf(name, sizeof(name), "record-%d", (int)getpid());
-	r = load(&l, want_args, cgroup_id, reterr);
+	if ((size_t)snprintf(procs, sizeof(procs), "%s/cgroup.procs", cgroup) >= sizeof(procs))
+		return ksc_error_setf(reterr, -ENAMETOOLONG, "%s: %s", cgroup,
+		                      strerror(ENAMETOOLONG));
+	r = load(&l, want_args, cgroup_id, diags, reterr);
 	if (r < 0)
-		goto out_cgroup;
-	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(ready, O_CLOEXEC) < 0) {
+		return r;
+	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(ready, O_CLOEXEC) < 0 ||
+	    pipe2(report, O_CLOEXEC) < 0) {
 		r = ksc_error_setf(reterr, -errno, "pipe: %s", strerror(errno));
-		goto out_unload;
+		goto out;
 	}
-	pathf(procs, sizeof(procs), "%s/cgroup.procs", cgroup);
-	fflush(stdout);
-	fflush(stderr);
-	/* born in the cgroup (CLONE_INTO_CGROUP, Linux 5.7): moving a process into one costs an
-	 * RCU grace period; fork and a write to cgroup.procs where clone3 cannot */
-	{
-		int cgfd = open(cgroup, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		struct clone_args ca = {
-			.flags = CLONE_INTO_CGROUP,
-			.exit_signal = SIGCHLD,
-			.cgroup = (uint64_t)(cgfd >= 0 ? cgfd : 0),
-		};
-
-		pid = cgfd >= 0 ? (pid_t)syscall(SYS_clone3, &ca, sizeof(ca)) : -1;
-		if (pid == 0)
-			procs[0] = '\0'; /* already there */
-		else if (pid < 0)
-			pid = fork();
-		if (cgfd >= 0 && pid != 0)
-			close(cgfd);
-	}
+	pid = fork_into_cgroup(cgroup, &moved);
 	if (pid < 0) {
 		r = ksc_error_setf(reterr, -errno, "fork: %s", strerror(errno));
-		close(go[0]);
-		close(go[1]);
-		goto out_unload;
+		goto out;
 	}
 	if (pid == 0) {
-		char c;
-		int fd;
-
 		close(go[1]);
 		close(ready[0]);
-		(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (procs[0]) {
-			fd = open(procs, O_WRONLY | O_CLOEXEC);
-			if (fd < 0 || write(fd, "0", 1) != 1) {
-				cli_error("%s: %s", procs, strerror(errno));
-				_exit(126);
-			}
-			close(fd);
-		}
-		if (nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-			_exit(126);
-		/* in the cgroup: say so, and wait until recording is armed; from here on,
-		 * the workload's execve */
-		if (write(ready[1], "r", 1) != 1 || read(go[0], &c, 1) < 0)
-			_exit(126);
-		execvp(argv[0], argv);
-		{
-			int err = errno; /* before printing, which may change it */
-
-			cli_error("%s: %s", argv[0], strerror(err));
-			_exit(err == ENOENT ? 127 : 126);
-		}
+		close(report[0]);
+		child(moved ? NULL : procs, nnp, argv, ready[1], go[0], report[1]);
 	}
-	close(go[0]);
-	close(ready[1]);
+	close(TAKE_FD(go[0]));
+	close(TAKE_FD(ready[1]));
+	close(TAKE_FD(report[1]));
 	{
 		char c;
 
 		while (read(ready[0], &c, 1) < 0 && errno == EINTR)
 			;
-		close(ready[0]);
 	}
 	*l.armed = 1;
-	close(go[1]); /* go */
+	close(TAKE_FD(go[1])); /* go */
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR) {
 			r = -errno;
@@ -482,25 +507,33 @@ record_ebpf_run(struct recording *rec, bool want_args, bool nnp, char **argv, in
 	if (r >= 0) {
 		*ret_status = status;
 		harvest(&l, rec, want_args);
+		r = record_child_diag(report[0], diags);
 	} else
 		(void)ksc_error_setf(reterr, r, "recording failed: %s", strerror(-r));
-	/* the cgroup's stragglers (daemons the command left behind) are the command's too */
-out_unload:
+	/* the cgroup's stragglers (daemons the command left behind) are the command's too:
+	 * the caller removes the cgroup */
+out:
+	for (size_t i = 0; i < 2; i++) {
+		if (go[i] >= 0)
+			close(go[i]);
+		if (ready[i] >= 0)
+			close(ready[i]);
+		if (report[i] >= 0)
+			close(report[i]);
+	}
 	unload(&l);
-out_cgroup:
-	(void)pod_cgroup_destroy("/run/kseccomp-record", name);
 	return r;
 }
 
 int
 record_ebpf_attach(struct recording *rec, bool want_args, const pid_t *pids, size_t n_pids,
-                   volatile sig_atomic_t *stop, struct ksc_error **reterr)
+                   volatile sig_atomic_t *stop, struct ksc_diags *diags, struct ksc_error **reterr)
 {
 	struct loaded l;
 	uint8_t one = 1;
 	int r;
 
-	r = load(&l, want_args, 0, reterr);
+	r = load(&l, want_args, 0, diags, reterr);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < n_pids; i++) {
@@ -533,8 +566,8 @@ record_ebpf_available(void)
 }
 
 int
-record_ebpf_run(struct recording *rec, bool want_args, bool nnp, char **argv, int *ret_status,
-                struct ksc_error **reterr)
+record_ebpf_run(struct recording *rec, bool want_args, bool nnp, const char *cgroup, char **argv,
+                int *ret_status, struct ksc_diags *diags, struct ksc_error **reterr)
 {
 	return ksc_error_setf(reterr, -EOPNOTSUPP,
 	                      "this kseccomp was built without libbpf: use --backend ptrace");
@@ -542,7 +575,7 @@ record_ebpf_run(struct recording *rec, bool want_args, bool nnp, char **argv, in
 
 int
 record_ebpf_attach(struct recording *rec, bool want_args, const pid_t *pids, size_t n_pids,
-                   volatile sig_atomic_t *stop, struct ksc_error **reterr)
+                   volatile sig_atomic_t *stop, struct ksc_diags *diags, struct ksc_error **reterr)
 {
 	return ksc_error_setf(reterr, -EOPNOTSUPP,
 	                      "this kseccomp was built without libbpf: use --backend ptrace");

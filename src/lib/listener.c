@@ -8,7 +8,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "error.h"
 #include "listener.h"
 #include "profile.h"
 
@@ -143,7 +143,8 @@ out:
 }
 
 int
-listener_check_program(const struct ksc_bpf *prog, enum ksc_arch native, const char *what)
+listener_check_program(const struct ksc_bpf *prog, enum ksc_arch native, const char *what,
+                       struct ksc_error **reterr)
 {
 	static const char *const calls[] = { "write", "read" };
 
@@ -151,18 +152,18 @@ listener_check_program(const struct ksc_bpf *prog, enum ksc_arch native, const c
 		uint32_t ret, action;
 		char text[32];
 
-		if (!cli_call_return(prog, native, calls[i], &ret))
+		if (!ksc_bpf_call_return(prog, native, calls[i], &ret))
 			continue; /* the arguments decide: the kernel will */
 		action = ret & KSC_RET_ACTION_FULL;
 		if (action == KSC_RET_ALLOW || action == KSC_RET_LOG ||
 		    (action == KSC_RET_USER_NOTIF && i == 1))
 			continue;
 		ksc_ret_format(ret, text, sizeof(text));
-		cli_error("%s denies %s (%s), which the runtime calls after installing the filter "
-		          "to hand its listener to the agent: a runtime cannot start a container "
-		          "under it",
-		          what, calls[i], text);
-		return 1;
+		return ksc_error_setf(reterr, -EPERM,
+		                      "%s denies %s (%s), which the runtime calls after installing "
+		                      "the filter to hand its listener to the agent: a runtime "
+		                      "cannot start a container under it",
+		                      what, calls[i], text);
 	}
 	return 0;
 }

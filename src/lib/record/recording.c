@@ -3,7 +3,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 
-#include "cli.h"
+#include "error.h"
 #include "recording.h"
 #include "strbuf.h"
 
@@ -193,7 +193,7 @@ union_values(const struct recording *rec, const char *name, uint64_t *values, si
 
 int
 recording_profile(const struct recording *rec, bool refine, struct ksc_profile **ret,
-                  size_t *ret_n_names, struct ksc_error **reterr)
+                  size_t *ret_n_names, struct ksc_diags *diags, struct ksc_error **reterr)
 {
 	enum ksc_arch arches[_KSC_ARCH_MAX];
 	_cleanup_(freep) const char **names = calloc(rec->n_seen + 2, sizeof(*names));
@@ -215,8 +215,12 @@ recording_profile(const struct recording *rec, bool refine, struct ksc_profile *
 		if (!dup && n_arches < ELEMENTSOF(arches))
 			arches[n_arches++] = rec->seen[i].arch;
 		if (!name) {
-			cli_warning("%s syscall %" PRIu32 " has no name: left out of the profile",
-			            ksc_arch_name(rec->seen[i].arch), rec->seen[i].nr);
+			r = ksc_diags_addf(diags, KSC_SEVERITY_WARNING, NULL, 0, 0, NULL,
+			                   "%s syscall %" PRIu32
+			                   " has no name: left out of the profile",
+			                   ksc_arch_name(rec->seen[i].arch), rec->seen[i].nr);
+			if (r < 0)
+				return r;
 			continue;
 		}
 		dup = false;
@@ -233,7 +237,7 @@ recording_profile(const struct recording *rec, bool refine, struct ksc_profile *
 		if (!have_execve)
 			names[n_names++] = "execve";
 	}
-	qsort(names, n_names, sizeof(*names), cli_str_cmp);
+	qsort(names, n_names, sizeof(*names), strp_cmp);
 
 	strbuf_puts(&sb, "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"architectures\": [");
 	for (size_t i = 0; i < n_arches; i++)

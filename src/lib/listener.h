@@ -37,9 +37,10 @@ int listener_handoff_parent(struct listener_handoff *h, pid_t child, const char 
                             const struct notify_state *st, char *why, size_t why_size);
 
 /* Whether a program lets the hand-off through on this arch: write allowed or logged, read
- * allowed, logged or notified, whatever the arguments. 0, or 1 after printing why not for
- * `what` (a profile's name). */
-int listener_check_program(const struct ksc_bpf *prog, enum ksc_arch native, const char *what);
+ * allowed, logged or notified, whatever the arguments. 0, or -EPERM with why not for `what`
+ * (a profile's name) in reterr. */
+int listener_check_program(const struct ksc_bpf *prog, enum ksc_arch native, const char *what,
+                           struct ksc_error **reterr);
 
 /* Whether a profile has a SCMP_ACT_NOTIFY rule (runc creates a listener only then). */
 bool listener_profile_notifies(const struct ksc_profile *profile);

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The recorders of `kseccomp record`: every syscall of a workload and its descendants, per
+ * arch, from the workload's execve on, into a struct recording (recording.h).
+ *
+ *   ptrace  no privileges needed. A launched command gets a one-instruction filter,
+ *           SECCOMP_RET_TRACE, so each syscall costs one stop (PTRACE_EVENT_SECCOMP), not
+ *           strace's two, and PTRACE_GET_SYSCALL_INFO says its arch, number and arguments.
+ *           Forks, vforks, clones and execs are followed. Attached processes (--pid) have
+ *           no such filter: they stop at every syscall entry (PTRACE_SYSCALL).
+ *   ebpf    root: a BPF program on raw_syscalls/sys_enter, filtering by the workload's
+ *           cgroup and deduplicating in the kernel, so that only first occurrences cost
+ *           anything in user space (src/bpf/record.bpf.c).
+ *
+ * A launched command that cannot start (its execve fails, or what comes before) exits with
+ * RECORD_EXIT_NOT_FOUND or RECORD_EXIT_CANNOT_EXEC, as `run` does, and the reason is an error
+ * in diags; the recorder still returns 0 with that wait status.
+ */
+#pragma once
+
+#include <signal.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "kseccomp.h"
+#include "recording.h"
+
+/* Exit statuses of a command that could not be started, as `run` uses them. */
+#define RECORD_EXIT_CANNOT_EXEC 126
+#define RECORD_EXIT_NOT_FOUND   127
+
+/* Launch argv under ptrace and record it until it and its descendants end. 0 with
+ * *ret_status (its wait status), or -errno. A failure to start it goes to diags. */
+int record_ptrace_run(struct recording *rec, bool want_args, bool nnp, char **argv, int *ret_status,
+                      struct ksc_diags *diags);
+
+/* Attach to running processes (every thread of each, and their descendants as they fork)
+ * until they end or *stop is set (the caller's SIGINT/SIGTERM handler; the wait is
+ * interrupted by the signal), then detach. 0, or -errno with the process that could not be
+ * followed and why in diags. */
+int record_ptrace_attach(struct recording *rec, bool want_args, const pid_t *pids, size_t n_pids,
+                         volatile sig_atomic_t *stop, struct ksc_diags *diags);
+
+/* True when this build has the eBPF backend and the kernel can run it (root, BTF). */
+bool record_ebpf_available(void);
+
+/* Launch argv in `cgroup` (a cgroup v2 directory the caller made for it, and removes after)
+ * and record its syscalls, and its descendants', from its execve until it exits.
+ * *ret_status: its wait status. 0 or -errno with a message; a failure to start the command
+ * goes to diags. */
+int
+record_ebpf_run(struct recording *rec, bool want_args, bool nnp, const char *cgroup, char **argv,
+                int *ret_status, struct ksc_diags *diags, struct ksc_error **reterr);
+
+/* Record running processes (their cgroups, else their process trees) until they all end or
+ * *stop is set. 0 or -errno with a message. With KSECCOMP_DEBUG_BPF set in the environment,
+ * libbpf's warnings go to diags (both eBPF calls). */
+int
+record_ebpf_attach(struct recording *rec, bool want_args, const pid_t *pids, size_t n_pids,
+                   volatile sig_atomic_t *stop, struct ksc_diags *diags, struct ksc_error **reterr);
+
+/* Add what an OCI runtime ("runc" or "crun") calls itself after it installs the filter and
+ * before the workload's execve, on this machine's arch. 0, or -EINVAL for another name. */
+int record_add_runtime_baseline(struct recording *rec, const char *runtime);
+
+/* How many syscall names containerd's RuntimeDefault allows here (some conditionally), for
+ * Kubernetes' default capabilities; 0 when it cannot be expanded. */
+size_t record_runtime_default_allowed(void);
+
+/* Internal to the recorders: a launched child that cannot go on reports what failed and
+ * errno on fd (a close-on-exec pipe) before it exits; the parent turns the report into an
+ * error in diags once the child is gone. */
+void record_child_report(int fd, const char *what, int err);
+int record_child_diag(int fd, struct ksc_diags *diags);
