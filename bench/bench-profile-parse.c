@@ -5,7 +5,12 @@
  * whole ksc_profile_parse() (reading plus the profile model). The three are interleaved
  * within each iteration so that load on the machine falls on all of them alike.
  *
- * Usage: bench-profile-parse [-n ITERATIONS] FILE...
+ * Usage: bench-profile-parse [-n ITERATIONS] [--only json|libyaml|profile] FILE...
+ *
+ * --only runs one way and prints nothing but errors: for counting instructions with
+ * `valgrind --tool=callgrind`, which a noisy machine does not disturb. The program uses
+ * only ksc_doc_parse() and ksc_profile_parse(), so it also builds against an older
+ * libkseccomp.a (see BENCHMARKS.md).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,6 +64,34 @@ run_once(int way, const char *path, const char *buf, size_t len)
 }
 
 static int
+read_input(const char *path, char **ret_buf, size_t *ret_len)
+{
+	if (ksc_doc_read_file(path, KSC_PROFILE_MAX_BYTES, ret_buf, ret_len, NULL) < 0) {
+		fprintf(stderr, "%s: cannot read\n", path);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+only_way(int way, const char *path, long n)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	int r = 0;
+
+	if (read_input(path, &buf, &len) < 0)
+		return 1;
+	for (long i = 0; i < n && r == 0; i++)
+		if (run_once(way, path, buf, len) < 0) {
+			fprintf(stderr, "%s: %s refused it\n", path, way_names[way]);
+			r = 1;
+		}
+	free(buf);
+	return r;
+}
+
+static int
 bench_file(const char *path, long n)
 {
 	double *t[N_WAYS], median[N_WAYS];
@@ -66,10 +99,8 @@ bench_file(const char *path, long n)
 	size_t len = 0;
 	int r = 1;
 
-	if (ksc_doc_read_file(path, KSC_PROFILE_MAX_BYTES, &buf, &len, NULL) < 0) {
-		fprintf(stderr, "%s: cannot read\n", path);
+	if (read_input(path, &buf, &len) < 0)
 		return 1;
-	}
 	for (int w = 0; w < N_WAYS; w++)
 		t[w] = calloc((size_t)n, sizeof(double));
 	for (long i = 0; i < n; i++)
@@ -101,18 +132,28 @@ out:
 int
 main(int argc, char **argv)
 {
+	static const char *const only_names[N_WAYS] = { "json", "libyaml", "profile" };
 	long n = 1000;
-	int i = 1, r = 0;
+	int i = 1, r = 0, only = -1;
 
-	if (argc > 2 && strcmp(argv[1], "-n") == 0) {
-		n = strtol(argv[2], NULL, 10);
-		i = 3;
+	for (; i + 1 < argc && argv[i][0] == '-'; i += 2) {
+		if (strcmp(argv[i], "-n") == 0)
+			n = strtol(argv[i + 1], NULL, 10);
+		else if (strcmp(argv[i], "--only") == 0) {
+			for (int w = 0; w < N_WAYS; w++)
+				if (strcmp(argv[i + 1], only_names[w]) == 0)
+					only = w;
+			if (only < 0)
+				break;
+		} else
+			break;
 	}
-	if (i >= argc || n <= 0) {
-		fprintf(stderr, "usage: %s [-n ITERATIONS] FILE...\n", argv[0]);
+	if (i >= argc || n <= 0 || argv[i][0] == '-') {
+		fprintf(stderr, "usage: %s [-n ITERATIONS] [--only json|libyaml|profile] FILE...\n",
+		        argv[0]);
 		return 2;
 	}
 	for (; i < argc; i++)
-		r |= bench_file(argv[i], n);
+		r |= only >= 0 ? only_way(only, argv[i], n) : bench_file(argv[i], n);
 	return r;
 }
