@@ -38,6 +38,7 @@
 #include "doc.h"
 #include "fs.h"
 #include "node.h"
+#include "node/node.h"
 #include "strbuf.h"
 
 #define PASS_RETRIES 10
@@ -213,7 +214,7 @@ read_generation(int srcfd, const char *from, struct node_source *src, char **ret
 		set_error(ret_error, "%s: %s", from, strerror(-r));
 	}
 	if (r >= 0)
-		qsort(names, n_names, sizeof(*names), cli_str_cmp);
+		qsort(names, n_names, sizeof(*names), strp_cmp);
 	for (size_t i = 0; i < n_names && r >= 0; i++) {
 		struct ksc_error *error = NULL;
 		struct node_source_file f = { .name = names[i] };
@@ -496,7 +497,7 @@ node_list_names(int dirfd, char ***ret, size_t *ret_n)
 		free_names(names, n);
 		return r;
 	}
-	qsort(names, n, sizeof(*names), cli_str_cmp);
+	qsort(names, n, sizeof(*names), strp_cmp);
 	*ret = names;
 	*ret_n = n;
 	return 0;
@@ -609,7 +610,7 @@ open_status_dir(const struct sync_opts *o, char *name, size_t size, char **ret_e
 	         slash ? (slash == o->status ? "/" : o->status) : ".");
 	snprintf(name, size, "%s", slash ? slash + 1 : o->status);
 	*ret_error = NULL;
-	fd = cli_mkdir_p(dir, 0755);
+	fd = ksc_fs_mkdir_p(dir, 0755, NULL);
 	if (fd >= 0) {
 		fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (fd < 0)
@@ -631,7 +632,7 @@ write_status(const struct sync_opts *o, const struct pass *p)
 	time_t now = time(NULL);
 	size_t len, n_rejected = 0;
 
-	cli_format_rfc3339(now, when, sizeof(when));
+	node_format_rfc3339(now, when, sizeof(when));
 	strbuf_puts(&sb, "{\n  \"source\": ");
 	strbuf_put_json_string(&sb, o->from, strlen(o->from));
 	strbuf_puts(&sb, ",\n  \"target\": ");
@@ -859,7 +860,7 @@ cli_node_sync(int argc, char **argv)
 	if (r)
 		return r;
 	if (!root)
-		root = cli_kubelet_root(rootbuf, sizeof(rootbuf));
+		root = node_kubelet_root(rootbuf, sizeof(rootbuf));
 	o.root = root;
 	snprintf(o.target, sizeof(o.target), "%s/seccomp/%s", root, o.sub);
 
@@ -1028,7 +1029,7 @@ cli_node_status(int argc, char **argv)
 		return cli_usage_error("node status",
 		                       "say which sync: --as SUBDIR or --status FILE");
 	if (!root)
-		root = cli_kubelet_root(rootbuf, sizeof(rootbuf));
+		root = node_kubelet_root(rootbuf, sizeof(rootbuf));
 	if (status)
 		snprintf(path, sizeof(path), "%s", status);
 	else {

@@ -18,6 +18,7 @@
 #include "doc.h"
 #include "fs.h"
 #include "node.h"
+#include "node/node.h"
 
 /* What a target entry held before this run installed over it, to put it back. */
 struct saved {
@@ -122,7 +123,7 @@ node_load(int argc, char **argv)
 		return r;
 	dir = argv[optind];
 	if (!root)
-		root = cli_kubelet_root(rootbuf, sizeof(rootbuf));
+		root = node_kubelet_root(rootbuf, sizeof(rootbuf));
 	if (!sub) {
 		cli_last_component(dir, target, sizeof(target));
 		sub = strdupa(target);
@@ -353,7 +354,7 @@ node_ls(int argc, char **argv)
 	if (optind < argc)
 		return cli_usage_error("node ls", "unexpected argument '%s'", argv[optind]);
 	if (!root)
-		root = cli_kubelet_root(rootbuf, sizeof(rootbuf));
+		root = node_kubelet_root(rootbuf, sizeof(rootbuf));
 	snprintf(base, sizeof(base), "%s/seccomp", root);
 	basefd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (basefd >= 0)

@@ -33,7 +33,6 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -42,6 +41,7 @@
 #include "cli.h"
 #include "fs.h"
 #include "doc.h"
+#include "exec.h"
 #include "images.h"
 #include "kube.h"
 #include "listener.h"
@@ -256,18 +256,10 @@ _printf_(4, 5) static void event(const char *dir, const char *type, const char *
 	}
 }
 
-static void
-node_name(char *buf, size_t size)
-{
-	struct utsname u;
-
-	snprintf(buf, size, "%s", uname(&u) == 0 ? u.nodename : "localhost");
-}
-
 static int
 pod_dir(const struct node_opts *o, const char *name, char *buf, size_t size)
 {
-	if (!cli_dns_name(name, 253, true))
+	if (!kube_dns_name(name, 253, true))
 		return -EINVAL;
 	snprintf(buf, size, "%s/pods/%s", o->state, name);
 	return 0;
@@ -507,7 +499,7 @@ privileged_caps(const struct kube_container *c)
 {
 	uint64_t effective;
 
-	if (cli_current_capabilities(&effective, NULL) < 0)
+	if (exec_current_capabilities(&effective, NULL) < 0)
 		return kube_container_caps(c);
 	return kube_container_caps(c) & effective;
 }
@@ -556,7 +548,7 @@ exec_host(const struct monitor *m, const struct kube_container *c, int64_t uid, 
 				        gid, strerror(errno));
 				_exit(128);
 			}
-			if (cli_drop_capabilities(caps, why, sizeof(why)) < 0) {
+			if (exec_drop_capabilities(caps, why, sizeof(why)) < 0) {
 				cli_error("%s", why);
 				_exit(128);
 			}
@@ -791,7 +783,7 @@ start_container(struct monitor *m, struct ctr *r)
 		};
 		char why[512], cgpath[600];
 
-		if (out.profile && cli_oci_seccomp_json(out.profile, &seccomp_json, NULL) < 0) {
+		if (out.profile && oci_seccomp_json(out.profile, &seccomp_json, NULL) < 0) {
 			set_waiting(s, "CreateContainerError", "out of memory");
 			goto out;
 		}
@@ -1402,7 +1394,7 @@ list_pods(const struct node_opts *o, char ***ret, size_t *ret_n)
 	while ((de = readdir(d))) {
 		char **grown;
 
-		if (!cli_dns_name(de->d_name, 253, true))
+		if (!kube_dns_name(de->d_name, 253, true))
 			continue;
 		grown = reallocarray(v, n + 1, sizeof(*v));
 		if (!grown || !(grown[n] = strdup(de->d_name))) {
@@ -1576,7 +1568,7 @@ check_names(const struct kube_pod *pod)
 		          pod->file, pod->line, pod->column, pod->kind);
 		return 1;
 	}
-	if (!cli_dns_name(pod->name, 253, true)) {
+	if (!kube_dns_name(pod->name, 253, true)) {
 		cli_error("%s:%u:%u: %s \"%s\" is invalid: metadata.name: Invalid value: \"%s\": a "
 		          "lowercase RFC 1123 subdomain must consist of lower case alphanumeric "
 		          "characters, '-' or '.', and must start and end with an alphanumeric "
@@ -1587,7 +1579,7 @@ check_names(const struct kube_pod *pod)
 	for (size_t i = 0; i < pod->n_containers; i++) {
 		const struct kube_container *c = &pod->containers[i];
 
-		if (!cli_dns_name(c->name, 63, false)) {
+		if (!kube_dns_name(c->name, 63, false)) {
 			cli_error("%s:%u:%u: %s \"%s\" is invalid: %s.%s[%zu].name: Invalid value: "
 			          "\"%s\": a lowercase RFC 1123 label must consist of lower case "
 			          "alphanumeric characters or '-', and must start and end with an "
@@ -1691,7 +1683,7 @@ apply_pod(const struct node_opts *o, const struct kube_pod *pod, size_t index, c
 
 	(void)pod_dir(o, pod->name, dir, sizeof(dir));
 	pathf(path, sizeof(path), "%s/pods", o->state);
-	r = cli_mkdir_p(path, 0755);
+	r = ksc_fs_mkdir_p(path, 0755, NULL);
 	if (r < 0) {
 		cli_error("%s: %s", path, strerror(-r));
 		return 1;
@@ -1882,13 +1874,13 @@ json_container(struct strbuf *sb, const char *state, const char *pod_name, const
 	strbuf_printf(sb, ", \"ready\": %s, \"restartCount\": %d, \"state\": {",
 	              c->ready ? "true" : "false", c->restarts);
 	if (streq(c->state, "running")) {
-		cli_format_rfc3339(c->started, t, sizeof(t));
+		node_format_rfc3339(c->started, t, sizeof(t));
 		strbuf_printf(sb, "\"running\": {\"startedAt\": \"%s\"}", t);
 	} else if (streq(c->state, "terminated")) {
 		strbuf_printf(sb, "\"terminated\": {\"exitCode\": %d, \"signal\": %d, \"reason\": ",
 		              c->exit_code, c->signal);
 		json_str(sb, c->reason);
-		cli_format_rfc3339(c->finished, t, sizeof(t));
+		node_format_rfc3339(c->finished, t, sizeof(t));
 		strbuf_printf(sb, ", \"finishedAt\": \"%s\"}", t);
 	} else {
 		strbuf_puts(sb, "\"waiting\": {\"reason\": ");
@@ -1927,7 +1919,7 @@ json_pod(struct strbuf *sb, const char *state, const struct pod_row *row, bool f
 	static const char *const lists[] = { "initContainerStatuses", "containerStatuses" };
 	char t[40];
 
-	cli_format_rfc3339(row->created, t, sizeof(t));
+	node_format_rfc3339(row->created, t, sizeof(t));
 	strbuf_puts(sb, first ? "\n" : ",\n");
 	strbuf_puts(
 	        sb,
