@@ -59,10 +59,6 @@ bool cli_dns_name(const char *s, size_t max, bool dots);
 /* The last component of a path, trailing slashes ignored ("a/profiles/" gives "profiles"). */
 void cli_last_component(const char *path, char *buf, size_t size);
 
-/* kseccomp node sync and node status (node-sync.c). */
-int cli_node_sync(int argc, char **argv);
-int cli_node_status(int argc, char **argv);
-
 /* qsort() comparator for an array of strings. */
 int cli_str_cmp(const void *a, const void *b);
 

@@ -84,3 +84,6 @@ int node_attribute_pid(const char *state, int64_t pid, char *pod, size_t pod_siz
  * given, Docker's extensions gone. 0 or -ENOMEM. */
 struct ksc_profile;
 int oci_seccomp_json(const struct ksc_profile *profile, char **ret_text, size_t *ret_len);
+
+/* Free an array of n strings and the array. */
+void node_names_free(char **v, size_t n);

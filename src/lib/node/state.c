@@ -142,3 +142,11 @@ executor_binary(enum executor e, char *buf, size_t size)
 	snprintf(buf, size, "/usr/sbin/%s", executor_name(e));
 	return access(buf, X_OK) == 0 ? buf : NULL;
 }
+
+void
+node_names_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
