@@ -1,6 +1,43 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* What the pod verbs share: the node module's headers. */
+/*
+ * What the pod verbs share (pods.c): the options every one of them takes and kubectl's way
+ * of showing ages and times. The verbs are one file each: apply.c, get.c, describe.c,
+ * logs.c, delete.c; the pods themselves are the node module's (src/lib/node/pods.h).
+ */
 #pragma once
 
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
 #include "node/node.h"
-#include "node/oci.h"
+#include "node/pods.h"
+
+enum {
+	OPT_STATE_DIR = 0x100,
+	OPT_ROOT_DIR,
+	OPT_IMAGE_STORE,
+	OPT_RUNTIME,
+	OPT_SECCOMP_DEFAULT,
+	OPT_WAIT,
+	OPT_NOW,
+	OPT_GRACE,
+	OPT_NAMESPACES,
+};
+
+#define NODE_OPTIONS_HELP                                                                       \
+	"      --state-dir DIR     the pods' state (default: /run/kseccomp for root,\n"         \
+	"                          $XDG_RUNTIME_DIR/kseccomp otherwise; $KSECCOMP_STATE_DIR)\n" \
+	"  -h, --help              show this help\n"
+
+/* An option of node_opts (--state-dir, --root-dir, --image-store, --runtime,
+ * --seccomp-default): 0 when taken, a usage error's status, or -1 when c is none of them. */
+int pods_option(int c, const char *arg, struct node_opts *o, const char *command);
+
+/* "pods", "pod" or "po", as kubectl takes them. */
+bool pods_word(const char *s);
+
+/* kubectl's ages: 45s, 3m20s, 12m, 5h10m, 3d4h, 12d. */
+void pods_format_age(int64_t seconds, char *buf, size_t size);
+/* describe's times: "Mon, 23 Nov 2026 18:03:12 +0000", "<unknown>" for none. */
+void pods_format_time(int64_t t, char *buf, size_t size);

@@ -4,6 +4,7 @@
  * its linux.seccomp.
  */
 #include <fcntl.h>
+#include <sys/wait.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
@@ -162,4 +163,70 @@ oci_seccomp_json(const struct ksc_profile *profile, char **ret_text, size_t *ret
 		keep[i] = !profile->rules[i].single_name;
 	return profile_write_oci(profile, profile->arches, profile->n_arches, keep, ret_text,
 	                         ret_len);
+}
+
+/* Run a helper (the runtime's kill/delete) to completion, output discarded. */
+static int
+run_quiet(const char *const *argv)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+		if (fd >= 0) {
+			dup2(fd, STDIN_FILENO);
+			dup2(fd, STDOUT_FILENO);
+			dup2(fd, STDERR_FILENO);
+		}
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* The OCI runtime's state root for this node. */
+void
+oci_runtime_root(const char *state, enum executor e, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s/%s", state, executor_name(e));
+}
+
+void
+oci_container_id(const char *pod, const char *container, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s_%s", pod, container);
+}
+
+/* runc/crun delete --force ID (or kill ID SIGNAL): the runtime's side of a container. */
+void
+oci_command(const char *state, enum executor e, const char *id, const char *verb,
+            const char *signal_name)
+{
+	char bin[PATH_MAX], root[PATH_MAX];
+	const char *argv[10];
+	size_t n = 0;
+
+	if (!executor_binary(e, bin, sizeof(bin)))
+		return;
+	oci_runtime_root(state, e, root, sizeof(root));
+	argv[n++] = bin;
+	if (e == EXECUTOR_CRUN)
+		argv[n++] = "--cgroup-manager=disabled";
+	argv[n++] = "--root";
+	argv[n++] = root;
+	argv[n++] = verb;
+	if (streq(verb, "delete"))
+		argv[n++] = "--force";
+	argv[n++] = id;
+	if (signal_name)
+		argv[n++] = signal_name;
+	argv[n] = NULL;
+	(void)run_quiet(argv);
 }

@@ -29,3 +29,12 @@ struct oci_process {
 	const char *const *annotations;
 };
 int oci_write_bundle(const char *bundle, const struct oci_process *p, char *why, size_t why_size);
+
+/* The OCI runtime's state root for this node: STATE/RUNTIME. */
+void oci_runtime_root(const char *state, enum executor e, char *buf, size_t size);
+/* A container's id for the runtime (and the agent's state): POD_CONTAINER. */
+void oci_container_id(const char *pod, const char *container, char *buf, size_t size);
+/* runc/crun delete --force ID, or kill ID SIGNAL: the runtime's side of a container, run to
+ * completion with its output discarded. */
+void oci_command(const char *state, enum executor e, const char *id, const char *verb,
+                 const char *signal_name);
