@@ -52,26 +52,12 @@ cli_report_invalid(int r, const struct ksc_diags *diags, struct ksc_error *error
  * "one WHAT at a time". */
 int cli_one_operand(const char *command, int argc, const char *what);
 
-/* Write data to dir/name atomically (ksc_fs_install_at(): a temporary file in dir, fsync,
- * rename over whatever name was, fsync of dir), mode 0644. 0 or -errno; prints nothing. */
-int cli_install_file(const char *dir, const char *name, const char *data, size_t len);
-
 /* A Kubernetes name, RFC 1123: with dots, a subdomain (labels of lowercase letters, digits
  * and '-' that start and end with a letter or digit, joined by '.'); without, one label. */
 bool cli_dns_name(const char *s, size_t max, bool dots);
 
 /* The last component of a path, trailing slashes ignored ("a/profiles/" gives "profiles"). */
 void cli_last_component(const char *path, char *buf, size_t size);
-
-/* A time as RFC 3339 in UTC ("2026-11-23T18:03:12Z"), as Kubernetes writes times. */
-void cli_format_rfc3339(int64_t t, char *buf, size_t size);
-
-/* mkdir -p: 0 or -errno. */
-int cli_mkdir_p(const char *path, mode_t mode);
-
-/* kseccomp node sync and node status (node-sync.c). */
-int cli_node_sync(int argc, char **argv);
-int cli_node_status(int argc, char **argv);
 
 /* qsort() comparator for an array of strings. */
 int cli_str_cmp(const void *a, const void *b);
@@ -94,27 +80,10 @@ int cli_parse_arch_list(const char *command, const char *list, enum ksc_arch *ar
                         size_t *ret_n);
 void cli_print_warnings(const struct ksc_diags *diags);
 
-/* What a runtime does with a container's capabilities: the bounding set cut down to caps,
- * and effective, permitted and inheritable set to what remains (ambient cleared). Returns
- * 0, or -errno with the reason in why. */
-/* The calling process's effective and permitted capability sets (capget), either pointer
- * NULL; 0 or -errno. */
-int cli_current_capabilities(uint64_t *ret_effective, uint64_t *ret_permitted);
-int cli_drop_capabilities(uint64_t caps, char *why, size_t why_size);
-
 /* Print the API server's errors for every pod of a manifest ("warning: " first when
  * as_warnings); returns how many there were. */
 struct kube_manifest;
 size_t cli_kube_print_validation(const struct kube_manifest *m, bool as_warnings);
-
-/* The kubelet's root: $KSECCOMP_ROOT_DIR, /var/lib/kubelet for root, else
- * $XDG_DATA_HOME/kseccomp/kubelet (~/.local/share/kseccomp/kubelet). */
-const char *cli_kubelet_root(char *buf, size_t size);
-
-/* The OCI linux.seccomp a runtime receives for a (resolved) profile: architectures as
- * given, Docker's extensions gone. 0 or -ENOMEM. */
-struct ksc_profile;
-int cli_oci_seccomp_json(const struct ksc_profile *profile, char **ret_text, size_t *ret_len);
 
 int verb_version(int argc, char **argv);
 int verb_compile(int argc, char **argv);

@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "kube.h"
+#include "node/node.h"
 #include "profile.h"
 #include "strbuf.h"
 
@@ -107,7 +108,7 @@ parse_opts(const char *verb, int argc, char **argv, struct kube_opts *o)
 	snprintf(command, sizeof(command), "kube %s", verb);
 	static char root[4096];
 
-	*o = (struct kube_opts){ .root_dir = cli_kubelet_root(root, sizeof(root)),
+	*o = (struct kube_opts){ .root_dir = node_kubelet_root(root, sizeof(root)),
 		                 .arch = ksc_arch_native() };
 	optind = 0;
 	opterr = 0;
@@ -546,7 +547,7 @@ kube_inspect_verb(int argc, char **argv)
 		_cleanup_(freep) char *text = NULL;
 		size_t len = 0;
 
-		if (cli_oci_seccomp_json(out.profile, &text, &len) < 0)
+		if (oci_seccomp_json(out.profile, &text, &len) < 0)
 			status = cli_fail(-ENOMEM, NULL, NULL);
 		else
 			fputs(text, stdout);

@@ -20,7 +20,9 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "exec.h"
 #include "listener.h"
+#include "node/node.h"
 
 #define EXIT_CANNOT_EXEC 126
 #define EXIT_NOT_FOUND   127
@@ -331,7 +333,7 @@ verb_run(int argc, char **argv)
 		return cli_usage_error("run", "--localhost-profile can only be set with --type "
 		                              "Localhost");
 	if (type && streq(type, "Localhost")) {
-		r = localhost_path(root ? root : cli_kubelet_root(root_buf, sizeof(root_buf)),
+		r = localhost_path(root ? root : node_kubelet_root(root_buf, sizeof(root_buf)),
 		                   localhost, &local);
 		if (r)
 			return r;
@@ -459,7 +461,7 @@ verb_run(int argc, char **argv)
 		 * CAP_SYS_ADMIN, and then the capabilities are dropped (the profile must allow
 		 * capset and prctl then, as runc needs it to). */
 		if (caps_set && (eopts.no_new_privs || !prog) &&
-		    cli_drop_capabilities(caps, f.message, sizeof(f.message)) < 0) {
+		    exec_drop_capabilities(caps, f.message, sizeof(f.message)) < 0) {
 			f.stage = 1;
 			(void)!write(pipefd[1], &f, sizeof(f));
 			_exit(1);
@@ -483,7 +485,7 @@ verb_run(int argc, char **argv)
 				_exit(1);
 		}
 		if (caps_set && prog && !eopts.no_new_privs &&
-		    cli_drop_capabilities(caps, f.message, sizeof(f.message)) < 0) {
+		    exec_drop_capabilities(caps, f.message, sizeof(f.message)) < 0) {
 			f.stage = 1;
 			(void)!write(pipefd[1], &f, sizeof(f));
 			_exit(1);

@@ -4,11 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <linux/capability.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -216,94 +212,9 @@ cli_write_file(const char *path, const char *data, size_t len)
 }
 
 int
-cli_current_capabilities(uint64_t *ret_effective, uint64_t *ret_permitted)
-{
-	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
-	struct __user_cap_data_struct data[2] = { 0 };
-
-	if (syscall(SYS_capget, &hdr, data) < 0)
-		return -errno;
-	if (ret_effective)
-		*ret_effective = (uint64_t)data[0].effective | (uint64_t)data[1].effective << 32;
-	if (ret_permitted)
-		*ret_permitted = (uint64_t)data[0].permitted | (uint64_t)data[1].permitted << 32;
-	return 0;
-}
-
-/* What a runtime does with the container's capabilities: the bounding set cut down to caps,
- * and effective, permitted and inheritable set to what remains (ambient cleared). */
-int
-cli_drop_capabilities(uint64_t caps, char *why, size_t why_size)
-{
-	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
-	struct __user_cap_data_struct data[2] = { 0 };
-	uint64_t permitted;
-	int r;
-
-	r = cli_current_capabilities(NULL, &permitted);
-	if (r < 0) {
-		snprintf(why, why_size, "capget: %s", strerror(-r));
-		return r;
-	}
-	for (unsigned cap = 0; cap <= 63; cap++) {
-		if (caps & (UINT64_C(1) << cap))
-			continue;
-		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL) {
-			snprintf(why, why_size,
-			         "cannot drop capability %u from the bounding set: %s", cap,
-			         strerror(errno));
-			return -errno;
-		}
-	}
-	(void)prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
-	caps &= permitted;
-	for (int i = 0; i < 2; i++)
-		data[i].effective = data[i].permitted = data[i].inheritable =
-		        (uint32_t)(caps >> (32 * i));
-	if (syscall(SYS_capset, &hdr, data) < 0) {
-		snprintf(why, why_size, "capset: %s", strerror(errno));
-		return -errno;
-	}
-	return 0;
-}
-
-const char *
-cli_kubelet_root(char *buf, size_t size)
-{
-	const char *data = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
-	const char *env = getenv("KSECCOMP_ROOT_DIR");
-
-	if (env && *env)
-		return env;
-	if (geteuid() == 0)
-		return "/var/lib/kubelet";
-	if (data && *data)
-		snprintf(buf, size, "%s/kseccomp/kubelet", data);
-	else
-		snprintf(buf, size, "%s/.local/share/kseccomp/kubelet", home ? home : ".");
-	return buf;
-}
-
-int
 cli_str_cmp(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-int
-cli_install_file(const char *dir, const char *name, const char *data, size_t len)
-{
-	_cleanup_(closep) int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (dirfd < 0)
-		return negative_errno();
-	return ksc_fs_install_at(dirfd, name, data, len, 0644, KSC_FS_DURABLE, NULL, NULL);
-}
-
-int
-cli_mkdir_p(const char *path, mode_t mode)
-{
-	return ksc_fs_mkdir_p(path, mode, NULL);
 }
 
 bool
@@ -342,14 +253,4 @@ cli_last_component(const char *path, char *buf, size_t size)
 		snprintf(buf, size, "%.*s", (int)(len - (size_t)(slash + 1 - path)), slash + 1);
 	else
 		snprintf(buf, size, "%.*s", (int)len, path);
-}
-
-void
-cli_format_rfc3339(int64_t t, char *buf, size_t size)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (!gmtime_r(&tt, &tm) || !strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm))
-		snprintf(buf, size, "1970-01-01T00:00:00Z");
 }

@@ -726,6 +726,29 @@ meta_path(const struct kube_pod *pod)
 	               : "spec.template.metadata";
 }
 
+bool
+kube_dns_name(const char *s, size_t max, bool dots)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > max)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char ch = s[i];
+		/* a label's first and last characters */
+		bool edge = i == 0 || i == n - 1 || s[i - 1] == '.' || s[i + 1] == '.';
+
+		if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9'))
+			continue;
+		if (ch == '-' && !edge)
+			continue;
+		if (ch == '.' && dots && !edge)
+			continue;
+		return false;
+	}
+	return true;
+}
+
 int
 kube_validate(const struct kube_pod *pod, struct kube_error **errors, size_t *n_errors)
 {
