@@ -833,7 +833,7 @@ write_profile(struct state *st)
 		if (!seen)
 			names[n_names++] = "execve";
 	}
-	qsort(names, n_names, sizeof(*names), cli_str_cmp);
+	qsort(names, n_names, sizeof(*names), strp_cmp);
 	strbuf_puts(&sb, "{\n  \"defaultAction\": \"SCMP_ACT_ERRNO\",\n  \"architectures\": [");
 	for (size_t i = 0; i < n_arches; i++)
 		strbuf_printf(&sb, "%s\"%s\"", i ? ", " : "", ksc_arch_oci_name(arches[i]));
