@@ -107,7 +107,7 @@ put_json(struct strbuf *sb, const char *key, const char *value)
 {
 	strbuf_printf(sb, ",\"%s\":", key);
 	if (value)
-		strbuf_put_json_string(sb, value, strlen(value));
+		strbuf_put_json_str(sb, value);
 	else
 		strbuf_puts(sb, "null");
 }
@@ -199,7 +199,7 @@ on_call(void *userdata, const struct agent_peer *c, const struct agent_call *cal
 			strbuf_printf(&sb, " (%s)", mux);
 		if (path) {
 			strbuf_puts(&sb, " path=");
-			strbuf_put_json_string(&sb, path, strlen(path));
+			strbuf_put_json_str(&sb, path);
 		}
 		strbuf_puts(&sb, " args=");
 		for (int i = 0; i < 6; i++)

@@ -150,18 +150,6 @@ print_time(double t, char *buf, size_t size)
 	         (int)((t - (double)secs) * 1000 + 0.5) % 1000);
 }
 
-static void
-json_str(const char *s)
-{
-	struct strbuf sb = { 0 };
-	char *text = NULL;
-
-	strbuf_put_json_string(&sb, s, strlen(s));
-	if (strbuf_finish(&sb, &text, NULL) == 0)
-		fputs(text, stdout);
-	free(text);
-}
-
 static uint64_t
 group_hash(const char *comm, enum ksc_arch arch, uint32_t syscall, uint32_t code)
 {
@@ -279,11 +267,11 @@ show_record(struct state *st, const struct audit_record *r)
 		printf("{\"time\": \"%s\", \"serial\": %" PRIu64 ", \"pid\": %" PRId64
 		       ", \"comm\": ",
 		       when, r->serial, r->pid);
-		json_str(r->comm);
+		cli_print_json_string(r->comm);
 		printf(", \"exe\": ");
-		json_str(r->exe);
+		cli_print_json_string(r->exe);
 		printf(", \"arch\": \"%s\", \"syscall\": ", arch);
-		json_str(name);
+		cli_print_json_string(name);
 		printf(", \"nr\": %" PRIu32 ", \"action\": \"%s\", \"code\": \"0x%08" PRIx32
 		       "\", \"sig\": %d, \"compat\": %d, \"ip\": \"0x%" PRIx64
 		       "\", \"auid\": %" PRId64 ", \"uid\": %" PRId64 ", \"gid\": %" PRId64
@@ -292,7 +280,7 @@ show_record(struct state *st, const struct audit_record *r)
 		       r->gid, r->ses);
 		if (*r->subj) {
 			printf(", \"subj\": ");
-			json_str(r->subj);
+			cli_print_json_string(r->subj);
 		}
 		if (*st->pod_uid)
 			printf(", \"pod_uid\": \"%s\"", st->pod_uid);
@@ -300,9 +288,9 @@ show_record(struct state *st, const struct audit_record *r)
 			printf(", \"container_id\": \"%s\"", st->container_id);
 		if (*st->pod) {
 			printf(", \"pod\": ");
-			json_str(st->pod);
+			cli_print_json_string(st->pod);
 			printf(", \"container\": ");
-			json_str(st->container);
+			cli_print_json_string(st->container);
 		}
 		printf("}\n");
 		return;

@@ -31,6 +31,8 @@ _printf_(1, 2) void cli_warning(const char *fmt, ...);
  * kernel's records. s itself when nothing needs escaping; else a buffer that stays valid
  * for the next 7 calls. NULL for NULL. */
 const char *cli_escape(const char *s);
+/* s as a JSON string literal on standard output (strbuf_put_json_str(): NULL is ""). */
+void cli_print_json_string(const char *s);
 /* Report a failed library call: its message if any, else strerror(-r). Returns 1. */
 int cli_fail(int r, struct ksc_error *error, const char *what);
 /* A usage error for `command`: the message, a pointer to --help, and EXIT_USAGE. */

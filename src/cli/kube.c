@@ -256,18 +256,6 @@ type_name(enum kube_profile_type t)
 	                                           : "Unconfined";
 }
 
-static void
-json_string(const char *s)
-{
-	struct strbuf sb = { 0 };
-	char *text = NULL;
-
-	strbuf_put_json_string(&sb, s ? s : "", s ? strlen(s) : 0);
-	if (strbuf_finish(&sb, &text, NULL) == 0)
-		fputs(text, stdout);
-	free(text);
-}
-
 /* Text from the manifest (names, the Localhost path) on stderr with control characters as
  * \xNN, so that a name cannot drive the terminal. */
 static void
@@ -330,12 +318,12 @@ json_unenforced(const struct ksc_diags *diags)
 		const struct ksc_diag *d = ksc_diags_get(diags, i);
 
 		printf("%s{\"file\": ", i ? ", " : "");
-		json_string(ksc_diag_file(d));
+		cli_print_json_string(ksc_diag_file(d));
 		printf(", \"line\": %u, \"column\": %u, \"path\": ", ksc_diag_line(d),
 		       ksc_diag_column(d));
-		json_string(ksc_diag_path(d));
+		cli_print_json_string(ksc_diag_path(d));
 		printf(", \"reason\": ");
-		json_string(ksc_diag_reason(d));
+		cli_print_json_string(ksc_diag_reason(d));
 		printf("}");
 	}
 	printf("]");
@@ -401,9 +389,9 @@ kube_resolve_verb(int argc, char **argv)
 			failed = failed || out.error;
 			if (o.json) {
 				printf("%s\n  {\"workload\": ", first ? "" : ",");
-				json_string(workload);
+				cli_print_json_string(workload);
 				printf(", \"container\": ");
-				json_string(c->name);
+				cli_print_json_string(c->name);
 				printf(", \"kind\": \"%s\", \"type\": \"%s\", \"effective\": "
 				       "\"%s\"",
 				       kube_container_kind_name(c->kind),
@@ -413,10 +401,12 @@ kube_resolve_verb(int argc, char **argv)
 				                        : type_name(kr.type));
 				if (kr.localhost_ref) {
 					printf(", \"localhostRef\": ");
-					json_string(kr.localhost_ref);
+					cli_print_json_string(kr.localhost_ref);
 				}
 				printf(", \"outcome\": ");
-				json_string(out.error ? out.error : out.note ? out.note : "OK");
+				cli_print_json_string(out.error  ? out.error
+				                      : out.note ? out.note
+				                                 : "OK");
 				if (n > 0)
 					json_unenforced(unenforced);
 				printf("}");

@@ -32,18 +32,6 @@ static const char *const severity_names[] = {
 	[KSC_FINDING_ERROR] = "error",
 };
 
-static void
-print_json_string(const char *s)
-{
-	struct strbuf sb = { 0 };
-	char *text = NULL;
-
-	strbuf_put_json_string(&sb, s, strlen(s));
-	if (strbuf_finish(&sb, &text, NULL) == 0)
-		fputs(text, stdout);
-	free(text);
-}
-
 int
 verb_profile_lint(int argc, char **argv)
 {
@@ -111,14 +99,14 @@ verb_profile_lint(int argc, char **argv)
 				status = 1;
 			if (json) {
 				printf("%s\n  {\"file\": ", printed++ ? "," : "");
-				print_json_string(argv[i]);
+				cli_print_json_string(argv[i]);
 				printf(", \"id\": \"%s\", \"severity\": \"%s\"", f->id,
 				       severity_names[f->severity]);
 				if (f->line)
 					printf(", \"line\": %u, \"column\": %u, \"rule\": %zu",
 					       f->line, f->column, f->rule);
 				printf(", \"message\": ");
-				print_json_string(f->message);
+				cli_print_json_string(f->message);
 				printf("}");
 				continue;
 			}

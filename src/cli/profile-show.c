@@ -119,7 +119,7 @@ put_names(struct strbuf *sb, const struct ksc_rule *rule, bool json)
 		if (k)
 			strbuf_puts(sb, json ? ", " : ",");
 		if (json)
-			strbuf_put_json_string(sb, name, strlen(name));
+			strbuf_put_json_str(sb, name);
 		else
 			strbuf_puts(sb, name);
 	}
@@ -235,7 +235,7 @@ show_json(const char *file, const struct ksc_profile *p, enum ksc_arch native, s
 	int r;
 
 	strbuf_puts(sb, "{\n  \"file\": ");
-	strbuf_put_json_string(sb, file, strlen(file));
+	strbuf_put_json_str(sb, file);
 	strbuf_printf(sb, ",\n  \"defaultAction\": \"%s\"",
 	              ksc_action_name(ksc_profile_default_action(p)));
 	if (ksc_profile_default_errno(p) >= 0)
@@ -261,8 +261,7 @@ show_json(const char *file, const struct ksc_profile *p, enum ksc_arch native, s
 	}
 	if (ksc_profile_listener_path(p)) {
 		strbuf_puts(sb, ",\n  \"listenerPath\": ");
-		strbuf_put_json_string(sb, ksc_profile_listener_path(p),
-		                       strlen(ksc_profile_listener_path(p)));
+		strbuf_put_json_str(sb, ksc_profile_listener_path(p));
 	}
 	strbuf_printf(sb, ",\n  \"rules\": %zu", n_rules);
 
@@ -299,7 +298,7 @@ show_json(const char *file, const struct ksc_profile *p, enum ksc_arch native, s
 		if (ksc_rule_errno(rule) >= 0)
 			strbuf_printf(sb, ", \"errnoRet\": %" PRId64, ksc_rule_errno(rule));
 		strbuf_puts(sb, ", \"condition\": ");
-		strbuf_put_json_string(sb, cond, strlen(cond));
+		strbuf_put_json_str(sb, cond);
 		strbuf_printf(sb, ", \"argsOred\": %s}",
 		              ksc_rule_args_are_ored(rule) ? "true" : "false");
 		first = false;

@@ -50,13 +50,13 @@ json_diags(struct strbuf *sb, const struct ksc_diags *diags)
 		              ksc_diag_severity(d) == KSC_SEVERITY_ERROR ? "error" : "warning",
 		              ksc_diag_line(d), ksc_diag_column(d));
 		s = ksc_diag_path(d);
-		strbuf_put_json_string(sb, s, strlen(s));
+		strbuf_put_json_str(sb, s);
 		strbuf_puts(sb, ", \"reason\": ");
 		s = ksc_diag_reason(d);
-		strbuf_put_json_string(sb, s, strlen(s));
+		strbuf_put_json_str(sb, s);
 		strbuf_puts(sb, ", \"message\": ");
 		s = ksc_diag_message(d);
-		strbuf_put_json_string(sb, s, strlen(s));
+		strbuf_put_json_str(sb, s);
 		strbuf_puts(sb, "}");
 	}
 	strbuf_puts(sb, "]");
@@ -144,7 +144,7 @@ verb_profile_validate(int argc, char **argv)
 
 		if (json) {
 			strbuf_printf(&out, "%s\n  {\"file\": ", i > optind ? "," : "");
-			strbuf_put_json_string(&out, argv[i], strlen(argv[i]));
+			strbuf_put_json_str(&out, argv[i]);
 			strbuf_printf(&out,
 			              ", \"valid\": %s, \"errors\": %zu, \"warnings\": %zu, "
 			              "\"diagnostics\": ",

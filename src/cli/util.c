@@ -61,6 +61,17 @@ cli_escape(const char *s)
 }
 
 void
+cli_print_json_string(const char *s)
+{
+	struct strbuf sb = { 0 };
+	_cleanup_(freep) char *text = NULL;
+
+	strbuf_put_json_str(&sb, s);
+	if (strbuf_finish(&sb, &text, NULL) == 0)
+		fputs(text, stdout);
+}
+
+void
 cli_error(const char *fmt, ...)
 {
 	va_list ap;

@@ -100,11 +100,11 @@ write_meta(const char *dir, const struct image *img)
 	int r;
 
 	strbuf_puts(&sb, "{\n  \"ref\": ");
-	strbuf_put_json_string(&sb, img->ref, strlen(img->ref));
+	strbuf_put_json_str(&sb, img->ref);
 	strbuf_puts(&sb, ",\n  \"rootfs\": ");
-	strbuf_put_json_string(&sb, img->rootfs, strlen(img->rootfs));
+	strbuf_put_json_str(&sb, img->rootfs);
 	strbuf_puts(&sb, ",\n  \"entrypoint\": ");
-	strbuf_put_json_string(&sb, img->entrypoint, strlen(img->entrypoint));
+	strbuf_put_json_str(&sb, img->entrypoint);
 	strbuf_puts(&sb, "\n}\n");
 	r = strbuf_finish(&sb, &text, &len);
 	if (r < 0)

@@ -63,16 +63,10 @@ close_container(struct writer *w, char c)
 }
 
 static void
-put_string(struct writer *w, const char *s)
-{
-	strbuf_put_json_string(&w->sb, s, strlen(s));
-}
-
-static void
 write_string_member(struct writer *w, const char *key, const char *value)
 {
 	member(w, key);
-	put_string(w, value);
+	strbuf_put_json_str(&w->sb, value);
 }
 
 static void
@@ -93,7 +87,7 @@ write_string_array(struct writer *w, const char *key, char *const *items, size_t
 	open_container(w, '[');
 	for (size_t i = 0; i < n; i++) {
 		member(w, NULL);
-		put_string(w, items[i]);
+		strbuf_put_json_str(&w->sb, items[i]);
 	}
 	close_container(w, ']');
 }
@@ -109,7 +103,7 @@ write_arch_array(struct writer *w, const char *key, const enum ksc_arch *arches,
 	open_container(w, '[');
 	for (size_t i = 0; i < n; i++) {
 		member(w, NULL);
-		put_string(w, ksc_arch_oci_name(arches[i]));
+		strbuf_put_json_str(&w->sb, ksc_arch_oci_name(arches[i]));
 	}
 	close_container(w, ']');
 }
