@@ -316,15 +316,15 @@ parse_args(int argc, char **argv, struct agent_args *aa)
 		case 'p':
 			aa->policy_path = optarg;
 			break;
-		case 'o':
-			r = cli_output_format(optarg);
-			if (r < 0)
-				return cli_usage_error("agent",
-				                       "-o: unknown format '%s' (text or "
-				                       "json)",
-				                       optarg);
-			aa->printer.json = r == 1;
+		case 'o': {
+			int format;
+
+			if (cli_parse_output("agent", optarg, CLI_OUTPUT_TEXT_JSON, 2, &format) !=
+			    0)
+				return EXIT_USAGE;
+			aa->printer.json = format == 1;
 			break;
+		}
 		case 'R':
 			aa->record_dir = optarg;
 			break;

@@ -926,19 +926,18 @@ verb_audit(int argc, char **argv)
 			st.action = optarg;
 			break;
 		}
-		case 'o':
-			if (streq(optarg, "table"))
-				st.output = OUT_TABLE;
-			else if (streq(optarg, "json"))
-				st.output = OUT_JSON;
-			else if (streq(optarg, "summary"))
-				st.output = OUT_SUMMARY;
-			else
-				return cli_usage_error("audit",
-				                       "unknown output format '%s' (table, json or "
-				                       "summary)",
-				                       optarg);
+		case 'o': {
+			int format;
+
+			/* in the order of enum output */
+			if (cli_parse_output(
+			            "audit", optarg,
+			            (const char *const[]){ "table", "json", "summary", NULL }, 3,
+			            &format) != 0)
+				return EXIT_USAGE;
+			st.output = (enum output)format;
 			break;
+		}
 		case 'g':
 			st.generate = optarg;
 			break;

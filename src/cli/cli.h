@@ -78,8 +78,13 @@ int cli_node_status(int argc, char **argv);
 /* qsort() comparator for an array of strings. */
 int cli_str_cmp(const void *a, const void *b);
 
-/* Parse "-o FORMAT": 0 text, 1 json; -1 when unknown. */
-int cli_output_format(const char *value);
+/* -o FORMAT, one of formats (NULL-terminated): 0 and its index in *ret_index; else a usage
+ * error "unknown output format 'VALUE'" naming the first n_named formats, and EXIT_USAGE.
+ * Those after n_named are accepted but not advertised. */
+int cli_parse_output(const char *command, const char *value, const char *const *formats,
+                     size_t n_named, int *ret_index);
+/* The formats of most verbs' -o: text (index 0, the default) and json (1). */
+#define CLI_OUTPUT_TEXT_JSON ((const char *const[]){ "text", "json", NULL })
 
 /* Write a whole buffer to a path a user named (-o FILE): ksc_fs_write_file() (a regular file
  * replaced atomically, a link followed to it, a device or FIFO written through, a directory

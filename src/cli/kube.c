@@ -136,12 +136,12 @@ parse_opts(const char *verb, int argc, char **argv, struct kube_opts *o)
 				return EXIT_USAGE;
 			break;
 		case 'o':
-			if (streq(optarg, "table"))
-				o->json = 0;
-			else if ((o->json = cli_output_format(optarg)) < 0)
-				return cli_usage_error(command,
-				                       "unknown output format '%s' (table or json)",
-				                       optarg);
+			/* "text" is taken for "table", as the other verbs' -o takes it */
+			if (cli_parse_output(command, optarg,
+			                     (const char *const[]){ "table", "json", "text", NULL },
+			                     2, &o->json) != 0)
+				return EXIT_USAGE;
+			o->json = o->json == 1;
 			break;
 		case 'l':
 			if (streq(optarg, "baseline"))

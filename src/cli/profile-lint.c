@@ -53,11 +53,9 @@ verb_profile_lint(int argc, char **argv)
 				return EXIT_USAGE;
 			break;
 		case 'o':
-			json = cli_output_format(optarg);
-			if (json < 0)
-				return cli_usage_error("profile lint",
-				                       "unknown output format '%s' (text or json)",
-				                       optarg);
+			if (cli_parse_output("profile lint", optarg, CLI_OUTPUT_TEXT_JSON, 2,
+			                     &json) != 0)
+				return EXIT_USAGE;
 			break;
 		case 'h':
 			help();

@@ -333,10 +333,9 @@ verb_profile_show(int argc, char **argv)
 				return EXIT_USAGE;
 			break;
 		case 'o':
-			json = cli_output_format(optarg);
-			if (json < 0)
-				return cli_usage_error("profile show", "unknown output format '%s'",
-				                       optarg);
+			if (cli_parse_output("profile show", optarg, CLI_OUTPUT_TEXT_JSON, 0,
+			                     &json) != 0)
+				return EXIT_USAGE;
 			break;
 		case 'h':
 			help();

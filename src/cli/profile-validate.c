@@ -90,10 +90,9 @@ verb_profile_validate(int argc, char **argv)
 			quiet = true;
 			break;
 		case 'o':
-			json = cli_output_format(optarg);
-			if (json < 0)
-				return cli_usage_error("profile validate",
-				                       "unknown output format '%s'", optarg);
+			if (cli_parse_output("profile validate", optarg, CLI_OUTPUT_TEXT_JSON, 0,
+			                     &json) != 0)
+				return EXIT_USAGE;
 			break;
 		case 'h':
 			help();

@@ -175,13 +175,29 @@ cli_one_operand(const char *command, int argc, const char *what)
 }
 
 int
-cli_output_format(const char *value)
+cli_parse_output(const char *command, const char *value, const char *const *formats, size_t n_named,
+                 int *ret_index)
 {
-	if (streq(value, "text"))
-		return 0;
-	if (streq(value, "json"))
-		return 1;
-	return -1;
+	struct strbuf named = { 0 };
+	_cleanup_(freep) char *list = NULL;
+
+	for (int i = 0; formats[i]; i++)
+		if (streq(value, formats[i])) {
+			*ret_index = i;
+			return 0;
+		}
+	/* " (a, b or c)" */
+	for (size_t i = 0; i < n_named; i++)
+		strbuf_printf(&named, "%s%s",
+		              i == 0            ? " ("
+		              : i + 1 < n_named ? ", "
+		                                : " or ",
+		              formats[i]);
+	if (n_named)
+		strbuf_putc(&named, ')');
+	if (strbuf_finish(&named, &list, NULL) < 0)
+		list = NULL;
+	return cli_usage_error(command, "unknown output format '%s'%s", value, list ? list : "");
 }
 
 int
