@@ -85,6 +85,9 @@ int cli_parse_output(const char *command, const char *value, const char *const *
                      size_t n_named, int *ret_index);
 /* The formats of most verbs' -o: text (index 0, the default) and json (1). */
 #define CLI_OUTPUT_TEXT_JSON ((const char *const[]){ "text", "json", NULL })
+/* --caps LIST (ksc_caps_parse()) and --flavor NAME: 0, or a usage error's exit status. */
+int cli_parse_caps(const char *command, const char *list, uint64_t *ret);
+int cli_parse_flavor(const char *command, const char *name, enum ksc_flavor *ret);
 
 /* Write a whole buffer to a path a user named (-o FILE): ksc_fs_write_file() (a regular file
  * replaced atomically, a link followed to it, a device or FIFO written through, a directory

@@ -283,23 +283,13 @@ verb_run(int argc, char **argv)
 				return r;
 			break;
 		case 'c':
-			r = ksc_caps_parse(optarg, &caps, &error);
-			if (r < 0) {
-				r = cli_usage_error("run", "--caps: %s",
-				                    error ? ksc_error_message(error)
-				                          : strerror(-r));
-				ksc_error_free(error);
-				return r;
-			}
+			if (cli_parse_caps("run", optarg, &caps) != 0)
+				return EXIT_USAGE;
 			caps_set = true;
 			break;
 		case 'f':
-			if (ksc_flavor_from_name(optarg, &flavor) < 0)
-				return cli_usage_error(
-				        "run",
-				        "unknown flavour '%s' (containerd, docker or "
-				        "podman)",
-				        optarg);
+			if (cli_parse_flavor("run", optarg, &flavor) != 0)
+				return EXIT_USAGE;
 			flavor_set = true;
 			break;
 		case 'I':

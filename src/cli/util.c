@@ -201,6 +201,27 @@ cli_parse_output(const char *command, const char *value, const char *const *form
 }
 
 int
+cli_parse_caps(const char *command, const char *list, uint64_t *ret)
+{
+	_cleanup_(ksc_error_freep) struct ksc_error *error = NULL;
+	int r = ksc_caps_parse(list, ret, &error);
+
+	if (r < 0)
+		return cli_usage_error(command, "--caps: %s",
+		                       error ? ksc_error_message(error) : strerror(-r));
+	return 0;
+}
+
+int
+cli_parse_flavor(const char *command, const char *name, enum ksc_flavor *ret)
+{
+	if (ksc_flavor_from_name(name, ret) < 0)
+		return cli_usage_error(command,
+		                       "unknown flavour '%s' (containerd, docker or podman)", name);
+	return 0;
+}
+
+int
 cli_dispatch(const char *parent, const struct verb *verbs, size_t n, int argc, char **argv)
 {
 	if (argc < 2 || streq(argv[1], "--help") || streq(argv[1], "-h") ||
