@@ -779,7 +779,7 @@ write_profile(struct state *st)
 	enum ksc_arch arches[_KSC_ARCH_MAX];
 	struct strbuf sb = { 0 };
 	size_t n_names = 0, n_arches = 0;
-	char *text = NULL;
+	_cleanup_(freep) char *text = NULL;
 	size_t len = 0;
 	int r;
 
@@ -834,19 +834,16 @@ write_profile(struct state *st)
 		return r;
 	/* the canonical form, as 'profile fmt' writes it */
 	{
-		struct ksc_profile *p = NULL;
-		char *canonical = NULL;
+		_cleanup_(ksc_profile_freep) struct ksc_profile *p = NULL;
+		_cleanup_(freep) char *canonical = NULL;
 		size_t clen = 0;
 
 		r = ksc_profile_parse(st->generate, text, len, NULL, &p, NULL, NULL);
 		if (r == 0)
 			r = ksc_profile_write_json(p, &canonical, &clen);
-		ksc_profile_free(p);
 		if (r == 0)
 			r = cli_write_file(st->generate, canonical, clen);
-		free(canonical);
 	}
-	free(text);
 	if (r == 0)
 		fprintf(stderr, "kseccomp: wrote %s: %zu syscalls on %zu architecture%s\n",
 		        cli_escape(st->generate), n_names, n_arches, n_arches == 1 ? "" : "s");

@@ -229,7 +229,7 @@ load(const struct kube_opts *o, struct kube_manifest **ret)
 static int
 kube_validate_verb(int argc, char **argv)
 {
-	struct kube_manifest *m = NULL;
+	_cleanup_(kube_manifest_freep) struct kube_manifest *m = NULL;
 	struct kube_opts o;
 	size_t errors;
 	int r;
@@ -244,7 +244,6 @@ kube_validate_verb(int argc, char **argv)
 	if (!errors)
 		printf("%s: %zu pod%s valid\n", cli_escape(o.file), m->n_pods,
 		       m->n_pods == 1 ? "" : "s");
-	kube_manifest_free(m);
 	return errors ? 1 : 0;
 }
 
@@ -332,7 +331,7 @@ json_unenforced(const struct ksc_diags *diags)
 static int
 kube_resolve_verb(int argc, char **argv)
 {
-	struct kube_manifest *m = NULL;
+	_cleanup_(kube_manifest_freep) struct kube_manifest *m = NULL;
 	struct kube_opts o;
 	bool failed = false, first = true;
 	int r;
@@ -371,7 +370,6 @@ kube_resolve_verb(int argc, char **argv)
 			if (r < 0) {
 				kube_outcome_done(&out);
 				kube_kubelet_result_done(&kr);
-				kube_manifest_free(m);
 				return cli_fail(r, NULL, NULL);
 			}
 			if (n > 0)
@@ -427,14 +425,13 @@ kube_resolve_verb(int argc, char **argv)
 	}
 	if (o.json)
 		printf("%s]\n", first ? "" : "\n");
-	kube_manifest_free(m);
 	return failed ? 1 : 0;
 }
 
 static int
 kube_check_verb(int argc, char **argv)
 {
-	struct kube_manifest *m = NULL;
+	_cleanup_(kube_manifest_freep) struct kube_manifest *m = NULL;
 	struct kube_opts o;
 	size_t violations = 0;
 	char version[16];
@@ -456,10 +453,8 @@ kube_check_verb(int argc, char **argv)
 		bool allowed = true;
 
 		r = kube_psa_check(pod, o.level, o.minor, &allowed, &detail);
-		if (r < 0) {
-			kube_manifest_free(m);
+		if (r < 0)
 			return cli_fail(r, NULL, NULL);
-		}
 		if (allowed)
 			continue;
 		violations++;
@@ -473,14 +468,13 @@ kube_check_verb(int argc, char **argv)
 		printf("%s: %zu pod%s allowed by PodSecurity \"%s:%s\"\n", cli_escape(o.file),
 		       m->n_pods, m->n_pods == 1 ? "" : "s",
 		       o.level == KUBE_PSA_RESTRICTED ? "restricted" : "baseline", version);
-	kube_manifest_free(m);
 	return violations ? 1 : 0;
 }
 
 static int
 kube_inspect_verb(int argc, char **argv)
 {
-	struct kube_manifest *m = NULL;
+	_cleanup_(kube_manifest_freep) struct kube_manifest *m = NULL;
 	struct kube_opts o;
 	const struct kube_pod *found_pod = NULL;
 	const struct kube_container *found = NULL;
@@ -504,7 +498,6 @@ kube_inspect_verb(int argc, char **argv)
 					          "pod "
 					          "with --pod",
 					          o.file, o.container);
-					kube_manifest_free(m);
 					return 1;
 				}
 				found_pod = &m->pods[i];
@@ -514,7 +507,6 @@ kube_inspect_verb(int argc, char **argv)
 	if (!found) {
 		cli_error("%s: no container %s%s%s", o.file, o.container, o.pod ? " in pod " : "",
 		          o.pod ? o.pod : "");
-		kube_manifest_free(m);
 		return 1;
 	}
 	r = kube_kubelet_resolve(found_pod, found, o.seccomp_default, o.root_dir, &kr);
@@ -543,7 +535,6 @@ kube_inspect_verb(int argc, char **argv)
 	}
 	kube_outcome_done(&out);
 	kube_kubelet_result_done(&kr);
-	kube_manifest_free(m);
 	return status;
 }
 

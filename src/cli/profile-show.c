@@ -318,7 +318,7 @@ verb_profile_show(int argc, char **argv)
 	};
 	struct ksc_profile_parse_opts opts = { 0 };
 	_cleanup_(ksc_diags_freep) struct ksc_diags *diags = NULL;
-	struct ksc_profile *profile = NULL;
+	_cleanup_(ksc_profile_freep) struct ksc_profile *profile = NULL;
 	struct ksc_error *error = NULL;
 	struct strbuf sb = { 0 };
 	_cleanup_(freep) char *text = NULL;
@@ -358,7 +358,6 @@ verb_profile_show(int argc, char **argv)
 		return cli_report_invalid(r, diags, error, argv[optind]);
 	r = json ? show_json(argv[optind], profile, opts.native_arch, &sb)
 	         : show_text(argv[optind], profile, opts.native_arch, &sb);
-	ksc_profile_free(profile);
 	if (r < 0 || strbuf_finish(&sb, &text, NULL) < 0) {
 		strbuf_done(&sb);
 		return cli_fail(-ENOMEM, NULL, NULL);

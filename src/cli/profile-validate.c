@@ -108,8 +108,8 @@ verb_profile_validate(int argc, char **argv)
 		strbuf_puts(&out, "[");
 	for (int i = optind; i < argc; i++) {
 		_cleanup_(ksc_diags_freep) struct ksc_diags *diags = ksc_diags_new();
-		struct ksc_profile *profile = NULL;
-		struct ksc_error *error = NULL;
+		_cleanup_(ksc_profile_freep) struct ksc_profile *profile = NULL;
+		_cleanup_(ksc_error_freep) struct ksc_error *error = NULL;
 		size_t errors, warnings;
 		int r;
 
@@ -129,13 +129,11 @@ verb_profile_validate(int argc, char **argv)
 			else if (n > 0 && strict)
 				r = -EINVAL;
 		}
-		ksc_profile_free(profile);
 		if (r == -ENOMEM)
-			return cli_fail(r, error, argv[i]);
+			return cli_fail(r, TAKE_PTR(error), argv[i]);
 		if (r < 0 && ksc_diags_error_count(diags) == 0)
 			/* Failed without a diagnostic (cannot happen today): say why. */
 			(void)cli_fail(r, TAKE_PTR(error), argv[i]);
-		ksc_error_free(error);
 		errors = ksc_diags_error_count(diags);
 		warnings = ksc_diags_count(diags) - errors;
 		if (r < 0)

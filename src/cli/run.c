@@ -241,7 +241,7 @@ verb_run(int argc, char **argv)
 	_cleanup_(ksc_profile_freep) struct ksc_profile *profile = NULL;
 	const char *profile_path = NULL, *type = NULL, *localhost = NULL, *root = NULL;
 	char root_buf[4096];
-	struct ksc_bpf *prog = NULL;
+	_cleanup_(ksc_bpf_freep) struct ksc_bpf *prog = NULL;
 	struct ksc_error *error = NULL;
 	bool log_denials = false, strict = false;
 	struct child_failure failure;
@@ -362,17 +362,13 @@ verb_run(int argc, char **argv)
 		if (r < 0)
 			return cli_fail(r, error, profile_path);
 		r = check_unenforced(profile, &copts, strict, profile_path);
-		if (r) {
-			ksc_bpf_free(prog);
+		if (r)
 			return r;
-		}
 		eopts.flags = ksc_profile_flags(profile, &present);
 		eopts.flags_set = present;
 		r = ksc_kernel_probe(&support);
-		if (r < 0) {
-			ksc_bpf_free(prog);
+		if (r < 0)
 			return cli_fail(r, NULL, "probing seccomp");
-		}
 		if (log_denials) {
 			if (!eopts.flags_set)
 				eopts.flags = support.flags & KSC_FLAG_SPEC_ALLOW;
@@ -380,15 +376,11 @@ verb_run(int argc, char **argv)
 			eopts.flags_set = true;
 		}
 		r = ksc_enforce_check(prog, &eopts, &support, &error);
-		if (r < 0) {
-			ksc_bpf_free(prog);
+		if (r < 0)
 			return cli_fail(r, error, profile_path);
-		}
 		r = check_execve(prog, copts.native, profile_path, argv[optind]);
-		if (r) {
-			ksc_bpf_free(prog);
+		if (r)
 			return r;
-		}
 		/* runc: a listener only when a rule notifies (crun: whenever listenerPath is
 		 * set) */
 		if (listener_profile_notifies(profile)) {
@@ -399,35 +391,26 @@ verb_run(int argc, char **argv)
 				                           &error);
 			if (r < 0)
 				r = cli_fail(r, error, profile_path);
-			if (r) {
-				ksc_bpf_free(prog);
+			if (r)
 				return r;
-			}
 		}
 	}
 
 	command = find_command(argv[optind]);
 	if (!command) {
-		ksc_bpf_free(prog);
 		cli_error("%s: command not found", argv[optind]);
 		return EXIT_NOT_FOUND;
 	}
-	if (pipe2(pipefd, O_CLOEXEC) < 0) {
-		ksc_bpf_free(prog);
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
 		return cli_fail(negative_errno(), NULL, "pipe");
-	}
-	if (eopts.listener && listener_handoff_open(&handoff) < 0) {
-		ksc_bpf_free(prog);
+	if (eopts.listener && listener_handoff_open(&handoff) < 0)
 		return cli_fail(negative_errno(), NULL, "socketpair");
-	}
 	fflush(stdout);
 	fflush(stderr);
 	parent = getpid();
 	pid = fork();
-	if (pid < 0) {
-		ksc_bpf_free(prog);
+	if (pid < 0)
 		return cli_fail(negative_errno(), NULL, "fork");
-	}
 	if (pid == 0) {
 		struct child_failure f = { 0 };
 
@@ -486,7 +469,6 @@ verb_run(int argc, char **argv)
 	}
 
 	close(pipefd[1]);
-	ksc_bpf_free(prog);
 	if (eopts.listener) {
 		char why[600], id[64];
 		struct notify_state st = {

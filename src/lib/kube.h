@@ -83,6 +83,12 @@ int kube_manifest_parse(const char *name, const char *buf, size_t len, struct ku
                         struct ksc_error **reterr);
 void kube_manifest_free(struct kube_manifest *m);
 
+static inline void
+kube_manifest_freep(struct kube_manifest **m)
+{
+	kube_manifest_free(*m);
+}
+
 /* One API validation error: "PATH: TYPE: DETAIL" as the API server words it. */
 struct kube_error {
 	unsigned line, column;
