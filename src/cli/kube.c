@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* kseccomp kube validate|resolve|check|inspect -f FILE|- */
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 
 #include "cli.h"
@@ -105,7 +106,7 @@ parse_opts(const char *verb, int argc, char **argv, struct kube_opts *o)
 	int c;
 
 	snprintf(command, sizeof(command), "kube %s", verb);
-	static char root[4096];
+	static char root[PATH_MAX];
 
 	*o = (struct kube_opts){ .root_dir = cli_kubelet_root(root, sizeof(root)),
 		                 .arch = ksc_arch_native() };

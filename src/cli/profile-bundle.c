@@ -10,6 +10,7 @@
  */
 #include <dirent.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 
 #include "cli.h"
@@ -290,7 +291,7 @@ verb_profile_bundle(int argc, char **argv)
 		struct ksc_error *error = NULL;
 		_cleanup_(ksc_profile_freep) struct ksc_profile *p = NULL;
 		const char *file = names[k]->d_name;
-		char path[4096];
+		char path[PATH_MAX];
 		struct entry e = { 0 };
 
 		if (file[0] == '.' || !endswith(file, ".json"))

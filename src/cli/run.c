@@ -11,6 +11,7 @@
  */
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <linux/capability.h>
 #include <sys/syscall.h>
 #include <signal.h>
@@ -240,7 +241,7 @@ verb_run(int argc, char **argv)
 	_cleanup_(freep) char *command = NULL, *local = NULL;
 	_cleanup_(ksc_profile_freep) struct ksc_profile *profile = NULL;
 	const char *profile_path = NULL, *type = NULL, *localhost = NULL, *root = NULL;
-	char root_buf[4096];
+	char root_buf[PATH_MAX];
 	_cleanup_(ksc_bpf_freep) struct ksc_bpf *prog = NULL;
 	struct ksc_error *error = NULL;
 	bool log_denials = false, strict = false;

@@ -551,7 +551,7 @@ kube_manifest_read(const char *path, struct kube_manifest **ret, struct ksc_erro
 	size_t len = 0;
 	int r;
 
-	r = ksc_doc_read_file(path, 64u * 1024u * 1024u, &buf, &len, reterr);
+	r = ksc_doc_read_file(path, KUBE_MANIFEST_MAX_BYTES, &buf, &len, reterr);
 	if (r < 0)
 		return r;
 	return kube_manifest_parse(path, buf, len, ret, reterr);

@@ -77,6 +77,9 @@ struct kube_manifest {
 	size_t n_other; /* objects that carry no pod (Services, ConfigMaps, ...) */
 };
 
+/* The largest manifest file read (a file, or standard input, may hold many objects). */
+#define KUBE_MANIFEST_MAX_BYTES (64u * 1024u * 1024u)
+
 /* Read manifests ("-": standard input). Returns 0 or -errno with "FILE:LINE:COL: reason". */
 int kube_manifest_read(const char *path, struct kube_manifest **ret, struct ksc_error **reterr);
 int kube_manifest_parse(const char *name, const char *buf, size_t len, struct kube_manifest **ret,
