@@ -63,17 +63,22 @@ struct action_group {
 	size_t rules;
 };
 
-/* groups has room for one group per rule: there can be no more groups than rules. Groups
- * and the names of each are looked up in hash tables: a profile of 100,000 rules repeats
- * its names thousands of times, and comparing each with every earlier rule's took minutes. */
+/* The unconditional rules grouped by action: *ret_groups (the caller frees it) has room for
+ * one group per rule, as there can be no more groups than rules. Groups and the names of
+ * each are looked up in hash tables: a profile of 100,000 rules repeats its names thousands
+ * of times, and comparing each with every earlier rule's took minutes. 0 or -ENOMEM. */
 static int
-count_actions(const struct ksc_profile *p, struct action_group *groups, size_t *n_groups)
+count_actions(const struct ksc_profile *p, struct action_group **ret_groups, size_t *n_groups)
 {
 	_cleanup_(name_index_done) struct name_index names = { 0 };
 	_cleanup_(id_map_done) struct id_map group_of = { 0 }, counted = { 0 };
 	size_t n_rules = ksc_profile_rule_count(p);
+	_cleanup_(freep) struct action_group *groups =
+	        calloc(n_rules ? n_rules : 1, sizeof(*groups));
 	int r;
 
+	if (!groups)
+		return -ENOMEM;
 	*n_groups = 0;
 	for (size_t i = 0; i < n_rules; i++) {
 		const struct ksc_rule *rule = ksc_profile_rule(p, i);
@@ -107,6 +112,7 @@ count_actions(const struct ksc_profile *p, struct action_group *groups, size_t *
 				groups[g].names++;
 		}
 	}
+	*ret_groups = TAKE_PTR(groups);
 	return 0;
 }
 
@@ -183,10 +189,7 @@ show_text(const char *file, const struct ksc_profile *p, enum ksc_arch native, s
 		n_names += ksc_rule_name_count(ksc_profile_rule(p, i));
 	strbuf_printf(sb, "Rules:           %zu (%zu syscall names)\n", n_rules, n_names);
 
-	groups = calloc(n_rules ? n_rules : 1, sizeof(*groups));
-	if (!groups)
-		return -ENOMEM;
-	r = count_actions(p, groups, &n_groups);
+	r = count_actions(p, &groups, &n_groups);
 	if (r < 0)
 		return r;
 	strbuf_puts(sb, "\nSyscalls per action (unconditional rules):\n");
@@ -265,10 +268,7 @@ show_json(const char *file, const struct ksc_profile *p, enum ksc_arch native, s
 	}
 	strbuf_printf(sb, ",\n  \"rules\": %zu", n_rules);
 
-	groups = calloc(n_rules ? n_rules : 1, sizeof(*groups));
-	if (!groups)
-		return -ENOMEM;
-	r = count_actions(p, groups, &n_groups);
+	r = count_actions(p, &groups, &n_groups);
 	if (r < 0)
 		return r;
 	strbuf_puts(sb, ",\n  \"actions\": [");
