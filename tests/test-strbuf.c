@@ -104,5 +104,23 @@ main(void)
 		   "JSON keeps ESC and BEL as \\u001b and \\u0007 (got %s)", sb.buf ? sb.buf : "");
 		strbuf_done(&sb);
 	}
+
+	/* the NUL-terminated form writes the same bytes, and "" for NULL */
+	{
+		struct strbuf a = { 0 }, b = { 0 };
+		char every[sizeof(all)]; /* every byte value but NUL, then the NUL */
+
+		memcpy(every, all + 1, sizeof(all) - 1);
+		every[sizeof(all) - 1] = '\0';
+		strbuf_put_json_string(&a, every, sizeof(all) - 1);
+		strbuf_put_json_str(&b, every);
+		ok(a.buf && b.buf && strcmp(a.buf, b.buf) == 0,
+		   "strbuf_put_json_str() writes what strbuf_put_json_string() writes");
+		strbuf_done(&b);
+		strbuf_put_json_str(&b, NULL);
+		is_str(b.buf, "\"\"", "NULL is the empty string");
+		strbuf_done(&a);
+		strbuf_done(&b);
+	}
 	return tap_done();
 }

@@ -107,7 +107,7 @@ put_json(struct strbuf *sb, const char *key, const char *value)
 {
 	strbuf_printf(sb, ",\"%s\":", key);
 	if (value)
-		strbuf_put_json_string(sb, value, strlen(value));
+		strbuf_put_json_str(sb, value);
 	else
 		strbuf_puts(sb, "null");
 }
@@ -199,7 +199,7 @@ on_call(void *userdata, const struct agent_peer *c, const struct agent_call *cal
 			strbuf_printf(&sb, " (%s)", mux);
 		if (path) {
 			strbuf_puts(&sb, " path=");
-			strbuf_put_json_string(&sb, path, strlen(path));
+			strbuf_put_json_str(&sb, path);
 		}
 		strbuf_puts(&sb, " args=");
 		for (int i = 0; i < 6; i++)
@@ -316,15 +316,15 @@ parse_args(int argc, char **argv, struct agent_args *aa)
 		case 'p':
 			aa->policy_path = optarg;
 			break;
-		case 'o':
-			r = cli_output_format(optarg);
-			if (r < 0)
-				return cli_usage_error("agent",
-				                       "-o: unknown format '%s' (text or "
-				                       "json)",
-				                       optarg);
-			aa->printer.json = r == 1;
+		case 'o': {
+			int format;
+
+			if (cli_parse_output("agent", optarg, CLI_OUTPUT_TEXT_JSON, 2, &format) !=
+			    0)
+				return EXIT_USAGE;
+			aa->printer.json = format == 1;
 			break;
+		}
 		case 'R':
 			aa->record_dir = optarg;
 			break;

@@ -150,18 +150,6 @@ print_time(double t, char *buf, size_t size)
 	         (int)((t - (double)secs) * 1000 + 0.5) % 1000);
 }
 
-static void
-json_str(const char *s)
-{
-	struct strbuf sb = { 0 };
-	char *text = NULL;
-
-	strbuf_put_json_string(&sb, s, strlen(s));
-	if (strbuf_finish(&sb, &text, NULL) == 0)
-		fputs(text, stdout);
-	free(text);
-}
-
 static uint64_t
 group_hash(const char *comm, enum ksc_arch arch, uint32_t syscall, uint32_t code)
 {
@@ -279,11 +267,11 @@ show_record(struct state *st, const struct audit_record *r)
 		printf("{\"time\": \"%s\", \"serial\": %" PRIu64 ", \"pid\": %" PRId64
 		       ", \"comm\": ",
 		       when, r->serial, r->pid);
-		json_str(r->comm);
+		cli_print_json_string(r->comm);
 		printf(", \"exe\": ");
-		json_str(r->exe);
+		cli_print_json_string(r->exe);
 		printf(", \"arch\": \"%s\", \"syscall\": ", arch);
-		json_str(name);
+		cli_print_json_string(name);
 		printf(", \"nr\": %" PRIu32 ", \"action\": \"%s\", \"code\": \"0x%08" PRIx32
 		       "\", \"sig\": %d, \"compat\": %d, \"ip\": \"0x%" PRIx64
 		       "\", \"auid\": %" PRId64 ", \"uid\": %" PRId64 ", \"gid\": %" PRId64
@@ -292,7 +280,7 @@ show_record(struct state *st, const struct audit_record *r)
 		       r->gid, r->ses);
 		if (*r->subj) {
 			printf(", \"subj\": ");
-			json_str(r->subj);
+			cli_print_json_string(r->subj);
 		}
 		if (*st->pod_uid)
 			printf(", \"pod_uid\": \"%s\"", st->pod_uid);
@@ -300,9 +288,9 @@ show_record(struct state *st, const struct audit_record *r)
 			printf(", \"container_id\": \"%s\"", st->container_id);
 		if (*st->pod) {
 			printf(", \"pod\": ");
-			json_str(st->pod);
+			cli_print_json_string(st->pod);
 			printf(", \"container\": ");
-			json_str(st->container);
+			cli_print_json_string(st->container);
 		}
 		printf("}\n");
 		return;
@@ -791,7 +779,7 @@ write_profile(struct state *st)
 	enum ksc_arch arches[_KSC_ARCH_MAX];
 	struct strbuf sb = { 0 };
 	size_t n_names = 0, n_arches = 0;
-	char *text = NULL;
+	_cleanup_(freep) char *text = NULL;
 	size_t len = 0;
 	int r;
 
@@ -833,7 +821,7 @@ write_profile(struct state *st)
 		if (!seen)
 			names[n_names++] = "execve";
 	}
-	qsort(names, n_names, sizeof(*names), cli_str_cmp);
+	qsort(names, n_names, sizeof(*names), strp_cmp);
 	strbuf_puts(&sb, "{\n  \"defaultAction\": \"SCMP_ACT_ERRNO\",\n  \"architectures\": [");
 	for (size_t i = 0; i < n_arches; i++)
 		strbuf_printf(&sb, "%s\"%s\"", i ? ", " : "", ksc_arch_oci_name(arches[i]));
@@ -846,19 +834,16 @@ write_profile(struct state *st)
 		return r;
 	/* the canonical form, as 'profile fmt' writes it */
 	{
-		struct ksc_profile *p = NULL;
-		char *canonical = NULL;
+		_cleanup_(ksc_profile_freep) struct ksc_profile *p = NULL;
+		_cleanup_(freep) char *canonical = NULL;
 		size_t clen = 0;
 
 		r = ksc_profile_parse(st->generate, text, len, NULL, &p, NULL, NULL);
 		if (r == 0)
 			r = ksc_profile_write_json(p, &canonical, &clen);
-		ksc_profile_free(p);
 		if (r == 0)
 			r = cli_write_file(st->generate, canonical, clen);
-		free(canonical);
 	}
-	free(text);
 	if (r == 0)
 		fprintf(stderr, "kseccomp: wrote %s: %zu syscalls on %zu architecture%s\n",
 		        cli_escape(st->generate), n_names, n_arches, n_arches == 1 ? "" : "s");
@@ -938,19 +923,18 @@ verb_audit(int argc, char **argv)
 			st.action = optarg;
 			break;
 		}
-		case 'o':
-			if (streq(optarg, "table"))
-				st.output = OUT_TABLE;
-			else if (streq(optarg, "json"))
-				st.output = OUT_JSON;
-			else if (streq(optarg, "summary"))
-				st.output = OUT_SUMMARY;
-			else
-				return cli_usage_error("audit",
-				                       "unknown output format '%s' (table, json or "
-				                       "summary)",
-				                       optarg);
+		case 'o': {
+			int format;
+
+			/* in the order of enum output */
+			if (cli_parse_output(
+			            "audit", optarg,
+			            (const char *const[]){ "table", "json", "summary", NULL }, 3,
+			            &format) != 0)
+				return EXIT_USAGE;
+			st.output = (enum output)format;
 			break;
+		}
 		case 'g':
 			st.generate = optarg;
 			break;

@@ -31,6 +31,8 @@ _printf_(1, 2) void cli_warning(const char *fmt, ...);
  * kernel's records. s itself when nothing needs escaping; else a buffer that stays valid
  * for the next 7 calls. NULL for NULL. */
 const char *cli_escape(const char *s);
+/* s as a JSON string literal on standard output (strbuf_put_json_str(): NULL is ""). */
+void cli_print_json_string(const char *s);
 /* Report a failed library call: its message if any, else strerror(-r). Returns 1. */
 int cli_fail(int r, struct ksc_error *error, const char *what);
 /* A usage error for `command`: the message, a pointer to --help, and EXIT_USAGE. */
@@ -62,8 +64,16 @@ void cli_last_component(const char *path, char *buf, size_t size);
 /* qsort() comparator for an array of strings. */
 int cli_str_cmp(const void *a, const void *b);
 
-/* Parse "-o FORMAT": 0 text, 1 json; -1 when unknown. */
-int cli_output_format(const char *value);
+/* -o FORMAT, one of formats (NULL-terminated): 0 and its index in *ret_index; else a usage
+ * error "unknown output format 'VALUE'" naming the first n_named formats, and EXIT_USAGE.
+ * Those after n_named are accepted but not advertised. */
+int cli_parse_output(const char *command, const char *value, const char *const *formats,
+                     size_t n_named, int *ret_index);
+/* The formats of most verbs' -o: text (index 0, the default) and json (1). */
+#define CLI_OUTPUT_TEXT_JSON ((const char *const[]){ "text", "json", NULL })
+/* --caps LIST (ksc_caps_parse()) and --flavor NAME: 0, or a usage error's exit status. */
+int cli_parse_caps(const char *command, const char *list, uint64_t *ret);
+int cli_parse_flavor(const char *command, const char *name, enum ksc_flavor *ret);
 
 /* Write a whole buffer to a path a user named (-o FILE): ksc_fs_write_file() (a regular file
  * replaced atomically, a link followed to it, a device or FIFO written through, a directory

@@ -138,7 +138,7 @@ verb_compile(int argc, char **argv)
 	struct ksc_compile_opts copts = { .backend = KSC_BACKEND_DEFAULT };
 	enum ksc_arch arches[_KSC_ARCH_MAX];
 	const char *output = "-";
-	struct ksc_bpf *prog = NULL;
+	_cleanup_(ksc_bpf_freep) struct ksc_bpf *prog = NULL;
 	bool asm_format = false;
 	int c, r;
 
@@ -196,13 +196,11 @@ verb_compile(int argc, char **argv)
 		_cleanup_(freep) char *text = NULL;
 
 		r = ksc_bpf_disasm(prog, &text);
-		ksc_bpf_free(prog);
 		if (r < 0)
 			return cli_fail(r, NULL, NULL);
 		return cli_write_file(output, text, strlen(text)) < 0 ? 1 : 0;
 	}
 	r = cli_write_file(output, (const char *)ksc_bpf_insns(prog),
 	                   ksc_bpf_count(prog) * sizeof(struct ksc_bpf_insn));
-	ksc_bpf_free(prog);
 	return r < 0 ? 1 : 0;
 }

@@ -29,8 +29,8 @@ verb_disasm(int argc, char **argv)
 		{},
 	};
 	_cleanup_(freep) char *text = NULL;
-	struct ksc_bpf *prog = NULL;
-	struct ksc_error *error = NULL;
+	_cleanup_(ksc_bpf_freep) struct ksc_bpf *prog = NULL;
+	_cleanup_(ksc_error_freep) struct ksc_error *error = NULL;
 	int c, r;
 
 	optind = 0;
@@ -49,14 +49,11 @@ verb_disasm(int argc, char **argv)
 		return r;
 	r = ksc_bpf_load(argv[optind], &prog, &error);
 	if (r < 0)
-		return cli_fail(r, error, argv[optind]);
-	if (ksc_bpf_check(prog, &error) < 0) {
+		return cli_fail(r, TAKE_PTR(error), argv[optind]);
+	if (ksc_bpf_check(prog, &error) < 0)
 		cli_warning("%s: the kernel would refuse this program: %s", argv[optind],
 		            ksc_error_message(error));
-		ksc_error_free(error);
-	}
 	r = ksc_bpf_disasm(prog, &text);
-	ksc_bpf_free(prog);
 	if (r < 0)
 		return cli_fail(r, NULL, NULL);
 	fputs(text, stdout);

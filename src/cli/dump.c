@@ -37,6 +37,34 @@ free_filters(struct ksc_bpf **progs, size_t n)
 	free(progs);
 }
 
+/* Print how many instructions each filter has (and with disasm, the program), and save each
+ * to SAVE.N.bpf; 0, or 1 after saying why. */
+static int
+show_filters(long pid, struct ksc_bpf *const *progs, size_t n, const char *save, bool disasm)
+{
+	if (n == 0)
+		printf("process %ld: no seccomp filter (unconfined)\n", pid);
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_(freep) char *text = NULL;
+
+		printf("filter %zu%s: %zu instructions\n", i, i == 0 ? " (newest)" : "",
+		       ksc_bpf_count(progs[i]));
+		if (save) {
+			_cleanup_(freep) char *path = NULL;
+
+			if (asprintf(&path, "%s.%zu.bpf", save, i) < 0)
+				return cli_fail(-ENOMEM, NULL, NULL);
+			if (cli_write_file(path, (const char *)ksc_bpf_insns(progs[i]),
+			                   ksc_bpf_count(progs[i]) * sizeof(struct ksc_bpf_insn)) <
+			    0)
+				return 1;
+		}
+		if (disasm && ksc_bpf_disasm(progs[i], &text) == 0)
+			fputs(text, stdout);
+	}
+	return 0;
+}
+
 static int
 compare_with_profile(int pid, struct ksc_bpf **live, size_t n_live, const char *file,
                      const struct ksc_compile_opts *copts)
@@ -45,7 +73,7 @@ compare_with_profile(int pid, struct ksc_bpf **live, size_t n_live, const char *
 	struct ksc_profile_parse_opts popts = { .native_arch = copts->native };
 	struct ksc_difference diffs[20];
 	enum ksc_arch arches[_KSC_ARCH_MAX];
-	struct ksc_bpf *prog = NULL;
+	_cleanup_(ksc_bpf_freep) struct ksc_bpf *prog = NULL;
 	size_t n_arches, cases = 0, n_diffs = 0;
 	int r;
 
@@ -63,7 +91,6 @@ compare_with_profile(int pid, struct ksc_bpf **live, size_t n_live, const char *
 	n_arches = ksc_compile_arches(profile, copts, arches, ELEMENTSOF(arches));
 	r = ksc_bpf_compare(live, n_live, &prog, 1, profile, arches, n_arches, &cases, diffs,
 	                    ELEMENTSOF(diffs), &n_diffs);
-	ksc_bpf_free(prog);
 	if (r < 0)
 		return cli_fail(r, NULL, NULL);
 	if (n_diffs == 0) {
@@ -144,31 +171,9 @@ verb_dump(int argc, char **argv)
 	r = ksc_process_filters((int)pid, &progs, &n, &error);
 	if (r < 0)
 		return cli_fail(r, error, NULL);
-	if (n == 0)
-		printf("process %ld: no seccomp filter (unconfined)\n", pid);
-	for (size_t i = 0; i < n; i++) {
-		_cleanup_(freep) char *text = NULL;
-
-		printf("filter %zu%s: %zu instructions\n", i, i == 0 ? " (newest)" : "",
-		       ksc_bpf_count(progs[i]));
-		if (save) {
-			_cleanup_(freep) char *path = NULL;
-
-			if (asprintf(&path, "%s.%zu.bpf", save, i) < 0) {
-				free_filters(progs, n);
-				return cli_fail(-ENOMEM, NULL, NULL);
-			}
-			if (cli_write_file(path, (const char *)ksc_bpf_insns(progs[i]),
-			                   ksc_bpf_count(progs[i]) * sizeof(struct ksc_bpf_insn)) <
-			    0) {
-				free_filters(progs, n);
-				return 1;
-			}
-		}
-		if (!profile && ksc_bpf_disasm(progs[i], &text) == 0)
-			fputs(text, stdout);
-	}
-	r = profile ? compare_with_profile((int)pid, progs, n, profile, &copts) : 0;
+	r = show_filters(pid, progs, n, save, !profile);
+	if (r == 0 && profile)
+		r = compare_with_profile((int)pid, progs, n, profile, &copts);
 	free_filters(progs, n);
 	return r;
 }

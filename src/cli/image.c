@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* kseccomp image import REF DIR|BINARY ; kseccomp image ls */
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 
 #include "cli.h"
@@ -36,7 +37,7 @@ parse_store(const char *command, int argc, char **argv, const char **ret_store, 
 static int
 image_import_verb(int argc, char **argv)
 {
-	char buf[4096];
+	char buf[PATH_MAX];
 	const char *store = NULL;
 	struct ksc_error *error = NULL;
 	struct image img;
@@ -68,7 +69,7 @@ image_import_verb(int argc, char **argv)
 static int
 image_ls_verb(int argc, char **argv)
 {
-	char buf[4096];
+	char buf[PATH_MAX];
 	const char *store = NULL;
 	struct image *v = NULL;
 	size_t n = 0;

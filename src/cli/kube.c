@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* kseccomp kube validate|resolve|check|inspect -f FILE|- */
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 
 #include "cli.h"
@@ -106,7 +107,7 @@ parse_opts(const char *verb, int argc, char **argv, struct kube_opts *o)
 	int c;
 
 	snprintf(command, sizeof(command), "kube %s", verb);
-	static char root[4096];
+	static char root[PATH_MAX];
 
 	*o = (struct kube_opts){ .root_dir = node_kubelet_root(root, sizeof(root)),
 		                 .arch = ksc_arch_native() };
@@ -137,12 +138,12 @@ parse_opts(const char *verb, int argc, char **argv, struct kube_opts *o)
 				return EXIT_USAGE;
 			break;
 		case 'o':
-			if (streq(optarg, "table"))
-				o->json = 0;
-			else if ((o->json = cli_output_format(optarg)) < 0)
-				return cli_usage_error(command,
-				                       "unknown output format '%s' (table or json)",
-				                       optarg);
+			/* "text" is taken for "table", as the other verbs' -o takes it */
+			if (cli_parse_output(command, optarg,
+			                     (const char *const[]){ "table", "json", "text", NULL },
+			                     2, &o->json) != 0)
+				return EXIT_USAGE;
+			o->json = o->json == 1;
 			break;
 		case 'l':
 			if (streq(optarg, "baseline"))
@@ -230,7 +231,7 @@ load(const struct kube_opts *o, struct kube_manifest **ret)
 static int
 kube_validate_verb(int argc, char **argv)
 {
-	struct kube_manifest *m = NULL;
+	_cleanup_(kube_manifest_freep) struct kube_manifest *m = NULL;
 	struct kube_opts o;
 	size_t errors;
 	int r;
@@ -245,7 +246,6 @@ kube_validate_verb(int argc, char **argv)
 	if (!errors)
 		printf("%s: %zu pod%s valid\n", cli_escape(o.file), m->n_pods,
 		       m->n_pods == 1 ? "" : "s");
-	kube_manifest_free(m);
 	return errors ? 1 : 0;
 }
 
@@ -255,18 +255,6 @@ type_name(enum kube_profile_type t)
 	return t == KUBE_PROFILE_LOCALHOST         ? "Localhost"
 	       : t == KUBE_PROFILE_RUNTIME_DEFAULT ? "RuntimeDefault"
 	                                           : "Unconfined";
-}
-
-static void
-json_string(const char *s)
-{
-	struct strbuf sb = { 0 };
-	char *text = NULL;
-
-	strbuf_put_json_string(&sb, s ? s : "", s ? strlen(s) : 0);
-	if (strbuf_finish(&sb, &text, NULL) == 0)
-		fputs(text, stdout);
-	free(text);
 }
 
 /* Text from the manifest (names, the Localhost path) on stderr with control characters as
@@ -331,12 +319,12 @@ json_unenforced(const struct ksc_diags *diags)
 		const struct ksc_diag *d = ksc_diags_get(diags, i);
 
 		printf("%s{\"file\": ", i ? ", " : "");
-		json_string(ksc_diag_file(d));
+		cli_print_json_string(ksc_diag_file(d));
 		printf(", \"line\": %u, \"column\": %u, \"path\": ", ksc_diag_line(d),
 		       ksc_diag_column(d));
-		json_string(ksc_diag_path(d));
+		cli_print_json_string(ksc_diag_path(d));
 		printf(", \"reason\": ");
-		json_string(ksc_diag_reason(d));
+		cli_print_json_string(ksc_diag_reason(d));
 		printf("}");
 	}
 	printf("]");
@@ -345,7 +333,7 @@ json_unenforced(const struct ksc_diags *diags)
 static int
 kube_resolve_verb(int argc, char **argv)
 {
-	struct kube_manifest *m = NULL;
+	_cleanup_(kube_manifest_freep) struct kube_manifest *m = NULL;
 	struct kube_opts o;
 	bool failed = false, first = true;
 	int r;
@@ -384,7 +372,6 @@ kube_resolve_verb(int argc, char **argv)
 			if (r < 0) {
 				kube_outcome_done(&out);
 				kube_kubelet_result_done(&kr);
-				kube_manifest_free(m);
 				return cli_fail(r, NULL, NULL);
 			}
 			if (n > 0)
@@ -402,9 +389,9 @@ kube_resolve_verb(int argc, char **argv)
 			failed = failed || out.error;
 			if (o.json) {
 				printf("%s\n  {\"workload\": ", first ? "" : ",");
-				json_string(workload);
+				cli_print_json_string(workload);
 				printf(", \"container\": ");
-				json_string(c->name);
+				cli_print_json_string(c->name);
 				printf(", \"kind\": \"%s\", \"type\": \"%s\", \"effective\": "
 				       "\"%s\"",
 				       kube_container_kind_name(c->kind),
@@ -414,10 +401,12 @@ kube_resolve_verb(int argc, char **argv)
 				                        : type_name(kr.type));
 				if (kr.localhost_ref) {
 					printf(", \"localhostRef\": ");
-					json_string(kr.localhost_ref);
+					cli_print_json_string(kr.localhost_ref);
 				}
 				printf(", \"outcome\": ");
-				json_string(out.error ? out.error : out.note ? out.note : "OK");
+				cli_print_json_string(out.error  ? out.error
+				                      : out.note ? out.note
+				                                 : "OK");
 				if (n > 0)
 					json_unenforced(unenforced);
 				printf("}");
@@ -438,14 +427,13 @@ kube_resolve_verb(int argc, char **argv)
 	}
 	if (o.json)
 		printf("%s]\n", first ? "" : "\n");
-	kube_manifest_free(m);
 	return failed ? 1 : 0;
 }
 
 static int
 kube_check_verb(int argc, char **argv)
 {
-	struct kube_manifest *m = NULL;
+	_cleanup_(kube_manifest_freep) struct kube_manifest *m = NULL;
 	struct kube_opts o;
 	size_t violations = 0;
 	char version[16];
@@ -467,10 +455,8 @@ kube_check_verb(int argc, char **argv)
 		bool allowed = true;
 
 		r = kube_psa_check(pod, o.level, o.minor, &allowed, &detail);
-		if (r < 0) {
-			kube_manifest_free(m);
+		if (r < 0)
 			return cli_fail(r, NULL, NULL);
-		}
 		if (allowed)
 			continue;
 		violations++;
@@ -484,14 +470,13 @@ kube_check_verb(int argc, char **argv)
 		printf("%s: %zu pod%s allowed by PodSecurity \"%s:%s\"\n", cli_escape(o.file),
 		       m->n_pods, m->n_pods == 1 ? "" : "s",
 		       o.level == KUBE_PSA_RESTRICTED ? "restricted" : "baseline", version);
-	kube_manifest_free(m);
 	return violations ? 1 : 0;
 }
 
 static int
 kube_inspect_verb(int argc, char **argv)
 {
-	struct kube_manifest *m = NULL;
+	_cleanup_(kube_manifest_freep) struct kube_manifest *m = NULL;
 	struct kube_opts o;
 	const struct kube_pod *found_pod = NULL;
 	const struct kube_container *found = NULL;
@@ -515,7 +500,6 @@ kube_inspect_verb(int argc, char **argv)
 					          "pod "
 					          "with --pod",
 					          o.file, o.container);
-					kube_manifest_free(m);
 					return 1;
 				}
 				found_pod = &m->pods[i];
@@ -525,7 +509,6 @@ kube_inspect_verb(int argc, char **argv)
 	if (!found) {
 		cli_error("%s: no container %s%s%s", o.file, o.container, o.pod ? " in pod " : "",
 		          o.pod ? o.pod : "");
-		kube_manifest_free(m);
 		return 1;
 	}
 	r = kube_kubelet_resolve(found_pod, found, o.seccomp_default, o.root_dir, &kr);
@@ -554,7 +537,6 @@ kube_inspect_verb(int argc, char **argv)
 	}
 	kube_outcome_done(&out);
 	kube_kubelet_result_done(&kr);
-	kube_manifest_free(m);
 	return status;
 }
 

@@ -10,6 +10,7 @@
  */
 #include <dirent.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 
 #include "cli.h"
@@ -288,9 +289,9 @@ verb_profile_bundle(int argc, char **argv)
 	for (int k = 0; k < count; k++) {
 		_cleanup_(ksc_diags_freep) struct ksc_diags *diags = ksc_diags_new();
 		struct ksc_error *error = NULL;
-		struct ksc_profile *p = NULL;
+		_cleanup_(ksc_profile_freep) struct ksc_profile *p = NULL;
 		const char *file = names[k]->d_name;
-		char path[4096];
+		char path[PATH_MAX];
 		struct entry e = { 0 };
 
 		if (file[0] == '.' || !endswith(file, ".json"))
@@ -311,7 +312,6 @@ verb_profile_bundle(int argc, char **argv)
 			invalid = true;
 			continue;
 		}
-		ksc_profile_free(p);
 		e.name = strdup(file);
 		e.path = strdup(path);
 		if (!e.name || !e.path) {

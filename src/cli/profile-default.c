@@ -60,26 +60,16 @@ verb_profile_default(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":o:h", options, NULL)) != -1) {
 		switch (c) {
 		case 'f':
-			if (ksc_flavor_from_name(optarg, &flavor) < 0)
-				return cli_usage_error(
-				        "profile default",
-				        "unknown flavour '%s' (containerd, docker or "
-				        "podman)",
-				        optarg);
+			if (cli_parse_flavor("profile default", optarg, &flavor) != 0)
+				return EXIT_USAGE;
 			break;
 		case 'a':
 			if (cli_parse_arch("profile default", optarg, &opts.arch) != 0)
 				return EXIT_USAGE;
 			break;
 		case 'c':
-			r = ksc_caps_parse(optarg, &opts.caps, &error);
-			if (r < 0) {
-				r = cli_usage_error("profile default", "--caps: %s",
-				                    error ? ksc_error_message(error)
-				                          : strerror(-r));
-				ksc_error_free(error);
-				return r;
-			}
+			if (cli_parse_caps("profile default", optarg, &opts.caps) != 0)
+				return EXIT_USAGE;
 			break;
 		case 'k':
 			if (ksc_kernel_version_parse(optarg, &opts.kernel_major,

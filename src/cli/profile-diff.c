@@ -119,11 +119,9 @@ verb_profile_diff(int argc, char **argv)
 				return EXIT_USAGE;
 			break;
 		case 'o':
-			json = cli_output_format(optarg);
-			if (json < 0)
-				return cli_usage_error("profile diff",
-				                       "unknown output format '%s' (text or json)",
-				                       optarg);
+			if (cli_parse_output("profile diff", optarg, CLI_OUTPUT_TEXT_JSON, 2,
+			                     &json) != 0)
+				return EXIT_USAGE;
 			break;
 		case 'h':
 			help();

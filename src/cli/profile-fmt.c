@@ -37,7 +37,7 @@ verb_profile_fmt(int argc, char **argv)
 	};
 	_cleanup_(freep) char *input = NULL, *text = NULL;
 	_cleanup_(ksc_diags_freep) struct ksc_diags *diags = NULL;
-	struct ksc_profile *profile = NULL;
+	_cleanup_(ksc_profile_freep) struct ksc_profile *profile = NULL;
 	struct ksc_error *error = NULL;
 	const char *output = "-", *file;
 	bool write_back = false, check = false;
@@ -84,7 +84,6 @@ verb_profile_fmt(int argc, char **argv)
 	if (r < 0)
 		return cli_report_invalid(r, diags, error, file);
 	r = ksc_profile_write_json(profile, &text, &len);
-	ksc_profile_free(profile);
 	if (r < 0)
 		return cli_fail(r, NULL, file);
 

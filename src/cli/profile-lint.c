@@ -32,18 +32,6 @@ static const char *const severity_names[] = {
 	[KSC_FINDING_ERROR] = "error",
 };
 
-static void
-print_json_string(const char *s)
-{
-	struct strbuf sb = { 0 };
-	char *text = NULL;
-
-	strbuf_put_json_string(&sb, s, strlen(s));
-	if (strbuf_finish(&sb, &text, NULL) == 0)
-		fputs(text, stdout);
-	free(text);
-}
-
 int
 verb_profile_lint(int argc, char **argv)
 {
@@ -65,11 +53,9 @@ verb_profile_lint(int argc, char **argv)
 				return EXIT_USAGE;
 			break;
 		case 'o':
-			json = cli_output_format(optarg);
-			if (json < 0)
-				return cli_usage_error("profile lint",
-				                       "unknown output format '%s' (text or json)",
-				                       optarg);
+			if (cli_parse_output("profile lint", optarg, CLI_OUTPUT_TEXT_JSON, 2,
+			                     &json) != 0)
+				return EXIT_USAGE;
 			break;
 		case 'h':
 			help();
@@ -111,14 +97,14 @@ verb_profile_lint(int argc, char **argv)
 				status = 1;
 			if (json) {
 				printf("%s\n  {\"file\": ", printed++ ? "," : "");
-				print_json_string(argv[i]);
+				cli_print_json_string(argv[i]);
 				printf(", \"id\": \"%s\", \"severity\": \"%s\"", f->id,
 				       severity_names[f->severity]);
 				if (f->line)
 					printf(", \"line\": %u, \"column\": %u, \"rule\": %zu",
 					       f->line, f->column, f->rule);
 				printf(", \"message\": ");
-				print_json_string(f->message);
+				cli_print_json_string(f->message);
 				printf("}");
 				continue;
 			}

@@ -63,17 +63,22 @@ struct action_group {
 	size_t rules;
 };
 
-/* groups has room for one group per rule: there can be no more groups than rules. Groups
- * and the names of each are looked up in hash tables: a profile of 100,000 rules repeats
- * its names thousands of times, and comparing each with every earlier rule's took minutes. */
+/* The unconditional rules grouped by action: *ret_groups (the caller frees it) has room for
+ * one group per rule, as there can be no more groups than rules. Groups and the names of
+ * each are looked up in hash tables: a profile of 100,000 rules repeats its names thousands
+ * of times, and comparing each with every earlier rule's took minutes. 0 or -ENOMEM. */
 static int
-count_actions(const struct ksc_profile *p, struct action_group *groups, size_t *n_groups)
+count_actions(const struct ksc_profile *p, struct action_group **ret_groups, size_t *n_groups)
 {
 	_cleanup_(name_index_done) struct name_index names = { 0 };
 	_cleanup_(id_map_done) struct id_map group_of = { 0 }, counted = { 0 };
 	size_t n_rules = ksc_profile_rule_count(p);
+	_cleanup_(freep) struct action_group *groups =
+	        calloc(n_rules ? n_rules : 1, sizeof(*groups));
 	int r;
 
+	if (!groups)
+		return -ENOMEM;
 	*n_groups = 0;
 	for (size_t i = 0; i < n_rules; i++) {
 		const struct ksc_rule *rule = ksc_profile_rule(p, i);
@@ -107,6 +112,7 @@ count_actions(const struct ksc_profile *p, struct action_group *groups, size_t *
 				groups[g].names++;
 		}
 	}
+	*ret_groups = TAKE_PTR(groups);
 	return 0;
 }
 
@@ -119,7 +125,7 @@ put_names(struct strbuf *sb, const struct ksc_rule *rule, bool json)
 		if (k)
 			strbuf_puts(sb, json ? ", " : ",");
 		if (json)
-			strbuf_put_json_string(sb, name, strlen(name));
+			strbuf_put_json_str(sb, name);
 		else
 			strbuf_puts(sb, name);
 	}
@@ -183,10 +189,7 @@ show_text(const char *file, const struct ksc_profile *p, enum ksc_arch native, s
 		n_names += ksc_rule_name_count(ksc_profile_rule(p, i));
 	strbuf_printf(sb, "Rules:           %zu (%zu syscall names)\n", n_rules, n_names);
 
-	groups = calloc(n_rules ? n_rules : 1, sizeof(*groups));
-	if (!groups)
-		return -ENOMEM;
-	r = count_actions(p, groups, &n_groups);
+	r = count_actions(p, &groups, &n_groups);
 	if (r < 0)
 		return r;
 	strbuf_puts(sb, "\nSyscalls per action (unconditional rules):\n");
@@ -235,7 +238,7 @@ show_json(const char *file, const struct ksc_profile *p, enum ksc_arch native, s
 	int r;
 
 	strbuf_puts(sb, "{\n  \"file\": ");
-	strbuf_put_json_string(sb, file, strlen(file));
+	strbuf_put_json_str(sb, file);
 	strbuf_printf(sb, ",\n  \"defaultAction\": \"%s\"",
 	              ksc_action_name(ksc_profile_default_action(p)));
 	if (ksc_profile_default_errno(p) >= 0)
@@ -261,15 +264,11 @@ show_json(const char *file, const struct ksc_profile *p, enum ksc_arch native, s
 	}
 	if (ksc_profile_listener_path(p)) {
 		strbuf_puts(sb, ",\n  \"listenerPath\": ");
-		strbuf_put_json_string(sb, ksc_profile_listener_path(p),
-		                       strlen(ksc_profile_listener_path(p)));
+		strbuf_put_json_str(sb, ksc_profile_listener_path(p));
 	}
 	strbuf_printf(sb, ",\n  \"rules\": %zu", n_rules);
 
-	groups = calloc(n_rules ? n_rules : 1, sizeof(*groups));
-	if (!groups)
-		return -ENOMEM;
-	r = count_actions(p, groups, &n_groups);
+	r = count_actions(p, &groups, &n_groups);
 	if (r < 0)
 		return r;
 	strbuf_puts(sb, ",\n  \"actions\": [");
@@ -299,7 +298,7 @@ show_json(const char *file, const struct ksc_profile *p, enum ksc_arch native, s
 		if (ksc_rule_errno(rule) >= 0)
 			strbuf_printf(sb, ", \"errnoRet\": %" PRId64, ksc_rule_errno(rule));
 		strbuf_puts(sb, ", \"condition\": ");
-		strbuf_put_json_string(sb, cond, strlen(cond));
+		strbuf_put_json_str(sb, cond);
 		strbuf_printf(sb, ", \"argsOred\": %s}",
 		              ksc_rule_args_are_ored(rule) ? "true" : "false");
 		first = false;
@@ -319,7 +318,7 @@ verb_profile_show(int argc, char **argv)
 	};
 	struct ksc_profile_parse_opts opts = { 0 };
 	_cleanup_(ksc_diags_freep) struct ksc_diags *diags = NULL;
-	struct ksc_profile *profile = NULL;
+	_cleanup_(ksc_profile_freep) struct ksc_profile *profile = NULL;
 	struct ksc_error *error = NULL;
 	struct strbuf sb = { 0 };
 	_cleanup_(freep) char *text = NULL;
@@ -334,10 +333,9 @@ verb_profile_show(int argc, char **argv)
 				return EXIT_USAGE;
 			break;
 		case 'o':
-			json = cli_output_format(optarg);
-			if (json < 0)
-				return cli_usage_error("profile show", "unknown output format '%s'",
-				                       optarg);
+			if (cli_parse_output("profile show", optarg, CLI_OUTPUT_TEXT_JSON, 0,
+			                     &json) != 0)
+				return EXIT_USAGE;
 			break;
 		case 'h':
 			help();
@@ -360,7 +358,6 @@ verb_profile_show(int argc, char **argv)
 		return cli_report_invalid(r, diags, error, argv[optind]);
 	r = json ? show_json(argv[optind], profile, opts.native_arch, &sb)
 	         : show_text(argv[optind], profile, opts.native_arch, &sb);
-	ksc_profile_free(profile);
 	if (r < 0 || strbuf_finish(&sb, &text, NULL) < 0) {
 		strbuf_done(&sb);
 		return cli_fail(-ENOMEM, NULL, NULL);

@@ -50,13 +50,13 @@ json_diags(struct strbuf *sb, const struct ksc_diags *diags)
 		              ksc_diag_severity(d) == KSC_SEVERITY_ERROR ? "error" : "warning",
 		              ksc_diag_line(d), ksc_diag_column(d));
 		s = ksc_diag_path(d);
-		strbuf_put_json_string(sb, s, strlen(s));
+		strbuf_put_json_str(sb, s);
 		strbuf_puts(sb, ", \"reason\": ");
 		s = ksc_diag_reason(d);
-		strbuf_put_json_string(sb, s, strlen(s));
+		strbuf_put_json_str(sb, s);
 		strbuf_puts(sb, ", \"message\": ");
 		s = ksc_diag_message(d);
-		strbuf_put_json_string(sb, s, strlen(s));
+		strbuf_put_json_str(sb, s);
 		strbuf_puts(sb, "}");
 	}
 	strbuf_puts(sb, "]");
@@ -90,10 +90,9 @@ verb_profile_validate(int argc, char **argv)
 			quiet = true;
 			break;
 		case 'o':
-			json = cli_output_format(optarg);
-			if (json < 0)
-				return cli_usage_error("profile validate",
-				                       "unknown output format '%s'", optarg);
+			if (cli_parse_output("profile validate", optarg, CLI_OUTPUT_TEXT_JSON, 0,
+			                     &json) != 0)
+				return EXIT_USAGE;
 			break;
 		case 'h':
 			help();
@@ -109,8 +108,8 @@ verb_profile_validate(int argc, char **argv)
 		strbuf_puts(&out, "[");
 	for (int i = optind; i < argc; i++) {
 		_cleanup_(ksc_diags_freep) struct ksc_diags *diags = ksc_diags_new();
-		struct ksc_profile *profile = NULL;
-		struct ksc_error *error = NULL;
+		_cleanup_(ksc_profile_freep) struct ksc_profile *profile = NULL;
+		_cleanup_(ksc_error_freep) struct ksc_error *error = NULL;
 		size_t errors, warnings;
 		int r;
 
@@ -130,13 +129,11 @@ verb_profile_validate(int argc, char **argv)
 			else if (n > 0 && strict)
 				r = -EINVAL;
 		}
-		ksc_profile_free(profile);
 		if (r == -ENOMEM)
-			return cli_fail(r, error, argv[i]);
+			return cli_fail(r, TAKE_PTR(error), argv[i]);
 		if (r < 0 && ksc_diags_error_count(diags) == 0)
 			/* Failed without a diagnostic (cannot happen today): say why. */
 			(void)cli_fail(r, TAKE_PTR(error), argv[i]);
-		ksc_error_free(error);
 		errors = ksc_diags_error_count(diags);
 		warnings = ksc_diags_count(diags) - errors;
 		if (r < 0)
@@ -144,7 +141,7 @@ verb_profile_validate(int argc, char **argv)
 
 		if (json) {
 			strbuf_printf(&out, "%s\n  {\"file\": ", i > optind ? "," : "");
-			strbuf_put_json_string(&out, argv[i], strlen(argv[i]));
+			strbuf_put_json_str(&out, argv[i]);
 			strbuf_printf(&out,
 			              ", \"valid\": %s, \"errors\": %zu, \"warnings\": %zu, "
 			              "\"diagnostics\": ",

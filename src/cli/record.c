@@ -279,20 +279,18 @@ append_to_output(const char *output, struct ksc_profile **profile)
 {
 	_cleanup_(ksc_profile_freep) struct ksc_profile *old = NULL;
 	struct ksc_profile *merged = NULL;
-	struct ksc_error *error = NULL;
+	_cleanup_(ksc_error_freep) struct ksc_error *error = NULL;
 	int r;
 
 	r = ksc_profile_load(output, NULL, &old, NULL, &error);
-	if (r == -ENOENT) {
-		ksc_error_free(error);
+	if (r == -ENOENT)
 		return 0;
-	}
 	if (r < 0)
-		return cli_fail(r, error, output);
+		return cli_fail(r, TAKE_PTR(error), output);
 	r = ksc_profile_merge((const struct ksc_profile *[]){ old, *profile }, 2, &merged, NULL,
 	                      &error);
 	if (r < 0)
-		return cli_fail(r, error, output);
+		return cli_fail(r, TAKE_PTR(error), output);
 	ksc_profile_free(*profile);
 	*profile = merged;
 	return 0;

@@ -11,6 +11,7 @@
  */
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <linux/capability.h>
 #include <sys/syscall.h>
 #include <signal.h>
@@ -242,8 +243,8 @@ verb_run(int argc, char **argv)
 	_cleanup_(freep) char *command = NULL, *local = NULL;
 	_cleanup_(ksc_profile_freep) struct ksc_profile *profile = NULL;
 	const char *profile_path = NULL, *type = NULL, *localhost = NULL, *root = NULL;
-	char root_buf[4096];
-	struct ksc_bpf *prog = NULL;
+	char root_buf[PATH_MAX];
+	_cleanup_(ksc_bpf_freep) struct ksc_bpf *prog = NULL;
 	struct ksc_error *error = NULL;
 	bool log_denials = false, strict = false;
 	struct child_failure failure;
@@ -285,23 +286,13 @@ verb_run(int argc, char **argv)
 				return r;
 			break;
 		case 'c':
-			r = ksc_caps_parse(optarg, &caps, &error);
-			if (r < 0) {
-				r = cli_usage_error("run", "--caps: %s",
-				                    error ? ksc_error_message(error)
-				                          : strerror(-r));
-				ksc_error_free(error);
-				return r;
-			}
+			if (cli_parse_caps("run", optarg, &caps) != 0)
+				return EXIT_USAGE;
 			caps_set = true;
 			break;
 		case 'f':
-			if (ksc_flavor_from_name(optarg, &flavor) < 0)
-				return cli_usage_error(
-				        "run",
-				        "unknown flavour '%s' (containerd, docker or "
-				        "podman)",
-				        optarg);
+			if (cli_parse_flavor("run", optarg, &flavor) != 0)
+				return EXIT_USAGE;
 			flavor_set = true;
 			break;
 		case 'I':
@@ -374,17 +365,13 @@ verb_run(int argc, char **argv)
 		if (r < 0)
 			return cli_fail(r, error, profile_path);
 		r = check_unenforced(profile, &copts, strict, profile_path);
-		if (r) {
-			ksc_bpf_free(prog);
+		if (r)
 			return r;
-		}
 		eopts.flags = ksc_profile_flags(profile, &present);
 		eopts.flags_set = present;
 		r = ksc_kernel_probe(&support);
-		if (r < 0) {
-			ksc_bpf_free(prog);
+		if (r < 0)
 			return cli_fail(r, NULL, "probing seccomp");
-		}
 		if (log_denials) {
 			if (!eopts.flags_set)
 				eopts.flags = support.flags & KSC_FLAG_SPEC_ALLOW;
@@ -392,15 +379,11 @@ verb_run(int argc, char **argv)
 			eopts.flags_set = true;
 		}
 		r = ksc_enforce_check(prog, &eopts, &support, &error);
-		if (r < 0) {
-			ksc_bpf_free(prog);
+		if (r < 0)
 			return cli_fail(r, error, profile_path);
-		}
 		r = check_execve(prog, copts.native, profile_path, argv[optind]);
-		if (r) {
-			ksc_bpf_free(prog);
+		if (r)
 			return r;
-		}
 		/* runc: a listener only when a rule notifies (crun: whenever listenerPath is
 		 * set) */
 		if (listener_profile_notifies(profile)) {
@@ -411,35 +394,26 @@ verb_run(int argc, char **argv)
 				                           &error);
 			if (r < 0)
 				r = cli_fail(r, error, profile_path);
-			if (r) {
-				ksc_bpf_free(prog);
+			if (r)
 				return r;
-			}
 		}
 	}
 
 	command = find_command(argv[optind]);
 	if (!command) {
-		ksc_bpf_free(prog);
 		cli_error("%s: command not found", argv[optind]);
 		return EXIT_NOT_FOUND;
 	}
-	if (pipe2(pipefd, O_CLOEXEC) < 0) {
-		ksc_bpf_free(prog);
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
 		return cli_fail(negative_errno(), NULL, "pipe");
-	}
-	if (eopts.listener && listener_handoff_open(&handoff) < 0) {
-		ksc_bpf_free(prog);
+	if (eopts.listener && listener_handoff_open(&handoff) < 0)
 		return cli_fail(negative_errno(), NULL, "socketpair");
-	}
 	fflush(stdout);
 	fflush(stderr);
 	parent = getpid();
 	pid = fork();
-	if (pid < 0) {
-		ksc_bpf_free(prog);
+	if (pid < 0)
 		return cli_fail(negative_errno(), NULL, "fork");
-	}
 	if (pid == 0) {
 		struct child_failure f = { 0 };
 
@@ -498,7 +472,6 @@ verb_run(int argc, char **argv)
 	}
 
 	close(pipefd[1]);
-	ksc_bpf_free(prog);
 	if (eopts.listener) {
 		char why[600], id[64];
 		struct notify_state st = {

@@ -169,7 +169,7 @@ verb_sim(int argc, char **argv)
 	_cleanup_(ksc_profile_freep) struct ksc_profile *profile = NULL;
 	_cleanup_(ksc_filter_freep) struct ksc_filter *filter = NULL;
 	_cleanup_(freep) char *input = NULL;
-	struct ksc_bpf *prog = NULL;
+	_cleanup_(ksc_bpf_freep) struct ksc_bpf *prog = NULL;
 	struct ksc_error *error = NULL;
 	const char *file, *sysarg;
 	uint32_t nr, mux, call, ret, runc_ret;
@@ -261,34 +261,29 @@ verb_sim(int argc, char **argv)
 		if (r < 0)
 			return cli_fail(r, error, file);
 		r = ksc_filter_new(profile, &copts, &filter, NULL, &error);
-		if (r < 0) {
-			ksc_bpf_free(prog);
+		if (r < 0)
 			return cli_fail(r, error, file);
-		}
 	} else {
+		_cleanup_(ksc_error_freep) struct ksc_error *refusal = NULL;
+
 		r = ksc_bpf_parse(file, input, input_len, &prog, &error);
 		if (r < 0)
 			return cli_fail(r, error, file);
-		if (ksc_bpf_check(prog, &error) < 0) {
-			ksc_bpf_free(prog);
+		if (ksc_bpf_check(prog, &refusal) < 0) {
 			cli_error("%s: the kernel would refuse this program: %s", file,
-			          ksc_error_message(error));
-			ksc_error_free(error);
+			          ksc_error_message(refusal));
 			return 1;
 		}
 	}
 	ret = runc_ret = ksc_bpf_run(prog, &data);
-	ksc_bpf_free(prog);
 	/* what runc's program (libseccomp's) does here, for the warning where it errs */
 	if (profile && copts.backend != KSC_BACKEND_LIBSECCOMP) {
 		struct ksc_compile_opts lopts = copts;
-		struct ksc_bpf *lib = NULL;
+		_cleanup_(ksc_bpf_freep) struct ksc_bpf *lib = NULL;
 
 		lopts.backend = KSC_BACKEND_LIBSECCOMP;
-		if (ksc_profile_compile(profile, &lopts, &lib, NULL, NULL) == 0) {
+		if (ksc_profile_compile(profile, &lopts, &lib, NULL, NULL) == 0)
 			runc_ret = ksc_bpf_run(lib, &data);
-			ksc_bpf_free(lib);
-		}
 	}
 	ksc_ret_format(ret, action, sizeof(action));
 	printf("%s\n", action);

@@ -57,6 +57,17 @@ cli_escape(const char *s)
 }
 
 void
+cli_print_json_string(const char *s)
+{
+	struct strbuf sb = { 0 };
+	_cleanup_(freep) char *text = NULL;
+
+	strbuf_put_json_str(&sb, s);
+	if (strbuf_finish(&sb, &text, NULL) == 0)
+		fputs(text, stdout);
+}
+
+void
 cli_error(const char *fmt, ...)
 {
 	va_list ap;
@@ -160,13 +171,50 @@ cli_one_operand(const char *command, int argc, const char *what)
 }
 
 int
-cli_output_format(const char *value)
+cli_parse_output(const char *command, const char *value, const char *const *formats, size_t n_named,
+                 int *ret_index)
 {
-	if (streq(value, "text"))
-		return 0;
-	if (streq(value, "json"))
-		return 1;
-	return -1;
+	struct strbuf named = { 0 };
+	_cleanup_(freep) char *list = NULL;
+
+	for (int i = 0; formats[i]; i++)
+		if (streq(value, formats[i])) {
+			*ret_index = i;
+			return 0;
+		}
+	/* " (a, b or c)" */
+	for (size_t i = 0; i < n_named; i++)
+		strbuf_printf(&named, "%s%s",
+		              i == 0            ? " ("
+		              : i + 1 < n_named ? ", "
+		                                : " or ",
+		              formats[i]);
+	if (n_named)
+		strbuf_putc(&named, ')');
+	if (strbuf_finish(&named, &list, NULL) < 0)
+		list = NULL;
+	return cli_usage_error(command, "unknown output format '%s'%s", value, list ? list : "");
+}
+
+int
+cli_parse_caps(const char *command, const char *list, uint64_t *ret)
+{
+	_cleanup_(ksc_error_freep) struct ksc_error *error = NULL;
+	int r = ksc_caps_parse(list, ret, &error);
+
+	if (r < 0)
+		return cli_usage_error(command, "--caps: %s",
+		                       error ? ksc_error_message(error) : strerror(-r));
+	return 0;
+}
+
+int
+cli_parse_flavor(const char *command, const char *name, enum ksc_flavor *ret)
+{
+	if (ksc_flavor_from_name(name, ret) < 0)
+		return cli_usage_error(command,
+		                       "unknown flavour '%s' (containerd, docker or podman)", name);
+	return 0;
 }
 
 int

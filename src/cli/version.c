@@ -33,10 +33,9 @@ verb_version(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+:o:h", options, NULL)) != -1) {
 		switch (c) {
 		case 'o':
-			json = cli_output_format(optarg);
-			if (json < 0)
-				return cli_usage_error("version", "unknown output format '%s'",
-				                       optarg);
+			if (cli_parse_output("version", optarg, CLI_OUTPUT_TEXT_JSON, 0, &json) !=
+			    0)
+				return EXIT_USAGE;
 			break;
 		case 'h':
 			help();

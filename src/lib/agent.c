@@ -841,10 +841,10 @@ agent_recording_profile(const char *listen, const char *metadata, char **ret_tex
 	if (r < 0)
 		return r;
 	strbuf_puts(&sb, "{\n  \"defaultAction\": \"SCMP_ACT_ALLOW\",\n  \"listenerPath\": ");
-	strbuf_put_json_string(&sb, listen, strlen(listen));
+	strbuf_put_json_str(&sb, listen);
 	if (metadata) {
 		strbuf_puts(&sb, ",\n  \"listenerMetadata\": ");
-		strbuf_put_json_string(&sb, metadata, strlen(metadata));
+		strbuf_put_json_str(&sb, metadata);
 	}
 	strbuf_puts(&sb, ",\n  \"architectures\": [");
 	for (size_t i = 0; i < n_arches; i++)

@@ -11,6 +11,9 @@
 #include "images.h"
 #include "strbuf.h"
 
+/* image.json holds a reference and two paths: anything larger is not ours. */
+#define IMAGE_META_MAX_BYTES (64u * 1024u)
+
 int
 image_ref_normalize(const char *ref, char *out, size_t size)
 {
@@ -65,12 +68,6 @@ ref_to_id(const char *ref, char *out, size_t size)
 }
 
 static int
-mkdir_parents(const char *path)
-{
-	return ksc_fs_mkdir_p(path, 0755, NULL);
-}
-
-static int
 copy_file(const char *src, const char *dst, mode_t mode)
 {
 	_cleanup_(closep) int in = open(src, O_RDONLY | O_CLOEXEC);
@@ -100,11 +97,11 @@ write_meta(const char *dir, const struct image *img)
 	int r;
 
 	strbuf_puts(&sb, "{\n  \"ref\": ");
-	strbuf_put_json_string(&sb, img->ref, strlen(img->ref));
+	strbuf_put_json_str(&sb, img->ref);
 	strbuf_puts(&sb, ",\n  \"rootfs\": ");
-	strbuf_put_json_string(&sb, img->rootfs, strlen(img->rootfs));
+	strbuf_put_json_str(&sb, img->rootfs);
 	strbuf_puts(&sb, ",\n  \"entrypoint\": ");
-	strbuf_put_json_string(&sb, img->entrypoint, strlen(img->entrypoint));
+	strbuf_put_json_str(&sb, img->entrypoint);
 	strbuf_puts(&sb, "\n}\n");
 	r = strbuf_finish(&sb, &text, &len);
 	if (r < 0)
@@ -120,7 +117,7 @@ image_import(const char *store, const char *ref, const char *path, struct image 
              struct ksc_error **reterr)
 {
 	struct image img = { 0 };
-	char id[256], dir[PATH_MAX], real[PATH_MAX];
+	char id[IMAGE_REF_SIZE], dir[PATH_MAX], real[PATH_MAX];
 	struct stat st;
 	int r;
 
@@ -132,7 +129,7 @@ image_import(const char *store, const char *ref, const char *path, struct image 
 	ref_to_id(img.ref, id, sizeof(id));
 	if (snprintf(dir, sizeof(dir), "%s/%s", store, id) >= (int)sizeof(dir))
 		return ksc_error_setf(reterr, -ENAMETOOLONG, "%s: path too long", store);
-	r = mkdir_parents(dir);
+	r = ksc_fs_mkdir_p(dir, 0755, NULL);
 	if (r < 0)
 		return ksc_error_setf(reterr, r, "%s: %s", dir, strerror(-r));
 	if (S_ISDIR(st.st_mode)) {
@@ -141,12 +138,12 @@ image_import(const char *store, const char *ref, const char *path, struct image 
 	} else if (S_ISREG(st.st_mode) && (st.st_mode & 0111)) {
 		/* a binary: its own root filesystem, the binary its entrypoint */
 		const char *base = strrchr(real, '/') ? strrchr(real, '/') + 1 : real;
-		char rootfs[PATH_MAX], dst[PATH_MAX + 256];
+		char rootfs[PATH_MAX], dst[PATH_MAX + NAME_MAX + 1];
 
 		r = snprintf(rootfs, sizeof(rootfs), "%s/rootfs", dir) >= (int)sizeof(rootfs) ||
 		                    strlen(base) >= sizeof(img.entrypoint) - 1
 		            ? -ENAMETOOLONG
-		            : mkdir_parents(rootfs);
+		            : ksc_fs_mkdir_p(rootfs, 0755, NULL);
 		if (r >= 0)
 			r = snprintf(dst, sizeof(dst), "%s/%s", rootfs, base) >= (int)sizeof(dst)
 			            ? -ENAMETOOLONG
@@ -177,7 +174,7 @@ read_meta(const char *path, struct image *ret)
 	const char *v = NULL, *why = NULL;
 	int r;
 
-	r = ksc_doc_read(path, 64 * 1024, KSC_DOC_JSON, &doc, NULL);
+	r = ksc_doc_read(path, IMAGE_META_MAX_BYTES, KSC_DOC_JSON, &doc, NULL);
 	if (r < 0)
 		return r;
 	root = ksc_doc_root(doc, 0);
@@ -197,7 +194,7 @@ read_meta(const char *path, struct image *ret)
 int
 image_lookup(const char *store, const char *ref, struct image *ret)
 {
-	char norm[256], id[256], path[PATH_MAX];
+	char norm[IMAGE_REF_SIZE], id[IMAGE_REF_SIZE], path[PATH_MAX];
 
 	if (image_ref_normalize(ref, norm, sizeof(norm)) < 0)
 		return -EINVAL;

@@ -7,12 +7,17 @@
  */
 #pragma once
 
+#include <limits.h>
+
 #include "kseccomp.h"
 
+/* The longest normalised reference, and so the longest ID, kept with its NUL. */
+#define IMAGE_REF_SIZE 256
+
 struct image {
-	char ref[256];        /* normalised: docker.io/library/debian:stable */
-	char rootfs[4096];    /* absolute */
-	char entrypoint[512]; /* path inside rootfs, "" when none */
+	char ref[IMAGE_REF_SIZE]; /* normalised: docker.io/library/debian:stable */
+	char rootfs[PATH_MAX];    /* absolute */
+	char entrypoint[512];     /* path inside rootfs, "" when none */
 };
 
 /* docker.io/library/NAME:latest forms, as the CRI normalises image names. 0 or -EINVAL. */

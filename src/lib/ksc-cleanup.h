@@ -28,3 +28,9 @@ ksc_filter_freep(struct ksc_filter **f)
 {
 	ksc_filter_free(*f);
 }
+
+static inline void
+ksc_bpf_freep(struct ksc_bpf **prog)
+{
+	ksc_bpf_free(*prog);
+}

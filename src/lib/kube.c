@@ -551,7 +551,7 @@ kube_manifest_read(const char *path, struct kube_manifest **ret, struct ksc_erro
 	size_t len = 0;
 	int r;
 
-	r = ksc_doc_read_file(path, 64u * 1024u * 1024u, &buf, &len, reterr);
+	r = ksc_doc_read_file(path, KUBE_MANIFEST_MAX_BYTES, &buf, &len, reterr);
 	if (r < 0)
 		return r;
 	return kube_manifest_parse(path, buf, len, ret, reterr);
@@ -1101,12 +1101,6 @@ join_quoted(struct strbuf *sb, const char *const *v, size_t n)
 	}
 }
 
-static int
-str_cmp(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* sorted, without repeats */
 static size_t
 add_unique(const char **v, size_t n, const char *s)
@@ -1138,7 +1132,7 @@ psa_annotations(const struct kube_pod *pod, bool *ret_allowed, char **ret_detail
 	*ret_allowed = n == 0;
 	if (n == 0)
 		return 0;
-	qsort(bad, n, sizeof(*bad), str_cmp);
+	qsort(bad, n, sizeof(*bad), strp_cmp);
 	strbuf_puts(&sb, n > 1 ? "forbidden annotations " : "forbidden annotation ");
 	for (size_t i = 0; i < n; i++)
 		for (size_t k = 0; k < pod->n_annotations; k++)
@@ -1201,7 +1195,7 @@ kube_psa_check(const struct kube_pod *pod, enum kube_psa_level level, unsigned m
 	*ret_allowed = !pod_bad && n_bad == 0 && n_missing == 0;
 	if (*ret_allowed)
 		return 0;
-	qsort(values, n_values, sizeof(*values), str_cmp);
+	qsort(values, n_values, sizeof(*values), strp_cmp);
 	if (pod_bad || n_bad) {
 		if (pod_bad)
 			strbuf_puts(&sb, "pod");

@@ -77,11 +77,20 @@ struct kube_manifest {
 	size_t n_other; /* objects that carry no pod (Services, ConfigMaps, ...) */
 };
 
+/* The largest manifest file read (a file, or standard input, may hold many objects). */
+#define KUBE_MANIFEST_MAX_BYTES (64u * 1024u * 1024u)
+
 /* Read manifests ("-": standard input). Returns 0 or -errno with "FILE:LINE:COL: reason". */
 int kube_manifest_read(const char *path, struct kube_manifest **ret, struct ksc_error **reterr);
 int kube_manifest_parse(const char *name, const char *buf, size_t len, struct kube_manifest **ret,
                         struct ksc_error **reterr);
 void kube_manifest_free(struct kube_manifest *m);
+
+static inline void
+kube_manifest_freep(struct kube_manifest **m)
+{
+	kube_manifest_free(*m);
+}
 
 /* One API validation error: "PATH: TYPE: DETAIL" as the API server words it. */
 struct kube_error {

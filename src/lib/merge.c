@@ -95,18 +95,12 @@ put_action_key(struct strbuf *sb, uint32_t ret, bool is_default)
 }
 
 static void
-put_string(struct strbuf *sb, const char *s)
-{
-	strbuf_put_json_string(sb, s, strlen(s));
-}
-
-static void
 put_rule(struct strbuf *sb, bool *first, const char *name, uint32_t ret, const struct ksc_arg *args,
          size_t n_args)
 {
 	strbuf_puts(sb, *first ? "\n    {\"names\": [" : ",\n    {\"names\": [");
 	*first = false;
-	put_string(sb, name);
+	strbuf_put_json_str(sb, name);
 	strbuf_puts(sb, "], ");
 	put_action_key(sb, ret, false);
 	if (n_args) {
@@ -274,15 +268,15 @@ ksc_profile_merge(const struct ksc_profile *const *ps, size_t n_ps, struct ksc_p
 	strbuf_puts(&sb, ",\n  \"architectures\": [");
 	for (size_t i = 0; i < n_arches; i++) {
 		strbuf_puts(&sb, i ? ", " : "");
-		put_string(&sb, ksc_arch_oci_name(arches[i]));
+		strbuf_put_json_str(&sb, ksc_arch_oci_name(arches[i]));
 	}
 	strbuf_puts(&sb, "]");
 	if (listener) {
 		strbuf_puts(&sb, ",\n  \"listenerPath\": ");
-		put_string(&sb, listener);
+		strbuf_put_json_str(&sb, listener);
 		if (metadata) {
 			strbuf_puts(&sb, ",\n  \"listenerMetadata\": ");
-			put_string(&sb, metadata);
+			strbuf_put_json_str(&sb, metadata);
 		}
 	}
 	strbuf_puts(&sb, ",\n  \"syscalls\": [");
@@ -378,7 +372,7 @@ ksc_profile_merge(const struct ksc_profile *const *ps, size_t n_ps, struct ksc_p
 			                         : ",\n    {\"names\": [");
 			first = false;
 			any = true;
-			put_string(&sb, names[k]);
+			strbuf_put_json_str(&sb, names[k]);
 			if (k > m)
 				uncond[k] = def;
 		}

@@ -63,16 +63,10 @@ close_container(struct writer *w, char c)
 }
 
 static void
-put_string(struct writer *w, const char *s)
-{
-	strbuf_put_json_string(&w->sb, s, strlen(s));
-}
-
-static void
 write_string_member(struct writer *w, const char *key, const char *value)
 {
 	member(w, key);
-	put_string(w, value);
+	strbuf_put_json_str(&w->sb, value);
 }
 
 static void
@@ -93,7 +87,7 @@ write_string_array(struct writer *w, const char *key, char *const *items, size_t
 	open_container(w, '[');
 	for (size_t i = 0; i < n; i++) {
 		member(w, NULL);
-		put_string(w, items[i]);
+		strbuf_put_json_str(&w->sb, items[i]);
 	}
 	close_container(w, ']');
 }
@@ -109,7 +103,7 @@ write_arch_array(struct writer *w, const char *key, const enum ksc_arch *arches,
 	open_container(w, '[');
 	for (size_t i = 0; i < n; i++) {
 		member(w, NULL);
-		put_string(w, ksc_arch_oci_name(arches[i]));
+		strbuf_put_json_str(&w->sb, ksc_arch_oci_name(arches[i]));
 	}
 	close_container(w, ']');
 }
@@ -174,6 +168,29 @@ write_filter(struct writer *w, const char *key, const struct ksc_rule_filter *f)
 	close_container(w, '}');
 }
 
+/* "args": the rule's argument conditions, when it has any. */
+static void
+write_args(struct writer *w, const struct ksc_rule *rule)
+{
+	if (rule->n_args == 0)
+		return;
+	member(w, "args");
+	open_container(w, '[');
+	for (size_t i = 0; i < rule->n_args; i++) {
+		const struct ksc_arg *a = &rule->args[i];
+
+		member(w, NULL);
+		open_container(w, '{');
+		write_u64_member(w, "index", a->index);
+		write_u64_member(w, "value", a->value);
+		if (a->has_value_two)
+			write_u64_member(w, "valueTwo", a->value_two);
+		write_string_member(w, "op", ksc_op_name(a->op));
+		close_container(w, '}');
+	}
+	close_container(w, ']');
+}
+
 static void
 write_rule(struct writer *w, const struct ksc_rule *rule)
 {
@@ -188,23 +205,7 @@ write_rule(struct writer *w, const struct ksc_rule *rule)
 		write_u64_member(w, "errnoRet", rule->errno_ret);
 	if (rule->errno_name)
 		write_string_member(w, "errno", rule->errno_name);
-	if (rule->n_args > 0) {
-		member(w, "args");
-		open_container(w, '[');
-		for (size_t i = 0; i < rule->n_args; i++) {
-			const struct ksc_arg *a = &rule->args[i];
-
-			member(w, NULL);
-			open_container(w, '{');
-			write_u64_member(w, "index", a->index);
-			write_u64_member(w, "value", a->value);
-			if (a->has_value_two)
-				write_u64_member(w, "valueTwo", a->value_two);
-			write_string_member(w, "op", ksc_op_name(a->op));
-			close_container(w, '}');
-		}
-		close_container(w, ']');
-	}
+	write_args(w, rule);
 	if (rule->comment)
 		write_string_member(w, "comment", rule->comment);
 	write_filter(w, "includes", &rule->includes);
@@ -274,23 +275,7 @@ write_oci_rule(struct writer *w, const struct ksc_rule *rule)
 	write_string_member(w, "action", ksc_action_name(rule->action));
 	if (rule->has_errno)
 		write_u64_member(w, "errnoRet", rule->errno_ret);
-	if (rule->n_args > 0) {
-		member(w, "args");
-		open_container(w, '[');
-		for (size_t i = 0; i < rule->n_args; i++) {
-			const struct ksc_arg *a = &rule->args[i];
-
-			member(w, NULL);
-			open_container(w, '{');
-			write_u64_member(w, "index", a->index);
-			write_u64_member(w, "value", a->value);
-			if (a->has_value_two)
-				write_u64_member(w, "valueTwo", a->value_two);
-			write_string_member(w, "op", ksc_op_name(a->op));
-			close_container(w, '}');
-		}
-		close_container(w, ']');
-	}
+	write_args(w, rule);
 	close_container(w, '}');
 }
 

@@ -172,6 +172,12 @@ strbuf_put_json_string(struct strbuf *sb, const char *s, size_t n)
 	strbuf_putc(sb, '"');
 }
 
+void
+strbuf_put_json_str(struct strbuf *sb, const char *s)
+{
+	strbuf_put_json_string(sb, s ? s : "", s ? strlen(s) : 0);
+}
+
 /* The one-letter escapes of C, and \e for ESC as bash's $'...' and GNU printf write it. */
 static char
 escape_letter(unsigned char c)

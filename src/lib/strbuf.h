@@ -25,6 +25,9 @@ _printf_(2, 3) void strbuf_printf(struct strbuf *sb, const char *fmt, ...);
 _printf_(2, 0) void strbuf_vprintf(struct strbuf *sb, const char *fmt, va_list ap);
 /* Append s as a JSON string literal, quotes included. */
 void strbuf_put_json_string(struct strbuf *sb, const char *s, size_t n);
+/* The same for a NUL-terminated string; NULL writes "" (an absent value that the format
+ * writes as empty). */
+void strbuf_put_json_str(struct strbuf *sb, const char *s);
 /* Append s for a person to read on a terminal, every byte of it visible and the original
  * recoverable: a backslash becomes \\; the C0 controls and DEL become \a \b \t \n \v \f \r
  * \e or \xHH; the C1 controls (U+0080..U+009F, which terminals obey as escape sequences
