@@ -62,7 +62,6 @@ bool cli_dns_name(const char *s, size_t max, bool dots);
 void cli_last_component(const char *path, char *buf, size_t size);
 
 /* qsort() comparator for an array of strings. */
-int cli_str_cmp(const void *a, const void *b);
 
 /* -o FORMAT, one of formats (NULL-terminated): 0 and its index in *ret_index; else a usage
  * error "unknown output format 'VALUE'" naming the first n_named formats, and EXIT_USAGE.

@@ -19,12 +19,6 @@ static const char get_help[] =
          "  -o, --output FORMAT     wide or json\n" NODE_OPTIONS_HELP);
 
 static void
-json_str(struct strbuf *sb, const char *s)
-{
-	strbuf_put_json_string(sb, s, strlen(s));
-}
-
-static void
 json_container(struct strbuf *sb, const char *state, const char *pod_name,
                const struct pod_container_status *c, bool first)
 {
@@ -32,7 +26,7 @@ json_container(struct strbuf *sb, const char *state, const char *pod_name,
 
 	strbuf_puts(sb, first ? "" : ",");
 	strbuf_puts(sb, "\n          {\"name\": ");
-	json_str(sb, c->name);
+	strbuf_put_json_str(sb, c->name);
 	strbuf_printf(sb, ", \"ready\": %s, \"restartCount\": %d, \"state\": {",
 	              c->ready ? "true" : "false", c->restarts);
 	if (streq(c->state, "running")) {
@@ -41,20 +35,20 @@ json_container(struct strbuf *sb, const char *state, const char *pod_name,
 	} else if (streq(c->state, "terminated")) {
 		strbuf_printf(sb, "\"terminated\": {\"exitCode\": %d, \"signal\": %d, \"reason\": ",
 		              c->exit_code, c->signal);
-		json_str(sb, c->reason);
+		strbuf_put_json_str(sb, c->reason);
 		node_format_rfc3339(c->finished, t, sizeof(t));
 		strbuf_printf(sb, ", \"finishedAt\": \"%s\"}", t);
 	} else {
 		strbuf_puts(sb, "\"waiting\": {\"reason\": ");
-		json_str(sb, c->reason);
+		strbuf_put_json_str(sb, c->reason);
 		if (*c->message) {
 			strbuf_puts(sb, ", \"message\": ");
-			json_str(sb, c->message);
+			strbuf_put_json_str(sb, c->message);
 		}
 		strbuf_puts(sb, "}");
 	}
 	strbuf_puts(sb, "}, \"seccompProfile\": ");
-	json_str(sb, c->profile);
+	strbuf_put_json_str(sb, c->profile);
 	if (streq(c->state, "running")) {
 		/* the processes in the container's cgroup (host and runc executors) */
 		_cleanup_(freep) int64_t *pids = NULL;
@@ -81,15 +75,15 @@ json_pod(struct strbuf *sb, const char *state, const struct pod_row *row, bool f
 	strbuf_puts(
 	        sb,
 	        "    {\"apiVersion\": \"v1\", \"kind\": \"Pod\",\n      \"metadata\": {\"name\": ");
-	json_str(sb, row->name);
+	strbuf_put_json_str(sb, row->name);
 	strbuf_printf(sb, ", \"creationTimestamp\": \"%s\"},\n      \"spec\": {\"nodeName\": ", t);
-	json_str(sb, row->info.node);
+	strbuf_put_json_str(sb, row->info.node);
 	strbuf_puts(sb, "},\n      \"status\": {\"phase\": ");
-	json_str(sb, *row->st.phase ? row->st.phase : "Pending");
+	strbuf_put_json_str(sb, *row->st.phase ? row->st.phase : "Pending");
 	strbuf_puts(sb, ", \"kseccompStatus\": ");
-	json_str(sb, row->status);
+	strbuf_put_json_str(sb, row->status);
 	strbuf_puts(sb, ", \"kseccompRuntime\": ");
-	json_str(sb, executor_name(row->info.executor));
+	strbuf_put_json_str(sb, executor_name(row->info.executor));
 	for (size_t l = 0; l < 2; l++) {
 		bool any = false;
 

@@ -259,12 +259,6 @@ cli_write_file(const char *path, const char *data, size_t len)
 	return r;
 }
 
-int
-cli_str_cmp(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 bool
 cli_dns_name(const char *s, size_t max, bool dots)
 {

@@ -18,12 +18,6 @@
 #include "strbuf.h"
 
 static void
-put_string(struct strbuf *sb, const char *s)
-{
-	strbuf_put_json_string(sb, s, strlen(s));
-}
-
-static void
 put_caps(struct strbuf *sb, const char *key, uint64_t caps)
 {
 	bool first = true;
@@ -33,7 +27,7 @@ put_caps(struct strbuf *sb, const char *key, uint64_t caps)
 		if (!(caps & (UINT64_C(1) << cap)) || !ksc_cap_name(cap))
 			continue;
 		strbuf_puts(sb, first ? "" : ", ");
-		put_string(sb, ksc_cap_name(cap));
+		strbuf_put_json_str(sb, ksc_cap_name(cap));
 		first = false;
 	}
 	strbuf_puts(sb, "]");
@@ -56,7 +50,7 @@ oci_write_bundle(const char *bundle, const struct oci_process *p, char *why, siz
 	strbuf_puts(&sb, "    \"args\": [");
 	for (size_t i = 0; p->argv[i]; i++) {
 		strbuf_puts(&sb, i ? ", " : "");
-		put_string(&sb, p->argv[i]);
+		strbuf_put_json_str(&sb, p->argv[i]);
 	}
 	strbuf_puts(&sb, "],\n    \"env\": [\"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:"
 	                 "/usr/bin:/sbin:/bin\", ");
@@ -64,10 +58,10 @@ oci_write_bundle(const char *bundle, const struct oci_process *p, char *why, siz
 		char host[300];
 
 		snprintf(host, sizeof(host), "HOSTNAME=%s", p->hostname);
-		put_string(&sb, host);
+		strbuf_put_json_str(&sb, host);
 	}
 	strbuf_puts(&sb, "],\n    \"cwd\": ");
-	put_string(&sb, p->cwd && *p->cwd ? p->cwd : "/");
+	strbuf_put_json_str(&sb, p->cwd && *p->cwd ? p->cwd : "/");
 	strbuf_puts(&sb, ",\n    \"capabilities\": {\n");
 	put_caps(&sb, "bounding", p->caps);
 	strbuf_puts(&sb, ",\n");
@@ -81,16 +75,16 @@ oci_write_bundle(const char *bundle, const struct oci_process *p, char *why, siz
 		strbuf_puts(&sb, "  \"annotations\": {");
 		for (size_t i = 0; p->annotations[i] && p->annotations[i + 1]; i += 2) {
 			strbuf_puts(&sb, i ? ",\n    " : "\n    ");
-			put_string(&sb, p->annotations[i]);
+			strbuf_put_json_str(&sb, p->annotations[i]);
 			strbuf_puts(&sb, ": ");
-			put_string(&sb, p->annotations[i + 1]);
+			strbuf_put_json_str(&sb, p->annotations[i + 1]);
 		}
 		strbuf_puts(&sb, "\n  },\n");
 	}
 	strbuf_puts(&sb, "  \"root\": { \"path\": ");
-	put_string(&sb, p->rootfs);
+	strbuf_put_json_str(&sb, p->rootfs);
 	strbuf_puts(&sb, ", \"readonly\": false },\n  \"hostname\": ");
-	put_string(&sb, p->hostname);
+	strbuf_put_json_str(&sb, p->hostname);
 	strbuf_puts(
 	        &sb,
 	        (",\n  \"mounts\": [\n"
@@ -124,7 +118,7 @@ oci_write_bundle(const char *bundle, const struct oci_process *p, char *why, siz
 	         "\"/proc/irq\", \"/proc/sys\", \"/proc/sysrq-trigger\"]"));
 	if (p->cgroups_path) {
 		strbuf_puts(&sb, ",\n    \"cgroupsPath\": ");
-		put_string(&sb, p->cgroups_path);
+		strbuf_put_json_str(&sb, p->cgroups_path);
 	}
 	if (p->seccomp_json) {
 		strbuf_puts(&sb, ",\n    \"seccomp\": ");

@@ -21,7 +21,7 @@
 #define POD_MAX_CONTAINERS 64
 #define POD_DEFAULT_GRACE  30
 /* manifests and the pod's copy of its manifest */
-#define POD_MANIFEST_MAX_BYTES (64u << 20)
+#define POD_MANIFEST_MAX_BYTES KUBE_MANIFEST_MAX_BYTES
 
 /* ---------------------------------------------------------------------------------------- */
 /* Status: a "pod" line and one line per container, tab-separated key=value fields           */

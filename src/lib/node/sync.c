@@ -225,7 +225,7 @@ put_names(struct strbuf *sb, const char *key, char **v, size_t n)
 	strbuf_printf(sb, ",\n  \"%s\": [", key);
 	for (size_t i = 0; i < n; i++) {
 		strbuf_puts(sb, i ? ", " : "");
-		strbuf_put_json_string(sb, v[i], strlen(v[i]));
+		strbuf_put_json_str(sb, v[i]);
 	}
 	strbuf_puts(sb, "]");
 }
@@ -277,16 +277,16 @@ node_sync_write_status(const struct node_sync_opts *o, const struct node_sync_pa
 
 	node_format_rfc3339(now, when, sizeof(when));
 	strbuf_puts(&sb, "{\n  \"source\": ");
-	strbuf_put_json_string(&sb, o->from, strlen(o->from));
+	strbuf_put_json_str(&sb, o->from);
 	strbuf_puts(&sb, ",\n  \"target\": ");
-	strbuf_put_json_string(&sb, o->target, strlen(o->target));
+	strbuf_put_json_str(&sb, o->target);
 	strbuf_puts(&sb, ",\n  \"generation\": ");
-	strbuf_put_json_string(&sb, p->src.generation, strlen(p->src.generation));
+	strbuf_put_json_str(&sb, p->src.generation);
 	strbuf_printf(&sb, ",\n  \"lastSync\": \"%s\",\n  \"lastSyncUnix\": %" PRId64, when,
 	              (int64_t)now);
 	strbuf_puts(&sb, ",\n  \"error\": ");
 	if (p->error)
-		strbuf_put_json_string(&sb, p->error, strlen(p->error));
+		strbuf_put_json_str(&sb, p->error);
 	else
 		strbuf_puts(&sb, "null");
 	put_names(&sb, "installed", p->installed, p->n_installed);
@@ -298,9 +298,9 @@ node_sync_write_status(const struct node_sync_opts *o, const struct node_sync_pa
 		if (!p->reasons[i])
 			continue;
 		strbuf_puts(&sb, n_rejected++ ? ",\n    {\"name\": " : "\n    {\"name\": ");
-		strbuf_put_json_string(&sb, fname, strlen(fname));
+		strbuf_put_json_str(&sb, fname);
 		strbuf_puts(&sb, ", \"reason\": ");
-		strbuf_put_json_string(&sb, p->reasons[i], strlen(p->reasons[i]));
+		strbuf_put_json_str(&sb, p->reasons[i]);
 		strbuf_puts(&sb, "}");
 	}
 	strbuf_puts(&sb, n_rejected ? "\n  ]" : "]");
