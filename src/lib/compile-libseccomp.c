@@ -21,10 +21,9 @@
  *     runc 1.1.5 with a profile that lists none returns EPERM for syscall 1000 (checked
  *     against Debian's runc on this project's test machine).
  *
- * This is the only file that includes <seccomp.h>.
+ * libseccomp itself is reached through its adapter (libseccomp.h).
  */
 #include <linux/filter.h>
-#include <seccomp.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -35,71 +34,8 @@
 
 #include "error.h"
 #include "filter.h"
+#include "libseccomp.h"
 #include "profile.h"
-
-static enum scmp_compare
-libseccomp_op(enum ksc_op op)
-{
-	switch (op) {
-	case KSC_OP_NE:
-		return SCMP_CMP_NE;
-	case KSC_OP_LT:
-		return SCMP_CMP_LT;
-	case KSC_OP_LE:
-		return SCMP_CMP_LE;
-	case KSC_OP_EQ:
-		return SCMP_CMP_EQ;
-	case KSC_OP_GE:
-		return SCMP_CMP_GE;
-	case KSC_OP_GT:
-		return SCMP_CMP_GT;
-	case KSC_OP_MASKED_EQ:
-	default:
-		return SCMP_CMP_MASKED_EQ;
-	}
-}
-
-const char *
-ksc_libseccomp_version(void)
-{
-	static char version[32];
-	const struct scmp_version *v = seccomp_version();
-
-	if (!version[0] && v)
-		snprintf(version, sizeof(version), "%u.%u.%u", v->major, v->minor, v->micro);
-	return version;
-}
-
-static uint32_t
-libseccomp_arch_token(enum ksc_arch arch)
-{
-	const char *name = ksc_arch_name(arch);
-
-	return name ? seccomp_arch_resolve_name(name) : 0;
-}
-
-int
-filter_libseccomp_resolve(enum ksc_arch arch, const char *name, int *ret_nr)
-{
-	uint32_t token = arch == KSC_ARCH_NONE ? 0 : libseccomp_arch_token(arch);
-	int nr;
-
-	if (arch != KSC_ARCH_NONE && !token)
-		return -EOPNOTSUPP;
-	nr = arch == KSC_ARCH_NONE ? seccomp_syscall_resolve_name(name)
-	                           : seccomp_syscall_resolve_name_arch(token, name);
-	if (nr == __NR_SCMP_ERROR)
-		return -ENOENT;
-	*ret_nr = nr;
-	return 0;
-}
-
-static void
-seccomp_releasep(scmp_filter_ctx *ctx)
-{
-	if (*ctx)
-		seccomp_release(*ctx);
-}
 
 /* The program libseccomp exported into fd. */
 static int
@@ -168,21 +104,20 @@ struct stub_arch {
 	uint32_t max; /* largest syscall number named, 0: none */
 };
 
+/* A rule of the filter's list, as libseccomp takes it. */
 static int
-add_rule(scmp_filter_ctx ctx, const struct filter_rule *rule, int nr)
+add_rule(struct libseccomp_filter *lf, const struct filter_rule *rule, int nr)
 {
-	struct scmp_arg_cmp cmps[FILTER_MAX_CONDS];
+	struct libseccomp_cond conds[FILTER_MAX_CONDS];
 
 	for (size_t i = 0; i < rule->n_conds; i++)
-		cmps[i] = (struct scmp_arg_cmp){
+		conds[i] = (struct libseccomp_cond){
 			.arg = rule->conds[i].arg,
-			.op = libseccomp_op(rule->conds[i].op),
-			/* libseccomp-golang MakeCondition(index, op, value, valueTwo) */
-			.datum_a = rule->conds[i].value,
-			.datum_b = rule->conds[i].value_two,
+			.op = rule->conds[i].op,
+			.value = rule->conds[i].value,
+			.value_two = rule->conds[i].value_two,
 		};
-	return seccomp_rule_add_array(ctx, rule->action, nr, (unsigned)rule->n_conds,
-	                              rule->n_conds ? cmps : NULL);
+	return libseccomp_filter_add_rule(lf, nr, rule->action, conds, rule->n_conds);
 }
 
 /* What runc would say about rules it skips, computed outside the isolated build. */
@@ -217,48 +152,43 @@ build_with_libseccomp(const struct ksc_profile *p, const struct ksc_filter *filt
                       const enum ksc_arch *arches, size_t n_arches, uint32_t def, size_t n_names,
                       int out_fd, char *why, size_t why_size)
 {
+	_cleanup_(libseccomp_filter_freep) struct libseccomp_filter *lf = NULL;
 	const struct filter_rule *rules;
 	size_t n_rules;
-
-	_cleanup_(seccomp_releasep) scmp_filter_ctx ctx = NULL;
-	uint32_t native_token = seccomp_arch_native();
-	bool have_native = false;
 	int r;
 
-	ctx = seccomp_init(def);
-	if (!ctx) {
+	r = libseccomp_filter_new(def, &lf);
+	if (r == -ENOMEM) {
+		snprintf(why, why_size, "cannot set up libseccomp: %s", strerror(-r));
+		return r;
+	}
+	if (r < 0) {
 		snprintf(why, why_size, "libseccomp refused the default action %s",
 		         ksc_action_name(p->default_action));
 		return -EINVAL;
 	}
 	for (size_t i = 0; i < n_arches; i++) {
-		uint32_t token = libseccomp_arch_token(arches[i]);
-
-		if (!token) {
+		if (!libseccomp_arch_known(arches[i])) {
 			snprintf(why, why_size, "libseccomp %s does not know the architecture %s",
 			         ksc_libseccomp_version(), ksc_arch_name(arches[i]));
 			return -EOPNOTSUPP;
 		}
-		have_native = have_native || token == native_token;
-		r = seccomp_arch_add(ctx, token);
-		if (r < 0 && r != -EEXIST) {
+		r = libseccomp_filter_add_arch(lf, arches[i]);
+		if (r < 0) {
 			snprintf(why, why_size,
 			         "error adding architecture %s to seccomp filter: %s",
 			         ksc_arch_name(arches[i]), strerror(-r));
 			return r;
 		}
 	}
-	if (!have_native) {
-		r = seccomp_arch_remove(ctx, SCMP_ARCH_NATIVE);
-		if (r < 0) {
-			snprintf(why, why_size, "cannot drop the build architecture: %s",
-			         strerror(-r));
-			return r;
-		}
+	r = libseccomp_filter_drop_native(lf);
+	if (r < 0) {
+		snprintf(why, why_size, "cannot drop the build architecture: %s", strerror(-r));
+		return r;
 	}
 	/* runc: "Enable libseccomp binary tree optimization for longer rulesets." */
 	if (n_names > 32) {
-		r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+		r = libseccomp_filter_binary_tree(lf);
 		if (r < 0) {
 			snprintf(why, why_size, "libseccomp: cannot use the binary tree: %s",
 			         strerror(-r));
@@ -269,21 +199,22 @@ build_with_libseccomp(const struct ksc_profile *p, const struct ksc_filter *filt
 	 * entries and unknown names are already out, repeated indexes already split. */
 	rules = filter_rules(filter, &n_rules);
 	for (size_t i = 0; i < n_rules; i++) {
-		int nr = seccomp_syscall_resolve_name(rules[i].name);
+		int nr;
 
 		/* libseccomp 2.5.4 walks every earlier rule for each one added
 		 * (db_col_transaction_commit()): quadratic on large profiles. A rule that
 		 * changes nothing in its database is left out; the program is the same. */
-		if (nr == __NR_SCMP_ERROR || filter_rule_inert(filter, i))
+		if (libseccomp_resolve(KSC_ARCH_NONE, rules[i].name, &nr) < 0 ||
+		    filter_rule_inert(filter, i))
 			continue;
-		r = add_rule(ctx, &rules[i], nr);
+		r = add_rule(lf, &rules[i], nr);
 		if (r < 0) {
 			snprintf(why, why_size, "error adding seccomp rule for syscall %s: %s",
 			         rules[i].name, strerror(-r));
 			return -EINVAL;
 		}
 	}
-	r = seccomp_export_bpf(ctx, out_fd);
+	r = libseccomp_filter_export(lf, out_fd);
 	if (r < 0) {
 		snprintf(why, why_size, "libseccomp could not export the filter: %s", strerror(-r));
 		return r;

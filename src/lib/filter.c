@@ -40,6 +40,7 @@
 #include "filter.h"
 
 #include "error.h"
+#include "libseccomp.h"
 #include "name-index.h"
 
 /* libseccomp's arches that route socket and IPC calls through multiplexers
@@ -953,7 +954,7 @@ arch_rule_add(struct ksc_filter *f, struct filter_arch *a, int nr, const struct 
 
 /* What a name is on one arch. */
 struct name_arch {
-	int lib_r, lib_nr;     /* filter_libseccomp_resolve() */
+	int lib_r, lib_nr;     /* libseccomp_resolve() */
 	bool mux;              /* ksc_syscall_multiplexed() > 0 */
 	uint32_t mux_nr, call; /* when mux */
 	bool has_direct;       /* ksc_syscall_resolve_name() == 0 */
@@ -980,12 +981,12 @@ names_build(struct ksc_filter *f)
 	for (id = 0; id < f->names.n; id++) {
 		const char *name = f->names.names[id];
 
-		f->name_known[id] = filter_libseccomp_resolve(KSC_ARCH_NONE, name, &nr) == 0;
+		f->name_known[id] = libseccomp_resolve(KSC_ARCH_NONE, name, &nr) == 0;
 		for (size_t a = 0; a < f->n_arches; a++) {
 			struct name_arch *na = &f->name_arch[id * f->n_arches + a];
 			enum ksc_arch arch = f->arches[a].arch;
 
-			na->lib_r = filter_libseccomp_resolve(arch, name, &na->lib_nr);
+			na->lib_r = libseccomp_resolve(arch, name, &na->lib_nr);
 			na->mux = ksc_syscall_multiplexed(arch, name, &na->mux_nr, &na->call) > 0;
 			na->has_direct = ksc_syscall_resolve_name(arch, name, &na->direct) == 0;
 		}
@@ -1184,8 +1185,8 @@ stub_build(struct ksc_filter *f, struct ksc_diags *diags)
 		for (size_t id = 0; id < f->names.n; id++) {
 			int nr;
 
-			if (filter_libseccomp_resolve(arch, f->names.names[id], &nr) == 0 &&
-			    nr >= 0 && (uint32_t)nr > max)
+			if (libseccomp_resolve(arch, f->names.names[id], &nr) == 0 && nr >= 0 &&
+			    (uint32_t)nr > max)
 				max = (uint32_t)nr;
 		}
 		if (max == 0) {
@@ -1297,7 +1298,7 @@ ksc_filter_new(const struct ksc_profile *p, const struct ksc_compile_opts *opts,
 	for (size_t i = 0; i < n; i++) {
 		int nr;
 
-		if (filter_libseccomp_resolve(arches[i], "read", &nr) == -EOPNOTSUPP)
+		if (libseccomp_resolve(arches[i], "read", &nr) == -EOPNOTSUPP)
 			return ksc_error_setf(reterr, -EOPNOTSUPP,
 			                      "%s: libseccomp %s does not know the architecture %s",
 			                      p->source, ksc_libseccomp_version(),
@@ -1980,7 +1981,7 @@ unenforced_name(const struct ksc_filter *f, size_t i, size_t j, enum ksc_severit
 	bool known;
 	int nr, r, count = 0;
 
-	known = filter_libseccomp_resolve(KSC_ARCH_NONE, name, &nr) == 0;
+	known = libseccomp_resolve(KSC_ARCH_NONE, name, &nr) == 0;
 	for (size_t k = 0; k < f->n_arches; k++) {
 		const struct filter_arch *a = &f->arches[k];
 		const struct filter_syscall *head;

@@ -57,10 +57,6 @@ struct filter_rule {
 	int split_arg;       /* -1, or the args[] entry an OR split made this rule from */
 };
 
-/* libseccomp's number for name on arch: >= 0, or a negative pseudo number for a name it
- * knows but arch lacks. -ENOENT when libseccomp does not know the name at all. */
-int filter_libseccomp_resolve(enum ksc_arch arch, const char *name, int *ret_nr);
-
 /* The rule list (first layer). Borrowed from the filter. */
 const struct filter_rule *filter_rules(const struct ksc_filter *f, size_t *ret_count);
 

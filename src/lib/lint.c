@@ -9,6 +9,7 @@
 
 #include "error.h"
 #include "filter.h"
+#include "libseccomp.h"
 #include "name-index.h"
 #include "profile.h"
 
@@ -320,7 +321,7 @@ name_facts(const struct ksc_profile *p, const enum ksc_arch *arches, size_t n_ar
 	for (id = 0; id < names->n; id++) {
 		const char *name = names->names[id];
 
-		if (filter_libseccomp_resolve(KSC_ARCH_NONE, name, &nr) < 0 &&
+		if (libseccomp_resolve(KSC_ARCH_NONE, name, &nr) < 0 &&
 		    ksc_syscall_name_known(name))
 			facts[id] |= NAME_UNKNOWN_TO_LIBSECCOMP;
 		for (size_t a = 0; a < n_arches; a++) {
