@@ -420,31 +420,6 @@ check_errno_values(const struct ksc_profile *p, struct ksc_error **reterr)
 	return 0;
 }
 
-size_t
-ksc_compile_arches(const struct ksc_profile *p, const struct ksc_compile_opts *opts,
-                   enum ksc_arch *ret_arches, size_t max)
-{
-	enum ksc_arch native =
-	        opts && opts->native != KSC_ARCH_NONE ? opts->native : ksc_arch_native();
-	const enum ksc_arch *listed = p->arches;
-	size_t n_listed = p->n_arches, n = 0;
-
-	if (opts && opts->n_arches > 0) {
-		listed = opts->arches;
-		n_listed = opts->n_arches;
-	} else if (max > 0)
-		ret_arches[n++] = native;
-	for (size_t i = 0; i < n_listed; i++) {
-		bool dup = false;
-
-		for (size_t j = 0; j < n && !dup; j++)
-			dup = ret_arches[j] == listed[i];
-		if (!dup && n < max)
-			ret_arches[n++] = listed[i];
-	}
-	return n;
-}
-
 /* Where libseccomp's program compares a stale argument word, say what it does wrong. */
 static int
 stale_warnings(const struct ksc_filter *filter, struct ksc_bpf *prog, const struct ksc_profile *p,
