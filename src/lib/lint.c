@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <stdarg.h>
 
+#include "compile.h"
 #include "error.h"
 #include "filter.h"
 #include "libseccomp.h"
@@ -474,7 +475,7 @@ ksc_profile_lint(const struct ksc_profile *p, const struct ksc_compile_opts *opt
 		struct ksc_compile_opts lopts = opts ? *opts : (struct ksc_compile_opts){ 0 };
 
 		lopts.backend = KSC_BACKEND_LIBSECCOMP;
-		r = filter_profile_compile(p, &lopts, filter, filter_diags, &prog, diags, NULL);
+		r = compile_profile_filtered(p, &lopts, filter, filter_diags, &prog, diags, NULL);
 	}
 	if (r == 0) {
 		size_t len = ksc_bpf_count(prog);
