@@ -21,10 +21,9 @@
  *     runc 1.1.5 with a profile that lists none returns EPERM for syscall 1000 (checked
  *     against Debian's runc on this project's test machine).
  *
- * This is the only file that includes <seccomp.h>.
+ * libseccomp itself is reached through its adapter (libseccomp.h).
  */
 #include <linux/filter.h>
-#include <seccomp.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -33,73 +32,10 @@
 #include <sys/mman.h>
 #include <sys/wait.h>
 
+#include "compile-libseccomp.h"
 #include "error.h"
-#include "filter.h"
+#include "libseccomp.h"
 #include "profile.h"
-
-static enum scmp_compare
-libseccomp_op(enum ksc_op op)
-{
-	switch (op) {
-	case KSC_OP_NE:
-		return SCMP_CMP_NE;
-	case KSC_OP_LT:
-		return SCMP_CMP_LT;
-	case KSC_OP_LE:
-		return SCMP_CMP_LE;
-	case KSC_OP_EQ:
-		return SCMP_CMP_EQ;
-	case KSC_OP_GE:
-		return SCMP_CMP_GE;
-	case KSC_OP_GT:
-		return SCMP_CMP_GT;
-	case KSC_OP_MASKED_EQ:
-	default:
-		return SCMP_CMP_MASKED_EQ;
-	}
-}
-
-const char *
-ksc_libseccomp_version(void)
-{
-	static char version[32];
-	const struct scmp_version *v = seccomp_version();
-
-	if (!version[0] && v)
-		snprintf(version, sizeof(version), "%u.%u.%u", v->major, v->minor, v->micro);
-	return version;
-}
-
-static uint32_t
-libseccomp_arch_token(enum ksc_arch arch)
-{
-	const char *name = ksc_arch_name(arch);
-
-	return name ? seccomp_arch_resolve_name(name) : 0;
-}
-
-int
-filter_libseccomp_resolve(enum ksc_arch arch, const char *name, int *ret_nr)
-{
-	uint32_t token = arch == KSC_ARCH_NONE ? 0 : libseccomp_arch_token(arch);
-	int nr;
-
-	if (arch != KSC_ARCH_NONE && !token)
-		return -EOPNOTSUPP;
-	nr = arch == KSC_ARCH_NONE ? seccomp_syscall_resolve_name(name)
-	                           : seccomp_syscall_resolve_name_arch(token, name);
-	if (nr == __NR_SCMP_ERROR)
-		return -ENOENT;
-	*ret_nr = nr;
-	return 0;
-}
-
-static void
-seccomp_releasep(scmp_filter_ctx *ctx)
-{
-	if (*ctx)
-		seccomp_release(*ctx);
-}
 
 /* The program libseccomp exported into fd. */
 static int
@@ -168,46 +104,20 @@ struct stub_arch {
 	uint32_t max; /* largest syscall number named, 0: none */
 };
 
+/* A rule of the filter's list, as libseccomp takes it. */
 static int
-add_rule(scmp_filter_ctx ctx, const struct filter_rule *rule, int nr)
+add_rule(struct libseccomp_filter *lf, const struct filter_rule *rule, int nr)
 {
-	struct scmp_arg_cmp cmps[FILTER_MAX_CONDS];
+	struct libseccomp_cond conds[FILTER_MAX_CONDS];
 
 	for (size_t i = 0; i < rule->n_conds; i++)
-		cmps[i] = (struct scmp_arg_cmp){
+		conds[i] = (struct libseccomp_cond){
 			.arg = rule->conds[i].arg,
-			.op = libseccomp_op(rule->conds[i].op),
-			/* libseccomp-golang MakeCondition(index, op, value, valueTwo) */
-			.datum_a = rule->conds[i].value,
-			.datum_b = rule->conds[i].value_two,
+			.op = rule->conds[i].op,
+			.value = rule->conds[i].value,
+			.value_two = rule->conds[i].value_two,
 		};
-	return seccomp_rule_add_array(ctx, rule->action, nr, (unsigned)rule->n_conds,
-	                              rule->n_conds ? cmps : NULL);
-}
-
-/* What runc would say about rules it skips, computed outside the isolated build. */
-static int
-libseccomp_warnings(const struct ksc_profile *p, struct ksc_diags *diags)
-{
-	for (size_t i = 0; i < p->n_rules; i++) {
-		const struct ksc_rule *rule = &p->rules[i];
-
-		if (rule->single_name) {
-			(void)ksc_diags_addf(
-			        diags, KSC_SEVERITY_WARNING, NULL, 0, 0, NULL,
-			        "syscalls[%zu]: Docker's \"name\" is not an OCI field: "
-			        "runc ignores this rule",
-			        i);
-			continue;
-		}
-		if (rule->includes.present || rule->excludes.present)
-			(void)ksc_diags_addf(
-			        diags, KSC_SEVERITY_WARNING, NULL, 0, 0, NULL,
-			        "syscalls[%zu]: includes/excludes are Docker extensions: "
-			        "runc applies this rule to every container",
-			        i);
-	}
-	return 0;
+	return libseccomp_filter_add_rule(lf, nr, rule->action, conds, rule->n_conds);
 }
 
 /* The libseccomp part of runc's InitSeccomp(): filter, arches, rules, export to fd. Runs in
@@ -217,48 +127,43 @@ build_with_libseccomp(const struct ksc_profile *p, const struct ksc_filter *filt
                       const enum ksc_arch *arches, size_t n_arches, uint32_t def, size_t n_names,
                       int out_fd, char *why, size_t why_size)
 {
+	_cleanup_(libseccomp_filter_freep) struct libseccomp_filter *lf = NULL;
 	const struct filter_rule *rules;
 	size_t n_rules;
-
-	_cleanup_(seccomp_releasep) scmp_filter_ctx ctx = NULL;
-	uint32_t native_token = seccomp_arch_native();
-	bool have_native = false;
 	int r;
 
-	ctx = seccomp_init(def);
-	if (!ctx) {
+	r = libseccomp_filter_new(def, &lf);
+	if (r == -ENOMEM) {
+		snprintf(why, why_size, "cannot set up libseccomp: %s", strerror(-r));
+		return r;
+	}
+	if (r < 0) {
 		snprintf(why, why_size, "libseccomp refused the default action %s",
 		         ksc_action_name(p->default_action));
 		return -EINVAL;
 	}
 	for (size_t i = 0; i < n_arches; i++) {
-		uint32_t token = libseccomp_arch_token(arches[i]);
-
-		if (!token) {
+		if (!libseccomp_arch_known(arches[i])) {
 			snprintf(why, why_size, "libseccomp %s does not know the architecture %s",
 			         ksc_libseccomp_version(), ksc_arch_name(arches[i]));
 			return -EOPNOTSUPP;
 		}
-		have_native = have_native || token == native_token;
-		r = seccomp_arch_add(ctx, token);
-		if (r < 0 && r != -EEXIST) {
+		r = libseccomp_filter_add_arch(lf, arches[i]);
+		if (r < 0) {
 			snprintf(why, why_size,
 			         "error adding architecture %s to seccomp filter: %s",
 			         ksc_arch_name(arches[i]), strerror(-r));
 			return r;
 		}
 	}
-	if (!have_native) {
-		r = seccomp_arch_remove(ctx, SCMP_ARCH_NATIVE);
-		if (r < 0) {
-			snprintf(why, why_size, "cannot drop the build architecture: %s",
-			         strerror(-r));
-			return r;
-		}
+	r = libseccomp_filter_drop_native(lf);
+	if (r < 0) {
+		snprintf(why, why_size, "cannot drop the build architecture: %s", strerror(-r));
+		return r;
 	}
 	/* runc: "Enable libseccomp binary tree optimization for longer rulesets." */
 	if (n_names > 32) {
-		r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+		r = libseccomp_filter_binary_tree(lf);
 		if (r < 0) {
 			snprintf(why, why_size, "libseccomp: cannot use the binary tree: %s",
 			         strerror(-r));
@@ -269,21 +174,22 @@ build_with_libseccomp(const struct ksc_profile *p, const struct ksc_filter *filt
 	 * entries and unknown names are already out, repeated indexes already split. */
 	rules = filter_rules(filter, &n_rules);
 	for (size_t i = 0; i < n_rules; i++) {
-		int nr = seccomp_syscall_resolve_name(rules[i].name);
+		int nr;
 
 		/* libseccomp 2.5.4 walks every earlier rule for each one added
 		 * (db_col_transaction_commit()): quadratic on large profiles. A rule that
 		 * changes nothing in its database is left out; the program is the same. */
-		if (nr == __NR_SCMP_ERROR || filter_rule_inert(filter, i))
+		if (libseccomp_resolve(KSC_ARCH_NONE, rules[i].name, &nr) < 0 ||
+		    filter_rule_inert(filter, i))
 			continue;
-		r = add_rule(ctx, &rules[i], nr);
+		r = add_rule(lf, &rules[i], nr);
 		if (r < 0) {
 			snprintf(why, why_size, "error adding seccomp rule for syscall %s: %s",
 			         rules[i].name, strerror(-r));
 			return -EINVAL;
 		}
 	}
-	r = seccomp_export_bpf(ctx, out_fd);
+	r = libseccomp_filter_export(lf, out_fd);
 	if (r < 0) {
 		snprintf(why, why_size, "libseccomp could not export the filter: %s", strerror(-r));
 		return r;
@@ -462,62 +368,10 @@ build_stub(const struct ksc_filter *filter, struct stub *s)
 
 /* ---------------------------------------------------------------------------------------- */
 
-/* libseccomp refuses these; say so with the position instead of its EINVAL. */
-static int
-check_errno_values(const struct ksc_profile *p, struct ksc_error **reterr)
-{
-	if (p->has_default_errno && p->default_action == KSC_ACT_ERRNO &&
-	    p->default_errno > KSC_LIBSECCOMP_MAX_ERRNO)
-		return ksc_error_setf(reterr, -EINVAL,
-		                      "%s:%u:%u: defaultErrnoRet: libseccomp %s refuses errno %u "
-		                      "(above %u): runc would not start the container",
-		                      p->source, p->default_errno_pos.line,
-		                      p->default_errno_pos.column, ksc_libseccomp_version(),
-		                      p->default_errno, KSC_LIBSECCOMP_MAX_ERRNO);
-	for (size_t i = 0; i < p->n_rules; i++) {
-		const struct ksc_rule *r = &p->rules[i];
-
-		if (!r->single_name && r->has_errno && r->action == KSC_ACT_ERRNO &&
-		    r->errno_ret > KSC_LIBSECCOMP_MAX_ERRNO)
-			return ksc_error_setf(
-			        reterr, -EINVAL,
-			        "%s:%u:%u: syscalls[%zu].errnoRet: libseccomp %s refuses "
-			        "errno %u (above %u): runc would not start the container",
-			        p->source, r->errno_pos.line, r->errno_pos.column, i,
-			        ksc_libseccomp_version(), r->errno_ret, KSC_LIBSECCOMP_MAX_ERRNO);
-	}
-	return 0;
-}
-
-size_t
-ksc_compile_arches(const struct ksc_profile *p, const struct ksc_compile_opts *opts,
-                   enum ksc_arch *ret_arches, size_t max)
-{
-	enum ksc_arch native =
-	        opts && opts->native != KSC_ARCH_NONE ? opts->native : ksc_arch_native();
-	const enum ksc_arch *listed = p->arches;
-	size_t n_listed = p->n_arches, n = 0;
-
-	if (opts && opts->n_arches > 0) {
-		listed = opts->arches;
-		n_listed = opts->n_arches;
-	} else if (max > 0)
-		ret_arches[n++] = native;
-	for (size_t i = 0; i < n_listed; i++) {
-		bool dup = false;
-
-		for (size_t j = 0; j < n && !dup; j++)
-			dup = ret_arches[j] == listed[i];
-		if (!dup && n < max)
-			ret_arches[n++] = listed[i];
-	}
-	return n;
-}
-
-/* Where libseccomp's program compares a stale argument word, say what it does wrong. */
-static int
-stale_warnings(const struct ksc_filter *filter, struct ksc_bpf *prog, const struct ksc_profile *p,
-               const enum ksc_arch *arches, size_t n_arches, struct ksc_diags *diags)
+int
+compile_libseccomp_warnings(const struct ksc_filter *filter, struct ksc_bpf *prog,
+                            const struct ksc_profile *p, const enum ksc_arch *arches,
+                            size_t n_arches, struct ksc_diags *diags)
 {
 	_cleanup_(freep) struct ksc_difference *diffs = NULL;
 	size_t stale[1], cases = 0, n_diffs = 0, max = 4096;
@@ -567,11 +421,10 @@ stale_warnings(const struct ksc_filter *filter, struct ksc_bpf *prog, const stru
 	return 0;
 }
 
-/* libseccomp's program with runc's stub in front. */
-static int
-generate_libseccomp(const struct ksc_profile *p, const struct ksc_compile_opts *opts,
-                    const struct ksc_filter *filter, const enum ksc_arch *arches, size_t n_arches,
-                    struct ksc_bpf_insn **ret, size_t *ret_n, struct ksc_error **reterr)
+int
+compile_libseccomp(const struct ksc_profile *p, const struct ksc_compile_opts *opts,
+                   const struct ksc_filter *filter, const enum ksc_arch *arches, size_t n_arches,
+                   struct ksc_bpf_insn **ret, size_t *ret_n, struct ksc_error **reterr)
 {
 	_cleanup_(freep) struct ksc_bpf_insn *prog = NULL;
 	_cleanup_(freep) struct stub *stub = NULL;
@@ -610,130 +463,4 @@ generate_libseccomp(const struct ksc_profile *p, const struct ksc_compile_opts *
 	*ret = all;
 	*ret_n = stub->n + n_prog;
 	return 0;
-}
-
-/* The diagnostics of src, after those of dst, in their order. */
-static int
-diags_append(struct ksc_diags *dst, const struct ksc_diags *src)
-{
-	int r;
-
-	for (size_t i = 0; dst && src && i < ksc_diags_count(src); i++) {
-		const struct ksc_diag *d = ksc_diags_get(src, i);
-
-		r = ksc_diags_addf(dst, ksc_diag_severity(d), ksc_diag_file(d), ksc_diag_line(d),
-		                   ksc_diag_column(d), ksc_diag_path(d), "%s", ksc_diag_reason(d));
-		if (r < 0)
-			return r;
-	}
-	return 0;
-}
-
-/* shared: the filter of p and opts, already built (borrowed), with shared_diags what
- * building it said; NULL to build it here. */
-static int
-compile(const struct ksc_profile *p, const struct ksc_compile_opts *opts,
-        const struct ksc_filter *shared, const struct ksc_diags *shared_diags,
-        struct ksc_bpf **ret_prog, struct ksc_diags *diags, struct ksc_error **reterr)
-{
-	_cleanup_(freep) struct ksc_bpf_insn *all = NULL;
-	_cleanup_(ksc_filter_freep) struct ksc_filter *owned = NULL;
-	const struct ksc_filter *filter = shared;
-	enum ksc_backend backend = opts && opts->backend ? opts->backend : KSC_BACKEND_DEFAULT;
-	enum ksc_arch arches[_KSC_ARCH_MAX];
-	size_t n_arches = 0, total = 0;
-	struct ksc_bpf *bpf = NULL;
-	int r;
-
-	if (backend != KSC_BACKEND_LIBSECCOMP && backend != KSC_BACKEND_NATIVE)
-		return ksc_error_setf(reterr, -EOPNOTSUPP, "unknown compiler backend");
-
-	n_arches = ksc_compile_arches(p, opts, arches, ELEMENTSOF(arches));
-	r = check_errno_values(p, reterr);
-	if (r < 0)
-		return r;
-	/* libseccomp writes a program in the byte order of its arches and refuses to mix
-	 * them (EDOM); the stub and this interpreter speak the host's. */
-	for (size_t i = 0; i < n_arches; i++)
-		if (filter_arch_le(arches[i]) != filter_arch_le(ksc_arch_native()))
-			return ksc_error_setf(reterr, -EOPNOTSUPP,
-			                      "%s: cannot compile for %s on this %s-endian host "
-			                      "(libseccomp builds a filter in one byte order)",
-			                      p->source, ksc_arch_name(arches[i]),
-			                      filter_arch_le(ksc_arch_native()) ? "little" : "big");
-
-	r = libseccomp_warnings(p, diags);
-	if (r < 0)
-		return r;
-	/* The filter refuses what libseccomp refuses (conflicting rules, rule sets it loops
-	 * on) with the rule's position, before libseccomp gets the chance to hang. */
-	if (shared)
-		r = diags_append(diags, shared_diags);
-	else {
-		r = ksc_filter_new(p, opts, &owned, diags, reterr);
-		filter = owned;
-	}
-	if (r < 0)
-		return r;
-	if (backend == KSC_BACKEND_NATIVE) {
-		r = filter_generate(filter, &all, &total);
-		if (r < 0)
-			return ksc_error_setf(reterr, r, "the native compiler failed: %s",
-			                      r == -E2BIG ? "the program grew too large"
-			                                  : strerror(-r));
-	} else {
-		r = generate_libseccomp(p, opts, filter, arches, n_arches, &all, &total, reterr);
-		if (r < 0)
-			return r;
-	}
-
-	if (total > KSC_BPF_MAXINSNS)
-		return ksc_error_setf(reterr, -E2BIG,
-		                      "the compiled filter has %zu instructions; the kernel takes "
-		                      "at most %u (BPF_MAXINSNS)",
-		                      total, KSC_BPF_MAXINSNS);
-	r = ksc_bpf_new(all, total, &bpf);
-	if (r < 0)
-		return r;
-	r = ksc_bpf_check(bpf, reterr);
-	if (r < 0) {
-		ksc_bpf_free(bpf);
-		return ksc_error_prefixf(reterr, -EIO,
-		                         "internal error: the compiled program is "
-		                         "not valid: ");
-	}
-	if (backend == KSC_BACKEND_LIBSECCOMP) {
-		r = stale_warnings(filter, bpf, p, arches, n_arches, diags);
-		if (r < 0) {
-			ksc_bpf_free(bpf);
-			return r;
-		}
-	}
-	*ret_prog = bpf;
-	return 0;
-}
-
-int
-ksc_profile_compile(const struct ksc_profile *p, const struct ksc_compile_opts *opts,
-                    struct ksc_bpf **ret_prog, struct ksc_diags *diags, struct ksc_error **reterr)
-{
-	int r = compile(p, opts, NULL, NULL, ret_prog, diags, reterr);
-
-	/* Every failure names the profile; positioned messages already start with it. */
-	if (r < 0 && reterr && *reterr && !startswith(ksc_error_message(*reterr), p->source))
-		(void)ksc_error_prefixf(reterr, r, "%s: ", p->source);
-	return r;
-}
-
-int
-filter_profile_compile(const struct ksc_profile *p, const struct ksc_compile_opts *opts,
-                       const struct ksc_filter *filter, const struct ksc_diags *filter_diags,
-                       struct ksc_bpf **ret_prog, struct ksc_diags *diags,
-                       struct ksc_error **reterr)
-{
-	int r = compile(p, opts, filter, filter_diags, ret_prog, diags, reterr);
-
-	if (r < 0 && reterr && *reterr && !startswith(ksc_error_message(*reterr), p->source))
-		(void)ksc_error_prefixf(reterr, r, "%s: ", p->source);
-	return r;
 }

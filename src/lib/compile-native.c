@@ -28,8 +28,8 @@
 #include <linux/filter.h>
 #include <stddef.h>
 
+#include "compile-native.h"
 #include "error.h"
-#include "filter.h"
 #include "profile.h"
 
 #define LABEL_NEXT (-1) /* the instruction that follows */
@@ -282,7 +282,7 @@ struct interval {
 
 /* At most this many single numbers an item tests with "jeq" before its base: each saves
  * the search two bounds for one comparison, and costs the numbers behind it one
- * instruction more. filter_generate() tries several limits up to it. */
+ * instruction more. compile_native() tries several limits up to it. */
 #define ITEM_MAX_EXCEPTIONS 8
 
 /* What the search tells apart: an interval, with up to ITEM_MAX_EXCEPTIONS single numbers
@@ -688,7 +688,8 @@ generate(const struct ksc_filter *f, struct section *secs, size_t n, size_t max_
  * one per section large ones.
  */
 int
-filter_generate(const struct ksc_filter *f, struct ksc_bpf_insn **ret, size_t *ret_n)
+compile_native(const struct ksc_filter *f, struct ksc_bpf_insn **ret, size_t *ret_n,
+               struct ksc_error **reterr)
 {
 	static const size_t limits[] = { 0, 2, 4, 8 };
 	struct ksc_bpf_insn *best = NULL;
@@ -738,7 +739,8 @@ filter_generate(const struct ksc_filter *f, struct ksc_bpf_insn **ret, size_t *r
 	}
 	if (r < 0) {
 		free(best);
-		return r;
+		return ksc_error_setf(reterr, r, "the native compiler failed: %s",
+		                      r == -E2BIG ? "the program grew too large" : strerror(-r));
 	}
 	*ret = best;
 	*ret_n = best_n;

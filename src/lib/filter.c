@@ -40,6 +40,7 @@
 #include "filter.h"
 
 #include "error.h"
+#include "libseccomp.h"
 #include "name-index.h"
 
 /* libseccomp's arches that route socket and IPC calls through multiplexers
@@ -661,183 +662,219 @@ struct ksc_filter {
 	bool *rule_live, *rule_noop, *rule_inert;
 };
 
+/* A rule's chain while chain_new() builds it: the nodes of the last comparison added (cur)
+ * and of the one before (prev). */
+struct chain {
+	uint32_t prev[3], cur[3], root;
+	enum ksc_op prev_op;
+	bool prev_true; /* 32-bit: continue on the true side of cur[0] */
+	unsigned nodes;
+};
+
+/* One comparison on a 32-bit arch (_db_rule_gen_32): one node on the low word. */
+static int
+chain_add_32(struct tree *t, struct chain *ch, const struct filter_cond *c)
+{
+	bool masked = c->op == KSC_OP_MASKED_EQ;
+	uint64_t mask = masked ? c->value : UINT64_MAX;
+	uint64_t datum = masked ? c->value_two : c->value;
+	uint32_t n;
+
+	/* a zero mask compares nothing */
+	if (masked && (uint32_t)mask == 0)
+		return 0;
+	n = node_new(t);
+	if (!n)
+		return -ENOMEM;
+	ch->nodes++;
+	N(t, n).arg = c->arg;
+	N(t, n).op_orig = c->op;
+	N(t, n).mask = (uint32_t)mask;
+	N(t, n).datum_full = datum;
+	if (ch->cur[0]) {
+		if (ch->prev_true)
+			N(t, ch->cur[0]).t = node_get(t, n);
+		else
+			N(t, ch->cur[0]).f = node_get(t, n);
+	} else
+		ch->root = node_get(t, n);
+	/* NE, LT and LE become the false side of EQ, GE and GT */
+	switch (c->op) {
+	case KSC_OP_NE:
+		N(t, n).op = KSC_OP_EQ;
+		ch->prev_true = false;
+		break;
+	case KSC_OP_LT:
+		N(t, n).op = KSC_OP_GE;
+		ch->prev_true = false;
+		break;
+	case KSC_OP_LE:
+		N(t, n).op = KSC_OP_GT;
+		ch->prev_true = false;
+		break;
+	default:
+		N(t, n).op = c->op;
+		ch->prev_true = true;
+		break;
+	}
+	N(t, n).datum = (uint32_t)datum & N(t, n).mask;
+	ch->cur[0] = n;
+	return 0;
+}
+
+/* The comparison before cur, on a 64-bit arch, goes on to cur[0] where it holds. */
+static void
+chain_link_64(struct tree *t, struct chain *ch)
+{
+	uint32_t *prev = ch->prev, to = ch->cur[0];
+
+	switch (ch->prev_op) {
+	case KSC_OP_GT:
+	case KSC_OP_GE:
+		N(t, prev[0]).t = node_get(t, to);
+		N(t, prev[2]).t = node_get(t, to);
+		break;
+	case KSC_OP_LE:
+	case KSC_OP_LT:
+		N(t, prev[1]).f = node_get(t, to);
+		N(t, prev[2]).f = node_get(t, to);
+		break;
+	case KSC_OP_NE:
+		N(t, prev[0]).f = node_get(t, to);
+		N(t, prev[1]).f = node_get(t, to);
+		break;
+	default:
+		N(t, prev[1]).t = node_get(t, to);
+		break;
+	}
+}
+
+/* One comparison on a 64-bit arch (_db_rule_gen_64): the high word, then the low word. */
+static int
+chain_add_64(struct tree *t, struct chain *ch, const struct filter_cond *c)
+{
+	bool masked = c->op == KSC_OP_MASKED_EQ;
+	uint64_t mask = masked ? c->value : UINT64_MAX;
+	uint64_t datum = masked ? c->value_two : c->value;
+	uint32_t *cur = ch->cur;
+
+	if (masked && (uint32_t)(mask >> 32) == 0 && (uint32_t)mask == 0)
+		return 0;
+	for (int k = 0; k < 3; k++)
+		cur[k] = 0;
+	for (int k = 0; k < (masked || c->op == KSC_OP_EQ || c->op == KSC_OP_NE ? 2 : 3); k++) {
+		cur[k] = node_new(t);
+		if (!cur[k])
+			return -ENOMEM;
+		ch->nodes++;
+	}
+	for (int k = 0; k < 3 && cur[k]; k++) {
+		struct node *nd = &N(t, cur[k]);
+		bool lo = cur[2] ? k == 2 : k == 1;
+
+		nd->arg = c->arg;
+		nd->hi = !lo;
+		nd->mask = lo ? (uint32_t)mask : (uint32_t)(mask >> 32);
+		nd->datum = (lo ? (uint32_t)datum : (uint32_t)(datum >> 32)) & nd->mask;
+		nd->datum_full = datum;
+		nd->op_orig = c->op;
+	}
+	switch (c->op) {
+	case KSC_OP_GT:
+	case KSC_OP_GE:
+	case KSC_OP_LE:
+	case KSC_OP_LT:
+		/* high greater, or high equal and low compares */
+		N(t, cur[0]).op = KSC_OP_GT;
+		N(t, cur[1]).op = KSC_OP_EQ;
+		N(t, cur[2]).op = c->op == KSC_OP_GT || c->op == KSC_OP_LE ? KSC_OP_GT : KSC_OP_GE;
+		N(t, cur[0]).f = node_get(t, cur[1]);
+		N(t, cur[1]).t = node_get(t, cur[2]);
+		break;
+	default:
+		N(t, cur[0]).op = masked ? KSC_OP_MASKED_EQ : KSC_OP_EQ;
+		N(t, cur[1]).op = N(t, cur[0]).op;
+		N(t, cur[0]).t = node_get(t, cur[1]);
+		break;
+	}
+	if (ch->prev[0])
+		chain_link_64(t, ch);
+	else
+		ch->root = node_get(t, cur[0]);
+	memcpy(ch->prev, cur, sizeof(ch->prev));
+	ch->prev_op = c->op;
+	return 0;
+}
+
+static void
+node_set_action(struct node *nd, bool on_true, uint32_t action, uint32_t src)
+{
+	if (on_true) {
+		nd->has_t = true;
+		nd->act_t = action;
+		nd->src_t = src;
+	} else {
+		nd->has_f = true;
+		nd->act_f = action;
+		nd->src_f = src;
+	}
+}
+
+/* The rule's action on the last level of its chain. */
+static void
+chain_set_action(struct tree *t, const struct chain *ch, bool is_64bit, uint32_t action,
+                 uint32_t src)
+{
+	const uint32_t *cur = ch->cur;
+	uint32_t a = 0, b = 0;
+	bool on_true = true;
+
+	if (!cur[0])
+		return;
+	if (!is_64bit) {
+		node_set_action(&N(t, cur[0]), ch->prev_true, action, src);
+		return;
+	}
+	switch (ch->prev_op) {
+	case KSC_OP_GT:
+	case KSC_OP_GE:
+		a = cur[0], b = cur[2];
+		break;
+	case KSC_OP_LE:
+	case KSC_OP_LT:
+		a = cur[1], b = cur[2], on_true = false;
+		break;
+	case KSC_OP_NE:
+		a = cur[0], b = cur[1], on_true = false;
+		break;
+	default:
+		a = cur[1];
+		break;
+	}
+	for (uint32_t *p = (uint32_t[]){ a, b, 0 }; *p; p++)
+		node_set_action(&N(t, *p), on_true, action, src);
+}
+
 /* The chain of one rule as libseccomp's db builds it (_db_rule_gen_64/_32). Returns the
  * root (0 for an unconditional rule), or -ENOMEM. */
 static int
 chain_new(struct tree *t, const struct filter_rule *rule, uint32_t src, bool is_64bit,
           uint32_t *ret_root, unsigned *ret_nodes)
 {
-	unsigned nodes = 0;
-
-	uint32_t prev[3] = { 0 }, cur[3] = { 0 }, root = 0;
-	enum ksc_op prev_op = 0;
-	bool prev_true = true; /* 32-bit: continue on the true side of prev */
+	struct chain ch = { .prev_true = true };
+	int r;
 
 	for (size_t i = 0; i < rule->n_conds; i++) {
-		const struct filter_cond *c = &rule->conds[i];
-		bool masked = c->op == KSC_OP_MASKED_EQ;
-		uint64_t mask = masked ? c->value : UINT64_MAX;
-		uint64_t datum = masked ? c->value_two : c->value;
-
-		if (!is_64bit) {
-			uint32_t n;
-
-			/* a zero mask compares nothing */
-			if (masked && (uint32_t)mask == 0)
-				continue;
-			n = node_new(t);
-			if (!n)
-				return -ENOMEM;
-			nodes++;
-			N(t, n).arg = c->arg;
-			N(t, n).op_orig = c->op;
-			N(t, n).mask = (uint32_t)mask;
-			N(t, n).datum_full = datum;
-			if (cur[0]) {
-				if (prev_true)
-					N(t, cur[0]).t = node_get(t, n);
-				else
-					N(t, cur[0]).f = node_get(t, n);
-			} else
-				root = node_get(t, n);
-			/* NE, LT and LE become the false side of EQ, GE and GT */
-			switch (c->op) {
-			case KSC_OP_NE:
-				N(t, n).op = KSC_OP_EQ;
-				prev_true = false;
-				break;
-			case KSC_OP_LT:
-				N(t, n).op = KSC_OP_GE;
-				prev_true = false;
-				break;
-			case KSC_OP_LE:
-				N(t, n).op = KSC_OP_GT;
-				prev_true = false;
-				break;
-			default:
-				N(t, n).op = c->op;
-				prev_true = true;
-				break;
-			}
-			N(t, n).datum = (uint32_t)datum & N(t, n).mask;
-			cur[0] = n;
-			continue;
-		}
-
-		if (masked && (uint32_t)(mask >> 32) == 0 && (uint32_t)mask == 0)
-			continue;
-		for (int k = 0; k < 3; k++)
-			cur[k] = 0;
-		for (int k = 0; k < (masked || c->op == KSC_OP_EQ || c->op == KSC_OP_NE ? 2 : 3);
-		     k++) {
-			cur[k] = node_new(t);
-			if (!cur[k])
-				return -ENOMEM;
-			nodes++;
-		}
-		for (int k = 0; k < 3 && cur[k]; k++) {
-			struct node *nd = &N(t, cur[k]);
-			bool lo = cur[2] ? k == 2 : k == 1;
-
-			nd->arg = c->arg;
-			nd->hi = !lo;
-			nd->mask = lo ? (uint32_t)mask : (uint32_t)(mask >> 32);
-			nd->datum = (lo ? (uint32_t)datum : (uint32_t)(datum >> 32)) & nd->mask;
-			nd->datum_full = datum;
-			nd->op_orig = c->op;
-		}
-		switch (c->op) {
-		case KSC_OP_GT:
-		case KSC_OP_GE:
-		case KSC_OP_LE:
-		case KSC_OP_LT:
-			/* high greater, or high equal and low compares */
-			N(t, cur[0]).op = KSC_OP_GT;
-			N(t, cur[1]).op = KSC_OP_EQ;
-			N(t, cur[2]).op =
-			        c->op == KSC_OP_GT || c->op == KSC_OP_LE ? KSC_OP_GT : KSC_OP_GE;
-			N(t, cur[0]).f = node_get(t, cur[1]);
-			N(t, cur[1]).t = node_get(t, cur[2]);
-			break;
-		default:
-			N(t, cur[0]).op = masked ? KSC_OP_MASKED_EQ : KSC_OP_EQ;
-			N(t, cur[1]).op = N(t, cur[0]).op;
-			N(t, cur[0]).t = node_get(t, cur[1]);
-			break;
-		}
-		if (prev[0]) {
-			switch (prev_op) {
-			case KSC_OP_GT:
-			case KSC_OP_GE:
-				N(t, prev[0]).t = node_get(t, cur[0]);
-				N(t, prev[2]).t = node_get(t, cur[0]);
-				break;
-			case KSC_OP_LE:
-			case KSC_OP_LT:
-				N(t, prev[1]).f = node_get(t, cur[0]);
-				N(t, prev[2]).f = node_get(t, cur[0]);
-				break;
-			case KSC_OP_NE:
-				N(t, prev[0]).f = node_get(t, cur[0]);
-				N(t, prev[1]).f = node_get(t, cur[0]);
-				break;
-			default:
-				N(t, prev[1]).t = node_get(t, cur[0]);
-				break;
-			}
-		} else
-			root = node_get(t, cur[0]);
-		memcpy(prev, cur, sizeof(prev));
-		prev_op = c->op;
+		if (is_64bit)
+			r = chain_add_64(t, &ch, &rule->conds[i]);
+		else
+			r = chain_add_32(t, &ch, &rule->conds[i]);
+		if (r < 0)
+			return r;
 	}
-
-	/* the rule's action on the last level */
-	if (!is_64bit && cur[0]) {
-		struct node *nd = &N(t, cur[0]);
-
-		if (prev_true) {
-			nd->has_t = true;
-			nd->act_t = rule->action;
-			nd->src_t = src;
-		} else {
-			nd->has_f = true;
-			nd->act_f = rule->action;
-			nd->src_f = src;
-		}
-	} else if (is_64bit && cur[0]) {
-		uint32_t a = 0, b = 0;
-		bool on_true = true;
-
-		switch (prev_op) {
-		case KSC_OP_GT:
-		case KSC_OP_GE:
-			a = cur[0], b = cur[2];
-			break;
-		case KSC_OP_LE:
-		case KSC_OP_LT:
-			a = cur[1], b = cur[2], on_true = false;
-			break;
-		case KSC_OP_NE:
-			a = cur[0], b = cur[1], on_true = false;
-			break;
-		default:
-			a = cur[1];
-			break;
-		}
-		for (uint32_t *p = (uint32_t[]){ a, b, 0 }; *p; p++) {
-			if (on_true) {
-				N(t, *p).has_t = true;
-				N(t, *p).act_t = rule->action;
-				N(t, *p).src_t = src;
-			} else {
-				N(t, *p).has_f = true;
-				N(t, *p).act_f = rule->action;
-				N(t, *p).src_f = src;
-			}
-		}
-	}
-	*ret_root = root;
-	*ret_nodes = nodes;
+	chain_set_action(t, &ch, is_64bit, rule->action, src);
+	*ret_root = ch.root;
+	*ret_nodes = ch.nodes;
 	return 0;
 }
 
@@ -953,7 +990,7 @@ arch_rule_add(struct ksc_filter *f, struct filter_arch *a, int nr, const struct 
 
 /* What a name is on one arch. */
 struct name_arch {
-	int lib_r, lib_nr;     /* filter_libseccomp_resolve() */
+	int lib_r, lib_nr;     /* libseccomp_resolve() */
 	bool mux;              /* ksc_syscall_multiplexed() > 0 */
 	uint32_t mux_nr, call; /* when mux */
 	bool has_direct;       /* ksc_syscall_resolve_name() == 0 */
@@ -980,12 +1017,12 @@ names_build(struct ksc_filter *f)
 	for (id = 0; id < f->names.n; id++) {
 		const char *name = f->names.names[id];
 
-		f->name_known[id] = filter_libseccomp_resolve(KSC_ARCH_NONE, name, &nr) == 0;
+		f->name_known[id] = libseccomp_resolve(KSC_ARCH_NONE, name, &nr) == 0;
 		for (size_t a = 0; a < f->n_arches; a++) {
 			struct name_arch *na = &f->name_arch[id * f->n_arches + a];
 			enum ksc_arch arch = f->arches[a].arch;
 
-			na->lib_r = filter_libseccomp_resolve(arch, name, &na->lib_nr);
+			na->lib_r = libseccomp_resolve(arch, name, &na->lib_nr);
 			na->mux = ksc_syscall_multiplexed(arch, name, &na->mux_nr, &na->call) > 0;
 			na->has_direct = ksc_syscall_resolve_name(arch, name, &na->direct) == 0;
 		}
@@ -1184,8 +1221,8 @@ stub_build(struct ksc_filter *f, struct ksc_diags *diags)
 		for (size_t id = 0; id < f->names.n; id++) {
 			int nr;
 
-			if (filter_libseccomp_resolve(arch, f->names.names[id], &nr) == 0 &&
-			    nr >= 0 && (uint32_t)nr > max)
+			if (libseccomp_resolve(arch, f->names.names[id], &nr) == 0 && nr >= 0 &&
+			    (uint32_t)nr > max)
 				max = (uint32_t)nr;
 		}
 		if (max == 0) {
@@ -1275,6 +1312,33 @@ rule_error(const struct ksc_filter *f, const struct filter_rule *rule, int r,
 	return r;
 }
 
+/* runc's arches: the native one, then the profile's list (or exactly the --arch list). The
+ * filter has a section for each, and compare and the backends cover the same ones. */
+size_t
+ksc_compile_arches(const struct ksc_profile *p, const struct ksc_compile_opts *opts,
+                   enum ksc_arch *ret_arches, size_t max)
+{
+	enum ksc_arch native =
+	        opts && opts->native != KSC_ARCH_NONE ? opts->native : ksc_arch_native();
+	const enum ksc_arch *listed = p->arches;
+	size_t n_listed = p->n_arches, n = 0;
+
+	if (opts && opts->n_arches > 0) {
+		listed = opts->arches;
+		n_listed = opts->n_arches;
+	} else if (max > 0)
+		ret_arches[n++] = native;
+	for (size_t i = 0; i < n_listed; i++) {
+		bool dup = false;
+
+		for (size_t j = 0; j < n && !dup; j++)
+			dup = ret_arches[j] == listed[i];
+		if (!dup && n < max)
+			ret_arches[n++] = listed[i];
+	}
+	return n;
+}
+
 int
 ksc_filter_new(const struct ksc_profile *p, const struct ksc_compile_opts *opts,
                struct ksc_filter **ret_filter, struct ksc_diags *diags, struct ksc_error **reterr)
@@ -1297,7 +1361,7 @@ ksc_filter_new(const struct ksc_profile *p, const struct ksc_compile_opts *opts,
 	for (size_t i = 0; i < n; i++) {
 		int nr;
 
-		if (filter_libseccomp_resolve(arches[i], "read", &nr) == -EOPNOTSUPP)
+		if (libseccomp_resolve(arches[i], "read", &nr) == -EOPNOTSUPP)
 			return ksc_error_setf(reterr, -EOPNOTSUPP,
 			                      "%s: libseccomp %s does not know the architecture %s",
 			                      p->source, ksc_libseccomp_version(),
@@ -1980,7 +2044,7 @@ unenforced_name(const struct ksc_filter *f, size_t i, size_t j, enum ksc_severit
 	bool known;
 	int nr, r, count = 0;
 
-	known = filter_libseccomp_resolve(KSC_ARCH_NONE, name, &nr) == 0;
+	known = libseccomp_resolve(KSC_ARCH_NONE, name, &nr) == 0;
 	for (size_t k = 0; k < f->n_arches; k++) {
 		const struct filter_arch *a = &f->arches[k];
 		const struct filter_syscall *head;

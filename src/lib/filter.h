@@ -57,20 +57,8 @@ struct filter_rule {
 	int split_arg;       /* -1, or the args[] entry an OR split made this rule from */
 };
 
-/* libseccomp's number for name on arch: >= 0, or a negative pseudo number for a name it
- * knows but arch lacks. -ENOENT when libseccomp does not know the name at all. */
-int filter_libseccomp_resolve(enum ksc_arch arch, const char *name, int *ret_nr);
-
 /* The rule list (first layer). Borrowed from the filter. */
 const struct filter_rule *filter_rules(const struct ksc_filter *f, size_t *ret_count);
-
-/* ksc_profile_compile() with the filter of p and opts already built (borrowed) and
- * filter_diags what building it said (they go to diags where compiling would have added
- * them): a caller that needs both builds the filter once. */
-int filter_profile_compile(const struct ksc_profile *p, const struct ksc_compile_opts *opts,
-                           const struct ksc_filter *filter, const struct ksc_diags *filter_diags,
-                           struct ksc_bpf **ret_prog, struct ksc_diags *diags,
-                           struct ksc_error **reterr);
 
 /* Whether rule i of the list changes nothing in libseccomp's database: on every arch, an
  * earlier unconditional rule already decides its syscall, and an earlier rule passed its
@@ -148,7 +136,3 @@ struct filter_node {
 /* The first sibling of the level n belongs to. */
 uint32_t filter_level_first(const struct ksc_filter *f, uint32_t n);
 void filter_node(const struct ksc_filter *f, uint32_t n, struct filter_node *ret);
-
-/* The native backend: a program that decides as the filter does (compile-native.c). Returns
- * 0 with the instructions (owned by the caller; not yet checked), -E2BIG, -ENOMEM. */
-int filter_generate(const struct ksc_filter *f, struct ksc_bpf_insn **ret, size_t *ret_n);

@@ -7,8 +7,10 @@
 #include <inttypes.h>
 #include <stdarg.h>
 
+#include "compile.h"
 #include "error.h"
 #include "filter.h"
+#include "libseccomp.h"
 #include "name-index.h"
 #include "profile.h"
 
@@ -320,7 +322,7 @@ name_facts(const struct ksc_profile *p, const enum ksc_arch *arches, size_t n_ar
 	for (id = 0; id < names->n; id++) {
 		const char *name = names->names[id];
 
-		if (filter_libseccomp_resolve(KSC_ARCH_NONE, name, &nr) < 0 &&
+		if (libseccomp_resolve(KSC_ARCH_NONE, name, &nr) < 0 &&
 		    ksc_syscall_name_known(name))
 			facts[id] |= NAME_UNKNOWN_TO_LIBSECCOMP;
 		for (size_t a = 0; a < n_arches; a++) {
@@ -473,7 +475,7 @@ ksc_profile_lint(const struct ksc_profile *p, const struct ksc_compile_opts *opt
 		struct ksc_compile_opts lopts = opts ? *opts : (struct ksc_compile_opts){ 0 };
 
 		lopts.backend = KSC_BACKEND_LIBSECCOMP;
-		r = filter_profile_compile(p, &lopts, filter, filter_diags, &prog, diags, NULL);
+		r = compile_profile_filtered(p, &lopts, filter, filter_diags, &prog, diags, NULL);
 	}
 	if (r == 0) {
 		size_t len = ksc_bpf_count(prog);
