@@ -68,7 +68,7 @@ import sys
 import tempfile
 from collections import defaultdict
 
-SECCOMP_OWNER = "src/lib/compile-libseccomp.c"
+SECCOMP_OWNER = "src/lib/libseccomp.c"
 YAML_OWNERS = ("src/lib/doc.c", "src/lib/doc.h")
 YAML_OWNER_DIRS = ("src/lib/doc/",)
 CLI_ALLOWED_DIRS = ("src/lib/node/", "src/lib/record/", "src/lib/agent/")
