@@ -5,6 +5,7 @@
  * with (both 32-bit halves), and an arch outside the filter.
  */
 #include "error.h"
+#include "filter.h"
 #include "name-index.h"
 #include "profile.h"
 
@@ -40,7 +41,18 @@ struct decider {
 	const struct ksc_filter *filter;
 	struct ksc_filter *const *filters;
 	size_t n_filters;
+	/* One per filter (filter, or filters[i]), or NULL: the inputs come syscall by syscall,
+	 * so each filter's lookup of (arch, nr) is done once per syscall, not per input. */
+	struct filter_lookup *lookups;
 };
+
+static uint32_t
+decide_one(const struct decider *who, size_t i, const struct ksc_seccomp_data *d)
+{
+	const struct ksc_filter *f = who->filter ? who->filter : who->filters[i];
+
+	return filter_decide_cached(f, who->lookups ? &who->lookups[i] : NULL, d, NULL);
+}
 
 static uint32_t
 decide(const struct decider *who, const struct ksc_seccomp_data *d)
@@ -48,12 +60,11 @@ decide(const struct decider *who, const struct ksc_seccomp_data *d)
 	uint32_t ret;
 
 	if (who->filter)
-		return ksc_filter_decide(who->filter, d, NULL);
+		return decide_one(who, 0, d);
 	if (who->filters) {
-		ret = ksc_filter_decide(who->filters[0], d, NULL);
+		ret = decide_one(who, 0, d);
 		for (size_t i = 1; i < who->n_filters; i++)
-			ret = ksc_ret_least_restrictive(
-			        ret, ksc_filter_decide(who->filters[i], d, NULL));
+			ret = ksc_ret_least_restrictive(ret, decide_one(who, i, d));
 		return ret;
 	}
 	return ksc_bpf_run_stack(who->progs, who->n_progs, d);
@@ -106,7 +117,7 @@ try_input(struct inputs *in, const struct ksc_seccomp_data *d)
 	 * from the default of another. */
 	if (in->b.filters && ret_rank(ra) == ret_rank(rb))
 		for (size_t i = 0; i < in->b.n_filters; i++)
-			if (ksc_filter_decide(in->b.filters[i], d, NULL) == ra)
+			if (decide_one(&in->b, i, d) == ra)
 				return;
 	if (in->n_diffs < in->max_diffs)
 		in->diffs[in->n_diffs] = (struct ksc_difference){ *d, ra, rb };
@@ -541,8 +552,9 @@ ksc_filter_compare(const struct ksc_filter *filter, struct ksc_bpf *const *progs
                    size_t *ret_cases, struct ksc_difference *diffs, size_t max_diffs,
                    size_t *ret_n_diffs)
 {
+	struct filter_lookup lookup = { 0 };
 	struct inputs in = {
-		.a = { .filter = filter },
+		.a = { .filter = filter, .lookups = &lookup },
 		.b = { .progs = progs, .n_progs = n_progs },
 		.diffs = diffs,
 		.max_diffs = max_diffs,
@@ -566,6 +578,7 @@ ksc_profile_compare(const struct ksc_profile *a, const struct ksc_profile *b,
 	_cleanup_(ksc_filter_freep) struct ksc_filter *fa = NULL, *fb = NULL;
 	enum ksc_arch arches[2 * _KSC_ARCH_MAX];
 	const struct ksc_profile *h[2] = { a, b };
+	struct filter_lookup lookups[2] = { 0 };
 	size_t n = 0;
 	struct inputs in = {
 		.hints = h,
@@ -582,7 +595,9 @@ ksc_profile_compare(const struct ksc_profile *a, const struct ksc_profile *b,
 	if (r < 0)
 		return r;
 	in.a.filter = fa;
+	in.a.lookups = &lookups[0];
 	in.b.filter = fb;
+	in.b.lookups = &lookups[1];
 	/* the arches of either: where one decides and the other has the bad-arch action, they
 	 * differ */
 	n = ksc_compile_arches(a, opts, arches, _KSC_ARCH_MAX);
@@ -602,6 +617,7 @@ ksc_profile_compare_merge(const struct ksc_profile *merged, const struct ksc_pro
 {
 	_cleanup_(ksc_filter_freep) struct ksc_filter *fm = NULL;
 	_cleanup_(freep) struct ksc_filter **fs = NULL;
+	_cleanup_(freep) struct filter_lookup *lookups = NULL;
 	_cleanup_(freep) const struct ksc_profile **hints = NULL;
 	_cleanup_(freep) enum ksc_arch *arches = NULL;
 	size_t n = 0;
@@ -611,9 +627,10 @@ ksc_profile_compare_merge(const struct ksc_profile *merged, const struct ksc_pro
 	if (n_ps == 0)
 		return -EINVAL;
 	fs = calloc(n_ps, sizeof(*fs));
+	lookups = calloc(n_ps + 1, sizeof(*lookups));
 	hints = calloc(n_ps + 1, sizeof(*hints));
 	arches = calloc((n_ps + 1) * _KSC_ARCH_MAX, sizeof(*arches));
-	if (!fs || !hints || !arches)
+	if (!fs || !lookups || !hints || !arches)
 		return -ENOMEM;
 	r = ksc_filter_new(merged, opts, &fm, NULL, reterr);
 	for (size_t i = 0; r >= 0 && i < n_ps; i++)
@@ -629,8 +646,8 @@ ksc_profile_compare_merge(const struct ksc_profile *merged, const struct ksc_pro
 			for (size_t k = i + 1; k < n; k++)
 				if (arches[k] == arches[i])
 					arches[k--] = arches[--n];
-		in.a = (struct decider){ .filter = fm };
-		in.b = (struct decider){ .filters = fs, .n_filters = n_ps };
+		in.a = (struct decider){ .filter = fm, .lookups = &lookups[n_ps] };
+		in.b = (struct decider){ .filters = fs, .n_filters = n_ps, .lookups = lookups };
 		in.hints = hints;
 		in.n_hints = n_ps + 1;
 		r = compare(&in, arches, n, ret_cases, ret_n_diffs);

@@ -1705,8 +1705,8 @@ filter_leaf(const struct ksc_filter *f, uint32_t token, uint32_t nr, struct filt
 }
 
 uint32_t
-ksc_filter_decide(const struct ksc_filter *f, const struct ksc_seccomp_data *d,
-                  struct ksc_decision *ret)
+filter_decide_cached(const struct ksc_filter *f, struct filter_lookup *cache,
+                     const struct ksc_seccomp_data *d, struct ksc_decision *ret)
 {
 	struct ksc_decision dec = { .by = KSC_DECIDED_BY_DEFAULT, .split_arg = -1 };
 	const struct filter_syscall *sys;
@@ -1714,7 +1714,29 @@ ksc_filter_decide(const struct ksc_filter *f, const struct ksc_seccomp_data *d,
 	uint32_t src = 0, act = 0;
 	bool decided = false;
 
-	leaf_find(f, d->arch, (uint32_t)d->nr, &leaf, &sys);
+	if (cache && cache->valid && cache->token == d->arch && cache->nr == (uint32_t)d->nr) {
+		leaf = cache->leaf;
+		sys = cache->sys;
+	} else {
+		leaf_find(f, d->arch, (uint32_t)d->nr, &leaf, &sys);
+		if (cache)
+			*cache = (struct filter_lookup){
+				.valid = true,
+				.token = d->arch,
+				.nr = (uint32_t)d->nr,
+				.leaf = leaf,
+				.sys = sys,
+			};
+	}
+	if (!ret) {
+		/* only the answer: compare asks this millions of times */
+		if (leaf.kind == FILTER_LEAF_RULE)
+			return sys->action;
+		if (leaf.kind == FILTER_LEAF_TREE &&
+		    level_eval(&f->tree, sys->chains, d, &act, &src, 0))
+			return act;
+		return leaf.ret;
+	}
 	dec.ret = leaf.ret;
 	dec.arch = leaf.arch;
 	dec.nr_not_loaded = leaf.nr_not_loaded;
@@ -1749,9 +1771,15 @@ ksc_filter_decide(const struct ksc_filter *f, const struct ksc_seccomp_data *d,
 		dec.name = rule->name;
 		dec.split_arg = rule->split_arg;
 	}
-	if (ret)
-		*ret = dec;
+	*ret = dec;
 	return dec.ret;
+}
+
+uint32_t
+ksc_filter_decide(const struct ksc_filter *f, const struct ksc_seccomp_data *d,
+                  struct ksc_decision *ret)
+{
+	return filter_decide_cached(f, NULL, d, ret);
 }
 
 const struct filter_rule *

@@ -102,6 +102,23 @@ struct filter_leaf {
 	bool nr_not_loaded; /* see struct ksc_decision */
 };
 
+/*
+ * ksc_filter_decide() for a caller that decides many inputs of one syscall in a row (compare,
+ * on its millions of inputs): the lookup of (arch, nr) is kept in *cache (zero it first) and
+ * reused while they stay the same. A cache belongs to one filter.
+ */
+struct filter_syscall;
+struct filter_lookup {
+	bool valid;
+	uint32_t token;
+	uint32_t nr;
+	struct filter_leaf leaf;
+	const struct filter_syscall *sys;
+};
+
+uint32_t filter_decide_cached(const struct ksc_filter *f, struct filter_lookup *cache,
+                              const struct ksc_seccomp_data *d, struct ksc_decision *ret);
+
 /* ksc_filter_decide() without the arguments: the same lookup, stopped at the tree. */
 void filter_leaf(const struct ksc_filter *f, uint32_t token, uint32_t nr, struct filter_leaf *ret);
 
