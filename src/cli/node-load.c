@@ -49,7 +49,7 @@ cli_node_load(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
-	char rootbuf[4096], target[4096];
+	char rootbuf[PATH_MAX], target[PATH_MAX];
 	const char *root = NULL, *sub = NULL, *dir;
 	struct node_source src = { 0 };
 	_cleanup_(ksc_error_freep) struct ksc_error *error = NULL;

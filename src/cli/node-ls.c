@@ -27,7 +27,7 @@ list_dir(int dirfd, const char *base, const char *rel, bool *any)
 		_cleanup_(freep) char *text = NULL;
 		struct ksc_profile *p = NULL;
 		struct ksc_error *error = NULL;
-		char sub[4096], full[8192];
+		char sub[PATH_MAX], full[2 * PATH_MAX];
 		struct stat st;
 		size_t len = 0;
 		int r;
@@ -78,7 +78,7 @@ cli_node_ls(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
-	char rootbuf[4096], base[4096];
+	char rootbuf[PATH_MAX], base[PATH_MAX];
 	const char *root = NULL;
 	_cleanup_(closep) int basefd = -1;
 	bool any = false;

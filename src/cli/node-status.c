@@ -27,7 +27,7 @@ cli_node_status(int argc, char **argv)
 	_cleanup_(freep) char *text = NULL;
 	size_t len = 0;
 	const char *root = NULL, *as = NULL, *status = NULL;
-	char rootbuf[4096], path[4096], sub[512];
+	char rootbuf[PATH_MAX], path[PATH_MAX], sub[512];
 	struct ksc_error *error = NULL;
 	struct node_sync_status st;
 	uint64_t max_age = 0;

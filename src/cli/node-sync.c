@@ -105,7 +105,7 @@ cli_node_sync(int argc, char **argv)
 	};
 	struct node_sync_opts o = { 0 };
 	struct node_sync_watch w;
-	char rootbuf[4096];
+	char rootbuf[PATH_MAX];
 	const char *root = NULL, *as = NULL;
 	double interval = 60;
 	bool once = false, interval_set = false, poll_only = false;

@@ -140,7 +140,7 @@ node_load_install(const char *root, const char *sub, const struct node_source *s
 	_cleanup_(ksc_error_freep) struct ksc_error *error = NULL;
 	_cleanup_(freep) struct saved *saved = calloc(n + 1, sizeof(*saved));
 	_cleanup_(closep) int targetfd = -1;
-	char target[4096], rel[4200];
+	char target[PATH_MAX], rel[PATH_MAX + 104];
 	int r;
 
 	if (!saved) {

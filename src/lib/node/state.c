@@ -127,7 +127,7 @@ const char *
 executor_binary(enum executor e, char *buf, size_t size)
 {
 	const char *path = getenv("PATH");
-	char dirs[4096];
+	char dirs[PATH_MAX];
 
 	if (e == EXECUTOR_HOST)
 		return NULL;

@@ -235,7 +235,7 @@ static int
 open_status_dir(const struct node_sync_opts *o, char *name, size_t size, struct ksc_error **reterr)
 {
 	const char *slash;
-	char dir[4096];
+	char dir[PATH_MAX];
 	int fd;
 
 	if (!o->status) {
@@ -362,7 +362,7 @@ read_status_file(const char *path, char **ret_text, size_t *ret_len, struct ksc_
 {
 	_cleanup_(closep) int dirfd = -1;
 	const char *slash = strrchr(path, '/');
-	char dir[4096];
+	char dir[PATH_MAX];
 
 	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) : 1,
 	         slash ? (slash == path ? "/" : path) : ".");
