@@ -13,7 +13,7 @@
 #include <time.h>
 #include <zlib.h>
 
-#include "audit.h"
+#include "audit/audit.h"
 #include "cli.h"
 #include "pods.h"
 #include "strbuf.h"
