@@ -41,8 +41,10 @@ when given, the symbol tables (`nm -A`) of the static library archives, and enfo
   cli-includes      A file under src/cli includes only: system headers (<...>, except
                     <seccomp.h> and <yaml.h> which are library business), the public header
                     kseccomp.h, headers under src/cli, and the module headers the issue
-                    allows the CLI: the node, record and agent (hand-off) modules -- anything
-                    under src/lib/node/, src/lib/record/, src/lib/agent/, and notify.h,
+                    allows the CLI: the node, record and agent (hand-off) modules and the
+                    audit reader (the observe layer's other half, beside the recorder: its
+                    sources, selection, summary and profile generation) -- anything under
+                    src/lib/node/, src/lib/record/, src/lib/agent/, src/lib/audit/, and notify.h,
                     agent.h, handoff.h, listener.h, exec.h at the top of src/lib -- plus the
                     base-layer utilities DESIGN.md puts under every layer: macro.h,
                     ksc-cleanup.h, error.h, strbuf.h (the escaping writer every printed
@@ -71,7 +73,7 @@ from collections import defaultdict
 SECCOMP_OWNER = "src/lib/libseccomp.c"
 YAML_OWNERS = ("src/lib/doc.c", "src/lib/doc.h")
 YAML_OWNER_DIRS = ("src/lib/doc/",)
-CLI_ALLOWED_DIRS = ("src/lib/node/", "src/lib/record/", "src/lib/agent/")
+CLI_ALLOWED_DIRS = ("src/lib/node/", "src/lib/record/", "src/lib/agent/", "src/lib/audit/")
 CLI_ALLOWED_LIB_HEADERS = (
     "agent.h", "notify.h", "handoff.h", "listener.h", "exec.h",  # agent hand-off, exec sequence
     "macro.h", "ksc-cleanup.h", "error.h", "strbuf.h", "fs.h",  # base layer
@@ -463,7 +465,7 @@ def check_tree(root, archives=(), nm_output=None):
                     continue
                 v.add("cli-includes", f"{f} -> {target}",
                       f"{where}: the CLI includes the library's internal header {spelled} "
-                      f"({target}); it may use kseccomp.h and the node/record/agent module "
+                      f"({target}); it may use kseccomp.h and the node/record/agent/audit module "
                       "headers")
 
     sym_edges, external = symbol_edges(archives, lib_files, nm_output)

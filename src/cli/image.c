@@ -5,7 +5,7 @@
 #include <stdio.h>
 
 #include "cli.h"
-#include "images.h"
+#include "node/images.h"
 
 static int
 parse_store(const char *command, int argc, char **argv, const char **ret_store, const char *help)

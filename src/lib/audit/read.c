@@ -1,0 +1,477 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "error.h"
+#include "macro.h"
+#include "read.h"
+
+/* Longer than any record: a line cut here is none. */
+#define LINE_MAX_BYTES (64 * 1024)
+
+static bool
+action_matches(uint32_t code, const char *want)
+{
+	char name[32];
+
+	audit_action_format(code, name, sizeof(name));
+	if (streq(want, "KILL_THREAD"))
+		want = "KILL";
+	/* "ERRNO" matches "ERRNO(1)"; "KILL" does not match "KILL_PROCESS" */
+	return streq(name, want) || (startswith(name, want) && name[strlen(want)] == '(');
+}
+
+/* Who a pid is: a pod of the local node (its cgroup, or the pod's pid records), else a
+ * Kubernetes pod UID and container ID from its cgroup while it lives. Cached per pid. */
+static void
+attribute(struct audit_reader *ar, int64_t pid)
+{
+	struct audit_who *w = &ar->who;
+
+	if (pid <= 0 || pid == w->pid)
+		return;
+	w->pid = pid;
+	if (audit_attribute(pid, w->pod_uid, sizeof(w->pod_uid), w->container_id,
+	                    sizeof(w->container_id)) < 0)
+		w->pod_uid[0] = w->container_id[0] = '\0';
+	if (ar->attribute_pod)
+		(void)ar->attribute_pod(ar->node_state, pid, w->pod, sizeof(w->pod), w->container,
+		                        sizeof(w->container));
+}
+
+static bool
+selected(struct audit_reader *ar, const struct audit_record *r)
+{
+	const struct audit_select *s = &ar->select;
+
+	if ((s->comm && !streq(r->comm, s->comm)) || (s->exe && !streq(r->exe, s->exe)) ||
+	    (s->pid >= 0 && r->pid != s->pid) || (s->since > 0 && r->time < s->since) ||
+	    (s->action && !action_matches(r->code, s->action)))
+		return false;
+	if (s->pod) {
+		attribute(ar, r->pid);
+		if (!streq(ar->who.pod, s->pod))
+			return false;
+	}
+	return true;
+}
+
+static int
+handle_line(struct audit_reader *ar, const char *line, size_t len)
+{
+	struct audit_record r;
+	char lost[256];
+
+	switch (audit_parse_line(line, len, &r, lost, sizeof(lost))) {
+	case AUDIT_LINE_OTHER:
+		return 0;
+	case AUDIT_LINE_MALFORMED:
+		ar->malformed++;
+		return 0;
+	case AUDIT_LINE_LOST:
+		if (!ar->lost++)
+			snprintf(ar->lost_example, sizeof(ar->lost_example), "%s", lost);
+		return 0;
+	case AUDIT_LINE_RECORD:
+	default:
+		break;
+	}
+	ar->records++;
+	if (!selected(ar, &r))
+		return 0;
+	ar->shown++;
+	if (ar->aggregate)
+		return audit_groups_add(&ar->groups, r.comm, r.arch, r.syscall, r.code, 1);
+	attribute(ar, r.pid);
+	if (ar->on_record)
+		ar->on_record(ar->userdata, &r, &ar->who);
+	return 0;
+}
+
+/* The lines of buf[0..len) that can matter: every seccomp record and lost-record notice
+ * says "audit", so the block is searched for that word and only the lines holding it are
+ * looked at (the way grep outruns a line-by-line reader). */
+static int
+scan_block(struct audit_reader *ar, const char *buf, size_t len)
+{
+	const char *p = buf, *end = buf + len;
+
+	while (p < end) {
+		const char *a = memmem(p, (size_t)(end - p), "audit", 5), *start, *nl;
+		size_t n;
+
+		if (!a)
+			break;
+		start = memrchr(p, '\n', (size_t)(a - p));
+		start = start ? start + 1 : p;
+		nl = memchr(a, '\n', (size_t)(end - a));
+		n = (size_t)((nl ? nl : end) - start);
+		if (n > LINE_MAX_BYTES)
+			n = LINE_MAX_BYTES; /* longer than any record: it is none */
+		while (n && start[n - 1] == '\r')
+			n--;
+		if (handle_line(ar, start, n) < 0)
+			return -ENOMEM;
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	return 0;
+}
+
+/* A second thread for an aggregating read, where the order of records does not matter: it
+ * scans every other block into a reader of its own, merged at the end. */
+struct worker {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	char *job; /* a block to scan and free, or NULL */
+	size_t job_len;
+	bool quit;
+	int r;
+	struct audit_reader ar;
+};
+
+static void *
+worker_main(void *userdata)
+{
+	struct worker *w = userdata;
+
+	pthread_mutex_lock(&w->lock);
+	for (;;) {
+		char *job;
+		size_t len;
+
+		while (!w->job && !w->quit)
+			pthread_cond_wait(&w->cond, &w->lock);
+		if (!w->job)
+			break;
+		job = w->job;
+		len = w->job_len;
+		pthread_mutex_unlock(&w->lock);
+		if (w->r >= 0)
+			w->r = scan_block(&w->ar, job, len);
+		free(job);
+		pthread_mutex_lock(&w->lock);
+		w->job = NULL;
+		pthread_cond_broadcast(&w->cond);
+	}
+	pthread_mutex_unlock(&w->lock);
+	return NULL;
+}
+
+/* Hand a block over (waiting until the worker is free); it frees the block. */
+static void
+worker_give(struct worker *w, char *job, size_t len)
+{
+	pthread_mutex_lock(&w->lock);
+	while (w->job)
+		pthread_cond_wait(&w->cond, &w->lock);
+	w->job = job;
+	w->job_len = len;
+	pthread_cond_broadcast(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+}
+
+static int
+worker_finish(struct worker *w, struct audit_reader *ar)
+{
+	pthread_mutex_lock(&w->lock);
+	w->quit = true;
+	pthread_cond_broadcast(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+	pthread_join(w->thread, NULL);
+	ar->records += w->ar.records;
+	ar->shown += w->ar.shown;
+	ar->malformed += w->ar.malformed;
+	if (w->ar.lost && !ar->lost)
+		memcpy(ar->lost_example, w->ar.lost_example, sizeof(ar->lost_example));
+	ar->lost += w->ar.lost;
+	for (size_t i = 0; w->r >= 0 && i < w->ar.groups.n; i++) {
+		const struct audit_group *g = &w->ar.groups.v[i];
+
+		w->r = audit_groups_add(&ar->groups, g->comm, g->arch, g->syscall, g->code,
+		                        g->count);
+	}
+	audit_groups_done(&w->ar.groups);
+	return w->r;
+}
+
+/*
+ * Following a file as `tail -F` does, through both ways logrotate rotates it:
+ * - rename (the default, then `create`): the path names a new file. The old one is read to
+ *   its end (the writer may still have appended to it), then the path is opened again and
+ *   read from its start.
+ * - copytruncate: the same file is cut to zero and written again from the start. Seen as a
+ *   size below what was read, or, when the writer has already written past that point
+ *   again, as other bytes just before it than the ones read there.
+ */
+struct follow {
+	dev_t dev;
+	ino_t ino;
+	off_t offset; /* bytes of the file read when its end was last reached */
+	/* the bytes just before offset, as read then: enough for the last record whole,
+	 * whose audit(TIME:SERIAL) no other record has (consecutive records of one process
+	 * often end in the same 100 bytes) */
+	char tail[4096];
+	size_t tail_len;
+	bool replaced; /* the path names another file: drain this one, then open that */
+	bool regular;  /* only a regular file is checked (not standard input, a pipe) */
+};
+
+enum follow_event { FOLLOW_SAME, FOLLOW_TRUNCATED, FOLLOW_REPLACED };
+
+static void
+follow_start(struct follow *f, int fd)
+{
+	struct stat s;
+
+	*f = (struct follow){ 0 };
+	if (fstat(fd, &s) < 0 || !S_ISREG(s.st_mode))
+		return;
+	f->regular = true;
+	f->dev = s.st_dev;
+	f->ino = s.st_ino;
+}
+
+/* At the end of the file: remember how far it was read and the bytes that end there. */
+static void
+follow_mark(struct follow *f, int fd)
+{
+	off_t offset = lseek(fd, 0, SEEK_CUR);
+	size_t n;
+
+	if (!f->regular || offset < 0 || offset == f->offset)
+		return;
+	n = (size_t)MIN(offset, (off_t)sizeof(f->tail));
+	f->offset = offset;
+	f->tail_len = pread(fd, f->tail, n, offset - (off_t)n) == (ssize_t)n ? n : 0;
+}
+
+/* Before reading on from the mark: what happened to the file and to its path meanwhile. */
+static enum follow_event
+follow_check(const struct follow *f, int fd, const char *path)
+{
+	struct stat now, at_path;
+	char tail[sizeof(f->tail)];
+
+	if (!f->regular || fstat(fd, &now) < 0)
+		return FOLLOW_SAME;
+	if (now.st_size < f->offset ||
+	    (f->tail_len && (pread(fd, tail, f->tail_len, f->offset - (off_t)f->tail_len) !=
+	                             (ssize_t)f->tail_len ||
+	                     memcmp(tail, f->tail, f->tail_len) != 0)))
+		return FOLLOW_TRUNCATED;
+	/* a path that names nothing yet (between the rename and the new file) is waited on */
+	if (stat(path, &at_path) == 0 && (at_path.st_dev != f->dev || at_path.st_ino != f->ino))
+		return FOLLOW_REPLACED;
+	return FOLLOW_SAME;
+}
+
+static int
+open_stream(const char *path, int *ret_fd, gzFile *ret_gz, struct ksc_error **reterr)
+{
+	int fd = streq(path, "-") ? fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 0)
+	                          : open(path, O_RDONLY | O_CLOEXEC);
+	gzFile gz;
+
+	if (fd < 0) {
+		int r = negative_errno();
+
+		return ksc_error_setf(reterr, r, "%s: %s", path, strerror(-r));
+	}
+	gz = gzdopen(fd, "rb");
+	if (!gz) {
+		close(fd);
+		return ksc_error_setf(reterr, -ENOMEM, "%s: %s", path, strerror(ENOMEM));
+	}
+	(void)gzbuffer(gz, 256u << 10);
+	*ret_fd = fd;
+	*ret_gz = gz;
+	return 0;
+}
+
+/* A file or standard input, gzip'd or not (zlib reads both), in blocks. */
+int
+audit_read_file(struct audit_reader *ar, const char *path, bool follow, struct ksc_error **reterr)
+{
+	const size_t block = 4u << 20;
+	_cleanup_(freep) char *carry = malloc(LINE_MAX_BYTES);
+	size_t kept = 0; /* a partial last line carried to the next block */
+	bool parallel = !follow && ar->aggregate;
+	struct worker w = { .ar = *ar,
+		            .lock = PTHREAD_MUTEX_INITIALIZER,
+		            .cond = PTHREAD_COND_INITIALIZER };
+	struct follow fw;
+	unsigned turn = 0;
+	gzFile gz = NULL;
+	int fd = -1, r = 0;
+
+	if (!carry)
+		return -ENOMEM;
+	r = open_stream(path, &fd, &gz, reterr);
+	if (r < 0)
+		return r;
+	follow_start(&fw, fd);
+	if (parallel) {
+		w.ar.records = w.ar.shown = w.ar.malformed = w.ar.lost = 0;
+		w.ar.groups = (struct audit_groups){ 0 };
+		parallel = pthread_create(&w.thread, NULL, worker_main, &w) == 0;
+	}
+	for (;;) {
+		char *buf = malloc(kept + block);
+		const char *last_nl;
+		size_t have;
+		int n;
+
+		if (!buf) {
+			r = -ENOMEM;
+			break;
+		}
+		memcpy(buf, carry, kept);
+		n = gzread(gz, buf + kept, (unsigned)block);
+		if (n < 0) {
+			int err;
+
+			r = ksc_error_setf(reterr, -EIO, "%s: cannot read: %s", path,
+			                   gzerror(gz, &err));
+			free(buf);
+			break;
+		}
+		if (n == 0) {
+			enum follow_event ev;
+
+			/* the last line, without a newline: at the very end, and when following,
+			 * at the end of a file that is left for good (a rotated one) */
+			if (kept && (!follow || fw.replaced))
+				r = scan_block(ar, buf, kept);
+			free(buf);
+			if (!follow || r < 0)
+				break;
+			if (fw.replaced) {
+				/* the old file is drained: the new one, from its start */
+				gzclose(gz);
+				gz = NULL;
+				kept = 0;
+				r = open_stream(path, &fd, &gz, reterr);
+				if (r < 0)
+					break;
+				follow_start(&fw, fd);
+				continue;
+			}
+			gzclearerr(gz);
+			follow_mark(&fw, fd);
+			(void)poll(NULL, 0, 200);
+			ev = follow_check(&fw, fd, path);
+			if (ev == FOLLOW_REPLACED)
+				fw.replaced = true; /* read on to the end first */
+			else if (ev == FOLLOW_TRUNCATED) {
+				/* what was carried is the start of a line whose rest is gone */
+				if (kept)
+					r = scan_block(ar, carry, kept);
+				kept = 0;
+				if (r < 0 || gzrewind(gz) < 0) {
+					r = r < 0 ? r : -EIO;
+					break;
+				}
+				follow_start(&fw, fd);
+			}
+			continue;
+		}
+		have = kept + (size_t)n;
+		last_nl = memrchr(buf, '\n', have);
+		if (!last_nl) {
+			/* no line end yet: keep at most one line's worth */
+			kept = have > LINE_MAX_BYTES ? 0 : have;
+			memcpy(carry, buf, kept);
+			free(buf);
+			continue;
+		}
+		kept = have - (size_t)(last_nl + 1 - buf);
+		if (kept > LINE_MAX_BYTES)
+			kept = 0;
+		memcpy(carry, last_nl + 1, kept);
+		if (parallel && turn++ % 2 == 0)
+			worker_give(&w, buf, (size_t)(last_nl - buf));
+		else {
+			r = scan_block(ar, buf, (size_t)(last_nl - buf));
+			free(buf);
+			if (r < 0)
+				break;
+		}
+		if (!ar->aggregate && ar->on_block)
+			ar->on_block(ar->userdata);
+	}
+	if (parallel) {
+		int wr = worker_finish(&w, ar);
+
+		if (r >= 0)
+			r = wr;
+	}
+	if (gz)
+		gzclose(gz);
+	return r;
+}
+
+/* /dev/kmsg: one record per read(); continuation lines (" KEY=value") follow. */
+int
+audit_read_kmsg(struct audit_reader *ar, bool follow, struct ksc_error **reterr)
+{
+	char buf[8192];
+	int fd = open("/dev/kmsg", O_RDONLY | O_CLOEXEC | (follow ? 0 : O_NONBLOCK));
+
+	if (fd < 0) {
+		int e = errno;
+
+		return ksc_error_setf(
+		        reterr, -e, "/dev/kmsg: %s%s", strerror(e),
+		        e == EACCES || e == EPERM ? " (reading the kernel log needs root)" : "");
+	}
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof(buf) - 1);
+		char *nl;
+		int r;
+
+		if (n < 0 && errno == EPIPE) {
+			/* the ring buffer overwrote records before we read them */
+			if (!ar->lost++)
+				snprintf(ar->lost_example, sizeof(ar->lost_example),
+				         "/dev/kmsg: the kernel's ring buffer overwrote records "
+				         "before "
+				         "they were read");
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			break;
+		if (n < 0) {
+			int e = errno;
+
+			close(fd);
+			return ksc_error_setf(reterr, -e, "/dev/kmsg: %s", strerror(e));
+		}
+		if (n == 0)
+			break;
+		buf[n] = '\0';
+		nl = strchr(buf, '\n');
+		r = handle_line(ar, buf, nl ? (size_t)(nl - buf) : (size_t)n);
+		if (r < 0) {
+			close(fd);
+			return r;
+		}
+	}
+	close(fd);
+	return 0;
+}
+
+void
+audit_reader_done(struct audit_reader *ar)
+{
+	audit_groups_done(&ar->groups);
+}
