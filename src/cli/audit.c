@@ -138,10 +138,16 @@ show_record(void *userdata, const struct audit_record *r, const struct audit_who
 			printf(", \"subj\": ");
 			cli_print_json_string(r->subj);
 		}
-		if (*who->pod_uid)
-			printf(", \"pod_uid\": \"%s\"", who->pod_uid);
-		if (*who->container_id)
-			printf(", \"container_id\": \"%s\"", who->container_id);
+		/* hex and dashes from the process's cgroup path (audit_attribute), written
+		 * through the one JSON string writer all the same */
+		if (*who->pod_uid) {
+			printf(", \"pod_uid\": ");
+			cli_print_json_string(who->pod_uid);
+		}
+		if (*who->container_id) {
+			printf(", \"container_id\": ");
+			cli_print_json_string(who->container_id);
+		}
 		if (*who->pod) {
 			printf(", \"pod\": ");
 			cli_print_json_string(who->pod);
