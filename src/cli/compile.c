@@ -88,14 +88,6 @@ cli_parse_arch_list(const char *command, const char *list, enum ksc_arch *arches
 	return 0;
 }
 
-void
-cli_print_warnings(const struct ksc_diags *diags)
-{
-	for (size_t k = 0; k < ksc_diags_count(diags); k++)
-		if (ksc_diag_severity(ksc_diags_get(diags, k)) == KSC_SEVERITY_WARNING)
-			cli_print_diag(ksc_diags_get(diags, k));
-}
-
 /* Load, validate and compile, printing the compiler's warnings; 0 or an exit status. */
 static int
 load_and_compile(const char *file, const struct ksc_compile_opts *copts, struct ksc_bpf **ret)

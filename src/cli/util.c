@@ -296,3 +296,12 @@ cli_last_component(const char *path, char *buf, size_t size)
 	else
 		snprintf(buf, size, "%.*s", (int)len, path);
 }
+
+/* The warnings among diags, each as cli_print_diag() prints it. */
+void
+cli_print_warnings(const struct ksc_diags *diags)
+{
+	for (size_t k = 0; k < ksc_diags_count(diags); k++)
+		if (ksc_diag_severity(ksc_diags_get(diags, k)) == KSC_SEVERITY_WARNING)
+			cli_print_diag(ksc_diags_get(diags, k));
+}
