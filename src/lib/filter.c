@@ -1704,43 +1704,20 @@ filter_leaf(const struct ksc_filter *f, uint32_t token, uint32_t nr, struct filt
 	leaf_find(f, token, nr, ret, &sys);
 }
 
-uint32_t
-filter_decide_cached(const struct ksc_filter *f, struct filter_lookup *cache,
-                     const struct ksc_seccomp_data *d, struct ksc_decision *ret)
+/* The whole decision once the lookup is done: which rule, which arch, why. */
+static uint32_t
+decision_explain(const struct ksc_filter *f, const struct filter_leaf *leaf,
+                 const struct filter_syscall *sys, const struct ksc_seccomp_data *d,
+                 struct ksc_decision *ret)
 {
 	struct ksc_decision dec = { .by = KSC_DECIDED_BY_DEFAULT, .split_arg = -1 };
-	const struct filter_syscall *sys;
-	struct filter_leaf leaf;
 	uint32_t src = 0, act = 0;
 	bool decided = false;
 
-	if (cache && cache->valid && cache->token == d->arch && cache->nr == (uint32_t)d->nr) {
-		leaf = cache->leaf;
-		sys = cache->sys;
-	} else {
-		leaf_find(f, d->arch, (uint32_t)d->nr, &leaf, &sys);
-		if (cache)
-			*cache = (struct filter_lookup){
-				.valid = true,
-				.token = d->arch,
-				.nr = (uint32_t)d->nr,
-				.leaf = leaf,
-				.sys = sys,
-			};
-	}
-	if (!ret) {
-		/* only the answer: compare asks this millions of times */
-		if (leaf.kind == FILTER_LEAF_RULE)
-			return sys->action;
-		if (leaf.kind == FILTER_LEAF_TREE &&
-		    level_eval(&f->tree, sys->chains, d, &act, &src, 0))
-			return act;
-		return leaf.ret;
-	}
-	dec.ret = leaf.ret;
-	dec.arch = leaf.arch;
-	dec.nr_not_loaded = leaf.nr_not_loaded;
-	switch (leaf.kind) {
+	dec.ret = leaf->ret;
+	dec.arch = leaf->arch;
+	dec.nr_not_loaded = leaf->nr_not_loaded;
+	switch (leaf->kind) {
 	case FILTER_LEAF_STUB:
 		dec.by = KSC_DECIDED_BY_STUB;
 		break;
@@ -1773,6 +1750,32 @@ filter_decide_cached(const struct ksc_filter *f, struct filter_lookup *cache,
 	}
 	*ret = dec;
 	return dec.ret;
+}
+
+uint32_t
+filter_decide_cached(const struct ksc_filter *f, struct filter_lookup *cache,
+                     const struct ksc_seccomp_data *d, struct ksc_decision *ret)
+{
+	struct filter_lookup here;
+	uint32_t src, act;
+
+	if (!cache || !cache->valid || cache->token != d->arch || cache->nr != (uint32_t)d->nr) {
+		if (!cache)
+			cache = &here;
+		leaf_find(f, d->arch, (uint32_t)d->nr, &cache->leaf, &cache->sys);
+		cache->valid = true;
+		cache->token = d->arch;
+		cache->nr = (uint32_t)d->nr;
+	}
+	if (ret)
+		return decision_explain(f, &cache->leaf, cache->sys, d, ret);
+	/* only the answer: compare asks this millions of times */
+	if (cache->leaf.kind == FILTER_LEAF_RULE)
+		return cache->sys->action;
+	if (cache->leaf.kind == FILTER_LEAF_TREE &&
+	    level_eval(&f->tree, cache->sys->chains, d, &act, &src, 0))
+		return act;
+	return cache->leaf.ret;
 }
 
 uint32_t
