@@ -360,6 +360,23 @@ bool ksc_rule_matches_args(const struct ksc_rule *rule, const uint64_t args[6]);
  * OR the comparisons instead of ANDing them (runc issue #2735). */
 bool ksc_rule_args_are_ored(const struct ksc_rule *rule);
 
+/* The syscalls one action gets from a profile's unconditional rules. */
+struct ksc_action_count {
+	enum ksc_action action;
+	int64_t errnum; /* errnoRet (1, EPERM, for an ERRNO rule without one); -1: none */
+	size_t names;   /* distinct syscall names: one that rules repeat counts once */
+	size_t rules;
+};
+
+/*
+ * A profile's unconditional rules (no args, no includes/excludes) grouped by action and
+ * errnoRet, in order of first appearance, with the names and rules of each (what `kseccomp
+ * profile show` lists per action). *ret_counts (*ret_n entries) is owned by the caller, to
+ * free(). Returns 0 or -ENOMEM.
+ */
+int ksc_profile_count_actions(const struct ksc_profile *profile,
+                              struct ksc_action_count **ret_counts, size_t *ret_n);
+
 /* ---------------------------------------------------------------------------------------- */
 /* Classic BPF programs, as the kernel's seccomp checks, runs and caches them                 */
 
@@ -798,6 +815,27 @@ int ksc_profile_compare(const struct ksc_profile *a, const struct ksc_profile *b
                         const struct ksc_compile_opts *opts, size_t *ret_cases,
                         struct ksc_difference *diffs, size_t max_diffs, size_t *ret_n_diffs,
                         struct ksc_error **reterr);
+
+/* The differences about one call: one architecture token and syscall number. */
+struct ksc_difference_group {
+	size_t first;       /* the index of its first difference in diffs */
+	bool unconditional; /* it also differs, with the same two decisions, with all arguments
+	                     * zero: whatever the arguments */
+	/* The last of the groups that, from this one on, hold consecutive numbers of one
+	 * architecture that are no syscall there, decided alike (a list can show them as one
+	 * range, "N-M"); its own index when the next group does not continue it. */
+	size_t range_end;
+};
+
+/*
+ * Group differences (as ksc_bpf_compare() and ksc_profile_compare() give them) by call,
+ * sorted by architecture token, then syscall number (x32's, with KSC_X32_SYSCALL_BIT, after
+ * x86_64's): what `kseccomp profile diff` prints one line for. *ret_groups (*ret_n_groups
+ * entries) is owned by the caller, to free(). Returns 0, -ENOMEM, or -ERANGE for 2^32 - 1
+ * calls or more.
+ */
+int ksc_differences_group(const struct ksc_difference *diffs, size_t n_diffs,
+                          struct ksc_difference_group **ret_groups, size_t *ret_n_groups);
 
 /*
  * Merge profiles (recordings of replicas, say) into one that decides, for every call, the
