@@ -283,6 +283,13 @@ int ksc_profile_load(const char *path, const struct ksc_profile_parse_opts *opts
                      struct ksc_profile **ret_profile, struct ksc_diags *diags,
                      struct ksc_error **reterr);
 
+/* As ksc_profile_load(), also giving the bytes read, for tools that compare or carry them
+ * (`kseccomp profile fmt --check`, `profile bundle`). ret_text may be NULL; else *ret_text
+ * (*ret_len bytes, NUL-terminated) is owned by the caller. */
+int ksc_profile_load_text(const char *path, const struct ksc_profile_parse_opts *opts,
+                          struct ksc_profile **ret_profile, char **ret_text, size_t *ret_len,
+                          struct ksc_diags *diags, struct ksc_error **reterr);
+
 void ksc_profile_free(struct ksc_profile *profile);
 
 /*
@@ -431,6 +438,20 @@ int ksc_bpf_load(const char *path, struct ksc_bpf **ret_prog, struct ksc_error *
 /* As ksc_bpf_load(), from memory; `name` names the input in messages. */
 int ksc_bpf_parse(const char *name, const void *buf, size_t len, struct ksc_bpf **ret_prog,
                   struct ksc_error **reterr);
+
+/*
+ * Read a file ("-": standard input) that holds either a seccomp profile or a BPF program,
+ * once, so that standard input can be either. Text (valid UTF-8 without control characters
+ * but tab, line feed and carriage return: a program's opcodes always leave zero bytes) is
+ * parsed as a profile with opts, its findings in diags (ksc_profile_parse()); anything else
+ * as a program (ksc_bpf_parse(); not checked, see ksc_bpf_check()). On success exactly one
+ * of *ret_profile and *ret_prog is set and the other is NULL. A file that cannot be read
+ * (-ENOENT, -EISDIR, -EFBIG over KSC_PROFILE_MAX_BYTES, -EINVAL for a FIFO or a device)
+ * gets a message and no diagnostic. Returns 0 or -errno.
+ */
+int ksc_profile_or_bpf_load(const char *path, const struct ksc_profile_parse_opts *opts,
+                            struct ksc_profile **ret_profile, struct ksc_bpf **ret_prog,
+                            struct ksc_diags *diags, struct ksc_error **reterr);
 void ksc_bpf_free(struct ksc_bpf *prog);
 size_t ksc_bpf_count(const struct ksc_bpf *prog);
 /* The instructions; borrowed. */

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kseccomp.h"
 #include "tap.h"
@@ -541,6 +542,34 @@ test_go_key_folding(void)
 	}
 }
 
+/* ksc_profile_load_text(): the profile and the very bytes it was read from. */
+static void
+test_load_text(void)
+{
+	static const char text[] = "{\"defaultAction\":   \"SCMP_ACT_LOG\"}";
+	char path[] = "/tmp/ksc-test-profile-XXXXXX";
+	struct ksc_profile *p = NULL;
+	char *got = NULL;
+	size_t len = 0;
+	int fd = mkstemp(path);
+
+	if (!ok(fd >= 0 && write(fd, text, strlen(text)) == (ssize_t)strlen(text),
+	        "a profile file"))
+		return;
+	close(fd);
+	ok(ksc_profile_load_text(path, NULL, &p, &got, &len, NULL, NULL) == 0 && p &&
+	           ksc_profile_default_action(p) == KSC_ACT_LOG && len == strlen(text) &&
+	           memcmp(got, text, len) == 0 && got[len] == '\0',
+	   "load_text: the profile, and the file's bytes as they were");
+	ksc_profile_free(p);
+	free(got);
+	p = NULL;
+	ok(ksc_profile_load_text(path, NULL, &p, NULL, NULL, NULL, NULL) == 0 && p,
+	   "load_text without ret_text");
+	ksc_profile_free(p);
+	unlink(path);
+}
+
 int
 main(void)
 {
@@ -553,5 +582,6 @@ main(void)
 	test_write_escapes();
 	test_names();
 	test_go_key_folding();
+	test_load_text();
 	return tap_done();
 }

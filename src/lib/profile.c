@@ -1539,9 +1539,9 @@ ksc_profile_parse(const char *name, const char *buf, size_t len,
 }
 
 int
-ksc_profile_load(const char *path, const struct ksc_profile_parse_opts *opts,
-                 struct ksc_profile **ret_profile, struct ksc_diags *diags,
-                 struct ksc_error **reterr)
+ksc_profile_load_text(const char *path, const struct ksc_profile_parse_opts *opts,
+                      struct ksc_profile **ret_profile, char **ret_text, size_t *ret_len,
+                      struct ksc_diags *diags, struct ksc_error **reterr)
 {
 	_cleanup_(ksc_error_freep) struct ksc_error *read_error = NULL;
 	_cleanup_(freep) char *buf = NULL;
@@ -1565,7 +1565,22 @@ ksc_profile_load(const char *path, const struct ksc_profile_parse_opts *opts,
 			return ksc_error_setf(reterr, r, "%s", msg);
 		return r;
 	}
-	return ksc_profile_parse(path, buf, len, opts, ret_profile, diags, reterr);
+	r = ksc_profile_parse(path, buf, len, opts, ret_profile, diags, reterr);
+	if (r < 0)
+		return r;
+	if (ret_text) {
+		*ret_text = TAKE_PTR(buf);
+		*ret_len = len;
+	}
+	return 0;
+}
+
+int
+ksc_profile_load(const char *path, const struct ksc_profile_parse_opts *opts,
+                 struct ksc_profile **ret_profile, struct ksc_diags *diags,
+                 struct ksc_error **reterr)
+{
+	return ksc_profile_load_text(path, opts, ret_profile, NULL, NULL, diags, reterr);
 }
 
 /* ---------------------------------------------------------------------------------------- */
