@@ -290,6 +290,23 @@ int ksc_profile_load_text(const char *path, const struct ksc_profile_parse_opts 
                           struct ksc_profile **ret_profile, char **ret_text, size_t *ret_len,
                           struct ksc_diags *diags, struct ksc_error **reterr);
 
+/*
+ * A ConfigMap (YAML) named `name` in the namespace `ns` that holds the profiles of the
+ * directory dir, for `kseccomp node sync` to install on every node (`kseccomp profile
+ * bundle`): its *.json files that are not hidden, in name order. The keys are the file names
+ * (which must be ConfigMap keys: letters, digits, '-', '_' and '.'), each value the file's
+ * exact bytes: a YAML literal block where that reads back identically, else a double-quoted
+ * string. Every profile is validated first (ksc_profile_load_text()): the errors of every
+ * file go to diags (with the warnings of valid ones), and then the call fails with
+ * -EINVAL. The text is parsed back before it is returned and every value compared with its
+ * file. *ret_text (*ret_len bytes) is owned by the caller. Returns 0, or -EINVAL (invalid
+ * profiles or keys, a name that is not a DNS subdomain or a namespace that is not a DNS
+ * label, text that does not read back), -ENOENT (no profiles), -EFBIG (more than a
+ * ConfigMap holds, 1 MiB), -errno of reading dir, -ENOMEM; with a message.
+ */
+int ksc_profile_bundle(const char *dir, const char *name, const char *ns, char **ret_text,
+                       size_t *ret_len, struct ksc_diags *diags, struct ksc_error **reterr);
+
 void ksc_profile_free(struct ksc_profile *profile);
 
 /*

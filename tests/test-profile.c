@@ -4,6 +4,7 @@
  * do not make it invalid, target arches, rule conditions in words, and the canonical writer.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -570,6 +571,45 @@ test_load_text(void)
 	unlink(path);
 }
 
+/* ksc_profile_bundle(): errors of every file in diags and nothing written; else the text. */
+static void
+test_bundle(void)
+{
+	static const char good[] = "{\"defaultAction\": \"SCMP_ACT_LOG\"}\n";
+	static const char bad[] = "{\"defaultAction\": \"SCMP_ACT_NOPE\"}\n";
+	char dir[] = "/tmp/ksc-test-bundle-XXXXXX", a[64], b[64];
+	struct ksc_diags *diags = ksc_diags_new();
+	struct ksc_error *e = NULL;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	if (!ok(mkdtemp(dir) && diags, "a directory"))
+		return;
+	snprintf(a, sizeof(a), "%s/a.json", dir);
+	snprintf(b, sizeof(b), "%s/b.json", dir);
+	ok((f = fopen(a, "w")) && fputs(good, f) >= 0 && fclose(f) == 0, "a.json");
+	ok((f = fopen(b, "w")) && fputs(bad, f) >= 0 && fclose(f) == 0, "b.json");
+	ok(ksc_profile_bundle(dir, "p", "ns", &text, &len, diags, &e) == -EINVAL &&
+	           ksc_diags_error_count(diags) == 1 && !text && e &&
+	           strstr(ksc_error_message(e), "invalid profiles: no bundle written"),
+	   "an invalid profile: its error in diags, -EINVAL, nothing written");
+	ksc_error_free(e);
+	e = NULL;
+	unlink(b);
+	ok(ksc_profile_bundle(dir, "p", "ns", &text, &len, NULL, &e) == 0 && text &&
+	           strlen(text) == len && strstr(text, "\n  name: p\n  namespace: ns\n") &&
+	           strstr(text, "\n  a.json: |\n    {\"defaultAction\": \"SCMP_ACT_LOG\"}\n"),
+	   "a valid directory: the ConfigMap, the file as a literal block");
+	free(text);
+	text = NULL;
+	ok(ksc_profile_bundle(dir, "p", "Bad\nname", &text, &len, NULL, NULL) == -EINVAL && !text,
+	   "a namespace that is not a DNS label is refused");
+	unlink(a);
+	rmdir(dir);
+	ksc_diags_free(diags);
+}
+
 int
 main(void)
 {
@@ -583,5 +623,6 @@ main(void)
 	test_names();
 	test_go_key_folding();
 	test_load_text();
+	test_bundle();
 	return tap_done();
 }
