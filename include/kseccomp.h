@@ -283,6 +283,30 @@ int ksc_profile_load(const char *path, const struct ksc_profile_parse_opts *opts
                      struct ksc_profile **ret_profile, struct ksc_diags *diags,
                      struct ksc_error **reterr);
 
+/* As ksc_profile_load(), also giving the bytes read, for tools that compare or carry them
+ * (`kseccomp profile fmt --check`, `profile bundle`). ret_text may be NULL; else *ret_text
+ * (*ret_len bytes, NUL-terminated) is owned by the caller. */
+int ksc_profile_load_text(const char *path, const struct ksc_profile_parse_opts *opts,
+                          struct ksc_profile **ret_profile, char **ret_text, size_t *ret_len,
+                          struct ksc_diags *diags, struct ksc_error **reterr);
+
+/*
+ * A ConfigMap (YAML) named `name` in the namespace `ns` that holds the profiles of the
+ * directory dir, for `kseccomp node sync` to install on every node (`kseccomp profile
+ * bundle`): its *.json files that are not hidden, in name order. The keys are the file names
+ * (which must be ConfigMap keys: letters, digits, '-', '_' and '.'), each value the file's
+ * exact bytes: a YAML literal block where that reads back identically, else a double-quoted
+ * string. Every profile is validated first (ksc_profile_load_text()): the errors of every
+ * file go to diags (with the warnings of valid ones), and then the call fails with
+ * -EINVAL. The text is parsed back before it is returned and every value compared with its
+ * file. *ret_text (*ret_len bytes) is owned by the caller. Returns 0, or -EINVAL (invalid
+ * profiles or keys, a name that is not a DNS subdomain or a namespace that is not a DNS
+ * label, text that does not read back), -ENOENT (no profiles), -EFBIG (more than a
+ * ConfigMap holds, 1 MiB), -errno of reading dir, -ENOMEM; with a message.
+ */
+int ksc_profile_bundle(const char *dir, const char *name, const char *ns, char **ret_text,
+                       size_t *ret_len, struct ksc_diags *diags, struct ksc_error **reterr);
+
 void ksc_profile_free(struct ksc_profile *profile);
 
 /*
@@ -360,6 +384,23 @@ bool ksc_rule_matches_args(const struct ksc_rule *rule, const uint64_t args[6]);
  * OR the comparisons instead of ANDing them (runc issue #2735). */
 bool ksc_rule_args_are_ored(const struct ksc_rule *rule);
 
+/* The syscalls one action gets from a profile's unconditional rules. */
+struct ksc_action_count {
+	enum ksc_action action;
+	int64_t errnum; /* errnoRet (1, EPERM, for an ERRNO rule without one); -1: none */
+	size_t names;   /* distinct syscall names: one that rules repeat counts once */
+	size_t rules;
+};
+
+/*
+ * A profile's unconditional rules (no args, no includes/excludes) grouped by action and
+ * errnoRet, in order of first appearance, with the names and rules of each (what `kseccomp
+ * profile show` lists per action). *ret_counts (*ret_n entries) is owned by the caller, to
+ * free(). Returns 0 or -ENOMEM.
+ */
+int ksc_profile_count_actions(const struct ksc_profile *profile,
+                              struct ksc_action_count **ret_counts, size_t *ret_n);
+
 /* ---------------------------------------------------------------------------------------- */
 /* Classic BPF programs, as the kernel's seccomp checks, runs and caches them                 */
 
@@ -414,6 +455,20 @@ int ksc_bpf_load(const char *path, struct ksc_bpf **ret_prog, struct ksc_error *
 /* As ksc_bpf_load(), from memory; `name` names the input in messages. */
 int ksc_bpf_parse(const char *name, const void *buf, size_t len, struct ksc_bpf **ret_prog,
                   struct ksc_error **reterr);
+
+/*
+ * Read a file ("-": standard input) that holds either a seccomp profile or a BPF program,
+ * once, so that standard input can be either. Text (valid UTF-8 without control characters
+ * but tab, line feed and carriage return: a program's opcodes always leave zero bytes) is
+ * parsed as a profile with opts, its findings in diags (ksc_profile_parse()); anything else
+ * as a program (ksc_bpf_parse(); not checked, see ksc_bpf_check()). On success exactly one
+ * of *ret_profile and *ret_prog is set and the other is NULL. A file that cannot be read
+ * (-ENOENT, -EISDIR, -EFBIG over KSC_PROFILE_MAX_BYTES, -EINVAL for a FIFO or a device)
+ * gets a message and no diagnostic. Returns 0 or -errno.
+ */
+int ksc_profile_or_bpf_load(const char *path, const struct ksc_profile_parse_opts *opts,
+                            struct ksc_profile **ret_profile, struct ksc_bpf **ret_prog,
+                            struct ksc_diags *diags, struct ksc_error **reterr);
 void ksc_bpf_free(struct ksc_bpf *prog);
 size_t ksc_bpf_count(const struct ksc_bpf *prog);
 /* The instructions; borrowed. */
@@ -798,6 +853,27 @@ int ksc_profile_compare(const struct ksc_profile *a, const struct ksc_profile *b
                         const struct ksc_compile_opts *opts, size_t *ret_cases,
                         struct ksc_difference *diffs, size_t max_diffs, size_t *ret_n_diffs,
                         struct ksc_error **reterr);
+
+/* The differences about one call: one architecture token and syscall number. */
+struct ksc_difference_group {
+	size_t first;       /* the index of its first difference in diffs */
+	bool unconditional; /* it also differs, with the same two decisions, with all arguments
+	                     * zero: whatever the arguments */
+	/* The last of the groups that, from this one on, hold consecutive numbers of one
+	 * architecture that are no syscall there, decided alike (a list can show them as one
+	 * range, "N-M"); its own index when the next group does not continue it. */
+	size_t range_end;
+};
+
+/*
+ * Group differences (as ksc_bpf_compare() and ksc_profile_compare() give them) by call,
+ * sorted by architecture token, then syscall number (x32's, with KSC_X32_SYSCALL_BIT, after
+ * x86_64's): what `kseccomp profile diff` prints one line for. *ret_groups (*ret_n_groups
+ * entries) is owned by the caller, to free(). Returns 0, -ENOMEM, or -ERANGE for 2^32 - 1
+ * calls or more.
+ */
+int ksc_differences_group(const struct ksc_difference *diffs, size_t n_diffs,
+                          struct ksc_difference_group **ret_groups, size_t *ret_n_groups);
 
 /*
  * Merge profiles (recordings of replicas, say) into one that decides, for every call, the

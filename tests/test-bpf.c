@@ -7,6 +7,7 @@
 #include <linux/filter.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kseccomp.h"
 #include "tap.h"
@@ -322,6 +323,67 @@ test_disasm(void)
 	ksc_bpf_free(p);
 }
 
+/* A file holding data, for the readers; its path in path (room for 32 bytes). */
+static bool
+temp_file(char *path, const void *data, size_t len)
+{
+	int fd;
+	bool ok;
+
+	strcpy(path, "/tmp/ksc-test-bpf-XXXXXX");
+	fd = mkstemp(path);
+	if (fd < 0)
+		return false;
+	ok = write(fd, data, len) == (ssize_t)len;
+	close(fd);
+	return ok;
+}
+
+/* ksc_profile_or_bpf_load(): the bytes decide, not the name. */
+static void
+test_profile_or_bpf_load(void)
+{
+	static const char profile_text[] = "{\"defaultAction\": \"SCMP_ACT_ALLOW\"}\n";
+	static const char bad_profile[] = "{\"defaultAction\": \"SCMP_ACT_NOPE\"}\n";
+	const struct ksc_bpf_insn insns[] = { RET(KSC_RET_ALLOW) };
+	struct ksc_profile *profile = NULL;
+	struct ksc_bpf *program = NULL;
+	struct ksc_diags *diags = ksc_diags_new();
+	struct ksc_error *e = NULL;
+	char path[32];
+
+	if (temp_file(path, profile_text, strlen(profile_text))) {
+		ok(ksc_profile_or_bpf_load(path, NULL, &profile, &program, diags, &e) == 0 &&
+		           profile && !program &&
+		           ksc_profile_default_action(profile) == KSC_ACT_ALLOW,
+		   "text is read as a profile");
+		ksc_profile_free(profile);
+		unlink(path);
+	}
+	if (temp_file(path, insns, sizeof(insns))) {
+		profile = NULL;
+		ok(ksc_profile_or_bpf_load(path, NULL, &profile, &program, diags, &e) == 0 &&
+		           !profile && program && ksc_bpf_count(program) == 1,
+		   "binary is read as a program");
+		ksc_bpf_free(program);
+		unlink(path);
+	}
+	if (temp_file(path, bad_profile, strlen(bad_profile))) {
+		ok(ksc_profile_or_bpf_load(path, NULL, &profile, &program, diags, &e) == -EINVAL &&
+		           ksc_diags_error_count(diags) == 1,
+		   "an invalid profile fails with its error in diags");
+		ksc_error_free(e);
+		e = NULL;
+		unlink(path);
+	}
+	ok(ksc_profile_or_bpf_load("/nonexistent/x", NULL, &profile, &program, diags, &e) ==
+	                   -ENOENT &&
+	           e && ksc_diags_error_count(diags) == 1,
+	   "a missing file: -ENOENT, a message, no diagnostic");
+	ksc_error_free(e);
+	ksc_diags_free(diags);
+}
+
 int
 main(void)
 {
@@ -330,5 +392,6 @@ main(void)
 	test_cache();
 	test_format();
 	test_disasm();
+	test_profile_or_bpf_load();
 	return tap_done();
 }

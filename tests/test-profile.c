@@ -4,8 +4,10 @@
  * do not make it invalid, target arches, rule conditions in words, and the canonical writer.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kseccomp.h"
 #include "tap.h"
@@ -541,6 +543,73 @@ test_go_key_folding(void)
 	}
 }
 
+/* ksc_profile_load_text(): the profile and the very bytes it was read from. */
+static void
+test_load_text(void)
+{
+	static const char text[] = "{\"defaultAction\":   \"SCMP_ACT_LOG\"}";
+	char path[] = "/tmp/ksc-test-profile-XXXXXX";
+	struct ksc_profile *p = NULL;
+	char *got = NULL;
+	size_t len = 0;
+	int fd = mkstemp(path);
+
+	if (!ok(fd >= 0 && write(fd, text, strlen(text)) == (ssize_t)strlen(text),
+	        "a profile file"))
+		return;
+	close(fd);
+	ok(ksc_profile_load_text(path, NULL, &p, &got, &len, NULL, NULL) == 0 && p &&
+	           ksc_profile_default_action(p) == KSC_ACT_LOG && len == strlen(text) &&
+	           memcmp(got, text, len) == 0 && got[len] == '\0',
+	   "load_text: the profile, and the file's bytes as they were");
+	ksc_profile_free(p);
+	free(got);
+	p = NULL;
+	ok(ksc_profile_load_text(path, NULL, &p, NULL, NULL, NULL, NULL) == 0 && p,
+	   "load_text without ret_text");
+	ksc_profile_free(p);
+	unlink(path);
+}
+
+/* ksc_profile_bundle(): errors of every file in diags and nothing written; else the text. */
+static void
+test_bundle(void)
+{
+	static const char good[] = "{\"defaultAction\": \"SCMP_ACT_LOG\"}\n";
+	static const char bad[] = "{\"defaultAction\": \"SCMP_ACT_NOPE\"}\n";
+	char dir[] = "/tmp/ksc-test-bundle-XXXXXX", a[64], b[64];
+	struct ksc_diags *diags = ksc_diags_new();
+	struct ksc_error *e = NULL;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	if (!ok(mkdtemp(dir) && diags, "a directory"))
+		return;
+	snprintf(a, sizeof(a), "%s/a.json", dir);
+	snprintf(b, sizeof(b), "%s/b.json", dir);
+	ok((f = fopen(a, "w")) && fputs(good, f) >= 0 && fclose(f) == 0, "a.json");
+	ok((f = fopen(b, "w")) && fputs(bad, f) >= 0 && fclose(f) == 0, "b.json");
+	ok(ksc_profile_bundle(dir, "p", "ns", &text, &len, diags, &e) == -EINVAL &&
+	           ksc_diags_error_count(diags) == 1 && !text && e &&
+	           strstr(ksc_error_message(e), "invalid profiles: no bundle written"),
+	   "an invalid profile: its error in diags, -EINVAL, nothing written");
+	ksc_error_free(e);
+	e = NULL;
+	unlink(b);
+	ok(ksc_profile_bundle(dir, "p", "ns", &text, &len, NULL, &e) == 0 && text &&
+	           strlen(text) == len && strstr(text, "\n  name: p\n  namespace: ns\n") &&
+	           strstr(text, "\n  a.json: |\n    {\"defaultAction\": \"SCMP_ACT_LOG\"}\n"),
+	   "a valid directory: the ConfigMap, the file as a literal block");
+	free(text);
+	text = NULL;
+	ok(ksc_profile_bundle(dir, "p", "Bad\nname", &text, &len, NULL, NULL) == -EINVAL && !text,
+	   "a namespace that is not a DNS label is refused");
+	unlink(a);
+	rmdir(dir);
+	ksc_diags_free(diags);
+}
+
 int
 main(void)
 {
@@ -553,5 +622,7 @@ main(void)
 	test_write_escapes();
 	test_names();
 	test_go_key_folding();
+	test_load_text();
+	test_bundle();
 	return tap_done();
 }

@@ -5,7 +5,6 @@
 #include <stdio.h>
 
 #include "cli.h"
-#include "name-index.h"
 
 #define MAX_DIFFS (1u << 18)
 
@@ -63,33 +62,67 @@ call_name(const struct ksc_seccomp_data *d, enum ksc_arch *ret_arch, char *buf, 
 	return buf;
 }
 
-static bool
-args_zero(const struct ksc_seccomp_data *d)
+static void
+print_json(const struct ksc_difference *diffs, size_t n_diffs, size_t cases,
+           const struct ksc_difference_group *groups, size_t n_groups)
 {
-	for (int i = 0; i < 6; i++)
-		if (d->args[i])
-			return false;
-	return true;
+	printf("{\n  \"equivalent\": %s,\n  \"inputs\": %zu,\n  \"differences\": [",
+	       n_diffs ? "false" : "true", cases);
+	for (size_t g = 0; g < n_groups; g++) {
+		const struct ksc_difference *first = &diffs[groups[g].first];
+		const struct ksc_seccomp_data *d = &first->data;
+		char ra[32], rb[32], buf[16];
+		enum ksc_arch arch;
+		const char *name = call_name(d, &arch, buf, sizeof(buf));
+
+		ksc_ret_format(first->ret_a, ra, sizeof(ra));
+		ksc_ret_format(first->ret_b, rb, sizeof(rb));
+		printf("%s\n    {\"arch\": \"%s\", \"syscall\": \"%s\", \"nr\": %" PRIu32
+		       ", \"a\": \"%s\", \"b\": \"%s\"",
+		       g ? "," : "", arch ? ksc_arch_name(arch) : "unknown", name, (uint32_t)d->nr,
+		       ra, rb);
+		if (!groups[g].unconditional)
+			printf(", \"args\": [%" PRIu64 ", %" PRIu64 ", %" PRIu64 ", %" PRIu64
+			       ", %" PRIu64 ", %" PRIu64 "]",
+			       d->args[0], d->args[1], d->args[2], d->args[3], d->args[4],
+			       d->args[5]);
+		printf("}");
+	}
+	printf("%s]\n}\n", n_groups ? "\n  " : "");
 }
 
-struct group {
-	size_t first;       /* index of its first difference */
-	bool unconditional; /* differs with all arguments zero too, alike */
-};
-
-/* By arch token, then number (x32's come after x86_64's: they carry bit 30). */
-static int
-group_cmp(const void *x, const void *y, void *userdata)
+static void
+print_text(const struct ksc_difference *diffs, size_t n_diffs, size_t cases,
+           const struct ksc_difference_group *groups, size_t n_groups)
 {
-	const struct ksc_difference *diffs = userdata;
-	const struct ksc_seccomp_data *a = &diffs[((const struct group *)x)->first].data;
-	const struct ksc_seccomp_data *b = &diffs[((const struct group *)y)->first].data;
+	for (size_t g = 0; g < n_groups; g = groups[g].range_end + 1) {
+		const struct ksc_difference *first = &diffs[groups[g].first];
+		const struct ksc_seccomp_data *d = &first->data;
+		char ra[32], rb[32], buf[16];
+		enum ksc_arch arch;
+		const char *name = call_name(d, &arch, buf, sizeof(buf));
+		const char *arch_name = arch ? ksc_arch_name(arch) : "unknown-arch";
 
-	if (a->arch != b->arch)
-		return a->arch < b->arch ? -1 : 1;
-	if (a->nr != b->nr)
-		return (uint32_t)a->nr < (uint32_t)b->nr ? -1 : 1;
-	return 0;
+		ksc_ret_format(first->ret_a, ra, sizeof(ra));
+		ksc_ret_format(first->ret_b, rb, sizeof(rb));
+		if (groups[g].range_end > g) {
+			printf("%s %" PRIu32 "-%" PRIu32 ": %s -> %s\n", arch_name, (uint32_t)d->nr,
+			       (uint32_t)diffs[groups[groups[g].range_end].first].data.nr, ra, rb);
+			continue;
+		}
+		printf("%s %s: %s -> %s", arch_name, name, ra, rb);
+		if (!groups[g].unconditional)
+			printf(" for args 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64
+			       " 0x%" PRIx64 " 0x%" PRIx64,
+			       d->args[0], d->args[1], d->args[2], d->args[3], d->args[4],
+			       d->args[5]);
+		printf("\n");
+	}
+	if (n_diffs == 0)
+		printf("equivalent: %zu inputs decided alike\n", cases);
+	else
+		printf("%zu syscalls decided differently (%zu of %zu inputs)\n", n_groups, n_diffs,
+		       cases);
 }
 
 int
@@ -103,11 +136,10 @@ verb_profile_diff(int argc, char **argv)
 	};
 	_cleanup_(ksc_profile_freep) struct ksc_profile *a = NULL, *b = NULL;
 	_cleanup_(freep) struct ksc_difference *diffs = NULL;
-	_cleanup_(freep) struct group *groups_v = NULL;
-	_cleanup_(id_map_done) struct id_map group_of = { 0 };
+	_cleanup_(freep) struct ksc_difference_group *groups = NULL;
 	struct ksc_compile_opts copts = { 0 };
 	struct ksc_error *error = NULL;
-	size_t cases = 0, n_diffs = 0, shown = 0, groups = 0;
+	size_t cases = 0, n_diffs = 0, n_groups = 0;
 	int c, r, json = 0;
 
 	optind = 0;
@@ -145,90 +177,14 @@ verb_profile_diff(int argc, char **argv)
 	if (r < 0)
 		return cli_fail(r, error, NULL);
 	n_diffs = MIN(n_diffs, (size_t)MAX_DIFFS);
-
-	if (json)
-		printf("{\n  \"equivalent\": %s,\n  \"inputs\": %zu,\n  \"differences\": [",
-		       n_diffs ? "false" : "true", cases);
 	/* One entry per (arch, syscall): the first difference found for it, and whether the
 	 * change holds whatever the arguments (it already shows with all of them zero). */
-	groups_v = calloc(n_diffs ? n_diffs : 1, sizeof(*groups_v));
-	if (!groups_v)
-		return cli_fail(-ENOMEM, NULL, NULL);
-	/* the group of each (arch, nr) in a hash table: up to 2^18 differences */
-	for (size_t i = 0; i < n_diffs; i++) {
-		const struct ksc_seccomp_data *d = &diffs[i].data;
-		uint32_t k;
-
-		r = id_map_put(&group_of, ((uint64_t)d->arch << 32) | (uint32_t)d->nr,
-		               (uint32_t)groups, &k);
-		if (r < 0)
-			return cli_fail(r, NULL, NULL);
-		if (r > 0)
-			groups_v[groups++] = (struct group){ i, args_zero(d) };
-		else if (args_zero(d) && diffs[i].ret_a == diffs[groups_v[k].first].ret_a &&
-		         diffs[i].ret_b == diffs[groups_v[k].first].ret_b)
-			groups_v[k].unconditional = true;
-	}
-	qsort_r(groups_v, groups, sizeof(*groups_v), group_cmp, diffs);
-	for (size_t g = 0; g < groups; g++) {
-		const struct ksc_difference *first = &diffs[groups_v[g].first];
-		const struct ksc_seccomp_data *d = &first->data;
-		char ra[32], rb[32], buf[16];
-		enum ksc_arch arch;
-		const char *name = call_name(d, &arch, buf, sizeof(buf));
-		size_t last = g;
-
-		ksc_ret_format(first->ret_a, ra, sizeof(ra));
-		ksc_ret_format(first->ret_b, rb, sizeof(rb));
-		if (json) {
-			printf("%s\n    {\"arch\": \"%s\", \"syscall\": \"%s\", \"nr\": %" PRIu32
-			       ", \"a\": \"%s\", \"b\": \"%s\"",
-			       shown++ ? "," : "", arch ? ksc_arch_name(arch) : "unknown", name,
-			       (uint32_t)d->nr, ra, rb);
-			if (!groups_v[g].unconditional)
-				printf(", \"args\": [%" PRIu64 ", %" PRIu64 ", %" PRIu64
-				       ", %" PRIu64 ", %" PRIu64 ", %" PRIu64 "]",
-				       d->args[0], d->args[1], d->args[2], d->args[3], d->args[4],
-				       d->args[5]);
-			printf("}");
-			continue;
-		}
-		/* numbers no syscall has, decided alike, collapse into a range */
-		while (!ksc_syscall_name(arch, (uint32_t)d->nr) && last + 1 < groups) {
-			const struct ksc_difference *next = &diffs[groups_v[last + 1].first];
-			enum ksc_arch next_arch = KSC_ARCH_NONE;
-
-			(void)ksc_arch_from_audit_token(next->data.arch, (uint32_t)next->data.nr,
-			                                &next_arch);
-			if (next_arch != arch ||
-			    next->data.nr != diffs[groups_v[last].first].data.nr + 1 ||
-			    ksc_syscall_name(arch, (uint32_t)next->data.nr) ||
-			    next->ret_a != first->ret_a || next->ret_b != first->ret_b)
-				break;
-			last++;
-		}
-		if (last > g)
-			printf("%s %" PRIu32 "-%" PRIu32 ": %s -> %s\n",
-			       arch ? ksc_arch_name(arch) : "unknown-arch", (uint32_t)d->nr,
-			       (uint32_t)diffs[groups_v[last].first].data.nr, ra, rb);
-		else {
-			printf("%s %s: %s -> %s", arch ? ksc_arch_name(arch) : "unknown-arch", name,
-			       ra, rb);
-			if (!groups_v[g].unconditional)
-				printf(" for args 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64
-				       " 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64,
-				       d->args[0], d->args[1], d->args[2], d->args[3], d->args[4],
-				       d->args[5]);
-			printf("\n");
-		}
-		g = last;
-	}
+	r = ksc_differences_group(diffs, n_diffs, &groups, &n_groups);
+	if (r < 0)
+		return cli_fail(r, NULL, NULL);
 	if (json)
-		printf("%s]\n}\n", shown ? "\n  " : "");
-	else if (n_diffs == 0)
-		printf("equivalent: %zu inputs decided alike\n", cases);
+		print_json(diffs, n_diffs, cases, groups, n_groups);
 	else
-		printf("%zu syscalls decided differently (%zu of %zu inputs)\n", groups, n_diffs,
-		       cases);
+		print_text(diffs, n_diffs, cases, groups, n_groups);
 	return n_diffs ? 1 : 0;
 }

@@ -4,7 +4,6 @@
 #include <stdio.h>
 
 #include "cli.h"
-#include "doc.h"
 
 static void
 help(void)
@@ -77,10 +76,7 @@ verb_profile_fmt(int argc, char **argv)
 	diags = ksc_diags_new();
 	if (!diags)
 		return cli_fail(-ENOMEM, NULL, NULL);
-	r = ksc_doc_read_file(file, KSC_PROFILE_MAX_BYTES, &input, &input_len, &error);
-	if (r < 0)
-		return cli_fail(r, error, file);
-	r = ksc_profile_parse(file, input, input_len, NULL, &profile, diags, &error);
+	r = ksc_profile_load_text(file, NULL, &profile, &input, &input_len, diags, &error);
 	if (r < 0)
 		return cli_report_invalid(r, diags, error, file);
 	r = ksc_profile_write_json(profile, &text, &len);

@@ -5,7 +5,6 @@
 #include <stdio.h>
 
 #include "cli.h"
-#include "name-index.h"
 #include "strbuf.h"
 
 static void
@@ -56,66 +55,6 @@ put_flags(struct strbuf *sb, unsigned flags, bool json)
 		}
 }
 
-struct action_group {
-	enum ksc_action action;
-	int64_t errnum;
-	size_t names;
-	size_t rules;
-};
-
-/* The unconditional rules grouped by action: *ret_groups (the caller frees it) has room for
- * one group per rule, as there can be no more groups than rules. Groups and the names of
- * each are looked up in hash tables: a profile of 100,000 rules repeats its names thousands
- * of times, and comparing each with every earlier rule's took minutes. 0 or -ENOMEM. */
-static int
-count_actions(const struct ksc_profile *p, struct action_group **ret_groups, size_t *n_groups)
-{
-	_cleanup_(name_index_done) struct name_index names = { 0 };
-	_cleanup_(id_map_done) struct id_map group_of = { 0 }, counted = { 0 };
-	size_t n_rules = ksc_profile_rule_count(p);
-	_cleanup_(freep) struct action_group *groups =
-	        calloc(n_rules ? n_rules : 1, sizeof(*groups));
-	int r;
-
-	if (!groups)
-		return -ENOMEM;
-	*n_groups = 0;
-	for (size_t i = 0; i < n_rules; i++) {
-		const struct ksc_rule *rule = ksc_profile_rule(p, i);
-		enum ksc_action a = ksc_rule_action(rule);
-		int64_t e = ksc_rule_errno(rule);
-		uint32_t g;
-
-		if (ksc_rule_arg_count(rule) > 0 || ksc_rule_is_conditional(rule))
-			continue;
-		if (a == KSC_ACT_ERRNO && e < 0)
-			e = 1;
-		/* errnoRet and TRACE's data are 16 bits at most; -1: none */
-		r = id_map_put(&group_of, ((uint64_t)a << 32) | (uint32_t)(e + 1),
-		               (uint32_t)*n_groups, &g);
-		if (r < 0)
-			return r;
-		if (r > 0)
-			groups[(*n_groups)++] = (struct action_group){ .action = a, .errnum = e };
-		groups[g].rules++;
-		for (size_t k = 0; k < ksc_rule_name_count(rule); k++) {
-			size_t id;
-
-			/* A name counts once per group, however many rules (or one rule)
-			 * repeat it. */
-			r = name_index_put(&names, ksc_rule_name(rule, k), &id);
-			if (r >= 0)
-				r = id_map_put(&counted, ((uint64_t)g << 32) | id, 0, NULL);
-			if (r < 0)
-				return r;
-			if (r > 0)
-				groups[g].names++;
-		}
-	}
-	*ret_groups = TAKE_PTR(groups);
-	return 0;
-}
-
 static void
 put_names(struct strbuf *sb, const struct ksc_rule *rule, bool json)
 {
@@ -134,7 +73,7 @@ put_names(struct strbuf *sb, const struct ksc_rule *rule, bool json)
 static int
 show_text(const char *file, const struct ksc_profile *p, enum ksc_arch native, struct strbuf *sb)
 {
-	_cleanup_(freep) struct action_group *groups = NULL;
+	_cleanup_(freep) struct ksc_action_count *groups = NULL;
 	enum ksc_arch targets[_KSC_ARCH_MAX];
 	size_t n_groups = 0, n_targets, n_rules = ksc_profile_rule_count(p), n_names = 0,
 	       n_conditional = 0;
@@ -189,7 +128,7 @@ show_text(const char *file, const struct ksc_profile *p, enum ksc_arch native, s
 		n_names += ksc_rule_name_count(ksc_profile_rule(p, i));
 	strbuf_printf(sb, "Rules:           %zu (%zu syscall names)\n", n_rules, n_names);
 
-	r = count_actions(p, &groups, &n_groups);
+	r = ksc_profile_count_actions(p, &groups, &n_groups);
 	if (r < 0)
 		return r;
 	strbuf_puts(sb, "\nSyscalls per action (unconditional rules):\n");
@@ -230,7 +169,7 @@ show_text(const char *file, const struct ksc_profile *p, enum ksc_arch native, s
 static int
 show_json(const char *file, const struct ksc_profile *p, enum ksc_arch native, struct strbuf *sb)
 {
-	_cleanup_(freep) struct action_group *groups = NULL;
+	_cleanup_(freep) struct ksc_action_count *groups = NULL;
 	enum ksc_arch targets[_KSC_ARCH_MAX];
 	size_t n_groups = 0, n_targets, n_rules = ksc_profile_rule_count(p);
 	unsigned flags;
@@ -268,7 +207,7 @@ show_json(const char *file, const struct ksc_profile *p, enum ksc_arch native, s
 	}
 	strbuf_printf(sb, ",\n  \"rules\": %zu", n_rules);
 
-	r = count_actions(p, &groups, &n_groups);
+	r = ksc_profile_count_actions(p, &groups, &n_groups);
 	if (r < 0)
 		return r;
 	strbuf_puts(sb, ",\n  \"actions\": [");

@@ -5,7 +5,6 @@
 #include <stdio.h>
 
 #include "cli.h"
-#include "doc.h"
 
 static void
 help(void)
@@ -168,13 +167,12 @@ verb_sim(int argc, char **argv)
 	enum ksc_arch arch = KSC_ARCH_NONE;
 	_cleanup_(ksc_profile_freep) struct ksc_profile *profile = NULL;
 	_cleanup_(ksc_filter_freep) struct ksc_filter *filter = NULL;
-	_cleanup_(freep) char *input = NULL;
 	_cleanup_(ksc_bpf_freep) struct ksc_bpf *prog = NULL;
+	_cleanup_(ksc_diags_freep) struct ksc_diags *diags = NULL;
+	struct ksc_profile_parse_opts popts = { 0 };
 	struct ksc_error *error = NULL;
 	const char *file, *sysarg;
 	uint32_t nr, mux, call, ret, runc_ret;
-	size_t input_len = 0;
-	bool is_profile;
 	char action[32];
 	int c, r, first_arg = 0;
 
@@ -240,23 +238,17 @@ verb_sim(int argc, char **argv)
 			return cli_usage_error("sim", "'%s' is not a number", argv[i]);
 	}
 
-	/* Read the input once, so that '-' works for both kinds: a profile is text (JSON or
-	 * YAML, whatever it starts with: the parser says what is wrong with it), a program is
-	 * binary (its opcodes leave zero bytes; ksc_bpf_parse() says what is wrong with any
-	 * other bytes). */
-	r = ksc_doc_read_file(file, KSC_PROFILE_MAX_BYTES, &input, &input_len, &error);
+	/* A profile is text (JSON or YAML, whatever it starts with: the parser says what is
+	 * wrong with it), a program is binary (its opcodes leave zero bytes; ksc_bpf_parse()
+	 * says what is wrong with any other bytes); '-' works for both. */
+	diags = ksc_diags_new();
+	if (!diags)
+		return cli_fail(-ENOMEM, NULL, NULL);
+	popts.native_arch = copts.native;
+	r = ksc_profile_or_bpf_load(file, &popts, &profile, &prog, diags, &error);
 	if (r < 0)
-		return cli_fail(r, error, file);
-	is_profile = input_len > 0 && ksc_doc_is_text(input, input_len);
-	if (is_profile) {
-		_cleanup_(ksc_diags_freep) struct ksc_diags *diags = ksc_diags_new();
-		struct ksc_profile_parse_opts popts = { .native_arch = copts.native };
-
-		if (!diags)
-			return cli_fail(-ENOMEM, NULL, NULL);
-		r = ksc_profile_parse(file, input, input_len, &popts, &profile, diags, &error);
-		if (r < 0)
-			return cli_report_invalid(r, diags, error, file);
+		return cli_report_invalid(r, diags, error, file);
+	if (profile) {
 		r = ksc_profile_compile(profile, &copts, &prog, NULL, &error);
 		if (r < 0)
 			return cli_fail(r, error, file);
@@ -266,9 +258,6 @@ verb_sim(int argc, char **argv)
 	} else {
 		_cleanup_(ksc_error_freep) struct ksc_error *refusal = NULL;
 
-		r = ksc_bpf_parse(file, input, input_len, &prog, &error);
-		if (r < 0)
-			return cli_fail(r, error, file);
 		if (ksc_bpf_check(prog, &refusal) < 0) {
 			cli_error("%s: the kernel would refuse this program: %s", file,
 			          ksc_error_message(refusal));

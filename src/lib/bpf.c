@@ -142,6 +142,34 @@ ksc_bpf_load(const char *path, struct ksc_bpf **ret_prog, struct ksc_error **ret
 	return ksc_bpf_parse(path, buf, len, ret_prog, reterr);
 }
 
+int
+ksc_profile_or_bpf_load(const char *path, const struct ksc_profile_parse_opts *opts,
+                        struct ksc_profile **ret_profile, struct ksc_bpf **ret_prog,
+                        struct ksc_diags *diags, struct ksc_error **reterr)
+{
+	/* As much as a profile may hold, whatever the file turns out to be: a long program is
+	 * told from a profile by its bytes, not by its size (as ksc_bpf_parse() does). */
+	_cleanup_(freep) char *buf = NULL;
+	size_t len = 0;
+	int r;
+
+	r = ksc_doc_read_file(path, KSC_PROFILE_MAX_BYTES, &buf, &len, reterr);
+	if (r < 0)
+		return r;
+	if (len > 0 && ksc_doc_is_text(buf, len)) {
+		r = ksc_profile_parse(path, buf, len, opts, ret_profile, diags, reterr);
+		if (r < 0)
+			return r;
+		*ret_prog = NULL;
+		return 0;
+	}
+	r = ksc_bpf_parse(path, buf, len, ret_prog, reterr);
+	if (r < 0)
+		return r;
+	*ret_profile = NULL;
+	return 0;
+}
+
 /* ---------------------------------------------------------------------------------------- */
 /* Checks.                                                                                    */
 

@@ -163,37 +163,11 @@ refuse_templates(const struct ksc_profile *const *ps, size_t n_ps, struct ksc_di
 	return 0;
 }
 
-int
-ksc_profile_merge(const struct ksc_profile *const *ps, size_t n_ps, struct ksc_profile **ret,
-                  struct ksc_diags *diags, struct ksc_error **reterr)
+/* A profile applies every rule on every architecture it lists: rules from a profile would
+ * reach architectures another never allowed, and no OCI profile can say otherwise. */
+static int
+refuse_different_arches(const struct ksc_profile *const *ps, size_t n_ps, struct ksc_error **reterr)
 {
-	_cleanup_(name_index_done) struct name_index index = { 0 };
-	_cleanup_(freep) struct name_index_rules *by = NULL;
-	_cleanup_(freep) struct decision *dec = NULL;
-	_cleanup_(freep) size_t *next_same = NULL;
-	const char **names; /* the index's */
-	_cleanup_(freep) uint32_t *uncond = NULL;
-	_cleanup_(freep) char *text = NULL;
-	_cleanup_(ksc_profile_freep) struct ksc_profile *merged = NULL;
-	struct ksc_compile_opts copts = { 0 };
-	struct ksc_difference diff;
-	enum ksc_arch arches[_KSC_ARCH_MAX];
-	const char *listener = NULL, *metadata = NULL;
-	struct strbuf sb = { 0 };
-	size_t n_names = 0, n_arches = 0, len = 0, cases = 0, n_diffs = 0;
-	uint32_t def;
-	bool first = true;
-	int r;
-
-	if (!ps || n_ps == 0 || !ret)
-		return -EINVAL;
-	r = refuse_templates(ps, n_ps, diags, reterr);
-	if (r < 0)
-		return r;
-
-	/* A profile applies every rule on every architecture it lists: rules from a profile
-	 * would reach architectures another never allowed, and no OCI profile can say
-	 * otherwise. */
 	for (size_t i = 1; i < n_ps; i++) {
 		enum ksc_arch a0[_KSC_ARCH_MAX], ai[_KSC_ARCH_MAX];
 		size_t n0 = ksc_compile_arches(ps[0], NULL, a0, ELEMENTSOF(a0));
@@ -217,178 +191,242 @@ ksc_profile_merge(const struct ksc_profile *const *ps, size_t n_ps, struct ksc_p
 			        "\"architectures\"",
 			        ps[0]->source, ps[i]->source);
 	}
+	return 0;
+}
 
-	def = ksc_profile_default_ret(ps[0]);
-	for (size_t i = 1; i < n_ps; i++)
-		def = ksc_ret_least_restrictive(def, ksc_profile_default_ret(ps[i]));
-	for (size_t i = 0; i < n_ps; i++) {
-		for (size_t k = 0; k < ps[i]->n_arches; k++) {
+/* The merge being written. */
+struct merge {
+	const struct ksc_profile *const *ps;
+	size_t n_ps;
+	uint32_t def; /* the merged default: the least restrictive of the defaults */
+	struct name_index index;
+	struct name_index_rules *by; /* per profile, its rules by name id */
+	struct decision *dec;        /* per profile, for the name at hand */
+	uint32_t *uncond;            /* per name, its unconditional decision (def: none) */
+	struct strbuf sb;
+	bool first; /* no rule written yet */
+};
+
+/* defaultAction, the union of the architectures and the one listener. */
+static int
+put_header(struct merge *mg, struct ksc_error **reterr)
+{
+	enum ksc_arch arches[_KSC_ARCH_MAX];
+	const char *listener = NULL, *metadata = NULL;
+	size_t n_arches = 0;
+
+	for (size_t i = 0; i < mg->n_ps; i++) {
+		const struct ksc_profile *p = mg->ps[i];
+
+		for (size_t k = 0; k < p->n_arches; k++) {
 			bool seen = false;
 
 			for (size_t m = 0; m < n_arches && !seen; m++)
-				seen = arches[m] == ps[i]->arches[k];
+				seen = arches[m] == p->arches[k];
 			if (!seen && n_arches < ELEMENTSOF(arches))
-				arches[n_arches++] = ps[i]->arches[k];
+				arches[n_arches++] = p->arches[k];
 		}
-		if (ps[i]->listener_path) {
-			if (listener && !streq(listener, ps[i]->listener_path))
+		if (p->listener_path) {
+			if (listener && !streq(listener, p->listener_path))
 				return ksc_error_setf(
 				        reterr, -EINVAL,
 				        "%s: listenerPath \"%s\" differs from \"%s\": a "
 				        "merged profile has one agent",
-				        ps[i]->source, ps[i]->listener_path, listener);
-			listener = ps[i]->listener_path;
-			metadata = ps[i]->listener_metadata;
+				        p->source, p->listener_path, listener);
+			listener = p->listener_path;
+			metadata = p->listener_metadata;
 		}
 	}
+	strbuf_puts(&mg->sb, "{\n  ");
+	put_action_key(&mg->sb, mg->def, true);
+	strbuf_puts(&mg->sb, ",\n  \"architectures\": [");
+	for (size_t i = 0; i < n_arches; i++) {
+		strbuf_puts(&mg->sb, i ? ", " : "");
+		strbuf_put_json_str(&mg->sb, ksc_arch_oci_name(arches[i]));
+	}
+	strbuf_puts(&mg->sb, "]");
+	if (listener) {
+		strbuf_puts(&mg->sb, ",\n  \"listenerPath\": ");
+		strbuf_put_json_str(&mg->sb, listener);
+		if (metadata) {
+			strbuf_puts(&mg->sb, ",\n  \"listenerMetadata\": ");
+			strbuf_put_json_str(&mg->sb, metadata);
+		}
+	}
+	return 0;
+}
 
-	r = all_names(ps, n_ps, &index);
+/* The name index, each profile's rules by name, and room for the decisions. */
+static int
+merge_index(struct merge *mg)
+{
+	size_t n_names;
+	int r;
+
+	r = all_names(mg->ps, mg->n_ps, &mg->index);
 	if (r < 0)
 		return r;
-	names = index.names;
-	n_names = index.n;
-	dec = calloc(n_ps ? n_ps : 1, sizeof(*dec));
-	uncond = calloc(n_names ? n_names : 1, sizeof(*uncond));
-	next_same = calloc(n_names ? n_names : 1, sizeof(*next_same));
-	by = calloc(n_ps, sizeof(*by));
-	if (!dec || !uncond || !next_same || !by)
+	n_names = mg->index.n;
+	mg->dec = calloc(mg->n_ps, sizeof(*mg->dec));
+	mg->uncond = calloc(n_names ? n_names : 1, sizeof(*mg->uncond));
+	mg->by = calloc(mg->n_ps, sizeof(*mg->by));
+	if (!mg->dec || !mg->uncond || !mg->by)
 		return -ENOMEM;
-	for (size_t i = 0; i < n_ps && r >= 0; i++)
-		r = name_index_rules_build(ps[i], &index, NAME_INDEX_SKIP_SINGLE_NAME, &by[i]);
-	if (r < 0) {
-		for (size_t i = 0; i < n_ps; i++)
-			name_index_rules_done(&by[i]);
-		return r;
+	for (size_t i = 0; i < mg->n_ps; i++) {
+		r = name_index_rules_build(mg->ps[i], &mg->index, NAME_INDEX_SKIP_SINGLE_NAME,
+		                           &mg->by[i]);
+		if (r < 0)
+			return r;
 	}
 	for (size_t m = 0; m < n_names; m++)
-		uncond[m] = def; /* conditional or default: no unconditional rule */
+		mg->uncond[m] = mg->def; /* conditional or default: no unconditional rule */
+	return 0;
+}
 
-	strbuf_puts(&sb, "{\n  ");
-	put_action_key(&sb, def, true);
-	strbuf_puts(&sb, ",\n  \"architectures\": [");
-	for (size_t i = 0; i < n_arches; i++) {
-		strbuf_puts(&sb, i ? ", " : "");
-		strbuf_put_json_str(&sb, ksc_arch_oci_name(arches[i]));
-	}
-	strbuf_puts(&sb, "]");
-	if (listener) {
-		strbuf_puts(&sb, ",\n  \"listenerPath\": ");
-		strbuf_put_json_str(&sb, listener);
-		if (metadata) {
-			strbuf_puts(&sb, ",\n  \"listenerMetadata\": ");
-			strbuf_put_json_str(&sb, metadata);
-		}
-	}
-	strbuf_puts(&sb, ",\n  \"syscalls\": [");
-	for (size_t m = 0; m < n_names; m++) {
-		bool any_conditional = false;
-		uint32_t floor = 0, fallback;
-		bool have_floor = false;
+static void
+merge_done(struct merge *mg)
+{
+	if (mg->by)
+		for (size_t i = 0; i < mg->n_ps; i++)
+			name_index_rules_done(&mg->by[i]);
+	free(mg->by);
+	free(mg->dec);
+	free(mg->uncond);
+	name_index_done(&mg->index);
+	strbuf_done(&mg->sb);
+}
 
-		for (size_t i = 0; i < n_ps; i++) {
-			dec[i] = decision_of(ps[i], &by[i], m);
-			any_conditional = any_conditional || dec[i].conditional;
-			if (!dec[i].conditional) {
-				floor = have_floor ? ksc_ret_least_restrictive(floor, dec[i].ret)
-				                   : dec[i].ret;
-				have_floor = true;
-			}
-		}
-		if (!any_conditional) {
-			uncond[m] = floor;
+/* The conditional profiles' rules of name m, lifted to the floor (the least restrictive of
+ * the unconditional profiles' decisions, when have_floor). */
+static void
+put_lifted_rules(struct merge *mg, size_t m, uint32_t floor, bool have_floor)
+{
+	for (size_t i = 0; i < mg->n_ps; i++) {
+		const struct ksc_profile *p = mg->ps[i];
+
+		if (!mg->dec[i].conditional)
 			continue;
-		}
-		/* The conditional profiles' rules, lifted to the unconditional ones' floor. What
-		 * decides when none matches is the floor and the conditional profiles' defaults;
-		 * unless that is the merged default, only an unconditional rule can say it (in
-		 * libseccomp it replaces conditional ones), which is exact when no lifted rule
-		 * allows more. The check below refuses the rest. */
-		fallback = have_floor ? floor : def_of_first_conditional(ps, dec, n_ps);
-		for (size_t i = 0; i < n_ps; i++)
-			if (dec[i].conditional)
-				fallback = ksc_ret_least_restrictive(
-				        fallback, ksc_profile_default_ret(ps[i]));
-		if (fallback != def) {
-			uncond[m] = fallback;
-			continue;
-		}
-		for (size_t i = 0; i < n_ps; i++) {
-			if (!dec[i].conditional)
-				continue;
-			for (size_t x = by[i].start[m]; x < by[i].start[m + 1]; x++) {
-				const struct ksc_rule *rule = &ps[i]->rules[by[i].rules[x]];
-				uint32_t action = ksc_rule_ret(rule);
+		for (size_t x = mg->by[i].start[m]; x < mg->by[i].start[m + 1]; x++) {
+			const struct ksc_rule *rule = &p->rules[mg->by[i].rules[x]];
+			uint32_t action = ksc_rule_ret(rule);
 
-				if (action == ksc_profile_default_ret(ps[i]))
-					continue;
-				if (have_floor)
-					action = ksc_ret_least_restrictive(action, floor);
-				if (action == def)
-					continue;
-				if (ksc_rule_args_are_ored(rule))
-					for (size_t a = 0; a < rule->n_args; a++)
-						put_rule(&sb, &first, names[m], action,
-						         &rule->args[a], 1);
-				else
-					put_rule(&sb, &first, names[m], action, rule->args,
-					         rule->n_args);
-			}
-		}
-	}
-	for (size_t i = 0; i < n_ps; i++)
-		name_index_rules_done(&by[i]);
-	/* the unconditional decisions, one rule per action, in order of first appearance: each
-	 * name linked to the next name with its decision */
-	{
-		_cleanup_(id_map_done) struct id_map group = { 0 };
-		_cleanup_(freep) size_t *tail = calloc(n_names ? n_names : 1, sizeof(*tail));
-		uint32_t n_groups = 0, g;
-
-		if (!tail)
-			return -ENOMEM;
-		for (size_t m = 0; m < n_names; m++) {
-			next_same[m] = SIZE_MAX;
-			if (uncond[m] == def)
+			if (action == ksc_profile_default_ret(p))
 				continue;
-			r = id_map_put(&group, uncond[m], n_groups, &g);
-			if (r < 0)
-				return r;
-			if (r > 0)
-				n_groups++;
+			if (have_floor)
+				action = ksc_ret_least_restrictive(action, floor);
+			if (action == mg->def)
+				continue;
+			if (ksc_rule_args_are_ored(rule))
+				for (size_t a = 0; a < rule->n_args; a++)
+					put_rule(&mg->sb, &mg->first, mg->index.names[m], action,
+					         &rule->args[a], 1);
 			else
-				next_same[tail[g]] = m;
-			tail[g] = m;
+				put_rule(&mg->sb, &mg->first, mg->index.names[m], action,
+				         rule->args, rule->n_args);
 		}
 	}
+}
+
+/* Name m: its unconditional decision in uncond[m], or its lifted conditional rules. */
+static void
+merge_name(struct merge *mg, size_t m)
+{
+	bool any_conditional = false, have_floor = false;
+	uint32_t floor = 0, fallback;
+
+	for (size_t i = 0; i < mg->n_ps; i++) {
+		mg->dec[i] = decision_of(mg->ps[i], &mg->by[i], m);
+		any_conditional = any_conditional || mg->dec[i].conditional;
+		if (!mg->dec[i].conditional) {
+			floor = have_floor ? ksc_ret_least_restrictive(floor, mg->dec[i].ret)
+			                   : mg->dec[i].ret;
+			have_floor = true;
+		}
+	}
+	if (!any_conditional) {
+		mg->uncond[m] = floor;
+		return;
+	}
+	/* The conditional profiles' rules, lifted to the unconditional ones' floor. What decides
+	 * when none matches is the floor and the conditional profiles' defaults; unless that is
+	 * the merged default, only an unconditional rule can say it (in libseccomp it replaces
+	 * conditional ones), which is exact when no lifted rule allows more. The check in
+	 * check_merge() refuses the rest. */
+	fallback = have_floor ? floor : def_of_first_conditional(mg->ps, mg->dec, mg->n_ps);
+	for (size_t i = 0; i < mg->n_ps; i++)
+		if (mg->dec[i].conditional)
+			fallback = ksc_ret_least_restrictive(fallback,
+			                                     ksc_profile_default_ret(mg->ps[i]));
+	if (fallback != mg->def) {
+		mg->uncond[m] = fallback;
+		return;
+	}
+	put_lifted_rules(mg, m, floor, have_floor);
+}
+
+/* The unconditional decisions, one rule per action, in order of first appearance: each name
+ * linked to the next name with its decision. */
+static int
+put_unconditional(struct merge *mg)
+{
+	size_t n_names = mg->index.n;
+	_cleanup_(id_map_done) struct id_map group = { 0 };
+	_cleanup_(freep) size_t *tail = calloc(n_names ? n_names : 1, sizeof(*tail));
+	_cleanup_(freep) size_t *next_same = calloc(n_names ? n_names : 1, sizeof(*next_same));
+	uint32_t n_groups = 0, g;
+	int r;
+
+	if (!tail || !next_same)
+		return -ENOMEM;
 	for (size_t m = 0; m < n_names; m++) {
-		uint32_t action = uncond[m];
+		next_same[m] = SIZE_MAX;
+		if (mg->uncond[m] == mg->def)
+			continue;
+		r = id_map_put(&group, mg->uncond[m], n_groups, &g);
+		if (r < 0)
+			return r;
+		if (r > 0)
+			n_groups++;
+		else
+			next_same[tail[g]] = m;
+		tail[g] = m;
+	}
+	for (size_t m = 0; m < n_names; m++) {
+		uint32_t action = mg->uncond[m];
 		bool any = false;
 
-		if (action == def)
+		if (action == mg->def)
 			continue;
 		for (size_t k = m; k != SIZE_MAX; k = next_same[k]) {
-			strbuf_puts(&sb, any     ? ", "
-			                 : first ? "\n    {\"names\": ["
-			                         : ",\n    {\"names\": [");
-			first = false;
+			strbuf_puts(&mg->sb, any         ? ", "
+			                     : mg->first ? "\n    {\"names\": ["
+			                                 : ",\n    {\"names\": [");
+			mg->first = false;
 			any = true;
-			strbuf_put_json_str(&sb, names[k]);
+			strbuf_put_json_str(&mg->sb, mg->index.names[k]);
 			if (k > m)
-				uncond[k] = def;
+				mg->uncond[k] = mg->def;
 		}
-		strbuf_puts(&sb, "], ");
-		put_action_key(&sb, action, false);
-		strbuf_puts(&sb, "}");
+		strbuf_puts(&mg->sb, "], ");
+		put_action_key(&mg->sb, action, false);
+		strbuf_puts(&mg->sb, "}");
 	}
-	strbuf_puts(&sb, "\n  ]\n}\n");
-	r = strbuf_finish(&sb, &text, &len);
-	if (r < 0)
-		return r;
-	r = ksc_profile_parse("merged profile", text, len, NULL, &merged, NULL, reterr);
-	if (r < 0)
-		return ksc_error_prefixf(reterr, r, "internal error: the merge is invalid: ");
+	return 0;
+}
 
-	/* the merge must decide what the least restrictive input decides, everywhere */
+/* The merge must decide what the least restrictive input decides, everywhere. */
+static int
+check_merge(const struct ksc_profile *merged, const struct ksc_profile *const *ps, size_t n_ps,
+            struct ksc_error **reterr)
+{
+	struct ksc_compile_opts copts = { 0 };
+	struct ksc_difference diff;
+	size_t cases = 0, n_diffs = 0;
+	enum ksc_arch arch = KSC_ARCH_NONE;
+	const char *name;
+	char got[32], want[32];
+	int r;
+
 	r = ksc_profile_compare_merge(merged, ps, n_ps, &copts, &cases, &diff, 1, &n_diffs, reterr);
 	if (r == -EINVAL)
 		/* the lifted rules conflict where the inputs' did not */
@@ -397,25 +435,66 @@ ksc_profile_merge(const struct ksc_profile *const *ps, size_t n_ps, struct ksc_p
 		                         "would not compile: ");
 	if (r < 0)
 		return r;
-	if (n_diffs > 0) {
-		enum ksc_arch arch = KSC_ARCH_NONE;
-		const char *name;
-		char got[32], want[32];
+	if (n_diffs == 0)
+		return 0;
+	(void)ksc_arch_from_audit_token(diff.data.arch, (uint32_t)diff.data.nr, &arch);
+	name = ksc_syscall_name(arch, (uint32_t)diff.data.nr);
+	ksc_ret_format(diff.ret_a, got, sizeof(got));
+	ksc_ret_format(diff.ret_b, want, sizeof(want));
+	return ksc_error_setf(reterr, -EDOM,
+	                      "these profiles cannot be merged without losing precision: "
+	                      "for %s on %s with arguments 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64
+	                      " the least restrictive of them says %s, but "
+	                      "the merged rules decide %s (%zu such inputs): their "
+	                      "conditions do not combine into one profile",
+	                      name ? name : "this syscall", ksc_arch_name(arch), diff.data.args[0],
+	                      diff.data.args[1], diff.data.args[2], want, got, n_diffs);
+}
 
-		(void)ksc_arch_from_audit_token(diff.data.arch, (uint32_t)diff.data.nr, &arch);
-		name = ksc_syscall_name(arch, (uint32_t)diff.data.nr);
-		ksc_ret_format(diff.ret_a, got, sizeof(got));
-		ksc_ret_format(diff.ret_b, want, sizeof(want));
-		return ksc_error_setf(reterr, -EDOM,
-		                      "these profiles cannot be merged without losing precision: "
-		                      "for %s on %s with arguments 0x%" PRIx64 " 0x%" PRIx64
-		                      " 0x%" PRIx64 " the least restrictive of them says %s, but "
-		                      "the merged rules decide %s (%zu such inputs): their "
-		                      "conditions do not combine into one profile",
-		                      name ? name : "this syscall", ksc_arch_name(arch),
-		                      diff.data.args[0], diff.data.args[1], diff.data.args[2], want,
-		                      got, n_diffs);
-	}
+int
+ksc_profile_merge(const struct ksc_profile *const *ps, size_t n_ps, struct ksc_profile **ret,
+                  struct ksc_diags *diags, struct ksc_error **reterr)
+{
+	_cleanup_(merge_done) struct merge mg = { .ps = ps, .n_ps = n_ps, .first = true };
+	_cleanup_(freep) char *text = NULL;
+	_cleanup_(ksc_profile_freep) struct ksc_profile *merged = NULL;
+	size_t len = 0;
+	int r;
+
+	if (!ps || n_ps == 0 || !ret)
+		return -EINVAL;
+	r = refuse_templates(ps, n_ps, diags, reterr);
+	if (r < 0)
+		return r;
+	r = refuse_different_arches(ps, n_ps, reterr);
+	if (r < 0)
+		return r;
+
+	mg.def = ksc_profile_default_ret(ps[0]);
+	for (size_t i = 1; i < n_ps; i++)
+		mg.def = ksc_ret_least_restrictive(mg.def, ksc_profile_default_ret(ps[i]));
+	r = put_header(&mg, reterr);
+	if (r < 0)
+		return r;
+	r = merge_index(&mg);
+	if (r < 0)
+		return r;
+	strbuf_puts(&mg.sb, ",\n  \"syscalls\": [");
+	for (size_t m = 0; m < mg.index.n; m++)
+		merge_name(&mg, m);
+	r = put_unconditional(&mg);
+	if (r < 0)
+		return r;
+	strbuf_puts(&mg.sb, "\n  ]\n}\n");
+	r = strbuf_finish(&mg.sb, &text, &len);
+	if (r < 0)
+		return r;
+	r = ksc_profile_parse("merged profile", text, len, NULL, &merged, NULL, reterr);
+	if (r < 0)
+		return ksc_error_prefixf(reterr, r, "internal error: the merge is invalid: ");
+	r = check_merge(merged, ps, n_ps, reterr);
+	if (r < 0)
+		return r;
 	*ret = TAKE_PTR(merged);
 	return 0;
 }

@@ -850,6 +850,133 @@ rule_name_positions(struct ksc_rule *rule, const struct ksc_node *names_node)
 	return 0;
 }
 
+/* names / name. moby refuses a rule where both are non-empty ("both 'name' and 'names' are
+ * specified"); otherwise a non-empty one wins. *ret_names_node is the node the names were
+ * read from, NULL when none. */
+static int
+parse_rule_names(struct ctx *c, const struct ksc_node *n, const char *path,
+                 const struct field_match *names, const struct field_match *name,
+                 struct ksc_rule *rule, const struct ksc_node **ret_names_node)
+{
+	const struct ksc_node *nn = names->value, *n1 = name->value;
+	bool names_set = nn && nn->kind == KSC_NODE_SEQ && nn->count > 0;
+	bool name_set = n1 && !ksc_node_is_null(n1) && !(ksc_node_is_string(n1) && n1->len == 0);
+	char sub[PATH_MAX_LEN];
+	const char *s;
+
+	*ret_names_node = NULL;
+	if (names_set && name_set) {
+		path_key(sub, path, "name");
+		error_at(c, name->key, sub,
+		         "both 'name' and 'names' are specified in the seccomp profile, use "
+		         "either 'name' or 'names'");
+	} else if (name_set) {
+		*ret_names_node = n1;
+		path_key(sub, path, "name");
+		if (get_string(c, n1, sub, &s)) {
+			rule->names = calloc(1, sizeof(char *));
+			if (!rule->names)
+				return -ENOMEM;
+			rule->names[0] = xstrdup(c, s);
+			if (!rule->names[0])
+				return -ENOMEM;
+			rule->n_names = 1;
+			rule->single_name = true;
+			warning_at(c, name->key, sub,
+			           "\"name\" is a Docker extension: runc, crun and containerd "
+			           "read only \"names\", so under Kubernetes this rule matches "
+			           "no syscall");
+		}
+	} else if (nn) {
+		*ret_names_node = nn;
+		path_key(sub, path, "names");
+		if (!names_set && (nn->kind == KSC_NODE_SEQ || ksc_node_is_null(nn)))
+			error_at(c, nn, sub,
+			         "must list at least one syscall (runtime-spec: minItems 1)");
+		return parse_string_list(c, nn, sub, &rule->names, &rule->n_names);
+	} else {
+		path_key(sub, path, "names");
+		error_at(c, n, sub, "required field is missing");
+	}
+	return 0;
+}
+
+/* errnoRet (v) and containers/common's errno (name). runtime-spec: "when the action doesn't
+ * support an errno, the runtime MUST print an error and fail" (crun does; runc silently
+ * ignores it). */
+static int
+parse_rule_errno(struct ctx *c, const struct ksc_node *v, const struct ksc_node *name,
+                 const char *path, bool action_ok, struct ksc_rule *rule)
+{
+	char sub[PATH_MAX_LEN];
+
+	if (v && !ksc_node_is_null(v)) {
+		path_key(sub, path, "errnoRet");
+		if (get_u32(c, v, sub, &rule->errno_ret)) {
+			rule->has_errno = true;
+			rule->errno_pos = (struct ksc_pos){ v->line, v->column };
+			if (action_ok && rule->action != KSC_ACT_ERRNO &&
+			    rule->action != KSC_ACT_TRACE)
+				error_at(c, v, sub,
+				         "only SCMP_ACT_ERRNO and SCMP_ACT_TRACE take an errno, "
+				         "not %s",
+				         ksc_action_name(rule->action));
+			else if (action_ok)
+				check_errno_value(c, v, sub, rule->action, rule->errno_ret);
+		}
+	}
+	if (name) {
+		path_key(sub, path, "errno");
+		rule->errno_name = parse_errno_name(c, name, sub, rule->has_errno, rule->errno_ret,
+		                                    "errnoRet");
+		if (c->oom)
+			return c->oom;
+	}
+	return 0;
+}
+
+static int
+parse_rule_args(struct ctx *c, const struct ksc_node *an, const char *path, struct ksc_rule *rule)
+{
+	char sub[PATH_MAX_LEN], item[PATH_MAX_LEN];
+	int r;
+
+	path_key(sub, path, "args");
+	if (!get_array(c, an, sub) || an->kind != KSC_NODE_SEQ || an->count == 0)
+		return 0;
+	rule->args = calloc(an->count, sizeof(*rule->args));
+	if (!rule->args)
+		return -ENOMEM;
+	for (size_t i = 0; i < an->count; i++) {
+		bool ok;
+
+		path_index(item, sub, i);
+		r = parse_arg(c, an->items[i], item, &rule->args[rule->n_args], &ok);
+		if (r < 0)
+			return r;
+		if (ok)
+			rule->n_args++;
+	}
+	return 0;
+}
+
+/* NOTIFY: runc refuses it for write(2) (the agent could never be told). */
+static void
+check_notify_write(struct ctx *c, const struct ksc_node *action, const char *path,
+                   const struct ksc_rule *rule)
+{
+	char sub[PATH_MAX_LEN];
+
+	for (size_t i = 0; i < rule->n_names; i++)
+		if (streq(rule->names[i], "write")) {
+			path_key(sub, path, "action");
+			error_at(c, action, sub,
+			         "SCMP_ACT_NOTIFY cannot be used for the write syscall "
+			         "(the process could deadlock writing to its agent)");
+			return;
+		}
+}
+
 static int
 parse_rule(struct ctx *c, const struct ksc_node *n, const char *path, struct ksc_rule *rule)
 {
@@ -870,7 +997,7 @@ parse_rule(struct ctx *c, const struct ksc_node *n, const char *path, struct ksc
 		F_ERRNO
 	};
 	struct field_match m[ELEMENTSOF(specs)] = { 0 };
-	char sub[PATH_MAX_LEN], item[PATH_MAX_LEN];
+	char sub[PATH_MAX_LEN];
 	const struct ksc_node *names_node = NULL;
 	bool action_ok = false;
 	const char *s;
@@ -896,113 +1023,23 @@ parse_rule(struct ctx *c, const struct ksc_node *n, const char *path, struct ksc
 		if (r < 0)
 			return r;
 	}
+	r = parse_rule_names(c, n, path, &m[F_NAMES], &m[F_NAME], rule, &names_node);
+	if (r < 0)
+		return r;
 
-	/* names / name. moby refuses a rule where both are non-empty ("both 'name' and
-	 * 'names' are specified"); otherwise a non-empty one wins. */
-	{
-		const struct ksc_node *nn = m[F_NAMES].value, *n1 = m[F_NAME].value;
-		bool names_set = nn && nn->kind == KSC_NODE_SEQ && nn->count > 0;
-		bool name_set =
-		        n1 && !ksc_node_is_null(n1) && !(ksc_node_is_string(n1) && n1->len == 0);
-
-		if (names_set && name_set) {
-			path_key(sub, path, "name");
-			error_at(
-			        c, m[F_NAME].key, sub,
-			        "both 'name' and 'names' are specified in the seccomp profile, use "
-			        "either 'name' or 'names'");
-		} else if (name_set) {
-			names_node = n1;
-			path_key(sub, path, "name");
-			if (get_string(c, n1, sub, &s)) {
-				rule->names = calloc(1, sizeof(char *));
-				if (!rule->names)
-					return -ENOMEM;
-				rule->names[0] = xstrdup(c, s);
-				if (!rule->names[0])
-					return -ENOMEM;
-				rule->n_names = 1;
-				rule->single_name = true;
-				warning_at(
-				        c, m[F_NAME].key, sub,
-				        "\"name\" is a Docker extension: runc, crun and containerd "
-				        "read only \"names\", so under Kubernetes this rule "
-				        "matches "
-				        "no syscall");
-			}
-		} else if (nn) {
-			names_node = nn;
-			path_key(sub, path, "names");
-			if (!names_set && (nn->kind == KSC_NODE_SEQ || ksc_node_is_null(nn)))
-				error_at(c, nn, sub,
-				         "must list at least one syscall (runtime-spec: minItems "
-				         "1)");
-			r = parse_string_list(c, nn, sub, &rule->names, &rule->n_names);
-			if (r < 0)
-				return r;
-		} else {
-			path_key(sub, path, "names");
-			error_at(c, n, sub, "required field is missing");
-		}
-	}
-
-	/* action */
 	path_key(sub, path, "action");
 	if (!m[F_ACTION].value)
 		error_at(c, n, sub, "required field is missing");
 	else
 		action_ok = parse_action(c, m[F_ACTION].value, sub, &rule->action);
-
-	/* errnoRet: runtime-spec "when the action doesn't support an errno, the runtime MUST
-	 * print an error and fail" (crun does; runc silently ignores it). */
-	if (m[F_ERRNO_RET].value && !ksc_node_is_null(m[F_ERRNO_RET].value)) {
-		path_key(sub, path, "errnoRet");
-		if (get_u32(c, m[F_ERRNO_RET].value, sub, &rule->errno_ret)) {
-			rule->has_errno = true;
-			rule->errno_pos = (struct ksc_pos){ m[F_ERRNO_RET].value->line,
-				                            m[F_ERRNO_RET].value->column };
-			if (action_ok && rule->action != KSC_ACT_ERRNO &&
-			    rule->action != KSC_ACT_TRACE)
-				error_at(c, m[F_ERRNO_RET].value, sub,
-				         "only SCMP_ACT_ERRNO and SCMP_ACT_TRACE take an errno, "
-				         "not %s",
-				         ksc_action_name(rule->action));
-			else if (action_ok)
-				check_errno_value(c, m[F_ERRNO_RET].value, sub, rule->action,
-				                  rule->errno_ret);
-		}
-	}
-	if (m[F_ERRNO].value) {
-		path_key(sub, path, "errno");
-		rule->errno_name = parse_errno_name(c, m[F_ERRNO].value, sub, rule->has_errno,
-		                                    rule->errno_ret, "errnoRet");
-		if (c->oom)
-			return c->oom;
-	}
-
-	/* args */
+	r = parse_rule_errno(c, m[F_ERRNO_RET].value, m[F_ERRNO].value, path, action_ok, rule);
+	if (r < 0)
+		return r;
 	if (m[F_ARGS].value) {
-		const struct ksc_node *an = m[F_ARGS].value;
-
-		path_key(sub, path, "args");
-		if (get_array(c, an, sub) && an->kind == KSC_NODE_SEQ && an->count > 0) {
-			rule->args = calloc(an->count, sizeof(*rule->args));
-			if (!rule->args)
-				return -ENOMEM;
-			for (size_t i = 0; i < an->count; i++) {
-				bool ok;
-
-				path_index(item, sub, i);
-				r = parse_arg(c, an->items[i], item, &rule->args[rule->n_args],
-				              &ok);
-				if (r < 0)
-					return r;
-				if (ok)
-					rule->n_args++;
-			}
-		}
+		r = parse_rule_args(c, m[F_ARGS].value, path, rule);
+		if (r < 0)
+			return r;
 	}
-
 	if (m[F_COMMENT].value && !ksc_node_is_null(m[F_COMMENT].value)) {
 		path_key(sub, path, "comment");
 		if (get_string(c, m[F_COMMENT].value, sub, &s)) {
@@ -1011,18 +1048,8 @@ parse_rule(struct ctx *c, const struct ksc_node *n, const char *path, struct ksc
 				return -ENOMEM;
 		}
 	}
-
-	/* NOTIFY: runc refuses it for write(2) (the agent could never be told) */
-	if (action_ok && rule->action == KSC_ACT_NOTIFY) {
-		for (size_t i = 0; i < rule->n_names; i++)
-			if (streq(rule->names[i], "write")) {
-				path_key(sub, path, "action");
-				error_at(c, m[F_ACTION].value, sub,
-				         "SCMP_ACT_NOTIFY cannot be used for the write syscall "
-				         "(the process could deadlock writing to its agent)");
-				break;
-			}
-	}
+	if (action_ok && rule->action == KSC_ACT_NOTIFY)
+		check_notify_write(c, m[F_ACTION].value, path, rule);
 
 	if (names_node) {
 		path_key(sub, path, rule->single_name ? "name" : "names");
@@ -1158,6 +1185,153 @@ parse_flags(struct ctx *c, const struct ksc_node *n, const char *path, struct ks
 	return 0;
 }
 
+/* defaultAction: required. runc runs a container whose profile has neither a defaultAction
+ * nor syscalls with no seccomp filter at all: refuse that here. Returns whether the action
+ * is one the errno fields can be checked against. */
+static bool
+parse_default_action(struct ctx *c, const struct ksc_node *root, const struct ksc_node *v)
+{
+	struct ksc_profile *p = c->profile;
+
+	if (!v) {
+		error_at(c, root, "defaultAction",
+		         "required field is missing (runc would run the workload without any "
+		         "seccomp filter)");
+		return false;
+	}
+	if (!parse_action(c, v, "defaultAction", &p->default_action))
+		return false;
+	if (p->default_action == KSC_ACT_NOTIFY) {
+		error_at(c, v, "defaultAction", "SCMP_ACT_NOTIFY cannot be the default action");
+		return false;
+	}
+	return true;
+}
+
+/* defaultErrnoRet (v) and containers/common's defaultErrno (name). */
+static int
+parse_default_errno(struct ctx *c, const struct ksc_node *v, const struct ksc_node *name,
+                    bool default_ok)
+{
+	struct ksc_profile *p = c->profile;
+
+	if (v && !ksc_node_is_null(v) && get_u32(c, v, "defaultErrnoRet", &p->default_errno)) {
+		p->has_default_errno = true;
+		p->default_errno_pos = (struct ksc_pos){ v->line, v->column };
+		if (default_ok && p->default_action != KSC_ACT_ERRNO &&
+		    p->default_action != KSC_ACT_TRACE)
+			error_at(c, v, "defaultErrnoRet",
+			         "only SCMP_ACT_ERRNO and SCMP_ACT_TRACE take an errno, not %s",
+			         ksc_action_name(p->default_action));
+		else if (default_ok)
+			check_errno_value(c, v, "defaultErrnoRet", p->default_action,
+			                  p->default_errno);
+	}
+	if (name) {
+		p->default_errno_name =
+		        parse_errno_name(c, name, "defaultErrno", p->has_default_errno,
+		                         p->default_errno, "defaultErrnoRet");
+		if (c->oom)
+			return c->oom;
+	}
+	return 0;
+}
+
+/* architectures, or moby's archMap; moby compares the lengths: an empty list does not
+ * conflict. */
+static int
+parse_profile_arches(struct ctx *c, const struct field_match *arches,
+                     const struct field_match *arch_map)
+{
+	struct ksc_profile *p = c->profile;
+	int r;
+
+	if (arches->value && arch_map->value && arches->value->kind == KSC_NODE_SEQ &&
+	    arches->value->count > 0 && arch_map->value->kind == KSC_NODE_SEQ &&
+	    arch_map->value->count > 0)
+		error_at(c, arch_map->key, "archMap",
+		         "both 'architectures' and 'archMap' are specified in the seccomp "
+		         "profile, use either 'architectures' or 'archMap'");
+	if (arches->value) {
+		r = parse_arch_list(c, arches->value, "architectures", &p->arches, &p->n_arches);
+		if (r < 0)
+			return r;
+	}
+	if (arch_map->value) {
+		r = parse_arch_map(c, arch_map->value, "archMap", p);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* listenerPath and listenerMetadata. */
+static int
+parse_listener(struct ctx *c, const struct ksc_node *path, const struct ksc_node *metadata)
+{
+	struct ksc_profile *p = c->profile;
+	const char *s;
+
+	if (path && !ksc_node_is_null(path) && get_string(c, path, "listenerPath", &s)) {
+		p->listener_path = xstrdup(c, s);
+		if (!p->listener_path)
+			return -ENOMEM;
+		if (s[0] == '@')
+			warning_at(c, path, "listenerPath",
+			           "\"%s\" is an abstract socket: runc connects to it, crun "
+			           "refuses it (not an absolute path)",
+			           s);
+		else if (s[0] && s[0] != '/')
+			warning_at(c, path, "listenerPath",
+			           "\"%s\" is relative: crun refuses it and runc resolves it "
+			           "against the runtime's working directory",
+			           s);
+	}
+	if (metadata && !ksc_node_is_null(metadata) &&
+	    get_string(c, metadata, "listenerMetadata", &s)) {
+		p->listener_metadata = xstrdup(c, s);
+		if (!p->listener_metadata)
+			return -ENOMEM;
+		/* runtime-spec: "MUST NOT be set if listenerPath is not set". */
+		if (!p->listener_path || !*p->listener_path)
+			error_at(c, metadata, "listenerMetadata",
+			         "must not be set without listenerPath (runtime-spec)");
+	}
+	return 0;
+}
+
+/* syscalls[]. *ret_notify_action is the value of the first SCMP_ACT_NOTIFY rule's action
+ * key, when there is one. */
+static int
+parse_rules(struct ctx *c, const struct ksc_node *sn, const struct ksc_node **ret_notify_action)
+{
+	struct ksc_profile *p = c->profile;
+	char sub[PATH_MAX_LEN];
+	int r;
+
+	if (!sn || !get_array(c, sn, "syscalls") || sn->kind != KSC_NODE_SEQ || sn->count == 0)
+		return 0;
+	p->rules = calloc(sn->count, sizeof(*p->rules));
+	if (!p->rules)
+		return -ENOMEM;
+	for (size_t i = 0; i < sn->count; i++) {
+		struct ksc_rule *rule = &p->rules[p->n_rules];
+
+		path_index(sub, "syscalls", i);
+		r = parse_rule(c, sn->items[i], sub, rule);
+		p->n_rules++; /* counted even when partial: ksc_profile_free frees it */
+		if (r < 0)
+			return r;
+		if (rule->action == KSC_ACT_NOTIFY && !*ret_notify_action &&
+		    sn->items[i]->kind == KSC_NODE_MAP)
+			/* the key that set the action, spelled as Go accepts it */
+			for (size_t k = 0; k < sn->items[i]->count; k++)
+				if (ksc_key_match_go(sn->items[i]->keys[k], "action"))
+					*ret_notify_action = sn->items[i]->items[k];
+	}
+	return 0;
+}
+
 static int
 parse_profile(struct ctx *c, const struct ksc_node *root)
 {
@@ -1186,9 +1360,7 @@ parse_profile(struct ctx *c, const struct ksc_node *root)
 	struct field_match m[ELEMENTSOF(specs)] = { 0 };
 	struct ksc_profile *p = c->profile;
 	const struct ksc_node *notify_action = NULL;
-	bool default_ok = false;
-	char sub[PATH_MAX_LEN];
-	const char *s;
+	bool default_ok;
 	int r;
 
 	if (root->kind != KSC_NODE_MAP) {
@@ -1200,120 +1372,25 @@ parse_profile(struct ctx *c, const struct ksc_node *root)
 	if (r < 0)
 		return r;
 
-	/* defaultAction: required. runc runs a container whose profile has neither a
-	 * defaultAction nor syscalls with no seccomp filter at all: refuse that here. */
-	if (!m[F_DEFAULT_ACTION].value)
-		error_at(c, root, "defaultAction",
-		         "required field is missing (runc would run the workload without any "
-		         "seccomp filter)");
-	else if ((default_ok = parse_action(c, m[F_DEFAULT_ACTION].value, "defaultAction",
-	                                    &p->default_action)) &&
-	         p->default_action == KSC_ACT_NOTIFY) {
-		error_at(c, m[F_DEFAULT_ACTION].value, "defaultAction",
-		         "SCMP_ACT_NOTIFY cannot be the default action");
-		default_ok = false;
-	}
-
-	if (m[F_DEFAULT_ERRNO_RET].value && !ksc_node_is_null(m[F_DEFAULT_ERRNO_RET].value)) {
-		const struct ksc_node *v = m[F_DEFAULT_ERRNO_RET].value;
-
-		if (get_u32(c, v, "defaultErrnoRet", &p->default_errno)) {
-			p->has_default_errno = true;
-			p->default_errno_pos = (struct ksc_pos){ v->line, v->column };
-			if (default_ok && p->default_action != KSC_ACT_ERRNO &&
-			    p->default_action != KSC_ACT_TRACE)
-				error_at(c, v, "defaultErrnoRet",
-				         "only SCMP_ACT_ERRNO and SCMP_ACT_TRACE take an errno, "
-				         "not %s",
-				         ksc_action_name(p->default_action));
-			else if (default_ok)
-				check_errno_value(c, v, "defaultErrnoRet", p->default_action,
-				                  p->default_errno);
-		}
-	}
-	if (m[F_DEFAULT_ERRNO].value) {
-		p->default_errno_name =
-		        parse_errno_name(c, m[F_DEFAULT_ERRNO].value, "defaultErrno",
-		                         p->has_default_errno, p->default_errno, "defaultErrnoRet");
-		if (c->oom)
-			return c->oom;
-	}
-
-	/* moby compares the lengths: an empty list does not conflict. */
-	if (m[F_ARCHES].value && m[F_ARCH_MAP].value && m[F_ARCHES].value->kind == KSC_NODE_SEQ &&
-	    m[F_ARCHES].value->count > 0 && m[F_ARCH_MAP].value->kind == KSC_NODE_SEQ &&
-	    m[F_ARCH_MAP].value->count > 0)
-		error_at(c, m[F_ARCH_MAP].key, "archMap",
-		         "both 'architectures' and 'archMap' are specified in the seccomp "
-		         "profile, use either 'architectures' or 'archMap'");
-	if (m[F_ARCHES].value) {
-		r = parse_arch_list(c, m[F_ARCHES].value, "architectures", &p->arches,
-		                    &p->n_arches);
-		if (r < 0)
-			return r;
-	}
-	if (m[F_ARCH_MAP].value) {
-		r = parse_arch_map(c, m[F_ARCH_MAP].value, "archMap", p);
-		if (r < 0)
-			return r;
-	}
-
+	default_ok = parse_default_action(c, root, m[F_DEFAULT_ACTION].value);
+	r = parse_default_errno(c, m[F_DEFAULT_ERRNO_RET].value, m[F_DEFAULT_ERRNO].value,
+	                        default_ok);
+	if (r < 0)
+		return r;
+	r = parse_profile_arches(c, &m[F_ARCHES], &m[F_ARCH_MAP]);
+	if (r < 0)
+		return r;
 	if (m[F_FLAGS].value) {
 		r = parse_flags(c, m[F_FLAGS].value, "flags", p);
 		if (r < 0)
 			return r;
 	}
-
-	if (m[F_LISTENER_PATH].value && !ksc_node_is_null(m[F_LISTENER_PATH].value) &&
-	    get_string(c, m[F_LISTENER_PATH].value, "listenerPath", &s)) {
-		p->listener_path = xstrdup(c, s);
-		if (!p->listener_path)
-			return -ENOMEM;
-		if (s[0] == '@')
-			warning_at(c, m[F_LISTENER_PATH].value, "listenerPath",
-			           "\"%s\" is an abstract socket: runc connects to it, crun "
-			           "refuses it (not an absolute path)",
-			           s);
-		else if (s[0] && s[0] != '/')
-			warning_at(c, m[F_LISTENER_PATH].value, "listenerPath",
-			           "\"%s\" is relative: crun refuses it and runc resolves it "
-			           "against the runtime's working directory",
-			           s);
-	}
-	if (m[F_LISTENER_METADATA].value && !ksc_node_is_null(m[F_LISTENER_METADATA].value) &&
-	    get_string(c, m[F_LISTENER_METADATA].value, "listenerMetadata", &s)) {
-		p->listener_metadata = xstrdup(c, s);
-		if (!p->listener_metadata)
-			return -ENOMEM;
-		/* runtime-spec: "MUST NOT be set if listenerPath is not set". */
-		if (!p->listener_path || !*p->listener_path)
-			error_at(c, m[F_LISTENER_METADATA].value, "listenerMetadata",
-			         "must not be set without listenerPath (runtime-spec)");
-	}
-
-	if (m[F_SYSCALLS].value && get_array(c, m[F_SYSCALLS].value, "syscalls") &&
-	    m[F_SYSCALLS].value->kind == KSC_NODE_SEQ && m[F_SYSCALLS].value->count > 0) {
-		const struct ksc_node *sn = m[F_SYSCALLS].value;
-
-		p->rules = calloc(sn->count, sizeof(*p->rules));
-		if (!p->rules)
-			return -ENOMEM;
-		for (size_t i = 0; i < sn->count; i++) {
-			struct ksc_rule *rule = &p->rules[p->n_rules];
-
-			path_index(sub, "syscalls", i);
-			r = parse_rule(c, sn->items[i], sub, rule);
-			p->n_rules++; /* counted even when partial: ksc_profile_free frees it */
-			if (r < 0)
-				return r;
-			if (rule->action == KSC_ACT_NOTIFY && !notify_action &&
-			    sn->items[i]->kind == KSC_NODE_MAP)
-				/* the key that set the action, spelled as Go accepts it */
-				for (size_t k = 0; k < sn->items[i]->count; k++)
-					if (ksc_key_match_go(sn->items[i]->keys[k], "action"))
-						notify_action = sn->items[i]->items[k];
-		}
-	}
+	r = parse_listener(c, m[F_LISTENER_PATH].value, m[F_LISTENER_METADATA].value);
+	if (r < 0)
+		return r;
+	r = parse_rules(c, m[F_SYSCALLS].value, &notify_action);
+	if (r < 0)
+		return r;
 
 	/* runc: "seccomp listenerPath is not set" when a NOTIFY rule has nowhere to go. */
 	if (notify_action && (!p->listener_path || !*p->listener_path))
@@ -1462,9 +1539,9 @@ ksc_profile_parse(const char *name, const char *buf, size_t len,
 }
 
 int
-ksc_profile_load(const char *path, const struct ksc_profile_parse_opts *opts,
-                 struct ksc_profile **ret_profile, struct ksc_diags *diags,
-                 struct ksc_error **reterr)
+ksc_profile_load_text(const char *path, const struct ksc_profile_parse_opts *opts,
+                      struct ksc_profile **ret_profile, char **ret_text, size_t *ret_len,
+                      struct ksc_diags *diags, struct ksc_error **reterr)
 {
 	_cleanup_(ksc_error_freep) struct ksc_error *read_error = NULL;
 	_cleanup_(freep) char *buf = NULL;
@@ -1488,7 +1565,22 @@ ksc_profile_load(const char *path, const struct ksc_profile_parse_opts *opts,
 			return ksc_error_setf(reterr, r, "%s", msg);
 		return r;
 	}
-	return ksc_profile_parse(path, buf, len, opts, ret_profile, diags, reterr);
+	r = ksc_profile_parse(path, buf, len, opts, ret_profile, diags, reterr);
+	if (r < 0)
+		return r;
+	if (ret_text) {
+		*ret_text = TAKE_PTR(buf);
+		*ret_len = len;
+	}
+	return 0;
+}
+
+int
+ksc_profile_load(const char *path, const struct ksc_profile_parse_opts *opts,
+                 struct ksc_profile **ret_profile, struct ksc_diags *diags,
+                 struct ksc_error **reterr)
+{
+	return ksc_profile_load_text(path, opts, ret_profile, NULL, NULL, diags, reterr);
 }
 
 /* ---------------------------------------------------------------------------------------- */
