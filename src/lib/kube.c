@@ -349,10 +349,13 @@ add_pod(struct reader *rd, const struct ksc_node *object, const char *kind,
 		return -ENOMEM;
 	r = get_string(rd, object_meta, "name", "metadata", &pod->name);
 	if (r >= 0)
+		r = get_string(rd, object_meta, "generateName", "metadata", &pod->generate_name);
+	if (r >= 0)
 		r = get_string(rd, object_meta, "namespace", "metadata", &pod->namespace);
 	if (r < 0)
 		return r;
 	pod->name = pod->name ? pod->name : "";
+	pod->generate_name = pod->generate_name ? pod->generate_name : "";
 	pod->namespace = pod->namespace ? pod->namespace : "";
 
 	/* the seccomp annotations of the pod (the template's for a workload) */
@@ -749,15 +752,61 @@ kube_dns_name(const char *s, size_t max, bool dots)
 	return true;
 }
 
+/* ValidateObjectMeta()'s name (a DNS subdomain: ValidatePodName, and the workloads' names
+ * alike), then the containers' names (validateContainers(): DNS labels, unique) and that
+ * there is one (validatePodSpec()). A bad object name says nothing of the containers. */
+static int
+validate_names(struct errors *e, const struct kube_pod *pod)
+{
+	size_t bad = 0;
+	int r = 0;
+
+	if (!*pod->name && !*pod->generate_name)
+		return api_error(e, pod->line, pod->column,
+		                 "metadata.name: Required value: name or generateName is required");
+	if (*pod->name && !kube_dns_name(pod->name, 253, true))
+		return api_error(
+		        e, pod->line, pod->column,
+		        "metadata.name: Invalid value: \"%s\": a lowercase RFC 1123 "
+		        "subdomain must consist of lower case alphanumeric characters, "
+		        "'-' or '.', and must start and end with an alphanumeric character",
+		        pod->name);
+	for (size_t i = 0; r >= 0 && i < pod->n_containers; i++) {
+		const struct kube_container *c = &pod->containers[i];
+
+		if (!kube_dns_name(c->name, 63, false)) {
+			r = api_error(
+			        e, c->line, c->column,
+			        "%s.%s[%zu].name: Invalid value: \"%s\": a lowercase RFC 1123 "
+			        "label must consist of lower case alphanumeric characters or "
+			        "'-', and must start and end with an alphanumeric character",
+			        pod->spec_path, c->list, c->index, c->name);
+			bad++;
+		}
+		for (size_t j = 0; r >= 0 && j < i; j++)
+			if (streq(c->name, pod->containers[j].name)) {
+				r = api_error(e, c->line, c->column,
+				              "%s.%s[%zu].name: Duplicate value: \"%s\"",
+				              pod->spec_path, c->list, c->index, c->name);
+				bad++;
+			}
+	}
+	if (r >= 0 && !bad && !pod->n_containers)
+		r = api_error(e, pod->line, pod->column, "%s.containers: Required value",
+		              pod->spec_path);
+	return r;
+}
+
 int
 kube_validate(const struct kube_pod *pod, struct kube_error **errors, size_t *n_errors)
 {
 	struct errors e = { errors, n_errors };
 	char path[700], pod_path[600];
 	bool windows = pod->os && streq(pod->os, "windows");
-	int r = 0;
+	int r;
 
 	snprintf(pod_path, sizeof(pod_path), "%s.securityContext.seccompProfile", pod->spec_path);
+	r = validate_names(&e, pod);
 
 	/* the deprecated annotations: valid values, and a container name */
 	for (size_t i = 0; r >= 0 && i < pod->n_annotations; i++) {
