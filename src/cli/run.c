@@ -114,30 +114,23 @@ find_command(const char *cmd)
 	return NULL;
 }
 
-/* The kubelet's Localhost resolution: ROOT/seccomp/PATH, with the API server's checks on
- * PATH (pkg/apis/core/validation validateLocalDescendingPath). */
+/* The kubelet's Localhost resolution with the API server's checks (ksc_kube_localhost_path(),
+ * as kube resolve and the local node resolve it): 0, or the exit status after saying why. */
 static int
 localhost_path(const char *root, const char *profile, char **ret)
 {
-	_cleanup_(freep) char *copy = NULL;
-	char *save = NULL;
+	struct ksc_error *error = NULL;
+	int r = ksc_kube_localhost_path(root, profile, ret, &error);
 
-	if (!profile || !*profile)
-		return cli_usage_error("run", "localhostProfile must be set if seccompProfile type "
-		                              "is Localhost.");
-	if (profile[0] == '/')
-		return cli_usage_error("run", "--localhost-profile '%s': must be a relative path",
-		                       profile);
-	copy = strdup(profile);
-	if (!copy)
-		return cli_fail(-ENOMEM, NULL, NULL);
-	for (char *e = strtok_r(copy, "/", &save); e; e = strtok_r(NULL, "/", &save))
-		if (streq(e, ".."))
-			return cli_usage_error(
-			        "run", "--localhost-profile '%s': must not contain '..'", profile);
-	if (asprintf(ret, "%s/seccomp/%s", root, profile) < 0)
-		return cli_fail(-ENOMEM, NULL, NULL);
-	return 0;
+	if (r == -EINVAL && (!profile || !*profile))
+		r = cli_usage_error("run", "%s.", ksc_error_message(error));
+	else if (r == -EINVAL)
+		r = cli_usage_error("run", "--localhost-profile '%s': %s", profile,
+		                    ksc_error_message(error));
+	else if (r < 0)
+		return cli_fail(r, error, NULL);
+	ksc_error_free(error);
+	return r;
 }
 
 /*

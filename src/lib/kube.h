@@ -95,10 +95,6 @@ struct kube_error {
  * fields and annotations. Appends to *errors; returns 0 or -ENOMEM. */
 int kube_validate(const struct kube_pod *pod, struct kube_error **errors, size_t *n_errors);
 
-/* A Kubernetes name, RFC 1123: with dots, a subdomain (labels of lowercase letters, digits
- * and '-' that start and end with a letter or digit, joined by '.'); without, one label.
- * At most max bytes (253 for a subdomain, 63 for a label: apimachinery's IsDNS1123*). */
-bool kube_dns_name(const char *s, size_t max, bool dots);
 void kube_errors_free(struct kube_error *errors, size_t n);
 
 enum kube_profile_type {
