@@ -4,12 +4,14 @@
 #include <inttypes.h>
 #include <linux/capability.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "exec.h"
+#include "macro.h"
 
 int
 exec_current_capabilities(uint64_t *ret_effective, uint64_t *ret_permitted)
@@ -150,4 +152,43 @@ exec_container(const struct exec_spec *spec, struct exec_failure *ret)
 	f = (struct exec_failure){ .stage = EXEC_FAILED_EXECVE, .error = errno };
 fail:
 	*ret = f;
+}
+
+char *
+exec_find_command(const char *cmd)
+{
+	const char *path = getenv("PATH");
+	_cleanup_(freep) char *copy = NULL;
+	char *save = NULL;
+
+	if (strchr(cmd, '/'))
+		return strdup(cmd);
+	copy = strdup(path && *path ? path : "/usr/local/bin:/usr/bin:/bin");
+	if (!copy)
+		return NULL;
+	for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+		char *candidate = NULL;
+
+		if (asprintf(&candidate, "%s/%s", *dir ? dir : ".", cmd) < 0)
+			return NULL;
+		if (access(candidate, X_OK) == 0)
+			return candidate;
+		free(candidate);
+	}
+	return NULL;
+}
+
+bool
+exec_denies_execve(const struct ksc_bpf *prog, enum ksc_arch native, uint32_t *ret_action)
+{
+	uint32_t ret;
+
+	/* NOTIFY: the agent decides; a decision that depends on the arguments: the kernel */
+	if (!ksc_bpf_call_return(prog, native, "execve", &ret) ||
+	    (ret & KSC_RET_ACTION_FULL) == KSC_RET_ALLOW ||
+	    (ret & KSC_RET_ACTION_FULL) == KSC_RET_LOG ||
+	    (ret & KSC_RET_ACTION_FULL) == KSC_RET_USER_NOTIF)
+		return false;
+	*ret_action = ret;
+	return true;
 }

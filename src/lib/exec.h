@@ -67,3 +67,15 @@ struct exec_failure {
  * where and why. Nothing allocates once the filter is in.
  */
 void exec_container(const struct exec_spec *spec, struct exec_failure *ret);
+
+/* execvp()'s search of PATH (or /usr/local/bin:/usr/bin:/bin) for cmd, done before a filter
+ * is installed; a name with a '/' is itself. A new string, or NULL (not found, ENOMEM). */
+char *exec_find_command(const char *cmd);
+
+/*
+ * Whether prog denies execve(2) whatever its arguments, so that the command could not start
+ * under it, nor even say so (its write and exit are usually denied too: runtimes show such a
+ * container as crashing). *ret_action is then the action. A decision that depends on the
+ * arguments, or that notifies (the agent decides), is the kernel's to take: false.
+ */
+bool exec_denies_execve(const struct ksc_bpf *prog, enum ksc_arch native, uint32_t *ret_action);
