@@ -168,24 +168,12 @@ node_new(struct reader *r, enum ksc_node_kind kind, int *ret)
 	return n;
 }
 
-static int
-hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* The four hex digits after "\u" at p (checked before), as a UTF-16 code unit. */
 static uint32_t
 hex4(const unsigned char *p)
 {
-	return (uint32_t)(hexval(p[0]) << 12 | hexval(p[1]) << 8 | hexval(p[2]) << 4 |
-	                  hexval(p[3]));
+	return (uint32_t)(doc_hexval(p[0]) << 12 | doc_hexval(p[1]) << 8 | doc_hexval(p[2]) << 4 |
+	                  doc_hexval(p[3]));
 }
 
 /* Length of a valid UTF-8 sequence at p (1..4), or 0. Rejects overlongs and surrogates. */
@@ -275,7 +263,7 @@ scan_string(struct reader *r, bool *ret_escapes)
 			escapes = true;
 			if (p[1] == 'u') {
 				for (int i = 2; i <= 5; i++)
-					if (p + i >= end || hexval(p[i]) < 0)
+					if (p + i >= end || doc_hexval(p[i]) < 0)
 						return reader_fail(
 						        r, p,
 						        "\\u must be followed by four hex digits");
@@ -500,6 +488,24 @@ close_container(struct reader *r, struct ksc_node *n, size_t base)
 	return 0;
 }
 
+/* After a member of an object or an element of an array: 0 at the closing byte (left for the
+ * caller), 1 after a ',' that another member follows, or the error. */
+static int
+after_member(struct reader *r, unsigned char close)
+{
+	skip_whitespace(r);
+	if (r->p < r->end && *r->p == close)
+		return 0;
+	if (r->p >= r->end || *r->p != ',')
+		return reader_fail_found(r, close == '}' ? "expected ',' or '}'"
+		                                         : "expected ',' or ']'");
+	r->p++;
+	skip_whitespace(r);
+	if (r->p < r->end && (*r->p == '}' || *r->p == ']'))
+		return reader_fail(r, r->p, "trailing comma before the end of an object or array");
+	return 1;
+}
+
 /* The members of the object whose '{' was just consumed, up to and including its '}'. */
 static int
 read_members(struct reader *r, unsigned depth)
@@ -527,16 +533,9 @@ read_members(struct reader *r, unsigned depth)
 		if (push(&r->stack, &r->n_stack, &r->cap_stack, key) < 0 ||
 		    push(&r->stack, &r->n_stack, &r->cap_stack, value) < 0)
 			return -ENOMEM;
-		skip_whitespace(r);
-		if (r->p < r->end && *r->p == '}')
-			return 0;
-		if (r->p >= r->end || *r->p != ',')
-			return reader_fail_found(r, "expected ',' or '}'");
-		r->p++;
-		skip_whitespace(r);
-		if (r->p < r->end && (*r->p == '}' || *r->p == ']'))
-			return reader_fail(r, r->p,
-			                   "trailing comma before the end of an object or array");
+		k = after_member(r, '}');
+		if (k <= 0)
+			return k;
 	}
 }
 
@@ -556,16 +555,9 @@ read_elements(struct reader *r, unsigned depth)
 			return k;
 		if (push(&r->stack, &r->n_stack, &r->cap_stack, value) < 0)
 			return -ENOMEM;
-		skip_whitespace(r);
-		if (r->p < r->end && *r->p == ']')
-			return 0;
-		if (r->p >= r->end || *r->p != ',')
-			return reader_fail_found(r, "expected ',' or ']'");
-		r->p++;
-		skip_whitespace(r);
-		if (r->p < r->end && (*r->p == '}' || *r->p == ']'))
-			return reader_fail(r, r->p,
-			                   "trailing comma before the end of an object or array");
+		k = after_member(r, ']');
+		if (k <= 0)
+			return k;
 	}
 }
 

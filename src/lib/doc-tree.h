@@ -46,6 +46,19 @@ doc_arena_alloc(struct doc_arena *a, size_t n, size_t align)
 
 #define doc_arena_new(a, type, n) ((type *)doc_arena_alloc((a), sizeof(type) * (n), alignof(type)))
 
+/* The value of a hex digit, or -1. */
+static inline int
+doc_hexval(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 struct ksc_doc {
 	char *name;
 	unsigned flags;

@@ -54,18 +54,6 @@ ksc_doc_root(const struct ksc_doc *doc, size_t i)
 	return doc->roots[i];
 }
 
-static int
-hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* ---------------------------------------------------------------------------------------- */
 /* YAML: the tree built from libyaml events.                                                 */
 
@@ -151,7 +139,7 @@ is_plain_number(const char *t, size_t n)
 		if (i == n)
 			return false;
 		for (; i < n; i++)
-			if (!(hex ? hexval((unsigned char)t[i]) >= 0
+			if (!(hex ? doc_hexval((unsigned char)t[i]) >= 0
 			          : (t[i] >= '0' && t[i] <= '7')))
 				return false;
 		return true;
@@ -895,7 +883,7 @@ ksc_node_to_u64(const struct ksc_node *node, uint64_t *ret, const char **ret_rea
 		return -EINVAL;
 	}
 	for (; i < n; i++) {
-		int d = hexval((unsigned char)t[i]);
+		int d = doc_hexval((unsigned char)t[i]);
 
 		if (d < 0 || (unsigned)d >= base) {
 			*ret_reason = (t[i] == '.' || t[i] == 'e' || t[i] == 'E')
