@@ -5,6 +5,7 @@
  * a backslash is doubled so that the result reads back unambiguously, valid UTF-8 beyond
  * the C1 block is kept, and JSON (strbuf_put_json_string()) still carries the exact text.
  */
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -121,6 +122,28 @@ main(void)
 		is_str(b.buf, "\"\"", "NULL is the empty string");
 		strbuf_done(&a);
 		strbuf_done(&b);
+	}
+	/* strbuf_put_u64() writes what printf's PRIu64 writes */
+	{
+		static const uint64_t values[] = { 0,           1,           9,
+			                           10,          99,          100,
+			                           4294967295u, 4294967296u, 10000000000000000000u,
+			                           UINT64_MAX };
+		bool same = true;
+
+		for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+			struct strbuf a = { 0 }, b = { 0 };
+
+			strbuf_put_u64(&a, values[i]);
+			strbuf_printf(&b, "%" PRIu64, values[i]);
+			if (!a.buf || !b.buf || strcmp(a.buf, b.buf) != 0) {
+				same = false;
+				tap_diagf("%" PRIu64 ": %s", values[i], a.buf ? a.buf : "(null)");
+			}
+			strbuf_done(&a);
+			strbuf_done(&b);
+		}
+		ok(same, "strbuf_put_u64() writes what PRIu64 writes, 0 to UINT64_MAX");
 	}
 	return tap_done();
 }

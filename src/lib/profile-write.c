@@ -73,7 +73,7 @@ static void
 write_u64_member(struct writer *w, const char *key, uint64_t value)
 {
 	member(w, key);
-	strbuf_printf(&w->sb, "%" PRIu64, value);
+	strbuf_put_u64(&w->sb, value);
 }
 
 static void

@@ -76,6 +76,17 @@ strbuf_vprintf(struct strbuf *sb, const char *fmt, va_list ap)
 }
 
 void
+strbuf_put_u64(struct strbuf *sb, uint64_t v)
+{
+	char digits[20], *d = digits + sizeof(digits);
+
+	do
+		*--d = (char)('0' + v % 10);
+	while ((v /= 10) > 0);
+	strbuf_append(sb, d, (size_t)(digits + sizeof(digits) - d));
+}
+
+void
 strbuf_printf(struct strbuf *sb, const char *fmt, ...)
 {
 	va_list ap;
