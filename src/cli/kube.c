@@ -5,7 +5,7 @@
 #include <stdio.h>
 
 #include "cli.h"
-#include "kube.h"
+#include "kube/kube.h"
 #include "node/node.h"
 #include "profile.h"
 #include "strbuf.h"
