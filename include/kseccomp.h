@@ -931,6 +931,25 @@ int ksc_profile_compare_merge(const struct ksc_profile *merged, const struct ksc
                               struct ksc_difference *diffs, size_t max_diffs, size_t *ret_n_diffs,
                               struct ksc_error **reterr);
 
+/* Kubernetes names and paths, as the API server and the kubelet check them. */
+
+/* A Kubernetes name, RFC 1123 (apimachinery's IsDNS1123Subdomain and IsDNS1123Label): with
+ * dots, a subdomain (labels of lowercase letters, digits and '-' that start and end with a
+ * letter or digit, joined by '.'); without, one label. At most max bytes (253 for a
+ * subdomain, 63 for a label). */
+bool ksc_kube_dns_name(const char *s, size_t max, bool dots);
+
+/*
+ * The file a Localhost seccompProfile names: the API server's checks of localhostProfile
+ * (set and not empty; validateLocalDescendingPath(): relative, no ".." element), then the
+ * kubelet's ROOT_DIR/seccomp/PROFILE joined and cleaned as Go's filepath.Join() does.
+ * root_dir NULL: /var/lib/kubelet. Returns 0 with *ret_path (owned), -EINVAL with the
+ * reason in reterr ("must be a relative path", "must not contain '..'", "localhostProfile
+ * must be set if seccompProfile type is Localhost"), or -ENOMEM.
+ */
+int ksc_kube_localhost_path(const char *root_dir, const char *localhost_profile, char **ret_path,
+                            struct ksc_error **reterr);
+
 #ifdef __cplusplus
 }
 #endif

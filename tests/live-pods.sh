@@ -40,6 +40,7 @@ cat >"$work/profiles/deny-mkdir.json" <<'EOF'
 {"defaultAction": "SCMP_ACT_ALLOW",
  "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO"}]}
 EOF
+cp "$(dirname "$0")/fixtures/profiles/tutorial/fine-grained.json" "$work/profiles/"
 "$k" node load "$work/profiles" --as test >/dev/null
 
 field() { # POD COLUMN: 2 READY, 3 STATUS, 4 RESTARTS
@@ -201,6 +202,58 @@ check "capabilities: drop ALL, add NET_BIND_SERVICE" "CapBnd: 0000000000000400" 
 check "and effective as root" "CapEff: 0000000000000400" "$(echo "$out" | grep CapEff)"
 check "the profile denies mkdir" "yes" "$(echo "$out" | grep -q denied && echo yes || echo no)"
 "$k" delete pod secctx --now >/dev/null
+
+# --- runc's order: without no_new_privs the filter goes in before the capabilities change -
+# (libcontainer/standard_init_linux.go): installing it needs no no_new_privs then, and the
+# profile sees the runtime's capset and prctl. runc 1.1 and crun do so; every executor must.
+pod rd-nnp Never >"$work/m/rd-nnp.yaml" <<'EOF'
+  securityContext:
+    seccompProfile:
+      type: RuntimeDefault
+  containers:
+  - name: main
+    image: test/busybox:1
+    command: ["sh", "-c", "grep -E '^(NoNewPrivs|Seccomp):' /proc/self/status"]
+EOF
+"$k" apply -f "$work/m/rd-nnp.yaml" >/dev/null
+wait_for rd-nnp 3 Completed 10
+out=$("$k" logs rd-nnp | tr '\t' ' ' | tr -s ' ' | tr '\n' ' ' | sed 's/ $//')
+check "RuntimeDefault without allowPrivilegeEscalation: filtered, no_new_privs not set" \
+	"NoNewPrivs: 0 Seccomp: 2" "$out"
+"$k" delete pod rd-nnp --now >/dev/null
+# The tutorial's fine-grained.json allows neither capset nor prctl: a runtime cannot start
+# the container after installing it, unless no_new_privs lets the filter go in last.
+fine_pod() { # NAME PORT [CONTAINER_SECURITY_CONTEXT]
+	pod "$1" Never <<EOF
+  securityContext:
+    seccompProfile:
+      type: Localhost
+      localhostProfile: test/fine-grained.json
+  containers:
+  - name: main
+    image: hashicorp/http-echo:1.0
+    args: ["-listen=:$2", "-text=fine"]
+    ${3:-}
+EOF
+}
+fine_pod fine-esc 25681 >"$work/m/fine-esc.yaml"
+"$k" apply -f "$work/m/fine-esc.yaml" >/dev/null
+wait_for fine-esc 3 Error 10
+check "fine-grained.json without allowPrivilegeEscalation: false cannot start: Error" \
+	"Error" "$(field fine-esc 3)"
+check "and its server never ran" "no" \
+	"$("$k" logs fine-esc | grep -q 'server is listening' && echo yes || echo no)"
+"$k" delete pod fine-esc --now >/dev/null
+fine_pod fine-nnp 25682 'securityContext: {allowPrivilegeEscalation: false}' \
+	>"$work/m/fine-nnp.yaml"
+"$k" apply -f "$work/m/fine-nnp.yaml" >/dev/null
+wait_for fine-nnp 3 Running 10
+check "with allowPrivilegeEscalation: false it runs and answers" "fine" \
+	"$(python3 -c 'import time, urllib.request
+for _ in range(50):
+    try: print(urllib.request.urlopen("http://127.0.0.1:25682/", timeout=1).read().decode().strip()); break
+    except Exception: time.sleep(0.1)')"
+"$k" delete pod fine-nnp --now >/dev/null
 
 # the live filter equals the profile (kseccomp dump compares the kernel's program with it)
 pod dumped Always >"$work/m/dumped.yaml" <<'EOF'

@@ -411,6 +411,58 @@ validation(void)
 		  "spec.containers[0].securityContext.seccompProfile.type: Unsupported value: "
 		  "\"foo\": "
 		  "supported values: \"Localhost\", \"RuntimeDefault\", \"Unconfined\"" },
+		/* ValidateObjectMeta and validateContainers: the names apply stores pods under */
+		{ "pod name not a DNS subdomain",
+		  "kind: Pod\nmetadata: {name: Bad_Name}\nspec: {containers: [{name: c}]}\n",
+		  "metadata.name: Invalid value: \"Bad_Name\": a lowercase RFC 1123 subdomain must "
+		  "consist of lower case alphanumeric characters, '-' or '.', and must start and "
+		  "end with an alphanumeric character" },
+		{ "pod name of 254 bytes",
+		  "kind: Pod\nmetadata: {name: "
+		  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa."
+		  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa."
+		  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa."
+		  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa}\n"
+		  "spec: {containers: [{name: c}]}\n",
+		  "metadata.name: Invalid value: "
+		  "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa."
+		  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa."
+		  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa."
+		  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\": a lowercase "
+		  "RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or "
+		  "'.', and must start and end with an alphanumeric character" },
+		{ "no name", "kind: Pod\nmetadata: {}\nspec: {containers: [{name: c}]}\n",
+		  "metadata.name: Required value: name or generateName is required" },
+		{ "generateName alone passes",
+		  "kind: Pod\nmetadata: {generateName: p-}\nspec: {containers: [{name: c}]}\n",
+		  "" },
+		{ "workload name",
+		  "kind: Deployment\nmetadata: {name: web.}\nspec: {template: {spec: {containers: "
+		  "[{name: c}]}}}\n",
+		  "metadata.name: Invalid value: \"web.\": a lowercase RFC 1123 subdomain must "
+		  "consist of lower case alphanumeric characters, '-' or '.', and must start and "
+		  "end with an alphanumeric character" },
+		{ "container names: a label of at most 63, unique",
+		  "kind: Deployment\nmetadata: {name: d}\nspec: {template: {spec: {initContainers: "
+		  "[{name: a.b}], containers: [{name: "
+		  "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc}, {name: "
+		  "a.b}]}}}"
+		  "\n",
+		  "spec.template.spec.initContainers[0].name: Invalid value: \"a.b\": a lowercase "
+		  "RFC "
+		  "1123 label must consist of lower case alphanumeric characters or '-', and must "
+		  "start and end with an alphanumeric character\n"
+		  "spec.template.spec.containers[0].name: Invalid value: "
+		  "\"cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc\": a "
+		  "lowercase "
+		  "RFC 1123 label must consist of lower case alphanumeric characters or '-', and "
+		  "must start and end with an alphanumeric character\n"
+		  "spec.template.spec.containers[1].name: Invalid value: \"a.b\": a lowercase RFC "
+		  "1123 label must consist of lower case alphanumeric characters or '-', and must "
+		  "start and end with an alphanumeric character\n"
+		  "spec.template.spec.containers[1].name: Duplicate value: \"a.b\"" },
+		{ "no containers", "kind: Pod\nmetadata: {name: p}\nspec: {}\n",
+		  "spec.containers: Required value" },
 	};
 
 	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {

@@ -54,10 +54,6 @@ cli_report_invalid(int r, const struct ksc_diags *diags, struct ksc_error *error
  * "one WHAT at a time". */
 int cli_one_operand(const char *command, int argc, const char *what);
 
-/* A Kubernetes name, RFC 1123: with dots, a subdomain (labels of lowercase letters, digits
- * and '-' that start and end with a letter or digit, joined by '.'); without, one label. */
-bool cli_dns_name(const char *s, size_t max, bool dots);
-
 /* The last component of a path, trailing slashes ignored ("a/profiles/" gives "profiles"). */
 void cli_last_component(const char *path, char *buf, size_t size);
 

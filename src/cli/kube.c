@@ -202,15 +202,24 @@ cli_kube_print_validation(const struct kube_manifest *m, bool as_warnings)
 			cli_error("out of memory");
 			return total + 1;
 		}
-		for (size_t k = 0; k < n; k++)
-			if (as_warnings)
+		for (size_t k = 0; k < n; k++) {
+			const struct kube_error *err = &errors[k];
+
+			/* an object without a name is named by its kind alone */
+			if (!*pod->name && as_warnings)
+				cli_warning("%s:%u:%u: %s: %s", pod->file, err->line, err->column,
+				            pod->kind, err->text);
+			else if (!*pod->name)
+				cli_error("%s:%u:%u: %s: %s", pod->file, err->line, err->column,
+				          pod->kind, err->text);
+			else if (as_warnings)
 				cli_warning("%s:%u:%u: %s \"%s\" is invalid: %s", pod->file,
-				            errors[k].line, errors[k].column, pod->kind, pod->name,
-				            errors[k].text);
+				            err->line, err->column, pod->kind, pod->name,
+				            err->text);
 			else
 				cli_error("%s:%u:%u: %s \"%s\" is invalid: %s", pod->file,
-				          errors[k].line, errors[k].column, pod->kind, pod->name,
-				          errors[k].text);
+				          err->line, err->column, pod->kind, pod->name, err->text);
+		}
 		total += n;
 		kube_errors_free(errors, n);
 	}

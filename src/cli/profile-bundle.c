@@ -69,12 +69,12 @@ verb_profile_bundle(int argc, char **argv)
 	if (r)
 		return r;
 	dir = argv[optind];
-	if (!cli_dns_name(name, 253, true))
+	if (!ksc_kube_dns_name(name, 253, true))
 		return cli_usage_error("profile bundle",
 		                       "--name '%s': not a DNS subdomain (lowercase letters, "
 		                       "digits, '-' and '.', at most 253)",
 		                       name);
-	if (!cli_dns_name(ns, 63, false))
+	if (!ksc_kube_dns_name(ns, 63, false))
 		return cli_usage_error("profile bundle",
 		                       "--namespace '%s': not a DNS label (lowercase letters, "
 		                       "digits and '-', at most 63)",

@@ -11,7 +11,6 @@
  */
 #include <fcntl.h>
 #include <getopt.h>
-#include <limits.h>
 #include <linux/capability.h>
 #include <sys/syscall.h>
 #include <signal.h>
@@ -115,30 +114,23 @@ find_command(const char *cmd)
 	return NULL;
 }
 
-/* The kubelet's Localhost resolution: ROOT/seccomp/PATH, with the API server's checks on
- * PATH (pkg/apis/core/validation validateLocalDescendingPath). */
+/* The kubelet's Localhost resolution with the API server's checks (ksc_kube_localhost_path(),
+ * as kube resolve and the local node resolve it): 0, or the exit status after saying why. */
 static int
 localhost_path(const char *root, const char *profile, char **ret)
 {
-	_cleanup_(freep) char *copy = NULL;
-	char *save = NULL;
+	struct ksc_error *error = NULL;
+	int r = ksc_kube_localhost_path(root, profile, ret, &error);
 
-	if (!profile || !*profile)
-		return cli_usage_error("run", "localhostProfile must be set if seccompProfile type "
-		                              "is Localhost.");
-	if (profile[0] == '/')
-		return cli_usage_error("run", "--localhost-profile '%s': must be a relative path",
-		                       profile);
-	copy = strdup(profile);
-	if (!copy)
-		return cli_fail(-ENOMEM, NULL, NULL);
-	for (char *e = strtok_r(copy, "/", &save); e; e = strtok_r(NULL, "/", &save))
-		if (streq(e, ".."))
-			return cli_usage_error(
-			        "run", "--localhost-profile '%s': must not contain '..'", profile);
-	if (asprintf(ret, "%s/seccomp/%s", root, profile) < 0)
-		return cli_fail(-ENOMEM, NULL, NULL);
-	return 0;
+	if (r == -EINVAL && (!profile || !*profile))
+		r = cli_usage_error("run", "%s.", ksc_error_message(error));
+	else if (r == -EINVAL)
+		r = cli_usage_error("run", "--localhost-profile '%s': %s", profile,
+		                    ksc_error_message(error));
+	else if (r < 0)
+		return cli_fail(r, error, NULL);
+	ksc_error_free(error);
+	return r;
 }
 
 /*
@@ -199,6 +191,91 @@ check_unenforced(const struct ksc_profile *profile, const struct ksc_compile_opt
 	return 0;
 }
 
+/* What verb_run prepared before the fork: the program and how to install it. */
+struct run_job {
+	struct ksc_compile_opts copts;
+	struct ksc_enforce_opts eopts;
+	bool caps_set, log_denials, strict;
+	uint64_t caps;
+	const char *profile_path; /* NULL: unconfined */
+	struct ksc_profile *profile;
+	struct ksc_bpf *prog;
+	const char *name; /* the container ID an agent is told */
+};
+
+static void
+run_job_done(struct run_job *job)
+{
+	ksc_profile_free(job->profile);
+	ksc_bpf_free(job->prog);
+}
+
+/* The listener: runc creates one only when a rule notifies (crun: whenever listenerPath is
+ * set); the kernel and the program must let the hand-off through. */
+static int
+check_listener(struct run_job *job, const struct ksc_kernel_support *support)
+{
+	struct ksc_error *error = NULL;
+	int r;
+
+	if (!listener_profile_notifies(job->profile))
+		return 0;
+	job->eopts.listener = true;
+	r = ksc_enforce_check(job->prog, &job->eopts, support, &error);
+	if (r == 0)
+		r = listener_check_program(job->prog, job->copts.native, job->profile_path, &error);
+	if (r < 0)
+		return cli_fail(r, error, job->profile_path);
+	return 0;
+}
+
+/* Read, compile and check the profile: everything that can fail is done before the fork.
+ * 0, or the exit status after saying why. */
+static int
+prepare_filter(struct run_job *job, const char *cmd)
+{
+	_cleanup_(ksc_diags_freep) struct ksc_diags *diags = ksc_diags_new();
+	struct ksc_profile_parse_opts popts = { .native_arch = job->copts.native,
+		                                .flags = job->strict ? KSC_PROFILE_STRICT : 0 };
+	struct ksc_kernel_support support;
+	struct ksc_error *error = NULL;
+	bool present;
+	int r;
+
+	if (!diags)
+		return cli_fail(-ENOMEM, NULL, NULL);
+	if (!job->profile) {
+		r = ksc_profile_load(job->profile_path, &popts, &job->profile, diags, &error);
+		if (r < 0)
+			return cli_report_invalid(r, diags, error, job->profile_path);
+	}
+	/* Compile the profile just read: reading the file again could see another one. */
+	r = ksc_profile_compile(job->profile, &job->copts, &job->prog, NULL, &error);
+	if (r < 0)
+		return cli_fail(r, error, job->profile_path);
+	r = check_unenforced(job->profile, &job->copts, job->strict, job->profile_path);
+	if (r)
+		return r;
+	job->eopts.flags = ksc_profile_flags(job->profile, &present);
+	job->eopts.flags_set = present;
+	r = ksc_kernel_probe(&support);
+	if (r < 0)
+		return cli_fail(r, NULL, "probing seccomp");
+	if (job->log_denials) {
+		if (!job->eopts.flags_set)
+			job->eopts.flags = support.flags & KSC_FLAG_SPEC_ALLOW;
+		job->eopts.flags |= KSC_FLAG_LOG;
+		job->eopts.flags_set = true;
+	}
+	r = ksc_enforce_check(job->prog, &job->eopts, &support, &error);
+	if (r < 0)
+		return cli_fail(r, error, job->profile_path);
+	r = check_execve(job->prog, job->copts.native, job->profile_path, cmd);
+	if (r)
+		return r;
+	return check_listener(job, &support);
+}
+
 static volatile pid_t forward_to;
 
 static void
@@ -208,11 +285,194 @@ forward_signal(int sig)
 		(void)kill(forward_to, sig);
 }
 
-struct child_failure {
-	int stage; /* 1: install, 2: execve */
-	int error;
-	char message[480];
-};
+/* The child: the exec sequence, and why it failed on the pipe. Never returns. */
+_noreturn_ static void
+run_child(const struct run_job *job, const char *command, char **argv, pid_t parent,
+          struct listener_handoff *handoff, int pipefd[2])
+{
+	struct exec_spec spec = {
+		.path = command,
+		.argv = argv,
+		.no_new_privs = job->eopts.no_new_privs,
+		.set_caps = job->caps_set,
+		.caps = job->caps,
+		.uid = -1,
+		.gid = -1,
+		.prog = job->prog,
+		.eopts = &job->eopts,
+		.handoff = handoff,
+	};
+	struct exec_failure f;
+
+	close(pipefd[0]);
+	/* the command does not outlive us (a SIGKILL we cannot forward) */
+	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(1);
+	exec_container(&spec, &f);
+	if (f.stage == EXEC_FAILED_HANDOFF)
+		_exit(1);
+	/* The filter may deny this write too; then the parent sees only the status. */
+	(void)!write(pipefd[1], &f, sizeof(f));
+	if (f.stage == EXEC_FAILED_SETUP)
+		_exit(1);
+	_exit(f.error == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC);
+}
+
+/* Give the child's listener to the agent at listenerPath before the command runs. 0, or 1
+ * after killing the child and saying why. */
+static int
+hand_off(const struct run_job *job, struct listener_handoff *handoff, pid_t pid)
+{
+	char why[600], id[64];
+	struct notify_state st = {
+		.metadata = ksc_profile_listener_metadata(job->profile),
+		.id = job->name,
+		.status = "creating",
+		.bundle = "",
+	};
+	int r;
+
+	if (!job->name) {
+		snprintf(id, sizeof(id), "run-%d", (int)pid);
+		st.id = id;
+	}
+	r = listener_handoff_parent(handoff, pid, ksc_profile_listener_path(job->profile), &st, why,
+	                            sizeof(why));
+	listener_handoff_close(handoff);
+	if (r < 0 && r != -ECHILD) {
+		(void)kill(pid, SIGKILL);
+		(void)waitpid(pid, NULL, 0);
+		cli_error("%s", why);
+		return 1;
+	}
+	return 0;
+}
+
+/* Wait for the command: its exit status, 128 + its signal, or what the child said. */
+static int
+wait_command(const struct run_job *job, const char *command, pid_t pid, int fd)
+{
+	struct exec_failure failure;
+	ssize_t n;
+	int status;
+
+	/* Like system(3): the terminal's signals go to the command, not to us; the signals
+	 * sent to us (kill, a supervisor) are passed on to it, as runc run does. */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGQUIT, SIG_IGN);
+	forward_to = pid;
+	{
+		struct sigaction sa = { .sa_handler = forward_signal, .sa_flags = SA_RESTART };
+
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGHUP, &sa, NULL);
+		sigaction(SIGUSR1, &sa, NULL);
+		sigaction(SIGUSR2, &sa, NULL);
+	}
+	n = read(fd, &failure, sizeof(failure));
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return cli_fail(negative_errno(), NULL, "waitpid");
+	if (n == (ssize_t)sizeof(failure)) {
+		if (failure.stage == EXEC_FAILED_SETUP) {
+			cli_error("%s", failure.message);
+			return 1;
+		}
+		cli_error("%s: cannot execute: %s%s", command, strerror(failure.error),
+		          job->prog || job->profile ? " (does the profile allow execve?)" : "");
+		return failure.error == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC;
+	}
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
+/* Fork, run the command in the child, wait in the parent. */
+static int
+run_command(struct run_job *job, char **argv)
+{
+	_cleanup_(freep) char *command = find_command(argv[0]);
+	struct listener_handoff handoff = { -1, -1 };
+	int pipefd[2], r;
+	pid_t pid, parent;
+
+	if (!command) {
+		cli_error("%s: command not found", argv[0]);
+		return EXIT_NOT_FOUND;
+	}
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return cli_fail(negative_errno(), NULL, "pipe");
+	if (job->eopts.listener && listener_handoff_open(&handoff) < 0)
+		return cli_fail(negative_errno(), NULL, "socketpair");
+	fflush(stdout);
+	fflush(stderr);
+	parent = getpid();
+	pid = fork();
+	if (pid < 0)
+		return cli_fail(negative_errno(), NULL, "fork");
+	if (pid == 0)
+		run_child(job, command, argv, parent, &handoff, pipefd);
+	close(pipefd[1]);
+	/* the program is in the child now; the parent keeps the profile for the hand-off */
+	ksc_bpf_free(TAKE_PTR(job->prog));
+	if (job->eopts.listener && hand_off(job, &handoff, pid)) {
+		close(pipefd[0]);
+		return 1;
+	}
+	r = wait_command(job, command, pid, pipefd[0]);
+	close(pipefd[0]);
+	return r;
+}
+
+/* --type and --localhost-profile: the profile to read, or containerd's RuntimeDefault
+ * expanded for the command's capabilities. 0, or the exit status after saying why. */
+static int
+select_profile(struct run_job *job, const char *type, const char *localhost, const char *root,
+               enum ksc_flavor flavor, bool flavor_set, char **ret_local)
+{
+	struct ksc_error *error = NULL;
+	char root_buf[PATH_MAX];
+	int r;
+
+	if (job->profile_path && type)
+		return cli_usage_error("run", "--profile and --type exclude each other");
+	if (type && !streq(type, "Unconfined") && !streq(type, "Localhost") &&
+	    !streq(type, "RuntimeDefault"))
+		return cli_usage_error("run",
+		                       "unsupported seccompProfile type \"%s\" (supported: "
+		                       "\"Localhost\", \"RuntimeDefault\", \"Unconfined\")",
+		                       type);
+	if (flavor_set && !(type && streq(type, "RuntimeDefault")))
+		return cli_usage_error("run", "--flavor goes with --type RuntimeDefault");
+	if (localhost && !(type && streq(type, "Localhost")))
+		return cli_usage_error("run", "--localhost-profile can only be set with --type "
+		                              "Localhost");
+	if (type && streq(type, "Localhost")) {
+		r = localhost_path(root ? root : node_kubelet_root(root_buf, sizeof(root_buf)),
+		                   localhost, ret_local);
+		if (r)
+			return r;
+		job->profile_path = *ret_local;
+	}
+	if (!job->profile_path && !type)
+		return cli_usage_error("run", "say which profile: --profile FILE, or --type");
+	if (type && streq(type, "RuntimeDefault")) {
+		/* the runtime expands it for the container's capabilities */
+		struct ksc_expand_opts xopts = { .arch = job->copts.native, .caps = job->caps };
+
+		if (!job->caps_set) {
+			r = ksc_caps_bounding(&xopts.caps);
+			if (r < 0)
+				return cli_fail(r, NULL, "reading the capability bounding set");
+		}
+		r = ksc_default_profile(flavor, &xopts, &job->profile, &error);
+		if (r < 0)
+			return cli_fail(r, error, NULL);
+		job->profile_path = "RuntimeDefault";
+	}
+	return 0;
+}
 
 int
 verb_run(int argc, char **argv)
@@ -239,20 +499,12 @@ verb_run(int argc, char **argv)
 	bool caps_set = false, flavor_set = false;
 	uint64_t caps = 0;
 	struct ksc_enforce_opts eopts = { 0 };
-	struct ksc_kernel_support support;
-	_cleanup_(freep) char *command = NULL, *local = NULL;
-	_cleanup_(ksc_profile_freep) struct ksc_profile *profile = NULL;
+	_cleanup_(freep) char *local = NULL;
 	const char *profile_path = NULL, *type = NULL, *localhost = NULL, *root = NULL;
-	char root_buf[PATH_MAX];
-	_cleanup_(ksc_bpf_freep) struct ksc_bpf *prog = NULL;
-	struct ksc_error *error = NULL;
 	bool log_denials = false, strict = false;
-	struct child_failure failure;
-	struct listener_handoff handoff = { -1, -1 };
 	const char *name = NULL;
-	int c, r, status, pipefd[2];
-	ssize_t n;
-	pid_t pid, parent;
+	struct run_job job;
+	int c, r;
 
 	optind = 0;
 	opterr = 0;
@@ -310,220 +562,19 @@ verb_run(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return cli_usage_error("run", "missing CMD");
-	if (profile_path && type)
-		return cli_usage_error("run", "--profile and --type exclude each other");
-	if (type && !streq(type, "Unconfined") && !streq(type, "Localhost") &&
-	    !streq(type, "RuntimeDefault"))
-		return cli_usage_error("run",
-		                       "unsupported seccompProfile type \"%s\" (supported: "
-		                       "\"Localhost\", \"RuntimeDefault\", \"Unconfined\")",
-		                       type);
-	if (flavor_set && !(type && streq(type, "RuntimeDefault")))
-		return cli_usage_error("run", "--flavor goes with --type RuntimeDefault");
-	if (localhost && !(type && streq(type, "Localhost")))
-		return cli_usage_error("run", "--localhost-profile can only be set with --type "
-		                              "Localhost");
-	if (type && streq(type, "Localhost")) {
-		r = localhost_path(root ? root : node_kubelet_root(root_buf, sizeof(root_buf)),
-		                   localhost, &local);
-		if (r)
-			return r;
-		profile_path = local;
-	}
-	if (!profile_path && !type)
-		return cli_usage_error("run", "say which profile: --profile FILE, or --type");
-
-	if (type && streq(type, "RuntimeDefault")) {
-		/* the runtime expands it for the container's capabilities */
-		struct ksc_expand_opts xopts = { .arch = copts.native, .caps = caps };
-
-		if (!caps_set) {
-			r = ksc_caps_bounding(&xopts.caps);
-			if (r < 0)
-				return cli_fail(r, NULL, "reading the capability bounding set");
-		}
-		r = ksc_default_profile(flavor, &xopts, &profile, &error);
-		if (r < 0)
-			return cli_fail(r, error, NULL);
-		profile_path = "RuntimeDefault";
-	}
-	if (profile_path) {
-		_cleanup_(ksc_diags_freep) struct ksc_diags *diags = ksc_diags_new();
-		struct ksc_profile_parse_opts popts = { .native_arch = copts.native,
-			                                .flags = strict ? KSC_PROFILE_STRICT : 0 };
-		bool present;
-
-		if (!diags)
-			return cli_fail(-ENOMEM, NULL, NULL);
-		if (!profile) {
-			r = ksc_profile_load(profile_path, &popts, &profile, diags, &error);
-			if (r < 0)
-				return cli_report_invalid(r, diags, error, profile_path);
-		}
-		/* Compile the profile just read: reading the file again could see another one. */
-		r = ksc_profile_compile(profile, &copts, &prog, NULL, &error);
-		if (r < 0)
-			return cli_fail(r, error, profile_path);
-		r = check_unenforced(profile, &copts, strict, profile_path);
-		if (r)
-			return r;
-		eopts.flags = ksc_profile_flags(profile, &present);
-		eopts.flags_set = present;
-		r = ksc_kernel_probe(&support);
-		if (r < 0)
-			return cli_fail(r, NULL, "probing seccomp");
-		if (log_denials) {
-			if (!eopts.flags_set)
-				eopts.flags = support.flags & KSC_FLAG_SPEC_ALLOW;
-			eopts.flags |= KSC_FLAG_LOG;
-			eopts.flags_set = true;
-		}
-		r = ksc_enforce_check(prog, &eopts, &support, &error);
-		if (r < 0)
-			return cli_fail(r, error, profile_path);
-		r = check_execve(prog, copts.native, profile_path, argv[optind]);
-		if (r)
-			return r;
-		/* runc: a listener only when a rule notifies (crun: whenever listenerPath is
-		 * set) */
-		if (listener_profile_notifies(profile)) {
-			eopts.listener = true;
-			r = ksc_enforce_check(prog, &eopts, &support, &error);
-			if (r == 0)
-				r = listener_check_program(prog, copts.native, profile_path,
-				                           &error);
-			if (r < 0)
-				r = cli_fail(r, error, profile_path);
-			if (r)
-				return r;
-		}
-	}
-
-	command = find_command(argv[optind]);
-	if (!command) {
-		cli_error("%s: command not found", argv[optind]);
-		return EXIT_NOT_FOUND;
-	}
-	if (pipe2(pipefd, O_CLOEXEC) < 0)
-		return cli_fail(negative_errno(), NULL, "pipe");
-	if (eopts.listener && listener_handoff_open(&handoff) < 0)
-		return cli_fail(negative_errno(), NULL, "socketpair");
-	fflush(stdout);
-	fflush(stderr);
-	parent = getpid();
-	pid = fork();
-	if (pid < 0)
-		return cli_fail(negative_errno(), NULL, "fork");
-	if (pid == 0) {
-		struct child_failure f = { 0 };
-
-		close(pipefd[0]);
-		/* the command does not outlive us (a SIGKILL we cannot forward) */
-		(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != parent)
-			_exit(1);
-		/* allowPrivilegeEscalation: false holds with or without a filter. */
-		if (!prog && eopts.no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
-			f = (struct child_failure){ .stage = 1, .error = errno };
-			snprintf(f.message, sizeof(f.message), "cannot set no_new_privs: %s",
-			         strerror(errno));
-			(void)!write(pipefd[1], &f, sizeof(f));
-			_exit(1);
-		}
-		/* runc's order: with no_new_privs the capabilities go first and the filter
-		 * last; without it the filter goes in while the runtime still holds
-		 * CAP_SYS_ADMIN, and then the capabilities are dropped (the profile must allow
-		 * capset and prctl then, as runc needs it to). */
-		if (caps_set && (eopts.no_new_privs || !prog) &&
-		    exec_drop_capabilities(caps, f.message, sizeof(f.message)) < 0) {
-			f.stage = 1;
-			(void)!write(pipefd[1], &f, sizeof(f));
-			_exit(1);
-		}
-		if (prog) {
-			int listener = -1;
-
-			if (eopts.listener)
-				r = ksc_enforce_install_listener(prog, &eopts, &listener, &error);
-			else
-				r = ksc_enforce_install(prog, &eopts, &error);
-			if (r < 0) {
-				f = (struct child_failure){ .stage = 1, .error = -r };
-				snprintf(f.message, sizeof(f.message), "%s",
-				         ksc_error_message(error) ? ksc_error_message(error) : "");
-				(void)!write(pipefd[1], &f, sizeof(f));
-				_exit(1);
-			}
-			/* the parent gives the listener to the agent before the command runs */
-			if (eopts.listener && listener_handoff_child(&handoff, listener) < 0)
-				_exit(1);
-		}
-		if (caps_set && prog && !eopts.no_new_privs &&
-		    exec_drop_capabilities(caps, f.message, sizeof(f.message)) < 0) {
-			f.stage = 1;
-			(void)!write(pipefd[1], &f, sizeof(f));
-			_exit(1);
-		}
-		execve(command, argv + optind, environ);
-		/* The filter may deny this write too; then the parent sees only the status. */
-		f = (struct child_failure){ .stage = 2, .error = errno };
-		(void)!write(pipefd[1], &f, sizeof(f));
-		_exit(errno == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC);
-	}
-
-	close(pipefd[1]);
-	if (eopts.listener) {
-		char why[600], id[64];
-		struct notify_state st = {
-			.metadata = ksc_profile_listener_metadata(profile),
-			.id = name,
-			.status = "creating",
-			.bundle = "",
-		};
-
-		if (!name) {
-			snprintf(id, sizeof(id), "run-%d", (int)pid);
-			st.id = id;
-		}
-		r = listener_handoff_parent(&handoff, pid, ksc_profile_listener_path(profile), &st,
-		                            why, sizeof(why));
-		listener_handoff_close(&handoff);
-		if (r < 0 && r != -ECHILD) {
-			(void)kill(pid, SIGKILL);
-			(void)waitpid(pid, NULL, 0);
-			close(pipefd[0]);
-			cli_error("%s", why);
-			return 1;
-		}
-	}
-	/* Like system(3): the terminal's signals go to the command, not to us; the signals
-	 * sent to us (kill, a supervisor) are passed on to it, as runc run does. */
-	signal(SIGINT, SIG_IGN);
-	signal(SIGQUIT, SIG_IGN);
-	forward_to = pid;
-	{
-		struct sigaction sa = { .sa_handler = forward_signal, .sa_flags = SA_RESTART };
-
-		sigaction(SIGTERM, &sa, NULL);
-		sigaction(SIGHUP, &sa, NULL);
-		sigaction(SIGUSR1, &sa, NULL);
-		sigaction(SIGUSR2, &sa, NULL);
-	}
-	n = read(pipefd[0], &failure, sizeof(failure));
-	close(pipefd[0]);
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return cli_fail(negative_errno(), NULL, "waitpid");
-	if (n == (ssize_t)sizeof(failure)) {
-		if (failure.stage == 1) {
-			cli_error("%s", failure.message);
-			return 1;
-		}
-		cli_error("%s: cannot execute: %s%s", command, strerror(failure.error),
-		          prog || profile ? " (does the profile allow execve?)" : "");
-		return failure.error == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC;
-	}
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return WEXITSTATUS(status);
+	job = (struct run_job){ .copts = copts,
+		                .eopts = eopts,
+		                .caps_set = caps_set,
+		                .log_denials = log_denials,
+		                .strict = strict,
+		                .caps = caps,
+		                .profile_path = profile_path,
+		                .name = name };
+	r = select_profile(&job, type, localhost, root, flavor, flavor_set, &local);
+	if (r == 0 && job.profile_path)
+		r = prepare_filter(&job, argv[optind]);
+	if (r == 0)
+		r = run_command(&job, argv + optind);
+	run_job_done(&job);
+	return r;
 }

@@ -259,29 +259,6 @@ cli_write_file(const char *path, const char *data, size_t len)
 	return r;
 }
 
-bool
-cli_dns_name(const char *s, size_t max, bool dots)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n > max)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		char ch = s[i];
-		/* a label's first and last characters */
-		bool edge = i == 0 || i == n - 1 || s[i - 1] == '.' || s[i + 1] == '.';
-
-		if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9'))
-			continue;
-		if (ch == '-' && !edge)
-			continue;
-		if (ch == '.' && dots && !edge)
-			continue;
-		return false;
-	}
-	return true;
-}
-
 void
 cli_last_component(const char *path, char *buf, size_t size)
 {

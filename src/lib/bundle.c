@@ -362,9 +362,9 @@ ksc_profile_bundle(const char *dir, const char *name, const char *ns, char **ret
 	int r;
 
 	/* written into the YAML as they are: they must be what the API server accepts */
-	if (!kube_dns_name(name, 253, true))
+	if (!ksc_kube_dns_name(name, 253, true))
 		return ksc_error_setf(reterr, -EINVAL, "'%s': not a DNS subdomain", name);
-	if (!kube_dns_name(ns, 63, false))
+	if (!ksc_kube_dns_name(ns, 63, false))
 		return ksc_error_setf(reterr, -EINVAL, "'%s': not a DNS label", ns);
 	if (!diags) {
 		diags = own = ksc_diags_new();

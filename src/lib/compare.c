@@ -10,6 +10,8 @@
 #include "profile.h"
 
 /* KILL_PROCESS < KILL_THREAD < TRAP < ERRNO < TRACE < NOTIFY < LOG < ALLOW */
+#define RANK_LEAST 7
+
 static int
 ret_rank(uint32_t ret)
 {
@@ -29,7 +31,7 @@ ret_rank(uint32_t ret)
 	case KSC_RET_LOG:
 		return 6;
 	default:
-		return 7;
+		return RANK_LEAST;
 	}
 }
 
@@ -63,7 +65,8 @@ decide(const struct decider *who, const struct ksc_seccomp_data *d)
 		return decide_one(who, 0, d);
 	if (who->filters) {
 		ret = decide_one(who, 0, d);
-		for (size_t i = 1; i < who->n_filters; i++)
+		/* nothing is less restrictive than the top rank, and ties keep the first */
+		for (size_t i = 1; i < who->n_filters && ret_rank(ret) < RANK_LEAST; i++)
 			ret = ksc_ret_least_restrictive(ret, decide_one(who, i, d));
 		return ret;
 	}

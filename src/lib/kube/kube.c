@@ -349,10 +349,13 @@ add_pod(struct reader *rd, const struct ksc_node *object, const char *kind,
 		return -ENOMEM;
 	r = get_string(rd, object_meta, "name", "metadata", &pod->name);
 	if (r >= 0)
+		r = get_string(rd, object_meta, "generateName", "metadata", &pod->generate_name);
+	if (r >= 0)
 		r = get_string(rd, object_meta, "namespace", "metadata", &pod->namespace);
 	if (r < 0)
 		return r;
 	pod->name = pod->name ? pod->name : "";
+	pod->generate_name = pod->generate_name ? pod->generate_name : "";
 	pod->namespace = pod->namespace ? pod->namespace : "";
 
 	/* the seccomp annotations of the pod (the template's for a workload) */
@@ -596,6 +599,28 @@ kube_errors_free(struct kube_error *errors, size_t n)
 	free(errors);
 }
 
+/* validateLocalDescendingPath()'s reasons, and the kubelet's for an empty localhostProfile */
+#define LOCAL_NOT_RELATIVE "must be a relative path"
+#define LOCAL_DOTDOT       "must not contain '..'"
+#define LOCALHOST_REQUIRED "localhostProfile must be set if seccompProfile type is Localhost"
+/* the kubelet's --root-dir default */
+#define KUBELET_ROOT_DIR "/var/lib/kubelet"
+
+/* Whether an element of p is "..". */
+static bool
+has_dotdot(const char *p)
+{
+	for (const char *s = p; s;) {
+		const char *slash = strchr(s, '/');
+		size_t len = slash ? (size_t)(slash - s) : strlen(s);
+
+		if (len == 2 && s[0] == '.' && s[1] == '.')
+			return true;
+		s = slash ? slash + 1 : NULL;
+	}
+	return false;
+}
+
 /* validateLocalDescendingPath(): relative, and no element "..". Both can be reported. */
 static int
 local_path(struct errors *e, const char *p, const char *path, unsigned line, unsigned column)
@@ -603,19 +628,10 @@ local_path(struct errors *e, const char *p, const char *path, unsigned line, uns
 	int r = 0;
 
 	if (p[0] == '/')
-		r = api_error(e, line, column, "%s: Invalid value: \"%s\": must be a relative path",
+		r = api_error(e, line, column, "%s: Invalid value: \"%s\": " LOCAL_NOT_RELATIVE,
 		              path, p);
-	for (const char *s = p; r >= 0 && s;) {
-		const char *slash = strchr(s, '/');
-		size_t len = slash ? (size_t)(slash - s) : strlen(s);
-
-		if (len == 2 && s[0] == '.' && s[1] == '.') {
-			r = api_error(e, line, column,
-			              "%s: Invalid value: \"%s\": must not contain '..'", path, p);
-			break;
-		}
-		s = slash ? slash + 1 : NULL;
-	}
+	if (r >= 0 && has_dotdot(p))
+		r = api_error(e, line, column, "%s: Invalid value: \"%s\": " LOCAL_DOTDOT, path, p);
 	return r;
 }
 
@@ -727,7 +743,7 @@ meta_path(const struct kube_pod *pod)
 }
 
 bool
-kube_dns_name(const char *s, size_t max, bool dots)
+ksc_kube_dns_name(const char *s, size_t max, bool dots)
 {
 	size_t n = strlen(s);
 
@@ -749,15 +765,61 @@ kube_dns_name(const char *s, size_t max, bool dots)
 	return true;
 }
 
+/* ValidateObjectMeta()'s name (a DNS subdomain: ValidatePodName, and the workloads' names
+ * alike), then the containers' names (validateContainers(): DNS labels, unique) and that
+ * there is one (validatePodSpec()). A bad object name says nothing of the containers. */
+static int
+validate_names(struct errors *e, const struct kube_pod *pod)
+{
+	size_t bad = 0;
+	int r = 0;
+
+	if (!*pod->name && !*pod->generate_name)
+		return api_error(e, pod->line, pod->column,
+		                 "metadata.name: Required value: name or generateName is required");
+	if (*pod->name && !ksc_kube_dns_name(pod->name, 253, true))
+		return api_error(
+		        e, pod->line, pod->column,
+		        "metadata.name: Invalid value: \"%s\": a lowercase RFC 1123 "
+		        "subdomain must consist of lower case alphanumeric characters, "
+		        "'-' or '.', and must start and end with an alphanumeric character",
+		        pod->name);
+	for (size_t i = 0; r >= 0 && i < pod->n_containers; i++) {
+		const struct kube_container *c = &pod->containers[i];
+
+		if (!ksc_kube_dns_name(c->name, 63, false)) {
+			r = api_error(
+			        e, c->line, c->column,
+			        "%s.%s[%zu].name: Invalid value: \"%s\": a lowercase RFC 1123 "
+			        "label must consist of lower case alphanumeric characters or "
+			        "'-', and must start and end with an alphanumeric character",
+			        pod->spec_path, c->list, c->index, c->name);
+			bad++;
+		}
+		for (size_t j = 0; r >= 0 && j < i; j++)
+			if (streq(c->name, pod->containers[j].name)) {
+				r = api_error(e, c->line, c->column,
+				              "%s.%s[%zu].name: Duplicate value: \"%s\"",
+				              pod->spec_path, c->list, c->index, c->name);
+				bad++;
+			}
+	}
+	if (r >= 0 && !bad && !pod->n_containers)
+		r = api_error(e, pod->line, pod->column, "%s.containers: Required value",
+		              pod->spec_path);
+	return r;
+}
+
 int
 kube_validate(const struct kube_pod *pod, struct kube_error **errors, size_t *n_errors)
 {
 	struct errors e = { errors, n_errors };
 	char path[700], pod_path[600];
 	bool windows = pod->os && streq(pod->os, "windows");
-	int r = 0;
+	int r;
 
 	snprintf(pod_path, sizeof(pod_path), "%s.securityContext.seccompProfile", pod->spec_path);
+	r = validate_names(&e, pod);
 
 	/* the deprecated annotations: valid values, and a container name */
 	for (size_t i = 0; r >= 0 && i < pod->n_annotations; i++) {
@@ -884,13 +946,11 @@ kube_kubelet_resolve(const struct kube_pod *pod, const struct kube_container *c,
 	else if (streq(t, "Localhost")) {
 		ret->type = KUBE_PROFILE_LOCALHOST;
 		if (!sp->has_localhost || !*sp->localhost) {
-			ret->error =
-			        strdup("localhostProfile must be set if seccompProfile type is "
-			               "Localhost");
+			ret->error = strdup(LOCALHOST_REQUIRED);
 			return ret->error ? 0 : -ENOMEM;
 		}
 		ret->localhost_ref =
-		        join_clean(root_dir ? root_dir : "/var/lib/kubelet", sp->localhost);
+		        join_clean(root_dir ? root_dir : KUBELET_ROOT_DIR, sp->localhost);
 		return ret->localhost_ref ? 0 : -ENOMEM;
 	} else if (asprintf(&ret->error,
 	                    "unsupported seccompProfile type \"%s\" (supported: Unconfined, "
@@ -899,6 +959,26 @@ kube_kubelet_resolve(const struct kube_pod *pod, const struct kube_container *c,
 		ret->error = NULL;
 		return -ENOMEM;
 	}
+	return 0;
+}
+
+int
+ksc_kube_localhost_path(const char *root_dir, const char *localhost_profile, char **ret_path,
+                        struct ksc_error **reterr)
+{
+	const char *p = localhost_profile;
+	char *path;
+
+	if (!p || !*p)
+		return ksc_error_setf(reterr, -EINVAL, LOCALHOST_REQUIRED);
+	if (p[0] == '/')
+		return ksc_error_setf(reterr, -EINVAL, LOCAL_NOT_RELATIVE);
+	if (has_dotdot(p))
+		return ksc_error_setf(reterr, -EINVAL, LOCAL_DOTDOT);
+	path = join_clean(root_dir ? root_dir : KUBELET_ROOT_DIR, p);
+	if (!path)
+		return -ENOMEM;
+	*ret_path = path;
 	return 0;
 }
 

@@ -53,11 +53,12 @@ struct kube_annotation {
 
 struct kube_pod {
 	const char *file;
-	const char *kind;      /* Pod, Deployment, CronJob, PodTemplate, ... */
-	const char *name;      /* the object's metadata.name, "" when absent */
-	const char *namespace; /* "" when absent */
-	char *spec_path;       /* "spec", "spec.template.spec", ... (owned) */
-	bool is_pod;           /* a Pod (created as such: ephemeral containers forbidden) */
+	const char *kind;          /* Pod, Deployment, CronJob, PodTemplate, ... */
+	const char *name;          /* the object's metadata.name, "" when absent */
+	const char *generate_name; /* its metadata.generateName, "" when absent */
+	const char *namespace;     /* "" when absent */
+	char *spec_path;           /* "spec", "spec.template.spec", ... (owned) */
+	bool is_pod;               /* a Pod (created as such: ephemeral containers forbidden) */
 	struct kube_seccomp seccomp;
 	bool has_security_context;
 	const char *os;             /* spec.os.name, NULL when absent */
@@ -98,14 +99,11 @@ struct kube_error {
 	char *text;
 };
 
-/* The API server's seccomp checks of a pod (ValidatePodCreate for a Pod, the template
- * validation otherwise). Appends to *errors; returns 0 or -ENOMEM. */
+/* The API server's checks of a pod that decide what runs (ValidatePodCreate for a Pod, the
+ * template validation otherwise): the object's and the containers' names, and the seccomp
+ * fields and annotations. Appends to *errors; returns 0 or -ENOMEM. */
 int kube_validate(const struct kube_pod *pod, struct kube_error **errors, size_t *n_errors);
 
-/* A Kubernetes name, RFC 1123: with dots, a subdomain (labels of lowercase letters, digits
- * and '-' that start and end with a letter or digit, joined by '.'); without, one label.
- * At most max bytes (253 for a subdomain, 63 for a label: apimachinery's IsDNS1123*). */
-bool kube_dns_name(const char *s, size_t max, bool dots);
 void kube_errors_free(struct kube_error *errors, size_t n);
 
 enum kube_profile_type {

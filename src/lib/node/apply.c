@@ -38,65 +38,25 @@ node_manifest_read(const char *file, char **ret_buf, size_t *ret_len, struct kub
 #define check_error(diags, ...) \
 	(void)ksc_diags_addf(diags, KSC_SEVERITY_ERROR, NULL, 0, 0, NULL, __VA_ARGS__)
 
-/* The names the local node stores pods and containers under. Returns the errors added. */
+/* What the local node needs beyond the API server's checks (kube_validate(), names
+ * included): a name to store the pod under, and at most POD_MAX_CONTAINERS containers.
+ * Returns the errors added. */
 static size_t
-check_names(const struct kube_pod *pod, struct ksc_diags *diags)
+check_pod(const struct kube_pod *pod, struct ksc_diags *diags)
 {
-	size_t bad = 0;
-
 	if (!*pod->name) {
 		check_error(diags,
-		            "%s:%u:%u: %s: metadata.name: Required value: name or generateName is "
-		            "required",
+		            "%s:%u:%u: %s: metadata.generateName: not supported on the local node, "
+		            "which needs metadata.name",
 		            pod->file, pod->line, pod->column, pod->kind);
 		return 1;
-	}
-	if (!kube_dns_name(pod->name, 253, true)) {
-		check_error(
-		        diags,
-		        "%s:%u:%u: %s \"%s\" is invalid: metadata.name: Invalid value: \"%s\": a "
-		        "lowercase RFC 1123 subdomain must consist of lower case alphanumeric "
-		        "characters, '-' or '.', and must start and end with an alphanumeric "
-		        "character",
-		        pod->file, pod->line, pod->column, pod->kind, pod->name, pod->name);
-		return 1;
-	}
-	for (size_t i = 0; i < pod->n_containers; i++) {
-		const struct kube_container *c = &pod->containers[i];
-
-		if (!kube_dns_name(c->name, 63, false)) {
-			check_error(
-			        diags,
-			        "%s:%u:%u: %s \"%s\" is invalid: %s.%s[%zu].name: Invalid value: "
-			        "\"%s\": a lowercase RFC 1123 label must consist of lower case "
-			        "alphanumeric characters or '-', and must start and end with an "
-			        "alphanumeric character",
-			        pod->file, c->line, c->column, pod->kind, pod->name, pod->spec_path,
-			        c->list, c->index, c->name);
-			bad++;
-		}
-		for (size_t j = 0; j < i; j++)
-			if (streq(c->name, pod->containers[j].name)) {
-				check_error(diags,
-				            "%s:%u:%u: %s \"%s\" is invalid: %s.%s[%zu].name: "
-				            "Duplicate value: \"%s\"",
-				            pod->file, c->line, c->column, pod->kind, pod->name,
-				            pod->spec_path, c->list, c->index, c->name);
-				bad++;
-			}
 	}
 	if (pod->n_containers > POD_MAX_CONTAINERS) {
 		check_error(diags, "%s:%u:%u: %s \"%s\": more than %d containers", pod->file,
 		            pod->line, pod->column, pod->kind, pod->name, POD_MAX_CONTAINERS);
-		bad++;
+		return 1;
 	}
-	if (!bad && !pod->n_containers) {
-		check_error(diags, "%s:%u:%u: %s \"%s\" is invalid: %s.containers: Required value",
-		            pod->file, pod->line, pod->column, pod->kind, pod->name,
-		            pod->spec_path);
-		bad++;
-	}
-	return bad;
+	return 0;
 }
 
 size_t
@@ -105,7 +65,7 @@ node_apply_check(const struct kube_manifest *m, const char *file, struct ksc_dia
 	size_t bad = 0;
 
 	for (size_t i = 0; i < m->n_pods; i++)
-		bad += check_names(&m->pods[i], diags);
+		bad += check_pod(&m->pods[i], diags);
 	for (size_t i = 0; i < m->n_pods && !bad; i++)
 		for (size_t j = 0; j < i; j++)
 			if (streq(m->pods[i].name, m->pods[j].name)) {

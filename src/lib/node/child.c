@@ -22,8 +22,19 @@ node_child_error(const char *fmt, ...)
 {
 	struct strbuf text = { 0 }, sb = { 0 };
 	_cleanup_(freep) char *out = NULL;
+	char plain[1024];
 	va_list ap;
+	int n;
 
+	/* A message that needs no escaping goes out without memory, which the filter may
+	 * deny by then (runc's order puts it in before the capabilities change). */
+	va_start(ap, fmt);
+	n = vsnprintf(plain, sizeof(plain), fmt, ap);
+	va_end(ap);
+	if (n >= 0 && (size_t)n < sizeof(plain) && !strbuf_needs_escape(plain, (size_t)n)) {
+		fprintf(stderr, "kseccomp: %s\n", plain);
+		return;
+	}
 	/* as the CLI says it (cli_error()): the whole message escaped for a terminal */
 	va_start(ap, fmt);
 	strbuf_vprintf(&text, fmt, ap);

@@ -2,17 +2,14 @@
 /*
  * The host executor: each container is a process of the monitor, with its own process group
  * and cgroup, the image's files as its working directory, the capabilities and user the
- * runtime would give it, the filter installed last before execve, and PR_SET_PDEATHSIG (set
- * by the monitor) so that nothing outlives a killed monitor. A profile with SCMP_ACT_NOTIFY
+ * runtime would give it, the filter installed in runc's order (exec_container()), and
+ * PR_SET_PDEATHSIG (set by the monitor) so that nothing outlives a killed monitor. A profile with SCMP_ACT_NOTIFY
  * gets its listener handed to the agent at listenerPath before the workload runs.
  */
 #include <fcntl.h>
-#include <grp.h>
-#include <inttypes.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
-#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -125,14 +122,22 @@ host_exec(const struct node_executor *ex, struct node_launch *l)
 {
 	struct host_launch *h = l->data;
 	const char *cgroup = h->have_cgroup ? h->cgroup : NULL, *rootfs = l->rootfs;
-	const char *const *argv = l->argv;
-	const struct ksc_enforce_opts *eopts = &h->eopts;
-	struct listener_handoff *handoff = &h->handoff;
-	struct ksc_bpf *prog = h->prog;
-	int64_t uid = l->uid, gid = l->gid;
-	uint64_t caps = kube_container_caps(l->c);
-	struct ksc_error *error = NULL;
-	char why[256], path[PATH_MAX];
+	bool root = geteuid() == 0;
+	/* the capabilities and user a runtime gives the container; without root, ours */
+	struct exec_spec spec = {
+		.path = h->exe,
+		.argv = (char *const *)l->argv,
+		.no_new_privs = l->no_new_privs,
+		.set_caps = root,
+		.caps = kube_container_caps(l->c),
+		.uid = root ? l->uid : -1,
+		.gid = root ? l->gid : -1,
+		.prog = h->prog,
+		.eopts = &h->eopts,
+		.handoff = &h->handoff,
+	};
+	struct exec_failure f;
+	char path[PATH_MAX];
 	int fd;
 
 	if (cgroup) {
@@ -149,58 +154,18 @@ host_exec(const struct node_executor *ex, struct node_launch *l)
 		node_child_error("%s: %s", rootfs, strerror(errno));
 		_exit(128);
 	}
-	if (geteuid() == 0) {
-		/* the capabilities a runtime gives the container; a non-root user keeps none */
-		if (uid > 0) {
-			for (unsigned cap = 0; cap <= 63; cap++)
-				if (!(caps & (UINT64_C(1) << cap)))
-					(void)prctl(PR_CAPBSET_DROP, cap, 0, 0, 0);
-			if (setgroups(0, NULL) < 0 || setgid((gid_t)(gid >= 0 ? gid : 0)) < 0 ||
-			    setuid((uid_t)uid) < 0) {
-				fprintf(stderr, "kseccomp: cannot run as %" PRId64 ": %s\n", uid,
-				        strerror(errno));
-				_exit(128);
-			}
-		} else {
-			if (gid > 0 && (setgroups(0, NULL) < 0 || setgid((gid_t)gid) < 0)) {
-				fprintf(stderr, "kseccomp: cannot run as group %" PRId64 ": %s\n",
-				        gid, strerror(errno));
-				_exit(128);
-			}
-			if (exec_drop_capabilities(caps, why, sizeof(why)) < 0) {
-				node_child_error("%s", why);
-				_exit(128);
-			}
-		}
-	}
-	if (!prog && eopts->no_new_privs)
-		(void)prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
-	if (prog && eopts->listener) {
-		int listener = -1;
-
-		if (ksc_enforce_install_listener(prog, eopts, &listener, &error) < 0) {
-			node_child_error("%s", ksc_error_message(error));
-			_exit(128);
-		}
-		/* the monitor hands the listener to the agent before the workload runs */
-		if (listener_handoff_child(handoff, listener) < 0)
-			_exit(128);
-	} else if (prog && ksc_enforce_install(prog, eopts, &error) < 0) {
-		node_child_error("%s", ksc_error_message(error));
+	exec_container(&spec, &f);
+	if (f.stage == EXEC_FAILED_SETUP)
+		node_child_error("%s", f.message);
+	if (f.stage != EXEC_FAILED_EXECVE)
 		_exit(128);
-	}
-	execv(h->exe, (char *const *)argv);
 	/* The filter may deny this write, and exit_group too: then the process cannot end
 	 * by a syscall at all, and dies of a trap instead (as a Go runtime such as runc's
 	 * dies of a fault), rather than spin where a libc's _exit() would. The name is
 	 * escaped only when it needs it: then with memory the filter may deny (a message
 	 * saying "out of memory" at worst). */
-	{
-		int err = errno;
-
-		node_child_exec_failed(argv[0], err);
-		(void)syscall(SYS_exit_group, err == ENOENT ? 127 : 126);
-	}
+	node_child_exec_failed(l->argv[0], f.error);
+	(void)syscall(SYS_exit_group, f.error == ENOENT ? 127 : 126);
 	for (;;)
 		die_by_trap();
 }

@@ -131,9 +131,9 @@ void pod_log_path(const struct node_opts *o, const char *name, const char *conta
 int node_manifest_read(const char *file, char **ret_buf, size_t *ret_len,
                        struct kube_manifest **ret, struct ksc_error **reterr);
 
-/* What the local node refuses in a manifest the API server accepted (names, duplicate pods,
- * too many containers, no pod at all), as errors in diags, and objects that are not pods, as
- * a warning. Returns the number of errors. */
+/* What the local node refuses in a manifest the API server accepted (kube_validate(): a pod
+ * with only a generateName, duplicate pods, too many containers, no pod at all), as errors
+ * in diags, and objects that are not pods, as a warning. Returns the number of errors. */
 size_t node_apply_check(const struct kube_manifest *m, const char *file, struct ksc_diags *diags);
 
 /* Whether the node can run pods with o->executor: 0, or -errno with why. */

@@ -188,7 +188,7 @@ pod_event(const char *dir, const char *type, const char *reason, const char *fmt
 int
 pod_dir(const struct node_opts *o, const char *name, char *buf, size_t size)
 {
-	if (!kube_dns_name(name, 253, true))
+	if (!ksc_kube_dns_name(name, 253, true))
 		return -EINVAL;
 	snprintf(buf, size, "%s/pods/%s", o->state, name);
 	return 0;
@@ -374,7 +374,7 @@ pod_list(const struct node_opts *o, char ***ret, size_t *ret_n)
 	while ((de = readdir(d))) {
 		char **grown;
 
-		if (!kube_dns_name(de->d_name, 253, true))
+		if (!ksc_kube_dns_name(de->d_name, 253, true))
 			continue;
 		grown = reallocarray(v, n + 1, sizeof(*v));
 		if (!grown || !(grown[n] = strdup(de->d_name))) {
