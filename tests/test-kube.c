@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "kube.h"
+#include "kube/kube.h"
 #include "macro.h"
 #include "tap.h"
 

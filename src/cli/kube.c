@@ -5,9 +5,9 @@
 #include <stdio.h>
 
 #include "cli.h"
-#include "kube.h"
+#include "kube/kube.h"
+#include "kube/report.h"
 #include "node/node.h"
-#include "profile.h"
 #include "strbuf.h"
 
 struct kube_opts {
@@ -258,14 +258,6 @@ kube_validate_verb(int argc, char **argv)
 	return errors ? 1 : 0;
 }
 
-static const char *
-type_name(enum kube_profile_type t)
-{
-	return t == KUBE_PROFILE_LOCALHOST         ? "Localhost"
-	       : t == KUBE_PROFILE_RUNTIME_DEFAULT ? "RuntimeDefault"
-	                                           : "Unconfined";
-}
-
 /* Text from the manifest (names, the Localhost path) on stderr with control characters as
  * \xNN, so that a name cannot drive the terminal. */
 static void
@@ -281,62 +273,51 @@ put_escaped(const char *s)
 	}
 }
 
-/*
- * The rules of the container's profile that the node's runtime leaves out while the call
- * then runs (runc and crun build the filter with libseccomp, which skips syscalls it does
- * not know and builds some arches' part blind): one warning on stderr each, naming the
- * workload and container. Returns how many, or -ENOMEM; *ret_diags (owned) has them.
- */
-static int
-unenforced_warnings(const struct kube_pod *pod, const struct kube_container *c,
-                    const struct kube_outcome *out, enum ksc_arch arch, bool print,
-                    struct ksc_diags **ret_diags)
+/* A warning for each rule the container's runtime leaves out, naming the workload and the
+ * container. */
+static void
+print_unenforced(const struct kube_report *rep)
 {
-	_cleanup_(ksc_diags_freep) struct ksc_diags *diags = NULL;
-	struct ksc_compile_opts copts = { .native = arch };
-	int n;
-
-	*ret_diags = NULL;
-	if (!out->profile || out->error || out->unconfined)
-		return 0;
-	diags = ksc_diags_new();
-	if (!diags)
-		return -ENOMEM;
-	n = ksc_profile_unenforced(out->profile, &copts, KSC_SEVERITY_WARNING, diags);
-	if (n < 0)
-		return n;
-	for (size_t i = 0; print && i < ksc_diags_count(diags); i++) {
+	for (size_t i = 0; rep->unenforced && i < ksc_diags_count(rep->unenforced); i++) {
 		fputs("kseccomp: warning: ", stderr);
-		put_escaped(pod->kind);
+		put_escaped(rep->pod->kind);
 		fputc('/', stderr);
-		put_escaped(pod->name);
+		put_escaped(rep->pod->name);
 		fputs(" container ", stderr);
-		put_escaped(c->name);
+		put_escaped(rep->container->name);
 		fputs(": ", stderr);
-		put_escaped(ksc_diag_message(ksc_diags_get(diags, i)));
+		put_escaped(ksc_diag_message(ksc_diags_get(rep->unenforced, i)));
 		fputc('\n', stderr);
 	}
-	*ret_diags = TAKE_PTR(diags);
-	return n;
 }
 
-static void
-json_unenforced(const struct ksc_diags *diags)
+static struct kube_node_opts
+node_opts(const struct kube_opts *o)
 {
-	printf(", \"unenforced\": [");
-	for (size_t i = 0; i < ksc_diags_count(diags); i++) {
-		const struct ksc_diag *d = ksc_diags_get(diags, i);
+	return (struct kube_node_opts){ .root_dir = o->root_dir,
+		                        .seccomp_default = o->seccomp_default,
+		                        .seccomp_enabled = !o->no_seccomp,
+		                        .arch = o->arch };
+}
 
-		printf("%s{\"file\": ", i ? ", " : "");
-		cli_print_json_string(ksc_diag_file(d));
-		printf(", \"line\": %u, \"column\": %u, \"path\": ", ksc_diag_line(d),
-		       ksc_diag_column(d));
-		cli_print_json_string(ksc_diag_path(d));
-		printf(", \"reason\": ");
-		cli_print_json_string(ksc_diag_reason(d));
-		printf("}");
-	}
-	printf("]");
+/* One row of kube resolve; false on an error (printed). */
+static bool
+print_row(const struct kube_report *rep, bool json, bool first)
+{
+	if (json) {
+		struct strbuf sb = { 0 };
+		_cleanup_(freep) char *text = NULL;
+
+		kube_report_json(rep, &sb);
+		if (strbuf_finish(&sb, &text, NULL) < 0)
+			return false;
+		printf("%s\n  %s", first ? "" : ",", text);
+	} else
+		printf("%-28s %-22s %-9s %-14s %-40s %s\n", cli_escape(rep->workload),
+		       cli_escape(rep->container->name),
+		       kube_container_kind_name(rep->container->kind), rep->type,
+		       cli_escape(rep->profile), cli_escape(rep->status));
+	return true;
 }
 
 static int
@@ -344,6 +325,7 @@ kube_resolve_verb(int argc, char **argv)
 {
 	_cleanup_(kube_manifest_freep) struct kube_manifest *m = NULL;
 	struct kube_opts o;
+	struct kube_node_opts node;
 	bool failed = false, first = true;
 	int r;
 
@@ -353,6 +335,7 @@ kube_resolve_verb(int argc, char **argv)
 	r = load(&o, &m);
 	if (r)
 		return r;
+	node = node_opts(&o);
 	if (cli_kube_print_validation(m, true))
 		failed = true;
 	if (o.json)
@@ -360,80 +343,24 @@ kube_resolve_verb(int argc, char **argv)
 	else
 		printf("%-28s %-22s %-9s %-14s %-40s %s\n", "WORKLOAD", "CONTAINER", "KIND", "TYPE",
 		       "PROFILE", "OUTCOME");
-	for (size_t i = 0; i < m->n_pods; i++) {
-		const struct kube_pod *pod = &m->pods[i];
+	for (size_t i = 0; i < m->n_pods; i++)
+		for (size_t k = 0; k < m->pods[i].n_containers; k++) {
+			struct kube_report rep;
+			bool printed;
 
-		for (size_t k = 0; k < pod->n_containers; k++) {
-			const struct kube_container *c = &pod->containers[k];
-			struct kube_kubelet_result kr;
-			struct kube_outcome out = { 0 };
-			_cleanup_(ksc_diags_freep) struct ksc_diags *unenforced = NULL;
-			char workload[300], ok[96];
-			const char *profile;
-			int n = 0;
-
-			r = kube_kubelet_resolve(pod, c, o.seccomp_default, o.root_dir, &kr);
-			if (r >= 0)
-				r = kube_runtime_outcome(pod, c, &kr, o.arch, !o.no_seccomp, &out);
-			if (r >= 0)
-				r = n = unenforced_warnings(pod, c, &out, o.arch, !o.json,
-				                            &unenforced);
-			if (r < 0) {
-				kube_outcome_done(&out);
-				kube_kubelet_result_done(&kr);
+			r = kube_report_container(&m->pods[i], &m->pods[i].containers[k], &node,
+			                          &rep);
+			if (r < 0)
 				return cli_fail(r, NULL, NULL);
-			}
-			if (n > 0)
-				snprintf(ok, sizeof(ok),
-				         "OK, but %d rule%s not enforced (see warnings)", n,
-				         n == 1 ? "" : "s");
-			else
-				snprintf(ok, sizeof(ok), "OK");
-			snprintf(workload, sizeof(workload), "%s/%s", pod->kind, pod->name);
-			profile = kr.error                                  ? "-"
-			          : out.unconfined                          ? "-"
-			          : kr.type == KUBE_PROFILE_LOCALHOST       ? kr.localhost_ref
-			          : kr.type == KUBE_PROFILE_RUNTIME_DEFAULT ? "containerd default"
-			                                                    : "-";
-			failed = failed || out.error;
-			if (o.json) {
-				printf("%s\n  {\"workload\": ", first ? "" : ",");
-				cli_print_json_string(workload);
-				printf(", \"container\": ");
-				cli_print_json_string(c->name);
-				printf(", \"kind\": \"%s\", \"type\": \"%s\", \"effective\": "
-				       "\"%s\"",
-				       kube_container_kind_name(c->kind),
-				       kr.error ? "invalid" : type_name(kr.type),
-				       out.error        ? "none"
-				       : out.unconfined ? "Unconfined"
-				                        : type_name(kr.type));
-				if (kr.localhost_ref) {
-					printf(", \"localhostRef\": ");
-					cli_print_json_string(kr.localhost_ref);
-				}
-				printf(", \"outcome\": ");
-				cli_print_json_string(out.error  ? out.error
-				                      : out.note ? out.note
-				                                 : "OK");
-				if (n > 0)
-					json_unenforced(unenforced);
-				printf("}");
-			} else
-				printf("%-28s %-22s %-9s %-14s %-40s %s\n", cli_escape(workload),
-				       cli_escape(c->name), kube_container_kind_name(c->kind),
-				       kr.error         ? "-"
-				       : out.unconfined ? "Unconfined"
-				                        : type_name(kr.type),
-				       cli_escape(profile),
-				       cli_escape(out.error  ? out.error
-				                  : out.note ? out.note
-				                             : ok));
+			if (!o.json)
+				print_unenforced(&rep);
+			failed = failed || rep.outcome.error;
+			printed = print_row(&rep, o.json, first);
+			kube_report_done(&rep);
+			if (!printed)
+				return cli_fail(-ENOMEM, NULL, NULL);
 			first = false;
-			kube_outcome_done(&out);
-			kube_kubelet_result_done(&kr);
 		}
-	}
 	if (o.json)
 		printf("%s]\n", first ? "" : "\n");
 	return failed ? 1 : 0;
@@ -471,14 +398,12 @@ kube_check_verb(int argc, char **argv)
 		violations++;
 		printf("%s:%u:%u: %s \"%s\" violates PodSecurity \"%s:%s\": seccompProfile (%s)\n",
 		       cli_escape(pod->file), pod->line, pod->column, cli_escape(pod->kind),
-		       cli_escape(pod->name),
-		       o.level == KUBE_PSA_RESTRICTED ? "restricted" : "baseline", version,
+		       cli_escape(pod->name), kube_psa_level_name(o.level), version,
 		       cli_escape(detail));
 	}
 	if (!violations)
 		printf("%s: %zu pod%s allowed by PodSecurity \"%s:%s\"\n", cli_escape(o.file),
-		       m->n_pods, m->n_pods == 1 ? "" : "s",
-		       o.level == KUBE_PSA_RESTRICTED ? "restricted" : "baseline", version);
+		       m->n_pods, m->n_pods == 1 ? "" : "s", kube_psa_level_name(o.level), version);
 	return violations ? 1 : 0;
 }
 
@@ -487,10 +412,10 @@ kube_inspect_verb(int argc, char **argv)
 {
 	_cleanup_(kube_manifest_freep) struct kube_manifest *m = NULL;
 	struct kube_opts o;
-	const struct kube_pod *found_pod = NULL;
-	const struct kube_container *found = NULL;
-	struct kube_kubelet_result kr = { 0 };
-	struct kube_outcome out = { 0 };
+	struct kube_node_opts node;
+	const struct kube_pod *pod;
+	const struct kube_container *c;
+	struct kube_report rep;
 	int r, status = 0;
 
 	r = parse_opts("inspect", argc, argv, &o);
@@ -499,53 +424,36 @@ kube_inspect_verb(int argc, char **argv)
 	r = load(&o, &m);
 	if (r)
 		return r;
-	for (size_t i = 0; i < m->n_pods; i++) {
-		if (o.pod && !streq(m->pods[i].name, o.pod))
-			continue;
-		for (size_t k = 0; k < m->pods[i].n_containers; k++)
-			if (streq(m->pods[i].containers[k].name, o.container)) {
-				if (found) {
-					cli_error("%s: several containers are named %s: say which "
-					          "pod "
-					          "with --pod",
-					          o.file, o.container);
-					return 1;
-				}
-				found_pod = &m->pods[i];
-				found = &m->pods[i].containers[k];
-			}
+	r = kube_manifest_find_container(m, o.pod, o.container, &pod, &c);
+	if (r == -ENOTUNIQ) {
+		cli_error("%s: several containers are named %s: say which pod with --pod", o.file,
+		          o.container);
+		return 1;
 	}
-	if (!found) {
+	if (r < 0) {
 		cli_error("%s: no container %s%s%s", o.file, o.container, o.pod ? " in pod " : "",
 		          o.pod ? o.pod : "");
 		return 1;
 	}
-	r = kube_kubelet_resolve(found_pod, found, o.seccomp_default, o.root_dir, &kr);
-	if (r >= 0)
-		r = kube_runtime_outcome(found_pod, found, &kr, o.arch, !o.no_seccomp, &out);
-	if (r >= 0) {
-		_cleanup_(ksc_diags_freep) struct ksc_diags *unenforced = NULL;
-
-		r = unenforced_warnings(found_pod, found, &out, o.arch, true, &unenforced);
-	}
+	node = node_opts(&o);
+	r = kube_report_container(pod, c, &node, &rep);
 	if (r < 0)
-		status = cli_fail(r, NULL, NULL);
-	else if (out.error) {
-		cli_error("%s", out.error);
+		return cli_fail(r, NULL, NULL);
+	print_unenforced(&rep);
+	if (rep.outcome.error) {
+		cli_error("%s", rep.outcome.error);
 		status = 1;
-	} else if (out.unconfined)
+	} else if (rep.outcome.unconfined)
 		printf("null\n");
 	else {
 		_cleanup_(freep) char *text = NULL;
-		size_t len = 0;
 
-		if (oci_seccomp_json(out.profile, &text, &len) < 0)
+		if (oci_seccomp_json(rep.outcome.profile, &text, NULL) < 0)
 			status = cli_fail(-ENOMEM, NULL, NULL);
 		else
 			fputs(text, stdout);
 	}
-	kube_outcome_done(&out);
-	kube_kubelet_result_done(&kr);
+	kube_report_done(&rep);
 	return status;
 }
 

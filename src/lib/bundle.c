@@ -15,7 +15,7 @@
 #include "doc.h"
 #include "error.h"
 #include "kseccomp.h"
-#include "kube.h"
+#include "kube/kube.h"
 #include "macro.h"
 #include "strbuf.h"
 

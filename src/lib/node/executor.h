@@ -16,7 +16,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "kube.h"
+#include "kube/kube.h"
 #include "node.h"
 #include "pods.h"
 

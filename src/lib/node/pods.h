@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 #include "kseccomp.h"
-#include "kube.h"
+#include "kube/kube.h"
 #include "node.h"
 
 #define POD_MAX_CONTAINERS 64

@@ -16,7 +16,7 @@
 
 #include "doc.h"
 #include "fs.h"
-#include "kube.h"
+#include "kube/kube.h"
 #include "node.h"
 #include "pods.h"
 #include "strbuf.h"
