@@ -23,6 +23,13 @@
 
 #include "error.h"
 
+/*
+ * The durability rule: every write is atomic (a reader sees the old or the new file); what
+ * must outlive a crash of the machine is also durable (KSC_FS_DURABLE): profiles installed
+ * into the kubelet's root, the image store, files a user names, an OCI bundle's config. The
+ * pod store, which the monitor rewrites at every change of a container, lives under the
+ * state dir (/run, emptied by a reboot anyway) and is written atomically only.
+ */
 enum ksc_fs_flags {
 	/* fsync the file before the rename and its directory after: the new content survives
 	 * a crash once the call returns (what an install into the kubelet's root needs) */

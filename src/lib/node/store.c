@@ -53,7 +53,10 @@ pod_status_format(struct strbuf *sb, struct pod_status *st)
 }
 
 /* Write DIR/NAME atomically: a reader sees the old or the new text, never a mix. Whatever
- * NAME was (a link, a FIFO) is replaced, not followed or opened. */
+ * NAME was (a link, a FIFO) is replaced, not followed or opened. Not durable (no fsync), by
+ * the rule in fs.h: the pod store is runtime state under the state dir (/run/kseccomp, a
+ * tmpfs, like runc's /run/runc), which a crash of the machine empties anyway, and the monitor
+ * rewrites it at every change of a container. */
 int
 pod_write_file(const char *dir, const char *name, const char *text, size_t len)
 {
