@@ -29,11 +29,11 @@ help_kube(const char *verb)
 	if (streq(verb, "validate"))
 		fputs("Usage: kseccomp kube validate -f FILE\n"
 		      "\n"
-		      "Check the seccomp fields and annotations of Pods and workload templates as "
-		      "the\n"
-		      "API server does, with its field paths and messages. FILE holds YAML or "
-		      "JSON,\n"
-		      "several documents or a List ('-': standard input, so that\n"
+		      "Check Pods and workload templates as the API server does: their names and\n"
+		      "their containers', the seccomp fields and annotations, with its field "
+		      "paths\n"
+		      "and messages. FILE holds YAML or JSON, several documents or a List ('-':\n"
+		      "standard input, so that\n"
 		      "'kubectl get pods -A -o yaml | kseccomp kube validate -f -' works).\n",
 		      stdout);
 	else if (streq(verb, "resolve"))
@@ -458,7 +458,7 @@ kube_inspect_verb(int argc, char **argv)
 }
 
 static const struct verb kube_verbs[] = {
-	{ "validate", kube_validate_verb, "check seccomp fields as the API server does" },
+	{ "validate", kube_validate_verb, "check names and seccomp fields as the API server does" },
 	{ "resolve", kube_resolve_verb, "the profile each container gets, and whether it starts" },
 	{ "check", kube_check_verb, "Pod Security Admission's seccompProfile check" },
 	{ "inspect", kube_inspect_verb, "the OCI linux.seccomp a container's runtime receives" },
