@@ -276,6 +276,31 @@ test_warnings(void)
 	                "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": "
 	                "[\"read\", \"read\"], \"action\": \"SCMP_ACT_ALLOW\"}]}",
 	                "p.json:1:69: syscalls[0].names[1]: \"read\" is listed twice in this rule");
+	/* later occurrences each, known names (by id) and unknown ones (by sorting) alike */
+	{
+		const char *v = ksc_syscall_table_version();
+		char want[1024];
+
+		snprintf(
+		        want, sizeof(want),
+		        "p.json:1:69: syscalls[0].names[1]: unknown syscall \"nosuch\" (not in the "
+		        "%s "
+		        "syscall table of any architecture; runtimes skip it)\n"
+		        "p.json:1:79: syscalls[0].names[2]: \"read\" is listed twice in this rule\n"
+		        "p.json:1:87: syscalls[0].names[3]: \"nosuch\" is listed twice in this "
+		        "rule\n"
+		        "p.json:1:87: syscalls[0].names[3]: unknown syscall \"nosuch\" (not in the "
+		        "%s "
+		        "syscall table of any architecture; runtimes skip it)\n"
+		        "p.json:1:97: syscalls[0].names[4]: \"read\" is listed twice in this rule",
+		        v, v);
+		expect_warnings(
+		        "a name listed three times, an unknown one twice",
+		        "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": "
+		        "[\"read\", \"nosuch\", \"read\", \"nosuch\", \"read\"], "
+		        "\"action\": \"SCMP_ACT_ALLOW\"}]}",
+		        want);
+	}
 	expect_warnings(
 	        "errno libseccomp refuses",
 	        "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"defaultErrnoRet\": 12345}",

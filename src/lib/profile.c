@@ -16,6 +16,7 @@
 #include "caps.h"
 #include "profile.h"
 #include "strbuf.h"
+#include "syscalls.h"
 
 #define PATH_MAX_LEN 256
 
@@ -796,6 +797,7 @@ check_rule_names(struct ctx *c, const struct ksc_rule *rule, const struct ksc_no
 {
 	_cleanup_(freep) struct name_ref *refs = NULL;
 	_cleanup_(freep) bool *repeated = NULL;
+	_cleanup_(freep) uint64_t *seen = NULL;
 	enum ksc_arch targets[_KSC_ARCH_MAX];
 	size_t n_targets = rule_target_arches(c->profile, rule, c->native, targets), n = 0;
 
@@ -807,13 +809,28 @@ check_rule_names(struct ctx *c, const struct ksc_rule *rule, const struct ksc_no
 	}
 	refs = calloc(names_node->count + 1, sizeof(*refs));
 	repeated = calloc(names_node->count + 1, sizeof(*repeated));
-	if (!refs || !repeated) {
+	seen = calloc(syscalls_names_count / 64 + 1, sizeof(*seen));
+	if (!refs || !repeated || !seen) {
 		c->oom = -ENOMEM;
 		return;
 	}
-	for (size_t j = 0; j < names_node->count; j++)
-		if (ksc_node_is_string(names_node->items[j]))
-			refs[n++] = (struct name_ref){ names_node->items[j]->text, j };
+	/* A name the tables know repeats when its id was seen before in this list; the others
+	 * (unknown names, rare) are found by sorting them, so that Docker's 360-name lists stay
+	 * cheap either way. */
+	for (size_t j = 0; j < names_node->count; j++) {
+		const struct ksc_node *item = names_node->items[j];
+		int id;
+
+		if (!ksc_node_is_string(item))
+			continue;
+		id = strlen(item->text) == item->len ? syscalls_name_id(item->text) : -1;
+		if (id < 0)
+			refs[n++] = (struct name_ref){ item->text, j };
+		else if (seen[id / 64] & (1ull << (id % 64)))
+			repeated[j] = true;
+		else
+			seen[id / 64] |= 1ull << (id % 64);
+	}
 	qsort(refs, n, sizeof(*refs), name_ref_cmp);
 	for (size_t k = 1; k < n; k++)
 		if (streq(refs[k].name, refs[k - 1].name))

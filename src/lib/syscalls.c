@@ -444,9 +444,8 @@ ksc_arch_is_64bit(enum ksc_arch arch)
 }
 
 /* The entry of name in table, or NULL. Binary search over the name-ordered positions. */
-/* The id of name (its index in syscalls_names), or -1 when no table has it. */
-static int
-name_id(const char *name)
+int
+syscalls_name_id(const char *name)
 {
 	size_t mask = syscalls_name_slots_count - 1;
 
@@ -463,7 +462,7 @@ name_id(const char *name)
 static const struct syscalls_entry *
 table_find_name(const struct syscalls_table *table, const char *name)
 {
-	int id = name_id(name);
+	int id = syscalls_name_id(name);
 
 	if (id < 0 || table->by_name[id] == SYSCALLS_NO_ENTRY)
 		return NULL;
@@ -525,7 +524,7 @@ ksc_syscall_name(enum ksc_arch arch, uint32_t nr)
 bool
 ksc_syscall_name_known(const char *name)
 {
-	return name && name_id(name) >= 0;
+	return name && syscalls_name_id(name) >= 0;
 }
 
 /* If name is one of calls and arch has the multiplexer mux_name, store both numbers. */
@@ -533,16 +532,15 @@ static bool
 mux_find(const struct arch_def *def, const char *mux_name, const struct mux_call *calls,
          size_t n_calls, const char *name, uint32_t *ret_mux_nr, uint32_t *ret_call)
 {
-	const struct syscalls_entry *mux;
+	const struct syscalls_entry *mux = table_find_name(arch_table(def), mux_name);
 
+	/* most ABIs have no multiplexer at all (x86_64, x32, aarch64) */
+	if (!mux)
+		return false;
 	for (size_t i = 0; i < n_calls; i++) {
 		/* Most names asked about are no multiplexed call: the first byte tells. */
 		if (name[0] != calls[i].name[0] || !streq(name, calls[i].name))
 			continue;
-
-		mux = table_find_name(arch_table(def), mux_name);
-		if (!mux)
-			return false;
 		if (ret_mux_nr)
 			*ret_mux_nr = def->nr_base + mux->nr;
 		if (ret_call)

@@ -67,6 +67,9 @@ extern const size_t syscalls_names_count;
 extern const uint16_t syscalls_name_slots[];
 extern const size_t syscalls_name_slots_count;
 
+/* The id of name (its index in syscalls_names), or -1 when no table has it. */
+int syscalls_name_id(const char *name);
+
 /* 32-bit FNV-1a, as tools/gen-syscalls.py computes it when it lays out the slots. */
 static inline uint32_t
 syscalls_name_hash(const char *name)
