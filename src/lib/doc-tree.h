@@ -61,7 +61,6 @@ doc_hexval(unsigned char c)
 
 struct ksc_doc {
 	char *name;
-	unsigned flags;
 	struct doc_arena arena;
 	struct ksc_node **roots;
 	size_t n_roots;

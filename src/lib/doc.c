@@ -564,7 +564,6 @@ ksc_doc_parse_at(const char *name, const char *buf, size_t len, unsigned flags,
 	doc = calloc(1, sizeof(*doc));
 	if (!doc)
 		return -ENOMEM;
-	doc->flags = flags;
 	doc->name = strdup(name);
 	if (!doc->name)
 		return -ENOMEM;
