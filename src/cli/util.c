@@ -16,17 +16,10 @@
  * terminal or fake a line of its own. */
 _printf_(2, 0) static void vmessage(const char *kind, const char *fmt, va_list ap)
 {
-	struct strbuf text = { 0 }, sb = { 0 };
+	struct strbuf sb = { 0 };
 	_cleanup_(freep) char *out = NULL;
 
-	strbuf_vprintf(&text, fmt, ap);
-	strbuf_puts(&sb, "kseccomp: ");
-	if (kind)
-		strbuf_puts(&sb, kind);
-	if (text.buf)
-		strbuf_put_escaped_message(&sb, text.buf, text.len);
-	strbuf_putc(&sb, '\n');
-	strbuf_done(&text);
+	strbuf_put_vmessage(&sb, kind, fmt, ap);
 	if (strbuf_finish(&sb, &out, NULL) < 0)
 		fputs("kseccomp: out of memory\n", stderr);
 	else

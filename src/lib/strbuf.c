@@ -76,6 +76,21 @@ strbuf_vprintf(struct strbuf *sb, const char *fmt, va_list ap)
 }
 
 void
+strbuf_put_vmessage(struct strbuf *sb, const char *kind, const char *fmt, va_list ap)
+{
+	struct strbuf text = { 0 };
+
+	strbuf_vprintf(&text, fmt, ap);
+	strbuf_puts(sb, "kseccomp: ");
+	if (kind)
+		strbuf_puts(sb, kind);
+	if (text.buf)
+		strbuf_put_escaped_message(sb, text.buf, text.len);
+	strbuf_putc(sb, '\n');
+	strbuf_done(&text);
+}
+
+void
 strbuf_put_u64(struct strbuf *sb, uint64_t v)
 {
 	char digits[20], *d = digits + sizeof(digits);

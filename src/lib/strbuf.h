@@ -43,6 +43,10 @@ void strbuf_put_escaped(struct strbuf *sb, const char *s, size_t n);
  * wrong. A control character is still never written raw; what is lost is only telling a
  * backslash the input had from one an escape added, which no one reads a message back for. */
 void strbuf_put_escaped_message(struct strbuf *sb, const char *s, size_t n);
+/* A diagnostic line: "kseccomp: " KIND (may be NULL) and the formatted text escaped as
+ * strbuf_put_escaped_message() escapes it, then a newline. */
+_printf_(3, 0) void strbuf_put_vmessage(struct strbuf *sb, const char *kind, const char *fmt,
+                                        va_list ap);
 /* Whether strbuf_put_escaped() would change s[0..n). */
 bool strbuf_needs_escape(const char *s, size_t n);
 /* Move the text out: 0 and *ret (caller frees), or -ENOMEM. The buffer is left empty. */

@@ -20,7 +20,7 @@
 void
 node_child_error(const char *fmt, ...)
 {
-	struct strbuf text = { 0 }, sb = { 0 };
+	struct strbuf sb = { 0 };
 	_cleanup_(freep) char *out = NULL;
 	char plain[1024];
 	va_list ap;
@@ -37,13 +37,8 @@ node_child_error(const char *fmt, ...)
 	}
 	/* as the CLI says it (cli_error()): the whole message escaped for a terminal */
 	va_start(ap, fmt);
-	strbuf_vprintf(&text, fmt, ap);
+	strbuf_put_vmessage(&sb, NULL, fmt, ap);
 	va_end(ap);
-	strbuf_puts(&sb, "kseccomp: ");
-	if (text.buf)
-		strbuf_put_escaped_message(&sb, text.buf, text.len);
-	strbuf_putc(&sb, '\n');
-	strbuf_done(&text);
 	if (strbuf_finish(&sb, &out, NULL) < 0)
 		fputs("kseccomp: out of memory\n", stderr);
 	else
