@@ -825,8 +825,9 @@ struct ksc_difference {
  * last, 1000 and the x32 range on x86_64; arguments all zeros and all ones, plus, for the
  * syscalls a profile's rules name (when `hints` is not NULL), every comparison constant of
  * those rules and its neighbours (+-1, the other 32-bit half set or cleared, the mask
- * complement for MASKED_EQ) alone and all together. Returns 0 with *ret_cases inputs tried,
- * the first max_diffs differences in diffs and their total in *ret_n_diffs; -ENOMEM.
+ * complement for MASKED_EQ) alone and all together; each distinct input is tried (and
+ * counted) once per syscall. Returns 0 with *ret_cases inputs tried, the first max_diffs
+ * differences in diffs and their total in *ret_n_diffs; -ENOMEM.
  */
 int ksc_bpf_compare(struct ksc_bpf *const *a, size_t n_a, struct ksc_bpf *const *b, size_t n_b,
                     const struct ksc_profile *hints, const enum ksc_arch *arches, size_t n_arches,

@@ -6,7 +6,7 @@
 
 #include "cli.h"
 
-#define MAX_DIFFS (1u << 18)
+#define FIRST_DIFFS (1u << 16)
 
 static void
 help(void)
@@ -170,13 +170,19 @@ verb_profile_diff(int argc, char **argv)
 	b = load(argv[optind + 1]);
 	if (!b)
 		return 1;
-	diffs = calloc(MAX_DIFFS, sizeof(*diffs));
-	if (!diffs)
-		return cli_fail(-ENOMEM, NULL, NULL);
-	r = ksc_profile_compare(a, b, &copts, &cases, diffs, MAX_DIFFS, &n_diffs, &error);
-	if (r < 0)
-		return cli_fail(r, error, NULL);
-	n_diffs = MIN(n_diffs, (size_t)MAX_DIFFS);
+	/* every differing input, so that every differing syscall is counted: when more
+	 * differ than the first guess holds, compare again with room for all */
+	for (size_t room = FIRST_DIFFS;; room = n_diffs) {
+		free(diffs);
+		diffs = calloc(room, sizeof(*diffs));
+		if (!diffs)
+			return cli_fail(-ENOMEM, NULL, NULL);
+		r = ksc_profile_compare(a, b, &copts, &cases, diffs, room, &n_diffs, &error);
+		if (r < 0)
+			return cli_fail(r, error, NULL);
+		if (n_diffs <= room)
+			break;
+	}
 	/* One entry per (arch, syscall): the first difference found for it, and whether the
 	 * change holds whatever the arguments (it already shows with all of them zero). */
 	r = ksc_differences_group(diffs, n_diffs, &groups, &n_groups);

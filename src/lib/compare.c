@@ -93,8 +93,24 @@ struct hint_index {
 	size_t n_mux[_KSC_ARCH_MAX];
 };
 
+/* The inputs already tried on the current syscall. The hint profiles repeat each other's
+ * constants (a merge holds its inputs' rules, the two sides of a diff mostly the same
+ * ones), and an input decided again tells nothing: each is decided, and counted, once. */
+struct seen_slot {
+	uint64_t args[6];
+	uint32_t gen; /* the syscall it was tried on; slots of older ones are free */
+};
+
+struct seen {
+	struct seen_slot *slots;
+	size_t cap, used; /* cap: a power of two */
+	uint32_t gen;
+};
+
 struct inputs {
 	struct decider a, b;
+	struct seen seen;
+	bool oom;
 	const struct ksc_profile *const *hints; /* whose constants to try */
 	size_t n_hints;
 	struct hint_index *index; /* one per hint */
@@ -106,12 +122,90 @@ struct inputs {
 	size_t n_diffs;
 };
 
+static size_t
+seen_hash(const uint64_t *args)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ull;
+
+	for (size_t i = 0; i < 6; i++) {
+		h ^= args[i];
+		h *= 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+	}
+	return (size_t)h;
+}
+
+static struct seen_slot *
+seen_find(struct seen_slot *slots, size_t cap, uint32_t gen, const uint64_t *args, bool *found)
+{
+	for (size_t i = seen_hash(args) & (cap - 1);; i = (i + 1) & (cap - 1)) {
+		if (slots[i].gen != gen) {
+			*found = false;
+			return &slots[i];
+		}
+		if (memcmp(slots[i].args, args, sizeof(slots[i].args)) == 0) {
+			*found = true;
+			return &slots[i];
+		}
+	}
+}
+
+/* Start over for the next syscall. */
+static void
+seen_reset(struct seen *s)
+{
+	s->used = 0;
+	if (++s->gen == 0) {
+		/* after 2^32 syscalls, generation 0 would look like a fresh slot's */
+		for (size_t i = 0; i < s->cap; i++)
+			s->slots[i].gen = 0;
+		s->gen = 1;
+	}
+}
+
+/* 1 if args were tried already on this syscall, else 0 (and they are now). */
+static int
+seen_add(struct seen *s, const uint64_t *args)
+{
+	struct seen_slot *slot;
+	bool found;
+
+	if ((s->used + 1) * 2 > s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 256;
+		struct seen_slot *slots = calloc(cap, sizeof(*slots));
+
+		if (!slots)
+			return -ENOMEM;
+		for (size_t i = 0; i < s->cap; i++)
+			if (s->slots[i].gen == s->gen) {
+				slot = seen_find(slots, cap, s->gen, s->slots[i].args, &found);
+				*slot = s->slots[i];
+			}
+		free(s->slots);
+		s->slots = slots;
+		s->cap = cap;
+	}
+	slot = seen_find(s->slots, s->cap, s->gen, args, &found);
+	if (found)
+		return 1;
+	memcpy(slot->args, args, sizeof(slot->args));
+	slot->gen = s->gen;
+	s->used++;
+	return 0;
+}
+
 static void
 try_input(struct inputs *in, const struct ksc_seccomp_data *d)
 {
-	uint32_t ra = decide(&in->a, d);
-	uint32_t rb = decide(&in->b, d);
+	uint32_t ra, rb;
+	int r = seen_add(&in->seen, d->args);
 
+	if (r != 0) {
+		in->oom = in->oom || r < 0;
+		return;
+	}
+	ra = decide(&in->a, d);
+	rb = decide(&in->b, d);
 	in->cases++;
 	if (ra == rb)
 		return;
@@ -382,6 +476,7 @@ try_syscall(struct inputs *in, uint32_t arch, uint32_t nr, enum ksc_arch karch)
 	const char *name = karch != KSC_ARCH_NONE ? ksc_syscall_name(karch, nr) : NULL;
 	int r;
 
+	seen_reset(&in->seen);
 	try_input(in, &d);
 	memset(d.args, 0xff, sizeof(d.args));
 	try_input(in, &d);
@@ -408,8 +503,10 @@ index_free(struct inputs *in)
 	}
 	free(in->index);
 	free(in->scratch);
+	free(in->seen.slots);
 	in->index = NULL;
 	in->scratch = NULL;
+	in->seen = (struct seen){ 0 };
 }
 
 static int
@@ -513,6 +610,8 @@ compare_all(struct inputs *in, const enum ksc_arch *arches, size_t n_arches, siz
 				return r;
 		}
 	}
+	if (in->oom)
+		return -ENOMEM;
 	*ret_cases = in->cases;
 	*ret_n_diffs = in->n_diffs;
 	return 0;

@@ -96,7 +96,8 @@ struct tree {
 	uint32_t n, cap;
 	unsigned long steps;
 	bool looped;
-	unsigned released; /* nodes tree_add() released replacing subtrees by actions */
+	unsigned released;   /* nodes tree_add() released replacing subtrees by actions */
+	unsigned long edits; /* links changed or nodes released: what tree_prune() memoizes on */
 };
 
 #define N(t, i) ((t)->nodes[(i)])
@@ -212,6 +213,7 @@ node_put(struct tree *t, uint32_t *slot)
 	if (--N(t, n).refs != 0)
 		return 0;
 
+	t->edits++;
 	p = N(t, n).prev;
 	q = N(t, n).next;
 	nt = N(t, n).t;
@@ -290,6 +292,7 @@ tree_remove(struct tree *t, uint32_t *slot, uint32_t node)
 		if (!c || cnt != 0 || !tree_step(t))
 			return cnt;
 	}
+	t->edits++;
 	if (c == *slot)
 		*slot = N(t, c).prev ? N(t, c).prev : N(t, c).next;
 	if (N(t, c).prev)
@@ -345,8 +348,12 @@ static unsigned
 tree_prune(struct tree *t, uint32_t *existing, uint32_t n, struct prune_state *state)
 {
 	struct prune_state st_new = *state, st_nxt;
+	/* per side, the walk below that found nothing: t->edits + 1 when it ran, and its steps */
+	struct prune_memo {
+		unsigned long edits, steps;
+	} memo[2] = { { 0, 0 }, { 0, 0 } };
 	uint32_t x = *existing, x_next;
-	unsigned long steps;
+	unsigned long steps, edits;
 	unsigned cnt = 0;
 	int acts;
 	bool matched_nothing = false;
@@ -454,6 +461,16 @@ tree_prune(struct tree *t, uint32_t *existing, uint32_t n, struct prune_state *s
 
 				if (!below)
 					continue;
+				/* The walk below starts over at the head of x's level, so for
+				 * every sibling it is the same walk: once it found nothing and
+				 * changed nothing, it would again, in as many steps. */
+				if (memo[side].edits == t->edits + 1 &&
+				    t->steps + memo[side].steps <= TREE_MAX_STEPS) {
+					t->steps += memo[side].steps;
+					continue;
+				}
+				steps = t->steps;
+				edits = t->edits;
 				node_get(t, x);
 				st_nxt = *state;
 				st_nxt.flags &= ~(unsigned)IST_MATCH;
@@ -464,6 +481,9 @@ tree_prune(struct tree *t, uint32_t *existing, uint32_t n, struct prune_state *s
 					st_new.flags |= st_nxt.flags;
 					goto done;
 				}
+				if (t->edits == edits)
+					memo[side] =
+					        (struct prune_memo){ edits + 1, t->steps - steps };
 				if (!x)
 					goto next;
 			}
