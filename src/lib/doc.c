@@ -34,6 +34,16 @@ ksc_doc_free(struct ksc_doc *doc)
 	free(doc);
 }
 
+void *
+ksc_doc_alloc(struct ksc_doc *doc, size_t n)
+{
+	void *m = doc_arena_alloc(&doc->arena, n ? n : 1, alignof(max_align_t));
+
+	if (m)
+		memset(m, 0, n);
+	return m;
+}
+
 const char *
 ksc_doc_name(const struct ksc_doc *doc)
 {

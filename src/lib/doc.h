@@ -104,6 +104,10 @@ ksc_doc_freep(struct ksc_doc **doc)
 	ksc_doc_free(*doc);
 }
 
+/* n zeroed bytes, aligned for anything, that live as long as doc: what is built from a
+ * document (a profile's name lists, say) can live with its strings. NULL on ENOMEM. */
+void *ksc_doc_alloc(struct ksc_doc *doc, size_t n);
+
 /* The name given at parse time. Borrowed. */
 const char *ksc_doc_name(const struct ksc_doc *doc);
 /* Documents in the stream; a JSON doc always has exactly one. Empty YAML documents count. */

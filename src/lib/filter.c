@@ -341,6 +341,63 @@ struct prune_state {
 	uint32_t *chains; /* the syscall's tree: pruning may empty it */
 };
 
+/* Per side of the new chain, a walk below it that found nothing: t->edits + 1 when it ran
+ * (0: none yet), and its steps. */
+struct prune_memo {
+	unsigned long edits, steps;
+};
+
+/* What a search below one node of a level tells the level's walk. */
+enum prune_next {
+	PRUNE_GO_ON,   /* nothing found: on to the next sibling */
+	PRUNE_MATCHED, /* found: the walk is done */
+	PRUNE_GONE,    /* the node was released on the way: on to the next sibling */
+};
+
+static unsigned
+tree_prune(struct tree *t, uint32_t *existing, uint32_t n, struct prune_state *state);
+
+/* Look for the existing node *x further down the new chain n (x ranks above n). */
+static enum prune_next
+prune_down_new(struct tree *t, uint32_t *x, uint32_t n, const struct prune_state *state,
+               struct prune_state *st_new, struct prune_memo *memo, unsigned *cnt)
+{
+	struct prune_state st_nxt;
+	unsigned long steps, edits;
+
+	for (int side = 0; side < 2; side++) {
+		uint32_t below = side == 0 ? N(t, n).t : N(t, n).f;
+
+		if (!below)
+			continue;
+		/* The walk below starts over at the head of x's level, so for every sibling it
+		 * is the same walk: once it found nothing and changed nothing, it would again,
+		 * in as many steps. */
+		if (memo[side].edits == t->edits + 1 &&
+		    t->steps + memo[side].steps <= TREE_MAX_STEPS) {
+			t->steps += memo[side].steps;
+			continue;
+		}
+		steps = t->steps;
+		edits = t->edits;
+		node_get(t, *x);
+		st_nxt = *state;
+		st_nxt.flags &= ~(unsigned)IST_MATCH;
+		st_nxt.flags |= IST_N_PREFIX;
+		*cnt += tree_prune(t, x, below, &st_nxt);
+		*cnt += node_put(t, x);
+		if (st_nxt.flags & IST_MATCH) {
+			st_new->flags |= st_nxt.flags;
+			return PRUNE_MATCHED;
+		}
+		if (t->edits == edits)
+			memo[side] = (struct prune_memo){ edits + 1, t->steps - steps };
+		if (!*x)
+			return PRUNE_GONE;
+	}
+	return PRUNE_GO_ON;
+}
+
 /* Look for the new chain (a single path) in the existing tree: drop existing subtrees the
  * new rule makes redundant, and tell the caller (IST_REDUNDANT) when the new rule adds
  * nothing. Returns the number of nodes released. */
@@ -348,12 +405,9 @@ static unsigned
 tree_prune(struct tree *t, uint32_t *existing, uint32_t n, struct prune_state *state)
 {
 	struct prune_state st_new = *state, st_nxt;
-	/* per side, the walk below that found nothing: t->edits + 1 when it ran, and its steps */
-	struct prune_memo {
-		unsigned long edits, steps;
-	} memo[2] = { { 0, 0 }, { 0, 0 } };
+	struct prune_memo memo[2] = { { 0, 0 }, { 0, 0 } };
 	uint32_t x = *existing, x_next;
-	unsigned long steps, edits;
+	unsigned long steps;
 	unsigned cnt = 0;
 	int acts;
 	bool matched_nothing = false;
@@ -456,36 +510,13 @@ tree_prune(struct tree *t, uint32_t *existing, uint32_t n, struct prune_state *s
 			if (state->flags & IST_X_PREFIX)
 				goto done;
 			/* look for the existing node further down the new chain */
-			for (int side = 0; side < 2; side++) {
-				uint32_t below = side == 0 ? N(t, n).t : N(t, n).f;
-
-				if (!below)
-					continue;
-				/* The walk below starts over at the head of x's level, so for
-				 * every sibling it is the same walk: once it found nothing and
-				 * changed nothing, it would again, in as many steps. */
-				if (memo[side].edits == t->edits + 1 &&
-				    t->steps + memo[side].steps <= TREE_MAX_STEPS) {
-					t->steps += memo[side].steps;
-					continue;
-				}
-				steps = t->steps;
-				edits = t->edits;
-				node_get(t, x);
-				st_nxt = *state;
-				st_nxt.flags &= ~(unsigned)IST_MATCH;
-				st_nxt.flags |= IST_N_PREFIX;
-				cnt += tree_prune(t, &x, below, &st_nxt);
-				cnt += node_put(t, &x);
-				if (st_nxt.flags & IST_MATCH) {
-					st_new.flags |= st_nxt.flags;
-					goto done;
-				}
-				if (t->edits == edits)
-					memo[side] =
-					        (struct prune_memo){ edits + 1, t->steps - steps };
-				if (!x)
-					goto next;
+			switch (prune_down_new(t, &x, n, state, &st_new, memo, &cnt)) {
+			case PRUNE_MATCHED:
+				goto done;
+			case PRUNE_GONE:
+				goto next;
+			case PRUNE_GO_ON:
+				break;
 			}
 		}
 	next:

@@ -77,7 +77,7 @@ write_u64_member(struct writer *w, const char *key, uint64_t value)
 }
 
 static void
-write_string_array(struct writer *w, const char *key, char *const *items, size_t n)
+write_string_array(struct writer *w, const char *key, const char *const *items, size_t n)
 {
 	member(w, key);
 	if (n == 0) {
@@ -160,9 +160,9 @@ write_filter(struct writer *w, const char *key, const struct ksc_rule_filter *f)
 	member(w, key);
 	open_container(w, '{');
 	if (f->n_caps)
-		write_string_array(w, "caps", f->caps, f->n_caps);
+		write_string_array(w, "caps", (const char *const *)f->caps, f->n_caps);
 	if (f->n_arches)
-		write_string_array(w, "arches", f->arches, f->n_arches);
+		write_string_array(w, "arches", (const char *const *)f->arches, f->n_arches);
 	if (f->min_kernel)
 		write_string_member(w, "minKernel", f->min_kernel);
 	close_container(w, '}');
@@ -247,7 +247,8 @@ ksc_profile_write_json(const struct ksc_profile *p, char **ret_text, size_t *ret
 	}
 	/* Present-but-empty flags differ from absent ones (no SPEC_ALLOW): keep "[]". */
 	if (p->flags_present)
-		write_string_array(&w, "flags", p->flag_order, p->n_flag_order);
+		write_string_array(&w, "flags", (const char *const *)p->flag_order,
+		                   p->n_flag_order);
 	if (p->listener_path)
 		write_string_member(&w, "listenerPath", p->listener_path);
 	if (p->listener_metadata)
@@ -293,7 +294,8 @@ profile_write_oci(const struct ksc_profile *p, const enum ksc_arch *arches, size
 	if (n_arches > 0)
 		write_arch_array(&w, "architectures", arches, n_arches);
 	if (p->flags_present)
-		write_string_array(&w, "flags", p->flag_order, p->n_flag_order);
+		write_string_array(&w, "flags", (const char *const *)p->flag_order,
+		                   p->n_flag_order);
 	if (p->listener_path)
 		write_string_member(&w, "listenerPath", p->listener_path);
 	if (p->listener_metadata)

@@ -26,6 +26,7 @@ struct ctx {
 	bool strict;
 	enum ksc_arch native;
 	struct ksc_profile *profile;
+	struct ksc_doc *doc; /* what the rules' names and arrays live in */
 	int oom;
 };
 
@@ -489,6 +490,30 @@ parse_string_list(struct ctx *c, const struct ksc_node *n, const char *path, cha
 	return 0;
 }
 
+/* A rule's names: the document's own strings, in an array of the document's. */
+static int
+parse_name_list(struct ctx *c, const struct ksc_node *n, const char *path, struct ksc_rule *rule)
+{
+	char sub[PATH_MAX_LEN];
+
+	if (!get_array(c, n, path) || n->kind != KSC_NODE_SEQ)
+		return 0;
+	rule->names = ksc_doc_alloc(c->doc, n->count * sizeof(*rule->names));
+	if (!rule->names)
+		return -ENOMEM;
+	for (size_t i = 0; i < n->count; i++) {
+		const char *s;
+
+		if (!ksc_node_is_string(n->items[i])) {
+			path_index(sub, path, i);
+			(void)get_string(c, n->items[i], sub, &s); /* reports why */
+			continue;
+		}
+		rule->names[rule->n_names++] = n->items[i]->text;
+	}
+	return 0;
+}
+
 static bool
 is_moby_arch(const char *s)
 {
@@ -849,13 +874,13 @@ check_rule_names(struct ctx *c, const struct ksc_rule *rule, const struct ksc_no
  * skips one name of a list). Left NULL when a name that is not a string was dropped: the
  * profile is invalid then. */
 static int
-rule_name_positions(struct ksc_rule *rule, const struct ksc_node *names_node)
+rule_name_positions(struct ctx *c, struct ksc_rule *rule, const struct ksc_node *names_node)
 {
 	size_t count = names_node->kind == KSC_NODE_SEQ ? names_node->count : 1;
 
 	if (rule->n_names == 0 || count != rule->n_names)
 		return 0;
-	rule->name_pos = calloc(rule->n_names, sizeof(*rule->name_pos));
+	rule->name_pos = ksc_doc_alloc(c->doc, rule->n_names * sizeof(*rule->name_pos));
 	if (!rule->name_pos)
 		return -ENOMEM;
 	for (size_t j = 0; j < rule->n_names; j++) {
@@ -891,12 +916,10 @@ parse_rule_names(struct ctx *c, const struct ksc_node *n, const char *path,
 		*ret_names_node = n1;
 		path_key(sub, path, "name");
 		if (get_string(c, n1, sub, &s)) {
-			rule->names = calloc(1, sizeof(char *));
+			rule->names = ksc_doc_alloc(c->doc, sizeof(*rule->names));
 			if (!rule->names)
 				return -ENOMEM;
-			rule->names[0] = xstrdup(c, s);
-			if (!rule->names[0])
-				return -ENOMEM;
+			rule->names[0] = s;
 			rule->n_names = 1;
 			rule->single_name = true;
 			warning_at(c, name->key, sub,
@@ -910,7 +933,7 @@ parse_rule_names(struct ctx *c, const struct ksc_node *n, const char *path,
 		if (!names_set && (nn->kind == KSC_NODE_SEQ || ksc_node_is_null(nn)))
 			error_at(c, nn, sub,
 			         "must list at least one syscall (runtime-spec: minItems 1)");
-		return parse_string_list(c, nn, sub, &rule->names, &rule->n_names);
+		return parse_name_list(c, nn, sub, rule);
 	} else {
 		path_key(sub, path, "names");
 		error_at(c, n, sub, "required field is missing");
@@ -961,7 +984,7 @@ parse_rule_args(struct ctx *c, const struct ksc_node *an, const char *path, stru
 	path_key(sub, path, "args");
 	if (!get_array(c, an, sub) || an->kind != KSC_NODE_SEQ || an->count == 0)
 		return 0;
-	rule->args = calloc(an->count, sizeof(*rule->args));
+	rule->args = ksc_doc_alloc(c->doc, an->count * sizeof(*rule->args));
 	if (!rule->args)
 		return -ENOMEM;
 	for (size_t i = 0; i < an->count; i++) {
@@ -1071,7 +1094,7 @@ parse_rule(struct ctx *c, const struct ksc_node *n, const char *path, struct ksc
 	if (names_node) {
 		path_key(sub, path, rule->single_name ? "name" : "names");
 		check_rule_names(c, rule, names_node, sub);
-		r = rule_name_positions(rule, names_node);
+		r = rule_name_positions(c, rule, names_node);
 		if (r < 0)
 			return r;
 	}
@@ -1449,12 +1472,7 @@ ksc_profile_free(struct ksc_profile *p)
 	for (size_t i = 0; i < p->n_rules; i++) {
 		struct ksc_rule *rule = &p->rules[i];
 
-		for (size_t j = 0; j < rule->n_names; j++)
-			free(rule->names[j]);
-		free(rule->names);
-		free(rule->name_pos);
 		free(rule->errno_name);
-		free(rule->args);
 		free(rule->comment);
 		rule_filter_done(&rule->includes);
 		rule_filter_done(&rule->excludes);
@@ -1489,6 +1507,7 @@ profile_from_doc(const char *name, struct ksc_doc *doc, const struct ksc_profile
 		.strict = opts && (opts->flags & KSC_PROFILE_STRICT),
 		.native = opts && opts->native_arch != KSC_ARCH_NONE ? opts->native_arch
 		                                                     : ksc_arch_native(),
+		.doc = doc,
 	};
 	size_t first;
 	int r;

@@ -49,7 +49,9 @@ struct ksc_extra {
 };
 
 struct ksc_rule {
-	char **names;
+	/* names, name_pos and args live in the profile's document (ksc_doc_alloc()), and
+	 * each name is that document's string */
+	const char **names;
 	size_t n_names;
 	struct ksc_pos *name_pos; /* where names[i] was written; NULL when not known */
 	bool single_name;         /* written as Docker's "name": "x" */
