@@ -56,6 +56,15 @@ def_of_first_conditional(const struct ksc_profile *const *ps, const struct decis
 	return 0;
 }
 
+/* "KEY": (keys are the writer's own, no escaping needed) */
+static void
+put_key(struct strbuf *sb, const char *key)
+{
+	strbuf_putc(sb, '"');
+	strbuf_puts(sb, key);
+	strbuf_puts(sb, "\": ");
+}
+
 static void
 put_action_key(struct strbuf *sb, uint32_t ret, bool is_default)
 {
@@ -74,12 +83,13 @@ put_action_key(struct strbuf *sb, uint32_t ret, bool is_default)
 		name = "SCMP_ACT_TRAP";
 		break;
 	case KSC_RET_ERRNO:
-		strbuf_printf(sb, "\"%s\": \"SCMP_ACT_ERRNO\", \"%s\": %" PRIu32, key, errno_key,
-		              ret & KSC_RET_DATA);
-		return;
 	case KSC_RET_TRACE:
-		strbuf_printf(sb, "\"%s\": \"SCMP_ACT_TRACE\", \"%s\": %" PRIu32, key, errno_key,
-		              ret & KSC_RET_DATA);
+		put_key(sb, key);
+		strbuf_puts(sb, (ret & KSC_RET_ACTION_FULL) == KSC_RET_ERRNO
+		                        ? "\"SCMP_ACT_ERRNO\", "
+		                        : "\"SCMP_ACT_TRACE\", ");
+		put_key(sb, errno_key);
+		strbuf_put_u64(sb, ret & KSC_RET_DATA);
 		return;
 	case KSC_RET_USER_NOTIF:
 		name = "SCMP_ACT_NOTIFY";
@@ -91,7 +101,10 @@ put_action_key(struct strbuf *sb, uint32_t ret, bool is_default)
 		name = "SCMP_ACT_ALLOW";
 		break;
 	}
-	strbuf_printf(sb, "\"%s\": \"%s\"", key, name);
+	put_key(sb, key);
+	strbuf_putc(sb, '"');
+	strbuf_puts(sb, name);
+	strbuf_putc(sb, '"');
 }
 
 static void
@@ -105,12 +118,17 @@ put_rule(struct strbuf *sb, bool *first, const char *name, uint32_t ret, const s
 	put_action_key(sb, ret, false);
 	if (n_args) {
 		strbuf_puts(sb, ", \"args\": [");
-		for (size_t k = 0; k < n_args; k++)
-			strbuf_printf(sb,
-			              "%s{\"index\": %" PRIu32 ", \"value\": %" PRIu64
-			              ", \"valueTwo\": %" PRIu64 ", \"op\": \"%s\"}",
-			              k ? ", " : "", args[k].index, args[k].value,
-			              args[k].value_two, ksc_op_name(args[k].op));
+		for (size_t k = 0; k < n_args; k++) {
+			strbuf_puts(sb, k ? ", {\"index\": " : "{\"index\": ");
+			strbuf_put_u64(sb, args[k].index);
+			strbuf_puts(sb, ", \"value\": ");
+			strbuf_put_u64(sb, args[k].value);
+			strbuf_puts(sb, ", \"valueTwo\": ");
+			strbuf_put_u64(sb, args[k].value_two);
+			strbuf_puts(sb, ", \"op\": \"");
+			strbuf_puts(sb, ksc_op_name(args[k].op));
+			strbuf_puts(sb, "\"}");
+		}
 		strbuf_puts(sb, "]");
 	}
 	strbuf_puts(sb, "}");

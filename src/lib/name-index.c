@@ -89,13 +89,17 @@ name_index_rules_build(const struct ksc_profile *p, const struct name_index *x, 
                        struct name_index_rules *ret)
 {
 	_cleanup_(freep) size_t *last = NULL, *fill = NULL;
+	_cleanup_(freep) uint32_t *ids = NULL; /* each selected name's id + 1 (0: not in x) */
 	struct name_index_rules b = { 0 };
-	size_t id;
+	size_t id, n_ids = 0, at;
 
+	for (size_t k = 0; k < p->n_rules; k++)
+		n_ids += p->rules[k].n_names;
 	b.start = calloc(x->n + 1, sizeof(*b.start));
 	last = malloc(MAX(x->n, (size_t)1) * sizeof(*last));
 	fill = calloc(x->n + 1, sizeof(*fill));
-	if (!b.start || !last || !fill) {
+	ids = calloc(MAX(n_ids, (size_t)1), sizeof(*ids));
+	if (!b.start || !last || !fill || !ids) {
 		free(b.start);
 		return -ENOMEM;
 	}
@@ -103,15 +107,22 @@ name_index_rules_build(const struct ksc_profile *p, const struct name_index *x, 
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t n = 0; n < x->n; n++)
 			last[n] = SIZE_MAX;
+		at = 0;
 		for (size_t k = 0; k < p->n_rules; k++) {
 			const struct ksc_rule *r = &p->rules[k];
 
 			if (((flags & NAME_INDEX_SKIP_SINGLE_NAME) && r->single_name) ||
-			    ((flags & NAME_INDEX_ARGS_ONLY) && r->n_args == 0))
+			    ((flags & NAME_INDEX_ARGS_ONLY) && r->n_args == 0)) {
+				at += r->n_names;
 				continue;
-			for (size_t j = 0; j < r->n_names; j++) {
-				if (!name_index_get(x, r->names[j], &id) || last[id] == k)
+			}
+			for (size_t j = 0; j < r->n_names; j++, at++) {
+				/* names are hashed once: the second pass reads the ids */
+				if (pass == 0 && name_index_get(x, r->names[j], &id))
+					ids[at] = (uint32_t)id + 1;
+				if (ids[at] == 0 || last[ids[at] - 1] == k)
 					continue;
+				id = ids[at] - 1;
 				last[id] = k;
 				if (pass == 0)
 					b.start[id + 1]++;
