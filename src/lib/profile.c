@@ -757,21 +757,29 @@ name_ref_cmp(const void *a, const void *b)
 	return x->index < y->index ? -1 : x->index > y->index;
 }
 
+/* The id of a name string in the syscall tables, or -1 (a name with a NUL is none). */
+static int
+name_id(const struct ksc_node *item)
+{
+	return strlen(item->text) == item->len ? syscalls_name_id(item->text) : -1;
+}
+
 /* parent + "[index]" is the name's path, built only when there is something to say
  * (index SIZE_MAX: the path is parent itself). */
 static void
-check_one_name(struct ctx *c, const char *name, const struct ksc_node *at, const char *parent,
-               size_t index, const enum ksc_arch *targets, size_t n_targets, bool repeated)
+check_one_name(struct ctx *c, const char *name, int id, const struct ksc_node *at,
+               const char *parent, size_t index, const enum ksc_arch *targets, size_t n_targets,
+               bool repeated)
 {
 	struct strbuf sb = { 0 };
 	char path[PATH_MAX_LEN];
-	bool fine = syscall_name_valid(name) && !repeated && ksc_syscall_name_known(name);
+	bool fine = id >= 0 && !repeated; /* a name of the tables is valid syntax */
 
 	for (size_t t = 0; fine && t < n_targets; t++) {
 		uint32_t nr, mux, call;
 
-		if (ksc_syscall_resolve_name(targets[t], name, &nr) == 0 ||
-		    ksc_syscall_multiplexed(targets[t], name, &mux, &call) > 0)
+		if (syscalls_resolve_id((int)targets[t], id, &nr) == 0 ||
+		    syscalls_multiplexed_id((int)targets[t], id, &mux, &call) > 0)
 			return;
 	}
 	if (fine && n_targets == 0)
@@ -820,35 +828,58 @@ static void
 check_rule_names(struct ctx *c, const struct ksc_rule *rule, const struct ksc_node *names_node,
                  const char *names_path)
 {
-	_cleanup_(freep) struct name_ref *refs = NULL;
-	_cleanup_(freep) bool *repeated = NULL;
-	_cleanup_(freep) uint64_t *seen = NULL;
+	/* most lists are short: their scratch space is on the stack */
+	struct name_ref refs_small[16];
+	int ids_small[16];
+	bool repeated_small[16];
+	uint64_t seen_small[32];
+	_cleanup_(freep) struct name_ref *refs_big = NULL;
+	_cleanup_(freep) int *ids_big = NULL;
+	_cleanup_(freep) bool *repeated_big = NULL;
+	_cleanup_(freep) uint64_t *seen_big = NULL;
+	struct name_ref *refs = refs_small;
+	int *ids = ids_small;
+	bool *repeated = repeated_small;
+	uint64_t *seen = seen_small;
+	size_t words = syscalls_names_count / 64 + 1, count = names_node->count;
 	enum ksc_arch targets[_KSC_ARCH_MAX];
 	size_t n_targets = rule_target_arches(c->profile, rule, c->native, targets), n = 0;
 
 	if (names_node->kind != KSC_NODE_SEQ) {
 		if (rule->n_names == 1)
-			check_one_name(c, rule->names[0], names_node, names_path, SIZE_MAX, targets,
-			               n_targets, false);
+			check_one_name(c, rule->names[0], name_id(names_node), names_node,
+			               names_path, SIZE_MAX, targets, n_targets, false);
 		return;
 	}
-	refs = calloc(names_node->count + 1, sizeof(*refs));
-	repeated = calloc(names_node->count + 1, sizeof(*repeated));
-	seen = calloc(syscalls_names_count / 64 + 1, sizeof(*seen));
-	if (!refs || !repeated || !seen) {
-		c->oom = -ENOMEM;
-		return;
+	if (count > ELEMENTSOF(refs_small)) {
+		refs = refs_big = calloc(count, sizeof(*refs));
+		ids = ids_big = calloc(count, sizeof(*ids));
+		repeated = repeated_big = calloc(count, sizeof(*repeated));
+		if (!refs_big || !ids_big || !repeated_big) {
+			c->oom = -ENOMEM;
+			return;
+		}
 	}
+	if (words > ELEMENTSOF(seen_small)) {
+		seen = seen_big = calloc(words, sizeof(*seen));
+		if (!seen_big) {
+			c->oom = -ENOMEM;
+			return;
+		}
+	} else
+		memset(seen_small, 0, sizeof(seen_small));
 	/* A name the tables know repeats when its id was seen before in this list; the others
 	 * (unknown names, rare) are found by sorting them, so that Docker's 360-name lists stay
 	 * cheap either way. */
-	for (size_t j = 0; j < names_node->count; j++) {
+	for (size_t j = 0; j < count; j++) {
 		const struct ksc_node *item = names_node->items[j];
 		int id;
 
+		repeated[j] = false;
+		ids[j] = -1;
 		if (!ksc_node_is_string(item))
 			continue;
-		id = strlen(item->text) == item->len ? syscalls_name_id(item->text) : -1;
+		ids[j] = id = name_id(item);
 		if (id < 0)
 			refs[n++] = (struct name_ref){ item->text, j };
 		else if (seen[id / 64] & (1ull << (id % 64)))
@@ -861,12 +892,13 @@ check_rule_names(struct ctx *c, const struct ksc_rule *rule, const struct ksc_no
 		if (streq(refs[k].name, refs[k - 1].name))
 			repeated[refs[k].index] = true;
 
-	for (size_t j = 0; j < names_node->count; j++) {
+	for (size_t j = 0; j < count; j++) {
 		const struct ksc_node *item = names_node->items[j];
 
 		if (!ksc_node_is_string(item))
 			continue; /* already reported */
-		check_one_name(c, item->text, item, names_path, j, targets, n_targets, repeated[j]);
+		check_one_name(c, item->text, ids[j], item, names_path, j, targets, n_targets,
+		               repeated[j]);
 	}
 }
 

@@ -527,12 +527,47 @@ ksc_syscall_name_known(const char *name)
 	return name && syscalls_name_id(name) >= 0;
 }
 
+int
+syscalls_resolve_id(int arch, int id, uint32_t *ret_nr)
+{
+	const struct arch_def *def = arch_def_get((enum ksc_arch)arch);
+	const struct syscalls_table *table;
+
+	if (!def || id < 0 || (size_t)id >= syscalls_names_count)
+		return -EINVAL;
+	table = arch_table(def);
+	if (table->by_name[id] == SYSCALLS_NO_ENTRY)
+		return -ENOENT;
+	if (ret_nr)
+		*ret_nr = def->nr_base + table->entries[table->by_name[id]].nr;
+	return 0;
+}
+
+/* The name id of a multiplexer, looked up once: every profile name is asked about both. */
+static int
+mux_name_id(const char *mux_name, int *cache)
+{
+	int id = __atomic_load_n(cache, __ATOMIC_RELAXED);
+
+	if (id == -2) {
+		id = syscalls_name_id(mux_name);
+		__atomic_store_n(cache, id, __ATOMIC_RELAXED);
+	}
+	return id;
+}
+
 /* If name is one of calls and arch has the multiplexer mux_name, store both numbers. */
 static bool
-mux_find(const struct arch_def *def, const char *mux_name, const struct mux_call *calls,
-         size_t n_calls, const char *name, uint32_t *ret_mux_nr, uint32_t *ret_call)
+mux_find(const struct arch_def *def, const char *mux_name, int *mux_id_cache,
+         const struct mux_call *calls, size_t n_calls, const char *name, uint32_t *ret_mux_nr,
+         uint32_t *ret_call)
 {
-	const struct syscalls_entry *mux = table_find_name(arch_table(def), mux_name);
+	const struct syscalls_table *table = arch_table(def);
+	int mux_id = mux_name_id(mux_name, mux_id_cache);
+	const struct syscalls_entry *mux =
+	        mux_id >= 0 && table->by_name[mux_id] != SYSCALLS_NO_ENTRY
+	                ? &table->entries[table->by_name[mux_id]]
+	                : NULL;
 
 	/* most ABIs have no multiplexer at all (x86_64, x32, aarch64) */
 	if (!mux)
@@ -550,6 +585,8 @@ mux_find(const struct arch_def *def, const char *mux_name, const struct mux_call
 	return false;
 }
 
+static int socketcall_id = -2, ipc_id = -2; /* -2: not looked up yet */
+
 int
 ksc_syscall_multiplexed(enum ksc_arch arch, const char *name, uint32_t *ret_mux_nr,
                         uint32_t *ret_call)
@@ -559,12 +596,22 @@ ksc_syscall_multiplexed(enum ksc_arch arch, const char *name, uint32_t *ret_mux_
 	if (!def || !name)
 		return -EINVAL;
 
-	if (mux_find(def, "socketcall", socketcall_calls, ELEMENTSOF(socketcall_calls), name,
-	             ret_mux_nr, ret_call))
+	if (mux_find(def, "socketcall", &socketcall_id, socketcall_calls,
+	             ELEMENTSOF(socketcall_calls), name, ret_mux_nr, ret_call))
 		return 1;
-	if (mux_find(def, "ipc", ipc_calls, ELEMENTSOF(ipc_calls), name, ret_mux_nr, ret_call))
+	if (mux_find(def, "ipc", &ipc_id, ipc_calls, ELEMENTSOF(ipc_calls), name, ret_mux_nr,
+	             ret_call))
 		return 1;
 	return 0;
+}
+
+int
+syscalls_multiplexed_id(int arch, int id, uint32_t *ret_mux_nr, uint32_t *ret_call)
+{
+	if (id < 0 || (size_t)id >= syscalls_names_count)
+		return -EINVAL;
+	return ksc_syscall_multiplexed((enum ksc_arch)arch, syscalls_names[id], ret_mux_nr,
+	                               ret_call);
 }
 
 /* The calls of one multiplexer, and how its first argument selects one. */

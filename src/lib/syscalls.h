@@ -70,6 +70,12 @@ extern const size_t syscalls_name_slots_count;
 /* The id of name (its index in syscalls_names), or -1 when no table has it. */
 int syscalls_name_id(const char *name);
 
+/* For callers that looked a name up once (syscalls_name_id()) and ask about it on several
+ * architectures: ksc_syscall_resolve_name() and ksc_syscall_multiplexed() by name id.
+ * arch is an enum ksc_arch. */
+int syscalls_resolve_id(int arch, int id, uint32_t *ret_nr);
+int syscalls_multiplexed_id(int arch, int id, uint32_t *ret_mux_nr, uint32_t *ret_call);
+
 /* 32-bit FNV-1a, as tools/gen-syscalls.py computes it when it lays out the slots. */
 static inline uint32_t
 syscalls_name_hash(const char *name)
