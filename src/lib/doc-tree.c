@@ -21,7 +21,7 @@
  * of the time of a 100,000-rule parse, in a VM where a fault is a hypervisor exit).
  */
 #define ARENA_FIRST_BLOCK (16u * 1024u)
-#define ARENA_MAX_BLOCK   (64u * 1024u * 1024u)
+#define ARENA_MAX_BLOCK   (8u * 1024u * 1024u)
 #define ARENA_MAP_FROM    (1024u * 1024u)
 
 void *
