@@ -12,10 +12,12 @@ cd "$top"
 
 # Debian packages the build and the tests need. golang-github-containers-common provides
 # /usr/share/containers/seccomp.json, a real runtime default profile the tests read; runc
-# and crun are the local node's OCI executors; busybox-static fills the test images.
+# and crun are the local node's OCI executors; busybox-static fills the test images;
+# containerd is the CRI runtime the CRI client is tested against (a private instance,
+# scripts/containerd.sh), and libnghttp2 carries the client's gRPC.
 packages="gcc libc6-dev meson ninja-build pkg-config python3 libyaml-dev zlib1g-dev \
-libseccomp-dev libbpf-dev clang libclang-rt-14-dev gcc-multilib runc crun busybox-static strace \
-python3-yaml \
+libseccomp-dev libbpf-dev libnghttp2-dev clang libclang-rt-14-dev gcc-multilib runc crun \
+busybox-static strace python3-yaml containerd \
 golang-github-containers-common"
 
 install_missing() {

@@ -45,9 +45,10 @@ when given, the symbol tables (`nm -A`) of the static library archives, and enfo
                     audit reader (the observe layer's other half, beside the recorder: its
                     sources, selection, summary and profile generation) and the Kubernetes
                     module (manifests, validation, the kubelet's and the runtime's decision
-                    per container, which node/'s headers already hand the CLI) -- anything
-                    under src/lib/node/, src/lib/record/, src/lib/agent/, src/lib/audit/,
-                    src/lib/kube/, and notify.h,
+                    per container, which node/'s headers already hand the CLI) and the CRI
+                    client (a runtime as the kubelet sees it: `cri`, the node scanner) --
+                    anything under src/lib/node/, src/lib/record/, src/lib/agent/,
+                    src/lib/audit/, src/lib/kube/, src/lib/cri/, and notify.h,
                     agent.h, handoff.h, listener.h, exec.h at the top of src/lib -- plus the
                     base-layer utilities DESIGN.md puts under every layer: macro.h,
                     ksc-cleanup.h, error.h, strbuf.h (the escaping writer every printed
@@ -77,7 +78,7 @@ SECCOMP_OWNER = "src/lib/libseccomp.c"
 YAML_OWNERS = ("src/lib/doc.c", "src/lib/doc.h")
 YAML_OWNER_DIRS = ("src/lib/doc/",)
 CLI_ALLOWED_DIRS = ("src/lib/node/", "src/lib/record/", "src/lib/agent/", "src/lib/audit/",
-                    "src/lib/kube/")  # kube/: its structs reach the CLI through node/ anyway
+                    "src/lib/kube/", "src/lib/cri/")  # kube/: its structs reach the CLI through node/ anyway
 CLI_ALLOWED_LIB_HEADERS = (
     "agent.h", "notify.h", "handoff.h", "listener.h", "exec.h",  # agent hand-off, exec sequence
     "macro.h", "ksc-cleanup.h", "error.h", "strbuf.h", "fs.h",  # base layer

@@ -99,6 +99,7 @@ int verb_agent(int argc, char **argv);
 int verb_dump(int argc, char **argv);
 int verb_profile(int argc, char **argv);
 int verb_kube(int argc, char **argv);
+int verb_cri(int argc, char **argv);
 int verb_audit(int argc, char **argv);
 int verb_node(int argc, char **argv);
 int verb_image(int argc, char **argv);

@@ -16,6 +16,7 @@ static const struct verb verbs[] = {
 	{ "describe", verb_describe, "a pod: each container's profile, state and events" },
 	{ "logs", verb_logs, "what a pod's container wrote" },
 	{ "delete", verb_delete, "stop and remove pods" },
+	{ "cri", verb_cri, "a container runtime over the CRI: version, pods, containers" },
 	{ "kube", verb_kube,
 	  "Kubernetes: validate manifests, resolve each container's profile, PSA checks" },
 	{ "record", verb_record, "write a least-privilege profile by running a program" },

@@ -1,0 +1,140 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+#
+# A private containerd for the demo and the tests: its own config (the CRI plugin on), root,
+# state and socket under DIR, never the system's instance. Pods run on the host network (no
+# CNI), with a sandbox image imported from the project's own archive, so nothing is pulled.
+#
+#   scripts/containerd.sh start DIR [ARCHIVE...]   start it (and import the image archives
+#                                                  into the k8s.io namespace); prints the
+#                                                  endpoint, unix://DIR/containerd.sock
+#   scripts/containerd.sh stop DIR                 stop it by its pid, then its shims and
+#                                                  their containers, and unmount under DIR
+#
+# The sandbox image is localhost/kseccomp/pause:1 (scripts/image-archive.py makes it from
+# busybox). Without CAP_SYS_RESOURCE (a VM or a container) the CRI plugin must not lower
+# oom_score_adj: restrict_oom_score_adj is on.
+set -eu
+
+usage() {
+	echo "usage: $0 start DIR [ARCHIVE...] | stop DIR" >&2
+	exit 2
+}
+
+[ $# -ge 2 ] || usage
+cmd=$1 dir=$2
+shift 2
+case $dir in
+/*) ;;
+*) dir=$(pwd)/$dir ;;
+esac
+sock=$dir/containerd.sock
+
+stop() {
+	if [ -f "$dir/containerd.pid" ]; then
+		pid=$(cat "$dir/containerd.pid")
+		if kill "$pid" 2>/dev/null; then
+			i=0
+			while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do
+				sleep 0.1
+				i=$((i + 1))
+			done
+			kill -9 "$pid" 2>/dev/null || true
+		fi
+		rm -f "$dir/containerd.pid"
+	fi
+	# Its shims outlive it: each names our socket in its command line. Killing a shim
+	# leaves its container to runc, whose state is under our state directory.
+	for p in $(pgrep -f "containerd-shim-runc-v2 .*-address $sock" 2>/dev/null || true); do
+		kill -9 "$p" 2>/dev/null || true
+	done
+	if [ -d "$dir/state/runc" ]; then
+		for ns in "$dir"/state/runc/*; do
+			[ -d "$ns" ] || continue
+			for c in "$ns"/*; do
+				[ -d "$c" ] || continue
+				runc --root "$ns" kill "$(basename "$c")" KILL 2>/dev/null || true
+				runc --root "$ns" delete --force "$(basename "$c")" 2>/dev/null || true
+			done
+		done
+	fi
+	# Mounts under DIR (rootfs overlays, shm), deepest first.
+	if [ -d "$dir" ]; then
+		awk -v d="$dir/" 'index($2, d) == 1 { print $2 }' /proc/self/mounts | sort -r |
+			while read -r m; do umount -l "$m" 2>/dev/null || true; done
+	fi
+}
+
+start() {
+	command -v containerd >/dev/null || {
+		echo "$0: containerd is not installed" >&2
+		exit 1
+	}
+	stop
+	mkdir -p "$dir/root" "$dir/state" "$dir/cni/bin" "$dir/cni/conf" "$dir/opt"
+	# The runc state directory of the CRI's shims is under state/ (shim option root).
+	cat >"$dir/config.toml" <<EOF
+version = 2
+root = "$dir/root"
+state = "$dir/state"
+disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.btrfs",
+  "io.containerd.snapshotter.v1.devmapper", "io.containerd.snapshotter.v1.zfs",
+  "io.containerd.tracing.processor.v1.otlp", "io.containerd.internal.v1.tracing"]
+
+[grpc]
+  address = "$sock"
+
+[ttrpc]
+  address = "$sock.ttrpc"
+
+[debug]
+  level = "info"
+
+[plugins."io.containerd.internal.v1.opt"]
+  path = "$dir/opt"
+
+[plugins."io.containerd.grpc.v1.cri"]
+  sandbox_image = "localhost/kseccomp/pause:1"
+  restrict_oom_score_adj = true
+  disable_apparmor = true
+  enable_selinux = false
+  [plugins."io.containerd.grpc.v1.cri".cni]
+    bin_dir = "$dir/cni/bin"
+    conf_dir = "$dir/cni/conf"
+  [plugins."io.containerd.grpc.v1.cri".containerd]
+    snapshotter = "overlayfs"
+    default_runtime_name = "runc"
+    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
+      runtime_type = "io.containerd.runc.v2"
+      [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
+        Root = "$dir/state/runc/k8s.io"
+EOF
+	containerd --config "$dir/config.toml" >"$dir/containerd.log" 2>&1 &
+	echo $! >"$dir/containerd.pid"
+	i=0
+	while ! ctr --address "$sock" version >/dev/null 2>&1; do
+		if ! kill -0 "$(cat "$dir/containerd.pid")" 2>/dev/null || [ $i -ge 150 ]; then
+			echo "$0: containerd did not start; its log:" >&2
+			tail -n 20 "$dir/containerd.log" >&2
+			stop
+			exit 1
+		fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	for archive in "$@"; do
+		ctr --address "$sock" -n k8s.io images import --no-unpack=false "$archive" \
+			>>"$dir/import.log" 2>&1 || {
+			echo "$0: ctr images import $archive failed:" >&2
+			tail -n 5 "$dir/import.log" >&2
+			exit 1
+		}
+	done
+	echo "unix://$sock"
+}
+
+case $cmd in
+start) start "$@" ;;
+stop) stop ;;
+*) usage ;;
+esac

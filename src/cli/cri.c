@@ -1,0 +1,396 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * kseccomp cri version|pods|ps|inspect: a container runtime seen over the CRI, as the kubelet
+ * sees it (the library's CRI client, src/lib/cri/).
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "cri/cri.h"
+
+#define ENDPOINT_HELP                                                        \
+	"  -r, --runtime-endpoint SOCK  the runtime's CRI socket (default: " \
+	"$CONTAINER_RUNTIME_ENDPOINT,\n"                                     \
+	"                               else " CRI_DEFAULT_ENDPOINT ")\n"    \
+	"      --timeout SECONDS        how long each call may take (default 10)\n"
+
+/* The options every cri verb takes, and the connection they give. */
+struct cri_opts {
+	const char *endpoint;
+	unsigned timeout_ms;
+	int json;
+	bool all;
+	const char *pod;
+};
+
+enum { OPT_TIMEOUT = 0x100, OPT_POD };
+
+/* Parse the options of `command`; 0, EXIT_USAGE, or -1 after --help was printed. */
+static int
+parse(const char *command, int argc, char **argv, const char *help, bool list_opts,
+      struct cri_opts *o)
+{
+	static const struct option options[] = {
+		{ "runtime-endpoint", required_argument, NULL, 'r' },
+		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "output", required_argument, NULL, 'o' },
+		{ "all", no_argument, NULL, 'a' },
+		{ "pod", required_argument, NULL, OPT_POD },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	char *end;
+	long v;
+	int c;
+
+	*o = (struct cri_opts){ .endpoint = getenv("CONTAINER_RUNTIME_ENDPOINT"),
+		                .timeout_ms = 10000 };
+	if (o->endpoint && !*o->endpoint)
+		o->endpoint = NULL;
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":r:o:ah", options, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			o->endpoint = optarg;
+			break;
+		case OPT_TIMEOUT:
+			v = strtol(optarg, &end, 10);
+			if (*end || v < 1 || v > 3600)
+				return cli_usage_error(command,
+				                       "--timeout takes whole seconds, 1 to 3600, "
+				                       "not '%s'",
+				                       optarg);
+			o->timeout_ms = (unsigned)v * 1000;
+			break;
+		case 'o':
+			if (cli_parse_output(command, optarg, CLI_OUTPUT_TEXT_JSON, 2, &o->json) !=
+			    0)
+				return EXIT_USAGE;
+			break;
+		case 'a':
+		case OPT_POD:
+			if (!list_opts)
+				return cli_usage_error(command,
+				                       "--all and --pod are options of 'cri ps'");
+			if (c == 'a')
+				o->all = true;
+			else
+				o->pod = optarg;
+			break;
+		case 'h':
+			fputs(help, stdout);
+			return -1;
+		default:
+			return cli_bad_option(command, argv, c);
+		}
+	}
+	return 0;
+}
+
+static int
+connect_runtime(const struct cri_opts *o, struct cri **ret)
+{
+	struct ksc_error *error = NULL;
+	int r = cri_connect(o->endpoint, o->timeout_ms, ret, &error);
+
+	return r < 0 ? cli_fail(r, error, NULL) : 0;
+}
+
+/* A CRI timestamp (nanoseconds since the epoch) as RFC 3339 in UTC. */
+static const char *
+timestamp(int64_t ns, char *buf, size_t size)
+{
+	time_t t = (time_t)(ns / 1000000000);
+	struct tm tm;
+
+	if (ns <= 0 || !gmtime_r(&t, &tm) || !strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		snprintf(buf, size, "-");
+	return buf;
+}
+
+static void
+print_json_labels(const char *key, const struct cri_labels *l)
+{
+	printf(", \"%s\": {", key);
+	for (size_t i = 0; i < l->n; i++) {
+		printf("%s", i ? ", " : "");
+		cli_print_json_string(l->keys[i]);
+		printf(": ");
+		cli_print_json_string(l->values[i]);
+	}
+	printf("}");
+}
+
+static int
+cri_version_verb(int argc, char **argv)
+{
+	_cleanup_(cri_closep) struct cri *c = NULL;
+	struct cri_version v = { 0 };
+	struct ksc_error *error = NULL;
+	struct cri_opts o;
+	int r;
+
+	r = parse("cri version", argc, argv,
+	          "Usage: kseccomp cri version [OPTIONS]\n"
+	          "\n"
+	          "The runtime's name and version, and the CRI version it serves.\n"
+	          "\n"
+	          "Options:\n" ENDPOINT_HELP "  -o, --output text|json       the output format\n",
+	          false, &o);
+	if (r != 0)
+		return r < 0 ? 0 : r;
+	if (optind < argc)
+		return cli_usage_error("cri version", "unexpected argument '%s'", argv[optind]);
+	r = connect_runtime(&o, &c);
+	if (r != 0)
+		return r;
+	r = cri_version(c, &v, &error);
+	if (r < 0)
+		return cli_fail(r, error, NULL);
+	if (o.json) {
+		printf("{\"version\": ");
+		cli_print_json_string(v.version);
+		printf(", \"runtimeName\": ");
+		cli_print_json_string(v.runtime_name);
+		printf(", \"runtimeVersion\": ");
+		cli_print_json_string(v.runtime_version);
+		printf(", \"runtimeApiVersion\": ");
+		cli_print_json_string(v.runtime_api_version);
+		printf("}\n");
+	} else
+		printf("Version:            %s\n"
+		       "RuntimeName:        %s\n"
+		       "RuntimeVersion:     %s\n"
+		       "RuntimeApiVersion:  %s\n",
+		       cli_escape(v.version ? v.version : ""),
+		       cli_escape(v.runtime_name ? v.runtime_name : ""),
+		       cli_escape(v.runtime_version ? v.runtime_version : ""),
+		       cli_escape(v.runtime_api_version ? v.runtime_api_version : ""));
+	cri_version_done(&v);
+	return 0;
+}
+
+static int
+cri_pods_verb(int argc, char **argv)
+{
+	_cleanup_(cri_closep) struct cri *c = NULL;
+	struct cri_pod *pods = NULL;
+	struct ksc_error *error = NULL;
+	struct cri_opts o;
+	char when[32];
+	size_t n = 0;
+	int r;
+
+	r = parse("cri pods", argc, argv,
+	          "Usage: kseccomp cri pods [OPTIONS]\n"
+	          "\n"
+	          "The runtime's pod sandboxes.\n"
+	          "\n"
+	          "Options:\n" ENDPOINT_HELP "  -o, --output text|json       the output format\n",
+	          false, &o);
+	if (r != 0)
+		return r < 0 ? 0 : r;
+	if (optind < argc)
+		return cli_usage_error("cri pods", "unexpected argument '%s'", argv[optind]);
+	r = connect_runtime(&o, &c);
+	if (r != 0)
+		return r;
+	r = cri_list_pod_sandbox(c, NULL, &pods, &n, &error);
+	if (r < 0)
+		return cli_fail(r, error, NULL);
+	if (o.json)
+		printf("[");
+	else
+		printf("%-13s  %-20s  %-8s  %-24s  %-16s  %s\n", "POD ID", "CREATED", "STATE",
+		       "NAME", "NAMESPACE", "ATTEMPT");
+	for (size_t i = 0; i < n; i++) {
+		const struct cri_pod *p = &pods[i];
+
+		if (o.json) {
+			printf("%s\n  {\"id\": ", i ? "," : "");
+			cli_print_json_string(p->id);
+			printf(", \"name\": ");
+			cli_print_json_string(p->name);
+			printf(", \"namespace\": ");
+			cli_print_json_string(p->namespace);
+			printf(", \"uid\": ");
+			cli_print_json_string(p->uid);
+			printf(", \"attempt\": %" PRIu32
+			       ", \"state\": \"%s\", \"createdAt\": %" PRId64
+			       ", \"runtimeHandler\": ",
+			       p->attempt, cri_pod_state_name(p->state), p->created_at);
+			cli_print_json_string(p->runtime_handler);
+			print_json_labels("labels", &p->labels);
+			print_json_labels("annotations", &p->annotations);
+			printf("}");
+			continue;
+		}
+		printf("%-13.13s  %-20s  %-8s  %-24s  %-16s  %" PRIu32 "\n",
+		       cli_escape(p->id ? p->id : ""), timestamp(p->created_at, when, sizeof(when)),
+		       cri_pod_state_name(p->state), cli_escape(p->name ? p->name : ""),
+		       cli_escape(p->namespace ? p->namespace : ""), p->attempt);
+	}
+	if (o.json)
+		printf("%s]\n", n ? "\n" : "");
+	cri_pods_free(pods, n);
+	return 0;
+}
+
+static void
+print_container_json(const struct cri_container *k)
+{
+	char when[32];
+
+	printf("{\"id\": ");
+	cli_print_json_string(k->id);
+	printf(", \"podSandboxId\": ");
+	cli_print_json_string(k->pod_sandbox_id);
+	printf(", \"name\": ");
+	cli_print_json_string(k->name);
+	printf(", \"attempt\": %" PRIu32 ", \"image\": ", k->attempt);
+	cli_print_json_string(k->image);
+	printf(", \"imageRef\": ");
+	cli_print_json_string(k->image_ref);
+	printf(", \"state\": \"%s\", \"createdAt\": \"%s\"", cri_container_state_name(k->state),
+	       timestamp(k->created_at, when, sizeof(when)));
+	if (k->started_at)
+		printf(", \"startedAt\": \"%s\"", timestamp(k->started_at, when, sizeof(when)));
+	if (k->finished_at)
+		printf(", \"finishedAt\": \"%s\", \"exitCode\": %" PRId32,
+		       timestamp(k->finished_at, when, sizeof(when)), k->exit_code);
+	if (k->reason) {
+		printf(", \"reason\": ");
+		cli_print_json_string(k->reason);
+	}
+	if (k->message) {
+		printf(", \"message\": ");
+		cli_print_json_string(k->message);
+	}
+	print_json_labels("labels", &k->labels);
+	print_json_labels("annotations", &k->annotations);
+	printf("}");
+}
+
+static int
+cri_ps_verb(int argc, char **argv)
+{
+	_cleanup_(cri_closep) struct cri *c = NULL;
+	struct cri_container *v = NULL;
+	struct ksc_error *error = NULL;
+	struct cri_opts o;
+	char when[32];
+	size_t n = 0;
+	bool any = false;
+	int r;
+
+	r = parse("cri ps", argc, argv,
+	          "Usage: kseccomp cri ps [OPTIONS]\n"
+	          "\n"
+	          "The runtime's running containers (all of them with --all).\n"
+	          "\n"
+	          "Options:\n" ENDPOINT_HELP
+	          "  -a, --all                    containers in every state, not only running\n"
+	          "      --pod ID                 only the containers of this pod sandbox\n"
+	          "  -o, --output text|json       the output format\n",
+	          true, &o);
+	if (r != 0)
+		return r < 0 ? 0 : r;
+	if (optind < argc)
+		return cli_usage_error("cri ps", "unexpected argument '%s'", argv[optind]);
+	r = connect_runtime(&o, &c);
+	if (r != 0)
+		return r;
+	r = cri_list_containers(c, o.pod, &v, &n, &error);
+	if (r < 0)
+		return cli_fail(r, error, NULL);
+	if (o.json)
+		printf("[");
+	else
+		printf("%-13s  %-32s  %-20s  %-8s  %-20s  %-7s  %s\n", "CONTAINER", "IMAGE",
+		       "CREATED", "STATE", "NAME", "ATTEMPT", "POD ID");
+	for (size_t i = 0; i < n; i++) {
+		const struct cri_container *k = &v[i];
+
+		if (!o.all && k->state != CRI_CONTAINER_RUNNING)
+			continue;
+		if (o.json) {
+			printf("%s\n  ", any ? "," : "");
+			print_container_json(k);
+		} else
+			printf("%-13.13s  %-32s  %-20s  %-8s  %-20s  %-7" PRIu32 "  %.13s\n",
+			       cli_escape(k->id ? k->id : ""), cli_escape(k->image ? k->image : ""),
+			       timestamp(k->created_at, when, sizeof(when)),
+			       cri_container_state_name(k->state),
+			       cli_escape(k->name ? k->name : ""), k->attempt,
+			       cli_escape(k->pod_sandbox_id ? k->pod_sandbox_id : ""));
+		any = true;
+	}
+	if (o.json)
+		printf("%s]\n", any ? "\n" : "");
+	cri_containers_free(v, n);
+	return 0;
+}
+
+static int
+cri_inspect_verb(int argc, char **argv)
+{
+	_cleanup_(cri_closep) struct cri *c = NULL;
+	struct cri_container k = { 0 };
+	struct ksc_error *error = NULL;
+	struct cri_opts o;
+	int r;
+
+	r = parse("cri inspect", argc, argv,
+	          "Usage: kseccomp cri inspect [OPTIONS] CONTAINER-ID\n"
+	          "\n"
+	          "A container's status and the runtime's own view of it, as JSON (for\n"
+	          "containerd, info.runtimeSpec is the OCI spec it gave the OCI runtime,\n"
+	          "linux.seccomp included).\n"
+	          "\n"
+	          "Options:\n" ENDPOINT_HELP,
+	          false, &o);
+	if (r != 0)
+		return r < 0 ? 0 : r;
+	if (o.json)
+		return cli_usage_error("cri inspect", "the output is always JSON");
+	r = cli_one_operand("cri inspect", argc, "CONTAINER-ID");
+	if (r != 0)
+		return r;
+	r = connect_runtime(&o, &c);
+	if (r != 0)
+		return r;
+	r = cri_container_status(c, argv[optind], true, &k, &error);
+	if (r < 0)
+		return cli_fail(r, error, NULL);
+	printf("{\"status\": ");
+	print_container_json(&k);
+	/* the runtime's info is JSON; what does not read as JSON goes out as a string */
+	if (k.info && k.info_is_json)
+		printf(",\n\"info\": %s", k.info);
+	else if (k.info) {
+		printf(",\n\"info\": ");
+		cli_print_json_string(k.info);
+	}
+	printf("}\n");
+	cri_container_done(&k);
+	return 0;
+}
+
+static const struct verb cri_verbs[] = {
+	{ "version", cri_version_verb, "the runtime's name and version" },
+	{ "pods", cri_pods_verb, "the runtime's pod sandboxes" },
+	{ "ps", cri_ps_verb, "the runtime's containers" },
+	{ "inspect", cri_inspect_verb, "a container's status and the runtime's view of it" },
+};
+
+int
+verb_cri(int argc, char **argv)
+{
+	return cli_dispatch("cri", cri_verbs, ELEMENTSOF(cri_verbs), argc, argv);
+}

@@ -1,0 +1,98 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# The CRI client and `kseccomp cri` against a private containerd (scripts/containerd.sh, its
+# own config, root, state and socket under WORKDIR, stopped by its pid at the end), with
+# images scripts/image-archive.py makes from busybox: nothing is pulled.
+# Usage: cri-live.sh KSECCOMP TEST-CRI-LIVE WORKDIR. Prints TAP.
+set -u
+k=$1 live=$2 work=$3
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/tests/tap.sh"
+
+[ "$(id -u)" -eq 0 ] || skip_all "needs root (containerd)"
+for tool in containerd ctr containerd-shim-runc-v2 runc python3; do
+	command -v "$tool" >/dev/null || skip_all "no $tool"
+done
+busybox=$(command -v busybox) || skip_all "no busybox (busybox-static)"
+
+rm -rf "$work"
+mkdir -p "$work"
+ctd=$work/ctd
+cleanup() { "$top/scripts/containerd.sh" stop "$ctd" >/dev/null 2>&1; }
+trap cleanup EXIT INT TERM
+
+python3 "$top/scripts/image-archive.py" "$work/pause.tar" localhost/kseccomp/pause:1 \
+	--busybox "$busybox" -- /bin/sleep 2147483647 &&
+	python3 "$top/scripts/image-archive.py" "$work/busybox.tar" localhost/kseccomp/busybox:1 \
+		--busybox "$busybox" -- /bin/sh || {
+	echo "not ok 1 - the test images"
+	exit 1
+}
+endpoint=$("$top/scripts/containerd.sh" start "$ctd" "$work/pause.tar" "$work/busybox.tar") || {
+	echo "not ok 1 - a private containerd starts"
+	exit 1
+}
+check "a private containerd starts on its own socket" "unix://$ctd/containerd.sock" "$endpoint"
+
+# The library's calls, re-numbered into this test's TAP.
+"$live" "$endpoint" "$work" localhost/kseccomp/busybox:1 --keep >"$work/live.out" 2>&1
+while IFS= read -r line; do
+	case $line in
+	"ok "*) check "${line#ok [0-9]* - }" ok ok ;;
+	"not ok "*) check "${line#not ok [0-9]* - }" ok "failed" ;;
+	"#"*) echo "$line" ;;
+	esac
+done <"$work/live.out"
+
+# The command line on the same runtime.
+out=$("$k" cri version -r "$endpoint" 2>&1)
+check "cri version names containerd" yes \
+	"$(echo "$out" | grep -q '^RuntimeName: *containerd$' && echo yes || echo "$out")"
+out=$("$k" cri version -r "$endpoint" -o json 2>&1)
+check "cri version -o json" yes "$(echo "$out" | python3 -c '
+import json, sys
+print("yes" if json.load(sys.stdin)["runtimeApiVersion"] == "v1" else "no")' 2>&1)"
+
+read -r pod cid <"$work/kept" 2>/dev/null || pod="" cid=""
+check "the kept container's ids" yes "$([ -n "$cid" ] && echo yes || echo no)"
+out=$("$k" cri pods -r "$endpoint" 2>&1)
+check "cri pods lists the kept pod" yes \
+	"$(echo "$out" | grep -q "^$(echo "$pod" | cut -c1-13) .* Ready .* kept .* kseccomp-test" && echo yes || echo "$out")"
+out=$("$k" cri ps -r "$endpoint" 2>&1)
+check "cri ps lists the running container" yes \
+	"$(echo "$out" | grep -q "^$(echo "$cid" | cut -c1-13) .*localhost/kseccomp/busybox:1.* Running .* kept " && echo yes || echo "$out")"
+out=$("$k" cri ps -r "$endpoint" --pod "$pod" -o json 2>&1)
+check "cri ps --pod -o json" "kept Running" "$(echo "$out" | python3 -c '
+import json, sys
+v = json.load(sys.stdin)
+print(" ".join(c["name"] + " " + c["state"] for c in v))' 2>&1)"
+out=$("$k" cri inspect -r "$endpoint" "$cid" 2>&1)
+check "cri inspect: the spec containerd gave runc, RuntimeDefault's seccomp" \
+	"SCMP_ACT_ERRNO kept" "$(echo "$out" | python3 -c '
+import json, sys
+v = json.load(sys.stdin)
+print(v["info"]["runtimeSpec"]["linux"]["seccomp"]["defaultAction"], v["status"]["name"])' 2>&1)"
+
+# Errors: one message, exit 1; usage errors exit 2.
+"$k" cri inspect -r "$endpoint" no-such-container >"$work/out" 2>&1
+status=$?
+check "cri inspect of an unknown id: exit 1" 1 "$status"
+check "...with the method and the runtime's reason" yes \
+	"$(grep -q '^kseccomp: ContainerStatus: .*(gRPC NOT_FOUND)$' "$work/out" && echo yes || cat "$work/out")"
+"$k" cri version -r "unix://$work/no.sock" >"$work/out" 2>&1
+status=$?
+check "cri version on a missing socket: exit 1" 1 "$status"
+check "...naming the socket" "kseccomp: cannot connect to the runtime at $work/no.sock: No such file or directory" \
+	"$(cat "$work/out")"
+"$k" cri version -r tcp://localhost:1 >"$work/out" 2>&1
+check "a tcp endpoint: exit 1" 1 "$?"
+"$k" cri ps --timeout 0 >/dev/null 2>&1
+check "--timeout 0 is a usage error" 2 "$?"
+"$k" cri version --all >/dev/null 2>&1
+check "--all outside cri ps is a usage error" 2 "$?"
+
+cleanup
+trap - EXIT INT TERM
+check "containerd stopped" "" "$(pgrep -f "containerd --config $ctd/config.toml" || true)"
+check "no shim of it left" "" "$(pgrep -f "containerd-shim-runc-v2 .*-address $ctd/containerd.sock" || true)"
+tap_done
