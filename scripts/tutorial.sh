@@ -6,12 +6,14 @@
 # tutorial shows (the pod's status, what the kernel enforces, the audit records) and the
 # script exits non-zero when one differs.
 #
-# Usage: scripts/tutorial.sh [--tap] [--runtime host|runc|crun] KSECCOMP HTTP_ECHO
+# Usage: scripts/tutorial.sh [--tap] [--runtime host|runc|crun|containerd] KSECCOMP HTTP_ECHO
 #   --tap      print the checks as TAP (for the test suite), the rest as comments
-#   --runtime  the executor (default: runc when installed and root, else host)
+#   --runtime  the executor (default: runc when installed and root, else host); containerd:
+#              a private containerd (scripts/containerd.sh) driven over the CRI as the
+#              kubelet drives it, the images imported with its own `ctr images import`
 #
-# Everything lives in a private directory (state, kubelet root, images) removed at the end;
-# the node's real /var/lib/kubelet is not touched.
+# Everything lives in a private directory (state, kubelet root, images, the private
+# containerd) removed at the end; the node's real /var/lib/kubelet is not touched.
 set -u
 
 tap=0 runtime=""
@@ -82,8 +84,10 @@ if [ "$runtime" != host ] && [ "$(id -u)" != 0 ]; then
 	echo "tutorial.sh: the $runtime executor needs root" >&2
 	exit 1
 fi
-if [ "$runtime" != host ] && ! command -v "$runtime" >/dev/null 2>&1 &&
-	[ ! -x "/usr/sbin/$runtime" ]; then
+bin=$runtime
+[ "$runtime" = containerd ] && bin=containerd-shim-runc-v2
+if [ "$runtime" != host ] && ! command -v "$bin" >/dev/null 2>&1 &&
+	[ ! -x "/usr/sbin/$bin" ]; then
 	[ $tap = 1 ] && echo "1..0 # SKIP $runtime is not installed" && exit 0
 	echo "tutorial.sh: $runtime is not installed" >&2
 	exit 1
@@ -98,6 +102,7 @@ cleanup() {
 	for p in $(ls "$work/state/pods" 2>/dev/null); do
 		"$k" delete pod "$p" --now >/dev/null 2>&1
 	done
+	[ "$runtime" = containerd ] && "$top/scripts/containerd.sh" stop "$work/ctd" >/dev/null 2>&1
 	[ -n "$restore_printk" ] && eval "$restore_printk"
 	rm -rf "$work"
 }
@@ -132,6 +137,16 @@ wait_status() { # POD STATUS [SECONDS]: until the STATUS column says it
 }
 container_pid() { # POD PORT: its server's process, once it answers (from its cgroup)
 	http_get "http://localhost:$2/health" >/dev/null
+	if [ "$runtime" = containerd ]; then
+		# containerd's own account: the running container of the pod, and its pid
+		id=$("$k" cri ps -o json | python3 -c 'import json, sys
+for c in json.load(sys.stdin):
+    if c["labels"].get("io.kubernetes.pod.name") == sys.argv[1]:
+        print(c["id"]); break' "$1")
+		[ -n "$id" ] && "$k" cri inspect "$id" | python3 -c 'import json, sys
+print(json.load(sys.stdin)["info"]["pid"])'
+		return
+	fi
 	"$k" get pods "$1" -o json | python3 -c 'import json, sys
 items = json.load(sys.stdin)["items"]
 for c in items[0]["status"]["containerStatuses"]:
@@ -149,6 +164,13 @@ delete_pod() { # POD: delete --wait --now, then nothing of it is left
 	check "$1: deleted, gone from get pods" "" "$("$k" get pods "$1" 2>/dev/null | tail -n +2)"
 	check "$1: no process or cgroup left" "" \
 		"$(ls -d /sys/fs/cgroup/unified/kseccomp*/"$1" /sys/fs/cgroup/kseccomp*/"$1" 2>/dev/null)"
+	if [ "$runtime" = containerd ]; then
+		check "$1: containerd keeps no container or sandbox of it" "none" \
+			"$(python3 -c 'import json, sys
+left = [x["id"] for arg in sys.argv[2:] for x in json.loads(arg)
+        if x["labels"].get("io.kubernetes.pod.name") == sys.argv[1]]
+print(" ".join(left) or "none")' "$1" "$("$k" cri ps -a -o json)" "$("$k" cri pods -o json)" 2>&1)"
+	fi
 }
 audit_count() { # POD SINCE: the kernel's seccomp records for the pod's processes
 	"$k" audit --since "$2" --pod "$1" -o json 2>/dev/null | wc -l | tr -d ' '
@@ -164,7 +186,21 @@ check "the three profiles are on the node" "3" "$("$k" node ls 2>/dev/null | gre
 run kseccomp node ls
 
 step "The workload's image: the project's own http-echo, as hashicorp/http-echo:1.0"
-run kseccomp image import hashicorp/http-echo:1.0 "$echo_bin"
+if [ "$runtime" = containerd ]; then
+	say "(a private containerd, its images imported with ctr: nothing is pulled)"
+	python3 "$top/scripts/image-archive.py" "$work/pause.tar" localhost/kseccomp/pause:1 \
+		--busybox "$(command -v busybox)" -- /bin/sleep 2147483647
+	python3 "$top/scripts/image-archive.py" "$work/http-echo.tar" \
+		docker.io/hashicorp/http-echo:1.0 --file "$echo_bin:/http-echo" -- /http-echo
+	CONTAINER_RUNTIME_ENDPOINT=$("$top/scripts/containerd.sh" start "$work/ctd" \
+		"$work/pause.tar" "$work/http-echo.tar")
+	export CONTAINER_RUNTIME_ENDPOINT
+	run kseccomp cri version
+	check "a private containerd answers over the CRI" "yes" \
+		"$("$k" cri version 2>&1 | grep -q '^RuntimeName: *containerd' && echo yes || echo no)"
+else
+	run kseccomp image import hashicorp/http-echo:1.0 "$echo_bin"
+fi
 
 step "Create a Pod that uses the container runtime default seccomp profile"
 run kseccomp apply -f "$pods/default-pod.yaml"

@@ -13,7 +13,8 @@
 #include "pods.h"
 
 static const char apply_help[] =
-        ("Usage: kseccomp apply -f FILE [--runtime host|runc|crun] [--seccomp-default]\n"
+        ("Usage: kseccomp apply -f FILE [--runtime host|runc|crun|containerd]\n"
+         "                      [--runtime-endpoint SOCK] [--seccomp-default]\n"
          "                      [--namespaces LIST] [--root-dir DIR] [--image-store DIR]\n"
          "                      [--state-dir DIR]\n"
          "\n"
@@ -30,6 +31,13 @@ static const char apply_help[] =
          "                          filter; runc or crun: an OCI bundle run by the runtime\n"
          "                          (default: $KSECCOMP_RUNTIME, else runc when installed,\n"
          "                          else host). crun runs without cgroups on hybrid hosts.\n"
+         "                          containerd: the node speaks the CRI to containerd as the\n"
+         "                          kubelet does (profile type and Localhost path, never its\n"
+         "                          content); images are containerd's ('ctr -n k8s.io images\n"
+         "                          import')\n"
+         "      --runtime-endpoint SOCK  containerd's CRI socket (default:\n"
+         "                          $CONTAINER_RUNTIME_ENDPOINT, else\n"
+         "                          unix:///run/containerd/containerd.sock)\n"
          "      --seccomp-default   the kubelet's seccompDefault: RuntimeDefault for\n"
          "                          containers that set no profile\n"
          "      --root-dir DIR      the kubelet root; Localhost profiles are read from\n"
@@ -91,6 +99,7 @@ verb_apply(int argc, char **argv)
 	static const struct option options[] = {
 		{ "filename", required_argument, NULL, 'f' },
 		{ "runtime", required_argument, NULL, OPT_RUNTIME },
+		{ "runtime-endpoint", required_argument, NULL, OPT_RUNTIME_ENDPOINT },
 		{ "seccomp-default", no_argument, NULL, OPT_SECCOMP_DEFAULT },
 		{ "root-dir", required_argument, NULL, OPT_ROOT_DIR },
 		{ "image-store", required_argument, NULL, OPT_IMAGE_STORE },

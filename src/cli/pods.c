@@ -22,9 +22,18 @@ pods_option(int c, const char *arg, struct node_opts *o, const char *command)
 		return 0;
 	case OPT_RUNTIME:
 		if (executor_parse(arg, &o->executor) < 0)
-			return cli_usage_error(
-			        command, "--runtime: unknown runtime '%s' (host, runc, crun)", arg);
+			return cli_usage_error(command,
+			                       "--runtime: unknown runtime '%s' (host, runc, crun, "
+			                       "containerd)",
+			                       arg);
 		o->executor_set = true;
+		return 0;
+	case OPT_RUNTIME_ENDPOINT:
+		/* it goes into the pod's key=value file */
+		if (!*arg || strpbrk(arg, "\n\r"))
+			return cli_usage_error(command, "--runtime-endpoint: not a socket: '%s'",
+			                       arg);
+		o->runtime_endpoint = arg;
 		return 0;
 	case OPT_SECCOMP_DEFAULT:
 		o->seccomp_default = true;

@@ -23,6 +23,7 @@ enum {
 	OPT_NOW,
 	OPT_GRACE,
 	OPT_NAMESPACES,
+	OPT_RUNTIME_ENDPOINT,
 };
 
 #define NODE_OPTIONS_HELP                                                                       \

@@ -24,7 +24,7 @@ struct oci_launch {
 };
 
 static int
-oci_check(const struct node_executor *ex, struct ksc_error **reterr)
+oci_check(const struct node_executor *ex, const struct node_opts *o, struct ksc_error **reterr)
 {
 	char bin[PATH_MAX];
 

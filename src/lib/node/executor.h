@@ -6,9 +6,12 @@
  * own way. A new executor fills a struct node_executor and is added to executors.c's table;
  * the monitor does not change.
  *
- *   host  each container is a process of the monitor (exec-host.c)
- *   runc  an OCI bundle whose linux.seccomp is the resolved profile, run by the real
- *   crun  runtime (exec-oci.c)
+ *   host        each container is a process of the monitor (exec-host.c)
+ *   runc        an OCI bundle whose linux.seccomp is the resolved profile, run by the real
+ *   crun        runtime (exec-oci.c)
+ *   containerd  a CRI runtime, told what the kubelet tells it: the profile's type and
+ *               Localhost path, never its content; it loads the profile, the image and the
+ *               command itself, and its answers are the container's (exec-cri.c)
  */
 #pragma once
 
@@ -34,7 +37,9 @@ struct node_launch {
 	bool no_new_privs;
 	const char *id;                 /* the container's id for the runtime and a seccomp agent */
 	const char *const *annotations; /* containerd's, key, value pairs, NULL-terminated */
-	void *data;                     /* the executor's, from prepare() to release() */
+	/* runtime_resolves: the kubelet's decision, which the runtime gets instead of profile */
+	const struct kube_kubelet_result *kubelet;
+	void *data; /* the executor's, from prepare() to release() */
 };
 
 struct node_executor {
@@ -42,8 +47,12 @@ struct node_executor {
 	/* The forked process is the runtime, whose child is the container (the monitor finds
 	 * it, see adopt); false: the forked process is the container. */
 	bool runtime_parent;
+	/* A CRI runtime: the monitor makes only the kubelet's decisions (kubelet, argv from the
+	 * container's command and args, no local image) and the runtime's answers stand. */
+	bool runtime_resolves;
 	/* apply: whether this node can run pods with it. 0 or -errno with why. NULL: always */
-	int (*check)(const struct node_executor *ex, struct ksc_error **reterr);
+	int (*check)(const struct node_executor *ex, const struct node_opts *o,
+	             struct ksc_error **reterr);
 	/* In the monitor, before the fork: 0, or -1 with l->s saying why (and the event). */
 	int (*prepare)(const struct node_executor *ex, struct node_launch *l);
 	/* In the child, its stdout and stderr the container's log: never returns. */
@@ -62,14 +71,22 @@ struct node_executor {
 	/* The grace period is over: kill what is left (the monitor then kills and reaps pid). */
 	void (*kill)(const struct node_executor *ex, const struct node_opts *o, const char *id,
 	             pid_t pid);
+	/* The runtime's own account of a container that ended (its reason, message and exit
+	 * code), over what the monitor saw of the forked process. NULL: none */
+	void (*exited)(const struct node_executor *ex, const struct node_opts *o, const char *id,
+	               struct pod_container_status *s);
 	/* The runtime's state of a container that ended. NULL: none */
 	void (*remove)(const struct node_executor *ex, const struct node_opts *o, const char *id);
+	/* The pod is gone: what the runtime keeps of it (a CRI pod sandbox). NULL: nothing */
+	void (*pod_done)(const struct node_executor *ex, const struct node_opts *o,
+	                 const char *dir);
 	/* A pod removed without its monitor: what is left of one of its containers. */
 	void (*cleanup)(const struct node_executor *ex, const struct node_opts *o, const char *pod,
 	                const struct pod_container_status *c);
 };
 
-extern const struct node_executor node_executor_host, node_executor_runc, node_executor_crun;
+extern const struct node_executor node_executor_host, node_executor_runc, node_executor_crun,
+        node_executor_containerd;
 
 /* The executor of o->executor (executors.c). */
 const struct node_executor *node_executor_get(enum executor e);

@@ -99,6 +99,35 @@ resolve_profile(struct monitor *m, struct ctr *r, struct kube_kubelet_result *k,
 	return 0;
 }
 
+/* What the kubelet alone decides, for a runtime that loads the profile itself: the profile's
+ * type and Localhost path (s->profile says which). 0, or -1 with the status saying why. */
+static int
+resolve_kubelet(struct monitor *m, struct ctr *r, struct kube_kubelet_result *k)
+{
+	const struct kube_container *c = r->c;
+	struct pod_container_status *s = r->s;
+	int rr = kube_kubelet_resolve(m->pod, c, m->o->seccomp_default, m->o->root_dir, k);
+
+	if (rr < 0 || k->error) {
+		const char *msg = k->error ? k->error : strerror(-rr), *colon = strstr(msg, ": ");
+
+		pod_container_fail(m->dir, s, "CreateContainerConfigError", "%s",
+		                   k->error && colon ? colon + 2 : msg);
+		return -1;
+	}
+	/* containerd gives a privileged container no seccomp, whatever the kubelet sent */
+	if (c->privileged)
+		snprintf(s->profile, sizeof(s->profile), "Unconfined (privileged)");
+	else if (k->type == KUBE_PROFILE_LOCALHOST)
+		snprintf(s->profile, sizeof(s->profile), "Localhost %s", k->localhost_ref);
+	else if (k->type == KUBE_PROFILE_RUNTIME_DEFAULT)
+		snprintf(s->profile, sizeof(s->profile), "RuntimeDefault%s",
+		         k->defaulted ? " (seccompDefault)" : "");
+	else
+		snprintf(s->profile, sizeof(s->profile), "Unconfined");
+	return 0;
+}
+
 /* The image's files, and its entrypoint unless the container says otherwise: argv[0..63]. 0,
  * or -1 with the status saying why. */
 static int
@@ -230,8 +259,8 @@ start_container(struct monitor *m, struct ctr *r)
 		                      "io.kubernetes.cri.sandbox-namespace",
 		                      *pod->namespace ? pod->namespace : "default",
 		                      NULL };
-	struct image img;
-	const char *argv[64];
+	struct image img = { 0 };
+	const char *argv[64] = { NULL };
 	struct node_launch l = {
 		.o = m->o,
 		.dir = m->dir,
@@ -245,10 +274,16 @@ start_container(struct monitor *m, struct ctr *r)
 		.no_new_privs = c->allow_privilege_escalation_set && !c->allow_privilege_escalation,
 		.id = r->id,
 		.annotations = annotations,
+		.kubelet = &k,
 	};
 	int ret = -1;
 
-	if (resolve_profile(m, r, &k, &out) < 0 || resolve_image(m, r, &img, argv) < 0)
+	if (m->ex->runtime_resolves) {
+		/* the runtime loads the profile, the image and its entrypoint itself */
+		l.rootfs = NULL;
+		if (resolve_kubelet(m, r, &k) < 0)
+			goto out;
+	} else if (resolve_profile(m, r, &k, &out) < 0 || resolve_image(m, r, &img, argv) < 0)
 		goto out;
 	l.profile = out.profile;
 	oci_container_id(pod->name, c->name, r->id, sizeof(r->id));
@@ -409,6 +444,10 @@ container_exited(struct monitor *m, struct ctr *r, int status)
 	failed = s->exit_code != 0;
 	snprintf(s->reason, sizeof(s->reason), "%s", failed ? "Error" : "Completed");
 	s->message[0] = '\0';
+	if (m->ex->exited) {
+		m->ex->exited(m->ex, m->o, r->id, s);
+		failed = s->exit_code != 0;
+	}
 	snprintf(s->last_reason, sizeof(s->last_reason), "%s", s->reason);
 	s->last_exit = s->exit_code;
 	s->last_signal = s->signal;
@@ -550,6 +589,8 @@ monitor_main(const char *dir, const struct node_opts *o, const struct kube_pod *
 			snprintf(m.st.c[i].state, sizeof(m.st.c[i].state), "terminated");
 			snprintf(m.st.c[i].reason, sizeof(m.st.c[i].reason), "Completed");
 		}
+	if (m.ex->pod_done)
+		m.ex->pod_done(m.ex, o, dir);
 	m.st.monitor = 0;
 	save_status(&m);
 	_exit(0);

@@ -20,6 +20,7 @@ enum executor {
 	EXECUTOR_HOST = 0,
 	EXECUTOR_RUNC,
 	EXECUTOR_CRUN,
+	EXECUTOR_CONTAINERD, /* a CRI runtime: the node speaks to it as the kubelet does */
 };
 
 struct node_opts {
@@ -30,12 +31,14 @@ struct node_opts {
 	bool executor_set;
 	bool seccomp_default;
 	unsigned long host_namespaces; /* CLONE_NEW* for the host executor */
+	const char *runtime_endpoint;  /* the CRI socket of the containerd executor */
 };
 
 /* Fill what was not given: $KSECCOMP_STATE_DIR, /run/kseccomp for root,
  * $XDG_RUNTIME_DIR/kseccomp otherwise; node_kubelet_root(); the image store's default;
- * $KSECCOMP_RUNTIME, else runc when installed (and running as root), else host. The strings
- * it fills in stay valid for the process's life. */
+ * $KSECCOMP_RUNTIME, else runc when installed (and running as root), else host; the CRI
+ * endpoint from $CONTAINER_RUNTIME_ENDPOINT, else containerd's socket. The strings it fills
+ * in stay valid for the process's life. */
 void node_opts_defaults(struct node_opts *o);
 
 /* The kubelet's root: $KSECCOMP_ROOT_DIR, /var/lib/kubelet for root, else

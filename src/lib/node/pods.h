@@ -59,6 +59,7 @@ struct pod_info {
 	enum executor executor;
 	size_t index; /* which pod of the manifest */
 	bool seccomp_default;
+	char runtime_endpoint[PATH_MAX]; /* the containerd executor's CRI socket */
 };
 
 /* What get and describe show of a pod. */

@@ -70,6 +70,9 @@ node_opts_defaults(struct node_opts *o)
 			                : EXECUTOR_HOST;
 		o->executor_set = true;
 	}
+	if (!o->runtime_endpoint)
+		o->runtime_endpoint = env_or("CONTAINER_RUNTIME_ENDPOINT",
+		                             "unix:///run/containerd/containerd.sock");
 }
 
 void
@@ -104,6 +107,7 @@ static const char *const executor_names[] = {
 	[EXECUTOR_HOST] = "host",
 	[EXECUTOR_RUNC] = "runc",
 	[EXECUTOR_CRUN] = "crun",
+	[EXECUTOR_CONTAINERD] = "containerd",
 };
 
 const char *

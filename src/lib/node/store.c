@@ -163,6 +163,9 @@ pod_info_read(const char *dir, struct pod_info *info)
 			info->index = strtoul(value, NULL, 10);
 		else if (streq(line, "seccomp-default"))
 			info->seccomp_default = streq(value, "true");
+		else if (streq(line, "runtime-endpoint"))
+			snprintf(info->runtime_endpoint, sizeof(info->runtime_endpoint), "%s",
+			         value);
 	}
 	return 0;
 }
