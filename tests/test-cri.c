@@ -1169,6 +1169,32 @@ test_pods(void)
 	pb_buf_done(&b);
 }
 
+/* An empty message as an empty pb_buf holds it, (NULL, 0), is a message without fields. */
+static void
+test_null_empty(void)
+{
+	struct pb_buf b = { 0 };
+	struct pb_reader r = pb_reader_init(b.data, b.len);
+	struct pb_field f;
+	struct cri_version v = { 0 };
+	struct cri_container c = { 0 }, *cs = NULL;
+	struct cri_pod *ps = NULL;
+	size_t n = 1;
+
+	is_int(pb_next(&r, &f), 0, "pb_next on (NULL, 0): the end");
+	is_int(cri_decode_version(b.data, b.len, &v), 0, "VersionResponse from (NULL, 0)");
+	is_int(cri_decode_container(b.data, b.len, &c), 0, "Container from (NULL, 0)");
+	is_int(cri_decode_container_status(b.data, b.len, &c), 0,
+	       "ContainerStatusResponse from (NULL, 0)");
+	ok(!c.id && !c.info, "nothing filled");
+	is_int(cri_decode_containers(b.data, b.len, &cs, &n), 0,
+	       "ListContainersResponse from (NULL, 0)");
+	ok(!cs && n == 0, "no container");
+	n = 1;
+	is_int(cri_decode_pods(b.data, b.len, &ps, &n), 0, "ListPodSandboxResponse from (NULL, 0)");
+	ok(!ps && n == 0, "no pod");
+}
+
 int
 main(void)
 {
@@ -1184,5 +1210,6 @@ main(void)
 	test_containers();
 	test_container_status();
 	test_pods();
+	test_null_empty();
 	return tap_done();
 }
