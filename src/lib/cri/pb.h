@@ -56,6 +56,10 @@ struct pb_reader {
 static inline struct pb_reader
 pb_reader_init(const void *data, size_t len)
 {
+	/* An empty pb_buf holds (NULL, 0): read it as an empty message without adding to a
+	 * null pointer, which C leaves undefined (C11 6.5.6p8) and UBSan reports. */
+	if (!data)
+		data = "";
 	return (struct pb_reader){ data, (const uint8_t *)data + len };
 }
 
