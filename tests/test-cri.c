@@ -1195,6 +1195,36 @@ test_null_empty(void)
 	ok(!ps && n == 0, "no pod");
 }
 
+/* A runtime's answer of many empty entries is refused past the bounds, not turned into a
+ * structure many times its size. */
+static void
+test_bounds(void)
+{
+	struct pb_buf b = { 0 }, empty = { 0 }, item = { 0 };
+	struct cri_container *cs = NULL;
+	struct cri_container k = { 0 };
+	size_t n = 0;
+
+	for (unsigned i = 0; i <= CRI_MAX_ITEMS; i++)
+		pb_put_message(&b, 1, &empty); /* ListContainersResponse.containers */
+	is_int(cri_decode_containers(b.data, b.len, &cs, &n), -E2BIG,
+	       "a list of %u containers is refused", CRI_MAX_ITEMS + 1);
+	is_int(n, CRI_MAX_ITEMS, "...after the first %u", CRI_MAX_ITEMS);
+	cri_containers_free(cs, n);
+	pb_buf_done(&b);
+
+	for (unsigned i = 0; i < CRI_MAX_LABELS; i++)
+		pb_put_map_entry(&item, 8, "k", "v"); /* Container.labels */
+	is_int(cri_decode_container(item.data, item.len, &k), 0, "%u labels are read",
+	       CRI_MAX_LABELS);
+	is_int(k.labels.n, CRI_MAX_LABELS, "...all of them");
+	cri_container_done(&k);
+	pb_put_map_entry(&item, 8, "k", "v");
+	is_int(cri_decode_container(item.data, item.len, &k), -E2BIG, "one more is refused");
+	cri_container_done(&k);
+	pb_buf_done(&item);
+}
+
 int
 main(void)
 {
@@ -1211,5 +1241,6 @@ main(void)
 	test_container_status();
 	test_pods();
 	test_null_empty();
+	test_bounds();
 	return tap_done();
 }

@@ -293,6 +293,18 @@ cri_encode_container_config(struct pb_buf *b, const struct cri_container_config 
 			return r_; \
 	} while (0)
 
+/* Room for element n of an array grown by doubling: its capacity when n is a power of two
+ * (or 0), else the capacity it has already. */
+static size_t
+grow(size_t n)
+{
+	size_t cap = 4;
+
+	while (cap <= n)
+		cap *= 2;
+	return cap;
+}
+
 static int
 get_string(const struct pb_field *f, char **ret)
 {
@@ -336,14 +348,15 @@ get_map_entry(const struct pb_field *f, struct cri_labels *l)
 	if (k >= 0 && (!value && !(value = strdup(""))))
 		k = -ENOMEM;
 	if (k >= 0) {
-		keys = reallocarray(l->keys, l->n + 1, sizeof(*keys));
+		keys = l->n < CRI_MAX_LABELS ? reallocarray(l->keys, grow(l->n), sizeof(*keys))
+		                             : NULL;
 		if (keys)
 			l->keys = keys;
-		values = reallocarray(l->values, l->n + 1, sizeof(*values));
+		values = keys ? reallocarray(l->values, grow(l->n), sizeof(*values)) : NULL;
 		if (values)
 			l->values = values;
 		if (!keys || !values)
-			k = -ENOMEM;
+			k = l->n < CRI_MAX_LABELS ? -ENOMEM : -E2BIG;
 	}
 	if (k < 0) {
 		free(key);
@@ -682,7 +695,9 @@ cri_decode_containers(const uint8_t *data, size_t len, struct cri_container **re
 			continue;
 		if (f.wire != PB_LEN)
 			return -EBADMSG;
-		grown = reallocarray(*ret, *ret_n + 1, sizeof(**ret));
+		if (*ret_n >= CRI_MAX_ITEMS)
+			return -E2BIG;
+		grown = reallocarray(*ret, grow(*ret_n), sizeof(**ret));
 		if (!grown)
 			return -ENOMEM;
 		*ret = grown;
@@ -776,7 +791,9 @@ cri_decode_pods(const uint8_t *data, size_t len, struct cri_pod **ret, size_t *r
 			continue;
 		if (f.wire != PB_LEN)
 			return -EBADMSG;
-		grown = reallocarray(*ret, *ret_n + 1, sizeof(**ret));
+		if (*ret_n >= CRI_MAX_ITEMS)
+			return -E2BIG;
+		grown = reallocarray(*ret, grow(*ret_n), sizeof(**ret));
 		if (!grown)
 			return -ENOMEM;
 		*ret = grown;
@@ -867,6 +884,11 @@ bad_answer(const char *method, int r, struct ksc_error **reterr)
 {
 	if (r == -ENOMEM)
 		return r;
+	if (r == -E2BIG)
+		return ksc_error_setf(reterr, r,
+		                      "%s: the runtime's answer lists more than %u items or an "
+		                      "object with more than %u labels",
+		                      method, CRI_MAX_ITEMS, CRI_MAX_LABELS);
 	return ksc_error_setf(reterr, -EPROTO, "%s: the runtime's answer is not a %sResponse",
 	                      method, method);
 }

@@ -156,8 +156,15 @@ void cri_version_done(struct cri_version *v);
 void cri_encode_pod_config(struct pb_buf *b, const struct cri_pod_config *pod);
 void cri_encode_container_config(struct pb_buf *b, const struct cri_container_config *c);
 
-/* Answers: 0, -EBADMSG (not the message), -ENOMEM. What they fill is the caller's to free
- * (cri_*_done()), also after a failure. */
+/* What a decoded answer may hold: every item is a struct and every label two strings, so
+ * a small message of empty entries would otherwise take far more memory than its size.
+ * Kubernetes bounds a pod's labels and annotations (256 KiB in all); a node runs a few
+ * hundred pods. */
+#define CRI_MAX_ITEMS  65536u /* containers or pods in a list */
+#define CRI_MAX_LABELS 4096u  /* labels or annotations of one object */
+
+/* Answers: 0, -EBADMSG (not the message), -E2BIG (over the bounds above), -ENOMEM. What
+ * they fill is the caller's to free (cri_*_done()), also after a failure. */
 int cri_decode_version(const uint8_t *data, size_t len, struct cri_version *ret);
 int cri_decode_container(const uint8_t *data, size_t len, struct cri_container *ret);
 int cri_decode_container_status(const uint8_t *data, size_t len, struct cri_container *ret);
