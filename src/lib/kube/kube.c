@@ -289,6 +289,10 @@ read_container_fields(struct reader *rd, const struct ksc_node *n, const char *p
 		r = read_caps(rd, caps, "add", cpath, &ret->caps_add);
 		if (r >= 0)
 			r = read_caps(rd, caps, "drop", cpath, &ret->caps_drop);
+		if (r >= 0)
+			r = read_strings(rd, caps, "add", cpath, &ret->cap_add_names);
+		if (r >= 0)
+			r = read_strings(rd, caps, "drop", cpath, &ret->cap_drop_names);
 	}
 	if (r >= 0)
 		r = read_seccomp(rd, sc, scpath, &ret->seccomp);
@@ -307,7 +311,10 @@ read_container(struct reader *rd, const struct ksc_node *n, const char *path,
 	if (r < 0) {
 		free(ret->command);
 		free(ret->args);
+		free(ret->cap_add_names);
+		free(ret->cap_drop_names);
 		ret->command = ret->args = NULL;
+		ret->cap_add_names = ret->cap_drop_names = NULL;
 	}
 	return r;
 }
@@ -509,6 +516,8 @@ kube_manifest_free(struct kube_manifest *m)
 		for (size_t k = 0; k < m->pods[i].n_containers; k++) {
 			free(m->pods[i].containers[k].command);
 			free(m->pods[i].containers[k].args);
+			free(m->pods[i].containers[k].cap_add_names);
+			free(m->pods[i].containers[k].cap_drop_names);
 		}
 		free(m->pods[i].spec_path);
 		free(m->pods[i].annotations);

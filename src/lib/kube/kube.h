@@ -38,6 +38,10 @@ struct kube_container {
 	bool privileged;
 	bool allow_privilege_escalation_set, allow_privilege_escalation;
 	uint64_t caps_add, caps_drop;      /* capabilities.add / drop ("ALL" sets every bit) */
+	/* the same lists as written, NULL-terminated, NULL when absent: the kubelet hands
+	 * them to the runtime as they are, and their order is the order of the runtime's
+	 * capability rules */
+	const char **cap_add_names, **cap_drop_names;
 	int64_t run_as_user, run_as_group; /* -1 when absent (the pod's, then the image's) */
 	const char *image;                 /* NULL when absent */
 	const char **command;              /* NULL-terminated, NULL when absent */

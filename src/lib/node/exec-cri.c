@@ -22,7 +22,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "caps.h"
 #include "cri/cri.h"
 #include "doc.h"
 #include "executor.h"
@@ -78,23 +77,15 @@ ctd_check(const struct node_executor *ex, const struct node_opts *o, struct ksc_
 	return r < 0 ? ksc_error_prefixf(reterr, r, "--runtime containerd: ") : 0;
 }
 
-/* Capability names as the CRI carries them: without "CAP_" (containerd adds it), or "ALL". */
+/* Capabilities as the kubelet hands them on: the manifest's list as written ("NET_ADMIN",
+ * "ALL"), in its order, which is the order of containerd's capability rules. */
 static size_t
-cap_names(uint64_t mask, const char **out, size_t max)
+cap_names(const char **list, const char **out, size_t max)
 {
-	uint64_t every = KSC_CAP_LAST >= 63 ? UINT64_MAX : (UINT64_C(1) << (KSC_CAP_LAST + 1)) - 1;
 	size_t n = 0;
 
-	if ((mask & every) == every) {
-		out[n++] = "ALL";
-		return n;
-	}
-	for (unsigned cap = 0; cap <= KSC_CAP_LAST && n < max; cap++) {
-		const char *name = ksc_cap_name(cap);
-
-		if ((mask & (UINT64_C(1) << cap)) && name)
-			out[n++] = startswith(name, "CAP_") ? name + 4 : name;
-	}
+	for (size_t i = 0; list && list[i] && n < max; i++)
+		out[n++] = list[i];
 	return n;
 }
 
@@ -229,9 +220,9 @@ ctd_prepare(const struct node_executor *ex, struct node_launch *l)
 		.n_labels = ELEMENTSOF(labels),
 		.log_path = logname,
 		.add_caps = add,
-		.n_add_caps = cap_names(k->caps_add, add, ELEMENTSOF(add)),
+		.n_add_caps = cap_names(k->cap_add_names, add, ELEMENTSOF(add)),
 		.drop_caps = drop,
-		.n_drop_caps = cap_names(k->caps_drop, drop, ELEMENTSOF(drop)),
+		.n_drop_caps = cap_names(k->cap_drop_names, drop, ELEMENTSOF(drop)),
 		.privileged = k->privileged,
 		.no_new_privs = l->no_new_privs,
 		.ns = { .network = CRI_NS_NODE, .pid = CRI_NS_POD, .ipc = CRI_NS_POD },
