@@ -293,16 +293,18 @@ cri_encode_container_config(struct pb_buf *b, const struct cri_container_config 
 			return r_; \
 	} while (0)
 
-/* Room for element n of an array grown by doubling: its capacity when n is a power of two
- * (or 0), else the capacity it has already. */
+/* Arrays grow by doubling from 4: element n needs a larger array when n is 0 or a power of
+ * two from 4 on, and then one of grow(n) elements. */
+static bool
+full(size_t n)
+{
+	return n == 0 || (n >= 4 && (n & (n - 1)) == 0);
+}
+
 static size_t
 grow(size_t n)
 {
-	size_t cap = 4;
-
-	while (cap <= n)
-		cap *= 2;
-	return cap;
+	return n == 0 ? 4 : 2 * n;
 }
 
 static int
@@ -348,11 +350,14 @@ get_map_entry(const struct pb_field *f, struct cri_labels *l)
 	if (k >= 0 && (!value && !(value = strdup(""))))
 		k = -ENOMEM;
 	if (k >= 0) {
-		keys = l->n < CRI_MAX_LABELS ? reallocarray(l->keys, grow(l->n), sizeof(*keys))
-		                             : NULL;
+		keys = l->n >= CRI_MAX_LABELS ? NULL
+		       : full(l->n)           ? reallocarray(l->keys, grow(l->n), sizeof(*keys))
+		                              : l->keys;
 		if (keys)
 			l->keys = keys;
-		values = keys ? reallocarray(l->values, grow(l->n), sizeof(*values)) : NULL;
+		values = !keys        ? NULL
+		         : full(l->n) ? reallocarray(l->values, grow(l->n), sizeof(*values))
+		                      : l->values;
 		if (values)
 			l->values = values;
 		if (!keys || !values)
@@ -697,7 +702,7 @@ cri_decode_containers(const uint8_t *data, size_t len, struct cri_container **re
 			return -EBADMSG;
 		if (*ret_n >= CRI_MAX_ITEMS)
 			return -E2BIG;
-		grown = reallocarray(*ret, grow(*ret_n), sizeof(**ret));
+		grown = full(*ret_n) ? reallocarray(*ret, grow(*ret_n), sizeof(**ret)) : *ret;
 		if (!grown)
 			return -ENOMEM;
 		*ret = grown;
@@ -793,7 +798,7 @@ cri_decode_pods(const uint8_t *data, size_t len, struct cri_pod **ret, size_t *r
 			return -EBADMSG;
 		if (*ret_n >= CRI_MAX_ITEMS)
 			return -E2BIG;
-		grown = reallocarray(*ret, grow(*ret_n), sizeof(**ret));
+		grown = full(*ret_n) ? reallocarray(*ret, grow(*ret_n), sizeof(**ret)) : *ret;
 		if (!grown)
 			return -ENOMEM;
 		*ret = grown;
