@@ -631,6 +631,14 @@ struct ksc_expand_opts {
 	uint64_t caps;         /* the bounding set */
 	unsigned kernel_major; /* both 0: the running kernel */
 	unsigned kernel_minor;
+	/* KSC_FLAVOR_CONTAINERD only: render the RuntimeDefault of this containerd release
+	 * ("1.6", "1.7.20", "2.2"; NULL: the flavour's template), as it renders it, its
+	 * capability rules in the order of the container's bounding set, which containerd
+	 * builds from the capabilities added and dropped as the pod spec writes them
+	 * (NULL-terminated; NULL: none) */
+	const char *containerd_version;
+	const char *const *caps_added;
+	const char *const *caps_dropped;
 };
 
 /*
@@ -649,6 +657,13 @@ ksc_profile_expand(const struct ksc_profile *template_profile, const struct ksc_
 /* RuntimeDefault of a flavour, expanded for opts (see ksc_profile_expand()). */
 int ksc_default_profile(enum ksc_flavor flavor, const struct ksc_expand_opts *opts,
                         struct ksc_profile **ret_profile, struct ksc_error **reterr);
+
+/* The containerd release whose RuntimeDefault template `version` ("1.6", "1.6.20~ds1",
+ * "v2.2.1") renders: the first release with that template ("1.6.16" for "1.6.20"; the newest
+ * template for a release later than all), in buf. 0, or -EINVAL (not MAJOR.MINOR[.PATCH])
+ * or -EOPNOTSUPP (before 1.6) with a message. */
+int ksc_containerd_template_release(const char *version, char *buf, size_t size,
+                                    struct ksc_error **reterr);
 
 /* ---------------------------------------------------------------------------------------- */
 /* The filter: what a profile decides, per architecture, as runc enforces it                  */

@@ -87,8 +87,10 @@ PUBLIC_HEADER = "include/kseccomp.h"
 # Files that are one module with another although their names differ: syscalls-table.c is
 # the generated data half of syscalls (tools/gen-syscalls.py fills what syscalls.h declares);
 # doc-json (the JSON reader) and doc-tree (the arena and key rule both readers share) are the
-# document module's inner parts behind doc.h.
-MODULE_PARTS = {"syscalls-table": "syscalls", "doc-json": "doc", "doc-tree": "doc"}
+# document module's inner parts behind doc.h; defaults-containerd (containerd's RuntimeDefault
+# per release) is the defaults module's, behind ksc_default_profile().
+MODULE_PARTS = {"syscalls-table": "syscalls", "doc-json": "doc", "doc-tree": "doc",
+                "defaults-containerd": "defaults"}
 CLI_FILE_MAX = 500
 FN_MAX = 150
 

@@ -483,7 +483,7 @@ outcome(const char *yaml, const char *root)
 	if (!m || m->n_pods != 1)
 		return strdup("(no pod)");
 	if (kube_kubelet_resolve(&m->pods[0], &m->pods[0].containers[0], false, root, &k) < 0 ||
-	    kube_runtime_outcome(&m->pods[0], &m->pods[0].containers[0], &k, KSC_ARCH_X86_64, true,
+	    kube_runtime_outcome(&m->pods[0], &m->pods[0].containers[0], &k, KSC_ARCH_X86_64, true, NULL,
 	                         &o) < 0)
 		abort();
 	out = strdup(o.error ? o.error : o.unconfined ? "no seccomp" : "profile");

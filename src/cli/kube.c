@@ -16,7 +16,8 @@ struct kube_opts {
 	const char *container;
 	const char *pod;
 	bool seccomp_default;
-	bool no_seccomp; /* a node without seccomp */
+	bool no_seccomp;                /* a node without seccomp */
+	const char *containerd_version; /* --containerd-version: whose RuntimeDefault */
 	enum ksc_arch arch;
 	int json;
 	enum kube_psa_level level;
@@ -38,7 +39,8 @@ help_kube(const char *verb)
 		      stdout);
 	else if (streq(verb, "resolve"))
 		fputs("Usage: kseccomp kube resolve -f FILE [--seccomp-default] [--root-dir DIR]\n"
-		      "                              [--arch ARCH] [-o table|json]\n"
+		      "                              [--arch ARCH] [--containerd-version V]\n"
+		      "                              [-o table|json]\n"
 		      "\n"
 		      "One row per container (init, sidecar, regular, ephemeral): the profile the\n"
 		      "kubelet resolves (container field, else pod field, else RuntimeDefault "
@@ -71,6 +73,7 @@ help_kube(const char *verb)
 		fputs("Usage: kseccomp kube inspect -f FILE -c CONTAINER [--pod NAME]\n"
 		      "                              [--seccomp-default] [--root-dir DIR] [--arch "
 		      "ARCH]\n"
+		      "                              [--containerd-version V]\n"
 		      "\n"
 		      "Print the OCI linux.seccomp a container's runtime receives, as 'crictl "
 		      "inspect\n"
@@ -78,6 +81,10 @@ help_kube(const char *verb)
 		      "container runs Unconfined. Rules of it the node's runtime would not "
 		      "enforce\n"
 		      "get a warning each on stderr (see 'kseccomp kube resolve --help').\n",
+		      stdout);
+	if (streq(verb, "resolve") || streq(verb, "inspect"))
+		fputs("\nRuntimeDefault is containerd release V's with --containerd-version V (1.6\n"
+		      "to 2.2 and later), else 'kseccomp profile default --flavor containerd'.\n",
 		      stdout);
 	fputs("\n"
 	      "Options:\n"
@@ -100,6 +107,7 @@ parse_opts(const char *verb, int argc, char **argv, struct kube_opts *o)
 		{ "output", required_argument, NULL, 'o' },
 		{ "level", required_argument, NULL, 'l' },
 		{ "version", required_argument, NULL, 'v' },
+		{ "containerd-version", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
@@ -167,6 +175,24 @@ parse_opts(const char *verb, int argc, char **argv, struct kube_opts *o)
 			else
 				return cli_usage_error(
 				        command, "--version '%s': expected latest or v1.N", optarg);
+			break;
+		}
+		case 'C': {
+			struct ksc_error *error = NULL;
+			char release[32];
+
+			if (!streq(verb, "resolve") && !streq(verb, "inspect"))
+				return cli_usage_error(command,
+				                       "--containerd-version is an option of kube "
+				                       "resolve and kube inspect");
+			if (ksc_containerd_template_release(optarg, release, sizeof(release),
+			                                    &error) < 0) {
+				cli_usage_error(command, "--containerd-version: %s",
+				                ksc_error_message(error));
+				ksc_error_free(error);
+				return EXIT_USAGE;
+			}
+			o->containerd_version = optarg;
 			break;
 		}
 		case 'h':
@@ -297,7 +323,8 @@ node_opts(const struct kube_opts *o)
 	return (struct kube_node_opts){ .root_dir = o->root_dir,
 		                        .seccomp_default = o->seccomp_default,
 		                        .seccomp_enabled = !o->no_seccomp,
-		                        .arch = o->arch };
+		                        .arch = o->arch,
+		                        .containerd_version = o->containerd_version };
 }
 
 /* One row of kube resolve; false on an error (printed). */

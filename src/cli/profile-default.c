@@ -24,6 +24,11 @@ help(void)
 	      "                       (Kubernetes' default set, the default), 'all', 'none', or\n"
 	      "                       names separated by commas (NET_ADMIN or CAP_NET_ADMIN)\n"
 	      "      --kernel X.Y     the node's kernel version (default: the running one)\n"
+	      "      --containerd-version V\n"
+	      "                       containerd's RuntimeDefault as release V renders it (1.6\n"
+	      "                       to 2.2 and later, e.g. 1.6 or 1.7.20), capability rules\n"
+	      "                       in the bounding set's order (Kubernetes' default set,\n"
+	      "                       then the others by number)\n"
 	      "      --template       print the flavour's template instead: Docker's format with\n"
 	      "                       includes/excludes, before expansion\n"
 	      "  -o, --output FILE    write to FILE instead of standard output\n"
@@ -40,6 +45,7 @@ verb_profile_default(int argc, char **argv)
 		{ "arch", required_argument, NULL, 'a' },
 		{ "caps", required_argument, NULL, 'c' },
 		{ "kernel", required_argument, NULL, 'k' },
+		{ "containerd-version", required_argument, NULL, 'C' },
 		{ "template", no_argument, NULL, 't' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
@@ -81,6 +87,19 @@ verb_profile_default(int argc, char **argv)
 		case 't':
 			template = true;
 			break;
+		case 'C': {
+			char release[32];
+
+			if (ksc_containerd_template_release(optarg, release, sizeof(release),
+			                                    &error) < 0) {
+				cli_usage_error("profile default", "--containerd-version: %s",
+				                ksc_error_message(error));
+				ksc_error_free(error);
+				return EXIT_USAGE;
+			}
+			opts.containerd_version = optarg;
+			break;
+		}
 		case 'o':
 			output = optarg;
 			break;
@@ -93,6 +112,10 @@ verb_profile_default(int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error("profile default", "unexpected argument '%s'", argv[optind]);
+	if (opts.containerd_version && (flavor != KSC_FLAVOR_CONTAINERD || template))
+		return cli_usage_error("profile default",
+		                       "--containerd-version renders the containerd flavour, not "
+		                       "its template or another flavour");
 
 	if (template) {
 		r = ksc_default_template(flavor, &template_text, &len);

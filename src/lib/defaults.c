@@ -22,6 +22,7 @@
 #include <sys/utsname.h>
 
 #include "caps.h"
+#include "defaults-containerd.h"
 #include "error.h"
 #include "profile.h"
 
@@ -290,6 +291,8 @@ ksc_default_profile(enum ksc_flavor flavor, const struct ksc_expand_opts *opts,
 	size_t len;
 	int r;
 
+	if (flavor == KSC_FLAVOR_CONTAINERD && opts && opts->containerd_version)
+		return containerd_default_profile(opts->containerd_version, opts, ret, reterr);
 	r = ksc_default_template(flavor, &text, &len);
 	if (r < 0)
 		return ksc_error_setf(reterr, r, "unknown RuntimeDefault flavour");

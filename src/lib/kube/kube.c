@@ -1020,7 +1020,7 @@ kube_container_caps(const struct kube_container *c)
 int
 kube_runtime_outcome(const struct kube_pod *pod, const struct kube_container *c,
                      const struct kube_kubelet_result *k, enum ksc_arch arch, bool seccomp_enabled,
-                     struct kube_outcome *ret)
+                     const char *containerd_version, struct kube_outcome *ret)
 {
 	_cleanup_(freep) char *text = NULL;
 	struct ksc_error *error = NULL;
@@ -1053,7 +1053,13 @@ kube_runtime_outcome(const struct kube_pod *pod, const struct kube_container *c,
 		return 0;
 	}
 	if (k->type == KUBE_PROFILE_RUNTIME_DEFAULT) {
-		struct ksc_expand_opts opts = { .arch = arch, .caps = kube_container_caps(c) };
+		struct ksc_expand_opts opts = {
+			.arch = arch,
+			.caps = kube_container_caps(c),
+			.containerd_version = containerd_version,
+			.caps_added = c->cap_add_names,
+			.caps_dropped = c->cap_drop_names,
+		};
 
 		r = ksc_default_profile(KSC_FLAVOR_CONTAINERD, &opts, &ret->profile, &error);
 		if (r < 0) {

@@ -37,7 +37,7 @@ struct kube_container {
 	bool has_security_context;
 	bool privileged;
 	bool allow_privilege_escalation_set, allow_privilege_escalation;
-	uint64_t caps_add, caps_drop;      /* capabilities.add / drop ("ALL" sets every bit) */
+	uint64_t caps_add, caps_drop; /* capabilities.add / drop ("ALL" sets every bit) */
 	/* the same lists as written, NULL-terminated, NULL when absent: the kubelet hands
 	 * them to the runtime as they are, and their order is the order of the runtime's
 	 * capability rules */
@@ -144,10 +144,12 @@ struct kube_outcome {
 	char *note;                  /* why, when not obvious ("privileged: no seccomp") */
 };
 
-/* seccomp_enabled false: a node whose kernel has no seccomp. */
-int kube_runtime_outcome(const struct kube_pod *pod, const struct kube_container *c,
-                         const struct kube_kubelet_result *k, enum ksc_arch arch,
-                         bool seccomp_enabled, struct kube_outcome *ret);
+/* seccomp_enabled false: a node whose kernel has no seccomp. containerd_version: the
+ * release whose RuntimeDefault to render (NULL: the flavour's template). */
+int
+kube_runtime_outcome(const struct kube_pod *pod, const struct kube_container *c,
+                     const struct kube_kubelet_result *k, enum ksc_arch arch, bool seccomp_enabled,
+                     const char *containerd_version, struct kube_outcome *ret);
 void kube_outcome_done(struct kube_outcome *o);
 
 /* containerd's GenerateSeccompSpecOpts() on what the CRI carries: a SecurityProfile (type

@@ -81,7 +81,7 @@ kube_report_container(const struct kube_pod *pod, const struct kube_container *c
 	r = kube_kubelet_resolve(pod, c, node->seccomp_default, node->root_dir, &ret->kubelet);
 	if (r >= 0)
 		r = kube_runtime_outcome(pod, c, &ret->kubelet, node->arch, node->seccomp_enabled,
-		                         &ret->outcome);
+		                         node->containerd_version, &ret->outcome);
 	if (r >= 0)
 		r = report_unenforced(ret, node->arch);
 	if (r < 0) {

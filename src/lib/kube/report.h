@@ -15,6 +15,7 @@ struct kube_node_opts {
 	bool seccomp_default; /* the kubelet's seccompDefault */
 	bool seccomp_enabled; /* false: a node whose kernel has no seccomp */
 	enum ksc_arch arch;
+	const char *containerd_version; /* whose RuntimeDefault; NULL: the flavour's template */
 };
 
 struct kube_report {

@@ -75,7 +75,7 @@ resolve_profile(struct monitor *m, struct ctr *r, struct kube_kubelet_result *k,
 
 	rr = kube_kubelet_resolve(m->pod, c, m->o->seccomp_default, m->o->root_dir, k);
 	if (rr >= 0)
-		rr = kube_runtime_outcome(m->pod, c, k, ksc_arch_native(), true, out);
+		rr = kube_runtime_outcome(m->pod, c, k, ksc_arch_native(), true, NULL, out);
 	if (rr >= 0 && k->type == KUBE_PROFILE_LOCALHOST && k->localhost_ref)
 		snprintf(s->profile, sizeof(s->profile), "Localhost %s", k->localhost_ref);
 	if (rr < 0 || out->error) {
