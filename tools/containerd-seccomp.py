@@ -17,6 +17,11 @@ src/lib/defaults-containerd.c renders as that release does:
 
 RULE is OCI: {"names": [...], "action": "...", "errnoRet": N, "args": [{"index", "value",
 "valueTwo", "op"}]}. Usage: containerd-seccomp.py VERSION SOURCE-NAME < seccomp_default.go
+
+  containerd-seccomp.py render TEMPLATE.json GOARCH default|all|none KERNEL
+      the profile that release gives a container with Kubernetes' default capabilities,
+      all of them (in number order, as for "add: [ALL]") or none, keys sorted: the
+      fixtures of tests/containerd-templates.py, rendered apart from kseccomp's C code
 """
 import json
 import re
@@ -207,5 +212,54 @@ def main():
     return 0
 
 
+# Kubernetes' default capabilities in containerd's order, and every capability by number.
+DEFAULT_CAPS = ["CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD",
+                "CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP",
+                "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE"]
+ALL_CAPS = ["CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER",
+            "CAP_FSETID", "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP",
+            "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST",
+            "CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_MODULE",
+            "CAP_SYS_RAWIO", "CAP_SYS_CHROOT", "CAP_SYS_PTRACE", "CAP_SYS_PACCT",
+            "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE", "CAP_SYS_RESOURCE", "CAP_SYS_TIME",
+            "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE", "CAP_AUDIT_WRITE",
+            "CAP_AUDIT_CONTROL", "CAP_SETFCAP", "CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN",
+            "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ",
+            "CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE"]
+
+
+def render(t, goarch, bounding, kernel):
+    """What containerd's DefaultProfile() returns, from the description main() writes."""
+    rules = list(t["syscalls"])
+    for k in t["kernel"]:
+        if tuple(kernel) >= tuple(k["min"]):
+            rules += k["syscalls"]
+    rules += t["arch"].get(goarch, [])
+    admin = False
+    for cap in bounding:
+        if cap in t["caps"]:
+            admin = admin or t["caps"][cap]["admin"]
+            rules += t["caps"][cap]["syscalls"]
+    if not admin:
+        na = t["notAdmin"]["arch"]
+        rules += na.get(goarch, na.get("default", []))
+        rules += t["notAdmin"]["syscalls"]
+    out = {"defaultAction": t["defaultAction"]}
+    if t["arches"].get(goarch):
+        out["architectures"] = t["arches"][goarch]
+    out["syscalls"] = rules
+    return out
+
+
 if __name__ == "__main__":
+    if len(sys.argv) == 6 and sys.argv[1] == "render":
+        # render TEMPLATE.json GOARCH default|all|none KERNEL: the profile, keys sorted
+        with open(sys.argv[2]) as f:
+            template = json.load(f)
+        caps = {"default": DEFAULT_CAPS, "all": ALL_CAPS, "none": []}[sys.argv[4]]
+        kernel = [int(x) for x in sys.argv[5].split(".")]
+        json.dump(render(template, sys.argv[3], caps, kernel), sys.stdout, indent=1,
+                  sort_keys=True)
+        sys.stdout.write("\n")
+        sys.exit(0)
     sys.exit(main())

@@ -28,7 +28,7 @@ help(void)
 	      "                       containerd's RuntimeDefault as release V renders it (1.6\n"
 	      "                       to 2.2 and later, e.g. 1.6 or 1.7.20), capability rules\n"
 	      "                       in the bounding set's order (Kubernetes' default set,\n"
-	      "                       then the others by number)\n"
+	      "                       then the others by number; 'all': all by number)\n"
 	      "      --template       print the flavour's template instead: Docker's format with\n"
 	      "                       includes/excludes, before expansion\n"
 	      "  -o, --output FILE    write to FILE instead of standard output\n"
@@ -51,6 +51,7 @@ verb_profile_default(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
+	static const char *const all[] = { "ALL", NULL };
 	struct ksc_expand_opts opts = { .caps = ksc_caps_kubernetes_default() };
 	_cleanup_(ksc_profile_freep) struct ksc_profile *profile = NULL;
 	_cleanup_(freep) char *text = NULL;
@@ -76,6 +77,10 @@ verb_profile_default(int argc, char **argv)
 		case 'c':
 			if (cli_parse_caps("profile default", optarg, &opts.caps) != 0)
 				return EXIT_USAGE;
+			/* containerd orders every capability by number when ALL is added, and
+			 * none stays of its defaults when ALL is dropped */
+			opts.caps_added = streq(optarg, "all") ? all : NULL;
+			opts.caps_dropped = streq(optarg, "none") ? all : NULL;
 			break;
 		case 'k':
 			if (ksc_kernel_version_parse(optarg, &opts.kernel_major,
