@@ -483,8 +483,8 @@ outcome(const char *yaml, const char *root)
 	if (!m || m->n_pods != 1)
 		return strdup("(no pod)");
 	if (kube_kubelet_resolve(&m->pods[0], &m->pods[0].containers[0], false, root, &k) < 0 ||
-	    kube_runtime_outcome(&m->pods[0], &m->pods[0].containers[0], &k, KSC_ARCH_X86_64, true, NULL,
-	                         &o) < 0)
+	    kube_runtime_outcome(&m->pods[0], &m->pods[0].containers[0], &k, KSC_ARCH_X86_64, true,
+	                         NULL, &o) < 0)
 		abort();
 	out = strdup(o.error ? o.error : o.unconfined ? "no seccomp" : "profile");
 	kube_outcome_done(&o);
@@ -534,7 +534,8 @@ runtime_side(const char *root)
 		        root);
 
 		snprintf(want, sizeof(want),
-		         "CreateContainerError: failed to generate seccomp spec opts: cannot load "
+		         /* measured: containerd 1.6.20 loads the file in NewContainer */
+		         "CreateContainerError: failed to create containerd container: cannot load "
 		         "seccomp profile \"%s/seccomp/missing.json\": open "
 		         "%s/seccomp/missing.json: no "
 		         "such file or directory",

@@ -17,6 +17,7 @@
  * The kubelet reads static pod files with the same decoder. Profiles are different: runc and
  * containerd read those with encoding/json's case folding (profile.c).
  */
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdarg.h>
 
@@ -1081,7 +1082,13 @@ kube_runtime_outcome(const struct kube_pod *pod, const struct kube_container *c,
 			return -ENOMEM;
 		r = ksc_doc_read_file(k->localhost_ref, KSC_PROFILE_MAX_BYTES, &buf, &len, &error);
 		if (r < 0) {
-			const char *why = r == -ENOENT ? "no such file or directory" : strerror(-r);
+			/* Go's os.ReadFile: open fails, or read does (a directory); its errno
+			 * texts are strerror's in lower case */
+			char why_buf[128];
+			const char *why = why_buf, *step = r == -EISDIR ? "read" : "open";
+
+			snprintf(why_buf, sizeof(why_buf), "%s", strerror(-r));
+			why_buf[0] = (char)tolower((unsigned char)why_buf[0]);
 
 			/* A FIFO or a device: containerd's os.ReadFile would wait on a FIFO
 			 * forever; refuse it, saying what it is. */
@@ -1091,11 +1098,12 @@ kube_runtime_outcome(const struct kube_pod *pod, const struct kube_container *c,
 			    startswith(error->message + strlen(k->localhost_ref), ": "))
 				why = error->message + strlen(k->localhost_ref) + 2;
 
+			/* the profile loads when containerd creates the container (a spec
+			 * option of NewContainer), whose failure it wraps */
 			r = asprintf(&ret->error,
-			             "CreateContainerError: failed to generate seccomp spec opts: "
-			             "cannot "
-			             "load seccomp profile \"%s\": open %s: %s",
-			             k->localhost_ref, k->localhost_ref, why);
+			             "CreateContainerError: failed to create containerd container: "
+			             "cannot load seccomp profile \"%s\": %s %s: %s",
+			             k->localhost_ref, step, k->localhost_ref, why);
 			ksc_error_free(error);
 			return r < 0 ? -ENOMEM : 0;
 		}
