@@ -45,6 +45,8 @@ describe_state(const char *label, const char *state, const char *reason, int exi
 		return;
 	}
 	printf("    %-16s Terminated\n      %-14s %s\n", label, "Reason:", cli_escape(reason));
+	if (message && *message)
+		printf("      %-14s %s\n", "Message:", cli_escape(message));
 	printf("      %-14s %d\n", "Exit Code:", exit_code);
 	if (sig)
 		printf("      %-14s %d (SIG%s)\n", "Signal:", sig, signal_name(sig));

@@ -36,6 +36,11 @@ json_container(struct strbuf *sb, const char *state, const char *pod_name,
 		strbuf_printf(sb, "\"terminated\": {\"exitCode\": %d, \"signal\": %d, \"reason\": ",
 		              c->exit_code, c->signal);
 		strbuf_put_json_str(sb, c->reason);
+		/* the runtime's reason for the end (StartError: runc's refusal) */
+		if (*c->message) {
+			strbuf_puts(sb, ", \"message\": ");
+			strbuf_put_json_str(sb, c->message);
+		}
 		node_format_rfc3339(c->finished, t, sizeof(t));
 		strbuf_printf(sb, ", \"finishedAt\": \"%s\"}", t);
 	} else {
