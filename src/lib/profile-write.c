@@ -168,9 +168,11 @@ write_filter(struct writer *w, const char *key, const struct ksc_rule_filter *f)
 	close_container(w, '}');
 }
 
-/* "args": the rule's argument conditions, when it has any. */
+/* "args": the rule's argument conditions, when it has any. oci: as a runtime hands them on
+ * (Go's encoding/json of specs.LinuxSeccompArg, where valueTwo is omitempty: a zero one is
+ * not written). */
 static void
-write_args(struct writer *w, const struct ksc_rule *rule)
+write_args_as(struct writer *w, const struct ksc_rule *rule, bool oci)
 {
 	if (rule->n_args == 0)
 		return;
@@ -183,12 +185,18 @@ write_args(struct writer *w, const struct ksc_rule *rule)
 		open_container(w, '{');
 		write_u64_member(w, "index", a->index);
 		write_u64_member(w, "value", a->value);
-		if (a->has_value_two)
+		if (a->has_value_two && (!oci || a->value_two != 0))
 			write_u64_member(w, "valueTwo", a->value_two);
 		write_string_member(w, "op", ksc_op_name(a->op));
 		close_container(w, '}');
 	}
 	close_container(w, ']');
+}
+
+static void
+write_args(struct writer *w, const struct ksc_rule *rule)
+{
+	write_args_as(w, rule, false);
 }
 
 static void
@@ -276,7 +284,7 @@ write_oci_rule(struct writer *w, const struct ksc_rule *rule)
 	write_string_member(w, "action", ksc_action_name(rule->action));
 	if (rule->has_errno)
 		write_u64_member(w, "errnoRet", rule->errno_ret);
-	write_args(w, rule);
+	write_args_as(w, rule, true);
 	close_container(w, '}');
 }
 
@@ -293,12 +301,13 @@ profile_write_oci(const struct ksc_profile *p, const enum ksc_arch *arches, size
 		write_u64_member(&w, "defaultErrnoRet", p->default_errno);
 	if (n_arches > 0)
 		write_arch_array(&w, "architectures", arches, n_arches);
-	if (p->flags_present)
+	/* omitempty, as Go writes specs.LinuxSeccomp */
+	if (p->n_flag_order > 0)
 		write_string_array(&w, "flags", (const char *const *)p->flag_order,
 		                   p->n_flag_order);
-	if (p->listener_path)
+	if (p->listener_path && *p->listener_path)
 		write_string_member(&w, "listenerPath", p->listener_path);
-	if (p->listener_metadata)
+	if (p->listener_metadata && *p->listener_metadata)
 		write_string_member(&w, "listenerMetadata", p->listener_metadata);
 	for (size_t i = 0; i < p->n_rules; i++)
 		any = any || keep[i];
