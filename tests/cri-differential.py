@@ -86,6 +86,25 @@ def cases():
                                       {"unknown.json": '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["not_a_syscall", "mkdir"], "action": "SCMP_ACT_ERRNO"}]}'}, False)
     c["localhost-errno-ret"] = (None, {"seccompProfile": lh("errno.json")},
                                 {"errno.json": '{"defaultAction": "SCMP_ACT_ERRNO", "defaultErrnoRet": 38, "syscalls": [{"names": ["read", "write", "exit_group", "execve", "brk", "arch_prctl", "mmap", "nanosleep", "clock_nanosleep", "futex", "rt_sigaction", "rt_sigprocmask", "fstatfs", "openat", "getdents64", "close", "fstat", "newfstatat", "statx", "capget", "capset", "prctl", "setgroups", "setgid", "setuid", "getppid", "getpid", "exit", "dup3", "fcntl", "wait4", "sched_yield", "tgkill", "gettid", "sigaltstack", "set_tid_address", "set_robust_list", "rseq", "prlimit64", "getrandom", "mprotect", "munmap", "readlinkat", "epoll_pwait", "epoll_ctl", "epoll_create1", "pipe2", "madvise", "mlock", "getuid", "getgid", "geteuid", "getegid", "uname", "access", "faccessat", "faccessat2", "lseek", "pread64", "ioctl", "stat", "lstat", "open", "readlink", "setsid", "chdir", "fchdir", "setresuid", "setresgid", "nanosleep", "close_range", "poll", "ppoll", "pselect6", "select", "getcwd", "statfs", "umask", "keyctl", "mount", "umount2", "pivot_root", "sethostname", "unshare", "clone", "clone3", "kill", "rt_sigreturn", "write", "writev", "getpgrp", "setpgid", "getpgid", "getsid", "dup", "dup2"], "action": "SCMP_ACT_ALLOW"}]}'}, False)
+    # Go's decoder on broken files: its scanner's and its type errors' exact words
+    for case, text in [
+            ("go-trailing-comma", '{"defaultAction": "SCMP_ACT_ALLOW",}'),
+            ("go-single-quote", "{'defaultAction': 'SCMP_ACT_ALLOW'}"),
+            ("go-unterminated-string", '{"defaultAction": "SCMP_ACT_ALLOW'),
+            ("go-bad-escape", '{"defaultAction": "SCMP_ACT_\\qALLOW"}'),
+            ("go-leading-zero", '{"defaultAction": "SCMP_ACT_ALLOW", "defaultErrnoRet": 01}'),
+            ("go-bad-literal", '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": tru}'),
+            ("go-after-value", '{"defaultAction": "SCMP_ACT_ALLOW"} x'),
+            ("go-top-level-array", '[]'),
+            ("go-name-number", '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": [1], "action": "SCMP_ACT_ERRNO"}]}'),
+            ("go-errno-string", '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir"], "action": "SCMP_ACT_ERRNO", "errnoRet": "1"}]}'),
+            ("go-args-object", '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir"], "action": "SCMP_ACT_ERRNO", "args": {}}]}'),
+            ("go-float-index", '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir"], "action": "SCMP_ACT_ERRNO", "args": [{"index": 1.5, "value": 1, "op": "SCMP_CMP_EQ"}]}]}'),
+            ("go-unknown-operator", '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir"], "action": "SCMP_ACT_ERRNO", "args": [{"index": 0, "value": 1, "op": "SCMP_CMP_XX"}]}]}'),
+            ("go-unknown-arch", '{"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_VAX"]}'),
+            ("go-null-default", '{"defaultAction": null, "syscalls": [{"names": ["mkdir"], "action": "SCMP_ACT_ERRNO"}]}'),
+    ]:
+        c["localhost-" + case] = (None, {"seccompProfile": lh("g.json")}, {"g.json": text}, False)
     c["privileged-runtime-default"] = (None, {"privileged": True, "seccompProfile": rd}, {}, False)
     c["privileged-localhost-missing"] = (None, {"privileged": True, "seccompProfile": lh("missing.json")}, {}, False)
     c["privileged-unconfined"] = (None, {"privileged": True, "seccompProfile": un}, {}, False)

@@ -83,8 +83,8 @@ help_kube(const char *verb)
 		      "get a warning each on stderr (see 'kseccomp kube resolve --help').\n",
 		      stdout);
 	if (streq(verb, "resolve") || streq(verb, "inspect"))
-		fputs("\nRuntimeDefault is containerd release V's with --containerd-version V (1.6\n"
-		      "to 2.2 and later), else 'kseccomp profile default --flavor containerd'.\n",
+		fputs("\nRuntimeDefault: containerd V's with --containerd-version V (1.6 to 2.2+)\n"
+		      "else 'kseccomp profile default --flavor containerd'.\n",
 		      stdout);
 	fputs("\n"
 	      "Options:\n"
@@ -475,7 +475,9 @@ kube_inspect_verb(int argc, char **argv)
 	else {
 		_cleanup_(freep) char *text = NULL;
 
-		if (oci_seccomp_json(rep.outcome.profile, &text, NULL) < 0)
+		if (rep.outcome.note && rep.outcome.spec) /* kseccomp refused: Go's writing */
+			fputs(rep.outcome.spec, stdout);
+		else if (oci_seccomp_json(rep.outcome.profile, &text, NULL) < 0)
 			status = cli_fail(-ENOMEM, NULL, NULL);
 		else
 			fputs(text, stdout);

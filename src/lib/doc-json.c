@@ -607,8 +607,8 @@ read_value(struct reader *r, unsigned depth, struct ksc_node **ret)
 }
 
 int
-doc_json_read(struct ksc_doc *doc, const char *buf, size_t len, struct ksc_node **ret_root,
-              struct ksc_doc_failure *failure)
+doc_json_read(struct ksc_doc *doc, const char *buf, size_t len, bool keep_repeated_keys,
+              struct ksc_node **ret_root, struct ksc_doc_failure *failure)
 {
 	unsigned char *copy = doc_arena_alloc(&doc->arena, len + 1, 1);
 	struct reader r = {
@@ -641,7 +641,7 @@ doc_json_read(struct ksc_doc *doc, const char *buf, size_t len, struct ksc_node 
 		k = reader_fail_found(&r, "expected the end of the input after the JSON value");
 		goto out;
 	}
-	for (size_t i = 0; i < r.n_maps; i++) {
+	for (size_t i = 0; i < r.n_maps && !keep_repeated_keys; i++) {
 		k = doc_check_duplicate_keys(r.maps[i]->keys, r.maps[i]->count, failure);
 		if (k < 0)
 			goto out;

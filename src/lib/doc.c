@@ -536,14 +536,15 @@ yaml_read(struct builder *b, const char *buf, size_t len)
 
 /* JSON through doc-json.c: one value, one root. */
 static int
-json_read(struct ksc_doc *doc, const char *buf, size_t len, struct ksc_doc_failure *failure)
+json_read(struct ksc_doc *doc, const char *buf, size_t len, bool keep_repeated_keys,
+          struct ksc_doc_failure *failure)
 {
 	int r;
 
 	doc->roots = doc_arena_new(&doc->arena, struct ksc_node *, 1);
 	if (!doc->roots)
 		return -ENOMEM;
-	r = doc_json_read(doc, buf, len, &doc->roots[0], failure);
+	r = doc_json_read(doc, buf, len, keep_repeated_keys, &doc->roots[0], failure);
 	if (r < 0)
 		return r;
 	doc->n_roots = 1;
@@ -579,7 +580,7 @@ ksc_doc_parse_at(const char *name, const char *buf, size_t len, unsigned flags,
 		return -ENOMEM;
 
 	if (flags & KSC_DOC_JSON)
-		r = json_read(doc, buf, len, &failure);
+		r = json_read(doc, buf, len, flags & KSC_DOC_KEEP_REPEATED_KEYS, &failure);
 	else {
 		struct builder b = { .doc = doc };
 

@@ -52,6 +52,9 @@ struct ksc_node {
 
 enum ksc_doc_flags {
 	KSC_DOC_JSON = 1u << 0, /* strict JSON, one document */
+	/* JSON only: a map may repeat a key (both stay, in order), as Go's decoders take it
+	 * (the last one wins there); without it a repeated key is an error */
+	KSC_DOC_KEEP_REPEATED_KEYS = 1u << 1,
 };
 
 /* Bounds on what a document may contain, whatever the byte size. */

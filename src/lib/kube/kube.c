@@ -23,6 +23,7 @@
 
 #include "caps.h"
 #include "error.h"
+#include "godecode.h"
 #include "kube.h"
 #include "strbuf.h"
 
@@ -1018,6 +1019,41 @@ kube_container_caps(const struct kube_container *c)
 	return caps;
 }
 
+/*
+ * A Localhost file as the node takes it: containerd decodes it with Go's encoding/json
+ * (refusing it at CreateContainer with Go's message), runc 1.1 converts it when it starts the
+ * container (refusing unknown actions, arches and operators, and any flags: StartError, exit
+ * code 128). What containerd hands on is ret->spec. 0 with ret->error set on a refusal.
+ */
+static int
+localhost_as_runtime(const char *path, const char *buf, size_t len, struct kube_outcome *ret)
+{
+	_cleanup_(freep) char *message = NULL;
+	int r = go_seccomp_decode(buf, len, &ret->spec, &message);
+
+	if (r == -EINVAL)
+		return asprintf(&ret->error,
+		                "CreateContainerError: failed to create containerd container: "
+		                "decoding seccomp profile failed \"%s\": %s",
+		                path, message) < 0
+		               ? -ENOMEM
+		               : 0;
+	if (r < 0)
+		return r;
+	r = runc_seccomp_check(ret->spec, &message);
+	if (r < 0)
+		return r;
+	if (r > 0)
+		return asprintf(&ret->error,
+		                "StartError: failed to create containerd task: failed to create "
+		                "shim task: OCI runtime create failed: runc create failed: %s: "
+		                "unknown",
+		                message) < 0
+		               ? -ENOMEM
+		               : 0;
+	return 0;
+}
+
 int
 kube_runtime_outcome(const struct kube_pod *pod, const struct kube_container *c,
                      const struct kube_kubelet_result *k, enum ksc_arch arch, bool seccomp_enabled,
@@ -1107,8 +1143,35 @@ kube_runtime_outcome(const struct kube_pod *pod, const struct kube_container *c,
 			ksc_error_free(error);
 			return r < 0 ? -ENOMEM : 0;
 		}
+		r = localhost_as_runtime(k->localhost_ref, buf, len, ret);
+		if (r < 0 || ret->error)
+			return r < 0 ? r : 0;
 		r = ksc_profile_parse(k->localhost_ref, buf, len, &popts, &ret->profile, diags,
 		                      &error);
+		if (r < 0 && ret->spec) {
+			/* kseccomp refuses what the node takes (a repeated key, a rule without
+			 * names): the model is what runc got, and the finding a note */
+			_cleanup_(freep) char *view = NULL;
+			char source[PATH_MAX + 32];
+
+			snprintf(source, sizeof(source), "%s (as Go decodes it)", k->localhost_ref);
+			if (go_seccomp_runc_view(ret->spec, &view) == 0 &&
+			    ksc_profile_parse(source, view, strlen(view), &popts, &ret->profile,
+			                      NULL, NULL) == 0) {
+				const char *msg = error ? ksc_error_message(error) : strerror(-r);
+
+				for (size_t i = 0; i < ksc_diags_count(diags); i++)
+					if (ksc_diag_severity(ksc_diags_get(diags, i)) ==
+					    KSC_SEVERITY_ERROR) {
+						msg = ksc_diag_message(ksc_diags_get(diags, i));
+						break;
+					}
+				r = asprintf(&ret->note,
+				             "OK on the node, but kseccomp refuses it: %s", msg);
+				ksc_error_free(error);
+				return r < 0 ? -ENOMEM : 0;
+			}
+		}
 		if (r < 0) {
 			const char *msg = error ? ksc_error_message(error) : strerror(-r);
 
@@ -1182,6 +1245,7 @@ kube_outcome_done(struct kube_outcome *o)
 	ksc_profile_free(o->profile);
 	free(o->error);
 	free(o->note);
+	free(o->spec);
 	*o = (struct kube_outcome){ 0 };
 }
 

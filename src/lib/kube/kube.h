@@ -142,6 +142,9 @@ struct kube_outcome {
 	struct ksc_profile *profile; /* otherwise the profile (owned) */
 	char *error;                 /* "CreateContainerError: ..." when it cannot start */
 	char *note;                  /* why, when not obvious ("privileged: no seccomp") */
+	/* Localhost: linux.seccomp as containerd hands it to runc (the file decoded and
+	 * written again by Go's encoding/json), or NULL */
+	char *spec;
 };
 
 /* seccomp_enabled false: a node whose kernel has no seccomp. containerd_version: the

@@ -81,11 +81,13 @@ resolve_profile(struct monitor *m, struct ctr *r, struct kube_kubelet_result *k,
 	if (rr < 0 || out->error) {
 		const char *msg = out->error ? out->error : strerror(-rr),
 		           *colon = strstr(msg, ": ");
-		bool config = startswith(msg, "CreateContainerConfigError");
+		/* the phase the outcome names: the kubelet's, containerd's or runc's */
+		const char *reason = startswith(msg, "CreateContainerConfigError")
+		                             ? "CreateContainerConfigError"
+		                     : startswith(msg, "StartError") ? "StartError"
+		                                                     : "CreateContainerError";
 
-		pod_container_fail(m->dir, s,
-		                   config ? "CreateContainerConfigError" : "CreateContainerError",
-		                   "%s", out->error && colon ? colon + 2 : msg);
+		pod_container_fail(m->dir, s, reason, "%s", out->error && colon ? colon + 2 : msg);
 		return -1;
 	}
 	if (out->unconfined)
