@@ -403,6 +403,9 @@ struct arg_values {
 static void
 add_value(struct arg_values *av, unsigned index, uint64_t v)
 {
+	/* full: nothing more is added, and so nothing needs looking for */
+	if (av->n[index] == ELEMENTSOF(av->v[index]))
+		return;
 	for (size_t i = 0; i < av->n[index]; i++)
 		if (av->v[index][i] == v)
 			return;

@@ -19,18 +19,43 @@ struct writer {
 static void
 indent(struct writer *w)
 {
-	for (unsigned i = 0; i < w->depth; i++)
-		strbuf_puts(&w->sb, "  ");
+	static const char spaces[] = "                                                ";
+
+	for (unsigned left = 2 * w->depth; left > 0;) {
+		unsigned n = MIN(left, (unsigned)sizeof(spaces) - 1);
+
+		strbuf_append(&w->sb, spaces, n);
+		left -= n;
+	}
+}
+
+/* A key that JSON writes as it is: printable ASCII without a quote or a backslash. */
+static bool
+plain_key(const char *key, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (key[i] < 0x20 || key[i] > 0x7e || key[i] == '"' || key[i] == '\\')
+			return false;
+	return true;
 }
 
 /* Start a member or element: the comma, the newline, the indentation and the key. */
 static void
 member_n(struct writer *w, const char *key, size_t len)
 {
-	strbuf_puts(&w->sb, w->first ? "\n" : ",\n");
+	if (w->first)
+		strbuf_putc(&w->sb, '\n');
+	else
+		strbuf_append(&w->sb, ",\n", 2);
 	w->first = false;
 	indent(w);
-	if (key) {
+	if (!key)
+		return;
+	if (plain_key(key, len)) {
+		strbuf_putc(&w->sb, '"');
+		strbuf_append(&w->sb, key, len);
+		strbuf_append(&w->sb, "\": ", 3);
+	} else {
 		strbuf_put_json_string(&w->sb, key, len);
 		strbuf_puts(&w->sb, ": ");
 	}

@@ -27,6 +27,7 @@ struct ctx {
 	enum ksc_arch native;
 	struct ksc_profile *profile;
 	struct ksc_doc *doc; /* what the rules' names and arrays live in */
+	bool quiet;          /* the caller takes no diagnostics */
 	int oom;
 };
 
@@ -41,6 +42,9 @@ _printf_(5, 0) static void vdiag(struct ctx *c, enum ksc_severity severity,
 
 	if (severity == KSC_SEVERITY_WARNING && c->strict)
 		severity = KSC_SEVERITY_ERROR;
+	/* a caller that takes no diagnostics sees only the first error: warnings go unsaid */
+	if (severity == KSC_SEVERITY_WARNING && c->quiet)
+		return;
 	if (vasprintf(&reason, fmt, ap) < 0) {
 		reason = NULL;
 		c->oom = -ENOMEM;
@@ -72,9 +76,12 @@ path_join(char *buf, const char *parent, const char *sep, const char *child, con
 {
 	size_t n = 0;
 
-	for (const char *part[] = { parent, sep, child, end }, **p = part; p < part + 4; p++)
-		for (const char *s = *p; *s && n < PATH_MAX_LEN - 1; s++)
-			buf[n++] = *s;
+	for (const char *part[] = { parent, sep, child, end }, **p = part; p < part + 4; p++) {
+		size_t len = MIN(strlen(*p), (size_t)PATH_MAX_LEN - 1 - n);
+
+		memmove(buf + n, *p, len); /* parent may be buf itself */
+		n += len;
+	}
 	buf[n] = '\0';
 }
 
@@ -1549,6 +1556,7 @@ profile_from_doc(const char *name, struct ksc_doc *doc, const struct ksc_profile
 		if (!own)
 			return -ENOMEM;
 		c.diags = own;
+		c.quiet = true;
 	}
 	first = ksc_diags_count(c.diags);
 	p = calloc(1, sizeof(*p));
