@@ -14,6 +14,9 @@ things are compared with what kseccomp predicts for the same manifest and node:
   message   that reason's message, exactly
   spec      the linux.seccomp containerd gave runc (verbose ContainerStatus, info.runtimeSpec)
             against `kube inspect`, keys sorted, for containers that run
+  filter    for those with a filter, whether the filter the kernel enforces on the
+            container's process (`kseccomp dump --profile`, PTRACE_SECCOMP_GET_FILTER)
+            decides every input as that spec compiled as runc compiles it
 
 The runtime is the truth. Differences known today are listed in KNOWN (one "CASE ASPECT" per
 line, each with why); the test fails on a difference not listed, and on a listed one that no
@@ -144,7 +147,7 @@ def predict(k, root, path, seccomp_default, version):
         row = json.loads(r.stdout)[0]
         outcome = row["outcome"]
     except (ValueError, IndexError, KeyError):
-        return ("?", r.stdout + r.stderr, None)
+        return ("?", r.stdout + r.stderr, None, None)
     # a container that runs: "OK", "OK, but N rules not enforced", or privileged's note
     if outcome.startswith("OK") or outcome.startswith("privileged: "):
         reason, message = "OK", ""
@@ -157,7 +160,7 @@ def predict(k, root, path, seccomp_default, version):
             spec = normalize(json.loads(i.stdout))
         except ValueError:
             spec = "?" + i.stdout + i.stderr
-    return (reason, message, spec)
+    return (reason, message, spec, "same" if spec not in (None, "null") else None)
 
 
 def observe(k, endpoint, state, root, path, name, seccomp_default):
@@ -166,7 +169,7 @@ def observe(k, endpoint, state, root, path, name, seccomp_default):
     extra = ["--seccomp-default"] if seccomp_default else []
     a = run([k, "apply", "-f", path, "--runtime", "containerd"] + base + extra, env=env)
     if a.returncode != 0:
-        return ("apply failed", a.stderr.strip(), None)
+        return ("apply failed", a.stderr.strip(), None, None)
     reason, message, spec = "?", "", None
     deadline = time.time() + 15
     while time.time() < deadline:
@@ -195,15 +198,33 @@ def observe(k, endpoint, state, root, path, name, seccomp_default):
             reason, message = w["reason"], w.get("message", "")
             break
         time.sleep(0.2)
+    kernel = None
     if reason == "OK":
         ps = run([k, "cri", "ps", "-o", "json", "-r", endpoint])
         cid = next((c["id"] for c in json.loads(ps.stdout)
                     if c["labels"].get("io.kubernetes.pod.name") == name), None)
         if cid:
             info = json.loads(run([k, "cri", "inspect", "-r", endpoint, cid]).stdout)["info"]
-            spec = normalize(info["runtimeSpec"].get("linux", {}).get("seccomp"))
+            seccomp = info["runtimeSpec"].get("linux", {}).get("seccomp")
+            spec = normalize(seccomp)
+            if seccomp:
+                kernel = filter_agrees(k, seccomp, info["pid"], path)
     run([k, "delete", "pod", name, "--wait", "--now", "--state-dir", state], env=env)
-    return (reason, message, spec)
+    return (reason, message, spec, kernel)
+
+
+def filter_agrees(k, seccomp, pid, path):
+    """Whether the kernel's filter on pid decides as seccomp, compiled as runc does."""
+    spec_path = path + ".spec.json"
+    # rules without names are the ones runc skips (kseccomp's reader refuses them)
+    seccomp = dict(seccomp, syscalls=[r for r in seccomp.get("syscalls") or []
+                                      if r.get("names") is not None])
+    with open(spec_path, "w") as f:
+        json.dump(seccomp, f)
+    d = run([k, "dump", "--profile", spec_path, str(pid)])
+    if d.returncode == 0:
+        return "same"
+    return "differs: " + " ".join((d.stdout + d.stderr).split())[:300]
 
 
 def main():
@@ -240,8 +261,8 @@ def main():
             f.write(manifest(pod, pod_profile, sc))
         want = observe(k, endpoint, state, root, path, pod, sd)
         got = predict(k, root, path, sd, version)
-        for aspect, w, g in zip(("outcome", "message", "spec"), want, got):
-            if aspect == "spec" and (w is None or want[0] != "OK"):
+        for aspect, w, g in zip(("outcome", "message", "spec", "filter"), want, got):
+            if aspect in ("spec", "filter") and (w is None or want[0] != "OK"):
                 continue
             same = w == g
             rows.append((name, aspect, same, w, g))
