@@ -93,12 +93,25 @@ parse(const char *command, int argc, char **argv, const char *help, bool list_op
 	return 0;
 }
 
+/* Parse command's options and operands (a container id when id, else none) and connect
+ * to the runtime: 0 with *ret, -1 after --help was printed, or the exit status of a usage
+ * error or a failed connection. */
 static int
-connect_runtime(const struct cri_opts *o, struct cri **ret)
+setup(const char *command, int argc, char **argv, const char *help, bool list_opts, bool id,
+      struct cri_opts *o, struct cri **ret)
 {
 	struct ksc_error *error = NULL;
-	int r = cri_connect(o->endpoint, o->timeout_ms, ret, &error);
+	int r = parse(command, argc, argv, help, list_opts, o);
 
+	if (r != 0)
+		return r;
+	if (id && o->json)
+		return cli_usage_error(command, "the output is always JSON");
+	if (id && (r = cli_one_operand(command, argc, "CONTAINER-ID")) != 0)
+		return r;
+	if (!id && optind < argc)
+		return cli_usage_error(command, "unexpected argument '%s'", argv[optind]);
+	r = cri_connect(o->endpoint, o->timeout_ms, ret, &error);
 	return r < 0 ? cli_fail(r, error, NULL) : 0;
 }
 
@@ -136,20 +149,15 @@ cri_version_verb(int argc, char **argv)
 	struct cri_opts o;
 	int r;
 
-	r = parse("cri version", argc, argv,
+	r = setup("cri version", argc, argv,
 	          "Usage: kseccomp cri version [OPTIONS]\n"
 	          "\n"
 	          "The runtime's name and version, and the CRI version it serves.\n"
 	          "\n"
 	          "Options:\n" ENDPOINT_HELP "  -o, --output text|json       the output format\n",
-	          false, &o);
+	          false, false, &o, &c);
 	if (r != 0)
 		return r < 0 ? 0 : r;
-	if (optind < argc)
-		return cli_usage_error("cri version", "unexpected argument '%s'", argv[optind]);
-	r = connect_runtime(&o, &c);
-	if (r != 0)
-		return r;
 	r = cri_version(c, &v, &error);
 	if (r < 0)
 		return cli_fail(r, error, NULL);
@@ -187,20 +195,15 @@ cri_pods_verb(int argc, char **argv)
 	size_t n = 0;
 	int r;
 
-	r = parse("cri pods", argc, argv,
+	r = setup("cri pods", argc, argv,
 	          "Usage: kseccomp cri pods [OPTIONS]\n"
 	          "\n"
 	          "The runtime's pod sandboxes.\n"
 	          "\n"
 	          "Options:\n" ENDPOINT_HELP "  -o, --output text|json       the output format\n",
-	          false, &o);
+	          false, false, &o, &c);
 	if (r != 0)
 		return r < 0 ? 0 : r;
-	if (optind < argc)
-		return cli_usage_error("cri pods", "unexpected argument '%s'", argv[optind]);
-	r = connect_runtime(&o, &c);
-	if (r != 0)
-		return r;
 	r = cri_list_pod_sandbox(c, NULL, &pods, &n, &error);
 	if (r < 0)
 		return cli_fail(r, error, NULL);
@@ -289,7 +292,7 @@ cri_ps_verb(int argc, char **argv)
 	bool any = false;
 	int r;
 
-	r = parse("cri ps", argc, argv,
+	r = setup("cri ps", argc, argv,
 	          "Usage: kseccomp cri ps [OPTIONS]\n"
 	          "\n"
 	          "The runtime's running containers (all of them with --all).\n"
@@ -298,14 +301,9 @@ cri_ps_verb(int argc, char **argv)
 	          "  -a, --all                    containers in every state, not only running\n"
 	          "      --pod ID                 only the containers of this pod sandbox\n"
 	          "  -o, --output text|json       the output format\n",
-	          true, &o);
+	          true, false, &o, &c);
 	if (r != 0)
 		return r < 0 ? 0 : r;
-	if (optind < argc)
-		return cli_usage_error("cri ps", "unexpected argument '%s'", argv[optind]);
-	r = connect_runtime(&o, &c);
-	if (r != 0)
-		return r;
 	r = cri_list_containers(c, o.pod, &v, &n, &error);
 	if (r < 0)
 		return cli_fail(r, error, NULL);
@@ -346,7 +344,7 @@ cri_inspect_verb(int argc, char **argv)
 	struct cri_opts o;
 	int r;
 
-	r = parse("cri inspect", argc, argv,
+	r = setup("cri inspect", argc, argv,
 	          "Usage: kseccomp cri inspect [OPTIONS] CONTAINER-ID\n"
 	          "\n"
 	          "A container's status and the runtime's own view of it, as JSON (for\n"
@@ -354,17 +352,9 @@ cri_inspect_verb(int argc, char **argv)
 	          "linux.seccomp included).\n"
 	          "\n"
 	          "Options:\n" ENDPOINT_HELP,
-	          false, &o);
+	          false, true, &o, &c);
 	if (r != 0)
 		return r < 0 ? 0 : r;
-	if (o.json)
-		return cli_usage_error("cri inspect", "the output is always JSON");
-	r = cli_one_operand("cri inspect", argc, "CONTAINER-ID");
-	if (r != 0)
-		return r;
-	r = connect_runtime(&o, &c);
-	if (r != 0)
-		return r;
 	r = cri_container_status(c, argv[optind], true, &k, &error);
 	if (r < 0)
 		return cli_fail(r, error, NULL);

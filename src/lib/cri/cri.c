@@ -684,6 +684,24 @@ cri_decode_container_status(const uint8_t *data, size_t len, struct cri_containe
 	return k;
 }
 
+/* Room for one more item (zeroed) of a list the answer repeats, within CRI_MAX_ITEMS. 0, or
+ * -E2BIG, -ENOMEM. */
+static int
+list_add(void **v, size_t *n, size_t size)
+{
+	void *grown;
+
+	if (*n >= CRI_MAX_ITEMS)
+		return -E2BIG;
+	grown = full(*n) ? reallocarray(*v, grow(*n), size) : *v;
+	if (!grown)
+		return -ENOMEM;
+	*v = grown;
+	memset((char *)grown + *n * size, 0, size);
+	(*n)++;
+	return 0;
+}
+
 int
 cri_decode_containers(const uint8_t *data, size_t len, struct cri_container **ret, size_t *ret_n)
 {
@@ -694,19 +712,11 @@ cri_decode_containers(const uint8_t *data, size_t len, struct cri_container **re
 	*ret = NULL;
 	*ret_n = 0;
 	while ((k = pb_next(&r, &f)) > 0) {
-		struct cri_container *grown;
-
 		if (f.number != F_LISTC_CONTAINERS)
 			continue;
 		if (f.wire != PB_LEN)
 			return -EBADMSG;
-		if (*ret_n >= CRI_MAX_ITEMS)
-			return -E2BIG;
-		grown = full(*ret_n) ? reallocarray(*ret, grow(*ret_n), sizeof(**ret)) : *ret;
-		if (!grown)
-			return -ENOMEM;
-		*ret = grown;
-		(*ret)[(*ret_n)++] = (struct cri_container){ 0 };
+		TRY(list_add((void **)ret, ret_n, sizeof(**ret)));
 		TRY(cri_decode_container(f.data, f.len, &(*ret)[*ret_n - 1]));
 	}
 	return k;
@@ -790,19 +800,11 @@ cri_decode_pods(const uint8_t *data, size_t len, struct cri_pod **ret, size_t *r
 	*ret = NULL;
 	*ret_n = 0;
 	while ((k = pb_next(&r, &f)) > 0) {
-		struct cri_pod *grown;
-
 		if (f.number != F_LISTPOD_ITEMS)
 			continue;
 		if (f.wire != PB_LEN)
 			return -EBADMSG;
-		if (*ret_n >= CRI_MAX_ITEMS)
-			return -E2BIG;
-		grown = full(*ret_n) ? reallocarray(*ret, grow(*ret_n), sizeof(**ret)) : *ret;
-		if (!grown)
-			return -ENOMEM;
-		*ret = grown;
-		(*ret)[(*ret_n)++] = (struct cri_pod){ 0 };
+		TRY(list_add((void **)ret, ret_n, sizeof(**ret)));
 		TRY(decode_pod(f.data, f.len, &(*ret)[*ret_n - 1]));
 	}
 	return k;
@@ -868,9 +870,9 @@ cri_endpoint(const struct cri *c)
 	return c->endpoint;
 }
 
-/* Call SERVICE + method; a failure reads "METHOD: why". */
+/* Call SERVICE + method with req, which it frees; a failure reads "METHOD: why". */
 static int
-call(struct cri *c, const char *method, const struct pb_buf *req, uint8_t **resp, size_t *len,
+call(struct cri *c, const char *method, struct pb_buf *req, uint8_t **resp, size_t *len,
      struct ksc_error **reterr)
 {
 	char path[96];
@@ -878,6 +880,7 @@ call(struct cri *c, const char *method, const struct pb_buf *req, uint8_t **resp
 
 	snprintf(path, sizeof(path), SERVICE "%s", method);
 	r = grpc_call(c->conn, path, req, resp, len, NULL, reterr);
+	pb_buf_done(req);
 	if (r < 0)
 		return ksc_error_prefixf(reterr, r, "%s: ", method);
 	return 0;
@@ -909,7 +912,6 @@ cri_version(struct cri *c, struct cri_version *ret, struct ksc_error **reterr)
 	/* the CRI version the client speaks */
 	pb_put_string(&req, F_VERSION_VERSION, "v1");
 	r = call(c, "Version", &req, &resp, &len, reterr);
-	pb_buf_done(&req);
 	if (r < 0)
 		return r;
 	r = cri_decode_version(resp, len, ret);
@@ -927,7 +929,6 @@ call_with_id(struct cri *c, const char *method, const char *id, struct ksc_error
 
 	pb_put_string(&req, 1, id);
 	r = call(c, method, &req, &resp, &len, reterr);
-	pb_buf_done(&req);
 	return r;
 }
 
@@ -944,7 +945,6 @@ cri_run_pod_sandbox(struct cri *c, const struct cri_pod_config *pod, const char 
 	put_sub(&req, F_RUNPOD_CONFIG, &cfg);
 	pb_put_string(&req, F_RUNPOD_RUNTIME_HANDLER, runtime_handler);
 	r = call(c, "RunPodSandbox", &req, &resp, &len, reterr);
-	pb_buf_done(&req);
 	if (r < 0)
 		return r;
 	r = decode_id(resp, len, F_RUNPOD_RESP_ID, ret_id);
@@ -977,7 +977,6 @@ cri_list_pod_sandbox(struct cri *c, const char *id, struct cri_pod **ret, size_t
 		put_sub(&req, F_LISTPOD_FILTER, &filter);
 	}
 	r = call(c, "ListPodSandbox", &req, &resp, &len, reterr);
-	pb_buf_done(&req);
 	if (r < 0)
 		return r;
 	r = cri_decode_pods(resp, len, ret, ret_n);
@@ -1005,7 +1004,6 @@ cri_create_container(struct cri *c, const char *pod_id, const struct cri_contain
 	cri_encode_pod_config(&pcfg, pod);
 	put_sub(&req, F_CREATE_SANDBOX_CONFIG, &pcfg);
 	r = call(c, "CreateContainer", &req, &resp, &len, reterr);
-	pb_buf_done(&req);
 	if (r < 0)
 		return r;
 	r = decode_id(resp, len, F_CREATE_RESP_ID, ret_id);
@@ -1029,7 +1027,6 @@ cri_stop_container(struct cri *c, const char *id, int64_t timeout_s, struct ksc_
 	pb_put_string(&req, F_CONTAINER_ID, id);
 	pb_put_int64(&req, F_STOP_TIMEOUT, timeout_s);
 	r = call(c, "StopContainer", &req, &resp, &len, reterr);
-	pb_buf_done(&req);
 	return r;
 }
 
@@ -1053,7 +1050,6 @@ cri_list_containers(struct cri *c, const char *pod_id, struct cri_container **re
 		put_sub(&req, F_LISTC_FILTER, &filter);
 	}
 	r = call(c, "ListContainers", &req, &resp, &len, reterr);
-	pb_buf_done(&req);
 	if (r < 0)
 		return r;
 	r = cri_decode_containers(resp, len, ret, ret_n);
@@ -1078,7 +1074,6 @@ cri_container_status(struct cri *c, const char *id, bool verbose, struct cri_con
 	pb_put_string(&req, F_CONTAINER_ID, id);
 	pb_put_bool(&req, F_STATUS_VERBOSE, verbose);
 	r = call(c, "ContainerStatus", &req, &resp, &len, reterr);
-	pb_buf_done(&req);
 	if (r < 0)
 		return r;
 	r = cri_decode_container_status(resp, len, ret);
