@@ -12,21 +12,16 @@
 
 /*
  * Decode buf as Go decodes it into specs.LinuxSeccomp. Returns 0 with *ret_json the struct
- * as Go marshals it (malloc'd), or -EINVAL with *ret_message Go's error ("unexpected end of
- * JSON input", "invalid character 'x' looking for beginning of value", "json: cannot
- * unmarshal number -1 into Go struct field LinuxSeccompArg.syscalls.args.value of type
- * uint64"), or -ENOMEM.
+ * as Go marshals it (malloc'd) and *ret_runc what runc 1.1 says when it sets the filter up
+ * ("string SCMP_ACT_LOGG is not a valid action for seccomp", "seccomp flags are not yet
+ * supported by runc"; NULL when it takes it), or -EINVAL with *ret_message Go's error
+ * ("unexpected end of JSON input", "invalid character 'x' looking for beginning of value",
+ * "json: cannot unmarshal number -1 into Go struct field LinuxSeccompArg.syscalls.args.value
+ * of type uint64"), or -ENOMEM.
  */
-int go_seccomp_decode(const char *buf, size_t len, char **ret_json, char **ret_message);
+int go_seccomp_decode(const char *buf, size_t len, char **ret_json, char **ret_message,
+                      char **ret_runc);
 
 /* The decoded profile (json as go_seccomp_decode() wrote it) as runc takes its rules: those
  * without names (null) left out, as runc's loop over names skips them. */
 int go_seccomp_runc_view(const char *json, char **ret);
-
-/*
- * What runc 1.1 says when it sets up the filter of a decoded profile (json as
- * go_seccomp_decode() wrote it): 0 when it takes it, 1 with *ret_message its error ("string
- * SCMP_ACT_LOGG is not a valid action for seccomp", "seccomp flags are not yet supported by
- * runc"), -ENOMEM.
- */
-int runc_seccomp_check(const char *json, char **ret_message);

@@ -119,37 +119,36 @@ get_id(struct reader *rd, const struct ksc_node *map, const char *key, const cha
 	return 0;
 }
 
-/* A map field; NULL when absent or null. */
+/* A field of one kind (a map or a list); NULL when absent or null. */
 static int
-get_map(struct reader *rd, const struct ksc_node *map, const char *key, const char *path,
-        const struct ksc_node **ret)
+get_of_kind(struct reader *rd, const struct ksc_node *map, const char *key, const char *path,
+            enum ksc_node_kind kind, const struct ksc_node **ret)
 {
 	const struct ksc_node *n = map ? ksc_node_get(map, key) : NULL;
 
 	*ret = NULL;
 	if (!n || ksc_node_is_null(n))
 		return 0;
-	if (n->kind != KSC_NODE_MAP)
-		return fail_at(rd, n, "%s.%s: must be an object, got %s", path, key,
+	if (n->kind != kind)
+		return fail_at(rd, n, "%s.%s: must be %s, got %s", path, key,
+		               kind == KSC_NODE_MAP ? "an object" : "a list",
 		               ksc_node_type_name(n));
 	*ret = n;
 	return 0;
 }
 
 static int
+get_map(struct reader *rd, const struct ksc_node *map, const char *key, const char *path,
+        const struct ksc_node **ret)
+{
+	return get_of_kind(rd, map, key, path, KSC_NODE_MAP, ret);
+}
+
+static int
 get_seq(struct reader *rd, const struct ksc_node *map, const char *key, const char *path,
         const struct ksc_node **ret)
 {
-	const struct ksc_node *n = map ? ksc_node_get(map, key) : NULL;
-
-	*ret = NULL;
-	if (!n || ksc_node_is_null(n))
-		return 0;
-	if (n->kind != KSC_NODE_SEQ)
-		return fail_at(rd, n, "%s.%s: must be a list, got %s", path, key,
-		               ksc_node_type_name(n));
-	*ret = n;
-	return 0;
+	return get_of_kind(rd, map, key, path, KSC_NODE_SEQ, ret);
 }
 
 static int
@@ -1028,8 +1027,8 @@ kube_container_caps(const struct kube_container *c)
 static int
 localhost_as_runtime(const char *path, const char *buf, size_t len, struct kube_outcome *ret)
 {
-	_cleanup_(freep) char *message = NULL;
-	int r = go_seccomp_decode(buf, len, &ret->spec, &message);
+	_cleanup_(freep) char *message = NULL, *runc = NULL;
+	int r = go_seccomp_decode(buf, len, &ret->spec, &message, &runc);
 
 	if (r == -EINVAL)
 		return asprintf(&ret->error,
@@ -1040,15 +1039,12 @@ localhost_as_runtime(const char *path, const char *buf, size_t len, struct kube_
 		               : 0;
 	if (r < 0)
 		return r;
-	r = runc_seccomp_check(ret->spec, &message);
-	if (r < 0)
-		return r;
-	if (r > 0)
+	if (runc)
 		return asprintf(&ret->error,
 		                "StartError: failed to create containerd task: failed to create "
 		                "shim task: OCI runtime create failed: runc create failed: %s: "
 		                "unknown",
-		                message) < 0
+		                runc) < 0
 		               ? -ENOMEM
 		               : 0;
 	return 0;
