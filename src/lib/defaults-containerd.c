@@ -23,38 +23,31 @@
 #include "strbuf.h"
 
 /* The templates, oldest first (data/containerd/README.md): each the first release with it. */
-#define TEMPLATES(X)                                                                    \
-	X(1, 6, 0)                                                                      \
-	X(1, 6, 7) X(1, 6, 9) X(1, 6, 16) X(1, 6, 22) X(1, 6, 28) X(1, 7, 0) X(1, 7, 3) \
-	        X(1, 7, 13) X(1, 7, 32) X(2, 0, 0) X(2, 0, 9) X(2, 1, 0) X(2, 2, 0) X(2, 2, 4)
+/* clang-format off */
+#define TEMPLATES(X) \
+	X(1, 6, 0) X(1, 6, 7) X(1, 6, 9) X(1, 6, 16) X(1, 6, 22) X(1, 6, 28) \
+	X(1, 7, 0) X(1, 7, 3) X(1, 7, 13) X(1, 7, 32) \
+	X(2, 0, 0) X(2, 0, 9) X(2, 1, 0) X(2, 2, 0) X(2, 2, 4)
+/* clang-format on */
 
 #define DECLARE(a, b, c)                                \
 	extern const char containerd_##a##_##b##_##c[]; \
 	extern const size_t containerd_##a##_##b##_##c##_len;
 TEMPLATES(DECLARE)
 
-struct template
-{
+struct release_template {
 	unsigned major, minor, patch;
 	const char *text;
 	const size_t *len;
 };
 
 #define ENTRY(a, b, c) { a, b, c, containerd_##a##_##b##_##c, &containerd_##a##_##b##_##c##_len },
-static const struct template templates[] = { TEMPLATES(ENTRY) };
-
-/* Kubernetes' default capabilities in containerd's order (its CRI's default spec). */
-static const char *const default_caps[] = {
-	"CAP_CHOWN",   "CAP_DAC_OVERRIDE", "CAP_FSETID",           "CAP_FOWNER",
-	"CAP_MKNOD",   "CAP_NET_RAW",      "CAP_SETGID",           "CAP_SETUID",
-	"CAP_SETFCAP", "CAP_SETPCAP",      "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT",
-	"CAP_KILL",    "CAP_AUDIT_WRITE",
-};
+static const struct release_template templates[] = { TEMPLATES(ENTRY) };
 
 static int
-template_for(const char *version, const struct template **ret, struct ksc_error **reterr)
+template_for(const char *version, const struct release_template **ret, struct ksc_error **reterr)
 {
-	const struct template *pick = NULL;
+	const struct release_template *pick = NULL;
 	unsigned major = 0, minor = 0, patch = 0;
 	int n;
 
@@ -73,7 +66,7 @@ template_for(const char *version, const struct template **ret, struct ksc_error 
 		        "from 1.6 on",
 		        major, minor);
 	for (size_t i = 0; i < ELEMENTSOF(templates); i++) {
-		const struct template *t = &templates[i];
+		const struct release_template *t = &templates[i];
 
 		/* a newer release than every template: the newest ("2.2 and later") */
 		if (t->major < major || (t->major == major && t->minor < minor))
@@ -89,7 +82,7 @@ int
 ksc_containerd_template_release(const char *version, char *buf, size_t size,
                                 struct ksc_error **reterr)
 {
-	const struct template *t = NULL;
+	const struct release_template *t = NULL;
 	int r = template_for(version, &t, reterr);
 
 	if (r < 0)
@@ -146,8 +139,8 @@ bounding_order(const struct ksc_expand_opts *opts, const char **out, char (*bufs
 			if (ksc_cap_name(c))
 				out[n++] = ksc_cap_name(c);
 	} else
-		for (size_t i = 0; i < ELEMENTSOF(default_caps) && n < max; i++)
-			out[n++] = default_caps[i];
+		for (size_t i = 0; i < ELEMENTSOF(kubernetes_default_caps) && n < max; i++)
+			out[n++] = kubernetes_default_caps[i];
 	for (size_t i = 0; added && added[i] && i < N_ADDED && n < max; i++) {
 		if (strcasecmp(added[i], "ALL") == 0)
 			continue;
@@ -279,7 +272,7 @@ int
 containerd_default_profile(const char *version, const struct ksc_expand_opts *opts,
                            struct ksc_profile **ret, struct ksc_error **reterr)
 {
-	const struct template *t = NULL;
+	const struct release_template *t = NULL;
 	_cleanup_(ksc_doc_freep) struct ksc_doc *doc = NULL;
 	enum ksc_arch arch = opts && opts->arch != KSC_ARCH_NONE ? opts->arch : ksc_arch_native();
 	struct ksc_profile_parse_opts popts = { .native_arch = arch };

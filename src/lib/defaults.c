@@ -71,7 +71,7 @@ ksc_default_template(enum ksc_flavor flavor, const char **ret_text, size_t *ret_
 
 /* containerd's and Docker's default capabilities, which Kubernetes containers get unless the
  * securityContext adds or drops some (oci.WithDefaultCapabilities / moby's caps.DefaultCapabilities). */
-static const char *const kubernetes_default_caps[] = {
+const char *const kubernetes_default_caps[KUBERNETES_DEFAULT_CAPS] = {
 	"CAP_CHOWN",   "CAP_DAC_OVERRIDE", "CAP_FSETID",           "CAP_FOWNER",
 	"CAP_MKNOD",   "CAP_NET_RAW",      "CAP_SETGID",           "CAP_SETUID",
 	"CAP_SETFCAP", "CAP_SETPCAP",      "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT",
