@@ -9,29 +9,8 @@ k=$1 live=$2 work=$3
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/tap.sh"
 
-[ "$(id -u)" -eq 0 ] || skip_all "needs root (containerd)"
-for tool in containerd ctr containerd-shim-runc-v2 runc python3; do
-	command -v "$tool" >/dev/null || skip_all "no $tool"
-done
-busybox=$(command -v busybox) || skip_all "no busybox (busybox-static)"
-
-rm -rf "$work"
-mkdir -p "$work"
-ctd=$work/ctd
-cleanup() { "$top/scripts/containerd.sh" stop "$ctd" >/dev/null 2>&1; }
-trap cleanup EXIT INT TERM
-
-python3 "$top/scripts/image-archive.py" "$work/pause.tar" localhost/kseccomp/pause:1 \
-	--busybox "$busybox" -- /bin/sleep 2147483647 &&
-	python3 "$top/scripts/image-archive.py" "$work/busybox.tar" localhost/kseccomp/busybox:1 \
-		--busybox "$busybox" -- /bin/sh || {
-	echo "not ok 1 - the test images"
-	exit 1
-}
-endpoint=$("$top/scripts/containerd.sh" start "$ctd" "$work/pause.tar" "$work/busybox.tar") || {
-	echo "not ok 1 - a private containerd starts"
-	exit 1
-}
+. "$top/tests/cri-containerd.sh"
+cri_containerd_start
 check "a private containerd starts on its own socket" "unix://$ctd/containerd.sock" "$endpoint"
 
 # The library's calls, re-numbered into this test's TAP.
@@ -91,7 +70,7 @@ check "--timeout 0 is a usage error" 2 "$?"
 "$k" cri version --all >/dev/null 2>&1
 check "--all outside cri ps is a usage error" 2 "$?"
 
-cleanup
+cri_containerd_stop
 trap - EXIT INT TERM
 check "containerd stopped" "" "$(pgrep -f "containerd --config $ctd/config.toml" || true)"
 check "no shim of it left" "" "$(pgrep -f "containerd-shim-runc-v2 .*-address $ctd/containerd.sock" || true)"
