@@ -48,16 +48,27 @@ stop() {
 	for p in $(pgrep -f "containerd-shim-runc-v2 .*-address $sock" 2>/dev/null || true); do
 		kill -9 "$p" 2>/dev/null || true
 	done
+	# A killed container takes a moment to exit: wait (at most 5 s) until each is gone.
+	pids=""
 	if [ -d "$dir/state/runc" ]; then
 		for ns in "$dir"/state/runc/*; do
 			[ -d "$ns" ] || continue
 			for c in "$ns"/*; do
 				[ -d "$c" ] || continue
+				pids="$pids $(runc --root "$ns" state "$(basename "$c")" 2>/dev/null |
+					sed -n 's/^ *"pid": *\([0-9][0-9]*\),*$/\1/p')"
 				runc --root "$ns" kill "$(basename "$c")" KILL 2>/dev/null || true
 				runc --root "$ns" delete --force "$(basename "$c")" 2>/dev/null || true
 			done
 		done
 	fi
+	i=0
+	for p in $pids; do
+		while [ "$p" -gt 0 ] && kill -0 "$p" 2>/dev/null && [ $i -lt 50 ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+	done
 	# Mounts under DIR (rootfs overlays, shm), deepest first.
 	if [ -d "$dir" ]; then
 		awk -v d="$dir/" 'index($2, d) == 1 { print $2 }' /proc/self/mounts | sort -r |
@@ -72,7 +83,8 @@ start() {
 	}
 	stop
 	mkdir -p "$dir/root" "$dir/state" "$dir/cni/bin" "$dir/cni/conf" "$dir/opt"
-	# The runc state directory of the CRI's shims is under state/ (shim option root).
+	# The runc state directory of the CRI's shims is under state/: the shim adds the
+	# namespace to its Root option, so runc's root is state/runc/k8s.io, which stop() walks.
 	cat >"$dir/config.toml" <<EOF
 version = 2
 root = "$dir/root"
@@ -107,7 +119,7 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
     [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
       runtime_type = "io.containerd.runc.v2"
       [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
-        Root = "$dir/state/runc/k8s.io"
+        Root = "$dir/state/runc"
 EOF
 	containerd --config "$dir/config.toml" >"$dir/containerd.log" 2>&1 &
 	echo $! >"$dir/containerd.pid"

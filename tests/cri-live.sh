@@ -51,6 +51,9 @@ check "cri inspect: the spec containerd gave runc, RuntimeDefault's seccomp" \
 import json, sys
 v = json.load(sys.stdin)
 print(v["info"]["runtimeSpec"]["linux"]["seccomp"]["defaultAction"], v["status"]["name"])' 2>&1)"
+kept_pid=$(echo "$out" | python3 -c 'import json, sys; print(json.load(sys.stdin)["info"]["pid"])' 2>&1)
+check "cri inspect: the kept container's pid" yes \
+	"$(kill -0 "$kept_pid" 2>/dev/null && echo yes || echo "$kept_pid")"
 
 # Errors: one message, exit 1; usage errors exit 2.
 "$k" cri inspect -r "$endpoint" no-such-container >"$work/out" 2>&1
@@ -74,4 +77,5 @@ cri_containerd_stop
 trap - EXIT INT TERM
 check "containerd stopped" "" "$(pgrep -f "containerd --config $ctd/config.toml" || true)"
 check "no shim of it left" "" "$(pgrep -f "containerd-shim-runc-v2 .*-address $ctd/containerd.sock" || true)"
+check "nor the kept container" no "$(kill -0 "$kept_pid" 2>/dev/null && echo yes || echo no)"
 tap_done
