@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The Go decoder of Localhost profiles (src/lib/kube/godecode.c) on arbitrary bytes: it says
- * Go accepts them, with what Go would write back, or Go's error, nothing else. What it writes
- * back is JSON that decodes again to itself (a fixed point, as Go's round trip is), with the
- * same answer from runc's checks, and the runc view of it is JSON too. Anything else is a bug,
- * reported by aborting so that libFuzzer keeps the input.
+ * The Go decoder of Localhost profiles (src/lib/kube/godecode.c) and the OCI runtimes' view
+ * of what it writes (src/lib/kube/ocirt.c) on arbitrary bytes: the decoder says Go accepts
+ * them, with what Go would write back, or Go's error, nothing else. What it writes back is
+ * JSON that decodes again to itself (a fixed point, as Go's round trip is); each runtime
+ * model then refuses it with a message, runs it without a filter, or enforces a profile that
+ * is JSON. Anything else is a bug, reported by aborting so that libFuzzer keeps the input.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -13,6 +14,7 @@
 
 #include "doc.h"
 #include "kube/godecode.h"
+#include "kube/ocirt.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -26,38 +28,58 @@ must_be_json(const char *text)
 	ksc_doc_free(doc);
 }
 
+static void
+runtimes(const char *json)
+{
+	static const struct kube_oci rts[] = {
+		{ KUBE_OCI_RUNC, 1, 1, 5 },
+		{ KUBE_OCI_RUNC, 1, 2, 0 },
+		{ KUBE_OCI_CRUN, 1, 8, 1 },
+		{ KUBE_OCI_CRUN, 1, 25, 0 },
+	};
+
+	for (size_t i = 0; i < sizeof(rts) / sizeof(rts[0]); i++) {
+		struct kube_oci_result res;
+		int r = kube_oci_seccomp(&rts[i], json, i % 2 == 0, &res);
+
+		if (r == -ENOMEM)
+			continue;
+		/* exactly one of: refused with a message, no filter, a profile */
+		if (r != 0 || (!!res.error + res.no_seccomp + !!res.enforced) != 1 ||
+		    (res.error && !*res.error))
+			abort();
+		if (res.enforced)
+			must_be_json(res.enforced);
+		kube_oci_result_done(&res);
+	}
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *json = NULL, *message = NULL, *runc = NULL, *again = NULL, *message2 = NULL,
-	     *runc2 = NULL, *view = NULL;
-	int r = go_seccomp_decode((const char *)data, size, &json, &message, &runc);
+	char *json = NULL, *message = NULL, *again = NULL, *message2 = NULL;
+	int r = go_seccomp_decode((const char *)data, size, &json, &message);
 
 	if (r == -ENOMEM)
 		return 0;
 	if (r == -EINVAL) {
-		if (!message || !*message || json || runc)
+		if (!message || !*message || json)
 			abort();
 		free(message);
 		return 0;
 	}
-	if (r != 0 || !json || message || (runc && !*runc))
+	if (r != 0 || !json || message)
 		abort();
 	must_be_json(json);
-	/* Go's writing decodes to itself, and runc says of it what it said */
-	r = go_seccomp_decode(json, strlen(json), &again, &message2, &runc2);
-	if (r == 0 &&
-	    (strcmp(json, again) != 0 || !runc != !runc2 || (runc && strcmp(runc, runc2) != 0)))
+	/* Go's writing decodes to itself */
+	r = go_seccomp_decode(json, strlen(json), &again, &message2);
+	if (r == 0 && strcmp(json, again) != 0)
 		abort();
 	if (r < 0 && r != -ENOMEM)
 		abort();
-	if (go_seccomp_runc_view(json, &view) == 0)
-		must_be_json(view);
+	runtimes(json);
 	free(json);
-	free(runc);
 	free(again);
 	free(message2);
-	free(runc2);
-	free(view);
 	return 0;
 }

@@ -659,8 +659,8 @@ int ksc_default_profile(enum ksc_flavor flavor, const struct ksc_expand_opts *op
                         struct ksc_profile **ret_profile, struct ksc_error **reterr);
 
 /* The containerd release whose RuntimeDefault template `version` ("1.6", "1.6.20~ds1",
- * "v2.2.1") renders: the first release with that template ("1.6.16" for "1.6.20"; the newest
- * template for a release later than all), in buf. 0, or -EINVAL (not MAJOR.MINOR[.PATCH])
+ * "v2.2.1", "latest") renders: the first release with that template ("1.6.16" for "1.6.20";
+ * the newest template for "latest" and a release later than all), in buf. 0, or -EINVAL (not MAJOR.MINOR[.PATCH])
  * or -EOPNOTSUPP (before 1.6) with a message. */
 int ksc_containerd_template_release(const char *version, char *buf, size_t size,
                                     struct ksc_error **reterr);

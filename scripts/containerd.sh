@@ -11,6 +11,9 @@
 #   scripts/containerd.sh stop DIR                 stop it by its pid, then its shims and
 #                                                  their containers, and unmount under DIR
 #
+# Two runtime handlers: runc, and crun (through DIR/crun, which gives crun the mount namespace
+# it needs here). The default is runc, or $KSC_CONTAINERD_OCI_RUNTIME.
+#
 # The sandbox image is localhost/kseccomp/pause:1 (scripts/image-archive.py makes it from
 # busybox). Without CAP_SYS_RESOURCE (a VM or a container) the CRI plugin must not lower
 # oom_score_adj: restrict_oom_score_adj is on.
@@ -50,18 +53,21 @@ stop() {
 	done
 	# A killed container takes a moment to exit: wait (at most 5 s) until each is gone.
 	pids=""
-	if [ -d "$dir/state/runc" ]; then
-		for ns in "$dir"/state/runc/*; do
+	for rt in runc crun; do
+		[ -d "$dir/state/$rt" ] || continue
+		bin=runc
+		[ $rt = runc ] || bin=$dir/crun
+		for ns in "$dir/state/$rt"/*; do
 			[ -d "$ns" ] || continue
 			for c in "$ns"/*; do
 				[ -d "$c" ] || continue
-				pids="$pids $(runc --root "$ns" state "$(basename "$c")" 2>/dev/null |
+				pids="$pids $("$bin" --root "$ns" state "$(basename "$c")" 2>/dev/null |
 					sed -n 's/^ *"pid": *\([0-9][0-9]*\),*$/\1/p')"
-				runc --root "$ns" kill "$(basename "$c")" KILL 2>/dev/null || true
-				runc --root "$ns" delete --force "$(basename "$c")" 2>/dev/null || true
+				"$bin" --root "$ns" kill "$(basename "$c")" KILL 2>/dev/null || true
+				"$bin" --root "$ns" delete --force "$(basename "$c")" 2>/dev/null || true
 			done
 		done
-	fi
+	done
 	i=0
 	for p in $pids; do
 		while [ "$p" -gt 0 ] && kill -0 "$p" 2>/dev/null && [ $i -lt 50 ]; do
@@ -115,12 +121,27 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
     conf_dir = "$dir/cni/conf"
   [plugins."io.containerd.grpc.v1.cri".containerd]
     snapshotter = "overlayfs"
-    default_runtime_name = "runc"
+    default_runtime_name = "${KSC_CONTAINERD_OCI_RUNTIME:-runc}"
     [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
       runtime_type = "io.containerd.runc.v2"
       [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
         Root = "$dir/state/runc"
+    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.crun]
+      runtime_type = "io.containerd.runc.v2"
+      [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.crun.options]
+        BinaryName = "$dir/crun"
+        Root = "$dir/state/crun"
 EOF
+	# The crun handler: crun wants the cgroup v2 hierarchy to itself, or none. On a
+	# hybrid host each call runs in a mount namespace of its own without the unified
+	# mount, and crun manages no cgroups.
+	cat >"$dir/crun" <<'EOF'
+#!/bin/sh
+exec unshare -m sh -c 'mount --make-rprivate / &&
+	{ ! mountpoint -q /sys/fs/cgroup/unified || umount -l /sys/fs/cgroup/unified; } &&
+	exec crun --cgroup-manager=disabled "$@"' crun "$@"
+EOF
+	chmod 755 "$dir/crun"
 	containerd --config "$dir/config.toml" >"$dir/containerd.log" 2>&1 &
 	echo $! >"$dir/containerd.pid"
 	i=0

@@ -68,7 +68,8 @@ main(int argc, char **argv)
 	char root[512];
 	struct kube_node_opts node = { .root_dir = root,
 		                       .seccomp_enabled = true,
-		                       .arch = KSC_ARCH_X86_64 };
+		                       .arch = KSC_ARCH_X86_64,
+		                       .oci = { KUBE_OCI_RUNC, 1, 1, 5 } };
 
 	if (argc < 2) {
 		fprintf(stderr, "usage: test-kube-report FIXTURES_DIR\n");

@@ -483,8 +483,11 @@ outcome(const char *yaml, const char *root)
 	if (!m || m->n_pods != 1)
 		return strdup("(no pod)");
 	if (kube_kubelet_resolve(&m->pods[0], &m->pods[0].containers[0], false, root, &k) < 0 ||
-	    kube_runtime_outcome(&m->pods[0], &m->pods[0].containers[0], &k, KSC_ARCH_X86_64, true,
-	                         NULL, &o) < 0)
+	    kube_runtime_outcome(&m->pods[0], &m->pods[0].containers[0], &k,
+	                         &(struct kube_runtime){ .arch = KSC_ARCH_X86_64,
+	                                                 .seccomp_enabled = true,
+	                                                 .oci = { KUBE_OCI_RUNC, 1, 1, 5 } },
+	                         &o) < 0)
 		abort();
 	out = strdup(o.error ? o.error : o.unconfined ? "no seccomp" : "profile");
 	kube_outcome_done(&o);

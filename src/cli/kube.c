@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "kube-node.h"
 #include "kube/kube.h"
 #include "kube/report.h"
 #include "node/node.h"
@@ -16,89 +17,22 @@ struct kube_opts {
 	const char *container;
 	const char *pod;
 	bool seccomp_default;
-	bool no_seccomp;                /* a node without seccomp */
-	const char *containerd_version; /* --containerd-version: whose RuntimeDefault */
+	bool no_seccomp; /* a node without seccomp */
+	struct cli_kube_node
+	        node; /* the runtime side: containerd's and the OCI runtime's versions */
 	enum ksc_arch arch;
 	int json;
+	bool enforced; /* inspect --enforced: the profile the runtime enforces */
 	enum kube_psa_level level;
 	unsigned minor;
 };
-
-static void
-help_kube(const char *verb)
-{
-	if (streq(verb, "validate"))
-		fputs("Usage: kseccomp kube validate -f FILE\n"
-		      "\n"
-		      "Check Pods and workload templates as the API server does: their names and\n"
-		      "their containers', the seccomp fields and annotations, with its field "
-		      "paths\n"
-		      "and messages. FILE holds YAML or JSON, several documents or a List ('-':\n"
-		      "standard input, so that\n"
-		      "'kubectl get pods -A -o yaml | kseccomp kube validate -f -' works).\n",
-		      stdout);
-	else if (streq(verb, "resolve"))
-		fputs("Usage: kseccomp kube resolve -f FILE [--seccomp-default] [--root-dir DIR]\n"
-		      "                              [--arch ARCH] [--containerd-version V]\n"
-		      "                              [-o table|json]\n"
-		      "\n"
-		      "One row per container (init, sidecar, regular, ephemeral): the profile the\n"
-		      "kubelet resolves (container field, else pod field, else RuntimeDefault "
-		      "with\n"
-		      "--seccomp-default or Unconfined; Localhost as DIR/seccomp/PROFILE) and "
-		      "what\n"
-		      "the runtime then does, as containerd does it: privileged containers run\n"
-		      "Unconfined, a Localhost file must exist and be a valid profile, "
-		      "RuntimeDefault\n"
-		      "is expanded for the container's capabilities. The outcome is OK or the "
-		      "error\n"
-		      "the container would show. Exit status 1 if a container cannot start or the\n"
-		      "API server would refuse the object. --node-without-seccomp: a node whose\n"
-		      "kernel has no seccomp (containerd refuses every profile but Unconfined).\n"
-		      "A profile with rules the node's runtime would not enforce (runc and crun\n"
-		      "skip syscalls their libseccomp does not know; see 'kseccomp profile "
-		      "validate\n"
-		      "--help') shows 'OK, but N rules not enforced' and a warning per rule, with\n"
-		      "its position, on stderr (-o json: \"unenforced\").\n",
-		      stdout);
-	else if (streq(verb, "check"))
-		fputs("Usage: kseccomp kube check --level baseline|restricted [--version v1.N]\n"
-		      "                            -f FILE\n"
-		      "\n"
-		      "Pod Security Admission's seccompProfile check at a level (and policy "
-		      "version,\n"
-		      "default latest), with its messages. Exit status 1 on a violation.\n",
-		      stdout);
-	else
-		fputs("Usage: kseccomp kube inspect -f FILE -c CONTAINER [--pod NAME]\n"
-		      "                              [--seccomp-default] [--root-dir DIR] [--arch "
-		      "ARCH]\n"
-		      "                              [--containerd-version V]\n"
-		      "\n"
-		      "Print the OCI linux.seccomp a container's runtime receives, as 'crictl "
-		      "inspect\n"
-		      "| jq .info.runtimeSpec.linux.seccomp' shows it on a node: null when the\n"
-		      "container runs Unconfined. Rules of it the node's runtime would not "
-		      "enforce\n"
-		      "get a warning each on stderr (see 'kseccomp kube resolve --help').\n",
-		      stdout);
-	if (streq(verb, "resolve") || streq(verb, "inspect"))
-		fputs("\nRuntimeDefault: containerd V's with --containerd-version V (1.6 to 2.2+)\n"
-		      "else 'kseccomp profile default --flavor containerd'.\n",
-		      stdout);
-	fputs("\n"
-	      "Options:\n"
-	      "  -f, --filename FILE     the manifests ('-': standard input)\n"
-	      "  -h, --help              show this help\n",
-	      stdout);
-}
 
 static int
 parse_opts(const char *verb, int argc, char **argv, struct kube_opts *o)
 {
 	static const struct option options[] = {
 		{ "filename", required_argument, NULL, 'f' },
-		{ "root-dir", required_argument, NULL, 'r' },
+		{ "root-dir", required_argument, NULL, 'D' },
 		{ "seccomp-default", no_argument, NULL, 's' },
 		{ "node-without-seccomp", no_argument, NULL, 'N' },
 		{ "container", required_argument, NULL, 'c' },
@@ -107,7 +41,10 @@ parse_opts(const char *verb, int argc, char **argv, struct kube_opts *o)
 		{ "output", required_argument, NULL, 'o' },
 		{ "level", required_argument, NULL, 'l' },
 		{ "version", required_argument, NULL, 'v' },
-		{ "containerd-version", required_argument, NULL, 'C' },
+		{ "containerd-version", required_argument, NULL, CLI_KUBE_NODE_CONTAINERD },
+		{ "oci-runtime", required_argument, NULL, CLI_KUBE_NODE_OCI },
+		{ "runtime-endpoint", required_argument, NULL, 'r' },
+		{ "enforced", no_argument, NULL, 'e' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
@@ -121,12 +58,12 @@ parse_opts(const char *verb, int argc, char **argv, struct kube_opts *o)
 		                 .arch = ksc_arch_native() };
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":f:c:o:h", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":f:c:o:r:h", options, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			o->file = optarg;
 			break;
-		case 'r':
+		case 'D':
 			o->root_dir = optarg;
 			break;
 		case 's':
@@ -177,26 +114,31 @@ parse_opts(const char *verb, int argc, char **argv, struct kube_opts *o)
 				        command, "--version '%s': expected latest or v1.N", optarg);
 			break;
 		}
-		case 'C': {
-			struct ksc_error *error = NULL;
-			char release[32];
-
+		case 'r':
+			c = CLI_KUBE_NODE_ENDPOINT;
+			/* fall through */
+		case CLI_KUBE_NODE_CONTAINERD:
+		case CLI_KUBE_NODE_OCI:
+		case CLI_KUBE_NODE_ENDPOINT:
 			if (!streq(verb, "resolve") && !streq(verb, "inspect"))
-				return cli_usage_error(command,
-				                       "--containerd-version is an option of kube "
-				                       "resolve and kube inspect");
-			if (ksc_containerd_template_release(optarg, release, sizeof(release),
-			                                    &error) < 0) {
-				cli_usage_error(command, "--containerd-version: %s",
-				                ksc_error_message(error));
-				ksc_error_free(error);
+				return cli_usage_error(
+				        command,
+				        "--%s is an option of kube resolve and kube "
+				        "inspect",
+				        c == CLI_KUBE_NODE_CONTAINERD ? "containerd-version"
+				        : c == CLI_KUBE_NODE_OCI      ? "oci-runtime"
+				                                      : "runtime-endpoint");
+			if (cli_kube_node_option(command, c, optarg, &o->node) != 0)
 				return EXIT_USAGE;
-			}
-			o->containerd_version = optarg;
 			break;
-		}
+		case 'e':
+			if (!streq(verb, "inspect"))
+				return cli_usage_error(command,
+				                       "--enforced is an option of kube inspect");
+			o->enforced = true;
+			break;
 		case 'h':
-			help_kube(verb);
+			cli_kube_help(verb);
 			return -1;
 		default:
 			return cli_bad_option(command, argv, c);
@@ -210,6 +152,8 @@ parse_opts(const char *verb, int argc, char **argv, struct kube_opts *o)
 		return cli_usage_error(command, "missing --level baseline|restricted");
 	if (streq(verb, "inspect") && !o->container)
 		return cli_usage_error(command, "missing -c CONTAINER");
+	if (streq(verb, "resolve") || streq(verb, "inspect"))
+		return cli_kube_node_finish(command, &o->node);
 	return 0;
 }
 
@@ -324,7 +268,8 @@ node_opts(const struct kube_opts *o)
 		                        .seccomp_default = o->seccomp_default,
 		                        .seccomp_enabled = !o->no_seccomp,
 		                        .arch = o->arch,
-		                        .containerd_version = o->containerd_version };
+		                        .containerd_version = o->node.containerd_version,
+		                        .oci = o->node.oci };
 }
 
 /* One row of kube resolve; false on an error (printed). */
@@ -470,14 +415,18 @@ kube_inspect_verb(int argc, char **argv)
 	if (rep.outcome.error) {
 		cli_error("%s", rep.outcome.error);
 		status = 1;
-	} else if (rep.outcome.unconfined)
+	} else if (!o.enforced && rep.outcome.spec && (rep.outcome.note || rep.outcome.unconfined))
+		/* what containerd hands on, where the node's reading differs from kseccomp's */
+		fputs(rep.outcome.spec, stdout);
+	else if (rep.outcome.unconfined)
 		printf("null\n");
-	else {
+	else if (!rep.outcome.profile) {
+		cli_error("%s", rep.outcome.note);
+		status = 1;
+	} else {
 		_cleanup_(freep) char *text = NULL;
 
-		if (rep.outcome.note && rep.outcome.spec) /* kseccomp refused: Go's writing */
-			fputs(rep.outcome.spec, stdout);
-		else if (oci_seccomp_json(rep.outcome.profile, &text, NULL) < 0)
+		if (oci_seccomp_json(rep.outcome.profile, &text, NULL) < 0)
 			status = cli_fail(-ENOMEM, NULL, NULL);
 		else
 			fputs(text, stdout);

@@ -51,6 +51,10 @@ template_for(const char *version, const struct release_template **ret, struct ks
 	unsigned major = 0, minor = 0, patch = 0;
 	int n;
 
+	if (version && streq(version, "latest")) {
+		*ret = &templates[ELEMENTSOF(templates) - 1];
+		return 0;
+	}
 	if (version && (*version == 'v' || *version == 'V'))
 		version++;
 	n = version ? sscanf(version, "%u.%u.%u", &major, &minor, &patch) : 0;

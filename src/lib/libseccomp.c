@@ -65,6 +65,12 @@ libseccomp_arch_known(enum ksc_arch arch)
 	return arch_token(arch) != 0;
 }
 
+bool
+libseccomp_arch_name_known(const char *name)
+{
+	return seccomp_arch_resolve_name(name) != 0;
+}
+
 int
 libseccomp_resolve(enum ksc_arch arch, const char *name, int *ret_nr)
 {

@@ -26,6 +26,8 @@ int libseccomp_resolve(enum ksc_arch arch, const char *name, int *ret_nr);
 
 /* Whether libseccomp knows arch (it has a token for the arch's name). */
 bool libseccomp_arch_known(enum ksc_arch arch);
+/* Whether libseccomp knows an arch by its own lower-case name ("x86_64", "parisc"). */
+bool libseccomp_arch_name_known(const char *name);
 
 /* One comparison as libseccomp's scmp_arg_cmp: for MASKED_EQ, value is the mask and
  * value_two the datum; other operators compare with value. */

@@ -236,43 +236,7 @@ scan_value(struct scan *s)
 struct dec {
 	char error[320]; /* the first UnmarshalTypeError */
 	struct strbuf out;
-	/* runc 1.1's specconv.SetupSeccomp() on what Go decoded: whether it converts the
-	 * profile at all (a default action or a rule), and its first refusal */
-	bool runc_converts;
-	char runc[200];
 };
-
-/* runc 1.1's seccomp.ConvertStringTo*() tables. */
-static const char *const runc_actions[] = {
-	"SCMP_ACT_KILL",  "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD",
-	"SCMP_ACT_ERRNO", "SCMP_ACT_TRAP",         "SCMP_ACT_ALLOW",
-	"SCMP_ACT_TRACE", "SCMP_ACT_LOG",          "SCMP_ACT_NOTIFY",
-};
-static const char *const runc_arches[] = {
-	"SCMP_ARCH_X86",     "SCMP_ARCH_X86_64",   "SCMP_ARCH_X32",         "SCMP_ARCH_ARM",
-	"SCMP_ARCH_AARCH64", "SCMP_ARCH_MIPS",     "SCMP_ARCH_MIPS64",      "SCMP_ARCH_MIPS64N32",
-	"SCMP_ARCH_MIPSEL",  "SCMP_ARCH_MIPSEL64", "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC",
-	"SCMP_ARCH_PPC64",   "SCMP_ARCH_PPC64LE",  "SCMP_ARCH_S390",        "SCMP_ARCH_S390X",
-	"SCMP_ARCH_RISCV64",
-};
-static const char *const runc_ops[] = {
-	"SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE",        "SCMP_CMP_EQ",
-	"SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_MASKED_EQ",
-};
-
-/* runc's conversion of one string by its table: its first refusal is kept. */
-static void
-runc_convert(struct dec *d, const char *const *table, size_t n, const char *s, const char *what)
-{
-	if (!d->runc_converts || *d->runc)
-		return;
-	for (size_t i = 0; i < n; i++)
-		if (streq(table[i], s))
-			return;
-	snprintf(d->runc, sizeof(d->runc), "string %s is not a valid %s for seccomp", s, what);
-}
-
-#define RUNC_CONVERT(d, table, s, what) runc_convert(d, table, ELEMENTSOF(table), s, what)
 
 /* Go's name for what a JSON value is, in an UnmarshalTypeError. */
 static const char *
@@ -383,7 +347,7 @@ static const char *const arg_fields[] = { "index", "value", "valueTwo", "op" };
 
 /* One LinuxSeccompArg (an element of args): written as Go writes it. */
 static void
-decode_arg(struct dec *d, const struct ksc_node *m, bool first, bool converted)
+decode_arg(struct dec *d, const struct ksc_node *m, bool first)
 {
 	const char *op = "";
 	uint64_t index = 0, value = 0, value_two = 0;
@@ -409,9 +373,6 @@ decode_arg(struct dec *d, const struct ksc_node *m, bool first, bool converted)
 		}
 	else if (!ksc_node_is_null(m))
 		type_error(d, kind_of(m), "LinuxSyscall", "syscalls.args", "specs.LinuxSeccompArg");
-	/* runc converts a rule's operators for each of its names: never without names */
-	if (converted)
-		RUNC_CONVERT(d, runc_ops, op, "operator");
 	strbuf_printf(&d->out, "%s{\"index\": %llu, \"value\": %llu", first ? "" : ", ",
 	              (unsigned long long)index, (unsigned long long)value);
 	if (value_two) /* omitempty */
@@ -455,7 +416,6 @@ decode_syscall(struct dec *d, const struct ksc_node *m, bool first)
 		}
 	else if (!ksc_node_is_null(m))
 		type_error(d, kind_of(m), "LinuxSeccomp", "syscalls", "specs.LinuxSyscall");
-	RUNC_CONVERT(d, runc_actions, action, "action");
 	strbuf_puts(&d->out, first ? "\n{\"names\": " : ",\n{\"names\": ");
 	if (names_nil || !names)
 		strbuf_puts(&d->out, "null");
@@ -468,7 +428,7 @@ decode_syscall(struct dec *d, const struct ksc_node *m, bool first)
 	if (!args_nil && args && args->count) { /* omitempty */
 		strbuf_puts(&d->out, ", \"args\": [");
 		for (size_t i = 0; i < args->count; i++)
-			decode_arg(d, args->items[i], i == 0, !names_nil && names && names->count);
+			decode_arg(d, args->items[i], i == 0);
 		strbuf_puts(&d->out, "]");
 	}
 	strbuf_puts(&d->out, "}");
@@ -512,17 +472,6 @@ decode_seccomp(struct dec *d, const struct ksc_node *m)
 		else if (f == 6)
 			syscalls = v;
 	}
-	/* runc 1.1: no default action and no rules is no seccomp at all; flags are refused,
-	 * then the arches, the default action and each rule's action and operators are
-	 * converted, in that order */
-	d->runc_converts = *def || (syscalls && syscalls->count);
-	if (d->runc_converts && !flags_nil && flags && flags->count)
-		snprintf(d->runc, sizeof(d->runc), "seccomp flags are not yet supported by runc");
-	for (size_t i = 0; !arches_nil && arches && i < arches->count; i++)
-		RUNC_CONVERT(d, runc_arches,
-		             ksc_node_is_string(arches->items[i]) ? arches->items[i]->text : "",
-		             "arch");
-	RUNC_CONVERT(d, runc_actions, def, "action");
 	strbuf_puts(&d->out, "{\"defaultAction\": ");
 	strbuf_put_json_str(&d->out, def);
 	if (has_def_errno)
@@ -554,7 +503,7 @@ decode_seccomp(struct dec *d, const struct ksc_node *m)
 }
 
 int
-go_seccomp_decode(const char *buf, size_t len, char **ret_json, char **ret_message, char **ret_runc)
+go_seccomp_decode(const char *buf, size_t len, char **ret_json, char **ret_message)
 {
 	struct scan s = { (const unsigned char *)buf, (const unsigned char *)buf + len };
 	_cleanup_(ksc_doc_freep) struct ksc_doc *doc = NULL;
@@ -563,7 +512,7 @@ go_seccomp_decode(const char *buf, size_t len, char **ret_json, char **ret_messa
 	size_t out_len = 0;
 	int r;
 
-	*ret_json = *ret_message = *ret_runc = NULL;
+	*ret_json = *ret_message = NULL;
 	r = scan_value(&s);
 	if (r >= 0) {
 		skip_ws(&s);
@@ -597,45 +546,5 @@ go_seccomp_decode(const char *buf, size_t len, char **ret_json, char **ret_messa
 		strbuf_done(&d.out);
 		return (*ret_message = strdup(d.error)) ? -EINVAL : -ENOMEM;
 	}
-	if (*d.runc && !(*ret_runc = strdup(d.runc))) {
-		strbuf_done(&d.out);
-		return -ENOMEM;
-	}
-	r = strbuf_finish(&d.out, ret_json, &out_len);
-	if (r < 0) {
-		free(*ret_runc);
-		*ret_runc = NULL;
-	}
-	return r;
-}
-
-int
-go_seccomp_runc_view(const char *spec, char **ret)
-{
-	const char *start = strstr(spec, "\"syscalls\": [\n"), *p;
-	struct strbuf sb = { 0 };
-	size_t len = 0;
-	bool first = true;
-
-	if (!start)
-		return (*ret = strdup(spec)) ? 0 : -ENOMEM;
-	start += strlen("\"syscalls\": [\n");
-	strbuf_append(&sb, spec, (size_t)(start - spec));
-	/* one rule a line, as go_seccomp_decode() writes them, the last followed by "]" */
-	for (p = start; *p && *p != ']';) {
-		const char *nl = strchr(p, '\n');
-		size_t n = nl ? (size_t)(nl - p) : strlen(p);
-
-		if (n && p[n - 1] == ',')
-			n--;
-		if (!startswith(p, "{\"names\": null")) {
-			strbuf_puts(&sb, first ? "" : ",\n");
-			strbuf_append(&sb, p, n);
-			first = false;
-		}
-		p = nl ? nl + 1 : p + strlen(p);
-	}
-	strbuf_puts(&sb, "\n");
-	strbuf_puts(&sb, p);
-	return strbuf_finish(&sb, ret, &len);
+	return strbuf_finish(&d.out, ret_json, &out_len);
 }

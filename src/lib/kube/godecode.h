@@ -4,7 +4,7 @@
  * the decoder refuses and its exact message, what it keeps (the last of repeated keys, keys
  * matched without regard to case, unknown keys and actions kept as they are, a rule without
  * names as "names": null), that struct written back as Go writes it (the linux.seccomp
- * containerd hands to runc), and what runc then refuses when it starts the container.
+ * containerd hands to runc).
  */
 #pragma once
 
@@ -12,16 +12,9 @@
 
 /*
  * Decode buf as Go decodes it into specs.LinuxSeccomp. Returns 0 with *ret_json the struct
- * as Go marshals it (malloc'd) and *ret_runc what runc 1.1 says when it sets the filter up
- * ("string SCMP_ACT_LOGG is not a valid action for seccomp", "seccomp flags are not yet
- * supported by runc"; NULL when it takes it), or -EINVAL with *ret_message Go's error
- * ("unexpected end of JSON input", "invalid character 'x' looking for beginning of value",
- * "json: cannot unmarshal number -1 into Go struct field LinuxSeccompArg.syscalls.args.value
- * of type uint64"), or -ENOMEM.
+ * as Go marshals it (malloc'd), or -EINVAL with *ret_message Go's error ("unexpected end of
+ * JSON input", "invalid character 'x' looking for beginning of value", "json: cannot
+ * unmarshal number -1 into Go struct field LinuxSeccompArg.syscalls.args.value of type
+ * uint64"), or -ENOMEM. What the OCI runtime then makes of it: ocirt.h.
  */
-int go_seccomp_decode(const char *buf, size_t len, char **ret_json, char **ret_message,
-                      char **ret_runc);
-
-/* The decoded profile (json as go_seccomp_decode() wrote it) as runc takes its rules: those
- * without names (null) left out, as runc's loop over names skips them. */
-int go_seccomp_runc_view(const char *json, char **ret);
+int go_seccomp_decode(const char *buf, size_t len, char **ret_json, char **ret_message);

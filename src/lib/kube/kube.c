@@ -1020,15 +1020,18 @@ kube_container_caps(const struct kube_container *c)
 
 /*
  * A Localhost file as the node takes it: containerd decodes it with Go's encoding/json
- * (refusing it at CreateContainer with Go's message), runc 1.1 converts it when it starts the
- * container (refusing unknown actions, arches and operators, and any flags: StartError, exit
- * code 128). What containerd hands on is ret->spec. 0 with ret->error set on a refusal.
+ * (refusing it at CreateContainer with Go's message) and hands what Go wrote (ret->spec) to
+ * the OCI runtime, which refuses it when it starts the container (StartError, exit code 128),
+ * runs it without a filter, or enforces *ret_enforced. 0 with ret->error set on a refusal.
  */
 static int
-localhost_as_runtime(const char *path, const char *buf, size_t len, struct kube_outcome *ret)
+localhost_as_runtime(const struct kube_container *c, const struct kube_runtime *rt,
+                     const char *path, const char *buf, size_t len, struct kube_outcome *ret,
+                     char **ret_enforced)
 {
-	_cleanup_(freep) char *message = NULL, *runc = NULL;
-	int r = go_seccomp_decode(buf, len, &ret->spec, &message, &runc);
+	_cleanup_(freep) char *message = NULL;
+	struct kube_oci_result res;
+	int r = go_seccomp_decode(buf, len, &ret->spec, &message);
 
 	if (r == -EINVAL)
 		return asprintf(&ret->error,
@@ -1039,21 +1042,38 @@ localhost_as_runtime(const char *path, const char *buf, size_t len, struct kube_
 		               : 0;
 	if (r < 0)
 		return r;
-	if (runc)
-		return asprintf(&ret->error,
-		                "StartError: failed to create containerd task: failed to create "
-		                "shim task: OCI runtime create failed: runc create failed: %s: "
-		                "unknown",
-		                runc) < 0
-		               ? -ENOMEM
-		               : 0;
-	return 0;
+	r = kube_oci_seccomp(&rt->oci, ret->spec,
+	                     c->allow_privilege_escalation_set && !c->allow_privilege_escalation,
+	                     &res);
+	if (r < 0)
+		return r == -EINVAL ? -EIO : r;
+	if (res.error)
+		r = asprintf(&ret->error,
+		             "StartError: failed to create containerd task: failed to create shim "
+		             "task: OCI runtime create failed: %s: unknown",
+		             res.error) < 0
+		            ? -ENOMEM
+		            : 0;
+	ret->unconfined = res.no_seccomp;
+	*ret_enforced = TAKE_PTR(res.enforced);
+	kube_oci_result_done(&res);
+	return r;
+}
+
+/* The first error of a parse, with its position, as validate reports it. */
+static const char *
+first_error(const struct ksc_diags *diags, const struct ksc_error *error, int r)
+{
+	for (size_t i = 0; diags && i < ksc_diags_count(diags); i++)
+		if (ksc_diag_severity(ksc_diags_get(diags, i)) == KSC_SEVERITY_ERROR)
+			return ksc_diag_message(ksc_diags_get(diags, i));
+	return error ? ksc_error_message(error) : strerror(-r);
 }
 
 int
 kube_runtime_outcome(const struct kube_pod *pod, const struct kube_container *c,
-                     const struct kube_kubelet_result *k, enum ksc_arch arch, bool seccomp_enabled,
-                     const char *containerd_version, struct kube_outcome *ret)
+                     const struct kube_kubelet_result *k, const struct kube_runtime *rt,
+                     struct kube_outcome *ret)
 {
 	_cleanup_(freep) char *text = NULL;
 	struct ksc_error *error = NULL;
@@ -1069,7 +1089,7 @@ kube_runtime_outcome(const struct kube_pod *pod, const struct kube_container *c,
 	r = kube_cri_seccomp(k->type == KUBE_PROFILE_LOCALHOST         ? KUBE_CRI_LOCALHOST
 	                     : k->type == KUBE_PROFILE_RUNTIME_DEFAULT ? KUBE_CRI_RUNTIME_DEFAULT
 	                                                               : KUBE_CRI_UNCONFINED,
-	                     k->localhost_ref, NULL, c->privileged, seccomp_enabled, &text);
+	                     k->localhost_ref, NULL, c->privileged, rt->seccomp_enabled, &text);
 	if (r < 0)
 		return r;
 	if (r == KUBE_CRI_ERROR) {
@@ -1087,9 +1107,9 @@ kube_runtime_outcome(const struct kube_pod *pod, const struct kube_container *c,
 	}
 	if (k->type == KUBE_PROFILE_RUNTIME_DEFAULT) {
 		struct ksc_expand_opts opts = {
-			.arch = arch,
+			.arch = rt->arch,
 			.caps = kube_container_caps(c),
-			.containerd_version = containerd_version,
+			.containerd_version = rt->containerd_version,
 			.caps_added = c->cap_add_names,
 			.caps_dropped = c->cap_drop_names,
 		};
@@ -1105,9 +1125,9 @@ kube_runtime_outcome(const struct kube_pod *pod, const struct kube_container *c,
 	}
 	/* Localhost: containerd reads the file when it creates the container */
 	{
-		_cleanup_(freep) char *buf = NULL;
+		_cleanup_(freep) char *buf = NULL, *enforced = NULL;
 		_cleanup_(ksc_diags_freep) struct ksc_diags *diags = ksc_diags_new();
-		struct ksc_profile_parse_opts popts = { .native_arch = arch };
+		struct ksc_profile_parse_opts popts = { .native_arch = rt->arch };
 		size_t len = 0;
 
 		if (!diags)
@@ -1139,55 +1159,67 @@ kube_runtime_outcome(const struct kube_pod *pod, const struct kube_container *c,
 			ksc_error_free(error);
 			return r < 0 ? -ENOMEM : 0;
 		}
-		r = localhost_as_runtime(k->localhost_ref, buf, len, ret);
+		r = localhost_as_runtime(c, rt, k->localhost_ref, buf, len, ret, &enforced);
 		if (r < 0 || ret->error)
 			return r < 0 ? r : 0;
 		r = ksc_profile_parse(k->localhost_ref, buf, len, &popts, &ret->profile, diags,
 		                      &error);
-		if (r < 0 && ret->spec) {
-			/* kseccomp refuses what the node takes (a repeated key, a rule without
-			 * names): the model is what runc got, and the finding a note */
-			_cleanup_(freep) char *view = NULL;
-			char source[PATH_MAX + 32];
-
-			snprintf(source, sizeof(source), "%s (as Go decodes it)", k->localhost_ref);
-			if (go_seccomp_runc_view(ret->spec, &view) == 0 &&
-			    ksc_profile_parse(source, view, strlen(view), &popts, &ret->profile,
-			                      NULL, NULL) == 0) {
-				const char *msg = error ? ksc_error_message(error) : strerror(-r);
-
-				for (size_t i = 0; i < ksc_diags_count(diags); i++)
-					if (ksc_diag_severity(ksc_diags_get(diags, i)) ==
-					    KSC_SEVERITY_ERROR) {
-						msg = ksc_diag_message(ksc_diags_get(diags, i));
-						break;
-					}
-				r = asprintf(&ret->note,
-				             "OK on the node, but kseccomp refuses it: %s", msg);
-				ksc_error_free(error);
-				return r < 0 ? -ENOMEM : 0;
-			}
+		if (r >= 0 && !ret->unconfined)
+			return 0;
+		if (r >= 0) {
+			/* runc takes a profile without defaultAction and rules as none */
+			ksc_profile_free(TAKE_PTR(ret->profile));
+			return asprintf(&ret->note,
+			                "the node runs it with no seccomp filter (%s takes a "
+			                "profile "
+			                "without defaultAction and rules as none)",
+			                rt->oci.name == KUBE_OCI_CRUN ? "crun" : "runc") < 0
+			               ? -ENOMEM
+			               : 0;
 		}
-		if (r < 0) {
-			const char *msg = error ? ksc_error_message(error) : strerror(-r);
+		{
+			_cleanup_(freep) char *finding = strdup(first_error(diags, error, r));
+			char source[PATH_MAX + 64], name[32];
 
-			/* the first error with its position, as validate reports it */
-			for (size_t i = 0; i < ksc_diags_count(diags); i++)
-				if (ksc_diag_severity(ksc_diags_get(diags, i)) ==
-				    KSC_SEVERITY_ERROR) {
-					msg = ksc_diag_message(ksc_diags_get(diags, i));
-					break;
-				}
-			r = asprintf(
-			        &ret->error,
-			        "CreateContainerError: the runtime refuses the profile \"%s\": %s",
-			        k->localhost_ref, msg);
-			ksc_error_free(error);
-			ret->profile = NULL;
-			return r < 0 ? -ENOMEM : 0;
+			ksc_error_free(TAKE_PTR(error));
+			if (!finding)
+				return -ENOMEM;
+			kube_oci_format(&rt->oci, name, sizeof(name));
+			if (ret->unconfined) {
+				ret->kseccomp_refuses = true;
+				return asprintf(&ret->note,
+				                "the node runs it with no seccomp filter (%s takes "
+				                "a "
+				                "profile without defaultAction and rules as none); "
+				                "kseccomp refuses it: %s",
+				                name, finding) < 0
+				               ? -ENOMEM
+				               : 0;
+			}
+			/* kseccomp refuses what the node takes (a repeated key, a rule without
+			 * names, an errnoRet the runtime ignores): the model is what the runtime
+			 * enforces, and the finding a note */
+			snprintf(source, sizeof(source), "%s (as %s enforces it)", k->localhost_ref,
+			         name);
+			ret->kseccomp_refuses = true;
+			r = ksc_profile_parse(source, enforced, strlen(enforced), &popts,
+			                      &ret->profile, NULL, NULL);
+			if (r == -ENOMEM)
+				return r;
+			if (r < 0)
+				ret->profile = NULL;
+			return asprintf(&ret->note,
+			                r < 0 ? "OK on the node (%s takes it), but kseccomp "
+			                        "refuses it "
+			                        "and cannot model it: %s"
+			                      : "OK on the node (%s takes it), but kseccomp "
+			                        "refuses it: "
+			                        "%s",
+			                name, finding) < 0
+			               ? -ENOMEM
+			               : 0;
 		}
 	}
-	return 0;
 }
 
 int

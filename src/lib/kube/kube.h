@@ -11,6 +11,7 @@
 
 #include "kseccomp.h"
 #include "doc.h"
+#include "ocirt.h"
 
 enum kube_container_kind {
 	KUBE_CONTAINER = 0,
@@ -145,14 +146,22 @@ struct kube_outcome {
 	/* Localhost: linux.seccomp as containerd hands it to runc (the file decoded and
 	 * written again by Go's encoding/json), or NULL */
 	char *spec;
+	/* The node takes the profile while kseccomp's own checks refuse it (the note says
+	 * both): profile is what the runtime enforces, NULL when kseccomp cannot model it. */
+	bool kseccomp_refuses;
 };
 
-/* seccomp_enabled false: a node whose kernel has no seccomp. containerd_version: the
- * release whose RuntimeDefault to render (NULL: the flavour's template). */
-int
-kube_runtime_outcome(const struct kube_pod *pod, const struct kube_container *c,
-                     const struct kube_kubelet_result *k, enum ksc_arch arch, bool seccomp_enabled,
-                     const char *containerd_version, struct kube_outcome *ret);
+/* The node's runtime side, what the outcome is modelled on. */
+struct kube_runtime {
+	enum ksc_arch arch;
+	bool seccomp_enabled;           /* false: a node whose kernel has no seccomp */
+	const char *containerd_version; /* whose RuntimeDefault; NULL: the flavour's template */
+	struct kube_oci oci;            /* the OCI runtime containerd runs the container with */
+};
+
+int kube_runtime_outcome(const struct kube_pod *pod, const struct kube_container *c,
+                         const struct kube_kubelet_result *k, const struct kube_runtime *rt,
+                         struct kube_outcome *ret);
 void kube_outcome_done(struct kube_outcome *o);
 
 /* containerd's GenerateSeccompSpecOpts() on what the CRI carries: a SecurityProfile (type

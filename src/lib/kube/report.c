@@ -80,8 +80,14 @@ kube_report_container(const struct kube_pod *pod, const struct kube_container *c
 	*ret = (struct kube_report){ .pod = pod, .container = c };
 	r = kube_kubelet_resolve(pod, c, node->seccomp_default, node->root_dir, &ret->kubelet);
 	if (r >= 0)
-		r = kube_runtime_outcome(pod, c, &ret->kubelet, node->arch, node->seccomp_enabled,
-		                         node->containerd_version, &ret->outcome);
+		r = kube_runtime_outcome(pod, c, &ret->kubelet,
+		                         &(struct kube_runtime){
+		                                 .arch = node->arch,
+		                                 .seccomp_enabled = node->seccomp_enabled,
+		                                 .containerd_version = node->containerd_version,
+		                                 .oci = node->oci,
+		                         },
+		                         &ret->outcome);
 	if (r >= 0)
 		r = report_unenforced(ret, node->arch);
 	if (r < 0) {

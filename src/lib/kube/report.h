@@ -16,6 +16,7 @@ struct kube_node_opts {
 	bool seccomp_enabled; /* false: a node whose kernel has no seccomp */
 	enum ksc_arch arch;
 	const char *containerd_version; /* whose RuntimeDefault; NULL: the flavour's template */
+	struct kube_oci oci;            /* the OCI runtime containerd runs */
 };
 
 struct kube_report {

@@ -73,9 +73,27 @@ resolve_profile(struct monitor *m, struct ctr *r, struct kube_kubelet_result *k,
 	struct pod_container_status *s = r->s;
 	int rr;
 
+	struct kube_runtime rt = { .arch = ksc_arch_native(),
+		                   .seccomp_enabled = true,
+		                   .oci = KUBE_OCI_RUNC_NEWEST };
+
+	/* the runc and crun executors: the release installed here; the host executor
+	 * follows runc */
+	if (m->ex->id == EXECUTOR_RUNC || m->ex->id == EXECUTOR_CRUN)
+		(void)oci_installed_version(m->ex->id, &rt.oci);
 	rr = kube_kubelet_resolve(m->pod, c, m->o->seccomp_default, m->o->root_dir, k);
 	if (rr >= 0)
-		rr = kube_runtime_outcome(m->pod, c, k, ksc_arch_native(), true, NULL, out);
+		rr = kube_runtime_outcome(m->pod, c, k, &rt, out);
+	/* Fail closed: what kseccomp refuses runs here only as the profile the runtime
+	 * would enforce, never with less (no filter, or one kseccomp cannot build). */
+	if (rr >= 0 && !out->error && out->kseccomp_refuses && (out->unconfined || !out->profile)) {
+		if (asprintf(&out->error, "CreateContainerError: kseccomp refuses to run it: %s",
+		             out->note) < 0) {
+			out->error = NULL;
+			rr = -ENOMEM;
+		}
+		out->unconfined = false;
+	}
 	if (rr >= 0 && k->type == KUBE_PROFILE_LOCALHOST && k->localhost_ref)
 		snprintf(s->profile, sizeof(s->profile), "Localhost %s", k->localhost_ref);
 	if (rr < 0 || out->error) {

@@ -3,12 +3,14 @@
  * What the runc and crun executors hand to the runtime: the OCI bundle's config.json and
  * its linux.seccomp.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <sys/wait.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "caps.h"
 #include "fs.h"
@@ -183,6 +185,81 @@ run_quiet(const char *const *argv)
 		if (errno != EINTR)
 			return -errno;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* BIN --version's first bytes on standard output, into buf. */
+static int
+version_output(const char *bin, char *buf, size_t size)
+{
+	const char *argv[] = { bin, "--version", NULL };
+	size_t n = 0;
+	int pipefd[2], status;
+	pid_t pid;
+
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		int r = -errno;
+
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return r;
+	}
+	if (pid == 0) {
+		int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+		dup2(pipefd[1], STDOUT_FILENO);
+		if (fd >= 0) {
+			dup2(fd, STDIN_FILENO);
+			dup2(fd, STDERR_FILENO);
+		}
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	close(pipefd[1]);
+	while (n + 1 < size) {
+		ssize_t k = read(pipefd[0], buf + n, size - 1 - n);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			break;
+		n += (size_t)k;
+	}
+	buf[n] = '\0';
+	close(pipefd[0]);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EINVAL;
+}
+
+int
+oci_installed_version(enum executor e, struct kube_oci *ret)
+{
+	static struct {
+		bool asked;
+		int r;
+		struct kube_oci version;
+	} known[2];
+	size_t i = e == EXECUTOR_CRUN ? 1 : 0;
+	char bin[PATH_MAX], out[512];
+
+	if (e != EXECUTOR_RUNC && e != EXECUTOR_CRUN)
+		return -EINVAL;
+	if (!known[i].asked) {
+		known[i].asked = true;
+		if (!executor_binary(e, bin, sizeof(bin)))
+			known[i].r = -ENOENT;
+		else if ((known[i].r = version_output(bin, out, sizeof(out))) == 0)
+			known[i].r = kube_oci_parse_version_output(
+			        e == EXECUTOR_CRUN ? KUBE_OCI_CRUN : KUBE_OCI_RUNC, out,
+			        &known[i].version);
+	}
+	if (known[i].r == 0)
+		*ret = known[i].version;
+	return known[i].r;
 }
 
 /* The OCI runtime's state root for this node. */

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kube/ocirt.h"
 #include "node.h"
 
 /* Write BUNDLE/config.json for runc or crun: the container's process (argv, user,
@@ -32,6 +33,10 @@ int oci_write_bundle(const char *bundle, const struct oci_process *p, char *why,
 
 /* The OCI runtime's state root for this node: STATE/RUNTIME. */
 void oci_runtime_root(const char *state, enum executor e, char *buf, size_t size);
+
+/* The release of runc or crun installed here (`BINARY --version`), remembered for the
+ * process: 0, -ENOENT when it is not installed, -EINVAL when its answer has no version. */
+int oci_installed_version(enum executor e, struct kube_oci *ret);
 /* A container's id for the runtime (and the agent's state): POD_CONTAINER. */
 void oci_container_id(const char *pod, const char *container, char *buf, size_t size);
 /* runc/crun delete --force ID, or kill ID SIGNAL: the runtime's side of a container, run to
