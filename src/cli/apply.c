@@ -16,7 +16,7 @@ static const char apply_help[] =
         ("Usage: kseccomp apply -f FILE [--runtime host|runc|crun|containerd]\n"
          "                      [--runtime-endpoint SOCK] [--seccomp-default]\n"
          "                      [--namespaces LIST] [--root-dir DIR] [--image-store DIR]\n"
-         "                      [--state-dir DIR]\n"
+         "                      [--containerd-version V] [--state-dir DIR]\n"
          "\n"
          "Create the Pods of FILE ('-': standard input) on the local node; a workload\n"
          "(Deployment, Job, ...) gives one pod named after it. Every pod is validated as\n"
@@ -38,6 +38,9 @@ static const char apply_help[] =
          "      --runtime-endpoint SOCK  containerd's CRI socket (default:\n"
          "                          $CONTAINER_RUNTIME_ENDPOINT, else\n"
          "                          unix:///run/containerd/containerd.sock)\n"
+         "      --containerd-version V  host, runc and crun: give RuntimeDefault as\n"
+         "                          containerd V renders it (1.6 to 2.2 and later;\n"
+         "                          default: the latest); containerd renders its own\n"
          "      --seccomp-default   the kubelet's seccompDefault: RuntimeDefault for\n"
          "                          containers that set no profile\n"
          "      --root-dir DIR      the kubelet root; Localhost profiles are read from\n"
@@ -105,6 +108,7 @@ verb_apply(int argc, char **argv)
 		{ "image-store", required_argument, NULL, OPT_IMAGE_STORE },
 		{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
 		{ "namespaces", required_argument, NULL, OPT_NAMESPACES },
+		{ "containerd-version", required_argument, NULL, OPT_CONTAINERD_VERSION },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
@@ -136,6 +140,19 @@ verb_apply(int argc, char **argv)
 				        "ipc; got '%s'",
 				        optarg);
 			break;
+		case OPT_CONTAINERD_VERSION: {
+			char release[32];
+
+			if (ksc_containerd_template_release(optarg, release, sizeof(release),
+			                                    &error) < 0) {
+				cli_usage_error("apply", "--containerd-version: %s",
+				                ksc_error_message(error));
+				ksc_error_free(error);
+				return EXIT_USAGE;
+			}
+			o.containerd_version = optarg;
+			break;
+		}
 		case '?':
 		case ':':
 			return cli_bad_option("apply", argv, c);
@@ -150,6 +167,9 @@ verb_apply(int argc, char **argv)
 	if (optind < argc)
 		return cli_usage_error("apply", "unexpected argument '%s'", argv[optind]);
 	node_opts_defaults(&o);
+	if (o.containerd_version && o.executor == EXECUTOR_CONTAINERD)
+		return cli_usage_error("apply", "--containerd-version: the containerd executor's "
+		                                "RuntimeDefault is the running containerd's own");
 	r = node_executor_check(&o, &error);
 	if (r < 0)
 		return cli_fail(r, error, NULL);

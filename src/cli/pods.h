@@ -24,6 +24,7 @@ enum {
 	OPT_GRACE,
 	OPT_NAMESPACES,
 	OPT_RUNTIME_ENDPOINT,
+	OPT_CONTAINERD_VERSION,
 };
 
 #define NODE_OPTIONS_HELP                                                                       \

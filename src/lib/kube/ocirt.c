@@ -2,8 +2,9 @@
 /*
  * What runc and crun do with linux.seccomp, step by step in the order each takes, with the
  * message of the first step that fails. The sources of each fact are in
- * data/oci-runtimes/README.md; the measured ones are checked by tests/oci-peer.py (each
- * runtime run directly) and tests/cri-differential.py (under containerd).
+ * data/oci-runtimes/README.md; the ones measured on the runtimes installed here are checked
+ * again under containerd by tests/cri-differential.py (with runc, and with crun), the
+ * others by tests/test-ocirt.c.
  *
  * runc converts the spec when it creates the container (specconv: "runc create failed:
  * MSG"), then sets the filter up in its init process ("unable to start container process:",

@@ -75,6 +75,7 @@ resolve_profile(struct monitor *m, struct ctr *r, struct kube_kubelet_result *k,
 
 	struct kube_runtime rt = { .arch = ksc_arch_native(),
 		                   .seccomp_enabled = true,
+		                   .containerd_version = m->o->containerd_version,
 		                   .oci = KUBE_OCI_RUNC_NEWEST };
 
 	/* the runc and crun executors: the release installed here; the host executor

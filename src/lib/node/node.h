@@ -32,6 +32,8 @@ struct node_opts {
 	bool seccomp_default;
 	unsigned long host_namespaces; /* CLONE_NEW* for the host executor */
 	const char *runtime_endpoint;  /* the CRI socket of the containerd executor */
+	/* whose RuntimeDefault the host, runc and crun executors give (NULL: the latest) */
+	const char *containerd_version;
 };
 
 /* Fill what was not given: $KSECCOMP_STATE_DIR, /run/kseccomp for root,
