@@ -202,8 +202,8 @@ verb_describe(int argc, char **argv)
 		       "Seccomp Default:", row.info.seccomp_default ? "true" : "false");
 		printf("%-17s %s/seccomp\n", "Profile Root:", cli_escape(row.info.root_dir));
 		if (*row.info.containerd_version)
-			printf("%-17s containerd %s's\n", "RuntimeDefault:",
-			       cli_escape(row.info.containerd_version));
+			printf("%-17s containerd %s's\n",
+			       "RuntimeDefault:", cli_escape(row.info.containerd_version));
 		describe_containers(&row, pod, true);
 		describe_containers(&row, pod, false);
 		describe_events(&o, argv[i]);

@@ -59,7 +59,7 @@ struct pod_info {
 	enum executor executor;
 	size_t index; /* which pod of the manifest */
 	bool seccomp_default;
-	char containerd_version[64]; /* apply --containerd-version, "" when not given */
+	char containerd_version[64];     /* apply --containerd-version, "" when not given */
 	char runtime_endpoint[PATH_MAX]; /* the containerd executor's CRI socket */
 };
 
