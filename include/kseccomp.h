@@ -569,6 +569,9 @@ struct ksc_compile_opts {
 	/* libseccomp runs in a child process and is given this long (0: 10 s): it can loop
 	 * forever on some rule sets. */
 	unsigned timeout_ms;
+	/* As crun builds it: no ENOSYS stub in front (runc's patchbpf), so a call above the
+	 * profile's last number gets the default action. */
+	bool no_enosys_stub;
 };
 
 /*

@@ -13,15 +13,17 @@ help(void)
 	      "\n"
 	      "Read the seccomp filters the kernel enforces on a live process\n"
 	      "(PTRACE_SECCOMP_GET_FILTER: needs CAP_SYS_ADMIN) and list them, newest first.\n"
-	      "With --profile, compile the profile as runc does and say whether the process'\n"
-	      "filters decide every input as it does: every syscall number of each of the\n"
-	      "profile's arches and one arch outside them, and arguments at and around every\n"
-	      "constant the profile compares with.\n"
+	      "With --profile, compile the profile as runc (or --runtime crun) does and say\n"
+	      "whether the process' filters decide every input as it does: every syscall\n"
+	      "number of each of the profile's arches and one arch outside them, and\n"
+	      "arguments at and around every constant the profile compares with.\n"
 	      "\n"
 	      "Options:\n"
 	      "      --profile FILE   compare with this profile\n"
 	      "      --native ARCH    the host the profile is compiled for (default: this\n"
 	      "                       machine's)\n"
+	      "      --runtime R      runc (default) or crun: crun builds no ENOSYS stub, so\n"
+	      "                       calls above the profile's last get its default action\n"
 	      "      --save PREFIX    also write each filter to PREFIX.N.bpf\n"
 	      "  -h, --help           show this help\n"
 	      "\n"
@@ -125,6 +127,7 @@ verb_dump(int argc, char **argv)
 		{ "profile", required_argument, NULL, 'p' },
 		{ "native", required_argument, NULL, 'n' },
 		{ "save", required_argument, NULL, 's' },
+		{ "runtime", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
@@ -150,6 +153,12 @@ verb_dump(int argc, char **argv)
 			break;
 		case 's':
 			save = optarg;
+			break;
+		case 'r':
+			if (!streq(optarg, "runc") && !streq(optarg, "crun"))
+				return cli_usage_error("dump", "--runtime: runc or crun, not '%s'",
+				                       optarg);
+			copts.no_enosys_stub = streq(optarg, "crun");
 			break;
 		case 'h':
 			help();

@@ -1460,7 +1460,9 @@ ksc_filter_new(const struct ksc_profile *p, const struct ksc_compile_opts *opts,
 	r = inert_build(f);
 	if (r < 0)
 		return r;
-	stub_build(f, diags);
+	/* crun builds no stub: every call the profile does not name gets the default */
+	if (!(opts && opts->no_enosys_stub))
+		stub_build(f, diags);
 	r = index_build(f);
 	if (r < 0)
 		return r;

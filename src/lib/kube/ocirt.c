@@ -628,6 +628,59 @@ put_string_list(struct strbuf *sb, const struct ksc_node *seq)
 	strbuf_putc(sb, ']');
 }
 
+/* The arches as libseccomp takes them: crun also takes "x86_64" and "SCMP_ARCH_x86_64". */
+static void
+put_arches(struct strbuf *sb, const struct kube_oci *rt, const struct ksc_node *seq)
+{
+	if (rt->name != KUBE_OCI_CRUN) {
+		put_string_list(sb, seq);
+		return;
+	}
+	strbuf_putc(sb, '[');
+	for (size_t i = 0; i < n_of(seq); i++) {
+		const char *arch = item(seq, i);
+		const char *bare =
+		        startswith(arch, "SCMP_ARCH_") ? arch + strlen("SCMP_ARCH_") : arch;
+		char name[80];
+		size_t n = 0;
+
+		n = (size_t)snprintf(name, sizeof(name), "SCMP_ARCH_");
+		for (; *bare && n + 1 < sizeof(name); bare++)
+			name[n++] = (char)toupper((unsigned char)*bare);
+		name[n] = '\0';
+		strbuf_puts(sb, i ? ", " : "");
+		strbuf_put_json_str(sb, name);
+	}
+	strbuf_putc(sb, ']');
+}
+
+/* The names of a rule that libseccomp knows (both runtimes skip the others, unread). */
+static size_t
+put_known_names(struct strbuf *sb, const struct ksc_node *names)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < n_of(names); i++) {
+		if (!syscall_known(item(names, i)))
+			continue;
+		strbuf_puts(sb, n++ ? ", " : "[");
+		strbuf_put_json_string(sb, names->items[i]->text, names->items[i]->len);
+	}
+	if (n)
+		strbuf_putc(sb, ']');
+	return n;
+}
+
+static size_t
+count_known_names(const struct ksc_node *names)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < n_of(names); i++)
+		n += syscall_known(item(names, i));
+	return n;
+}
+
 /* The action as enforced, its errno in *errno_ret (-1: none). crun without a listener loads
  * the filter with none, and the kernel answers a notifying call with ENOSYS. */
 static const char *
@@ -664,7 +717,7 @@ enforced_profile(const struct kube_oci *rt, const struct spec *s, char **ret)
 	}
 	if (n_of(s->arches)) {
 		strbuf_puts(&sb, ", \"architectures\": ");
-		put_string_list(&sb, s->arches);
+		put_arches(&sb, rt, s->arches);
 	}
 	if (n_of(s->flags)) {
 		strbuf_puts(&sb, ", \"flags\": ");
@@ -683,15 +736,17 @@ enforced_profile(const struct kube_oci *rt, const struct spec *s, char **ret)
 		const struct rule *r = &s->rules[i];
 		const char *action;
 
-		/* runc loops over a rule's names: none, nothing; a rule that does what the
-		 * default does is skipped, its arguments unread */
-		if (!n_of(r->names) || action_value(action_of(r->action, true), r->has_errno,
-		                                    r->errno_ret) == def_value)
+		/* the runtimes loop over a rule's names, skipping those libseccomp does not
+		 * know: none, nothing; a rule that does what the default does is skipped, its
+		 * arguments unread */
+		if (!count_known_names(r->names) ||
+		    action_value(action_of(r->action, true), r->has_errno, r->errno_ret) ==
+		            def_value)
 			continue;
 		action = enforced_action(rt, s, r->action, r->has_errno, r->errno_ret, &e);
 		strbuf_puts(&sb, first ? "\n{\"names\": " : ",\n{\"names\": ");
 		first = false;
-		put_string_list(&sb, r->names);
+		put_known_names(&sb, r->names);
 		strbuf_puts(&sb, ", \"action\": ");
 		strbuf_put_json_str(&sb, action);
 		if (e >= 0) {
