@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * kseccomp node load|ls|sync|status: the node's Localhost profiles, where a real kubelet
- * looks for them (ROOT/seccomp/). One file per verb: node-load.c, node-ls.c, node-sync.c,
- * node-status.c.
+ * kseccomp node load|ls|sync|status|scan: the node's Localhost profiles, where a real kubelet
+ * looks for them (ROOT/seccomp/), and the containers that run them. One file per verb:
+ * node-load.c, node-ls.c, node-sync.c, node-status.c, node-scan.c.
  */
 #include <stdio.h>
 
@@ -29,6 +29,7 @@ static const struct verb node_verbs[] = {
 	{ "ls", cli_node_ls, "list the node's Localhost profiles" },
 	{ "sync", cli_node_sync, "keep a directory of profiles (a ConfigMap) installed" },
 	{ "status", cli_node_status, "what the last sync did: a readiness probe" },
+	{ "scan", cli_node_scan, "every container of a CRI runtime, its real filter, and drift" },
 };
 
 int

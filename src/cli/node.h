@@ -8,6 +8,7 @@ int cli_node_load(int argc, char **argv);
 int cli_node_ls(int argc, char **argv);
 int cli_node_sync(int argc, char **argv);
 int cli_node_status(int argc, char **argv);
+int cli_node_scan(int argc, char **argv);
 
 /* --as SUBDIR of node sync and node status (DIR's last component without it): 0, or a usage
  * error's exit status after saying why. */

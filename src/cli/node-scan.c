@@ -1,0 +1,224 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* kseccomp node scan: every container of a CRI runtime, the filter it really has, and drift */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "node.h"
+#include "node/scan.h"
+#include "strbuf.h"
+
+static const char help[] =
+        "Usage: kseccomp node scan [-r SOCK] [-o table|wide|json] [--fail-on LIST]\n"
+        "                          [--timeout SECONDS]\n"
+        "\n"
+        "Every running container of a CRI runtime (containerd; CRI-O): its namespace, pod,\n"
+        "container and image, the seccomp the kubelet asked for (RuntimeDefault, Localhost\n"
+        "and its path, Unconfined), privileged, no_new_privs, the number of filters the\n"
+        "kernel holds for its main process, and a verdict:\n"
+        "  ok                 the kernel's filter decides as the runtime spec's profile\n"
+        "  unconfined         the spec carries no seccomp\n"
+        "  privileged         privileged: the runtime applies none\n"
+        "  filter-differs     the kernel's program does not decide as the spec's profile\n"
+        "                     (compiled as the container's runtime, runc or crun, builds it)\n"
+        "                     on some inputs: the first are shown\n"
+        "  localhost-changed  the installed Localhost file no longer decides as the filter\n"
+        "                     the container runs (or no longer loads): a restart changes it\n"
+        "  localhost-missing  the installed Localhost file is gone: a restart fails\n"
+        "  unknown            the process could not be read (the detail says why)\n"
+        "Filters are read with PTRACE_SECCOMP_GET_FILTER (root), each process stopped for\n"
+        "the moment it takes.\n"
+        "\n"
+        "Options:\n"
+        "  -r, --runtime-endpoint SOCK  the runtime's CRI socket (default:\n"
+        "                               $CONTAINER_RUNTIME_ENDPOINT, else\n"
+        "                               " CRI_DEFAULT_ENDPOINT ")\n"
+        "  -o, --output FORMAT          table (default), wide (with the container id, pid,\n"
+        "                               runtime and detail), json\n"
+        "      --fail-on LIST           exit 1 when a verdict of LIST (comma-separated,\n"
+        "                               e.g. unconfined,filter-differs) occurs\n"
+        "      --timeout SECONDS        how long each CRI call may take (default 10)\n"
+        "  -h, --help                   show this help\n"
+        "\n"
+        "Exit status: 0, 1 on failure or a --fail-on verdict, 2 on a usage error.\n";
+
+enum { OPT_FAIL_ON = 0x100, OPT_TIMEOUT };
+
+static const char *
+seccomp_column(const struct scan_row *r)
+{
+	switch (r->seccomp) {
+	case SCAN_SECCOMP_RUNTIME_DEFAULT:
+		return "RuntimeDefault";
+	case SCAN_SECCOMP_UNCONFINED:
+		return "Unconfined";
+	case SCAN_SECCOMP_LOCALHOST:
+		return "Localhost";
+	default:
+		return r->spec_seccomp ? "(a profile)" : "-";
+	}
+}
+
+static void
+json_row(struct strbuf *sb, const struct scan_row *r)
+{
+	strbuf_puts(sb, "{\"namespace\": ");
+	strbuf_put_json_str(sb, r->namespace);
+	strbuf_puts(sb, ", \"pod\": ");
+	strbuf_put_json_str(sb, r->pod);
+	strbuf_puts(sb, ", \"container\": ");
+	strbuf_put_json_str(sb, r->container);
+	strbuf_puts(sb, ", \"id\": ");
+	strbuf_put_json_str(sb, r->id);
+	strbuf_puts(sb, ", \"image\": ");
+	strbuf_put_json_str(sb, r->image);
+	strbuf_puts(sb, ", \"seccomp\": ");
+	strbuf_put_json_str(sb, seccomp_column(r));
+	if (r->localhost) {
+		strbuf_puts(sb, ", \"localhostProfile\": ");
+		strbuf_put_json_str(sb, r->localhost);
+	}
+	strbuf_printf(sb,
+	              ", \"specSeccomp\": %s, \"runtime\": \"%s\", \"privileged\": %s, "
+	              "\"noNewPrivs\": %s, \"pid\": %d, \"seccompMode\": %d, \"filters\": %d, "
+	              "\"verdict\": \"%s\"",
+	              r->spec_seccomp ? "true" : "false", r->runtime,
+	              r->privileged ? "true" : "false", r->no_new_privs ? "true" : "false", r->pid,
+	              r->mode, r->filters, scan_verdict_name(r->verdict));
+	if (r->detail) {
+		strbuf_puts(sb, ", \"detail\": ");
+		strbuf_put_json_str(sb, r->detail);
+	}
+	strbuf_puts(sb, "}");
+}
+
+static void
+print_rows(const struct scan_row *rows, size_t n, int format)
+{
+	if (format == 2) {
+		struct strbuf sb = { 0 };
+		_cleanup_(freep) char *text = NULL;
+		size_t len;
+
+		strbuf_puts(&sb, "[");
+		for (size_t i = 0; i < n; i++) {
+			strbuf_puts(&sb, i ? ",\n  " : "\n  ");
+			json_row(&sb, &rows[i]);
+		}
+		strbuf_puts(&sb, n ? "\n]\n" : "]\n");
+		if (strbuf_finish(&sb, &text, &len) == 0)
+			fputs(text, stdout);
+		return;
+	}
+	printf("%-16s %-24s %-20s %-15s %-4s %-3s %-7s %s%s\n", "NAMESPACE", "POD", "CONTAINER",
+	       "SECCOMP", "PRIV", "NNP", "FILTERS", "VERDICT",
+	       format == 1 ? "  ID  PID  RUNTIME  IMAGE  PROFILE  DETAIL" : "");
+	for (size_t i = 0; i < n; i++) {
+		const struct scan_row *r = &rows[i];
+		char filters[16];
+
+		if (r->filters >= 0)
+			snprintf(filters, sizeof(filters), "%d", r->filters);
+		else
+			snprintf(filters, sizeof(filters), "?");
+		printf("%-16s %-24s %-20s %-15s %-4s %-3s %-7s %s", cli_escape(r->namespace),
+		       cli_escape(r->pod), cli_escape(r->container), seccomp_column(r),
+		       r->privileged ? "yes" : "no", r->no_new_privs ? "yes" : "no", filters,
+		       scan_verdict_name(r->verdict));
+		if (format == 1)
+			printf("  %.13s  %d  %s  %s  %s  %s", r->id, r->pid, r->runtime,
+			       cli_escape(r->image), r->localhost ? cli_escape(r->localhost) : "-",
+			       r->detail ? cli_escape(r->detail) : "-");
+		putchar('\n');
+	}
+}
+
+int
+cli_node_scan(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "runtime-endpoint", required_argument, NULL, 'r' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
+		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	_cleanup_(cri_closep) struct cri *cri = NULL;
+	const char *endpoint = getenv("CONTAINER_RUNTIME_ENDPOINT");
+	struct ksc_error *error = NULL;
+	struct scan_row *rows = NULL;
+	bool fail_on[_SCAN_VERDICT_MAX] = { false }, failed = false;
+	unsigned timeout_ms = 10000;
+	int c, r, format = 0;
+	size_t n = 0;
+
+	if (endpoint && !*endpoint)
+		endpoint = NULL;
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":r:o:h", options, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			endpoint = optarg;
+			break;
+		case 'o':
+			if (cli_parse_output("node scan", optarg,
+			                     (const char *const[]){ "table", "wide", "json", NULL },
+			                     3, &format) != 0)
+				return EXIT_USAGE;
+			break;
+		case OPT_FAIL_ON: {
+			char buf[256];
+
+			snprintf(buf, sizeof(buf), "%s", optarg);
+			for (char *save = NULL, *w = strtok_r(buf, ",", &save); w;
+			     w = strtok_r(NULL, ",", &save)) {
+				enum scan_verdict v;
+
+				if (scan_verdict_parse(w, &v) < 0 || v == SCAN_OK)
+					return cli_usage_error(
+					        "node scan",
+					        "--fail-on: '%s' is not a verdict (unconfined, "
+					        "privileged, filter-differs, localhost-changed, "
+					        "localhost-missing, unknown)",
+					        w);
+				fail_on[v] = true;
+			}
+			break;
+		}
+		case OPT_TIMEOUT: {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+
+			if (*end || v < 1 || v > 3600)
+				return cli_usage_error(
+				        "node scan",
+				        "--timeout takes whole seconds, 1 to 3600, not "
+				        "'%s'",
+				        optarg);
+			timeout_ms = (unsigned)v * 1000;
+			break;
+		}
+		case 'h':
+			fputs(help, stdout);
+			return 0;
+		default:
+			return cli_bad_option("node scan", argv, c);
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error("node scan", "unexpected argument '%s'", argv[optind]);
+	r = cri_connect(endpoint, timeout_ms, &cri, &error);
+	if (r >= 0)
+		r = node_scan_cri(cri, &(struct scan_opts){ 0 }, &rows, &n, &error);
+	if (r < 0)
+		return cli_fail(r, error, NULL);
+	print_rows(rows, n, format);
+	for (size_t i = 0; i < n; i++)
+		failed = failed || fail_on[rows[i].verdict];
+	scan_rows_free(rows, n);
+	return failed ? 1 : 0;
+}

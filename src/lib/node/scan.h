@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * node scan: every running container of a CRI runtime, the seccomp its runtime spec carries,
+ * the filters the kernel holds for its main process, and a verdict: does the kernel's
+ * program decide as the spec says, and as the Localhost file says today?
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cri/cri.h"
+#include "kube/ocirt.h"
+
+enum scan_verdict {
+	SCAN_OK = 0,
+	SCAN_UNCONFINED,        /* the spec carries no seccomp */
+	SCAN_PRIVILEGED,        /* privileged: the runtime applies none */
+	SCAN_FILTER_DIFFERS,    /* the kernel's program does not decide as the spec's profile */
+	SCAN_LOCALHOST_CHANGED, /* the installed file no longer decides as the running filter */
+	SCAN_LOCALHOST_MISSING, /* the installed file is gone */
+	SCAN_UNKNOWN,           /* the process could not be read (detail says why) */
+	_SCAN_VERDICT_MAX,
+};
+
+/* "ok", "unconfined", "privileged", "filter-differs", "localhost-changed",
+ * "localhost-missing", "unknown". */
+const char *scan_verdict_name(enum scan_verdict v);
+/* The reverse: 0 with *ret, or -EINVAL. */
+int scan_verdict_parse(const char *name, enum scan_verdict *ret);
+
+enum scan_seccomp {
+	SCAN_SECCOMP_RUNTIME_DEFAULT = 0, /* as the CRI numbers them */
+	SCAN_SECCOMP_UNCONFINED,
+	SCAN_SECCOMP_LOCALHOST,
+	SCAN_SECCOMP_NOT_SAID, /* the runtime does not say what the kubelet asked for */
+};
+
+struct scan_row {
+	char *id, *namespace, *pod, *container, *image;
+	enum scan_seccomp seccomp; /* what the kubelet asked for */
+	char *localhost;           /* its Localhost path, or NULL */
+	bool spec_seccomp;         /* the runtime spec carries linux.seccomp */
+	char runtime[8];           /* "runc", "crun": how the filter was built */
+	bool privileged, no_new_privs;
+	int pid;
+	int mode;    /* /proc/PID/status Seccomp: 0, 1, 2; -1 unknown */
+	int filters; /* Seccomp_filters; -1 unknown */
+	enum scan_verdict verdict;
+	char *detail; /* why, for anything but ok (NULL for ok) */
+};
+
+struct scan_opts {
+	enum ksc_arch native; /* KSC_ARCH_NONE: this machine's */
+};
+
+/* Every running container of the runtime behind c. 0 with *ret (n rows, sorted by namespace,
+ * pod, container), or -errno with a message. A container whose process cannot be read gets
+ * SCAN_UNKNOWN, not an error. */
+int node_scan_cri(struct cri *c, const struct scan_opts *o, struct scan_row **ret, size_t *ret_n,
+                  struct ksc_error **reterr);
+
+void scan_rows_free(struct scan_row *rows, size_t n);

@@ -1,0 +1,138 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# kseccomp node scan against a private containerd (tests/cri-containerd.sh): pods of the local
+# node's containerd executor, one for each verdict, on real containers.
+# Usage: node-scan.sh KSECCOMP EXTRA-FILTER WORKDIR. Prints TAP.
+set -u
+k=$1 extra=$2 work=$3
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/tests/tap.sh"
+. "$top/tests/cri-containerd.sh"
+cri_containerd_start
+
+# an image whose entrypoint adds a filter of its own before it execs (tests/probe)
+python3 "$top/scripts/image-archive.py" "$work/extra.tar" localhost/kseccomp/extra:1 \
+	--busybox "$busybox" --file "$extra:/bin/extra-filter" -- /bin/sh >/dev/null &&
+	ctr --address "$ctd/containerd.sock" -n k8s.io images import "$work/extra.tar" >/dev/null ||
+	{
+		echo "Bail out! the extra-filter image"
+		exit 1
+	}
+
+root=$work/kubelet state=$work/state arch=$(uname -m)
+mkdir -p "$root/seccomp/scan"
+CONTAINER_RUNTIME_ENDPOINT=$endpoint
+export CONTAINER_RUNTIME_ENDPOINT
+deny_mkdir='{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO"}]}'
+echo "$deny_mkdir" >"$root/seccomp/scan/edited.json"
+echo "$deny_mkdir" >"$root/seccomp/scan/deleted.json"
+echo "$deny_mkdir" >"$root/seccomp/scan/kept.json"
+
+sleeper='["/bin/sleep", "1000"]'
+pod() { # NAME IMAGE SECURITY_CONTEXT [COMMAND]: a one-container pod
+	command=${4:-$sleeper}
+	cat <<EOF
+apiVersion: v1
+kind: Pod
+metadata: {name: $1, namespace: scan}
+spec:
+  restartPolicy: Never
+  containers:
+  - name: main
+    image: $2
+    command: $command
+    securityContext: $3
+EOF
+}
+{
+	pod rd localhost/kseccomp/busybox:1 '{seccompProfile: {type: RuntimeDefault}}'
+	echo ---
+	pod kept localhost/kseccomp/busybox:1 '{seccompProfile: {type: Localhost, localhostProfile: scan/kept.json}}'
+	echo ---
+	pod edited localhost/kseccomp/busybox:1 '{seccompProfile: {type: Localhost, localhostProfile: scan/edited.json}}'
+	echo ---
+	pod deleted localhost/kseccomp/busybox:1 '{seccompProfile: {type: Localhost, localhostProfile: scan/deleted.json}}'
+	echo ---
+	pod unconfined localhost/kseccomp/busybox:1 '{seccompProfile: {type: Unconfined}}'
+	echo ---
+	pod privileged localhost/kseccomp/busybox:1 '{privileged: true, seccompProfile: {type: RuntimeDefault}}'
+	echo ---
+	pod extra localhost/kseccomp/extra:1 '{seccompProfile: {type: RuntimeDefault}}' \
+		'["/bin/extra-filter", "/bin/sleep", "1000"]'
+} >"$work/pods.yaml"
+"$k" apply --runtime containerd --state-dir "$state" --root-dir "$root" -f "$work/pods.yaml" \
+	>"$work/apply.out" 2>&1
+check "seven pods applied" 7 "$(grep -c created "$work/apply.out")"
+
+# every container running
+i=0
+while [ $i -lt 150 ]; do
+	running=$("$k" cri ps -o json 2>/dev/null | python3 -c 'import json, sys
+print(sum(1 for c in json.load(sys.stdin) if c["state"] == "Running"))' 2>/dev/null)
+	[ "${running:-0}" -ge 7 ] && break
+	sleep 0.1
+	i=$((i + 1))
+done
+check "seven containers run" 7 "${running:-0}"
+
+# after they started: one profile edited, one deleted
+echo '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["rmdir"], "action": "SCMP_ACT_ERRNO"}]}' \
+	>"$root/seccomp/scan/edited.json"
+rm "$root/seccomp/scan/deleted.json"
+
+"$k" node scan -o json >"$work/scan.json" 2>"$work/scan.err"
+check "node scan: exit 0" 0 "$?"
+verdict() { # POD: its verdict
+	python3 -c 'import json, sys
+for r in json.load(open(sys.argv[1])):
+    if r["namespace"] == "scan" and r["pod"] == sys.argv[2]:
+        print(r["verdict"])' "$work/scan.json" "$1" 2>&1
+}
+detail() { # POD: its detail
+	python3 -c 'import json, sys
+for r in json.load(open(sys.argv[1])):
+    if r["namespace"] == "scan" and r["pod"] == sys.argv[2]:
+        print(r.get("detail", ""))' "$work/scan.json" "$1" 2>&1
+}
+field() { # POD FIELD
+	python3 -c 'import json, sys
+for r in json.load(open(sys.argv[1])):
+    if r["namespace"] == "scan" and r["pod"] == sys.argv[2]:
+        print(r[sys.argv[3]])' "$work/scan.json" "$1" "$2" 2>&1
+}
+check "RuntimeDefault: ok" ok "$(verdict rd)"
+check "...one filter in the kernel" 1 "$(field rd filters)"
+check "a Localhost profile as installed: ok" ok "$(verdict kept)"
+check "...named" "$root/seccomp/scan/kept.json" "$(field kept localhostProfile)"
+check "a Localhost profile edited after the start: localhost-changed" localhost-changed \
+	"$(verdict edited)"
+check "...saying where they differ" yes \
+	"$(detail edited | grep -q "mkdir ($arch): kernel ERRNO(1), file ALLOW" && echo yes || detail edited)"
+check "a Localhost file deleted: localhost-missing" localhost-missing "$(verdict deleted)"
+check "Unconfined: unconfined" unconfined "$(verdict unconfined)"
+check "...no filter" 0 "$(field unconfined filters)"
+check "privileged: privileged" privileged "$(verdict privileged)"
+check "a main process with a filter of its own: filter-differs" filter-differs "$(verdict extra)"
+check "...two filters in the kernel" 2 "$(field extra filters)"
+check "...the calls its own filter fails" yes \
+	"$(detail extra | grep -q ": mkdir ($arch): kernel ERRNO(13), spec ALLOW; mkdirat ($arch): kernel ERRNO(13), spec ALLOW\$" && echo yes || detail extra)"
+check "no_new_privs as the spec says (extra-filter set it itself: not the spec)" False \
+	"$(field extra noNewPrivs)"
+
+# the table, and --fail-on
+"$k" node scan >"$work/table" 2>&1
+check "the table lists every container" 7 "$(grep -c '^scan ' "$work/table")"
+check "...one line each, with its verdict" yes \
+	"$(grep -q '^scan  *edited  *main  *Localhost .* localhost-changed$' "$work/table" && echo yes || cat "$work/table")"
+"$k" node scan --fail-on unconfined,filter-differs >/dev/null 2>&1
+check "--fail-on a verdict that occurs: exit 1" 1 "$?"
+"$k" node scan --fail-on unknown >/dev/null 2>&1
+check "--fail-on a verdict that does not: exit 0" 0 "$?"
+"$k" node scan --fail-on nope >/dev/null 2>&1
+check "--fail-on a word that is no verdict: exit 2" 2 "$?"
+"$k" node scan -r "unix://$work/no.sock" >"$work/out" 2>&1
+check "an endpoint that does not answer: exit 1" 1 "$?"
+
+"$k" delete pod rd kept edited deleted unconfined privileged extra --now --state-dir "$state" \
+	>/dev/null 2>&1
+tap_done
