@@ -444,10 +444,8 @@ strdup_or_dash(const char *s)
 	return strdup(s && *s ? s : "-");
 }
 
-/* The row of one container from its verbose status; *ret_spec the spec's linux.seccomp as
- * JSON (NULL when it has none). */
-static int
-row_from_status(const struct cri_container *st, struct scan_row *row, char **ret_spec)
+int
+node_scan_row_from_status(const struct cri_container *st, struct scan_row *row, char **ret_spec)
 {
 	_cleanup_(ksc_doc_freep) struct ksc_doc *doc = NULL;
 	const struct ksc_node *info, *sc, *seccomp, *v;
@@ -557,7 +555,7 @@ node_scan_cri(struct cri *c, const struct scan_opts *o, struct scan_row **ret, s
 			continue;
 		}
 		if (r >= 0)
-			r = row_from_status(&st, &rows[n], &spec);
+			r = node_scan_row_from_status(&st, &rows[n], &spec);
 		n++;
 		if (r >= 0 && rows[n - 1].verdict == SCAN_OK)
 			r = judge(&cache, &rows[n - 1], spec);

@@ -60,4 +60,11 @@ struct scan_opts {
 int node_scan_cri(struct cri *c, const struct scan_opts *o, struct scan_row **ret, size_t *ret_n,
                   struct ksc_error **reterr);
 
+/* The row of one container from its verbose status (the runtime's info JSON, untrusted):
+ * *ret_spec the spec's linux.seccomp as JSON, NULL when it has none. 0, with row->verdict
+ * SCAN_UNKNOWN and its detail when the status does not say enough; -ENOMEM. The row's
+ * strings are freed by scan_rows_free(). */
+int
+node_scan_row_from_status(const struct cri_container *st, struct scan_row *row, char **ret_spec);
+
 void scan_rows_free(struct scan_row *rows, size_t n);
