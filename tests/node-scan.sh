@@ -133,6 +133,44 @@ check "--fail-on a word that is no verdict: exit 2" 2 "$?"
 "$k" node scan -r "unix://$work/no.sock" >"$work/out" 2>&1
 check "an endpoint that does not answer: exit 1" 1 "$?"
 
+# --pod: process by process. An exec'd process (runc exec, as containerd's exec runs it) gets
+# its container's filter; one entered with nsenter gets none; one that adds its own, more.
+runc_root=$ctd/state/runc/k8s.io
+rd_id=$(field rd id) extra_id=$(field extra id) rd_pid=$(field rd pid)
+runc --root "$runc_root" exec -d "$rd_id" /bin/sleep 1001 >/dev/null 2>&1
+check "runc exec into the RuntimeDefault container" 0 "$?"
+runc --root "$runc_root" exec -d "$extra_id" /bin/extra-filter /bin/extra-filter /bin/sleep 1002 \
+	>/dev/null 2>&1
+check "runc exec of a process that adds two filters of its own" 0 "$?"
+runc --root "$runc_root" exec -d "$extra_id" /bin/sleep 1003 >/dev/null 2>&1
+check "runc exec of a plain process into that container" 0 "$?"
+nsenter -t "$rd_pid" -p -m /bin/sleep 1004 &
+nsenter_pid=$!
+sleep 0.5
+procs() { # POD: "COMMAND-ARG FILTERS VERDICT" of each process, by its sleep argument
+	"$k" node scan --pod "scan/$1" -o json | python3 -c 'import json, sys
+for c in json.load(sys.stdin):
+    for p in c["processes"]:
+        try:
+            arg = open("/proc/%d/cmdline" % p["pid"]).read().split(chr(0))[-2]
+        except OSError:
+            arg = "?"
+        print(arg, p["filters"], p["verdict"])' 2>&1 | sort
+}
+check "--pod: the main process, the exec'd one, the one that escaped" \
+	"1000 1 main|1001 1 same|1004 0 escaped" "$(procs rd | tr '\n' '|' | sed 's/|$//')"
+check "--pod: fewer filters than its main process (exec'd without the extra one) is escaped" \
+	"1000 2 main|1002 3 extra|1003 1 escaped" "$(procs extra | tr '\n' '|' | sed 's/|$//')"
+"$k" node scan --pod scan/rd --fail-on escaped >/dev/null 2>&1
+check "--pod --fail-on escaped: exit 1" 1 "$?"
+"$k" node scan --pod scan/kept --fail-on escaped,extra >/dev/null 2>&1
+check "...and 0 for a pod without one" 0 "$?"
+"$k" node scan --pod scan/nope >/dev/null 2>&1
+check "--pod of no pod: exit 1" 1 "$?"
+"$k" node scan --fail-on escaped >/dev/null 2>&1
+check "--fail-on escaped without --pod: a usage error" 2 "$?"
+kill "$nsenter_pid" 2>/dev/null
+
 "$k" delete pod rd kept edited deleted unconfined privileged extra --now --state-dir "$state" \
 	>/dev/null 2>&1
 tap_done

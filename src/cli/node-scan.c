@@ -12,7 +12,7 @@
 
 static const char help[] =
         "Usage: kseccomp node scan [-r SOCK] [-o table|wide|json] [--fail-on LIST]\n"
-        "                          [--timeout SECONDS]\n"
+        "                          [--pod NAMESPACE/NAME] [--timeout SECONDS]\n"
         "\n"
         "Every running container of a CRI runtime (containerd; CRI-O): its namespace, pod,\n"
         "container and image, the seccomp the kubelet asked for (RuntimeDefault, Localhost\n"
@@ -31,6 +31,11 @@ static const char help[] =
         "Filters are read with PTRACE_SECCOMP_GET_FILTER (root), each process stopped for\n"
         "the moment it takes.\n"
         "\n"
+        "With --pod, the pod's containers and every process of each (those in its cgroup\n"
+        "or its pid namespace: exec'd processes too), with its filter count and how it\n"
+        "compares with the container's main process: same, extra (a filter of its own on\n"
+        "top), or escaped (fewer filters: it does not run under its container's filter).\n"
+        "\n"
         "Options:\n"
         "  -r, --runtime-endpoint SOCK  the runtime's CRI socket (default:\n"
         "                               $CONTAINER_RUNTIME_ENDPOINT, else\n"
@@ -38,13 +43,15 @@ static const char help[] =
         "  -o, --output FORMAT          table (default), wide (with the container id, pid,\n"
         "                               runtime and detail), json\n"
         "      --fail-on LIST           exit 1 when a verdict of LIST (comma-separated,\n"
-        "                               e.g. unconfined,filter-differs) occurs\n"
+        "                               e.g. unconfined,filter-differs) occurs; with --pod\n"
+        "                               also escaped and extra\n"
+        "      --pod NAMESPACE/NAME     one pod, process by process\n"
         "      --timeout SECONDS        how long each CRI call may take (default 10)\n"
         "  -h, --help                   show this help\n"
         "\n"
         "Exit status: 0, 1 on failure or a --fail-on verdict, 2 on a usage error.\n";
 
-enum { OPT_FAIL_ON = 0x100, OPT_TIMEOUT };
+enum { OPT_FAIL_ON = 0x100, OPT_TIMEOUT, OPT_POD };
 
 static const char *
 seccomp_column(const struct scan_row *r)
@@ -61,8 +68,9 @@ seccomp_column(const struct scan_row *r)
 	}
 }
 
+/* A row as a JSON object, left open for the caller to add to and close. */
 static void
-json_row(struct strbuf *sb, const struct scan_row *r)
+json_row_open(struct strbuf *sb, const struct scan_row *r)
 {
 	strbuf_puts(sb, "{\"namespace\": ");
 	strbuf_put_json_str(sb, r->namespace);
@@ -91,7 +99,6 @@ json_row(struct strbuf *sb, const struct scan_row *r)
 		strbuf_puts(sb, ", \"detail\": ");
 		strbuf_put_json_str(sb, r->detail);
 	}
-	strbuf_puts(sb, "}");
 }
 
 static void
@@ -105,7 +112,8 @@ print_rows(const struct scan_row *rows, size_t n, int format)
 		strbuf_puts(&sb, "[");
 		for (size_t i = 0; i < n; i++) {
 			strbuf_puts(&sb, i ? ",\n  " : "\n  ");
-			json_row(&sb, &rows[i]);
+			json_row_open(&sb, &rows[i]);
+			strbuf_putc(&sb, '}');
 		}
 		strbuf_puts(&sb, n ? "\n]\n" : "]\n");
 		if (strbuf_finish(&sb, &text, &len) == 0)
@@ -135,6 +143,95 @@ print_rows(const struct scan_row *rows, size_t n, int format)
 	}
 }
 
+/* Move the rows of pod NS/NAME to the front: how many. */
+static size_t
+keep_pod(struct scan_row *rows, size_t n, const char *pod)
+{
+	const char *slash = strchr(pod, '/');
+	size_t kept = 0, ns_len = (size_t)(slash - pod);
+
+	for (size_t i = 0; i < n; i++)
+		if (strlen(rows[i].namespace) == ns_len &&
+		    strncmp(rows[i].namespace, pod, ns_len) == 0 && streq(rows[i].pod, slash + 1)) {
+			struct scan_row t = rows[kept];
+
+			rows[kept++] = rows[i];
+			rows[i] = t;
+		}
+	return kept;
+}
+
+/* The containers of one pod, process by process. 0, 1 when a process verdict of --fail-on
+ * occurs, or -errno. */
+static int
+print_processes(const struct scan_row *rows, size_t n, int format, bool fail_escaped,
+                bool fail_extra)
+{
+	struct strbuf sb = { 0 };
+	bool hit = false;
+
+	if (format == 2)
+		strbuf_puts(&sb, "[");
+	else
+		printf("%-20s %-8s %-16s %-7s %-3s %s\n", "CONTAINER", "PID", "COMMAND", "FILTERS",
+		       "NNP", "VERDICT");
+	for (size_t i = 0; i < n; i++) {
+		struct scan_proc *procs = NULL;
+		size_t n_procs = 0, n_others = 0;
+		int others[64], r;
+
+		for (size_t k = 0; k < n && n_others < ELEMENTSOF(others); k++)
+			if (k != i && rows[k].pid > 0)
+				others[n_others++] = rows[k].pid;
+		r = rows[i].pid > 0
+		            ? scan_processes(rows[i].pid, others, n_others, &procs, &n_procs)
+		            : -ESRCH;
+
+		if (r < 0 && r != -ESRCH) {
+			strbuf_done(&sb);
+			return r;
+		}
+		if (format == 2) {
+			strbuf_puts(&sb, i ? ",\n  " : "\n  ");
+			json_row_open(&sb, &rows[i]);
+			strbuf_puts(&sb, ", \"processes\": [");
+		}
+		for (size_t k = 0; k < n_procs; k++) {
+			const struct scan_proc *p = &procs[k];
+
+			hit = hit || (fail_escaped && p->verdict == SCAN_PROC_ESCAPED) ||
+			      (fail_extra && p->verdict == SCAN_PROC_EXTRA);
+			if (format == 2) {
+				strbuf_printf(&sb, "%s{\"pid\": %d, \"command\": ", k ? ", " : "",
+				              p->pid);
+				strbuf_put_json_str(&sb, p->comm);
+				strbuf_printf(&sb,
+				              ", \"filters\": %d, \"noNewPrivs\": %s, \"verdict\": "
+				              "\"%s\"}",
+				              p->filters, p->no_new_privs ? "true" : "false",
+				              scan_proc_verdict_name(p->verdict));
+			} else
+				printf("%-20s %-8d %-16s %-7d %-3s %s\n",
+				       cli_escape(rows[i].container), p->pid, p->comm, p->filters,
+				       p->no_new_privs ? "yes" : "no",
+				       scan_proc_verdict_name(p->verdict));
+		}
+		if (format == 2)
+			strbuf_puts(&sb, "]}");
+		free(procs);
+	}
+	if (format == 2) {
+		_cleanup_(freep) char *text = NULL;
+		size_t len;
+
+		strbuf_puts(&sb, "\n]\n");
+		if (strbuf_finish(&sb, &text, &len) < 0)
+			return -ENOMEM;
+		fputs(text, stdout);
+	}
+	return hit ? 1 : 0;
+}
+
 int
 cli_node_scan(int argc, char **argv)
 {
@@ -143,6 +240,7 @@ cli_node_scan(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "pod", required_argument, NULL, OPT_POD },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
@@ -150,7 +248,9 @@ cli_node_scan(int argc, char **argv)
 	const char *endpoint = getenv("CONTAINER_RUNTIME_ENDPOINT");
 	struct ksc_error *error = NULL;
 	struct scan_row *rows = NULL;
-	bool fail_on[_SCAN_VERDICT_MAX] = { false }, failed = false;
+	bool fail_on[_SCAN_VERDICT_MAX] = { false }, failed = false, fail_escaped = false,
+	     fail_extra = false;
+	const char *pod = NULL;
 	unsigned timeout_ms = 10000;
 	int c, r, format = 0;
 	size_t n = 0;
@@ -178,12 +278,17 @@ cli_node_scan(int argc, char **argv)
 			     w = strtok_r(NULL, ",", &save)) {
 				enum scan_verdict v;
 
+				if (streq(w, "escaped") || streq(w, "extra")) {
+					fail_escaped = fail_escaped || streq(w, "escaped");
+					fail_extra = fail_extra || streq(w, "extra");
+					continue;
+				}
 				if (scan_verdict_parse(w, &v) < 0 || v == SCAN_OK)
 					return cli_usage_error(
 					        "node scan",
 					        "--fail-on: '%s' is not a verdict (unconfined, "
 					        "privileged, filter-differs, localhost-changed, "
-					        "localhost-missing, unknown)",
+					        "localhost-missing, unknown; escaped, extra)",
 					        w);
 				fail_on[v] = true;
 			}
@@ -202,6 +307,13 @@ cli_node_scan(int argc, char **argv)
 			timeout_ms = (unsigned)v * 1000;
 			break;
 		}
+		case OPT_POD:
+			if (!strchr(optarg, '/') || optarg[0] == '/' ||
+			    strchr(optarg, '/')[1] == '\0')
+				return cli_usage_error("node scan",
+				                       "--pod: NAMESPACE/NAME, not '%s'", optarg);
+			pod = optarg;
+			break;
 		case 'h':
 			fputs(help, stdout);
 			return 0;
@@ -211,11 +323,27 @@ cli_node_scan(int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error("node scan", "unexpected argument '%s'", argv[optind]);
+	if (!pod && (fail_escaped || fail_extra))
+		return cli_usage_error("node scan", "--fail-on escaped or extra: with --pod");
 	r = cri_connect(endpoint, timeout_ms, &cri, &error);
 	if (r >= 0)
 		r = node_scan_cri(cri, &(struct scan_opts){ 0 }, &rows, &n, &error);
 	if (r < 0)
 		return cli_fail(r, error, NULL);
+	if (pod) {
+		size_t kept = keep_pod(rows, n, pod);
+
+		if (!kept) {
+			scan_rows_free(rows, n);
+			cli_error("node scan: no running container of pod %s", cli_escape(pod));
+			return 1;
+		}
+		r = print_processes(rows, kept, format, fail_escaped, fail_extra);
+		for (size_t i = 0; i < kept; i++)
+			failed = failed || fail_on[rows[i].verdict];
+		scan_rows_free(rows, n);
+		return r < 0 ? cli_fail(r, NULL, NULL) : failed || r > 0 ? 1 : 0;
+	}
 	print_rows(rows, n, format);
 	for (size_t i = 0; i < n; i++)
 		failed = failed || fail_on[rows[i].verdict];

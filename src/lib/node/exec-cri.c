@@ -112,8 +112,9 @@ pod_config(const struct node_launch *l, struct cri_pod_config *pod, char *uid, s
 		.labels = labels,
 		.n_labels = 3,
 		/* the host's network, as the other executors: no CNI, and no hostname (runc
-		 * refuses one without a UTS namespace) */
-		.ns = { .network = CRI_NS_NODE, .pid = CRI_NS_POD, .ipc = CRI_NS_POD },
+		 * refuses one without a UTS namespace); a pid namespace per container, as the
+		 * kubelet asks without shareProcessNamespace */
+		.ns = { .network = CRI_NS_NODE, .pid = CRI_NS_CONTAINER, .ipc = CRI_NS_POD },
 		.privileged = privileged,
 		.has_run_as_user = l->pod->run_as_user >= 0,
 		.run_as_user = l->pod->run_as_user,
@@ -225,7 +226,7 @@ ctd_prepare(const struct node_executor *ex, struct node_launch *l)
 		.n_drop_caps = cap_names(k->cap_drop_names, drop, ELEMENTSOF(drop)),
 		.privileged = k->privileged,
 		.no_new_privs = l->no_new_privs,
-		.ns = { .network = CRI_NS_NODE, .pid = CRI_NS_POD, .ipc = CRI_NS_POD },
+		.ns = { .network = CRI_NS_NODE, .pid = CRI_NS_CONTAINER, .ipc = CRI_NS_POD },
 		.has_run_as_user = l->uid >= 0,
 		.run_as_user = l->uid,
 		.has_run_as_group = l->gid >= 0,

@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <unistd.h>
 
 #include "doc.h"
 #include "fs.h"
@@ -569,6 +571,175 @@ node_scan_cri(struct cri *c, const struct scan_opts *o, struct scan_row **ret, s
 	}
 	qsort(rows, n, sizeof(*rows), row_cmp);
 	*ret = rows;
+	*ret_n = n;
+	return 0;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* The processes of a container                                                              */
+
+const char *
+scan_proc_verdict_name(enum scan_proc_verdict v)
+{
+	static const char *const names[] = { "main", "same", "extra", "escaped" };
+
+	return v < ELEMENTSOF(names) ? names[v] : "?";
+}
+
+/* /proc/PID/cgroup as one string (all hierarchies), "" when unreadable. */
+static void
+read_cgroups(int pid, char *buf, size_t size)
+{
+	char path[64];
+	size_t n = 0;
+	FILE *f;
+
+	buf[0] = '\0';
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	n = fread(buf, 1, size - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+}
+
+static void
+read_link(int pid, const char *what, char *buf, size_t size)
+{
+	char path[64];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", pid, what);
+	n = readlink(path, buf, size - 1);
+	buf[n > 0 ? (size_t)n : 0] = '\0';
+}
+
+static int
+proc_cmp(const void *a, const void *b)
+{
+	const struct scan_proc *x = a, *y = b;
+
+	if (x->verdict == SCAN_PROC_MAIN || y->verdict == SCAN_PROC_MAIN)
+		return x->verdict == SCAN_PROC_MAIN ? -1 : 1;
+	return x->pid < y->pid ? -1 : x->pid > y->pid;
+}
+
+static void
+read_proc(int pid, struct scan_proc *p)
+{
+	char path[64], line[256];
+	FILE *f;
+
+	*p = (struct scan_proc){ .pid = pid, .filters = -1 };
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (startswith(line, "Name:")) {
+			const char *v = line + strlen("Name:");
+			size_t k = 0;
+
+			v += strspn(v, " \t");
+			for (; *v && *v != '\n' && k + 1 < sizeof(p->comm); v++)
+				p->comm[k++] = (unsigned char)*v < 0x20 || *v == 0x7f ? '?' : *v;
+			p->comm[k] = '\0';
+		} else if (startswith(line, "Seccomp_filters:"))
+			p->filters = atoi(line + strlen("Seccomp_filters:"));
+		else if (startswith(line, "NoNewPrivs:"))
+			p->no_new_privs = atoi(line + strlen("NoNewPrivs:")) != 0;
+	}
+	fclose(f);
+}
+
+/* Whether pid is the init (pid 1) of its own pid namespace: /proc/PID/status NSpid ends
+ * in 1. */
+static bool
+ns_init(int pid)
+{
+	char path[64], line[256];
+	bool init = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f))
+		if (startswith(line, "NSpid:")) {
+			const char *last = strrchr(line, '\t');
+
+			init = last && atoi(last + 1) == 1;
+			break;
+		}
+	fclose(f);
+	return init;
+}
+
+int
+scan_processes(int main_pid, const int *others, size_t n_others, struct scan_proc **ret,
+               size_t *ret_n)
+{
+	char main_cg[4096], cg[4096], main_ns[64], own_ns[64], ns[64];
+	_cleanup_(closedirp) DIR *d = NULL;
+	struct scan_proc *v = NULL, *grown;
+	struct dirent *de;
+	size_t n = 0;
+	bool own_pidns;
+	int main_filters;
+
+	read_cgroups(main_pid, main_cg, sizeof(main_cg));
+	read_link(main_pid, "ns/pid", main_ns, sizeof(main_ns));
+	read_link(getpid(), "ns/pid", own_ns, sizeof(own_ns));
+	if (!*main_cg)
+		return -ESRCH;
+	own_pidns = *main_ns && !streq(main_ns, own_ns);
+	d = opendir("/proc");
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		char *end;
+		long pid = strtol(de->d_name, &end, 10);
+		bool member;
+
+		if (*end || pid <= 0 || pid > INT32_MAX)
+			continue;
+		read_cgroups((int)pid, cg, sizeof(cg));
+		member = pid == main_pid || (*cg && streq(cg, main_cg));
+		if (!member && own_pidns) {
+			read_link((int)pid, "ns/pid", ns, sizeof(ns));
+			member = streq(ns, main_ns) && !ns_init((int)pid);
+			for (size_t i = 0; member && i < n_others; i++) {
+				char other[4096];
+
+				read_cgroups(others[i], other, sizeof(other));
+				member = !*other || !streq(other, cg);
+			}
+		}
+		if (!member)
+			continue;
+		grown = realloc(v, (n + 1) * sizeof(*v));
+		if (!grown) {
+			free(v);
+			return -ENOMEM;
+		}
+		v = grown;
+		read_proc((int)pid, &v[n]);
+		v[n].verdict = pid == main_pid ? SCAN_PROC_MAIN : SCAN_PROC_SAME;
+		n++;
+	}
+	main_filters = -1;
+	for (size_t i = 0; i < n; i++)
+		if (v[i].verdict == SCAN_PROC_MAIN)
+			main_filters = v[i].filters;
+	for (size_t i = 0; i < n; i++)
+		if (v[i].verdict != SCAN_PROC_MAIN && main_filters >= 0 && v[i].filters >= 0)
+			v[i].verdict = v[i].filters < main_filters   ? SCAN_PROC_ESCAPED
+			               : v[i].filters > main_filters ? SCAN_PROC_EXTRA
+			                                             : SCAN_PROC_SAME;
+	qsort(v, n, sizeof(*v), proc_cmp);
+	*ret = v;
 	*ret_n = n;
 	return 0;
 }

@@ -68,3 +68,30 @@ int
 node_scan_row_from_status(const struct cri_container *st, struct scan_row *row, char **ret_spec);
 
 void scan_rows_free(struct scan_row *rows, size_t n);
+
+/* One process of a container (scan_processes()). */
+enum scan_proc_verdict {
+	SCAN_PROC_MAIN = 0, /* the container's main process */
+	SCAN_PROC_SAME,     /* as many filters as the main process */
+	SCAN_PROC_EXTRA,    /* more: it (or a parent) added a filter of its own */
+	SCAN_PROC_ESCAPED,  /* fewer: it does not run under its container's filter */
+};
+
+const char *scan_proc_verdict_name(enum scan_proc_verdict v);
+
+struct scan_proc {
+	int pid;
+	char comm[32]; /* control characters as '?' */
+	int filters;   /* Seccomp_filters, -1 unknown */
+	bool no_new_privs;
+	enum scan_proc_verdict verdict;
+};
+
+/* Every process of the container whose main process is main_pid: those in its cgroup, and,
+ * when it has a pid namespace other than ours, those in that namespace (an exec'd process
+ * joins both; one entered with nsenter may join only the namespace) but for its init when
+ * that is not main_pid (a pod's sandbox, with shareProcessNamespace) and those in the
+ * cgroups of the `others` (the pod's other containers' main processes). Sorted by pid,
+ * the main one first. 0 with *ret, or -errno. */
+int scan_processes(int main_pid, const int *others, size_t n_others, struct scan_proc **ret,
+                   size_t *ret_n);
