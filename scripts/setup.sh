@@ -14,10 +14,11 @@ cd "$top"
 # /usr/share/containers/seccomp.json, a real runtime default profile the tests read; runc
 # and crun are the local node's OCI executors; busybox-static fills the test images;
 # containerd is the CRI runtime the CRI client is tested against (a private instance,
-# scripts/containerd.sh), and libnghttp2 carries the client's gRPC.
+# scripts/containerd.sh), and libnghttp2 carries the client's gRPC. Debian's Python reads
+# node scan's metrics with python3-prometheus-client, a real Prometheus text parser.
 packages="gcc libc6-dev meson ninja-build pkg-config python3 libyaml-dev zlib1g-dev \
 libseccomp-dev libbpf-dev libnghttp2-dev clang libclang-rt-14-dev gcc-multilib runc crun \
-busybox-static strace python3-yaml containerd \
+busybox-static strace python3-yaml python3-prometheus-client containerd \
 golang-github-containers-common"
 
 install_missing() {

@@ -133,6 +133,53 @@ check "--fail-on a word that is no verdict: exit 2" 2 "$?"
 "$k" node scan -r "unix://$work/no.sock" >"$work/out" 2>&1
 check "an endpoint that does not answer: exit 1" 1 "$?"
 
+# --serve: the same findings as Prometheus metrics, read with Debian's prometheus_client
+# parser (Debian's own Python: python3-prometheus-client)
+if /usr/bin/python3 -c 'import prometheus_client.parser' 2>/dev/null; then
+	"$k" node scan --serve 127.0.0.1:0 --interval 0 2>"$work/serve.err" &
+	serve_pid=$!
+	port=""
+	i=0
+	while [ -z "$port" ] && [ $i -lt 50 ]; do
+		port=$(sed -n 's/.*serving metrics on port \([0-9]*\)$/\1/p' "$work/serve.err")
+		sleep 0.1
+		i=$((i + 1))
+	done
+	check "--serve listens and says on which port" yes "$([ -n "$port" ] && echo yes || cat "$work/serve.err")"
+	/usr/bin/python3 - "$port" >"$work/metrics.out" 2>&1 <<'EOF'
+import sys, urllib.error, urllib.request
+from prometheus_client.parser import text_string_to_metric_families
+base = "http://127.0.0.1:%s" % sys.argv[1]
+text = urllib.request.urlopen(base + "/metrics", timeout=10).read().decode()
+fams = {f.name: f for f in text_string_to_metric_families(text)}
+def value(name, **labels):
+    for s in fams[name].samples:
+        if all(s.labels.get(k) == v for k, v in labels.items()):
+            return int(s.value)
+    return None
+print("types", fams["kseccomp_containers"].type, fams["kseccomp_scan_errors"].type)
+print("localhost-changed", value("kseccomp_containers", seccomp="Localhost", verdict="localhost-changed"))
+print("localhost-missing", value("kseccomp_containers", seccomp="Localhost", verdict="localhost-missing"))
+print("localhost-ok", value("kseccomp_containers", seccomp="Localhost", verdict="ok"))
+print("unconfined", value("kseccomp_containers", seccomp="Unconfined", verdict="unconfined"))
+print("extra", value("kseccomp_container_verdict", namespace="scan", pod="extra", verdict="filter-differs"))
+print("extra-filters", value("kseccomp_container_filters", namespace="scan", pod="extra"))
+print("scan-pods", len([s for s in fams["kseccomp_container_verdict"].samples if s.labels["namespace"] == "scan"]))
+try:
+    urllib.request.urlopen(base + "/", timeout=10)
+except urllib.error.HTTPError as e:
+    print("other path", e.code)
+EOF
+	check "--serve: metrics a Prometheus parser reads" \
+		"types gauge counter|localhost-changed 1|localhost-missing 1|localhost-ok 1|unconfined 1|extra 1|extra-filters 2|scan-pods 7|other path 404" \
+		"$(tr '\n' '|' <"$work/metrics.out" | sed 's/|$//')"
+	kill -TERM "$serve_pid"
+	wait "$serve_pid"
+	check "--serve stops on SIGTERM, exit 0" 0 "$?"
+else
+	skip "--serve: metrics a Prometheus parser reads" "no python3-prometheus-client"
+fi
+
 # --pod: process by process. An exec'd process (runc exec, as containerd's exec runs it) gets
 # its container's filter; one entered with nsenter gets none; one that adds its own, more.
 runc_root=$ctd/state/runc/k8s.io

@@ -1,18 +1,22 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* kseccomp node scan: every container of a CRI runtime, the filter it really has, and drift */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "node.h"
+#include "node/metrics.h"
 #include "node/scan.h"
 #include "strbuf.h"
 
 static const char help[] =
         "Usage: kseccomp node scan [-r SOCK] [-o table|wide|json] [--fail-on LIST]\n"
         "                          [--pod NAMESPACE/NAME] [--timeout SECONDS]\n"
+        "       kseccomp node scan --serve ADDR [-r SOCK] [--interval SECONDS]\n"
         "\n"
         "Every running container of a CRI runtime (containerd; CRI-O): its namespace, pod,\n"
         "container and image, the seccomp the kubelet asked for (RuntimeDefault, Localhost\n"
@@ -46,12 +50,111 @@ static const char help[] =
         "                               e.g. unconfined,filter-differs) occurs; with --pod\n"
         "                               also escaped and extra\n"
         "      --pod NAMESPACE/NAME     one pod, process by process\n"
+        "      --serve ADDR             serve the findings in the Prometheus text format on\n"
+        "                               http://ADDR/metrics (HOST:PORT or :PORT) until\n"
+        "                               SIGTERM or SIGINT, scanning when scraped, at most\n"
+        "                               once per --interval (default 10 s). Metrics:\n"
+        "                               kseccomp_containers{seccomp,verdict},\n"
+        "                               kseccomp_container_verdict{namespace,pod,container,\n"
+        "                               seccomp,verdict}, kseccomp_container_filters{...},\n"
+        "                               kseccomp_scan_duration_seconds,\n"
+        "                               kseccomp_scan_timestamp_seconds,\n"
+        "                               kseccomp_scan_errors_total\n"
         "      --timeout SECONDS        how long each CRI call may take (default 10)\n"
         "  -h, --help                   show this help\n"
         "\n"
         "Exit status: 0, 1 on failure or a --fail-on verdict, 2 on a usage error.\n";
 
-enum { OPT_FAIL_ON = 0x100, OPT_TIMEOUT, OPT_POD };
+enum { OPT_FAIL_ON = 0x100, OPT_TIMEOUT, OPT_POD, OPT_SERVE, OPT_INTERVAL };
+
+/* --serve: what a scrape sees. */
+struct server {
+	const char *endpoint;
+	unsigned timeout_ms;
+	unsigned interval_s;
+	struct scan_row *rows;
+	size_t n;
+	double duration, at; /* the last scan's, at == 0: none yet */
+	unsigned long errors;
+};
+
+static volatile sig_atomic_t stop_serving;
+
+static void
+on_stop(int sig)
+{
+	(void)sig;
+	stop_serving = 1;
+}
+
+static double
+now_s(int clock)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int
+collect(void *userdata, struct strbuf *sb)
+{
+	struct server *s = userdata;
+	double start = now_s(CLOCK_MONOTONIC);
+
+	if (!s->at || start - s->at >= s->interval_s) {
+		_cleanup_(cri_closep) struct cri *cri = NULL;
+		struct ksc_error *error = NULL;
+		struct scan_row *rows = NULL;
+		size_t n = 0;
+		int r = cri_connect(s->endpoint, s->timeout_ms, &cri, &error);
+
+		if (r >= 0)
+			r = node_scan_cri(cri, &(struct scan_opts){ 0 }, &rows, &n, &error);
+		if (r == -ENOMEM)
+			return r;
+		if (r < 0) {
+			/* keep serving the last findings; the error is counted and logged */
+			s->errors++;
+			fprintf(stderr, "kseccomp: node scan: %s\n",
+			        error ? ksc_error_message(error) : strerror(-r));
+			ksc_error_free(error);
+		} else {
+			scan_rows_free(s->rows, s->n);
+			s->rows = rows;
+			s->n = n;
+			s->duration = now_s(CLOCK_MONOTONIC) - start;
+		}
+		s->at = now_s(CLOCK_MONOTONIC);
+	}
+	scan_metrics(s->rows, s->n, s->duration,
+	             now_s(CLOCK_REALTIME) - (now_s(CLOCK_MONOTONIC) - s->at), s->errors, sb);
+	return 0;
+}
+
+static void
+on_listening(int port, void *userdata)
+{
+	(void)userdata;
+	fprintf(stderr, "kseccomp: node scan: serving metrics on port %d\n", port);
+}
+
+static int
+serve(const char *addr, const char *endpoint, unsigned timeout_ms, unsigned interval_s)
+{
+	struct server s = { .endpoint = endpoint,
+		            .timeout_ms = timeout_ms,
+		            .interval_s = interval_s };
+	struct sigaction sa = { .sa_handler = on_stop };
+	struct ksc_error *error = NULL;
+	int r;
+
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	r = metrics_serve(addr, collect, &s, &stop_serving, on_listening, &error);
+	scan_rows_free(s.rows, s.n);
+	return r < 0 ? cli_fail(r, error, NULL) : 0;
+}
 
 static const char *
 seccomp_column(const struct scan_row *r)
@@ -241,6 +344,8 @@ cli_node_scan(int argc, char **argv)
 		{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "pod", required_argument, NULL, OPT_POD },
+		{ "serve", required_argument, NULL, OPT_SERVE },
+		{ "interval", required_argument, NULL, OPT_INTERVAL },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
@@ -251,7 +356,8 @@ cli_node_scan(int argc, char **argv)
 	bool fail_on[_SCAN_VERDICT_MAX] = { false }, failed = false, fail_escaped = false,
 	     fail_extra = false;
 	const char *pod = NULL;
-	unsigned timeout_ms = 10000;
+	unsigned timeout_ms = 10000, interval_s = 10;
+	const char *serve_addr = NULL;
 	int c, r, format = 0;
 	size_t n = 0;
 
@@ -307,6 +413,22 @@ cli_node_scan(int argc, char **argv)
 			timeout_ms = (unsigned)v * 1000;
 			break;
 		}
+		case OPT_SERVE:
+			serve_addr = optarg;
+			break;
+		case OPT_INTERVAL: {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+
+			if (*end || v < 0 || v > 86400)
+				return cli_usage_error(
+				        "node scan",
+				        "--interval takes whole seconds, 0 to 86400, "
+				        "not '%s'",
+				        optarg);
+			interval_s = (unsigned)v;
+			break;
+		}
 		case OPT_POD:
 			if (!strchr(optarg, '/') || optarg[0] == '/' ||
 			    strchr(optarg, '/')[1] == '\0')
@@ -325,6 +447,10 @@ cli_node_scan(int argc, char **argv)
 		return cli_usage_error("node scan", "unexpected argument '%s'", argv[optind]);
 	if (!pod && (fail_escaped || fail_extra))
 		return cli_usage_error("node scan", "--fail-on escaped or extra: with --pod");
+	if (serve_addr && (pod || format))
+		return cli_usage_error("node scan", "--serve takes no --pod and no -o");
+	if (serve_addr)
+		return serve(serve_addr, endpoint, timeout_ms, interval_s);
 	r = cri_connect(endpoint, timeout_ms, &cri, &error);
 	if (r >= 0)
 		r = node_scan_cri(cri, &(struct scan_opts){ 0 }, &rows, &n, &error);
