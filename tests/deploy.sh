@@ -14,7 +14,7 @@ mkdir -p "$work"
 trap 'rm -rf "$work"' EXIT
 d=$src/deploy/kubernetes
 
-for f in "$d"/namespace.yaml "$d"/profiles.yaml "$d"/daemonset.yaml; do
+for f in "$d"/namespace.yaml "$d"/profiles.yaml "$d"/daemonset.yaml "$d"/scan.yaml; do
 	out=$("$k" kube validate -f "$f" 2>&1)
 	check "kube validate $(basename "$f")" "0" "$?"
 done
@@ -22,6 +22,49 @@ done
 check "the DaemonSet passes PSA restricted's seccomp checks" "0" "$?"
 check "the sync container runs under RuntimeDefault" "sync RuntimeDefault OK" \
 	"$("$k" kube resolve -f "$d/daemonset.yaml" | awk 'NR == 2 { print $2, $4, $NF }')"
+
+# the scan DaemonSet: PSA's seccomp checks (its hostPID and capabilities are the privileged
+# level's, which the namespace enforces; kube check has only the seccomp checks)
+"$k" kube check --level restricted -f "$d/scan.yaml" >/dev/null 2>&1
+check "the scan DaemonSet passes PSA's seccomp checks" "0" "$?"
+check "the scan container runs under RuntimeDefault" "scan RuntimeDefault OK" \
+	"$("$k" kube resolve -f "$d/scan.yaml" | awk 'NR == 2 { print $2, $4, $NF }')"
+facts=$(python3 - "$d/scan.yaml" <<'PYEOF'
+import sys
+try:
+    import yaml
+except ImportError:
+    print("no-yaml")
+    sys.exit(0)
+ds = yaml.safe_load(open(sys.argv[1]))
+tpl = ds["spec"]["template"]
+spec, ann = tpl["spec"], tpl["metadata"]["annotations"]
+c = spec["containers"][0]
+args = dict(a[2:].split("=", 1) for a in c["args"] if a.startswith("--") and "=" in a)
+mounts = {m["name"]: m for m in c["volumeMounts"]}
+vols = {v["name"]: v for v in spec["volumes"]}
+port = args["serve"].rsplit(":", 1)[1]
+print("port-agrees" if port == ann["prometheus.io/port"] == str(c["ports"][0]["containerPort"])
+      and ann["prometheus.io/scrape"] == "true" and ann["prometheus.io/path"] == "/metrics"
+      else "port-differs")
+sock = args["runtime-endpoint"].removeprefix("unix://")
+print("socket-mounted" if any(m["mountPath"] == sock and vols[n]["hostPath"]["path"] == sock
+                              for n, m in mounts.items()) else "socket-missing")
+print("seccomp-dir-readonly" if any(m["mountPath"] == "/var/lib/kubelet/seccomp" and m.get("readOnly")
+                                    for m in mounts.values()) else "seccomp-dir")
+print("hostpid" if spec.get("hostPID") else "own-pids")
+caps = c["securityContext"]["capabilities"]
+print("caps-" + ",".join(sorted(caps.get("add", []))) if caps["drop"] == ["ALL"] else "caps-not-dropped")
+print("probe-metrics" if c["readinessProbe"]["httpGet"]["path"] == "/metrics" else "probe")
+PYEOF
+)
+if [ "$facts" = no-yaml ]; then
+	skip "the scan DaemonSet's port, socket, mounts and capabilities" "python3-yaml is not installed"
+else
+	check "the scan DaemonSet's port, socket, mounts and capabilities" \
+		"port-agrees socket-mounted seccomp-dir-readonly hostpid caps-SYS_ADMIN,SYS_PTRACE probe-metrics" \
+		"$(echo $facts)"
+fi
 
 "$k" profile bundle "$src/examples/profiles" -o "$work/profiles.yaml" >/dev/null 2>&1
 check "profiles.yaml is 'kseccomp profile bundle examples/profiles', unedited" "same" \
@@ -101,13 +144,14 @@ else
 fi
 
 if command -v kubectl >/dev/null 2>&1; then
-	check "kubectl kustomize renders the install: Namespace, ConfigMap, DaemonSet" "ConfigMap DaemonSet Namespace" \
+	check "kubectl kustomize renders the install: Namespace, ConfigMap, two DaemonSets" "ConfigMap DaemonSet DaemonSet Namespace" \
 		"$(kubectl kustomize "$d" 2>/dev/null | sed -n 's/^kind: //p' | sort | tr '\n' ' ' | sed 's/ $//')"
 else
 	skip "kubectl kustomize renders the install" "kubectl is not installed"
 fi
 if command -v kubectl >/dev/null 2>&1 && timeout 10 kubectl version >/dev/null 2>&1; then
-	kubectl apply --dry-run=client -f "$d/namespace.yaml" -f "$d/profiles.yaml" -f "$d/daemonset.yaml" >/dev/null
+	kubectl apply --dry-run=client -f "$d/namespace.yaml" -f "$d/profiles.yaml" -f "$d/daemonset.yaml" \
+		-f "$d/scan.yaml" >/dev/null
 	check "kubectl apply --dry-run=client" "0" "$?"
 else
 	skip "kubectl apply --dry-run=client" "no kubectl that reaches a cluster"
