@@ -278,6 +278,45 @@ if [ -n "$pid" ]; then
 	check "kseccomp dump: the kernel's filter decides as the profile" "0" "$?"
 fi
 
+# --- node scan --local: the filter each container really has, and drift ----------------------
+cp "$work/profiles/deny-mkdir.json" "$work/kubelet/seccomp/test/scan-edited.json"
+cp "$work/profiles/deny-mkdir.json" "$work/kubelet/seccomp/test/scan-deleted.json"
+for p in scan-rd:RuntimeDefault scan-un:Unconfined scan-edited:Localhost scan-deleted:Localhost; do
+	name=${p%%:*} type=${p#*:}
+	lh=""
+	[ "$type" = Localhost ] && lh=", localhostProfile: test/$name.json"
+	pod "$name" Always <<EOF
+  containers:
+  - name: main
+    image: test/busybox:1
+    command: ["sleep", "1000"]
+    securityContext:
+      seccompProfile: {type: $type$lh}
+EOF
+	echo ---
+done >"$work/m/scan.yaml"
+"$k" apply -f "$work/m/scan.yaml" >/dev/null
+for p in scan-rd scan-un scan-edited scan-deleted; do wait_for $p 3 Running 10; done
+echo '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["rmdir"], "action": "SCMP_ACT_ERRNO"}]}' \
+	>"$work/kubelet/seccomp/test/scan-edited.json"
+rm "$work/kubelet/seccomp/test/scan-deleted.json"
+scan_local() {
+	"$k" node scan --local -o json 2>&1 | python3 -c 'import json, sys
+for r in json.load(sys.stdin):
+    if r["pod"].startswith("scan-"):
+        print(r["pod"], r["verdict"], r["filters"])' 2>&1 | tr '\n' '|' | sed 's/|$//'
+}
+# (Running is what the monitor says once it has started the runtime: the workload, under its
+# filter, follows a moment later)
+want="scan-deleted localhost-missing 1|scan-edited localhost-changed 1|scan-rd ok 1|scan-un unconfined 0"
+i=0
+while [ "$(scan_local)" != "$want" ] && [ $i -lt 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+check "node scan --local: each container's verdict" "$want" "$(scan_local)"
+"$k" delete pod scan-rd scan-un scan-edited scan-deleted --now >/dev/null
+
 # --- RuntimeDefault as a given containerd release renders it ---------------------------------
 pod rd-16 Always >"$work/m/rd-16.yaml" <<'EOF'
   containers:
@@ -290,6 +329,12 @@ pod rd-16 Always >"$work/m/rd-16.yaml" <<'EOF'
 EOF
 "$k" apply --containerd-version 1.6 -f "$work/m/rd-16.yaml" >/dev/null
 wait_for rd-16 3 Running 10
+i=0
+while [ -z "$(first_pid rd-16)" ] && [ $i -lt 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+sleep 0.2 # the workload under its filter, after the runtime's own start
 pid=$(first_pid rd-16)
 check "apply --containerd-version: describe names the release" "RuntimeDefault: containerd 1.6's" \
 	"$("$k" describe pod rd-16 | grep '^RuntimeDefault:' | tr -s ' ')"

@@ -1,15 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* kseccomp node scan: every container of a CRI runtime, the filter it really has, and drift */
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
-#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "node.h"
-#include "node/metrics.h"
+#include "node/node.h"
 #include "node/scan.h"
 #include "strbuf.h"
 
@@ -17,6 +15,7 @@ static const char help[] =
         "Usage: kseccomp node scan [-r SOCK] [-o table|wide|json] [--fail-on LIST]\n"
         "                          [--pod NAMESPACE/NAME] [--timeout SECONDS]\n"
         "       kseccomp node scan --serve ADDR [-r SOCK] [--interval SECONDS]\n"
+        "       kseccomp node scan --local [--state-dir DIR] [-o ...] [--pod ...]\n"
         "\n"
         "Every running container of a CRI runtime (containerd; CRI-O): its namespace, pod,\n"
         "container and image, the seccomp the kubelet asked for (RuntimeDefault, Localhost\n"
@@ -50,6 +49,10 @@ static const char help[] =
         "                               e.g. unconfined,filter-differs) occurs; with --pod\n"
         "                               also escaped and extra\n"
         "      --pod NAMESPACE/NAME     one pod, process by process\n"
+        "      --local                  the local node's pods (kseccomp apply) of the host,\n"
+        "                               runc and crun executors instead of a CRI runtime\n"
+        "                               (those of the containerd executor are containerd's)\n"
+        "      --state-dir DIR          the local node's state (see 'kseccomp apply --help')\n"
         "      --serve ADDR             serve the findings in the Prometheus text format on\n"
         "                               http://ADDR/metrics (HOST:PORT or :PORT) until\n"
         "                               SIGTERM or SIGINT, scanning when scraped, at most\n"
@@ -65,96 +68,15 @@ static const char help[] =
         "\n"
         "Exit status: 0, 1 on failure or a --fail-on verdict, 2 on a usage error.\n";
 
-enum { OPT_FAIL_ON = 0x100, OPT_TIMEOUT, OPT_POD, OPT_SERVE, OPT_INTERVAL };
-
-/* --serve: what a scrape sees. */
-struct server {
-	const char *endpoint;
-	unsigned timeout_ms;
-	unsigned interval_s;
-	struct scan_row *rows;
-	size_t n;
-	double duration, at; /* the last scan's, at == 0: none yet */
-	unsigned long errors;
+enum {
+	OPT_FAIL_ON = 0x100,
+	OPT_TIMEOUT,
+	OPT_POD,
+	OPT_SERVE,
+	OPT_INTERVAL,
+	OPT_LOCAL,
+	OPT_STATE_DIR
 };
-
-static volatile sig_atomic_t stop_serving;
-
-static void
-on_stop(int sig)
-{
-	(void)sig;
-	stop_serving = 1;
-}
-
-static double
-now_s(int clock)
-{
-	struct timespec ts;
-
-	clock_gettime(clock, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int
-collect(void *userdata, struct strbuf *sb)
-{
-	struct server *s = userdata;
-	double start = now_s(CLOCK_MONOTONIC);
-
-	if (!s->at || start - s->at >= s->interval_s) {
-		_cleanup_(cri_closep) struct cri *cri = NULL;
-		struct ksc_error *error = NULL;
-		struct scan_row *rows = NULL;
-		size_t n = 0;
-		int r = cri_connect(s->endpoint, s->timeout_ms, &cri, &error);
-
-		if (r >= 0)
-			r = node_scan_cri(cri, &(struct scan_opts){ 0 }, &rows, &n, &error);
-		if (r == -ENOMEM)
-			return r;
-		if (r < 0) {
-			/* keep serving the last findings; the error is counted and logged */
-			s->errors++;
-			fprintf(stderr, "kseccomp: node scan: %s\n",
-			        error ? ksc_error_message(error) : strerror(-r));
-			ksc_error_free(error);
-		} else {
-			scan_rows_free(s->rows, s->n);
-			s->rows = rows;
-			s->n = n;
-			s->duration = now_s(CLOCK_MONOTONIC) - start;
-		}
-		s->at = now_s(CLOCK_MONOTONIC);
-	}
-	scan_metrics(s->rows, s->n, s->duration,
-	             now_s(CLOCK_REALTIME) - (now_s(CLOCK_MONOTONIC) - s->at), s->errors, sb);
-	return 0;
-}
-
-static void
-on_listening(int port, void *userdata)
-{
-	(void)userdata;
-	fprintf(stderr, "kseccomp: node scan: serving metrics on port %d\n", port);
-}
-
-static int
-serve(const char *addr, const char *endpoint, unsigned timeout_ms, unsigned interval_s)
-{
-	struct server s = { .endpoint = endpoint,
-		            .timeout_ms = timeout_ms,
-		            .interval_s = interval_s };
-	struct sigaction sa = { .sa_handler = on_stop };
-	struct ksc_error *error = NULL;
-	int r;
-
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	r = metrics_serve(addr, collect, &s, &stop_serving, on_listening, &error);
-	scan_rows_free(s.rows, s.n);
-	return r < 0 ? cli_fail(r, error, NULL) : 0;
-}
 
 static const char *
 seccomp_column(const struct scan_row *r)
@@ -335,6 +257,47 @@ print_processes(const struct scan_row *rows, size_t n, int format, bool fail_esc
 	return hit ? 1 : 0;
 }
 
+/* --fail-on LIST into fail_on[] and the process verdicts: 0 or EXIT_USAGE. */
+static int
+parse_fail_on(const char *list, bool *fail_on, bool *fail_escaped, bool *fail_extra)
+{
+	char buf[256];
+
+	snprintf(buf, sizeof(buf), "%s", list);
+	for (char *save = NULL, *w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+		enum scan_verdict v;
+
+		if (streq(w, "escaped") || streq(w, "extra")) {
+			*fail_escaped = *fail_escaped || streq(w, "escaped");
+			*fail_extra = *fail_extra || streq(w, "extra");
+			continue;
+		}
+		if (scan_verdict_parse(w, &v) < 0 || v == SCAN_OK)
+			return cli_usage_error("node scan",
+			                       "--fail-on: '%s' is not a verdict (unconfined, "
+			                       "privileged, filter-differs, localhost-changed, "
+			                       "localhost-missing, unknown; escaped, extra)",
+			                       w);
+		fail_on[v] = true;
+	}
+	return 0;
+}
+
+/* --OPTION SECONDS, min to max: 0 or EXIT_USAGE. */
+static int
+parse_seconds(const char *option, const char *arg, long min, long max, unsigned *ret)
+{
+	char *end;
+	long v = strtol(arg, &end, 10);
+
+	if (*end || end == arg || v < min || v > max)
+		return cli_usage_error("node scan",
+		                       "--%s takes whole seconds, %ld to %ld, not '%s'", option,
+		                       min, max, arg);
+	*ret = (unsigned)v;
+	return 0;
+}
+
 int
 cli_node_scan(int argc, char **argv)
 {
@@ -346,6 +309,8 @@ cli_node_scan(int argc, char **argv)
 		{ "pod", required_argument, NULL, OPT_POD },
 		{ "serve", required_argument, NULL, OPT_SERVE },
 		{ "interval", required_argument, NULL, OPT_INTERVAL },
+		{ "local", no_argument, NULL, OPT_LOCAL },
+		{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
@@ -358,6 +323,8 @@ cli_node_scan(int argc, char **argv)
 	const char *pod = NULL;
 	unsigned timeout_ms = 10000, interval_s = 10;
 	const char *serve_addr = NULL;
+	struct node_opts local = { 0 };
+	bool local_set = false;
 	int c, r, format = 0;
 	size_t n = 0;
 
@@ -376,59 +343,28 @@ cli_node_scan(int argc, char **argv)
 			                     3, &format) != 0)
 				return EXIT_USAGE;
 			break;
-		case OPT_FAIL_ON: {
-			char buf[256];
-
-			snprintf(buf, sizeof(buf), "%s", optarg);
-			for (char *save = NULL, *w = strtok_r(buf, ",", &save); w;
-			     w = strtok_r(NULL, ",", &save)) {
-				enum scan_verdict v;
-
-				if (streq(w, "escaped") || streq(w, "extra")) {
-					fail_escaped = fail_escaped || streq(w, "escaped");
-					fail_extra = fail_extra || streq(w, "extra");
-					continue;
-				}
-				if (scan_verdict_parse(w, &v) < 0 || v == SCAN_OK)
-					return cli_usage_error(
-					        "node scan",
-					        "--fail-on: '%s' is not a verdict (unconfined, "
-					        "privileged, filter-differs, localhost-changed, "
-					        "localhost-missing, unknown; escaped, extra)",
-					        w);
-				fail_on[v] = true;
-			}
+		case OPT_FAIL_ON:
+			if (parse_fail_on(optarg, fail_on, &fail_escaped, &fail_extra) != 0)
+				return EXIT_USAGE;
 			break;
-		}
-		case OPT_TIMEOUT: {
-			char *end;
-			long v = strtol(optarg, &end, 10);
-
-			if (*end || v < 1 || v > 3600)
-				return cli_usage_error(
-				        "node scan",
-				        "--timeout takes whole seconds, 1 to 3600, not "
-				        "'%s'",
-				        optarg);
-			timeout_ms = (unsigned)v * 1000;
+		case OPT_TIMEOUT:
+			if (parse_seconds("timeout", optarg, 1, 3600, &timeout_ms) != 0)
+				return EXIT_USAGE;
+			timeout_ms *= 1000;
 			break;
-		}
 		case OPT_SERVE:
 			serve_addr = optarg;
 			break;
-		case OPT_INTERVAL: {
-			char *end;
-			long v = strtol(optarg, &end, 10);
-
-			if (*end || v < 0 || v > 86400)
-				return cli_usage_error(
-				        "node scan",
-				        "--interval takes whole seconds, 0 to 86400, "
-				        "not '%s'",
-				        optarg);
-			interval_s = (unsigned)v;
+		case OPT_LOCAL:
+			local_set = true;
 			break;
-		}
+		case OPT_STATE_DIR:
+			local.state = optarg;
+			break;
+		case OPT_INTERVAL:
+			if (parse_seconds("interval", optarg, 0, 86400, &interval_s) != 0)
+				return EXIT_USAGE;
+			break;
 		case OPT_POD:
 			if (!strchr(optarg, '/') || optarg[0] == '/' ||
 			    strchr(optarg, '/')[1] == '\0')
@@ -449,11 +385,20 @@ cli_node_scan(int argc, char **argv)
 		return cli_usage_error("node scan", "--fail-on escaped or extra: with --pod");
 	if (serve_addr && (pod || format))
 		return cli_usage_error("node scan", "--serve takes no --pod and no -o");
+	if (local.state && !local_set)
+		return cli_usage_error("node scan", "--state-dir: with --local");
+	if (serve_addr && local_set)
+		return cli_usage_error("node scan", "--serve scans a CRI runtime, not --local");
 	if (serve_addr)
-		return serve(serve_addr, endpoint, timeout_ms, interval_s);
-	r = cri_connect(endpoint, timeout_ms, &cri, &error);
-	if (r >= 0)
-		r = node_scan_cri(cri, &(struct scan_opts){ 0 }, &rows, &n, &error);
+		return cli_node_scan_serve(serve_addr, endpoint, timeout_ms, interval_s);
+	if (local_set) {
+		node_opts_defaults(&local);
+		r = node_scan_local(&local, &(struct scan_opts){ 0 }, &rows, &n, &error);
+	} else {
+		r = cri_connect(endpoint, timeout_ms, &cri, &error);
+		if (r >= 0)
+			r = node_scan_cri(cri, &(struct scan_opts){ 0 }, &rows, &n, &error);
+	}
 	if (r < 0)
 		return cli_fail(r, error, NULL);
 	if (pod) {

@@ -16,7 +16,7 @@
 #include "macro.h"
 #include "metrics.h"
 
-#define REQUEST_MAX 8192
+#define REQUEST_MAX      8192
 #define CLIENT_TIMEOUT_S 5
 
 static const char *
@@ -79,7 +79,8 @@ scan_metrics(const struct scan_row *rows, size_t n, double duration, double time
 			for (size_t i = 0; i < n; i++)
 				count += streq(seccomp_label(&rows[i]), seccomps[s]) &&
 				         rows[i].verdict == (enum scan_verdict)v;
-			strbuf_printf(sb, "kseccomp_containers{seccomp=\"%s\",verdict=\"%s\"} %zu\n",
+			strbuf_printf(sb,
+			              "kseccomp_containers{seccomp=\"%s\",verdict=\"%s\"} %zu\n",
 			              seccomps[s], scan_verdict_name((enum scan_verdict)v), count);
 		}
 	strbuf_puts(sb, "# HELP kseccomp_container_verdict node scan's verdict on a running "
@@ -127,8 +128,7 @@ listen_on(const char *addr, struct ksc_error **reterr)
 	struct addrinfo *res = NULL;
 	int fd = -1, r, one = 1;
 
-	if (strlen(addr) >= sizeof(host) || !(port = strrchr(strcpy(host, addr), ':')) ||
-	    !port[1])
+	if (strlen(addr) >= sizeof(host) || !(port = strrchr(strcpy(host, addr), ':')) || !port[1])
 		return ksc_error_setf(reterr, -EINVAL, "%s: expected HOST:PORT or :PORT", addr);
 	*port++ = '\0';
 	if (host[0] == '[' && host[strlen(host) - 1] == ']') {

@@ -307,6 +307,18 @@ start_container(struct monitor *m, struct ctr *r)
 	} else if (resolve_profile(m, r, &k, &out) < 0 || resolve_image(m, r, &img, argv) < 0)
 		goto out;
 	l.profile = out.profile;
+	if (!m->ex->runtime_resolves) {
+		/* what the container runs with, as linux.seccomp, for node scan */
+		_cleanup_(freep) char *spec = NULL;
+		char name[96];
+		size_t len = 0;
+
+		snprintf(name, sizeof(name), "seccomp.%s.json", c->name);
+		if (!out.profile)
+			(void)pod_write_file(m->dir, name, "null\n", 5);
+		else if (oci_seccomp_json(out.profile, &spec, &len) == 0)
+			(void)pod_write_file(m->dir, name, spec, len);
+	}
 	oci_container_id(pod->name, c->name, r->id, sizeof(r->id));
 	if (m->ex->prepare(m->ex, &l) < 0)
 		goto out;

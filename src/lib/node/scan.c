@@ -12,6 +12,8 @@
  * and each (profile, filter) pair compared, once per scan.
  */
 #include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +25,10 @@
 #include "fs.h"
 #include "kube/godecode.h"
 #include "ksc-cleanup.h"
+#include "kube/kube.h"
 #include "macro.h"
+#include "node.h"
+#include "pods.h"
 #include "profile.h"
 #include "scan.h"
 #include "strbuf.h"
@@ -570,6 +575,139 @@ node_scan_cri(struct cri *c, const struct scan_opts *o, struct scan_row **ret, s
 		return r == -ENOMEM ? r : ksc_error_setf(reterr, r, "scan: %s", strerror(-r));
 	}
 	qsort(rows, n, sizeof(*rows), row_cmp);
+	*ret = rows;
+	*ret_n = n;
+	return 0;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* The local node                                                                             */
+
+/* The container's main process: of those in its cgroup, the one whose parent is not. */
+static int
+main_of(const int64_t *pids, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char path[64], line[256];
+		long ppid = -1;
+		bool inside = false;
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/proc/%" PRId64 "/status", pids[i]);
+		f = fopen(path, "re");
+		if (!f)
+			continue;
+		while (fgets(line, sizeof(line), f))
+			if (startswith(line, "PPid:"))
+				ppid = atol(line + strlen("PPid:"));
+		fclose(f);
+		for (size_t k = 0; k < n; k++)
+			inside = inside || pids[k] == ppid;
+		if (!inside)
+			return (int)pids[i];
+	}
+	return n ? (int)pids[0] : 0;
+}
+
+static int
+local_container(struct cache *cache, const struct node_opts *no, const struct pod_row *row,
+                const struct kube_pod *pod, const struct pod_container_status *cs,
+                struct scan_row *out)
+{
+	const struct kube_container *c = NULL;
+	_cleanup_(freep) int64_t *pids = NULL;
+	_cleanup_(freep) char *spec = NULL;
+	char dir[PATH_MAX], path[PATH_MAX];
+	size_t n_pids = 0, len = 0;
+
+	for (size_t i = 0; pod && i < pod->n_containers; i++)
+		if (streq(pod->containers[i].name, cs->name))
+			c = &pod->containers[i];
+	out->namespace = strdup(pod && *pod->namespace ? pod->namespace : "default");
+	out->pod = strdup(row->name);
+	out->container = strdup(cs->name);
+	out->image = strdup(c && c->image ? c->image : "-");
+	if (asprintf(&out->id, "%s_%s", row->name, cs->name) < 0)
+		out->id = NULL;
+	if (!out->namespace || !out->pod || !out->container || !out->image || !out->id)
+		return -ENOMEM;
+	out->mode = out->filters = -1;
+	out->privileged = c && c->privileged;
+	out->no_new_privs =
+	        c && c->allow_privilege_escalation_set && !c->allow_privilege_escalation;
+	snprintf(out->runtime, sizeof(out->runtime), "%s",
+	         row->info.executor == EXECUTOR_CRUN ? "crun" : "runc");
+	if (startswith(cs->profile, "Localhost ")) {
+		out->seccomp = SCAN_SECCOMP_LOCALHOST;
+		if (!(out->localhost = strdup(cs->profile + strlen("Localhost "))))
+			return -ENOMEM;
+	} else
+		out->seccomp = startswith(cs->profile, "RuntimeDefault")
+		                       ? SCAN_SECCOMP_RUNTIME_DEFAULT
+		               : startswith(cs->profile, "Unconfined") ? SCAN_SECCOMP_UNCONFINED
+		                                                       : SCAN_SECCOMP_NOT_SAID;
+	if (pod_cgroup_pids(no->state, row->name, cs->name, &pids, &n_pids) < 0 || !n_pids)
+		return set_detail(out, SCAN_UNKNOWN, "no process in the container's cgroup");
+	out->pid = main_of(pids, n_pids);
+	(void)pod_dir(no, row->name, dir, sizeof(dir));
+	pathf(path, sizeof(path), "%s/seccomp.%s.json", dir, cs->name);
+	if (ksc_doc_read_file(path, KSC_PROFILE_MAX_BYTES, &spec, &len, NULL) < 0)
+		return set_detail(out, SCAN_UNKNOWN,
+		                  "its monitor recorded no seccomp (started "
+		                  "before kseccomp recorded it?)");
+	if (startswith(spec, "null")) {
+		free(spec);
+		spec = NULL;
+	}
+	out->spec_seccomp = spec != NULL;
+	return judge(cache, out, spec);
+}
+
+int
+node_scan_local(const struct node_opts *no, const struct scan_opts *o, struct scan_row **ret,
+                size_t *ret_n, struct ksc_error **reterr)
+{
+	struct cache cache = { .native = o && o->native ? o->native : ksc_arch_native() };
+	struct scan_row *rows = NULL, *grown;
+	char **names = NULL;
+	size_t n_names = 0, n = 0;
+	int r;
+
+	r = pod_list(no, &names, &n_names);
+	if (r == -ENOENT)
+		n_names = 0, r = 0;
+	if (r < 0)
+		return ksc_error_setf(reterr, r, "%s/pods: %s", no->state, strerror(-r));
+	for (size_t i = 0; i < n_names && r >= 0; i++) {
+		_cleanup_(kube_manifest_freep) struct kube_manifest *m = NULL;
+		const struct kube_pod *pod = NULL;
+		struct pod_row row;
+
+		if (pod_row_load(no, names[i], &row) < 0 ||
+		    row.info.executor == EXECUTOR_CONTAINERD)
+			continue;
+		pod_spec_load(no, &row, &m, &pod);
+		for (size_t k = 0; k < row.st.n && r >= 0; k++) {
+			if (!streq(row.st.c[k].state, "running"))
+				continue;
+			grown = realloc(rows, (n + 1) * sizeof(*rows));
+			if (!grown) {
+				r = -ENOMEM;
+				break;
+			}
+			rows = grown;
+			rows[n] = (struct scan_row){ 0 };
+			r = local_container(&cache, no, &row, pod, &row.st.c[k], &rows[n++]);
+		}
+	}
+	node_names_free(names, n_names);
+	cache_done(&cache);
+	if (r < 0) {
+		scan_rows_free(rows, n);
+		return r == -ENOMEM ? r : ksc_error_setf(reterr, r, "scan: %s", strerror(-r));
+	}
+	if (n)
+		qsort(rows, n, sizeof(*rows), row_cmp);
 	*ret = rows;
 	*ret_n = n;
 	return 0;

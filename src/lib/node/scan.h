@@ -69,6 +69,15 @@ node_scan_row_from_status(const struct cri_container *st, struct scan_row *row, 
 
 void scan_rows_free(struct scan_row *rows, size_t n);
 
+struct node_opts;
+
+/* The same for the local node's pods (kseccomp apply) run by the host, runc and crun
+ * executors: the seccomp each container was started with (recorded by its monitor), its
+ * processes from the pod's cgroup. Pods of the containerd executor are scanned over the CRI
+ * (node_scan_cri()) and left out here. */
+int node_scan_local(const struct node_opts *no, const struct scan_opts *o, struct scan_row **ret,
+                    size_t *ret_n, struct ksc_error **reterr);
+
 /* One process of a container (scan_processes()). */
 enum scan_proc_verdict {
 	SCAN_PROC_MAIN = 0, /* the container's main process */
