@@ -100,13 +100,17 @@ print("readonly-root" if sc.get("readOnlyRootFilesystem") else "writable-root")
 print("no-caps" if sc["capabilities"]["drop"] == ["ALL"] and not sc.get("allowPrivilegeEscalation", True) else "caps")
 print("limits" if c["resources"].get("limits") else "no-limits")
 print("configmap-" + cm["configMap"]["name"])
+ann = ds["spec"]["template"]["metadata"].get("annotations", {})
+print("metrics-port-agrees" if args["metrics"].rsplit(":", 1)[1] == ann.get("prometheus.io/port")
+      == str(c["ports"][0]["containerPort"]) and ann.get("prometheus.io/scrape") == "true"
+      else "metrics-port-differs")
 PYEOF
 )
 if [ "$facts" = no-yaml ]; then
 	skip "the DaemonSet's paths agree with its volumes" "python3-yaml is not installed"
 else
 	check "the DaemonSet's paths, probe, tolerations and security context" \
-		"from-is-configmap hostpath-is-root probe-same-sync tolerates-all readonly-root no-caps limits configmap-kseccomp-profiles" \
+		"from-is-configmap hostpath-is-root probe-same-sync tolerates-all readonly-root no-caps limits configmap-kseccomp-profiles metrics-port-agrees" \
 		"$(echo $facts)"
 fi
 

@@ -1,18 +1,70 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * kseccomp node sync --from DIR [--as SUBDIR] [--root-dir ROOT] [--interval S | --once]
- *                    [--prune] [--poll] [--status FILE]
+ *                    [--prune] [--poll] [--status FILE] [--metrics ADDR]
  *
  * Keep ROOT/seccomp/SUBDIR identical to DIR, typically a mounted ConfigMap; the node module
  * (src/lib/node/sync.c) makes each pass and writes its status, this prints what it did.
  */
 #include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "cli.h"
 #include "node.h"
+#include "node/metrics.h"
 #include "node/node.h"
 #include "node/profiles.h"
+
+/* --metrics: a thread serves the status file's figures while the passes go on. */
+struct metrics_thread {
+	const char *addr;
+	char status[PATH_MAX];
+	volatile sig_atomic_t stop, failed; /* failed: it could not serve */
+	struct ksc_error *error;
+};
+
+static int
+collect_sync(void *userdata, struct strbuf *sb)
+{
+	struct metrics_thread *t = userdata;
+	struct node_sync_status st;
+	_cleanup_(freep) char *text = NULL;
+	struct ksc_error *error = NULL;
+	struct timespec now;
+	size_t len = 0;
+	int r = node_sync_status_load(t->status, &text, &len, &st, &error);
+
+	ksc_error_free(error);
+	clock_gettime(CLOCK_REALTIME, &now);
+	sync_metrics(r < 0 ? NULL : &st, (double)now.tv_sec + (double)now.tv_nsec / 1e9, sb);
+	return 0;
+}
+
+static void
+metrics_listening(int port, void *userdata)
+{
+	(void)userdata;
+	fprintf(stderr, "kseccomp: node sync: serving metrics on port %d\n", port);
+}
+
+static void *
+metrics_main(void *userdata)
+{
+	struct metrics_thread *t = userdata;
+
+	int r = metrics_serve(t->addr, collect_sync, t, &t->stop, metrics_listening, &t->error);
+
+	if (r < 0) {
+		fprintf(stderr, "kseccomp: node sync: --metrics %s\n",
+		        t->error ? ksc_error_message(t->error) : strerror(-r));
+		ksc_error_free(t->error);
+		t->failed = 1;
+	}
+	return NULL;
+}
 
 /* One pass, said as it goes; returns the number of rejected profiles, or -errno when the pass
  * failed. */
@@ -57,7 +109,7 @@ sync_help(void)
 {
 	fputs("Usage: kseccomp node sync --from DIR [--as SUBDIR] [--root-dir ROOT]\n"
 	      "                          [--interval SECONDS | --once] [--prune] [--poll]\n"
-	      "                          [--status FILE]\n"
+	      "                          [--status FILE] [--metrics ADDR]\n"
 	      "\n"
 	      "Keep ROOT/seccomp/SUBDIR identical to DIR, a directory of *.json profiles such as\n"
 	      "a mounted ConfigMap (whose files the kubelet swaps at once through ..data).\n"
@@ -82,6 +134,12 @@ sync_help(void)
 	      "      --status FILE       where each pass writes what it did (default\n"
 	      "                          ROOT/seccomp/.kseccomp-sync/SUBDIR.json): 'kseccomp\n"
 	      "                          node status' reads it\n"
+	      "      --metrics ADDR      without --once: serve the last pass as Prometheus\n"
+	      "                          metrics on http://ADDR/metrics (HOST:PORT or :PORT):\n"
+	      "                          kseccomp_sync_profiles{state}, "
+	      "kseccomp_sync_age_seconds,\n"
+	      "                          kseccomp_sync_last_timestamp_seconds,\n"
+	      "                          kseccomp_sync_failed, kseccomp_sync_up\n"
 	      "  -h, --help              show this help\n"
 	      "\n"
 	      "Without --once it runs until SIGTERM or SIGINT, and exits 0 then.\n",
@@ -100,6 +158,7 @@ cli_node_sync(int argc, char **argv)
 		{ "prune", no_argument, NULL, 'P' },
 		{ "poll", no_argument, NULL, 'p' },
 		{ "status", required_argument, NULL, 's' },
+		{ "metrics", required_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
@@ -108,6 +167,9 @@ cli_node_sync(int argc, char **argv)
 	char rootbuf[PATH_MAX];
 	const char *root = NULL, *as = NULL;
 	double interval = 60;
+	struct metrics_thread mt = { 0 };
+	pthread_t thread;
+	bool serving = false;
 	bool once = false, interval_set = false, poll_only = false;
 	int c, r;
 
@@ -148,6 +210,9 @@ cli_node_sync(int argc, char **argv)
 		case 's':
 			o.status = optarg;
 			break;
+		case 'm':
+			mt.addr = optarg;
+			break;
 		case 'h':
 			sync_help();
 			return 0;
@@ -159,9 +224,9 @@ cli_node_sync(int argc, char **argv)
 		return cli_usage_error("node sync", "unexpected argument '%s'", argv[optind]);
 	if (!o.from)
 		return cli_usage_error("node sync", "missing --from DIR");
-	if (once && (interval_set || poll_only))
+	if (once && (interval_set || poll_only || mt.addr))
 		return cli_usage_error("node sync",
-		                       "--once makes one pass: no --interval or --poll");
+		                       "--once makes one pass: no --interval, --poll or --metrics");
 	r = cli_node_parse_sub("node sync", o.from, as, o.sub, sizeof(o.sub));
 	if (r)
 		return r;
@@ -177,13 +242,31 @@ cli_node_sync(int argc, char **argv)
 	{
 		_cleanup_(ksc_diags_freep) struct ksc_diags *diags = ksc_diags_new();
 
+		/* signals are blocked first: the metrics thread inherits the mask, and only
+		 * the watch's signalfd takes them */
 		node_sync_watch_open(&w, &o, poll_only, interval, diags);
 		for (size_t k = 0; k < ksc_diags_count(diags); k++)
 			cli_print_diag(ksc_diags_get(diags, k));
 	}
+	if (mt.addr) {
+		if (o.status)
+			snprintf(mt.status, sizeof(mt.status), "%s", o.status);
+		else
+			node_sync_status_path(o.root, o.sub, mt.status, sizeof(mt.status));
+		serving = pthread_create(&thread, NULL, metrics_main, &mt) == 0;
+		if (!serving) {
+			cli_error("node sync: --metrics: cannot start its thread");
+			node_sync_watch_close(&w);
+			return 1;
+		}
+	}
 	do
 		(void)sync_once(&o);
-	while (!node_sync_watch_wait(&w, interval));
+	while (!node_sync_watch_wait(&w, interval) && !mt.failed);
 	node_sync_watch_close(&w);
-	return 0;
+	if (serving) {
+		mt.stop = 1;
+		pthread_join(thread, NULL);
+	}
+	return mt.failed ? 1 : 0;
 }

@@ -2,6 +2,7 @@
 /* node scan's metrics, and the HTTP server that answers GET /metrics. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -15,6 +16,7 @@
 #include "ksc-cleanup.h"
 #include "macro.h"
 #include "metrics.h"
+#include "profiles.h"
 
 #define REQUEST_MAX      8192
 #define CLIENT_TIMEOUT_S 5
@@ -113,6 +115,40 @@ scan_metrics(const struct scan_row *rows, size_t n, double duration, double time
 	              "# TYPE kseccomp_scan_errors_total counter\n"
 	              "kseccomp_scan_errors_total %lu\n",
 	              duration, timestamp, errors);
+}
+
+void
+sync_metrics(const struct node_sync_status *st, double now, struct strbuf *sb)
+{
+	strbuf_puts(sb, "# HELP kseccomp_sync_profiles Profiles of node sync's last pass, by what "
+	                "it did with them.\n"
+	                "# TYPE kseccomp_sync_profiles gauge\n");
+	if (!st) {
+		strbuf_puts(sb, "# HELP kseccomp_sync_up Whether node sync has written a status.\n"
+		                "# TYPE kseccomp_sync_up gauge\nkseccomp_sync_up 0\n");
+		return;
+	}
+	strbuf_printf(sb,
+	              "kseccomp_sync_profiles{state=\"installed\"} %zu\n"
+	              "kseccomp_sync_profiles{state=\"unchanged\"} %zu\n"
+	              "kseccomp_sync_profiles{state=\"rejected\"} %zu\n"
+	              "kseccomp_sync_profiles{state=\"removed\"} %zu\n",
+	              st->installed, st->unchanged, st->rejected, st->removed);
+	strbuf_printf(sb,
+	              "# HELP kseccomp_sync_last_timestamp_seconds When node sync's last pass "
+	              "ended.\n"
+	              "# TYPE kseccomp_sync_last_timestamp_seconds gauge\n"
+	              "kseccomp_sync_last_timestamp_seconds %" PRIu64 "\n"
+	              "# HELP kseccomp_sync_age_seconds How long ago node sync's last pass ended.\n"
+	              "# TYPE kseccomp_sync_age_seconds gauge\n"
+	              "kseccomp_sync_age_seconds %.3f\n"
+	              "# HELP kseccomp_sync_failed Whether node sync's last pass failed as a "
+	              "whole.\n"
+	              "# TYPE kseccomp_sync_failed gauge\n"
+	              "kseccomp_sync_failed %d\n"
+	              "# HELP kseccomp_sync_up Whether node sync has written a status.\n"
+	              "# TYPE kseccomp_sync_up gauge\nkseccomp_sync_up 1\n",
+	              st->last_sync, now - (double)st->last_sync, st->failed ? 1 : 0);
 }
 
 /* ---------------------------------------------------------------------------------------- */

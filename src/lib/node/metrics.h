@@ -9,6 +9,14 @@
  *   kseccomp_scan_duration_seconds                   how long the last scan took
  *   kseccomp_scan_timestamp_seconds                  when it ended (Unix time)
  *   kseccomp_scan_errors_total                       scans that failed since the start
+ *
+ * and node sync's (from its status file):
+ *
+ *   kseccomp_sync_profiles{state}          installed, unchanged, rejected, removed by the
+ *                                          last pass
+ *   kseccomp_sync_last_timestamp_seconds   when the last pass ended (Unix time)
+ *   kseccomp_sync_age_seconds              how long ago
+ *   kseccomp_sync_failed                   1 when the last pass failed as a whole
  */
 #pragma once
 
@@ -21,6 +29,11 @@
 /* The scan's metrics, appended to sb. errors: failed scans so far. */
 void scan_metrics(const struct scan_row *rows, size_t n, double duration, double timestamp,
                   unsigned long errors, struct strbuf *sb);
+
+struct node_sync_status;
+
+/* node sync's metrics from its last status (NULL: none written yet), at time now. */
+void sync_metrics(const struct node_sync_status *st, double now, struct strbuf *sb);
 
 /* A label value as the text format quotes it: backslash, double quote and newline escaped. */
 void metrics_put_label_value(struct strbuf *sb, const char *s);

@@ -115,7 +115,8 @@ void node_sync_status_path(const char *root, const char *sub, char *buf, size_t 
 struct node_sync_status {
 	uint64_t last_sync; /* lastSyncUnix */
 	size_t rejected;
-	bool failed; /* "error" is not null */
+	size_t installed, unchanged, removed; /* by the last pass */
+	bool failed;                          /* "error" is not null */
 };
 /* Read path without blocking (a FIFO there is refused) when it is a regular file, and parse
  * it. -ENOENT when there is none; -EINVAL "PATH: not a node sync status file". */

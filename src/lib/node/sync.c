@@ -397,6 +397,12 @@ node_sync_status_load(const char *path, char **ret_text, size_t *ret_len,
 	n = ksc_node_get(top, "rejected");
 	if (n && n->kind == KSC_NODE_SEQ)
 		st.rejected = n->count;
+	n = ksc_node_get(top, "installed");
+	st.installed = n && n->kind == KSC_NODE_SEQ ? n->count : 0;
+	n = ksc_node_get(top, "unchanged");
+	st.unchanged = n && n->kind == KSC_NODE_SEQ ? n->count : 0;
+	n = ksc_node_get(top, "removed");
+	st.removed = n && n->kind == KSC_NODE_SEQ ? n->count : 0;
 	n = ksc_node_get(top, "error");
 	st.failed = n && !ksc_node_is_null(n);
 	*ret_text = TAKE_PTR(text);
