@@ -315,6 +315,22 @@ while [ "$(scan_local)" != "$want" ] && [ $i -lt 50 ]; do
 	i=$((i + 1))
 done
 check "node scan --local: each container's verdict" "$want" "$(scan_local)"
+# a process entered into the container's namespaces without its filter (the host executor
+# gives the container no pid namespace of its own to enter)
+if [ "$runtime" != host ]; then
+	rd_pid=$("$k" node scan --local -o json | python3 -c 'import json, sys
+print(next(r["pid"] for r in json.load(sys.stdin) if r["pod"] == "scan-rd"))')
+	nsenter -t "$rd_pid" -p -m /bin/sleep 1007 &
+	nsenter_pid=$!
+	sleep 0.3
+	check "node scan --local --pod: the main process, and one that escaped its filter" \
+		"1 main|0 escaped" \
+		"$("$k" node scan --local --pod default/scan-rd -o json | python3 -c 'import json, sys
+for c in json.load(sys.stdin):
+    for p in c["processes"]:
+        print(p["filters"], p["verdict"])' | tr '\n' '|' | sed 's/|$//')"
+	kill "$nsenter_pid" 2>/dev/null
+fi
 "$k" delete pod scan-rd scan-un scan-edited scan-deleted --now >/dev/null
 
 # --- RuntimeDefault as a given containerd release renders it ---------------------------------
