@@ -56,13 +56,16 @@ print("hostpid" if spec.get("hostPID") else "own-pids")
 caps = c["securityContext"]["capabilities"]
 print("caps-" + ",".join(sorted(caps.get("add", []))) if caps["drop"] == ["ALL"] else "caps-not-dropped")
 print("probe-metrics" if c["readinessProbe"]["httpGet"]["path"] == "/metrics" else "probe")
+print("kmsg-mounted" if "--audit" not in c["args"] or any(
+    m["mountPath"] == "/dev/kmsg" and vols[n]["hostPath"]["path"] == "/dev/kmsg"
+    for n, m in mounts.items()) else "kmsg-missing")
 PYEOF
 )
 if [ "$facts" = no-yaml ]; then
 	skip "the scan DaemonSet's port, socket, mounts and capabilities" "python3-yaml is not installed"
 else
 	check "the scan DaemonSet's port, socket, mounts and capabilities" \
-		"port-agrees socket-mounted seccomp-dir-readonly hostpid caps-SYS_ADMIN,SYS_PTRACE probe-metrics" \
+		"port-agrees socket-mounted seccomp-dir-readonly hostpid caps-SYSLOG,SYS_ADMIN,SYS_PTRACE probe-metrics kmsg-mounted" \
 		"$(echo $facts)"
 fi
 

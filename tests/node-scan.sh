@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: Apache-2.0
 # kseccomp node scan against a private containerd (tests/cri-containerd.sh): pods of the local
 # node's containerd executor, one for each verdict, on real containers.
-# Usage: node-scan.sh KSECCOMP EXTRA-FILTER WORKDIR. Prints TAP.
+# Usage: node-scan.sh KSECCOMP EXTRA-FILTER MKDIR-LOOP WORKDIR. Prints TAP.
 set -u
-k=$1 extra=$2 work=$3
+k=$1 extra=$2 mkdir_loop=$3 work=$4
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/tap.sh"
 . "$top/tests/cri-containerd.sh"
@@ -12,7 +12,8 @@ cri_containerd_start
 
 # an image whose entrypoint adds a filter of its own before it execs (tests/probe)
 python3 "$top/scripts/image-archive.py" "$work/extra.tar" localhost/kseccomp/extra:1 \
-	--busybox "$busybox" --file "$extra:/bin/extra-filter" -- /bin/sh >/dev/null &&
+	--busybox "$busybox" --file "$extra:/bin/extra-filter" --file "$mkdir_loop:/bin/mkdir-loop" \
+	-- /bin/sh >/dev/null &&
 	ctr --address "$ctd/containerd.sock" -n k8s.io images import "$work/extra.tar" >/dev/null ||
 	{
 		echo "Bail out! the extra-filter image"
@@ -27,6 +28,8 @@ deny_mkdir='{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir",
 echo "$deny_mkdir" >"$root/seccomp/scan/edited.json"
 echo "$deny_mkdir" >"$root/seccomp/scan/deleted.json"
 echo "$deny_mkdir" >"$root/seccomp/scan/kept.json"
+echo '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_LOG"}]}' \
+	>"$root/seccomp/scan/log-mkdir.json"
 
 sleeper='["/bin/sleep", "1000"]'
 pod() { # NAME IMAGE SECURITY_CONTEXT [COMMAND]: a one-container pod
@@ -136,7 +139,7 @@ check "an endpoint that does not answer: exit 1" 1 "$?"
 # --serve: the same findings as Prometheus metrics, read with Debian's prometheus_client
 # parser (Debian's own Python: python3-prometheus-client)
 if /usr/bin/python3 -c 'import prometheus_client.parser' 2>/dev/null; then
-	"$k" node scan --serve 127.0.0.1:0 --interval 0 2>"$work/serve.err" &
+	"$k" node scan --serve 127.0.0.1:0 --interval 0 --audit 2>"$work/serve.err" &
 	serve_pid=$!
 	port=""
 	i=0
@@ -146,6 +149,13 @@ if /usr/bin/python3 -c 'import prometheus_client.parser' 2>/dev/null; then
 		i=$((i + 1))
 	done
 	check "--serve listens and says on which port" yes "$([ -n "$port" ] && echo yes || cat "$work/serve.err")"
+	# --audit: a container whose profile LOGs mkdir, calling it five times a second
+	pod logged localhost/kseccomp/extra:1 \
+		'{seccompProfile: {type: Localhost, localhostProfile: scan/log-mkdir.json}}' \
+		'["/bin/mkdir-loop"]' >"$work/logged.yaml"
+	"$k" apply --runtime containerd --state-dir "$state" --root-dir "$root" \
+		-f "$work/logged.yaml" >/dev/null 2>&1
+	sleep 3
 	/usr/bin/python3 - "$port" >"$work/metrics.out" 2>&1 <<'EOF'
 import sys, urllib.error, urllib.request
 from prometheus_client.parser import text_string_to_metric_families
@@ -165,17 +175,22 @@ print("unconfined", value("kseccomp_containers", seccomp="Unconfined", verdict="
 print("extra", value("kseccomp_container_verdict", namespace="scan", pod="extra", verdict="filter-differs"))
 print("extra-filters", value("kseccomp_container_filters", namespace="scan", pod="extra"))
 print("scan-pods", len([s for s in fams["kseccomp_container_verdict"].samples if s.labels["namespace"] == "scan"]))
+logged = [s for s in fams["kseccomp_denials"].samples
+          if s.labels["pod"] == "logged" and s.labels["container"] == "main"
+          and s.labels["syscall"] in ("mkdir", "mkdirat") and s.labels["action"] == "LOG"]
+print("audit", "counted" if logged and logged[0].value >= 1 else [s for s in fams["kseccomp_denials"].samples])
 try:
     urllib.request.urlopen(base + "/", timeout=10)
 except urllib.error.HTTPError as e:
     print("other path", e.code)
 EOF
 	check "--serve: metrics a Prometheus parser reads" \
-		"types gauge counter|localhost-changed 1|localhost-missing 1|localhost-ok 1|unconfined 1|extra 1|extra-filters 2|scan-pods 7|other path 404" \
+		"types gauge counter|localhost-changed 1|localhost-missing 1|localhost-ok 2|unconfined 1|extra 1|extra-filters 2|scan-pods 8|audit counted|other path 404" \
 		"$(tr '\n' '|' <"$work/metrics.out" | sed 's/|$//')"
 	kill -TERM "$serve_pid"
 	wait "$serve_pid"
 	check "--serve stops on SIGTERM, exit 0" 0 "$?"
+	"$k" delete pod logged --now --state-dir "$state" >/dev/null 2>&1
 else
 	skip "--serve: metrics a Prometheus parser reads" "no python3-prometheus-client"
 fi

@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "node.h"
+#include "node/denials.h"
 #include "node/metrics.h"
 #include "node/scan.h"
 
@@ -20,6 +21,7 @@ struct server {
 	size_t n;
 	double duration, at; /* the last scan's, at == 0: none yet */
 	unsigned long errors;
+	struct denials *denials; /* --audit */
 };
 
 static volatile sig_atomic_t stop_serving;
@@ -73,6 +75,8 @@ collect(void *userdata, struct strbuf *sb)
 	}
 	scan_metrics(s->rows, s->n, s->duration,
 	             now_s(CLOCK_REALTIME) - (now_s(CLOCK_MONOTONIC) - s->at), s->errors, sb);
+	if (s->denials)
+		denials_metrics(s->denials, s->rows, s->n, sb);
 	return 0;
 }
 
@@ -85,7 +89,7 @@ on_listening(int port, void *userdata)
 
 int
 cli_node_scan_serve(const char *addr, const char *endpoint, unsigned timeout_ms,
-                    unsigned interval_s)
+                    unsigned interval_s, bool audit)
 {
 	struct server s = { .endpoint = endpoint,
 		            .timeout_ms = timeout_ms,
@@ -96,6 +100,9 @@ cli_node_scan_serve(const char *addr, const char *endpoint, unsigned timeout_ms,
 
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	/* the audit thread lives until the process ends */
+	if (audit && (r = denials_start(&s.denials, &error)) < 0)
+		return cli_fail(r, error, NULL);
 	r = metrics_serve(addr, collect, &s, &stop_serving, on_listening, &error);
 	scan_rows_free(s.rows, s.n);
 	return r < 0 ? cli_fail(r, error, NULL) : 0;

@@ -14,7 +14,7 @@
 static const char help[] =
         "Usage: kseccomp node scan [-r SOCK] [-o table|wide|json] [--fail-on LIST]\n"
         "                          [--pod NAMESPACE/NAME] [--timeout SECONDS]\n"
-        "       kseccomp node scan --serve ADDR [-r SOCK] [--interval SECONDS]\n"
+        "       kseccomp node scan --serve ADDR [-r SOCK] [--interval SECONDS] [--audit]\n"
         "       kseccomp node scan --local [--state-dir DIR] [-o ...] [--pod ...]\n"
         "\n"
         "Every running container of a CRI runtime (containerd; CRI-O): its namespace, pod,\n"
@@ -63,6 +63,12 @@ static const char help[] =
         "                               kseccomp_scan_duration_seconds,\n"
         "                               kseccomp_scan_timestamp_seconds,\n"
         "                               kseccomp_scan_errors_total\n"
+        "      --audit                  with --serve: also follow the kernel's seccomp\n"
+        "                               audit records (/dev/kmsg) from now on and count\n"
+        "                               them: kseccomp_denials_total{namespace,pod,\n"
+        "                               container,syscall,action} (a process gone before\n"
+        "                               its record is read has empty names),\n"
+        "                               kseccomp_audit_lost_total\n"
         "      --timeout SECONDS        how long each CRI call may take (default 10)\n"
         "  -h, --help                   show this help\n"
         "\n"
@@ -75,7 +81,8 @@ enum {
 	OPT_SERVE,
 	OPT_INTERVAL,
 	OPT_LOCAL,
-	OPT_STATE_DIR
+	OPT_STATE_DIR,
+	OPT_AUDIT,
 };
 
 static const char *
@@ -310,6 +317,7 @@ cli_node_scan(int argc, char **argv)
 		{ "serve", required_argument, NULL, OPT_SERVE },
 		{ "interval", required_argument, NULL, OPT_INTERVAL },
 		{ "local", no_argument, NULL, OPT_LOCAL },
+		{ "audit", no_argument, NULL, OPT_AUDIT },
 		{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
 		{ "help", no_argument, NULL, 'h' },
 		{},
@@ -324,7 +332,7 @@ cli_node_scan(int argc, char **argv)
 	unsigned timeout_ms = 10000, interval_s = 10;
 	const char *serve_addr = NULL;
 	struct node_opts local = { 0 };
-	bool local_set = false;
+	bool local_set = false, audit = false;
 	int c, r, format = 0;
 	size_t n = 0;
 
@@ -358,6 +366,9 @@ cli_node_scan(int argc, char **argv)
 		case OPT_LOCAL:
 			local_set = true;
 			break;
+		case OPT_AUDIT:
+			audit = true;
+			break;
 		case OPT_STATE_DIR:
 			local.state = optarg;
 			break;
@@ -389,8 +400,10 @@ cli_node_scan(int argc, char **argv)
 		return cli_usage_error("node scan", "--state-dir: with --local");
 	if (serve_addr && local_set)
 		return cli_usage_error("node scan", "--serve scans a CRI runtime, not --local");
+	if (audit && !serve_addr)
+		return cli_usage_error("node scan", "--audit: with --serve");
 	if (serve_addr)
-		return cli_node_scan_serve(serve_addr, endpoint, timeout_ms, interval_s);
+		return cli_node_scan_serve(serve_addr, endpoint, timeout_ms, interval_s, audit);
 	if (local_set) {
 		node_opts_defaults(&local);
 		r = node_scan_local(&local, &(struct scan_opts){ 0 }, &rows, &n, &error);

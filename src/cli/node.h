@@ -11,7 +11,7 @@ int cli_node_status(int argc, char **argv);
 int cli_node_scan(int argc, char **argv);
 /* node scan --serve (node-scan-serve.c): serves until SIGTERM or SIGINT; the exit status. */
 int cli_node_scan_serve(const char *addr, const char *endpoint, unsigned timeout_ms,
-                        unsigned interval_s);
+                        unsigned interval_s, bool audit);
 
 /* --as SUBDIR of node sync and node status (DIR's last component without it): 0, or a usage
  * error's exit status after saying why. */
