@@ -3,9 +3,9 @@
 # The local node's pods with one executor: init containers in order, sidecars, restart
 # policies and the back-off, securityContext (user, capabilities, no_new_privs), the filter
 # the kernel holds, logs, apply's fail-closed checks, kill -9 of a monitor, 20 pods at once.
-# Usage: live-pods.sh KSECCOMP HTTP_ECHO RUNTIME WORKDIR. Prints TAP.
+# Usage: live-pods.sh KSECCOMP HTTP_ECHO RUNTIME WORKDIR [EXTRA-FILTER]. Prints TAP.
 set -u
-k=$1 echo_bin=$2 runtime=$3 work=$4
+k=$1 echo_bin=$2 runtime=$3 work=$4 extra_filter=${5:-}
 . "$(dirname "$0")/tap.sh"
 . "$(dirname "$0")/node.sh"
 TAP_PREFIX="$runtime: "
@@ -30,6 +30,7 @@ trap cleanup EXIT
 
 # a static busybox image, usable by every executor
 cp "$busybox" "$work/rootfs/bin/busybox"
+[ -n "$extra_filter" ] && cp "$extra_filter" "$work/rootfs/bin/extra-filter"
 for applet in sh sleep echo cat id grep true false touch ls; do
 	ln -s busybox "$work/rootfs/bin/$applet"
 done
@@ -281,22 +282,26 @@ fi
 # --- node scan --local: the filter each container really has, and drift ----------------------
 cp "$work/profiles/deny-mkdir.json" "$work/kubelet/seccomp/test/scan-edited.json"
 cp "$work/profiles/deny-mkdir.json" "$work/kubelet/seccomp/test/scan-deleted.json"
-for p in scan-rd:RuntimeDefault scan-un:Unconfined scan-edited:Localhost scan-deleted:Localhost; do
+for p in scan-rd:RuntimeDefault scan-un:Unconfined scan-edited:Localhost scan-deleted:Localhost \
+	scan-priv:RuntimeDefault scan-extra:RuntimeDefault; do
 	name=${p%%:*} type=${p#*:}
-	lh=""
+	lh="" command='["sleep", "1000"]' priv=""
 	[ "$type" = Localhost ] && lh=", localhostProfile: test/$name.json"
+	[ "$name" = scan-priv ] && priv="privileged: true, "
+	[ "$name" = scan-extra ] && command='["/bin/extra-filter", "/bin/sleep", "1000"]'
 	pod "$name" Always <<EOF
   containers:
   - name: main
     image: test/busybox:1
-    command: ["sleep", "1000"]
-    securityContext:
-      seccompProfile: {type: $type$lh}
+    command: $command
+    securityContext: {${priv}seccompProfile: {type: $type$lh}}
 EOF
 	echo ---
 done >"$work/m/scan.yaml"
 "$k" apply -f "$work/m/scan.yaml" >/dev/null
-for p in scan-rd scan-un scan-edited scan-deleted; do wait_for $p 3 Running 10; done
+for p in scan-rd scan-un scan-edited scan-deleted scan-priv scan-extra; do
+	wait_for $p 3 Running 10
+done
 echo '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["rmdir"], "action": "SCMP_ACT_ERRNO"}]}' \
 	>"$work/kubelet/seccomp/test/scan-edited.json"
 rm "$work/kubelet/seccomp/test/scan-deleted.json"
@@ -308,7 +313,7 @@ for r in json.load(sys.stdin):
 }
 # (Running is what the monitor says once it has started the runtime: the workload, under its
 # filter, follows a moment later)
-want="scan-deleted localhost-missing 1|scan-edited localhost-changed 1|scan-rd ok 1|scan-un unconfined 0"
+want="scan-deleted localhost-missing 1|scan-edited localhost-changed 1|scan-extra filter-differs 2|scan-priv privileged 0|scan-rd ok 1|scan-un unconfined 0"
 i=0
 while [ "$(scan_local)" != "$want" ] && [ $i -lt 50 ]; do
 	sleep 0.1
@@ -331,7 +336,7 @@ for c in json.load(sys.stdin):
         print(p["filters"], p["verdict"])' | tr '\n' '|' | sed 's/|$//')"
 	kill "$nsenter_pid" 2>/dev/null
 fi
-"$k" delete pod scan-rd scan-un scan-edited scan-deleted --now >/dev/null
+"$k" delete pod scan-rd scan-un scan-edited scan-deleted scan-priv scan-extra --now >/dev/null
 
 # --- RuntimeDefault as a given containerd release renders it ---------------------------------
 pod rd-16 Always >"$work/m/rd-16.yaml" <<'EOF'
