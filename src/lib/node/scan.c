@@ -482,7 +482,8 @@ node_scan_row_from_status(const struct cri_container *st, struct scan_row *row, 
 		return set_detail(row, SCAN_UNKNOWN, "the runtime names no process");
 	row->pid = (int)pid;
 	sc = GET(info, "config", "linux", "security_context");
-	row->privileged = node_true(GET(sc, "privileged"));
+	/* containerd says what the kubelet asked; CRI-O's status carries "privileged" on top */
+	row->privileged = node_true(GET(sc, "privileged")) || node_true(GET(info, "privileged"));
 	seccomp = GET(sc, "seccomp");
 	if (seccomp && seccomp->kind == KSC_NODE_MAP) {
 		uint64_t type = 0; /* absent: the protobuf default, RUNTIME_DEFAULT */
