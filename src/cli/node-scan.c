@@ -88,16 +88,9 @@ enum {
 static const char *
 seccomp_column(const struct scan_row *r)
 {
-	switch (r->seccomp) {
-	case SCAN_SECCOMP_RUNTIME_DEFAULT:
-		return "RuntimeDefault";
-	case SCAN_SECCOMP_UNCONFINED:
-		return "Unconfined";
-	case SCAN_SECCOMP_LOCALHOST:
-		return "Localhost";
-	default:
-		return r->spec_seccomp ? "(a profile)" : "-";
-	}
+	const char *name = scan_seccomp_name(r->seccomp);
+
+	return name ? name : r->spec_seccomp ? "(a profile)" : "-";
 }
 
 /* A row as a JSON object, left open for the caller to add to and close. */

@@ -24,16 +24,9 @@
 static const char *
 seccomp_label(const struct scan_row *r)
 {
-	switch (r->seccomp) {
-	case SCAN_SECCOMP_RUNTIME_DEFAULT:
-		return "RuntimeDefault";
-	case SCAN_SECCOMP_UNCONFINED:
-		return "Unconfined";
-	case SCAN_SECCOMP_LOCALHOST:
-		return "Localhost";
-	default:
-		return "unknown";
-	}
+	const char *name = scan_seccomp_name(r->seccomp);
+
+	return name ? name : "unknown";
 }
 
 void

@@ -49,6 +49,15 @@ scan_verdict_name(enum scan_verdict v)
 	return v < _SCAN_VERDICT_MAX ? verdict_names[v] : "?";
 }
 
+const char *
+scan_seccomp_name(enum scan_seccomp s)
+{
+	return s == SCAN_SECCOMP_RUNTIME_DEFAULT ? "RuntimeDefault"
+	       : s == SCAN_SECCOMP_UNCONFINED    ? "Unconfined"
+	       : s == SCAN_SECCOMP_LOCALHOST     ? "Localhost"
+	                                         : NULL;
+}
+
 int
 scan_verdict_parse(const char *name, enum scan_verdict *ret)
 {

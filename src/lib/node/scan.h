@@ -36,6 +36,9 @@ enum scan_seccomp {
 	SCAN_SECCOMP_NOT_SAID, /* the runtime does not say what the kubelet asked for */
 };
 
+/* "RuntimeDefault", "Unconfined", "Localhost"; NULL for SCAN_SECCOMP_NOT_SAID. */
+const char *scan_seccomp_name(enum scan_seccomp s);
+
 struct scan_row {
 	char *id, *namespace, *pod, *container, *image;
 	enum scan_seccomp seccomp; /* what the kubelet asked for */
