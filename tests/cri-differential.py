@@ -202,6 +202,8 @@ def predict(k, root, path, seccomp_default, version, oci):
         reason, message = "OK", ""
     else:
         reason, _, message = outcome.partition(": ")
+        if "exitCode" in row:
+            reason += f" (exit code {row['exitCode']})"
     spec = enforced = None
     if reason == "OK":
         i = run([k, "kube", "inspect", "-f", path, "-c", "c", "--root-dir", root] + extra)
@@ -247,6 +249,8 @@ def observe(k, endpoint, state, root, path, name, seccomp_default, enforced, oci
         if "terminated" in st:
             t = st["terminated"]
             reason, message = t.get("reason", "?"), t.get("message", "")
+            if reason == "StartError":
+                reason += f" (exit code {t.get('exitCode')})"
             break
         w = st.get("waiting", {})
         if w.get("reason") not in (None, "ContainerCreating", "PodInitializing"):

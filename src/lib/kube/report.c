@@ -148,6 +148,9 @@ kube_report_json(const struct kube_report *r, struct strbuf *sb)
 	}
 	strbuf_puts(sb, ", \"outcome\": ");
 	strbuf_put_json_str(sb, out->error ? out->error : out->note ? out->note : "OK");
+	/* containerd reports a start the OCI runtime refused as exit code 128 */
+	if (out->error && startswith(out->error, "StartError"))
+		strbuf_puts(sb, ", \"exitCode\": 128");
 	if (r->n_unenforced > 0)
 		json_unenforced(r->unenforced, sb);
 	strbuf_puts(sb, "}");
