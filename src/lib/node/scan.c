@@ -293,22 +293,49 @@ put_json(struct strbuf *sb, const struct ksc_node *n)
 		strbuf_append(sb, n->text, n->len);
 }
 
-/* /proc/PID/status: Seccomp, Seccomp_filters, NoNewPrivs. */
+/* What node scan reads of /proc/PID/status. */
+struct proc_status {
+	char comm[32]; /* Name, control characters as '?' */
+	long ppid;     /* -1 unknown */
+	int mode;      /* Seccomp: -1 unknown */
+	int filters;   /* Seccomp_filters: -1 unknown */
+	bool no_new_privs;
+	bool ns_init; /* pid 1 of its own pid namespace (NSpid ends in 1) */
+};
+
 static int
-read_status(int pid, struct scan_row *row)
+proc_status(int pid, struct proc_status *st)
 {
 	char path[64], line[256];
 	FILE *f;
 
+	*st = (struct proc_status){ .ppid = -1, .mode = -1, .filters = -1 };
 	snprintf(path, sizeof(path), "/proc/%d/status", pid);
 	f = fopen(path, "re");
 	if (!f)
 		return -errno;
 	while (fgets(line, sizeof(line), f)) {
-		if (startswith(line, "Seccomp:"))
-			row->mode = atoi(line + strlen("Seccomp:"));
+		if (startswith(line, "Name:")) {
+			const char *v = line + strlen("Name:");
+			size_t k = 0;
+
+			v += strspn(v, " \t");
+			for (; *v && *v != '\n' && k + 1 < sizeof(st->comm); v++)
+				st->comm[k++] = (unsigned char)*v < 0x20 || *v == 0x7f ? '?' : *v;
+			st->comm[k] = '\0';
+		} else if (startswith(line, "PPid:"))
+			st->ppid = atol(line + strlen("PPid:"));
+		else if (startswith(line, "Seccomp:"))
+			st->mode = atoi(line + strlen("Seccomp:"));
 		else if (startswith(line, "Seccomp_filters:"))
-			row->filters = atoi(line + strlen("Seccomp_filters:"));
+			st->filters = atoi(line + strlen("Seccomp_filters:"));
+		else if (startswith(line, "NoNewPrivs:"))
+			st->no_new_privs = atoi(line + strlen("NoNewPrivs:")) != 0;
+		else if (startswith(line, "NSpid:")) {
+			const char *last = strrchr(line, '\t');
+
+			st->ns_init = last && atoi(last + 1) == 1;
+		}
 	}
 	fclose(f);
 	return 0;
@@ -399,11 +426,14 @@ judge(struct cache *cache, struct scan_row *row, const char *spec_json)
 	const char *detail = NULL;
 	size_t n_live = 0;
 	bool same = true;
+	struct proc_status st;
 	int r;
 
-	r = read_status(row->pid, row);
+	r = proc_status(row->pid, &st);
 	if (r < 0)
 		return set_detail(row, SCAN_UNKNOWN, "/proc/%d: %s", row->pid, strerror(-r));
+	row->mode = st.mode;
+	row->filters = st.filters;
 	if (row->privileged)
 		return set_detail(row, SCAN_PRIVILEGED,
 		                  "privileged: the runtime applies no "
@@ -598,21 +628,13 @@ static int
 main_of(const int64_t *pids, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		char path[64], line[256];
-		long ppid = -1;
+		struct proc_status st;
 		bool inside = false;
-		FILE *f;
 
-		snprintf(path, sizeof(path), "/proc/%" PRId64 "/status", pids[i]);
-		f = fopen(path, "re");
-		if (!f)
+		if (proc_status((int)pids[i], &st) < 0)
 			continue;
-		while (fgets(line, sizeof(line), f))
-			if (startswith(line, "PPid:"))
-				ppid = atol(line + strlen("PPid:"));
-		fclose(f);
 		for (size_t k = 0; k < n; k++)
-			inside = inside || pids[k] == ppid;
+			inside = inside || pids[k] == st.ppid;
 		if (!inside)
 			return (int)pids[i];
 	}
@@ -773,64 +795,13 @@ proc_cmp(const void *a, const void *b)
 	return x->pid < y->pid ? -1 : x->pid > y->pid;
 }
 
-static void
-read_proc(int pid, struct scan_proc *p)
-{
-	char path[64], line[256];
-	FILE *f;
-
-	*p = (struct scan_proc){ .pid = pid, .filters = -1 };
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
-	f = fopen(path, "re");
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		if (startswith(line, "Name:")) {
-			const char *v = line + strlen("Name:");
-			size_t k = 0;
-
-			v += strspn(v, " \t");
-			for (; *v && *v != '\n' && k + 1 < sizeof(p->comm); v++)
-				p->comm[k++] = (unsigned char)*v < 0x20 || *v == 0x7f ? '?' : *v;
-			p->comm[k] = '\0';
-		} else if (startswith(line, "Seccomp_filters:"))
-			p->filters = atoi(line + strlen("Seccomp_filters:"));
-		else if (startswith(line, "NoNewPrivs:"))
-			p->no_new_privs = atoi(line + strlen("NoNewPrivs:")) != 0;
-	}
-	fclose(f);
-}
-
-/* Whether pid is the init (pid 1) of its own pid namespace: /proc/PID/status NSpid ends
- * in 1. */
-static bool
-ns_init(int pid)
-{
-	char path[64], line[256];
-	bool init = false;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
-	f = fopen(path, "re");
-	if (!f)
-		return false;
-	while (fgets(line, sizeof(line), f))
-		if (startswith(line, "NSpid:")) {
-			const char *last = strrchr(line, '\t');
-
-			init = last && atoi(last + 1) == 1;
-			break;
-		}
-	fclose(f);
-	return init;
-}
-
 int
 scan_processes(int main_pid, const int *others, size_t n_others, struct scan_proc **ret,
                size_t *ret_n)
 {
 	char main_cg[4096], cg[4096], main_ns[64], own_ns[64], ns[64];
 	_cleanup_(closedirp) DIR *d = NULL;
+	_cleanup_(freep) char *other_cgs = NULL; /* n_others of 4096 bytes */
 	struct scan_proc *v = NULL, *grown;
 	struct dirent *de;
 	size_t n = 0;
@@ -843,13 +814,19 @@ scan_processes(int main_pid, const int *others, size_t n_others, struct scan_pro
 	if (!*main_cg)
 		return -ESRCH;
 	own_pidns = *main_ns && !streq(main_ns, own_ns);
+	other_cgs = malloc(n_others ? n_others * sizeof(cg) : 1);
+	if (!other_cgs)
+		return -ENOMEM;
+	for (size_t i = 0; i < n_others; i++)
+		read_cgroups(others[i], other_cgs + i * sizeof(cg), sizeof(cg));
 	d = opendir("/proc");
 	if (!d)
 		return -errno;
 	while ((de = readdir(d))) {
 		char *end;
 		long pid = strtol(de->d_name, &end, 10);
-		bool member;
+		struct proc_status st;
+		bool member, have_st = false;
 
 		if (*end || pid <= 0 || pid > INT32_MAX)
 			continue;
@@ -857,11 +834,11 @@ scan_processes(int main_pid, const int *others, size_t n_others, struct scan_pro
 		member = pid == main_pid || (*cg && streq(cg, main_cg));
 		if (!member && own_pidns) {
 			read_link((int)pid, "ns/pid", ns, sizeof(ns));
-			member = streq(ns, main_ns) && !ns_init((int)pid);
+			have_st = streq(ns, main_ns) && proc_status((int)pid, &st) == 0;
+			member = have_st && !st.ns_init;
 			for (size_t i = 0; member && i < n_others; i++) {
-				char other[4096];
+				const char *other = other_cgs + i * sizeof(cg);
 
-				read_cgroups(others[i], other, sizeof(other));
 				member = !*other || !streq(other, cg);
 			}
 		}
@@ -873,8 +850,15 @@ scan_processes(int main_pid, const int *others, size_t n_others, struct scan_pro
 			return -ENOMEM;
 		}
 		v = grown;
-		read_proc((int)pid, &v[n]);
-		v[n].verdict = pid == main_pid ? SCAN_PROC_MAIN : SCAN_PROC_SAME;
+		if (!have_st)
+			(void)proc_status((int)pid,
+			                  &st); /* gone meanwhile: what is unknown says so */
+		v[n] = (struct scan_proc){ .pid = (int)pid,
+			                   .filters = st.filters,
+			                   .no_new_privs = st.no_new_privs,
+			                   .verdict = pid == main_pid ? SCAN_PROC_MAIN
+			                                              : SCAN_PROC_SAME };
+		snprintf(v[n].comm, sizeof(v[n].comm), "%s", st.comm);
 		n++;
 	}
 	main_filters = -1;
