@@ -383,8 +383,9 @@ runc_arch(const struct kube_oci *rt, const char *s)
 	return NULL;
 }
 
+/* The operators both runtimes know. */
 static bool
-runc_op_known(const char *op)
+op_known(const char *op)
 {
 	static const char *const ops[] = { "SCMP_CMP_NE",       "SCMP_CMP_LT", "SCMP_CMP_LE",
 		                           "SCMP_CMP_EQ",       "SCMP_CMP_GE", "SCMP_CMP_GT",
@@ -443,7 +444,7 @@ runc_check(const struct kube_oci *rt, const struct spec *s, bool nnp, struct che
 			     r->action);
 		for (size_t n = 0; n < n_of(r->names); n++)
 			for (size_t k = 0; k < r->n_args; k++)
-				if (!runc_op_known(r->args[k].op))
+				if (!op_known(r->args[k].op))
 					fail(c,
 					     "runc create failed: string %s is not a valid "
 					     "operator "
@@ -524,12 +525,6 @@ runc_check(const struct kube_oci *rt, const struct spec *s, bool nnp, struct che
 /* ---------------------------------------------------------------------------------------- */
 /* crun                                                                                      */
 
-static bool
-crun_op_known(const char *op)
-{
-	return runc_op_known(op);
-}
-
 static void
 crun_check(const struct kube_oci *rt, const struct spec *s, struct check *c)
 {
@@ -593,7 +588,7 @@ crun_check(const struct kube_oci *rt, const struct spec *s, struct check *c)
 				if (r->args[k].index > 5)
 					fail(c, "invalid seccomp index %s%zu%s", q, i, q);
 			for (size_t k = 0; k < r->n_args; k++)
-				if (!crun_op_known(r->args[k].op))
+				if (!op_known(r->args[k].op))
 					fail(c, "get_seccomp_operator");
 			if (errno_refused(a, r->has_errno, r->errno_ret) && r->n_args)
 				fail(c, "seccomp_rule_add_array: Invalid argument");
