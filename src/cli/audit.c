@@ -5,20 +5,33 @@
  */
 #include <getopt.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <time.h>
 
+#include "audit-report.h"
 #include "audit/read.h"
 #include "cli.h"
 #include "pods.h"
 
 enum output { OUT_TABLE, OUT_JSON, OUT_SUMMARY };
+enum source { SOURCE_AUTO, SOURCE_NETLINK, SOURCE_KMSG };
+
+static volatile sig_atomic_t stop_requested;
+
+static void
+on_stop_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
 
 /* What the output needs besides the records: the reader (src/lib/audit/read.h) selects,
  * counts and attributes them. */
 struct output_state {
 	enum output output;
 	bool header_done;
+	struct against against; /* --against: the records replayed, not shown */
 };
 
 static void
@@ -38,10 +51,16 @@ help(void)
 	      "carries them exactly.\n"
 	      "\n"
 	      "Options:\n"
-	      "  -f, --follow          keep reading: new kernel records, or lines appended to a\n"
-	      "                        file, through its rotation as tail -F (renamed: the old\n"
-	      "                        file to its end, then the new one; truncated: again\n"
-	      "                        from the start)\n"
+	      "  -f, --follow          keep reading until interrupted (SIGINT, SIGTERM): new\n"
+	      "                        kernel records, or lines appended to a file, through\n"
+	      "                        its rotation as tail -F (renamed: the old file to its\n"
+	      "                        end, then the new one; truncated: again from the start)\n"
+	      "      --source S        where the kernel's records are read without a FILE:\n"
+	      "                        netlink (the audit socket's multicast group, as they\n"
+	      "                        are made; needs CAP_AUDIT_READ; implies --follow), kmsg\n"
+	      "                        (/dev/kmsg, from the start of its ring buffer) or auto\n"
+	      "                        (the default: netlink when following and permitted,\n"
+	      "                        else kmsg)\n"
 	      "      --since T         records from T on: seconds since the epoch, or an age\n"
 	      "                        such as 90s, 10m, 2h, 1d\n"
 	      "      --comm NAME       only this command name\n"
@@ -56,11 +75,25 @@ help(void)
 	      "      --generate FILE   write a profile that allows every syscall the selected\n"
 	      "                        records show (defaultAction SCMP_ACT_ERRNO, the arches "
 	      "seen\n"
-	      "                        and this machine's): the tutorial's manual step, done\n"
+	      "                        and this machine's): the tutorial's manual step, done;\n"
+	      "                        with --follow, when interrupted. When records were lost\n"
+	      "                        the profile is written and the exit status is 1\n"
+	      "      --against PROFILE replay the records through PROFILE and list the calls\n"
+	      "                        it would have denied: which rule or default, which\n"
+	      "                        process, how often (-o table or json). With a profile\n"
+	      "                        in complain mode ('kseccomp profile complain'), the\n"
+	      "                        records are exactly the calls PROFILE would deny\n"
+	      "      --fail-on-deny    with --against: exit 1 when PROFILE would deny a call\n"
 	      "  -h, --help            show this help\n"
 	      "\n"
 	      "ERRNO, TRAP and TRACE denials are logged only when the filter was installed with\n"
-	      "SECCOMP_FILTER_FLAG_LOG ('kseccomp run --log-denials'); LOG and KILL always are.\n",
+	      "SECCOMP_FILTER_FLAG_LOG ('kseccomp run --log-denials'); LOG and KILL always are.\n"
+	      "\n"
+	      "Lost records are reported: serial numbers that never arrived, /dev/kmsg's ring\n"
+	      "overwriting records and printk's rate limit (most records of a busy workload:\n"
+	      "use netlink), netlink's buffer overflowing, the kernel's audit_lost counter\n"
+	      "rising (with audit=1 and no auditd it also counts records netlink did get).\n"
+	      "-o json reads back as input (\"record\" is the kernel's audit(TIME:SERIAL)).\n",
 	      stdout);
 }
 
@@ -120,9 +153,9 @@ show_record(void *userdata, const struct audit_record *r, const struct audit_who
 	print_time(r->time, when, sizeof(when));
 	audit_action_format(r->code, action, sizeof(action));
 	if (st->output == OUT_JSON) {
-		printf("{\"time\": \"%s\", \"serial\": %" PRIu64 ", \"pid\": %" PRId64
-		       ", \"comm\": ",
-		       when, r->serial, r->pid);
+		printf("{\"time\": \"%s\", \"record\": \"audit(%.3f:%" PRIu64
+		       ")\", \"serial\": %" PRIu64 ", \"pid\": %" PRId64 ", \"comm\": ",
+		       when, r->time, r->serial, r->serial, r->pid);
 		cli_print_json_string(r->comm);
 		printf(", \"exe\": ");
 		cli_print_json_string(r->exe);
@@ -174,6 +207,14 @@ show_record(void *userdata, const struct audit_record *r, const struct audit_who
 	putchar('\n');
 }
 
+static void
+replay_record(void *userdata, const struct audit_record *r, const struct audit_who *who)
+{
+	struct output_state *st = userdata;
+
+	against_record(&st->against, r, who);
+}
+
 /* After each block of a file: a follower sees the records as they come. */
 static void
 flush_output(void *userdata)
@@ -182,58 +223,82 @@ flush_output(void *userdata)
 	fflush(stdout);
 }
 
-static void
-print_summary(struct audit_groups *groups)
-{
-	audit_groups_sort(groups);
-	printf("%-8s %-16s %-8s %-20s %s\n", "COUNT", "COMM", "ARCH", "SYSCALL", "ACTION");
-	for (size_t i = 0; i < groups->n; i++) {
-		const struct audit_group *g = &groups->v[i];
-		const char *name = g->arch ? ksc_syscall_name(g->arch, g->syscall) : NULL;
-		char action[32], number[16];
-
-		if (!name) {
-			snprintf(number, sizeof(number), "%" PRIu32, g->syscall);
-			name = number;
-		}
-		audit_action_format(g->code, action, sizeof(action));
-		printf("%-8" PRIu64 " %-16s %-8s %-20s %s\n", g->count, cli_escape(g->comm),
-		       g->arch ? ksc_arch_name(g->arch) : "unknown", name, action);
-	}
-}
-
-/* --generate: the profile the selected records call for, written to path. 0 or -errno. */
+/* The kernel's records: through netlink when asked, or when following and permitted. */
 static int
-write_profile(const struct audit_groups *groups, const char *path)
+read_kernel(struct audit_reader *ar, enum source source, bool follow, struct ksc_error **error)
 {
-	_cleanup_(ksc_diags_freep) struct ksc_diags *diags = ksc_diags_new();
-	_cleanup_(freep) char *json = NULL;
-	struct audit_profile profile = { 0 };
-	struct ksc_error *error = NULL;
 	int r;
 
-	if (!diags) {
-		(void)cli_fail(-ENOMEM, NULL, NULL);
-		return -ENOMEM;
-	}
-	r = audit_profile_generate(groups, path, &profile, diags, &error);
-	cli_print_warnings(diags);
-	if (r < 0) {
-		(void)cli_fail(r, error, NULL);
-		return r;
-	}
-	json = profile.json;
-	r = cli_write_file(path, json, profile.len);
-	if (r < 0)
-		return r;
-	fprintf(stderr, "kseccomp: wrote %s: %zu syscalls on %zu architecture%s\n",
-	        cli_escape(path), profile.n_syscalls, profile.n_arches,
-	        profile.n_arches == 1 ? "" : "s");
-	return 0;
+	if (source == SOURCE_KMSG || (source == SOURCE_AUTO && !follow))
+		return audit_read_kmsg(ar, follow, error);
+	if (source == SOURCE_NETLINK)
+		return audit_read_netlink(ar, error);
+	r = audit_netlink_available();
+	if (r >= 0)
+		return audit_read_netlink(ar, error);
+	cli_warning("following /dev/kmsg, where the kernel's rate limit drops records (the audit "
+	            "netlink socket: %s)",
+	            strerror(-r));
+	return audit_read_kmsg(ar, true, error);
 }
 
-int
-verb_audit(int argc, char **argv)
+/* What the options ask for, besides the selection and output the reader and output hold. */
+struct args {
+	const char *generate; /* the profile to write */
+	const char *against;  /* the profile to replay the records through */
+	enum source source;
+	bool follow, fail_on_deny;
+	struct node_opts node;
+};
+
+/* One selection option: 0, or a usage error's exit status. */
+static int
+parse_select(int c, const char *value, struct audit_select *select)
+{
+	static const char *const actions[] = { "ALLOW", "LOG",         "ERRNO",
+		                               "KILL",  "KILL_THREAD", "KILL_PROCESS",
+		                               "TRAP",  "TRACE",       "NOTIFY" };
+	char *end = NULL;
+	bool known = false;
+
+	switch (c) {
+	case 's':
+		if (!parse_since(value, &select->since))
+			return cli_usage_error(
+			        "audit",
+			        "--since '%s': expected seconds since the epoch or an "
+			        "age such as 10m",
+			        value);
+		return 0;
+	case 'c':
+		select->comm = value;
+		return 0;
+	case 'e':
+		select->exe = value;
+		return 0;
+	case 'P':
+		select->pod = value;
+		return 0;
+	case 'p':
+		select->pid = strtoll(value, &end, 10);
+		if (!*value || *end || select->pid < 0)
+			return cli_usage_error("audit", "--pid '%s': not a process ID", value);
+		return 0;
+	case 'a':
+	default:
+		for (size_t i = 0; i < ELEMENTSOF(actions); i++)
+			known = known || streq(value, actions[i]);
+		if (!known)
+			return cli_usage_error("audit", "--action '%s': unknown action", value);
+		select->action = value;
+		return 0;
+	}
+}
+
+/* -1 to go on, else the exit status (--help, a usage error). */
+static int
+parse_args(int argc, char **argv, struct args *a, struct audit_select *select,
+           struct output_state *out)
 {
 	static const struct option options[] = {
 		{ "follow", no_argument, NULL, 'f' },
@@ -246,86 +311,60 @@ verb_audit(int argc, char **argv)
 		{ "generate", required_argument, NULL, 'g' },
 		{ "pod", required_argument, NULL, 'P' },
 		{ "state-dir", required_argument, NULL, 'S' },
+		{ "source", required_argument, NULL, 'K' },
+		{ "against", required_argument, NULL, 'A' },
+		{ "fail-on-deny", no_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
-	struct output_state out = { 0 };
-	struct audit_reader ar = { .select.pid = -1,
-		                   .on_record = show_record,
-		                   .on_block = flush_output,
-		                   .userdata = &out,
-		                   .attribute_pod = node_attribute_pid };
-	_cleanup_(ksc_error_freep) struct ksc_error *error = NULL;
-	struct node_opts node = { .executor_set = true };
-	const char *generate = NULL; /* the profile to write */
-	bool follow = false;
-	int c, r = 0;
+	int c, format;
 
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":fo:h", options, NULL)) != -1) {
 		switch (c) {
 		case 'f':
-			follow = true;
+			a->follow = true;
 			break;
 		case 's':
-			if (!parse_since(optarg, &ar.select.since))
-				return cli_usage_error(
-				        "audit",
-				        "--since '%s': expected seconds since the epoch "
-				        "or an age such as 10m",
-				        optarg);
-			break;
 		case 'c':
-			ar.select.comm = optarg;
-			break;
 		case 'e':
-			ar.select.exe = optarg;
-			break;
 		case 'P':
-			ar.select.pod = optarg;
+		case 'p':
+		case 'a':
+			if (parse_select(c, optarg, select) != 0)
+				return EXIT_USAGE;
 			break;
 		case 'S':
-			node.state = optarg;
+			a->node.state = optarg;
 			break;
-		case 'p': {
-			char *end = NULL;
-
-			ar.select.pid = strtoll(optarg, &end, 10);
-			if (!*optarg || *end || ar.select.pid < 0)
-				return cli_usage_error("audit", "--pid '%s': not a process ID",
-				                       optarg);
-			break;
-		}
-		case 'a': {
-			static const char *const actions[] = {
-				"ALLOW",        "LOG",  "ERRNO", "KILL",  "KILL_THREAD",
-				"KILL_PROCESS", "TRAP", "TRACE", "NOTIFY"
-			};
-			bool known = false;
-
-			for (size_t i = 0; i < ELEMENTSOF(actions); i++)
-				known = known || streq(optarg, actions[i]);
-			if (!known)
-				return cli_usage_error("audit", "--action '%s': unknown action",
-				                       optarg);
-			ar.select.action = optarg;
-			break;
-		}
-		case 'o': {
-			int format;
-
+		case 'o':
 			/* in the order of enum output */
 			if (cli_parse_output(
 			            "audit", optarg,
 			            (const char *const[]){ "table", "json", "summary", NULL }, 3,
 			            &format) != 0)
 				return EXIT_USAGE;
-			out.output = (enum output)format;
+			out->output = (enum output)format;
 			break;
-		}
 		case 'g':
-			generate = optarg;
+			a->generate = optarg;
+			break;
+		case 'A':
+			a->against = optarg;
+			break;
+		case 'F':
+			a->fail_on_deny = true;
+			break;
+		case 'K':
+			if (streq(optarg, "netlink"))
+				a->source = SOURCE_NETLINK;
+			else if (streq(optarg, "kmsg"))
+				a->source = SOURCE_KMSG;
+			else if (!streq(optarg, "auto"))
+				return cli_usage_error(
+				        "audit", "--source '%s': expected netlink, kmsg or auto",
+				        optarg);
 			break;
 		case 'h':
 			help();
@@ -334,40 +373,104 @@ verb_audit(int argc, char **argv)
 			return cli_bad_option("audit", argv, c);
 		}
 	}
-	if (generate && follow)
-		return cli_usage_error("audit", "--generate needs the records to end: not with "
-		                                "--follow");
-	node_opts_defaults(&node);
-	ar.node_state = node.state;
-	ar.aggregate = out.output == OUT_SUMMARY || generate;
-	if (optind >= argc)
-		r = audit_read_kmsg(&ar, follow, &error);
-	for (int i = optind; i < argc && r >= 0; i++)
-		r = audit_read_file(&ar, argv[i], follow && i == argc - 1, &error);
-	if (r < 0) {
-		/* a source that does not exist is reported, and what was read still counts */
-		(void)cli_fail(r, TAKE_PTR(error), NULL);
-		if (r != -ENOENT) {
-			audit_reader_done(&ar);
-			return 1;
-		}
-	}
-	if (out.output == OUT_SUMMARY && !generate)
-		print_summary(&ar.groups);
-	if (ar.malformed)
-		cli_warning("%" PRIu64 " seccomp record%s could not be read", ar.malformed,
-		            ar.malformed == 1 ? "" : "s");
-	if (ar.lost)
-		cli_warning("records were lost (%" PRIu64 " notice%s, e.g. \"%s\"): the kernel "
-		            "rate-limits audit messages, so syscalls may be missing",
-		            ar.lost, ar.lost == 1 ? "" : "s", ar.lost_example);
-	if (ar.shown == 0)
+	if (a->source != SOURCE_AUTO && optind < argc)
+		return cli_usage_error("audit", "--source is where the kernel's records are read "
+		                                "from: not with a FILE");
+	if (a->against && (a->generate || out->output == OUT_SUMMARY))
+		return cli_usage_error("audit", "--against lists would-be denials: not with "
+		                                "--generate or -o summary");
+	if (a->fail_on_deny && !a->against)
+		return cli_usage_error("audit", "--fail-on-deny needs --against PROFILE");
+	a->follow = a->follow || a->source == SOURCE_NETLINK;
+	return -1;
+}
+
+/* What the reading itself found wrong: unreadable records, lost ones, none at all. */
+static void
+report_reading(const struct audit_reader *ar, bool quiet_when_none)
+{
+	uint64_t lost = audit_reader_lost_records(ar);
+
+	if (ar->malformed)
+		cli_warning("%" PRIu64 " seccomp record%s could not be read", ar->malformed,
+		            ar->malformed == 1 ? "" : "s");
+	if (ar->lost && lost)
+		cli_warning("at least %" PRIu64 " record%s lost (\"%s\"), so syscalls may be "
+		            "missing",
+		            lost, lost == 1 ? " was" : "s were", cli_escape(ar->lost_example));
+	else if (ar->lost)
+		cli_warning("records were lost (%" PRIu64 " report%s of loss, the first: \"%s\"), "
+		            "so syscalls may be missing",
+		            ar->lost, ar->lost == 1 ? "" : "s", cli_escape(ar->lost_example));
+	if (ar->shown == 0 && !quiet_when_none)
 		cli_warning("no seccomp records%s. ERRNO, TRAP and TRACE denials are logged only "
 		            "when the filter has SECCOMP_FILTER_FLAG_LOG ('kseccomp run "
 		            "--log-denials'); SCMP_ACT_LOG and KILL always are",
-		            ar.records ? " match the filters" : " found");
-	if (generate)
-		r = write_profile(&ar.groups, generate);
+		            ar->records ? " match the filters" : " found");
+}
+
+int
+verb_audit(int argc, char **argv)
+{
+	struct output_state out = { 0 };
+	struct audit_reader ar = { .select.pid = -1,
+		                   .on_record = show_record,
+		                   .on_block = flush_output,
+		                   .userdata = &out,
+		                   .attribute_pod = node_attribute_pid };
+	_cleanup_(ksc_error_freep) struct ksc_error *error = NULL;
+	struct args a = { .node.executor_set = true };
+	bool denied;
+	int r;
+
+	r = parse_args(argc, argv, &a, &ar.select, &out);
+	if (r >= 0)
+		return r;
+	if (a.against) {
+		r = against_open(&out.against, a.against);
+		if (r != 0)
+			return r;
+		ar.on_record = replay_record;
+	}
+	node_opts_defaults(&a.node);
+	ar.node_state = a.node.state;
+	ar.aggregate = out.output == OUT_SUMMARY || a.generate;
+	if (a.follow) {
+		/* interrupted, the records so far are still shown, summed up or written */
+		struct sigaction sa = { .sa_handler = on_stop_signal };
+
+		(void)sigaction(SIGINT, &sa, NULL);
+		(void)sigaction(SIGTERM, &sa, NULL);
+		ar.stop = &stop_requested;
+		setvbuf(stdout, NULL, _IOLBF, 0);
+	}
+	r = 0;
+	if (optind >= argc)
+		r = read_kernel(&ar, a.source, a.follow, &error);
+	for (int i = optind; i < argc && r >= 0; i++)
+		r = audit_read_file(&ar, argv[i], a.follow && i == argc - 1, &error);
+	/* a source that does not exist is reported, and what was read still counts */
+	if (r < 0)
+		(void)cli_fail(r, TAKE_PTR(error), NULL);
+	if (r < 0 && r != -ENOENT) {
+		against_close(&out.against);
+		audit_reader_done(&ar);
+		return 1;
+	}
+	if (out.output == OUT_SUMMARY && !a.generate)
+		print_summary(&ar.groups);
+	r = a.against ? against_report(&out.against, out.output == OUT_JSON) : 0;
+	report_reading(&ar, a.against);
+	if (r == 0 && a.generate) {
+		r = write_profile(&ar.groups, a.generate) < 0 ? 1 : 0;
+		if (r == 0 && ar.lost) {
+			cli_error("%s may miss syscalls: records were lost while reading",
+			          cli_escape(a.generate));
+			r = 1;
+		}
+	}
+	denied = out.against.denied > 0;
+	against_close(&out.against);
 	audit_reader_done(&ar);
-	return generate && r < 0 ? 1 : 0;
+	return r != 0 ? r : a.fail_on_deny && denied ? 1 : 0;
 }

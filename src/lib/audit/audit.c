@@ -6,7 +6,10 @@
  * when they hold characters audit would not print (audit_log_untrustedstring()).
  */
 #include <ctype.h>
+#include <errno.h>
 #include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 #include "audit.h"
 #include "macro.h"
@@ -421,6 +424,228 @@ json_message(const char *line, size_t len, char *buf, size_t size, size_t *ret_l
 	return true;
 }
 
+static void
+audit_record_reset(struct audit_record *rec)
+{
+	rec->time = 0;
+	rec->serial = 0;
+	rec->auid = rec->uid = rec->gid = rec->ses = rec->pid = -1;
+	rec->subj[0] = rec->comm[0] = rec->exe[0] = '\0';
+	rec->sig = 0;
+	rec->compat = -1;
+	rec->ip = 0;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* kseccomp audit -o json, read back                                                         */
+
+/* Where the value of "key" starts in one of our own JSON lines: the key must open the object
+ * or follow ", " (inside a string value every quote is escaped, so it cannot be there). */
+static const char *
+own_json_value(const char *line, const char *end, const char *key)
+{
+	size_t klen = strlen(key);
+
+	for (const char *p = line; p < end;) {
+		const char *q = memmem(p, (size_t)(end - p), key, klen);
+
+		if (!q)
+			return NULL;
+		if (q > line && (q[-1] == '{' || (q - line >= 2 && q[-1] == ' ' && q[-2] == ',')) &&
+		    (size_t)(end - q) > klen + 2 && q[klen] == ':' && q[klen + 1] == ' ')
+			return q + klen + 2;
+		p = q + 1;
+	}
+	return NULL;
+}
+
+static size_t
+utf8_put(char *out, uint32_t cp)
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xc0 | (cp >> 6));
+		out[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xe0 | (cp >> 12));
+		out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		out[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	out[0] = (char)(0xf0 | (cp >> 18));
+	out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+	out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+	out[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+static bool
+hex4(const char *p, const char *end, uint32_t *ret)
+{
+	uint32_t v = 0;
+
+	if (end - p < 4)
+		return false;
+	for (int i = 0; i < 4; i++) {
+		int h = hex_value(p[i]);
+
+		if (h < 0)
+			return false;
+		v = v * 16 + (uint32_t)h;
+	}
+	*ret = v;
+	return true;
+}
+
+/* A JSON string at p into buf (NUL-terminated, UTF-8; \u escapes decoded, surrogate pairs
+ * joined, a lone surrogate as U+FFFD). False when it is none or does not fit. */
+static bool
+own_json_string(const char *p, const char *end, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	if (!p || p >= end || *p != '"')
+		return false;
+	for (p++; p < end && *p != '"'; p++) {
+		char one[4];
+		size_t k = 1;
+
+		one[0] = *p;
+		if (*p == '\\') {
+			if (++p >= end)
+				return false;
+			switch (*p) {
+			case 'b':
+				one[0] = '\b';
+				break;
+			case 'f':
+				one[0] = '\f';
+				break;
+			case 'n':
+				one[0] = '\n';
+				break;
+			case 'r':
+				one[0] = '\r';
+				break;
+			case 't':
+				one[0] = '\t';
+				break;
+			case 'u': {
+				uint32_t cp, lo;
+
+				if (!hex4(p + 1, end, &cp))
+					return false;
+				p += 4;
+				if (cp >= 0xd800 && cp <= 0xdbff && end - p > 6 && p[1] == '\\' &&
+				    p[2] == 'u' && hex4(p + 3, end, &lo) && lo >= 0xdc00 &&
+				    lo <= 0xdfff) {
+					cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+					p += 6;
+				} else if (cp >= 0xd800 && cp <= 0xdfff)
+					cp = 0xfffd;
+				k = utf8_put(one, cp);
+				break;
+			}
+			default:
+				one[0] = *p;
+				break; /* \" \\ \/ */
+			}
+		}
+		if (n + k >= size)
+			return false;
+		memcpy(buf + n, one, k);
+		n += k;
+	}
+	if (p >= end)
+		return false;
+	buf[n] = '\0';
+	return true;
+}
+
+static bool
+own_json_int(const char *p, const char *end, int64_t *ret)
+{
+	char num[24];
+	size_t n = 0;
+	char *e = NULL;
+
+	if (!p)
+		return false;
+	while (p + n < end && n < sizeof(num) - 1 && (isdigit((unsigned char)p[n]) || p[n] == '-'))
+		n++;
+	if (n == 0)
+		return false;
+	memcpy(num, p, n);
+	num[n] = '\0';
+	errno = 0;
+	*ret = strtoll(num, &e, 10);
+	return errno == 0 && *e == '\0';
+}
+
+/* "0x..." as a JSON string */
+static bool
+own_json_hex(const char *p, const char *end, uint64_t *ret)
+{
+	char num[24];
+	char *e = NULL;
+
+	if (!own_json_string(p, end, num, sizeof(num)) || !startswith(num, "0x") || !num[2])
+		return false;
+	errno = 0;
+	*ret = strtoull(num + 2, &e, 16);
+	return errno == 0 && *e == '\0';
+}
+
+/* One line of `kseccomp audit -o json`: the kernel's stamp ("record": "audit(T:S)"), the
+ * numbers and the names as printed; the syscall's name and the action are derived again. */
+static bool
+parse_own_json(const char *line, size_t len, struct audit_record *r)
+{
+	const char *end = line + len, *stamp = own_json_value(line, end, "\"record\"");
+	char arch[32], stampbuf[64];
+	int64_t v;
+	uint64_t u;
+
+	if (!own_json_string(stamp, end, stampbuf, sizeof(stampbuf)) ||
+	    sscanf(stampbuf, "audit(%lf:%" SCNu64 ")", &r->time, &r->serial) != 2)
+		return false;
+	if (!own_json_int(own_json_value(line, end, "\"nr\""), end, &v) || v < 0 ||
+	    v > (int64_t)UINT32_MAX)
+		return false;
+	r->syscall = (uint32_t)v;
+	if (!own_json_hex(own_json_value(line, end, "\"code\""), end, &u) || u > UINT32_MAX)
+		return false;
+	r->code = (uint32_t)u;
+	if (!own_json_string(own_json_value(line, end, "\"arch\""), end, arch, sizeof(arch)))
+		return false;
+	if (ksc_arch_from_name(arch, &r->arch) < 0)
+		r->arch = KSC_ARCH_NONE;
+	r->arch_token = r->arch ? ksc_arch_audit_token(r->arch) : 0;
+	r->name = r->arch ? ksc_syscall_name(r->arch, r->syscall) : NULL;
+	if (!own_json_string(own_json_value(line, end, "\"comm\""), end, r->comm,
+	                     sizeof(r->comm)) ||
+	    !own_json_string(own_json_value(line, end, "\"exe\""), end, r->exe, sizeof(r->exe)))
+		return false;
+	(void)own_json_string(own_json_value(line, end, "\"subj\""), end, r->subj, sizeof(r->subj));
+	(void)own_json_int(own_json_value(line, end, "\"pid\""), end, &r->pid);
+	(void)own_json_int(own_json_value(line, end, "\"auid\""), end, &r->auid);
+	(void)own_json_int(own_json_value(line, end, "\"uid\""), end, &r->uid);
+	(void)own_json_int(own_json_value(line, end, "\"gid\""), end, &r->gid);
+	(void)own_json_int(own_json_value(line, end, "\"ses\""), end, &r->ses);
+	if (own_json_int(own_json_value(line, end, "\"sig\""), end, &v) && v >= 0 && v <= 64)
+		r->sig = (int)v;
+	if (own_json_int(own_json_value(line, end, "\"compat\""), end, &v) && v >= -1 && v <= 1)
+		r->compat = (int)v;
+	if (own_json_hex(own_json_value(line, end, "\"ip\""), end, &u))
+		r->ip = u;
+	return true;
+}
+
 enum audit_line
 audit_parse_line(const char *line, size_t len, struct audit_record *ret, char *ret_lost,
                  size_t lost_size)
@@ -434,6 +659,12 @@ audit_parse_line(const char *line, size_t len, struct audit_record *ret, char *r
 	 * every lost-record notice says "audit" (kauditd, audit:, msg=audit(). */
 	if (!memmem(line, len, "audit", 5))
 		return AUDIT_LINE_OTHER;
+	if (len > 0 && line[0] == '{' &&
+	    memmem(line, len, "\"record\": \"audit(", strlen("\"record\": \"audit("))) {
+		audit_record_reset(rec);
+		rec->format = AUDIT_FORMAT_JSON;
+		return parse_own_json(line, len, rec) ? AUDIT_LINE_RECORD : AUDIT_LINE_MALFORMED;
+	}
 	seccomp = false;
 	for (const char *t = memmem(line, len, "type=", 5); t && !seccomp;
 	     t = memmem(t + 1, (size_t)(end - t - 1), "type=", 5)) {
@@ -446,13 +677,7 @@ audit_parse_line(const char *line, size_t len, struct audit_record *ret, char *r
 		return lost_line(line, len, ret_lost, lost_size) ? AUDIT_LINE_LOST
 		                                                 : AUDIT_LINE_OTHER;
 
-	rec->time = 0;
-	rec->serial = 0;
-	rec->auid = rec->uid = rec->gid = rec->ses = rec->pid = -1;
-	rec->subj[0] = rec->comm[0] = rec->exe[0] = '\0';
-	rec->sig = 0;
-	rec->compat = -1;
-	rec->ip = 0;
+	audit_record_reset(rec);
 	if (len > 0 && line[0] == '{') {
 		size_t mlen = 0;
 

@@ -16,6 +16,8 @@ enum audit_format {
 	AUDIT_FORMAT_JOURNAL_JSON, /* journalctl -o json: {"MESSAGE": "audit: ...", ...} */
 	AUDIT_FORMAT_AUDITD,       /* audit.log: "type=SECCOMP msg=audit(...): ... 0x1d enriched" */
 	AUDIT_FORMAT_BARE,         /* "audit: type=1326 ..." or "type=1326 audit(...)" alone */
+	AUDIT_FORMAT_JSON,         /* kseccomp audit -o json: {"time": ..., "nr": ..., ...} */
+	AUDIT_FORMAT_NETLINK,      /* the audit netlink socket: type 1326, "audit(...): ..." */
 };
 
 struct audit_record {

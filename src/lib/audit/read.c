@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -73,10 +75,22 @@ handle_line(struct audit_reader *ar, const char *line, size_t len)
 	case AUDIT_LINE_MALFORMED:
 		ar->malformed++;
 		return 0;
-	case AUDIT_LINE_LOST:
+	case AUDIT_LINE_LOST: {
+		const char *at = strstr(lost, " callbacks suppressed");
+
 		if (!ar->lost++)
 			snprintf(ar->lost_example, sizeof(ar->lost_example), "%s", lost);
+		/* "kauditd_printk_skb: 12 callbacks suppressed": 12 records not printed */
+		if (at) {
+			const char *p = at;
+
+			while (p > lost && p[-1] >= '0' && p[-1] <= '9')
+				p--;
+			if (p < at)
+				ar->suppressed += strtoull(p, NULL, 10);
+		}
 		return 0;
+	}
 	case AUDIT_LINE_RECORD:
 	default:
 		break;
@@ -91,6 +105,113 @@ handle_line(struct audit_reader *ar, const char *line, size_t len)
 	if (ar->on_record)
 		ar->on_record(ar->userdata, &r, &ar->who);
 	return 0;
+}
+
+int
+audit_reader_line(struct audit_reader *ar, const char *line, size_t len)
+{
+	return handle_line(ar, line, len);
+}
+
+void
+audit_reader_lose(struct audit_reader *ar, uint64_t n, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!ar->lost++) {
+		va_start(ap, fmt);
+		vsnprintf(ar->lost_example, sizeof(ar->lost_example), fmt, ap);
+		va_end(ap);
+	}
+	ar->lost_records += n;
+}
+
+static bool
+serial_bit(const struct audit_serials *s, uint32_t serial)
+{
+	uint32_t b = serial % AUDIT_SERIAL_WINDOW;
+
+	return s->seen[b / 64] & (UINT64_C(1) << (b % 64));
+}
+
+/* The oldest unsettled number: counted when it was never seen. */
+static void
+serial_settle_one(struct audit_serials *s)
+{
+	uint32_t b = s->lo % AUDIT_SERIAL_WINDOW;
+
+	if (!serial_bit(s, s->lo))
+		s->missing++;
+	s->seen[b / 64] &= ~(UINT64_C(1) << (b % 64));
+	s->lo++;
+}
+
+void
+audit_reader_serial(struct audit_reader *ar, uint32_t serial)
+{
+	struct audit_serials *s = &ar->serials;
+	uint32_t b;
+
+	if (!s->started) {
+		*s = (struct audit_serials){ .started = true, .lo = serial, .hi = serial };
+	}
+	if ((int32_t)(serial - s->lo) < 0)
+		return; /* older than the window: a late one, or one of an event seen */
+	if (serial - s->lo >= AUDIT_SERIAL_WINDOW) {
+		uint32_t new_lo = serial - AUDIT_SERIAL_WINDOW + 1;
+
+		if ((int32_t)(new_lo - s->hi) > 0) {
+			/* a jump past everything pending: settle it, count the gap at once */
+			while (s->lo != s->hi)
+				serial_settle_one(s);
+			s->missing += new_lo - s->hi;
+			memset(s->seen, 0, sizeof(s->seen));
+			s->lo = s->hi = new_lo;
+		} else
+			while (s->lo != new_lo)
+				serial_settle_one(s);
+	}
+	b = serial % AUDIT_SERIAL_WINDOW;
+	s->seen[b / 64] |= UINT64_C(1) << (b % 64);
+	if ((int32_t)(serial + 1 - s->hi) > 0)
+		s->hi = serial + 1;
+}
+
+void
+audit_reader_serials_settle(struct audit_reader *ar, const char *source)
+{
+	struct audit_serials *s = &ar->serials;
+
+	while (s->started && s->lo != s->hi)
+		serial_settle_one(s);
+	if (s->missing)
+		audit_reader_lose(ar, s->missing,
+		                  "%s: %" PRIu64 " audit record%s never arrived (%s serial numbers "
+		                  "were skipped)",
+		                  source, s->missing, s->missing == 1 ? "" : "s",
+		                  s->missing == 1 ? "its" : "their");
+	s->missing = 0;
+}
+
+/* The serial number of "audit(TIME:SERIAL)" in a line, if it has one. */
+static bool
+line_serial(const char *line, size_t len, uint32_t *ret)
+{
+	const char *p = memmem(line, len, "audit(", 6), *end = line + len;
+	uint64_t v = 0;
+	size_t digits = 0;
+
+	if (!p)
+		return false;
+	p = memchr(p, ':', (size_t)(end - p));
+	if (!p)
+		return false;
+	for (p++; p < end && *p >= '0' && *p <= '9' && digits < 11; p++, digits++)
+		v = v * 10 + (uint64_t)(*p - '0');
+	if (!digits || p >= end || *p != ')' || v > UINT32_MAX)
+		return false;
+	*ret = (uint32_t)v;
+	return true;
 }
 
 /* The lines of buf[0..len) that can matter: every seccomp record and lost-record notice
@@ -192,6 +313,8 @@ worker_finish(struct worker *w, struct audit_reader *ar)
 	if (w->ar.lost && !ar->lost)
 		memcpy(ar->lost_example, w->ar.lost_example, sizeof(ar->lost_example));
 	ar->lost += w->ar.lost;
+	ar->lost_records += w->ar.lost_records;
+	ar->suppressed += w->ar.suppressed;
 	for (size_t i = 0; w->r >= 0 && i < w->ar.groups.n; i++) {
 		const struct audit_group *g = &w->ar.groups.v[i];
 
@@ -214,43 +337,48 @@ worker_finish(struct worker *w, struct audit_reader *ar)
 struct follow {
 	dev_t dev;
 	ino_t ino;
-	off_t offset; /* bytes of the file read when its end was last reached */
-	/* the bytes just before offset, as read then: enough for the last record whole,
+	off_t offset; /* bytes of the file handed out so far */
+	/* the last bytes handed out, as they were read: enough for the last record whole,
 	 * whose audit(TIME:SERIAL) no other record has (consecutive records of one process
-	 * often end in the same 100 bytes) */
+	 * often end in the same 100 bytes). Kept from the reads themselves, never read again
+	 * from the file later: by then a writer may have cut and rewritten it. */
 	char tail[4096];
 	size_t tail_len;
 	bool replaced; /* the path names another file: drain this one, then open that */
-	bool regular;  /* only a regular file is checked (not standard input, a pipe) */
+	bool regular;  /* only a plain regular file is checked (not gzip, stdin, a pipe) */
 };
 
 enum follow_event { FOLLOW_SAME, FOLLOW_TRUNCATED, FOLLOW_REPLACED };
 
 static void
-follow_start(struct follow *f, int fd)
+follow_start(struct follow *f, int fd, gzFile gz)
 {
 	struct stat s;
 
 	*f = (struct follow){ 0 };
-	if (fstat(fd, &s) < 0 || !S_ISREG(s.st_mode))
+	if (fstat(fd, &s) < 0 || !S_ISREG(s.st_mode) || !gzdirect(gz))
 		return;
 	f->regular = true;
 	f->dev = s.st_dev;
 	f->ino = s.st_ino;
 }
 
-/* At the end of the file: remember how far it was read and the bytes that end there. */
+/* n more bytes were read: count them and keep the last ones. */
 static void
-follow_mark(struct follow *f, int fd)
+follow_feed(struct follow *f, const char *data, size_t n)
 {
-	off_t offset = lseek(fd, 0, SEEK_CUR);
-	size_t n;
+	size_t keep;
 
-	if (!f->regular || offset < 0 || offset == f->offset)
+	f->offset += (off_t)n;
+	if (n >= sizeof(f->tail)) {
+		memcpy(f->tail, data + n - sizeof(f->tail), sizeof(f->tail));
+		f->tail_len = sizeof(f->tail);
 		return;
-	n = (size_t)MIN(offset, (off_t)sizeof(f->tail));
-	f->offset = offset;
-	f->tail_len = pread(fd, f->tail, n, offset - (off_t)n) == (ssize_t)n ? n : 0;
+	}
+	keep = MIN(f->tail_len, sizeof(f->tail) - n);
+	memmove(f->tail, f->tail + f->tail_len - keep, keep);
+	memcpy(f->tail + keep, data, n);
+	f->tail_len = keep + n;
 }
 
 /* Before reading on from the mark: what happened to the file and to its path meanwhile. */
@@ -317,9 +445,10 @@ audit_read_file(struct audit_reader *ar, const char *path, bool follow, struct k
 	r = open_stream(path, &fd, &gz, reterr);
 	if (r < 0)
 		return r;
-	follow_start(&fw, fd);
+	follow_start(&fw, fd, gz);
 	if (parallel) {
-		w.ar.records = w.ar.shown = w.ar.malformed = w.ar.lost = 0;
+		w.ar.records = w.ar.shown = w.ar.malformed = w.ar.lost = w.ar.lost_records =
+		        w.ar.suppressed = 0;
 		w.ar.groups = (struct audit_groups){ 0 };
 		parallel = pthread_create(&w.thread, NULL, worker_main, &w) == 0;
 	}
@@ -361,11 +490,12 @@ audit_read_file(struct audit_reader *ar, const char *path, bool follow, struct k
 				r = open_stream(path, &fd, &gz, reterr);
 				if (r < 0)
 					break;
-				follow_start(&fw, fd);
+				follow_start(&fw, fd, gz);
 				continue;
 			}
 			gzclearerr(gz);
-			follow_mark(&fw, fd);
+			if (ar->stop && *ar->stop)
+				break;
 			(void)poll(NULL, 0, 200);
 			ev = follow_check(&fw, fd, path);
 			if (ev == FOLLOW_REPLACED)
@@ -379,10 +509,12 @@ audit_read_file(struct audit_reader *ar, const char *path, bool follow, struct k
 					r = r < 0 ? r : -EIO;
 					break;
 				}
-				follow_start(&fw, fd);
+				follow_start(&fw, fd, gz);
 			}
 			continue;
 		}
+		if (follow)
+			follow_feed(&fw, buf + kept, (size_t)n);
 		have = kept + (size_t)n;
 		last_nl = memrchr(buf, '\n', have);
 		if (!last_nl) {
@@ -418,12 +550,33 @@ audit_read_file(struct audit_reader *ar, const char *path, bool follow, struct k
 	return r;
 }
 
-/* /dev/kmsg: one record per read(); continuation lines (" KEY=value") follow. */
+/* The sequence number of a /dev/kmsg record, "PRI,SEQ,USEC,FLAGS;...". */
+static bool
+kmsg_seq(const char *rec, uint64_t *ret)
+{
+	const char *p = strchr(rec, ',');
+	char *end = NULL;
+
+	if (!p)
+		return false;
+	errno = 0;
+	*ret = strtoull(p + 1, &end, 10);
+	return errno == 0 && end != p + 1 && *end == ',';
+}
+
+/* /dev/kmsg: one record per read(); continuation lines (" KEY=value") follow. Loss shows as
+ * sequence numbers skipped (the ring buffer overwrote records before they were read: read()
+ * fails with EPIPE, then goes on at the oldest record left) and audit serial numbers skipped
+ * (the printk rate limit dropped the record; its "callbacks suppressed" notice may come much
+ * later, or never). */
 int
 audit_read_kmsg(struct audit_reader *ar, bool follow, struct ksc_error **reterr)
 {
 	char buf[8192];
-	int fd = open("/dev/kmsg", O_RDONLY | O_CLOEXEC | (follow ? 0 : O_NONBLOCK));
+	int fd = open("/dev/kmsg", O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	uint64_t last_seq = 0;
+	bool have_seq = false;
+	int r = 0;
 
 	if (fd < 0) {
 		int e = errno;
@@ -433,41 +586,61 @@ audit_read_kmsg(struct audit_reader *ar, bool follow, struct ksc_error **reterr)
 		        e == EACCES || e == EPERM ? " (reading the kernel log needs root)" : "");
 	}
 	for (;;) {
-		ssize_t n = read(fd, buf, sizeof(buf) - 1);
+		ssize_t n;
+		uint64_t seq;
+		uint32_t serial;
 		char *nl;
-		int r;
+		size_t len;
 
-		if (n < 0 && errno == EPIPE) {
-			/* the ring buffer overwrote records before we read them */
-			if (!ar->lost++)
-				snprintf(ar->lost_example, sizeof(ar->lost_example),
-				         "/dev/kmsg: the kernel's ring buffer overwrote records "
-				         "before "
-				         "they were read");
-			continue;
-		}
+		if (ar->stop && *ar->stop)
+			break;
+		n = read(fd, buf, sizeof(buf) - 1);
+		if (n < 0 && errno == EPIPE)
+			continue; /* counted from the sequence numbers of the next record */
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0 && errno == EAGAIN)
-			break;
+		if (n < 0 && errno == EAGAIN) {
+			if (!follow)
+				break;
+			(void)poll(&(struct pollfd){ .fd = fd, .events = POLLIN }, 1, 250);
+			continue;
+		}
 		if (n < 0) {
-			int e = errno;
-
-			close(fd);
-			return ksc_error_setf(reterr, -e, "/dev/kmsg: %s", strerror(e));
+			r = ksc_error_setf(reterr, negative_errno(), "/dev/kmsg: %s",
+			                   strerror(errno));
+			break;
 		}
 		if (n == 0)
 			break;
 		buf[n] = '\0';
-		nl = strchr(buf, '\n');
-		r = handle_line(ar, buf, nl ? (size_t)(nl - buf) : (size_t)n);
-		if (r < 0) {
-			close(fd);
-			return r;
+		if (kmsg_seq(buf, &seq)) {
+			if (have_seq && seq > last_seq + 1)
+				audit_reader_lose(
+				        ar, 0,
+				        "/dev/kmsg: the kernel's ring buffer overwrote %" PRIu64
+				        " log record%s before they were read",
+				        seq - last_seq - 1, seq - last_seq - 1 == 1 ? "" : "s");
+			last_seq = seq;
+			have_seq = true;
 		}
+		nl = strchr(buf, '\n');
+		len = nl ? (size_t)(nl - buf) : (size_t)n;
+		if (line_serial(buf, len, &serial))
+			audit_reader_serial(ar, serial);
+		r = handle_line(ar, buf, len);
+		if (r < 0)
+			break;
 	}
 	close(fd);
-	return 0;
+	audit_reader_serials_settle(ar, "/dev/kmsg");
+	return r;
+}
+
+uint64_t
+audit_reader_lost_records(const struct audit_reader *ar)
+{
+	/* both count the records printk dropped, the serial numbers also the rest */
+	return MAX(ar->lost_records, ar->suppressed);
 }
 
 void

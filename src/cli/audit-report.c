@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * What kseccomp audit reports once the records are read: the counts of -o summary, the
+ * profile of --generate, and for --against PROFILE the calls that profile (the one a
+ * complain-mode profile was derived from) would have denied: which rule or default, which
+ * process, how often.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "audit-report.h"
+#include "audit/against.h"
+
+/* One line of the report: a call of a command the profile would deny, and how. */
+struct denial {
+	char comm[64];
+	int64_t pid; /* the first seen */
+	char pod[256], container[64];
+	enum ksc_arch arch;
+	uint32_t nr;
+	const char *name;
+	struct audit_verdict verdict;
+	uint64_t count;
+};
+
+int
+against_open(struct against *a, const char *path)
+{
+	_cleanup_(ksc_diags_freep) struct ksc_diags *diags = ksc_diags_new();
+	_cleanup_(ksc_error_freep) struct ksc_error *error = NULL;
+	int r;
+
+	if (!diags)
+		return cli_fail(-ENOMEM, NULL, NULL);
+	a->path = path;
+	r = ksc_profile_load(path, NULL, &a->profile, diags, &error);
+	if (r < 0)
+		return cli_report_invalid(r, diags, TAKE_PTR(error), path);
+	r = ksc_filter_new(a->profile, NULL, &a->filter, NULL, &error);
+	if (r < 0)
+		return cli_fail(r, TAKE_PTR(error), path);
+	return 0;
+}
+
+void
+against_close(struct against *a)
+{
+	ksc_filter_free(a->filter);
+	ksc_profile_free(a->profile);
+	free(a->denials);
+	*a = (struct against){ 0 };
+}
+
+void
+against_record(struct against *a, const struct audit_record *r, const struct audit_who *who)
+{
+	struct audit_verdict v;
+	struct denial *d = NULL;
+
+	a->checked++;
+	if (audit_against(a->profile, a->filter, r, &v) < 0) {
+		a->unknown_arch++;
+		return;
+	}
+	if (!v.denied)
+		return;
+	a->denied++;
+	for (size_t i = 0; i < a->n_denials && !d; i++) {
+		struct denial *e = &a->denials[i];
+
+		if (e->arch == r->arch && e->nr == r->syscall && streq(e->comm, r->comm) &&
+		    streq(e->pod, who->pod) && streq(e->container, who->container) &&
+		    e->verdict.decision.ret == v.decision.ret)
+			d = e;
+	}
+	if (!d) {
+		struct denial *n = reallocarray(a->denials, a->n_denials + 1, sizeof(*n));
+
+		if (!n) {
+			a->oom = true;
+			return;
+		}
+		a->denials = n;
+		d = &a->denials[a->n_denials++];
+		*d = (struct denial){ .pid = r->pid,
+			              .arch = r->arch,
+			              .nr = r->syscall,
+			              .name = r->name,
+			              .verdict = v };
+		snprintf(d->comm, sizeof(d->comm), "%s", r->comm);
+		snprintf(d->pod, sizeof(d->pod), "%s", who->pod);
+		snprintf(d->container, sizeof(d->container), "%s", who->container);
+	}
+	d->count++;
+}
+
+static int
+by_count(const void *x, const void *y)
+{
+	const struct denial *a = x, *b = y;
+
+	if (a->count != b->count)
+		return a->count < b->count ? 1 : -1;
+	return strcmp(a->comm, b->comm);
+}
+
+static void
+print_json(const struct against *a)
+{
+	for (size_t i = 0; i < a->n_denials; i++) {
+		const struct denial *d = &a->denials[i];
+		char action[32], by[256];
+
+		ksc_ret_format(d->verdict.decision.ret, action, sizeof(action));
+		audit_verdict_describe(&d->verdict, by, sizeof(by));
+		printf("{\"count\": %" PRIu64 ", \"comm\": ", d->count);
+		cli_print_json_string(d->comm);
+		printf(", \"pid\": %" PRId64 ", \"arch\": \"%s\", \"syscall\": ", d->pid,
+		       d->arch ? ksc_arch_name(d->arch) : "unknown");
+		cli_print_json_string(d->name);
+		printf(", \"nr\": %" PRIu32 ", \"action\": \"%s\", \"by\": ", d->nr, action);
+		cli_print_json_string(by);
+		printf(", \"dependsOnArgs\": %s", d->verdict.depends_on_args ? "true" : "false");
+		if (*d->pod) {
+			printf(", \"pod\": ");
+			cli_print_json_string(d->pod);
+			printf(", \"container\": ");
+			cli_print_json_string(d->container);
+		}
+		printf("}\n");
+	}
+}
+
+int
+against_report(struct against *a, bool json)
+{
+	if (a->oom)
+		return cli_fail(-ENOMEM, NULL, NULL);
+	qsort(a->denials, a->n_denials, sizeof(*a->denials), by_count);
+	if (json)
+		print_json(a);
+	else if (a->n_denials) {
+		printf("%-8s %-16s %-7s %-8s %-20s %-14s %s\n", "COUNT", "COMM", "PID", "ARCH",
+		       "SYSCALL", "WOULD-BE", "BY");
+		for (size_t i = 0; i < a->n_denials; i++) {
+			const struct denial *d = &a->denials[i];
+			char action[32], by[256], number[16];
+			const char *name = d->name;
+
+			if (!name) {
+				snprintf(number, sizeof(number), "%" PRIu32, d->nr);
+				name = number;
+			}
+			ksc_ret_format(d->verdict.decision.ret, action, sizeof(action));
+			audit_verdict_describe(&d->verdict, by, sizeof(by));
+			printf("%-8" PRIu64 " %-16s %-7" PRId64 " %-8s %-20s %-14s %s", d->count,
+			       cli_escape(d->comm), d->pid,
+			       d->arch ? ksc_arch_name(d->arch) : "unknown", name, action, by);
+			if (*d->pod)
+				printf(" pod=%s container=%s", cli_escape(d->pod),
+				       cli_escape(d->container));
+			putchar('\n');
+		}
+	}
+	if (a->unknown_arch)
+		cli_warning("%" PRIu64 " record%s of an architecture kseccomp does not know: not "
+		            "checked",
+		            a->unknown_arch, a->unknown_arch == 1 ? "" : "s");
+	if (a->denied)
+		fprintf(stderr,
+		        "kseccomp: %s would deny %" PRIu64 " of the %" PRIu64
+		        " calls recorded (%zu distinct)\n",
+		        cli_escape(a->path), a->denied, a->checked, a->n_denials);
+	else
+		fprintf(stderr, "kseccomp: %s would deny none of the %" PRIu64 " calls recorded\n",
+		        cli_escape(a->path), a->checked);
+	return 0;
+}
+
+void
+print_summary(struct audit_groups *groups)
+{
+	audit_groups_sort(groups);
+	printf("%-8s %-16s %-8s %-20s %s\n", "COUNT", "COMM", "ARCH", "SYSCALL", "ACTION");
+	for (size_t i = 0; i < groups->n; i++) {
+		const struct audit_group *g = &groups->v[i];
+		const char *name = g->arch ? ksc_syscall_name(g->arch, g->syscall) : NULL;
+		char action[32], number[16];
+
+		if (!name) {
+			snprintf(number, sizeof(number), "%" PRIu32, g->syscall);
+			name = number;
+		}
+		audit_action_format(g->code, action, sizeof(action));
+		printf("%-8" PRIu64 " %-16s %-8s %-20s %s\n", g->count, cli_escape(g->comm),
+		       g->arch ? ksc_arch_name(g->arch) : "unknown", name, action);
+	}
+}
+
+/* --generate: the profile the selected records call for, written to path. 0 or -errno. */
+int
+write_profile(const struct audit_groups *groups, const char *path)
+{
+	_cleanup_(ksc_diags_freep) struct ksc_diags *diags = ksc_diags_new();
+	_cleanup_(freep) char *json = NULL;
+	struct audit_profile profile = { 0 };
+	struct ksc_error *error = NULL;
+	int r;
+
+	if (!diags) {
+		(void)cli_fail(-ENOMEM, NULL, NULL);
+		return -ENOMEM;
+	}
+	r = audit_profile_generate(groups, path, &profile, diags, &error);
+	cli_print_warnings(diags);
+	if (r < 0) {
+		(void)cli_fail(r, error, NULL);
+		return r;
+	}
+	json = profile.json;
+	r = cli_write_file(path, json, profile.len);
+	if (r < 0)
+		return r;
+	fprintf(stderr, "kseccomp: wrote %s: %zu syscalls on %zu architecture%s\n",
+	        cli_escape(path), profile.n_syscalls, profile.n_arches,
+	        profile.n_arches == 1 ? "" : "s");
+	return 0;
+}

@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <stdio.h>
+
+#include "against.h"
+#include "macro.h"
+
+static bool
+ret_denies(uint32_t ret)
+{
+	uint32_t action = ret & KSC_RET_ACTION_FULL;
+
+	return action != KSC_RET_ALLOW && action != KSC_RET_LOG && action != KSC_RET_USER_NOTIF;
+}
+
+/* Whether a rule of the profile names this call with argument conditions, and whether any
+ * rule that names it, or the default action, denies. */
+static void
+call_rules(const struct ksc_profile *profile, const char *name, bool *ret_conditional,
+           bool *ret_some_path_denies)
+{
+	bool conditional = false, denies = ret_denies(ksc_profile_default_ret(profile));
+
+	for (size_t i = 0; name && i < ksc_profile_rule_count(profile); i++) {
+		const struct ksc_rule *rule = ksc_profile_rule(profile, i);
+		bool names_it = false;
+
+		for (size_t j = 0; j < ksc_rule_name_count(rule) && !names_it; j++)
+			names_it = streq(ksc_rule_name(rule, j), name);
+		if (!names_it)
+			continue;
+		if (ksc_rule_arg_count(rule) > 0 || ksc_rule_is_conditional(rule))
+			conditional = true;
+		if (ret_denies(ksc_rule_ret(rule)))
+			denies = true;
+	}
+	*ret_conditional = conditional;
+	*ret_some_path_denies = denies;
+}
+
+int
+audit_against(const struct ksc_profile *profile, const struct ksc_filter *filter,
+              const struct audit_record *r, struct audit_verdict *ret)
+{
+	struct ksc_seccomp_data data = { .nr = (int32_t)r->syscall, .arch = r->arch_token };
+	struct audit_verdict v = { 0 };
+	bool some_path_denies;
+
+	if (!r->arch_token)
+		return -ENOENT;
+	(void)ksc_filter_decide(filter, &data, &v.decision);
+	v.denied = ret_denies(v.decision.ret);
+	if (v.decision.by == KSC_DECIDED_BY_RULE || v.decision.by == KSC_DECIDED_BY_DEFAULT) {
+		call_rules(profile, r->name, &v.depends_on_args, &some_path_denies);
+		if (v.depends_on_args && some_path_denies)
+			v.denied = true;
+	}
+	*ret = v;
+	return 0;
+}
+
+void
+audit_verdict_describe(const struct audit_verdict *v, char *buf, size_t size)
+{
+	const struct ksc_decision *d = &v->decision;
+	const char *args = v->depends_on_args ? "; depends on its arguments, which the record "
+	                                        "does not carry"
+	                                      : "";
+
+	switch (d->by) {
+	case KSC_DECIDED_BY_RULE:
+		if (d->rule == SIZE_MAX)
+			snprintf(buf, size, "rules for %s%s", d->name ? d->name : "it", args);
+		else
+			snprintf(buf, size, "syscalls[%zu] (%s)%s", d->rule,
+			         d->name ? d->name : "?", args);
+		break;
+	case KSC_DECIDED_BY_STUB:
+		snprintf(buf, size,
+		         "runc's ENOSYS stub (a number above every syscall the profile "
+		         "names)");
+		break;
+	case KSC_DECIDED_BY_BAD_ARCH:
+		snprintf(buf, size, "the bad-arch action (an architecture the profile leaves out)");
+		break;
+	case KSC_DECIDED_BY_DEFAULT:
+	default:
+		snprintf(buf, size, "defaultAction%s", args);
+		break;
+	}
+}
