@@ -950,6 +950,72 @@ int ksc_profile_compare_merge(const struct ksc_profile *merged, const struct ksc
                               struct ksc_difference *diffs, size_t max_diffs, size_t *ret_n_diffs,
                               struct ksc_error **reterr);
 
+/* Complain mode: a profile that logs what it would deny. */
+
+struct ksc_complain_opts {
+	/* The runtime refuses seccomp flags (runc before 1.2: "seccomp flags are not yet
+	 * supported by runc"): SECCOMP_FILTER_FLAG_LOG is not added to a profile without
+	 * flags (absent or []), which stays so. */
+	bool no_flags;
+	/* The runtime as the notes name it ("runc 1.1.5"); NULL: "the runtime". */
+	const char *runtime;
+};
+
+/*
+ * The complain mode of a valid profile: every call it denies is logged and allowed
+ * (SCMP_ACT_LOG) and every other decision is kept. A denying defaultAction (SCMP_ACT_ERRNO,
+ * _KILL, _KILL_THREAD, _KILL_PROCESS, _TRAP, _TRACE) becomes SCMP_ACT_LOG without
+ * defaultErrnoRet (or defaultErrno); so does each syscalls[] entry with a denying action,
+ * keeping its names, args, comment and includes/excludes, without errnoRet (or errno).
+ * SCMP_ACT_ALLOW, SCMP_ACT_LOG and SCMP_ACT_NOTIFY entries, the architectures, archMap,
+ * listenerPath, listenerMetadata and unknown keys stay as they are. `flags` gains
+ * SECCOMP_FILTER_FLAG_LOG, which has the kernel log the decisions left that are neither
+ * ALLOW nor LOG; absent flags (SPEC_ALLOW where supported) become [SPEC_ALLOW, LOG], unless
+ * opts->no_flags. opts may be NULL.
+ *
+ * The result is checked by its decisions against the original's, as runc enforces both
+ * (ksc_profile_compare_complain()). runc leaves out a rule whose action is the default
+ * action, so a denying rule that libseccomp let take precedence over another rule of its
+ * syscall (socket if arg0 == 40 denied, socket if arg0 != 16 allowed) would vanish in
+ * complain mode and the other rule decide its calls: such a syscall's rules are rewritten
+ * from what the original decides, as rules that do not overlap (the comment of each says
+ * so); so are a syscall's rules that libseccomp would refuse or loop forever on in complain
+ * mode. Where that cannot be done (a template's rule, a comparison with SCMP_CMP_MASKED_EQ,
+ * a 32-bit arch that reads the values otherwise, libseccomp still looping, too many values)
+ * the profile is refused with -EDOM, naming the call or the rules.
+ *
+ * Notes go to diags as warnings at the field they are about: the profile denies nothing (a
+ * defaultAction that does not deny and no rule that does: no decision changes), the
+ * defaultAction already lets calls through (only rules change), a syscall's rules
+ * rewritten, SECCOMP_FILTER_FLAG_LOG left out for opts->no_flags, or flags the runtime
+ * refuses in the original already.
+ *
+ * Returns 0 and the profile (owned by the caller, named "SOURCE (complain mode)": its
+ * positions are in the text written for it), or -EDOM, -EINVAL (the original's filter
+ * cannot be built: the message says why), -ETIMEDOUT, -ENOMEM, with a message.
+ */
+int ksc_profile_complain(const struct ksc_profile *profile, const struct ksc_complain_opts *opts,
+                         struct ksc_profile **ret_profile, struct ksc_diags *diags,
+                         struct ksc_error **reterr);
+
+/*
+ * Whether `complain` decides what `original` decides in complain mode, on the inputs
+ * ksc_profile_compare() tries: LOG where original denies (KILL_PROCESS, KILL_THREAD, TRAP,
+ * ERRNO, TRACE), its decision where it does not (ALLOW, LOG, NOTIFY, and the bad-arch
+ * action, which is not the profile's). Both filters are built with opts (NULL: defaults)
+ * without runc's ENOSYS stub: complain mode has none, as its default does not deny, and
+ * a call the stub answers in the original is decided by its default (a denial, so LOG) or,
+ * for a call the stub answers ahead of the rule that names it (x86's direct socket calls,
+ * numbered above the names libseccomp resolves there), by that rule. diffs get ret_a from
+ * complain and ret_b the expected decision. Returns 0 or -errno with a message when a
+ * profile cannot be modelled.
+ */
+int
+ksc_profile_compare_complain(const struct ksc_profile *complain, const struct ksc_profile *original,
+                             const struct ksc_compile_opts *opts, size_t *ret_cases,
+                             struct ksc_difference *diffs, size_t max_diffs, size_t *ret_n_diffs,
+                             struct ksc_error **reterr);
+
 /* Kubernetes names and paths, as the API server and the kubelet check them. */
 
 /* A Kubernetes name, RFC 1123 (apimachinery's IsDNS1123Subdomain and IsDNS1123Label): with

@@ -10,6 +10,8 @@ static const struct verb profile_verbs[] = {
 	{ "diff", verb_profile_diff, "compare two profiles by what they decide" },
 	{ "lint", verb_profile_lint, "find what is wrong, dangerous or useless in profiles" },
 	{ "merge", verb_profile_merge, "combine profiles: the least restrictive decision wins" },
+	{ "complain", verb_profile_complain,
+	  "log what a profile denies instead of denying it (complain mode)" },
 	{ "default", verb_profile_default,
 	  "print RuntimeDefault for a container (containerd, docker or podman)" },
 	{ "bundle", verb_profile_bundle, "a ConfigMap of a directory of profiles, for node sync" },

@@ -46,6 +46,8 @@ struct decider {
 	/* One per filter (filter, or filters[i]), or NULL: the inputs come syscall by syscall,
 	 * so each filter's lookup of (arch, nr) is done once per syscall, not per input. */
 	struct filter_lookup *lookups;
+	/* filter's decisions in complain mode (ksc_profile_complain()): a denial is LOG */
+	bool complain;
 };
 
 static uint32_t
@@ -56,11 +58,28 @@ decide_one(const struct decider *who, size_t i, const struct ksc_seccomp_data *d
 	return filter_decide_cached(f, who->lookups ? &who->lookups[i] : NULL, d, NULL);
 }
 
+/* What complain mode makes of a decision: KILL_PROCESS, KILL_THREAD, TRAP, ERRNO (runc's
+ * ENOSYS stub included) and TRACE are logged instead; NOTIFY, LOG and ALLOW stay. The
+ * bad-arch action is no decision of the profile's and stays too. */
+static uint32_t
+complain_ret(const struct ksc_filter *f, struct filter_lookup *lookup,
+             const struct ksc_seccomp_data *d)
+{
+	uint32_t ret = filter_decide_cached(f, lookup, d, NULL); /* fills *lookup */
+
+	if (lookup->leaf.kind != FILTER_LEAF_BAD_ARCH &&
+	    ret_rank(ret) < ret_rank(KSC_RET_USER_NOTIF))
+		return KSC_RET_LOG;
+	return ret;
+}
+
 static uint32_t
 decide(const struct decider *who, const struct ksc_seccomp_data *d)
 {
 	uint32_t ret;
 
+	if (who->complain)
+		return complain_ret(who->filter, who->lookups, d);
 	if (who->filter)
 		return decide_one(who, 0, d);
 	if (who->filters) {
@@ -674,6 +693,18 @@ ksc_filter_compare(const struct ksc_filter *filter, struct ksc_bpf *const *progs
 	return compare(&in, arches, n_arches, ret_cases, ret_n_diffs);
 }
 
+/* The arches of several profiles, each once (a repeat is replaced by the last entry).
+ * Returns the new count. */
+static size_t
+arches_dedup(enum ksc_arch *arches, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = i + 1; k < n; k++)
+			if (arches[k] == arches[i])
+				arches[k--] = arches[--n];
+	return n;
+}
+
 int
 ksc_profile_compare(const struct ksc_profile *a, const struct ksc_profile *b,
                     const struct ksc_compile_opts *opts, size_t *ret_cases,
@@ -707,10 +738,7 @@ ksc_profile_compare(const struct ksc_profile *a, const struct ksc_profile *b,
 	 * differ */
 	n = ksc_compile_arches(a, opts, arches, _KSC_ARCH_MAX);
 	n += ksc_compile_arches(b, opts, arches + n, _KSC_ARCH_MAX);
-	for (size_t i = 0; i < n; i++)
-		for (size_t k = i + 1; k < n; k++)
-			if (arches[k] == arches[i])
-				arches[k--] = arches[--n];
+	n = arches_dedup(arches, n);
 	return compare(&in, arches, n, ret_cases, ret_n_diffs);
 }
 
@@ -747,10 +775,7 @@ ksc_profile_compare_merge(const struct ksc_profile *merged, const struct ksc_pro
 			hints[i + 1] = ps[i];
 			n += ksc_compile_arches(ps[i], opts, arches + n, _KSC_ARCH_MAX);
 		}
-		for (size_t i = 0; i < n; i++)
-			for (size_t k = i + 1; k < n; k++)
-				if (arches[k] == arches[i])
-					arches[k--] = arches[--n];
+		n = arches_dedup(arches, n);
 		in.a = (struct decider){ .filter = fm, .lookups = &lookups[n_ps] };
 		in.b = (struct decider){ .filters = fs, .n_filters = n_ps, .lookups = lookups };
 		in.hints = hints;
@@ -760,4 +785,41 @@ ksc_profile_compare_merge(const struct ksc_profile *merged, const struct ksc_pro
 	for (size_t i = 0; i < n_ps; i++)
 		ksc_filter_free(fs[i]);
 	return r;
+}
+
+int
+ksc_profile_compare_complain(const struct ksc_profile *complain, const struct ksc_profile *original,
+                             const struct ksc_compile_opts *opts, size_t *ret_cases,
+                             struct ksc_difference *diffs, size_t max_diffs, size_t *ret_n_diffs,
+                             struct ksc_error **reterr)
+{
+	_cleanup_(ksc_filter_freep) struct ksc_filter *fc = NULL, *fo = NULL;
+	enum ksc_arch arches[2 * _KSC_ARCH_MAX];
+	const struct ksc_profile *h[2] = { complain, original };
+	struct filter_lookup lookups[2] = { 0 };
+	/* Without runc's stub: complain mode has none (its default does not deny), and what
+	 * the stub answered is what the default or the rule beneath it decides. */
+	struct ksc_compile_opts o = opts ? *opts : (struct ksc_compile_opts){ 0 };
+	size_t n = 0;
+	struct inputs in = {
+		.hints = h,
+		.n_hints = 2,
+		.diffs = diffs,
+		.max_diffs = max_diffs,
+	};
+	int r;
+
+	o.no_enosys_stub = true;
+	r = ksc_filter_new(original, &o, &fo, NULL, reterr);
+	if (r < 0)
+		return r;
+	r = ksc_filter_new(complain, &o, &fc, NULL, reterr);
+	if (r < 0)
+		return r;
+	in.a = (struct decider){ .filter = fc, .lookups = &lookups[0] };
+	in.b = (struct decider){ .filter = fo, .lookups = &lookups[1], .complain = true };
+	n = ksc_compile_arches(complain, &o, arches, _KSC_ARCH_MAX);
+	n += ksc_compile_arches(original, &o, arches + n, _KSC_ARCH_MAX);
+	n = arches_dedup(arches, n);
+	return compare(&in, arches, n, ret_cases, ret_n_diffs);
 }

@@ -1394,6 +1394,14 @@ int
 ksc_filter_new(const struct ksc_profile *p, const struct ksc_compile_opts *opts,
                struct ksc_filter **ret_filter, struct ksc_diags *diags, struct ksc_error **reterr)
 {
+	return filter_new_blame(p, opts, ret_filter, NULL, diags, reterr);
+}
+
+int
+filter_new_blame(const struct ksc_profile *p, const struct ksc_compile_opts *opts,
+                 struct ksc_filter **ret_filter, const char **blame, struct ksc_diags *diags,
+                 struct ksc_error **reterr)
+{
 	_cleanup_(ksc_filter_freep) struct ksc_filter *f = NULL;
 	enum ksc_arch arches[_KSC_ARCH_MAX];
 	size_t n;
@@ -1454,6 +1462,8 @@ ksc_filter_new(const struct ksc_profile *p, const struct ksc_compile_opts *opts,
 	for (size_t i = 0; i < f->n_rules; i++)
 		for (size_t a = 0; a < f->n_arches; a++) {
 			r = arch_add(f, a, &f->rules[i], (uint32_t)i + 1);
+			if (r < 0 && blame)
+				*blame = f->rules[i].name;
 			if (r < 0)
 				return rule_error(f, &f->rules[i], r, reterr);
 		}

@@ -57,6 +57,13 @@ struct filter_rule {
 	int split_arg;       /* -1, or the args[] entry an OR split made this rule from */
 };
 
+/* ksc_filter_new(), also saying whose rules libseccomp would refuse or loop on: on -EINVAL
+ * or -ETIMEDOUT for a rule, *blame (when blame is not NULL) is its syscall's name, borrowed
+ * from the profile. */
+int filter_new_blame(const struct ksc_profile *p, const struct ksc_compile_opts *opts,
+                     struct ksc_filter **ret_filter, const char **blame, struct ksc_diags *diags,
+                     struct ksc_error **reterr);
+
 /* The rule list (first layer). Borrowed from the filter. */
 const struct filter_rule *filter_rules(const struct ksc_filter *f, size_t *ret_count);
 

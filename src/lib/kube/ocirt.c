@@ -104,6 +104,12 @@ kube_oci_parse(const char *text, struct kube_oci *ret, char *why, size_t why_siz
 	return 0;
 }
 
+bool
+kube_oci_takes_flags(const struct kube_oci *rt)
+{
+	return rt->name != KUBE_OCI_RUNC || version_of(rt) >= V(1, 2, 0);
+}
+
 void
 kube_oci_format(const struct kube_oci *rt, char *buf, size_t size)
 {
@@ -423,7 +429,7 @@ runc_check(const struct kube_oci *rt, const struct spec *s, bool nnp, struct che
 		*ret_none = true;
 		return;
 	}
-	if (!v12 && n_of(s->flags))
+	if (!kube_oci_takes_flags(rt) && n_of(s->flags))
 		fail(c, "runc create failed: seccomp flags are not yet supported by runc");
 	for (size_t i = 0; i < n_of(s->flags); i++)
 		if (!runc_flag_known(rt, item(s->flags, i)))

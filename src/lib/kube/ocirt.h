@@ -29,6 +29,10 @@ struct kube_oci {
  * with why (at most why_size bytes) saying what is wrong. */
 int kube_oci_parse(const char *text, struct kube_oci *ret, char *why, size_t why_size);
 
+/* Whether the runtime takes seccomp flags: runc before 1.2 refuses any, even one it knows
+ * ("seccomp flags are not yet supported by runc"); an empty list it takes. */
+bool kube_oci_takes_flags(const struct kube_oci *rt);
+
 /* "runc 1.1.5", "crun 1.8" (the patch level when not 0). */
 void kube_oci_format(const struct kube_oci *rt, char *buf, size_t size);
 
