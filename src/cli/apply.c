@@ -16,7 +16,7 @@ static const char apply_help[] =
         ("Usage: kseccomp apply -f FILE [--runtime host|runc|crun|containerd]\n"
          "                      [--runtime-endpoint SOCK] [--seccomp-default]\n"
          "                      [--namespaces LIST] [--root-dir DIR] [--image-store DIR]\n"
-         "                      [--containerd-version V] [--state-dir DIR]\n"
+         "                      [--containerd-version V] [--complain] [--state-dir DIR]\n"
          "\n"
          "Create the Pods of FILE ('-': standard input) on the local node; a workload\n"
          "(Deployment, Job, ...) gives one pod named after it. Every pod is validated as\n"
@@ -41,6 +41,11 @@ static const char apply_help[] =
          "      --containerd-version V  host, runc and crun: give RuntimeDefault as\n"
          "                          containerd V renders it (1.6 to 2.2 and later;\n"
          "                          default: the latest); containerd renders its own\n"
+         "      --complain          run the pods' Localhost profiles in complain mode\n"
+         "                          ('kseccomp profile complain'): every call a profile\n"
+         "                          would deny is logged and let through; then 'kseccomp\n"
+         "                          audit --against PROFILE --pod NAME' lists them. Apply\n"
+         "                          again without it (after deleting the pod) to enforce\n"
          "      --seccomp-default   the kubelet's seccompDefault: RuntimeDefault for\n"
          "                          containers that set no profile\n"
          "      --root-dir DIR      the kubelet root; Localhost profiles are read from\n"
@@ -109,6 +114,7 @@ verb_apply(int argc, char **argv)
 		{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
 		{ "namespaces", required_argument, NULL, OPT_NAMESPACES },
 		{ "containerd-version", required_argument, NULL, OPT_CONTAINERD_VERSION },
+		{ "complain", no_argument, NULL, OPT_COMPLAIN },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
@@ -139,6 +145,9 @@ verb_apply(int argc, char **argv)
 				        "--namespaces: expected a list of pid, mount, uts, "
 				        "ipc; got '%s'",
 				        optarg);
+			break;
+		case OPT_COMPLAIN:
+			o.complain = true;
 			break;
 		case OPT_CONTAINERD_VERSION: {
 			char release[32];

@@ -201,6 +201,9 @@ verb_describe(int argc, char **argv)
 		printf("%-17s %s\n",
 		       "Seccomp Default:", row.info.seccomp_default ? "true" : "false");
 		printf("%-17s %s/seccomp\n", "Profile Root:", cli_escape(row.info.root_dir));
+		if (row.info.complain)
+			printf("%-17s %s\n", "Complain Mode:",
+			       "yes: Localhost profiles log what they would deny");
 		if (*row.info.containerd_version)
 			printf("%-17s containerd %s's\n",
 			       "RuntimeDefault:", cli_escape(row.info.containerd_version));

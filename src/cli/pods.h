@@ -25,6 +25,7 @@ enum {
 	OPT_NAMESPACES,
 	OPT_RUNTIME_ENDPOINT,
 	OPT_CONTAINERD_VERSION,
+	OPT_COMPLAIN,
 };
 
 #define NODE_OPTIONS_HELP                                                                       \

@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -35,9 +36,17 @@ attribute(struct audit_reader *ar, int64_t pid)
 {
 	struct audit_who *w = &ar->who;
 
-	if (pid <= 0 || pid == w->pid)
+	struct timespec now;
+	int64_t now_ms;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &now);
+	now_ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+	/* a process not (yet) known to belong to a pod is asked again a little later: the
+	 * node may record it only after its first calls */
+	if (pid <= 0 || (pid == w->pid && (*w->pod || *w->pod_uid || now_ms - w->asked_ms < 500)))
 		return;
 	w->pid = pid;
+	w->asked_ms = now_ms;
 	if (audit_attribute(pid, w->pod_uid, sizeof(w->pod_uid), w->container_id,
 	                    sizeof(w->container_id)) < 0)
 		w->pod_uid[0] = w->container_id[0] = '\0';

@@ -31,6 +31,7 @@ struct audit_who {
 	int64_t pid;                        /* the one these fields are about */
 	char pod_uid[64], container_id[80]; /* a Kubernetes pod's, from its cgroup; "" */
 	char pod[256], container[64];       /* the local node's pod; "" */
+	int64_t asked_ms;                   /* when they were looked up (CLOCK_MONOTONIC) */
 };
 
 /* The audit serial numbers seen, audit(TIME:SERIAL): the kernel numbers every record it

@@ -146,11 +146,12 @@ node_apply_pod(const struct node_opts *o, const struct kube_pod *pod, size_t ind
 	if (mkdir(path, 0755) < 0 ||
 	    asprintf(&info,
 	             "name=%s\nsource=%s\nindex=%zu\nruntime=%s\nroot-dir=%s\nseccomp-default=%s\n"
-	             "node=%s\nruntime-endpoint=%s\ncontainerd-version=%s\n",
+	             "node=%s\nruntime-endpoint=%s\ncontainerd-version=%s\ncomplain=%s\n",
 	             pod->name, source, index, executor_name(o->executor), o->root_dir,
 	             o->seccomp_default ? "true" : "false", node,
 	             o->runtime_endpoint ? o->runtime_endpoint : "",
-	             o->containerd_version ? o->containerd_version : "") < 0 ||
+	             o->containerd_version ? o->containerd_version : "",
+	             o->complain ? "true" : "false") < 0 ||
 	    (r = write_text(dir, "manifest", buf, len, reterr)) < 0 ||
 	    (r = write_text(dir, "pod", info, strlen(info), reterr)) < 0) {
 		if (!info)

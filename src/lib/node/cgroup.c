@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <sys/stat.h>
 
+#include "audit/audit.h"
 #include "node.h"
 
 /* The first cgroup2 mount of /proc/self/mountinfo. */
@@ -194,6 +195,44 @@ pod_cgroup_pids(const char *state, const char *pod, const char *container, int64
 	return 0;
 }
 
+/* A container of the containerd executor: its cgroup names containerd's container id, which
+ * STATE/cri/POD_CONTAINER holds from the container's creation on (exec-cri.c), before its
+ * first instruction. Kubernetes names have no '_'. 0, or -ENOENT. */
+static int
+cri_attribute(const char *state, int64_t pid, char *pod, size_t pod_size, char *container,
+              size_t container_size)
+{
+	char uid[64], cid[80], path[PATH_MAX], line[160];
+	_cleanup_(closedirp) DIR *d = NULL;
+	struct dirent *de;
+
+	if (audit_attribute(pid, uid, sizeof(uid), cid, sizeof(cid)) < 0 || !*cid)
+		return -ENOENT;
+	pathf(path, sizeof(path), "%s/cri", state);
+	d = opendir(path);
+	while (d && (de = readdir(d))) {
+		char file[PATH_MAX + 300];
+		const char *sep = strchr(de->d_name, '_');
+		FILE *f;
+		bool same;
+
+		if (de->d_name[0] == '.' || !sep)
+			continue;
+		pathf(file, sizeof(file), "%s/cri/%s", state, de->d_name);
+		f = fopen(file, "re");
+		same = f && fgets(line, sizeof(line), f) && strncmp(line, cid, strlen(cid)) == 0 &&
+		       (line[strlen(cid)] == '\0' || line[strlen(cid)] == '\n');
+		if (f)
+			fclose(f);
+		if (!same)
+			continue;
+		snprintf(pod, pod_size, "%.*s", (int)(sep - de->d_name), de->d_name);
+		snprintf(container, container_size, "%s", sep + 1);
+		return 0;
+	}
+	return -ENOENT;
+}
+
 int
 node_attribute_pid(const char *state, int64_t pid, char *pod, size_t pod_size, char *container,
                    size_t container_size)
@@ -227,6 +266,8 @@ node_attribute_pid(const char *state, int64_t pid, char *pod, size_t pod_size, c
 	if (f)
 		fclose(f);
 	if (*pod)
+		return 0;
+	if (cri_attribute(state, pid, pod, pod_size, container, container_size) == 0)
 		return 0;
 
 	/* the pods' records: "PID\tCONTAINER" lines, for processes that are gone */

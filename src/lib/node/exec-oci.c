@@ -95,6 +95,26 @@ oci_prepare(const struct node_executor *ex, struct node_launch *l)
 	return 0;
 }
 
+/* crun, which runs without cgroups here, has the container's process moved into the pod's
+ * cgroup so that delete reaches it (pid 0: the calling process). */
+static void
+crun_adopt(const struct node_executor *ex, const struct node_opts *o, const char *pod,
+           const char *container, pid_t pid)
+{
+	char cg[PATH_MAX], procs[PATH_MAX + 16], text[32];
+	int fd;
+
+	if (geteuid() != 0 || pod_cgroup_create(o->state, pod, container, cg, sizeof(cg)) < 0)
+		return;
+	pathf(procs, sizeof(procs), "%s/cgroup.procs", cg);
+	snprintf(text, sizeof(text), "%d", (int)pid);
+	fd = open(procs, O_WRONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		(void)!write(fd, text, strlen(text));
+		close(fd);
+	}
+}
+
 /* The child side of the runc and crun executors: never returns. */
 static void
 oci_exec(const struct node_executor *ex, struct node_launch *l)
@@ -111,6 +131,9 @@ oci_exec(const struct node_executor *ex, struct node_launch *l)
 	oci_runtime_root(l->o->state, ex->id, root, sizeof(root));
 	argv[n++] = bin;
 	if (ex->id == EXECUTOR_CRUN) {
+		/* crun itself in the pod's cgroup, so that the container's first calls are the
+		 * pod's (audit --pod) before crun_adopt() could move it there */
+		crun_adopt(ex, l->o, l->pod->name, l->c->name, 0);
 		/* crun wants the cgroup v2 hierarchy to itself, or none: on a hybrid host it
 		 * runs in a mount namespace of its own without the unified mount */
 		if (unshare(CLONE_NEWNS) < 0 ||
@@ -148,26 +171,6 @@ oci_release(const struct node_executor *ex, struct node_launch *l)
 	free(d->seccomp_json);
 	free(d);
 	l->data = NULL;
-}
-
-/* crun, which runs without cgroups here, has the container's process moved into the pod's
- * cgroup so that delete reaches it. */
-static void
-crun_adopt(const struct node_executor *ex, const struct node_opts *o, const char *pod,
-           const char *container, pid_t pid)
-{
-	char cg[PATH_MAX], procs[PATH_MAX + 16], text[32];
-	int fd;
-
-	if (geteuid() != 0 || pod_cgroup_create(o->state, pod, container, cg, sizeof(cg)) < 0)
-		return;
-	pathf(procs, sizeof(procs), "%s/cgroup.procs", cg);
-	snprintf(text, sizeof(text), "%d", (int)pid);
-	fd = open(procs, O_WRONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		(void)!write(fd, text, strlen(text));
-		close(fd);
-	}
 }
 
 /* the runtime passes the signal on to the container */

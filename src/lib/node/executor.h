@@ -23,6 +23,17 @@
 #include "node.h"
 #include "pods.h"
 
+struct node_executor;
+
+/* apply --complain (complain.c): a container's Localhost profile in complain mode, for ex.
+ * *profile (the executors that are handed it) is replaced; or, where the runtime reads the
+ * file (profile NULL), a complain-mode copy is written to the pod's directory and
+ * *localhost_ref names it (a file that cannot be read is left to the runtime to refuse).
+ * 0, or -errno with a message. */
+int node_complain_profile(const struct node_executor *ex, const char *pod_dir,
+                          const char *container, struct ksc_profile **profile, char **localhost_ref,
+                          struct ksc_error **reterr);
+
 /* One start of one container: what the monitor resolved, and the executor's own state. */
 struct node_launch {
 	const struct node_opts *o;

@@ -120,6 +120,30 @@ resolve_profile(struct monitor *m, struct ctr *r, struct kube_kubelet_result *k,
 	return 0;
 }
 
+/* apply --complain: the Localhost profile logs what it would deny (s->profile says so). 0,
+ * or -1 with the status saying why. */
+static int
+complain_mode(struct monitor *m, struct ctr *r, struct kube_kubelet_result *k,
+              struct kube_outcome *out)
+{
+	struct pod_container_status *s = r->s;
+	struct ksc_error *error = NULL;
+	size_t n = strlen(s->profile);
+
+	if (!m->ex->runtime_resolves && !out->profile)
+		return 0; /* unconfined: nothing to log */
+	if (node_complain_profile(m->ex, m->dir, r->c->name, &out->profile, &k->localhost_ref,
+	                          &error) < 0) {
+		pod_container_fail(m->dir, s, "CreateContainerError",
+		                   "kseccomp cannot derive the complain mode of its profile: %s",
+		                   error ? ksc_error_message(error) : "out of memory");
+		ksc_error_free(error);
+		return -1;
+	}
+	snprintf(s->profile + n, sizeof(s->profile) - n, " (complain mode)");
+	return 0;
+}
+
 /* What the kubelet alone decides, for a runtime that loads the profile itself: the profile's
  * type and Localhost path (s->profile says which). 0, or -1 with the status saying why. */
 static int
@@ -305,6 +329,9 @@ start_container(struct monitor *m, struct ctr *r)
 		if (resolve_kubelet(m, r, &k) < 0)
 			goto out;
 	} else if (resolve_profile(m, r, &k, &out) < 0 || resolve_image(m, r, &img, argv) < 0)
+		goto out;
+	if (m->o->complain && k.type == KUBE_PROFILE_LOCALHOST && !r->c->privileged &&
+	    complain_mode(m, r, &k, &out) < 0)
 		goto out;
 	l.profile = out.profile;
 	if (!m->ex->runtime_resolves) {

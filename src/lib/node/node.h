@@ -34,6 +34,7 @@ struct node_opts {
 	const char *runtime_endpoint;  /* the CRI socket of the containerd executor */
 	/* whose RuntimeDefault the host, runc and crun executors give (NULL: the latest) */
 	const char *containerd_version;
+	bool complain; /* apply --complain: Localhost profiles in complain mode */
 };
 
 /* Fill what was not given: $KSECCOMP_STATE_DIR, /run/kseccomp for root,

@@ -61,6 +61,7 @@ struct pod_info {
 	bool seccomp_default;
 	char containerd_version[64];     /* apply --containerd-version, "" when not given */
 	char runtime_endpoint[PATH_MAX]; /* the containerd executor's CRI socket */
+	bool complain;                   /* apply --complain */
 };
 
 /* What get and describe show of a pod. */

@@ -166,6 +166,8 @@ pod_info_read(const char *dir, struct pod_info *info)
 		else if (streq(line, "runtime-endpoint"))
 			snprintf(info->runtime_endpoint, sizeof(info->runtime_endpoint), "%s",
 			         value);
+		else if (streq(line, "complain"))
+			info->complain = streq(value, "true");
 		else if (streq(line, "containerd-version"))
 			snprintf(info->containerd_version, sizeof(info->containerd_version), "%s",
 			         value);
