@@ -20,12 +20,16 @@ static void
 cut_inside_code(const char *line, size_t len)
 {
 	const char *code = NULL, *v;
+	size_t n_codes = 0;
 
 	if (line[0] == '{')
-		return; /* journal JSON: a cut line is not JSON */
-	for (const char *p = line; (p = memmem(p, (size_t)(line + len - p), " code=", 6)); p++)
+		return; /* journal or kseccomp JSON: a cut line is not JSON */
+	for (const char *p = line; (p = memmem(p, (size_t)(line + len - p), " code=", 6)); p++) {
 		code = p;
-	if (!code)
+		n_codes++;
+	}
+	/* with two, the other one is read when the last is cut */
+	if (n_codes != 1)
 		return;
 	v = code + 6;
 	if (memchr(v, ' ', (size_t)(line + len - v)) ||

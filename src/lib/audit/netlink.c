@@ -216,7 +216,7 @@ audit_read_netlink(struct audit_reader *ar, struct ksc_error **reterr)
 		                  "the audit netlink socket: its buffer overflowed %" PRIu64
 		                  " time%s, and the records that did not fit were dropped",
 		                  overruns, overruns == 1 ? "" : "s");
-	audit_reader_serials_settle(ar, "the audit netlink socket");
+	audit_reader_lose_serials(ar, audit_reader_serials_settle(ar), "the audit netlink socket");
 	if (counted && kernel_lost(&lost_after) == 0 && lost_after != lost_before)
 		audit_reader_lose(ar, lost_after - lost_before,
 		                  "the kernel dropped %" PRIu32 " audit record%s before delivering "
@@ -224,4 +224,156 @@ audit_read_netlink(struct audit_reader *ar, struct ksc_error **reterr)
 		                  lost_after - lost_before,
 		                  lost_after - lost_before == 1 ? "" : "s");
 	return r;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* A witness for /dev/kmsg                                                                   */
+
+struct audit_witness {
+	int fd;
+	uint32_t *seen; /* serials kauditd handed printk, not yet settled */
+	size_t n_seen, cap_seen;
+	uint32_t *printed; /* serials the kernel log showed, not yet settled */
+	size_t n_printed, cap_printed;
+	uint32_t max_seen;
+	uint64_t missing;
+	bool oom;
+};
+
+int
+audit_witness_open(struct audit_witness **ret)
+{
+	struct audit_witness *w = calloc(1, sizeof(*w));
+	int r;
+
+	if (!w)
+		return -ENOMEM;
+	r = open_group(&w->fd);
+	if (r < 0) {
+		free(w);
+		return r;
+	}
+	*ret = w;
+	return 0;
+}
+
+int
+audit_witness_fd(const struct audit_witness *w)
+{
+	return w->fd;
+}
+
+static void
+push(uint32_t **v, size_t *n, size_t *cap, uint32_t x, bool *oom)
+{
+	if (*n == *cap) {
+		size_t c = *cap ? *cap * 2 : 1024;
+		uint32_t *nv = reallocarray(*v, c, sizeof(**v));
+
+		if (!nv) {
+			*oom = true;
+			return;
+		}
+		*v = nv;
+		*cap = c;
+	}
+	(*v)[(*n)++] = x;
+}
+
+static int
+cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Count the serials seen up to cutoff (all of them when final) that were never printed,
+ * and forget them and the printed ones up to it. */
+static void
+settle(struct audit_witness *w, bool final)
+{
+	uint32_t cutoff = final ? UINT32_MAX : w->max_seen - AUDIT_SERIAL_WINDOW;
+	size_t keep = 0, pkeep = 0;
+
+	qsort(w->seen, w->n_seen, sizeof(*w->seen), cmp_u32);
+	qsort(w->printed, w->n_printed, sizeof(*w->printed), cmp_u32);
+	for (size_t i = 0; i < w->n_seen; i++) {
+		uint32_t s = w->seen[i];
+
+		if (s > cutoff || (!final && w->max_seen < AUDIT_SERIAL_WINDOW)) {
+			w->seen[keep++] = s;
+			continue;
+		}
+		if (i > 0 && w->seen[i - 1] == s)
+			continue; /* the records of one event share a number */
+		if (!bsearch(&s, w->printed, w->n_printed, sizeof(*w->printed), cmp_u32))
+			w->missing++;
+	}
+	w->n_seen = keep;
+	for (size_t i = 0; i < w->n_printed; i++)
+		if (w->printed[i] > cutoff && !final)
+			w->printed[pkeep++] = w->printed[i];
+	w->n_printed = pkeep;
+}
+
+void
+audit_witness_read(struct audit_witness *w)
+{
+	char buf[16384];
+
+	for (;;) {
+		ssize_t n = recv(w->fd, buf, sizeof(buf), MSG_DONTWAIT);
+
+		if (n < 0 && errno == ENOBUFS)
+			continue; /* what it missed, the kernel log may have: not counted */
+		if (n <= 0)
+			break;
+		for (const struct nlmsghdr *h = NULL; (h = next_message(buf, (size_t)n, h));) {
+			const char *text = (const char *)NLMSG_DATA(h);
+			size_t len = h->nlmsg_len - NLMSG_HDRLEN;
+			const char *colon = len > 6 && memcmp(text, "audit(", 6) == 0
+			                            ? memchr(text, ':', MIN(len, (size_t)40))
+			                            : NULL;
+			uint64_t serial = 0;
+			size_t digits = 0;
+
+			/* kauditd prints every record but the end-of-event marker */
+			if (!colon || h->nlmsg_type == AUDIT_EOE)
+				continue;
+			for (const char *p = colon + 1;
+			     p < text + len && digits < 11 && *p >= '0' && *p <= '9'; p++, digits++)
+				serial = serial * 10 + (uint64_t)(*p - '0');
+			if (!digits || serial > UINT32_MAX)
+				continue;
+			push(&w->seen, &w->n_seen, &w->cap_seen, (uint32_t)serial, &w->oom);
+			if ((uint32_t)serial > w->max_seen)
+				w->max_seen = (uint32_t)serial;
+		}
+	}
+	if (w->n_seen > 4 * AUDIT_SERIAL_WINDOW)
+		settle(w, false);
+}
+
+void
+audit_witness_printed(struct audit_witness *w, uint32_t serial)
+{
+	push(&w->printed, &w->n_printed, &w->cap_printed, serial, &w->oom);
+}
+
+uint64_t
+audit_witness_close(struct audit_witness *w)
+{
+	uint64_t missing;
+
+	if (!w)
+		return 0;
+	audit_witness_read(w);
+	settle(w, true);
+	missing = w->missing;
+	close(w->fd);
+	free(w->seen);
+	free(w->printed);
+	free(w);
+	return missing;
 }

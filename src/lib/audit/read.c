@@ -186,20 +186,28 @@ audit_reader_serial(struct audit_reader *ar, uint32_t serial)
 		s->hi = serial + 1;
 }
 
-void
-audit_reader_serials_settle(struct audit_reader *ar, const char *source)
+uint64_t
+audit_reader_serials_settle(struct audit_reader *ar)
 {
 	struct audit_serials *s = &ar->serials;
+	uint64_t missing;
 
 	while (s->started && s->lo != s->hi)
 		serial_settle_one(s);
-	if (s->missing)
-		audit_reader_lose(ar, s->missing,
+	missing = s->missing;
+	s->missing = 0;
+	return missing;
+}
+
+void
+audit_reader_lose_serials(struct audit_reader *ar, uint64_t missing, const char *source)
+{
+	if (missing)
+		audit_reader_lose(ar, missing,
 		                  "%s: %" PRIu64 " audit record%s never arrived (%s serial numbers "
 		                  "were skipped)",
-		                  source, s->missing, s->missing == 1 ? "" : "s",
-		                  s->missing == 1 ? "its" : "their");
-	s->missing = 0;
+		                  source, missing, missing == 1 ? "" : "s",
+		                  missing == 1 ? "its" : "their");
 }
 
 /* The serial number of "audit(TIME:SERIAL)" in a line, if it has one. */
@@ -583,7 +591,8 @@ audit_read_kmsg(struct audit_reader *ar, bool follow, struct ksc_error **reterr)
 {
 	char buf[8192];
 	int fd = open("/dev/kmsg", O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	uint64_t last_seq = 0;
+	struct audit_witness *witness = NULL;
+	uint64_t last_seq = 0, unprinted, skipped;
 	bool have_seq = false;
 	int r = 0;
 
@@ -594,6 +603,9 @@ audit_read_kmsg(struct audit_reader *ar, bool follow, struct ksc_error **reterr)
 		        reterr, -e, "/dev/kmsg: %s%s", strerror(e),
 		        e == EACCES || e == EPERM ? " (reading the kernel log needs root)" : "");
 	}
+	/* following, the records from now on are witnessed where permitted */
+	if (follow)
+		(void)audit_witness_open(&witness);
 	for (;;) {
 		ssize_t n;
 		uint64_t seq;
@@ -601,8 +613,14 @@ audit_read_kmsg(struct audit_reader *ar, bool follow, struct ksc_error **reterr)
 		char *nl;
 		size_t len;
 
-		if (ar->stop && *ar->stop)
-			break;
+		if (ar->stop && *ar->stop) {
+			if (!witness)
+				break;
+			/* what kauditd printed as the witness saw it, read before counting */
+			(void)poll(NULL, 0, 100);
+			follow = false;
+			ar->stop = NULL;
+		}
 		n = read(fd, buf, sizeof(buf) - 1);
 		if (n < 0 && errno == EPIPE)
 			continue; /* counted from the sequence numbers of the next record */
@@ -611,7 +629,13 @@ audit_read_kmsg(struct audit_reader *ar, bool follow, struct ksc_error **reterr)
 		if (n < 0 && errno == EAGAIN) {
 			if (!follow)
 				break;
-			(void)poll(&(struct pollfd){ .fd = fd, .events = POLLIN }, 1, 250);
+			(void)poll(
+			        (struct pollfd[]){ { .fd = fd, .events = POLLIN },
+			                           { .fd = witness ? audit_witness_fd(witness) : -1,
+			                             .events = POLLIN } },
+			        2, 250);
+			if (witness)
+				audit_witness_read(witness);
 			continue;
 		}
 		if (n < 0) {
@@ -634,14 +658,27 @@ audit_read_kmsg(struct audit_reader *ar, bool follow, struct ksc_error **reterr)
 		}
 		nl = strchr(buf, '\n');
 		len = nl ? (size_t)(nl - buf) : (size_t)n;
-		if (line_serial(buf, len, &serial))
+		if (line_serial(buf, len, &serial)) {
 			audit_reader_serial(ar, serial);
+			if (witness)
+				audit_witness_printed(witness, serial);
+		}
 		r = handle_line(ar, buf, len);
 		if (r < 0)
 			break;
 	}
 	close(fd);
-	audit_reader_serials_settle(ar, "/dev/kmsg");
+	skipped = audit_reader_serials_settle(ar);
+	unprinted = audit_witness_close(witness);
+	/* both count the records printk dropped after the witness joined */
+	if (skipped > unprinted)
+		audit_reader_lose_serials(ar, skipped, "/dev/kmsg");
+	else if (unprinted)
+		audit_reader_lose(ar, unprinted,
+		                  "/dev/kmsg: %" PRIu64 " audit record%s never reached the kernel "
+		                  "log (the audit netlink socket saw them: printk's rate limit "
+		                  "dropped them, or an audit daemon took them)",
+		                  unprinted, unprinted == 1 ? "" : "s");
 	return r;
 }
 
