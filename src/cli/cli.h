@@ -113,6 +113,8 @@ int verb_profile_default(int argc, char **argv);
 int verb_profile_diff(int argc, char **argv);
 int verb_profile_merge(int argc, char **argv);
 int verb_profile_complain(int argc, char **argv);
+int verb_profile_check(int argc, char **argv);
+int verb_profile_fix(int argc, char **argv);
 int verb_profile_lint(int argc, char **argv);
 int verb_profile_validate(int argc, char **argv);
 int verb_profile_fmt(int argc, char **argv);

@@ -1,12 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The kernel's audit records from the audit netlink socket's multicast group
- * (AUDIT_NLGRP_READLOG, kernel/audit.c kauditd_send_multicast_skb()): kauditd copies every
- * record it takes off its queue to the group, before and whatever it does with it next
- * (hand it to auditd, or print it to the kernel log through printk's rate limit). A member
- * needs CAP_AUDIT_READ. A task that makes records faster than kauditd sends them waits
- * (audit_backlog_wait_time) rather than losing them, so what is left to lose is this
- * socket's buffer and the kernel's own drops, and both are counted.
+ * The audit netlink socket (see netlink.h): its multicast group, the kernel's loss counter,
+ * and the witness of /dev/kmsg.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -19,7 +14,7 @@
 
 #include "error.h"
 #include "macro.h"
-#include "read.h"
+#include "netlink.h"
 
 #ifndef AUDIT_NLGRP_READLOG
 #define AUDIT_NLGRP_READLOG 1
@@ -28,8 +23,8 @@
 /* Room for a burst of records while the reader is busy: memory is taken only when used. */
 #define RCVBUF_BYTES (64 << 20)
 
-static int
-open_group(int *ret_fd)
+int
+audit_nl_open(int *ret_fd)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK,
 		                  .nl_groups = 1u << (AUDIT_NLGRP_READLOG - 1) };
@@ -49,20 +44,8 @@ open_group(int *ret_fd)
 	return 0;
 }
 
-int
-audit_netlink_available(void)
-{
-	int fd = -1, r = open_group(&fd);
-
-	if (r >= 0)
-		close(fd);
-	return r;
-}
-
-/* The messages of a datagram of n bytes: the first for prev NULL, else the one after prev;
- * NULL at the end or at a length that does not fit what is left. */
-static const struct nlmsghdr *
-next_message(const char *buf, size_t n, const struct nlmsghdr *prev)
+const struct nlmsghdr *
+audit_nl_next(const char *buf, size_t n, const struct nlmsghdr *prev)
 {
 	size_t off = prev ? (size_t)((const char *)prev - buf) + NLMSG_ALIGN(prev->nlmsg_len) : 0;
 	const struct nlmsghdr *h;
@@ -73,9 +56,8 @@ next_message(const char *buf, size_t n, const struct nlmsghdr *prev)
 	return h->nlmsg_len >= sizeof(*h) && h->nlmsg_len <= n - off ? h : NULL;
 }
 
-/* The kernel's audit_lost counter (AUDIT_GET; needs CAP_AUDIT_CONTROL): 0 or -errno. */
-static int
-kernel_lost(uint32_t *ret_lost)
+int
+audit_nl_kernel_lost(uint32_t *ret_lost)
 {
 	struct {
 		struct nlmsghdr h;
@@ -103,7 +85,7 @@ kernel_lost(uint32_t *ret_lost)
 			r = negative_errno();
 			break;
 		}
-		for (const struct nlmsghdr *h = NULL; (h = next_message(buf, (size_t)n, h));) {
+		for (const struct nlmsghdr *h = NULL; (h = audit_nl_next(buf, (size_t)n, h));) {
 			if (h->nlmsg_type == NLMSG_ERROR) {
 				const struct nlmsgerr *e = (const void *)NLMSG_DATA(h);
 
@@ -123,106 +105,6 @@ kernel_lost(uint32_t *ret_lost)
 		}
 	}
 	close(fd);
-	return r;
-}
-
-/* One message of the group: a seccomp record goes to the reader as the kernel log would
- * show it ("audit: type=1326 audit(...): ..."); every record's serial number counts. */
-static int
-handle_message(struct audit_reader *ar, const struct nlmsghdr *h)
-{
-	const char *text = (const char *)NLMSG_DATA(h);
-	size_t len = h->nlmsg_len - NLMSG_HDRLEN;
-	char line[16384];
-	int n;
-
-	while (len && (text[len - 1] == '\0' || text[len - 1] == '\n'))
-		len--;
-	if (len < 6 || memcmp(text, "audit(", 6) != 0)
-		return 0;
-	{
-		const char *colon = memchr(text, ':', MIN(len, (size_t)40));
-		uint64_t serial = 0;
-		size_t digits = 0;
-
-		for (const char *p = colon ? colon + 1 : text + len;
-		     p < text + len && digits < 11 && *p >= '0' && *p <= '9'; p++, digits++)
-			serial = serial * 10 + (uint64_t)(*p - '0');
-		if (digits && serial <= UINT32_MAX)
-			audit_reader_serial(ar, (uint32_t)serial);
-	}
-	if (h->nlmsg_type != AUDIT_SECCOMP)
-		return 0;
-	n = snprintf(line, sizeof(line), "audit: type=%u %.*s", (unsigned)h->nlmsg_type, (int)len,
-	             text);
-	if (n < 0 || (size_t)n >= sizeof(line)) {
-		ar->malformed++;
-		return 0;
-	}
-	return audit_reader_line(ar, line, (size_t)n);
-}
-
-int
-audit_read_netlink(struct audit_reader *ar, struct ksc_error **reterr)
-{
-	_cleanup_(freep) char *buf = malloc(64 * 1024);
-	uint32_t lost_before = 0, lost_after = 0;
-	bool counted;
-	uint64_t overruns = 0;
-	int fd = -1, r;
-
-	if (!buf)
-		return -ENOMEM;
-	r = open_group(&fd);
-	if (r < 0)
-		return ksc_error_setf(reterr, r, "the audit netlink socket: %s%s", strerror(-r),
-		                      r == -EPERM ? " (reading the kernel's audit records as they "
-		                                    "are made needs CAP_AUDIT_READ)"
-		                                  : "");
-	counted = kernel_lost(&lost_before) == 0;
-	for (;;) {
-		ssize_t n;
-
-		if (ar->stop && *ar->stop)
-			break;
-		n = recv(fd, buf, 64 * 1024, MSG_DONTWAIT);
-		if (n < 0 && errno == ENOBUFS) {
-			/* the socket's buffer was full: the kernel dropped what did not fit */
-			overruns++;
-			continue;
-		}
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			(void)poll(&(struct pollfd){ .fd = fd, .events = POLLIN }, 1, 250);
-			continue;
-		}
-		if (n < 0) {
-			r = ksc_error_setf(reterr, negative_errno(), "the audit netlink socket: %s",
-			                   strerror(errno));
-			break;
-		}
-		for (const struct nlmsghdr *h = NULL; (h = next_message(buf, (size_t)n, h));) {
-			r = handle_message(ar, h);
-			if (r < 0)
-				break;
-		}
-		if (r < 0)
-			break;
-	}
-	close(fd);
-	if (overruns)
-		audit_reader_lose(ar, 0,
-		                  "the audit netlink socket: its buffer overflowed %" PRIu64
-		                  " time%s, and the records that did not fit were dropped",
-		                  overruns, overruns == 1 ? "" : "s");
-	audit_reader_lose_serials(ar, audit_reader_serials_settle(ar), "the audit netlink socket");
-	if (counted && kernel_lost(&lost_after) == 0 && lost_after != lost_before)
-		audit_reader_lose(ar, lost_after - lost_before,
-		                  "the kernel dropped %" PRIu32 " audit record%s before delivering "
-		                  "them (its audit_lost counter: backlog or rate limit)",
-		                  lost_after - lost_before,
-		                  lost_after - lost_before == 1 ? "" : "s");
 	return r;
 }
 
@@ -248,7 +130,7 @@ audit_witness_open(struct audit_witness **ret)
 
 	if (!w)
 		return -ENOMEM;
-	r = open_group(&w->fd);
+	r = audit_nl_open(&w->fd);
 	if (r < 0) {
 		free(w);
 		return r;
@@ -293,7 +175,7 @@ cmp_u32(const void *a, const void *b)
 static void
 settle(struct audit_witness *w, bool final)
 {
-	uint32_t cutoff = final ? UINT32_MAX : w->max_seen - AUDIT_SERIAL_WINDOW;
+	uint32_t cutoff = final ? UINT32_MAX : w->max_seen - AUDIT_NL_WINDOW;
 	size_t keep = 0, pkeep = 0;
 
 	qsort(w->seen, w->n_seen, sizeof(*w->seen), cmp_u32);
@@ -301,7 +183,7 @@ settle(struct audit_witness *w, bool final)
 	for (size_t i = 0; i < w->n_seen; i++) {
 		uint32_t s = w->seen[i];
 
-		if (s > cutoff || (!final && w->max_seen < AUDIT_SERIAL_WINDOW)) {
+		if (s > cutoff || (!final && w->max_seen < AUDIT_NL_WINDOW)) {
 			w->seen[keep++] = s;
 			continue;
 		}
@@ -329,7 +211,7 @@ audit_witness_read(struct audit_witness *w)
 			continue; /* what it missed, the kernel log may have: not counted */
 		if (n <= 0)
 			break;
-		for (const struct nlmsghdr *h = NULL; (h = next_message(buf, (size_t)n, h));) {
+		for (const struct nlmsghdr *h = NULL; (h = audit_nl_next(buf, (size_t)n, h));) {
 			const char *text = (const char *)NLMSG_DATA(h);
 			size_t len = h->nlmsg_len - NLMSG_HDRLEN;
 			const char *colon = len > 6 && memcmp(text, "audit(", 6) == 0
@@ -351,7 +233,7 @@ audit_witness_read(struct audit_witness *w)
 				w->max_seen = (uint32_t)serial;
 		}
 	}
-	if (w->n_seen > 4 * AUDIT_SERIAL_WINDOW)
+	if (w->n_seen > 4 * AUDIT_NL_WINDOW)
 		settle(w, false);
 }
 

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <fcntl.h>
+#include <sys/socket.h>
+#include <linux/netlink.h>
+#include <linux/audit.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <poll.h>
@@ -12,6 +15,7 @@
 
 #include "error.h"
 #include "macro.h"
+#include "netlink.h"
 #include "read.h"
 
 /* Longer than any record: a line cut here is none. */
@@ -679,6 +683,123 @@ audit_read_kmsg(struct audit_reader *ar, bool follow, struct ksc_error **reterr)
 		                  "log (the audit netlink socket saw them: printk's rate limit "
 		                  "dropped them, or an audit daemon took them)",
 		                  unprinted, unprinted == 1 ? "" : "s");
+	return r;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* The audit netlink socket's multicast group (netlink.h): kauditd copies every record it
+ * takes off its queue there, before and whatever it does with it next (hand it to auditd, or
+ * print it through printk's rate limit). A task that makes records faster than kauditd sends
+ * them waits (audit_backlog_wait_time) rather than losing them, so what is left to lose is
+ * this socket's buffer and the kernel's own drops, and both are counted. */
+
+int
+audit_netlink_available(void)
+{
+	int fd = -1, r = audit_nl_open(&fd);
+
+	if (r >= 0)
+		close(fd);
+	return r;
+}
+
+/* One message of the group: a seccomp record goes to the reader as the kernel log would
+ * show it ("audit: type=1326 audit(...): ..."); every record's serial number counts. */
+static int
+handle_message(struct audit_reader *ar, const struct nlmsghdr *h)
+{
+	const char *text = (const char *)NLMSG_DATA(h);
+	size_t len = h->nlmsg_len - NLMSG_HDRLEN;
+	char line[16384];
+	int n;
+
+	while (len && (text[len - 1] == '\0' || text[len - 1] == '\n'))
+		len--;
+	if (len < 6 || memcmp(text, "audit(", 6) != 0)
+		return 0;
+	{
+		const char *colon = memchr(text, ':', MIN(len, (size_t)40));
+		uint64_t serial = 0;
+		size_t digits = 0;
+
+		for (const char *p = colon ? colon + 1 : text + len;
+		     p < text + len && digits < 11 && *p >= '0' && *p <= '9'; p++, digits++)
+			serial = serial * 10 + (uint64_t)(*p - '0');
+		if (digits && serial <= UINT32_MAX)
+			audit_reader_serial(ar, (uint32_t)serial);
+	}
+	if (h->nlmsg_type != AUDIT_SECCOMP)
+		return 0;
+	n = snprintf(line, sizeof(line), "audit: type=%u %.*s", (unsigned)h->nlmsg_type, (int)len,
+	             text);
+	if (n < 0 || (size_t)n >= sizeof(line)) {
+		ar->malformed++;
+		return 0;
+	}
+	return audit_reader_line(ar, line, (size_t)n);
+}
+
+int
+audit_read_netlink(struct audit_reader *ar, struct ksc_error **reterr)
+{
+	_cleanup_(freep) char *buf = malloc(64 * 1024);
+	uint32_t lost_before = 0, lost_after = 0;
+	bool counted;
+	uint64_t overruns = 0;
+	int fd = -1, r;
+
+	if (!buf)
+		return -ENOMEM;
+	r = audit_nl_open(&fd);
+	if (r < 0)
+		return ksc_error_setf(reterr, r, "the audit netlink socket: %s%s", strerror(-r),
+		                      r == -EPERM ? " (reading the kernel's audit records as they "
+		                                    "are made needs CAP_AUDIT_READ)"
+		                                  : "");
+	counted = audit_nl_kernel_lost(&lost_before) == 0;
+	for (;;) {
+		ssize_t n;
+
+		if (ar->stop && *ar->stop)
+			break;
+		n = recv(fd, buf, 64 * 1024, MSG_DONTWAIT);
+		if (n < 0 && errno == ENOBUFS) {
+			/* the socket's buffer was full: the kernel dropped what did not fit */
+			overruns++;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			(void)poll(&(struct pollfd){ .fd = fd, .events = POLLIN }, 1, 250);
+			continue;
+		}
+		if (n < 0) {
+			r = ksc_error_setf(reterr, negative_errno(), "the audit netlink socket: %s",
+			                   strerror(errno));
+			break;
+		}
+		for (const struct nlmsghdr *h = NULL; (h = audit_nl_next(buf, (size_t)n, h));) {
+			r = handle_message(ar, h);
+			if (r < 0)
+				break;
+		}
+		if (r < 0)
+			break;
+	}
+	close(fd);
+	if (overruns)
+		audit_reader_lose(ar, 0,
+		                  "the audit netlink socket: its buffer overflowed %" PRIu64
+		                  " time%s, and the records that did not fit were dropped",
+		                  overruns, overruns == 1 ? "" : "s");
+	audit_reader_lose_serials(ar, audit_reader_serials_settle(ar), "the audit netlink socket");
+	if (counted && audit_nl_kernel_lost(&lost_after) == 0 && lost_after != lost_before)
+		audit_reader_lose(ar, lost_after - lost_before,
+		                  "the kernel dropped %" PRIu32 " audit record%s before delivering "
+		                  "them (its audit_lost counter: backlog or rate limit)",
+		                  lost_after - lost_before,
+		                  lost_after - lost_before == 1 ? "" : "s");
 	return r;
 }
 

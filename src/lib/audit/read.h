@@ -107,18 +107,6 @@ int audit_read_netlink(struct audit_reader *ar, struct ksc_error **reterr);
 /* Whether this process may read the multicast group: 0, or the -errno of trying. */
 int audit_netlink_available(void);
 
-/* A witness for following /dev/kmsg: the netlink group's serial numbers of the records
- * kauditd hands printk, to count those the kernel log never showed (printk's rate limit, or
- * an audit daemon that took them), even when no later record shows the gap. open: 0, or
- * -errno (no CAP_AUDIT_READ: no witness). read drains its socket (poll its fd); printed
- * tells it a serial the kernel log showed; close returns how many it saw never printed. */
-struct audit_witness;
-int audit_witness_open(struct audit_witness **ret);
-int audit_witness_fd(const struct audit_witness *w);
-void audit_witness_read(struct audit_witness *w);
-void audit_witness_printed(struct audit_witness *w, uint32_t serial);
-uint64_t audit_witness_close(struct audit_witness *w);
-
 /* Hand the reader one line of a source, as the readers do. */
 int audit_reader_line(struct audit_reader *ar, const char *line, size_t len);
 /* A record was seen with this serial number. */
