@@ -246,7 +246,14 @@ fi
 delete_pod audit-pod
 
 step "Create Pod with a seccomp profile that causes violation"
+say "(kseccomp checks first that the runtime can start the container under its profile:"
+say " violation.json denies even the runtime's own calls, so apply refuses it and says why)"
 run kseccomp apply -f "$pods/violation-pod.yaml"
+check "apply refuses violation-pod before anything runs" 1 "$status"
+check "and names the runtime's calls as the reason" yes \
+	"$(printf '%s\n' "$out" | grep -q "pod violation-pod, container test-container: .*cannot start it" && echo yes || echo no)"
+say "(the tutorial's cluster takes it: --force does too, to watch it fail)"
+run kseccomp apply --force -f "$pods/violation-pod.yaml"
 wait_status violation-pod CrashLoopBackOff 15
 run kseccomp get pod violation-pod
 check "violation-pod is in CrashLoopBackOff" "CrashLoopBackOff" "$(pod_field violation-pod 3)"

@@ -238,12 +238,19 @@ fine_pod() { # NAME PORT [CONTAINER_SECURITY_CONTEXT]
 EOF
 }
 fine_pod fine-esc 25681 >"$work/m/fine-esc.yaml"
-"$k" apply -f "$work/m/fine-esc.yaml" >/dev/null
+"$k" apply -f "$work/m/fine-esc.yaml" >/dev/null 2>"$work/fine-esc.err"
+check "fine-grained.json without allowPrivilegeEscalation: false: apply refuses it first" 1 $?
+check "and says why: the runtime's own calls" yes \
+	"$(grep -q "pod fine-esc, container main: .* without no_new_privs cannot start it: .*--force applies it anyway" \
+		"$work/fine-esc.err" && echo yes || cat "$work/fine-esc.err")"
+"$k" apply --force -f "$work/m/fine-esc.yaml" >/dev/null
 wait_for fine-esc 3 Error 10
 check "fine-grained.json without allowPrivilegeEscalation: false cannot start: Error" \
 	"Error" "$(field fine-esc 3)"
 check "and its server never ran" "no" \
 	"$("$k" logs fine-esc | grep -q 'server is listening' && echo yes || echo no)"
+check "describe says why, not only the logs" yes \
+	"$("$k" describe pod fine-esc | grep -q 'Warning  SeccompStartup .*cannot start it' && echo yes || echo no)"
 "$k" delete pod fine-esc --now >/dev/null
 fine_pod fine-nnp 25682 'securityContext: {allowPrivilegeEscalation: false}' \
 	>"$work/m/fine-nnp.yaml"

@@ -16,7 +16,8 @@ static const char apply_help[] =
         ("Usage: kseccomp apply -f FILE [--runtime host|runc|crun|containerd]\n"
          "                      [--runtime-endpoint SOCK] [--seccomp-default]\n"
          "                      [--namespaces LIST] [--root-dir DIR] [--image-store DIR]\n"
-         "                      [--containerd-version V] [--complain] [--state-dir DIR]\n"
+         "                      [--containerd-version V] [--complain] [--force]\n"
+         "                      [--state-dir DIR]\n"
          "\n"
          "Create the Pods of FILE ('-': standard input) on the local node; a workload\n"
          "(Deployment, Job, ...) gives one pod named after it. Every pod is validated as\n"
@@ -46,6 +47,10 @@ static const char apply_help[] =
          "                          would deny is logged and let through; then 'kseccomp\n"
          "                          audit --against PROFILE --pod NAME' lists them. Apply\n"
          "                          again without it (after deleting the pod) to enforce\n"
+         "      --force             apply pods whose containers the runtime cannot start:\n"
+         "                          by default a container whose profile denies the\n"
+         "                          runtime's own calls after the filter ('kseccomp\n"
+         "                          profile check') is refused before anything runs\n"
          "      --seccomp-default   the kubelet's seccompDefault: RuntimeDefault for\n"
          "                          containers that set no profile\n"
          "      --root-dir DIR      the kubelet root; Localhost profiles are read from\n"
@@ -115,6 +120,7 @@ verb_apply(int argc, char **argv)
 		{ "namespaces", required_argument, NULL, OPT_NAMESPACES },
 		{ "containerd-version", required_argument, NULL, OPT_CONTAINERD_VERSION },
 		{ "complain", no_argument, NULL, OPT_COMPLAIN },
+		{ "force", no_argument, NULL, OPT_FORCE },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
@@ -126,6 +132,7 @@ verb_apply(int argc, char **argv)
 	char source[PATH_MAX];
 	const char *file = NULL;
 	size_t len = 0, bad;
+	bool force = false;
 	int c, r, status = 0;
 
 	optind = 0;
@@ -148,6 +155,9 @@ verb_apply(int argc, char **argv)
 			break;
 		case OPT_COMPLAIN:
 			o.complain = true;
+			break;
+		case OPT_FORCE:
+			force = true;
 			break;
 		case OPT_CONTAINERD_VERSION: {
 			char release[32];
@@ -195,6 +205,8 @@ verb_apply(int argc, char **argv)
 		return cli_fail(-ENOMEM, NULL, NULL);
 	}
 	bad = node_apply_check(m, file, diags);
+	if (!bad && !force)
+		bad = node_apply_preflight(&o, m, file, diags);
 	for (size_t k = 0; k < ksc_diags_count(diags); k++)
 		cli_print_diag(ksc_diags_get(diags, k));
 	if (bad) {

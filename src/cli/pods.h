@@ -26,6 +26,7 @@ enum {
 	OPT_RUNTIME_ENDPOINT,
 	OPT_CONTAINERD_VERSION,
 	OPT_COMPLAIN,
+	OPT_FORCE,
 };
 
 #define NODE_OPTIONS_HELP                                                                       \

@@ -14,6 +14,9 @@
 enum kube_oci_name {
 	KUBE_OCI_RUNC = 0,
 	KUBE_OCI_CRUN,
+	/* kseccomp's own launcher (`run`, the local node's host executor): only its start-up
+	 * calls are modelled (kube/startup.h), never parsed from a name */
+	KUBE_OCI_KSECCOMP,
 };
 
 struct kube_oci {

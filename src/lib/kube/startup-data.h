@@ -196,6 +196,27 @@ static const struct call crun[] = {
 	{ "execve", FAILS, KUBE_STARTUP_EXEC, "exec container process `<command>`: %s", NULL },
 };
 
+/* kseccomp's own launcher (src/lib/exec.c, runc's order): with no_new_privs nothing but
+ * execve after the filter; without it the capabilities, then execve. A setup failure exits
+ * 128 with its message in the log, a failed execve 126. */
+static const struct call kseccomp_nnp[] = {
+	{ "execve", FAILS, KUBE_STARTUP_EXEC, "exec <command>: %s", NULL, false, 126 },
+};
+static const struct call kseccomp_launcher[] = {
+	{ "capget", FAILS, KUBE_STARTUP_EXEC, "capget: %s", NULL, false, 128 },
+	{ "prctl",
+	  FAILS,
+	  KUBE_STARTUP_EXEC,
+	  "cannot drop capability CAP from the bounding set: %s",
+	  "PR_CAPBSET_DROP, CAP_*",
+	  false,
+	  128,
+	  1,
+	  { { PR_CAPBSET_DROP_, 2 } } },
+	{ "capset", FAILS, KUBE_STARTUP_EXEC, "capset: %s", NULL, false, 128 },
+	{ "execve", FAILS, KUBE_STARTUP_EXEC, "exec <command>: %s", NULL, false, 126 },
+};
+
 #define SET(rt, a, b, c, d, nnp, measured, source, calls)                       \
 	{                                                                       \
 		rt, a, b, c, d, nnp, measured, source, calls, ELEMENTSOF(calls) \
@@ -218,4 +239,8 @@ static const struct call_set call_sets[] = {
 	    "measured: Debian's crun 1.8.1 (other releases are taken to do the same)", crun_nnp),
 	SET(KUBE_OCI_CRUN, 1, 0, 99, 99, false, true,
 	    "measured: Debian's crun 1.8.1 (other releases are taken to do the same)", crun),
+	SET(KUBE_OCI_KSECCOMP, 0, 0, 99, 99, true, false, "read: kseccomp's own exec sequence",
+	    kseccomp_nnp),
+	SET(KUBE_OCI_KSECCOMP, 0, 0, 99, 99, false, false, "read: kseccomp's own exec sequence",
+	    kseccomp_launcher),
 };

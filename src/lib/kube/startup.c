@@ -150,7 +150,7 @@ fail(struct kube_startup *r, const struct call *c, uint32_t ret)
 	} else if (c->effect == FAILS) {
 		const char *at = strstr(c->message, "%s");
 
-		/* runc writes Go's text of the errno, crun C's */
+		/* runc writes Go's text of the errno, crun and kseccomp C's */
 		if (r->rt.name == KUBE_OCI_RUNC)
 			errno_text(e, text, sizeof(text));
 		else
@@ -321,7 +321,10 @@ kube_startup_describe(const struct kube_startup *r, char *buf, size_t size)
 {
 	char name[64];
 
-	kube_oci_format(&r->rt, name, sizeof(name));
+	if (r->rt.name == KUBE_OCI_KSECCOMP)
+		snprintf(name, sizeof(name), "kseccomp's launcher");
+	else
+		kube_oci_format(&r->rt, name, sizeof(name));
 	snprintf(buf, size, "%s %s no_new_privs", name, r->no_new_privs ? "with" : "without");
 }
 

@@ -347,6 +347,16 @@ start_container(struct monitor *m, struct ctr *r)
 			(void)pod_write_file(m->dir, name, spec, len);
 	}
 	oci_container_id(pod->name, c->name, r->id, sizeof(r->id));
+	{
+		/* a container the runtime cannot start (apply --force): say why up front */
+		_cleanup_(freep) char *why = NULL;
+
+		if (node_predict_start(m->o, pod, c, &why) > 0)
+			pod_event(
+			        m->dir, "Warning", "SeccompStartup",
+			        "%s (its profile denies the runtime's own calls after the filter)",
+			        why);
+	}
 	if (m->ex->prepare(m->ex, &l) < 0)
 		goto out;
 	ret = launch(m, r, &l);

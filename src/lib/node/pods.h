@@ -139,6 +139,16 @@ int node_manifest_read(const char *file, char **ret_buf, size_t *ret_len,
  * in diags, and objects that are not pods, as a warning. Returns the number of errors. */
 size_t node_apply_check(const struct kube_manifest *m, const char *file, struct ksc_diags *diags);
 
+/* Whether the node's runtime can start container c of pod under the profile it gets (the
+ * runtime's own calls after the filter: kube/startup.h). 0 when it can (or kseccomp cannot
+ * tell: the host executor, complain mode, a profile the node refuses otherwise), 1 with
+ * *ret_message saying why not (owned by the caller), -errno. */
+int node_predict_start(const struct node_opts *o, const struct kube_pod *pod,
+                       const struct kube_container *c, char **ret_message);
+/* apply's pre-flight: an error per container the node's runtime cannot start; how many. */
+size_t node_apply_preflight(const struct node_opts *o, const struct kube_manifest *m,
+                            const char *file, struct ksc_diags *diags);
+
 /* Whether the node can run pods with o->executor: 0, or -errno with why. */
 int node_executor_check(const struct node_opts *o, struct ksc_error **reterr);
 
