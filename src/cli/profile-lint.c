@@ -4,6 +4,8 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "kube/startup.h"
+#include "node/oci.h"
 #include "strbuf.h"
 
 static void
@@ -12,7 +14,9 @@ help(void)
 	fputs("Usage: kseccomp profile lint [OPTIONS] FILE...\n"
 	      "\n"
 	      "Find what is wrong with profiles that are valid: what runc would refuse, what\n"
-	      "would break the workload, what lets it too far, and rules that do nothing. Each\n"
+	      "would break the workload, what lets it too far, and rules that do nothing; and\n"
+	      "whether the runc installed here can start a container under them at all, with and\n"
+	      "without no_new_privs ('kseccomp profile check'). Each\n"
 	      "finding has a severity (error, warning, info) and a stable ID; 'man kseccomp'\n"
 	      "lists them. An invalid profile is reported as 'profile validate' reports it.\n"
 	      "\n"
@@ -31,6 +35,95 @@ static const char *const severity_names[] = {
 	[KSC_FINDING_WARNING] = "warning",
 	[KSC_FINDING_ERROR] = "error",
 };
+
+/* One finding, in the form of the others. */
+static void
+print_finding(const char *file, const char *id, enum ksc_finding_severity severity,
+              const char *message, bool json, int *printed)
+{
+	if (json) {
+		printf("%s\n  {\"file\": ", (*printed)++ ? "," : "");
+		cli_print_json_string(file);
+		printf(", \"id\": \"%s\", \"severity\": \"%s\", \"message\": ", id,
+		       severity_names[severity]);
+		cli_print_json_string(message);
+		printf("}");
+		return;
+	}
+	printf("%s: %s [%s]: %s\n", cli_escape(file), severity_names[severity], id,
+	       cli_escape(message));
+}
+
+/* "capget, prctl, setgroups and 4 more" */
+static void
+fatal_calls(const struct kube_startup *s, char *buf, size_t size)
+{
+	size_t shown = 0, n = 0, len = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < s->n_denials; i++)
+		n += s->denials[i].fatal;
+	for (size_t i = 0; i < s->n_denials && len < size; i++) {
+		if (!s->denials[i].fatal)
+			continue;
+		if (shown == 3) {
+			snprintf(buf + len, size - len, " and %zu more", n - shown);
+			return;
+		}
+		len += (size_t)snprintf(buf + len, size - len, "%s%s", shown ? ", " : "",
+		                        s->denials[i].call);
+		shown++;
+	}
+}
+
+/* Whether the runc installed here (else the newest) can start a container under the profile
+ * at all, with and without no_new_privs (`profile check`): an error when it cannot even with
+ * no_new_privs, a warning when only with it. Returns the severity found, or -1. */
+static int
+lint_startup(const char *file, const struct ksc_profile *p, bool json, int *printed)
+{
+	struct kube_oci rt;
+	struct kube_startup with = { 0 }, without = { 0 };
+	_cleanup_(freep) char *message = NULL;
+	char name[96], calls[128];
+	int severity = -1;
+
+	if (oci_installed_version(EXECUTOR_RUNC, &rt) < 0)
+		rt = KUBE_OCI_RUNC_NEWEST;
+	if (kube_startup_check(p, &rt, true, &with, NULL) < 0 ||
+	    kube_startup_check(p, &rt, false, &without, NULL) < 0) {
+		kube_startup_done(&with);
+		return -1;
+	}
+	kube_oci_format(&rt, name, sizeof(name));
+	if (!with.starts) {
+		fatal_calls(&with, calls, sizeof(calls));
+		if (asprintf(&message,
+		             "%s cannot start a container under it, even with no_new_privs: it "
+		             "denies the runtime's own %s after the filter (\"%s\"); see 'kseccomp "
+		             "profile check'",
+		             name, calls, with.message) < 0)
+			message = NULL;
+		severity = KSC_FINDING_ERROR;
+	} else if (!without.starts) {
+		fatal_calls(&without, calls, sizeof(calls));
+		if (asprintf(&message,
+		             "%s starts a container under it only with no_new_privs "
+		             "(allowPrivilegeEscalation: false): without, it denies the runtime's "
+		             "own %s after the filter (\"%s\"); see 'kseccomp profile check'",
+		             name, calls, without.message) < 0)
+			message = NULL;
+		severity = KSC_FINDING_WARNING;
+	}
+	if (message)
+		print_finding(file,
+		              severity == KSC_FINDING_ERROR ? "runtime-cannot-start"
+		                                            : "runtime-needs-no-new-privs",
+		              (enum ksc_finding_severity)severity, message, json, printed);
+	kube_startup_done(&with);
+	kube_startup_done(&without);
+	return severity;
+}
 
 int
 verb_profile_lint(int argc, char **argv)
@@ -117,6 +210,8 @@ verb_profile_lint(int argc, char **argv)
 				       severity_names[f->severity], f->id, cli_escape(f->message));
 		}
 		ksc_findings_free(findings, n);
+		if (lint_startup(argv[i], p, json, &printed) == KSC_FINDING_ERROR)
+			status = 1;
 	}
 	if (json)
 		printf("%s]\n", printed ? "\n" : "");

@@ -10,6 +10,7 @@
 #include "ksc-cleanup.h"
 #include "macro.h"
 #include "report.h"
+#include "startup.h"
 
 const char *
 kube_profile_type_name(enum kube_profile_type t)
@@ -47,6 +48,34 @@ report_unenforced(struct kube_report *r, enum ksc_arch arch)
 		return n;
 	r->n_unenforced = (size_t)n;
 	return 0;
+}
+
+/* Whether the runtime can start the container under its profile at all: its own calls after
+ * the filter (startup.h). A container it cannot start gets the runtime's failure as the
+ * outcome, as containerd reports it; versions whose calls kseccomp does not know are left. */
+static int
+report_startup(struct kube_report *r, const struct kube_node_opts *node)
+{
+	struct kube_outcome *out = &r->outcome;
+	const struct kube_container *c = r->container;
+	struct kube_startup s = { 0 };
+	int e;
+
+	if (!out->profile || out->error || out->unconfined || !node->seccomp_enabled)
+		return 0;
+	e = kube_startup_check(out->profile, &node->oci,
+	                       c->allow_privilege_escalation_set && !c->allow_privilege_escalation,
+	                       &s, NULL);
+	if (e == -ENOMEM)
+		return e;
+	if (e < 0 || s.starts) {
+		kube_startup_done(&s);
+		return 0;
+	}
+	out->error = kube_startup_containerd_message(&s);
+	r->exit_code = s.exit_code;
+	kube_startup_done(&s);
+	return out->error ? 0 : -ENOMEM;
 }
 
 static void
@@ -88,6 +117,8 @@ kube_report_container(const struct kube_pod *pod, const struct kube_container *c
 		                                 .oci = node->oci,
 		                         },
 		                         &ret->outcome);
+	if (r >= 0)
+		r = report_startup(ret, node);
 	if (r >= 0)
 		r = report_unenforced(ret, node->arch);
 	if (r < 0) {
@@ -148,8 +179,11 @@ kube_report_json(const struct kube_report *r, struct strbuf *sb)
 	}
 	strbuf_puts(sb, ", \"outcome\": ");
 	strbuf_put_json_str(sb, out->error ? out->error : out->note ? out->note : "OK");
-	/* containerd reports a start the OCI runtime refused as exit code 128 */
-	if (out->error && startswith(out->error, "StartError"))
+	/* containerd reports a start the OCI runtime refused as exit code 128; a container
+	 * whose runtime fails after it started exits with the runtime's code */
+	if (r->exit_code && r->exit_code != 128)
+		strbuf_printf(sb, ", \"exitCode\": %d", r->exit_code);
+	else if (out->error && startswith(out->error, "StartError"))
 		strbuf_puts(sb, ", \"exitCode\": 128");
 	if (r->n_unenforced > 0)
 		json_unenforced(r->unenforced, sb);

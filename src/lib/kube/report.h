@@ -33,6 +33,7 @@ struct kube_report {
 	const char *profile; /* the PROFILE column: the Localhost path, "containerd default", "-" */
 	const char *status;  /* the OUTCOME column: the error, the note, or ok */
 	char ok[96];         /* "OK", or what the runtime leaves out */
+	int exit_code;       /* the container's, when its runtime fails after starting it */
 };
 
 /* Resolve container c of pod on the node. 0, or -errno (ret is then left empty). The
