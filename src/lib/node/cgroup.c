@@ -233,11 +233,27 @@ cri_attribute(const char *state, int64_t pid, char *pod, size_t pod_size, char *
 	return -ENOENT;
 }
 
+/* The parent of a live process, from /proc/PID/status; 0 when it is gone. */
+static int64_t
+parent_pid(int64_t pid)
+{
+	char path[64], line[256];
+	_cleanup_(fclosep) FILE *f = NULL;
+
+	snprintf(path, sizeof(path), "/proc/%" PRId64 "/status", pid);
+	f = fopen(path, "re");
+	while (f && fgets(line, sizeof(line), f))
+		if (startswith(line, "PPid:"))
+			return strtoll(line + 5, NULL, 10);
+	return 0;
+}
+
 int
 node_attribute_pid(const char *state, int64_t pid, char *pod, size_t pod_size, char *container,
                    size_t container_size)
 {
 	char path[PATH_MAX], line[4096], slice[80] = ":/";
+	int64_t ppid;
 	_cleanup_(closedirp) DIR *d = NULL;
 	struct dirent *de;
 	FILE *f;
@@ -270,7 +286,10 @@ node_attribute_pid(const char *state, int64_t pid, char *pod, size_t pod_size, c
 	if (cri_attribute(state, pid, pod, pod_size, container, container_size) == 0)
 		return 0;
 
-	/* the pods' records: "PID\tCONTAINER" lines, for processes that are gone */
+	/* the pods' records: "PID\tCONTAINER" lines, for processes that are gone, and for the
+	 * children of a runtime the monitor started (runc init, crun's container), which are
+	 * the pod's before the runtime has moved them anywhere */
+	ppid = parent_pid(pid);
 	pathf(path, sizeof(path), "%s/pods", state);
 	d = opendir(path);
 	while (d && (de = readdir(d))) {
@@ -282,8 +301,9 @@ node_attribute_pid(const char *state, int64_t pid, char *pod, size_t pod_size, c
 		f = fopen(file, "re");
 		while (f && fgets(line, sizeof(line), f)) {
 			char *tab = strchr(line, '\t');
+			int64_t recorded = strtoll(line, NULL, 10);
 
-			if (!tab || strtoll(line, NULL, 10) != pid)
+			if (!tab || (recorded != pid && (ppid <= 1 || recorded != ppid)))
 				continue;
 			snprintf(pod, pod_size, "%s", de->d_name);
 			snprintf(container, container_size, "%.*s", (int)strcspn(tab + 1, "\n"),

@@ -96,7 +96,7 @@ oci_prepare(const struct node_executor *ex, struct node_launch *l)
 }
 
 /* crun, which runs without cgroups here, has the container's process moved into the pod's
- * cgroup so that delete reaches it (pid 0: the calling process). */
+ * cgroup so that delete reaches it. */
 static void
 crun_adopt(const struct node_executor *ex, const struct node_opts *o, const char *pod,
            const char *container, pid_t pid)
@@ -131,9 +131,6 @@ oci_exec(const struct node_executor *ex, struct node_launch *l)
 	oci_runtime_root(l->o->state, ex->id, root, sizeof(root));
 	argv[n++] = bin;
 	if (ex->id == EXECUTOR_CRUN) {
-		/* crun itself in the pod's cgroup, so that the container's first calls are the
-		 * pod's (audit --pod) before crun_adopt() could move it there */
-		crun_adopt(ex, l->o, l->pod->name, l->c->name, 0);
 		/* crun wants the cgroup v2 hierarchy to itself, or none: on a hybrid host it
 		 * runs in a mount namespace of its own without the unified mount */
 		if (unshare(CLONE_NEWNS) < 0 ||

@@ -237,8 +237,9 @@ container_running(struct monitor *m, struct ctr *r, pid_t pid)
 	struct pod_container_status *s = r->s;
 
 	(void)setpgid(pid, pid); /* both sides, so that kill(-pid) works at once */
-	if (!m->ex->runtime_parent)
-		pod_record_pid(m->dir, pid, r->c->name);
+	/* the container's process, or its runtime's, whose children (runc init, crun's
+	 * container) are then the pod's from their first call (node_attribute_pid()) */
+	pod_record_pid(m->dir, pid, r->c->name);
 	if (r->runs > 0)
 		s->restarts++;
 	r->runs++;
