@@ -113,7 +113,12 @@ spec:
     args: ["-listen=:$port", "-text=$name"]
     $ctx
 EOF
-		"$k" apply -f "$work/m/$name.yaml" >/dev/null
+		# apply refuses what is predicted not to start; --force starts it to see
+		"$k" apply -f "$work/m/$name.yaml" >/dev/null 2>&1
+		refused=$?
+		check "$profile, no_new_privs $nnp: apply refuses it exactly when predicted to fail" \
+			"$([ "$predicted" = fails ] && echo 1 || echo 0)" "$refused"
+		[ "$refused" = 0 ] || "$k" apply --force -f "$work/m/$name.yaml" >/dev/null
 		# the monitor says Running while the runtime starts: started is its server answering
 		if answers "$port" "$name"; then
 			real=starts

@@ -21,7 +21,7 @@
 	"\"chdir\", \"capget\", \"read\", \"prctl\", \"newfstatat\", \"fstat\", "             \
 	"\"setgroups\", \"setgid\", \"setuid\", \"getcwd\", \"capset\", \"futex\", "          \
 	"\"execve\", \"write\", \"getpid\", \"rt_sigreturn\", \"setresgid\", \"setresuid\", " \
-	"\"rt_sigprocmask\", \"rt_sigaction\""
+	"\"rt_sigprocmask\", \"rt_sigaction\", \"getppid\", \"faccessat2\""
 
 static struct ksc_profile *
 profile(const char *json)

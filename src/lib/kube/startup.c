@@ -15,6 +15,8 @@ enum effect {
 	TOLERATED = 0, /* denied, the runtime carries on */
 	FAILS,         /* denied, the runtime fails with message (one %s: the errno's text) */
 	BREAKS,        /* denied, the runtime fails without naming it: message as it is */
+	ANYWHERE,      /* as BREAKS, but a call of the runtime's own machinery (Go's futex,
+	                * crun's signal masks) that it makes at any time: it breaks first */
 };
 
 #define MAX_VARIANTS 6
@@ -250,15 +252,16 @@ kube_startup_check(const struct ksc_profile *profile, const struct kube_oci *rt,
 			return e;
 		}
 		if (r.denials[r.n_denials - 1].fatal &&
-		    (!fatal || c->on_failure || (c->effect == BREAKS && fatal->effect != BREAKS))) {
+		    (!fatal || c->on_failure ||
+		     (c->effect == ANYWHERE && fatal->effect != ANYWHERE))) {
 			fatal = c;
 			fatal_ret = decision;
 		}
 	}
 	/* The first fatal call the runtime makes decides, except that a call of the runtime's
-	 * own machinery (Go's futex and write, crun's signal masks) denied breaks it wherever it
-	 * comes, most likely before the others: the measurements of the tutorial's
-	 * violation.json (everything denied) show that. */
+	 * own machinery (Go's futex, crun's signal masks) denied breaks it wherever it comes,
+	 * most likely before the others: the measurements of the tutorial's violation.json
+	 * (everything denied) show that. */
 	if (fatal) {
 		r.starts = false;
 		e = fail(&r, fatal, fatal_ret);
