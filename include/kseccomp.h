@@ -726,6 +726,11 @@ struct ksc_decision {
 uint32_t ksc_filter_decide(const struct ksc_filter *filter, const struct ksc_seccomp_data *data,
                            struct ksc_decision *ret_decision);
 
+/* What decided, in a few words, into buf: "syscalls[3] (prctl)", "rules for prctl" (an action
+ * libseccomp merged that no single rule owns), "defaultAction", "runc's ENOSYS stub", "the
+ * bad-arch action". */
+void ksc_decision_describe(const struct ksc_decision *decision, char *buf, size_t size);
+
 /* The version of libseccomp the library runs with, "2.5.4". Static storage. */
 const char *ksc_libseccomp_version(void);
 

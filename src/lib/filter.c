@@ -1841,6 +1841,29 @@ filter_decide_cached(const struct ksc_filter *f, struct filter_lookup *cache,
 	return cache->leaf.ret;
 }
 
+void
+ksc_decision_describe(const struct ksc_decision *d, char *buf, size_t size)
+{
+	switch (d->by) {
+	case KSC_DECIDED_BY_RULE:
+		if (d->rule == SIZE_MAX)
+			snprintf(buf, size, "rules for %s", d->name ? d->name : "it");
+		else
+			snprintf(buf, size, "syscalls[%zu] (%s)", d->rule, d->name ? d->name : "?");
+		break;
+	case KSC_DECIDED_BY_STUB:
+		snprintf(buf, size, "runc's ENOSYS stub");
+		break;
+	case KSC_DECIDED_BY_BAD_ARCH:
+		snprintf(buf, size, "the bad-arch action");
+		break;
+	case KSC_DECIDED_BY_DEFAULT:
+	default:
+		snprintf(buf, size, "defaultAction");
+		break;
+	}
+}
+
 uint32_t
 ksc_filter_decide(const struct ksc_filter *f, const struct ksc_seccomp_data *d,
                   struct ksc_decision *ret)

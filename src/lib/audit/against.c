@@ -61,30 +61,16 @@ audit_against(const struct ksc_profile *profile, const struct ksc_filter *filter
 void
 audit_verdict_describe(const struct audit_verdict *v, char *buf, size_t size)
 {
-	const struct ksc_decision *d = &v->decision;
-	const char *args = v->depends_on_args ? "; depends on its arguments, which the record "
-	                                        "does not carry"
-	                                      : "";
+	char by[128];
 
-	switch (d->by) {
-	case KSC_DECIDED_BY_RULE:
-		if (d->rule == SIZE_MAX)
-			snprintf(buf, size, "rules for %s%s", d->name ? d->name : "it", args);
-		else
-			snprintf(buf, size, "syscalls[%zu] (%s)%s", d->rule,
-			         d->name ? d->name : "?", args);
-		break;
-	case KSC_DECIDED_BY_STUB:
-		snprintf(buf, size,
-		         "runc's ENOSYS stub (a number above every syscall the profile "
-		         "names)");
-		break;
-	case KSC_DECIDED_BY_BAD_ARCH:
-		snprintf(buf, size, "the bad-arch action (an architecture the profile leaves out)");
-		break;
-	case KSC_DECIDED_BY_DEFAULT:
-	default:
-		snprintf(buf, size, "defaultAction%s", args);
-		break;
-	}
+	ksc_decision_describe(&v->decision, by, sizeof(by));
+	if (v->decision.by == KSC_DECIDED_BY_STUB)
+		snprintf(buf, size, "%s (a number above every syscall the profile names)", by);
+	else if (v->decision.by == KSC_DECIDED_BY_BAD_ARCH)
+		snprintf(buf, size, "%s (an architecture the profile leaves out)", by);
+	else
+		snprintf(buf, size, "%s%s", by,
+		         v->depends_on_args ? "; depends on its arguments, which the record does "
+		                              "not carry"
+		                            : "");
 }

@@ -90,29 +90,6 @@ errno_text(uint32_t e, char *buf, size_t size)
 		buf[0] = (char)(buf[0] - 'A' + 'a');
 }
 
-static void
-describe_decision(const struct ksc_decision *d, char *buf, size_t size)
-{
-	switch (d->by) {
-	case KSC_DECIDED_BY_RULE:
-		if (d->rule == SIZE_MAX)
-			snprintf(buf, size, "rules for %s", d->name ? d->name : "it");
-		else
-			snprintf(buf, size, "syscalls[%zu] (%s)", d->rule, d->name ? d->name : "?");
-		break;
-	case KSC_DECIDED_BY_STUB:
-		snprintf(buf, size, "runc's ENOSYS stub");
-		break;
-	case KSC_DECIDED_BY_BAD_ARCH:
-		snprintf(buf, size, "the bad-arch action");
-		break;
-	case KSC_DECIDED_BY_DEFAULT:
-	default:
-		snprintf(buf, size, "defaultAction");
-		break;
-	}
-}
-
 /* The first fatal denial: what the runtime does, in its words. 0 or -ENOMEM. */
 static int
 fail(struct kube_startup *r, const struct call *c, uint32_t ret)
@@ -195,7 +172,7 @@ deny(struct kube_startup *r, const struct call *c, uint32_t ret, const struct ks
 		                           .ret = ret,
 		                           .fatal = fatal,
 		                           .sometimes = c->sometimes };
-	describe_decision(d, v->by, sizeof(v->by));
+	ksc_decision_describe(d, v->by, sizeof(v->by));
 	return 0;
 }
 
