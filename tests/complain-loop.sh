@@ -15,13 +15,8 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 . "$(dirname "$0")/tap.sh"
 . "$(dirname "$0")/node.sh"
 TAP_PREFIX="$runtime: "
-[ "$(id -u)" = 0 ] || skip_all "needs root (the audit netlink socket)"
-[ -r /proc/sys/kernel/seccomp/actions_avail ] || skip_all "the kernel has no seccomp"
-bin=$runtime
-[ "$runtime" = containerd ] && bin=containerd-shim-runc-v2
-if [ "$runtime" != host ] && ! command -v "$bin" >/dev/null 2>&1 && [ ! -x "/usr/sbin/$bin" ]; then
-	skip_all "$runtime is not installed"
-fi
+[ "$(id -u)" = 0 ] || skip_all "needs root (the audit netlink socket, the runtimes)"
+require_executor
 
 rm -rf "$work"
 mkdir -p "$work/profiles" "$work/m"
@@ -31,7 +26,7 @@ follower=
 cleanup() {
 	[ -n "$follower" ] && kill "$follower" 2>/dev/null
 	delete_pods
-	[ "$runtime" = containerd ] && "$top/scripts/containerd.sh" stop "$work/ctd" >/dev/null 2>&1
+	stop_node
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -45,30 +40,8 @@ for rule in p["syscalls"]:
 json.dump(p, open(sys.argv[2], "w"), indent=2)
 EOF
 "$k" node load "$work/profiles" --as loop >/dev/null
-if [ "$runtime" = containerd ]; then
-	python3 "$top/scripts/image-archive.py" "$work/pause.tar" localhost/kseccomp/pause:1 \
-		--busybox "$(command -v busybox)" -- /bin/sleep 2147483647 >/dev/null
-	python3 "$top/scripts/image-archive.py" "$work/http-echo.tar" \
-		docker.io/hashicorp/http-echo:1.0 --file "$echo_bin:/http-echo" -- /http-echo >/dev/null
-	CONTAINER_RUNTIME_ENDPOINT=$("$top/scripts/containerd.sh" start "$work/ctd" \
-		"$work/pause.tar" "$work/http-echo.tar") || skip_all "the private containerd did not start"
-	export CONTAINER_RUNTIME_ENDPOINT
-else
-	"$k" image import hashicorp/http-echo:1.0 "$echo_bin" >/dev/null
-fi
+echo_image "$echo_bin"
 
-field() { # POD COLUMN: 2 READY, 3 STATUS, 4 RESTARTS
-	"$k" get pods "$1" 2>/dev/null | awk -v c="$2" 'NR == 2 { print $c }'
-}
-wait_for() { # POD COLUMN VALUE [SECONDS]
-	i=0
-	while [ $i -lt $((${4:-10} * 10)) ]; do
-		[ "$(field "$1" "$2")" = "$3" ] && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
 http_get() { # URL: the body, retrying while the server starts
 	python3 -c 'import sys, time, urllib.request
 for _ in range(50):
@@ -115,8 +88,8 @@ complain_run() {
 	wait_joined "$follower"
 	pod "$1" "$2" "$3" >"$work/m/$1.yaml"
 	"$k" apply --complain -f "$work/m/$1.yaml" >/dev/null
-	wait_for "$1" 3 Running 20
-	check "$2 in complain mode: the pod runs" Running "$(field "$1" 3)"
+	pod_wait "$1" 3 Running 20
+	check "$2 in complain mode: the pod runs" Running "$(pod_field "$1" 3)"
 	check "$2 in complain mode: it answers" "$1" "$(http_get "http://127.0.0.1:$3/")"
 	check "$2 in complain mode: describe says so" yes \
 		"$("$k" describe pod "$1" | grep -q 'Localhost .*(complain mode)' && echo yes || echo no)"
@@ -147,8 +120,8 @@ check "with them added: and it says so" yes \
 	"$(grep -q 'would deny none of the' "$work/good.err" && echo yes || cat "$work/good.err" "$work/good.denials")"
 pod enforced fixed.json 25795 >"$work/m/enforced.yaml"
 "$k" apply -f "$work/m/enforced.yaml" >/dev/null
-wait_for enforced 3 Running 20
-check "enforced: Running" Running "$(field enforced 3)"
+pod_wait enforced 3 Running 20
+check "enforced: Running" Running "$(pod_field enforced 3)"
 check "enforced: it answers" enforced "$(http_get "http://127.0.0.1:25795/")"
 "$k" delete pod enforced --now >/dev/null
 
@@ -160,6 +133,6 @@ check "no-listen.json: it names listen, denied by the default action" yes \
 		echo yes || cat "$work/caught.denials" "$work/caught.err")"
 pod broken no-listen.json 25794 >"$work/m/broken.yaml"
 "$k" apply -f "$work/m/broken.yaml" >/dev/null
-wait_for broken 3 Error 20
-check "no-listen.json enforced: the pod fails, as predicted" Error "$(field broken 3)"
+pod_wait broken 3 Error 20
+check "no-listen.json enforced: the pod fails, as predicted" Error "$(pod_field broken 3)"
 tap_done

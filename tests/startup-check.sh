@@ -12,11 +12,8 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 . "$(dirname "$0")/tap.sh"
 . "$(dirname "$0")/node.sh"
 TAP_PREFIX="$runtime: "
-[ "$(id -u)" = 0 ] || skip_all "the $runtime executor needs root"
-[ -r /proc/sys/kernel/seccomp/actions_avail ] || skip_all "the kernel has no seccomp"
-bin=$runtime
-[ "$runtime" = containerd ] && bin=containerd-shim-runc-v2
-command -v "$bin" >/dev/null 2>&1 || [ -x "/usr/sbin/$bin" ] || skip_all "$runtime is not installed"
+[ "$(id -u)" = 0 ] || skip_all "needs root (the audit netlink socket, the runtimes)"
+require_executor
 
 rm -rf "$work"
 mkdir -p "$work/profiles" "$work/m"
@@ -24,26 +21,17 @@ export KSECCOMP_STATE_DIR="$work/state" KSECCOMP_ROOT_DIR="$work/kubelet" \
 	KSECCOMP_IMAGE_STORE="$work/images" KSECCOMP_RUNTIME="$runtime"
 cleanup() {
 	delete_pods
-	[ "$runtime" = containerd ] && "$top/scripts/containerd.sh" stop "$work/ctd" >/dev/null 2>&1
+	stop_node
 	rm -rf "$work"
 }
 trap cleanup EXIT
 
 cp "$(dirname "$0")"/fixtures/profiles/tutorial/*.json "$work/profiles/"
 "$k" node load "$work/profiles" --as tutorial >/dev/null
-if [ "$runtime" = containerd ]; then
-	python3 "$top/scripts/image-archive.py" "$work/pause.tar" localhost/kseccomp/pause:1 \
-		--busybox "$(command -v busybox)" -- /bin/sleep 2147483647 >/dev/null
-	python3 "$top/scripts/image-archive.py" "$work/http-echo.tar" \
-		docker.io/hashicorp/http-echo:1.0 --file "$echo_bin:/http-echo" -- /http-echo >/dev/null
-	CONTAINER_RUNTIME_ENDPOINT=$("$top/scripts/containerd.sh" start "$work/ctd" \
-		"$work/pause.tar" "$work/http-echo.tar") || skip_all "the private containerd did not start"
-	export CONTAINER_RUNTIME_ENDPOINT
-	oci=runc
-else
-	"$k" image import hashicorp/http-echo:1.0 "$echo_bin" >/dev/null
-	oci=$runtime
-fi
+echo_image "$echo_bin"
+# containerd runs runc
+oci=$runtime
+[ "$runtime" = containerd ] && oci=runc
 # the version installed here, as the executors predict with
 version=$("$oci" --version 2>/dev/null | awk 'NR == 1 { print $3 }' | sed 's/+.*//')
 

@@ -136,7 +136,8 @@ against_report(struct against *a, bool json)
 {
 	if (a->oom)
 		return cli_fail(-ENOMEM, NULL, NULL);
-	qsort(a->denials, a->n_denials, sizeof(*a->denials), by_count);
+	if (a->n_denials > 1)
+		qsort(a->denials, a->n_denials, sizeof(*a->denials), by_count);
 	if (json)
 		print_json(a);
 	else if (a->n_denials) {

@@ -178,8 +178,10 @@ settle(struct audit_witness *w, bool final)
 	uint32_t cutoff = final ? UINT32_MAX : w->max_seen - AUDIT_NL_WINDOW;
 	size_t keep = 0, pkeep = 0;
 
-	qsort(w->seen, w->n_seen, sizeof(*w->seen), cmp_u32);
-	qsort(w->printed, w->n_printed, sizeof(*w->printed), cmp_u32);
+	if (w->n_seen > 1)
+		qsort(w->seen, w->n_seen, sizeof(*w->seen), cmp_u32);
+	if (w->n_printed > 1)
+		qsort(w->printed, w->n_printed, sizeof(*w->printed), cmp_u32);
 	for (size_t i = 0; i < w->n_seen; i++) {
 		uint32_t s = w->seen[i];
 
@@ -189,7 +191,8 @@ settle(struct audit_witness *w, bool final)
 		}
 		if (i > 0 && w->seen[i - 1] == s)
 			continue; /* the records of one event share a number */
-		if (!bsearch(&s, w->printed, w->n_printed, sizeof(*w->printed), cmp_u32))
+		if (!w->n_printed ||
+		    !bsearch(&s, w->printed, w->n_printed, sizeof(*w->printed), cmp_u32))
 			w->missing++;
 	}
 	w->n_seen = keep;
