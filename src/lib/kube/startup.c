@@ -39,6 +39,8 @@ struct call {
 	bool on_failure;
 	/* ENOSYS (a kernel without it, or runc's stub) makes the runtime fall back: tolerated */
 	bool enosys_ok;
+	/* denied, the runtime makes this call instead, and fails only when it is denied too */
+	const char *fallback;
 };
 
 /* The calls of one runtime, range of versions and no_new_privs setting. */
@@ -79,6 +81,19 @@ ret_lets_through(uint32_t ret)
 
 	/* NOTIFY: the agent answers; with none, the runtime refuses the profile first */
 	return action == KSC_RET_ALLOW || action == KSC_RET_LOG || action == KSC_RET_USER_NOTIF;
+}
+
+/* Whether the filter lets the call through (its arguments all 0). */
+static bool
+lets_through(const struct ksc_filter *filter, enum ksc_arch arch, const char *name)
+{
+	struct ksc_seccomp_data data = { .arch = ksc_arch_audit_token(arch) };
+	uint32_t nr;
+
+	if (ksc_syscall_resolve_name(arch, name, &nr) < 0)
+		return false;
+	data.nr = (int32_t)nr;
+	return ret_lets_through(ksc_filter_decide(filter, &data, NULL));
 }
 
 /* "operation not permitted": the errno's text as Go prints it (lower case). */
@@ -153,13 +168,14 @@ fail(struct kube_startup *r, const struct call *c, uint32_t ret)
 
 /* Add the denial of c (ret) to r; fatal when the runtime stops on it. 0 or -ENOMEM. */
 static int
-deny(struct kube_startup *r, const struct call *c, uint32_t ret, const struct ksc_decision *d)
+deny(struct kube_startup *r, const struct call *c, uint32_t ret, const struct ksc_decision *d,
+     bool fallback_ok)
 {
 	uint32_t action = ret & KSC_RET_ACTION_FULL;
 	struct kube_startup_denial *v;
 	bool enosys = (action == KSC_RET_ERRNO && (ret & KSC_RET_DATA) == ENOSYS) ||
 	              action == KSC_RET_TRACE;
-	bool fatal = (c->effect != TOLERATED && !(c->enosys_ok && enosys)) ||
+	bool fatal = (c->effect != TOLERATED && !(c->enosys_ok && enosys) && !fallback_ok) ||
 	             (action != KSC_RET_ERRNO && action != KSC_RET_TRACE);
 
 	v = reallocarray(r->denials, r->n_denials + 1, sizeof(*v));
@@ -223,7 +239,8 @@ kube_startup_check(const struct ksc_profile *profile, const struct kube_oci *rt,
 		}
 		if (ret_lets_through(decision))
 			continue;
-		e = deny(&r, c, decision, &d);
+		e = deny(&r, c, decision, &d,
+		         c->fallback && lets_through(filter, native, c->fallback));
 		if (e < 0) {
 			kube_startup_done(&r);
 			return e;
