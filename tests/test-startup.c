@@ -137,6 +137,16 @@ main(void)
 	       "\"SCMP_CMP_EQ\"}]}]}",
 	       "starts", "prctl denied only for PR_SET_NAME");
 
+	/* faccessat2 denied: Go falls back to faccessat, and fails only when that is denied too */
+	expect("runc@1.1.5", false,
+	       "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": [{\"names\": "
+	       "[\"faccessat2\"], \"action\": \"SCMP_ACT_ERRNO\"}]}",
+	       "starts", "faccessat2 denied, faccessat allowed");
+	expect("runc@1.1.5", false,
+	       "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": [{\"names\": "
+	       "[\"faccessat2\", \"faccessat\"], \"action\": \"SCMP_ACT_ERRNO\"}]}",
+	       "exec <command>: operation not permitted", "faccessat2 and faccessat denied");
+
 	/* runc 1.2 and later (read): openat2 and statx, ENOSYS makes it fall back */
 	expect("runc@1.3", true,
 	       "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": [{\"names\": [\"statx\"], "
