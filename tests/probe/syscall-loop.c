@@ -25,7 +25,8 @@ main(int argc, char **argv)
 	pthread_t tids[64];
 
 	if (n <= 0 || threads < 1 || threads > 64 || n % threads) {
-		fprintf(stderr, "usage: syscall-loop N [THREADS] (N a multiple of THREADS <= 64)\n");
+		fprintf(stderr,
+		        "usage: syscall-loop N [THREADS] (N a multiple of THREADS <= 64)\n");
 		return 2;
 	}
 	per_thread = n / threads;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 
 #include "audit.h"
+#include "doc.h"
 #include "macro.h"
 
 static bool
@@ -439,209 +440,90 @@ audit_record_reset(struct audit_record *rec)
 /* ---------------------------------------------------------------------------------------- */
 /* kseccomp audit -o json, read back                                                         */
 
-/* Where the value of "key" starts in one of our own JSON lines: the key must open the object
- * or follow ", " (inside a string value every quote is escaped, so it cannot be there). */
-static const char *
-own_json_value(const char *line, const char *end, const char *key)
-{
-	size_t klen = strlen(key);
-
-	for (const char *p = line; p < end;) {
-		const char *q = memmem(p, (size_t)(end - p), key, klen);
-
-		if (!q)
-			return NULL;
-		if (q > line && (q[-1] == '{' || (q - line >= 2 && q[-1] == ' ' && q[-2] == ',')) &&
-		    (size_t)(end - q) > klen + 2 && q[klen] == ':' && q[klen + 1] == ' ')
-			return q + klen + 2;
-		p = q + 1;
-	}
-	return NULL;
-}
-
-static size_t
-utf8_put(char *out, uint32_t cp)
-{
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xc0 | (cp >> 6));
-		out[1] = (char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		out[0] = (char)(0xe0 | (cp >> 12));
-		out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		out[2] = (char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	out[0] = (char)(0xf0 | (cp >> 18));
-	out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-	out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-	out[3] = (char)(0x80 | (cp & 0x3f));
-	return 4;
-}
-
+/* A string member of a line's object into buf: false when absent, not a string, or longer. */
 static bool
-hex4(const char *p, const char *end, uint32_t *ret)
+own_json_string(const struct ksc_node *obj, const char *key, char *buf, size_t size)
 {
-	uint32_t v = 0;
+	const struct ksc_node *v = ksc_node_get(obj, key);
 
-	if (end - p < 4)
+	if (!v || v->kind != KSC_NODE_SCALAR || v->type != KSC_SCALAR_STRING || v->len >= size ||
+	    strlen(v->text) != v->len)
 		return false;
-	for (int i = 0; i < 4; i++) {
-		int h = hex_value(p[i]);
-
-		if (h < 0)
-			return false;
-		v = v * 16 + (uint32_t)h;
-	}
-	*ret = v;
+	memcpy(buf, v->text, v->len + 1);
 	return true;
 }
 
-/* A JSON string at p into buf (NUL-terminated, UTF-8; \u escapes decoded, surrogate pairs
- * joined, a lone surrogate as U+FFFD). False when it is none or does not fit. */
+/* An integer member (the ids may be -1). */
 static bool
-own_json_string(const char *p, const char *end, char *buf, size_t size)
+own_json_int(const struct ksc_node *obj, const char *key, int64_t *ret)
 {
-	size_t n = 0;
+	const struct ksc_node *v = ksc_node_get(obj, key);
+	char *end = NULL;
 
-	if (!p || p >= end || *p != '"')
-		return false;
-	for (p++; p < end && *p != '"'; p++) {
-		char one[4];
-		size_t k = 1;
-
-		one[0] = *p;
-		if (*p == '\\') {
-			if (++p >= end)
-				return false;
-			switch (*p) {
-			case 'b':
-				one[0] = '\b';
-				break;
-			case 'f':
-				one[0] = '\f';
-				break;
-			case 'n':
-				one[0] = '\n';
-				break;
-			case 'r':
-				one[0] = '\r';
-				break;
-			case 't':
-				one[0] = '\t';
-				break;
-			case 'u': {
-				uint32_t cp, lo;
-
-				if (!hex4(p + 1, end, &cp))
-					return false;
-				p += 4;
-				if (cp >= 0xd800 && cp <= 0xdbff && end - p > 6 && p[1] == '\\' &&
-				    p[2] == 'u' && hex4(p + 3, end, &lo) && lo >= 0xdc00 &&
-				    lo <= 0xdfff) {
-					cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-					p += 6;
-				} else if (cp >= 0xd800 && cp <= 0xdfff)
-					cp = 0xfffd;
-				k = utf8_put(one, cp);
-				break;
-			}
-			default:
-				one[0] = *p;
-				break; /* \" \\ \/ */
-			}
-		}
-		if (n + k >= size)
-			return false;
-		memcpy(buf + n, one, k);
-		n += k;
-	}
-	if (p >= end)
-		return false;
-	buf[n] = '\0';
-	return true;
-}
-
-static bool
-own_json_int(const char *p, const char *end, int64_t *ret)
-{
-	char num[24];
-	size_t n = 0;
-	char *e = NULL;
-
-	if (!p)
-		return false;
-	while (p + n < end && n < sizeof(num) - 1 && (isdigit((unsigned char)p[n]) || p[n] == '-'))
-		n++;
-	if (n == 0)
-		return false;
-	memcpy(num, p, n);
-	num[n] = '\0';
-	errno = 0;
-	*ret = strtoll(num, &e, 10);
-	return errno == 0 && *e == '\0';
-}
-
-/* "0x..." as a JSON string */
-static bool
-own_json_hex(const char *p, const char *end, uint64_t *ret)
-{
-	char num[24];
-	char *e = NULL;
-
-	if (!own_json_string(p, end, num, sizeof(num)) || !startswith(num, "0x") || !num[2])
+	if (!v || v->kind != KSC_NODE_SCALAR || v->type != KSC_SCALAR_NUMBER)
 		return false;
 	errno = 0;
-	*ret = strtoull(num + 2, &e, 16);
-	return errno == 0 && *e == '\0';
+	*ret = strtoll(v->text, &end, 10);
+	return errno == 0 && end == v->text + v->len;
 }
 
-/* One line of `kseccomp audit -o json`: the kernel's stamp ("record": "audit(T:S)"), the
- * numbers and the names as printed; the syscall's name and the action are derived again. */
+/* A "0x..." string member. */
+static bool
+own_json_hex(const struct ksc_node *obj, const char *key, uint64_t *ret)
+{
+	char num[24], *end = NULL;
+
+	if (!own_json_string(obj, key, num, sizeof(num)) || !startswith(num, "0x") || !num[2])
+		return false;
+	errno = 0;
+	*ret = strtoull(num + 2, &end, 16);
+	return errno == 0 && *end == '\0';
+}
+
+/* One line of `kseccomp audit -o json`, read with the project's JSON reader: the kernel's
+ * stamp ("record": "audit(T:S)"), the numbers and the names as printed; the syscall's name
+ * and the action are derived again. */
 static bool
 parse_own_json(const char *line, size_t len, struct audit_record *r)
 {
-	const char *end = line + len, *stamp = own_json_value(line, end, "\"record\"");
-	char arch[32], stampbuf[64];
+	_cleanup_(ksc_doc_freep) struct ksc_doc *doc = NULL;
+	const struct ksc_node *obj;
+	char arch[32], stamp[64];
 	int64_t v;
 	uint64_t u;
 
-	if (!own_json_string(stamp, end, stampbuf, sizeof(stampbuf)) ||
-	    sscanf(stampbuf, "audit(%lf:%" SCNu64 ")", &r->time, &r->serial) != 2)
+	if (ksc_doc_parse("-", line, len, KSC_DOC_JSON, &doc, NULL) < 0)
 		return false;
-	if (!own_json_int(own_json_value(line, end, "\"nr\""), end, &v) || v < 0 ||
-	    v > (int64_t)UINT32_MAX)
+	obj = ksc_doc_root(doc, 0);
+	if (obj->kind != KSC_NODE_MAP || !own_json_string(obj, "record", stamp, sizeof(stamp)) ||
+	    sscanf(stamp, "audit(%lf:%" SCNu64 ")", &r->time, &r->serial) != 2)
+		return false;
+	if (!own_json_int(obj, "nr", &v) || v < 0 || v > (int64_t)UINT32_MAX)
 		return false;
 	r->syscall = (uint32_t)v;
-	if (!own_json_hex(own_json_value(line, end, "\"code\""), end, &u) || u > UINT32_MAX)
+	if (!own_json_hex(obj, "code", &u) || u > UINT32_MAX)
 		return false;
 	r->code = (uint32_t)u;
-	if (!own_json_string(own_json_value(line, end, "\"arch\""), end, arch, sizeof(arch)))
+	if (!own_json_string(obj, "arch", arch, sizeof(arch)))
 		return false;
 	if (ksc_arch_from_name(arch, &r->arch) < 0)
 		r->arch = KSC_ARCH_NONE;
 	r->arch_token = r->arch ? ksc_arch_audit_token(r->arch) : 0;
 	r->name = r->arch ? ksc_syscall_name(r->arch, r->syscall) : NULL;
-	if (!own_json_string(own_json_value(line, end, "\"comm\""), end, r->comm,
-	                     sizeof(r->comm)) ||
-	    !own_json_string(own_json_value(line, end, "\"exe\""), end, r->exe, sizeof(r->exe)))
+	if (!own_json_string(obj, "comm", r->comm, sizeof(r->comm)) ||
+	    !own_json_string(obj, "exe", r->exe, sizeof(r->exe)))
 		return false;
-	(void)own_json_string(own_json_value(line, end, "\"subj\""), end, r->subj, sizeof(r->subj));
-	(void)own_json_int(own_json_value(line, end, "\"pid\""), end, &r->pid);
-	(void)own_json_int(own_json_value(line, end, "\"auid\""), end, &r->auid);
-	(void)own_json_int(own_json_value(line, end, "\"uid\""), end, &r->uid);
-	(void)own_json_int(own_json_value(line, end, "\"gid\""), end, &r->gid);
-	(void)own_json_int(own_json_value(line, end, "\"ses\""), end, &r->ses);
-	if (own_json_int(own_json_value(line, end, "\"sig\""), end, &v) && v >= 0 && v <= 64)
+	(void)own_json_string(obj, "subj", r->subj, sizeof(r->subj));
+	(void)own_json_int(obj, "pid", &r->pid);
+	(void)own_json_int(obj, "auid", &r->auid);
+	(void)own_json_int(obj, "uid", &r->uid);
+	(void)own_json_int(obj, "gid", &r->gid);
+	(void)own_json_int(obj, "ses", &r->ses);
+	if (own_json_int(obj, "sig", &v) && v >= 0 && v <= 64)
 		r->sig = (int)v;
-	if (own_json_int(own_json_value(line, end, "\"compat\""), end, &v) && v >= -1 && v <= 1)
+	if (own_json_int(obj, "compat", &v) && v >= -1 && v <= 1)
 		r->compat = (int)v;
-	if (own_json_hex(own_json_value(line, end, "\"ip\""), end, &u))
+	if (own_json_hex(obj, "ip", &u))
 		r->ip = u;
 	return true;
 }
