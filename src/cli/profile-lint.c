@@ -83,37 +83,39 @@ static int
 lint_startup(const char *file, const struct ksc_profile *p, bool json, int *printed)
 {
 	struct kube_oci rt;
+	_cleanup_(ksc_filter_freep) struct ksc_filter *filter = NULL;
 	struct kube_startup with = { 0 }, without = { 0 };
+	const struct kube_startup *failed;
 	_cleanup_(freep) char *message = NULL;
 	char name[96], calls[128];
 	int severity = -1;
 
 	if (oci_installed_version(EXECUTOR_RUNC, &rt) < 0)
 		rt = KUBE_OCI_RUNC_NEWEST;
-	if (kube_startup_check(p, &rt, true, &with, NULL) < 0 ||
-	    kube_startup_check(p, &rt, false, &without, NULL) < 0) {
+	/* one filter, as runc builds it, for both settings */
+	if (kube_startup_filter(p, &rt, &filter, NULL) < 0 ||
+	    kube_startup_check_filter(filter, &rt, true, &with, NULL) < 0 ||
+	    kube_startup_check_filter(filter, &rt, false, &without, NULL) < 0) {
 		kube_startup_done(&with);
 		return -1;
 	}
 	kube_oci_format(&rt, name, sizeof(name));
-	if (!with.starts) {
-		fatal_calls(&with, calls, sizeof(calls));
+	/* an error when it cannot start even with no_new_privs, a warning when only with it */
+	failed = !with.starts ? &with : !without.starts ? &without : NULL;
+	if (failed) {
+		fatal_calls(failed, calls, sizeof(calls));
 		if (asprintf(&message,
-		             "%s cannot start a container under it, even with no_new_privs: it "
-		             "denies the runtime's own %s after the filter (\"%s\"); see 'kseccomp "
-		             "profile check'",
-		             name, calls, with.message) < 0)
+		             "%s %s: %sit denies the runtime's own %s after the filter (\"%s\"); "
+		             "see "
+		             "'kseccomp profile check'",
+		             name,
+		             failed == &with ? "cannot start a container under it, even with "
+		                               "no_new_privs"
+		                             : "starts a container under it only with no_new_privs "
+		                               "(allowPrivilegeEscalation: false)",
+		             failed == &with ? "" : "without, ", calls, failed->message) < 0)
 			message = NULL;
-		severity = KSC_FINDING_ERROR;
-	} else if (!without.starts) {
-		fatal_calls(&without, calls, sizeof(calls));
-		if (asprintf(&message,
-		             "%s starts a container under it only with no_new_privs "
-		             "(allowPrivilegeEscalation: false): without, it denies the runtime's "
-		             "own %s after the filter (\"%s\"); see 'kseccomp profile check'",
-		             name, calls, without.message) < 0)
-			message = NULL;
-		severity = KSC_FINDING_WARNING;
+		severity = failed == &with ? KSC_FINDING_ERROR : KSC_FINDING_WARNING;
 	}
 	if (message)
 		print_finding(file,

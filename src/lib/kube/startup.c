@@ -193,11 +193,29 @@ deny(struct kube_startup *r, const struct call *c, uint32_t ret, const struct ks
 }
 
 int
+kube_startup_filter(const struct ksc_profile *profile, const struct kube_oci *rt,
+                    struct ksc_filter **ret_filter, struct ksc_error **reterr)
+{
+	/* crun builds no ENOSYS stub */
+	struct ksc_compile_opts opts = { .no_enosys_stub = rt->name == KUBE_OCI_CRUN };
+
+	return ksc_filter_new(profile, &opts, ret_filter, NULL, reterr);
+}
+
+int
 kube_startup_check(const struct ksc_profile *profile, const struct kube_oci *rt, bool no_new_privs,
                    struct kube_startup *ret, struct ksc_error **reterr)
 {
 	_cleanup_(ksc_filter_freep) struct ksc_filter *filter = NULL;
-	struct ksc_compile_opts opts = { .no_enosys_stub = rt->name == KUBE_OCI_CRUN };
+	int e = kube_startup_filter(profile, rt, &filter, reterr);
+
+	return e < 0 ? e : kube_startup_check_filter(filter, rt, no_new_privs, ret, reterr);
+}
+
+int
+kube_startup_check_filter(const struct ksc_filter *filter, const struct kube_oci *rt,
+                          bool no_new_privs, struct kube_startup *ret, struct ksc_error **reterr)
+{
 	const struct call_set *set = find_set(rt, no_new_privs);
 	enum ksc_arch native = ksc_arch_native();
 	struct kube_startup r = { .starts = true, .rt = *rt, .no_new_privs = no_new_privs };
@@ -213,9 +231,6 @@ kube_startup_check(const struct ksc_profile *profile, const struct kube_oci *rt,
 		                      "%s: its calls after the filter are not known to kseccomp",
 		                      name);
 	}
-	e = ksc_filter_new(profile, &opts, &filter, NULL, reterr);
-	if (e < 0)
-		return e;
 	r.measured = set->measured;
 	r.source = set->source;
 	r.n_calls = set->n_calls;

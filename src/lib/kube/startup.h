@@ -64,6 +64,13 @@ struct kube_startup {
  */
 int kube_startup_check(const struct ksc_profile *profile, const struct kube_oci *rt,
                        bool no_new_privs, struct kube_startup *ret, struct ksc_error **reterr);
+/* The same in two steps, for a caller that checks both no_new_privs settings: the filter as
+ * rt builds it from profile (runc's ENOSYS stub; crun has none), then the check on it. */
+int kube_startup_filter(const struct ksc_profile *profile, const struct kube_oci *rt,
+                        struct ksc_filter **ret_filter, struct ksc_error **reterr);
+int
+kube_startup_check_filter(const struct ksc_filter *filter, const struct kube_oci *rt,
+                          bool no_new_privs, struct kube_startup *ret, struct ksc_error **reterr);
 void kube_startup_done(struct kube_startup *r);
 
 /* The failure as containerd reports it to the kubelet ("StartError: failed to create

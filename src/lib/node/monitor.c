@@ -352,7 +352,10 @@ start_container(struct monitor *m, struct ctr *r)
 		/* a container the runtime cannot start (apply --force): say why up front */
 		_cleanup_(freep) char *why = NULL;
 
-		if (node_predict_start(m->o, pod, c, &why) > 0)
+		/* resolved above, unless the runtime resolves it itself */
+		if ((m->ex->runtime_resolves
+		             ? node_predict_start(m->o, pod, c, &why)
+		             : node_predict_start_profile(m->o, c, out.profile, &why)) > 0)
 			pod_event(
 			        m->dir, "Warning", "SeccompStartup",
 			        "%s (its profile denies the runtime's own calls after the filter)",

@@ -145,6 +145,9 @@ size_t node_apply_check(const struct kube_manifest *m, const char *file, struct 
  * *ret_message saying why not (owned by the caller), -errno. */
 int node_predict_start(const struct node_opts *o, const struct kube_pod *pod,
                        const struct kube_container *c, char **ret_message);
+/* The same for the profile the container gets (NULL: none), already resolved. */
+int node_predict_start_profile(const struct node_opts *o, const struct kube_container *c,
+                               const struct ksc_profile *profile, char **ret_message);
 /* apply's pre-flight: an error per container the node's runtime cannot start; how many. */
 size_t node_apply_preflight(const struct node_opts *o, const struct kube_manifest *m,
                             const char *file, struct ksc_diags *diags);

@@ -12,39 +12,37 @@
 #include "kube/startup.h"
 #include "oci.h"
 
-int
-node_predict_start(const struct node_opts *o, const struct kube_pod *pod,
-                   const struct kube_container *c, char **ret_message)
+/* The runtime the executor runs containers with: the runc or crun installed here (containerd
+ * runs runc); the host executor follows runc's rules. */
+static struct kube_oci
+executor_runtime(const struct node_opts *o)
 {
-	struct kube_runtime rt = { .arch = ksc_arch_native(),
-		                   .seccomp_enabled = true,
-		                   .containerd_version = o->containerd_version,
-		                   .oci = KUBE_OCI_RUNC_NEWEST };
-	struct kube_kubelet_result k = { 0 };
-	struct kube_outcome out = { 0 };
-	struct kube_startup s = { 0 };
-	struct kube_oci launcher;
-	bool nnp = c->allow_privilege_escalation_set && !c->allow_privilege_escalation;
-	char name[96];
-	int r;
+	struct kube_oci oci = KUBE_OCI_RUNC_NEWEST;
 
-	*ret_message = NULL;
-	/* complain mode lets every call through */
-	if (o->complain || c->privileged)
-		return 0;
-	/* containerd runs runc here; the host executor follows runc's rules, and its own
-	 * launcher starts the container */
 	if (o->executor != EXECUTOR_HOST)
 		(void)oci_installed_version(
-		        o->executor == EXECUTOR_CRUN ? EXECUTOR_CRUN : EXECUTOR_RUNC, &rt.oci);
-	launcher = o->executor == EXECUTOR_HOST ? (struct kube_oci){ KUBE_OCI_KSECCOMP, 0, 0, 0 }
-	                                        : rt.oci;
-	r = kube_kubelet_resolve(pod, c, o->seccomp_default, o->root_dir, &k);
-	if (r >= 0 && !k.error)
-		r = kube_runtime_outcome(pod, c, &k, &rt, &out);
-	/* a profile that cannot be resolved fails as the node reports it, not here */
-	if (r >= 0 && !k.error && !out.error && out.profile &&
-	    kube_startup_check(out.profile, &launcher, nnp, &s, NULL) >= 0 && !s.starts) {
+		        o->executor == EXECUTOR_CRUN ? EXECUTOR_CRUN : EXECUTOR_RUNC, &oci);
+	return oci;
+}
+
+int
+node_predict_start_profile(const struct node_opts *o, const struct kube_container *c,
+                           const struct ksc_profile *profile, char **ret_message)
+{
+	/* the host executor's container is started by kseccomp's own launcher */
+	struct kube_oci launcher = o->executor == EXECUTOR_HOST
+	                                   ? (struct kube_oci){ KUBE_OCI_KSECCOMP, 0, 0, 0 }
+	                                   : executor_runtime(o);
+	struct kube_startup s = { 0 };
+	bool nnp = c->allow_privilege_escalation_set && !c->allow_privilege_escalation;
+	char name[96];
+	int r = 0;
+
+	*ret_message = NULL;
+	/* no filter, or complain mode, which lets every call through */
+	if (!profile || o->complain || c->privileged)
+		return 0;
+	if (kube_startup_check(profile, &launcher, nnp, &s, NULL) >= 0 && !s.starts) {
 		kube_startup_describe(&s, name, sizeof(name));
 		if (asprintf(ret_message, "%s cannot start it: %s", name, s.message) < 0) {
 			*ret_message = NULL;
@@ -52,9 +50,33 @@ node_predict_start(const struct node_opts *o, const struct kube_pod *pod,
 		}
 	}
 	kube_startup_done(&s);
+	return r < 0 ? r : *ret_message ? 1 : 0;
+}
+
+int
+node_predict_start(const struct node_opts *o, const struct kube_pod *pod,
+                   const struct kube_container *c, char **ret_message)
+{
+	struct kube_runtime rt = { .arch = ksc_arch_native(),
+		                   .seccomp_enabled = true,
+		                   .containerd_version = o->containerd_version,
+		                   .oci = executor_runtime(o) };
+	struct kube_kubelet_result k = { 0 };
+	struct kube_outcome out = { 0 };
+	int r;
+
+	*ret_message = NULL;
+	if (o->complain || c->privileged)
+		return 0;
+	r = kube_kubelet_resolve(pod, c, o->seccomp_default, o->root_dir, &k);
+	if (r >= 0 && !k.error)
+		r = kube_runtime_outcome(pod, c, &k, &rt, &out);
+	/* a profile that cannot be resolved fails as the node reports it, not here */
+	if (r >= 0 && !k.error && !out.error)
+		r = node_predict_start_profile(o, c, out.profile, ret_message);
 	kube_outcome_done(&out);
 	kube_kubelet_result_done(&k);
-	return r < 0 ? r : *ret_message ? 1 : 0;
+	return r;
 }
 
 size_t
