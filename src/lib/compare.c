@@ -705,11 +705,13 @@ arches_dedup(enum ksc_arch *arches, size_t n)
 	return n;
 }
 
-int
-ksc_profile_compare(const struct ksc_profile *a, const struct ksc_profile *b,
-                    const struct ksc_compile_opts *opts, size_t *ret_cases,
-                    struct ksc_difference *diffs, size_t max_diffs, size_t *ret_n_diffs,
-                    struct ksc_error **reterr)
+/* a against b, over the arches of either: where one decides and the other has the bad-arch
+ * action, they differ. b_complain: a is b in complain mode (struct decider). */
+static int
+compare_pair(const struct ksc_profile *a, const struct ksc_profile *b,
+             const struct ksc_compile_opts *opts, bool b_complain, size_t *ret_cases,
+             struct ksc_difference *diffs, size_t max_diffs, size_t *ret_n_diffs,
+             struct ksc_error **reterr)
 {
 	_cleanup_(ksc_filter_freep) struct ksc_filter *fa = NULL, *fb = NULL;
 	enum ksc_arch arches[2 * _KSC_ARCH_MAX];
@@ -730,16 +732,21 @@ ksc_profile_compare(const struct ksc_profile *a, const struct ksc_profile *b,
 	r = ksc_filter_new(b, opts, &fb, NULL, reterr);
 	if (r < 0)
 		return r;
-	in.a.filter = fa;
-	in.a.lookups = &lookups[0];
-	in.b.filter = fb;
-	in.b.lookups = &lookups[1];
-	/* the arches of either: where one decides and the other has the bad-arch action, they
-	 * differ */
+	in.a = (struct decider){ .filter = fa, .lookups = &lookups[0] };
+	in.b = (struct decider){ .filter = fb, .lookups = &lookups[1], .complain = b_complain };
 	n = ksc_compile_arches(a, opts, arches, _KSC_ARCH_MAX);
 	n += ksc_compile_arches(b, opts, arches + n, _KSC_ARCH_MAX);
 	n = arches_dedup(arches, n);
 	return compare(&in, arches, n, ret_cases, ret_n_diffs);
+}
+
+int
+ksc_profile_compare(const struct ksc_profile *a, const struct ksc_profile *b,
+                    const struct ksc_compile_opts *opts, size_t *ret_cases,
+                    struct ksc_difference *diffs, size_t max_diffs, size_t *ret_n_diffs,
+                    struct ksc_error **reterr)
+{
+	return compare_pair(a, b, opts, false, ret_cases, diffs, max_diffs, ret_n_diffs, reterr);
 }
 
 int
@@ -793,33 +800,11 @@ ksc_profile_compare_complain(const struct ksc_profile *complain, const struct ks
                              struct ksc_difference *diffs, size_t max_diffs, size_t *ret_n_diffs,
                              struct ksc_error **reterr)
 {
-	_cleanup_(ksc_filter_freep) struct ksc_filter *fc = NULL, *fo = NULL;
-	enum ksc_arch arches[2 * _KSC_ARCH_MAX];
-	const struct ksc_profile *h[2] = { complain, original };
-	struct filter_lookup lookups[2] = { 0 };
 	/* Without runc's stub: complain mode has none (its default does not deny), and what
 	 * the stub answered is what the default or the rule beneath it decides. */
 	struct ksc_compile_opts o = opts ? *opts : (struct ksc_compile_opts){ 0 };
-	size_t n = 0;
-	struct inputs in = {
-		.hints = h,
-		.n_hints = 2,
-		.diffs = diffs,
-		.max_diffs = max_diffs,
-	};
-	int r;
 
 	o.no_enosys_stub = true;
-	r = ksc_filter_new(original, &o, &fo, NULL, reterr);
-	if (r < 0)
-		return r;
-	r = ksc_filter_new(complain, &o, &fc, NULL, reterr);
-	if (r < 0)
-		return r;
-	in.a = (struct decider){ .filter = fc, .lookups = &lookups[0] };
-	in.b = (struct decider){ .filter = fo, .lookups = &lookups[1], .complain = true };
-	n = ksc_compile_arches(complain, &o, arches, _KSC_ARCH_MAX);
-	n += ksc_compile_arches(original, &o, arches + n, _KSC_ARCH_MAX);
-	n = arches_dedup(arches, n);
-	return compare(&in, arches, n, ret_cases, ret_n_diffs);
+	return compare_pair(complain, original, &o, true, ret_cases, diffs, max_diffs, ret_n_diffs,
+	                    reterr);
 }
