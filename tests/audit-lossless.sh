@@ -46,20 +46,6 @@ cat >"$work/log-all.json" <<'EOF'
 {"defaultAction": "SCMP_ACT_LOG"}
 EOF
 
-# FOLLOWER_PID: until it has joined the audit multicast group (its netlink socket of
-# protocol 9, NETLINK_AUDIT, with group bit 1), 10 s at most
-wait_joined() {
-	i=0
-	while [ $i -lt 100 ]; do
-		if awk -v pid="$1" '$2 == 9 && $3 == pid && $4 ~ /1$/ { found = 1 } END { exit !found }' \
-			/proc/net/netlink; then
-			return 0
-		fi
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
 # FILE COUNT: until FILE has COUNT lines (60 s at most)
 wait_lines() {
 	i=0
@@ -80,7 +66,7 @@ stop_follower() {
 # 1. netlink: 50,000 records on 4 threads, every one of them, no loss reported
 "$k" audit --source netlink -o json --comm syscall-loop >"$work/nl.json" 2>"$work/nl.err" &
 follower=$!
-wait_joined "$follower"
+audit_joined "$follower"
 check "the follower joined the audit multicast group" 0 $?
 "$k" run --profile "$work/log-getppid.json" -- "$loop" 50000 4
 check "the program ran under its logging filter" 0 $?
@@ -144,7 +130,7 @@ with tempfile.TemporaryDirectory() as d:
 	want=$("$py" -c "$prog")
 	"$k" audit --source netlink --generate "$work/py.json" >/dev/null 2>"$work/gen.err" &
 	follower=$!
-	wait_joined "$follower"
+	audit_joined "$follower"
 	"$k" run --profile "$work/log-all.json" -- "$py" -c "$prog" >"$work/py-log.out"
 	check "python3 ran under the profile that logs every call" "$want" "$(cat "$work/py-log.out")"
 	sleep 1

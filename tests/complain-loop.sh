@@ -18,10 +18,7 @@ TAP_PREFIX="$runtime: "
 [ "$(id -u)" = 0 ] || skip_all "needs root (the audit netlink socket, the runtimes)"
 require_executor
 
-rm -rf "$work"
-mkdir -p "$work/profiles" "$work/m"
-export KSECCOMP_STATE_DIR="$work/state" KSECCOMP_ROOT_DIR="$work/kubelet" \
-	KSECCOMP_IMAGE_STORE="$work/images" KSECCOMP_RUNTIME="$runtime"
+node_setup profiles m
 follower=
 cleanup() {
 	[ -n "$follower" ] && kill "$follower" 2>/dev/null
@@ -70,22 +67,12 @@ spec:
       allowPrivilegeEscalation: false
 EOF
 }
-wait_joined() { # PID: until it has joined the audit multicast group (10 s at most)
-	i=0
-	while [ $i -lt 100 ]; do
-		awk -v pid="$1" '$2 == 9 && $3 == pid && $4 ~ /1$/ { f = 1 } END { exit !f }' \
-			/proc/net/netlink && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
 # NAME PROFILE PORT: apply --complain, exercise, replay; sets $replay_status
 complain_run() {
 	"$k" audit --source netlink --pod "$1" --against "$work/kubelet/seccomp/loop/$2" \
 		--fail-on-deny -o json >"$work/$1.denials" 2>"$work/$1.err" &
 	follower=$!
-	wait_joined "$follower"
+	audit_joined "$follower"
 	pod "$1" "$2" "$3" >"$work/m/$1.yaml"
 	"$k" apply --complain -f "$work/m/$1.yaml" >/dev/null
 	pod_wait "$1" 3 Running 20

@@ -18,10 +18,7 @@ fi
 busybox=$(command -v busybox || echo /bin/busybox)
 [ -x "$busybox" ] || skip_all "no busybox (Debian: busybox-static)"
 
-rm -rf "$work"
-mkdir -p "$work/rootfs/bin" "$work/m"
-export KSECCOMP_STATE_DIR="$work/state" KSECCOMP_ROOT_DIR="$work/kubelet" \
-	KSECCOMP_IMAGE_STORE="$work/images" KSECCOMP_RUNTIME="$runtime"
+node_setup rootfs/bin m
 cleanup() {
 	delete_pods
 	rm -rf "$work"
@@ -44,18 +41,6 @@ EOF
 cp "$(dirname "$0")/fixtures/profiles/tutorial/fine-grained.json" "$work/profiles/"
 "$k" node load "$work/profiles" --as test >/dev/null
 
-field() { # POD COLUMN: 2 READY, 3 STATUS, 4 RESTARTS
-	"$k" get pods "$1" 2>/dev/null | awk -v c="$2" 'NR == 2 { print $c }'
-}
-wait_for() { # POD COLUMN VALUE [SECONDS]
-	i=0
-	while [ $i -lt $((${4:-10} * 10)) ]; do
-		[ "$(field "$1" "$2")" = "$3" ] && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
 pod() { # NAME RESTART_POLICY: a pod header; the containers follow on stdin
 	printf 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: %s\nspec:\n  restartPolicy: %s\n' "$1" "$2"
 	cat
@@ -82,8 +67,8 @@ pod init-order Never >"$work/m/init.yaml" <<'EOF'
     command: ["sh", "-c", "echo main"]
 EOF
 "$k" apply -f "$work/m/init.yaml" >/dev/null
-wait_for init-order 3 Completed 15
-check "init containers, then the container: Completed" "Completed" "$(field init-order 3)"
+pod_wait init-order 3 Completed 15
+check "init containers, then the container: Completed" "Completed" "$(pod_field init-order 3)"
 check "logs -c first" "first" "$("$k" logs init-order -c first)"
 check "logs of the only container by default" "main" "$("$k" logs init-order)"
 started() { "$k" get pods init-order -o json | python3 -c 'import json, sys
@@ -104,8 +89,8 @@ pod init-fails Never >"$work/m/init-fails.yaml" <<'EOF'
     command: ["sh", "-c", "echo never"]
 EOF
 "$k" apply -f "$work/m/init-fails.yaml" >/dev/null
-wait_for init-fails 3 Init:Error 10
-check "a failed init container: Init:Error, the container never runs" "Init:Error" "$(field init-fails 3)"
+pod_wait init-fails 3 Init:Error 10
+check "a failed init container: Init:Error, the container never runs" "Init:Error" "$(pod_field init-fails 3)"
 check "the container wrote nothing" "" "$("$k" logs init-fails -c main)"
 "$k" delete pod init-fails --now >/dev/null
 
@@ -122,8 +107,8 @@ pod sidecar Always >"$work/m/sidecar.yaml" <<'EOF'
     command: ["sleep", "600"]
 EOF
 "$k" apply -f "$work/m/sidecar.yaml" >/dev/null
-wait_for sidecar 2 2/2 10
-check "sidecar and container both run: 2/2 Running" "2/2 Running" "$(field sidecar 2) $(field sidecar 3)"
+pod_wait sidecar 2 2/2 10
+check "sidecar and container both run: 2/2 Running" "2/2 Running" "$(pod_field sidecar 2) $(pod_field sidecar 3)"
 "$k" delete pod sidecar --now >/dev/null
 
 # --- restart policies ---------------------------------------------------------------------
@@ -134,8 +119,8 @@ pod never-fails Never >"$work/m/never.yaml" <<'EOF'
     command: ["sh", "-c", "echo failing; exit 3"]
 EOF
 "$k" apply -f "$work/m/never.yaml" >/dev/null
-wait_for never-fails 3 Error 10
-check "Never: a failed container stays Error, 0 restarts" "Error 0" "$(field never-fails 3) $(field never-fails 4)"
+pod_wait never-fails 3 Error 10
+check "Never: a failed container stays Error, 0 restarts" "Error 0" "$(pod_field never-fails 3) $(pod_field never-fails 4)"
 check "describe: exit code 3" "3" "$("$k" describe pod never-fails | awk '/Exit Code:/ { print $3; exit }')"
 "$k" delete pod never-fails --now >/dev/null
 
@@ -146,10 +131,10 @@ pod onfailure-ok OnFailure >"$work/m/onfailure.yaml" <<'EOF'
     command: ["true"]
 EOF
 "$k" apply -f "$work/m/onfailure.yaml" >/dev/null
-wait_for onfailure-ok 3 Completed 10
+pod_wait onfailure-ok 3 Completed 10
 sleep 0.5
 check "OnFailure: a container that succeeds is Completed, not restarted" "Completed 0" \
-	"$(field onfailure-ok 3) $(field onfailure-ok 4)"
+	"$(pod_field onfailure-ok 3) $(pod_field onfailure-ok 4)"
 "$k" delete pod onfailure-ok --now >/dev/null
 
 pod crashloop Always >"$work/m/crashloop.yaml" <<'EOF'
@@ -159,11 +144,11 @@ pod crashloop Always >"$work/m/crashloop.yaml" <<'EOF'
     command: ["sh", "-c", "echo run; exit 1"]
 EOF
 "$k" apply -f "$work/m/crashloop.yaml" >/dev/null
-wait_for crashloop 3 CrashLoopBackOff 10
+pod_wait crashloop 3 CrashLoopBackOff 10
 check "Always: restarted at once, then CrashLoopBackOff" "CrashLoopBackOff 1" \
-	"$(field crashloop 3) $(field crashloop 4)"
+	"$(pod_field crashloop 3) $(pod_field crashloop 4)"
 sleep 2
-check "the back-off holds the next restart for 10 s" "1" "$(field crashloop 4)"
+check "the back-off holds the next restart for 10 s" "1" "$(pod_field crashloop 4)"
 check "logs --previous: the run before" "run" "$("$k" logs crashloop --previous)"
 check "describe: the back-off message" "back-off 10s restarting failed container=main pod=crashloop" \
 	"$("$k" describe pod crashloop | sed -n 's/^ *Message: *//p' | head -1)"
@@ -192,7 +177,7 @@ pod secctx Never >"$work/m/secctx.yaml" <<'EOF'
         add: ["NET_BIND_SERVICE"]
 EOF
 "$k" apply -f "$work/m/secctx.yaml" >/dev/null
-wait_for secctx 3 Completed 10
+pod_wait secctx 3 Completed 10
 out=$("$k" logs secctx -c user | tr '\t' ' ' | tr -s ' ')
 check "runAsUser and runAsGroup" "1000 2000" "$(echo "$out" | sed -n '1p;2p' | tr '\n' ' ' | sed 's/ $//')"
 check "a non-root user has no effective capabilities" "CapEff: 0000000000000000" "$(echo "$out" | grep CapEff)"
@@ -217,7 +202,7 @@ pod rd-nnp Never >"$work/m/rd-nnp.yaml" <<'EOF'
     command: ["sh", "-c", "grep -E '^(NoNewPrivs|Seccomp):' /proc/self/status"]
 EOF
 "$k" apply -f "$work/m/rd-nnp.yaml" >/dev/null
-wait_for rd-nnp 3 Completed 10
+pod_wait rd-nnp 3 Completed 10
 out=$("$k" logs rd-nnp | tr '\t' ' ' | tr -s ' ' | tr '\n' ' ' | sed 's/ $//')
 check "RuntimeDefault without allowPrivilegeEscalation: filtered, no_new_privs not set" \
 	"NoNewPrivs: 0 Seccomp: 2" "$out"
@@ -244,9 +229,9 @@ check "and says why: the runtime's own calls" yes \
 	"$(grep -q "pod fine-esc, container main: .* without no_new_privs cannot start it: .*--force applies it anyway" \
 		"$work/fine-esc.err" && echo yes || cat "$work/fine-esc.err")"
 "$k" apply --force -f "$work/m/fine-esc.yaml" >/dev/null
-wait_for fine-esc 3 Error 10
+pod_wait fine-esc 3 Error 10
 check "fine-grained.json without allowPrivilegeEscalation: false cannot start: Error" \
-	"Error" "$(field fine-esc 3)"
+	"Error" "$(pod_field fine-esc 3)"
 check "and its server never ran" "no" \
 	"$("$k" logs fine-esc | grep -q 'server is listening' && echo yes || echo no)"
 check "describe says why, not only the logs" yes \
@@ -255,7 +240,7 @@ check "describe says why, not only the logs" yes \
 fine_pod fine-nnp 25682 'securityContext: {allowPrivilegeEscalation: false}' \
 	>"$work/m/fine-nnp.yaml"
 "$k" apply -f "$work/m/fine-nnp.yaml" >/dev/null
-wait_for fine-nnp 3 Running 10
+pod_wait fine-nnp 3 Running 10
 check "with allowPrivilegeEscalation: false it runs and answers" "fine" \
 	"$(python3 -c 'import time, urllib.request
 for _ in range(50):
@@ -275,7 +260,7 @@ pod dumped Always >"$work/m/dumped.yaml" <<'EOF'
         localhostProfile: test/deny-mkdir.json
 EOF
 "$k" apply -f "$work/m/dumped.yaml" >/dev/null
-wait_for dumped 3 Running 10
+pod_wait dumped 3 Running 10
 python3 -c 'import time, urllib.request
 for _ in range(50):
     try: urllib.request.urlopen("http://127.0.0.1:25678/health", timeout=1); break
@@ -307,7 +292,7 @@ EOF
 done >"$work/m/scan.yaml"
 "$k" apply -f "$work/m/scan.yaml" >/dev/null
 for p in scan-rd scan-un scan-edited scan-deleted scan-priv scan-extra; do
-	wait_for $p 3 Running 10
+	pod_wait $p 3 Running 10
 done
 echo '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["rmdir"], "action": "SCMP_ACT_ERRNO"}]}' \
 	>"$work/kubelet/seccomp/test/scan-edited.json"
@@ -356,7 +341,7 @@ pod rd-16 Always >"$work/m/rd-16.yaml" <<'EOF'
         type: RuntimeDefault
 EOF
 "$k" apply --containerd-version 1.6 -f "$work/m/rd-16.yaml" >/dev/null
-wait_for rd-16 3 Running 10
+pod_wait rd-16 3 Running 10
 i=0
 while [ -z "$(first_pid rd-16)" ] && [ $i -lt 50 ]; do
 	sleep 0.1
@@ -392,7 +377,7 @@ if [ "$runtime" = host ] && [ "$(id -u)" = 0 ]; then
     command: ["sh", "-c", "echo pid=$$; cat /proc/sys/kernel/hostname; echo /proc/[0-9]*"]
 EOF
 	"$k" apply --namespaces pid,mount,uts,ipc -f "$work/m/ns.yaml" >/dev/null
-	wait_for in-ns 3 Completed 10
+	pod_wait in-ns 3 Completed 10
 	# The shell expands the glob itself, so pid 1 is the only process then: a count through
 	# a pipe raced with the pipe's own processes.
 	check "--namespaces pid,mount,uts,ipc: pid 1, the pod's host name, its own /proc" \
@@ -405,7 +390,7 @@ monitor=$(awk -F'\t' '/^pod/ { for (i = 1; i <= NF; i++) if ($i ~ /^monitor=/) p
 	"$work/state/pods/dumped/status")
 kill -9 "$monitor"
 sleep 0.5
-check "a killed monitor: the pod shows Unknown" "Unknown" "$(field dumped 3)"
+check "a killed monitor: the pod shows Unknown" "Unknown" "$(pod_field dumped 3)"
 "$k" delete pod dumped --now >/dev/null
 sleep 0.3
 alive() { # PID: not gone, and not a zombie waiting for init to reap it
@@ -468,8 +453,8 @@ pod noimage Always >"$work/m/noimage.yaml" <<'EOF'
     image: example/not-imported:1
 EOF
 "$k" apply -f "$work/m/noimage.yaml" >/dev/null
-wait_for noimage 3 ErrImageNeverPull 10
-check "an image not in the store: ErrImageNeverPull" "ErrImageNeverPull" "$(field noimage 3)"
+pod_wait noimage 3 ErrImageNeverPull 10
+check "an image not in the store: ErrImageNeverPull" "ErrImageNeverPull" "$(pod_field noimage 3)"
 "$k" delete pod noimage --now >/dev/null
 check "delete of a pod that does not exist" "1" "$("$k" delete pod nosuchpod >/dev/null 2>&1; echo $?)"
 

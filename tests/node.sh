@@ -12,6 +12,8 @@ delete_pods() {
 
 # For the tests that run one executor ($runtime: host, runc, crun or containerd) with the
 # http-echo image, $work set up and $top the source tree:
+#   node_setup SUBDIR...  a fresh $work with these subdirectories, and the local node's
+#                         state, kubelet root and image store in it for $runtime (exported)
 #   require_executor      skip the whole test when the executor cannot run here
 #   echo_image ECHO_BIN   hashicorp/http-echo:1.0 for the executor: imported into the local
 #                         store, or for containerd a private instance (scripts/containerd.sh
@@ -20,6 +22,15 @@ delete_pods() {
 #                         delete_pods)
 #   pod_field POD COLUMN  2 READY, 3 STATUS, 4 RESTARTS of `get pods`
 #   pod_wait POD COLUMN VALUE [SECONDS]   until the column says it (10 s by default)
+node_setup() {
+	rm -rf "$work"
+	mkdir -p "$work"
+	for _d in "$@"; do
+		mkdir -p "$work/$_d"
+	done
+	export KSECCOMP_STATE_DIR="$work/state" KSECCOMP_ROOT_DIR="$work/kubelet" \
+		KSECCOMP_IMAGE_STORE="$work/images" KSECCOMP_RUNTIME="$runtime"
+}
 require_executor() {
 	[ -r /proc/sys/kernel/seccomp/actions_avail ] || skip_all "the kernel has no seccomp"
 	[ "$runtime" = host ] && return 0

@@ -15,10 +15,7 @@ TAP_PREFIX="$runtime: "
 [ "$(id -u)" = 0 ] || skip_all "needs root (the audit netlink socket, the runtimes)"
 require_executor
 
-rm -rf "$work"
-mkdir -p "$work/profiles" "$work/m"
-export KSECCOMP_STATE_DIR="$work/state" KSECCOMP_ROOT_DIR="$work/kubelet" \
-	KSECCOMP_IMAGE_STORE="$work/images" KSECCOMP_RUNTIME="$runtime"
+node_setup profiles m
 cleanup() {
 	delete_pods
 	stop_node

@@ -4,6 +4,9 @@
 #   skip DESCRIPTION REASON      an ok that says why it did not run
 #   skip_all REASON              the whole test skipped (exits 0)
 #   tap_done                     the plan; returns non-zero if a check failed (last command)
+#   audit_joined PID             wait (10 s at most) until PID has joined the kernel's audit
+#                                multicast group: a `kseccomp audit --source netlink`
+#                                follower that will see every record from then on
 #   i386_runs PROBE              true when the kernel runs PROBE (an i386 try-syscall or the
 #                                int80 probe); false with the reason in $i386_reason otherwise
 # TAP_PREFIX, when set, starts every description ("runc: ").
@@ -41,5 +44,16 @@ i386_runs() {
 		return 0
 	fi
 	i386_reason="this kernel does not run i386 code (no ia32 emulation)"
+	return 1
+}
+audit_joined() {
+	# its netlink socket of protocol 9 (NETLINK_AUDIT), port PID, group bit 1 set
+	_i=0
+	while [ $_i -lt 100 ]; do
+		awk -v pid="$1" '$2 == 9 && $3 == pid && $4 ~ /1$/ { f = 1 } END { exit !f }' \
+			/proc/net/netlink && return 0
+		sleep 0.1
+		_i=$((_i + 1))
+	done
 	return 1
 }
