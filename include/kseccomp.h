@@ -432,6 +432,10 @@ struct ksc_seccomp_data {
 #define KSC_RET_ACTION_FULL  0xffff0000u
 #define KSC_RET_DATA         0x0000ffffu
 
+/* Whether a return value stops the call: anything but ALLOW, LOG and USER_NOTIF (where an
+ * agent decides). */
+bool ksc_ret_denies(uint32_t ret);
+
 /* BPF_MAXINSNS: the kernel refuses longer programs with EINVAL. */
 #define KSC_BPF_MAXINSNS 4096u
 /* MAX_INSNS_PER_PATH: the instructions of all filters a task may stack, counted after the

@@ -704,6 +704,14 @@ ksc_bpf_cache_allows(const struct ksc_bpf *prog, uint32_t arch, uint32_t nr)
 /* ---------------------------------------------------------------------------------------- */
 /* Formatting.                                                                                */
 
+bool
+ksc_ret_denies(uint32_t ret)
+{
+	uint32_t action = ret & KSC_RET_ACTION_FULL;
+
+	return action != KSC_RET_ALLOW && action != KSC_RET_LOG && action != KSC_RET_USER_NOTIF;
+}
+
 void
 ksc_ret_format(uint32_t ret, char *buf, size_t size)
 {

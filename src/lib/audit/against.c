@@ -4,21 +4,13 @@
 #include "against.h"
 #include "macro.h"
 
-static bool
-ret_denies(uint32_t ret)
-{
-	uint32_t action = ret & KSC_RET_ACTION_FULL;
-
-	return action != KSC_RET_ALLOW && action != KSC_RET_LOG && action != KSC_RET_USER_NOTIF;
-}
-
 /* Whether a rule of the profile names this call with argument conditions, and whether any
  * rule that names it, or the default action, denies. */
 static void
 call_rules(const struct ksc_profile *profile, const char *name, bool *ret_conditional,
            bool *ret_some_path_denies)
 {
-	bool conditional = false, denies = ret_denies(ksc_profile_default_ret(profile));
+	bool conditional = false, denies = ksc_ret_denies(ksc_profile_default_ret(profile));
 
 	for (size_t i = 0; name && i < ksc_profile_rule_count(profile); i++) {
 		const struct ksc_rule *rule = ksc_profile_rule(profile, i);
@@ -30,7 +22,7 @@ call_rules(const struct ksc_profile *profile, const char *name, bool *ret_condit
 			continue;
 		if (ksc_rule_arg_count(rule) > 0 || ksc_rule_is_conditional(rule))
 			conditional = true;
-		if (ret_denies(ksc_rule_ret(rule)))
+		if (ksc_ret_denies(ksc_rule_ret(rule)))
 			denies = true;
 	}
 	*ret_conditional = conditional;
@@ -48,7 +40,7 @@ audit_against(const struct ksc_profile *profile, const struct ksc_filter *filter
 	if (!r->arch_token)
 		return -ENOENT;
 	(void)ksc_filter_decide(filter, &data, &v.decision);
-	v.denied = ret_denies(v.decision.ret);
+	v.denied = ksc_ret_denies(v.decision.ret);
 	if (v.decision.by == KSC_DECIDED_BY_RULE || v.decision.by == KSC_DECIDED_BY_DEFAULT) {
 		call_rules(profile, r->name, &v.depends_on_args, &some_path_denies);
 		if (v.depends_on_args && some_path_denies)

@@ -74,15 +74,6 @@ find_set(const struct kube_oci *rt, bool no_new_privs)
 	return NULL;
 }
 
-static bool
-ret_lets_through(uint32_t ret)
-{
-	uint32_t action = ret & KSC_RET_ACTION_FULL;
-
-	/* NOTIFY: the agent answers; with none, the runtime refuses the profile first */
-	return action == KSC_RET_ALLOW || action == KSC_RET_LOG || action == KSC_RET_USER_NOTIF;
-}
-
 /* Whether the filter lets the call through (its arguments all 0). */
 static bool
 lets_through(const struct ksc_filter *filter, enum ksc_arch arch, const char *name)
@@ -93,7 +84,7 @@ lets_through(const struct ksc_filter *filter, enum ksc_arch arch, const char *na
 	if (ksc_syscall_resolve_name(arch, name, &nr) < 0)
 		return false;
 	data.nr = (int32_t)nr;
-	return ret_lets_through(ksc_filter_decide(filter, &data, NULL));
+	return !ksc_ret_denies(ksc_filter_decide(filter, &data, NULL));
 }
 
 /* "operation not permitted": the errno's text as Go prints it (lower case). */
@@ -249,10 +240,10 @@ kube_startup_check_filter(const struct ksc_filter *filter, const struct kube_oci
 			if (c->n_variants)
 				memcpy(data.args, c->variants[v], sizeof(data.args));
 			decision = ksc_filter_decide(filter, &data, &d);
-			if (!ret_lets_through(decision))
+			if (ksc_ret_denies(decision))
 				break;
 		}
-		if (ret_lets_through(decision))
+		if (!ksc_ret_denies(decision))
 			continue;
 		e = deny(&r, c, decision, &d,
 		         c->fallback && lets_through(filter, native, c->fallback));
