@@ -22,8 +22,17 @@
  *
  * Argument checks follow the filter's comparison trees node by node, each node loading its
  * word afresh (libseccomp's generator tracks the accumulator statically and can compare a
- * stale word; reloading cannot). Conditional jumps reach 255 instructions; a farther target
- * gets a copy of its "ret" right after the jump, or a "ja" there when it is longer.
+ * stale word; reloading cannot). Equal code is then kept once: syscalls with equal rules
+ * share their comparisons, and so do the subtrees several parents reach. The program is
+ * laid out from its end, where a conditional target farther than 255 instructions gets a
+ * stepping stone right after its jump (a copy of its "ret", or a "ja"), shared with every
+ * jump within reach before it.
+ *
+ * Of the variants made, the shortest whose longest path stays within 25 instructions is
+ * taken when that is no longer than libseccomp could make the program; otherwise the
+ * shortest. Either way the program is never longer than libseccomp's (tests/test-native.c
+ * measures it on thousands of profiles), but for the loads libseccomp leaves out where it
+ * compares a stale word.
  */
 #include <linux/filter.h>
 #include <stddef.h>
@@ -280,19 +289,23 @@ struct interval {
 	int label;
 };
 
-/* At most this many single numbers an item tests with "jeq" before its base: each saves
- * the search two bounds for one comparison, and costs the numbers behind it one
- * instruction more. compile_native() tries several limits up to it. */
-#define ITEM_MAX_EXCEPTIONS 8
+/* A single number an item tests with "jeq" before its base: each saves the search two
+ * bounds for one comparison, and costs the numbers behind it one instruction more.
+ * compile_native() tries several limits on how many an item has (gen.max_exc). */
+struct exception {
+	uint32_t nr;
+	int label;
+};
 
-/* What the search tells apart: an interval, with up to ITEM_MAX_EXCEPTIONS single numbers
- * inside it that decide otherwise (X, {n}: Y, X is one item). */
+/* What the search tells apart: an interval, with single numbers inside it that decide
+ * otherwise (X, {n}: Y, {n + 1}: Z, X is one item; where the items take any number
+ * of them, so is X, {n, n + 1}: Y, X, up to ITEM_RUN_MAX numbers in a row): section.exc[exc, exc + n_exc). */
+#define ITEM_RUN_MAX 3
+
 struct item {
 	uint32_t start;
 	int base; /* the label of the interval's leaf */
-	uint32_t exc_nr[ITEM_MAX_EXCEPTIONS];
-	int exc_label[ITEM_MAX_EXCEPTIONS];
-	size_t n_exc;
+	size_t exc, n_exc;
 };
 
 struct section {
@@ -301,6 +314,8 @@ struct section {
 	size_t n_iv;
 	struct item *items;
 	size_t n_items;
+	struct exception *exc;
+	size_t n_exc;
 	int label;
 	bool trivial; /* one action for every number: the dispatch jumps to its ret */
 };
@@ -324,17 +339,21 @@ range_label(struct gen *g, const struct item *it, size_t lo, size_t hi)
 /* The code that tells items [lo, hi] apart, here: "jge" on the start of the upper half,
  * down to single items, whose exceptions are tested with "jeq". */
 static void
-gen_range(struct gen *g, const struct item *it, size_t lo, size_t hi)
+gen_range(struct gen *g, const struct section *sec, size_t lo, size_t hi)
 {
+	const struct item *it = sec->items;
 	size_t mid;
 	int upper, lower;
 
 	if (g->r < 0)
 		return;
 	if (lo == hi) {
-		for (size_t e = 0; e < it[lo].n_exc; e++)
-			emit(g, BPF_JMP | BPF_JEQ | BPF_K, it[lo].exc_nr[e], it[lo].exc_label[e],
+		for (size_t e = 0; e < it[lo].n_exc; e++) {
+			const struct exception *x = &sec->exc[it[lo].exc + e];
+
+			emit(g, BPF_JMP | BPF_JEQ | BPF_K, x->nr, x->label,
 			     e + 1 == it[lo].n_exc ? it[lo].base : LABEL_NEXT);
+		}
 		return;
 	}
 	mid = lo + (hi - lo + 1) / 2;
@@ -343,11 +362,11 @@ gen_range(struct gen *g, const struct item *it, size_t lo, size_t hi)
 	emit(g, BPF_JMP | BPF_JGE | BPF_K, it[mid].start, upper, lower);
 	if (lower != it[lo].base || mid - 1 != lo) {
 		label_here(g, lower);
-		gen_range(g, it, lo, mid - 1);
+		gen_range(g, sec, lo, mid - 1);
 	}
 	if (upper != it[mid].base || mid != hi) {
 		label_here(g, upper);
-		gen_range(g, it, mid, hi);
+		gen_range(g, sec, mid, hi);
 	}
 }
 
@@ -371,7 +390,8 @@ section_build(struct gen *g, struct section *sec)
 	points = malloc(n_points * sizeof(*points));
 	sec->iv = malloc(n_points * sizeof(*sec->iv));
 	sec->items = malloc(n_points * sizeof(*sec->items));
-	if (!points || !sec->iv || !sec->items) {
+	sec->exc = malloc(n_points * ITEM_RUN_MAX * sizeof(*sec->exc));
+	if (!points || !sec->iv || !sec->items || !sec->exc) {
 		g->r = -ENOMEM;
 		return;
 	}
@@ -402,35 +422,55 @@ section_items(struct gen *g, struct section *sec)
 	size_t i = 0;
 
 	sec->n_items = 0;
+	sec->n_exc = 0;
 	/* a tree's number is one interval: every tree leaf is distinct */
 	for (size_t k = 0; k < sec->n_iv; k++)
 		iv[k].label = iv[k].leaf.kind == FILTER_LEAF_TREE ? label_new(g)
 		                                                  : ret_label(g, iv[k].leaf.ret);
 	if (g->max_exc > 0 && sec->n_iv >= 2 && iv[1].start == 1) {
-		sec->items[0] = (struct item){ .start = 0, .base = iv[1].label };
-		sec->items[0].exc_nr[0] = 0;
-		sec->items[0].exc_label[0] = iv[0].label;
-		sec->items[0].n_exc = 1;
+		sec->items[0] = (struct item){ .start = 0, .base = iv[1].label, .n_exc = 1 };
+		sec->exc[sec->n_exc++] = (struct exception){ 0, iv[0].label };
 		sec->n_items = 1;
 		i = 1;
 	}
 	for (; i < sec->n_iv; i++) {
 		struct item *it;
 
-		if (sec->n_items > 0 && i == 1 && sec->items[0].n_exc == 1 &&
-		    sec->items[0].exc_nr[0] == 0)
+		if (sec->n_items > 0 && i == 1 && sec->items[0].n_exc == 1 && sec->exc[0].nr == 0)
 			it = &sec->items[0]; /* {0} folded already: iv[1] is its base */
 		else {
 			it = &sec->items[sec->n_items++];
-			*it = (struct item){ .start = iv[i].start, .base = iv[i].label };
+			*it = (struct item){ .start = iv[i].start,
+				             .base = iv[i].label,
+				             .exc = sec->n_exc };
 		}
-		while (it->n_exc < g->max_exc && i + 1 < sec->n_iv &&
-		       (i + 2 < sec->n_iv ? iv[i + 2].start - iv[i + 1].start == 1 &&
-		                                    iv[i + 2].label == it->base
-		                          : iv[i + 1].start == UINT32_MAX)) {
-			it->exc_nr[it->n_exc] = iv[i + 1].start;
-			it->exc_label[it->n_exc++] = iv[i + 1].label;
-			i += i + 2 < sec->n_iv ? 2 : 1;
+		/* the intervals after iv[i] up to the next one of its base (or the end of the
+		 * space), if each has few numbers and they are few in all */
+		while (i + 1 < sec->n_iv) {
+			uint64_t numbers = 0, run_max = g->max_exc == SIZE_MAX ? ITEM_RUN_MAX : 1;
+			size_t j;
+
+			for (j = i + 1; j < sec->n_iv && iv[j].label != it->base; j++) {
+				uint64_t end =
+				        j + 1 < sec->n_iv ? iv[j + 1].start : UINT64_C(1) << 32;
+
+				if (end - iv[j].start > run_max ||
+				    it->n_exc + numbers + (end - iv[j].start) > g->max_exc)
+					break;
+				numbers += end - iv[j].start;
+			}
+			if (j < sec->n_iv && iv[j].label != it->base)
+				break;
+			for (size_t k = i + 1; k < j; k++) {
+				uint64_t end =
+				        k + 1 < sec->n_iv ? iv[k + 1].start : UINT64_C(1) << 32;
+
+				for (uint64_t nr = iv[k].start; nr < end; nr++)
+					sec->exc[sec->n_exc++] =
+					        (struct exception){ (uint32_t)nr, iv[k].label };
+			}
+			it->n_exc += numbers;
+			i = j < sec->n_iv ? j : sec->n_iv - 1;
 		}
 	}
 }
@@ -455,7 +495,7 @@ gen_section(struct gen *g, struct section *sec)
 	if (sec->n_items == 1 && sec->items[0].n_exc == 0)
 		emit(g, BPF_JMP | BPF_JA, 0, sec->items[0].base, 0);
 	else
-		gen_range(g, sec->items, 0, sec->n_items - 1);
+		gen_range(g, sec, 0, sec->n_items - 1);
 
 	/* argument checks; none deciding means the default action */
 	for (size_t i = 0; i < sec->n_iv; i++) {
@@ -484,65 +524,6 @@ target(const struct gen *g, size_t i, int label)
 	return label == LABEL_NEXT ? i + 1 : g->labels[label];
 }
 
-/* Insert one instruction at index at; labels at or after it move with their instruction. */
-static int
-insert_at(struct gen *g, size_t at, struct cinsn c)
-{
-	if (g->n == g->cap) {
-		size_t cap = g->cap * 2;
-		struct cinsn *v = realloc(g->v, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		g->v = v;
-		g->cap = cap;
-	}
-	memmove(&g->v[at + 1], &g->v[at], (g->n - at) * sizeof(*g->v));
-	g->v[at] = c;
-	g->n++;
-	for (size_t l = 0; l < g->n_labels; l++)
-		if (g->labels[l] != SIZE_MAX && g->labels[l] >= at)
-			g->labels[l]++;
-	return 0;
-}
-
-/* Give jump i's far branch (jt, or jf) a stepping stone right after it. */
-static int
-bridge(struct gen *g, size_t i, bool jt)
-{
-	int branch = jt ? g->v[i].jt : g->v[i].jf;
-	size_t to = target(g, i, branch);
-	struct cinsn stone = g->v[to];
-	int here, r;
-
-	/* the other branch, if it says "next", must keep meaning the old next instruction */
-	if (g->v[i].jt == LABEL_NEXT || g->v[i].jf == LABEL_NEXT) {
-		int next = label_new(g);
-
-		if (g->r < 0)
-			return g->r;
-		g->labels[next] = i + 1;
-		if (g->v[i].jt == LABEL_NEXT)
-			g->v[i].jt = next;
-		if (g->v[i].jf == LABEL_NEXT)
-			g->v[i].jf = next;
-	}
-	if (BPF_CLASS(stone.code) != BPF_RET)
-		stone = (struct cinsn){ BPF_JMP | BPF_JA, 0, branch, 0 };
-	r = insert_at(g, i + 1, stone);
-	if (r < 0)
-		return r;
-	here = label_new(g);
-	if (g->r < 0)
-		return g->r;
-	g->labels[here] = i + 1;
-	if (jt)
-		g->v[i].jt = here;
-	else
-		g->v[i].jf = here;
-	return 0;
-}
-
 /* Drop "ja" to the next instruction; labels on it move to that one. */
 static void
 drop_null_jumps(struct gen *g)
@@ -568,51 +549,292 @@ drop_null_jumps(struct gen *g)
 	g->n = w;
 }
 
+/*
+ * Equal code, once. Jumps only go forward, so from the end: two instructions are equal when
+ * they are the same instruction going on with equal code (a "ja" is the code it goes to).
+ * Equal code computes the same from the same accumulator and input, whatever the context
+ * it is entered from; so every jump may go to the last copy of its target instead (which
+ * is forward of the first), and the copies no jump reaches any more are dropped. This is
+ * how the comparison trees of syscalls with equal rules, and the subtrees a tree's model
+ * reaches from several parents, become one piece of code.
+ */
+struct code_key {
+	uint32_t code, k, jt, jf; /* jt, jf: the classes the code goes on with */
+};
+
+static size_t
+code_key_hash(const struct code_key *key, size_t mask)
+{
+	uint64_t h = ((uint64_t)key->code << 32 | key->k) * 0x9e3779b97f4a7c15ull;
+
+	h ^= ((uint64_t)key->jt << 32 | key->jf) * 0xc2b2ae3d27d4eb4full;
+	return (size_t)(h ^ h >> 29) & mask;
+}
+
+/* The class of every instruction: equal code, equal class. A load no code reads (the next
+ * one loads again, or returns a constant), and a conditional jump going on alike either
+ * way, are the code they go on with. */
+static int
+code_classes(const struct gen *g, uint32_t *cls)
+{
+	_cleanup_(freep) bool *reads_acc = malloc(g->n * sizeof(*reads_acc));
+	size_t size = 64, used = 0;
+	struct slot {
+		struct code_key key;
+		uint32_t cls; /* + 1; 0: empty */
+	} * table;
+
+	while (size < 2 * g->n)
+		size *= 2;
+	table = calloc(size, sizeof(*table));
+	if (!table || !reads_acc) {
+		free(table);
+		return -ENOMEM;
+	}
+	for (size_t i = g->n; i-- > 0;) {
+		const struct cinsn *c = &g->v[i];
+		struct code_key key = { c->code, c->k, 0, 0 };
+		size_t h;
+
+		if (BPF_CLASS(c->code) == BPF_JMP && BPF_OP(c->code) == BPF_JA) {
+			cls[i] = cls[target(g, i, c->jt)];
+			continue;
+		}
+		if (is_cond(c)) {
+			key.jt = cls[target(g, i, c->jt)];
+			key.jf = cls[target(g, i, c->jf)];
+			if (key.jt == key.jf) { /* goes on alike either way */
+				cls[i] = key.jt;
+				continue;
+			}
+		} else if (BPF_CLASS(c->code) != BPF_RET) {
+			key.jt = cls[i + 1];
+			if (BPF_CLASS(c->code) == BPF_LD && !reads_acc[key.jt]) { /* a dead load */
+				cls[i] = key.jt;
+				continue;
+			}
+		}
+		for (h = code_key_hash(&key, size - 1); table[h].cls; h = (h + 1) & (size - 1))
+			if (memcmp(&table[h].key, &key, sizeof(key)) == 0)
+				break;
+		if (!table[h].cls) {
+			/* what the code does first with the accumulator: compare it, or not */
+			reads_acc[used] = is_cond(c) || BPF_CLASS(c->code) == BPF_ALU;
+			table[h] = (struct slot){ key, (uint32_t)++used };
+		}
+		cls[i] = table[h].cls - 1;
+	}
+	free(table);
+	return 0;
+}
+
+static int
+share_equal_code(struct gen *g)
+{
+	_cleanup_(freep) uint32_t *cls = malloc(g->n * sizeof(*cls));
+	_cleanup_(freep) size_t *last = malloc(g->n * sizeof(*last));
+	_cleanup_(freep) int *label_at = malloc(g->n * sizeof(*label_at));
+	_cleanup_(freep) size_t *moved = malloc((g->n + 1) * sizeof(*moved));
+	_cleanup_(freep) bool *reached = calloc(g->n, sizeof(*reached));
+	size_t w = 0;
+
+	if (!cls || !last || !label_at || !moved || !reached || code_classes(g, cls) < 0)
+		return 0; /* correct as it is, only longer */
+	for (size_t i = 0; i < g->n; i++) {
+		last[cls[i]] = i; /* never a "ja": its class is that of a later instruction */
+		label_at[i] = -1;
+	}
+	/* every jump to the last copy; the first instruction is reached */
+	reached[0] = g->n > 0;
+	for (size_t i = 0; i < g->n; i++) {
+		struct cinsn *c = &g->v[i];
+		int *branches[2] = { &c->jt, is_cond(c) ? &c->jf : NULL };
+
+		if (!reached[i])
+			continue;
+		if (BPF_CLASS(c->code) == BPF_RET)
+			continue;
+		if (BPF_CLASS(c->code) != BPF_JMP) {
+			reached[i + 1] = true;
+			continue;
+		}
+		for (size_t b = 0; b < 2 && branches[b]; b++) {
+			size_t to = last[cls[target(g, i, *branches[b])]];
+
+			if (label_at[to] < 0) {
+				label_at[to] = label_new(g);
+				if (g->r < 0)
+					return g->r;
+				g->labels[label_at[to]] = to;
+			}
+			*branches[b] = label_at[to];
+			reached[to] = true;
+		}
+	}
+	for (size_t i = 0; i < g->n; i++) {
+		moved[i] = w;
+		if (reached[i])
+			g->v[w++] = g->v[i];
+	}
+	moved[g->n] = w;
+	for (size_t l = 0; l < g->n_labels; l++)
+		if (g->labels[l] != SIZE_MAX)
+			g->labels[l] = moved[g->labels[l]];
+	g->n = w;
+	return 0;
+}
+
+/*
+ * The program from its end: every jump's targets are placed before it, at a distance that
+ * no later placement changes. A conditional target farther than 255 instructions goes
+ * through a stepping stone right after the jump: a copy of its "ret" (the nearest copy
+ * placed so far is taken when it is in reach, so one copy serves every jump up to 255
+ * instructions before it), or a "ja" to its code (likewise shared). Positions count from
+ * the end of the program (rpos).
+ */
+struct rlayout {
+	struct rinsn {
+		uint16_t code;
+		uint32_t k;
+		size_t jt, jf; /* rpos of the targets */
+	} * v;
+	size_t m, cap;
+	size_t *ret_copy; /* per ret value slot: rpos of its nearest copy, + 1 */
+	uint32_t *ret_k;
+	size_t ret_slots;
+	size_t *ja_stone; /* per instruction of the input: rpos of the nearest "ja" to it, + 1 */
+};
+
+static int
+rl_emit(struct rlayout *rl, struct rinsn in)
+{
+	if (rl->m >= GEN_MAX_INSNS)
+		return -E2BIG;
+	if (rl->m == rl->cap) {
+		size_t cap = rl->cap ? rl->cap * 2 : 1024;
+		struct rinsn *v = realloc(rl->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		rl->v = v;
+		rl->cap = cap;
+	}
+	rl->v[rl->m] = in;
+	return (int)rl->m++;
+}
+
+/* The slot of ret k in the table of copies (open addressing; at most half full). */
+static size_t *
+rl_ret_slot(struct rlayout *rl, uint32_t k)
+{
+	size_t h = (k * 0x9e3779b9u) & (rl->ret_slots - 1);
+
+	while (rl->ret_copy[h] && rl->ret_k[h] != k)
+		h = (h + 1) & (rl->ret_slots - 1);
+	rl->ret_k[h] = k;
+	return &rl->ret_copy[h];
+}
+
+/* The rpos a jump placed next (at rl->m) reaches input instruction `to` (at rpos `at`)
+ * through: `at` itself, a stone in reach, or a new stone. */
+static int
+rl_reach(struct rlayout *rl, const struct gen *g, size_t to, size_t at, size_t *ret)
+{
+	const struct cinsn *t = &g->v[to];
+	bool is_ret = BPF_CLASS(t->code) == BPF_RET;
+	size_t *copy = is_ret ? rl_ret_slot(rl, t->k) : &rl->ja_stone[to];
+	int r;
+
+	if (rl->m - at - 1 <= 255) {
+		*ret = at;
+		return 0;
+	}
+	if (*copy && rl->m - (*copy - 1) - 1 <= 255) {
+		*ret = *copy - 1;
+		return 0;
+	}
+	r = rl_emit(rl, is_ret ? (struct rinsn){ t->code, t->k, 0, 0 }
+	                       : (struct rinsn){ BPF_JMP | BPF_JA, 0, at, 0 });
+	if (r < 0)
+		return r;
+	*copy = (size_t)r + 1;
+	*ret = (size_t)r;
+	return 0;
+}
+
 static int
 layout(struct gen *g, struct ksc_bpf_insn **ret, size_t *ret_n)
 {
-	struct ksc_bpf_insn *out;
-	bool again = true;
+	struct rlayout rl = { .ret_slots = 64 };
+	_cleanup_(freep) size_t *pos = NULL;
+	struct ksc_bpf_insn *out = NULL;
+	int r = 0;
 
+	if (share_equal_code(g) < 0)
+		return g->r;
 	drop_null_jumps(g);
-	while (again) {
-		again = false;
-		for (size_t i = 0; i < g->n; i++) {
-			struct cinsn *c = &g->v[i];
-			int r = 0;
+	while (rl.ret_slots < 2 * g->n)
+		rl.ret_slots *= 2;
+	pos = malloc(g->n * sizeof(*pos));
+	rl.ret_copy = calloc(rl.ret_slots, sizeof(*rl.ret_copy));
+	rl.ret_k = calloc(rl.ret_slots, sizeof(*rl.ret_k));
+	rl.ja_stone = calloc(g->n, sizeof(*rl.ja_stone));
+	if (!pos || !rl.ret_copy || !rl.ret_k || !rl.ja_stone)
+		r = -ENOMEM;
 
-			if (!is_cond(c))
-				continue;
-			if (target(g, i, c->jt) - i - 1 > 255)
-				r = bridge(g, i, true);
-			else if (target(g, i, c->jf) - i - 1 > 255)
-				r = bridge(g, i, false);
-			else
-				continue;
-			if (r < 0)
-				return r;
-			if (g->n > GEN_MAX_INSNS)
-				return -E2BIG;
-			again = true;
-			i--; /* look at the same jump again: the other branch may be far too */
-		}
+	for (size_t i = g->n; i-- > 0 && r >= 0;) {
+		const struct cinsn *c = &g->v[i];
+		struct rinsn in = { c->code, c->k, 0, 0 };
+
+		if (is_cond(c)) {
+			size_t to_t = target(g, i, c->jt), to_f = target(g, i, c->jf);
+			size_t m0;
+
+			in.jt = pos[to_t];
+			in.jf = pos[to_f];
+			/* a stone for one branch moves the jump one farther from the other's */
+			do {
+				m0 = rl.m;
+				r = rl_reach(&rl, g, to_t, in.jt, &in.jt);
+				if (r >= 0)
+					r = rl_reach(&rl, g, to_f, in.jf, &in.jf);
+			} while (r >= 0 && rl.m != m0);
+		} else if (BPF_CLASS(c->code) == BPF_JMP)
+			in.jt = pos[target(g, i, c->jt)];
+		if (r < 0)
+			break;
+		r = rl_emit(&rl, in);
+		if (r < 0)
+			break;
+		pos[i] = (size_t)r;
+		if (BPF_CLASS(c->code) == BPF_RET)
+			*rl_ret_slot(&rl, c->k) = pos[i] + 1;
+		r = 0;
 	}
 
-	out = calloc(g->n, sizeof(*out));
-	if (!out)
-		return -ENOMEM;
-	for (size_t i = 0; i < g->n; i++) {
-		const struct cinsn *c = &g->v[i];
+	if (r >= 0 && !(out = calloc(MAX(rl.m, 1u), sizeof(*out))))
+		r = -ENOMEM;
+	for (size_t i = 0; r >= 0 && i < rl.m; i++) {
+		const struct rinsn *c = &rl.v[rl.m - 1 - i];
+		size_t self = rl.m - 1 - i;
 
 		out[i] = (struct ksc_bpf_insn){ .code = c->code, .k = c->k };
-		if (is_cond(c)) {
-			out[i].jt = (uint8_t)(target(g, i, c->jt) - i - 1);
-			out[i].jf = (uint8_t)(target(g, i, c->jf) - i - 1);
+		if (BPF_CLASS(c->code) == BPF_JMP && BPF_OP(c->code) != BPF_JA) {
+			out[i].jt = (uint8_t)(self - c->jt - 1);
+			out[i].jf = (uint8_t)(self - c->jf - 1);
 		} else if (BPF_CLASS(c->code) == BPF_JMP)
-			out[i].k = (uint32_t)(target(g, i, c->jt) - i - 1);
+			out[i].k = (uint32_t)(self - c->jt - 1);
+	}
+	free(rl.v);
+	free(rl.ret_copy);
+	free(rl.ret_k);
+	free(rl.ja_stone);
+	if (r < 0) {
+		free(out);
+		return r;
 	}
 	*ret = out;
-	*ret_n = g->n;
+	*ret_n = rl.m;
 	return 0;
 }
 
@@ -681,24 +903,39 @@ generate(const struct ksc_filter *f, struct section *secs, size_t n, size_t max_
  * runtimes' default profiles, in BPF instructions. */
 #define PATH_BOUND 25
 
+struct variant {
+	struct ksc_bpf_insn *v;
+	size_t n, path;
+};
+
+/* Is a better than b: shorter, or as long with a shorter longest path? */
+static bool
+variant_shorter(const struct variant *a, const struct variant *b)
+{
+	return !b->v || a->n < b->n || (a->n == b->n && a->path < b->path);
+}
+
 /*
- * The shortest of a few variants whose longest path stays within PATH_BOUND (or the one
- * with the shortest longest path, when none does): more exceptions per item make sparse
- * profiles shorter and their paths longer; a pool of rets at the end suits small programs,
- * one per section large ones.
+ * A few variants: more exceptions per item make sparse profiles shorter and their paths
+ * longer; a pool of rets at the end suits small programs, one per section large ones.
+ * The shortest whose longest path stays within PATH_BOUND is taken when it is no longer
+ * than the least libseccomp can make of the same filter (filter_libseccomp_min_insns():
+ * a "jeq" per distinct number and constant): so it is never longer than the program runc
+ * would load. Otherwise the shortest of all is: a program the kernel refuses, or one longer
+ * than libseccomp's, costs more than a longer path.
  */
 int
 compile_native(const struct ksc_filter *f, struct ksc_bpf_insn **ret, size_t *ret_n,
                struct ksc_error **reterr)
 {
-	static const size_t limits[] = { 0, 2, 4, 8 };
-	struct ksc_bpf_insn *best = NULL;
-	size_t best_n = 0, best_path = 0;
+	static const size_t limits[] = { 0, 2, 4, 8, SIZE_MAX };
+	struct variant bounded = { 0 }, shortest = { 0 };
 	uint32_t tokens[_KSC_ARCH_MAX];
 	enum ksc_arch arches[_KSC_ARCH_MAX];
 	struct section secs[_KSC_ARCH_MAX] = { 0 };
 	size_t n_secs = filter_sections(f, tokens, arches, ELEMENTSOF(tokens));
 	struct gen g = { .f = f };
+	bool too_large = false;
 	int r = 0;
 
 	/* what decides each number is the same for every variant */
@@ -709,40 +946,47 @@ compile_native(const struct ksc_filter *f, struct ksc_bpf_insn **ret, size_t *re
 	r = g.r;
 	for (size_t l = 0; l < ELEMENTSOF(limits) && r >= 0; l++)
 		for (int pool = 0; pool < 2; pool++) {
-			struct ksc_bpf_insn *v = NULL;
-			size_t n = 0, path;
-			bool better;
+			struct variant v = { 0 };
 
-			r = generate(f, secs, n_secs, limits[l], pool, &v, &n);
+			r = generate(f, secs, n_secs, limits[l], pool, &v.v, &v.n);
+			if (r == -E2BIG) { /* another variant may fit */
+				too_large = true;
+				r = 0;
+				continue;
+			}
 			if (r < 0)
 				break;
-			path = longest_path(v, n);
-			if (!best)
-				better = true;
-			else if ((path <= PATH_BOUND) != (best_path <= PATH_BOUND))
-				better = path <= PATH_BOUND;
-			else if (path > PATH_BOUND)
-				better = path < best_path || (path == best_path && n < best_n);
-			else
-				better = n < best_n || (n == best_n && path < best_path);
-			if (better) {
-				free(best);
-				best = v;
-				best_n = n;
-				best_path = path;
-			} else
-				free(v);
+			v.path = longest_path(v.v, v.n);
+			if (v.path <= PATH_BOUND && variant_shorter(&v, &bounded)) {
+				free(bounded.v == shortest.v ? NULL : bounded.v);
+				bounded = v;
+			}
+			if (variant_shorter(&v, &shortest)) {
+				free(shortest.v == bounded.v ? NULL : shortest.v);
+				shortest = v;
+			}
+			if (v.v != bounded.v && v.v != shortest.v)
+				free(v.v);
 		}
+	if (r >= 0 && bounded.v && bounded.v != shortest.v &&
+	    bounded.n <= filter_libseccomp_min_insns(f)) {
+		free(shortest.v);
+		shortest = bounded;
+	} else if (bounded.v != shortest.v)
+		free(bounded.v);
 	for (size_t i = 0; i < n_secs; i++) {
 		free(secs[i].iv);
 		free(secs[i].items);
+		free(secs[i].exc);
 	}
+	if (r >= 0 && !shortest.v && too_large)
+		r = -E2BIG;
 	if (r < 0) {
-		free(best);
+		free(shortest.v);
 		return ksc_error_setf(reterr, r, "the native compiler failed: %s",
 		                      r == -E2BIG ? "the program grew too large" : strerror(-r));
 	}
-	*ret = best;
-	*ret_n = best_n;
+	*ret = shortest.v;
+	*ret_n = shortest.n;
 	return 0;
 }
