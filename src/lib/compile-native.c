@@ -48,9 +48,10 @@
 #define OFF_ARCH 4u
 #define OFF_ARGS 16u
 
-/* Generated code can only grow so far before the kernel would refuse it anyway; trees
- * shared by several parents are copied per parent, so stop early on pathological input. */
-#define GEN_MAX_INSNS (4u * KSC_BPF_MAXINSNS)
+/* Far more than the kernel takes: a program over its limit is still counted, so that the
+ * error says by how much; only pathological input (trees copied per parent, many times
+ * over) stops here. */
+#define GEN_MAX_INSNS (64u * KSC_BPF_MAXINSNS)
 
 struct cinsn {
 	uint16_t code;
@@ -287,6 +288,7 @@ struct interval {
 	uint32_t start;
 	struct filter_leaf leaf;
 	int label;
+	bool placed; /* a tree's code is out already */
 };
 
 /* A single number an item tests with "jeq" before its base: each saves the search two
@@ -295,6 +297,7 @@ struct interval {
 struct exception {
 	uint32_t nr;
 	int label;
+	size_t iv; /* the interval that decides it */
 };
 
 /* What the search tells apart: an interval, with single numbers inside it that decide
@@ -339,7 +342,40 @@ range_label(struct gen *g, const struct item *it, size_t lo, size_t hi)
 /* The code that tells items [lo, hi] apart, here: "jge" on the start of the upper half,
  * down to single items, whose exceptions are tested with "jeq". */
 static void
-gen_range(struct gen *g, const struct section *sec, size_t lo, size_t hi)
+gen_tree(struct gen *g, struct interval *iv)
+{
+	iv->placed = true;
+	label_here(g, iv->label);
+	gen_level(g, iv->leaf.root, iv->leaf.arch, ret_label(g, filter_default_action(g->f)),
+	          (struct acc){ 0 }, 0);
+}
+
+/* The exceptions of an item, then its base: a syscall's argument checks right after its
+ * "jeq" (as libseccomp lays them out), so that neither branch jumps far. */
+static void
+gen_exceptions(struct gen *g, struct section *sec, const struct item *it)
+{
+	for (size_t e = 0; e < it->n_exc; e++) {
+		const struct exception *x = &sec->exc[it->exc + e];
+		struct interval *iv = &sec->iv[x->iv];
+		bool last = e + 1 == it->n_exc;
+		int next;
+
+		if (iv->leaf.kind != FILTER_LEAF_TREE || iv->placed) {
+			emit(g, BPF_JMP | BPF_JEQ | BPF_K, x->nr, x->label,
+			     last ? it->base : LABEL_NEXT);
+			continue;
+		}
+		next = last ? it->base : label_new(g);
+		emit(g, BPF_JMP | BPF_JEQ | BPF_K, x->nr, x->label, next);
+		gen_tree(g, iv);
+		if (!last)
+			label_here(g, next);
+	}
+}
+
+static void
+gen_range(struct gen *g, struct section *sec, size_t lo, size_t hi)
 {
 	const struct item *it = sec->items;
 	size_t mid;
@@ -348,12 +384,7 @@ gen_range(struct gen *g, const struct section *sec, size_t lo, size_t hi)
 	if (g->r < 0)
 		return;
 	if (lo == hi) {
-		for (size_t e = 0; e < it[lo].n_exc; e++) {
-			const struct exception *x = &sec->exc[it[lo].exc + e];
-
-			emit(g, BPF_JMP | BPF_JEQ | BPF_K, x->nr, x->label,
-			     e + 1 == it[lo].n_exc ? it[lo].base : LABEL_NEXT);
-		}
+		gen_exceptions(g, sec, &it[lo]);
 		return;
 	}
 	mid = lo + (hi - lo + 1) / 2;
@@ -424,12 +455,14 @@ section_items(struct gen *g, struct section *sec)
 	sec->n_items = 0;
 	sec->n_exc = 0;
 	/* a tree's number is one interval: every tree leaf is distinct */
-	for (size_t k = 0; k < sec->n_iv; k++)
+	for (size_t k = 0; k < sec->n_iv; k++) {
 		iv[k].label = iv[k].leaf.kind == FILTER_LEAF_TREE ? label_new(g)
 		                                                  : ret_label(g, iv[k].leaf.ret);
+		iv[k].placed = false;
+	}
 	if (g->max_exc > 0 && sec->n_iv >= 2 && iv[1].start == 1) {
 		sec->items[0] = (struct item){ .start = 0, .base = iv[1].label, .n_exc = 1 };
-		sec->exc[sec->n_exc++] = (struct exception){ 0, iv[0].label };
+		sec->exc[sec->n_exc++] = (struct exception){ 0, iv[0].label, 0 };
 		sec->n_items = 1;
 		i = 1;
 	}
@@ -467,7 +500,7 @@ section_items(struct gen *g, struct section *sec)
 
 				for (uint64_t nr = iv[k].start; nr < end; nr++)
 					sec->exc[sec->n_exc++] =
-					        (struct exception){ (uint32_t)nr, iv[k].label };
+					        (struct exception){ (uint32_t)nr, iv[k].label, k };
 			}
 			it->n_exc += numbers;
 			i = j < sec->n_iv ? j : sec->n_iv - 1;
@@ -497,14 +530,10 @@ gen_section(struct gen *g, struct section *sec)
 	else
 		gen_range(g, sec, 0, sec->n_items - 1);
 
-	/* argument checks; none deciding means the default action */
-	for (size_t i = 0; i < sec->n_iv; i++) {
-		if (sec->iv[i].leaf.kind != FILTER_LEAF_TREE)
-			continue;
-		label_here(g, sec->iv[i].label);
-		gen_level(g, sec->iv[i].leaf.root, sec->iv[i].leaf.arch,
-		          ret_label(g, filter_default_action(g->f)), (struct acc){ 0 }, 0);
-	}
+	/* the argument checks not out yet; none deciding means the default action */
+	for (size_t i = 0; i < sec->n_iv; i++)
+		if (sec->iv[i].leaf.kind == FILTER_LEAF_TREE && !sec->iv[i].placed)
+			gen_tree(g, &sec->iv[i]);
 	if (!g->global_pool)
 		pool_emit(g);
 }
