@@ -570,8 +570,9 @@ struct ksc_compile_opts {
 	 * `architectures`. */
 	const enum ksc_arch *arches;
 	size_t n_arches;
-	/* libseccomp runs in a child process and is given this long (0: 10 s): it can loop
-	 * forever on some rule sets. */
+	/* libseccomp runs in a child process and is given this long (0: 120 s). The rule sets
+	 * it loops on are refused before it runs (the filter model finds the cycle); it is
+	 * slow (quadratic) on thousands of rules for one syscall. */
 	unsigned timeout_ms;
 	/* As crun builds it: no ENOSYS stub in front (runc's patchbpf), so a call above the
 	 * profile's last number gets the default action. */
@@ -588,6 +589,49 @@ struct ksc_compile_opts {
 int
 ksc_profile_compile(const struct ksc_profile *profile, const struct ksc_compile_opts *opts,
                     struct ksc_bpf **ret_prog, struct ksc_diags *diags, struct ksc_error **reterr);
+
+/*
+ * The size of a profile's programs against the kernel's limits: the one verdict validate,
+ * lint, compile, run, kube resolve and the local node give. The kernel takes at most
+ * KSC_BPF_MAXINSNS instructions in one program, and KSC_BPF_MAX_INSNS_PER_PATH (counted
+ * after its conversion to eBPF) in all the filters of a task together.
+ */
+struct ksc_size {
+	size_t native;         /* kseccomp's program (the native backend), in instructions */
+	size_t runc;           /* the runtime's: libseccomp's, behind runc's ENOSYS stub */
+	bool runc_at_least;    /* runc is a lower bound: libseccomp did not build the program */
+	bool runc_stub;        /* runc's (with its stub), not crun's (opts->no_enosys_stub) */
+	size_t native_ebpf;    /* after the kernel's conversion; 0 when over KSC_BPF_MAXINSNS */
+	size_t runc_ebpf;      /* the same for the runtime's */
+	unsigned long runc_ms; /* how long libseccomp took, when it ran */
+};
+
+/* Build libseccomp's program even where its length is known to be over the limit without
+ * it (a lower bound, or kseccomp's own program over it: libseccomp's is never shorter). */
+#define KSC_SIZE_EXACT 1u
+
+/*
+ * Both programs of a profile compiled with opts (backend ignored): their lengths, also when
+ * over the limit. Warnings (libseccomp's time, from a second on: runc pays it at every
+ * container start) go to diags. Returns 0, or what ksc_profile_compile() returns when a
+ * backend refuses the profile for another reason than its length.
+ */
+int ksc_profile_size(const struct ksc_profile *profile, const struct ksc_compile_opts *opts,
+                     unsigned flags, struct ksc_size *ret, struct ksc_diags *diags,
+                     struct ksc_error **reterr);
+
+/* ksc_profile_size() as a check: an error in diags, with both lengths and who refuses, when
+ * a program does not fit or a backend refuses the profile. Returns 0 (it fits), 1 (an error
+ * was added) or -ENOMEM; the size in *ret_size when not NULL. */
+int ksc_profile_check_size(const struct ksc_profile *profile, const struct ksc_compile_opts *opts,
+                           struct ksc_diags *diags, struct ksc_size *ret_size);
+
+/* Whether the kernel takes the backend's program (KSC_BACKEND_LIBSECCOMP: the runtime's). */
+bool ksc_size_fits(const struct ksc_size *size, enum ksc_backend backend);
+
+/* One sentence for a person: both lengths, the limit, and who refuses. Returns the length
+ * snprintf() would write. */
+int ksc_size_describe(const struct ksc_size *size, char *buf, size_t len);
 
 /*
  * The architectures a profile compiled with opts filters, in order and without repeats:

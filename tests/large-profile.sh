@@ -73,7 +73,22 @@ run_or_refused() {
 	report "$what" "$res"
 }
 
-run 0 ": ok" "profile validate" profile validate "$p"
+# One size verdict: compile's (the native program, which runc's is never shorter than).
+# Every verb that judges the profile says the same.
+outcome compile --backend native -o "$work/native.bpf" "$p"
+over=0
+if [ "$status" = 1 ] && matches "the kernel takes at most 4096"; then over=1; fi
+if [ $over = 1 ]; then
+	run 1 "never shorter; the kernel takes at most 4096" "profile validate: the same size verdict" \
+		profile validate "$p"
+	run 1 "error \\[size-over-limit\\]" "profile lint: the same size verdict" profile lint "$p"
+	run 1 "error loading seccomp filter: invalid argument" "profile check: the same size verdict" \
+		profile check "$p"
+	run 1 "error loading seccomp filter: invalid argument" \
+		"kube resolve: the same size verdict" kube resolve --root-dir "$work/root" -f "$work/pod.yaml"
+else
+	run 0 ": ok" "profile validate" profile validate "$p"
+fi
 run 0 '"syscalls": \[' "profile fmt" profile fmt "$p"
 run 0 "Syscalls per action" "profile show" profile show "$p"
 run 0 '"actions": \[' "profile show -o json" profile show -o json "$p"

@@ -293,8 +293,8 @@ main(void)
 	ok(secs < 0.4, "before libseccomp is given the chance to hang (%.2f s)", secs);
 	free(msg);
 
-	/* The deadline itself, for loops the model would not know: 1 ms is too short for a
-	 * profile of 3000 rules on one syscall (libseccomp's merge is quadratic in them). */
+	/* The deadline itself, for what is slow, not looping: 1 ms is too short for a profile
+	 * of 3000 rules on one syscall (libseccomp's merge is quadratic in them). */
 	{
 		struct ksc_compile_opts tight = { .backend = KSC_BACKEND_LIBSECCOMP,
 			                          .timeout_ms = 1 };
@@ -313,7 +313,7 @@ main(void)
 		r = compile(big, &tight, &msg);
 		is_int(r, -ETIMEDOUT, "libseccomp runs under a deadline");
 		ok(msg && strstr(msg, "did not finish compiling this profile within 1 ms") &&
-		           strncmp(msg, "p.json: ", 8) == 0,
+		           strstr(msg, "does not loop") && strncmp(msg, "p.json: ", 8) == 0,
 		   "the message names the profile and the reason (%s)", msg ? msg : "");
 		free(msg);
 		free(big);

@@ -128,6 +128,9 @@ verb_profile_validate(int argc, char **argv)
 				r = n;
 			else if (n > 0 && strict)
 				r = -EINVAL;
+			/* does the runtime load its program, and kseccomp its own? */
+			if (r == 0 && ksc_profile_check_size(profile, &copts, diags, NULL) != 0)
+				r = -EINVAL;
 		}
 		if (r == -ENOMEM)
 			return cli_fail(r, TAKE_PTR(error), argv[i]);

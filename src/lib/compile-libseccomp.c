@@ -31,6 +31,7 @@
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
+#include <time.h>
 
 #include "compile-libseccomp.h"
 #include "error.h"
@@ -204,17 +205,19 @@ struct build_result {
 
 /*
  * libseccomp 2.5.4 can loop forever on some rule sets (two rules on one syscall that share a
- * 64-bit comparison: runc's init then spins at 100% CPU and the container never starts).
- * Build in a child with a deadline, so that kseccomp fails with a reason instead.
+ * 64-bit comparison: runc's init then spins at 100% CPU and the container never starts),
+ * and takes minutes to merge thousands of rules on one syscall. The filter model refuses
+ * the first; a deadline bounds the second. Build in a child, timed (*ret_ms).
  */
 static int
 build_isolated(const struct ksc_profile *p, const struct ksc_filter *filter,
                const enum ksc_arch *arches, size_t n_arches, uint32_t def, size_t n_names,
-               unsigned timeout_ms, struct ksc_bpf_insn **ret, size_t *ret_n,
+               unsigned timeout_ms, struct ksc_bpf_insn **ret, size_t *ret_n, unsigned long *ret_ms,
                struct ksc_error **reterr)
 {
 	_cleanup_(closep) int out_fd = -1, result_read = -1, result_write = -1;
 	struct build_result res = { 0 };
+	struct timespec start, end;
 	struct pollfd pfd;
 	int fds[2], status, r;
 	pid_t pid;
@@ -225,6 +228,7 @@ build_isolated(const struct ksc_profile *p, const struct ksc_filter *filter,
 		                      strerror(errno));
 	result_read = fds[0];
 	result_write = fds[1];
+	(void)clock_gettime(CLOCK_MONOTONIC, &start);
 	pid = fork();
 	if (pid < 0)
 		return ksc_error_setf(reterr, negative_errno(), "cannot fork the compiler: %s",
@@ -239,15 +243,20 @@ build_isolated(const struct ksc_profile *p, const struct ksc_filter *filter,
 	do
 		r = poll(&pfd, 1, (int)MIN(timeout_ms, (unsigned)INT32_MAX));
 	while (r < 0 && errno == EINTR);
+	(void)clock_gettime(CLOCK_MONOTONIC, &end);
+	*ret_ms = (unsigned long)((end.tv_sec - start.tv_sec) * 1000 +
+	                          (end.tv_nsec - start.tv_nsec) / 1000000);
 	if (r == 0) {
 		(void)kill(pid, SIGKILL);
 		(void)waitpid(pid, &status, 0);
 		return ksc_error_setf(reterr, -ETIMEDOUT,
 		                      "libseccomp %s did not finish compiling this profile within "
-		                      "%u ms: it loops on some combinations of rules for one "
-		                      "syscall and takes minutes on very large profiles, and runc "
-		                      "would hang as long creating the container",
-		                      ksc_libseccomp_version(), timeout_ms);
+		                      "%u %s: it does not loop on it (the filter model finishes), "
+		                      "but its merge of the rules of one syscall is quadratic; "
+		                      "runc would take at least as long to start every container",
+		                      ksc_libseccomp_version(),
+		                      timeout_ms < 1000 ? timeout_ms : timeout_ms / 1000,
+		                      timeout_ms < 1000 ? "ms" : "s");
 	}
 	if (read(result_read, &res, sizeof(res)) != (ssize_t)sizeof(res))
 		res = (struct build_result){ .r = -EIO, .why = "the compiler died" };
@@ -424,7 +433,8 @@ compile_libseccomp_warnings(const struct ksc_filter *filter, struct ksc_bpf *pro
 int
 compile_libseccomp(const struct ksc_profile *p, const struct ksc_compile_opts *opts,
                    const struct ksc_filter *filter, const enum ksc_arch *arches, size_t n_arches,
-                   struct ksc_bpf_insn **ret, size_t *ret_n, struct ksc_error **reterr)
+                   struct libseccomp_run *run, struct ksc_bpf_insn **ret, size_t *ret_n,
+                   struct ksc_error **reterr)
 {
 	_cleanup_(freep) struct ksc_bpf_insn *prog = NULL;
 	_cleanup_(freep) struct stub *stub = NULL;
@@ -435,26 +445,26 @@ compile_libseccomp(const struct ksc_profile *p, const struct ksc_compile_opts *o
 	for (size_t i = 0; i < p->n_rules; i++)
 		if (!p->rules[i].single_name)
 			n_names += p->rules[i].n_names;
-	/* libseccomp takes minutes to generate programs far over the kernel's limit */
-	n_prog = filter_libseccomp_min_insns(filter);
-	if (n_prog > KSC_BPF_MAXINSNS)
-		return ksc_error_setf(
-		        reterr, -E2BIG,
-		        "the compiled filter has at least %zu instructions; the kernel "
-		        "takes at most %u (BPF_MAXINSNS)",
-		        n_prog, KSC_BPF_MAXINSNS);
-	r = build_isolated(p, filter, arches, n_arches, ksc_profile_default_ret(p), n_names,
-	                   opts && opts->timeout_ms ? opts->timeout_ms : KSC_LIBSECCOMP_TIMEOUT_MS,
-	                   &prog, &n_prog, reterr);
-	if (r < 0)
-		return r;
-
 	stub = calloc(1, sizeof(*stub));
 	if (!stub)
 		return -ENOMEM;
 	r = build_stub(filter, stub);
 	if (r < 0)
 		return ksc_error_setf(reterr, r, "the ENOSYS stub is too large");
+	/* libseccomp takes minutes to generate programs far over the kernel's limit */
+	run->ms = 0;
+	run->lower_bound = filter_libseccomp_min_insns(filter) + stub->n;
+	if (!run->exact && run->lower_bound > KSC_BPF_MAXINSNS)
+		return ksc_error_setf(reterr, -E2BIG,
+		                      "runc's program (libseccomp %s) would have at least %zu "
+		                      "instructions; the kernel takes at most %u (BPF_MAXINSNS)",
+		                      ksc_libseccomp_version(), run->lower_bound, KSC_BPF_MAXINSNS);
+	r = build_isolated(p, filter, arches, n_arches, ksc_profile_default_ret(p), n_names,
+	                   opts && opts->timeout_ms ? opts->timeout_ms : KSC_LIBSECCOMP_TIMEOUT_MS,
+	                   &prog, &n_prog, &run->ms, reterr);
+	if (r < 0)
+		return r;
+
 	all = malloc((stub->n + n_prog) * sizeof(*all));
 	if (!all)
 		return -ENOMEM;

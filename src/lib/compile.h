@@ -14,3 +14,8 @@ int compile_profile_filtered(const struct ksc_profile *p, const struct ksc_compi
                              const struct ksc_filter *filter, const struct ksc_diags *filter_diags,
                              struct ksc_bpf **ret_prog, struct ksc_diags *diags,
                              struct ksc_error **reterr);
+
+/* ksc_profile_size() with the filter of p and opts already built (borrowed). */
+int compile_size(const struct ksc_profile *p, const struct ksc_compile_opts *opts,
+                 const struct ksc_filter *filter, unsigned flags, struct ksc_size *ret,
+                 struct ksc_diags *diags, struct ksc_error **reterr);

@@ -67,10 +67,10 @@ arch_multiplexes(enum ksc_arch arch)
 /* ---------------------------------------------------------------------------------------- */
 /* The comparison trees                                                                       */
 
-/* A step budget for adding one rule to one syscall: libseccomp 2.5.4 loops forever on some
- * rule sets (its level lists become cycles), and so would a faithful model. Per rule, not
- * per profile: a profile of 100,000 valid rules takes more steps in all than one that
- * loops takes on one rule. */
+/* A step budget for adding one rule to one syscall. libseccomp 2.5.4 loops forever on some
+ * rule sets: a level list becomes a cycle, which walk_step() sees. The budget bounds the
+ * model's own time on what does end: per rule, not per profile (a profile of 100,000
+ * valid rules takes more steps in all). */
 #define TREE_MAX_STEPS (1u << 24)
 
 struct node {
@@ -95,7 +95,8 @@ struct tree {
 	struct node *nodes;
 	uint32_t n, cap;
 	unsigned long steps;
-	bool looped;
+	bool looped;         /* stopped: a cycle, or out of steps */
+	bool cycle;          /* a level list is a cycle, which libseccomp walks forever */
 	unsigned released;   /* nodes tree_add() released replacing subtrees by actions */
 	unsigned long edits; /* links changed or nodes released: what tree_prune() memoizes on */
 };
@@ -108,6 +109,18 @@ tree_step(struct tree *t)
 	if (++t->steps > TREE_MAX_STEPS)
 		t->looped = true;
 	return !t->looped;
+}
+
+/* One step along a level list. A level holds at most every node there is: a walk that
+ * takes more steps has gone round a cycle, where libseccomp 2.5.4 would go on forever. */
+static bool
+walk_step(struct tree *t, uint32_t *walked)
+{
+	if (++*walked > t->n) {
+		t->cycle = true;
+		t->looped = true;
+	}
+	return tree_step(t);
 }
 
 static uint32_t
@@ -240,20 +253,20 @@ node_put(struct tree *t, uint32_t *slot)
 static unsigned
 level_clean(struct tree *t, uint32_t n)
 {
-	uint32_t start;
+	uint32_t start, back = 0, along = 0, release = 0;
 	unsigned cnt = 0;
 
-	while (N(t, n).prev && tree_step(t))
+	while (N(t, n).prev && walk_step(t, &back))
 		n = N(t, n).prev;
 	start = n;
-	for (; n && tree_step(t); n = N(t, n).next) {
+	for (; n && walk_step(t, &along); n = N(t, n).next) {
 		unsigned links = (N(t, n).prev ? 1 : 0) + (N(t, n).next ? 1 : 0);
 
 		if (N(t, n).refs > links)
 			return cnt;
 	}
 	n = start;
-	while (n && tree_step(t))
+	while (n && walk_step(t, &release))
 		cnt += node_put(t, &n);
 	return cnt;
 }
@@ -274,12 +287,12 @@ static unsigned
 tree_remove(struct tree *t, uint32_t *slot, uint32_t node)
 {
 	unsigned cnt = 0;
-	uint32_t c;
+	uint32_t c, back = 0, along = 0;
 
 	if (!slot || !*slot || !node || !tree_step(t))
 		return 0;
 	c = *slot;
-	while (N(t, c).prev && tree_step(t))
+	while (N(t, c).prev && walk_step(t, &back))
 		c = N(t, c).prev;
 	for (;;) {
 		if (c == node)
@@ -289,7 +302,7 @@ tree_remove(struct tree *t, uint32_t *slot, uint32_t node)
 		if (node_zombie(&N(t, c)))
 			break;
 		c = N(t, c).next;
-		if (!c || cnt != 0 || !tree_step(t))
+		if (!c || cnt != 0 || !walk_step(t, &along))
 			return cnt;
 	}
 	t->edits++;
@@ -307,11 +320,13 @@ tree_remove(struct tree *t, uint32_t *slot, uint32_t node)
 static int
 tree_actions_are(struct tree *t, uint32_t n, uint32_t action)
 {
+	uint32_t back = 0, along = 0;
+
 	if (!n)
 		return 0;
-	while (N(t, n).prev && tree_step(t))
+	while (N(t, n).prev && walk_step(t, &back))
 		n = N(t, n).prev;
-	for (; n && tree_step(t); n = N(t, n).next) {
+	for (; n && walk_step(t, &along); n = N(t, n).next) {
 		if (N(t, n).has_t && N(t, n).act_t != action)
 			return -EEXIST;
 		if (N(t, n).has_f && N(t, n).act_f != action)
@@ -406,7 +421,7 @@ tree_prune(struct tree *t, uint32_t *existing, uint32_t n, struct prune_state *s
 {
 	struct prune_state st_new = *state, st_nxt;
 	struct prune_memo memo[2] = { { 0, 0 }, { 0, 0 } };
-	uint32_t x = *existing, x_next;
+	uint32_t x = *existing, x_next, back = 0, along = 0;
 	unsigned long steps;
 	unsigned cnt = 0;
 	int acts;
@@ -416,7 +431,7 @@ tree_prune(struct tree *t, uint32_t *existing, uint32_t n, struct prune_state *s
 		goto done;
 	if ((state->flags & IST_MATCHSET) == IST_MATCH_ONCE)
 		goto done;
-	while (N(t, x).prev && tree_step(t))
+	while (N(t, x).prev && walk_step(t, &back))
 		x = N(t, x).prev;
 
 	for (;;) {
@@ -521,7 +536,7 @@ tree_prune(struct tree *t, uint32_t *existing, uint32_t n, struct prune_state *s
 		}
 	next:
 		x = x_next;
-		if (!x || !tree_step(t)) {
+		if (!x || !walk_step(t, &along)) {
 			matched_nothing = true;
 			break;
 		}
@@ -541,10 +556,10 @@ done:
 static int
 tree_add(struct tree *t, uint32_t *existing, uint32_t n)
 {
-	uint32_t x = *existing;
+	uint32_t x = *existing, along = 0;
 	int r;
 
-	while (x && tree_step(t)) {
+	while (x && walk_step(t, &along)) {
 		struct node *xn = &N(t, x), *nn = &N(t, n);
 
 		if (node_same(xn, nn)) {
@@ -638,7 +653,7 @@ tree_add(struct tree *t, uint32_t *existing, uint32_t n)
 		}
 		return 0;
 	}
-	return t->looped ? -ELOOP : 0;
+	return !t->looped ? 0 : t->cycle ? -ELOOP : -ETIME;
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -1014,7 +1029,7 @@ arch_rule_add(struct ksc_filter *f, struct filter_arch *a, int nr, const struct 
 		st = (struct prune_state){ .action = rule->action, .chains = &sys->chains };
 		cnt = tree_prune(t, &sys->chains, root, &st);
 		if (t->looped)
-			return -ELOOP;
+			return t->cycle ? -ELOOP : -ETIME;
 		if (cnt > 0) {
 			removed = true;
 			sys->node_cnt -= cnt;
@@ -1036,7 +1051,7 @@ arch_rule_add(struct ksc_filter *f, struct filter_arch *a, int nr, const struct 
 	sys->node_cnt += nodes;
 	sys->node_cnt -= tree_put(t, &root);
 	priority_update(sys);
-	return t->looped ? -ELOOP : 0;
+	return !t->looped ? 0 : t->cycle ? -ELOOP : -ETIME;
 }
 
 /* What a name is on one arch. */
@@ -1352,6 +1367,15 @@ rule_error(const struct ksc_filter *f, const struct filter_rule *rule, int r,
 		        "exists\")",
 		        p->source, pr->pos.line, pr->pos.column, rule->profile_rule,
 		        ksc_libseccomp_version(), rule->name, rule->name);
+	if (r == -ETIME)
+		return ksc_error_setf(
+		        reterr, -ETIME,
+		        "%s:%u:%u: syscalls[%zu]: libseccomp %s takes more than %u steps to add "
+		        "the rule for %s after the earlier rules for it (it does not loop: its "
+		        "merge of one syscall's rules is quadratic): kseccomp gives up, and runc "
+		        "would take very long to start the container",
+		        p->source, pr->pos.line, pr->pos.column, rule->profile_rule,
+		        ksc_libseccomp_version(), TREE_MAX_STEPS, rule->name);
 	if (r == -ELOOP)
 		return ksc_error_setf(
 		        reterr, -ETIMEDOUT,

@@ -410,7 +410,7 @@ ksc_profile_lint(const struct ksc_profile *p, const struct ksc_compile_opts *opt
 	enum ksc_arch arch =
 	        opts && opts->native != KSC_ARCH_NONE ? opts->native : ksc_arch_native();
 	enum ksc_arch arches[_KSC_ARCH_MAX];
-	struct ksc_bpf *prog = NULL;
+	struct ksc_size size;
 	uint32_t def = ksc_profile_default_ret(p) & KSC_RET_ACTION_FULL;
 	size_t n_arches;
 	int r;
@@ -445,9 +445,12 @@ ksc_profile_lint(const struct ksc_profile *p, const struct ksc_compile_opts *opt
 
 	/* built once: compiling below goes on from it */
 	r = ksc_filter_new(p, opts, &filter, filter_diags, reterr);
-	if (r == -EINVAL || r == -ETIMEDOUT) {
+	if (r == -EINVAL || r == -ETIMEDOUT || r == -ETIME) {
 		/* what runc would fail on is the finding */
-		r = add(&f, r == -EINVAL ? "conflicting-rules" : "libseccomp-loops",
+		r = add(&f,
+		        r == -EINVAL      ? "conflicting-rules"
+		        : r == -ETIMEDOUT ? "libseccomp-loops"
+		                          : "libseccomp-slow",
 		        KSC_FINDING_ERROR, NULL, 0, "%s",
 		        reterr && *reterr ? ksc_error_message(*reterr) : "refused");
 		if (reterr && *reterr) {
@@ -470,37 +473,44 @@ ksc_profile_lint(const struct ksc_profile *p, const struct ksc_compile_opts *opt
 	if (r < 0)
 		goto fail;
 
-	/* what compiling as runc does says: size, and libseccomp's own mistakes */
-	{
-		struct ksc_compile_opts lopts = opts ? *opts : (struct ksc_compile_opts){ 0 };
-
-		lopts.backend = KSC_BACKEND_LIBSECCOMP;
-		r = compile_profile_filtered(p, &lopts, filter, filter_diags, &prog, diags, NULL);
-	}
+	/* the size verdict every verb gives (ksc_profile_size()), and what compiling as runc
+	 * says: libseccomp's time and its own mistakes */
+	r = compile_size(p, opts, filter, 0, &size, diags, NULL);
 	if (r == 0) {
-		size_t len = ksc_bpf_count(prog);
+		size_t longest = MAX(size.native, size.runc);
+		char text[768];
 
-		if (len > KSC_BPF_MAXINSNS * 3 / 4)
-			r = add(&f, "size-near-limit", KSC_FINDING_WARNING, NULL, 0,
-			        "the filter has %zu instructions, close to the kernel's limit of "
-			        "%u",
-			        len, KSC_BPF_MAXINSNS);
-		ksc_bpf_free(prog);
+		(void)ksc_size_describe(&size, text, sizeof(text));
+		if (!ksc_size_fits(&size, KSC_BACKEND_LIBSECCOMP) ||
+		    !ksc_size_fits(&size, KSC_BACKEND_NATIVE))
+			r = add(&f, "size-over-limit", KSC_FINDING_ERROR, NULL, 0, "%s", text);
+		else if (longest > KSC_BPF_MAXINSNS * 3 / 4)
+			r = add(&f, "size-near-limit", KSC_FINDING_WARNING, NULL, 0, "%s", text);
 		if (r < 0)
 			goto fail;
-	} else if (r == -E2BIG) {
-		r = add(&f, "size-over-limit", KSC_FINDING_ERROR, NULL, 0,
-		        "the filter is larger than the kernel's limit of %u instructions",
-		        KSC_BPF_MAXINSNS);
+	} else if (r == -ETIMEDOUT) {
+		r = add(&f, "libseccomp-slow", KSC_FINDING_ERROR, NULL, 0,
+		        "libseccomp %s did not finish compiling the profile within %u s: runc "
+		        "would take at least as long to start every container",
+		        ksc_libseccomp_version(),
+		        (opts && opts->timeout_ms ? opts->timeout_ms : KSC_LIBSECCOMP_TIMEOUT_MS) /
+		                1000);
 		if (r < 0)
 			goto fail;
-	}
-	for (size_t i = 0; i < ksc_diags_count(diags); i++) {
-		const char *msg = ksc_diag_message(ksc_diags_get(diags, i));
+	} else if (r == -ENOMEM)
+		goto fail;
+	r = 0;
+	/* what building the filter said (libseccomp's order of syscalls), then compiling */
+	for (size_t i = 0; i < ksc_diags_count(filter_diags) + ksc_diags_count(diags); i++) {
+		size_t nf = ksc_diags_count(filter_diags);
+		const char *msg = ksc_diag_message(i < nf ? ksc_diags_get(filter_diags, i)
+		                                          : ksc_diags_get(diags, i - nf));
 
-		if (!strstr(msg, "miscompiles") && !strstr(msg, "without loading the syscall"))
-			continue;
-		r = add(&f, "libseccomp-miscompiles", KSC_FINDING_WARNING, NULL, 0, "%s", msg);
+		if (strstr(msg, "to start every container under it"))
+			r = add(&f, "libseccomp-slow", KSC_FINDING_WARNING, NULL, 0, "%s", msg);
+		else if (strstr(msg, "miscompiles") || strstr(msg, "without loading the syscall"))
+			r = add(&f, "libseccomp-miscompiles", KSC_FINDING_WARNING, NULL, 0, "%s",
+			        msg);
 		if (r < 0)
 			goto fail;
 	}

@@ -105,8 +105,11 @@ struct ksc_profile {
  * (system.c sys_chk_seccomp_action()), so runc and crun fail to start such a container. */
 #define KSC_LIBSECCOMP_MAX_ERRNO 4094u
 
-/* How long the libseccomp backend may take (see ksc_compile_opts.timeout_ms). */
-#define KSC_LIBSECCOMP_TIMEOUT_MS 10000u
+/* How long the libseccomp backend may take (see ksc_compile_opts.timeout_ms): the filter
+ * model has refused what it loops on, so this bounds only how slow it is (110 s at 1000
+ * conditional rules on a hundred syscalls here, BENCHMARKS.md), which runc pays at every
+ * container start. */
+#define KSC_LIBSECCOMP_TIMEOUT_MS 120000u
 
 /* The OCI form of a profile as a runtime builds it from a template: `architectures` as
  * given (not archMap), the rules with keep[i] set, each with "names", action, errnoRet and
