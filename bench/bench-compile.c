@@ -5,7 +5,7 @@
  * amd64 with Kubernetes' default capabilities: x86_64, x86 and x32).
  *
  *   - compile time, JSON text to program: native (kseccomp's parser and filter, then the
- *     generator) against parse + libseccomp in the same process as crun drives it
+ *     generator; the parse alone too) against parse + libseccomp in the same process as crun drives it
  *     (seccomp_init, seccomp_arch_add, seccomp_rule_add_array per name, seccomp_export_bpf),
  *     linear (libseccomp's default, crun) and binary tree (SCMP_FLTATR_CTL_OPTIMIZE 2, runc);
  *   - program length, and instructions executed for every x86_64 syscall number (0 to the
@@ -275,7 +275,7 @@ main(int argc, char **argv)
 	                            : "tests/fixtures/profiles/default/"
 	                              "containerd-default-rendered-amd64-default-caps.json";
 	int rounds = argc > 2 ? atoi(argv[2]) : 301;
-	static double times[N_VARIANTS][MAX_ROUNDS];
+	static double times[N_VARIANTS][MAX_ROUNDS], parse_times[MAX_ROUNDS];
 	struct ksc_bpf *progs[N_VARIANTS];
 	struct ksc_profile *p = NULL;
 	struct ksc_filter *f = NULL;
@@ -291,8 +291,16 @@ main(int argc, char **argv)
 		rounds = 301;
 	printf("profile: %s (%zu bytes)\n\n", path, len);
 
-	/* compile time, variants interleaved in each round */
-	for (int r = 0; r < rounds; r++)
+	/* compile time, variants interleaved in each round, and the parse alone (the first
+	 * stage of every variant) */
+	for (int r = 0; r < rounds; r++) {
+		double start = now_ns();
+
+		if (ksc_profile_parse("bench.json", json, len, NULL, &p, NULL, NULL) < 0)
+			return 1;
+		parse_times[r] = now_ns() - start;
+		ksc_profile_free(p);
+		p = NULL;
 		for (int v = 0; v < N_VARIANTS; v++) {
 			double t0 = now_ns();
 			struct ksc_bpf *prog = build(v, json, len);
@@ -300,6 +308,7 @@ main(int argc, char **argv)
 			times[v][r] = now_ns() - t0;
 			ksc_bpf_free(prog);
 		}
+	}
 	printf("compile time, JSON text to program (median of %d rounds)\n", rounds);
 	{
 		double base = 0;
@@ -314,6 +323,8 @@ main(int argc, char **argv)
 		for (int v = 0; v < N_VARIANTS; v++)
 			printf("  %-28s %9.1f us  %5.2fx libseccomp linear\n", variant_names[v],
 			       times[v][0] / 1000, times[v][0] / base);
+		printf("  %-28s %9.1f us  (ksc_profile_parse, the first stage of each)\n",
+		       "parse alone", median(parse_times, (size_t)rounds) / 1000);
 	}
 
 	for (int v = 0; v < N_VARIANTS; v++)

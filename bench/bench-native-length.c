@@ -57,18 +57,21 @@ generate(unsigned rules)
 		fprintf(f, "%s{\"names\": [\"%s\"], \"action\": \"%s\", \"args\": [", i ? ", " : "",
 		        name, actions[sys % 4]);
 		for (unsigned k = 0; k < n_args; k++) {
+			/* one draw per statement: the order of a call's arguments is unspecified */
 			unsigned op = pick(7);
 			uint64_t value = pick(2) ? rnd() % (1u << 12) : rnd() % (UINT64_C(1) << 40);
+			unsigned index = pick(6);
+			unsigned masked = pick(1u << 12);
 
 			if (op == 6)
 				fprintf(f,
 				        "%s{\"index\": %u, \"value\": %u, \"valueTwo\": %" PRIu64
 				        ", \"op\": \"%s\"}",
-				        k ? ", " : "", pick(6), pick(1u << 12), value, ops[op]);
+				        k ? ", " : "", index, masked, value, ops[op]);
 			else
 				fprintf(f,
 				        "%s{\"index\": %u, \"value\": %" PRIu64 ", \"op\": \"%s\"}",
-				        k ? ", " : "", pick(6), value, ops[op]);
+				        k ? ", " : "", index, value, ops[op]);
 		}
 		fputs("]}", f);
 	}

@@ -102,13 +102,16 @@ random_profile(void)
 		append(&s, &len, &cap, "], \"action\": %s, \"args\": [",
 		       action_json(a, 2 + pick(3)));
 		for (unsigned k = 0; k < n_args; k++) {
-			unsigned op = pick(ELEMENTSOF(ops));
+			/* one draw per declaration: a call's arguments come in no set order, and
+			 * a seed must name the same profiles in every build */
+			unsigned op = pick(ELEMENTSOF(ops)), index = pick(3);
+			uint64_t value = values[pick(ELEMENTSOF(values))];
+			uint64_t mask = op == 6 ? values[pick(ELEMENTSOF(values))] : 0;
 
 			append(&s, &len, &cap,
 			       "%s{\"index\": %u, \"value\": %" PRIu64 ", \"valueTwo\": %" PRIu64
 			       ", \"op\": \"%s\"}",
-			       k ? ", " : "", pick(3), values[pick(ELEMENTSOF(values))],
-			       op == 6 ? values[pick(ELEMENTSOF(values))] : 0, ops[op]);
+			       k ? ", " : "", index, value, mask, ops[op]);
 		}
 		append(&s, &len, &cap, "]}");
 	}

@@ -434,18 +434,21 @@ random_big_profile(void)
 {
 	size_t len = 0, cap = 4096;
 	char *s = malloc(cap);
-	unsigned n_rules = 5 + pick(40), n_arches = pick(4);
+	/* one draw per declaration or statement: the order of a call's arguments is
+	 * unspecified, and a seed must name the same profiles in every build */
+	unsigned n_rules = 5 + pick(40), n_arches = pick(4), def = pick(ELEMENTSOF(actions)),
+	         def_errno = 1 + pick(200);
 
 	if (!s)
 		abort();
 	append(&s, &len, &cap, "{\"defaultAction\": %s, \"architectures\": [",
-	       action_json(pick(ELEMENTSOF(actions)), 1 + pick(200)));
+	       action_json(def, def_errno));
 	for (unsigned i = 0; i < n_arches; i++)
 		append(&s, &len, &cap, "%s\"%s\"", i ? ", " : "",
 		       random_arches[pick(ELEMENTSOF(random_arches))]);
 	append(&s, &len, &cap, "], \"syscalls\": [");
 	for (unsigned i = 0; i < n_rules; i++) {
-		unsigned n_names = 1 + pick(30);
+		unsigned n_names = 1 + pick(30), action, errno_value;
 
 		append(&s, &len, &cap, "%s{\"names\": [", i ? ", " : "");
 		for (unsigned k = 0; k < n_names; k++) {
@@ -454,13 +457,17 @@ random_big_profile(void)
 			(void)ksc_syscall_by_index(KSC_ARCH_X86_64, pick(460), &name, NULL);
 			append(&s, &len, &cap, "%s\"%s\"", k ? ", " : "", name ? name : "read");
 		}
-		append(&s, &len, &cap, "], \"action\": %s",
-		       action_json(pick(ELEMENTSOF(actions)), 1 + pick(4000)));
-		if (pick(5) == 0)
+		action = pick(ELEMENTSOF(actions));
+		errno_value = 1 + pick(4000);
+		append(&s, &len, &cap, "], \"action\": %s", action_json(action, errno_value));
+		if (pick(5) == 0) {
+			unsigned index = pick(6), value = pick(ELEMENTSOF(values)), op = pick(6);
+
 			append(&s, &len, &cap,
 			       ", \"args\": [{\"index\": %u, \"value\": %" PRIu64
 			       ", \"op\": \"%s\"}]",
-			       pick(6), values[pick(ELEMENTSOF(values))], ops[pick(6)]);
+			       index, values[value], ops[op]);
+		}
 		append(&s, &len, &cap, "}");
 	}
 	append(&s, &len, &cap, "]}");
@@ -505,12 +512,13 @@ random_arg_heavy_profile(void)
 			unsigned op = pick(ELEMENTSOF(ops));
 			uint64_t value =
 			        pick(3) ? values[pick(ELEMENTSOF(values))] : 16 + pick(4096);
+			unsigned index = pick(6);
+			uint64_t mask = op == 6 ? values[pick(ELEMENTSOF(values))] : 0;
 
 			append(&s, &len, &cap,
 			       "%s{\"index\": %u, \"value\": %" PRIu64 ", \"valueTwo\": %" PRIu64
 			       ", \"op\": \"%s\"}",
-			       k ? ", " : "", pick(6), value,
-			       op == 6 ? values[pick(ELEMENTSOF(values))] : 0, ops[op]);
+			       k ? ", " : "", index, value, mask, ops[op]);
 		}
 		append(&s, &len, &cap, "]}");
 	}

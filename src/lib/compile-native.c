@@ -53,6 +53,30 @@
  * over) stops here. */
 #define GEN_MAX_INSNS (64u * KSC_BPF_MAXINSNS)
 
+/* Working arrays of the passes after generation, kept from one variant to the next: a
+ * variant frees nothing of its own (freeing at the top of the heap returns memory to the
+ * kernel, and taking it back costs more than the passes). */
+enum {
+	SCR_MOVED,
+	SCR_READS,
+	SCR_TABLE,
+	SCR_CLS,
+	SCR_LAST,
+	SCR_LABEL_AT,
+	SCR_REACHED,
+	SCR_POS,
+	SCR_RET_COPY,
+	SCR_RET_K,
+	SCR_JA_STONE,
+	SCR_RL,
+	_SCR_MAX,
+};
+
+struct scratch {
+	void *p;
+	size_t cap;
+};
+
 struct cinsn {
 	uint16_t code;
 	uint32_t k;
@@ -71,12 +95,31 @@ struct gen {
 		int label;
 	} * rets;
 	size_t n_rets, cap_rets;
-	/* the variant: exceptions per item, and one pool of rets at the end of the program
-	 * (shared by every section) instead of one after each section */
+	/* the variant: how many exceptions an item may have */
 	size_t max_exc;
-	bool global_pool;
+	struct scratch scr[_SCR_MAX];
 	int r;
 };
+
+/* Scratch array `which`, of at least bytes (zeroed when asked), or NULL. */
+static void *
+scratch(struct gen *g, unsigned which, size_t bytes, bool zero)
+{
+	struct scratch *sc = &g->scr[which];
+
+	if (sc->cap < bytes) {
+		size_t cap = MAX(bytes, 2 * sc->cap);
+		void *p = realloc(sc->p, cap);
+
+		if (!p)
+			return NULL;
+		sc->p = p;
+		sc->cap = cap;
+	}
+	if (zero)
+		memset(sc->p, 0, bytes);
+	return sc->p;
+}
 
 static int
 label_new(struct gen *g)
@@ -518,8 +561,7 @@ pool_emit(struct gen *g)
 	g->n_rets = 0;
 }
 
-/* One arch token: ld nr, the search, the argument checks, the rets (unless they wait for
- * the global pool). */
+/* One arch token: ld nr, the search, the argument checks not out yet, its rets. */
 static void
 gen_section(struct gen *g, struct section *sec)
 {
@@ -534,8 +576,7 @@ gen_section(struct gen *g, struct section *sec)
 	for (size_t i = 0; i < sec->n_iv; i++)
 		if (sec->iv[i].leaf.kind == FILTER_LEAF_TREE && !sec->iv[i].placed)
 			gen_tree(g, &sec->iv[i]);
-	if (!g->global_pool)
-		pool_emit(g);
+	pool_emit(g);
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -558,7 +599,7 @@ static void
 drop_null_jumps(struct gen *g)
 {
 	size_t w = 0;
-	_cleanup_(freep) size_t *moved = calloc(g->n + 1, sizeof(*moved));
+	size_t *moved = scratch(g, SCR_MOVED, (g->n + 1) * sizeof(*moved), false);
 
 	if (!moved)
 		return; /* correct as it is, only longer */
@@ -604,9 +645,9 @@ code_key_hash(const struct code_key *key, size_t mask)
  * one loads again, or returns a constant), and a conditional jump going on alike either
  * way, are the code they go on with. */
 static int
-code_classes(const struct gen *g, uint32_t *cls)
+code_classes(struct gen *g, uint32_t *cls)
 {
-	_cleanup_(freep) bool *reads_acc = malloc(g->n * sizeof(*reads_acc));
+	bool *reads_acc = scratch(g, SCR_READS, g->n * sizeof(*reads_acc) + 1, false);
 	size_t size = 64, used = 0;
 	struct slot {
 		struct code_key key;
@@ -615,11 +656,9 @@ code_classes(const struct gen *g, uint32_t *cls)
 
 	while (size < 2 * g->n)
 		size *= 2;
-	table = calloc(size, sizeof(*table));
-	if (!table || !reads_acc) {
-		free(table);
+	table = scratch(g, SCR_TABLE, size * sizeof(*table), true);
+	if (!table || !reads_acc)
 		return -ENOMEM;
-	}
 	for (size_t i = g->n; i-- > 0;) {
 		const struct cinsn *c = &g->v[i];
 		struct code_key key = { c->code, c->k, 0, 0 };
@@ -653,18 +692,17 @@ code_classes(const struct gen *g, uint32_t *cls)
 		}
 		cls[i] = table[h].cls - 1;
 	}
-	free(table);
 	return 0;
 }
 
 static int
 share_equal_code(struct gen *g)
 {
-	_cleanup_(freep) uint32_t *cls = malloc(g->n * sizeof(*cls));
-	_cleanup_(freep) size_t *last = malloc(g->n * sizeof(*last));
-	_cleanup_(freep) int *label_at = malloc(g->n * sizeof(*label_at));
-	_cleanup_(freep) size_t *moved = malloc((g->n + 1) * sizeof(*moved));
-	_cleanup_(freep) bool *reached = calloc(g->n, sizeof(*reached));
+	uint32_t *cls = scratch(g, SCR_CLS, g->n * sizeof(*cls), false);
+	size_t *last = scratch(g, SCR_LAST, g->n * sizeof(*last), false);
+	int *label_at = scratch(g, SCR_LABEL_AT, g->n * sizeof(*label_at), false);
+	size_t *moved = scratch(g, SCR_MOVED, (g->n + 1) * sizeof(*moved), false);
+	bool *reached = scratch(g, SCR_REACHED, g->n * sizeof(*reached) + 1, true);
 	size_t w = 0;
 
 	if (!cls || !last || !label_at || !moved || !reached || code_classes(g, cls) < 0)
@@ -795,7 +833,7 @@ static int
 layout(struct gen *g, struct ksc_bpf_insn **ret, size_t *ret_n)
 {
 	struct rlayout rl = { .ret_slots = 64 };
-	_cleanup_(freep) size_t *pos = NULL;
+	size_t *pos;
 	struct ksc_bpf_insn *out = NULL;
 	int r = 0;
 
@@ -804,10 +842,12 @@ layout(struct gen *g, struct ksc_bpf_insn **ret, size_t *ret_n)
 	drop_null_jumps(g);
 	while (rl.ret_slots < 2 * g->n)
 		rl.ret_slots *= 2;
-	pos = malloc(g->n * sizeof(*pos));
-	rl.ret_copy = calloc(rl.ret_slots, sizeof(*rl.ret_copy));
-	rl.ret_k = calloc(rl.ret_slots, sizeof(*rl.ret_k));
-	rl.ja_stone = calloc(g->n, sizeof(*rl.ja_stone));
+	pos = scratch(g, SCR_POS, g->n * sizeof(*pos) + 1, false);
+	rl.ret_copy = scratch(g, SCR_RET_COPY, rl.ret_slots * sizeof(*rl.ret_copy), true);
+	rl.ret_k = scratch(g, SCR_RET_K, rl.ret_slots * sizeof(*rl.ret_k), true);
+	rl.ja_stone = scratch(g, SCR_JA_STONE, g->n * sizeof(*rl.ja_stone) + 1, true);
+	rl.v = g->scr[SCR_RL].p;
+	rl.cap = g->scr[SCR_RL].cap / sizeof(*rl.v);
 	if (!pos || !rl.ret_copy || !rl.ret_k || !rl.ja_stone)
 		r = -ENOMEM;
 
@@ -854,10 +894,8 @@ layout(struct gen *g, struct ksc_bpf_insn **ret, size_t *ret_n)
 		} else if (BPF_CLASS(c->code) == BPF_JMP)
 			out[i].k = (uint32_t)(self - c->jt - 1);
 	}
-	free(rl.v);
-	free(rl.ret_copy);
-	free(rl.ret_k);
-	free(rl.ja_stone);
+	/* the stepping stones' array goes on to the next variant */
+	g->scr[SCR_RL] = (struct scratch){ rl.v, rl.cap * sizeof(*rl.v) };
 	if (r < 0) {
 		free(out);
 		return r;
@@ -890,42 +928,35 @@ longest_path(const struct ksc_bpf_insn *v, size_t n)
 	return len[0];
 }
 
-/* One variant of the program. */
+/* One variant of the program, in g (its arrays kept from the last variant). */
 static int
-generate(const struct ksc_filter *f, struct section *secs, size_t n, size_t max_exc,
-         bool global_pool, struct ksc_bpf_insn **ret, size_t *ret_n)
+generate(struct gen *g, struct section *secs, size_t n, size_t max_exc, struct ksc_bpf_insn **ret,
+         size_t *ret_n)
 {
-	struct gen g = { .f = f, .max_exc = max_exc, .global_pool = global_pool };
-	int bad_arch, r;
+	int bad_arch;
 
-	/* the dispatch, then (without the global pool) the rets of the bad arch and of the
-	 * sections with one action */
-	emit(&g, BPF_LD | BPF_W | BPF_ABS, OFF_ARCH, 0, 0);
-	bad_arch = ret_label(&g, filter_bad_arch_action(f));
-	for (size_t i = 0; i < n && g.r >= 0; i++) {
+	g->n = g->n_labels = g->n_rets = 0;
+	g->max_exc = max_exc;
+	g->r = 0;
+	/* the dispatch, then the rets of the bad arch and of the sections with one action;
+	 * each section's after it */
+	emit(g, BPF_LD | BPF_W | BPF_ABS, OFF_ARCH, 0, 0);
+	bad_arch = ret_label(g, filter_bad_arch_action(g->f));
+	for (size_t i = 0; i < n && g->r >= 0; i++) {
 		secs[i].label =
-		        secs[i].trivial ? ret_label(&g, secs[i].iv[0].leaf.ret) : label_new(&g);
-		emit(&g, BPF_JMP | BPF_JEQ | BPF_K, secs[i].token, secs[i].label,
+		        secs[i].trivial ? ret_label(g, secs[i].iv[0].leaf.ret) : label_new(g);
+		emit(g, BPF_JMP | BPF_JEQ | BPF_K, secs[i].token, secs[i].label,
 		     i + 1 == n ? bad_arch : LABEL_NEXT);
 	}
 	if (n == 0)
-		emit(&g, BPF_JMP | BPF_JA, 0, bad_arch, 0);
-	if (!global_pool)
-		pool_emit(&g);
+		emit(g, BPF_JMP | BPF_JA, 0, bad_arch, 0);
+	pool_emit(g);
 	for (size_t i = 0; i < n; i++)
 		if (!secs[i].trivial) {
-			label_here(&g, secs[i].label);
-			gen_section(&g, &secs[i]);
+			label_here(g, secs[i].label);
+			gen_section(g, &secs[i]);
 		}
-	pool_emit(&g);
-
-	r = g.r;
-	if (r >= 0)
-		r = layout(&g, ret, ret_n);
-	free(g.v);
-	free(g.labels);
-	free(g.rets);
-	return r;
+	return g->r < 0 ? g->r : layout(g, ret, ret_n);
 }
 
 /* The longest path a variant may have: the bound the native backend promises for the
@@ -946,8 +977,7 @@ variant_shorter(const struct variant *a, const struct variant *b)
 
 /*
  * A few variants: more exceptions per item make sparse profiles shorter and their paths
- * longer; a pool of rets at the end suits small programs, one per section large ones.
- * The shortest whose longest path stays within PATH_BOUND is taken when it is no longer
+ * longer; without a limit, the search is a chain of "jeq" (the linear layout). The shortest whose longest path stays within PATH_BOUND is taken when it is no longer
  * than the least libseccomp can make of the same filter (filter_libseccomp_min_insns():
  * a "jeq" per distinct number and constant): so it is never longer than the program runc
  * would load. Otherwise the shortest of all is: a program the kernel refuses, or one longer
@@ -973,30 +1003,29 @@ compile_native(const struct ksc_filter *f, struct ksc_bpf_insn **ret, size_t *re
 		section_build(&g, &secs[i]);
 	}
 	r = g.r;
-	for (size_t l = 0; l < ELEMENTSOF(limits) && r >= 0; l++)
-		for (int pool = 0; pool < 2; pool++) {
-			struct variant v = { 0 };
+	for (size_t l = 0; l < ELEMENTSOF(limits) && r >= 0; l++) {
+		struct variant v = { 0 };
 
-			r = generate(f, secs, n_secs, limits[l], pool, &v.v, &v.n);
-			if (r == -E2BIG) { /* another variant may fit */
-				too_large = true;
-				r = 0;
-				continue;
-			}
-			if (r < 0)
-				break;
-			v.path = longest_path(v.v, v.n);
-			if (v.path <= PATH_BOUND && variant_shorter(&v, &bounded)) {
-				free(bounded.v == shortest.v ? NULL : bounded.v);
-				bounded = v;
-			}
-			if (variant_shorter(&v, &shortest)) {
-				free(shortest.v == bounded.v ? NULL : shortest.v);
-				shortest = v;
-			}
-			if (v.v != bounded.v && v.v != shortest.v)
-				free(v.v);
+		r = generate(&g, secs, n_secs, limits[l], &v.v, &v.n);
+		if (r == -E2BIG) { /* another variant may fit */
+			too_large = true;
+			r = 0;
+			continue;
 		}
+		if (r < 0)
+			break;
+		v.path = longest_path(v.v, v.n);
+		if (v.path <= PATH_BOUND && variant_shorter(&v, &bounded)) {
+			free(bounded.v == shortest.v ? NULL : bounded.v);
+			bounded = v;
+		}
+		if (variant_shorter(&v, &shortest)) {
+			free(shortest.v == bounded.v ? NULL : shortest.v);
+			shortest = v;
+		}
+		if (v.v != bounded.v && v.v != shortest.v)
+			free(v.v);
+	}
 	if (r >= 0 && bounded.v && bounded.v != shortest.v &&
 	    bounded.n <= filter_libseccomp_min_insns(f)) {
 		free(shortest.v);
@@ -1008,6 +1037,11 @@ compile_native(const struct ksc_filter *f, struct ksc_bpf_insn **ret, size_t *re
 		free(secs[i].items);
 		free(secs[i].exc);
 	}
+	free(g.v);
+	free(g.labels);
+	free(g.rets);
+	for (size_t i = 0; i < _SCR_MAX; i++)
+		free(g.scr[i].p);
 	if (r >= 0 && !shortest.v && too_large)
 		r = -E2BIG;
 	if (r < 0) {
