@@ -65,6 +65,17 @@ append(char **buf, size_t *len, size_t *cap, const char *fmt, ...)
 	*len += (size_t)n;
 }
 
+/* One condition of a rule's "args", after k others. */
+static inline void
+append_arg(char **buf, size_t *len, size_t *cap, unsigned k, unsigned index, uint64_t value,
+           uint64_t value_two, unsigned op)
+{
+	append(buf, len, cap,
+	       "%s{\"index\": %u, \"value\": %" PRIu64 ", \"valueTwo\": %" PRIu64
+	       ", \"op\": \"%s\"}",
+	       k ? ", " : "", index, value, value_two, ops[op]);
+}
+
 static inline const char *
 action_json(unsigned a, unsigned errno_value)
 {
@@ -108,10 +119,7 @@ random_profile(void)
 			uint64_t value = values[pick(ELEMENTSOF(values))];
 			uint64_t mask = op == 6 ? values[pick(ELEMENTSOF(values))] : 0;
 
-			append(&s, &len, &cap,
-			       "%s{\"index\": %u, \"value\": %" PRIu64 ", \"valueTwo\": %" PRIu64
-			       ", \"op\": \"%s\"}",
-			       k ? ", " : "", index, value, mask, ops[op]);
+			append_arg(&s, &len, &cap, k, index, value, mask, op);
 		}
 		append(&s, &len, &cap, "]}");
 	}

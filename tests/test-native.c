@@ -515,10 +515,7 @@ random_arg_heavy_profile(void)
 			unsigned index = pick(6);
 			uint64_t mask = op == 6 ? values[pick(ELEMENTSOF(values))] : 0;
 
-			append(&s, &len, &cap,
-			       "%s{\"index\": %u, \"value\": %" PRIu64 ", \"valueTwo\": %" PRIu64
-			       ", \"op\": \"%s\"}",
-			       k ? ", " : "", index, value, mask, ops[op]);
+			append_arg(&s, &len, &cap, k, index, value, mask, op);
 		}
 		append(&s, &len, &cap, "]}");
 	}

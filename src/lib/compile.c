@@ -92,8 +92,21 @@ struct compile_run {
 	size_t length;             /* the program's length, also when over the limit (0: none) */
 };
 
-/* Seconds from which libseccomp's time is worth a warning: runc pays it at every start. */
+/* Milliseconds from which libseccomp's time is worth a warning: runc pays it at every
+ * start. */
 #define SLOW_LIBSECCOMP_MS 1000u
+
+int
+compile_slow_note(unsigned long ms, char *buf, size_t len)
+{
+	if (ms < SLOW_LIBSECCOMP_MS)
+		return 0;
+	snprintf(buf, len,
+	         "libseccomp %s took %lu.%lu s to compile this profile: runc takes as long to "
+	         "start every container under it",
+	         ksc_libseccomp_version(), ms / 1000, ms % 1000 / 100);
+	return 1;
+}
 
 /* shared: the filter of p and opts, already built (borrowed), with shared_diags what
  * building it said; NULL to build it here. run: NULL, or what to measure. */
@@ -104,6 +117,7 @@ compile(const struct ksc_profile *p, const struct ksc_compile_opts *opts,
         struct ksc_error **reterr)
 {
 	struct compile_run own = { 0 };
+	char slow[256];
 	_cleanup_(freep) struct ksc_bpf_insn *all = NULL;
 	_cleanup_(ksc_filter_freep) struct ksc_filter *owned = NULL;
 	const struct ksc_filter *filter = shared;
@@ -153,12 +167,8 @@ compile(const struct ksc_profile *p, const struct ksc_compile_opts *opts,
 	if (r < 0)
 		return r;
 	run->length = total;
-	if (run->lib.ms >= SLOW_LIBSECCOMP_MS)
-		(void)ksc_diags_addf(diags, KSC_SEVERITY_WARNING, NULL, 0, 0, NULL,
-		                     "libseccomp %s took %lu.%lu s to compile this profile: runc "
-		                     "takes as long to start every container under it",
-		                     ksc_libseccomp_version(), run->lib.ms / 1000,
-		                     run->lib.ms % 1000 / 100);
+	if (compile_slow_note(run->lib.ms, slow, sizeof(slow)))
+		(void)ksc_diags_addf(diags, KSC_SEVERITY_WARNING, NULL, 0, 0, NULL, "%s", slow);
 
 	if (total > KSC_BPF_MAXINSNS)
 		return ksc_error_setf(reterr, -E2BIG,
@@ -359,12 +369,8 @@ ksc_profile_check_size(const struct ksc_profile *p, const struct ksc_compile_opt
 		                      error ? ksc_error_message(error) : strerror(-r)) < 0
 		               ? -ENOMEM
 		               : 1;
-	if (size.runc_ms >= SLOW_LIBSECCOMP_MS &&
-	    ksc_diags_addf(diags, KSC_SEVERITY_WARNING, p->source, 0, 0, NULL,
-	                   "libseccomp %s took %lu.%lu s to compile this profile: runc takes as "
-	                   "long to start every container under it",
-	                   ksc_libseccomp_version(), size.runc_ms / 1000,
-	                   size.runc_ms % 1000 / 100) < 0)
+	if (compile_slow_note(size.runc_ms, text, sizeof(text)) &&
+	    ksc_diags_addf(diags, KSC_SEVERITY_WARNING, p->source, 0, 0, NULL, "%s", text) < 0)
 		return -ENOMEM;
 	if (ksc_size_fits(&size, KSC_BACKEND_LIBSECCOMP) &&
 	    ksc_size_fits(&size, KSC_BACKEND_NATIVE))

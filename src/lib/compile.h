@@ -19,3 +19,7 @@ int compile_profile_filtered(const struct ksc_profile *p, const struct ksc_compi
 int compile_size(const struct ksc_profile *p, const struct ksc_compile_opts *opts,
                  const struct ksc_filter *filter, unsigned flags, struct ksc_size *ret,
                  struct ksc_diags *diags, struct ksc_error **reterr);
+
+/* The warning libseccomp's time of ms deserves (from a second: runc pays it at every
+ * container start) into buf: 1, or 0 when it is not worth one. */
+int compile_slow_note(unsigned long ms, char *buf, size_t len);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compile.h"
 #include "error.h"
 #include "ksc-cleanup.h"
 #include "macro.h"
@@ -183,12 +184,18 @@ deny(struct kube_startup *r, const struct call *c, uint32_t ret, const struct ks
 	return 0;
 }
 
+/* How rt compiles a profile: crun builds no ENOSYS stub. */
+static struct ksc_compile_opts
+runtime_opts(const struct kube_oci *rt)
+{
+	return (struct ksc_compile_opts){ .no_enosys_stub = rt->name == KUBE_OCI_CRUN };
+}
+
 int
 kube_startup_filter(const struct ksc_profile *profile, const struct kube_oci *rt,
                     struct ksc_filter **ret_filter, struct ksc_error **reterr)
 {
-	/* crun builds no ENOSYS stub */
-	struct ksc_compile_opts opts = { .no_enosys_stub = rt->name == KUBE_OCI_CRUN };
+	struct ksc_compile_opts opts = runtime_opts(rt);
 
 	return ksc_filter_new(profile, &opts, ret_filter, NULL, reterr);
 }
@@ -198,13 +205,15 @@ kube_startup_filter(const struct ksc_profile *profile, const struct kube_oci *rt
  * gives), and the runtime fails to create the container, in these words (runc 1.1.5 and
  * crun 1.8.1 measured here). Returns 1 with *ret filled when it does not, else 0. */
 static int
-startup_size(const struct ksc_profile *profile, const struct kube_oci *rt, struct kube_startup *ret)
+startup_size(const struct ksc_profile *profile, const struct ksc_filter *filter,
+             const struct kube_oci *rt, struct kube_startup *ret)
 {
-	struct ksc_compile_opts opts = { .no_enosys_stub = rt->name == KUBE_OCI_CRUN };
+	struct ksc_compile_opts opts = runtime_opts(rt);
 	struct ksc_size size;
 	int n;
 
-	if (ksc_profile_size(profile, &opts, 0, &size, NULL, NULL) < 0)
+	/* on the filter kube_startup_filter() built with the same options */
+	if (compile_size(profile, &opts, filter, 0, &size, NULL, NULL) < 0)
 		return 0; /* refused otherwise: kube_startup_filter() says why */
 	if (ksc_size_fits(&size, rt->name == KUBE_OCI_KSECCOMP ? KSC_BACKEND_NATIVE
 	                                                       : KSC_BACKEND_LIBSECCOMP))
@@ -237,7 +246,7 @@ kube_startup_check(const struct ksc_profile *profile, const struct kube_oci *rt,
 
 	if (e < 0)
 		return e;
-	e = startup_size(profile, rt, ret);
+	e = startup_size(profile, filter, rt, ret);
 	if (e != 0)
 		return e < 0 ? e : 0;
 	return kube_startup_check_filter(filter, rt, no_new_privs, ret, reterr);
