@@ -444,45 +444,40 @@ gen_range(struct gen *g, struct section *sec, size_t lo, size_t hi)
 	}
 }
 
-static int
-cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* The intervals and items of one arch token. Labels of non-tree leaves come from the
- * current ret pool. */
+/* The intervals of one arch token, and room for its items. Labels of non-tree leaves come
+ * from the current ret pool. */
 static void
 section_build(struct gen *g, struct section *sec)
 {
-	_cleanup_(freep) uint64_t *points = NULL;
+	_cleanup_(freep) uint32_t *points = NULL;
 	size_t n_points;
 
 	n_points = filter_breakpoints(g->f, sec->token, NULL, 0);
 	points = malloc(n_points * sizeof(*points));
 	sec->iv = malloc(n_points * sizeof(*sec->iv));
-	sec->items = malloc(n_points * sizeof(*sec->items));
-	sec->exc = malloc(n_points * ITEM_RUN_MAX * sizeof(*sec->exc));
-	if (!points || !sec->iv || !sec->items || !sec->exc) {
+	if (!points || !sec->iv) {
 		g->r = -ENOMEM;
 		return;
 	}
 	(void)filter_breakpoints(g->f, sec->token, points, n_points);
-	qsort(points, n_points, sizeof(*points), cmp_u64);
-	/* points hold 0, so the first interval starts there */
+	/* ascending and distinct, from 0: the first interval starts there */
 	for (size_t i = 0; i < n_points; i++) {
 		struct filter_leaf leaf;
 
-		if (points[i] > UINT32_MAX || (i > 0 && points[i] == points[i - 1]))
-			continue;
-		filter_leaf(g->f, sec->token, (uint32_t)points[i], &leaf);
+		filter_leaf(g->f, sec->token, points[i], &leaf);
 		if (sec->n_iv > 0 && leaf_same(&sec->iv[sec->n_iv - 1].leaf, &leaf))
 			continue;
-		sec->iv[sec->n_iv++] = (struct interval){ .start = (uint32_t)points[i],
+		sec->iv[sec->n_iv++] = (struct interval){ .start = points[i],
 			                                  .leaf = leaf,
 			                                  .label = -1 };
+	}
+	/* an item per interval at most; an interval gives an item at most ITEM_RUN_MAX
+	 * exceptions */
+	sec->items = malloc(sec->n_iv * sizeof(*sec->items));
+	sec->exc = malloc(sec->n_iv * ITEM_RUN_MAX * sizeof(*sec->exc));
+	if (!sec->items || !sec->exc) {
+		g->r = -ENOMEM;
+		return;
 	}
 	sec->trivial = sec->n_iv == 1 && sec->iv[0].leaf.kind != FILTER_LEAF_TREE;
 }

@@ -42,6 +42,7 @@
 #include "error.h"
 #include "libseccomp.h"
 #include "name-index.h"
+#include "syscalls.h"
 
 /* libseccomp's arches that route socket and IPC calls through multiplexers
  * (abi_rule_add()). m68k, sh and others have socketcall(2) too, but libseccomp does not
@@ -1082,15 +1083,17 @@ names_build(struct ksc_filter *f)
 		return -ENOMEM;
 	for (id = 0; id < f->names.n; id++) {
 		const char *name = f->names.names[id];
+		int sid = syscalls_name_id(name); /* -1: a name kseccomp's tables lack */
 
-		f->name_known[id] = libseccomp_resolve(KSC_ARCH_NONE, name, &nr) == 0;
+		f->name_known[id] = libseccomp_resolve_id(KSC_ARCH_NONE, sid, name, &nr) == 0;
 		for (size_t a = 0; a < f->n_arches; a++) {
 			struct name_arch *na = &f->name_arch[id * f->n_arches + a];
-			enum ksc_arch arch = f->arches[a].arch;
+			int arch = (int)f->arches[a].arch;
 
-			na->lib_r = libseccomp_resolve(arch, name, &na->lib_nr);
-			na->mux = ksc_syscall_multiplexed(arch, name, &na->mux_nr, &na->call) > 0;
-			na->has_direct = ksc_syscall_resolve_name(arch, name, &na->direct) == 0;
+			na->lib_r = libseccomp_resolve_id(arch, sid, name, &na->lib_nr);
+			na->mux = sid >= 0 &&
+			          syscalls_multiplexed_id(arch, sid, &na->mux_nr, &na->call) > 0;
+			na->has_direct = sid >= 0 && syscalls_resolve_id(arch, sid, &na->direct) == 0;
 		}
 	}
 	return 0;
@@ -1283,13 +1286,18 @@ stub_build(struct ksc_filter *f, struct ksc_diags *diags)
 			dup = dup || f->stub_arches[b] == arch;
 		if (dup)
 			continue;
-		/* every name of every entry, each distinct name once */
-		for (size_t id = 0; id < f->names.n; id++) {
-			int nr;
+		/* every name of every entry, each distinct name once, as names_build() resolved
+		 * it on this arch (every stub arch is one of the filter's) */
+		for (size_t k = 0; k < f->n_arches; k++) {
+			if (f->arches[k].arch != arch)
+				continue;
+			for (size_t id = 0; id < f->names.n; id++) {
+				const struct name_arch *na = &f->name_arch[id * f->n_arches + k];
 
-			if (libseccomp_resolve(arch, f->names.names[id], &nr) == 0 && nr >= 0 &&
-			    (uint32_t)nr > max)
-				max = (uint32_t)nr;
+				if (na->lib_r == 0 && na->lib_nr >= 0 && (uint32_t)na->lib_nr > max)
+					max = (uint32_t)na->lib_nr;
+			}
+			break;
 		}
 		if (max == 0) {
 			(void)ksc_diags_addf(diags, KSC_SEVERITY_WARNING, NULL, 0, 0, NULL,
@@ -1665,18 +1673,43 @@ section_nr(const struct ksc_filter *f, uint32_t token, uint32_t nr)
 	return nr;
 }
 
+/* Sorts v by number: least significant byte first, a stable pass per byte in which the
+ * numbers differ (the syscall numbers of a section differ in their low two bytes). */
 static int
-by_nr_cmp(const void *a, const void *b)
+nr_index_sort(struct nr_index *v, size_t n)
 {
-	uint32_t x = ((const struct nr_index *)a)->nr, y = ((const struct nr_index *)b)->nr;
+	_cleanup_(freep) struct nr_index *tmp = NULL;
+	uint32_t differ = 0;
 
-	return x < y ? -1 : x > y;
+	for (size_t i = 1; i < n; i++)
+		differ |= v[i].nr ^ v[0].nr;
+	if (differ == 0)
+		return 0;
+	tmp = malloc(n * sizeof(*tmp));
+	if (!tmp)
+		return -ENOMEM;
+	for (unsigned shift = 0; shift < 32; shift += 8) {
+		size_t start[257] = { 0 };
+
+		if (((differ >> shift) & 0xff) == 0)
+			continue;
+		for (size_t i = 0; i < n; i++)
+			start[((v[i].nr >> shift) & 0xff) + 1]++;
+		for (size_t b = 1; b < 257; b++)
+			start[b] += start[b - 1];
+		for (size_t i = 0; i < n; i++)
+			tmp[start[(v[i].nr >> shift) & 0xff]++] = v[i];
+		memcpy(v, tmp, n * sizeof(*v));
+	}
+	return 0;
 }
 
 /* Once every rule is in: the number index of each arch, and section_nr()'s answer. */
 static int
 index_build(struct ksc_filter *f)
 {
+	int r;
+
 	for (size_t i = 0; i < f->n_arches; i++) {
 		struct filter_arch *a = &f->arches[i];
 
@@ -1690,7 +1723,9 @@ index_build(struct ksc_filter *f)
 				a->by_nr[a->n_by_nr++] =
 				        (struct nr_index){ (uint32_t)a->syscalls[k].nr,
 					                   (uint32_t)k };
-		qsort(a->by_nr, a->n_by_nr, sizeof(*a->by_nr), by_nr_cmp);
+		r = nr_index_sort(a->by_nr, a->n_by_nr);
+		if (r < 0)
+			return r;
 	}
 	return 0;
 }
@@ -2023,35 +2058,66 @@ filter_sections(const struct ksc_filter *f, uint32_t *ret_tokens, enum ksc_arch 
 	return n;
 }
 
-size_t
-filter_breakpoints(const struct ksc_filter *f, uint32_t token, uint64_t *out, size_t max)
-{
-	static const uint64_t fixed[] = { 0,           1,           KSC_X32_SYSCALL_BIT,
-		                          0x80000000u, 0xc0000000u, UINT32_MAX };
-	size_t n = 0;
+/* One ascending run of breakpoints: the numbers of an arch's syscalls, each followed by the
+ * number after it, or a short sorted list. */
+struct bp_run {
+	const struct nr_index *by_nr;
+	const uint64_t *list;
+	size_t n, i; /* by_nr: 2 * n values */
+};
 
-#define PUT(v)                        \
-	do {                          \
-		if (n < max)          \
-			out[n] = (v); \
-		n++;                  \
-	} while (0)
-	for (size_t i = 0; i < ELEMENTSOF(fixed); i++)
-		PUT(fixed[i]);
+static uint64_t
+bp_run_value(const struct bp_run *r)
+{
+	return r->by_nr ? (uint64_t)r->by_nr[r->i / 2].nr + (r->i & 1) : r->list[r->i];
+}
+
+size_t
+filter_breakpoints(const struct ksc_filter *f, uint32_t token, uint32_t *out, size_t max)
+{
+	uint64_t fixed[8] = { 0, 1, KSC_X32_SYSCALL_BIT, 0x80000000u, 0xc0000000u, UINT32_MAX };
+	size_t n_fixed = 6, n_runs = 1, n = 0;
+	struct bp_run runs[_KSC_ARCH_MAX + 1];
+	uint64_t last = UINT64_MAX;
+
 	for (size_t i = 0; i < f->n_arches; i++) {
 		const struct filter_arch *a = &f->arches[i];
 
 		if (a->token != token)
 			continue;
-		if (a->stub_max)
-			PUT((uint64_t)a->stub_max + 1);
-		for (size_t k = 0; k < a->n_syscalls; k++)
-			if (a->syscalls[k].nr >= 0) {
-				PUT((uint32_t)a->syscalls[k].nr);
-				PUT((uint64_t)(uint32_t)a->syscalls[k].nr + 1);
-			}
+		if (a->stub_max && n_fixed < ELEMENTSOF(fixed))
+			fixed[n_fixed++] = (uint64_t)a->stub_max + 1;
+		if (a->n_by_nr > 0)
+			runs[n_runs++] = (struct bp_run){ .by_nr = a->by_nr, .n = 2 * a->n_by_nr };
 	}
-#undef PUT
+	for (size_t i = 1; i < n_fixed; i++) /* a few values: insertion sort */
+		for (size_t j = i; j > 0 && fixed[j - 1] > fixed[j]; j--) {
+			uint64_t t = fixed[j];
+
+			fixed[j] = fixed[j - 1];
+			fixed[j - 1] = t;
+		}
+	runs[0] = (struct bp_run){ .list = fixed, .n = n_fixed };
+	/* merge the runs */
+	for (;;) {
+		struct bp_run *min = NULL;
+		uint64_t v = 0;
+
+		for (size_t r = 0; r < n_runs; r++)
+			if (runs[r].i < runs[r].n && (!min || bp_run_value(&runs[r]) < v)) {
+				min = &runs[r];
+				v = bp_run_value(min);
+			}
+		if (!min || v > UINT32_MAX)
+			break;
+		min->i++;
+		if (v == last)
+			continue;
+		if (n < max)
+			out[n] = (uint32_t)v;
+		n++;
+		last = v;
+	}
 	return n;
 }
 

@@ -137,10 +137,9 @@ uint32_t filter_bad_arch_action(const struct ksc_filter *f);
 size_t filter_sections(const struct ksc_filter *f, uint32_t *ret_tokens, enum ksc_arch *ret_arches,
                        size_t max);
 
-/* Every syscall number of token where filter_leaf() may change from the number before it
- * (unsorted, with repeats; 2^32 may appear). Writes at most max and returns how many there
- * are. */
-size_t filter_breakpoints(const struct ksc_filter *f, uint32_t token, uint64_t *out, size_t max);
+/* Every syscall number of token where filter_leaf() may change from the number before it,
+ * ascending, each once; 0 is the first. Writes at most max and returns how many there are. */
+size_t filter_breakpoints(const struct ksc_filter *f, uint32_t token, uint32_t *out, size_t max);
 
 /* One comparison of a tree: the word (arg, high or low half) & mask against datum with op
  * (EQ, MASKED_EQ as EQ after the mask, GT, GE). When true: the level t if any, else act_t

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "libseccomp.h"
+#include "syscalls.h"
 
 struct libseccomp_filter {
 	scmp_filter_ctx ctx;
@@ -50,13 +51,25 @@ ksc_libseccomp_version(void)
 }
 
 /* libseccomp's SCMP_ARCH_* for arch, 0 when it has none: its arch names are the audit
- * names kseccomp uses (seccomp_arch_resolve_name()). */
+ * names kseccomp uses (seccomp_arch_resolve_name()). Asked once per arch and process: the
+ * name lookup is a scan of libseccomp's arch names. */
 static uint32_t
 arch_token(enum ksc_arch arch)
 {
-	const char *name = ksc_arch_name(arch);
+	static uint64_t tokens[_KSC_ARCH_MAX]; /* token | ASKED; 0: not asked yet */
+	const uint64_t asked = UINT64_C(1) << 32;
+	const char *name;
+	uint64_t t;
 
-	return name ? seccomp_arch_resolve_name(name) : 0;
+	if ((unsigned)arch >= _KSC_ARCH_MAX)
+		return 0;
+	t = __atomic_load_n(&tokens[arch], __ATOMIC_RELAXED);
+	if (t)
+		return (uint32_t)t;
+	name = ksc_arch_name(arch);
+	t = asked | (name ? seccomp_arch_resolve_name(name) : 0);
+	__atomic_store_n(&tokens[arch], t, __ATOMIC_RELAXED);
+	return (uint32_t)t;
 }
 
 bool
@@ -71,20 +84,77 @@ libseccomp_arch_name_known(const char *name)
 	return seccomp_arch_resolve_name(name) != 0;
 }
 
+static int
+resolve_uncached(enum ksc_arch arch, uint32_t token, const char *name)
+{
+	return arch == KSC_ARCH_NONE ? seccomp_syscall_resolve_name(name)
+	                             : seccomp_syscall_resolve_name_arch(token, name);
+}
+
+/*
+ * libseccomp's answer for (arch, name) is fixed for the process: for the names of
+ * kseccomp's tables it is asked once. libseccomp finds a name by comparing it with a list
+ * of names on the arches that multiplex (x86, s390, ...), and a profile asks about every
+ * name on every arch; a large node compiles many profiles.
+ *
+ * cache[arch * syscalls_names_count + id]: 0 not asked yet, -1 unknown to libseccomp
+ * (__NR_SCMP_ERROR), nr + 1 for a number, the pseudo number itself (<= -2) otherwise.
+ */
+static int32_t *cache;
+
+static int32_t *
+cache_get(void)
+{
+	int32_t *c = __atomic_load_n(&cache, __ATOMIC_ACQUIRE), *fresh;
+
+	if (c)
+		return c;
+	fresh = calloc((size_t)_KSC_ARCH_MAX * syscalls_names_count, sizeof(*fresh));
+	if (!fresh)
+		return NULL;
+	if (__atomic_compare_exchange_n(&cache, &c, fresh, false, __ATOMIC_ACQ_REL,
+	                                __ATOMIC_ACQUIRE))
+		return fresh;
+	free(fresh); /* another thread's is there: c */
+	return c;
+}
+
 int
-libseccomp_resolve(enum ksc_arch arch, const char *name, int *ret_nr)
+libseccomp_resolve_id(enum ksc_arch arch, int id, const char *name, int *ret_nr)
 {
 	uint32_t token = arch == KSC_ARCH_NONE ? 0 : arch_token(arch);
+	int32_t *c, *slot, v;
 	int nr;
 
 	if (arch != KSC_ARCH_NONE && !token)
 		return -EOPNOTSUPP;
-	nr = arch == KSC_ARCH_NONE ? seccomp_syscall_resolve_name(name)
-	                           : seccomp_syscall_resolve_name_arch(token, name);
-	if (nr == __NR_SCMP_ERROR)
+	c = id >= 0 && (size_t)id < syscalls_names_count && (unsigned)arch < _KSC_ARCH_MAX
+	            ? cache_get()
+	            : NULL;
+	if (!c) {
+		nr = resolve_uncached(arch, token, name);
+		if (nr == __NR_SCMP_ERROR)
+			return -ENOENT;
+		*ret_nr = nr;
+		return 0;
+	}
+	slot = &c[(size_t)arch * syscalls_names_count + (size_t)id];
+	v = __atomic_load_n(slot, __ATOMIC_RELAXED);
+	if (v == 0) {
+		nr = resolve_uncached(arch, token, name);
+		v = nr == __NR_SCMP_ERROR ? -1 : nr >= 0 ? nr + 1 : nr;
+		__atomic_store_n(slot, v, __ATOMIC_RELAXED);
+	}
+	if (v == -1)
 		return -ENOENT;
-	*ret_nr = nr;
+	*ret_nr = v > 0 ? v - 1 : v;
 	return 0;
+}
+
+int
+libseccomp_resolve(enum ksc_arch arch, const char *name, int *ret_nr)
+{
+	return libseccomp_resolve_id(arch, syscalls_name_id(name), name, ret_nr);
 }
 
 int

@@ -23,6 +23,9 @@
  * but arch lacks. -ENOENT when libseccomp does not know the name at all, -EOPNOTSUPP when
  * it does not know arch. */
 int libseccomp_resolve(enum ksc_arch arch, const char *name, int *ret_nr);
+/* The same for a name whose id in kseccomp's tables the caller has (syscalls_name_id(), -1
+ * when they lack it). */
+int libseccomp_resolve_id(enum ksc_arch arch, int id, const char *name, int *ret_nr);
 
 /* Whether libseccomp knows arch (it has a token for the arch's name). */
 bool libseccomp_arch_known(enum ksc_arch arch);
