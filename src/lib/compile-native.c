@@ -467,9 +467,8 @@ section_build(struct gen *g, struct section *sec)
 		filter_leaf(g->f, sec->token, points[i], &leaf);
 		if (sec->n_iv > 0 && leaf_same(&sec->iv[sec->n_iv - 1].leaf, &leaf))
 			continue;
-		sec->iv[sec->n_iv++] = (struct interval){ .start = points[i],
-			                                  .leaf = leaf,
-			                                  .label = -1 };
+		sec->iv[sec->n_iv++] =
+		        (struct interval){ .start = points[i], .leaf = leaf, .label = -1 };
 	}
 	/* an item per interval at most; an interval gives an item at most ITEM_RUN_MAX
 	 * exceptions */

@@ -1093,7 +1093,8 @@ names_build(struct ksc_filter *f)
 			na->lib_r = libseccomp_resolve_id(arch, sid, name, &na->lib_nr);
 			na->mux = sid >= 0 &&
 			          syscalls_multiplexed_id(arch, sid, &na->mux_nr, &na->call) > 0;
-			na->has_direct = sid >= 0 && syscalls_resolve_id(arch, sid, &na->direct) == 0;
+			na->has_direct =
+			        sid >= 0 && syscalls_resolve_id(arch, sid, &na->direct) == 0;
 		}
 	}
 	return 0;
