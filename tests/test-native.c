@@ -49,6 +49,7 @@ struct totals {
 	size_t lib_cases, lib_diffs, lib_stale_profiles, lib_unexplained;
 	size_t sweep_cases, sweep_diffs;
 	size_t cache_pairs, cache_misses;
+	size_t intervals, interval_errors;
 	size_t longer, longer_stale;
 	size_t native_insns, libseccomp_insns;
 	size_t inert_rules, inert_mismatch, bound_over, bound_max;
@@ -148,6 +149,51 @@ sweep(const struct ksc_filter *f, const struct ksc_bpf *prog, const enum ksc_arc
 				}
 			}
 		}
+	}
+}
+
+/* filter_intervals() against filter_leaf(): each interval decides alike (the same action,
+ * or the same tree) at its start, its end, and up to 64 numbers in, and never alike with
+ * the one before it. */
+static void
+interval_check(const struct ksc_filter *f, const enum ksc_arch *arches, size_t n_arches,
+               struct totals *t, const char *what)
+{
+	size_t shown = 0;
+
+	for (size_t i = 0; i < n_arches; i++) {
+		uint32_t token = ksc_arch_audit_token(arches[i]);
+		size_t n = filter_intervals(f, token, NULL, NULL, 0);
+		uint32_t *starts = calloc(n, sizeof(*starts));
+		struct filter_leaf *leaves = calloc(n, sizeof(*leaves));
+
+		if (!starts || !leaves || filter_intervals(f, token, starts, leaves, n) != n)
+			abort();
+		t->intervals += n;
+		for (size_t k = 0; k < n; k++) {
+			uint64_t end = k + 1 < n ? starts[k + 1] : UINT64_C(1) << 32;
+			bool bad = k == 0 ? starts[k] != 0
+			                  : starts[k] <= starts[k - 1] ||
+			                            filter_leaf_same(&leaves[k - 1], &leaves[k]);
+
+			for (uint64_t nr = starts[k]; nr < end && !bad; nr++) {
+				struct filter_leaf leaf;
+
+				if (nr == starts[k] + 64) /* and the last one */
+					nr = MAX(nr, end - 1);
+				filter_leaf(f, token, (uint32_t)nr, &leaf);
+				bad = !filter_leaf_same(&leaf, &leaves[k]);
+			}
+			if (bad) {
+				t->interval_errors++;
+				if (shown++ < 3)
+					diag("%s: %s interval %zu from %08x is not what "
+					     "filter_leaf() decides",
+					     what, ksc_arch_name(arches[i]), k, starts[k]);
+			}
+		}
+		free(starts);
+		free(leaves);
 	}
 }
 
@@ -406,6 +452,7 @@ check_profile(const struct ksc_profile *p, const struct ksc_compile_opts *opts, 
 
 	sweep(f, native, arches, n_arches, t, what);
 	cache_check(f, native, arches, n_arches, t, what);
+	interval_check(f, arches, n_arches, t, what);
 	check_inert(f, p, lib, arches, n_arches, t, what);
 	if (defaults_now)
 		defaults_path_max = MAX(defaults_path_max, longest_path(native));
@@ -564,6 +611,9 @@ report(const struct totals *t, const char *what)
 	is_int((int)t->cache_misses, 0,
 	       "%s: every unconditionally allowed syscall is cacheable (%zu pairs)", what,
 	       t->cache_pairs);
+	is_int((int)t->interval_errors, 0,
+	       "%s: the filter's %zu intervals decide as filter_leaf() on every number tried", what,
+	       t->intervals);
 	is_int((int)t->inert_mismatch, 0,
 	       "%s: leaving out the %zu inert rules does not change libseccomp's program", what,
 	       t->inert_rules);

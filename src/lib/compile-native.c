@@ -13,8 +13,9 @@
  * The whole 32-bit number space of a token is cut into intervals at every number where
  * filter_leaf() may change (every number a rule names, the stub's limit, the x32 bit and
  * the halves above it, -1), and adjacent intervals that decide alike are merged: a run of
- * allowed numbers is one interval. x32 is thereby split off on x86_64 by the search itself,
- * and the stub's "above the last number" is one interval more.
+ * allowed numbers is one interval (filter_intervals(), one merge of the sorted number
+ * indexes). x32 is thereby split off on x86_64 by the search itself, and the stub's "above
+ * the last number" is one interval more.
  *
  * Every syscall decided without its arguments reaches its "ret" through loads of the arch
  * and the number and jeq/jge/ja only, which is what the kernel's constant-action emulator
@@ -158,7 +159,7 @@ emit(struct gen *g, uint16_t code, uint32_t k, int jt, int jf)
 		return;
 	}
 	if (g->n == g->cap) {
-		size_t cap = g->cap ? g->cap * 2 : 1024;
+		size_t cap = g->cap ? g->cap * 2 : 256;
 		struct cinsn *v = realloc(g->v, cap * sizeof(*v));
 
 		if (!v) {
@@ -366,16 +367,6 @@ struct section {
 	bool trivial; /* one action for every number: the dispatch jumps to its ret */
 };
 
-static bool
-leaf_same(const struct filter_leaf *a, const struct filter_leaf *b)
-{
-	bool ta = a->kind == FILTER_LEAF_TREE, tb = b->kind == FILTER_LEAF_TREE;
-
-	if (ta != tb)
-		return false;
-	return ta ? a->root == b->root && a->arch == b->arch : a->ret == b->ret;
-}
-
 static int
 range_label(struct gen *g, const struct item *it, size_t lo, size_t hi)
 {
@@ -444,41 +435,42 @@ gen_range(struct gen *g, struct section *sec, size_t lo, size_t hi)
 	}
 }
 
-/* The intervals of one arch token, and room for its items. Labels of non-tree leaves come
- * from the current ret pool. */
+/* The intervals of one arch token, and room for its items. */
 static void
 section_build(struct gen *g, struct section *sec)
 {
-	_cleanup_(freep) uint32_t *points = NULL;
-	size_t n_points;
+	size_t cap = 256, n;
+	_cleanup_(freep) uint32_t *starts = NULL;
+	_cleanup_(freep) struct filter_leaf *leaves = NULL;
 
-	n_points = filter_breakpoints(g->f, sec->token, NULL, 0);
-	points = malloc(n_points * sizeof(*points));
-	sec->iv = malloc(n_points * sizeof(*sec->iv));
-	if (!points || !sec->iv) {
-		g->r = -ENOMEM;
-		return;
+	for (;;) {
+		starts = malloc(cap * sizeof(*starts));
+		leaves = malloc(cap * sizeof(*leaves));
+		if (!starts || !leaves) {
+			g->r = -ENOMEM;
+			return;
+		}
+		n = filter_intervals(g->f, sec->token, starts, leaves, cap);
+		if (n <= cap)
+			break;
+		cap = n;
+		free(TAKE_PTR(starts));
+		free(TAKE_PTR(leaves));
 	}
-	(void)filter_breakpoints(g->f, sec->token, points, n_points);
-	/* ascending and distinct, from 0: the first interval starts there */
-	for (size_t i = 0; i < n_points; i++) {
-		struct filter_leaf leaf;
-
-		filter_leaf(g->f, sec->token, points[i], &leaf);
-		if (sec->n_iv > 0 && leaf_same(&sec->iv[sec->n_iv - 1].leaf, &leaf))
-			continue;
-		sec->iv[sec->n_iv++] =
-		        (struct interval){ .start = points[i], .leaf = leaf, .label = -1 };
-	}
+	sec->iv = malloc(n * sizeof(*sec->iv));
 	/* an item per interval at most; an interval gives an item at most ITEM_RUN_MAX
 	 * exceptions */
-	sec->items = malloc(sec->n_iv * sizeof(*sec->items));
-	sec->exc = malloc(sec->n_iv * ITEM_RUN_MAX * sizeof(*sec->exc));
-	if (!sec->items || !sec->exc) {
+	sec->items = malloc(n * sizeof(*sec->items));
+	sec->exc = malloc(n * ITEM_RUN_MAX * sizeof(*sec->exc));
+	if (!sec->iv || !sec->items || !sec->exc) {
 		g->r = -ENOMEM;
 		return;
 	}
-	sec->trivial = sec->n_iv == 1 && sec->iv[0].leaf.kind != FILTER_LEAF_TREE;
+	for (size_t i = 0; i < n; i++)
+		sec->iv[i] =
+		        (struct interval){ .start = starts[i], .leaf = leaves[i], .label = -1 };
+	sec->n_iv = n;
+	sec->trivial = n == 1 && sec->iv[0].leaf.kind != FILTER_LEAF_TREE;
 }
 
 /* Labels for the leaves, and the items: X, {n}: Y, X folds into one, and so does a single
@@ -772,7 +764,7 @@ rl_emit(struct rlayout *rl, struct rinsn in)
 	if (rl->m >= GEN_MAX_INSNS)
 		return -E2BIG;
 	if (rl->m == rl->cap) {
-		size_t cap = rl->cap ? rl->cap * 2 : 1024;
+		size_t cap = rl->cap ? rl->cap * 2 : 256;
 		struct rinsn *v = realloc(rl->v, cap * sizeof(*v));
 
 		if (!v)

@@ -691,7 +691,7 @@ struct filter_arch {
 	uint32_t token; /* AUDIT_ARCH */
 	bool is_64bit;
 	struct filter_syscall *syscalls;
-	size_t n_syscalls;
+	size_t n_syscalls, cap_syscalls;
 	struct id_map by_nr_build; /* libseccomp's number (pseudo ones too) -> syscalls[] */
 	uint32_t stub_max;         /* 0: no stub for this arch */
 	/* built once the rules are in: syscalls[] indexes by number (real numbers only), and
@@ -976,11 +976,15 @@ arch_rule_add(struct ksc_filter *f, struct filter_arch *a, int nr, const struct 
 
 	sys = arch_syscall_find(a, nr);
 	if (!sys) {
-		struct filter_syscall *s = realloc(a->syscalls, (a->n_syscalls + 1) * sizeof(*s));
+		if (a->n_syscalls == a->cap_syscalls) {
+			size_t cap = a->cap_syscalls ? 2 * a->cap_syscalls : 64;
+			struct filter_syscall *s = reallocarray(a->syscalls, cap, sizeof(*s));
 
-		if (!s)
-			return -ENOMEM;
-		a->syscalls = s;
+			if (!s)
+				return -ENOMEM;
+			a->syscalls = s;
+			a->cap_syscalls = cap;
+		}
 		r = id_map_put(&a->by_nr_build, (uint32_t)nr, (uint32_t)a->n_syscalls, NULL);
 		if (r < 0)
 			return r;
@@ -1769,18 +1773,15 @@ stub_section(const struct ksc_filter *f, uint32_t token, uint32_t nr)
 	return NULL;
 }
 
-/* What decides (token, nr) before the arguments are looked at. ret_sys is the syscall entry
- * behind a FILTER_LEAF_RULE or FILTER_LEAF_TREE leaf. */
-static void
-leaf_find(const struct ksc_filter *f, uint32_t token, uint32_t nr, struct filter_leaf *ret,
-          const struct filter_syscall **ret_sys)
+/* leaf_find() up to the lookup of the syscall: the section of (token, nr), with ret made
+ * its default; NULL when the stub or the bad arch decides (ret says which). */
+static const struct filter_arch *
+leaf_section(const struct ksc_filter *f, uint32_t token, uint32_t nr, struct filter_leaf *ret)
 {
 	const struct filter_arch *a, *stub;
-	const struct filter_syscall *sys = NULL;
 	bool bad_arch;
 
 	*ret = (struct filter_leaf){ .kind = FILTER_LEAF_DEFAULT, .ret = f->default_action };
-	*ret_sys = NULL;
 	stub = f->stub ? stub_section(f, token, nr) : NULL;
 	a = filter_section(f, token, nr, &bad_arch);
 	if (stub && ((nr == 0 && (stub->arch == KSC_ARCH_S390 || stub->arch == KSC_ARCH_S390X)) ||
@@ -1788,28 +1789,37 @@ leaf_find(const struct ksc_filter *f, uint32_t token, uint32_t nr, struct filter
 		*ret = (struct filter_leaf){ .kind = FILTER_LEAF_STUB,
 			                     .ret = KSC_RET_ERRNO | ENOSYS,
 			                     .arch = stub->arch };
-		return;
+		return NULL;
 	}
 	if (bad_arch) {
 		*ret = (struct filter_leaf){ .kind = FILTER_LEAF_BAD_ARCH,
 			                     .ret = f->bad_arch_action,
 			                     .arch = KSC_ARCH_NONE };
-		return;
+		return NULL;
 	}
 	ret->arch = a->arch;
 	ret->nr_not_loaded = section_nr(f, a->token, nr) != nr;
-	if (ret->nr_not_loaded)
-		nr = a->token;
-	/* with both x86_64 and x32, one section holds the numbers of both */
-	for (size_t i = 0; i < f->n_arches && !sys; i++) {
-		const struct filter_arch *s = &f->arches[i];
+	return a;
+}
 
-		if (s->token == a->token)
-			sys = arch_lookup(s, nr);
-	}
+/* The entry for nr among the arches of token: with both x86_64 and x32, one section holds
+ * the numbers of both, the first arch's entry first. */
+static const struct filter_syscall *
+token_lookup(const struct ksc_filter *f, uint32_t token, uint32_t nr)
+{
+	const struct filter_syscall *sys = NULL;
+
+	for (size_t i = 0; i < f->n_arches && !sys; i++)
+		if (f->arches[i].token == token)
+			sys = arch_lookup(&f->arches[i], nr);
+	return sys;
+}
+
+static void
+leaf_from_syscall(struct filter_leaf *ret, const struct filter_syscall *sys)
+{
 	if (!sys)
 		return;
-	*ret_sys = sys;
 	if (sys->chains) {
 		ret->kind = FILTER_LEAF_TREE;
 		ret->root = sys->chains;
@@ -1817,6 +1827,21 @@ leaf_find(const struct ksc_filter *f, uint32_t token, uint32_t nr, struct filter
 		ret->kind = FILTER_LEAF_RULE;
 		ret->ret = sys->action;
 	}
+}
+
+/* What decides (token, nr) before the arguments are looked at. ret_sys is the syscall entry
+ * behind a FILTER_LEAF_RULE or FILTER_LEAF_TREE leaf. */
+static void
+leaf_find(const struct ksc_filter *f, uint32_t token, uint32_t nr, struct filter_leaf *ret,
+          const struct filter_syscall **ret_sys)
+{
+	const struct filter_arch *a = leaf_section(f, token, nr, ret);
+
+	*ret_sys = NULL;
+	if (!a)
+		return;
+	*ret_sys = token_lookup(f, a->token, ret->nr_not_loaded ? a->token : nr);
+	leaf_from_syscall(ret, *ret_sys);
 }
 
 void
@@ -2060,26 +2085,49 @@ filter_sections(const struct ksc_filter *f, uint32_t *ret_tokens, enum ksc_arch 
 }
 
 /* One ascending run of breakpoints: the numbers of an arch's syscalls, each followed by the
- * number after it, or a short sorted list. */
+ * number after it, or a short sorted list. `value` is the current one, UINT64_MAX past the
+ * end. */
 struct bp_run {
-	const struct nr_index *by_nr;
+	const struct filter_arch *arch;
 	const uint64_t *list;
-	size_t n, i; /* by_nr: 2 * n values */
+	size_t n, i; /* arch: 2 * n_by_nr values */
+	uint64_t value;
 };
 
-static uint64_t
-bp_run_value(const struct bp_run *r)
+static void
+bp_run_set(struct bp_run *r)
 {
-	return r->by_nr ? (uint64_t)r->by_nr[r->i / 2].nr + (r->i & 1) : r->list[r->i];
+	if (r->i >= r->n)
+		r->value = UINT64_MAX;
+	else
+		r->value = r->arch ? (uint64_t)r->arch->by_nr[r->i / 2].nr + (r->i & 1)
+		                   : r->list[r->i];
 }
 
-size_t
-filter_breakpoints(const struct ksc_filter *f, uint32_t token, uint32_t *out, size_t max)
+bool
+filter_leaf_same(const struct filter_leaf *a, const struct filter_leaf *b)
 {
+	bool ta = a->kind == FILTER_LEAF_TREE, tb = b->kind == FILTER_LEAF_TREE;
+
+	if (ta != tb)
+		return false;
+	return ta ? a->root == b->root && a->arch == b->arch : a->ret == b->ret;
+}
+
+/*
+ * The breakpoints (the numbers where the leaf may change) are merged from ascending runs: the fixed ones and the stubs' limits, and
+ * per arch of the token its numbers (from the number index) and the numbers after them. A
+ * breakpoint that is a number of some arch's run has that arch's entry, the first arch's
+ * first (token_lookup()); any other has none. So no number is searched for.
+ */
+size_t
+filter_intervals(const struct ksc_filter *f, uint32_t token, uint32_t *ret_starts,
+                 struct filter_leaf *ret_leaves, size_t max)
+{
+	struct filter_leaf prev = { 0 };
 	uint64_t fixed[8] = { 0, 1, KSC_X32_SYSCALL_BIT, 0x80000000u, 0xc0000000u, UINT32_MAX };
 	size_t n_fixed = 6, n_runs = 1, n = 0;
 	struct bp_run runs[_KSC_ARCH_MAX + 1];
-	uint64_t last = UINT64_MAX;
 
 	for (size_t i = 0; i < f->n_arches; i++) {
 		const struct filter_arch *a = &f->arches[i];
@@ -2089,7 +2137,7 @@ filter_breakpoints(const struct ksc_filter *f, uint32_t token, uint32_t *out, si
 		if (a->stub_max && n_fixed < ELEMENTSOF(fixed))
 			fixed[n_fixed++] = (uint64_t)a->stub_max + 1;
 		if (a->n_by_nr > 0)
-			runs[n_runs++] = (struct bp_run){ .by_nr = a->by_nr, .n = 2 * a->n_by_nr };
+			runs[n_runs++] = (struct bp_run){ .arch = a, .n = 2 * a->n_by_nr };
 	}
 	for (size_t i = 1; i < n_fixed; i++) /* a few values: insertion sort */
 		for (size_t j = i; j > 0 && fixed[j - 1] > fixed[j]; j--) {
@@ -2099,25 +2147,40 @@ filter_breakpoints(const struct ksc_filter *f, uint32_t token, uint32_t *out, si
 			fixed[j - 1] = t;
 		}
 	runs[0] = (struct bp_run){ .list = fixed, .n = n_fixed };
-	/* merge the runs */
-	for (;;) {
-		struct bp_run *min = NULL;
-		uint64_t v = 0;
+	for (size_t r = 0; r < n_runs; r++)
+		bp_run_set(&runs[r]);
 
-		for (size_t r = 0; r < n_runs; r++)
-			if (runs[r].i < runs[r].n && (!min || bp_run_value(&runs[r]) < v)) {
-				min = &runs[r];
-				v = bp_run_value(min);
-			}
-		if (!min || v > UINT32_MAX)
+	for (;;) {
+		const struct filter_syscall *sys = NULL;
+		const struct filter_arch *a;
+		struct filter_leaf leaf;
+		uint64_t v = runs[0].value;
+
+		for (size_t r = 1; r < n_runs; r++)
+			v = MIN(v, runs[r].value);
+		if (v > UINT32_MAX)
 			break;
-		min->i++;
-		if (v == last)
+		/* every run past v; the entry of the first run that has v as a number */
+		for (size_t r = 0; r < n_runs; r++)
+			for (struct bp_run *run = &runs[r]; run->value == v; bp_run_set(run)) {
+				if (run->arch && !(run->i & 1) && !sys)
+					sys = &run->arch
+					               ->syscalls[run->arch->by_nr[run->i / 2].idx];
+				run->i++;
+			}
+		a = leaf_section(f, token, (uint32_t)v, &leaf);
+		if (a && leaf.nr_not_loaded)
+			sys = token_lookup(f, a->token, a->token);
+		if (a)
+			leaf_from_syscall(&leaf, sys);
+		if (n > 0 && filter_leaf_same(&prev, &leaf))
 			continue;
-		if (n < max)
-			out[n] = (uint32_t)v;
+		if (n < max) {
+			ret_starts[n] = (uint32_t)v;
+			ret_leaves[n] = leaf;
+		}
+		prev = leaf;
 		n++;
-		last = v;
 	}
 	return n;
 }

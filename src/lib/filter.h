@@ -137,9 +137,15 @@ uint32_t filter_bad_arch_action(const struct ksc_filter *f);
 size_t filter_sections(const struct ksc_filter *f, uint32_t *ret_tokens, enum ksc_arch *ret_arches,
                        size_t max);
 
-/* Every syscall number of token where filter_leaf() may change from the number before it,
- * ascending, each once; 0 is the first. Writes at most max and returns how many there are. */
-size_t filter_breakpoints(const struct ksc_filter *f, uint32_t token, uint32_t *out, size_t max);
+/* Do a and b decide alike: one action without the arguments, or the same tree read in the
+ * same word order? */
+bool filter_leaf_same(const struct filter_leaf *a, const struct filter_leaf *b);
+
+/* The intervals of token's syscall numbers (0 to 2^32 - 1) that decide alike: ascending
+ * starts, 0 the first, each with its filter_leaf(); two in a row never decide alike.
+ * Writes at most max and returns how many there are. */
+size_t filter_intervals(const struct ksc_filter *f, uint32_t token, uint32_t *ret_starts,
+                        struct filter_leaf *ret_leaves, size_t max);
 
 /* One comparison of a tree: the word (arg, high or low half) & mask against datum with op
  * (EQ, MASKED_EQ as EQ after the mask, GT, GE). When true: the level t if any, else act_t
