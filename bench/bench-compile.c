@@ -321,7 +321,7 @@ main(int argc, char **argv)
 			times[v][0] = m;
 		}
 		for (int v = 0; v < N_VARIANTS; v++)
-			printf("  %-28s %9.1f us  %5.2fx libseccomp linear\n", variant_names[v],
+			printf("  %-28s %9.1f us  %6.3fx libseccomp linear\n", variant_names[v],
 			       times[v][0] / 1000, times[v][0] / base);
 		printf("  %-28s %9.1f us  (ksc_profile_parse, the first stage of each)\n",
 		       "parse alone", median(parse_times, (size_t)rounds) / 1000);

@@ -24,7 +24,9 @@
 #include <string.h>
 
 #include "kseccomp.h"
+#include "libseccomp.h"
 #include "macro.h"
+#include "syscalls.h"
 #include "tap.h"
 
 /* How far past an arch's first syscall number the reverse comparison looks. */
@@ -315,6 +317,40 @@ test_newer_syscalls(void)
 	}
 }
 
+/* The adapter asks libseccomp once per (arch, name) and keeps the answer: asked twice, on
+ * every arch libseccomp knows and its native one, it must give libseccomp's own answer, and
+ * so must a name outside kseccomp's tables (never kept). */
+static void
+test_adapter_memo(void)
+{
+	size_t asked = 0, wrong = 0;
+
+	for (int round = 0; round < 2; round++)
+		for (int a = KSC_ARCH_NONE; a < _KSC_ARCH_MAX; a++) {
+			uint32_t token = a == KSC_ARCH_NONE ? 0 : lib_token((enum ksc_arch)a);
+
+			if (a != KSC_ARCH_NONE && !token)
+				continue;
+			for (size_t id = 0; id <= syscalls_names_count; id++) {
+				const char *name = id < syscalls_names_count ? syscalls_names[id]
+				                                             : "no_such_syscall";
+				int want = a == KSC_ARCH_NONE
+				                   ? seccomp_syscall_resolve_name(name)
+				                   : seccomp_syscall_resolve_name_arch(token, name);
+				int nr = 12345, r = libseccomp_resolve((enum ksc_arch)a, name, &nr);
+
+				asked++;
+				if (want == __NR_SCMP_ERROR ? r != -ENOENT : r != 0 || nr != want) {
+					if (wrong++ < 3)
+						tap_diagf("arch %d %s: libseccomp %d, adapter %d "
+						          "(%d)",
+						          a, name, want, r, nr);
+				}
+			}
+		}
+	is_int((int)wrong, 0, "the adapter's kept answers are libseccomp's (%zu asked)", asked);
+}
+
 int
 main(void)
 {
@@ -328,5 +364,6 @@ main(void)
 	is_int(n, 508, "our table has 508 names (the csv's rows)");
 	test_arches(names, n);
 	test_newer_syscalls();
+	test_adapter_memo();
 	return tap_done();
 }

@@ -1731,6 +1731,7 @@ index_build(struct ksc_filter *f)
 		r = nr_index_sort(a->by_nr, a->n_by_nr);
 		if (r < 0)
 			return r;
+		id_map_done(&a->by_nr_build); /* the rules are in */
 	}
 	return 0;
 }

@@ -605,11 +605,38 @@ ksc_syscall_multiplexed(enum ksc_arch arch, const char *name, uint32_t *ret_mux_
 	return 0;
 }
 
+/* Is name id one of the multiplexed calls? Their ids are looked up once: every name of a
+ * profile is asked about on every arch. */
+static bool
+mux_call_id(int id)
+{
+	static int ids[ELEMENTSOF(socketcall_calls) + ELEMENTSOF(ipc_calls)];
+	static bool ready;
+
+	if (!__atomic_load_n(&ready, __ATOMIC_ACQUIRE)) {
+		for (size_t i = 0; i < ELEMENTSOF(ids); i++) {
+			const char *name =
+			        i < ELEMENTSOF(socketcall_calls)
+			                ? socketcall_calls[i].name
+			                : ipc_calls[i - ELEMENTSOF(socketcall_calls)].name;
+
+			__atomic_store_n(&ids[i], syscalls_name_id(name), __ATOMIC_RELAXED);
+		}
+		__atomic_store_n(&ready, true, __ATOMIC_RELEASE);
+	}
+	for (size_t i = 0; i < ELEMENTSOF(ids); i++)
+		if (__atomic_load_n(&ids[i], __ATOMIC_RELAXED) == id)
+			return true;
+	return false;
+}
+
 int
 syscalls_multiplexed_id(int arch, int id, uint32_t *ret_mux_nr, uint32_t *ret_call)
 {
 	if (id < 0 || (size_t)id >= syscalls_names_count)
 		return -EINVAL;
+	if (!mux_call_id(id))
+		return arch_def_get((enum ksc_arch)arch) ? 0 : -EINVAL;
 	return ksc_syscall_multiplexed((enum ksc_arch)arch, syscalls_names[id], ret_mux_nr,
 	                               ret_call);
 }
