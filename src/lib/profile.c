@@ -768,7 +768,7 @@ name_ref_cmp(const void *a, const void *b)
 static int
 name_id(const struct ksc_node *item)
 {
-	return strlen(item->text) == item->len ? syscalls_name_id(item->text) : -1;
+	return syscalls_name_id_len(item->text, item->len);
 }
 
 /* parent + "[index]" is the name's path, built only when there is something to say

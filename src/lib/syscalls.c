@@ -459,6 +459,23 @@ syscalls_name_id(const char *name)
 	}
 }
 
+int
+syscalls_name_id_len(const char *name, size_t len)
+{
+	size_t mask = syscalls_name_slots_count - 1;
+
+	for (size_t h = syscalls_name_hash_len(name, len) & mask;; h = (h + 1) & mask) {
+		unsigned slot = syscalls_name_slots[h];
+		const char *s;
+
+		if (slot == 0)
+			return -1;
+		s = syscalls_names[slot - 1];
+		if (strncmp(s, name, len) == 0 && strlen(s) == len)
+			return (int)slot - 1;
+	}
+}
+
 static const struct syscalls_entry *
 table_find_name(const struct syscalls_table *table, const char *name)
 {

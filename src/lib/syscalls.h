@@ -69,6 +69,8 @@ extern const size_t syscalls_name_slots_count;
 
 /* The id of name (its index in syscalls_names), or -1 when no table has it. */
 int syscalls_name_id(const char *name);
+/* The same for len bytes at name (a NUL among them matches no name). */
+int syscalls_name_id_len(const char *name, size_t len);
 
 /* For callers that looked a name up once (syscalls_name_id()) and ask about it on several
  * architectures: ksc_syscall_resolve_name() and ksc_syscall_multiplexed() by name id.
@@ -77,6 +79,16 @@ int syscalls_resolve_id(int arch, int id, uint32_t *ret_nr);
 int syscalls_multiplexed_id(int arch, int id, uint32_t *ret_mux_nr, uint32_t *ret_call);
 
 /* 32-bit FNV-1a, as tools/gen-syscalls.py computes it when it lays out the slots. */
+static inline uint32_t
+syscalls_name_hash_len(const char *name, size_t len)
+{
+	uint32_t h = 0x811c9dc5u;
+
+	for (const unsigned char *p = (const unsigned char *)name; len > 0; p++, len--)
+		h = (h ^ *p) * 0x01000193u;
+	return h;
+}
+
 static inline uint32_t
 syscalls_name_hash(const char *name)
 {
