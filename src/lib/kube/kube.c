@@ -351,6 +351,8 @@ add_pod(struct reader *rd, const struct ksc_node *object, const char *kind,
 		.column = object->column,
 		.run_as_user = -1,
 		.run_as_group = -1,
+		.spec_node = spec,
+		.meta_node = template_meta,
 	};
 	pod->spec_path = strdup(spec_path);
 	if (!pod->spec_path)

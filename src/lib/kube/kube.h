@@ -74,6 +74,9 @@ struct kube_pod {
 	struct kube_container *containers;
 	size_t n_containers;
 	unsigned line, column;
+	/* the document's nodes (owned by the manifest): the pod spec (NULL when absent) and
+	 * the metadata of the pod (a workload's template metadata; NULL when absent) */
+	const struct ksc_node *spec_node, *meta_node;
 };
 
 struct kube_manifest {
