@@ -13,6 +13,7 @@
 #include "audit/read.h"
 #include "cli.h"
 #include "pods.h"
+#include "strbuf.h"
 
 enum output { OUT_TABLE, OUT_JSON, OUT_SUMMARY };
 enum source { SOURCE_AUTO, SOURCE_NETLINK, SOURCE_KMSG };
@@ -66,7 +67,8 @@ help(void)
 	      "      --comm NAME       only this command name\n"
 	      "      --exe PATH        only this executable\n"
 	      "      --pid N           only this process\n"
-	      "      --pod NAME        only the processes of this pod of the local node\n"
+	      "      --pod NAME        only the processes of this pod of the local node (an\n"
+	      "                        error when the node has no such pod)\n"
 	      "      --state-dir DIR   the local node's state (see 'kseccomp apply --help')\n"
 	      "      --action A        only this action: ALLOW, LOG, ERRNO, KILL, KILL_PROCESS,\n"
 	      "                        TRAP, TRACE, NOTIFY\n"
@@ -88,6 +90,8 @@ help(void)
 	      "\n"
 	      "ERRNO, TRAP and TRACE denials are logged only when the filter was installed with\n"
 	      "SECCOMP_FILTER_FLAG_LOG ('kseccomp run --log-denials'); LOG and KILL always are.\n"
+	      "The kernel's record has the action without its data: an ERRNO denial shows as\n"
+	      "ERRNO, without the errno the filter returned.\n"
 	      "\n"
 	      "Lost records are reported: serial numbers that never arrived, /dev/kmsg's ring\n"
 	      "overwriting records and printk's rate limit (most records of a busy workload:\n"
@@ -385,6 +389,34 @@ parse_args(int argc, char **argv, struct args *a, struct audit_select *select,
 	return -1;
 }
 
+/* --pod must name a pod of the local node: records are matched to pods through its state,
+ * so any other name would match nothing and look like a pod without denials. 0 or the exit
+ * status. */
+static int
+check_pod_known(const struct node_opts *o, const char *name)
+{
+	char **names = NULL;
+	size_t n = 0;
+	bool found = false;
+	struct strbuf sb = { 0 };
+	int r = pod_list(o, &names, &n);
+
+	if (r < 0)
+		return cli_fail(r, NULL, o->state);
+	for (size_t i = 0; i < n && !found; i++)
+		found = streq(names[i], name);
+	for (size_t i = 0; i < n && i < 5 && !found; i++)
+		strbuf_printf(&sb, "%s%s", i ? ", " : "", names[i]);
+	if (!found)
+		cli_error("audit: --pod %s: no such pod on the local node (%s); %s%s%s",
+		          cli_escape(name), cli_escape(o->state),
+		          n ? "its pods: " : "it has no pods", n ? cli_escape(sb.buf) : "",
+		          n > 5 ? ", ..." : "");
+	strbuf_done(&sb);
+	node_names_free(names, n);
+	return found ? 0 : 1;
+}
+
 /* What the reading itself found wrong: unreadable records, lost ones, none at all. */
 static void
 report_reading(const struct audit_reader *ar, bool quiet_when_none)
@@ -433,6 +465,8 @@ verb_audit(int argc, char **argv)
 		ar.on_record = replay_record;
 	}
 	node_opts_defaults(&a.node);
+	if (ar.select.pod && (r = check_pod_known(&a.node, ar.select.pod)) != 0)
+		return r;
 	ar.node_state = a.node.state;
 	ar.aggregate = out.output == OUT_SUMMARY || a.generate;
 	if (a.follow) {

@@ -586,10 +586,19 @@ audit_parse_line(const char *line, size_t len, struct audit_record *ret, char *r
 	return AUDIT_LINE_RECORD;
 }
 
+/* The kernel logs the action without its data (seccomp_log() is handed the filter's return
+ * masked with SECCOMP_RET_ACTION_FULL): an ERRNO or TRACE record says nothing of the errno
+ * or the tracer's value, and "ERRNO(0)" would claim one. A record that does carry data
+ * (written by another tool) keeps it. */
 void
 audit_action_format(uint32_t code, char *buf, size_t size)
 {
-	ksc_ret_format(code, buf, size);
+	uint32_t action = code & KSC_RET_ACTION_FULL;
+
+	if ((code & KSC_RET_DATA) == 0 && (action == KSC_RET_ERRNO || action == KSC_RET_TRACE))
+		snprintf(buf, size, "%s", action == KSC_RET_ERRNO ? "ERRNO" : "TRACE");
+	else
+		ksc_ret_format(code, buf, size);
 }
 
 /* ---------------------------------------------------------------------------------------- */

@@ -51,7 +51,8 @@ enum audit_line {
 enum audit_line audit_parse_line(const char *line, size_t len, struct audit_record *ret,
                                  char *ret_lost, size_t lost_size);
 
-/* "ALLOW", "ERRNO(1)", "KILL_PROCESS", ... for a record's code. */
+/* "ALLOW", "ERRNO", "KILL_PROCESS", ... for a record's code ("ERRNO(1)" only when the
+ * record carries the data, which the kernel's never do). */
 void audit_action_format(uint32_t code, char *buf, size_t size);
 
 /* The pod and container of a live process, from /proc/PID/cgroup paths of containerd,
