@@ -158,6 +158,25 @@ parse_opts(const char *verb, int argc, char **argv, struct kube_opts *o)
 }
 
 /* Print the API server's errors for every object; returns how many there were. */
+/* What the API server warns about (kubectl's "Warning: ..."): 0, or -ENOMEM (said). */
+static int
+print_warnings(const struct kube_pod *pod)
+{
+	struct kube_error *warnings = NULL;
+	size_t n = 0;
+
+	if (kube_warnings(pod, &warnings, &n) < 0) {
+		cli_error("out of memory");
+		return -ENOMEM;
+	}
+	for (size_t k = 0; k < n; k++)
+		cli_warning("%s:%u:%u: %s%s%s%s: %s", pod->file, warnings[k].line,
+		            warnings[k].column, pod->kind, *pod->name ? " \"" : "", pod->name,
+		            *pod->name ? "\"" : "", warnings[k].text);
+	kube_errors_free(warnings, n);
+	return 0;
+}
+
 size_t
 cli_kube_print_validation(const struct kube_manifest *m, bool as_warnings)
 {
@@ -192,6 +211,8 @@ cli_kube_print_validation(const struct kube_manifest *m, bool as_warnings)
 		}
 		total += n;
 		kube_errors_free(errors, n);
+		if (print_warnings(pod) < 0)
+			return total + 1;
 	}
 	return total;
 }
@@ -353,6 +374,9 @@ kube_check_verb(int argc, char **argv)
 	r = load(&o, &m);
 	if (r)
 		return r;
+	for (size_t i = 0; i < m->n_pods; i++)
+		if (print_warnings(&m->pods[i]) < 0)
+			return 1;
 	if (o.minor)
 		snprintf(version, sizeof(version), "v1.%u", o.minor);
 	else

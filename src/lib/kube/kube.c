@@ -320,6 +320,23 @@ read_container(struct reader *rd, const struct ksc_node *n, const char *path,
 	return r;
 }
 
+/* An object the API server already has (kubectl get -o yaml): the server gave it a
+ * resourceVersion and a uid, and a Pod's status. */
+static int
+object_existing(struct reader *rd, const struct ksc_node *object, const struct ksc_node *meta,
+                bool *ret)
+{
+	const char *version = NULL, *uid = NULL;
+	int r = get_string(rd, meta, "resourceVersion", "metadata", &version);
+
+	if (r >= 0)
+		r = get_string(rd, meta, "uid", "metadata", &uid);
+	if (r < 0)
+		return r;
+	*ret = (version && *version) || (uid && *uid) || ksc_node_get(object, "status");
+	return 0;
+}
+
 static int
 add_pod(struct reader *rd, const struct ksc_node *object, const char *kind,
         const struct ksc_node *object_meta, const struct ksc_node *template_meta,
@@ -362,6 +379,9 @@ add_pod(struct reader *rd, const struct ksc_node *object, const char *kind,
 		r = get_string(rd, object_meta, "generateName", "metadata", &pod->generate_name);
 	if (r >= 0)
 		r = get_string(rd, object_meta, "namespace", "metadata", &pod->namespace);
+	if (r < 0)
+		return r;
+	r = object_existing(rd, object, object_meta, &pod->existing);
 	if (r < 0)
 		return r;
 	pod->name = pod->name ? pod->name : "";
@@ -853,8 +873,9 @@ kube_validate(const struct kube_pod *pod, struct kube_error **errors, size_t *n_
 		r = seccomp_field(&e, &pod->containers[i].seccomp,
 		                  container_path(pod, &pod->containers[i], path, sizeof(path)));
 
-	/* annotations and fields must agree */
-	for (size_t i = 0; r >= 0 && i < pod->n_annotations; i++) {
+	/* annotations and fields must agree, on create (validateSeccompAnnotationsAndFieldsMatch
+	 * is ValidatePodCreate's) */
+	for (size_t i = 0; r >= 0 && !pod->existing && i < pod->n_annotations; i++) {
 		const struct kube_annotation *a = &pod->annotations[i];
 
 		if (streq(a->key, ANNOTATION_POD)) {
@@ -881,14 +902,52 @@ kube_validate(const struct kube_pod *pod, struct kube_error **errors, size_t *n_
 			              "%s: Forbidden: cannot be set for a windows pod",
 			              container_path(pod, &pod->containers[i], path, sizeof(path)));
 
-	/* ephemeral containers are added to a running pod, never created with it */
-	for (size_t i = 0; r >= 0 && pod->is_pod && i < pod->n_containers; i++)
+	/* ephemeral containers are added to a running pod, never created with it; a pod read
+	 * back from the cluster may have them */
+	for (size_t i = 0; r >= 0 && pod->is_pod && !pod->existing && i < pod->n_containers; i++)
 		if (pod->containers[i].kind == KUBE_EPHEMERAL) {
 			r = api_error(
 			        &e, pod->containers[i].line, pod->containers[i].column,
 			        "spec.ephemeralContainers: Forbidden: cannot be set on create");
 			break;
 		}
+	return r;
+}
+
+/* warnings.go's words, then what they mean on a node */
+#define ANNOTATION_WARNING                                                                 \
+	"%s.annotations[%s]: non-functional in v1.27+; use the \"seccompProfile\" field "  \
+	"instead (kubelets ignore the annotation since v1.25, and since v1.27 the API server " \
+	"no longer copies it into the field: the %s gets the profile of the seccompProfile " \
+	"fields, or the node's default when none is set)"
+
+int
+kube_warnings(const struct kube_pod *pod, struct kube_error **warnings, size_t *n_warnings)
+{
+	struct errors e = { warnings, n_warnings };
+	int r = 0;
+
+	for (size_t i = 0; r >= 0 && i < pod->n_annotations; i++) {
+		const struct kube_annotation *a = &pod->annotations[i];
+
+		if (streq(a->key, ANNOTATION_POD)) {
+			if (!pod->seccomp.set)
+				r = api_error(&e, a->line, a->column, ANNOTATION_WARNING,
+				              meta_path(pod), a->key, "pod");
+			continue;
+		}
+		/* a container's annotation, when a container of that name lacks the field */
+		for (size_t k = 0; r >= 0 && k < pod->n_containers; k++) {
+			const struct kube_container *c = &pod->containers[k];
+
+			if (c->seccomp.set || !*c->name ||
+			    !streq(a->key + strlen(ANNOTATION_CONTAINER), c->name))
+				continue;
+			r = api_error(&e, a->line, a->column, ANNOTATION_WARNING, meta_path(pod),
+			              a->key, "container");
+			break;
+		}
+	}
 	return r;
 }
 

@@ -64,6 +64,9 @@ struct kube_pod {
 	const char *namespace;     /* "" when absent */
 	char *spec_path;           /* "spec", "spec.template.spec", ... (owned) */
 	bool is_pod;               /* a Pod (created as such: ephemeral containers forbidden) */
+	/* read back from a cluster (metadata.resourceVersion or uid, or a status): checked as an
+	 * update, whose rules differ from a create's */
+	bool existing;
 	struct kube_seccomp seccomp;
 	bool has_security_context;
 	const char *os;             /* spec.os.name, NULL when absent */
@@ -111,6 +114,11 @@ struct kube_error {
  * template validation otherwise): the object's and the containers' names, and the seccomp
  * fields and annotations. Appends to *errors; returns 0 or -ENOMEM. */
 int kube_validate(const struct kube_pod *pod, struct kube_error **errors, size_t *n_errors);
+
+/* The API server's warnings for the pod (pkg/api/pod/warnings.go), those about seccomp:
+ * a deprecated seccomp annotation without the field, with its words and what it means on a
+ * node. Appends to *warnings; returns 0 or -ENOMEM. */
+int kube_warnings(const struct kube_pod *pod, struct kube_error **warnings, size_t *n_warnings);
 
 void kube_errors_free(struct kube_error *errors, size_t n);
 
