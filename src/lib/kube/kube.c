@@ -915,10 +915,10 @@ kube_validate(const struct kube_pod *pod, struct kube_error **errors, size_t *n_
 }
 
 /* warnings.go's words, then what they mean on a node */
-#define ANNOTATION_WARNING                                                                 \
-	"%s.annotations[%s]: non-functional in v1.27+; use the \"seccompProfile\" field "  \
+#define ANNOTATION_WARNING                                                                     \
+	"%s.annotations[%s]: non-functional in v1.27+; use the \"seccompProfile\" field "      \
 	"instead (kubelets ignore the annotation since v1.25, and since v1.27 the API server " \
-	"no longer copies it into the field: the %s gets the profile of the seccompProfile " \
+	"no longer copies it into the field: the %s gets the profile of the seccompProfile "   \
 	"fields, or the node's default when none is set)"
 
 int
