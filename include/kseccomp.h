@@ -317,6 +317,15 @@ void ksc_profile_free(struct ksc_profile *profile);
  */
 int ksc_profile_write_json(const struct ksc_profile *profile, char **ret_text, size_t *ret_len);
 
+/*
+ * The JSON document json (len bytes) written as YAML: block style, keys in their order, and
+ * every string that a YAML 1.1 or 1.2 reader could take for a number, boolean or null
+ * double-quoted, so that the YAML reads back as the same values. *ret_text is NUL-terminated
+ * and owned by the caller. Returns 0, -EINVAL (not JSON, with a message), -ENOMEM.
+ */
+int ksc_json_to_yaml(const char *json, size_t len, char **ret_text, size_t *ret_len,
+                     struct ksc_error **reterr);
+
 /* Read access. Pointers returned are borrowed from the profile. */
 enum ksc_action ksc_profile_default_action(const struct ksc_profile *profile);
 /* defaultErrnoRet, or -1 when absent (then the runtimes use EPERM). */

@@ -69,7 +69,7 @@ else
 		"$(echo $facts)"
 fi
 
-"$k" profile bundle "$src/examples/profiles" -o "$work/profiles.yaml" >/dev/null 2>&1
+"$k" profile bundle "$src/examples/profiles" --output-file "$work/profiles.yaml" >/dev/null 2>&1
 check "profiles.yaml is 'kseccomp profile bundle examples/profiles', unedited" "same" \
 	"$(cd "$src" && "$k" profile bundle examples/profiles | cmp -s - "$d/profiles.yaml" && echo same)"
 

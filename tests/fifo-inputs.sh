@@ -64,8 +64,8 @@ refused "profile diff" "" profile diff "$work/ok.json" "$fifo"
 refused "profile merge" "" profile merge "$work/ok.json" "$fifo"
 refused "profile bundle (a FIFO in the directory)" \
 	"$work/bundle/fifo.json: not a regular file (a FIFO)" profile bundle "$work/bundle" \
-	-o "$work/bundle.yaml"
-refused "compile" "" compile -o "$work/out.bpf" "$fifo"
+	--output-file "$work/bundle.yaml"
+refused "compile" "" compile --output-file "$work/out.bpf" "$fifo"
 refused "sim" "" sim "$fifo" mkdir
 refused "disasm" "" disasm "$fifo"
 refused "run --profile" "" run --profile "$fifo" -- true

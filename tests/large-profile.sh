@@ -75,7 +75,7 @@ run_or_refused() {
 
 # One size verdict: compile's (the native program, which runc's is never shorter than).
 # Every verb that judges the profile says the same.
-outcome compile --backend native -o "$work/native.bpf" "$p"
+outcome compile --backend native --output-file "$work/native.bpf" "$p"
 over=0
 if [ "$status" = 1 ] && matches "the kernel takes at most 4096"; then over=1; fi
 if [ $over = 1 ]; then
@@ -98,9 +98,9 @@ run 0 '"syscalls": \[' "profile merge" profile merge "$p" "$work/variant.json"
 run_or_refused "kind: ConfigMap" "more than a ConfigMap holds" "profile bundle" \
 	profile bundle "$work/bundle"
 run_or_refused "" "the kernel takes at most 4096|grew too large" "compile --backend native" \
-	compile --backend native -o "$work/native.bpf" "$p"
+	compile --backend native --output-file "$work/native.bpf" "$p"
 run_or_refused "" "the kernel takes at most 4096" "compile --backend libseccomp" \
-	compile --backend libseccomp -o "$work/libseccomp.bpf" "$p"
+	compile --backend libseccomp --output-file "$work/libseccomp.bpf" "$p"
 run_or_refused "^(ALLOW|KILL|ERRNO|TRACE|LOG)" "the kernel takes at most 4096|grew too large" \
 	"sim" sim "$p" read
 # the generated rules may deny the runtime's own calls after the filter: then the container

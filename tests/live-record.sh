@@ -50,7 +50,7 @@ print(" ".join(sorted({json.loads(l)["syscall"] for l in sys.stdin})))'
 prove() {
 	label=$1 comm=$2
 	shift 2
-	"$k" record --backend "$backend" -q -o "$work/$label.json" -- "$@" >"$work/$label.out" 2>&1
+	"$k" record --backend "$backend" -q --output-file "$work/$label.json" -- "$@" >"$work/$label.out" 2>&1
 	check "$label: recorded (exit 0)" 0 $?
 	since=$(date +%s)
 	ok=0
@@ -83,7 +83,7 @@ serve() { # LABEL COMM PORT PATH WANT CMD...: record a server, then prove it ser
 	shift 5
 	# timeout(1) passes its SIGINT on to the server: stopped once it has answered, or
 	# after 15 s at most
-	"$k" record --backend "$backend" -q -o "$work/$label.json" -- timeout -s INT 15 "$@" \
+	"$k" record --backend "$backend" -q --output-file "$work/$label.json" -- timeout -s INT 15 "$@" \
 		>/dev/null 2>&1 &
 	rec=$!
 	got=$(get "http://127.0.0.1:$port$path")
@@ -113,13 +113,13 @@ serve python-http python3 $((port + 1)) /index.txt "static file" \
 	$python -m http.server --bind 127.0.0.1 --directory "$work/www" $((port + 1))
 
 # the allowed-syscall count next to RuntimeDefault's
-"$k" record --backend "$backend" -o "$work/count.json" -- ls / 2>"$work/count.err" >/dev/null
+"$k" record --backend "$backend" --output-file "$work/count.json" -- ls / 2>"$work/count.err" >/dev/null
 check "the summary compares with RuntimeDefault" "yes" \
 	"$(grep -q 'recorded [0-9]* syscalls with '"$backend"' (RuntimeDefault allows [0-9]*)' "$work/count.err" && echo yes || echo no)"
 
 # i386: its own arch, names from the i386 table
 if i386_runs "$try32"; then
-	"$k" record --backend "$backend" -q -o "$work/i386.json" -- "$try32" 64 >/dev/null 2>&1
+	"$k" record --backend "$backend" -q --output-file "$work/i386.json" -- "$try32" 64 >/dev/null 2>&1
 	check "an i386 process: SCMP_ARCH_X86 in architectures" "yes" \
 		"$(grep -q SCMP_ARCH_X86\" "$work/i386.json" && echo yes || echo no)"
 	check "and syscall 64 named as i386's getppid" "yes" \
@@ -131,7 +131,7 @@ else
 fi
 # int 0x80 from a 64-bit process: an i386 call, as seccomp filters it
 if i386_runs "$int80"; then
-	"$k" record --backend "$backend" -q -o "$work/int80.json" -- "$int80" >/dev/null 2>&1
+	"$k" record --backend "$backend" -q --output-file "$work/int80.json" -- "$int80" >/dev/null 2>&1
 	check "int 0x80 in a 64-bit process: recorded as i386's getppid, not x86_64's semget" \
 		"yes no" "$(grep -q SCMP_ARCH_X86\" "$work/int80.json" && echo yes || echo no) $(names "$work/int80.json" | grep -qw semget && echo yes || echo no)"
 	"$k" run --profile "$work/int80.json" -- "$int80" >/dev/null 2>&1
@@ -141,7 +141,7 @@ else
 fi
 
 # --args: conditional rules for socket, personality, clone
-"$k" record --backend "$backend" -q --args -o "$work/args.json" -- $python -c \
+"$k" record --backend "$backend" -q --args --output-file "$work/args.json" -- $python -c \
 	'import socket, subprocess; socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); subprocess.run(["true"])' \
 	>/dev/null 2>&1
 check "--args: socket allowed for AF_INET6 (10) only, by its argument" "[[0, 10, 'SCMP_CMP_EQ']]" \
@@ -157,8 +157,8 @@ check "--args: the refined profile runs the program" 0 $?
 check "--args: and denies AF_INET, never seen" 1 $?
 
 # --append: a second recording merged into the first
-"$k" record --backend "$backend" -q -o "$work/app.json" -- ls / >/dev/null 2>&1
-"$k" record --backend "$backend" -q --append -o "$work/app.json" -- $python -c 'print(1)' >/dev/null 2>&1
+"$k" record --backend "$backend" -q --output-file "$work/app.json" -- ls / >/dev/null 2>&1
+"$k" record --backend "$backend" -q --append --output-file "$work/app.json" -- $python -c 'print(1)' >/dev/null 2>&1
 "$k" run --profile "$work/app.json" -- ls / >/dev/null 2>&1
 a=$?
 "$k" run --profile "$work/app.json" -- $python -c 'print(1)' >/dev/null 2>&1
@@ -169,7 +169,7 @@ check "--append: the merged profile runs both programs" "0 0" "$a $?"
 rm -f "$work/stop"
 sh -c 'until [ -e "$1" ]; do ls / >/dev/null; sleep 0.1; done' sh "$work/stop" &
 target=$!
-"$k" record --backend "$backend" -q --pid $target -o "$work/pid.json" >/dev/null 2>&1 &
+"$k" record --backend "$backend" -q --pid $target --output-file "$work/pid.json" >/dev/null 2>&1 &
 rec=$!
 sleep 2
 touch "$work/stop"
@@ -188,7 +188,7 @@ if [ $root = yes ]; then
 		"$pport" >"$work/pod.yaml"
 	"$k" apply -f "$work/pod.yaml" >/dev/null
 	get "http://127.0.0.1:$pport/" >/dev/null
-	"$k" record --backend "$backend" -q --pod recorded -o "$work/pod.json" >/dev/null 2>&1 &
+	"$k" record --backend "$backend" -q --pod recorded --output-file "$work/pod.json" >/dev/null 2>&1 &
 	rec=$!
 	sleep 1
 	check "--pod: the pod answers while recorded" "pod" "$(get "http://127.0.0.1:$pport/")"
@@ -206,7 +206,7 @@ fi
 # an SCMP_ACT_LOG filter, read from the kernel's records, is in --with-runtime-baseline runc
 if [ $root = yes ] && command -v runc >/dev/null 2>&1 || [ -x /usr/sbin/runc ]; then
 	if [ $root = yes ] && [ "$backend" = ptrace ]; then
-		"$k" record --backend "$backend" -q --with-runtime-baseline runc -o "$work/base.json" -- true \
+		"$k" record --backend "$backend" -q --with-runtime-baseline runc --output-file "$work/base.json" -- true \
 			>/dev/null 2>&1
 		base=$(names "$work/base.json")
 		for nnp in true false; do

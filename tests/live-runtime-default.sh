@@ -33,7 +33,7 @@ check "pthread_create still works (glibc falls back to clone)" "threads ok" \
 	"$("$k" run --type RuntimeDefault --caps default -- "$threads" 2>&1)"
 check "with every capability unshare(CLONE_NEWUSER) is allowed" "ret 0" \
 	"$("$k" run --type RuntimeDefault --caps all -- "$probe" 272 $CLONE_NEWUSER 2>&1)"
-"$k" profile default --caps default -o "$work/runtime-default.json"
+"$k" profile default --caps default --output-file "$work/runtime-default.json"
 check "sim agrees: unshare" "ERRNO(1)" \
 	"$("$k" sim "$work/runtime-default.json" unshare $CLONE_NEWUSER | head -1)"
 check "sim agrees: clone3" "ERRNO(38)" "$("$k" sim "$work/runtime-default.json" clone3 | head -1)"

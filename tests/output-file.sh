@@ -40,13 +40,13 @@ filtered=$(cat /proc/$sleeper/task/*/children 2>/dev/null | tr -d ' ')
 # PREFIX writes PREFIX.0.bpf)
 write() {
 	case $1 in
-	compile) "$k" compile -o "$2" "$p" ;;
-	default) "$k" profile default -o "$2" ;;
-	fmt) "$k" profile fmt -o "$2" "$p" ;;
-	merge) "$k" profile merge -o "$2" "$p2" "$p2" ;;
-	bundle) "$k" profile bundle "$bundle" --name n --namespace ns -o "$2" ;;
+	compile) "$k" compile --output-file "$2" "$p" ;;
+	default) "$k" profile default --output-file "$2" ;;
+	fmt) "$k" profile fmt --output-file "$2" "$p" ;;
+	merge) "$k" profile merge --output-file "$2" "$p2" "$p2" ;;
+	bundle) "$k" profile bundle "$bundle" --name n --namespace ns --output-file "$2" ;;
 	generate) "$k" audit --generate "$2" "$auditlog" ;;
-	record) "$k" record --backend ptrace -o "$2" -- true ;;
+	record) "$k" record --backend ptrace --output-file "$2" -- true ;;
 	dump) "$k" dump --save "${2%.0.bpf}" "$filtered" >/dev/null ;;
 	esac
 }
@@ -144,20 +144,20 @@ check "the link stays, the file is canonical" "real.json 0" \
 # them back if they were replaced all the same)
 if [ "$failed" = 0 ] && [ -c /dev/null ] && [ -L /dev/stdout ]; then
 	before=$(stat -c '%i %F %t:%T' /dev/null)
-	"$k" compile -o /dev/null "$p"
+	"$k" compile --output-file /dev/null "$p"
 	code=$?
 	after=$(stat -c '%i %F %t:%T' /dev/null)
 	if [ ! -c /dev/null ]; then
 		rm -f /dev/null && mknod -m 0666 /dev/null c 1 3
 	fi
-	check "compile -o /dev/null: /dev/null is the same character device afterwards" \
+	check "compile --output-file /dev/null: /dev/null is the same character device afterwards" \
 		"0 $before" "$code $after"
 	link=$(readlink /dev/stdout)
-	"$k" compile -o /dev/stdout "$p" | cat >"$work/stdout.bpf"
+	"$k" compile --output-file /dev/stdout "$p" | cat >"$work/stdout.bpf"
 	if [ ! -L /dev/stdout ]; then
 		rm -f /dev/stdout && ln -s "$link" /dev/stdout
 	fi
-	check "compile -o /dev/stdout | cat: the output in the pipe, /dev/stdout still a link" \
+	check "compile --output-file /dev/stdout | cat: the output in the pipe, /dev/stdout still a link" \
 		"same $link" "$(cmp -s "$work/stdout.bpf" "$work/compile/ref/out.0.bpf" && echo same) $(readlink /dev/stdout)"
 fi
 check "no temporary file is left" "0" "$(find "$work" -name '.kseccomp.*' | wc -l)"

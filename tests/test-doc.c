@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "doc.h"
+#include "kseccomp.h"
 #include "tap.h"
 
 /* Parse and return the error message, or NULL on success (doc returned in *ret). */
@@ -493,6 +494,71 @@ test_read_special_files(void)
 	ksc_error_free(e);
 }
 
+/* Do a (from JSON) and b (from the YAML written for it) hold the same values? */
+static bool
+same_tree(const struct ksc_node *a, const struct ksc_node *b)
+{
+	if (a->kind != b->kind || a->count != b->count)
+		return false;
+	if (a->kind != KSC_NODE_MAP && a->kind != KSC_NODE_SEQ)
+		return a->type == b->type && a->len == b->len &&
+		       memcmp(a->text, b->text, a->len) == 0;
+	for (size_t i = 0; i < a->count; i++)
+		if ((a->kind == KSC_NODE_MAP && !same_tree(a->keys[i], b->keys[i])) ||
+		    !same_tree(a->items[i], b->items[i]))
+			return false;
+	return true;
+}
+
+static void
+expect_yaml_round_trip(const char *json, const char *want_yaml)
+{
+	struct ksc_doc *from_json = NULL, *from_yaml = NULL;
+	char *yaml = NULL;
+	size_t len = 0;
+	bool same = false;
+
+	if (ksc_json_to_yaml(json, strlen(json), &yaml, &len, NULL) == 0 &&
+	    ksc_doc_parse("j", json, strlen(json), KSC_DOC_JSON, &from_json, NULL) == 0 &&
+	    ksc_doc_parse("y", yaml, len, 0, &from_yaml, NULL) == 0)
+		same = same_tree(ksc_doc_root(from_json, 0), ksc_doc_root(from_yaml, 0));
+	ok(same, "JSON %s written as YAML reads back the same", json);
+	if (want_yaml)
+		is_str(yaml, want_yaml, "and is written as expected");
+	free(yaml);
+	ksc_doc_free(from_json);
+	ksc_doc_free(from_yaml);
+}
+
+static void
+test_json_to_yaml(void)
+{
+	struct ksc_error *e = NULL;
+	char *yaml = NULL;
+
+	expect_yaml_round_trip("{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": "
+	                       "[\"read\", \"write\"], \"action\": \"SCMP_ACT_ALLOW\"}]}",
+	                       "defaultAction: SCMP_ACT_ERRNO\nsyscalls:\n- names:\n  - read\n  "
+	                       "- write\n  action: SCMP_ACT_ALLOW\n");
+	/* strings a YAML 1.1 or 1.2 reader would take for something else stay strings */
+	expect_yaml_round_trip(
+	        "[\"yes\", \"no\", \"on\", \"Off\", \"y\", \"true\", \"null\", \"~\", "
+	        "\"012\", \"1e5\", \"0x1f\", \"0o7\", \"1_000\", \"12:30\", "
+	        "\"2026-12-07\", \".inf\", \"-.5\", \"\", \" x\", \"x \"]",
+	        NULL);
+	expect_yaml_round_trip("{\"n\": 12, \"f\": -2.5e3, \"b\": false, \"z\": null, \"e\": [], "
+	                       "\"m\": {}}",
+	                       /* "n" is YAML 1.1's "no" */
+	                       "\"n\": 12\nf: -2.5e3\nb: false\nz: null\ne: []\nm: {}\n");
+	expect_yaml_round_trip(
+	        "{\"k: v\": \"# not a comment\", \"-\": \"a\\nb\", \"t\": \"\\u0001\", "
+	        "\"u\": \"\u00e9\\u2028\", \"q\": \"'\\\"\"}",
+	        NULL);
+	ok(ksc_json_to_yaml("{", 1, &yaml, NULL, &e) == -EINVAL && e && !yaml,
+	   "what is not JSON is refused: %s", e ? ksc_error_message(e) : "(no message)");
+	ksc_error_free(e);
+}
+
 int
 main(void)
 {
@@ -505,5 +571,6 @@ main(void)
 	test_read_file();
 	test_read_special_files();
 	test_go_keys();
+	test_json_to_yaml();
 	return tap_done();
 }

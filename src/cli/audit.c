@@ -13,7 +13,6 @@
 #include "audit/read.h"
 #include "cli.h"
 #include "pods.h"
-#include "strbuf.h"
 
 enum output { OUT_TABLE, OUT_JSON, OUT_SUMMARY };
 enum source { SOURCE_AUTO, SOURCE_NETLINK, SOURCE_KMSG };
@@ -389,34 +388,6 @@ parse_args(int argc, char **argv, struct args *a, struct audit_select *select,
 	return -1;
 }
 
-/* --pod must name a pod of the local node: records are matched to pods through its state,
- * so any other name would match nothing and look like a pod without denials. 0 or the exit
- * status. */
-static int
-check_pod_known(const struct node_opts *o, const char *name)
-{
-	char **names = NULL;
-	size_t n = 0;
-	bool found = false;
-	struct strbuf sb = { 0 };
-	int r = pod_list(o, &names, &n);
-
-	if (r < 0)
-		return cli_fail(r, NULL, o->state);
-	for (size_t i = 0; i < n && !found; i++)
-		found = streq(names[i], name);
-	for (size_t i = 0; i < n && i < 5 && !found; i++)
-		strbuf_printf(&sb, "%s%s", i ? ", " : "", names[i]);
-	if (!found)
-		cli_error("audit: --pod %s: no such pod on the local node (%s); %s%s%s",
-		          cli_escape(name), cli_escape(o->state),
-		          n ? "its pods: " : "it has no pods", n ? cli_escape(sb.buf) : "",
-		          n > 5 ? ", ..." : "");
-	strbuf_done(&sb);
-	node_names_free(names, n);
-	return found ? 0 : 1;
-}
-
 /* What the reading itself found wrong: unreadable records, lost ones, none at all. */
 static void
 report_reading(const struct audit_reader *ar, bool quiet_when_none)
@@ -465,7 +436,7 @@ verb_audit(int argc, char **argv)
 		ar.on_record = replay_record;
 	}
 	node_opts_defaults(&a.node);
-	if (ar.select.pod && (r = check_pod_known(&a.node, ar.select.pod)) != 0)
+	if (ar.select.pod && (r = pods_check_known("audit", &a.node, ar.select.pod)) != 0)
 		return r;
 	ar.node_state = a.node.state;
 	ar.aggregate = out.output == OUT_SUMMARY || a.generate;

@@ -70,7 +70,27 @@ int cli_parse_output(const char *command, const char *value, const char *const *
 int cli_parse_caps(const char *command, const char *list, uint64_t *ret);
 int cli_parse_flavor(const char *command, const char *name, enum ksc_flavor *ret);
 
-/* Write a whole buffer to a path a user named (-o FILE): ksc_fs_write_file() (a regular file
+/* The one convention of every verb: -o, --output names a format (what is printed), and
+ * --output-file FILE where the result goes when it is not standard output. A verb whose
+ * result is a document (a profile, a ConfigMap) takes -o json (the default) or -o yaml. */
+enum cli_doc_format {
+	CLI_DOC_JSON,
+	CLI_DOC_YAML,
+};
+#define CLI_OUTPUT_FILE_OPTION 0x180 /* getopt's value of --output-file */
+#define CLI_DOC_OUTPUT_HELP                                                             \
+	"  -o, --output FORMAT      json (the default) or yaml\n"                       \
+	"      --output-file FILE   write the result to FILE (atomically) instead of\n" \
+	"                           standard output\n"
+
+/* -o for a document: 0, or a usage error's status (naming --output-file when the word looks
+ * like a file). */
+int cli_parse_doc_format(const char *command, const char *value, enum cli_doc_format *ret);
+/* Write the JSON document json to path ("-": standard output) in format. Prints its own
+ * error; returns 0 or -errno. */
+int cli_write_document(const char *path, enum cli_doc_format format, const char *json, size_t len);
+
+/* Write a whole buffer to a path a user named (--output-file): ksc_fs_write_file() (a regular file
  * replaced atomically, a link followed to it, a device or FIFO written through, a directory
  * refused); "-" writes standard output. Prints its own error; returns 0 or -errno. */
 int cli_write_file(const char *path, const char *data, size_t len);

@@ -35,9 +35,10 @@ help(void)
 	      "                       instead of the native one plus the profile's list\n"
 	      "      --native ARCH    the host the filter is for (default: this machine's)\n"
 	      "      --backend NAME   native (the default) or libseccomp\n"
-	      "      --format FORMAT  bpf (raw struct sock_filter records, host byte order; the\n"
+	      "  -o, --output FORMAT  bpf (raw struct sock_filter records, host byte order; the\n"
 	      "                       default) or asm (a listing)\n"
-	      "  -o, --output FILE    write there instead of standard output\n"
+	      "      --output-file FILE  write the program there (atomically) instead of\n"
+	      "                       standard output\n"
 	      "  -h, --help           show this help\n",
 	      stdout);
 }
@@ -122,8 +123,9 @@ verb_compile(int argc, char **argv)
 		{ "arch", required_argument, NULL, 'a' },
 		{ "native", required_argument, NULL, 'n' },
 		{ "backend", required_argument, NULL, 'b' },
-		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "format", required_argument, NULL, 'o' }, /* the older name of -o */
+		{ "output-file", required_argument, NULL, CLI_OUTPUT_FILE_OPTION },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
@@ -154,16 +156,17 @@ verb_compile(int argc, char **argv)
 			if (r)
 				return r;
 			break;
-		case 'f':
-			if (streq(optarg, "asm"))
-				asm_format = true;
-			else if (streq(optarg, "bpf"))
-				asm_format = false;
-			else
-				return cli_usage_error("compile",
-				                       "unknown format '%s' (bpf or asm)", optarg);
+		case 'o': {
+			int format;
+
+			if (cli_parse_output("compile", optarg,
+			                     (const char *const[]){ "bpf", "asm", NULL }, 2,
+			                     &format) != 0)
+				return EXIT_USAGE;
+			asm_format = format == 1;
 			break;
-		case 'o':
+		}
+		case CLI_OUTPUT_FILE_OPTION:
 			output = optarg;
 			break;
 		case 'h':
@@ -179,7 +182,7 @@ verb_compile(int argc, char **argv)
 	if (!asm_format && streq(output, "-") && isatty(STDOUT_FILENO))
 		return cli_usage_error("compile",
 		                       "refusing to write a binary program to a terminal "
-		                       "(use -o FILE or --format asm)");
+		                       "(use --output-file FILE or -o asm)");
 
 	r = load_and_compile(argv[optind], &copts, &prog);
 	if (r)

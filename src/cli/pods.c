@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "pods.h"
+#include "strbuf.h"
 
 int
 pods_option(int c, const char *arg, struct node_opts *o, const char *command)
@@ -78,4 +79,29 @@ pods_format_time(int64_t t, char *buf, size_t size)
 
 	if (!t || !gmtime_r(&tt, &tm) || !strftime(buf, size, "%a, %d %b %Y %H:%M:%S +0000", &tm))
 		snprintf(buf, size, "<unknown>");
+}
+
+int
+pods_check_known(const char *command, const struct node_opts *o, const char *name)
+{
+	char **names = NULL;
+	size_t n = 0;
+	bool found = false;
+	struct strbuf sb = { 0 };
+	int r = pod_list(o, &names, &n);
+
+	if (r < 0)
+		return cli_fail(r, NULL, o->state);
+	for (size_t i = 0; i < n && !found; i++)
+		found = streq(names[i], name);
+	for (size_t i = 0; i < n && i < 5 && !found; i++)
+		strbuf_printf(&sb, "%s%s", i ? ", " : "", names[i]);
+	if (!found)
+		cli_error("%s: --pod %s: no such pod on the local node (%s); %s%s%s", command,
+		          cli_escape(name), cli_escape(o->state),
+		          n ? "its pods: " : "it has no pods", n ? cli_escape(sb.buf) : "",
+		          n > 5 ? ", ..." : "");
+	strbuf_done(&sb);
+	node_names_free(names, n);
+	return found ? 0 : 1;
 }

@@ -45,3 +45,8 @@ bool pods_word(const char *s);
 void pods_format_age(int64_t seconds, char *buf, size_t size);
 /* describe's times: "Mon, 23 Nov 2026 18:03:12 +0000", "<unknown>" for none. */
 void pods_format_time(int64_t t, char *buf, size_t size);
+
+/* --pod NAME must name a pod of the local node: records and processes are matched to pods
+ * through its state, so any other name would match nothing and look like a pod without
+ * activity. 0, or the exit status after saying so (with the node's pods). */
+int pods_check_known(const char *command, const struct node_opts *o, const char *name);

@@ -23,7 +23,8 @@ help(void)
 	      "Options:\n"
 	      "      --name NAME        the ConfigMap's name (default kseccomp-profiles)\n"
 	      "      --namespace NS     its namespace (default kseccomp)\n"
-	      "  -o, --output FILE      write it there (atomically) instead of to stdout\n"
+	      "  -o, --output FORMAT    yaml (the only one: the ConfigMap as kubectl applies it)\n"
+	      "      --output-file FILE write it there (atomically) instead of to stdout\n"
 	      "  -h, --help             show this help\n",
 	      stdout);
 }
@@ -35,6 +36,7 @@ verb_profile_bundle(int argc, char **argv)
 		{ "name", required_argument, NULL, 'n' },
 		{ "namespace", required_argument, NULL, 'N' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "output-file", required_argument, NULL, CLI_OUTPUT_FILE_OPTION },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
@@ -55,7 +57,16 @@ verb_profile_bundle(int argc, char **argv)
 		case 'N':
 			ns = optarg;
 			break;
-		case 'o':
+		case 'o': {
+			int format;
+
+			if (cli_parse_output("profile bundle", optarg,
+			                     (const char *const[]){ "yaml", NULL }, 1,
+			                     &format) != 0)
+				return EXIT_USAGE;
+			break;
+		}
+		case CLI_OUTPUT_FILE_OPTION:
 			output = optarg;
 			break;
 		case 'h':

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * kseccomp profile check PROFILE [--runtime R] [--no-new-privs] [-o text|json]
- * kseccomp profile fix PROFILE [--runtime R] [--no-new-privs] [--write FILE]
+ * kseccomp profile fix PROFILE [--runtime R] [--no-new-privs] [-o json|yaml] [--output-file FILE]
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -59,15 +59,14 @@ help_fix(void)
 	       "A call that a rule of PROFILE denies is not added over it: remove it there.\n"
 	       "\n"
 	       "Options:\n"
-	       "%s"
-	       "      --write FILE     write the profile to FILE (default: standard output)\n"
-	       "  -h, --help           show this help\n",
+	       "%s" CLI_DOC_OUTPUT_HELP "  -h, --help           show this help\n",
 	       options_help);
 }
 
 struct check_args {
 	struct kube_oci rt;
 	bool no_new_privs, json;
+	enum cli_doc_format format;
 	const char *file, *write;
 };
 
@@ -79,7 +78,8 @@ parse(const char *command, int argc, char **argv, struct check_args *a, bool fix
 		{ "runtime", required_argument, NULL, OPT_RUNTIME },
 		{ "no-new-privs", no_argument, NULL, OPT_NNP },
 		{ "output", required_argument, NULL, 'o' },
-		{ "write", required_argument, NULL, OPT_WRITE },
+		{ "output-file", required_argument, NULL, OPT_WRITE },
+		{ "write", required_argument, NULL, OPT_WRITE }, /* the older name */
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
@@ -100,8 +100,11 @@ parse(const char *command, int argc, char **argv, struct check_args *a, bool fix
 			a->no_new_privs = true;
 			break;
 		case 'o':
-			if (fix)
-				return cli_usage_error(command, "-o: use --write FILE");
+			if (fix) {
+				if (cli_parse_doc_format(command, optarg, &a->format) != 0)
+					return EXIT_USAGE;
+				break;
+			}
 			if (cli_parse_output(command, optarg, CLI_OUTPUT_TEXT_JSON, 2, &format) !=
 			    0)
 				return EXIT_USAGE;
@@ -369,5 +372,5 @@ verb_profile_fix(int argc, char **argv)
 		return 1;
 	}
 	kube_startup_done(&again);
-	return cli_write_file(a.write ? a.write : "-", json, len) < 0 ? 1 : 0;
+	return cli_write_document(a.write ? a.write : "-", a.format, json, len) < 0 ? 1 : 0;
 }

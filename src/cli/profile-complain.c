@@ -42,8 +42,7 @@ help(void)
 	      "      --runtime R      the runtime the profile is for: runc, crun (with their\n"
 	      "                       version: runc@1.1.5, crun@1.8) or host (kseccomp run and\n"
 	      "                       the local node's host executor). Default: the runc\n"
-	      "                       installed here, else the newest runc\n"
-	      "      --write FILE     write to FILE instead of standard output\n"
+	      "                       installed here, else the newest runc\n" CLI_DOC_OUTPUT_HELP
 	      "  -h, --help           show this help\n",
 	      stdout);
 }
@@ -79,7 +78,9 @@ verb_profile_complain(int argc, char **argv)
 	enum { OPT_RUNTIME = 256, OPT_WRITE };
 	static const struct option options[] = {
 		{ "runtime", required_argument, NULL, OPT_RUNTIME },
-		{ "write", required_argument, NULL, OPT_WRITE },
+		{ "output", required_argument, NULL, 'o' },
+		{ "output-file", required_argument, NULL, OPT_WRITE },
+		{ "write", required_argument, NULL, OPT_WRITE }, /* the older name */
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
@@ -89,19 +90,24 @@ verb_profile_complain(int argc, char **argv)
 	struct ksc_complain_opts opts = { 0 };
 	struct ksc_error *error = NULL;
 	const char *output = "-", *runtime = NULL, *file;
+	enum cli_doc_format format = CLI_DOC_JSON;
 	char name[64];
 	size_t len = 0;
 	int c, r;
 
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":o:h", options, NULL)) != -1) {
 		switch (c) {
 		case OPT_RUNTIME:
 			runtime = optarg;
 			break;
 		case OPT_WRITE:
 			output = optarg;
+			break;
+		case 'o':
+			if (cli_parse_doc_format(COMMAND, optarg, &format) != 0)
+				return EXIT_USAGE;
 			break;
 		case 'h':
 			help();
@@ -143,5 +149,5 @@ verb_profile_complain(int argc, char **argv)
 	if (r < 0)
 		return cli_fail(r, NULL, file);
 	cli_print_warnings(notes);
-	return cli_write_file(output, text, len) < 0 ? 1 : 0;
+	return cli_write_document(output, format, text, len) < 0 ? 1 : 0;
 }

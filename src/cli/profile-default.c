@@ -30,8 +30,7 @@ help(void)
 	      "                       in the bounding set's order (Kubernetes' default set,\n"
 	      "                       then the others by number; 'all': all by number)\n"
 	      "      --template       print the flavour's template instead: Docker's format with\n"
-	      "                       includes/excludes, before expansion\n"
-	      "  -o, --output FILE    write to FILE instead of standard output\n"
+	      "                       includes/excludes, before expansion\n" CLI_DOC_OUTPUT_HELP
 	      "  -h, --help           show this help\n",
 	      stdout);
 }
@@ -48,6 +47,7 @@ verb_profile_default(int argc, char **argv)
 		{ "containerd-version", required_argument, NULL, 'C' },
 		{ "template", no_argument, NULL, 't' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "output-file", required_argument, NULL, CLI_OUTPUT_FILE_OPTION },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
@@ -58,6 +58,7 @@ verb_profile_default(int argc, char **argv)
 	enum ksc_flavor flavor = KSC_FLAVOR_CONTAINERD;
 	struct ksc_error *error = NULL;
 	const char *output = "-", *template_text;
+	enum cli_doc_format format = CLI_DOC_JSON;
 	bool template = false;
 	size_t len = 0;
 	int c, r;
@@ -106,6 +107,10 @@ verb_profile_default(int argc, char **argv)
 			break;
 		}
 		case 'o':
+			if (cli_parse_doc_format("profile default", optarg, &format) != 0)
+				return EXIT_USAGE;
+			break;
+		case CLI_OUTPUT_FILE_OPTION:
 			output = optarg;
 			break;
 		case 'h':
@@ -126,7 +131,7 @@ verb_profile_default(int argc, char **argv)
 		r = ksc_default_template(flavor, &template_text, &len);
 		if (r < 0)
 			return cli_fail(r, NULL, NULL);
-		return cli_write_file(output, template_text, len) < 0 ? 1 : 0;
+		return cli_write_document(output, format, template_text, len) < 0 ? 1 : 0;
 	}
 	r = ksc_default_profile(flavor, &opts, &profile, &error);
 	if (r < 0)
@@ -134,5 +139,5 @@ verb_profile_default(int argc, char **argv)
 	r = ksc_profile_write_json(profile, &text, &len);
 	if (r < 0)
 		return cli_fail(r, NULL, NULL);
-	return cli_write_file(output, text, len) < 0 ? 1 : 0;
+	return cli_write_document(output, format, text, len) < 0 ? 1 : 0;
 }

@@ -19,7 +19,9 @@ help(void)
 	      "Options:\n"
 	      "  -w, --write          rewrite FILE in place (atomically)\n"
 	      "      --check          write nothing; exit 1 if FILE is not canonical\n"
-	      "  -o, --output OUT     write to OUT instead of standard output\n"
+	      "  -o, --output FORMAT  json (the default: the canonical form) or yaml\n"
+	      "      --output-file FILE  write the result to FILE (atomically) instead of\n"
+	      "                       standard output\n"
 	      "  -h, --help           show this help\n",
 	      stdout);
 }
@@ -31,6 +33,7 @@ verb_profile_fmt(int argc, char **argv)
 		{ "write", no_argument, NULL, 'w' },
 		{ "check", no_argument, NULL, 'c' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "output-file", required_argument, NULL, CLI_OUTPUT_FILE_OPTION },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
@@ -40,6 +43,7 @@ verb_profile_fmt(int argc, char **argv)
 	struct ksc_error *error = NULL;
 	const char *output = "-", *file;
 	bool write_back = false, check = false;
+	enum cli_doc_format format = CLI_DOC_JSON;
 	size_t input_len = 0, len = 0;
 	int c, r;
 
@@ -54,6 +58,10 @@ verb_profile_fmt(int argc, char **argv)
 			check = true;
 			break;
 		case 'o':
+			if (cli_parse_doc_format("profile fmt", optarg, &format) != 0)
+				return EXIT_USAGE;
+			break;
+		case CLI_OUTPUT_FILE_OPTION:
 			output = optarg;
 			break;
 		case 'h':
@@ -68,7 +76,11 @@ verb_profile_fmt(int argc, char **argv)
 		return r;
 	if ((write_back || check) && !streq(output, "-"))
 		return cli_usage_error("profile fmt",
-		                       "--output does not go with --write or --check");
+		                       "--output-file does not go with --write or --check");
+	if ((write_back || check) && format != CLI_DOC_JSON)
+		return cli_usage_error("profile fmt",
+		                       "--write and --check keep the canonical JSON: not with -o "
+		                       "yaml");
 	file = argv[optind];
 	if (write_back && streq(file, "-"))
 		return cli_usage_error("profile fmt", "--write needs a file, not standard input");
@@ -89,6 +101,6 @@ verb_profile_fmt(int argc, char **argv)
 		printf("%s: not in canonical form\n", cli_escape(file));
 		return 1;
 	}
-	r = cli_write_file(write_back ? file : output, text, len);
+	r = cli_write_document(write_back ? file : output, format, text, len);
 	return r < 0 ? 1 : 0;
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* kseccomp profile merge [-o OUT] A B... */
+/* kseccomp profile merge [-o json|yaml] [--output-file OUT] A B... */
 #include <getopt.h>
 #include <stdio.h>
 
@@ -18,9 +18,7 @@ help(void)
 	      "decisions on every syscall and boundary argument value: a merge that would lose\n"
 	      "precision is refused with the call where it would, and nothing is written.\n"
 	      "\n"
-	      "Options:\n"
-	      "  -o, --output FILE    write to FILE instead of standard output\n"
-	      "  -h, --help           show this help\n",
+	      "Options:\n" CLI_DOC_OUTPUT_HELP "  -h, --help               show this help\n",
 	      stdout);
 }
 
@@ -29,6 +27,7 @@ verb_profile_merge(int argc, char **argv)
 {
 	static const struct option options[] = {
 		{ "output", required_argument, NULL, 'o' },
+		{ "output-file", required_argument, NULL, CLI_OUTPUT_FILE_OPTION },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
@@ -38,6 +37,7 @@ verb_profile_merge(int argc, char **argv)
 	_cleanup_(freep) char *text = NULL;
 	struct ksc_error *error = NULL;
 	const char *output = "-";
+	enum cli_doc_format format = CLI_DOC_JSON;
 	size_t n = 0, len = 0;
 	int c, r, status = 0;
 
@@ -46,6 +46,10 @@ verb_profile_merge(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":o:h", options, NULL)) != -1) {
 		switch (c) {
 		case 'o':
+			if (cli_parse_doc_format("profile merge", optarg, &format) != 0)
+				return EXIT_USAGE;
+			break;
+		case CLI_OUTPUT_FILE_OPTION:
 			output = optarg;
 			break;
 		case 'h':
@@ -86,7 +90,7 @@ verb_profile_merge(int argc, char **argv)
 		status = cli_fail(r, NULL, NULL);
 		goto out;
 	}
-	status = cli_write_file(output, text, len) < 0 ? 1 : 0;
+	status = cli_write_document(output, format, text, len) < 0 ? 1 : 0;
 out:
 	for (size_t i = 0; i < n; i++)
 		ksc_profile_free(ps[i]);

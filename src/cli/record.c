@@ -48,7 +48,9 @@ help(void)
 	      "                          raw_syscalls:sys_enter tracepoint, filtering by the\n"
 	      "                          workload's cgroup, deduplicating in the kernel;\n"
 	      "                          ptrace (the default otherwise): no privileges needed\n"
-	      "  -o, --output PROFILE    where to write the profile (default: standard output)\n"
+	      "  -o, --output FORMAT     json (the default) or yaml\n"
+	      "      --output-file PROFILE\n"
+	      "                          where to write the profile (default: standard output)\n"
 	      "      --append            merge into PROFILE's rules (kseccomp profile merge)\n"
 	      "      --args              refine socket (address family), personality and clone\n"
 	      "                          (namespace flags) by the argument values seen:\n"
@@ -134,6 +136,7 @@ pod_pids(const char *pod, pid_t **ret, size_t *ret_n)
 /* What the options asked for. */
 struct record_args {
 	const char *backend, *output, *baseline, *pod;
+	enum cli_doc_format format;
 	bool append, want_args, nnp, quiet;
 	pid_t *pids; /* owned */
 	size_t n_pids;
@@ -147,6 +150,7 @@ parse_args(int argc, char **argv, struct record_args *ra)
 	static const struct option options[] = {
 		{ "backend", required_argument, NULL, 'b' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "output-file", required_argument, NULL, CLI_OUTPUT_FILE_OPTION },
 		{ "append", no_argument, NULL, 'A' },
 		{ "args", no_argument, NULL, 'a' },
 		{ "with-runtime-baseline", required_argument, NULL, 'B' },
@@ -171,6 +175,10 @@ parse_args(int argc, char **argv, struct record_args *ra)
 			ra->backend = optarg;
 			break;
 		case 'o':
+			if (cli_parse_doc_format("record", optarg, &ra->format) != 0)
+				return EXIT_USAGE;
+			break;
+		case CLI_OUTPUT_FILE_OPTION:
 			ra->output = optarg;
 			break;
 		case 'A':
@@ -214,7 +222,7 @@ parse_args(int argc, char **argv, struct record_args *ra)
 		return cli_usage_error("record",
 		                       "give exactly one of: -- CMD [ARGS], --pid PID, --pod NAME");
 	if (ra->append && streq(ra->output, "-"))
-		return cli_usage_error("record", "--append needs -o PROFILE");
+		return cli_usage_error("record", "--append needs --output-file PROFILE");
 	if (optind < argc)
 		ra->argv = argv + optind;
 	return 0;
@@ -308,7 +316,7 @@ write_profile(const struct record_args *ra, struct ksc_profile **profile, size_t
 		return 1;
 	r = ksc_profile_write_json(*profile, &text, &len);
 	if (r == 0)
-		r = cli_write_file(ra->output, text, len);
+		r = cli_write_document(ra->output, ra->format, text, len);
 	if (r < 0)
 		return 1;
 	if (!ra->quiet) {

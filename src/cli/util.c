@@ -163,6 +163,13 @@ cli_one_operand(const char *command, int argc, const char *what)
 	return 0;
 }
 
+/* A word given to -o that is a file's name rather than a format: "out.json", "./p". */
+static bool
+looks_like_file(const char *value)
+{
+	return strchr(value, '/') || strchr(value, '.') || streq(value, "-");
+}
+
 int
 cli_parse_output(const char *command, const char *value, const char *const *formats, size_t n_named,
                  int *ret_index)
@@ -186,6 +193,11 @@ cli_parse_output(const char *command, const char *value, const char *const *form
 		strbuf_putc(&named, ')');
 	if (strbuf_finish(&named, &list, NULL) < 0)
 		list = NULL;
+	if (looks_like_file(value))
+		return cli_usage_error(command,
+		                       "-o '%s': -o is the output format%s, not a file (a verb "
+		                       "that writes a file takes --output-file FILE)",
+		                       value, list ? list : "");
 	return cli_usage_error(command, "unknown output format '%s'%s", value, list ? list : "");
 }
 
@@ -228,6 +240,39 @@ cli_dispatch(const char *parent, const struct verb *verbs, size_t n, int argc, c
 		if (streq(argv[1], verbs[i].name))
 			return verbs[i].run(argc - 1, argv + 1);
 	return cli_usage_error(parent, "unknown command '%s'", argv[1]);
+}
+
+int
+cli_parse_doc_format(const char *command, const char *value, enum cli_doc_format *ret)
+{
+	if (streq(value, "json") || streq(value, "yaml")) {
+		*ret = streq(value, "json") ? CLI_DOC_JSON : CLI_DOC_YAML;
+		return 0;
+	}
+	if (looks_like_file(value))
+		return cli_usage_error(command,
+		                       "-o '%s': -o is the output format (json or yaml); to write "
+		                       "a file, use --output-file %s",
+		                       value, value);
+	return cli_usage_error(command, "unknown output format '%s' (json or yaml)", value);
+}
+
+int
+cli_write_document(const char *path, enum cli_doc_format format, const char *json, size_t len)
+{
+	_cleanup_(freep) char *yaml = NULL;
+	struct ksc_error *error = NULL;
+	size_t yaml_len = 0;
+	int r;
+
+	if (format == CLI_DOC_JSON)
+		return cli_write_file(path, json, len);
+	r = ksc_json_to_yaml(json, len, &yaml, &yaml_len, &error);
+	if (r < 0) {
+		(void)cli_fail(r, error, NULL);
+		return r;
+	}
+	return cli_write_file(path, yaml, yaml_len);
 }
 
 int
