@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "kube/kube.h"
+#include "kube/psa.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -53,17 +54,28 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				(void)kube_container_caps(&pod->containers[k]);
 				kube_kubelet_result_done(&res);
 			}
-		for (int level = KUBE_PSA_BASELINE; level <= KUBE_PSA_RESTRICTED; level++) {
-			char *detail = NULL;
-			bool allowed = false;
+		/* every check at two versions: a forbidden pod always says why, and the warnings
+		 * never fail */
+		for (int level = KUBE_PSA_BASELINE; level <= KUBE_PSA_RESTRICTED; level++)
+			for (int v = 0; v < 2; v++) {
+				struct kube_psa_result res;
+				char *message;
 
-			if (kube_psa_check(pod, (enum kube_psa_level)level, 0, &allowed, &detail) <
-			    0)
-				abort();
-			if (!allowed && (!detail || !*detail))
-				abort();
-			free(detail);
-		}
+				if (kube_psa_evaluate(pod, (enum kube_psa_level)level,
+				                      v ? KUBE_PSA_LATEST : 18, &res) < 0)
+					abort();
+				message = kube_psa_message(&res);
+				if (!message || res.allowed != (res.n == 0) ||
+				    (!res.allowed && !*message))
+					abort();
+				free(message);
+				kube_psa_result_done(&res);
+			}
+		errors = NULL;
+		n = 0;
+		if (kube_warnings(pod, &errors, &n) < 0)
+			abort();
+		kube_errors_free(errors, n);
 	}
 	kube_manifest_free(m);
 	return 0;

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "kube/kube.h"
+#include "kube/psa.h"
 #include "macro.h"
 #include "tap.h"
 
@@ -637,19 +638,25 @@ cri_side(void)
 	}
 }
 
+/* The seccompProfile checks' verdict on a pod (the other checks of the full evaluation are
+ * test-psa's): "allowed", or their ForbiddenDetail. minor 0: latest. */
 static char *
 psa(const char *yaml, enum kube_psa_level level, unsigned minor)
 {
 	struct kube_manifest *m = parse(yaml);
+	struct kube_psa_result res;
 	char *detail = NULL;
-	bool allowed = false;
 
 	if (!m || m->n_pods != 1)
 		return strdup("(no pod)");
-	if (kube_psa_check(&m->pods[0], level, minor, &allowed, &detail) < 0)
+	if (kube_psa_evaluate(&m->pods[0], level, minor ? minor : KUBE_PSA_LATEST, &res) < 0)
 		abort();
+	for (size_t i = 0; i < res.n && !detail; i++)
+		if (startswith(res.v[i].check, "seccompProfile"))
+			detail = strdup(res.v[i].detail);
+	kube_psa_result_done(&res);
 	kube_manifest_free(m);
-	return allowed ? strdup("allowed") : detail;
+	return detail ? detail : strdup("allowed");
 }
 
 static void
@@ -756,6 +763,7 @@ psa_fixtures(void)
 	for (size_t d = 0; d < ELEMENTSOF(dirs); d++)
 		for (size_t f = 0; f < ELEMENTSOF(files); f++) {
 			struct kube_manifest *m = NULL;
+			struct kube_psa_result res = { 0 };
 			char path[512], *detail = NULL;
 			bool allowed = false, want = strstr(dirs[d], "/pass") != NULL;
 
@@ -765,11 +773,16 @@ psa_fixtures(void)
 				continue;
 			tried++;
 			if (kube_manifest_read(path, &m, NULL) < 0 || m->n_pods != 1 ||
-			    kube_psa_check(&m->pods[0],
-			                   startswith(dirs[d], "baseline") ? KUBE_PSA_BASELINE
-			                                                   : KUBE_PSA_RESTRICTED,
-			                   37, &allowed, &detail) < 0)
+			    kube_psa_evaluate(&m->pods[0],
+			                      startswith(dirs[d], "baseline") ? KUBE_PSA_BASELINE
+			                                                      : KUBE_PSA_RESTRICTED,
+			                      37, &res) < 0)
 				allowed = !want;
+			else {
+				allowed = res.allowed;
+				detail = kube_psa_message(&res);
+			}
+			kube_psa_result_done(&res);
 			ok(allowed == want, "3b fixture %s/%s: %s%s%s", dirs[d], files[f],
 			   allowed ? "allowed" : "forbidden", detail ? ": " : "",
 			   detail ? detail : "");

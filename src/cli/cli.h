@@ -108,7 +108,17 @@ void cli_print_warnings(const struct ksc_diags *diags);
 /* Print the API server's errors for every pod of a manifest ("warning: " first when
  * as_warnings); returns how many there were. */
 struct kube_manifest;
+struct kube_pod;
 size_t cli_kube_print_validation(const struct kube_manifest *m, bool as_warnings);
+/* The API server's warnings for a pod (kubectl's "Warning: ..."), on standard error: 0, or
+ * -ENOMEM (said). */
+int cli_kube_print_warnings(const struct kube_pod *pod);
+/* kube check on a read manifest (kube-check.c): the exit status. minor: KUBE_PSA_LATEST or
+ * the policy's v1.minor. level: enum kube_psa_level. */
+int cli_kube_check(const struct kube_manifest *m, const char *file, int level, unsigned minor,
+                   bool json);
+/* kube validate -o json: one object per pod, its errors and warnings. The exit status. */
+int cli_kube_validate_json(const struct kube_manifest *m);
 
 int verb_version(int argc, char **argv);
 int verb_compile(int argc, char **argv);

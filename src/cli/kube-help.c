@@ -9,7 +9,7 @@ void
 cli_kube_help(const char *verb)
 {
 	if (streq(verb, "validate"))
-		fputs("Usage: kseccomp kube validate -f FILE\n"
+		fputs("Usage: kseccomp kube validate [-o table|json] -f FILE\n"
 		      "\n"
 		      "Check Pods and workload templates as the API server does: their names and\n"
 		      "their containers', the seccomp fields and annotations, with its field "
@@ -48,11 +48,17 @@ cli_kube_help(const char *verb)
 		      stdout);
 	else if (streq(verb, "check"))
 		fputs("Usage: kseccomp kube check --level baseline|restricted [--version v1.N]\n"
-		      "                            -f FILE\n"
+		      "                            [-o table|json] -f FILE\n"
 		      "\n"
-		      "Pod Security Admission's seccompProfile check at a level (and policy "
-		      "version,\n"
-		      "default latest), with its messages. Exit status 1 on a violation.\n",
+		      "Pod Security Admission's verdict at a level and policy version (default\n"
+		      "latest): every check of the Pod Security Standards (host namespaces,\n"
+		      "privileged, capabilities, hostPath and other volumes, host ports, "
+		      "AppArmor,\n"
+		      "SELinux, /proc mount, seccomp, sysctls, privilege escalation, running as\n"
+		      "non-root, ...), each with its reasons and details as the admission "
+		      "controller\n"
+		      "gives them, and the library's version rules. Exit status 1 on a "
+		      "violation.\n",
 		      stdout);
 	else
 		fputs("Usage: kseccomp kube inspect -f FILE -c CONTAINER [--pod NAME]\n"
@@ -78,7 +84,62 @@ cli_kube_help(const char *verb)
 	      "Options:\n"
 	      "  -f, --filename FILE          the manifests ('-': standard input)\n",
 	      stdout);
+	if (streq(verb, "check"))
+		fputs("      --level LEVEL            baseline or restricted\n"
+		      "      --version V              the policy version: latest (the default) or\n"
+		      "                               v1.N (v1.0 and later; newer than the newest\n"
+		      "                               known is the newest)\n",
+		      stdout);
+	if (streq(verb, "inspect"))
+		fputs("  -c, --container NAME         the container\n"
+		      "      --pod NAME               the pod or workload it is in, when several\n"
+		      "                               have a container of that name\n"
+		      "      --enforced               the profile the OCI runtime enforces\n",
+		      stdout);
+	if (streq(verb, "resolve") || streq(verb, "inspect"))
+		fputs("      --seccomp-default        the kubelet's --seccomp-default: "
+		      "RuntimeDefault\n"
+		      "                               for a container that sets nothing\n"
+		      "      --root-dir DIR           the kubelet's root (Localhost profiles are\n"
+		      "                               under DIR/seccomp; default /var/lib/kubelet "
+		      "as\n"
+		      "                               root)\n"
+		      "      --arch ARCH              the node's architecture (default: this "
+		      "machine's)\n"
+		      "      --node-without-seccomp   a node whose kernel has no seccomp\n",
+		      stdout);
 	if (streq(verb, "resolve") || streq(verb, "inspect"))
 		fputs(cli_kube_node_help, stdout);
+	if (!streq(verb, "inspect"))
+		fputs("  -o, --output FORMAT          table (the default) or json\n", stdout);
 	fputs("  -h, --help                   show this help\n", stdout);
+}
+
+/* Does verb take option c (parse_opts()'s getopt values)? */
+bool
+cli_kube_verb_takes(const char *verb, int c)
+{
+	bool node = streq(verb, "resolve") || streq(verb, "inspect");
+
+	switch (c) {
+	case 'f':
+	case 'h':
+		return true;
+	case 'o':
+		return !streq(verb, "inspect");
+	case 'l':
+	case 'v':
+		return streq(verb, "check");
+	case 'c':
+	case 'p':
+	case 'e':
+		return streq(verb, "inspect");
+	case 'D':
+	case 's':
+	case 'N':
+	case 'a':
+		return node;
+	default:
+		return true; /* the node's options say so themselves; unknown ones are refused */
+	}
 }

@@ -29,3 +29,5 @@ int cli_kube_node_finish(const char *command, struct cli_kube_node *n);
 
 /* kube VERB --help (kube-help.c). */
 void cli_kube_help(const char *verb);
+/* Whether kube VERB takes the option getopt returned as c (kube.c's parse_opts()). */
+bool cli_kube_verb_takes(const char *verb, int c);

@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "kube-node.h"
 #include "kube/kube.h"
+#include "kube/psa.h"
 #include "kube/report.h"
 #include "node/node.h"
 #include "strbuf.h"
@@ -55,10 +56,22 @@ parse_opts(const char *verb, int argc, char **argv, struct kube_opts *o)
 	static char root[PATH_MAX];
 
 	*o = (struct kube_opts){ .root_dir = node_kubelet_root(root, sizeof(root)),
-		                 .arch = ksc_arch_native() };
+		                 .arch = ksc_arch_native(),
+		                 .minor = KUBE_PSA_LATEST };
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":f:c:o:r:h", options, NULL)) != -1) {
+	for (;;) {
+		int longindex = -1;
+
+		c = getopt_long(argc, argv, ":f:c:o:r:h", options, &longindex);
+		if (c == -1)
+			break;
+		if (c != '?' && c != ':' && !cli_kube_verb_takes(verb, c)) {
+			if (longindex >= 0)
+				return cli_usage_error(command, "--%s is not an option of %s",
+				                       options[longindex].name, command);
+			return cli_usage_error(command, "-%c is not an option of %s", c, command);
+		}
 		switch (c) {
 		case 'f':
 			o->file = optarg;
@@ -105,9 +118,9 @@ parse_opts(const char *verb, int argc, char **argv, struct kube_opts *o)
 			char rest;
 
 			if (streq(optarg, "latest"))
-				o->minor = 0;
+				o->minor = KUBE_PSA_LATEST;
 			else if (sscanf(optarg, "v%u.%u%c", &major, &minor, &rest) == 2 &&
-			         major == 1 && minor > 0)
+			         major == 1 && minor < KUBE_PSA_LATEST)
 				o->minor = minor;
 			else
 				return cli_usage_error(
@@ -158,25 +171,6 @@ parse_opts(const char *verb, int argc, char **argv, struct kube_opts *o)
 }
 
 /* Print the API server's errors for every object; returns how many there were. */
-/* What the API server warns about (kubectl's "Warning: ..."): 0, or -ENOMEM (said). */
-static int
-print_warnings(const struct kube_pod *pod)
-{
-	struct kube_error *warnings = NULL;
-	size_t n = 0;
-
-	if (kube_warnings(pod, &warnings, &n) < 0) {
-		cli_error("out of memory");
-		return -ENOMEM;
-	}
-	for (size_t k = 0; k < n; k++)
-		cli_warning("%s:%u:%u: %s%s%s%s: %s", pod->file, warnings[k].line,
-		            warnings[k].column, pod->kind, *pod->name ? " \"" : "", pod->name,
-		            *pod->name ? "\"" : "", warnings[k].text);
-	kube_errors_free(warnings, n);
-	return 0;
-}
-
 size_t
 cli_kube_print_validation(const struct kube_manifest *m, bool as_warnings)
 {
@@ -211,7 +205,7 @@ cli_kube_print_validation(const struct kube_manifest *m, bool as_warnings)
 		}
 		total += n;
 		kube_errors_free(errors, n);
-		if (print_warnings(pod) < 0)
+		if (cli_kube_print_warnings(pod) < 0)
 			return total + 1;
 	}
 	return total;
@@ -242,6 +236,8 @@ kube_validate_verb(int argc, char **argv)
 	r = load(&o, &m);
 	if (r)
 		return r;
+	if (o.json)
+		return cli_kube_validate_json(m);
 	errors = cli_kube_print_validation(m, false);
 	if (!errors)
 		printf("%s: %zu pod%s valid\n", cli_escape(o.file), m->n_pods,
@@ -364,8 +360,6 @@ kube_check_verb(int argc, char **argv)
 {
 	_cleanup_(kube_manifest_freep) struct kube_manifest *m = NULL;
 	struct kube_opts o;
-	size_t violations = 0;
-	char version[16];
 	int r;
 
 	r = parse_opts("check", argc, argv, &o);
@@ -374,33 +368,7 @@ kube_check_verb(int argc, char **argv)
 	r = load(&o, &m);
 	if (r)
 		return r;
-	for (size_t i = 0; i < m->n_pods; i++)
-		if (print_warnings(&m->pods[i]) < 0)
-			return 1;
-	if (o.minor)
-		snprintf(version, sizeof(version), "v1.%u", o.minor);
-	else
-		snprintf(version, sizeof(version), "latest");
-	for (size_t i = 0; i < m->n_pods; i++) {
-		const struct kube_pod *pod = &m->pods[i];
-		_cleanup_(freep) char *detail = NULL;
-		bool allowed = true;
-
-		r = kube_psa_check(pod, o.level, o.minor, &allowed, &detail);
-		if (r < 0)
-			return cli_fail(r, NULL, NULL);
-		if (allowed)
-			continue;
-		violations++;
-		printf("%s:%u:%u: %s \"%s\" violates PodSecurity \"%s:%s\": seccompProfile (%s)\n",
-		       cli_escape(pod->file), pod->line, pod->column, cli_escape(pod->kind),
-		       cli_escape(pod->name), kube_psa_level_name(o.level), version,
-		       cli_escape(detail));
-	}
-	if (!violations)
-		printf("%s: %zu pod%s allowed by PodSecurity \"%s:%s\"\n", cli_escape(o.file),
-		       m->n_pods, m->n_pods == 1 ? "" : "s", kube_psa_level_name(o.level), version);
-	return violations ? 1 : 0;
+	return cli_kube_check(m, o.file, (int)o.level, o.minor, o.json);
 }
 
 static int
@@ -462,7 +430,8 @@ kube_inspect_verb(int argc, char **argv)
 static const struct verb kube_verbs[] = {
 	{ "validate", kube_validate_verb, "check names and seccomp fields as the API server does" },
 	{ "resolve", kube_resolve_verb, "the profile each container gets, and whether it starts" },
-	{ "check", kube_check_verb, "Pod Security Admission's seccompProfile check" },
+	{ "check", kube_check_verb,
+	  "Pod Security Admission: every check of the Pod Security Standards" },
 	{ "inspect", kube_inspect_verb, "the OCI linux.seccomp a container's runtime receives" },
 };
 

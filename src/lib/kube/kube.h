@@ -201,11 +201,5 @@ enum kube_psa_level {
 	KUBE_PSA_RESTRICTED,
 };
 
-/* Pod Security Admission's seccompProfile check at a level and policy version (major 1,
- * minor; 0 means latest). Sets *ret_allowed and, when forbidden, *ret_detail (owned) to
- * the ForbiddenDetail; the ForbiddenReason is always "seccompProfile". 0 or -ENOMEM. */
-int kube_psa_check(const struct kube_pod *pod, enum kube_psa_level level, unsigned minor,
-                   bool *ret_allowed, char **ret_detail);
-
 /* "container", "init", "sidecar", "ephemeral". */
 const char *kube_container_kind_name(enum kube_container_kind kind);
