@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
-# The shipped cluster install (deploy/): every manifest passes kseccomp's own validation and
-# Pod Security Admission's seccomp checks; the ConfigMap is exactly what `profile bundle`
+# The shipped cluster install (deploy/): every manifest passes kseccomp's own validation, and
+# Pod Security Admission's checks but those the namespace's privileged level is for; the ConfigMap is exactly what `profile bundle`
 # makes of examples/profiles; the DaemonSet's paths agree with its volumes; the ConfigMap,
 # mounted as the kubelet mounts it, is installed by `node sync` byte for byte, as the
 # DaemonSet runs it; `kubectl apply --dry-run` where kubectl reaches a cluster.
@@ -18,15 +18,25 @@ for f in "$d"/namespace.yaml "$d"/profiles.yaml "$d"/daemonset.yaml "$d"/scan.ya
 	out=$("$k" kube validate -f "$f" 2>&1)
 	check "kube validate $(basename "$f")" "0" "$?"
 done
-"$k" kube check --level restricted -f "$d/daemonset.yaml" >/dev/null 2>&1
-check "the DaemonSet passes PSA restricted's seccomp checks" "0" "$?"
+# The checks of Pod Security Admission each DaemonSet fails at restricted: only those the
+# namespace's comment gives as the reason it enforces the privileged level, never seccomp.
+psa_failed() {
+	"$k" kube check --level restricted -o json -f "$1" 2>/dev/null | python3 -c '
+import json, sys
+print(" ".join(sorted({v["check"] for p in json.load(sys.stdin) for v in p["violations"]})))'
+}
+check "the namespace enforces PSA's privileged level" "1" \
+	"$(grep -c 'pod-security.kubernetes.io/enforce: privileged' "$d/namespace.yaml")"
+check "the sync DaemonSet fails restricted only for its hostPath volume and root user" \
+	"restrictedVolumes runAsNonRoot runAsUser" "$(psa_failed "$d/daemonset.yaml")"
 check "the sync container runs under RuntimeDefault" "sync RuntimeDefault OK" \
 	"$("$k" kube resolve -f "$d/daemonset.yaml" | awk 'NR == 2 { print $2, $4, $NF }')"
 
-# the scan DaemonSet: PSA's seccomp checks (its hostPID and capabilities are the privileged
-# level's, which the namespace enforces; kube check has only the seccomp checks)
-"$k" kube check --level restricted -f "$d/scan.yaml" >/dev/null 2>&1
-check "the scan DaemonSet passes PSA's seccomp checks" "0" "$?"
+# the scan DaemonSet: its hostPID, capabilities and hostPath volumes are the privileged
+# level's, which the namespace enforces; its seccomp profile passes
+check "the scan DaemonSet fails restricted only for host access, never for seccomp" \
+	"capabilities_restricted hostNamespaces restrictedVolumes runAsNonRoot runAsUser" \
+	"$(psa_failed "$d/scan.yaml")"
 check "the scan container runs under RuntimeDefault" "scan RuntimeDefault OK" \
 	"$("$k" kube resolve -f "$d/scan.yaml" | awk 'NR == 2 { print $2, $4, $NF }')"
 facts=$(python3 - "$d/scan.yaml" <<'PYEOF'
