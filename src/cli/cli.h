@@ -18,7 +18,16 @@ struct verb {
 	const char *name;
 	int (*run)(int argc, char **argv); /* argv[0] is the verb's name */
 	const char *summary;
+	/* a verb with verbs of its own (profile, node, ...): their table, for completion */
+	const struct verb *sub;
+	const size_t *n_sub;
 };
+
+/* The tables: kseccomp's verbs (main.c) and those of the verbs that have some. */
+extern const struct verb cli_verbs[], profile_verbs[], node_verbs[], image_verbs[], kube_verbs[],
+        cri_verbs[];
+extern const size_t n_cli_verbs, n_profile_verbs, n_node_verbs, n_image_verbs, n_kube_verbs,
+        n_cri_verbs;
 
 /* Look up and run a sub-verb of `parent` ("profile") from a table. */
 int cli_dispatch(const char *parent, const struct verb *verbs, size_t n, int argc, char **argv);
@@ -121,6 +130,7 @@ int cli_kube_check(const struct kube_manifest *m, const char *file, int level, u
 int cli_kube_validate_json(const struct kube_manifest *m);
 
 int verb_version(int argc, char **argv);
+int verb_completion(int argc, char **argv);
 int verb_compile(int argc, char **argv);
 int verb_disasm(int argc, char **argv);
 int verb_sim(int argc, char **argv);

@@ -372,12 +372,13 @@ cri_inspect_verb(int argc, char **argv)
 	return 0;
 }
 
-static const struct verb cri_verbs[] = {
+const struct verb cri_verbs[] = {
 	{ "version", cri_version_verb, "the runtime's name and version" },
 	{ "pods", cri_pods_verb, "the runtime's pod sandboxes" },
 	{ "ps", cri_ps_verb, "the runtime's containers" },
 	{ "inspect", cri_inspect_verb, "a container's status and the runtime's view of it" },
 };
+const size_t n_cri_verbs = ELEMENTSOF(cri_verbs);
 
 int
 verb_cri(int argc, char **argv)

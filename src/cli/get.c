@@ -10,13 +10,15 @@
 #include "strbuf.h"
 
 static const char get_help[] =
-        ("Usage: kseccomp get pods [NAME...] [-o wide|json] [--state-dir DIR]\n"
+        ("Usage: kseccomp get pods [NAME...] [-o wide|json|yaml|name] [--state-dir DIR]\n"
          "\n"
          "The local node's pods in kubectl's columns: NAME READY STATUS RESTARTS AGE;\n"
-         "wide adds the node, the runtime and each container's seccomp profile.\n"
+         "wide adds the node, the runtime and each container's seccomp profile; json and\n"
+         "yaml give a List of Pods; name gives pod/NAME, one per line.\n"
          "\n"
          "Options:\n"
-         "  -o, --output FORMAT     wide or json\n" NODE_OPTIONS_HELP);
+         "  -o, --output FORMAT     table (the default), wide, json, yaml or "
+         "name\n" NODE_OPTIONS_HELP);
 
 static void
 json_container(struct strbuf *sb, const char *state, const char *pod_name,
@@ -118,6 +120,8 @@ verb_get(int argc, char **argv)
 	};
 	struct node_opts o = { 0 };
 	const char *output = NULL;
+	int format = 0; /* in the order of formats[] */
+	static const char *const formats[] = { "table", "wide", "json", "yaml", "name", NULL };
 	char **names = NULL;
 	size_t n = 0;
 	bool all;
@@ -131,7 +135,9 @@ verb_get(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":o:h", options, NULL)) != -1) {
 		switch (c) {
 		case 'o':
-			output = optarg;
+			if (cli_parse_output("get", optarg, formats, 5, &format) != 0)
+				return EXIT_USAGE;
+			output = format == 0 ? NULL : formats[format];
 			break;
 		case 'h':
 			fputs(get_help, stdout);
@@ -150,8 +156,6 @@ verb_get(int argc, char **argv)
 	if (!pods_word(argv[optind]))
 		return cli_usage_error("get", "unknown resource type '%s': the local node has pods",
 		                       argv[optind]);
-	if (output && !streq(output, "wide") && !streq(output, "json"))
-		return cli_usage_error("get", "-o: unknown format '%s' (wide, json)", output);
 	node_opts_defaults(&o);
 	optind++;
 	all = optind >= argc;
@@ -160,7 +164,7 @@ verb_get(int argc, char **argv)
 		if (r < 0)
 			return cli_fail(r, NULL, o.state);
 	}
-	if (output && streq(output, "json"))
+	if (output && (streq(output, "json") || streq(output, "yaml")))
 		strbuf_puts(&sb,
 		            "{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"List\",\n  \"items\": [");
 	for (size_t i = 0; i < (all ? n : (size_t)(argc - optind)); i++) {
@@ -173,8 +177,12 @@ verb_get(int argc, char **argv)
 			status = 1;
 			continue;
 		}
-		if (output && streq(output, "json")) {
+		if (output && (streq(output, "json") || streq(output, "yaml"))) {
 			json_pod(&sb, o.state, &row, i == 0);
+			continue;
+		}
+		if (output && streq(output, "name")) {
+			strbuf_printf(&sb, "pod/%s\n", cli_escape(row.name));
 			continue;
 		}
 		if (!header++)
@@ -202,11 +210,14 @@ verb_get(int argc, char **argv)
 		}
 		strbuf_puts(&sb, "\n");
 	}
-	if (output && streq(output, "json"))
+	if (output && (streq(output, "json") || streq(output, "yaml")))
 		strbuf_puts(&sb, n || !all ? "\n  ]\n}\n" : "]\n}\n");
 	else if (all && n == 0)
 		fputs("No resources found in default namespace.\n", stderr);
-	fwrite(sb.buf ? sb.buf : "", 1, sb.len, stdout);
+	if (output && streq(output, "yaml") && !sb.oom)
+		status = cli_write_document("-", CLI_DOC_YAML, sb.buf, sb.len) < 0 ? 1 : status;
+	else
+		fwrite(sb.buf ? sb.buf : "", 1, sb.len, stdout);
 	strbuf_done(&sb);
 	node_names_free(names, n);
 	return status;

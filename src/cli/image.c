@@ -96,10 +96,11 @@ image_ls_verb(int argc, char **argv)
 	return 0;
 }
 
-static const struct verb image_verbs[] = {
+const struct verb image_verbs[] = {
 	{ "import", image_import_verb, "name a root filesystem or a binary as an image" },
 	{ "ls", image_ls_verb, "list the local images" },
 };
+const size_t n_image_verbs = ELEMENTSOF(image_verbs);
 
 int
 verb_image(int argc, char **argv)

@@ -427,13 +427,14 @@ kube_inspect_verb(int argc, char **argv)
 	return status;
 }
 
-static const struct verb kube_verbs[] = {
+const struct verb kube_verbs[] = {
 	{ "validate", kube_validate_verb, "check names and seccomp fields as the API server does" },
 	{ "resolve", kube_resolve_verb, "the profile each container gets, and whether it starts" },
 	{ "check", kube_check_verb,
 	  "Pod Security Admission: every check of the Pod Security Standards" },
 	{ "inspect", kube_inspect_verb, "the OCI linux.seccomp a container's runtime receives" },
 };
+const size_t n_kube_verbs = ELEMENTSOF(kube_verbs);
 
 int
 verb_kube(int argc, char **argv)

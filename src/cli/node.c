@@ -24,13 +24,14 @@ cli_node_parse_sub(const char *command, const char *from, const char *as, char *
 	return 0;
 }
 
-static const struct verb node_verbs[] = {
+const struct verb node_verbs[] = {
 	{ "load", cli_node_load, "install profiles where the kubelet looks for them, atomically" },
 	{ "ls", cli_node_ls, "list the node's Localhost profiles" },
 	{ "sync", cli_node_sync, "keep a directory of profiles (a ConfigMap) installed" },
 	{ "status", cli_node_status, "what the last sync did: a readiness probe" },
 	{ "scan", cli_node_scan, "every container of a CRI runtime, its real filter, and drift" },
 };
+const size_t n_node_verbs = ELEMENTSOF(node_verbs);
 
 int
 verb_node(int argc, char **argv)

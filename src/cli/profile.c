@@ -2,7 +2,7 @@
 /* kseccomp profile COMMAND: the verbs that read profiles. */
 #include "cli.h"
 
-static const struct verb profile_verbs[] = {
+const struct verb profile_verbs[] = {
 	{ "validate", verb_profile_validate,
 	  "check profiles; report every problem with its position" },
 	{ "fmt", verb_profile_fmt, "print (or rewrite) a profile in canonical JSON" },
@@ -19,6 +19,7 @@ static const struct verb profile_verbs[] = {
 	  "print RuntimeDefault for a container (containerd, docker or podman)" },
 	{ "bundle", verb_profile_bundle, "a ConfigMap of a directory of profiles, for node sync" },
 };
+const size_t n_profile_verbs = ELEMENTSOF(profile_verbs);
 
 int
 verb_profile(int argc, char **argv)
