@@ -51,7 +51,11 @@ image_import_verb(int argc, char **argv)
 	        "docker.io/hashicorp/http-echo:1.0) name a root filesystem directory, used\n"
 	        "where it is, or a host binary, copied into a root filesystem of its own\n"
 	        "whose entrypoint it is. The store is /var/lib/kseccomp/images for root\n"
-	        "(~/.local/share/kseccomp/images otherwise, $KSECCOMP_IMAGE_STORE first).\n");
+	        "(~/.local/share/kseccomp/images otherwise, $KSECCOMP_IMAGE_STORE first).\n"
+	        "\n"
+	        "Options:\n"
+	        "      --store DIR       the image store\n"
+	        "  -h, --help            show this help\n");
 	if (r)
 		return r < 0 ? 0 : r;
 	if (argc - optind != 2)
@@ -77,7 +81,12 @@ image_ls_verb(int argc, char **argv)
 
 	r = parse_store("image ls", argc, argv, &store,
 	                "Usage: kseccomp image ls [--store DIR]\n\nList the images of the local "
-	                "store: reference, root filesystem, entrypoint.\n");
+	                "store: reference, root filesystem, entrypoint.\n"
+	                "\n"
+	                "Options:\n"
+	                "      --store DIR       the image store (see 'kseccomp image import "
+	                "--help')\n"
+	                "  -h, --help            show this help\n");
 	if (r)
 		return r < 0 ? 0 : r;
 	if (optind < argc)

@@ -38,7 +38,12 @@ static const char load_help[] =
         "names, in a mounted ConfigMap); links elsewhere are not followed, "
         "and "
         "no\n"
-        "link beneath ROOT is either.\n";
+        "link beneath ROOT is either.\n"
+        "\n"
+        "Options:\n"
+        "      --as SUBDIR       install under ROOT/seccomp/SUBDIR (default: DIR's name)\n"
+        "      --root-dir ROOT   the kubelet's root (see 'kseccomp node ls --help')\n"
+        "  -h, --help            show this help\n";
 
 int
 cli_node_load(int argc, char **argv)

@@ -97,7 +97,15 @@ cli_node_ls(int argc, char **argv)
 			      "List the Localhost profiles under ROOT/seccomp, as localhostProfile "
 			      "names,\n"
 			      "with their default action, number of rules and whether they are "
-			      "valid.\n",
+			      "valid.\n"
+			      "\n"
+			      "Options:\n"
+			      "      --root-dir ROOT   the kubelet's root (default: "
+			      "/var/lib/kubelet "
+			      "for\n"
+			      "                        root, ~/.local/share/kseccomp/kubelet "
+			      "otherwise)\n"
+			      "  -h, --help            show this help\n",
 			      stdout);
 			return 0;
 		default:

@@ -67,7 +67,18 @@ cli_node_status(int argc, char **argv)
 			      "error) and, with --max-age, ran within that many seconds: a "
 			      "readiness\n"
 			      "probe for the sync's DaemonSet. 1 otherwise, or when there is no "
-			      "status.\n",
+			      "status.\n"
+			      "\n"
+			      "Options:\n"
+			      "      --as SUBDIR       the status of the sync that installs as "
+			      "SUBDIR,\n"
+			      "                        under ROOT/seccomp\n"
+			      "      --status FILE     the status file itself\n"
+			      "      --root-dir ROOT   the kubelet's root (see 'kseccomp node ls "
+			      "--help')\n"
+			      "      --max-age SECONDS the pass must have run within that many "
+			      "seconds\n"
+			      "  -h, --help            show this help\n",
 			      stdout);
 			return 0;
 		default:
