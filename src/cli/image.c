@@ -6,12 +6,16 @@
 
 #include "cli.h"
 #include "node/images.h"
+#include "strbuf.h"
 
+/* --store, and -o (ret_format NULL: the command has none; table, json, yaml or name). */
 static int
-parse_store(const char *command, int argc, char **argv, const char **ret_store, const char *help)
+parse_store(const char *command, int argc, char **argv, const char **ret_store, int *ret_format,
+            const char *help)
 {
 	static const struct option options[] = {
 		{ "store", required_argument, NULL, 's' },
+		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
@@ -19,10 +23,20 @@ parse_store(const char *command, int argc, char **argv, const char **ret_store, 
 
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":o:h", options, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			*ret_store = optarg;
+			break;
+		case 'o':
+			if (!ret_format)
+				return cli_usage_error(command, "-o is not an option of %s",
+				                       command);
+			if (cli_parse_output(
+			            command, optarg,
+			            (const char *const[]){ "table", "json", "yaml", "name", NULL },
+			            4, ret_format) != 0)
+				return EXIT_USAGE;
 			break;
 		case 'h':
 			fputs(help, stdout);
@@ -44,7 +58,7 @@ image_import_verb(int argc, char **argv)
 	int r;
 
 	r = parse_store(
-	        "image import", argc, argv, &store,
+	        "image import", argc, argv, &store, NULL,
 	        "Usage: kseccomp image import [--store DIR] REF DIR|BINARY\n"
 	        "\n"
 	        "Make REF (hashicorp/http-echo:1.0, normalised as the CRI does to\n"
@@ -76,14 +90,17 @@ image_ls_verb(int argc, char **argv)
 	char buf[PATH_MAX];
 	const char *store = NULL;
 	struct image *v = NULL;
+	int format = 0;
 	size_t n = 0;
 	int r;
 
-	r = parse_store("image ls", argc, argv, &store,
-	                "Usage: kseccomp image ls [--store DIR]\n\nList the images of the local "
-	                "store: reference, root filesystem, entrypoint.\n"
+	r = parse_store("image ls", argc, argv, &store, &format,
+	                "Usage: kseccomp image ls [--store DIR] [-o table|json|yaml|name]\n\nList "
+	                "the images of the local store: reference, root filesystem, entrypoint.\n"
 	                "\n"
 	                "Options:\n"
+	                "  -o, --output FORMAT   table (the default), json, yaml or name (the\n"
+	                "                        references, one per line)\n"
 	                "      --store DIR       the image store (see 'kseccomp image import "
 	                "--help')\n"
 	                "  -h, --help            show this help\n");
@@ -96,11 +113,37 @@ image_ls_verb(int argc, char **argv)
 	r = image_list(store, &v, &n);
 	if (r < 0)
 		return cli_fail(r, NULL, store);
-	printf("%-44s %-12s %s\n", "IMAGE", "ENTRYPOINT", "ROOTFS");
+	if (format == 1 || format == 2) { /* json, yaml */
+		struct strbuf sb = { 0 };
+		_cleanup_(freep) char *json = NULL;
+		size_t len = 0;
+
+		strbuf_putc(&sb, '[');
+		for (size_t i = 0; i < n; i++) {
+			strbuf_puts(&sb, i ? ",\n  {\"image\": " : "\n  {\"image\": ");
+			strbuf_put_json_str(&sb, v[i].ref);
+			strbuf_puts(&sb, ", \"entrypoint\": ");
+			strbuf_put_json_str(&sb, v[i].entrypoint);
+			strbuf_puts(&sb, ", \"rootfs\": ");
+			strbuf_put_json_str(&sb, v[i].rootfs);
+			strbuf_putc(&sb, '}');
+		}
+		strbuf_puts(&sb, n ? "\n]\n" : "]\n");
+		free(v);
+		if (strbuf_finish(&sb, &json, &len) < 0)
+			return cli_fail(-ENOMEM, NULL, NULL);
+		return cli_write_document("-", format == 2 ? CLI_DOC_YAML : CLI_DOC_JSON, json,
+		                          len) < 0;
+	}
+	if (format == 0)
+		printf("%-44s %-12s %s\n", "IMAGE", "ENTRYPOINT", "ROOTFS");
 	for (size_t i = 0; i < n; i++)
-		printf("%-44s %-12s %s\n", cli_escape(v[i].ref),
-		       *v[i].entrypoint ? cli_escape(v[i].entrypoint) : "-",
-		       cli_escape(v[i].rootfs));
+		if (format == 3)
+			printf("%s\n", cli_escape(v[i].ref));
+		else
+			printf("%-44s %-12s %s\n", cli_escape(v[i].ref),
+			       *v[i].entrypoint ? cli_escape(v[i].entrypoint) : "-",
+			       cli_escape(v[i].rootfs));
 	free(v);
 	return 0;
 }

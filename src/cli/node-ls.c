@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* kseccomp node ls [--root-dir D]: the node's Localhost profiles. */
+/* kseccomp node ls [--root-dir D] [-o FORMAT]: the node's Localhost profiles. */
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -10,11 +10,62 @@
 #include "node.h"
 #include "node/node.h"
 #include "node/profiles.h"
+#include "strbuf.h"
+
+enum ls_format {
+	LS_TABLE,
+	LS_JSON,
+	LS_YAML,
+	LS_NAME,
+};
+
+struct ls_out {
+	enum ls_format format;
+	struct strbuf json; /* -o json or yaml: the array so far */
+	size_t n;
+};
+
+/* One profile: a row of the table, an object of the array, or its name. */
+static void
+ls_row(struct ls_out *out, const char *name, const struct ksc_profile *p, const char *error)
+{
+	if (out->format == LS_NAME) {
+		printf("%s\n", cli_escape(name));
+	} else if (out->format != LS_TABLE) {
+		struct strbuf *sb = &out->json;
+
+		strbuf_puts(sb, out->n ? ",\n  {\"localhostProfile\": "
+		                       : "\n  {\"localhostProfile\": ");
+		strbuf_put_json_str(sb, name);
+		strbuf_printf(sb, ", \"valid\": %s", p ? "true" : "false");
+		if (p)
+			strbuf_printf(sb, ", \"defaultAction\": \"%s\", \"rules\": %zu}",
+			              ksc_action_name(ksc_profile_default_action(p)),
+			              ksc_profile_rule_count(p));
+		else {
+			strbuf_puts(sb, ", \"error\": ");
+			strbuf_put_json_str(sb, error);
+			strbuf_puts(sb, "}");
+		}
+	} else {
+		if (out->n == 0)
+			printf("%-44s %-22s %-6s %s\n", "LOCALHOST PROFILE", "DEFAULT ACTION",
+			       "RULES", "STATUS");
+		if (p)
+			printf("%-44s %-22s %-6zu valid\n", cli_escape(name),
+			       ksc_action_name(ksc_profile_default_action(p)),
+			       ksc_profile_rule_count(p));
+		else
+			printf("%-44s %-22s %-6s invalid: %s\n", cli_escape(name), "-", "-",
+			       cli_escape(error));
+	}
+	out->n++;
+}
 
 /* The profiles beneath dirfd (ROOT/seccomp/rel), depth first in name order. Nothing is
  * followed or opened that could block: a link or a FIFO is listed as what it is. */
 static void
-list_dir(int dirfd, const char *base, const char *rel, bool *any)
+list_dir(int dirfd, const char *base, const char *rel, struct ls_out *out)
 {
 	char **names = NULL;
 	size_t n = 0;
@@ -43,27 +94,17 @@ list_dir(int dirfd, const char *base, const char *rel, bool *any)
 			        dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
 			if (fd >= 0)
-				list_dir(fd, base, sub, any);
+				list_dir(fd, base, sub, out);
 			continue;
 		}
-		if (!*any)
-			printf("%-44s %-22s %-6s %s\n", "LOCALHOST PROFILE", "DEFAULT ACTION",
-			       "RULES", "STATUS");
-		*any = true;
 		r = ksc_fs_read_at(dirfd, name, KSC_PROFILE_MAX_BYTES, &text, &len, full, &error);
 		if (r >= 0)
 			r = ksc_profile_parse(full, text, len, NULL, &p, diags, &error);
-		if (r < 0) {
-			printf("%-44s %-22s %-6s invalid: %s\n", cli_escape(sub), "-", "-",
-			       error ? cli_escape(ksc_error_message(error))
-			             : "see 'profile validate'");
-			ksc_error_free(error);
-		} else {
-			printf("%-44s %-22s %-6zu valid\n", cli_escape(sub),
-			       ksc_action_name(ksc_profile_default_action(p)),
-			       ksc_profile_rule_count(p));
-			ksc_profile_free(p);
-		}
+		ls_row(out, sub, r < 0 ? NULL : p,
+		       error && ksc_error_message(error) ? ksc_error_message(error)
+		                                         : "see 'profile validate'");
+		ksc_error_free(error);
+		ksc_profile_free(p);
 	}
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);
@@ -75,24 +116,34 @@ cli_node_ls(int argc, char **argv)
 {
 	static const struct option options[] = {
 		{ "root-dir", required_argument, NULL, 'r' },
+		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
 	char rootbuf[PATH_MAX], base[PATH_MAX];
 	const char *root = NULL;
 	_cleanup_(closep) int basefd = -1;
-	bool any = false;
-	int c;
+	struct ls_out out = { 0 };
+	int c, format, status = 0;
 
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":o:h", options, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			root = optarg;
 			break;
+		case 'o':
+			if (cli_parse_output(
+			            "node ls", optarg,
+			            (const char *const[]){ "table", "json", "yaml", "name", NULL },
+			            4, &format) != 0)
+				return EXIT_USAGE;
+			out.format = (enum ls_format)format;
+			break;
 		case 'h':
-			fputs("Usage: kseccomp node ls [--root-dir ROOT]\n"
+			fputs("Usage: kseccomp node ls [--root-dir ROOT] [-o "
+			      "table|json|yaml|name]\n"
 			      "\n"
 			      "List the Localhost profiles under ROOT/seccomp, as localhostProfile "
 			      "names,\n"
@@ -105,6 +156,9 @@ cli_node_ls(int argc, char **argv)
 			      "for\n"
 			      "                        root, ~/.local/share/kseccomp/kubelet "
 			      "otherwise)\n"
+			      "  -o, --output FORMAT   table (the default), json, yaml or name "
+			      "(the\n"
+			      "                        localhostProfile names, one per line)\n"
 			      "  -h, --help            show this help\n",
 			      stdout);
 			return 0;
@@ -118,9 +172,25 @@ cli_node_ls(int argc, char **argv)
 		root = node_kubelet_root(rootbuf, sizeof(rootbuf));
 	snprintf(base, sizeof(base), "%s/seccomp", root);
 	basefd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (out.format == LS_JSON || out.format == LS_YAML)
+		strbuf_putc(&out.json, '[');
 	if (basefd >= 0)
-		list_dir(basefd, base, "", &any);
-	if (!any)
+		list_dir(basefd, base, "", &out);
+	if (out.format == LS_JSON || out.format == LS_YAML) {
+		strbuf_puts(&out.json, out.n ? "\n]\n" : "]\n");
+		if (out.json.oom)
+			status = cli_fail(-ENOMEM, NULL, NULL);
+		else {
+			_cleanup_(freep) char *json = NULL;
+			size_t len = 0;
+
+			(void)strbuf_finish(&out.json, &json, &len);
+			status = cli_write_document(
+			                 "-", out.format == LS_YAML ? CLI_DOC_YAML : CLI_DOC_JSON,
+			                 json, len) < 0;
+		}
+		strbuf_done(&out.json);
+	} else if (!out.n && out.format == LS_TABLE)
 		printf("no profiles under %s\n", cli_escape(base));
-	return 0;
+	return status;
 }
