@@ -124,6 +124,26 @@ def ok(cond, desc, detail=""):
             print(f"#   {detail}")
 
 
+def doc_commands():
+    """The kseccomp command lines of the guides' code blocks: (file, words, line)."""
+    out = []
+    for doc in ("docs/cluster-guide.md", "deploy/README.md", "README.md"):
+        text = open(f"{root}/{doc}").read()
+        for block in text.split("```")[1::2]:
+            for line in block.splitlines():
+                line = line.split("#")[0].strip()
+                for cmd in re.split(r"\|", line):
+                    toks = cmd.split()
+                    if toks[:2] == ["kubectl", "seccomp"]:
+                        toks = ["kseccomp", "kube", *toks[2:]] if len(toks) > 2 and toks[2] in (
+                            "validate", "resolve", "check", "inspect") else ["kseccomp", *toks[2:]]
+                    if toks[:1] == ["sudo"]:
+                        toks = toks[1:]
+                    if toks[:1] == ["kseccomp"] and len(toks) > 1:
+                        out.append((doc, toks, cmd.strip()))
+    return out
+
+
 cmds = commands()
 readme = readme_lines()
 man = man_sections()
@@ -145,5 +165,16 @@ for words, h in cmds:
                    r"(?<![\w-])" + re.escape(o) + r"(?![\w-])", body) for o in names)}
     ok(body and not missing, f"{name}: the man page documents every option of --help",
        f"missing: {' '.join(sorted(missing)) if body else '(no section)'}")
+by_words = {" ".join(w): h for w, h in cmds}
+for doc, toks, line in doc_commands():
+    words = toks[1:3] if " ".join(toks[1:3]) in by_words else toks[1:2]
+    h = by_words.get(" ".join(words))
+    if h is None:
+        ok(False, f"{doc}: '{line}' runs a command kseccomp has", "no such command")
+        continue
+    known = help_options(h) | {"-h", "--help"}
+    used = {t.split("=")[0] for t in toks[1 + len(words):] if re.match(r"^--?[a-zA-Z]", t)}
+    ok(used <= known, f"{doc}: '{line}' uses options of kseccomp {' '.join(words)}",
+       f"not in --help: {' '.join(sorted(used - known))}")
 print(f"1..{n}")
 sys.exit(1 if failed else 0)
