@@ -542,6 +542,10 @@ bool ksc_bpf_cache_allows(const struct ksc_bpf *prog, uint32_t arch, uint32_t nr
 /* A readable listing, one instruction a line with its index, operands, jump targets and
  * comments naming seccomp_data fields, architectures and actions. Owned by the caller. */
 int ksc_bpf_disasm(const struct ksc_bpf *prog, char **ret_text);
+/* The program as a Graphviz digraph (dot): one node per instruction, labelled as
+ * ksc_bpf_disasm() lists it (syscall names included), its true and false edges marked.
+ * *ret_text is owned by the caller. Returns 0 or -ENOMEM. */
+int ksc_bpf_dot(const struct ksc_bpf *prog, char **ret_text);
 
 /*
  * A filter return value in libseccomp's notation: ALLOW, ERRNO(n), KILL_PROCESS, KILL (the

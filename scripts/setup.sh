@@ -16,11 +16,12 @@ cd "$top"
 # containerd is the CRI runtime the CRI client is tested against (a private instance,
 # scripts/containerd.sh), and libnghttp2 carries the client's gRPC. Debian's Python reads
 # node scan's metrics with python3-prometheus-client, a real Prometheus text parser. zsh and
-# kubernetes-client (kubectl) run the installed completion and kubectl plugin.
+# kubernetes-client (kubectl) run the installed completion and kubectl plugin; graphviz renders
+# the programs' pictures.
 packages="gcc libc6-dev meson ninja-build pkg-config python3 libyaml-dev zlib1g-dev \
 libseccomp-dev libbpf-dev libnghttp2-dev clang libclang-rt-14-dev gcc-multilib runc crun \
 busybox-static strace python3-yaml python3-prometheus-client containerd \
-golang-github-containers-common zsh kubernetes-client"
+golang-github-containers-common zsh kubernetes-client graphviz"
 
 install_missing() {
 	missing=""

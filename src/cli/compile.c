@@ -36,7 +36,8 @@ help(void)
 	      "      --native ARCH    the host the filter is for (default: this machine's)\n"
 	      "      --backend NAME   native (the default) or libseccomp\n"
 	      "  -o, --output FORMAT  bpf (raw struct sock_filter records, host byte order; the\n"
-	      "                       default) or asm (a listing)\n"
+	      "                       default), asm (a listing, with the syscalls compared) or\n"
+	      "                       dot (a Graphviz graph of it)\n"
 	      "      --output-file FILE  write the program there (atomically) instead of\n"
 	      "                       standard output\n"
 	      "  -h, --help           show this help\n",
@@ -133,7 +134,7 @@ verb_compile(int argc, char **argv)
 	enum ksc_arch arches[_KSC_ARCH_MAX];
 	const char *output = "-";
 	_cleanup_(ksc_bpf_freep) struct ksc_bpf *prog = NULL;
-	bool asm_format = false;
+	bool asm_format = false, dot_format = false;
 	int c, r;
 
 	optind = 0;
@@ -160,10 +161,11 @@ verb_compile(int argc, char **argv)
 			int format;
 
 			if (cli_parse_output("compile", optarg,
-			                     (const char *const[]){ "bpf", "asm", NULL }, 2,
+			                     (const char *const[]){ "bpf", "asm", "dot", NULL }, 3,
 			                     &format) != 0)
 				return EXIT_USAGE;
-			asm_format = format == 1;
+			asm_format = format >= 1;
+			dot_format = format == 2;
 			break;
 		}
 		case CLI_OUTPUT_FILE_OPTION:
@@ -190,7 +192,7 @@ verb_compile(int argc, char **argv)
 	if (asm_format) {
 		_cleanup_(freep) char *text = NULL;
 
-		r = ksc_bpf_disasm(prog, &text);
+		r = dot_format ? ksc_bpf_dot(prog, &text) : ksc_bpf_disasm(prog, &text);
 		if (r < 0)
 			return cli_fail(r, NULL, NULL);
 		return cli_write_file(output, text, strlen(text)) < 0 ? 1 : 0;

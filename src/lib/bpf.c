@@ -759,8 +759,102 @@ data_field(uint32_t k)
 	return names[k / 4];
 }
 
-int
-ksc_bpf_disasm(const struct ksc_bpf *prog, char **ret_text)
+/* What the accumulator may hold before an instruction, over every path (jumps go forward
+ * only), and which arch the paths there have passed a check of. */
+enum {
+	HOLDS_ARCH = 1 << 0,
+	HOLDS_NR = 1 << 1,
+	HOLDS_OTHER = 1 << 2,
+};
+
+struct insn_flow {
+	uint8_t holds;  /* HOLDS_*: what A may be */
+	uint8_t known;  /* 0 unreached, 1 every path checked the arch `token`, 2 not known */
+	uint32_t token; /* with known 1 */
+};
+
+static void
+flow_merge(struct insn_flow *to, const struct insn_flow *from)
+{
+	to->holds |= from->holds;
+	if (to->known == 0) {
+		to->known = from->known;
+		to->token = from->token;
+	} else if (to->known != 1 || from->known != 1 || to->token != from->token)
+		to->known = 2;
+}
+
+static struct insn_flow *
+bpf_flow(const struct ksc_bpf *prog)
+{
+	struct insn_flow *f = calloc(MAX(prog->count, 1u), sizeof(*f));
+
+	if (!f)
+		return NULL;
+	if (prog->count > 0)
+		f[0] = (struct insn_flow){ HOLDS_OTHER, 2, 0 }; /* A starts at 0 */
+	for (size_t pc = 0; pc < prog->count; pc++) {
+		const struct ksc_bpf_insn *in = &prog->insns[pc];
+		struct insn_flow out = f[pc], taken;
+
+		switch (BPF_CLASS(in->code)) {
+		case BPF_LD:
+			out.holds = in->code != (BPF_LD | BPF_W | BPF_ABS) ? HOLDS_OTHER
+			            : in->k == DATA_ARCH                   ? HOLDS_ARCH
+			            : in->k == DATA_NR                     ? HOLDS_NR
+			                                                   : HOLDS_OTHER;
+			break;
+		case BPF_ALU:
+			out.holds = HOLDS_OTHER;
+			break;
+		case BPF_MISC:
+			if (BPF_MISCOP(in->code) == BPF_TXA)
+				out.holds = HOLDS_OTHER;
+			break;
+		case BPF_RET:
+			continue;
+		case BPF_JMP:
+			if (BPF_OP(in->code) == BPF_JA) {
+				if (pc + 1 + in->k < prog->count)
+					flow_merge(&f[pc + 1 + in->k], &out);
+				continue;
+			}
+			taken = out;
+			/* "jeq #token" on the arch: its true side is that arch */
+			if (BPF_OP(in->code) == BPF_JEQ && BPF_SRC(in->code) == BPF_K &&
+			    out.holds == HOLDS_ARCH)
+				taken = (struct insn_flow){ HOLDS_ARCH, 1, in->k };
+			if (pc + 1 + in->jt < prog->count)
+				flow_merge(&f[pc + 1 + in->jt], &taken);
+			if (pc + 1 + in->jf < prog->count)
+				flow_merge(&f[pc + 1 + in->jf], &out);
+			continue;
+		default:
+			break;
+		}
+		if (pc + 1 < prog->count)
+			flow_merge(&f[pc + 1], &out);
+	}
+	return f;
+}
+
+/* The syscall a comparison of the number with k names, where every path has checked one
+ * arch: x86_64's token covers x32, told apart by the x32 bit. NULL when not known. */
+static const char *
+compared_syscall(const struct insn_flow *fl, uint32_t k, bool *ret_x32)
+{
+	enum ksc_arch a;
+
+	if (fl->holds != HOLDS_NR || fl->known != 1 ||
+	    ksc_arch_from_audit_token(fl->token, k, &a) < 0)
+		return NULL;
+	*ret_x32 = a == KSC_ARCH_X32;
+	return ksc_syscall_name(a, k);
+}
+
+/* One instruction as disasm lists it (without its position). */
+static void
+insn_text(const struct ksc_bpf *prog, size_t pc, const struct insn_flow *fl, struct strbuf *sb)
 {
 	static const char *const alu[] = {
 		[BPF_ADD >> 4] = "add", [BPF_SUB >> 4] = "sub", [BPF_MUL >> 4] = "mul",
@@ -772,129 +866,148 @@ ksc_bpf_disasm(const struct ksc_bpf *prog, char **ret_text)
 		[BPF_JA >> 4] = "ja",   [BPF_JEQ >> 4] = "jeq",   [BPF_JGT >> 4] = "jgt",
 		[BPF_JGE >> 4] = "jge", [BPF_JSET >> 4] = "jset",
 	};
-	_cleanup_(freep) uint8_t *a_holds = NULL;
+	const struct ksc_bpf_insn *in = &prog->insns[pc];
+	const char *src = BPF_SRC(in->code) == BPF_X ? "x" : NULL;
+	unsigned op = BPF_OP(in->code) >> 4;
+	char ret[32];
+	enum ksc_arch a;
+
+	switch (BPF_CLASS(in->code)) {
+	case BPF_LD:
+	case BPF_LDX: {
+		const char *reg = BPF_CLASS(in->code) == BPF_LD ? "" : "x";
+
+		if (in->code == (BPF_LD | BPF_W | BPF_ABS))
+			strbuf_printf(sb, "ld   [%u]%s%s", in->k, data_field(in->k) ? "  ; " : "",
+			              data_field(in->k) ? data_field(in->k) : "");
+		else if (BPF_MODE(in->code) == BPF_LEN && BPF_SIZE(in->code) == BPF_W)
+			strbuf_printf(sb, "ld%s  #len  ; %u", *reg ? "x" : " ", DATA_SIZE);
+		else if (BPF_MODE(in->code) == BPF_IMM)
+			strbuf_printf(sb, "ld%s  #0x%x", *reg ? "x" : " ", in->k);
+		else if (BPF_MODE(in->code) == BPF_MEM)
+			strbuf_printf(sb, "ld%s  M[%u]", *reg ? "x" : " ", in->k);
+		else
+			strbuf_printf(sb, "???  code=0x%02x k=0x%x", in->code, in->k);
+		break;
+	}
+	case BPF_ST:
+		strbuf_printf(sb, "st   M[%u]", in->k);
+		break;
+	case BPF_STX:
+		strbuf_printf(sb, "stx  M[%u]", in->k);
+		break;
+	case BPF_ALU:
+		if (BPF_OP(in->code) == BPF_NEG)
+			strbuf_puts(sb, "neg");
+		else if (op < ELEMENTSOF(alu) && alu[op] && src)
+			strbuf_printf(sb, "%-4s x", alu[op]);
+		else if (op < ELEMENTSOF(alu) && alu[op])
+			strbuf_printf(sb, "%-4s #0x%x", alu[op], in->k);
+		else
+			strbuf_printf(sb, "???  code=0x%02x", in->code);
+		break;
+	case BPF_JMP:
+		if (BPF_OP(in->code) == BPF_JA)
+			strbuf_printf(sb, "ja   %04zu", pc + 1 + in->k);
+		else if (op < ELEMENTSOF(jmp) && jmp[op]) {
+			bool x32 = false;
+			const char *name = src ? NULL : compared_syscall(fl, in->k, &x32);
+
+			if (src)
+				strbuf_printf(sb, "%-4s x", jmp[op]);
+			else
+				strbuf_printf(sb, "%-4s #0x%x", jmp[op], in->k);
+			strbuf_printf(sb, "  true: %04zu  false: %04zu", pc + 1 + in->jt,
+			              pc + 1 + in->jf);
+			if (!src && fl->holds == HOLDS_ARCH &&
+			    ksc_arch_from_audit_token(in->k, 0, &a) == 0)
+				strbuf_printf(sb, "  ; %s", ksc_arch_name(a));
+			else if (name)
+				strbuf_printf(sb, "  ; %s%s%s",
+				              BPF_OP(in->code) == BPF_JGE    ? ">= "
+				              : BPF_OP(in->code) == BPF_JGT  ? "> "
+				              : BPF_OP(in->code) == BPF_JSET ? "& "
+				                                             : "",
+				              x32 ? "x32 " : "", name);
+		} else
+			strbuf_printf(sb, "???  code=0x%02x", in->code);
+		break;
+	case BPF_RET:
+		if (BPF_RVAL(in->code) == BPF_A)
+			strbuf_puts(sb, "ret  a");
+		else {
+			ksc_ret_format(in->k, ret, sizeof(ret));
+			strbuf_printf(sb, "ret  #0x%08x  ; %s", in->k, ret);
+		}
+		break;
+	case BPF_MISC:
+		strbuf_puts(sb, BPF_MISCOP(in->code) == BPF_TAX ? "tax" : "txa");
+		break;
+	}
+}
+
+int
+ksc_bpf_disasm(const struct ksc_bpf *prog, char **ret_text)
+{
+	_cleanup_(freep) struct insn_flow *fl = bpf_flow(prog);
 	struct strbuf sb = { 0 };
 
-	/* What A may hold at each instruction, over every path (jumps go forward only):
-	 * bit 0 seccomp_data.arch, bit 1 anything else. An arch name is printed only for a
-	 * comparison whose A is the arch on every path. */
-	a_holds = calloc(prog->count, 1);
-	if (!a_holds)
+	if (!fl)
 		return -ENOMEM;
-	if (prog->count > 0)
-		a_holds[0] = 2; /* A starts at 0 */
 	for (size_t pc = 0; pc < prog->count; pc++) {
-		const struct ksc_bpf_insn *in = &prog->insns[pc];
-		uint8_t out = a_holds[pc];
-
-		switch (BPF_CLASS(in->code)) {
-		case BPF_LD:
-			out = in->code == (BPF_LD | BPF_W | BPF_ABS) && in->k == DATA_ARCH ? 1 : 2;
-			break;
-		case BPF_ALU:
-			out = 2;
-			break;
-		case BPF_MISC:
-			if (BPF_MISCOP(in->code) == BPF_TXA)
-				out = 2;
-			break;
-		case BPF_RET:
-			continue;
-		case BPF_JMP:
-			if (BPF_OP(in->code) == BPF_JA) {
-				if (pc + 1 + in->k < prog->count)
-					a_holds[pc + 1 + in->k] |= out;
-			} else {
-				if (pc + 1 + in->jt < prog->count)
-					a_holds[pc + 1 + in->jt] |= out;
-				if (pc + 1 + in->jf < prog->count)
-					a_holds[pc + 1 + in->jf] |= out;
-			}
-			continue;
-		default:
-			break;
-		}
-		if (pc + 1 < prog->count)
-			a_holds[pc + 1] |= out;
-	}
-
-	for (size_t pc = 0; pc < prog->count; pc++) {
-		const struct ksc_bpf_insn *in = &prog->insns[pc];
-		const char *src = BPF_SRC(in->code) == BPF_X ? "x" : NULL;
-		char ret[32];
-		enum ksc_arch a;
-
 		strbuf_printf(&sb, "%04zu: ", pc);
-		switch (BPF_CLASS(in->code)) {
-		case BPF_LD:
-		case BPF_LDX: {
-			const char *reg = BPF_CLASS(in->code) == BPF_LD ? "" : "x";
-
-			if (in->code == (BPF_LD | BPF_W | BPF_ABS))
-				strbuf_printf(&sb, "ld   [%u]%s%s", in->k,
-				              data_field(in->k) ? "  ; " : "",
-				              data_field(in->k) ? data_field(in->k) : "");
-			else if (BPF_MODE(in->code) == BPF_LEN && BPF_SIZE(in->code) == BPF_W)
-				strbuf_printf(&sb, "ld%s  #len  ; %u", *reg ? "x" : " ", DATA_SIZE);
-			else if (BPF_MODE(in->code) == BPF_IMM)
-				strbuf_printf(&sb, "ld%s  #0x%x", *reg ? "x" : " ", in->k);
-			else if (BPF_MODE(in->code) == BPF_MEM)
-				strbuf_printf(&sb, "ld%s  M[%u]", *reg ? "x" : " ", in->k);
-			else
-				strbuf_printf(&sb, "???  code=0x%02x k=0x%x", in->code, in->k);
-			break;
-		}
-		case BPF_ST:
-			strbuf_printf(&sb, "st   M[%u]", in->k);
-			break;
-		case BPF_STX:
-			strbuf_printf(&sb, "stx  M[%u]", in->k);
-			break;
-		case BPF_ALU: {
-			unsigned op = BPF_OP(in->code) >> 4;
-
-			if (BPF_OP(in->code) == BPF_NEG)
-				strbuf_puts(&sb, "neg");
-			else if (op < ELEMENTSOF(alu) && alu[op] && src)
-				strbuf_printf(&sb, "%-4s x", alu[op]);
-			else if (op < ELEMENTSOF(alu) && alu[op])
-				strbuf_printf(&sb, "%-4s #0x%x", alu[op], in->k);
-			else
-				strbuf_printf(&sb, "???  code=0x%02x", in->code);
-			break;
-		}
-		case BPF_JMP:
-			if (BPF_OP(in->code) == BPF_JA)
-				strbuf_printf(&sb, "ja   %04zu", pc + 1 + in->k);
-			else if ((BPF_OP(in->code) >> 4) < ELEMENTSOF(jmp) &&
-			         jmp[BPF_OP(in->code) >> 4]) {
-				if (src)
-					strbuf_printf(&sb, "%-4s x", jmp[BPF_OP(in->code) >> 4]);
-				else
-					strbuf_printf(&sb, "%-4s #0x%x", jmp[BPF_OP(in->code) >> 4],
-					              in->k);
-				strbuf_printf(&sb, "  true: %04zu  false: %04zu", pc + 1 + in->jt,
-				              pc + 1 + in->jf);
-				if (!src && a_holds[pc] == 1 &&
-				    ksc_arch_from_audit_token(in->k, 0, &a) == 0)
-					strbuf_printf(&sb, "  ; %s", ksc_arch_name(a));
-			} else
-				strbuf_printf(&sb, "???  code=0x%02x", in->code);
-			break;
-		case BPF_RET:
-			if (BPF_RVAL(in->code) == BPF_A)
-				strbuf_puts(&sb, "ret  a");
-			else {
-				ksc_ret_format(in->k, ret, sizeof(ret));
-				strbuf_printf(&sb, "ret  #0x%08x  ; %s", in->k, ret);
-			}
-			break;
-		case BPF_MISC:
-			strbuf_puts(&sb, BPF_MISCOP(in->code) == BPF_TAX ? "tax" : "txa");
-			break;
-		}
+		insn_text(prog, pc, &fl[pc], &sb);
 		strbuf_putc(&sb, '\n');
 	}
+	return strbuf_finish(&sb, ret_text, NULL);
+}
+
+/* text as a Graphviz string's contents: quotes and backslashes escaped. */
+static void
+dot_escaped(struct strbuf *sb, const char *text, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		if (text[i] == '"' || text[i] == '\\')
+			strbuf_putc(sb, '\\');
+		strbuf_putc(sb, text[i]);
+	}
+}
+
+int
+ksc_bpf_dot(const struct ksc_bpf *prog, char **ret_text)
+{
+	_cleanup_(freep) struct insn_flow *fl = bpf_flow(prog);
+	struct strbuf sb = { 0 }, line = { 0 };
+
+	if (!fl)
+		return -ENOMEM;
+	strbuf_puts(&sb, "digraph seccomp {\n"
+	                 "\tnode [shape=box, fontname=\"monospace\", fontsize=10];\n"
+	                 "\tedge [fontname=\"monospace\", fontsize=9];\n");
+	for (size_t pc = 0; pc < prog->count; pc++) {
+		const struct ksc_bpf_insn *in = &prog->insns[pc];
+		bool is_ret = BPF_CLASS(in->code) == BPF_RET;
+
+		line.len = 0;
+		strbuf_printf(&line, "%04zu: ", pc);
+		insn_text(prog, pc, &fl[pc], &line);
+		strbuf_printf(&sb, "\ti%zu [label=\"", pc);
+		dot_escaped(&sb, line.buf ? line.buf : "", line.len);
+		strbuf_printf(&sb, "\"%s];\n", is_ret ? ", shape=ellipse" : "");
+		if (is_ret || fl[pc].known == 0)
+			continue;
+		if (BPF_CLASS(in->code) != BPF_JMP)
+			strbuf_printf(&sb, "\ti%zu -> i%zu;\n", pc, pc + 1);
+		else if (BPF_OP(in->code) == BPF_JA)
+			strbuf_printf(&sb, "\ti%zu -> i%zu;\n", pc, pc + 1 + in->k);
+		else
+			strbuf_printf(&sb,
+			              "\ti%zu -> i%zu [label=\"true\", color=\"darkgreen\"];\n"
+			              "\ti%zu -> i%zu [label=\"false\", color=\"red\"];\n",
+			              pc, pc + 1 + in->jt, pc, pc + 1 + in->jf);
+	}
+	strbuf_puts(&sb, "}\n");
+	strbuf_done(&line);
 	return strbuf_finish(&sb, ret_text, NULL);
 }
 
