@@ -181,8 +181,13 @@ against_report(struct against *a, bool json)
 void
 print_summary(struct audit_groups *groups)
 {
+	uint64_t max = 1;
+
 	audit_groups_sort(groups);
-	printf("%-8s %-16s %-8s %-20s %s\n", "COUNT", "COMM", "ARCH", "SYSCALL", "ACTION");
+	for (size_t i = 0; i < groups->n; i++)
+		max = MAX(max, groups->v[i].count);
+	printf("%-8s %-16s %-8s %-20s %-13s %s\n", "COUNT", "COMM", "ARCH", "SYSCALL", "ACTION",
+	       "CALLS");
 	for (size_t i = 0; i < groups->n; i++) {
 		const struct audit_group *g = &groups->v[i];
 		const char *name = g->arch ? ksc_syscall_name(g->arch, g->syscall) : NULL;
@@ -192,9 +197,13 @@ print_summary(struct audit_groups *groups)
 			snprintf(number, sizeof(number), "%" PRIu32, g->syscall);
 			name = number;
 		}
+		/* a bar of up to 30 #, at least one: the calls against the most frequent */
+		int bar = (int)MAX((g->count * 30 + max / 2) / max, UINT64_C(1));
+
 		audit_action_format(g->code, action, sizeof(action));
-		printf("%-8" PRIu64 " %-16s %-8s %-20s %s\n", g->count, cli_escape(g->comm),
-		       g->arch ? ksc_arch_name(g->arch) : "unknown", name, action);
+		printf("%-8" PRIu64 " %-16s %-8s %-20s %-13s %.*s\n", g->count, cli_escape(g->comm),
+		       g->arch ? ksc_arch_name(g->arch) : "unknown", name, action, bar,
+		       "##############################");
 	}
 }
 

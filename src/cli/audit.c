@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * kseccomp audit [FILE...|-] [--follow] [--since T] [--comm C] [--exe P] [--pid N]
- *                [--action A] [-o table|json|summary] [--generate -o PROFILE]
+ *                [--action A] [-o table|json|summary] [--generate PROFILE]
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -72,7 +72,8 @@ help(void)
 	      "      --action A        only this action: ALLOW, LOG, ERRNO, KILL, KILL_PROCESS,\n"
 	      "                        TRAP, TRACE, NOTIFY\n"
 	      "  -o, --output FMT      table (the default), json (one object per line) or\n"
-	      "                        summary (counts per command, arch, syscall and action)\n"
+	      "                        summary (counts per command, arch, syscall and action,\n"
+	      "                        with a bar each)\n"
 	      "      --generate FILE   write a profile that allows every syscall the selected\n"
 	      "                        records show (defaultAction SCMP_ACT_ERRNO, the arches "
 	      "seen\n"

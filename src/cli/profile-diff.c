@@ -15,10 +15,10 @@ help(void)
 	      "\n"
 	      "Compare two profiles by what they decide, as runc enforces them: every syscall\n"
 	      "number of every architecture either covers (and one neither covers), with\n"
-	      "arguments at and around every constant either compares with. Prints, per\n"
-	      "architecture and syscall, the decision of A and of B, and the arguments where they\n"
-	      "differ when that depends on the arguments. Two profiles written differently that\n"
-	      "decide alike are equivalent.\n"
+	      "arguments at and around every constant either compares with. Prints the\n"
+	      "syscalls grouped by architecture and by the decisions of A and of B, and the\n"
+	      "arguments where they differ when that depends on the arguments. Two profiles\n"
+	      "written differently that decide alike are equivalent.\n"
 	      "\n"
 	      "Options:\n"
 	      "      --native ARCH    the host both are compiled for (default: this machine's)\n"
@@ -91,31 +91,83 @@ print_json(const struct ksc_difference *diffs, size_t n_diffs, size_t cases,
 	printf("%s]\n}\n", n_groups ? "\n  " : "");
 }
 
+/* One line of the text form: an unconditional difference (a syscall, or a range of
+ * numbers), or one that depends on the arguments. */
+struct text_entry {
+	const char *arch;
+	char ra[32], rb[32];
+	char label[80];
+	bool conditional;
+	bool printed;
+};
+
 static void
+text_entry_fill(struct text_entry *e, const struct ksc_difference *diffs,
+                const struct ksc_difference_group *groups, size_t g)
+{
+	const struct ksc_difference *first = &diffs[groups[g].first];
+	const struct ksc_seccomp_data *d = &first->data;
+	char buf[16];
+	enum ksc_arch arch;
+	const char *name = call_name(d, &arch, buf, sizeof(buf));
+
+	*e = (struct text_entry){ .arch = arch ? ksc_arch_name(arch) : "unknown-arch",
+		                  .conditional = !groups[g].unconditional };
+	ksc_ret_format(first->ret_a, e->ra, sizeof(e->ra));
+	ksc_ret_format(first->ret_b, e->rb, sizeof(e->rb));
+	if (groups[g].range_end > g)
+		snprintf(e->label, sizeof(e->label), "%" PRIu32 "-%" PRIu32, (uint32_t)d->nr,
+		         (uint32_t)diffs[groups[groups[g].range_end].first].data.nr);
+	else if (e->conditional)
+		snprintf(e->label, sizeof(e->label),
+		         "%s for args 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64
+		         " 0x%" PRIx64 " 0x%" PRIx64,
+		         name, d->args[0], d->args[1], d->args[2], d->args[3], d->args[4],
+		         d->args[5]);
+	else
+		snprintf(e->label, sizeof(e->label), "%s", name);
+}
+
+static bool
+same_group(const struct text_entry *a, const struct text_entry *b)
+{
+	return streq(a->arch, b->arch) && streq(a->ra, b->ra) && streq(a->rb, b->rb) &&
+	       a->conditional == b->conditional;
+}
+
+/* Grouped by architecture and by what A and B decide: a heading, then the syscalls (or
+ * number ranges) wrapped; those that depend on the arguments one a line with them. */
+static int
 print_text(const struct ksc_difference *diffs, size_t n_diffs, size_t cases,
            const struct ksc_difference_group *groups, size_t n_groups)
 {
-	for (size_t g = 0; g < n_groups; g = groups[g].range_end + 1) {
-		const struct ksc_difference *first = &diffs[groups[g].first];
-		const struct ksc_seccomp_data *d = &first->data;
-		char ra[32], rb[32], buf[16];
-		enum ksc_arch arch;
-		const char *name = call_name(d, &arch, buf, sizeof(buf));
-		const char *arch_name = arch ? ksc_arch_name(arch) : "unknown-arch";
+	_cleanup_(freep) struct text_entry *v = calloc(MAX(n_groups, 1u), sizeof(*v));
+	size_t n = 0;
 
-		ksc_ret_format(first->ret_a, ra, sizeof(ra));
-		ksc_ret_format(first->ret_b, rb, sizeof(rb));
-		if (groups[g].range_end > g) {
-			printf("%s %" PRIu32 "-%" PRIu32 ": %s -> %s\n", arch_name, (uint32_t)d->nr,
-			       (uint32_t)diffs[groups[groups[g].range_end].first].data.nr, ra, rb);
+	if (!v)
+		return -ENOMEM;
+	for (size_t g = 0; g < n_groups; g = groups[g].range_end + 1)
+		text_entry_fill(&v[n++], diffs, groups, g);
+	for (size_t i = 0; i < n; i++) {
+		size_t count = 0, col = 2;
+
+		if (v[i].printed)
 			continue;
+		for (size_t j = i; j < n; j++)
+			count += same_group(&v[i], &v[j]);
+		printf("%s: %s -> %s%s, %zu:\n ", v[i].arch, v[i].ra, v[i].rb,
+		       v[i].conditional ? " depending on the arguments" : "", count);
+		for (size_t j = i; j < n; j++) {
+			if (!same_group(&v[i], &v[j]))
+				continue;
+			if (v[i].conditional || (col > 2 && col + 1 + strlen(v[j].label) > 88)) {
+				printf("%s", col > 2 ? "\n " : "");
+				col = 2;
+			}
+			printf(" %s", cli_escape(v[j].label));
+			col += 1 + strlen(v[j].label);
+			v[j].printed = true;
 		}
-		printf("%s %s: %s -> %s", arch_name, name, ra, rb);
-		if (!groups[g].unconditional)
-			printf(" for args 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64
-			       " 0x%" PRIx64 " 0x%" PRIx64,
-			       d->args[0], d->args[1], d->args[2], d->args[3], d->args[4],
-			       d->args[5]);
 		printf("\n");
 	}
 	if (n_diffs == 0)
@@ -123,6 +175,7 @@ print_text(const struct ksc_difference *diffs, size_t n_diffs, size_t cases,
 	else
 		printf("%zu syscalls decided differently (%zu of %zu inputs)\n", n_groups, n_diffs,
 		       cases);
+	return 0;
 }
 
 int
@@ -190,7 +243,7 @@ verb_profile_diff(int argc, char **argv)
 		return cli_fail(r, NULL, NULL);
 	if (json)
 		print_json(diffs, n_diffs, cases, groups, n_groups);
-	else
-		print_text(diffs, n_diffs, cases, groups, n_groups);
+	else if (print_text(diffs, n_diffs, cases, groups, n_groups) < 0)
+		return cli_fail(-ENOMEM, NULL, NULL);
 	return n_diffs ? 1 : 0;
 }
