@@ -158,6 +158,13 @@ else
 	check "every profile arrives byte for byte" "$(ls "$src"/examples/profiles/*.json | wc -l)" "$same"
 	"$k" node status --as=kseccomp --root-dir="$work/kubelet" --max-age=180 >/dev/null
 	check "the readiness probe's command reports ready" "0" "$?"
+	check "node status -o yaml says what -o json says" "same" "$(python3 -c '
+import json, subprocess, sys, yaml
+run = lambda f: subprocess.run([sys.argv[1], "node", "status", "--as=kseccomp",
+                                "--root-dir=" + sys.argv[2], "-o", f],
+                               capture_output=True, text=True).stdout
+print("same" if yaml.safe_load(run("yaml")) == json.loads(run("json")) else "differs")' \
+		"$k" "$work/kubelet")"
 fi
 
 if command -v kubectl >/dev/null 2>&1; then

@@ -21,6 +21,7 @@ cli_node_status(int argc, char **argv)
 		{ "root-dir", required_argument, NULL, 'r' },
 		{ "status", required_argument, NULL, 's' },
 		{ "max-age", required_argument, NULL, 'm' },
+		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
@@ -31,12 +32,17 @@ cli_node_status(int argc, char **argv)
 	struct ksc_error *error = NULL;
 	struct node_sync_status st;
 	uint64_t max_age = 0;
+	enum cli_doc_format format = CLI_DOC_JSON;
 	int c, r;
 
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":o:h", options, NULL)) != -1) {
 		switch (c) {
+		case 'o':
+			if (cli_parse_doc_format("node status", optarg, &format) != 0)
+				return EXIT_USAGE;
+			break;
 		case 'a':
 			as = optarg;
 			break;
@@ -60,6 +66,7 @@ cli_node_status(int argc, char **argv)
 		case 'h':
 			fputs("Usage: kseccomp node status [--as SUBDIR | --status FILE]\n"
 			      "                            [--root-dir ROOT] [--max-age SECONDS]\n"
+			      "                            [-o json|yaml]\n"
 			      "\n"
 			      "Print what the last 'node sync' pass did, from its status file. "
 			      "Exit\n"
@@ -78,6 +85,9 @@ cli_node_status(int argc, char **argv)
 			      "--help')\n"
 			      "      --max-age SECONDS the pass must have run within that many "
 			      "seconds\n"
+			      "  -o, --output FORMAT   json (the status file as it is, the "
+			      "default) or "
+			      "yaml\n"
 			      "  -h, --help            show this help\n",
 			      stdout);
 			return 0;
@@ -110,7 +120,8 @@ cli_node_status(int argc, char **argv)
 		}
 		return cli_fail(r, error, path);
 	}
-	fwrite(text, 1, len, stdout);
+	if (cli_write_document("-", format, text, len) < 0)
+		return 1;
 	if (st.failed) {
 		cli_error("the last pass failed");
 		return 1;
