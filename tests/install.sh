@@ -63,7 +63,7 @@ check "bash: profile's commands" "$("$k" profile --help | awk '/^Commands:/ { on
 opts=$("$k" compile --help | grep -o -- '--[a-z-]*' | sort -u | tr '\n' ' ')
 check "bash: compile's options are every one --help lists" "$opts" \
 	"$(ask_bash kseccomp compile -- | tr ' ' '\n' | grep -- '^--' | sort -u | tr '\n' ' ')"
-check "bash: -o offers compile's formats" "bpf asm" "$(ask_bash kseccomp compile -o '')"
+check "bash: -o offers compile's formats" "bpf asm dot" "$(ask_bash kseccomp compile -o '')"
 check "bash: --arch offers the architectures" "x86_64 x86 x32" \
 	"$(ask_bash kseccomp compile --arch x)"
 check "bash: kube check --level" "baseline restricted" \
@@ -87,7 +87,7 @@ if command -v zsh >/dev/null 2>&1; then
 			esac' zsh "$root/share/zsh/vendor-completions/_kseccomp" "$@" 2>&1
 	}
 	check "zsh: the commands" "$verbs" "$(ask_zsh kseccomp '')"
-	check "zsh: -o offers compile's formats" "bpf asm" "$(ask_zsh kseccomp compile -o '')"
+	check "zsh: -o offers compile's formats" "bpf asm dot" "$(ask_zsh kseccomp compile -o '')"
 	check "zsh: audit --pod offers the local node's pods" "frontend web-1" \
 		"$(ask_zsh kseccomp audit --pod '')"
 else

@@ -75,6 +75,13 @@ int cli_parse_output(const char *command, const char *value, const char *const *
                      size_t n_named, int *ret_index);
 /* The formats of most verbs' -o: text (index 0, the default) and json (1). */
 #define CLI_OUTPUT_TEXT_JSON ((const char *const[]){ "text", "json", NULL })
+/* text, json and yaml: index 2 is yaml, which prints the json as YAML (cli_output_yaml()) */
+#define CLI_OUTPUT_TEXT_JSON_YAML ((const char *const[]){ "text", "json", "yaml", NULL })
+/* -o yaml for a verb that prints one JSON document: standard output is caught from now on
+ * and main() writes it as YAML when the verb returns (cli_output_finish()). 0 or -ENOMEM. */
+int cli_output_yaml(void);
+/* The verb's exit status, after the caught output is written (1 if that fails). */
+int cli_output_finish(int status);
 /* --caps LIST (ksc_caps_parse()) and --flavor NAME: 0, or a usage error's exit status. */
 int cli_parse_caps(const char *command, const char *list, uint64_t *ret);
 int cli_parse_flavor(const char *command, const char *name, enum ksc_flavor *ret);

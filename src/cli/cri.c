@@ -69,9 +69,14 @@ parse(const char *command, int argc, char **argv, const char *help, bool list_op
 			o->timeout_ms = (unsigned)v * 1000;
 			break;
 		case 'o':
-			if (cli_parse_output(command, optarg, CLI_OUTPUT_TEXT_JSON, 2, &o->json) !=
-			    0)
+			if (cli_parse_output(command, optarg, CLI_OUTPUT_TEXT_JSON_YAML, 3,
+			                     &o->json) != 0)
 				return EXIT_USAGE;
+			if (o->json == 2) { /* yaml: the json, written as YAML */
+				o->json = 1;
+				if (cli_output_yaml() < 0)
+					return cli_fail(-ENOMEM, NULL, NULL);
+			}
 			break;
 		case 'a':
 		case OPT_POD:
@@ -154,7 +159,7 @@ cri_version_verb(int argc, char **argv)
 	          "\n"
 	          "The runtime's name and version, and the CRI version it serves.\n"
 	          "\n"
-	          "Options:\n" ENDPOINT_HELP "  -o, --output text|json       the output format\n",
+	          "Options:\n" ENDPOINT_HELP "  -o, --output text|json|yaml  the output format\n",
 	          false, false, &o, &c);
 	if (r != 0)
 		return r < 0 ? 0 : r;
@@ -200,7 +205,7 @@ cri_pods_verb(int argc, char **argv)
 	          "\n"
 	          "The runtime's pod sandboxes.\n"
 	          "\n"
-	          "Options:\n" ENDPOINT_HELP "  -o, --output text|json       the output format\n",
+	          "Options:\n" ENDPOINT_HELP "  -o, --output text|json|yaml  the output format\n",
 	          false, false, &o, &c);
 	if (r != 0)
 		return r < 0 ? 0 : r;
@@ -300,7 +305,7 @@ cri_ps_verb(int argc, char **argv)
 	          "Options:\n" ENDPOINT_HELP
 	          "  -a, --all                    containers in every state, not only running\n"
 	          "      --pod ID                 only the containers of this pod sandbox\n"
-	          "  -o, --output text|json       the output format\n",
+	          "  -o, --output text|json|yaml  the output format\n",
 	          true, false, &o, &c);
 	if (r != 0)
 		return r < 0 ? 0 : r;

@@ -9,7 +9,7 @@ void
 cli_kube_help(const char *verb)
 {
 	if (streq(verb, "validate"))
-		fputs("Usage: kseccomp kube validate [-o table|json] -f FILE\n"
+		fputs("Usage: kseccomp kube validate [-o table|json|yaml] -f FILE\n"
 		      "\n"
 		      "Check Pods and workload templates as the API server does: their names and\n"
 		      "their containers', the seccomp fields and annotations, with its field "
@@ -22,7 +22,8 @@ cli_kube_help(const char *verb)
 		fputs("Usage: kseccomp kube resolve -f FILE [--seccomp-default] [--root-dir DIR]\n"
 		      "                              [--arch ARCH] [--containerd-version V]\n"
 		      "                              [--oci-runtime NAME[@V]] [-r SOCK]\n"
-		      "                              [--node-without-seccomp] [-o table|json]\n"
+		      "                              [--node-without-seccomp] [-o "
+		      "table|json|yaml]\n"
 		      "\n"
 		      "One row per container (init, sidecar, regular, ephemeral): the profile the\n"
 		      "kubelet resolves (container field, else pod field, else RuntimeDefault "
@@ -48,7 +49,7 @@ cli_kube_help(const char *verb)
 		      stdout);
 	else if (streq(verb, "check"))
 		fputs("Usage: kseccomp kube check --level baseline|restricted [--version v1.N]\n"
-		      "                            [-o table|json] -f FILE\n"
+		      "                            [-o table|json|yaml] -f FILE\n"
 		      "\n"
 		      "Pod Security Admission's verdict at a level and policy version (default\n"
 		      "latest): every check of the Pod Security Standards (host namespaces,\n"
@@ -111,7 +112,7 @@ cli_kube_help(const char *verb)
 	if (streq(verb, "resolve") || streq(verb, "inspect"))
 		fputs(cli_kube_node_help, stdout);
 	if (!streq(verb, "inspect"))
-		fputs("  -o, --output FORMAT          table (the default) or json\n", stdout);
+		fputs("  -o, --output FORMAT          table (the default), json or yaml\n", stdout);
 	fputs("  -h, --help                   show this help\n", stdout);
 }
 

@@ -97,11 +97,14 @@ parse_opts(const char *verb, int argc, char **argv, struct kube_opts *o)
 			break;
 		case 'o':
 			/* "text" is taken for "table", as the other verbs' -o takes it */
-			if (cli_parse_output(command, optarg,
-			                     (const char *const[]){ "table", "json", "text", NULL },
-			                     2, &o->json) != 0)
+			if (cli_parse_output(
+			            command, optarg,
+			            (const char *const[]){ "table", "json", "yaml", "text", NULL },
+			            3, &o->json) != 0)
 				return EXIT_USAGE;
-			o->json = o->json == 1;
+			if (o->json == 2 && cli_output_yaml() < 0) /* the json, as YAML */
+				return cli_fail(-ENOMEM, NULL, NULL);
+			o->json = o->json == 1 || o->json == 2;
 			break;
 		case 'l':
 			if (streq(optarg, "baseline"))

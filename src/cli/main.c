@@ -68,7 +68,7 @@ main(int argc, char **argv)
 		return verb_version(1, argv + 1);
 	for (size_t i = 0; i < n_cli_verbs; i++)
 		if (streq(argv[1], cli_verbs[i].name))
-			return cli_verbs[i].run(argc - 1, argv + 1);
+			return cli_output_finish(cli_verbs[i].run(argc - 1, argv + 1));
 	cli_error("unknown command '%s'", argv[1]);
 	fputs("Try 'kseccomp --help'.\n", stderr);
 	return EXIT_USAGE;

@@ -12,7 +12,7 @@
 #include "strbuf.h"
 
 static const char help[] =
-        "Usage: kseccomp node scan [-r SOCK] [-o table|wide|json] [--fail-on LIST]\n"
+        "Usage: kseccomp node scan [-r SOCK] [-o table|wide|json|yaml] [--fail-on LIST]\n"
         "                          [--pod NAMESPACE/NAME] [--timeout SECONDS]\n"
         "       kseccomp node scan --serve ADDR [-r SOCK] [--interval SECONDS] [--audit]\n"
         "       kseccomp node scan --local [--state-dir DIR] [-o ...] [--pod ...]\n"
@@ -44,7 +44,7 @@ static const char help[] =
         "                               $CONTAINER_RUNTIME_ENDPOINT, else\n"
         "                               " CRI_DEFAULT_ENDPOINT ")\n"
         "  -o, --output FORMAT          table (default), wide (with the container id, pid,\n"
-        "                               runtime and detail), json\n"
+        "                               runtime and detail), json or yaml\n"
         "      --fail-on LIST           exit 1 when a verdict of LIST (comma-separated,\n"
         "                               e.g. unconfined,filter-differs) occurs; with --pod\n"
         "                               also escaped and extra\n"
@@ -339,10 +339,16 @@ cli_node_scan(int argc, char **argv)
 			endpoint = optarg;
 			break;
 		case 'o':
-			if (cli_parse_output("node scan", optarg,
-			                     (const char *const[]){ "table", "wide", "json", NULL },
-			                     3, &format) != 0)
+			if (cli_parse_output(
+			            "node scan", optarg,
+			            (const char *const[]){ "table", "wide", "json", "yaml", NULL },
+			            4, &format) != 0)
 				return EXIT_USAGE;
+			if (format == 3) { /* the json, as YAML */
+				format = 2;
+				if (cli_output_yaml() < 0)
+					return cli_fail(-ENOMEM, NULL, NULL);
+			}
 			break;
 		case OPT_FAIL_ON:
 			if (parse_fail_on(optarg, fail_on, &fail_escaped, &fail_extra) != 0)

@@ -39,7 +39,7 @@ help_check(void)
 	       "\n"
 	       "Options:\n"
 	       "%s"
-	       "  -o, --output FMT     text (default) or json\n"
+	       "  -o, --output FMT     text (default), json or yaml\n"
 	       "  -h, --help           show this help\n"
 	       "\n"
 	       "Exit status: 0 when the container starts, 1 when it does not (or PROFILE is\n"
@@ -105,9 +105,14 @@ parse(const char *command, int argc, char **argv, struct check_args *a, bool fix
 					return EXIT_USAGE;
 				break;
 			}
-			if (cli_parse_output(command, optarg, CLI_OUTPUT_TEXT_JSON, 2, &format) !=
-			    0)
+			if (cli_parse_output(command, optarg, CLI_OUTPUT_TEXT_JSON_YAML, 3,
+			                     &format) != 0)
 				return EXIT_USAGE;
+			if (format == 2) { /* yaml: the json, written as YAML */
+				format = 1;
+				if (cli_output_yaml() < 0)
+					return cli_fail(-ENOMEM, NULL, NULL);
+			}
 			a->json = format == 1;
 			break;
 		case OPT_WRITE:

@@ -22,7 +22,7 @@ help(void)
 	      "\n"
 	      "Options:\n"
 	      "      --native ARCH    the host both are compiled for (default: this machine's)\n"
-	      "  -o, --output FMT     text (default) or json\n"
+	      "  -o, --output FMT     text (default), json or yaml\n"
 	      "  -h, --help           show this help\n"
 	      "\n"
 	      "Exit status: 0 equivalent, 1 different (or a profile is invalid), 2 usage error.\n",
@@ -204,9 +204,14 @@ verb_profile_diff(int argc, char **argv)
 				return EXIT_USAGE;
 			break;
 		case 'o':
-			if (cli_parse_output("profile diff", optarg, CLI_OUTPUT_TEXT_JSON, 2,
+			if (cli_parse_output("profile diff", optarg, CLI_OUTPUT_TEXT_JSON_YAML, 3,
 			                     &json) != 0)
 				return EXIT_USAGE;
+			if (json == 2) { /* yaml: the json, written as YAML */
+				json = 1;
+				if (cli_output_yaml() < 0)
+					return cli_fail(-ENOMEM, NULL, NULL);
+			}
 			break;
 		case 'h':
 			help();

@@ -23,7 +23,7 @@ help(void)
 	      "Options:\n"
 	      "      --native ARCH    judge the profile as enforced on ARCH (default: this\n"
 	      "                       machine's)\n"
-	      "  -o, --output FMT     text (default) or json\n"
+	      "  -o, --output FMT     text (default), json or yaml\n"
 	      "  -h, --help           show this help\n"
 	      "\n"
 	      "Exit status: 0 without error findings, 1 with one (or an invalid profile).\n",
@@ -148,9 +148,14 @@ verb_profile_lint(int argc, char **argv)
 				return EXIT_USAGE;
 			break;
 		case 'o':
-			if (cli_parse_output("profile lint", optarg, CLI_OUTPUT_TEXT_JSON, 2,
+			if (cli_parse_output("profile lint", optarg, CLI_OUTPUT_TEXT_JSON_YAML, 3,
 			                     &json) != 0)
 				return EXIT_USAGE;
+			if (json == 2) { /* yaml: the json, written as YAML */
+				json = 1;
+				if (cli_output_yaml() < 0)
+					return cli_fail(-ENOMEM, NULL, NULL);
+			}
 			break;
 		case 'h':
 			help();

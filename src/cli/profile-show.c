@@ -20,7 +20,7 @@ help(void)
 	      "\n"
 	      "Options:\n"
 	      "      --arch ARCH      the host architecture (default: this machine's)\n"
-	      "  -o, --output FORMAT  text (default) or json\n"
+	      "  -o, --output FORMAT  text (default), json or yaml\n"
 	      "  -h, --help           show this help\n",
 	      stdout);
 }
@@ -272,9 +272,14 @@ verb_profile_show(int argc, char **argv)
 				return EXIT_USAGE;
 			break;
 		case 'o':
-			if (cli_parse_output("profile show", optarg, CLI_OUTPUT_TEXT_JSON, 0,
+			if (cli_parse_output("profile show", optarg, CLI_OUTPUT_TEXT_JSON_YAML, 0,
 			                     &json) != 0)
 				return EXIT_USAGE;
+			if (json == 2) { /* yaml: the json, written as YAML */
+				json = 1;
+				if (cli_output_yaml() < 0)
+					return cli_fail(-ENOMEM, NULL, NULL);
+			}
 			break;
 		case 'h':
 			help();

@@ -275,6 +275,47 @@ cli_write_document(const char *path, enum cli_doc_format format, const char *jso
 	return cli_write_file(path, yaml, yaml_len);
 }
 
+/* -o yaml of a verb that prints one JSON document: standard output is caught from the
+ * option on, and cli_output_finish() writes it as YAML (as it is when it is no JSON: a
+ * --help after -o yaml). */
+static FILE *yaml_saved, *yaml_mem;
+static char *yaml_buf;
+static size_t yaml_len;
+
+int
+cli_output_yaml(void)
+{
+	if (yaml_mem)
+		return 0;
+	fflush(stdout);
+	yaml_mem = open_memstream(&yaml_buf, &yaml_len);
+	if (!yaml_mem)
+		return -ENOMEM;
+	yaml_saved = stdout;
+	stdout = yaml_mem;
+	return 0;
+}
+
+int
+cli_output_finish(int status)
+{
+	_cleanup_(freep) char *yaml = NULL;
+	size_t len = 0;
+
+	if (!yaml_mem)
+		return status;
+	fclose(yaml_mem);
+	stdout = yaml_saved;
+	yaml_mem = NULL;
+	if (yaml_len > 0 && ksc_json_to_yaml(yaml_buf, yaml_len, &yaml, &len, NULL) == 0)
+		fwrite(yaml, 1, len, stdout);
+	else
+		fwrite(yaml_buf ? yaml_buf : "", 1, yaml_len, stdout);
+	free(yaml_buf);
+	yaml_buf = NULL;
+	return fflush(stdout) == 0 ? status : 1;
+}
+
 int
 cli_write_file(const char *path, const char *data, size_t len)
 {

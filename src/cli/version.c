@@ -7,13 +7,13 @@
 static void
 help(void)
 {
-	fputs("Usage: kseccomp version [-o text|json]\n"
+	fputs("Usage: kseccomp version [-o text|json|yaml]\n"
 	      "\n"
 	      "Print kseccomp's version, the kernel version its syscall tables come from and\n"
 	      "the host architecture.\n"
 	      "\n"
 	      "Options:\n"
-	      "  -o, --output FORMAT  text (default) or json\n"
+	      "  -o, --output FORMAT  text (default), json or yaml\n"
 	      "  -h, --help           show this help\n",
 	      stdout);
 }
@@ -33,9 +33,14 @@ verb_version(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+:o:h", options, NULL)) != -1) {
 		switch (c) {
 		case 'o':
-			if (cli_parse_output("version", optarg, CLI_OUTPUT_TEXT_JSON, 0, &json) !=
-			    0)
+			if (cli_parse_output("version", optarg, CLI_OUTPUT_TEXT_JSON_YAML, 0,
+			                     &json) != 0)
 				return EXIT_USAGE;
+			if (json == 2) { /* yaml: the json, written as YAML */
+				json = 1;
+				if (cli_output_yaml() < 0)
+					return cli_fail(-ENOMEM, NULL, NULL);
+			}
 			break;
 		case 'h':
 			help();
