@@ -17,7 +17,7 @@ cd "$top"
 # scripts/containerd.sh), and libnghttp2 carries the client's gRPC. Debian's Python reads
 # node scan's metrics with python3-prometheus-client, a real Prometheus text parser. zsh and
 # kubernetes-client (kubectl) run the installed completion and kubectl plugin; graphviz renders
-# the programs' pictures.
+# the programs' pictures (any kubectl already installed is used instead of Debian's).
 packages="gcc libc6-dev meson ninja-build pkg-config python3 libyaml-dev zlib1g-dev \
 libseccomp-dev libbpf-dev libnghttp2-dev clang libclang-rt-14-dev gcc-multilib runc crun \
 busybox-static strace python3-yaml python3-prometheus-client containerd \
@@ -26,6 +26,9 @@ golang-github-containers-common zsh kubernetes-client graphviz"
 install_missing() {
 	missing=""
 	for p in $packages; do
+		# a kubectl from elsewhere (Kubernetes' own package) will do, and Debian's
+		# kubernetes-client would conflict with it over /usr/bin/kubectl
+		[ "$p" = kubernetes-client ] && command -v kubectl >/dev/null 2>&1 && continue
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
 			missing="$missing $p"
 	done
