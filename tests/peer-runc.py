@@ -246,7 +246,7 @@ def libseccomp_quirks(work):
     # Conflicting rules: runc refuses to start, and kseccomp says so with the position.
     write(CONFLICT)
     proc = runc_run(root, f"ksc-quirk-{os.getpid()}-conflict", CONFLICT, ["39"])
-    ours = subprocess.run([KSECCOMP, "compile", "-o", "/dev/null", path],
+    ours = subprocess.run([KSECCOMP, "compile", "--output-file", "/dev/null", path],
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     quote = "error adding seccomp rule for syscall fsync: file exists"
     tap(proc.returncode != 0 and quote in proc.stderr.decode(errors="replace")

@@ -67,7 +67,8 @@ help(void)
 	      "      --exe PATH        only this executable\n"
 	      "      --pid N           only this process\n"
 	      "      --pod NAME        only the processes of this pod of the local node (an\n"
-	      "                        error when the node has no such pod)\n"
+	      "                        error when the node has no such pod; a warning while\n"
+	      "                        following, for a pod about to be applied)\n"
 	      "      --state-dir DIR   the local node's state (see 'kseccomp apply --help')\n"
 	      "      --action A        only this action: ALLOW, LOG, ERRNO, KILL, KILL_PROCESS,\n"
 	      "                        TRAP, TRACE, NOTIFY\n"
@@ -437,7 +438,7 @@ verb_audit(int argc, char **argv)
 		ar.on_record = replay_record;
 	}
 	node_opts_defaults(&a.node);
-	if (ar.select.pod && (r = pods_check_known("audit", &a.node, ar.select.pod)) != 0)
+	if (ar.select.pod && (r = pods_check_known("audit", &a.node, ar.select.pod, a.follow)) != 0)
 		return r;
 	ar.node_state = a.node.state;
 	ar.aggregate = out.output == OUT_SUMMARY || a.generate;

@@ -82,7 +82,7 @@ pods_format_time(int64_t t, char *buf, size_t size)
 }
 
 int
-pods_check_known(const char *command, const struct node_opts *o, const char *name)
+pods_check_known(const char *command, const struct node_opts *o, const char *name, bool following)
 {
 	char **names = NULL;
 	size_t n = 0;
@@ -96,12 +96,16 @@ pods_check_known(const char *command, const struct node_opts *o, const char *nam
 		found = streq(names[i], name);
 	for (size_t i = 0; i < n && i < 5 && !found; i++)
 		strbuf_printf(&sb, "%s%s", i ? ", " : "", names[i]);
-	if (!found)
+	if (!found && following) /* a pod about to be applied: watched from its start */
+		cli_warning("%s: --pod %s: no such pod on the local node yet (%s): its records "
+		            "show once it runs",
+		            command, cli_escape(name), cli_escape(o->state));
+	else if (!found)
 		cli_error("%s: --pod %s: no such pod on the local node (%s); %s%s%s", command,
 		          cli_escape(name), cli_escape(o->state),
 		          n ? "its pods: " : "it has no pods", n ? cli_escape(sb.buf) : "",
 		          n > 5 ? ", ..." : "");
 	strbuf_done(&sb);
 	node_names_free(names, n);
-	return found ? 0 : 1;
+	return found || following ? 0 : 1;
 }

@@ -48,5 +48,7 @@ void pods_format_time(int64_t t, char *buf, size_t size);
 
 /* --pod NAME must name a pod of the local node: records and processes are matched to pods
  * through its state, so any other name would match nothing and look like a pod without
- * activity. 0, or the exit status after saying so (with the node's pods). */
-int pods_check_known(const char *command, const struct node_opts *o, const char *name);
+ * activity. 0, or the exit status after saying so (with the node's pods). While following
+ * (a pod may be applied after the command starts) a pod not there yet is a warning. */
+int
+pods_check_known(const char *command, const struct node_opts *o, const char *name, bool following);
