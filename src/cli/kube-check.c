@@ -36,9 +36,9 @@ json_field(const char *key, const char *value, bool comma)
 	cli_print_json_string(value);
 }
 
-/* One pod as a JSON object: where it is, and its failed checks. */
+/* The start of a pod's JSON object, in an array: where it is and what it is named. */
 static void
-print_json_pod(const struct kube_pod *pod, const struct kube_psa_result *res, bool first)
+json_pod_open(const struct kube_pod *pod, bool first)
 {
 	printf("%s\n  {", first ? "" : ",");
 	json_field("file", pod->file, false);
@@ -46,6 +46,13 @@ print_json_pod(const struct kube_pod *pod, const struct kube_psa_result *res, bo
 	json_field("kind", pod->kind, true);
 	json_field("name", pod->name, true);
 	json_field("namespace", pod->namespace, true);
+}
+
+/* One pod as a JSON object: where it is, and its failed checks. */
+static void
+print_json_pod(const struct kube_pod *pod, const struct kube_psa_result *res, bool first)
+{
+	json_pod_open(pod, first);
 	printf(", \"allowed\": %s, \"violations\": [", res->allowed ? "true" : "false");
 	for (size_t i = 0; i < res->n; i++) {
 		printf("%s{", i ? ", " : "");
@@ -133,12 +140,7 @@ cli_kube_validate_json(const struct kube_manifest *m)
 			kube_errors_free(errors, n_errors);
 			return cli_fail(-ENOMEM, NULL, NULL);
 		}
-		printf("%s\n  {", i ? "," : "");
-		json_field("file", pod->file, false);
-		printf(", \"line\": %u, \"column\": %u", pod->line, pod->column);
-		json_field("kind", pod->kind, true);
-		json_field("name", pod->name, true);
-		json_field("namespace", pod->namespace, true);
+		json_pod_open(pod, i == 0);
 		printf(", \"valid\": %s", n_errors ? "false" : "true");
 		json_errors("errors", errors, n_errors);
 		json_errors("warnings", warnings, n_warnings);
