@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include "ksc-cleanup.h"
+#include "strbuf.h"
 
 #define EXIT_USAGE 2
 
@@ -105,6 +106,39 @@ int cli_parse_doc_format(const char *command, const char *value, enum cli_doc_fo
 /* Write the JSON document json to path ("-": standard output) in format. Prints its own
  * error; returns 0 or -errno. */
 int cli_write_document(const char *path, enum cli_doc_format format, const char *json, size_t len);
+
+/* The formats of a verb that lists things (output.c): -o table (the default), wide (more
+ * columns), json, yaml (the json as YAML) or name (one name a line). */
+enum cli_list_format {
+	CLI_LIST_TABLE,
+	CLI_LIST_WIDE,
+	CLI_LIST_JSON,
+	CLI_LIST_YAML,
+	CLI_LIST_NAME,
+	_CLI_LIST_FORMAT_MAX,
+};
+#define CLI_LIST(f) (1u << CLI_LIST_##f)
+/* -o VALUE of command, which takes the formats of the mask formats (CLI_LIST(WIDE) | ...;
+ * table always): 0 and the format, or a usage error naming those it takes (EXIT_USAGE). */
+int cli_parse_list_format(const char *command, const char *value, unsigned formats,
+                          enum cli_list_format *ret);
+
+/* A list of objects printed as a JSON array (json) or its YAML (yaml). */
+struct cli_list {
+	enum cli_list_format format;
+	struct strbuf json; /* the array so far */
+	size_t n;           /* the objects in it */
+};
+/* Whether the format is json or yaml. */
+bool cli_list_is_data(const struct cli_list *l);
+/* The buffer to write the next object ("{...}") into: the separator is written. */
+struct strbuf *cli_list_next(struct cli_list *l);
+/* json or yaml: the array on standard output (cli_write_document()), the buffer freed; the
+ * exit status, 0 or 1 after saying why. Nothing for the other formats. */
+int cli_list_finish(struct cli_list *l);
+/* One record of a stream (audit): the JSON object in sb as a line of its own, or (yaml) as a
+ * YAML document after "---", flushed. sb is freed. 0, or 1 after saying why. */
+int cli_print_record(struct strbuf *sb, bool yaml);
 
 /* Write a whole buffer to a path a user named (--output-file): ksc_fs_write_file() (a regular file
  * replaced atomically, a link followed to it, a device or FIFO written through, a directory

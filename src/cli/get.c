@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* kseccomp get pods [NAME...] [-o wide|json]: the local node's pods in kubectl's columns. */
+/* kseccomp get pods [NAME...] [-o FORMAT]: the local node's pods in kubectl's columns. */
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -119,9 +119,8 @@ verb_get(int argc, char **argv)
 		{},
 	};
 	struct node_opts o = { 0 };
-	const char *output = NULL;
-	int format = 0; /* in the order of formats[] */
-	static const char *const formats[] = { "table", "wide", "json", "yaml", "name", NULL };
+	enum cli_list_format format = CLI_LIST_TABLE;
+	bool data, wide;
 	char **names = NULL;
 	size_t n = 0;
 	bool all;
@@ -135,9 +134,11 @@ verb_get(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":o:h", options, NULL)) != -1) {
 		switch (c) {
 		case 'o':
-			if (cli_parse_output("get", optarg, formats, 5, &format) != 0)
+			if (cli_parse_list_format("get", optarg,
+			                          CLI_LIST(WIDE) | CLI_LIST(JSON) | CLI_LIST(YAML) |
+			                                  CLI_LIST(NAME),
+			                          &format) != 0)
 				return EXIT_USAGE;
-			output = format == 0 ? NULL : formats[format];
 			break;
 		case 'h':
 			fputs(get_help, stdout);
@@ -157,6 +158,8 @@ verb_get(int argc, char **argv)
 		return cli_usage_error("get", "unknown resource type '%s': the local node has pods",
 		                       argv[optind]);
 	node_opts_defaults(&o);
+	data = format == CLI_LIST_JSON || format == CLI_LIST_YAML;
+	wide = format == CLI_LIST_WIDE;
 	optind++;
 	all = optind >= argc;
 	if (all) {
@@ -164,7 +167,7 @@ verb_get(int argc, char **argv)
 		if (r < 0)
 			return cli_fail(r, NULL, o.state);
 	}
-	if (output && (streq(output, "json") || streq(output, "yaml")))
+	if (data)
 		strbuf_puts(&sb,
 		            "{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"List\",\n  \"items\": [");
 	for (size_t i = 0; i < (all ? n : (size_t)(argc - optind)); i++) {
@@ -177,23 +180,23 @@ verb_get(int argc, char **argv)
 			status = 1;
 			continue;
 		}
-		if (output && (streq(output, "json") || streq(output, "yaml"))) {
+		if (data) {
 			json_pod(&sb, o.state, &row, i == 0);
 			continue;
 		}
-		if (output && streq(output, "name")) {
+		if (format == CLI_LIST_NAME) {
 			strbuf_printf(&sb, "pod/%s\n", cli_escape(row.name));
 			continue;
 		}
 		if (!header++)
 			strbuf_printf(&sb, "%-20s %-7s %-26s %-9s %s%s\n", "NAME", "READY",
-			              "STATUS", "RESTARTS", output ? "AGE   " : "AGE",
-			              output ? " NODE         RUNTIME SECCOMP" : "");
+			              "STATUS", "RESTARTS", wide ? "AGE   " : "AGE",
+			              wide ? " NODE         RUNTIME SECCOMP" : "");
 		snprintf(ready, sizeof(ready), "%d/%d", row.ready, row.total);
 		pods_format_age(now - row.created, age, sizeof(age));
 		strbuf_printf(&sb, "%-20s %-7s %-26s %-9d %s", cli_escape(row.name), ready,
-		              cli_escape(row.status), row.restarts, output ? "" : age);
-		if (output) {
+		              cli_escape(row.status), row.restarts, wide ? "" : age);
+		if (wide) {
 			bool first = true;
 
 			strbuf_printf(&sb, "%-6s %-12s %-7s ", age, cli_escape(row.info.node),
@@ -210,11 +213,11 @@ verb_get(int argc, char **argv)
 		}
 		strbuf_puts(&sb, "\n");
 	}
-	if (output && (streq(output, "json") || streq(output, "yaml")))
+	if (data)
 		strbuf_puts(&sb, n || !all ? "\n  ]\n}\n" : "]\n}\n");
 	else if (all && n == 0)
 		fputs("No resources found in default namespace.\n", stderr);
-	if (output && streq(output, "yaml") && !sb.oom)
+	if (format == CLI_LIST_YAML && !sb.oom)
 		status = cli_write_document("-", CLI_DOC_YAML, sb.buf, sb.len) < 0 ? 1 : status;
 	else
 		fwrite(sb.buf ? sb.buf : "", 1, sb.len, stdout);

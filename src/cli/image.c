@@ -10,8 +10,8 @@
 
 /* --store, and -o (ret_format NULL: the command has none; table, json, yaml or name). */
 static int
-parse_store(const char *command, int argc, char **argv, const char **ret_store, int *ret_format,
-            const char *help)
+parse_store(const char *command, int argc, char **argv, const char **ret_store,
+            enum cli_list_format *ret_format, const char *help)
 {
 	static const struct option options[] = {
 		{ "store", required_argument, NULL, 's' },
@@ -32,10 +32,10 @@ parse_store(const char *command, int argc, char **argv, const char **ret_store, 
 			if (!ret_format)
 				return cli_usage_error(command, "-o is not an option of %s",
 				                       command);
-			if (cli_parse_output(
-			            command, optarg,
-			            (const char *const[]){ "table", "json", "yaml", "name", NULL },
-			            4, ret_format) != 0)
+			/* no wide: the table shows all there is */
+			if (cli_parse_list_format(command, optarg,
+			                          CLI_LIST(JSON) | CLI_LIST(YAML) | CLI_LIST(NAME),
+			                          ret_format) != 0)
 				return EXIT_USAGE;
 			break;
 		case 'h':
@@ -90,11 +90,11 @@ image_ls_verb(int argc, char **argv)
 	char buf[PATH_MAX];
 	const char *store = NULL;
 	struct image *v = NULL;
-	int format = 0;
+	struct cli_list list = { 0 };
 	size_t n = 0;
 	int r;
 
-	r = parse_store("image ls", argc, argv, &store, &format,
+	r = parse_store("image ls", argc, argv, &store, &list.format,
 	                "Usage: kseccomp image ls [--store DIR] [-o table|json|yaml|name]\n\nList "
 	                "the images of the local store: reference, root filesystem, entrypoint.\n"
 	                "\n"
@@ -113,39 +113,27 @@ image_ls_verb(int argc, char **argv)
 	r = image_list(store, &v, &n);
 	if (r < 0)
 		return cli_fail(r, NULL, store);
-	if (format == 1 || format == 2) { /* json, yaml */
-		struct strbuf sb = { 0 };
-		_cleanup_(freep) char *json = NULL;
-		size_t len = 0;
-
-		strbuf_putc(&sb, '[');
-		for (size_t i = 0; i < n; i++) {
-			strbuf_puts(&sb, i ? ",\n  {\"image\": " : "\n  {\"image\": ");
-			strbuf_put_json_str(&sb, v[i].ref);
-			strbuf_puts(&sb, ", \"entrypoint\": ");
-			strbuf_put_json_str(&sb, v[i].entrypoint);
-			strbuf_puts(&sb, ", \"rootfs\": ");
-			strbuf_put_json_str(&sb, v[i].rootfs);
-			strbuf_putc(&sb, '}');
-		}
-		strbuf_puts(&sb, n ? "\n]\n" : "]\n");
-		free(v);
-		if (strbuf_finish(&sb, &json, &len) < 0)
-			return cli_fail(-ENOMEM, NULL, NULL);
-		return cli_write_document("-", format == 2 ? CLI_DOC_YAML : CLI_DOC_JSON, json,
-		                          len) < 0;
-	}
-	if (format == 0)
+	if (list.format == CLI_LIST_TABLE)
 		printf("%-44s %-12s %s\n", "IMAGE", "ENTRYPOINT", "ROOTFS");
 	for (size_t i = 0; i < n; i++)
-		if (format == 3)
+		if (cli_list_is_data(&list)) {
+			struct strbuf *sb = cli_list_next(&list);
+
+			strbuf_puts(sb, "{\"image\": ");
+			strbuf_put_json_str(sb, v[i].ref);
+			strbuf_puts(sb, ", \"entrypoint\": ");
+			strbuf_put_json_str(sb, v[i].entrypoint);
+			strbuf_puts(sb, ", \"rootfs\": ");
+			strbuf_put_json_str(sb, v[i].rootfs);
+			strbuf_putc(sb, '}');
+		} else if (list.format == CLI_LIST_NAME)
 			printf("%s\n", cli_escape(v[i].ref));
 		else
 			printf("%-44s %-12s %s\n", cli_escape(v[i].ref),
 			       *v[i].entrypoint ? cli_escape(v[i].entrypoint) : "-",
 			       cli_escape(v[i].rootfs));
 	free(v);
-	return 0;
+	return cli_list_finish(&list);
 }
 
 const struct verb image_verbs[] = {

@@ -12,30 +12,36 @@
 #include "node/profiles.h"
 #include "strbuf.h"
 
-enum ls_format {
-	LS_TABLE,
-	LS_JSON,
-	LS_YAML,
-	LS_NAME,
+struct ls_out {
+	struct cli_list list; /* the format, and the array of json and yaml */
+	size_t n;             /* profiles so far */
 };
 
-struct ls_out {
-	enum ls_format format;
-	struct strbuf json; /* -o json or yaml: the array so far */
-	size_t n;
-};
+/* -o wide: the architectures the profile lists ("-" for none), comma-separated. */
+static void
+wide_arches(const struct ksc_profile *p, char *buf, size_t size)
+{
+	size_t len = 0, n = p ? ksc_profile_arch_count(p) : 0;
+
+	snprintf(buf, size, "-");
+	for (size_t i = 0; i < n && len < size; i++)
+		len += (size_t)snprintf(buf + len, size - len, "%s%s", i ? "," : "",
+		                        ksc_arch_name(ksc_profile_arch(p, i)));
+}
 
 /* One profile: a row of the table, an object of the array, or its name. */
 static void
-ls_row(struct ls_out *out, const char *name, const struct ksc_profile *p, const char *error)
+ls_row(struct ls_out *out, const char *base, const char *name, const struct ksc_profile *p,
+       const char *error)
 {
-	if (out->format == LS_NAME) {
-		printf("%s\n", cli_escape(name));
-	} else if (out->format != LS_TABLE) {
-		struct strbuf *sb = &out->json;
+	enum cli_list_format format = out->list.format;
 
-		strbuf_puts(sb, out->n ? ",\n  {\"localhostProfile\": "
-		                       : "\n  {\"localhostProfile\": ");
+	if (format == CLI_LIST_NAME) {
+		printf("%s\n", cli_escape(name));
+	} else if (cli_list_is_data(&out->list)) {
+		struct strbuf *sb = cli_list_next(&out->list);
+
+		strbuf_puts(sb, "{\"localhostProfile\": ");
 		strbuf_put_json_str(sb, name);
 		strbuf_printf(sb, ", \"valid\": %s", p ? "true" : "false");
 		if (p)
@@ -48,16 +54,30 @@ ls_row(struct ls_out *out, const char *name, const struct ksc_profile *p, const 
 			strbuf_puts(sb, "}");
 		}
 	} else {
-		if (out->n == 0)
-			printf("%-44s %-22s %-6s %s\n", "LOCALHOST PROFILE", "DEFAULT ACTION",
-			       "RULES", "STATUS");
+		bool wide = format == CLI_LIST_WIDE;
+		char rules[24], arches[128], path[2 * PATH_MAX];
+
+		if (out->n == 0) {
+			printf("%-44s %-22s %-6s ", "LOCALHOST PROFILE", "DEFAULT ACTION", "RULES");
+			if (wide)
+				printf("%-24s %-44s ", "ARCHITECTURES", "PATH");
+			printf("STATUS\n");
+		}
 		if (p)
-			printf("%-44s %-22s %-6zu valid\n", cli_escape(name),
-			       ksc_action_name(ksc_profile_default_action(p)),
-			       ksc_profile_rule_count(p));
+			snprintf(rules, sizeof(rules), "%zu", ksc_profile_rule_count(p));
 		else
-			printf("%-44s %-22s %-6s invalid: %s\n", cli_escape(name), "-", "-",
-			       cli_escape(error));
+			snprintf(rules, sizeof(rules), "-");
+		printf("%-44s %-22s %-6s ", cli_escape(name),
+		       p ? ksc_action_name(ksc_profile_default_action(p)) : "-", rules);
+		if (wide) {
+			wide_arches(p, arches, sizeof(arches));
+			snprintf(path, sizeof(path), "%s/%s", base, name);
+			printf("%-24s %-44s ", arches, cli_escape(path));
+		}
+		if (p)
+			printf("valid\n");
+		else
+			printf("invalid: %s\n", cli_escape(error));
 	}
 	out->n++;
 }
@@ -100,7 +120,7 @@ list_dir(int dirfd, const char *base, const char *rel, struct ls_out *out)
 		r = ksc_fs_read_at(dirfd, name, KSC_PROFILE_MAX_BYTES, &text, &len, full, &error);
 		if (r >= 0)
 			r = ksc_profile_parse(full, text, len, NULL, &p, diags, &error);
-		ls_row(out, sub, r < 0 ? NULL : p,
+		ls_row(out, base, sub, r < 0 ? NULL : p,
 		       error && ksc_error_message(error) ? ksc_error_message(error)
 		                                         : "see 'profile validate'");
 		ksc_error_free(error);
@@ -110,6 +130,20 @@ list_dir(int dirfd, const char *base, const char *rel, struct ls_out *out)
 		free(names[i]);
 	free(names);
 }
+
+static const char ls_help[] =
+        "Usage: kseccomp node ls [--root-dir ROOT] [-o table|wide|json|yaml|name]\n"
+        "\n"
+        "List the Localhost profiles under ROOT/seccomp, as localhostProfile names,\n"
+        "with their default action, number of rules and whether they are valid.\n"
+        "\n"
+        "Options:\n"
+        "      --root-dir ROOT   the kubelet's root (default: /var/lib/kubelet for\n"
+        "                        root, ~/.local/share/kseccomp/kubelet otherwise)\n"
+        "  -o, --output FORMAT   table (the default), wide (with the architectures\n"
+        "                        each lists and its file), json, yaml or name (the\n"
+        "                        localhostProfile names, one per line)\n"
+        "  -h, --help            show this help\n";
 
 int
 cli_node_ls(int argc, char **argv)
@@ -124,7 +158,7 @@ cli_node_ls(int argc, char **argv)
 	const char *root = NULL;
 	_cleanup_(closep) int basefd = -1;
 	struct ls_out out = { 0 };
-	int c, format, status = 0;
+	int c;
 
 	optind = 0;
 	opterr = 0;
@@ -134,33 +168,14 @@ cli_node_ls(int argc, char **argv)
 			root = optarg;
 			break;
 		case 'o':
-			if (cli_parse_output(
-			            "node ls", optarg,
-			            (const char *const[]){ "table", "json", "yaml", "name", NULL },
-			            4, &format) != 0)
+			if (cli_parse_list_format("node ls", optarg,
+			                          CLI_LIST(WIDE) | CLI_LIST(JSON) | CLI_LIST(YAML) |
+			                                  CLI_LIST(NAME),
+			                          &out.list.format) != 0)
 				return EXIT_USAGE;
-			out.format = (enum ls_format)format;
 			break;
 		case 'h':
-			fputs("Usage: kseccomp node ls [--root-dir ROOT] [-o "
-			      "table|json|yaml|name]\n"
-			      "\n"
-			      "List the Localhost profiles under ROOT/seccomp, as localhostProfile "
-			      "names,\n"
-			      "with their default action, number of rules and whether they are "
-			      "valid.\n"
-			      "\n"
-			      "Options:\n"
-			      "      --root-dir ROOT   the kubelet's root (default: "
-			      "/var/lib/kubelet "
-			      "for\n"
-			      "                        root, ~/.local/share/kseccomp/kubelet "
-			      "otherwise)\n"
-			      "  -o, --output FORMAT   table (the default), json, yaml or name "
-			      "(the\n"
-			      "                        localhostProfile names, one per line)\n"
-			      "  -h, --help            show this help\n",
-			      stdout);
+			fputs(ls_help, stdout);
 			return 0;
 		default:
 			return cli_bad_option("node ls", argv, c);
@@ -172,25 +187,9 @@ cli_node_ls(int argc, char **argv)
 		root = node_kubelet_root(rootbuf, sizeof(rootbuf));
 	snprintf(base, sizeof(base), "%s/seccomp", root);
 	basefd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (out.format == LS_JSON || out.format == LS_YAML)
-		strbuf_putc(&out.json, '[');
 	if (basefd >= 0)
 		list_dir(basefd, base, "", &out);
-	if (out.format == LS_JSON || out.format == LS_YAML) {
-		strbuf_puts(&out.json, out.n ? "\n]\n" : "]\n");
-		if (out.json.oom)
-			status = cli_fail(-ENOMEM, NULL, NULL);
-		else {
-			_cleanup_(freep) char *json = NULL;
-			size_t len = 0;
-
-			(void)strbuf_finish(&out.json, &json, &len);
-			status = cli_write_document(
-			                 "-", out.format == LS_YAML ? CLI_DOC_YAML : CLI_DOC_JSON,
-			                 json, len) < 0;
-		}
-		strbuf_done(&out.json);
-	} else if (!out.n && out.format == LS_TABLE)
+	if (!out.n && !cli_list_is_data(&out.list) && out.list.format != CLI_LIST_NAME)
 		printf("no profiles under %s\n", cli_escape(base));
-	return status;
+	return cli_list_finish(&out.list);
 }

@@ -127,9 +127,9 @@ json_row_open(struct strbuf *sb, const struct scan_row *r)
 }
 
 static void
-print_rows(const struct scan_row *rows, size_t n, int format)
+print_rows(const struct scan_row *rows, size_t n, enum cli_list_format format)
 {
-	if (format == 2) {
+	if (format == CLI_LIST_JSON) {
 		struct strbuf sb = { 0 };
 		_cleanup_(freep) char *text = NULL;
 		size_t len;
@@ -147,7 +147,7 @@ print_rows(const struct scan_row *rows, size_t n, int format)
 	}
 	printf("%-16s %-24s %-20s %-15s %-4s %-3s %-7s %s%s\n", "NAMESPACE", "POD", "CONTAINER",
 	       "SECCOMP", "PRIV", "NNP", "FILTERS", "VERDICT",
-	       format == 1 ? "  ID  PID  RUNTIME  IMAGE  PROFILE  DETAIL" : "");
+	       format == CLI_LIST_WIDE ? "  ID  PID  RUNTIME  IMAGE  PROFILE  DETAIL" : "");
 	for (size_t i = 0; i < n; i++) {
 		const struct scan_row *r = &rows[i];
 		char filters[16];
@@ -160,7 +160,7 @@ print_rows(const struct scan_row *rows, size_t n, int format)
 		       cli_escape(r->pod), cli_escape(r->container), seccomp_column(r),
 		       r->privileged ? "yes" : "no", r->no_new_privs ? "yes" : "no", filters,
 		       scan_verdict_name(r->verdict));
-		if (format == 1)
+		if (format == CLI_LIST_WIDE)
 			printf("  %.13s  %d  %s  %s  %s  %s", r->id, r->pid, r->runtime,
 			       cli_escape(r->image), r->localhost ? cli_escape(r->localhost) : "-",
 			       r->detail ? cli_escape(r->detail) : "-");
@@ -189,13 +189,13 @@ keep_pod(struct scan_row *rows, size_t n, const char *pod)
 /* The containers of one pod, process by process. 0, 1 when a process verdict of --fail-on
  * occurs, or -errno. */
 static int
-print_processes(const struct scan_row *rows, size_t n, int format, bool fail_escaped,
-                bool fail_extra)
+print_processes(const struct scan_row *rows, size_t n, enum cli_list_format format,
+                bool fail_escaped, bool fail_extra)
 {
 	struct strbuf sb = { 0 };
 	bool hit = false;
 
-	if (format == 2)
+	if (format == CLI_LIST_JSON)
 		strbuf_puts(&sb, "[");
 	else
 		printf("%-20s %-8s %-16s %-7s %-3s %s\n", "CONTAINER", "PID", "COMMAND", "FILTERS",
@@ -216,7 +216,7 @@ print_processes(const struct scan_row *rows, size_t n, int format, bool fail_esc
 			strbuf_done(&sb);
 			return r;
 		}
-		if (format == 2) {
+		if (format == CLI_LIST_JSON) {
 			strbuf_puts(&sb, i ? ",\n  " : "\n  ");
 			json_row_open(&sb, &rows[i]);
 			strbuf_puts(&sb, ", \"processes\": [");
@@ -226,7 +226,7 @@ print_processes(const struct scan_row *rows, size_t n, int format, bool fail_esc
 
 			hit = hit || (fail_escaped && p->verdict == SCAN_PROC_ESCAPED) ||
 			      (fail_extra && p->verdict == SCAN_PROC_EXTRA);
-			if (format == 2) {
+			if (format == CLI_LIST_JSON) {
 				strbuf_printf(&sb, "%s{\"pid\": %d, \"command\": ", k ? ", " : "",
 				              p->pid);
 				strbuf_put_json_str(&sb, p->comm);
@@ -241,11 +241,11 @@ print_processes(const struct scan_row *rows, size_t n, int format, bool fail_esc
 				       p->no_new_privs ? "yes" : "no",
 				       scan_proc_verdict_name(p->verdict));
 		}
-		if (format == 2)
+		if (format == CLI_LIST_JSON)
 			strbuf_puts(&sb, "]}");
 		free(procs);
 	}
-	if (format == 2) {
+	if (format == CLI_LIST_JSON) {
 		_cleanup_(freep) char *text = NULL;
 		size_t len;
 
@@ -326,7 +326,8 @@ cli_node_scan(int argc, char **argv)
 	const char *serve_addr = NULL;
 	struct node_opts local = { 0 };
 	bool local_set = false, audit = false;
-	int c, r, format = 0;
+	enum cli_list_format format = CLI_LIST_TABLE;
+	int c, r;
 	size_t n = 0;
 
 	if (endpoint && !*endpoint)
@@ -339,13 +340,12 @@ cli_node_scan(int argc, char **argv)
 			endpoint = optarg;
 			break;
 		case 'o':
-			if (cli_parse_output(
-			            "node scan", optarg,
-			            (const char *const[]){ "table", "wide", "json", "yaml", NULL },
-			            4, &format) != 0)
+			if (cli_parse_list_format("node scan", optarg,
+			                          CLI_LIST(WIDE) | CLI_LIST(JSON) | CLI_LIST(YAML),
+			                          &format) != 0)
 				return EXIT_USAGE;
-			if (format == 3) { /* the json, as YAML */
-				format = 2;
+			if (format == CLI_LIST_YAML) { /* the json, as YAML */
+				format = CLI_LIST_JSON;
 				if (cli_output_yaml() < 0)
 					return cli_fail(-ENOMEM, NULL, NULL);
 			}
@@ -393,7 +393,7 @@ cli_node_scan(int argc, char **argv)
 		return cli_usage_error("node scan", "unexpected argument '%s'", argv[optind]);
 	if (!pod && (fail_escaped || fail_extra))
 		return cli_usage_error("node scan", "--fail-on escaped or extra: with --pod");
-	if (serve_addr && (pod || format))
+	if (serve_addr && (pod || format != CLI_LIST_TABLE))
 		return cli_usage_error("node scan", "--serve takes no --pod and no -o");
 	if (local.state && !local_set)
 		return cli_usage_error("node scan", "--state-dir: with --local");
