@@ -269,6 +269,31 @@ pid=$(first_pid dumped)
 if [ -n "$pid" ]; then
 	"$k" dump --profile "$work/kubelet/seccomp/test/deny-mkdir.json" "$pid" >"$work/dump.out" 2>&1
 	check "kseccomp dump: the kernel's filter decides as the profile" "0" "$?"
+	# -o json: the same facts as data, a document that parses, whatever the comparison says
+	"$k" dump -o json --profile "$work/kubelet/seccomp/test/deny-mkdir.json" "$pid" \
+		>"$work/dump.json" 2>"$work/dump.err"
+	check "dump -o json --profile: no difference, exit 0" "0" "$?"
+	check "dump -o json: the pid, each filter with its program, the comparison" "yes" \
+		"$(python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+f, c = d["filters"], d["comparison"]
+ok = (d["pid"] == int(sys.argv[2]) and len(f) >= 1 and f[0]["index"] == 0 and f[0]["newest"]
+      and all(x["instructions"] == len(x["program"]) > 0 and "asm" in x["program"][0] for x in f)
+      and c["same"] and c["differences"] == 0 and c["shown"] == [] and c["inputs"] > 0)
+print("yes" if ok else "no: " + json.dumps(d)[:400])' "$work/dump.json" "$pid" 2>&1)"
+	"$k" dump -o json --profile "$work/profiles/fine-grained.json" "$pid" >"$work/dump.json" 2>&1
+	check "dump -o json --profile: a difference, exit 1" "1" "$?"
+	check "dump -o json: the differences, each call and both decisions" "yes" \
+		"$(python3 -c 'import json, sys
+c = json.load(open(sys.argv[1]))["comparison"]
+s = c["shown"]
+ok = (not c["same"] and c["differences"] >= len(s) > 0
+      and all(set(x) >= {"arch", "nr", "syscall", "args", "live", "profile"} for x in s))
+print("yes" if ok else "no: " + json.dumps(c)[:400])' "$work/dump.json" 2>&1)"
+	"$k" dump -o yaml "$pid" >"$work/dump.yaml" 2>&1
+	check "dump -o yaml: the filters as YAML" "yes" \
+		"$(grep -q '^filters:$' "$work/dump.yaml" && grep -q '^- index: 0$' "$work/dump.yaml" &&
+			grep -q '^  program:$' "$work/dump.yaml" && echo yes || head -5 "$work/dump.yaml")"
 fi
 
 # --- node scan --local: the filter each container really has, and drift ----------------------
