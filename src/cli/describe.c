@@ -9,15 +9,22 @@
 
 #include "cli.h"
 #include "pods.h"
+#include "strbuf.h"
 
 static const char describe_help[] =
-        ("Usage: kseccomp describe pod NAME [--state-dir DIR]\n"
+        ("Usage: kseccomp describe pod NAME... [-o table|json|yaml] [--state-dir DIR]\n"
          "\n"
          "A pod as 'kubectl describe' shows it, with each container's effective seccomp\n"
          "profile (Unconfined, RuntimeDefault, Localhost PATH), its state, last exit code\n"
          "or signal, and the pod's events.\n"
          "\n"
-         "Options:\n" NODE_OPTIONS_HELP);
+         "Options:\n"
+         "  -o, --output FORMAT     table (the text, the default), json or yaml: the same\n"
+         "                          facts as an object (an array of them for several\n"
+         "                          NAMEs): name, namespace, node, runtime, status, the\n"
+         "                          containers with their seccompProfile (type,\n"
+         "                          localhostProfile), state (exitCode, signal), and\n"
+         "                          the events\n" NODE_OPTIONS_HELP);
 
 static const char *
 signal_name(int sig)
@@ -136,21 +143,65 @@ describe_events(const struct node_opts *o, const char *name)
 	pod_events_free(events, n);
 }
 
+/* One pod as text. */
+static void
+describe_pod(const struct node_opts *o, const struct pod_row *row, const struct kube_pod *pod)
+{
+	char t[64];
+
+	pods_format_time(row->created, t, sizeof(t));
+	printf("%-17s %s\n", "Name:", cli_escape(row->name));
+	printf("%-17s %s\n",
+	       "Namespace:", pod && *pod->namespace ? cli_escape(pod->namespace) : "default");
+	printf("%-17s %s (kseccomp, runtime %s)\n", "Node:", cli_escape(row->info.node),
+	       executor_name(row->info.executor));
+	printf("%-17s %s\n", "Start Time:", t);
+	printf("%-17s %s\n", "Status:", cli_escape(row->status));
+	if (pod && !streq(pod->kind, "Pod"))
+		printf("%-17s %s/%s\n", "Controlled By:", cli_escape(pod->kind),
+		       cli_escape(pod->name));
+	if (pod && pod->seccomp.set && pod->seccomp.type)
+		printf("%-17s %s%s%s\n", "Seccomp Profile:", cli_escape(pod->seccomp.type),
+		       pod->seccomp.has_localhost ? " " : "",
+		       pod->seccomp.has_localhost ? cli_escape(pod->seccomp.localhost) : "");
+	printf("%-17s %s\n", "Seccomp Default:", row->info.seccomp_default ? "true" : "false");
+	printf("%-17s %s/seccomp\n", "Profile Root:", cli_escape(row->info.root_dir));
+	if (row->info.complain)
+		printf("%-17s %s\n",
+		       "Complain Mode:", "yes: Localhost profiles log what they would deny");
+	if (*row->info.containerd_version)
+		printf("%-17s containerd %s's\n",
+		       "RuntimeDefault:", cli_escape(row->info.containerd_version));
+	describe_containers(row, pod, true);
+	describe_containers(row, pod, false);
+	describe_events(o, row->name);
+}
+
 int
 verb_describe(int argc, char **argv)
 {
 	static const struct option options[] = {
+		{ "output", required_argument, NULL, 'o' },
 		{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
 	struct node_opts o = { 0 };
+	enum cli_list_format format = CLI_LIST_TABLE;
+	struct cli_list list = { 0 }; /* several NAMEs: an array of objects */
+	struct strbuf one = { 0 };    /* one NAME: its object */
 	int c, r, status = 0;
+	bool data, several;
 
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":o:h", options, NULL)) != -1) {
 		switch (c) {
+		case 'o':
+			if (cli_parse_list_format("describe", optarg,
+			                          CLI_LIST(JSON) | CLI_LIST(YAML), &format) != 0)
+				return EXIT_USAGE;
+			break;
 		case 'h':
 			fputs(describe_help, stdout);
 			return 0;
@@ -168,10 +219,12 @@ verb_describe(int argc, char **argv)
 	if (optind + 1 >= argc)
 		return cli_usage_error("describe", "missing the pod's NAME");
 	node_opts_defaults(&o);
+	list.format = format;
+	data = cli_list_is_data(&list);
+	several = argc - optind > 2;
 	for (int i = optind + 1; i < argc; i++) {
 		struct kube_manifest *m = NULL;
 		const struct kube_pod *pod = NULL;
-		char t[64];
 		struct pod_row row;
 
 		if (pod_row_load(&o, argv[i], &row) < 0) {
@@ -180,37 +233,27 @@ verb_describe(int argc, char **argv)
 			continue;
 		}
 		pod_spec_load(&o, &row, &m, &pod);
-		if (i > optind + 1)
-			printf("\n\n");
-		pods_format_time(row.created, t, sizeof(t));
-		printf("%-17s %s\n", "Name:", cli_escape(row.name));
-		printf("%-17s %s\n", "Namespace:",
-		       pod && *pod->namespace ? cli_escape(pod->namespace) : "default");
-		printf("%-17s %s (kseccomp, runtime %s)\n", "Node:", cli_escape(row.info.node),
-		       executor_name(row.info.executor));
-		printf("%-17s %s\n", "Start Time:", t);
-		printf("%-17s %s\n", "Status:", cli_escape(row.status));
-		if (pod && !streq(pod->kind, "Pod"))
-			printf("%-17s %s/%s\n", "Controlled By:", cli_escape(pod->kind),
-			       cli_escape(pod->name));
-		if (pod && pod->seccomp.set && pod->seccomp.type)
-			printf("%-17s %s%s%s\n", "Seccomp Profile:", cli_escape(pod->seccomp.type),
-			       pod->seccomp.has_localhost ? " " : "",
-			       pod->seccomp.has_localhost ? cli_escape(pod->seccomp.localhost)
-			                                  : "");
-		printf("%-17s %s\n",
-		       "Seccomp Default:", row.info.seccomp_default ? "true" : "false");
-		printf("%-17s %s/seccomp\n", "Profile Root:", cli_escape(row.info.root_dir));
-		if (row.info.complain)
-			printf("%-17s %s\n", "Complain Mode:",
-			       "yes: Localhost profiles log what they would deny");
-		if (*row.info.containerd_version)
-			printf("%-17s containerd %s's\n",
-			       "RuntimeDefault:", cli_escape(row.info.containerd_version));
-		describe_containers(&row, pod, true);
-		describe_containers(&row, pod, false);
-		describe_events(&o, argv[i]);
+		if (data)
+			describe_pod_json(several ? cli_list_next(&list) : &one, &o, &row, pod);
+		else {
+			if (i > optind + 1)
+				printf("\n\n");
+			describe_pod(&o, &row, pod);
+		}
 		kube_manifest_free(m);
+	}
+	if (data && several)
+		return cli_list_finish(&list) | status;
+	if (data && one.len) {
+		_cleanup_(freep) char *json = NULL;
+		size_t len = 0;
+
+		strbuf_putc(&one, '\n');
+		if (strbuf_finish(&one, &json, &len) < 0)
+			return cli_fail(-ENOMEM, NULL, NULL);
+		r = cli_write_document("-", format == CLI_LIST_YAML ? CLI_DOC_YAML : CLI_DOC_JSON,
+		                       json, len);
+		return r < 0 ? 1 : status;
 	}
 	return status;
 }

@@ -52,3 +52,9 @@ void pods_format_time(int64_t t, char *buf, size_t size);
  * (a pod may be applied after the command starts) a pod not there yet is a warning. */
 int
 pods_check_known(const char *command, const struct node_opts *o, const char *name, bool following);
+
+/* describe -o json|yaml (describe-json.c): one pod as a JSON object into sb, the facts the text
+ * shows (pod is its spec, NULL when it cannot be read). */
+struct strbuf;
+void describe_pod_json(struct strbuf *sb, const struct node_opts *o, const struct pod_row *row,
+                       const struct kube_pod *pod);
