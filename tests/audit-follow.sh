@@ -100,4 +100,27 @@ kill "$follower"
 wait "$follower" 2>/dev/null
 follower=
 check "nothing reported as unreadable" "" "$(grep 'could not be read' "$work/err")"
+
+# -o yaml while following: each record a document of its own, out as it is read (the
+# follower is still running when they are counted)
+log=$work/yaml.log
+record 31 32
+"$k" audit --follow -o yaml "$log" >"$work/out.yaml" 2>"$work/err" &
+follower=$!
+yaml_docs() { # COUNT: until that many documents are out (10 s at most)
+	i=0
+	while [ "$(grep -c '^---$' "$work/out.yaml")" -lt "$1" ] && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	echo "$(grep -c '^---$' "$work/out.yaml") $(grep -c '^serial: ' "$work/out.yaml")"
+}
+check "-o yaml --follow: the records in the file, a document each" "2 2" "$(yaml_docs 2)"
+record 33
+check "-o yaml --follow: an appended record, out while following" "3 3" "$(yaml_docs 3)"
+check "-o yaml: the serials, in order" "31 32 33" \
+	"$(grep '^serial: ' "$work/out.yaml" | sed 's/serial: //' | tr '\n' ' ' | sed 's/ $//')"
+kill "$follower"
+wait "$follower" 2>/dev/null
+follower=
 tap_done

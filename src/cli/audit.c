@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * kseccomp audit [FILE...|-] [--follow] [--since T] [--comm C] [--exe P] [--pid N]
- *                [--action A] [-o table|json|summary] [--generate PROFILE]
+ *                [--action A] [-o table|json|yaml|summary] [--generate PROFILE]
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -14,7 +14,7 @@
 #include "cli.h"
 #include "pods.h"
 
-enum output { OUT_TABLE, OUT_JSON, OUT_SUMMARY };
+enum output { OUT_TABLE, OUT_JSON, OUT_YAML, OUT_SUMMARY };
 enum source { SOURCE_AUTO, SOURCE_NETLINK, SOURCE_KMSG };
 
 static volatile sig_atomic_t stop_requested;
@@ -72,7 +72,8 @@ help(void)
 	      "      --state-dir DIR   the local node's state (see 'kseccomp apply --help')\n"
 	      "      --action A        only this action: ALLOW, LOG, ERRNO, KILL, KILL_PROCESS,\n"
 	      "                        TRAP, TRACE, NOTIFY\n"
-	      "  -o, --output FMT      table (the default), json (one object per line) or\n"
+	      "  -o, --output FMT      table (the default), json (one object per line), yaml\n"
+	      "                        (one document per record, '---' before each) or\n"
 	      "                        summary (counts per command, arch, syscall and action,\n"
 	      "                        with a bar each)\n"
 	      "      --generate FILE   write a profile that allows every syscall the selected\n"
@@ -83,9 +84,10 @@ help(void)
 	      "                        the profile is written and the exit status is 1\n"
 	      "      --against PROFILE replay the records through PROFILE and list the calls\n"
 	      "                        it would have denied: which rule or default, which\n"
-	      "                        process, how often (-o table or json). With a profile\n"
-	      "                        in complain mode ('kseccomp profile complain'), the\n"
-	      "                        records are exactly the calls PROFILE would deny\n"
+	      "                        process, how often (-o table, json or yaml). With a\n"
+	      "                        profile in complain mode ('kseccomp profile\n"
+	      "                        complain'), the records are exactly the calls\n"
+	      "                        PROFILE would deny\n"
 	      "      --fail-on-deny    with --against: exit 1 when PROFILE would deny a call\n"
 	      "  -h, --help            show this help\n"
 	      "\n"
@@ -129,21 +131,6 @@ parse_since(const char *s, double *ret)
 }
 
 static void
-print_time(double t, char *buf, size_t size)
-{
-	time_t secs = (time_t)t;
-	struct tm tm;
-
-	if (!gmtime_r(&secs, &tm)) {
-		snprintf(buf, size, "%.3f", t);
-		return;
-	}
-	snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", (tm.tm_year + 1900) % 10000,
-	         tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-	         (int)((t - (double)secs) * 1000 + 0.5) % 1000);
-}
-
-static void
 show_record(void *userdata, const struct audit_record *r, const struct audit_who *who)
 {
 	struct output_state *st = userdata;
@@ -155,44 +142,13 @@ show_record(void *userdata, const struct audit_record *r, const struct audit_who
 		snprintf(number, sizeof(number), "%" PRIu32, r->syscall);
 		name = number;
 	}
-	print_time(r->time, when, sizeof(when));
+	audit_format_time(r->time, when, sizeof(when));
 	audit_action_format(r->code, action, sizeof(action));
-	if (st->output == OUT_JSON) {
-		printf("{\"time\": \"%s\", \"record\": \"audit(%.3f:%" PRIu64
-		       ")\", \"serial\": %" PRIu64 ", \"pid\": %" PRId64 ", \"comm\": ",
-		       when, r->time, r->serial, r->serial, r->pid);
-		cli_print_json_string(r->comm);
-		printf(", \"exe\": ");
-		cli_print_json_string(r->exe);
-		printf(", \"arch\": \"%s\", \"syscall\": ", arch);
-		cli_print_json_string(name);
-		printf(", \"nr\": %" PRIu32 ", \"action\": \"%s\", \"code\": \"0x%08" PRIx32
-		       "\", \"sig\": %d, \"compat\": %d, \"ip\": \"0x%" PRIx64
-		       "\", \"auid\": %" PRId64 ", \"uid\": %" PRId64 ", \"gid\": %" PRId64
-		       ", \"ses\": %" PRId64,
-		       r->syscall, action, r->code, r->sig, r->compat, r->ip, r->auid, r->uid,
-		       r->gid, r->ses);
-		if (*r->subj) {
-			printf(", \"subj\": ");
-			cli_print_json_string(r->subj);
-		}
-		/* hex and dashes from the process's cgroup path (audit_attribute), written
-		 * through the one JSON string writer all the same */
-		if (*who->pod_uid) {
-			printf(", \"pod_uid\": ");
-			cli_print_json_string(who->pod_uid);
-		}
-		if (*who->container_id) {
-			printf(", \"container_id\": ");
-			cli_print_json_string(who->container_id);
-		}
-		if (*who->pod) {
-			printf(", \"pod\": ");
-			cli_print_json_string(who->pod);
-			printf(", \"container\": ");
-			cli_print_json_string(who->container);
-		}
-		printf("}\n");
+	if (st->output == OUT_JSON || st->output == OUT_YAML) {
+		struct strbuf sb = { 0 };
+
+		audit_record_json(&sb, r, who);
+		(void)cli_print_record(&sb, st->output == OUT_YAML);
 		return;
 	}
 	if (!st->header_done) {
@@ -345,10 +301,10 @@ parse_args(int argc, char **argv, struct args *a, struct audit_select *select,
 			break;
 		case 'o':
 			/* in the order of enum output */
-			if (cli_parse_output(
-			            "audit", optarg,
-			            (const char *const[]){ "table", "json", "summary", NULL }, 3,
-			            &format) != 0)
+			if (cli_parse_output("audit", optarg,
+			                     (const char *const[]){ "table", "json", "yaml",
+			                                            "summary", NULL },
+			                     4, &format) != 0)
 				return EXIT_USAGE;
 			out->output = (enum output)format;
 			break;
@@ -466,7 +422,8 @@ verb_audit(int argc, char **argv)
 	}
 	if (out.output == OUT_SUMMARY && !a.generate)
 		print_summary(&ar.groups);
-	r = a.against ? against_report(&out.against, out.output == OUT_JSON) : 0;
+	r = a.against ? against_report(&out.against, out.output == OUT_JSON, out.output == OUT_YAML)
+	              : 0;
 	report_reading(&ar, a.against);
 	if (r == 0 && a.generate) {
 		r = write_profile(&ar.groups, a.generate) < 0 ? 1 : 0;
