@@ -40,6 +40,16 @@ check "cri pods lists the kept pod" yes \
 out=$("$k" cri ps -r "$endpoint" 2>&1)
 check "cri ps lists the running container" yes \
 	"$(echo "$out" | grep -q "^$(echo "$cid" | cut -c1-13) .*localhost/kseccomp/busybox:1.* Running .* kept " && echo yes || echo "$out")"
+out=$("$k" cri pods -r "$endpoint" -o wide 2>&1)
+# (test-cri-live gives the kept pod the uid "kept" and the default handler)
+check "cri pods -o wide: the whole pod id, its uid and runtime handler" yes \
+	"$(echo "$out" | grep -q "^$pod .* Ready .* kept .* kseccomp-test  *0  *kept  *(default)$" && echo yes || echo "$out")"
+out=$("$k" cri ps -r "$endpoint" -o wide 2>&1)
+check "cri ps -o wide: the whole ids and the image's reference" yes \
+	"$(echo "$out" | grep -q "^$cid .* Running .* kept .* $pod  sha256:[0-9a-f]\{64\}$" && echo yes || echo "$out")"
+out=$("$k" cri ps -r "$endpoint" -o text 2>&1)
+check "cri ps -o text: the table, as before -o table" yes \
+	"$(echo "$out" | grep -q "^$(echo "$cid" | cut -c1-13) .* Running .* kept " && echo yes || echo "$out")"
 out=$("$k" cri ps -r "$endpoint" --pod "$pod" -o json 2>&1)
 check "cri ps --pod -o json" "kept Running" "$(echo "$out" | python3 -c '
 import json, sys

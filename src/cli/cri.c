@@ -23,16 +23,40 @@
 struct cri_opts {
 	const char *endpoint;
 	unsigned timeout_ms;
-	int json;
+	int json;  /* -o json or yaml (printed as YAML) */
+	bool wide; /* a table's -o wide */
 	bool all;
 	const char *pod;
 };
 
 enum { OPT_TIMEOUT = 0x100, OPT_POD };
 
+/* -o of a verb that prints a table (table): table, wide, json or yaml, and text (what these
+ * verbs called the table before) still taken; else text, json or yaml. 0 or EXIT_USAGE. */
+static int
+parse_output(const char *command, const char *value, bool table, struct cri_opts *o)
+{
+	static const char *const table_formats[] = {
+		"table", "wide", "json", "yaml", "text", NULL
+	};
+	int format;
+
+	if (!table) {
+		if (cli_parse_output(command, value, CLI_OUTPUT_TEXT_JSON_YAML, 3, &format) != 0)
+			return EXIT_USAGE;
+		format = format == 0 ? 0 : format + 1; /* as table_formats[] */
+	} else if (cli_parse_output(command, value, table_formats, 4, &format) != 0)
+		return EXIT_USAGE;
+	o->wide = format == 1;
+	o->json = format == 2 || format == 3;
+	if (format == 3 && cli_output_yaml() < 0) /* yaml: the json, written as YAML */
+		return cli_fail(-ENOMEM, NULL, NULL);
+	return 0;
+}
+
 /* Parse the options of `command`; 0, EXIT_USAGE, or -1 after --help was printed. */
 static int
-parse(const char *command, int argc, char **argv, const char *help, bool list_opts,
+parse(const char *command, int argc, char **argv, const char *help, bool list_opts, bool table,
       struct cri_opts *o)
 {
 	static const struct option options[] = {
@@ -69,14 +93,8 @@ parse(const char *command, int argc, char **argv, const char *help, bool list_op
 			o->timeout_ms = (unsigned)v * 1000;
 			break;
 		case 'o':
-			if (cli_parse_output(command, optarg, CLI_OUTPUT_TEXT_JSON_YAML, 3,
-			                     &o->json) != 0)
+			if (parse_output(command, optarg, table, o) != 0)
 				return EXIT_USAGE;
-			if (o->json == 2) { /* yaml: the json, written as YAML */
-				o->json = 1;
-				if (cli_output_yaml() < 0)
-					return cli_fail(-ENOMEM, NULL, NULL);
-			}
 			break;
 		case 'a':
 		case OPT_POD:
@@ -106,11 +124,13 @@ setup(const char *command, int argc, char **argv, const char *help, bool list_op
       struct cri_opts *o, struct cri **ret)
 {
 	struct ksc_error *error = NULL;
-	int r = parse(command, argc, argv, help, list_opts, o);
+	/* pods and ps print tables: the verbs without an id but version */
+	int r = parse(command, argc, argv, help, list_opts, !id && !streq(command, "cri version"),
+	              o);
 
 	if (r != 0)
 		return r;
-	if (id && o->json)
+	if (id && (o->json || o->wide))
 		return cli_usage_error(command, "the output is always JSON");
 	if (id && (r = cli_one_operand(command, argc, "CONTAINER-ID")) != 0)
 		return r;
@@ -205,7 +225,9 @@ cri_pods_verb(int argc, char **argv)
 	          "\n"
 	          "The runtime's pod sandboxes.\n"
 	          "\n"
-	          "Options:\n" ENDPOINT_HELP "  -o, --output text|json|yaml  the output format\n",
+	          "Options:\n" ENDPOINT_HELP
+	          "  -o, --output FORMAT          table (the default), wide (the whole ids, the\n"
+	          "                               pods' uid and runtime handler), json or yaml\n",
 	          false, false, &o, &c);
 	if (r != 0)
 		return r < 0 ? 0 : r;
@@ -215,8 +237,9 @@ cri_pods_verb(int argc, char **argv)
 	if (o.json)
 		printf("[");
 	else
-		printf("%-13s  %-20s  %-8s  %-24s  %-16s  %s\n", "POD ID", "CREATED", "STATE",
-		       "NAME", "NAMESPACE", "ATTEMPT");
+		printf("%-*s  %-20s  %-8s  %-24s  %-16s  %s%s\n", o.wide ? 64 : 13, "POD ID",
+		       "CREATED", "STATE", "NAME", "NAMESPACE", "ATTEMPT",
+		       o.wide ? "  UID                                   RUNTIME" : "");
 	for (size_t i = 0; i < n; i++) {
 		const struct cri_pod *p = &pods[i];
 
@@ -239,10 +262,17 @@ cri_pods_verb(int argc, char **argv)
 			printf("}");
 			continue;
 		}
-		printf("%-13.13s  %-20s  %-8s  %-24s  %-16s  %" PRIu32 "\n",
-		       cli_escape(p->id ? p->id : ""), timestamp(p->created_at, when, sizeof(when)),
-		       cri_pod_state_name(p->state), cli_escape(p->name ? p->name : ""),
+		printf("%-*.*s  %-20s  %-8s  %-24s  %-16s  %-7" PRIu32, o.wide ? 64 : 13,
+		       o.wide ? 64 : 13, cli_escape(p->id ? p->id : ""),
+		       timestamp(p->created_at, when, sizeof(when)), cri_pod_state_name(p->state),
+		       cli_escape(p->name ? p->name : ""),
 		       cli_escape(p->namespace ? p->namespace : ""), p->attempt);
+		if (o.wide)
+			printf("  %-36s  %s", cli_escape(p->uid ? p->uid : ""),
+			       *(p->runtime_handler ? p->runtime_handler : "")
+			               ? cli_escape(p->runtime_handler)
+			               : "(default)");
+		putchar('\n');
 	}
 	if (o.json)
 		printf("%s]\n", n ? "\n" : "");
@@ -285,6 +315,24 @@ print_container_json(const struct cri_container *k)
 	printf("}");
 }
 
+/* A row of cri ps: ids cut to 13 characters as crictl does, whole with wide, which adds the
+ * image's reference. */
+static void
+print_container_row(const struct cri_container *k, bool wide)
+{
+	int id_width = wide ? 64 : 13;
+	char when[32];
+
+	printf("%-*.*s  %-32s  %-20s  %-8s  %-20s  %-7" PRIu32 "  %-*.*s", id_width, id_width,
+	       cli_escape(k->id ? k->id : ""), cli_escape(k->image ? k->image : ""),
+	       timestamp(k->created_at, when, sizeof(when)), cri_container_state_name(k->state),
+	       cli_escape(k->name ? k->name : ""), k->attempt, wide ? id_width : 0, id_width,
+	       cli_escape(k->pod_sandbox_id ? k->pod_sandbox_id : ""));
+	if (wide)
+		printf("  %s", cli_escape(k->image_ref ? k->image_ref : ""));
+	putchar('\n');
+}
+
 static int
 cri_ps_verb(int argc, char **argv)
 {
@@ -292,7 +340,6 @@ cri_ps_verb(int argc, char **argv)
 	struct cri_container *v = NULL;
 	struct ksc_error *error = NULL;
 	struct cri_opts o;
-	char when[32];
 	size_t n = 0;
 	bool any = false;
 	int r;
@@ -305,7 +352,8 @@ cri_ps_verb(int argc, char **argv)
 	          "Options:\n" ENDPOINT_HELP
 	          "  -a, --all                    containers in every state, not only running\n"
 	          "      --pod ID                 only the containers of this pod sandbox\n"
-	          "  -o, --output text|json|yaml  the output format\n",
+	          "  -o, --output FORMAT          table (the default), wide (the whole ids and\n"
+	          "                               the image's reference), json or yaml\n",
 	          true, false, &o, &c);
 	if (r != 0)
 		return r < 0 ? 0 : r;
@@ -315,8 +363,9 @@ cri_ps_verb(int argc, char **argv)
 	if (o.json)
 		printf("[");
 	else
-		printf("%-13s  %-32s  %-20s  %-8s  %-20s  %-7s  %s\n", "CONTAINER", "IMAGE",
-		       "CREATED", "STATE", "NAME", "ATTEMPT", "POD ID");
+		printf("%-*s  %-32s  %-20s  %-8s  %-20s  %-7s  %-*s%s\n", o.wide ? 64 : 13,
+		       "CONTAINER", "IMAGE", "CREATED", "STATE", "NAME", "ATTEMPT", o.wide ? 64 : 0,
+		       "POD ID", o.wide ? "  IMAGE REF" : "");
 	for (size_t i = 0; i < n; i++) {
 		const struct cri_container *k = &v[i];
 
@@ -326,12 +375,7 @@ cri_ps_verb(int argc, char **argv)
 			printf("%s\n  ", any ? "," : "");
 			print_container_json(k);
 		} else
-			printf("%-13.13s  %-32s  %-20s  %-8s  %-20s  %-7" PRIu32 "  %.13s\n",
-			       cli_escape(k->id ? k->id : ""), cli_escape(k->image ? k->image : ""),
-			       timestamp(k->created_at, when, sizeof(when)),
-			       cri_container_state_name(k->state),
-			       cli_escape(k->name ? k->name : ""), k->attempt,
-			       cli_escape(k->pod_sandbox_id ? k->pod_sandbox_id : ""));
+			print_container_row(k, o.wide);
 		any = true;
 	}
 	if (o.json)
