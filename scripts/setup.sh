@@ -17,11 +17,12 @@ cd "$top"
 # scripts/containerd.sh), and libnghttp2 carries the client's gRPC. Debian's Python reads
 # node scan's metrics with python3-prometheus-client, a real Prometheus text parser. zsh and
 # kubernetes-client (kubectl) run the installed completion and kubectl plugin; graphviz renders
-# the programs' pictures (any kubectl already installed is used instead of Debian's).
+# the programs' pictures (any kubectl already installed is used instead of Debian's). podman
+# builds deploy/Containerfile from Debian bases that debootstrap makes here.
 packages="gcc libc6-dev meson ninja-build pkg-config python3 libyaml-dev zlib1g-dev \
 libseccomp-dev libbpf-dev libnghttp2-dev clang libclang-rt-14-dev gcc-multilib runc crun \
 busybox-static strace python3-yaml python3-prometheus-client containerd \
-golang-github-containers-common zsh kubernetes-client graphviz"
+golang-github-containers-common zsh kubernetes-client graphviz podman debootstrap"
 
 install_missing() {
 	missing=""
