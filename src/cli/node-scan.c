@@ -237,8 +237,8 @@ print_processes(const struct scan_row *rows, size_t n, enum cli_list_format form
 				              scan_proc_verdict_name(p->verdict));
 			} else
 				printf("%-20s %-8d %-16s %-7d %-3s %s\n",
-				       cli_escape(rows[i].container), p->pid, p->comm, p->filters,
-				       p->no_new_privs ? "yes" : "no",
+				       cli_escape(rows[i].container), p->pid, cli_escape(p->comm),
+				       p->filters, p->no_new_privs ? "yes" : "no",
 				       scan_proc_verdict_name(p->verdict));
 		}
 		if (format == CLI_LIST_JSON)
