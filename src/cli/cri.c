@@ -179,7 +179,8 @@ cri_version_verb(int argc, char **argv)
 	          "\n"
 	          "The runtime's name and version, and the CRI version it serves.\n"
 	          "\n"
-	          "Options:\n" ENDPOINT_HELP "  -o, --output text|json|yaml  the output format\n",
+	          "Options:\n" ENDPOINT_HELP
+	          "  -o, --output FORMAT          text (the default), json or yaml\n",
 	          false, false, &o, &c);
 	if (r != 0)
 		return r < 0 ? 0 : r;

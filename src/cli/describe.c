@@ -19,12 +19,11 @@ static const char describe_help[] =
          "or signal, and the pod's events.\n"
          "\n"
          "Options:\n"
-         "  -o, --output FORMAT     table (the text, the default), json or yaml: the same\n"
-         "                          facts as an object (an array of them for several\n"
-         "                          NAMEs): name, namespace, node, runtime, status, the\n"
-         "                          containers with their seccompProfile (type,\n"
-         "                          localhostProfile), state (exitCode, signal), and\n"
-         "                          the events\n" NODE_OPTIONS_HELP);
+         "  -o, --output FORMAT     table (the default), json or yaml: the same facts as\n"
+         "                          an object per pod (an array of them for several\n"
+         "                          pods): its status, each container's seccompProfile\n"
+         "                          (type, localhostProfile), state (exitCode, signal)\n"
+         "                          and the events\n" NODE_OPTIONS_HELP);
 
 static const char *
 signal_name(int sig)

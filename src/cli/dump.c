@@ -28,9 +28,9 @@ help(void)
 	      "      --save PREFIX    also write each filter to PREFIX.N.bpf\n"
 	      "  -o, --output FORMAT  text (the default), json or yaml: the pid and each\n"
 	      "                       filter (index, newest, instructions and the program,\n"
-	      "                       instruction by instruction: code, jt, jf, k, asm),\n"
-	      "                       with --profile the comparison (inputs, same,\n"
-	      "                       differences and the first of them, shown)\n"
+	      "                       instruction by instruction: code, jt, jf, k and its\n"
+	      "                       listed line), with --profile the comparison (inputs,\n"
+	      "                       same, differences and the first of them, shown)\n"
 	      "  -h, --help           show this help\n"
 	      "\n"
 	      "Exit status: 0, or 1 on failure or when --profile finds a difference.\n",
