@@ -54,6 +54,10 @@ const volatile __u32 status_layout = 0; /* 2: Linux 5.11 on; 0: read the saved C
 __u32 armed = 0; /* recording starts when user space says so (the workload's execve) */
 /* [0]: native calls, [1]: compat calls, [2]: x32 calls (the native token, bit 30 set) */
 __u8 seen[3 * SEEN_SLOT] = {};
+/* What could not be recorded, for user space to report with the profile */
+__u64 lost_args = 0;    /* argument values (--args) the full seen_args map could not take */
+__u64 lost_tgids = 0;   /* children of followed processes (--pid) the tgids map could not take */
+__u64 beyond_table = 0; /* syscalls with a number beyond every table (ENOSYS, not recorded) */
 
 struct seen_key {
 	__u32 token;
@@ -107,9 +111,6 @@ read_reg(const void *regs, unsigned offset)
 	return v;
 }
 
-/* raw_syscalls:sys_enter as a raw tracepoint (regs, id): no perf event in between, so it
- * costs less per syscall and detaches without waiting for an RCU grace period. A syscall
- * already seen costs a cgroup lookup and one load. */
 #if defined(__TARGET_ARCH_x86)
 static __always_inline int
 is_compat(const void *regs)
@@ -120,47 +121,102 @@ is_compat(const void *regs)
 }
 #endif
 
-SEC("raw_tracepoint/sys_enter")
-int
-on_sys_enter(struct bpf_raw_tracepoint_args *ctx)
+/* Note one syscall of a recorded process: slot 0 native, 1 compat (i386), 2 x32 (nr with
+ * bit 30 set). regs: the user registers it was entered with, for --args. */
+static __always_inline void
+note(const void *regs, __u32 nr, __u32 slot)
 {
-	const void *regs = (const void *)ctx->args[0];
-	__u32 nr = (__u32)ctx->args[1], slot = 0, idx;
-	int compat = 0;
+	__u32 idx;
 
-	if (!armed || !recorded())
-		return 0;
-#if defined(__TARGET_ARCH_x86)
-	if (compat_token)
-		compat = is_compat(regs);
-#endif
-	if (compat)
-		slot = 1;
-	else if (nr & 0x40000000)
-		slot = 2;
+	if ((slot == 2 ? nr & ~0x40000000u : nr) >= SEEN_SLOT) {
+		/* a number beyond every table (the kernel answers ENOSYS) */
+		__sync_fetch_and_add(&beyond_table, 1);
+		return;
+	}
 	idx = slot * SEEN_SLOT + (nr & (SEEN_SLOT - 1));
 	/* a check the verifier sees: the compiler, knowing it always holds, would drop it */
 	asm volatile("" : "+r"(idx));
 	if (idx >= 3 * SEEN_SLOT)
-		return 0;
+		return;
 	if (want_args) {
-		struct seen_key key = { .token = compat ? compat_token : native_token, .nr = nr };
+		struct seen_key key = { .token = slot == 1 ? compat_token : native_token,
+			                .nr = nr };
 
 		if (bpf_map_lookup_elem(&refine, &key)) {
 			struct arg_key ak = { .token = key.token, .nr = nr };
 			__u8 one = 1;
 
 #if defined(__TARGET_ARCH_x86)
-			ak.value = compat ? (__u32)read_reg(regs, REGS_BX_OFFSET)
-			                  : read_reg(regs, REGS_DI_OFFSET);
+			ak.value = slot == 1 ? (__u32)read_reg(regs, REGS_BX_OFFSET)
+			                     : read_reg(regs, REGS_DI_OFFSET);
 #elif defined(__TARGET_ARCH_arm64)
 			ak.value = read_reg(regs, REGS_X0_OFFSET);
 #endif
-			bpf_map_update_elem(&seen_args, &ak, &one, BPF_ANY);
+			/* a value already noted costs a lookup; one that cannot be is counted */
+			if (!bpf_map_lookup_elem(&seen_args, &ak) &&
+			    bpf_map_update_elem(&seen_args, &ak, &one, BPF_NOEXIST) < 0 &&
+			    !bpf_map_lookup_elem(&seen_args, &ak))
+				__sync_fetch_and_add(&lost_args, 1);
 		}
 	}
 	if (!seen[idx])
 		seen[idx] = 1;
+}
+
+/* raw_syscalls:sys_enter as a raw tracepoint (regs, id): no perf event in between, so it
+ * costs less per syscall and detaches without waiting for an RCU grace period. While it is
+ * attached, every task of the machine takes the kernel's slow syscall entry. */
+SEC("raw_tracepoint/sys_enter")
+int
+on_sys_enter(struct bpf_raw_tracepoint_args *ctx)
+{
+	const void *regs = (const void *)ctx->args[0];
+	__u32 nr = (__u32)ctx->args[1], slot = 0;
+
+	if (!armed || !recorded())
+		return 0;
+	if (nr & 0x40000000)
+		slot = 2;
+#if defined(__TARGET_ARCH_x86)
+	if (compat_token && is_compat(regs))
+		slot = 1;
+#endif
+	note(regs, nr, slot);
+	return 0;
+}
+
+/* fentry on the kernel's syscall dispatchers (Linux 6.9 on x86): x64_sys_call(regs, nr),
+ * ia32_sys_call(regs, nr) and x32_sys_call(regs, nr without the x32 bit). Each is called
+ * after seccomp and ptrace have passed the call, with a number below the table's size, as
+ * the tracepoint sees it, but through a trampoline of its own: the other tasks' syscalls keep
+ * the fast entry. Which function was called tells the ABI. */
+SEC("fentry/x64_sys_call")
+int
+on_x64_sys_call(__u64 *ctx)
+{
+	if (!armed || !recorded())
+		return 0;
+	note((const void *)ctx[0], (__u32)ctx[1], 0);
+	return 0;
+}
+
+SEC("fentry/ia32_sys_call")
+int
+on_ia32_sys_call(__u64 *ctx)
+{
+	if (!armed || !recorded())
+		return 0;
+	note((const void *)ctx[0], (__u32)ctx[1], 1);
+	return 0;
+}
+
+SEC("fentry/x32_sys_call")
+int
+on_x32_sys_call(__u64 *ctx)
+{
+	if (!armed || !recorded())
+		return 0;
+	note((const void *)ctx[0], (__u32)ctx[1] | 0x40000000u, 2);
 	return 0;
 }
 
@@ -178,7 +234,8 @@ on_fork(struct bpf_raw_tracepoint_args *ctx)
 	if (!bpf_map_lookup_elem(&tgids, &ptgid))
 		return 0;
 	bpf_probe_read_kernel(&ctgid, sizeof(ctgid), (const char *)ctx->args[1] + tgid_offset);
-	bpf_map_update_elem(&tgids, &ctgid, &one, BPF_ANY);
+	if (bpf_map_update_elem(&tgids, &ctgid, &one, BPF_ANY) < 0)
+		__sync_fetch_and_add(&lost_tgids, 1);
 	return 0;
 }
 

@@ -44,10 +44,16 @@ help(void)
 	      "runs it confined.\n"
 	      "\n"
 	      "Options:\n"
-	      "  -b, --backend B         ebpf (the default as root): a BPF program on the\n"
-	      "                          raw_syscalls:sys_enter tracepoint, filtering by the\n"
-	      "                          workload's cgroup, deduplicating in the kernel;\n"
-	      "                          ptrace (the default otherwise): no privileges needed\n"
+	      "  -b, --backend B         ebpf (the default as root): a BPF program that\n"
+	      "                          filters by the workload's cgroup and deduplicates in\n"
+	      "                          the kernel; ptrace (the default otherwise): no\n"
+	      "                          privileges needed\n"
+	      "      --attach A          how ebpf sees syscalls: fentry (on x64_sys_call and\n"
+	      "                          its ia32 and x32 siblings, Linux 6.9 on x86_64: other\n"
+	      "                          processes keep the fast syscall path), tracepoint\n"
+	      "                          (raw_syscalls:sys_enter, any kernel: every process of\n"
+	      "                          the machine takes the slow path while it records), or\n"
+	      "                          auto (the default: fentry where the kernel has it)\n"
 	      "  -o, --output FORMAT     json (the default) or yaml\n"
 	      "      --output-file PROFILE\n"
 	      "                          where to write the profile (default: standard output)\n"
@@ -64,7 +70,12 @@ help(void)
 	      "  -q, --quiet             no summary on standard error\n"
 	      "  -h, --help              show this help\n"
 	      "\n"
-	      "Exit status: CMD's, or 1 when recording failed.\n",
+	      "The summary names how syscalls were seen and anything that could not be\n"
+	      "recorded: argument values beyond the recorder's table (--args: the rules then\n"
+	      "stay unconditional), children of followed processes beyond its table (their\n"
+	      "syscalls are missing: exit status 1), calls with numbers beyond every table.\n"
+	      "\n"
+	      "Exit status: CMD's, or 1 when recording failed or missed processes.\n",
 	      stdout);
 }
 
@@ -137,6 +148,7 @@ pod_pids(const char *pod, pid_t **ret, size_t *ret_n)
 struct record_args {
 	const char *backend, *output, *baseline, *pod;
 	enum cli_doc_format format;
+	enum record_attach attach;
 	bool append, want_args, nnp, quiet;
 	pid_t *pids; /* owned */
 	size_t n_pids;
@@ -149,6 +161,7 @@ parse_args(int argc, char **argv, struct record_args *ra)
 {
 	static const struct option options[] = {
 		{ "backend", required_argument, NULL, 'b' },
+		{ "attach", required_argument, NULL, 'T' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "output-file", required_argument, NULL, CLI_OUTPUT_FILE_OPTION },
 		{ "append", no_argument, NULL, 'A' },
@@ -173,6 +186,19 @@ parse_args(int argc, char **argv, struct record_args *ra)
 				        "record", "--backend: expected ebpf or ptrace, got '%s'",
 				        optarg);
 			ra->backend = optarg;
+			break;
+		case 'T':
+			if (streq(optarg, "auto"))
+				ra->attach = RECORD_ATTACH_AUTO;
+			else if (streq(optarg, "fentry"))
+				ra->attach = RECORD_ATTACH_FENTRY;
+			else if (streq(optarg, "tracepoint"))
+				ra->attach = RECORD_ATTACH_TRACEPOINT;
+			else
+				return cli_usage_error(
+				        "record",
+				        "--attach: expected auto, fentry or tracepoint, got '%s'",
+				        optarg);
 			break;
 		case 'o':
 			if (cli_parse_doc_format("record", optarg, &ra->format) != 0)
@@ -221,6 +247,8 @@ parse_args(int argc, char **argv, struct record_args *ra)
 	if ((ra->n_pids > 0) + (ra->pod != NULL) + (optind < argc) != 1)
 		return cli_usage_error("record",
 		                       "give exactly one of: -- CMD [ARGS], --pid PID, --pod NAME");
+	if (ra->attach != RECORD_ATTACH_AUTO && ra->backend && !streq(ra->backend, "ebpf"))
+		return cli_usage_error("record", "--attach is for --backend ebpf");
 	if (ra->append && streq(ra->output, "-"))
 		return cli_usage_error("record", "--append needs --output-file PROFILE");
 	if (optind < argc)
@@ -254,8 +282,8 @@ record_ebpf_launch(struct recording *rec, const struct record_args *ra, int *ret
 		        "no cgroup v2 hierarchy to put the command in (%s); --backend "
 		        "ptrace works without",
 		        strerror(-r));
-	r = record_ebpf_run(rec, ra->want_args, ra->nnp, cgroup, ra->argv, ret_status, diags,
-	                    reterr);
+	r = record_ebpf_run(rec, ra->want_args, ra->attach, ra->nnp, cgroup, ra->argv, ret_status,
+	                    diags, reterr);
 	(void)pod_cgroup_destroy("/run/kseccomp-record", name);
 	return r;
 }
@@ -271,8 +299,8 @@ record_with_backend(struct recording *rec, const struct record_args *ra, int *re
 	sigaction(SIGTERM, &sa, NULL);
 	if (streq(ra->backend, "ebpf")) {
 		if (ra->n_pids)
-			return record_ebpf_attach(rec, ra->want_args, ra->pids, ra->n_pids,
-			                          &record_stop, diags, reterr);
+			return record_ebpf_attach(rec, ra->want_args, ra->attach, ra->pids,
+			                          ra->n_pids, &record_stop, diags, reterr);
 		return record_ebpf_launch(rec, ra, ret_status, diags, reterr);
 	}
 	if (ra->n_pids)
@@ -306,7 +334,8 @@ append_to_output(const char *output, struct ksc_profile **profile)
 
 /* Write the profile and say what was recorded. 0, or 1. */
 static int
-write_profile(const struct record_args *ra, struct ksc_profile **profile, size_t n_names)
+write_profile(const struct record_args *ra, const char *method, struct ksc_profile **profile,
+              size_t n_names)
 {
 	_cleanup_(freep) char *text = NULL;
 	size_t len = 0;
@@ -324,12 +353,33 @@ write_profile(const struct record_args *ra, struct ksc_profile **profile, size_t
 
 		/* the comparison users ask for: how much smaller than RuntimeDefault */
 		fprintf(stderr, "kseccomp: recorded %zu syscalls with %s", n_names, ra->backend);
+		if (method)
+			fprintf(stderr, "/%s", method);
 		if (allowed)
 			fprintf(stderr, " (RuntimeDefault allows %zu)", allowed);
 		fprintf(stderr, "%s%s\n", streq(ra->output, "-") ? "" : ": wrote ",
 		        streq(ra->output, "-") ? "" : cli_escape(ra->output));
 	}
 	return 0;
+}
+
+/* Say what could not be recorded, whatever --quiet says. Whether processes were missed. */
+static bool
+report_losses(const struct recording *rec)
+{
+	if (rec->lost_args)
+		cli_warning("%" PRIu64 " argument value%s could not be noted (the recorder's "
+		            "table is full): socket, personality and clone stay unconditional",
+		            rec->lost_args, rec->lost_args == 1 ? "" : "s");
+	if (rec->beyond_table)
+		cli_warning("%" PRIu64 " call%s with a number beyond every syscall table "
+		            "(answered ENOSYS) left out",
+		            rec->beyond_table, rec->beyond_table == 1 ? "" : "s");
+	if (rec->lost_children)
+		cli_error("%" PRIu64 " child process%s of the followed ones could not be followed "
+		          "(the recorder's table is full): their syscalls are missing",
+		          rec->lost_children, rec->lost_children == 1 ? "" : "es");
+	return rec->lost_children > 0;
 }
 
 static void
@@ -347,6 +397,7 @@ verb_record(int argc, char **argv)
 	_cleanup_(ksc_profile_freep) struct ksc_profile *profile = NULL;
 	_cleanup_(ksc_diags_freep) struct ksc_diags *diags = NULL;
 	struct ksc_error *error = NULL;
+	const char *method;
 	size_t n_names = 0;
 	int r, status = 0, exit_code = 0;
 
@@ -381,11 +432,14 @@ verb_record(int argc, char **argv)
 	diags = ksc_diags_new();
 	r = diags ? recording_profile(&rec, ra.want_args, &profile, &n_names, diags, &error)
 	          : -ENOMEM;
+	method = rec.method;
+	if (report_losses(&rec))
+		exit_code = 1;
 	recording_done(&rec);
 	cli_print_warnings(diags);
 	if (r < 0)
 		return cli_fail(r, error, "record");
-	if (write_profile(&ra, &profile, n_names))
+	if (write_profile(&ra, method, &profile, n_names))
 		return 1;
 	return exit_code;
 }

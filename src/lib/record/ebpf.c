@@ -50,13 +50,15 @@ struct arg_key {
 
 struct loaded {
 	struct bpf_object *obj;
-	struct bpf_link *links[2];
+	struct bpf_link *links[4];
 	int args_fd, refine_fd, tgids_fd;
 	char *bss; /* the .bss map, mapped into our memory */
 	size_t bss_size;
 	volatile uint32_t *armed;
 	volatile uint8_t *seen;
 	size_t seen_size;
+	volatile uint64_t *lost_args, *lost_tgids, *beyond_table;
+	const char *method; /* "fentry" or "tracepoint" */
 };
 
 static struct bpf_map *
@@ -171,22 +173,116 @@ unload(struct loaded *l)
 	*l = (struct loaded){ 0 };
 }
 
-/* How the BPF program tells a compat call: 2, the TS_COMPAT bit through the BTF-typed
- * current task (Linux 5.11 on: thread_info.status after flags and syscall_work, and
- * bpf_get_current_task_btf()); 0, the saved CS register. */
-static uint32_t
-thread_status_layout(void)
+/* The running kernel's version, major * 1000 + minor; 0 when unknown. */
+static unsigned
+kernel_version(void)
 {
 	struct utsname u;
 	unsigned major = 0, minor = 0;
 
 	if (uname(&u) < 0 || sscanf(u.release, "%u.%u", &major, &minor) != 2)
 		return 0;
-	return major > 5 || (major == 5 && minor >= 11) ? 2 : 0;
+	return major * 1000 + minor;
+}
+
+/* How the BPF program tells a compat call on the tracepoint: 2, the TS_COMPAT bit through the
+ * BTF-typed current task (Linux 5.11 on: thread_info.status after flags and syscall_work, and
+ * bpf_get_current_task_btf()); 0, the saved CS register. */
+static uint32_t
+thread_status_layout(void)
+{
+	return kernel_version() >= 5011 ? 2 : 0;
+}
+
+/* Whether this kernel runs x32 syscalls (x32_sys_call is then there for fentry): a kernel
+ * built without them, or with them off (syscall.x32=n), answers ENOSYS. */
+static bool
+kernel_runs_x32(void)
+{
+#if defined(__x86_64__)
+	return syscall(0x40000000 | SYS_getpid) >= 0 || errno != ENOSYS;
+#else
+	return false;
+#endif
+}
+
+/* Which programs a recording loads: the syscall entry by one method, and on_fork when it
+ * follows process trees. ia32: whether fentry takes ia32_sys_call too. */
+static void
+choose_programs(struct bpf_object *obj, bool fentry, bool ia32, bool follow_forks)
+{
+	static const struct {
+		const char *name;
+		int kind; /* 0 tracepoint, 1 fentry native, 2 fentry ia32, 3 fentry x32, 4 fork */
+	} programs[] = {
+		{ "on_sys_enter", 0 },    { "on_x64_sys_call", 1 }, { "on_ia32_sys_call", 2 },
+		{ "on_x32_sys_call", 3 }, { "on_fork", 4 },
+	};
+
+	for (size_t i = 0; i < ELEMENTSOF(programs); i++) {
+		struct bpf_program *prog = bpf_object__find_program_by_name(obj, programs[i].name);
+		bool load;
+
+		if (!prog)
+			continue;
+		switch (programs[i].kind) {
+		case 0:
+			load = !fentry;
+			break;
+		case 1:
+			load = fentry;
+			break;
+		case 2:
+			load = fentry && ia32;
+			break;
+		case 3:
+			load = fentry && kernel_runs_x32();
+			break;
+		default:
+			load = follow_forks;
+		}
+		bpf_program__set_autoload(prog, load);
+	}
+}
+
+/* Following forks reads the child's tgid: where it is in task_struct, from the kernel's
+ * BTF, into the program's configuration. 0, or -ENOENT. */
+static int
+set_tgid_offset(struct bpf_object *obj)
+{
+	struct btf *vmlinux = btf__load_vmlinux_btf();
+	uint32_t offset = 0;
+	int id = vmlinux ? btf__find_by_name_kind(vmlinux, "task_struct", BTF_KIND_STRUCT) : -1;
+
+	if (id > 0) {
+		const struct btf_type *t = btf__type_by_id(vmlinux, (uint32_t)id);
+		const struct btf_member *m = btf_members(t);
+
+		for (unsigned i = 0; i < btf_vlen(t); i++, m++)
+			if (streq(btf__name_by_offset(vmlinux, m->name_off), "tgid"))
+				offset = btf_member_bit_offset(t, i) / 8;
+	}
+	btf__free(vmlinux);
+	if (!offset || set_rodata(obj, "tgid_offset", &offset, sizeof(offset)) < 0)
+		return -ENOENT;
+	return 0;
+}
+
+/* Whether the kernel has the syscall dispatchers fentry attaches to: x64_sys_call came
+ * with Linux 6.9 (x86_64). */
+static bool
+fentry_expected(void)
+{
+#if defined(__x86_64__)
+	return kernel_version() >= 6009;
+#else
+	return false;
+#endif
 }
 
 static int
-load_object(struct loaded *l, bool want_args, uint64_t cgroup_id, struct ksc_error **reterr)
+load_object(struct loaded *l, bool want_args, uint64_t cgroup_id, bool fentry, bool ia32,
+            struct ksc_error **reterr)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = "kseccomp_record");
 	uint32_t native = ksc_arch_audit_token(ksc_arch_native()), compat = compat_token(),
@@ -200,11 +296,8 @@ load_object(struct loaded *l, bool want_args, uint64_t cgroup_id, struct ksc_err
 	if (!l->obj)
 		return ksc_error_setf(reterr, -errno, "cannot open the BPF object: %s",
 		                      strerror(errno));
-	if (cgroup_id) {
-		prog = bpf_object__find_program_by_name(l->obj, "on_fork");
-		if (prog)
-			bpf_program__set_autoload(prog, false);
-	}
+	choose_programs(l->obj, fentry, ia32 && compat, !cgroup_id);
+	l->method = fentry ? "fentry" : "tracepoint";
 	/* hash maps are preallocated: size the ones this recording does not use down */
 	{
 		struct bpf_map *map = bpf_object__find_map_by_name(l->obj, "tgids");
@@ -218,29 +311,11 @@ load_object(struct loaded *l, bool want_args, uint64_t cgroup_id, struct ksc_err
 		if (map && !want_args)
 			(void)bpf_map__set_max_entries(map, 1);
 	}
-	if (!cgroup_id) {
-		/* following forks reads the child's tgid: where it is, from the kernel's BTF */
-		struct btf *vmlinux = btf__load_vmlinux_btf();
-		uint32_t offset = 0;
-		int id = vmlinux ? btf__find_by_name_kind(vmlinux, "task_struct", BTF_KIND_STRUCT)
-		                 : -1;
-
-		if (id > 0) {
-			const struct btf_type *t = btf__type_by_id(vmlinux, (uint32_t)id);
-			const struct btf_member *m = btf_members(t);
-
-			for (unsigned i = 0; i < btf_vlen(t); i++, m++)
-				if (streq(btf__name_by_offset(vmlinux, m->name_off), "tgid"))
-					offset = btf_member_bit_offset(t, i) / 8;
-		}
-		btf__free(vmlinux);
-		if (!offset || set_rodata(l->obj, "tgid_offset", &offset, sizeof(offset)) < 0) {
-			unload(l);
-			return ksc_error_setf(
-			        reterr, -ENOENT,
-			        "following a process's children needs the kernel's BTF "
-			        "(/sys/kernel/btf/vmlinux)");
-		}
+	if (!cgroup_id && set_tgid_offset(l->obj) < 0) {
+		unload(l);
+		return ksc_error_setf(reterr, -ENOENT,
+		                      "following a process's children needs the kernel's BTF "
+		                      "(/sys/kernel/btf/vmlinux)");
 	}
 	if (set_rodata(l->obj, "target_cgroup", &cgroup_id, sizeof(cgroup_id)) < 0 ||
 	    set_rodata(l->obj, "native_token", &native, sizeof(native)) < 0 ||
@@ -253,19 +328,31 @@ load_object(struct loaded *l, bool want_args, uint64_t cgroup_id, struct ksc_err
 	r = bpf_object__load(l->obj);
 	if (r < 0) {
 		unload(l);
+		if (fentry && r == -EPERM && fentry_expected())
+			return ksc_error_setf(reterr, r,
+			                      "cannot load the BPF program on x64_sys_call: %s "
+			                      "(this kernel refuses fentry programs, by a security "
+			                      "policy or lockdown; --attach tracepoint works)",
+			                      strerror(-r));
 		return ksc_error_setf(
 		        reterr, r,
-		        "cannot load the BPF program: %s (root, a kernel with BTF and "
-		        "tracepoints are needed; --backend ptrace works without)",
+		        fentry ? "cannot load the BPF program on x64_sys_call: %s (fentry needs "
+		                 "Linux 6.9 or later on x86_64, with BTF; --attach tracepoint "
+		                 "works on older kernels)"
+		               : "cannot load the BPF program: %s (root, a kernel with BTF and "
+		                 "tracepoints are needed; --backend ptrace works without)",
 		        strerror(-r));
 	}
 	/* .bss, shared with the program: mapped here (libbpf maps it for skeletons only) */
 	{
 		struct bpf_map *bss = section_map(l->obj, ".bss");
-		size_t armed_off, armed_size, seen_off;
+		size_t armed_off, seen_off, args_off, tgids_off, beyond_off, size;
 
-		if (!bss || var_offset(l->obj, ".bss", "armed", &armed_off, &armed_size) < 0 ||
-		    var_offset(l->obj, ".bss", "seen", &seen_off, &l->seen_size) < 0) {
+		if (!bss || var_offset(l->obj, ".bss", "armed", &armed_off, &size) < 0 ||
+		    var_offset(l->obj, ".bss", "seen", &seen_off, &l->seen_size) < 0 ||
+		    var_offset(l->obj, ".bss", "lost_args", &args_off, &size) < 0 ||
+		    var_offset(l->obj, ".bss", "lost_tgids", &tgids_off, &size) < 0 ||
+		    var_offset(l->obj, ".bss", "beyond_table", &beyond_off, &size) < 0) {
 			unload(l);
 			return ksc_error_setf(reterr, -EINVAL, "the BPF object lacks its state");
 		}
@@ -281,6 +368,9 @@ load_object(struct loaded *l, bool want_args, uint64_t cgroup_id, struct ksc_err
 		}
 		l->armed = (volatile uint32_t *)(l->bss + armed_off);
 		l->seen = (volatile uint8_t *)(l->bss + seen_off);
+		l->lost_args = (volatile uint64_t *)(l->bss + args_off);
+		l->lost_tgids = (volatile uint64_t *)(l->bss + tgids_off);
+		l->beyond_table = (volatile uint64_t *)(l->bss + beyond_off);
 	}
 	l->args_fd = bpf_object__find_map_fd_by_name(l->obj, "seen_args");
 	l->refine_fd = bpf_object__find_map_fd_by_name(l->obj, "refine");
@@ -326,13 +416,30 @@ load_object(struct loaded *l, bool want_args, uint64_t cgroup_id, struct ksc_err
 }
 
 static int
-load(struct loaded *l, bool want_args, uint64_t cgroup_id, struct ksc_diags *diags,
-     struct ksc_error **reterr)
+load(struct loaded *l, bool want_args, enum record_attach attach, uint64_t cgroup_id,
+     struct ksc_diags *diags, struct ksc_error **reterr)
 {
+	bool fentry = attach == RECORD_ATTACH_FENTRY ||
+	              (attach == RECORD_ATTACH_AUTO && fentry_expected());
 	int r;
 
 	libbpf_diags = diags;
-	r = load_object(l, want_args, cgroup_id, reterr);
+	r = load_object(l, want_args, cgroup_id, fentry, true, reterr);
+	/* a kernel without ia32 emulation has no ia32_sys_call, and no i386 calls to record */
+	if (r < 0 && fentry && compat_token()) {
+		ksc_error_free(*reterr);
+		*reterr = NULL;
+		r = load_object(l, want_args, cgroup_id, true, false, reterr);
+	}
+	if (r < 0 && fentry && attach == RECORD_ATTACH_AUTO) {
+		if (getenv("KSECCOMP_DEBUG_BPF"))
+			(void)ksc_diags_addf(diags, KSC_SEVERITY_WARNING, NULL, 0, 0, NULL,
+			                     "fentry: %s; the tracepoint instead",
+			                     ksc_error_message(*reterr));
+		ksc_error_free(*reterr);
+		*reterr = NULL;
+		r = load_object(l, want_args, cgroup_id, false, false, reterr);
+	}
 	libbpf_diags = NULL;
 	return r;
 }
@@ -378,6 +485,10 @@ harvest(const struct loaded *l, struct recording *rec, bool want_args)
 		if (ksc_arch_from_audit_token(token, nr, &arch) == 0)
 			recording_add(rec, arch, nr, NULL);
 	}
+	rec->method = l->method;
+	rec->lost_args += *l->lost_args;
+	rec->lost_children += *l->lost_tgids;
+	rec->beyond_table += *l->beyond_table;
 }
 
 bool
@@ -453,8 +564,9 @@ fork_into_cgroup(const char *cgroup, bool *ret_moved)
 }
 
 int
-record_ebpf_run(struct recording *rec, bool want_args, bool nnp, const char *cgroup, char **argv,
-                int *ret_status, struct ksc_diags *diags, struct ksc_error **reterr)
+record_ebpf_run(struct recording *rec, bool want_args, enum record_attach attach, bool nnp,
+                const char *cgroup, char **argv, int *ret_status, struct ksc_diags *diags,
+                struct ksc_error **reterr)
 {
 	struct loaded l;
 	char procs[PATH_MAX + 16];
@@ -469,7 +581,7 @@ record_ebpf_run(struct recording *rec, bool want_args, bool nnp, const char *cgr
 	if ((size_t)snprintf(procs, sizeof(procs), "%s/cgroup.procs", cgroup) >= sizeof(procs))
 		return ksc_error_setf(reterr, -ENAMETOOLONG, "%s: %s", cgroup,
 		                      strerror(ENAMETOOLONG));
-	r = load(&l, want_args, cgroup_id, diags, reterr);
+	r = load(&l, want_args, attach, cgroup_id, diags, reterr);
 	if (r < 0)
 		return r;
 	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(ready, O_CLOEXEC) < 0 ||
@@ -526,14 +638,15 @@ out:
 }
 
 int
-record_ebpf_attach(struct recording *rec, bool want_args, const pid_t *pids, size_t n_pids,
-                   volatile sig_atomic_t *stop, struct ksc_diags *diags, struct ksc_error **reterr)
+record_ebpf_attach(struct recording *rec, bool want_args, enum record_attach attach,
+                   const pid_t *pids, size_t n_pids, volatile sig_atomic_t *stop,
+                   struct ksc_diags *diags, struct ksc_error **reterr)
 {
 	struct loaded l;
 	uint8_t one = 1;
 	int r;
 
-	r = load(&l, want_args, 0, diags, reterr);
+	r = load(&l, want_args, attach, 0, diags, reterr);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < n_pids; i++) {
@@ -566,16 +679,18 @@ record_ebpf_available(void)
 }
 
 int
-record_ebpf_run(struct recording *rec, bool want_args, bool nnp, const char *cgroup, char **argv,
-                int *ret_status, struct ksc_diags *diags, struct ksc_error **reterr)
+record_ebpf_run(struct recording *rec, bool want_args, enum record_attach attach, bool nnp,
+                const char *cgroup, char **argv, int *ret_status, struct ksc_diags *diags,
+                struct ksc_error **reterr)
 {
 	return ksc_error_setf(reterr, -EOPNOTSUPP,
 	                      "this kseccomp was built without libbpf: use --backend ptrace");
 }
 
 int
-record_ebpf_attach(struct recording *rec, bool want_args, const pid_t *pids, size_t n_pids,
-                   volatile sig_atomic_t *stop, struct ksc_diags *diags, struct ksc_error **reterr)
+record_ebpf_attach(struct recording *rec, bool want_args, enum record_attach attach,
+                   const pid_t *pids, size_t n_pids, volatile sig_atomic_t *stop,
+                   struct ksc_diags *diags, struct ksc_error **reterr)
 {
 	return ksc_error_setf(reterr, -EOPNOTSUPP,
 	                      "this kseccomp was built without libbpf: use --backend ptrace");

@@ -41,6 +41,17 @@ int record_ptrace_run(struct recording *rec, bool want_args, bool nnp, char **ar
 int record_ptrace_attach(struct recording *rec, bool want_args, const pid_t *pids, size_t n_pids,
                          volatile sig_atomic_t *stop, struct ksc_diags *diags);
 
+/* How the eBPF backend sees syscalls: fentry on the kernel's dispatchers (x64_sys_call and
+ * its ia32 and x32 siblings, Linux 6.9 on x86_64; only the recorded tasks pay more than a
+ * trampoline call) or the raw_syscalls:sys_enter tracepoint (any kernel with BTF; every task
+ * of the machine takes the slow syscall entry while it is attached). AUTO: fentry where the
+ * kernel has it, else the tracepoint. */
+enum record_attach {
+	RECORD_ATTACH_AUTO,
+	RECORD_ATTACH_TRACEPOINT,
+	RECORD_ATTACH_FENTRY,
+};
+
 /* True when this build has the eBPF backend and the kernel can run it (root, BTF). */
 bool record_ebpf_available(void);
 
@@ -48,16 +59,16 @@ bool record_ebpf_available(void);
  * and record its syscalls, and its descendants', from its execve until it exits.
  * *ret_status: its wait status. 0 or -errno with a message; a failure to start the command
  * goes to diags. */
-int
-record_ebpf_run(struct recording *rec, bool want_args, bool nnp, const char *cgroup, char **argv,
-                int *ret_status, struct ksc_diags *diags, struct ksc_error **reterr);
+int record_ebpf_run(struct recording *rec, bool want_args, enum record_attach attach, bool nnp,
+                    const char *cgroup, char **argv, int *ret_status, struct ksc_diags *diags,
+                    struct ksc_error **reterr);
 
 /* Record running processes (their cgroups, else their process trees) until they all end or
  * *stop is set. 0 or -errno with a message. With KSECCOMP_DEBUG_BPF set in the environment,
  * libbpf's warnings go to diags (both eBPF calls). */
-int
-record_ebpf_attach(struct recording *rec, bool want_args, const pid_t *pids, size_t n_pids,
-                   volatile sig_atomic_t *stop, struct ksc_diags *diags, struct ksc_error **reterr);
+int record_ebpf_attach(struct recording *rec, bool want_args, enum record_attach attach,
+                       const pid_t *pids, size_t n_pids, volatile sig_atomic_t *stop,
+                       struct ksc_diags *diags, struct ksc_error **reterr);
 
 /* Add what an OCI runtime ("runc" or "crun") calls itself after it installs the filter and
  * before the workload's execve, on this machine's arch. 0, or -EINVAL for another name. */

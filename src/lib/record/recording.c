@@ -205,6 +205,9 @@ recording_profile(const struct recording *rec, bool refine, struct ksc_profile *
 
 	if (!names || rec->oom)
 		return -ENOMEM;
+	/* an argument value the recorder could not note may be any: no rule is conditional */
+	if (rec->lost_args)
+		refine = false;
 	arches[n_arches++] = ksc_arch_native();
 	for (size_t i = 0; i < rec->n_seen; i++) {
 		const char *name = ksc_syscall_name(rec->seen[i].arch, rec->seen[i].nr);

@@ -33,6 +33,12 @@ struct recording {
 	uint32_t *slots;
 	size_t n_slots;
 	bool oom;
+	/* how the eBPF backend saw the syscalls ("fentry", "tracepoint"), NULL for ptrace */
+	const char *method;
+	/* what could not be recorded: argument values (--args; their rules then stay
+	 * unconditional), children of followed processes (their syscalls are missing), and
+	 * calls with a number beyond every table (the kernel answers them ENOSYS) */
+	uint64_t lost_args, lost_children, beyond_table;
 };
 
 /* Which argument of a syscall --args refines, or -1: socket's domain, personality's persona,
