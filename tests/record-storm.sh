@@ -95,4 +95,50 @@ print(" ".join(n for r in p["syscalls"] if not r.get("args") for n in r["names"]
 	check "a number beyond every table is said" "yes" \
 		"$(grep -q 'warning: 1 call with a number beyond every syscall table' "$work/beyond.err" && echo yes || echo no)"
 done
+TAP_PREFIX=""
+
+# --cgroup: the processes of a cgroup v2 and of the cgroups below it, until it empties; a
+# sibling cgroup's are not recorded
+cgroot=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
+if [ -z "$cgroot" ] || ! mkdir -p "$cgroot/kseccomp-storm-$$/pod/ctr" "$cgroot/kseccomp-storm-$$/other"; then
+	skip "--cgroup: the storm in a cgroup below the recorded one" "no writable cgroup v2 hierarchy"
+else
+	cg=$cgroot/kseccomp-storm-$$
+	"$k" record --backend ebpf --cgroup "$cg/pod" --output-file "$work/cgroup.json" \
+		2>"$work/cgroup.err" &
+	rec=$!
+	sleep 1 # the recorder loads and arms
+	# unrelated: a sibling cgroup's process makes a call nothing in the pod makes
+	python3 -c 'import ctypes, os, sys
+open(sys.argv[1] + "/cgroup.procs", "w").write(str(os.getpid()))
+ctypes.CDLL(None).syscall(309, 0, 0, 0) # getcpu
+' "$cg/other"
+	sh -c 'echo $$ >"$1/cgroup.procs"; exec "$2" 4 1' sh "$cg/pod/ctr" "$storm" >"$work/cgroup.out"
+	# the recorder ends by itself once the cgroup is empty again
+	i=0
+	while kill -0 $rec 2>/dev/null && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	check "--cgroup: the recorder ends when the cgroup empties" "no" \
+		"$(kill -0 $rec 2>/dev/null && echo yes || echo no)"
+	kill $rec 2>/dev/null
+	wait $rec
+	check "--cgroup: a profile written" "yes" \
+		"$([ -s "$work/cgroup.json" ] && echo yes || echo no)"
+	recorded=$(names "$work/cgroup.json" 2>/dev/null)
+	missing=""
+	for c in $(sed 1d "$work/cgroup.out"); do
+		echo "$recorded" | grep -q -x "$c" || missing="$missing $c"
+	done
+	check "--cgroup: the storm in a cgroup below the recorded one, no rare call lost" "" "$missing"
+	check "--cgroup: a sibling cgroup's processes are not recorded" "no" \
+		"$(echo "$recorded" | grep -q -x getcpu && echo yes || echo no)"
+	rmdir "$cg/pod/ctr" "$cg/pod" "$cg/other" "$cg" 2>/dev/null
+fi
+"$k" record --backend ptrace --cgroup /sys/fs/cgroup -q >/dev/null 2>"$work/usage.err"
+check "--cgroup with ptrace is a usage error" "2" "$?"
+"$k" record --cgroup "$work" -q >/dev/null 2>"$work/notcg.err"
+check "--cgroup of a directory that is no cgroup: exit 1" "1" "$?"
+check "and says so" "yes" "$(grep -q 'not a cgroup v2 directory' "$work/notcg.err" && echo yes || echo no)"
 tap_done

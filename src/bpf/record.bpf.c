@@ -30,6 +30,7 @@
 
 /* Set by user space before the program is loaded (.rodata: the verifier sees constants). */
 const volatile __u64 target_cgroup = 0; /* record this cgroup; 0: the tgids map instead */
+const volatile __u32 target_level = 0;  /* its depth in the cgroup v2 hierarchy (root: 0) */
 const volatile __u32 native_token = 0;  /* AUDIT_ARCH_* of a native syscall */
 const volatile __u32 compat_token = 0;  /* and of a compat one (i386 on x86_64), 0: none */
 const volatile __u32 want_args = 0;
@@ -95,8 +96,9 @@ struct {
 static __always_inline int
 recorded(void)
 {
+	/* the cgroup or one below it: its ancestor at the target's depth is the target */
 	if (target_cgroup)
-		return bpf_get_current_cgroup_id() == target_cgroup;
+		return bpf_get_current_ancestor_cgroup_id(target_level) == target_cgroup;
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 
 	return bpf_map_lookup_elem(&tgids, &tgid) != 0;
@@ -126,7 +128,9 @@ is_compat(const void *regs)
 static __always_inline void
 note(const void *regs, __u32 nr, __u32 slot)
 {
-	__u32 idx;
+	/* 64 bits: a 32-bit index is zero-extended afresh from the unchecked register where it
+	 * is used (fentry, where slot is a constant), and the verifier rejects the access */
+	__u64 idx;
 
 	if ((slot == 2 ? nr & ~0x40000000u : nr) >= SEEN_SLOT) {
 		/* a number beyond every table (the kernel answers ENOSYS) */

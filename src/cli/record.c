@@ -34,7 +34,7 @@ static void
 help(void)
 {
 	fputs("Usage: kseccomp record [OPTIONS] -- CMD [ARGS]\n"
-	      "       kseccomp record [OPTIONS] --pid PID | --pod NAME\n"
+	      "       kseccomp record [OPTIONS] --pid PID | --pod NAME | --cgroup DIR\n"
 	      "\n"
 	      "Run CMD (or follow running processes until they end or SIGINT) and write the\n"
 	      "least-privilege profile that lets it run again: every syscall of it and of its\n"
@@ -67,6 +67,10 @@ help(void)
 	      "      --no-new-privs      run CMD with no_new_privs, as `run --no-new-privs`\n"
 	      "  -p, --pid PID           follow this running process, its threads and children\n"
 	      "      --pod NAME          follow the processes of a pod of the local node\n"
+	      "      --cgroup DIR        follow the processes of a cgroup v2 directory and of\n"
+	      "                          the cgroups below it (a container's, a pod's), from\n"
+	      "                          now (or its first process) until it has none left or\n"
+	      "                          SIGINT (ebpf only)\n"
 	      "  -q, --quiet             no summary on standard error\n"
 	      "  -h, --help              show this help\n"
 	      "\n"
@@ -146,7 +150,7 @@ pod_pids(const char *pod, pid_t **ret, size_t *ret_n)
 
 /* What the options asked for. */
 struct record_args {
-	const char *backend, *output, *baseline, *pod;
+	const char *backend, *output, *baseline, *pod, *cgroup;
 	enum cli_doc_format format;
 	enum record_attach attach;
 	bool append, want_args, nnp, quiet;
@@ -170,6 +174,7 @@ parse_args(int argc, char **argv, struct record_args *ra)
 		{ "no-new-privs", no_argument, NULL, 'n' },
 		{ "pid", required_argument, NULL, 'p' },
 		{ "pod", required_argument, NULL, 'P' },
+		{ "cgroup", required_argument, NULL, 'C' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
@@ -234,6 +239,9 @@ parse_args(int argc, char **argv, struct record_args *ra)
 		case 'P':
 			ra->pod = optarg;
 			break;
+		case 'C':
+			ra->cgroup = optarg;
+			break;
 		case 'q':
 			ra->quiet = true;
 			break;
@@ -244,9 +252,12 @@ parse_args(int argc, char **argv, struct record_args *ra)
 			return cli_bad_option("record", argv, c);
 		}
 	}
-	if ((ra->n_pids > 0) + (ra->pod != NULL) + (optind < argc) != 1)
-		return cli_usage_error("record",
-		                       "give exactly one of: -- CMD [ARGS], --pid PID, --pod NAME");
+	if ((ra->n_pids > 0) + (ra->pod != NULL) + (ra->cgroup != NULL) + (optind < argc) != 1)
+		return cli_usage_error(
+		        "record",
+		        "give exactly one of: -- CMD [ARGS], --pid PID, --pod NAME, --cgroup DIR");
+	if (ra->cgroup && ra->backend && !streq(ra->backend, "ebpf"))
+		return cli_usage_error("record", "--cgroup needs --backend ebpf");
 	if (ra->attach != RECORD_ATTACH_AUTO && ra->backend && !streq(ra->backend, "ebpf"))
 		return cli_usage_error("record", "--attach is for --backend ebpf");
 	if (ra->append && streq(ra->output, "-"))
@@ -298,6 +309,9 @@ record_with_backend(struct recording *rec, const struct record_args *ra, int *re
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	if (streq(ra->backend, "ebpf")) {
+		if (ra->cgroup)
+			return record_ebpf_follow_cgroup(rec, ra->want_args, ra->attach, ra->cgroup,
+			                                 &record_stop, diags, reterr);
 		if (ra->n_pids)
 			return record_ebpf_attach(rec, ra->want_args, ra->attach, ra->pids,
 			                          ra->n_pids, &record_stop, diags, reterr);
@@ -408,6 +422,10 @@ verb_record(int argc, char **argv)
 	}
 	if (!ra.backend)
 		ra.backend = geteuid() == 0 && record_ebpf_available() ? "ebpf" : "ptrace";
+	if (ra.cgroup && !streq(ra.backend, "ebpf")) {
+		cli_error("--cgroup needs the ebpf backend: root and a kernel with BTF");
+		return 1;
+	}
 	if (ra.pod && pod_pids(ra.pod, &ra.pids, &ra.n_pids) < 0) {
 		cli_error("pod %s: no running process on the local node", ra.pod);
 		return 1;
@@ -424,7 +442,7 @@ verb_record(int argc, char **argv)
 		recording_done(&rec);
 		return cli_fail(r, error, "record");
 	}
-	if (!ra.n_pids)
+	if (ra.argv)
 		exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 	if (ra.baseline)
 		(void)record_add_runtime_baseline(&rec, ra.baseline);

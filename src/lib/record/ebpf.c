@@ -23,6 +23,8 @@
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <linux/magic.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -46,6 +48,13 @@ struct arg_key {
 	uint32_t token;
 	uint32_t nr;
 	uint64_t value;
+};
+
+/* What a recording follows: the processes of a cgroup v2 and of the cgroups below it (cgroup:
+ * its id, level: its depth), or with cgroup 0 the tgids map's process trees. */
+struct target {
+	uint64_t cgroup;
+	uint32_t level;
 };
 
 struct loaded {
@@ -281,7 +290,7 @@ fentry_expected(void)
 }
 
 static int
-load_object(struct loaded *l, bool want_args, uint64_t cgroup_id, bool fentry, bool ia32,
+load_object(struct loaded *l, bool want_args, const struct target *target, bool fentry, bool ia32,
             struct ksc_error **reterr)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = "kseccomp_record");
@@ -296,13 +305,13 @@ load_object(struct loaded *l, bool want_args, uint64_t cgroup_id, bool fentry, b
 	if (!l->obj)
 		return ksc_error_setf(reterr, -errno, "cannot open the BPF object: %s",
 		                      strerror(errno));
-	choose_programs(l->obj, fentry, ia32 && compat, !cgroup_id);
+	choose_programs(l->obj, fentry, ia32 && compat, !target->cgroup);
 	l->method = fentry ? "fentry" : "tracepoint";
 	/* hash maps are preallocated: size the ones this recording does not use down */
 	{
 		struct bpf_map *map = bpf_object__find_map_by_name(l->obj, "tgids");
 
-		if (map && cgroup_id)
+		if (map && target->cgroup)
 			(void)bpf_map__set_max_entries(map, 1);
 		map = bpf_object__find_map_by_name(l->obj, "seen_args");
 		if (map && !want_args)
@@ -311,13 +320,14 @@ load_object(struct loaded *l, bool want_args, uint64_t cgroup_id, bool fentry, b
 		if (map && !want_args)
 			(void)bpf_map__set_max_entries(map, 1);
 	}
-	if (!cgroup_id && set_tgid_offset(l->obj) < 0) {
+	if (!target->cgroup && set_tgid_offset(l->obj) < 0) {
 		unload(l);
 		return ksc_error_setf(reterr, -ENOENT,
 		                      "following a process's children needs the kernel's BTF "
 		                      "(/sys/kernel/btf/vmlinux)");
 	}
-	if (set_rodata(l->obj, "target_cgroup", &cgroup_id, sizeof(cgroup_id)) < 0 ||
+	if (set_rodata(l->obj, "target_cgroup", &target->cgroup, sizeof(target->cgroup)) < 0 ||
+	    set_rodata(l->obj, "target_level", &target->level, sizeof(target->level)) < 0 ||
 	    set_rodata(l->obj, "native_token", &native, sizeof(native)) < 0 ||
 	    set_rodata(l->obj, "compat_token", &compat, sizeof(compat)) < 0 ||
 	    set_rodata(l->obj, "want_args", &args, sizeof(args)) < 0 ||
@@ -416,7 +426,7 @@ load_object(struct loaded *l, bool want_args, uint64_t cgroup_id, bool fentry, b
 }
 
 static int
-load(struct loaded *l, bool want_args, enum record_attach attach, uint64_t cgroup_id,
+load(struct loaded *l, bool want_args, enum record_attach attach, const struct target *target,
      struct ksc_diags *diags, struct ksc_error **reterr)
 {
 	bool fentry = attach == RECORD_ATTACH_FENTRY ||
@@ -424,12 +434,12 @@ load(struct loaded *l, bool want_args, enum record_attach attach, uint64_t cgrou
 	int r;
 
 	libbpf_diags = diags;
-	r = load_object(l, want_args, cgroup_id, fentry, true, reterr);
+	r = load_object(l, want_args, target, fentry, true, reterr);
 	/* a kernel without ia32 emulation has no ia32_sys_call, and no i386 calls to record */
 	if (r < 0 && fentry && compat_token()) {
 		ksc_error_free(*reterr);
 		*reterr = NULL;
-		r = load_object(l, want_args, cgroup_id, true, false, reterr);
+		r = load_object(l, want_args, target, true, false, reterr);
 	}
 	if (r < 0 && fentry && attach == RECORD_ATTACH_AUTO) {
 		if (getenv("KSECCOMP_DEBUG_BPF"))
@@ -438,7 +448,7 @@ load(struct loaded *l, bool want_args, enum record_attach attach, uint64_t cgrou
 			                     ksc_error_message(*reterr));
 		ksc_error_free(*reterr);
 		*reterr = NULL;
-		r = load_object(l, want_args, cgroup_id, false, false, reterr);
+		r = load_object(l, want_args, target, false, false, reterr);
 	}
 	libbpf_diags = NULL;
 	return r;
@@ -497,15 +507,27 @@ record_ebpf_available(void)
 	return geteuid() == 0 && access("/sys/kernel/btf/vmlinux", R_OK) == 0;
 }
 
-/* The id of the caller's cgroup v2: what bpf_get_current_cgroup_id() says in it. */
+/* A cgroup v2 directory as the program matches it: its id (what bpf_get_current_cgroup_id()
+ * says in it, the directory's inode number) and its depth below the hierarchy's root. */
 static int
-cgroup_id_of(const char *path, uint64_t *ret_id, struct ksc_error **reterr)
+cgroup_target(const char *path, struct target *ret, struct ksc_error **reterr)
 {
+	char real[PATH_MAX];
+	struct statfs sfs;
 	struct stat st;
+	uint32_t level = 0;
 
-	if (stat(path, &st) < 0)
+	if (!realpath(path, real) || statfs(real, &sfs) < 0 || stat(real, &st) < 0)
 		return ksc_error_setf(reterr, -errno, "%s: %s", path, strerror(errno));
-	*ret_id = (uint64_t)st.st_ino;
+	if (sfs.f_type != CGROUP2_SUPER_MAGIC || !S_ISDIR(st.st_mode))
+		return ksc_error_setf(reterr, -ENOTDIR, "%s: not a cgroup v2 directory", path);
+	/* up to the hierarchy's root: the last directory whose parent is no cgroup2 */
+	for (char *slash; (slash = strrchr(real, '/')) && slash != real; level++) {
+		*slash = '\0';
+		if (statfs(real, &sfs) < 0 || sfs.f_type != CGROUP2_SUPER_MAGIC)
+			break;
+	}
+	*ret = (struct target){ .cgroup = (uint64_t)st.st_ino, .level = level };
 	return 0;
 }
 
@@ -570,18 +592,18 @@ record_ebpf_run(struct recording *rec, bool want_args, enum record_attach attach
 {
 	struct loaded l;
 	char procs[PATH_MAX + 16];
-	uint64_t cgroup_id = 0;
+	struct target target = { 0 };
 	int go[2] = { -1, -1 }, ready[2] = { -1, -1 }, report[2] = { -1, -1 }, r, status;
 	bool moved;
 	pid_t pid;
 
-	r = cgroup_id_of(cgroup, &cgroup_id, reterr);
+	r = cgroup_target(cgroup, &target, reterr);
 	if (r < 0)
 		return r;
 	if ((size_t)snprintf(procs, sizeof(procs), "%s/cgroup.procs", cgroup) >= sizeof(procs))
 		return ksc_error_setf(reterr, -ENAMETOOLONG, "%s: %s", cgroup,
 		                      strerror(ENAMETOOLONG));
-	r = load(&l, want_args, attach, cgroup_id, diags, reterr);
+	r = load(&l, want_args, attach, &target, diags, reterr);
 	if (r < 0)
 		return r;
 	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(ready, O_CLOEXEC) < 0 ||
@@ -646,7 +668,7 @@ record_ebpf_attach(struct recording *rec, bool want_args, enum record_attach att
 	uint8_t one = 1;
 	int r;
 
-	r = load(&l, want_args, attach, 0, diags, reterr);
+	r = load(&l, want_args, attach, &(const struct target){ 0 }, diags, reterr);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < n_pids; i++) {
@@ -663,6 +685,69 @@ record_ebpf_attach(struct recording *rec, bool want_args, enum record_attach att
 			any = kill(pids[i], 0) == 0 || errno == EPERM;
 		if (!any)
 			break;
+		(void)poll(NULL, 0, 100);
+	}
+	harvest(&l, rec, want_args);
+	unload(&l);
+	return 0;
+}
+
+/* Whether the program has seen any syscall yet. */
+static bool
+any_seen(const struct loaded *l)
+{
+	for (size_t i = 0; i < l->seen_size; i++)
+		if (l->seen[i])
+			return true;
+	return false;
+}
+
+/* Whether a cgroup v2 directory has processes: 1, 0, or -errno (gone). */
+static int
+cgroup_populated(const char *path)
+{
+	char file[PATH_MAX + 16], text[256];
+	ssize_t n;
+	int fd;
+
+	if ((size_t)snprintf(file, sizeof(file), "%s/cgroup.events", path) >= sizeof(file))
+		return -ENAMETOOLONG;
+	fd = open(file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	text[n] = '\0';
+	return strstr(text, "populated 1") != NULL;
+}
+
+int
+record_ebpf_follow_cgroup(struct recording *rec, bool want_args, enum record_attach attach,
+                          const char *cgroup, volatile sig_atomic_t *stop, struct ksc_diags *diags,
+                          struct ksc_error **reterr)
+{
+	struct target target;
+	struct loaded l;
+	bool was_populated = false;
+	int r;
+
+	r = cgroup_target(cgroup, &target, reterr);
+	if (r < 0)
+		return r;
+	r = load(&l, want_args, attach, &target, diags, reterr);
+	if (r < 0)
+		return r;
+	*l.armed = 1;
+	/* until it has had processes and has none left, or is removed, or SIGINT/SIGTERM */
+	while (!*stop) {
+		int populated = cgroup_populated(cgroup);
+
+		if (populated < 0 || (was_populated && !populated))
+			break;
+		/* a process too short-lived to be seen populating it has left its syscalls */
+		was_populated = was_populated || populated || any_seen(&l);
 		(void)poll(NULL, 0, 100);
 	}
 	harvest(&l, rec, want_args);
@@ -694,6 +779,15 @@ record_ebpf_attach(struct recording *rec, bool want_args, enum record_attach att
 {
 	return ksc_error_setf(reterr, -EOPNOTSUPP,
 	                      "this kseccomp was built without libbpf: use --backend ptrace");
+}
+
+int
+record_ebpf_follow_cgroup(struct recording *rec, bool want_args, enum record_attach attach,
+                          const char *cgroup, volatile sig_atomic_t *stop, struct ksc_diags *diags,
+                          struct ksc_error **reterr)
+{
+	return ksc_error_setf(reterr, -EOPNOTSUPP,
+	                      "this kseccomp was built without libbpf: --cgroup needs it");
 }
 
 #endif

@@ -70,6 +70,14 @@ int record_ebpf_attach(struct recording *rec, bool want_args, enum record_attach
                        const pid_t *pids, size_t n_pids, volatile sig_atomic_t *stop,
                        struct ksc_diags *diags, struct ksc_error **reterr);
 
+/* Record the processes of a cgroup v2 directory and of the cgroups below it (a container's,
+ * a pod's), from now until the cgroup has had processes and has none left, is removed, or
+ * *stop is set. A cgroup still empty (a container created, not yet started) is recorded from
+ * its first process on. 0 or -errno with a message. */
+int record_ebpf_follow_cgroup(struct recording *rec, bool want_args, enum record_attach attach,
+                              const char *cgroup, volatile sig_atomic_t *stop,
+                              struct ksc_diags *diags, struct ksc_error **reterr);
+
 /* Add what an OCI runtime ("runc" or "crun") calls itself after it installs the filter and
  * before the workload's execve, on this machine's arch. 0, or -EINVAL for another name. */
 int record_add_runtime_baseline(struct recording *rec, const char *runtime);
