@@ -532,11 +532,11 @@ cgroup_target(const char *path, struct target *ret, struct ksc_error **reterr)
 }
 
 /* The launched child: in the cgroup, wait for recording to be armed, exec. Failures are
- * reported on report_fd. */
+ * reported on report_fd. armed: the program's flag, mapped before the fork. */
 _noreturn_ static void
-child(const char *procs, bool nnp, char **argv, int ready_fd, int go_fd, int report_fd)
+child(const char *procs, bool nnp, char **argv, int ready_fd, const volatile uint32_t *armed,
+      int report_fd)
 {
-	char c;
 	int fd, err;
 
 	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -551,9 +551,12 @@ child(const char *procs, bool nnp, char **argv, int ready_fd, int go_fd, int rep
 	if (nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		_exit(RECORD_EXIT_CANNOT_EXEC);
 	/* in the cgroup: say so, and wait until recording is armed; from here on, the
-	 * workload's execve */
-	if (write(ready_fd, "r", 1) != 1 || read(go_fd, &c, 1) < 0)
+	 * workload's execve. The wait spins on the flag: a syscall to wait in (a read of a
+	 * pipe) would be recorded whenever the parent arms before the child has entered it. */
+	if (write(ready_fd, "r", 1) != 1)
 		_exit(RECORD_EXIT_CANNOT_EXEC);
+	while (!*armed)
+		;
 	execvp(argv[0], argv);
 	err = errno;
 	record_child_report(report_fd, argv[0], err);
@@ -593,7 +596,7 @@ record_ebpf_run(struct recording *rec, bool want_args, enum record_attach attach
 	struct loaded l;
 	char procs[PATH_MAX + 16];
 	struct target target = { 0 };
-	int go[2] = { -1, -1 }, ready[2] = { -1, -1 }, report[2] = { -1, -1 }, r, status;
+	int ready[2] = { -1, -1 }, report[2] = { -1, -1 }, r, status;
 	bool moved;
 	pid_t pid;
 
@@ -606,8 +609,7 @@ record_ebpf_run(struct recording *rec, bool want_args, enum record_attach attach
 	r = load(&l, want_args, attach, &target, diags, reterr);
 	if (r < 0)
 		return r;
-	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(ready, O_CLOEXEC) < 0 ||
-	    pipe2(report, O_CLOEXEC) < 0) {
+	if (pipe2(ready, O_CLOEXEC) < 0 || pipe2(report, O_CLOEXEC) < 0) {
 		r = ksc_error_setf(reterr, -errno, "pipe: %s", strerror(errno));
 		goto out;
 	}
@@ -617,12 +619,10 @@ record_ebpf_run(struct recording *rec, bool want_args, enum record_attach attach
 		goto out;
 	}
 	if (pid == 0) {
-		close(go[1]);
 		close(ready[0]);
 		close(report[0]);
-		child(moved ? NULL : procs, nnp, argv, ready[1], go[0], report[1]);
+		child(moved ? NULL : procs, nnp, argv, ready[1], l.armed, report[1]);
 	}
-	close(TAKE_FD(go[0]));
 	close(TAKE_FD(ready[1]));
 	close(TAKE_FD(report[1]));
 	{
@@ -631,8 +631,7 @@ record_ebpf_run(struct recording *rec, bool want_args, enum record_attach attach
 		while (read(ready[0], &c, 1) < 0 && errno == EINTR)
 			;
 	}
-	*l.armed = 1;
-	close(TAKE_FD(go[1])); /* go */
+	*l.armed = 1; /* go */
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR) {
 			r = -errno;
@@ -648,8 +647,6 @@ record_ebpf_run(struct recording *rec, bool want_args, enum record_attach attach
 	 * the caller removes the cgroup */
 out:
 	for (size_t i = 0; i < 2; i++) {
-		if (go[i] >= 0)
-			close(go[i]);
 		if (ready[i] >= 0)
 			close(ready[i]);
 		if (report[i] >= 0)
