@@ -5,8 +5,8 @@
 # them; the profile holds every syscall strace sees the same program make. --attach auto
 # takes fentry where this kernel loads it and the tracepoint otherwise; --attach fentry
 # says why it cannot where it cannot. What cannot be recorded is counted and said: argument
-# values beyond the table (--args; the rule then stays unconditional) and numbers beyond
-# every syscall table.
+# values beyond the table (--args; the rule then stays unconditional) and, by the
+# tracepoint, numbers beyond every syscall table.
 # Usage: record-storm.sh KSECCOMP STORM WORKDIR. Prints TAP.
 set -u
 k=$1 storm=$2 work=$3
@@ -89,11 +89,16 @@ p = json.load(open(sys.argv[1]))
 print(" ".join(n for r in p["syscalls"] if not r.get("args") for n in r["names"] if n == "socket"))' \
 			"$work/args.json")"
 
-	# a number beyond every table: counted and said, not in the profile
-	"$k" record --backend ebpf --attach "$m" --output-file "$work/beyond.json" -- \
-		python3 -c 'import ctypes; ctypes.CDLL(None).syscall(9000)' >/dev/null 2>"$work/beyond.err"
-	check "a number beyond every table is said" "yes" \
-		"$(grep -q 'warning: 1 call with a number beyond every syscall table' "$work/beyond.err" && echo yes || echo no)"
+	# a number beyond every table: counted and said, not in the profile. The tracepoint
+	# only: no dispatcher fentry attaches to sees such a call (see record.bpf.c).
+	if [ "$m" = fentry ]; then
+		skip "a number beyond every table is said" "it reaches no syscall dispatcher"
+	else
+		"$k" record --backend ebpf --attach "$m" --output-file "$work/beyond.json" -- \
+			python3 -c 'import ctypes; ctypes.CDLL(None).syscall(9000)' >/dev/null 2>"$work/beyond.err"
+		check "a number beyond every table is said" "yes" \
+			"$(grep -q 'warning: 1 call with a number beyond every syscall table' "$work/beyond.err" && echo yes || echo no)"
+	fi
 done
 TAP_PREFIX=""
 

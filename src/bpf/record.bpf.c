@@ -193,7 +193,10 @@ on_sys_enter(struct bpf_raw_tracepoint_args *ctx)
  * ia32_sys_call(regs, nr) and x32_sys_call(regs, nr without the x32 bit). Each is called
  * after seccomp and ptrace have passed the call, with a number below the table's size, as
  * the tracepoint sees it, but through a trampoline of its own: the other tasks' syscalls keep
- * the fast entry. Which function was called tells the ABI. */
+ * the fast entry. Which function was called tells the ABI. A number beyond every table
+ * reaches none of them: do_syscall_64() answers it ENOSYS through __x64_sys_ni_syscall(),
+ * which ftrace cannot attach to (nor does it call sys_ni_syscall()), so beyond_table counts
+ * such calls for the tracepoint only. */
 SEC("fentry/x64_sys_call")
 int
 on_x64_sys_call(__u64 *ctx)
