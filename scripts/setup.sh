@@ -18,11 +18,14 @@ cd "$top"
 # node scan's metrics with python3-prometheus-client, a real Prometheus text parser. zsh and
 # kubernetes-client (kubectl) run the installed completion and kubectl plugin; graphviz renders
 # the programs' pictures (any kubectl already installed is used instead of Debian's). podman
-# builds deploy/Containerfile from Debian bases that debootstrap makes here.
+# builds deploy/Containerfile from Debian bases that debootstrap makes here. qemu-system-x86
+# boots a Debian kernel that loads fentry programs for the recorder's test (its seabios and
+# qemu-system-data come with it as dependencies); curl fetches that kernel.
 packages="gcc libc6-dev meson ninja-build pkg-config python3 libyaml-dev zlib1g-dev \
 libseccomp-dev libbpf-dev libnghttp2-dev clang libclang-rt-14-dev gcc-multilib runc crun \
 busybox-static strace python3-yaml python3-prometheus-client containerd \
-golang-github-containers-common zsh kubernetes-client graphviz podman debootstrap"
+golang-github-containers-common zsh kubernetes-client graphviz podman debootstrap \
+qemu-system-x86 curl"
 
 install_missing() {
 	missing=""
