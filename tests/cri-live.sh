@@ -83,6 +83,46 @@ check "--timeout 0 is a usage error" 2 "$?"
 "$k" cri version --all >/dev/null 2>&1
 check "--all outside cri ps is a usage error" 2 "$?"
 
+# record --pod NAMESPACE/NAME and --container: the kept container recorded by its cgroup,
+# a process exec'd into it included (as kubectl exec enters it), until it exits
+if [ "$(id -u)" -eq 0 ] && [ -r /sys/kernel/btf/vmlinux ] && command -v ctr >/dev/null; then
+	"$k" record -r "$endpoint" --pod kseccomp-test/kept -c kept \
+		--output-file "$work/kept.json" 2>"$work/record.err" &
+	rec=$!
+	sleep 1 # it finds the container and loads
+	ctr -a "$ctd/containerd.sock" -n k8s.io tasks exec --exec-id record-ls "$cid" \
+		/bin/ls / >/dev/null 2>&1
+	check "an exec into the recorded container runs" 0 "$?"
+	# SIGKILL: sleep is the pid namespace's init, which ignores what it does not handle
+	ctr -a "$ctd/containerd.sock" -n k8s.io tasks kill -s SIGKILL "$cid" >/dev/null 2>&1
+	i=0
+	while kill -0 $rec 2>/dev/null && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	check "record --pod NS/NAME ends when the container exits" no \
+		"$(kill -0 $rec 2>/dev/null && echo yes || echo no)"
+	kill $rec 2>/dev/null
+	wait $rec
+	check "and exits 0" 0 "$?"
+	check "the summary names the container and its pod" yes \
+		"$(grep -q "recorded [0-9]* syscalls of container kept (${cid%"${cid#?????????????}"}, pod kseccomp-test/kept) with ebpf/" \
+			"$work/record.err" && echo yes || cat "$work/record.err")"
+	check "the exec'd ls is in the profile (getdents64), and sleep's exit (exit_group)" \
+		"getdents64 exit_group" "$(python3 -c 'import json, sys
+names = set(n for r in json.load(open(sys.argv[1]))["syscalls"] for n in r["names"])
+print(" ".join(n for n in ("getdents64", "exit_group") if n in names))' "$work/kept.json" 2>&1)"
+	"$k" record -r "$endpoint" --pod kseccomp-test/kept -c nope -q >/dev/null 2>"$work/out"
+	check "record --pod with -c naming no container: exit 1" 1 "$?"
+	check "...saying so" yes "$(grep -q 'pod kseccomp-test/kept has no running container named nope' "$work/out" && echo yes || cat "$work/out")"
+	timeout 20 "$k" record -r "$endpoint" --container "$cid" -q >/dev/null 2>"$work/out"
+	check "record --container of an exited container: exit 1" 1 "$?"
+	"$k" record -r "$endpoint" --pod kept -c kept >/dev/null 2>&1
+	check "-c with a local pod name (no namespace) is a usage error" 2 "$?"
+else
+	skip "record --pod NS/NAME and --container" "needs root, BTF and ctr"
+fi
+
 cri_containerd_stop
 trap - EXIT INT TERM
 check "containerd stopped" "" "$(pgrep -f "containerd --config $ctd/config.toml" || true)"

@@ -109,3 +109,49 @@ pods_check_known(const char *command, const struct node_opts *o, const char *nam
 	node_names_free(names, n);
 	return found || following ? 0 : 1;
 }
+
+int
+pods_pids(const char *pod, pid_t **ret, size_t *ret_n)
+{
+	struct node_opts o = { .executor_set = true };
+	char path[PATH_MAX], line[64];
+	pid_t *v = NULL;
+	size_t n = 0;
+	FILE *f;
+
+	node_opts_defaults(&o);
+	*ret = NULL;
+	*ret_n = 0;
+	if (pod_cgroup_path(o.state, pod, NULL, path, sizeof(path)) < 0)
+		return -ENOENT;
+	/* every container's cgroup.procs */
+	{
+		_cleanup_(closedirp) DIR *d = opendir(path);
+		struct dirent *de;
+
+		while (d && (de = readdir(d))) {
+			char procs[PATH_MAX + 300];
+
+			if (de->d_name[0] == '.' || de->d_type != DT_DIR)
+				continue;
+			pathf(procs, sizeof(procs), "%s/%s/cgroup.procs", path, de->d_name);
+			f = fopen(procs, "re");
+			while (f && fgets(line, sizeof(line), f)) {
+				pid_t *grown = reallocarray(v, n + 1, sizeof(*v));
+
+				if (!grown) {
+					fclose(f);
+					free(v);
+					return -ENOMEM;
+				}
+				v = grown;
+				v[n++] = (pid_t)strtol(line, NULL, 10);
+			}
+			if (f)
+				fclose(f);
+		}
+	}
+	*ret = v;
+	*ret_n = n;
+	return n ? 0 : -ENOENT;
+}

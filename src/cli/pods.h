@@ -58,3 +58,7 @@ pods_check_known(const char *command, const struct node_opts *o, const char *nam
 struct strbuf;
 void describe_pod_json(struct strbuf *sb, const struct node_opts *o, const struct pod_row *row,
                        const struct kube_pod *pod);
+
+/* The processes of a pod of the local node: those in its containers' cgroups. 0 with *ret
+ * (malloc'd), -ENOENT when it has none, -ENOMEM. */
+int pods_pids(const char *pod, pid_t **ret, size_t *ret_n);

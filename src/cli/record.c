@@ -28,6 +28,7 @@
 
 #include "cli.h"
 #include "pods.h"
+#include "record-cri.h"
 #include "record/record.h"
 
 static void
@@ -35,6 +36,7 @@ help(void)
 {
 	fputs("Usage: kseccomp record [OPTIONS] -- CMD [ARGS]\n"
 	      "       kseccomp record [OPTIONS] --pid PID | --pod NAME | --cgroup DIR\n"
+	      "       kseccomp record [OPTIONS] --container ID | --pod NAMESPACE/NAME\n"
 	      "\n"
 	      "Run CMD (or follow running processes until they end or SIGINT) and write the\n"
 	      "least-privilege profile that lets it run again: every syscall of it and of its\n"
@@ -67,6 +69,19 @@ help(void)
 	      "      --no-new-privs      run CMD with no_new_privs, as `run --no-new-privs`\n"
 	      "  -p, --pid PID           follow this running process, its threads and children\n"
 	      "      --pod NAME          follow the processes of a pod of the local node\n"
+	      "      --container ID      record a container of the CRI runtime (an id or a\n"
+	      "                          unique prefix of one) by its cgroup, exec'd processes\n"
+	      "                          included, until it exits or SIGINT (ebpf only)\n"
+	      "      --pod NAMESPACE/NAME\n"
+	      "                          the same for a pod's container (-c NAME), or for each\n"
+	      "                          of its containers (--all-containers)\n"
+	      "  -c, --container-name NAME\n"
+	      "                          the pod's container to record\n"
+	      "      --all-containers    every container of the pod, one profile each\n"
+	      "      --output-dir DIR    where --all-containers writes them: DIR/NAME.json\n"
+	      "  -r, --runtime-endpoint SOCK\n"
+	      "                          the CRI socket (default: $CONTAINER_RUNTIME_ENDPOINT,\n"
+	      "                          else containerd's)\n"
 	      "      --cgroup DIR        follow the processes of a cgroup v2 directory and of\n"
 	      "                          the cgroups below it (a container's, a pod's), from\n"
 	      "                          now (or its first process) until it has none left or\n"
@@ -77,7 +92,8 @@ help(void)
 	      "The summary names how syscalls were seen and anything that could not be\n"
 	      "recorded: argument values beyond the recorder's table (--args: the rules then\n"
 	      "stay unconditional), children of followed processes beyond its table (their\n"
-	      "syscalls are missing: exit status 1), calls with numbers beyond every table.\n"
+	      "syscalls are missing: exit status 1), calls with numbers beyond every table\n"
+	      "(seen by the tracepoint only: the kernel answers them ENOSYS).\n"
 	      "\n"
 	      "Exit status: CMD's, or 1 when recording failed or missed processes.\n",
 	      stdout);
@@ -101,56 +117,11 @@ parse_pid_list(const char *s, pid_t **ret, size_t *ret_n)
 	return 0;
 }
 
-/* The processes of a local pod: its cgroup's, else its pid records. */
-static int
-pod_pids(const char *pod, pid_t **ret, size_t *ret_n)
-{
-	struct node_opts o = { .executor_set = true };
-	char path[PATH_MAX], line[64];
-	pid_t *v = NULL;
-	size_t n = 0;
-	FILE *f;
-
-	node_opts_defaults(&o);
-	*ret = NULL;
-	*ret_n = 0;
-	if (pod_cgroup_path(o.state, pod, NULL, path, sizeof(path)) < 0)
-		return -ENOENT;
-	/* every container's cgroup.procs */
-	{
-		_cleanup_(closedirp) DIR *d = opendir(path);
-		struct dirent *de;
-
-		while (d && (de = readdir(d))) {
-			char procs[PATH_MAX + 300];
-
-			if (de->d_name[0] == '.' || de->d_type != DT_DIR)
-				continue;
-			pathf(procs, sizeof(procs), "%s/%s/cgroup.procs", path, de->d_name);
-			f = fopen(procs, "re");
-			while (f && fgets(line, sizeof(line), f)) {
-				pid_t *grown = reallocarray(v, n + 1, sizeof(*v));
-
-				if (!grown) {
-					fclose(f);
-					free(v);
-					return -ENOMEM;
-				}
-				v = grown;
-				v[n++] = (pid_t)strtol(line, NULL, 10);
-			}
-			if (f)
-				fclose(f);
-		}
-	}
-	*ret = v;
-	*ret_n = n;
-	return n ? 0 : -ENOENT;
-}
-
 /* What the options asked for. */
 struct record_args {
 	const char *backend, *output, *baseline, *pod, *cgroup;
+	const char *container, *container_name, *endpoint, *output_dir;
+	bool all_containers;
 	enum cli_doc_format format;
 	enum record_attach attach;
 	bool append, want_args, nnp, quiet;
@@ -158,6 +129,34 @@ struct record_args {
 	size_t n_pids;
 	char **argv; /* the command, or NULL */
 };
+
+/* Whether the options name containers of a CRI runtime: --container, --pod NAMESPACE/NAME. */
+static bool
+cri_target(const struct record_args *ra)
+{
+	return ra->container || (ra->pod && strchr(ra->pod, '/'));
+}
+
+/* The options only a CRI recording takes, and --output-dir's company. 0 or a usage error. */
+static int
+check_cri_options(const struct record_args *ra)
+{
+	if (!cri_target(ra) && (ra->container_name || ra->all_containers || ra->endpoint))
+		return cli_usage_error("record", "-c, --all-containers and --runtime-endpoint are "
+		                                 "for --container and --pod NAMESPACE/NAME");
+	if (ra->container && (ra->container_name || ra->all_containers))
+		return cli_usage_error("record", "-c and --all-containers are for --pod");
+	if (ra->container_name && ra->all_containers)
+		return cli_usage_error("record", "give -c NAME or --all-containers, not both");
+	if (ra->output_dir && !ra->all_containers)
+		return cli_usage_error("record", "--output-dir is for --all-containers");
+	if (ra->output_dir && !streq(ra->output, "-"))
+		return cli_usage_error("record", "give --output-file or --output-dir, not both");
+	if (cri_target(ra) && (ra->append || ra->baseline || ra->nnp))
+		return cli_usage_error("record", "--append, --with-runtime-baseline and "
+		                                 "--no-new-privs are not for containers");
+	return 0;
+}
 
 /* The options: 0, or the exit status of a usage error or --help (-1 for --help's 0). */
 static int
@@ -175,15 +174,20 @@ parse_args(int argc, char **argv, struct record_args *ra)
 		{ "pid", required_argument, NULL, 'p' },
 		{ "pod", required_argument, NULL, 'P' },
 		{ "cgroup", required_argument, NULL, 'C' },
+		{ "container", required_argument, NULL, 'I' },
+		{ "container-name", required_argument, NULL, 'c' },
+		{ "all-containers", no_argument, NULL, 'L' },
+		{ "runtime-endpoint", required_argument, NULL, 'r' },
+		{ "output-dir", required_argument, NULL, 'D' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
-	int c;
+	int c, r;
 
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:b:o:p:qh", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:b:c:o:p:r:qh", options, NULL)) != -1) {
 		switch (c) {
 		case 'b':
 			if (!streq(optarg, "ebpf") && !streq(optarg, "ptrace"))
@@ -242,6 +246,21 @@ parse_args(int argc, char **argv, struct record_args *ra)
 		case 'C':
 			ra->cgroup = optarg;
 			break;
+		case 'I':
+			ra->container = optarg;
+			break;
+		case 'c':
+			ra->container_name = optarg;
+			break;
+		case 'L':
+			ra->all_containers = true;
+			break;
+		case 'r':
+			ra->endpoint = optarg;
+			break;
+		case 'D':
+			ra->output_dir = optarg;
+			break;
 		case 'q':
 			ra->quiet = true;
 			break;
@@ -252,12 +271,18 @@ parse_args(int argc, char **argv, struct record_args *ra)
 			return cli_bad_option("record", argv, c);
 		}
 	}
-	if ((ra->n_pids > 0) + (ra->pod != NULL) + (ra->cgroup != NULL) + (optind < argc) != 1)
-		return cli_usage_error(
-		        "record",
-		        "give exactly one of: -- CMD [ARGS], --pid PID, --pod NAME, --cgroup DIR");
-	if (ra->cgroup && ra->backend && !streq(ra->backend, "ebpf"))
-		return cli_usage_error("record", "--cgroup needs --backend ebpf");
+	if ((ra->n_pids > 0) + (ra->pod != NULL) + (ra->cgroup != NULL) + (ra->container != NULL) +
+	            (optind < argc) !=
+	    1)
+		return cli_usage_error("record", "give exactly one of: -- CMD [ARGS], --pid PID, "
+		                                 "--pod NAME, --cgroup DIR, --container ID");
+	r = check_cri_options(ra);
+	if (r != 0)
+		return r;
+	if ((ra->cgroup || cri_target(ra)) && ra->backend && !streq(ra->backend, "ebpf"))
+		return cli_usage_error("record",
+		                       "--cgroup, --container and --pod NAMESPACE/NAME need "
+		                       "--backend ebpf");
 	if (ra->attach != RECORD_ATTACH_AUTO && ra->backend && !streq(ra->backend, "ebpf"))
 		return cli_usage_error("record", "--attach is for --backend ebpf");
 	if (ra->append && streq(ra->output, "-"))
@@ -310,8 +335,8 @@ record_with_backend(struct recording *rec, const struct record_args *ra, int *re
 	sigaction(SIGTERM, &sa, NULL);
 	if (streq(ra->backend, "ebpf")) {
 		if (ra->cgroup)
-			return record_ebpf_follow_cgroup(rec, ra->want_args, ra->attach, ra->cgroup,
-			                                 &record_stop, diags, reterr);
+			return record_ebpf_follow_cgroups(rec, &ra->cgroup, 1, ra->want_args,
+			                                  ra->attach, &record_stop, diags, reterr);
 		if (ra->n_pids)
 			return record_ebpf_attach(rec, ra->want_args, ra->attach, ra->pids,
 			                          ra->n_pids, &record_stop, diags, reterr);
@@ -377,30 +402,35 @@ write_profile(const struct record_args *ra, const char *method, struct ksc_profi
 	return 0;
 }
 
-/* Say what could not be recorded, whatever --quiet says. Whether processes were missed. */
-static bool
-report_losses(const struct recording *rec)
-{
-	if (rec->lost_args)
-		cli_warning("%" PRIu64 " argument value%s could not be noted (the recorder's "
-		            "table is full): socket, personality and clone stay unconditional",
-		            rec->lost_args, rec->lost_args == 1 ? "" : "s");
-	if (rec->beyond_table)
-		cli_warning("%" PRIu64 " call%s with a number beyond every syscall table "
-		            "(answered ENOSYS) left out",
-		            rec->beyond_table, rec->beyond_table == 1 ? "" : "s");
-	if (rec->lost_children)
-		cli_error("%" PRIu64 " child process%s of the followed ones could not be followed "
-		          "(the recorder's table is full): their syscalls are missing",
-		          rec->lost_children, rec->lost_children == 1 ? "" : "es");
-	return rec->lost_children > 0;
-}
-
 static void
 print_diags(const struct ksc_diags *diags)
 {
 	for (size_t i = 0; i < ksc_diags_count(diags); i++)
 		cli_print_diag(ksc_diags_get(diags, i));
+}
+
+/* --container ID, --pod NAMESPACE/NAME: through the CRI runtime. The exit status. */
+static int
+record_containers(const struct record_args *ra)
+{
+	struct record_cri_opts o = {
+		.query = { .endpoint = ra->endpoint,
+		           .id = ra->container,
+		           .container_name = ra->container_name },
+		.pod = ra->pod,
+		.all_containers = ra->all_containers,
+		.output_file = streq(ra->output, "-") ? NULL : ra->output,
+		.output_dir = ra->output_dir,
+		.format = ra->format,
+		.want_args = ra->want_args,
+		.quiet = ra->quiet,
+		.attach = ra->attach,
+	};
+	struct sigaction sa = { .sa_handler = on_record_signal };
+
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	return record_cri(&o, &record_stop);
 }
 
 int
@@ -422,11 +452,14 @@ verb_record(int argc, char **argv)
 	}
 	if (!ra.backend)
 		ra.backend = geteuid() == 0 && record_ebpf_available() ? "ebpf" : "ptrace";
-	if (ra.cgroup && !streq(ra.backend, "ebpf")) {
-		cli_error("--cgroup needs the ebpf backend: root and a kernel with BTF");
+	if ((ra.cgroup || cri_target(&ra)) && !streq(ra.backend, "ebpf")) {
+		cli_error("%s needs the ebpf backend: root and a kernel with BTF",
+		          ra.cgroup ? "--cgroup" : "recording a container");
 		return 1;
 	}
-	if (ra.pod && pod_pids(ra.pod, &ra.pids, &ra.n_pids) < 0) {
+	if (cri_target(&ra))
+		return record_containers(&ra);
+	if (ra.pod && pods_pids(ra.pod, &ra.pids, &ra.n_pids) < 0) {
 		cli_error("pod %s: no running process on the local node", ra.pod);
 		return 1;
 	}
@@ -451,7 +484,7 @@ verb_record(int argc, char **argv)
 	r = diags ? recording_profile(&rec, ra.want_args, &profile, &n_names, diags, &error)
 	          : -ENOMEM;
 	method = rec.method;
-	if (report_losses(&rec))
+	if (record_report_losses(&rec))
 		exit_code = 1;
 	recording_done(&rec);
 	cli_print_warnings(diags);

@@ -608,3 +608,26 @@ ksc_fs_mkdir_p(const char *path, mode_t mode, struct ksc_error **reterr)
 			return 0;
 	}
 }
+
+int
+ksc_fs_cgroup2_mount(char *buf, size_t size)
+{
+	_cleanup_(fclosep) FILE *f = fopen("/proc/self/mountinfo", "re");
+	char line[4096];
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		char mnt[PATH_MAX], fstype[64];
+		const char *sep = strstr(line, " - ");
+
+		/* ID PARENT MAJ:MIN ROOT MOUNTPOINT ... - FSTYPE SOURCE OPTIONS */
+		if (!sep || sscanf(sep, " - %63s", fstype) != 1 || !streq(fstype, "cgroup2") ||
+		    sscanf(line, "%*s %*s %*s %*s %4095s", mnt) != 1)
+			continue;
+		if ((size_t)snprintf(buf, size, "%s", mnt) >= size)
+			return -ENAMETOOLONG;
+		return 0;
+	}
+	return -ENOENT;
+}

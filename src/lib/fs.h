@@ -114,5 +114,9 @@ int ksc_fs_mkdir_beneath(int rootfd, const char *path, mode_t mode, const char *
  */
 int ksc_fs_mkdir_p(const char *path, mode_t mode, struct ksc_error **reterr);
 
+/* The first cgroup2 mount point of this mount namespace (/proc/self/mountinfo): 0, -ENOENT
+ * when there is none, -ENAMETOOLONG, or -errno. */
+int ksc_fs_cgroup2_mount(char *buf, size_t size);
+
 /* For tests: make ksc_fs_open_beneath() use its fallback walk, as where openat2 is missing. */
 void ksc_fs_test_without_openat2(bool without);

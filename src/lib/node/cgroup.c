@@ -13,29 +13,19 @@
 #include <sys/stat.h>
 
 #include "audit/audit.h"
+#include "fs.h"
 #include "node.h"
 
-/* The first cgroup2 mount of /proc/self/mountinfo. */
+/* The first cgroup2 mount, where the node makes its cgroups: 0, or -EACCES when it cannot
+ * write there, -ENOENT. */
 static int
 cgroup2_root(char *buf, size_t size)
 {
-	_cleanup_(fclosep) FILE *f = fopen("/proc/self/mountinfo", "re");
-	char line[4096];
+	int r = ksc_fs_cgroup2_mount(buf, size);
 
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f)) {
-		char *sep = strstr(line, " - "), mnt[PATH_MAX], fstype[64];
-
-		if (!sep || sscanf(sep, " - %63s", fstype) != 1 || !streq(fstype, "cgroup2"))
-			continue;
-		/* ID PARENT MAJ:MIN ROOT MOUNTPOINT ... */
-		if (sscanf(line, "%*s %*s %*s %*s %4095s", mnt) != 1)
-			continue;
-		snprintf(buf, size, "%s", mnt);
-		return access(buf, W_OK) == 0 ? 0 : -EACCES;
-	}
-	return -ENOENT;
+	if (r < 0)
+		return r;
+	return access(buf, W_OK) == 0 ? 0 : -EACCES;
 }
 
 /* "kseccomp" for the default state directory, "kseccomp-HASH" for any other, so that two

@@ -721,35 +721,61 @@ cgroup_populated(const char *path)
 }
 
 int
-record_ebpf_follow_cgroup(struct recording *rec, bool want_args, enum record_attach attach,
-                          const char *cgroup, volatile sig_atomic_t *stop, struct ksc_diags *diags,
-                          struct ksc_error **reterr)
+record_ebpf_follow_cgroups(struct recording *recs, const char *const *cgroups, size_t n,
+                           bool want_args, enum record_attach attach, volatile sig_atomic_t *stop,
+                           struct ksc_diags *diags, struct ksc_error **reterr)
 {
-	struct target target;
-	struct loaded l;
-	bool was_populated = false;
-	int r;
+	struct loaded *l = calloc(n, sizeof(*l));
+	/* 0 waiting for its first process, 1 populated, 2 done */
+	uint8_t *phase = calloc(n, 1);
+	size_t done = 0;
+	int r = 0;
 
-	r = cgroup_target(cgroup, &target, reterr);
-	if (r < 0)
-		return r;
-	r = load(&l, want_args, attach, &target, diags, reterr);
-	if (r < 0)
-		return r;
-	*l.armed = 1;
-	/* until it has had processes and has none left, or is removed, or SIGINT/SIGTERM */
-	while (!*stop) {
-		int populated = cgroup_populated(cgroup);
-
-		if (populated < 0 || (was_populated && !populated))
-			break;
-		/* a process too short-lived to be seen populating it has left its syscalls */
-		was_populated = was_populated || populated || any_seen(&l);
-		(void)poll(NULL, 0, 100);
+	if (!l || !phase) {
+		free(l);
+		free(phase);
+		return -ENOMEM;
 	}
-	harvest(&l, rec, want_args);
-	unload(&l);
-	return 0;
+	for (size_t i = 0; i < n && r >= 0; i++) {
+		struct target target;
+
+		r = cgroup_target(cgroups[i], &target, reterr);
+		if (r >= 0)
+			r = load(&l[i], want_args, attach, &target, diags, reterr);
+		if (r >= 0)
+			*l[i].armed = 1;
+	}
+	/* each until its cgroup has had processes and has none left, or is removed; all until
+	 * SIGINT/SIGTERM */
+	while (r >= 0 && !*stop && done < n) {
+		for (size_t i = 0; i < n; i++) {
+			int populated;
+
+			if (phase[i] == 2)
+				continue;
+			populated = cgroup_populated(cgroups[i]);
+			if (populated < 0 || (phase[i] == 1 && !populated)) {
+				phase[i] = 2;
+				done++;
+				continue;
+			}
+			/* a process too short-lived to be seen populating it has left its
+			 * syscalls */
+			if (populated || any_seen(&l[i]))
+				phase[i] = 1;
+		}
+		if (done < n)
+			(void)poll(NULL, 0, 100);
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (r >= 0)
+			harvest(&l[i], &recs[i], want_args);
+		if (l[i].obj)
+			unload(&l[i]);
+	}
+	free(l);
+	free(phase);
+	return r;
 }
 
 #else /* !HAVE_LIBBPF */

@@ -70,13 +70,40 @@ int record_ebpf_attach(struct recording *rec, bool want_args, enum record_attach
                        const pid_t *pids, size_t n_pids, volatile sig_atomic_t *stop,
                        struct ksc_diags *diags, struct ksc_error **reterr);
 
-/* Record the processes of a cgroup v2 directory and of the cgroups below it (a container's,
- * a pod's), from now until the cgroup has had processes and has none left, is removed, or
- * *stop is set. A cgroup still empty (a container created, not yet started) is recorded from
- * its first process on. 0 or -errno with a message. */
-int record_ebpf_follow_cgroup(struct recording *rec, bool want_args, enum record_attach attach,
-                              const char *cgroup, volatile sig_atomic_t *stop,
-                              struct ksc_diags *diags, struct ksc_error **reterr);
+/* Record the processes of cgroup v2 directories and of the cgroups below them (a container's,
+ * a pod's), cgroups[i] into recs[i], each by a program of its own: from now until the cgroup
+ * has had processes and has none left, or is removed, or *stop is set. A cgroup still empty
+ * (a container created, not yet started) is recorded from its first process on. 0 or -errno
+ * with a message. */
+int
+record_ebpf_follow_cgroups(struct recording *recs, const char *const *cgroups, size_t n,
+                           bool want_args, enum record_attach attach, volatile sig_atomic_t *stop,
+                           struct ksc_diags *diags, struct ksc_error **reterr);
+
+/* A container of a CRI runtime, as a recording follows it. */
+struct record_container {
+	char *id, *name, *pod, *namespace; /* pod and namespace: "" when the runtime names none */
+	int pid;                           /* its first process (the runtime's verbose status), 0 */
+	char *cgroup; /* that process's cgroup v2 directory here, NULL when it has none */
+};
+
+/* Which containers: the one whose id is or starts with id, or those of the pod
+ * pod_namespace/pod_name (only the one named container_name, when set). Created or running
+ * ones. endpoint NULL: the CRI client's default. */
+struct record_container_query {
+	const char *endpoint, *id, *pod_namespace, *pod_name, *container_name;
+};
+
+/* Ask the runtime for the containers q names. 0 with *ret (free with
+ * record_containers_free()), -ENOENT when none matches, -EINVAL when an id prefix matches
+ * several, or the client's error; each with a message. */
+int record_find_containers(const struct record_container_query *q, struct record_container **ret,
+                           size_t *ret_n, struct ksc_error **reterr);
+void record_containers_free(struct record_container *v, size_t n);
+
+/* The cgroup v2 directory a process is in, on this machine's hierarchy: 0, or -ENOENT when it
+ * is at the root or in none (a cgroup v1 runtime's), or -errno. */
+int record_process_cgroup(pid_t pid, char *buf, size_t size);
 
 /* Add what an OCI runtime ("runc" or "crun") calls itself after it installs the filter and
  * before the workload's execve, on this machine's arch. 0, or -EINVAL for another name. */

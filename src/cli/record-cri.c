@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * kseccomp record --container ID | --pod NAMESPACE/NAME [-c NAME | --all-containers]
+ *
+ * The containers of any CRI runtime (containerd, CRI-O), found through the CRI client: each
+ * one's first process, from the runtime's verbose status, and that process's cgroup v2 on
+ * this machine, which the eBPF recorder follows (the cgroups below it too), so that what
+ * the container runs later, exec'd processes included, is recorded; each container into a
+ * profile of its own, until it exits or SIGINT.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "record-cri.h"
+
+bool
+record_report_losses(const struct recording *rec)
+{
+	if (rec->lost_args)
+		cli_warning("%" PRIu64 " argument value%s could not be noted (the recorder's "
+		            "table is full): socket, personality and clone stay unconditional",
+		            rec->lost_args, rec->lost_args == 1 ? "" : "s");
+	if (rec->beyond_table)
+		cli_warning("%" PRIu64 " call%s with a number beyond every syscall table "
+		            "(answered ENOSYS) left out",
+		            rec->beyond_table, rec->beyond_table == 1 ? "" : "s");
+	if (rec->lost_children)
+		cli_error("%" PRIu64 " child process%s of the followed ones could not be followed "
+		          "(the recorder's table is full): their syscalls are missing",
+		          rec->lost_children, rec->lost_children == 1 ? "" : "es");
+	return rec->lost_children > 0;
+}
+
+/* Where a container's profile goes: the one file, standard output, or DIR/NAME.json. */
+static int
+profile_path(const struct record_cri_opts *o, const struct record_container *c, char *buf,
+             size_t size)
+{
+	if (!o->output_dir) {
+		snprintf(buf, size, "%s", o->output_file ? o->output_file : "-");
+		return 0;
+	}
+	/* a container name is a DNS label: nothing that leaves the directory */
+	if (!*c->name || strchr(c->name, '/') || c->name[0] == '.') {
+		cli_error("container %s: its name '%s' cannot name a file", cli_escape(c->id),
+		          cli_escape(c->name));
+		return -EINVAL;
+	}
+	if ((size_t)snprintf(buf, size, "%s/%s.json", o->output_dir, c->name) >= size)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+/* One container's recording into its profile. 0, or 1 after saying why. */
+static int
+write_one(const struct record_cri_opts *o, const struct record_container *c, struct recording *rec)
+{
+	_cleanup_(ksc_profile_freep) struct ksc_profile *profile = NULL;
+	_cleanup_(ksc_diags_freep) struct ksc_diags *diags = ksc_diags_new();
+	_cleanup_(freep) char *text = NULL;
+	struct ksc_error *error = NULL;
+	char path[PATH_MAX];
+	size_t n_names = 0, len = 0;
+	int r;
+
+	r = diags ? recording_profile(rec, o->want_args, &profile, &n_names, diags, &error)
+	          : -ENOMEM;
+	cli_print_warnings(diags);
+	if (r < 0)
+		return cli_fail(r, error, c->id);
+	if (profile_path(o, c, path, sizeof(path)) < 0)
+		return 1;
+	r = ksc_profile_write_json(profile, &text, &len);
+	if (r == 0)
+		r = cli_write_document(path, o->format, text, len);
+	if (r < 0)
+		return 1;
+	if (!o->quiet) {
+		fprintf(stderr, "kseccomp: recorded %zu syscalls of container %s (%.13s", n_names,
+		        cli_escape(c->name), cli_escape(c->id));
+		if (*c->pod)
+			fprintf(stderr, ", pod %s/%s", cli_escape(c->namespace),
+			        cli_escape(c->pod));
+		fprintf(stderr, ") with ebpf/%s%s%s\n", rec->method ? rec->method : "",
+		        streq(path, "-") ? "" : ": wrote ",
+		        streq(path, "-") ? "" : cli_escape(path));
+	}
+	return 0;
+}
+
+/* The containers found, or 1 after saying why. */
+static int
+find(const struct record_cri_opts *o, struct record_container **ret, size_t *ret_n)
+{
+	struct ksc_error *error = NULL;
+	int r = record_find_containers(&o->query, ret, ret_n, &error);
+
+	if (r < 0)
+		return cli_fail(r, error, "record");
+	if (*ret_n > 1 && !o->query.id && !o->all_containers) {
+		cli_error("pod %s/%s has %zu containers: name one with -c NAME, or record them all "
+		          "with --all-containers --output-dir DIR",
+		          o->query.pod_namespace, o->query.pod_name, *ret_n);
+		for (size_t i = 0; i < *ret_n; i++)
+			fprintf(stderr, "  %s\n", cli_escape((*ret)[i].name));
+		return 1;
+	}
+	if (*ret_n > 1 && !o->output_dir) {
+		cli_error("%zu containers, one profile each: give --output-dir DIR", *ret_n);
+		return 1;
+	}
+	for (size_t i = 0; i < *ret_n; i++)
+		if (!(*ret)[i].cgroup) {
+			cli_error(
+			        "container %s: its process (%d) is in no cgroup v2 here; a runtime "
+			        "on cgroup v1 only: record it with --pid",
+			        cli_escape((*ret)[i].id), (*ret)[i].pid);
+			return 1;
+		}
+	return 0;
+}
+
+/* The query with its pod's NAMESPACE/NAME split and the default endpoint. 0 or a usage
+ * error. */
+static int
+complete_query(const struct record_cri_opts *o, struct record_container_query *q, char *ns,
+               size_t size)
+{
+	const char *slash = o->pod ? strchr(o->pod, '/') : NULL;
+
+	*q = o->query;
+	if (!q->endpoint)
+		q->endpoint = getenv("CONTAINER_RUNTIME_ENDPOINT");
+	if (q->endpoint && !*q->endpoint)
+		q->endpoint = NULL;
+	if (!o->pod)
+		return 0;
+	if (!slash || slash == o->pod || !slash[1] || strchr(slash + 1, '/') ||
+	    (size_t)(slash - o->pod) >= size)
+		return cli_usage_error("record", "--pod '%s': expected NAMESPACE/NAME",
+		                       cli_escape(o->pod));
+	snprintf(ns, size, "%.*s", (int)(slash - o->pod), o->pod);
+	q->pod_namespace = ns;
+	q->pod_name = slash + 1;
+	return 0;
+}
+
+int
+record_cri(const struct record_cri_opts *opts, volatile sig_atomic_t *stop)
+{
+	struct record_cri_opts resolved = *opts, *o = &resolved;
+	char ns[256];
+	_cleanup_(ksc_diags_freep) struct ksc_diags *diags = NULL;
+	struct record_container *cs = NULL;
+	struct recording *recs = NULL;
+	const char **cgroups = NULL;
+	struct ksc_error *error = NULL;
+	size_t n = 0;
+	int r, status = 0;
+
+	r = complete_query(opts, &o->query, ns, sizeof(ns));
+	if (r != 0)
+		return r;
+	if (find(o, &cs, &n)) {
+		record_containers_free(cs, n);
+		return 1;
+	}
+	recs = calloc(n, sizeof(*recs));
+	cgroups = calloc(n, sizeof(*cgroups));
+	diags = ksc_diags_new();
+	if (!recs || !cgroups || !diags) {
+		r = cli_fail(-ENOMEM, NULL, "record");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++)
+		cgroups[i] = cs[i].cgroup;
+	r = record_ebpf_follow_cgroups(recs, cgroups, n, o->want_args, o->attach, stop, diags,
+	                               &error);
+	for (size_t i = 0; i < ksc_diags_count(diags); i++)
+		cli_print_diag(ksc_diags_get(diags, i));
+	if (r < 0) {
+		r = cli_fail(r, error, "record");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (record_report_losses(&recs[i]))
+			status = 1;
+		if (write_one(o, &cs[i], &recs[i]))
+			status = 1;
+	}
+	r = status;
+out:
+	for (size_t i = 0; recs && i < n; i++)
+		recording_done(&recs[i]);
+	free(recs);
+	free(cgroups);
+	record_containers_free(cs, n);
+	return r;
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * kseccomp record --container ID | --pod NAMESPACE/NAME: the containers of a CRI runtime,
+ * each recorded by its cgroup into a profile of its own (record-cri.c); and what every
+ * recording says of what it could not record.
+ */
+#pragma once
+
+#include <signal.h>
+#include <stdbool.h>
+
+#include "cli.h"
+#include "record/record.h"
+
+struct record_cri_opts {
+	struct record_container_query query; /* its pod: from pod */
+	const char *pod;                     /* NAMESPACE/NAME, or NULL */
+	bool all_containers;                 /* every container of the pod, not one */
+	const char *output_file, *output_dir;
+	enum cli_doc_format format;
+	bool want_args, quiet;
+	enum record_attach attach;
+};
+
+/* Record the containers the options name until each ends or *stop is set, and write their
+ * profiles. The exit status. */
+int record_cri(const struct record_cri_opts *o, volatile sig_atomic_t *stop);
+
+/* Say what a recording could not record (whatever --quiet says). Whether it missed
+ * processes. */
+bool record_report_losses(const struct recording *rec);

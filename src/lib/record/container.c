@@ -1,0 +1,220 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The containers a recording follows, asked of a CRI runtime (record.h): a container by its
+ * id or a unique prefix of it, or those of a pod by namespace and name; for each, its first
+ * process (the runtime's verbose status names it: containerd's and CRI-O's "pid") and the
+ * cgroup v2 directory that process is in on this machine, which the eBPF recorder follows.
+ */
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cri/cri.h"
+#include "doc.h"
+#include "error.h"
+#include "fs.h"
+#include "ksc-cleanup.h"
+#include "macro.h"
+#include "record.h"
+
+void
+record_containers_free(struct record_container *v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++) {
+		free(v[i].id);
+		free(v[i].name);
+		free(v[i].pod);
+		free(v[i].namespace);
+		free(v[i].cgroup);
+	}
+	free(v);
+}
+
+int
+record_process_cgroup(pid_t pid, char *buf, size_t size)
+{
+	char path[64], line[4096], mnt[PATH_MAX];
+	_cleanup_(fclosep) FILE *f = NULL;
+	int r;
+
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		size_t len = strlen(line);
+
+		if (strncmp(line, "0::", 3) != 0)
+			continue;
+		if (len && line[len - 1] == '\n')
+			line[--len] = '\0';
+		/* "/": the hierarchy's root, where no runtime puts a container (a cgroup v1
+		 * runtime leaves its processes there) */
+		if (streq(line + 3, "/") || strstr(line + 3, "/../"))
+			return -ENOENT;
+		r = ksc_fs_cgroup2_mount(mnt, sizeof(mnt));
+		if (r < 0)
+			return r;
+		if ((size_t)snprintf(buf, size, "%s%s", mnt, line + 3) >= size)
+			return -ENAMETOOLONG;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+/* The process the runtime's verbose status names ("pid"), 0 when none. */
+static int
+status_pid(const struct cri_container *st)
+{
+	_cleanup_(ksc_doc_freep) struct ksc_doc *doc = NULL;
+	const struct ksc_node *root, *v;
+	const char *why;
+	uint64_t pid = 0;
+
+	if (!st->info || !st->info_is_json ||
+	    ksc_doc_parse("info", st->info, strlen(st->info), KSC_DOC_JSON, &doc, NULL) < 0)
+		return 0;
+	root = ksc_doc_root(doc, 0);
+	v = root && root->kind == KSC_NODE_MAP ? ksc_node_get(root, "pid") : NULL;
+	if (!v || ksc_node_to_u64(v, &pid, &why) < 0 || pid > INT32_MAX)
+		return 0;
+	return (int)pid;
+}
+
+/* Fill one entry from the container's verbose status. */
+static int
+describe(struct cri *c, const struct cri_container *listed, const struct cri_pod *pod,
+         struct record_container *out, struct ksc_error **reterr)
+{
+	struct cri_container st = { 0 };
+	char cgroup[PATH_MAX];
+	int r;
+
+	r = cri_container_status(c, listed->id, true, &st, reterr);
+	if (r < 0) {
+		cri_container_done(&st);
+		return r;
+	}
+	out->pid = status_pid(&st);
+	cri_container_done(&st);
+	out->id = strdup(listed->id);
+	out->name = strdup(listed->name ? listed->name : "");
+	out->pod = strdup(pod && pod->name ? pod->name : "");
+	out->namespace = strdup(pod && pod->namespace ? pod->namespace : "");
+	if (!out->id || !out->name || !out->pod || !out->namespace)
+		return -ENOMEM;
+	if (out->pid > 0 && record_process_cgroup(out->pid, cgroup, sizeof(cgroup)) == 0 &&
+	    !(out->cgroup = strdup(cgroup)))
+		return -ENOMEM;
+	return 0;
+}
+
+static bool
+live(const struct cri_container *c)
+{
+	return c->state == CRI_CONTAINER_RUNNING || c->state == CRI_CONTAINER_CREATED;
+}
+
+/* The pod of a container, from the pod list. */
+static const struct cri_pod *
+pod_of(const struct cri_pod *pods, size_t n, const char *id)
+{
+	for (size_t i = 0; id && i < n; i++)
+		if (pods[i].id && streq(pods[i].id, id))
+			return &pods[i];
+	return NULL;
+}
+
+/* Which listed containers the request names: indexes into matches, their count. */
+static size_t
+select_containers(const struct cri_container *cs, size_t n, const struct cri_pod *pods,
+                  size_t n_pods, const struct record_container_query *q, size_t *matches)
+{
+	size_t m = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct cri_pod *pod = pod_of(pods, n_pods, cs[i].pod_sandbox_id);
+
+		if (!live(&cs[i]) || !cs[i].id)
+			continue;
+		if (q->id && strncmp(cs[i].id, q->id, strlen(q->id)) != 0)
+			continue;
+		if (q->pod_name && (!pod || !pod->name || !streq(pod->name, q->pod_name) ||
+		                    !pod->namespace || !streq(pod->namespace, q->pod_namespace)))
+			continue;
+		if (q->container_name && (!cs[i].name || !streq(cs[i].name, q->container_name)))
+			continue;
+		matches[m++] = i;
+	}
+	return m;
+}
+
+int
+record_find_containers(const struct record_container_query *q, struct record_container **ret,
+                       size_t *ret_n, struct ksc_error **reterr)
+{
+	_cleanup_(cri_closep) struct cri *c = NULL;
+	struct cri_container *cs = NULL;
+	struct cri_pod *pods = NULL;
+	struct record_container *out = NULL;
+	size_t n = 0, n_pods = 0, m = 0, *matches = NULL;
+	int r;
+
+	*ret = NULL;
+	*ret_n = 0;
+	r = cri_connect(q->endpoint, 10000, &c, reterr);
+	if (r < 0)
+		return r;
+	r = cri_list_containers(c, NULL, &cs, &n, reterr);
+	if (r >= 0)
+		r = cri_list_pod_sandbox(c, NULL, &pods, &n_pods, reterr);
+	if (r < 0)
+		goto out;
+	matches = calloc(n + 1, sizeof(*matches));
+	if (!matches) {
+		r = -ENOMEM;
+		goto out;
+	}
+	m = select_containers(cs, n, pods, n_pods, q, matches);
+	if (m == 0) {
+		r = q->id ? ksc_error_setf(reterr, -ENOENT, "no running container %s at %s", q->id,
+		                           cri_endpoint(c))
+		          : ksc_error_setf(
+		                    reterr, -ENOENT, "pod %s/%s has no running container%s%s at %s",
+		                    q->pod_namespace, q->pod_name,
+		                    q->container_name ? " named " : "",
+		                    q->container_name ? q->container_name : "", cri_endpoint(c));
+		goto out;
+	}
+	if (q->id && m > 1) {
+		r = ksc_error_setf(reterr, -EINVAL,
+		                   "%zu containers have ids starting %s: give more of it", m,
+		                   q->id);
+		goto out;
+	}
+	out = calloc(m, sizeof(*out));
+	if (!out) {
+		r = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < m; i++) {
+		const struct cri_container *x = &cs[matches[i]];
+
+		r = describe(c, x, pod_of(pods, n_pods, x->pod_sandbox_id), &out[i], reterr);
+		if (r < 0) {
+			record_containers_free(out, m);
+			out = NULL;
+			goto out;
+		}
+	}
+	*ret = out;
+	*ret_n = m;
+	r = 0;
+out:
+	free(matches);
+	cri_containers_free(cs, n);
+	cri_pods_free(pods, n_pods);
+	return r;
+}
