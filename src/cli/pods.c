@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* What the pod verbs share: their node options, kubectl's ages and times. */
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -149,6 +150,76 @@ pods_pids(const char *pod, pid_t **ret, size_t *ret_n)
 			}
 			if (f)
 				fclose(f);
+		}
+	}
+	*ret = v;
+	*ret_n = n;
+	return n ? 0 : -ENOENT;
+}
+
+/* A container's own process and its cgroup v2: the status's pid (the host, runc and crun
+ * executors start it), else the newest live one of the pod's pid records for it (the
+ * containerd executor's status names its monitor; the container's process is recorded
+ * there). The pid, or 0. */
+static int
+container_process(const char *dir, const struct pod_container_status *c, char *cgroup, size_t size)
+{
+	char path[PATH_MAX + 8], line[128], name[64];
+	int pid = 0, p;
+	FILE *f;
+
+	if (record_process_cgroup((pid_t)c->pid, cgroup, size) == 0)
+		return (int)c->pid;
+	pathf(path, sizeof(path), "%s/pids", dir);
+	f = fopen(path, "re");
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%d\t%63s", &p, name) == 2 && p > 0 && streq(name, c->name) &&
+		    kill(p, 0) == 0)
+			pid = p; /* the newest record wins */
+	if (f)
+		fclose(f);
+	return pid > 0 && record_process_cgroup((pid_t)pid, cgroup, size) == 0 ? pid : 0;
+}
+
+int
+pods_containers(const char *pod, const char *name, struct record_container **ret, size_t *ret_n)
+{
+	struct node_opts o = { .executor_set = true };
+	struct pod_status st = { 0 };
+	struct record_container *v;
+	char dir[PATH_MAX], cgroup[PATH_MAX];
+	size_t n = 0;
+	int r, pid;
+
+	node_opts_defaults(&o);
+	*ret = NULL;
+	*ret_n = 0;
+	if (pod_dir(&o, pod, dir, sizeof(dir)) < 0 || pod_status_read(dir, &st) < 0)
+		return -ENOENT;
+	v = calloc(st.n ? st.n : 1, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i < st.n; i++) {
+		const struct pod_container_status *c = &st.c[i];
+
+		if (!streq(c->state, "running") || c->pid <= 0 || c->pid > INT32_MAX ||
+		    (name && !streq(c->name, name)) || streq(c->kind, "init"))
+			continue;
+		pid = container_process(dir, c, cgroup, sizeof(cgroup));
+		r = pid > 0 ? 0 : -ENOENT;
+		v[n] = (struct record_container){
+			.id = strdup(c->name),
+			.name = strdup(c->name),
+			.pod = strdup(pod),
+			.namespace = strdup(""),
+			.pid = pid > 0 ? pid : (int)c->pid,
+			.cgroup = r == 0 ? strdup(cgroup) : NULL,
+		};
+		n++;
+		if (!v[n - 1].id || !v[n - 1].name || !v[n - 1].pod || !v[n - 1].namespace ||
+		    (r == 0 && !v[n - 1].cgroup)) {
+			record_containers_free(v, n);
+			return -ENOMEM;
 		}
 	}
 	*ret = v;

@@ -12,6 +12,7 @@
 
 #include "node/node.h"
 #include "node/pods.h"
+#include "record/record.h"
 
 enum {
 	OPT_STATE_DIR = 0x100,
@@ -62,3 +63,9 @@ void describe_pod_json(struct strbuf *sb, const struct node_opts *o, const struc
 /* The processes of a pod of the local node: those in its containers' cgroups. 0 with *ret
  * (malloc'd), -ENOENT when it has none, -ENOMEM. */
 int pods_pids(const char *pod, pid_t **ret, size_t *ret_n);
+
+/* The running containers of a pod of the local node (only the one called name, when not
+ * NULL), each with its process's cgroup v2, for the eBPF recorder. 0 with *ret (free with
+ * record_containers_free()), -ENOENT when it has none running, -ENOMEM. */
+int
+pods_containers(const char *pod, const char *name, struct record_container **ret, size_t *ret_n);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * kseccomp record --container ID | --pod NAMESPACE/NAME [-c NAME | --all-containers]
+ * kseccomp record --container ID | --pod [NAMESPACE/]NAME [-c NAME | --all-containers]
  *
- * The containers of any CRI runtime (containerd, CRI-O), found through the CRI client: each
+ * The containers of any CRI runtime (containerd, CRI-O), found through the CRI client, or of
+ * a pod of the local node, whatever its executor, found in the node's state: each
  * one's first process, from the runtime's verbose status, and that process's cgroup v2 on
  * this machine, which the eBPF recorder follows (the cgroups below it too), so that what
  * the container runs later, exec'd processes included, is recorded; each container into a
@@ -14,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "pods.h"
 #include "record-cri.h"
 
 bool
@@ -96,14 +98,25 @@ static int
 find(const struct record_cri_opts *o, struct record_container **ret, size_t *ret_n)
 {
 	struct ksc_error *error = NULL;
-	int r = record_find_containers(&o->query, ret, ret_n, &error);
+	int r;
 
-	if (r < 0)
+	if (o->pod && !strchr(o->pod, '/')) { /* a pod of the local node */
+		r = pods_containers(o->pod, o->query.container_name, ret, ret_n);
+		if (r == -ENOENT)
+			cli_error("pod %s: no running container%s%s on the local node",
+			          cli_escape(o->pod), o->query.container_name ? " named " : "",
+			          o->query.container_name ? cli_escape(o->query.container_name)
+			                                  : "");
+		else if (r < 0)
+			cli_fail(r, NULL, "record");
+		if (r < 0)
+			return 1;
+	} else if ((r = record_find_containers(&o->query, ret, ret_n, &error)) < 0)
 		return cli_fail(r, error, "record");
 	if (*ret_n > 1 && !o->query.id && !o->all_containers) {
-		cli_error("pod %s/%s has %zu containers: name one with -c NAME, or record them all "
+		cli_error("pod %s has %zu containers: name one with -c NAME, or record them all "
 		          "with --all-containers --output-dir DIR",
-		          o->query.pod_namespace, o->query.pod_name, *ret_n);
+		          cli_escape(o->pod), *ret_n);
 		for (size_t i = 0; i < *ret_n; i++)
 			fprintf(stderr, "  %s\n", cli_escape((*ret)[i].name));
 		return 1;
@@ -136,7 +149,7 @@ complete_query(const struct record_cri_opts *o, struct record_container_query *q
 		q->endpoint = getenv("CONTAINER_RUNTIME_ENDPOINT");
 	if (q->endpoint && !*q->endpoint)
 		q->endpoint = NULL;
-	if (!o->pod)
+	if (!o->pod || !slash) /* none, or the local node's */
 		return 0;
 	if (!slash || slash == o->pod || !slash[1] || strchr(slash + 1, '/') ||
 	    (size_t)(slash - o->pod) >= size)

@@ -1,15 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * kseccomp record [--backend ebpf|ptrace] [-o PROFILE] [--append] [--args] -- CMD [ARGS]
- * kseccomp record --pid PID | --pod NAME ...
+ * kseccomp record [OPTIONS] -- CMD | --pid PID | --pod [NS/]NAME | --container ID | --cgroup DIR
  *
- * Run a command (or follow running processes) and write the least-privilege profile that
- * lets it run again: every syscall of it and its descendants, per arch, from the workload's
- * execve on.
- *
- * The recorders are the library's (src/lib/record/record.h); this file parses the options,
- * finds a pod's processes and makes the cgroup of a launched command on the local node, and
- * prints.
+ * Run a command (or follow running processes, a cgroup, containers) and write the
+ * least-privilege profile that lets it run again. The recorders are the library's
+ * (src/lib/record/record.h); this file parses the options, makes the cgroup of a launched
+ * command on the local node, and prints; containers are record-cri.c's.
  */
 #include <fcntl.h>
 #include <getopt.h>
@@ -73,11 +69,11 @@ help(void)
 	      "                          unique prefix of one) by its cgroup, exec'd processes\n"
 	      "                          included, until it exits or SIGINT (ebpf only)\n"
 	      "      --pod NAMESPACE/NAME\n"
-	      "                          the same for a pod's container (-c NAME), or for each\n"
-	      "                          of its containers (--all-containers)\n"
+	      "                          the same for a pod's container (with ebpf, also a\n"
+	      "                          local pod's): the one it has, or -c NAME's\n"
 	      "  -c, --container-name NAME\n"
 	      "                          the pod's container to record\n"
-	      "      --all-containers    every container of the pod, one profile each\n"
+	      "      --all-containers    each of the pod's containers, one profile each\n"
 	      "      --output-dir DIR    where --all-containers writes them: DIR/NAME.json\n"
 	      "  -r, --runtime-endpoint SOCK\n"
 	      "                          the CRI socket (default: $CONTAINER_RUNTIME_ENDPOINT,\n"
@@ -141,10 +137,10 @@ cri_target(const struct record_args *ra)
 static int
 check_cri_options(const struct record_args *ra)
 {
-	if (!cri_target(ra) && (ra->container_name || ra->all_containers || ra->endpoint))
-		return cli_usage_error("record", "-c, --all-containers and --runtime-endpoint are "
-		                                 "for --container and --pod NAMESPACE/NAME");
-	if (ra->container && (ra->container_name || ra->all_containers))
+	if (!cri_target(ra) && ra->endpoint)
+		return cli_usage_error("record", "--runtime-endpoint is for --container and --pod "
+		                                 "NAMESPACE/NAME");
+	if (!ra->pod && (ra->container_name || ra->all_containers))
 		return cli_usage_error("record", "-c and --all-containers are for --pod");
 	if (ra->container_name && ra->all_containers)
 		return cli_usage_error("record", "give -c NAME or --all-containers, not both");
@@ -457,8 +453,13 @@ verb_record(int argc, char **argv)
 		          ra.cgroup ? "--cgroup" : "recording a container");
 		return 1;
 	}
-	if (cri_target(&ra))
+	/* a local pod by its containers' cgroups; the ptrace backend follows its pids */
+	if (cri_target(&ra) || (ra.pod && streq(ra.backend, "ebpf")))
 		return record_containers(&ra);
+	if (ra.container_name || ra.all_containers) {
+		cli_error("-c and --all-containers need the ebpf backend");
+		return 1;
+	}
 	if (ra.pod && pods_pids(ra.pod, &ra.pids, &ra.n_pids) < 0) {
 		cli_error("pod %s: no running process on the local node", ra.pod);
 		return 1;
