@@ -1,9 +1,13 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
-# A running pod of the local node recorded with the eBPF backend by `record --pod NAME`,
-# with one executor: its container found through the node's state (with containerd, the
-# container's own process among the pod's pid records, not its monitor) and recorded by its
-# cgroup from then on, while a client talks to it, until the pod is deleted.
+# A pod of the local node recorded with the eBPF backend by `record --pod NAME`, with one
+# executor: its container found through the node's state (with containerd, the container's
+# own process among the pod's pid records, not its monitor) and recorded by its cgroup, while
+# a client talks to it, until the pod is deleted. Running, it is recorded from then on; with
+# --wait, started after the recorder, from its first process, and that recording is proved:
+# installed as the pod's Localhost profile, the pod runs under it five times (Running,
+# answering, never restarted), and once more in complain mode with no call the profile
+# would deny (audit --against).
 # Usage: record-node.sh KSECCOMP HTTP_ECHO RUNTIME WORKDIR. Prints TAP.
 set -u
 k=$1 echo_bin=$2 runtime=$3 work=$4
@@ -16,7 +20,9 @@ TAP_PREFIX="$runtime: "
 require_executor
 
 node_setup profiles m
+follower=
 cleanup() {
+	[ -n "$follower" ] && kill "$follower" 2>/dev/null
 	delete_pods
 	stop_node
 	rm -rf "$work"
@@ -84,4 +90,67 @@ check "the profile has the server's calls (accept4)" yes \
 	"$(python3 -c 'import json, sys
 print("yes" if any("accept4" in r["names"] for r in json.load(open(sys.argv[1]))["syscalls"]) else "no")' \
 		"$work/profiles/web.json" 2>&1)"
+
+# --wait: recorded from its first process (the runtime's own calls after the filter too)
+"$k" record --pod web --wait --output-file "$work/profiles/web.json" 2>"$work/wait.err" &
+rec=$!
+sleep 1 # the recorder loads before the pod exists
+"$k" apply -f "$work/m/unconfined.yaml" >/dev/null
+pod_wait web 3 Running 20
+check "--wait: the pod answers while recorded" recorded "$(http_get "http://127.0.0.1:$port/")"
+http_get "http://127.0.0.1:$port/health" >/dev/null
+sleep 0.3
+"$k" delete pod web --now >/dev/null 2>&1
+i=0
+while kill -0 $rec 2>/dev/null && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+check "--wait: the recorder ends when the pod's container does" no \
+	"$(kill -0 $rec 2>/dev/null && echo yes || echo no)"
+kill $rec 2>/dev/null
+wait $rec
+check "--wait: record exits 0" 0 "$?"
+sed 's/^/# /' "$work/wait.err"
+[ -s "$work/profiles/web.json" ] || {
+	tap_done
+	exit
+}
+
+# the recording as the pod's Localhost profile: five runs, enforced
+"$k" node load "$work/profiles" --as recorded >/dev/null
+pod Localhost recorded/web.json >"$work/m/confined.yaml"
+runs=0
+for run in 1 2 3 4 5; do
+	"$k" apply -f "$work/m/confined.yaml" >"$work/apply.out" 2>&1 || sed 's/^/# /' "$work/apply.out"
+	pod_wait web 3 Running 20
+	if [ "$(pod_field web 3)" = Running ] &&
+		[ "$(http_get "http://127.0.0.1:$port/")" = recorded ] &&
+		http_get "http://127.0.0.1:$port/health" >/dev/null &&
+		[ "$(pod_field web 3)" = Running ] && [ "$(pod_field web 4)" = 0 ]; then
+		runs=$((runs + 1))
+	else
+		"$k" describe pod web 2>&1 | sed 's/^/# /' | head -n 30
+		break
+	fi
+	"$k" delete pod web --now >/dev/null 2>&1
+done
+"$k" delete pod web --now >/dev/null 2>&1
+check "under the recorded profile: 5 of 5 runs Running, answering, not restarted" 5 "$runs"
+
+# and in complain mode: no call the profile would deny
+"$k" audit --source netlink --pod web --against "$work/kubelet/seccomp/recorded/web.json" \
+	--fail-on-deny -o json >"$work/denials" 2>"$work/audit.err" &
+follower=$!
+audit_joined "$follower"
+"$k" apply --complain -f "$work/m/confined.yaml" >/dev/null 2>&1
+pod_wait web 3 Running 20
+check "in complain mode: it answers" recorded "$(http_get "http://127.0.0.1:$port/")"
+http_get "http://127.0.0.1:$port/health" >/dev/null
+"$k" delete pod web --now >/dev/null 2>&1
+sleep 0.5
+kill "$follower" 2>/dev/null
+wait "$follower"
+follower=
+check "in complain mode: no call the recorded profile would deny" "" "$(cat "$work/denials")"
 tap_done

@@ -34,10 +34,18 @@ const volatile __u32 target_level = 0;  /* its depth in the cgroup v2 hierarchy 
 const volatile __u32 native_token = 0;  /* AUDIT_ARCH_* of a native syscall */
 const volatile __u32 compat_token = 0;  /* and of a compat one (i386 on x86_64), 0: none */
 const volatile __u32 want_args = 0;
+/* note each cgroup below the target apart, by its own id, into cgroup_seen (--wait: the
+ * containers to record do not exist yet, and are picked out when they appear) */
+const volatile __u32 per_cgroup = 0;
 const volatile __u32 tgid_offset = 0; /* of struct task_struct, from the kernel's BTF (--pid) */
 
 /* Set by user space while the program runs (.bss, one map value it reads and writes). */
 #define SEEN_SLOT 8192 /* syscall numbers below this: mips' go to 6000-odd */
+/* per_cgroup: one bit per (slot, nr), as seen[] has one byte */
+#define SEEN_WORDS (3 * SEEN_SLOT / 64)
+struct seen_bits {
+	__u64 w[SEEN_WORDS];
+};
 
 /* x86: whether the syscall is a compat (i386) one is the kernel's own TS_COMPAT bit, which
  * it sets in thread_info.status on a 32-bit entry (int 0x80 from 64-bit code too) and
@@ -58,6 +66,8 @@ __u8 seen[3 * SEEN_SLOT] = {};
 /* What could not be recorded, for user space to report with the profile */
 __u64 lost_args = 0;    /* argument values (--args) the full seen_args map could not take */
 __u64 lost_tgids = 0;   /* children of followed processes (--pid) the tgids map could not take */
+__u64 lost_cgroups = 0; /* per_cgroup: calls of cgroups the full cgroup_seen map could not take */
+struct seen_bits zero_bits = {}; /* a new cgroup's first value in cgroup_seen */
 __u64 beyond_table = 0; /* syscalls with a number beyond every table (ENOSYS, not recorded) */
 
 struct seen_key {
@@ -69,6 +79,7 @@ struct arg_key {
 	__u32 token;
 	__u32 nr;
 	__u64 value;
+	__u64 cgroup; /* with per_cgroup, the caller's cgroup; else 0 */
 };
 
 /* (token, nr) -> 0 for the refined syscalls: their first argument is noted per value */
@@ -85,6 +96,14 @@ struct {
 	__type(key, struct arg_key);
 	__type(value, __u8);
 } seen_args SEC(".maps");
+
+/* per_cgroup: cgroup id -> the calls of its processes (sized by user space) */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1);
+	__type(key, __u64);
+	__type(value, struct seen_bits);
+} cgroup_seen SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -148,6 +167,9 @@ note(const void *regs, __u32 nr, __u32 slot)
 
 		if (bpf_map_lookup_elem(&refine, &key)) {
 			struct arg_key ak = { .token = key.token, .nr = nr };
+
+			if (per_cgroup)
+				ak.cgroup = bpf_get_current_cgroup_id();
 			__u8 one = 1;
 
 #if defined(__TARGET_ARCH_x86)
@@ -162,6 +184,22 @@ note(const void *regs, __u32 nr, __u32 slot)
 			    !bpf_map_lookup_elem(&seen_args, &ak))
 				__sync_fetch_and_add(&lost_args, 1);
 		}
+	}
+	if (per_cgroup) {
+		__u64 id = bpf_get_current_cgroup_id(), bit = 1ull << (idx & 63);
+		struct seen_bits *b = bpf_map_lookup_elem(&cgroup_seen, &id);
+
+		if (!b) {
+			(void)bpf_map_update_elem(&cgroup_seen, &id, &zero_bits, BPF_NOEXIST);
+			b = bpf_map_lookup_elem(&cgroup_seen, &id);
+		}
+		if (!b) {
+			__sync_fetch_and_add(&lost_cgroups, 1);
+			return;
+		}
+		if (!(b->w[idx >> 6] & bit))
+			__sync_fetch_and_or(&b->w[idx >> 6], bit);
+		return;
 	}
 	if (!seen[idx])
 		seen[idx] = 1;

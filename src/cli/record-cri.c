@@ -13,6 +13,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
+#include <poll.h>
 #include <string.h>
 
 #include "pods.h"
@@ -93,6 +94,59 @@ write_one(const struct record_cri_opts *o, const struct record_container *c, str
 	return 0;
 }
 
+/* The containers, once each has a cgroup; false until then (--wait), errors unsaid. */
+static bool
+find_quietly(const struct record_cri_opts *o, struct record_container **ret, size_t *ret_n)
+{
+	struct ksc_error *error = NULL;
+	int r;
+
+	*ret = NULL;
+	*ret_n = 0;
+	if (o->pod && !strchr(o->pod, '/'))
+		r = pods_containers(o->pod, o->query.container_name, ret, ret_n);
+	else
+		r = record_find_containers(&o->query, ret, ret_n, &error);
+	ksc_error_free(error);
+	for (size_t i = 0; r == 0 && i < *ret_n; i++)
+		if (!(*ret)[i].cgroup)
+			r = -EAGAIN;
+	if (r < 0 || !*ret_n) {
+		record_containers_free(*ret, *ret_n);
+		*ret = NULL;
+		*ret_n = 0;
+		return false;
+	}
+	return true;
+}
+
+/* What was found, against what the options allow. 0, or 1 after saying why. */
+static int
+check_found(const struct record_cri_opts *o, const struct record_container *cs, size_t n)
+{
+	if (n > 1 && !o->query.id && !o->all_containers) {
+		cli_error("pod %s has %zu containers: name one with -c NAME, or record them all "
+		          "with --all-containers --output-dir DIR",
+		          cli_escape(o->pod), n);
+		for (size_t i = 0; i < n; i++)
+			fprintf(stderr, "  %s\n", cli_escape(cs[i].name));
+		return 1;
+	}
+	if (n > 1 && !o->output_dir) {
+		cli_error("%zu containers, one profile each: give --output-dir DIR", n);
+		return 1;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!cs[i].cgroup) {
+			cli_error(
+			        "container %s: its process (%d) is in no cgroup v2 here; a runtime "
+			        "on cgroup v1 only: record it with --pid",
+			        cli_escape(cs[i].id), cs[i].pid);
+			return 1;
+		}
+	return 0;
+}
+
 /* The containers found, or 1 after saying why. */
 static int
 find(const struct record_cri_opts *o, struct record_container **ret, size_t *ret_n)
@@ -113,27 +167,66 @@ find(const struct record_cri_opts *o, struct record_container **ret, size_t *ret
 			return 1;
 	} else if ((r = record_find_containers(&o->query, ret, ret_n, &error)) < 0)
 		return cli_fail(r, error, "record");
-	if (*ret_n > 1 && !o->query.id && !o->all_containers) {
-		cli_error("pod %s has %zu containers: name one with -c NAME, or record them all "
-		          "with --all-containers --output-dir DIR",
-		          cli_escape(o->pod), *ret_n);
-		for (size_t i = 0; i < *ret_n; i++)
-			fprintf(stderr, "  %s\n", cli_escape((*ret)[i].name));
-		return 1;
+	return check_found(o, *ret, *ret_n);
+}
+
+/* Wait until the cgroups have had their run: each has none left, or is removed, or *stop. */
+static void
+wait_cgroups(const struct record_container *cs, size_t n, volatile sig_atomic_t *stop)
+{
+	for (size_t left = n; left && !*stop;) {
+		left = 0;
+		for (size_t i = 0; i < n; i++)
+			left += record_cgroup_populated(cs[i].cgroup) > 0;
+		if (left)
+			(void)poll(NULL, 0, 100);
 	}
-	if (*ret_n > 1 && !o->output_dir) {
-		cli_error("%zu containers, one profile each: give --output-dir DIR", *ret_n);
-		return 1;
-	}
-	for (size_t i = 0; i < *ret_n; i++)
-		if (!(*ret)[i].cgroup) {
-			cli_error(
-			        "container %s: its process (%d) is in no cgroup v2 here; a runtime "
-			        "on cgroup v1 only: record it with --pid",
-			        cli_escape((*ret)[i].id), (*ret)[i].pid);
-			return 1;
-		}
-	return 0;
+}
+
+/* --wait: every cgroup recorded apart until the containers appear, then until each has had
+ * its run, or *stop; recs[i] for cs[i]. 0, or 1 after saying why. */
+static int
+wait_and_record(const struct record_cri_opts *o, volatile sig_atomic_t *stop,
+                struct record_container **ret_cs, size_t *ret_n, struct recording **ret_recs)
+{
+	_cleanup_(ksc_diags_freep) struct ksc_diags *diags = ksc_diags_new();
+	struct record_pending *p = NULL;
+	struct ksc_error *error = NULL;
+	uint64_t *ids = NULL;
+	size_t n = 0;
+	int r;
+
+	r = diags ? record_ebpf_pending_start(NULL, o->want_args, o->attach, &p, diags, &error)
+	          : -ENOMEM;
+	for (size_t i = 0; diags && i < ksc_diags_count(diags); i++)
+		cli_print_diag(ksc_diags_get(diags, i));
+	if (r < 0)
+		return cli_fail(r, error, "record");
+	if (!o->quiet)
+		fprintf(stderr, "kseccomp: recording every new cgroup; waiting for %s\n",
+		        cli_escape(o->pod ? o->pod : o->query.id));
+	while (!*stop && !find_quietly(o, ret_cs, &n))
+		(void)poll(NULL, 0, 100);
+	r = *stop ? (cli_error("interrupted before the containers ran"), 1)
+	          : check_found(o, *ret_cs, n);
+	ids = r == 0 ? calloc(n, sizeof(*ids)) : NULL;
+	*ret_recs = r == 0 ? calloc(n, sizeof(**ret_recs)) : NULL;
+	if (r == 0 && (!ids || !*ret_recs))
+		r = cli_fail(-ENOMEM, NULL, "record");
+	for (size_t i = 0; r == 0 && i < n; i++)
+		if (record_cgroup_id((*ret_cs)[i].cgroup, &ids[i], &error) < 0)
+			r = cli_fail(-ENOENT, error, "record");
+	if (r == 0)
+		wait_cgroups(*ret_cs, n, stop);
+	for (size_t i = 0; r == 0 && i < n; i++)
+		if (record_ebpf_pending_harvest(p, ids[i], &(*ret_recs)[i]) == -ENOSPC)
+			cli_error("container %s: more cgroups were busy than the recorder tells "
+			          "apart; its calls may be missing",
+			          cli_escape((*ret_cs)[i].id));
+	record_ebpf_pending_free(p);
+	free(ids);
+	*ret_n = n;
+	return r;
 }
 
 /* The query with its pod's NAMESPACE/NAME split and the default endpoint. 0 or a usage
@@ -177,26 +270,32 @@ record_cri(const struct record_cri_opts *opts, volatile sig_atomic_t *stop)
 	r = complete_query(opts, &o->query, ns, sizeof(ns));
 	if (r != 0)
 		return r;
-	if (find(o, &cs, &n)) {
-		record_containers_free(cs, n);
-		return 1;
-	}
-	recs = calloc(n, sizeof(*recs));
-	cgroups = calloc(n, sizeof(*cgroups));
-	diags = ksc_diags_new();
-	if (!recs || !cgroups || !diags) {
-		r = cli_fail(-ENOMEM, NULL, "record");
-		goto out;
-	}
-	for (size_t i = 0; i < n; i++)
-		cgroups[i] = cs[i].cgroup;
-	r = record_ebpf_follow_cgroups(recs, cgroups, n, o->want_args, o->attach, stop, diags,
-	                               &error);
-	for (size_t i = 0; i < ksc_diags_count(diags); i++)
-		cli_print_diag(ksc_diags_get(diags, i));
-	if (r < 0) {
-		r = cli_fail(r, error, "record");
-		goto out;
+	if (o->wait) {
+		r = wait_and_record(o, stop, &cs, &n, &recs);
+		if (r != 0)
+			goto out;
+	} else {
+		if (find(o, &cs, &n)) {
+			r = 1;
+			goto out;
+		}
+		recs = calloc(n, sizeof(*recs));
+		cgroups = calloc(n, sizeof(*cgroups));
+		diags = ksc_diags_new();
+		if (!recs || !cgroups || !diags) {
+			r = cli_fail(-ENOMEM, NULL, "record");
+			goto out;
+		}
+		for (size_t i = 0; i < n; i++)
+			cgroups[i] = cs[i].cgroup;
+		r = record_ebpf_follow_cgroups(recs, cgroups, n, o->want_args, o->attach, stop,
+		                               diags, &error);
+		for (size_t i = 0; i < ksc_diags_count(diags); i++)
+			cli_print_diag(ksc_diags_get(diags, i));
+		if (r < 0) {
+			r = cli_fail(r, error, "record");
+			goto out;
+		}
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (record_report_losses(&recs[i]))

@@ -19,6 +19,7 @@ struct record_cri_opts {
 	const char *output_file, *output_dir;
 	enum cli_doc_format format;
 	bool want_args, quiet;
+	bool wait; /* the containers may not run yet: record them from their first process */
 	enum record_attach attach;
 };
 

@@ -75,13 +75,15 @@ help(void)
 	      "                          the pod's container to record\n"
 	      "      --all-containers    each of the pod's containers, one profile each\n"
 	      "      --output-dir DIR    where --all-containers writes them: DIR/NAME.json\n"
+	      "      --wait              the container or pod may not run yet: record every new\n"
+	      "                          cgroup apart until it does, so that it is recorded\n"
+	      "                          from its first process, until it ends (ebpf only)\n"
 	      "  -r, --runtime-endpoint SOCK\n"
-	      "                          the CRI socket (default: $CONTAINER_RUNTIME_ENDPOINT,\n"
-	      "                          else containerd's)\n"
-	      "      --cgroup DIR        follow the processes of a cgroup v2 directory and of\n"
-	      "                          the cgroups below it (a container's, a pod's), from\n"
-	      "                          now (or its first process) until it has none left or\n"
-	      "                          SIGINT (ebpf only)\n"
+	      "                          the CRI socket ($CONTAINER_RUNTIME_ENDPOINT, else\n"
+	      "                          containerd's)\n"
+	      "      --cgroup DIR        follow the processes of a cgroup v2 directory and the\n"
+	      "                          cgroups below it, from now (or its first process)\n"
+	      "                          until it has none left or SIGINT (ebpf only)\n"
 	      "  -q, --quiet             no summary on standard error\n"
 	      "  -h, --help              show this help\n"
 	      "\n"
@@ -103,11 +105,8 @@ parse_pid_list(const char *s, pid_t **ret, size_t *ret_n)
 
 	errno = 0;
 	v = strtol(s, &end, 10);
-	if (errno || *end || v <= 0 || v > INT32_MAX)
-		return -EINVAL;
-	*ret = malloc(sizeof(pid_t));
-	if (!*ret)
-		return -ENOMEM;
+	if (errno || *end || v <= 0 || v > INT32_MAX || !(*ret = malloc(sizeof(pid_t))))
+		return -EINVAL; /* out of memory too: it says which option */
 	(*ret)[0] = (pid_t)v;
 	*ret_n = 1;
 	return 0;
@@ -117,7 +116,7 @@ parse_pid_list(const char *s, pid_t **ret, size_t *ret_n)
 struct record_args {
 	const char *backend, *output, *baseline, *pod, *cgroup;
 	const char *container, *container_name, *endpoint, *output_dir;
-	bool all_containers;
+	bool all_containers, wait;
 	enum cli_doc_format format;
 	enum record_attach attach;
 	bool append, want_args, nnp, quiet;
@@ -140,14 +139,17 @@ check_cri_options(const struct record_args *ra)
 	if (!cri_target(ra) && ra->endpoint)
 		return cli_usage_error("record", "--runtime-endpoint is for --container and --pod "
 		                                 "NAMESPACE/NAME");
-	if (!ra->pod && (ra->container_name || ra->all_containers))
-		return cli_usage_error("record", "-c and --all-containers are for --pod");
+	if ((!ra->pod && (ra->container_name || ra->all_containers)) ||
+	    (ra->wait && !ra->container && !ra->pod))
+		return cli_usage_error("record",
+		                       "-c and --all-containers are for --pod, --wait for "
+		                       "--pod and --container");
 	if (ra->container_name && ra->all_containers)
 		return cli_usage_error("record", "give -c NAME or --all-containers, not both");
-	if (ra->output_dir && !ra->all_containers)
-		return cli_usage_error("record", "--output-dir is for --all-containers");
-	if (ra->output_dir && !streq(ra->output, "-"))
-		return cli_usage_error("record", "give --output-file or --output-dir, not both");
+	if (ra->output_dir && (!ra->all_containers || !streq(ra->output, "-")))
+		return cli_usage_error("record",
+		                       "--output-dir is for --all-containers, in place of "
+		                       "--output-file");
 	if (cri_target(ra) && (ra->append || ra->baseline || ra->nnp))
 		return cli_usage_error("record", "--append, --with-runtime-baseline and "
 		                                 "--no-new-privs are not for containers");
@@ -175,6 +177,7 @@ parse_args(int argc, char **argv, struct record_args *ra)
 		{ "all-containers", no_argument, NULL, 'L' },
 		{ "runtime-endpoint", required_argument, NULL, 'r' },
 		{ "output-dir", required_argument, NULL, 'D' },
+		{ "wait", no_argument, NULL, 'W' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
@@ -256,6 +259,9 @@ parse_args(int argc, char **argv, struct record_args *ra)
 			break;
 		case 'D':
 			ra->output_dir = optarg;
+			break;
+		case 'W':
+			ra->wait = true;
 			break;
 		case 'q':
 			ra->quiet = true;
@@ -398,13 +404,6 @@ write_profile(const struct record_args *ra, const char *method, struct ksc_profi
 	return 0;
 }
 
-static void
-print_diags(const struct ksc_diags *diags)
-{
-	for (size_t i = 0; i < ksc_diags_count(diags); i++)
-		cli_print_diag(ksc_diags_get(diags, i));
-}
-
 /* --container ID, --pod NAMESPACE/NAME: through the CRI runtime. The exit status. */
 static int
 record_containers(const struct record_args *ra)
@@ -421,6 +420,7 @@ record_containers(const struct record_args *ra)
 		.want_args = ra->want_args,
 		.quiet = ra->quiet,
 		.attach = ra->attach,
+		.wait = ra->wait,
 	};
 	struct sigaction sa = { .sa_handler = on_record_signal };
 
@@ -448,18 +448,15 @@ verb_record(int argc, char **argv)
 	}
 	if (!ra.backend)
 		ra.backend = geteuid() == 0 && record_ebpf_available() ? "ebpf" : "ptrace";
-	if ((ra.cgroup || cri_target(&ra)) && !streq(ra.backend, "ebpf")) {
+	if ((ra.cgroup || cri_target(&ra) || ra.container_name || ra.all_containers || ra.wait) &&
+	    !streq(ra.backend, "ebpf")) {
 		cli_error("%s needs the ebpf backend: root and a kernel with BTF",
-		          ra.cgroup ? "--cgroup" : "recording a container");
+		          ra.cgroup ? "--cgroup" : "recording containers");
 		return 1;
 	}
 	/* a local pod by its containers' cgroups; the ptrace backend follows its pids */
 	if (cri_target(&ra) || (ra.pod && streq(ra.backend, "ebpf")))
 		return record_containers(&ra);
-	if (ra.container_name || ra.all_containers) {
-		cli_error("-c and --all-containers need the ebpf backend");
-		return 1;
-	}
 	if (ra.pod && pods_pids(ra.pod, &ra.pids, &ra.n_pids) < 0) {
 		cli_error("pod %s: no running process on the local node", ra.pod);
 		return 1;
@@ -471,7 +468,8 @@ verb_record(int argc, char **argv)
 	}
 	r = record_with_backend(&rec, &ra, &status, diags, &error);
 	free(ra.pids);
-	print_diags(diags);
+	for (size_t i = 0; i < ksc_diags_count(diags); i++)
+		cli_print_diag(ksc_diags_get(diags, i));
 	if (r < 0) {
 		recording_done(&rec);
 		return cli_fail(r, error, "record");

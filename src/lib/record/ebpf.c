@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "fs.h"
 #include "record.h"
 
 #ifdef HAVE_LIBBPF
@@ -48,13 +49,20 @@ struct arg_key {
 	uint32_t token;
 	uint32_t nr;
 	uint64_t value;
+	uint64_t cgroup;
 };
+
+#define SEEN_SLOT  8192
+#define SEEN_WORDS (3 * SEEN_SLOT / 64)
+/* per-cgroup recording (--wait): how many cgroups it keeps apart, 3 KiB each */
+#define PENDING_CGROUPS 1024
 
 /* What a recording follows: the processes of a cgroup v2 and of the cgroups below it (cgroup:
  * its id, level: its depth), or with cgroup 0 the tgids map's process trees. */
 struct target {
 	uint64_t cgroup;
 	uint32_t level;
+	bool per_cgroup; /* each cgroup below it apart, by its own id (cgroup_seen) */
 };
 
 struct loaded {
@@ -66,7 +74,8 @@ struct loaded {
 	volatile uint32_t *armed;
 	volatile uint8_t *seen;
 	size_t seen_size;
-	volatile uint64_t *lost_args, *lost_tgids, *beyond_table;
+	volatile uint64_t *lost_args, *lost_tgids, *beyond_table, *lost_cgroups;
+	int cgroup_seen_fd;
 	const char *method; /* "fentry" or "tracepoint" */
 };
 
@@ -295,7 +304,7 @@ load_object(struct loaded *l, bool want_args, const struct target *target, bool 
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = "kseccomp_record");
 	uint32_t native = ksc_arch_audit_token(ksc_arch_native()), compat = compat_token(),
-	         args = want_args, layout = thread_status_layout();
+	         args = want_args, layout = thread_status_layout(), per_cgroup = target->per_cgroup;
 	struct bpf_program *prog;
 	int r;
 
@@ -319,6 +328,9 @@ load_object(struct loaded *l, bool want_args, const struct target *target, bool 
 		map = bpf_object__find_map_by_name(l->obj, "refine");
 		if (map && !want_args)
 			(void)bpf_map__set_max_entries(map, 1);
+		map = bpf_object__find_map_by_name(l->obj, "cgroup_seen");
+		if (map && target->per_cgroup)
+			(void)bpf_map__set_max_entries(map, PENDING_CGROUPS);
 	}
 	if (!target->cgroup && set_tgid_offset(l->obj) < 0) {
 		unload(l);
@@ -328,6 +340,7 @@ load_object(struct loaded *l, bool want_args, const struct target *target, bool 
 	}
 	if (set_rodata(l->obj, "target_cgroup", &target->cgroup, sizeof(target->cgroup)) < 0 ||
 	    set_rodata(l->obj, "target_level", &target->level, sizeof(target->level)) < 0 ||
+	    set_rodata(l->obj, "per_cgroup", &per_cgroup, sizeof(per_cgroup)) < 0 ||
 	    set_rodata(l->obj, "native_token", &native, sizeof(native)) < 0 ||
 	    set_rodata(l->obj, "compat_token", &compat, sizeof(compat)) < 0 ||
 	    set_rodata(l->obj, "want_args", &args, sizeof(args)) < 0 ||
@@ -356,13 +369,14 @@ load_object(struct loaded *l, bool want_args, const struct target *target, bool 
 	/* .bss, shared with the program: mapped here (libbpf maps it for skeletons only) */
 	{
 		struct bpf_map *bss = section_map(l->obj, ".bss");
-		size_t armed_off, seen_off, args_off, tgids_off, beyond_off, size;
+		size_t armed_off, seen_off, args_off, tgids_off, beyond_off, cgroups_off, size;
 
 		if (!bss || var_offset(l->obj, ".bss", "armed", &armed_off, &size) < 0 ||
 		    var_offset(l->obj, ".bss", "seen", &seen_off, &l->seen_size) < 0 ||
 		    var_offset(l->obj, ".bss", "lost_args", &args_off, &size) < 0 ||
 		    var_offset(l->obj, ".bss", "lost_tgids", &tgids_off, &size) < 0 ||
-		    var_offset(l->obj, ".bss", "beyond_table", &beyond_off, &size) < 0) {
+		    var_offset(l->obj, ".bss", "beyond_table", &beyond_off, &size) < 0 ||
+		    var_offset(l->obj, ".bss", "lost_cgroups", &cgroups_off, &size) < 0) {
 			unload(l);
 			return ksc_error_setf(reterr, -EINVAL, "the BPF object lacks its state");
 		}
@@ -381,10 +395,12 @@ load_object(struct loaded *l, bool want_args, const struct target *target, bool 
 		l->lost_args = (volatile uint64_t *)(l->bss + args_off);
 		l->lost_tgids = (volatile uint64_t *)(l->bss + tgids_off);
 		l->beyond_table = (volatile uint64_t *)(l->bss + beyond_off);
+		l->lost_cgroups = (volatile uint64_t *)(l->bss + cgroups_off);
 	}
 	l->args_fd = bpf_object__find_map_fd_by_name(l->obj, "seen_args");
 	l->refine_fd = bpf_object__find_map_fd_by_name(l->obj, "refine");
 	l->tgids_fd = bpf_object__find_map_fd_by_name(l->obj, "tgids");
+	l->cgroup_seen_fd = bpf_object__find_map_fd_by_name(l->obj, "cgroup_seen");
 	if (want_args) {
 		static const char *const names[] = { "socket", "personality", "clone" };
 		enum ksc_arch arches[2] = { ksc_arch_native(), KSC_ARCH_NONE };
@@ -454,51 +470,68 @@ load(struct loaded *l, bool want_args, enum record_attach attach, const struct t
 	return r;
 }
 
-/* Everything the maps hold, into rec. */
+/* A seen (slot, nr) into rec: slot 0 native, 1 compat, 2 x32. */
 static void
-harvest(const struct loaded *l, struct recording *rec, bool want_args)
+add_seen(struct recording *rec, size_t i)
+{
+	size_t slot = i / SEEN_SLOT;
+	uint32_t nr = (uint32_t)(i % SEEN_SLOT), token;
+	enum ksc_arch arch;
+
+	token = slot == 1 ? compat_token() : ksc_arch_audit_token(ksc_arch_native());
+	if (slot == 2)
+		nr |= 0x40000000;
+	if (ksc_arch_from_audit_token(token, nr, &arch) == 0)
+		recording_add(rec, arch, nr, NULL);
+}
+
+/* Everything the maps hold of one cgroup (per_cgroup; else cgroup 0: all), into rec. */
+static void
+harvest_cgroup(const struct loaded *l, uint64_t cgroup, struct recording *rec, bool want_args)
 {
 	struct arg_key akey, anext;
 	void *prev = NULL;
 
-	if (want_args) {
-		prev = NULL;
-		while (bpf_map_get_next_key(l->args_fd, prev, &anext) == 0) {
-			enum ksc_arch arch;
-			uint64_t args[6] = { 0 };
-			const char *name;
-			int arg;
-
-			akey = anext;
-			prev = &akey;
-			if (ksc_arch_from_audit_token(akey.token, akey.nr, &arch) < 0)
-				continue;
-			name = ksc_syscall_name(arch, akey.nr);
-			arg = name ? recording_refined_arg(name) : -1;
-			if (arg < 0)
-				continue;
-			args[arg] = akey.value;
-			recording_add(rec, arch, akey.nr, args);
-		}
-	}
-	/* seen[]: native calls, then compat calls, then x32 calls */
-	for (size_t i = 0; i < l->seen_size; i++) {
-		size_t slot = i / 8192;
-		uint32_t nr = (uint32_t)(i % 8192), token;
+	while (want_args && bpf_map_get_next_key(l->args_fd, prev, &anext) == 0) {
 		enum ksc_arch arch;
+		uint64_t args[6] = { 0 };
+		const char *name;
+		int arg;
 
-		if (!l->seen[i])
+		akey = anext;
+		prev = &akey;
+		if (akey.cgroup != cgroup ||
+		    ksc_arch_from_audit_token(akey.token, akey.nr, &arch) < 0)
 			continue;
-		token = slot == 1 ? compat_token() : ksc_arch_audit_token(ksc_arch_native());
-		if (slot == 2)
-			nr |= 0x40000000;
-		if (ksc_arch_from_audit_token(token, nr, &arch) == 0)
-			recording_add(rec, arch, nr, NULL);
+		name = ksc_syscall_name(arch, akey.nr);
+		arg = name ? recording_refined_arg(name) : -1;
+		if (arg < 0)
+			continue;
+		args[arg] = akey.value;
+		recording_add(rec, arch, akey.nr, args);
 	}
+	if (cgroup) {
+		uint64_t w[SEEN_WORDS];
+
+		if (bpf_map_lookup_elem(l->cgroup_seen_fd, &cgroup, w) == 0)
+			for (size_t i = 0; i < 3 * SEEN_SLOT; i++)
+				if (w[i / 64] & (1ull << (i % 64)))
+					add_seen(rec, i);
+	} else
+		/* seen[]: native calls, then compat calls, then x32 calls */
+		for (size_t i = 0; i < l->seen_size; i++)
+			if (l->seen[i])
+				add_seen(rec, i);
 	rec->method = l->method;
 	rec->lost_args += *l->lost_args;
 	rec->lost_children += *l->lost_tgids;
 	rec->beyond_table += *l->beyond_table;
+}
+
+static void
+harvest(const struct loaded *l, struct recording *rec, bool want_args)
+{
+	harvest_cgroup(l, 0, rec, want_args);
 }
 
 bool
@@ -778,6 +811,84 @@ record_ebpf_follow_cgroups(struct recording *recs, const char *const *cgroups, s
 	return r;
 }
 
+struct record_pending {
+	struct loaded l;
+	bool want_args;
+};
+
+int
+record_ebpf_pending_start(const char *parent, bool want_args, enum record_attach attach,
+                          struct record_pending **ret, struct ksc_diags *diags,
+                          struct ksc_error **reterr)
+{
+	struct record_pending *p;
+	struct target target;
+	char root[PATH_MAX];
+	int r;
+
+	*ret = NULL;
+	if (!parent) {
+		r = ksc_fs_cgroup2_mount(root, sizeof(root));
+		if (r < 0)
+			return ksc_error_setf(reterr, r, "no cgroup v2 hierarchy: %s",
+			                      strerror(-r));
+		parent = root;
+	}
+	r = cgroup_target(parent, &target, reterr);
+	if (r < 0)
+		return r;
+	target.per_cgroup = true;
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	r = load(&p->l, want_args, attach, &target, diags, reterr);
+	if (r < 0) {
+		free(p);
+		return r;
+	}
+	p->want_args = want_args;
+	*p->l.armed = 1;
+	*ret = p;
+	return 0;
+}
+
+int
+record_ebpf_pending_harvest(struct record_pending *p, uint64_t id, struct recording *rec)
+{
+	uint64_t w[SEEN_WORDS];
+
+	if (bpf_map_lookup_elem(p->l.cgroup_seen_fd, &id, w) < 0)
+		return *p->l.lost_cgroups ? -ENOSPC : -ENOENT;
+	harvest_cgroup(&p->l, id, rec, p->want_args);
+	return 0;
+}
+
+void
+record_ebpf_pending_free(struct record_pending *p)
+{
+	if (!p)
+		return;
+	unload(&p->l);
+	free(p);
+}
+
+int
+record_cgroup_id(const char *cgroup, uint64_t *ret, struct ksc_error **reterr)
+{
+	struct target target;
+	int r = cgroup_target(cgroup, &target, reterr);
+
+	if (r >= 0)
+		*ret = target.cgroup;
+	return r;
+}
+
+int
+record_cgroup_populated(const char *cgroup)
+{
+	return cgroup_populated(cgroup);
+}
+
 #else /* !HAVE_LIBBPF */
 
 bool
@@ -811,6 +922,39 @@ record_ebpf_follow_cgroup(struct recording *rec, bool want_args, enum record_att
 {
 	return ksc_error_setf(reterr, -EOPNOTSUPP,
 	                      "this kseccomp was built without libbpf: --cgroup needs it");
+}
+
+int
+record_ebpf_pending_start(const char *parent, bool want_args, enum record_attach attach,
+                          struct record_pending **ret, struct ksc_diags *diags,
+                          struct ksc_error **reterr)
+{
+	*ret = NULL;
+	return ksc_error_setf(reterr, -EOPNOTSUPP,
+	                      "this kseccomp was built without libbpf: --wait needs it");
+}
+
+int
+record_ebpf_pending_harvest(struct record_pending *p, uint64_t id, struct recording *rec)
+{
+	return -EOPNOTSUPP;
+}
+
+void
+record_ebpf_pending_free(struct record_pending *p)
+{
+}
+
+int
+record_cgroup_id(const char *cgroup, uint64_t *ret, struct ksc_error **reterr)
+{
+	return ksc_error_setf(reterr, -EOPNOTSUPP, "this kseccomp was built without libbpf");
+}
+
+int
+record_cgroup_populated(const char *cgroup)
+{
+	return -EOPNOTSUPP;
 }
 
 #endif

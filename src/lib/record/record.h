@@ -80,6 +80,25 @@ record_ebpf_follow_cgroups(struct recording *recs, const char *const *cgroups, s
                            bool want_args, enum record_attach attach, volatile sig_atomic_t *stop,
                            struct ksc_diags *diags, struct ksc_error **reterr);
 
+/* Recording from before the containers exist (--wait): every cgroup below parent (a cgroup v2
+ * directory; NULL: the hierarchy's root, for all) is recorded apart, by its own id, from now until
+ * freed, so that a container that appears later is recorded from its first process on,
+ * whatever cgroup its runtime makes for it. Up to 1024 cgroups are told apart; calls of
+ * the ones beyond are counted. */
+struct record_pending;
+int record_ebpf_pending_start(const char *parent, bool want_args, enum record_attach attach,
+                              struct record_pending **ret, struct ksc_diags *diags,
+                              struct ksc_error **reterr);
+/* What the cgroup of this id has called so far, into rec: 0, -ENOENT when it
+ * has called nothing, -ENOSPC when it may be among those that could not be told apart. */
+int record_ebpf_pending_harvest(struct record_pending *p, uint64_t id, struct recording *rec);
+void record_ebpf_pending_free(struct record_pending *p);
+
+/* A cgroup v2 directory's id (what the kernel's helpers name it by). 0 or -errno. */
+int record_cgroup_id(const char *cgroup, uint64_t *ret, struct ksc_error **reterr);
+/* Whether it has processes: 1, 0, or -errno (removed). */
+int record_cgroup_populated(const char *cgroup);
+
 /* A container of a CRI runtime, as a recording follows it. */
 struct record_container {
 	char *id, *name, *pod, *namespace; /* pod and namespace: "" when the runtime names none */
