@@ -8,7 +8,8 @@
  * recorder at all are the baseline. Each round runs every variant (no recorder, tracepoint,
  * fentry when the kernel loads it), starting one variant further along each round; the
  * median of the rounds counts. The recorder's own start and stop are not timed: this is the
- * cost to workloads while it records, not the cost of a recording.
+ * cost to workloads while it records, not the cost of a recording. A process stays parked in
+ * the recorded cgroup, so that the recorder runs through both runs of a round.
  *
  * The default workload: tar -cf /dev/null /usr/include /usr/share (about 350,000 syscalls:
  * stat, open, read, close).
@@ -160,6 +161,7 @@ main(int argc, char **argv)
 	        out[PATH_MAX + 16];
 	char **workload = default_workload;
 	int rounds = 11, n_methods;
+	pid_t holder;
 
 	if (argc < 2) {
 		fprintf(stderr, "usage: bench-record-cost KSECCOMP [ROUNDS] [-- CMD ARGS...]\n");
@@ -187,6 +189,18 @@ main(int argc, char **argv)
 	if (mkdir(base, 0755) < 0 || mkdir(rec, 0755) < 0 || mkdir(other, 0755) < 0) {
 		fprintf(stderr, "%s: %s\n", base, strerror(errno));
 		return 1;
+	}
+	/* a process parked in the recorded cgroup for the whole run: a recorder ends once its
+	 * cgroup has had processes and has none left, which would otherwise be after the
+	 * recorded run, before the unrelated one */
+	holder = fork();
+	if (holder == 0) {
+		char procs[PATH_MAX + 64];
+
+		snprintf(procs, sizeof(procs), "%s/cgroup.procs", rec);
+		write_file(procs, "0");
+		pause();
+		_exit(0);
 	}
 	n_methods = fentry_loads(argv[1]) ? 3 : 2;
 	if (n_methods == 2)
@@ -219,6 +233,8 @@ main(int argc, char **argv)
 		}
 		fprintf(stderr, "round %d/%d\n", r + 1, rounds);
 	}
+	kill(holder, SIGKILL);
+	waitpid(holder, NULL, 0);
 	rmdir(rec);
 	rmdir(other);
 	rmdir(base);
