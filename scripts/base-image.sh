@@ -39,27 +39,10 @@ fi
 work=$1
 suite=bookworm
 
-# apt's own mirror for the suite: deb822 sources first, then the one-line format
-apt_mirror() {
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[ -f "$f" ] || continue
-		awk -v s="$suite" '
-			/^[ \t]*$/ { uris = ""; suites = ""; next }
-			/^URIs:/ { uris = $2 }
-			/^Suites:/ { suites = $0 }
-			uris != "" && suites != "" {
-				n = split(suites, w, /[ \t]+/)
-				for (i = 2; i <= n; i++) if (w[i] == s) { print uris; exit }
-			}' "$f"
-	done | head -n 1
-	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-		[ -f "$f" ] || continue
-		awk -v s="$suite" '$1 == "deb" && $0 !~ /\[/ && $3 == s { print $2; exit }' "$f"
-	done | head -n 1
-}
+. "$(dirname "$0")/apt-mirror.sh"
 
 if [ -z "$mirror" ]; then
-	mirror=$(apt_mirror | head -n 1)
+	mirror=$(apt_mirror "$suite" | head -n 1)
 fi
 if [ -z "$mirror" ]; then
 	echo "$0: no Debian mirror for $suite in apt's sources; pass --mirror URL" >&2

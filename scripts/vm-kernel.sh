@@ -43,27 +43,10 @@ if [ -f "$dir/.complete" ]; then
 	exit 0
 fi
 
-# apt's own mirror for the suite: deb822 sources first, then the one-line format (as
-# scripts/base-image.sh finds it). Backports live beside the suite on the same mirror.
-apt_mirror() {
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[ -f "$f" ] || continue
-		awk -v s="$suite" '
-			/^[ \t]*$/ { uris = ""; suites = ""; next }
-			/^URIs:/ { uris = $2 }
-			/^Suites:/ { suites = $0 }
-			uris != "" && suites != "" {
-				n = split(suites, w, /[ \t]+/)
-				for (i = 2; i <= n; i++) if (w[i] == s) { print uris; exit }
-			}' "$f"
-	done | head -n 1
-	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-		[ -f "$f" ] || continue
-		awk -v s="$suite" '$1 == "deb" && $0 !~ /\[/ && $3 == s { print $2; exit }' "$f"
-	done | head -n 1
-}
+# apt's own mirror: backports live beside the suite on the same mirror
+. "$(dirname "$0")/apt-mirror.sh"
 if [ -z "$mirror" ]; then
-	mirror=$(apt_mirror | head -n 1)
+	mirror=$(apt_mirror "$suite" | head -n 1)
 fi
 if [ -z "$mirror" ]; then
 	echo "$0: no Debian mirror for $suite in apt's sources; pass --mirror URL" >&2
