@@ -19,3 +19,12 @@ apt_mirror() {
 		awk -v s="$1" '$1 == "deb" && $0 !~ /\[/ && $3 == s { print $2; exit }' "$_f"
 	done | head -n 1
 }
+#   need_mirror SUITE  $mirror, unless already set (--mirror), from apt_mirror; the script
+#                      exits 1 saying why when apt has none
+need_mirror() {
+	[ -n "$mirror" ] || mirror=$(apt_mirror "$1" | head -n 1)
+	if [ -z "$mirror" ]; then
+		echo "$0: no Debian mirror for $1 in apt's sources; pass --mirror URL" >&2
+		exit 1
+	fi
+}

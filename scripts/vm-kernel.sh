@@ -45,13 +45,7 @@ fi
 
 # apt's own mirror: backports live beside the suite on the same mirror
 . "$(dirname "$0")/apt-mirror.sh"
-if [ -z "$mirror" ]; then
-	mirror=$(apt_mirror "$suite" | head -n 1)
-fi
-if [ -z "$mirror" ]; then
-	echo "$0: no Debian mirror for $suite in apt's sources; pass --mirror URL" >&2
-	exit 1
-fi
+need_mirror "$suite"
 mirror=${mirror%/}
 
 fail() {
