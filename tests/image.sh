@@ -18,9 +18,12 @@ done
 
 mkdir -p "$work"
 store=$work/storage
+# podman refuses a runroot longer than 50 characters, which a build directory in a deep
+# checkout gives: its run state goes to a short directory of its own
+runroot=$(mktemp -d /tmp/ksc-podman.XXXXXX) || { echo "Bail out! mktemp failed"; exit 1; }
 # podman as root with a storage of its own: the machine's images are neither read nor
 # touched. runc, since crun refuses these hybrid cgroup hosts; no image is ever pulled.
-podman="podman --root $store/root --runroot $store/run --storage-driver overlay
+podman="podman --root $store/root --runroot $runroot --storage-driver overlay
 	--cgroup-manager cgroupfs --runtime $(command -v runc)"
 # podman's own limits (1048576 open files, 4194304 processes) are more than a root without
 # CAP_SYS_RESOURCE, as a test may be, can set: this shell's open files, and enough processes
@@ -32,7 +35,11 @@ cleanup() {
 	$podman system reset --force >/dev/null 2>&1
 	rm -rf "$store" "$work/kubelet" "$work/profiles"
 }
-trap cleanup EXIT
+cleanup_all() {
+	cleanup
+	rm -rf "$runroot"
+}
+trap cleanup_all EXIT
 cleanup
 
 "$src/scripts/base-image.sh" --podman "$podman" "$work/base" >"$work/base.log" 2>&1
