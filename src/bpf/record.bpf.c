@@ -21,11 +21,19 @@
  * of a 64-bit and a 32-bit one. */
 #if defined(__TARGET_ARCH_x86)
 #define REGS_DI_OFFSET 112
+#define REGS_SI_OFFSET 104
+#define REGS_DX_OFFSET 96
 #define REGS_BX_OFFSET 40
 #define REGS_CS_OFFSET 136
 #define USER32_CS      0x23
+#define REGS_ARG1      REGS_DI_OFFSET
+#define REGS_ARG2      REGS_SI_OFFSET
+#define REGS_ARG3      REGS_DX_OFFSET
 #elif defined(__TARGET_ARCH_arm64)
 #define REGS_X0_OFFSET 0
+#define REGS_ARG1      0
+#define REGS_ARG2      8
+#define REGS_ARG3      16
 #endif
 
 /* Set by user space before the program is loaded (.rodata: the verifier sees constants). */
@@ -38,6 +46,23 @@ const volatile __u32 want_args = 0;
  * containers to record do not exist yet, and are picked out when they appear) */
 const volatile __u32 per_cgroup = 0;
 const volatile __u32 tgid_offset = 0; /* of struct task_struct, from the kernel's BTF (--pid) */
+/* Sessions: a recorded cgroup's processes are told apart by where they come from. The
+ * container's own (SESSION_OWN) are its first process and what that forks. A process that
+ * enters the cgroup from outside it, as an exec into a container does (kubectl exec, an exec
+ * probe: the runtime forks a process outside and moves it in), starts a session of its own:
+ * SESSION_ENTERED until its first execve, then the hash of that command's arguments (bit 1
+ * set, so never one of the two), and what it forks stays in it. Own calls go to seen[];
+ * a session's to cgroup_seen under (cgroup, session). */
+const volatile __u32 sessions_on = 0; /* told apart at all (on_fork then tracks them) */
+const volatile __u32 execve_nr = 0;   /* the native execve and execveat, which name a session */
+const volatile __u32 execveat_nr = 0;
+#define SESSION_OWN     0
+#define SESSION_ENTERED 1
+#define CMD_ARGS        6
+#define CMD_ARG_LEN     64
+struct command {
+	char argv[CMD_ARGS][CMD_ARG_LEN]; /* each NUL-terminated, the rest zero */
+};
 
 /* Set by user space while the program runs (.bss, one map value it reads and writes). */
 #define SEEN_SLOT 8192 /* syscall numbers below this: mips' go to 6000-odd */
@@ -69,6 +94,15 @@ __u64 lost_tgids = 0;   /* children of followed processes (--pid) the tgids map 
 __u64 lost_cgroups = 0; /* per_cgroup: calls of cgroups the full cgroup_seen map could not take */
 struct seen_bits zero_bits = {}; /* a new cgroup's first value in cgroup_seen */
 __u64 beyond_table = 0; /* syscalls with a number beyond every table (ENOSYS, not recorded) */
+/* processes whose session could not be noted (the sessions map full): recorded as the
+ * container's own, so that nothing is left out of its profile */
+__u64 lost_sessions = 0;
+/* Set by user space once it has noted the processes already there (sessions_on):
+ * classify, sessions are told apart from now on (with per_cgroup, in the cgroups of
+ * `classified` only); own_pending, the recorded cgroup was empty, and the first process to
+ * come is the container's own. */
+__u32 classify = 0;
+__u32 own_pending = 0;
 
 struct seen_key {
 	__u32 token;
@@ -79,7 +113,14 @@ struct arg_key {
 	__u32 token;
 	__u32 nr;
 	__u64 value;
-	__u64 cgroup; /* with per_cgroup, the caller's cgroup; else 0 */
+	__u64 cgroup;  /* with per_cgroup, the caller's cgroup; else 0 */
+	__u64 session; /* the caller's session */
+};
+
+/* cgroup_seen's key: per_cgroup, the caller's cgroup (else 0), and its session */
+struct group_key {
+	__u64 cgroup;
+	__u64 session;
 };
 
 /* (token, nr) -> 0 for the refined syscalls: their first argument is noted per value */
@@ -97,13 +138,45 @@ struct {
 	__type(value, __u8);
 } seen_args SEC(".maps");
 
-/* per_cgroup: cgroup id -> the calls of its processes (sized by user space) */
+/* (cgroup id with per_cgroup, session) -> the calls of its processes (sized by user space) */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 1);
-	__type(key, __u64);
+	__type(key, struct group_key);
 	__type(value, struct seen_bits);
 } cgroup_seen SEC(".maps");
+
+/* sessions_on: tgid -> its session (sized by user space) */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} sessions SEC(".maps");
+
+/* a session's command, by its hash */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 64);
+	__type(key, __u64);
+	__type(value, struct command);
+} commands SEC(".maps");
+
+/* per_cgroup: the cgroups whose sessions are told apart (a container's, once found) */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 64);
+	__type(key, __u64);
+	__type(value, __u8);
+} classified SEC(".maps");
+
+/* where a command is read into, too big for the stack */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct command);
+} scratch SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -142,11 +215,80 @@ is_compat(const void *regs)
 }
 #endif
 
+/* The session an execve starts: its arguments (up to CMD_ARGS of CMD_ARG_LEN - 1 bytes)
+ * hashed, FNV-1a over 64-bit words, as user space hashes the processes it finds there; the
+ * command kept for user space. 0 when they cannot be read. */
+static __always_inline __u64
+command_session(const void *regs, int at)
+{
+	__u32 zero = 0;
+	struct command *c = bpf_map_lookup_elem(&scratch, &zero);
+	__u64 argv, h = 0xcbf29ce484222325ull;
+
+	if (!c)
+		return 0;
+	__builtin_memset(c, 0, sizeof(*c));
+	argv = read_reg(regs, at ? REGS_ARG3 : REGS_ARG2);
+	for (int i = 0; i < CMD_ARGS; i++) {
+		__u64 p = 0;
+
+		if (bpf_probe_read_user(&p, sizeof(p), (const void *)(argv + i * 8)) < 0 || !p)
+			break;
+		bpf_probe_read_user_str(c->argv[i], CMD_ARG_LEN, (const void *)p);
+	}
+	for (int i = 0; i < (int)(sizeof(*c) / 8); i++) {
+		h ^= ((const __u64 *)c)[i];
+		h *= 0x100000001b3ull;
+	}
+	h |= 2;
+	(void)bpf_map_update_elem(&commands, &h, c, BPF_NOEXIST);
+	return h;
+}
+
+/* The session of the calling process (sessions_on), noted on its first call: the
+ * container's own when user space said the cgroup was empty, else one that entered it. */
+static __always_inline __u64
+session_of(const void *regs, __u32 nr, __u32 slot, __u64 cgroup)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	__u64 *s, v;
+
+	if (!sessions_on || !classify || (per_cgroup && !bpf_map_lookup_elem(&classified, &cgroup)))
+		return SESSION_OWN;
+	s = bpf_map_lookup_elem(&sessions, &tgid);
+	if (!s) {
+		v = SESSION_ENTERED;
+		if (!per_cgroup && own_pending) {
+			own_pending = 0;
+			v = SESSION_OWN;
+		}
+		if (bpf_map_update_elem(&sessions, &tgid, &v, BPF_NOEXIST) < 0) {
+			__sync_fetch_and_add(&lost_sessions, 1);
+			return SESSION_OWN;
+		}
+		s = bpf_map_lookup_elem(&sessions, &tgid);
+		if (!s)
+			return SESSION_OWN;
+	}
+	v = *s;
+	/* an entered process's first execve names its session */
+	if (v == SESSION_ENTERED && slot == 0 && execve_nr &&
+	    (nr == execve_nr || nr == execveat_nr)) {
+		v = command_session(regs, nr == execveat_nr);
+		if (v)
+			*s = v;
+		else
+			v = SESSION_ENTERED;
+	}
+	return v;
+}
+
 /* Note one syscall of a recorded process: slot 0 native, 1 compat (i386), 2 x32 (nr with
  * bit 30 set). regs: the user registers it was entered with, for --args. */
 static __always_inline void
 note(const void *regs, __u32 nr, __u32 slot)
 {
+	__u64 cgroup = per_cgroup ? bpf_get_current_cgroup_id() : 0, session;
 	/* 64 bits: a 32-bit index is zero-extended afresh from the unchecked register where it
 	 * is used (fentry, where slot is a constant), and the verifier rejects the access */
 	__u64 idx;
@@ -161,15 +303,15 @@ note(const void *regs, __u32 nr, __u32 slot)
 	asm volatile("" : "+r"(idx));
 	if (idx >= 3 * SEEN_SLOT)
 		return;
+	session = session_of(regs, nr, slot, cgroup);
 	if (want_args) {
 		struct seen_key key = { .token = slot == 1 ? compat_token : native_token,
 			                .nr = nr };
 
 		if (bpf_map_lookup_elem(&refine, &key)) {
-			struct arg_key ak = { .token = key.token, .nr = nr };
-
-			if (per_cgroup)
-				ak.cgroup = bpf_get_current_cgroup_id();
+			struct arg_key ak = {
+				.token = key.token, .nr = nr, .cgroup = cgroup, .session = session
+			};
 			__u8 one = 1;
 
 #if defined(__TARGET_ARCH_x86)
@@ -185,13 +327,25 @@ note(const void *regs, __u32 nr, __u32 slot)
 				__sync_fetch_and_add(&lost_args, 1);
 		}
 	}
-	if (per_cgroup) {
-		__u64 id = bpf_get_current_cgroup_id(), bit = 1ull << (idx & 63);
-		struct seen_bits *b = bpf_map_lookup_elem(&cgroup_seen, &id);
+	if (per_cgroup || session != SESSION_OWN) {
+		struct group_key gk = { .cgroup = cgroup, .session = session };
+		__u64 bit = 1ull << (idx & 63);
+		struct seen_bits *b = bpf_map_lookup_elem(&cgroup_seen, &gk);
 
 		if (!b) {
-			(void)bpf_map_update_elem(&cgroup_seen, &id, &zero_bits, BPF_NOEXIST);
-			b = bpf_map_lookup_elem(&cgroup_seen, &id);
+			(void)bpf_map_update_elem(&cgroup_seen, &gk, &zero_bits, BPF_NOEXIST);
+			b = bpf_map_lookup_elem(&cgroup_seen, &gk);
+		}
+		if (!b && session != SESSION_OWN) {
+			/* no room for the session: the call is the container's own */
+			__sync_fetch_and_add(&lost_sessions, 1);
+			gk.session = SESSION_OWN;
+			if (!per_cgroup) {
+				if (!seen[idx])
+					seen[idx] = 1;
+				return;
+			}
+			b = bpf_map_lookup_elem(&cgroup_seen, &gk);
 		}
 		if (!b) {
 			__sync_fetch_and_add(&lost_cgroups, 1);
@@ -265,7 +419,9 @@ on_x32_sys_call(__u64 *ctx)
 	return 0;
 }
 
-/* --pid: a recorded process's children are recorded too (parent, child) */
+/* --pid: a recorded process's children are recorded too (parent, child). sessions_on: a
+ * child is in its parent's session; a process forked by one in none is in none, whatever
+ * an earlier process of its tgid was in. */
 SEC("raw_tracepoint/sched_process_fork")
 int
 on_fork(struct bpf_raw_tracepoint_args *ctx)
@@ -273,12 +429,22 @@ on_fork(struct bpf_raw_tracepoint_args *ctx)
 	__u32 ptgid = 0, ctgid = 0;
 	__u8 one = 1;
 
-	if (target_cgroup || !tgid_offset)
+	if (!tgid_offset)
 		return 0;
 	bpf_probe_read_kernel(&ptgid, sizeof(ptgid), (const char *)ctx->args[0] + tgid_offset);
-	if (!bpf_map_lookup_elem(&tgids, &ptgid))
-		return 0;
 	bpf_probe_read_kernel(&ctgid, sizeof(ctgid), (const char *)ctx->args[1] + tgid_offset);
+	if (sessions_on) {
+		__u64 *s = bpf_map_lookup_elem(&sessions, &ptgid), v;
+
+		if (s) {
+			v = *s;
+			if (bpf_map_update_elem(&sessions, &ctgid, &v, BPF_ANY) < 0)
+				__sync_fetch_and_add(&lost_sessions, 1);
+		} else if (ctgid != ptgid)
+			(void)bpf_map_delete_elem(&sessions, &ctgid);
+	}
+	if (target_cgroup || !bpf_map_lookup_elem(&tgids, &ptgid))
+		return 0;
 	if (bpf_map_update_elem(&tgids, &ctgid, &one, BPF_ANY) < 0)
 		__sync_fetch_and_add(&lost_tgids, 1);
 	return 0;

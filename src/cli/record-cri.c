@@ -30,6 +30,10 @@ record_report_losses(const struct recording *rec)
 		cli_warning("%" PRIu64 " call%s with a number beyond every syscall table "
 		            "(answered ENOSYS) left out",
 		            rec->beyond_table, rec->beyond_table == 1 ? "" : "s");
+	if (rec->lost_sessions)
+		cli_warning("%" PRIu64 " process%s could not be told apart as exec'd or the "
+		            "container's own (the recorder's table is full): recorded as its own",
+		            rec->lost_sessions, rec->lost_sessions == 1 ? "" : "es");
 	if (rec->lost_children)
 		cli_error("%" PRIu64 " child process%s of the followed ones could not be followed "
 		          "(the recorder's table is full): their syscalls are missing",
@@ -216,6 +220,13 @@ wait_and_record(const struct record_cri_opts *o, volatile sig_atomic_t *stop,
 	for (size_t i = 0; r == 0 && i < n; i++)
 		if (record_cgroup_id((*ret_cs)[i].cgroup, &ids[i], &error) < 0)
 			r = cli_fail(-ENOENT, error, "record");
+	/* from here, what enters the containers is told apart from their own */
+	for (size_t i = 0; r == 0 && i < n; i++)
+		if (record_ebpf_pending_classify(p, (*ret_cs)[i].cgroup, ids[i], (*ret_cs)[i].pid) <
+		    0)
+			cli_warning("container %s: processes exec'd into it cannot be told apart "
+			            "from its own",
+			            cli_escape((*ret_cs)[i].id));
 	if (r == 0)
 		wait_cgroups(*ret_cs, n, stop);
 	for (size_t i = 0; r == 0 && i < n; i++)
@@ -263,6 +274,7 @@ record_cri(const struct record_cri_opts *opts, volatile sig_atomic_t *stop)
 	struct record_container *cs = NULL;
 	struct recording *recs = NULL;
 	const char **cgroups = NULL;
+	pid_t *inits = NULL;
 	struct ksc_error *error = NULL;
 	size_t n = 0;
 	int r, status = 0;
@@ -281,15 +293,18 @@ record_cri(const struct record_cri_opts *opts, volatile sig_atomic_t *stop)
 		}
 		recs = calloc(n, sizeof(*recs));
 		cgroups = calloc(n, sizeof(*cgroups));
+		inits = calloc(n, sizeof(*inits));
 		diags = ksc_diags_new();
-		if (!recs || !cgroups || !diags) {
+		if (!recs || !cgroups || !inits || !diags) {
 			r = cli_fail(-ENOMEM, NULL, "record");
 			goto out;
 		}
-		for (size_t i = 0; i < n; i++)
+		for (size_t i = 0; i < n; i++) {
 			cgroups[i] = cs[i].cgroup;
-		r = record_ebpf_follow_cgroups(recs, cgroups, n, o->want_args, o->attach, stop,
-		                               diags, &error);
+			inits[i] = cs[i].pid;
+		}
+		r = record_ebpf_follow_cgroups(recs, cgroups, inits, n, o->want_args, o->attach,
+		                               stop, diags, &error);
 		for (size_t i = 0; i < ksc_diags_count(diags); i++)
 			cli_print_diag(ksc_diags_get(diags, i));
 		if (r < 0) {
@@ -298,6 +313,10 @@ record_cri(const struct record_cri_opts *opts, volatile sig_atomic_t *stop)
 		}
 	}
 	for (size_t i = 0; i < n; i++) {
+		char what[256];
+
+		snprintf(what, sizeof(what), "container %s", cli_escape(cs[i].name));
+		record_sessions_apply(&recs[i], what, &o->sessions);
 		if (record_report_losses(&recs[i]))
 			status = 1;
 		if (write_one(o, &cs[i], &recs[i]))
@@ -309,6 +328,7 @@ out:
 		recording_done(&recs[i]);
 	free(recs);
 	free(cgroups);
+	free(inits);
 	record_containers_free(cs, n);
 	return r;
 }

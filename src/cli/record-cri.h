@@ -12,6 +12,20 @@
 #include "cli.h"
 #include "record/record.h"
 
+/* What to do with the processes that entered a container from outside (recording.h's
+ * sessions): all go into its profile, or with exclude_exec only the probes' (each probe a
+ * command, its words separated by spaces) and the runtime's exec they need. */
+struct record_session_opts {
+	bool exclude_exec, quiet;
+	const char *const *probes;
+	size_t n_probes;
+};
+
+/* Say each session of rec apart (what: "container NAME", whose it is), with the calls the
+ * container's own processes did not make, and add those the options keep to rec. */
+void
+record_sessions_apply(struct recording *rec, const char *what, const struct record_session_opts *o);
+
 struct record_cri_opts {
 	struct record_container_query query; /* its pod: from pod */
 	const char *pod;                     /* NAMESPACE/NAME, or NULL */
@@ -21,6 +35,7 @@ struct record_cri_opts {
 	bool want_args, quiet;
 	bool wait; /* the containers may not run yet: record them from their first process */
 	enum record_attach attach;
+	struct record_session_opts sessions;
 };
 
 /* Record the containers the options name until each ends or *stop is set, and write their

@@ -50,12 +50,21 @@ struct arg_key {
 	uint32_t nr;
 	uint64_t value;
 	uint64_t cgroup;
+	uint64_t session;
+};
+
+struct group_key {
+	uint64_t cgroup;
+	uint64_t session;
 };
 
 #define SEEN_SLOT  8192
 #define SEEN_WORDS (3 * SEEN_SLOT / 64)
 /* per-cgroup recording (--wait): how many cgroups it keeps apart, 3 KiB each */
 #define PENDING_CGROUPS 1024
+/* sessions: how many a recording keeps apart (3 KiB each), and how many processes' it notes */
+#define SESSIONS_MAX  64
+#define SESSION_TGIDS 16384
 
 /* What a recording follows: the processes of a cgroup v2 and of the cgroups below it (cgroup:
  * its id, level: its depth), or with cgroup 0 the tgids map's process trees. */
@@ -63,6 +72,7 @@ struct target {
 	uint64_t cgroup;
 	uint32_t level;
 	bool per_cgroup; /* each cgroup below it apart, by its own id (cgroup_seen) */
+	bool sessions;   /* sessions told apart (once user space has noted them) */
 };
 
 struct loaded {
@@ -74,8 +84,9 @@ struct loaded {
 	volatile uint32_t *armed;
 	volatile uint8_t *seen;
 	size_t seen_size;
-	volatile uint64_t *lost_args, *lost_tgids, *beyond_table, *lost_cgroups;
-	int cgroup_seen_fd;
+	volatile uint64_t *lost_args, *lost_tgids, *beyond_table, *lost_cgroups, *lost_sessions;
+	volatile uint32_t *classify, *own_pending;
+	int cgroup_seen_fd, sessions_fd, commands_fd, classified_fd;
 	const char *method; /* "fentry" or "tracepoint" */
 };
 
@@ -298,6 +309,49 @@ fentry_expected(void)
 #endif
 }
 
+/* Sessions are named by the native execve and execveat: their numbers, for the program. */
+static int
+set_session_config(struct bpf_object *obj)
+{
+	uint32_t on = 1, execve = 0, execveat = 0;
+
+	(void)ksc_syscall_resolve_name(ksc_arch_native(), "execve", &execve);
+	(void)ksc_syscall_resolve_name(ksc_arch_native(), "execveat", &execveat);
+	if (set_rodata(obj, "sessions_on", &on, sizeof(on)) < 0 ||
+	    set_rodata(obj, "execve_nr", &execve, sizeof(execve)) < 0 ||
+	    set_rodata(obj, "execveat_nr", &execveat, sizeof(execveat)) < 0)
+		return -ENOENT;
+	return 0;
+}
+
+/* Hash maps are preallocated: the ones this recording does not use are sized down, the
+ * per-cgroup and session tables up to what it keeps apart. */
+static void
+size_maps(struct bpf_object *obj, bool want_args, const struct target *target)
+{
+	struct bpf_map *map = bpf_object__find_map_by_name(obj, "tgids");
+
+	if (map && target->cgroup)
+		(void)bpf_map__set_max_entries(map, 1);
+	map = bpf_object__find_map_by_name(obj, "seen_args");
+	if (map && !want_args)
+		(void)bpf_map__set_max_entries(map, 1);
+	map = bpf_object__find_map_by_name(obj, "refine");
+	if (map && !want_args)
+		(void)bpf_map__set_max_entries(map, 1);
+	map = bpf_object__find_map_by_name(obj, "cgroup_seen");
+	if (map)
+		(void)bpf_map__set_max_entries(map, (target->per_cgroup ? PENDING_CGROUPS : 0) +
+		                                            (target->sessions ? SESSIONS_MAX : 0) +
+		                                            1);
+	map = bpf_object__find_map_by_name(obj, "sessions");
+	if (map)
+		(void)bpf_map__set_max_entries(map, target->sessions ? SESSION_TGIDS : 1);
+	map = bpf_object__find_map_by_name(obj, "classified");
+	if (map && !target->per_cgroup)
+		(void)bpf_map__set_max_entries(map, 1);
+}
+
 static int
 load_object(struct loaded *l, bool want_args, const struct target *target, bool fentry, bool ia32,
             struct ksc_error **reterr)
@@ -314,29 +368,18 @@ load_object(struct loaded *l, bool want_args, const struct target *target, bool 
 	if (!l->obj)
 		return ksc_error_setf(reterr, -errno, "cannot open the BPF object: %s",
 		                      strerror(errno));
-	choose_programs(l->obj, fentry, ia32 && compat, !target->cgroup);
+	choose_programs(l->obj, fentry, ia32 && compat, !target->cgroup || target->sessions);
 	l->method = fentry ? "fentry" : "tracepoint";
-	/* hash maps are preallocated: size the ones this recording does not use down */
-	{
-		struct bpf_map *map = bpf_object__find_map_by_name(l->obj, "tgids");
-
-		if (map && target->cgroup)
-			(void)bpf_map__set_max_entries(map, 1);
-		map = bpf_object__find_map_by_name(l->obj, "seen_args");
-		if (map && !want_args)
-			(void)bpf_map__set_max_entries(map, 1);
-		map = bpf_object__find_map_by_name(l->obj, "refine");
-		if (map && !want_args)
-			(void)bpf_map__set_max_entries(map, 1);
-		map = bpf_object__find_map_by_name(l->obj, "cgroup_seen");
-		if (map && target->per_cgroup)
-			(void)bpf_map__set_max_entries(map, PENDING_CGROUPS);
-	}
-	if (!target->cgroup && set_tgid_offset(l->obj) < 0) {
+	size_maps(l->obj, want_args, target);
+	if ((!target->cgroup || target->sessions) && set_tgid_offset(l->obj) < 0) {
 		unload(l);
 		return ksc_error_setf(reterr, -ENOENT,
 		                      "following a process's children needs the kernel's BTF "
 		                      "(/sys/kernel/btf/vmlinux)");
+	}
+	if (target->sessions && set_session_config(l->obj) < 0) {
+		unload(l);
+		return ksc_error_setf(reterr, -EINVAL, "the BPF object lacks its configuration");
 	}
 	if (set_rodata(l->obj, "target_cgroup", &target->cgroup, sizeof(target->cgroup)) < 0 ||
 	    set_rodata(l->obj, "target_level", &target->level, sizeof(target->level)) < 0 ||
@@ -370,13 +413,17 @@ load_object(struct loaded *l, bool want_args, const struct target *target, bool 
 	{
 		struct bpf_map *bss = section_map(l->obj, ".bss");
 		size_t armed_off, seen_off, args_off, tgids_off, beyond_off, cgroups_off, size;
+		size_t sessions_off, classify_off, pending_off;
 
 		if (!bss || var_offset(l->obj, ".bss", "armed", &armed_off, &size) < 0 ||
 		    var_offset(l->obj, ".bss", "seen", &seen_off, &l->seen_size) < 0 ||
 		    var_offset(l->obj, ".bss", "lost_args", &args_off, &size) < 0 ||
 		    var_offset(l->obj, ".bss", "lost_tgids", &tgids_off, &size) < 0 ||
 		    var_offset(l->obj, ".bss", "beyond_table", &beyond_off, &size) < 0 ||
-		    var_offset(l->obj, ".bss", "lost_cgroups", &cgroups_off, &size) < 0) {
+		    var_offset(l->obj, ".bss", "lost_cgroups", &cgroups_off, &size) < 0 ||
+		    var_offset(l->obj, ".bss", "lost_sessions", &sessions_off, &size) < 0 ||
+		    var_offset(l->obj, ".bss", "classify", &classify_off, &size) < 0 ||
+		    var_offset(l->obj, ".bss", "own_pending", &pending_off, &size) < 0) {
 			unload(l);
 			return ksc_error_setf(reterr, -EINVAL, "the BPF object lacks its state");
 		}
@@ -396,11 +443,17 @@ load_object(struct loaded *l, bool want_args, const struct target *target, bool 
 		l->lost_tgids = (volatile uint64_t *)(l->bss + tgids_off);
 		l->beyond_table = (volatile uint64_t *)(l->bss + beyond_off);
 		l->lost_cgroups = (volatile uint64_t *)(l->bss + cgroups_off);
+		l->lost_sessions = (volatile uint64_t *)(l->bss + sessions_off);
+		l->classify = (volatile uint32_t *)(l->bss + classify_off);
+		l->own_pending = (volatile uint32_t *)(l->bss + pending_off);
 	}
 	l->args_fd = bpf_object__find_map_fd_by_name(l->obj, "seen_args");
 	l->refine_fd = bpf_object__find_map_fd_by_name(l->obj, "refine");
 	l->tgids_fd = bpf_object__find_map_fd_by_name(l->obj, "tgids");
 	l->cgroup_seen_fd = bpf_object__find_map_fd_by_name(l->obj, "cgroup_seen");
+	l->sessions_fd = bpf_object__find_map_fd_by_name(l->obj, "sessions");
+	l->commands_fd = bpf_object__find_map_fd_by_name(l->obj, "commands");
+	l->classified_fd = bpf_object__find_map_fd_by_name(l->obj, "classified");
 	if (want_args) {
 		static const char *const names[] = { "socket", "personality", "clone" };
 		enum ksc_arch arches[2] = { ksc_arch_native(), KSC_ARCH_NONE };
@@ -485,11 +538,32 @@ add_seen(struct recording *rec, size_t i)
 		recording_add(rec, arch, nr, NULL);
 }
 
-/* Everything the maps hold of one cgroup (per_cgroup; else cgroup 0: all), into rec. */
+/* Where a session's calls go: rec itself for the container's own, else one of its sessions,
+ * named by the command the program kept. NULL when out of memory. */
+static struct recording *
+session_recording(const struct loaded *l, struct recording *rec, uint64_t session)
+{
+	struct record_command c;
+	const char *argv[RECORDING_COMMAND_ARGS + 1] = { 0 };
+
+	if (session == 0)
+		return rec;
+	if (session != 1 && bpf_map_lookup_elem(l->commands_fd, &session, &c) == 0)
+		for (size_t a = 0; a < RECORDING_COMMAND_ARGS && c.argv[a][0]; a++) {
+			c.argv[a][RECORDING_COMMAND_ARG - 1] = '\0';
+			argv[a] = c.argv[a];
+		}
+	return recording_session(rec, session, argv);
+}
+
+/* Everything the maps hold of one cgroup (per_cgroup; else cgroup 0: all), into rec and its
+ * sessions. */
 static void
 harvest_cgroup(const struct loaded *l, uint64_t cgroup, struct recording *rec, bool want_args)
 {
 	struct arg_key akey, anext;
+	struct group_key gkey, gnext;
+	struct recording *to;
 	void *prev = NULL;
 
 	while (want_args && bpf_map_get_next_key(l->args_fd, prev, &anext) == 0) {
@@ -505,27 +579,60 @@ harvest_cgroup(const struct loaded *l, uint64_t cgroup, struct recording *rec, b
 			continue;
 		name = ksc_syscall_name(arch, akey.nr);
 		arg = name ? recording_refined_arg(name) : -1;
-		if (arg < 0)
+		if (arg < 0 || !(to = session_recording(l, rec, akey.session)))
 			continue;
 		args[arg] = akey.value;
-		recording_add(rec, arch, akey.nr, args);
+		recording_add(to, arch, akey.nr, args);
 	}
-	if (cgroup) {
+	/* cgroup_seen: per_cgroup, each cgroup's sessions (its own: 0); else the sessions */
+	for (prev = NULL; bpf_map_get_next_key(l->cgroup_seen_fd, prev, &gnext) == 0;) {
 		uint64_t w[SEEN_WORDS];
 
-		if (bpf_map_lookup_elem(l->cgroup_seen_fd, &cgroup, w) == 0)
-			for (size_t i = 0; i < 3 * SEEN_SLOT; i++)
-				if (w[i / 64] & (1ull << (i % 64)))
-					add_seen(rec, i);
-	} else
-		/* seen[]: native calls, then compat calls, then x32 calls */
-		for (size_t i = 0; i < l->seen_size; i++)
-			if (l->seen[i])
-				add_seen(rec, i);
+		gkey = gnext;
+		prev = &gkey;
+		if (gkey.cgroup != cgroup || bpf_map_lookup_elem(l->cgroup_seen_fd, &gkey, w) < 0 ||
+		    !(to = session_recording(l, rec, gkey.session)))
+			continue;
+		for (size_t i = 0; i < 3 * SEEN_SLOT; i++)
+			if (w[i / 64] & (1ull << (i % 64)))
+				add_seen(to, i);
+	}
+	/* seen[]: native calls, then compat calls, then x32 calls */
+	for (size_t i = 0; !cgroup && i < l->seen_size; i++)
+		if (l->seen[i])
+			add_seen(rec, i);
 	rec->method = l->method;
 	rec->lost_args += *l->lost_args;
 	rec->lost_children += *l->lost_tgids;
 	rec->beyond_table += *l->beyond_table;
+	rec->lost_sessions += *l->lost_sessions;
+}
+
+/* Note the sessions of the processes cgroup holds (init: the container's first process)
+ * and tell sessions apart from now on. 0 or -errno. */
+static int
+seed_sessions(const struct loaded *l, const char *cgroup, pid_t init)
+{
+	struct record_seed *seeds = NULL;
+	size_t n = 0;
+	int r = record_sessions_scan(cgroup, init, &seeds, &n);
+
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < n; i++) {
+		if (seeds[i].session)
+			(void)bpf_map_update_elem(l->commands_fd, &seeds[i].session,
+			                          &seeds[i].command, BPF_NOEXIST);
+		if (bpf_map_update_elem(l->sessions_fd, &seeds[i].tgid, &seeds[i].session,
+		                        BPF_ANY) < 0)
+			(*l->lost_sessions)++;
+	}
+	free(seeds);
+	/* nothing there yet: the first process to come is the container's own */
+	if (n == 0)
+		*l->own_pending = 1;
+	*l->classify = 1;
+	return 0;
 }
 
 static void
@@ -754,9 +861,10 @@ cgroup_populated(const char *path)
 }
 
 int
-record_ebpf_follow_cgroups(struct recording *recs, const char *const *cgroups, size_t n,
-                           bool want_args, enum record_attach attach, volatile sig_atomic_t *stop,
-                           struct ksc_diags *diags, struct ksc_error **reterr)
+record_ebpf_follow_cgroups(struct recording *recs, const char *const *cgroups, const pid_t *inits,
+                           size_t n, bool want_args, enum record_attach attach,
+                           volatile sig_atomic_t *stop, struct ksc_diags *diags,
+                           struct ksc_error **reterr)
 {
 	struct loaded *l = calloc(n, sizeof(*l));
 	/* 0 waiting for its first process, 1 populated, 2 done */
@@ -773,8 +881,11 @@ record_ebpf_follow_cgroups(struct recording *recs, const char *const *cgroups, s
 		struct target target;
 
 		r = cgroup_target(cgroups[i], &target, reterr);
+		target.sessions = true;
 		if (r >= 0)
 			r = load(&l[i], want_args, attach, &target, diags, reterr);
+		if (r >= 0 && (r = seed_sessions(&l[i], cgroups[i], inits ? inits[i] : 0)) < 0)
+			(void)ksc_error_setf(reterr, r, "%s: %s", cgroups[i], strerror(-r));
 		if (r >= 0)
 			*l[i].armed = 1;
 	}
@@ -838,6 +949,7 @@ record_ebpf_pending_start(const char *parent, bool want_args, enum record_attach
 	if (r < 0)
 		return r;
 	target.per_cgroup = true;
+	target.sessions = true;
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return -ENOMEM;
@@ -853,11 +965,27 @@ record_ebpf_pending_start(const char *parent, bool want_args, enum record_attach
 }
 
 int
+record_ebpf_pending_classify(struct record_pending *p, const char *cgroup, uint64_t id, pid_t init)
+{
+	uint8_t one = 1;
+	int r = seed_sessions(&p->l, cgroup, init);
+
+	if (r < 0)
+		return r;
+	/* own_pending is for a followed cgroup: here the container has its processes */
+	*p->l.own_pending = 0;
+	if (bpf_map_update_elem(p->l.classified_fd, &id, &one, BPF_ANY) < 0)
+		return -errno;
+	return 0;
+}
+
+int
 record_ebpf_pending_harvest(struct record_pending *p, uint64_t id, struct recording *rec)
 {
 	uint64_t w[SEEN_WORDS];
+	struct group_key own = { .cgroup = id };
 
-	if (bpf_map_lookup_elem(p->l.cgroup_seen_fd, &id, w) < 0)
+	if (bpf_map_lookup_elem(p->l.cgroup_seen_fd, &own, w) < 0)
 		return *p->l.lost_cgroups ? -ENOSPC : -ENOENT;
 	harvest_cgroup(&p->l, id, rec, p->want_args);
 	return 0;
@@ -916,9 +1044,10 @@ record_ebpf_attach(struct recording *rec, bool want_args, enum record_attach att
 }
 
 int
-record_ebpf_follow_cgroup(struct recording *rec, bool want_args, enum record_attach attach,
-                          const char *cgroup, volatile sig_atomic_t *stop, struct ksc_diags *diags,
-                          struct ksc_error **reterr)
+record_ebpf_follow_cgroups(struct recording *recs, const char *const *cgroups, const pid_t *inits,
+                           size_t n, bool want_args, enum record_attach attach,
+                           volatile sig_atomic_t *stop, struct ksc_diags *diags,
+                           struct ksc_error **reterr)
 {
 	return ksc_error_setf(reterr, -EOPNOTSUPP,
 	                      "this kseccomp was built without libbpf: --cgroup needs it");
@@ -932,6 +1061,12 @@ record_ebpf_pending_start(const char *parent, bool want_args, enum record_attach
 	*ret = NULL;
 	return ksc_error_setf(reterr, -EOPNOTSUPP,
 	                      "this kseccomp was built without libbpf: --wait needs it");
+}
+
+int
+record_ebpf_pending_classify(struct record_pending *p, const char *cgroup, uint64_t id, pid_t init)
+{
+	return -EOPNOTSUPP;
 }
 
 int

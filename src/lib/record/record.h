@@ -73,12 +73,15 @@ int record_ebpf_attach(struct recording *rec, bool want_args, enum record_attach
 /* Record the processes of cgroup v2 directories and of the cgroups below them (a container's,
  * a pod's), cgroups[i] into recs[i], each by a program of its own: from now until the cgroup
  * has had processes and has none left, or is removed, or *stop is set. A cgroup still empty
- * (a container created, not yet started) is recorded from its first process on. 0 or -errno
- * with a message. */
-int
-record_ebpf_follow_cgroups(struct recording *recs, const char *const *cgroups, size_t n,
-                           bool want_args, enum record_attach attach, volatile sig_atomic_t *stop,
-                           struct ksc_diags *diags, struct ksc_error **reterr);
+ * (a container created, not yet started) is recorded from its first process on.
+ * inits[i] (inits may be NULL, an entry 0): the container's first process. Its process tree
+ * is the container's own; the trees that enter the cgroup from outside go to
+ * recs[i].sessions (a cgroup empty at the start: its first process is its own; without
+ * inits[i], all processes already there are). 0 or -errno with a message. */
+int record_ebpf_follow_cgroups(struct recording *recs, const char *const *cgroups,
+                               const pid_t *inits, size_t n, bool want_args,
+                               enum record_attach attach, volatile sig_atomic_t *stop,
+                               struct ksc_diags *diags, struct ksc_error **reterr);
 
 /* Recording from before the containers exist (--wait): every cgroup below parent (a cgroup v2
  * directory; NULL: the hierarchy's root, for all) is recorded apart, by its own id, from now until
@@ -89,6 +92,11 @@ struct record_pending;
 int record_ebpf_pending_start(const char *parent, bool want_args, enum record_attach attach,
                               struct record_pending **ret, struct ksc_diags *diags,
                               struct ksc_error **reterr);
+/* From now on, tell apart the sessions of the cgroup directory cgroup (a container's, found;
+ * id: its id), as record_ebpf_follow_cgroups() does: init is the container's first process.
+ * 0 or -errno (-ENOSPC: more containers than the recorder tells apart). */
+int
+record_ebpf_pending_classify(struct record_pending *p, const char *cgroup, uint64_t id, pid_t init);
 /* What the cgroup of this id has called so far, into rec: 0, -ENOENT when it
  * has called nothing, -ENOSPC when it may be among those that could not be told apart. */
 int record_ebpf_pending_harvest(struct record_pending *p, uint64_t id, struct recording *rec);
@@ -123,6 +131,26 @@ void record_containers_free(struct record_container *v, size_t n);
 /* The cgroup v2 directory a process is in, on this machine's hierarchy: 0, or -ENOENT when it
  * is at the root or in none (a cgroup v1 runtime's), or -errno. */
 int record_process_cgroup(pid_t pid, char *buf, size_t size);
+
+/* A command as sessions are named by it: up to RECORDING_COMMAND_ARGS arguments, each
+ * NUL-terminated within RECORDING_COMMAND_ARG bytes, the rest zero. */
+struct record_command {
+	char argv[RECORDING_COMMAND_ARGS][RECORDING_COMMAND_ARG];
+};
+/* Its session key: FNV-1a over its 64-bit words, bit 1 set (the BPF program's hash). */
+uint64_t record_command_hash(const struct record_command *c);
+
+/* A process already in a recorded cgroup, and its session: 0, the container's own, or the
+ * hash of the command of the topmost process of its tree in the cgroup. */
+struct record_seed {
+	uint32_t tgid;
+	uint64_t session;
+	struct record_command command; /* when session is not 0 */
+};
+/* The processes of a cgroup v2 directory and of those below it, with their sessions: the
+ * process tree of init (the container's first process) is its own; with init 0 or not
+ * there, all are. 0 with *ret (free()), or -errno. */
+int record_sessions_scan(const char *cgroup, pid_t init, struct record_seed **ret, size_t *ret_n);
 
 /* Add what an OCI runtime ("runc" or "crun") calls itself after it installs the filter and
  * before the workload's execve, on this machine's arch. 0, or -EINVAL for another name. */

@@ -82,8 +82,10 @@ recording_has(const struct recording *rec, enum ksc_arch arch, uint32_t nr)
 	return find(rec, arch, nr, NULL) >= 0;
 }
 
-static void
-add_value(struct recording *rec, enum ksc_arch arch, uint32_t nr, uint64_t value)
+/* The argument values noted for (arch, nr), added empty when there are none; NULL when out
+ * of memory (rec->oom set). */
+static struct recording_args *
+args_of(struct recording *rec, enum ksc_arch arch, uint32_t nr)
 {
 	struct recording_args *a = NULL;
 
@@ -97,7 +99,7 @@ add_value(struct recording *rec, enum ksc_arch arch, uint32_t nr, uint64_t value
 
 			if (!grown) {
 				rec->oom = true;
-				return;
+				return NULL;
 			}
 			rec->args = grown;
 			rec->cap_args = cap;
@@ -105,6 +107,16 @@ add_value(struct recording *rec, enum ksc_arch arch, uint32_t nr, uint64_t value
 		a = &rec->args[rec->n_args++];
 		*a = (struct recording_args){ .arch = arch, .nr = nr };
 	}
+	return a;
+}
+
+static void
+add_value(struct recording *rec, enum ksc_arch arch, uint32_t nr, uint64_t value)
+{
+	struct recording_args *a = args_of(rec, arch, nr);
+
+	if (!a)
+		return;
 	for (size_t i = 0; i < a->n; i++)
 		if (a->values[i] == value)
 			return;
@@ -152,10 +164,59 @@ recording_add(struct recording *rec, enum ksc_arch arch, uint32_t nr, const uint
 void
 recording_done(struct recording *rec)
 {
+	for (size_t i = 0; i < rec->n_sessions; i++) {
+		for (size_t a = 0; rec->sessions[i].argv[a]; a++)
+			free(rec->sessions[i].argv[a]);
+		recording_done(&rec->sessions[i].calls);
+	}
+	free(rec->sessions);
 	free(rec->seen);
 	free(rec->args);
 	free(rec->slots);
 	*rec = (struct recording){ 0 };
+}
+
+struct recording *
+recording_session(struct recording *rec, uint64_t key, const char *const *argv)
+{
+	struct recording_session *s, *grown;
+
+	for (size_t i = 0; i < rec->n_sessions; i++)
+		if (rec->sessions[i].key == key)
+			return &rec->sessions[i].calls;
+	grown = reallocarray(rec->sessions, rec->n_sessions + 1, sizeof(*grown));
+	if (!grown) {
+		rec->oom = true;
+		return NULL;
+	}
+	rec->sessions = grown;
+	s = &rec->sessions[rec->n_sessions++];
+	*s = (struct recording_session){ .key = key };
+	for (size_t a = 0; argv && argv[a] && a < RECORDING_COMMAND_ARGS; a++)
+		if (!(s->argv[a] = strdup(argv[a]))) {
+			rec->oom = true;
+			break;
+		}
+	return &s->calls;
+}
+
+void
+recording_include(struct recording *rec, const struct recording *from)
+{
+	for (size_t i = 0; i < from->n_args; i++) {
+		const struct recording_args *a = &from->args[i];
+		/* the entry exists from here on: add_value() finds it and moves nothing */
+		struct recording_args *to = args_of(rec, a->arch, a->nr);
+
+		if (!to)
+			continue;
+		for (size_t v = 0; v < a->n; v++)
+			add_value(rec, a->arch, a->nr, a->values[v]);
+		to->overflow |= a->overflow;
+	}
+	for (size_t i = 0; i < from->n_seen; i++)
+		recording_add(rec, from->seen[i].arch, from->seen[i].nr, NULL);
+	rec->oom |= from->oom;
 }
 
 /* The values seen for name on every arch; false when one arch overflowed or recorded the

@@ -21,6 +21,8 @@ struct recording_args {
 	bool overflow; /* too many values: the rule stays unconditional */
 };
 
+struct recording_session;
+
 struct recording {
 	struct {
 		enum ksc_arch arch;
@@ -39,6 +41,26 @@ struct recording {
 	 * unconditional), children of followed processes (their syscalls are missing), and
 	 * calls with a number beyond every table (the kernel answers them ENOSYS) */
 	uint64_t lost_args, lost_children, beyond_table;
+	/* The process trees that entered the recorded cgroup from outside it, as an exec into a
+	 * container does (kubectl exec, exec probes), each with what it called there: not in
+	 * seen above, for the caller to include or leave out (recording_include()). Processes
+	 * whose session could not be noted are recorded as the container's own
+	 * (lost_sessions). */
+	struct recording_session *sessions;
+	size_t n_sessions;
+	uint64_t lost_sessions;
+};
+
+/* At most this many arguments of at most RECORDING_COMMAND_ARG - 1 bytes name a session. */
+#define RECORDING_COMMAND_ARGS 6
+#define RECORDING_COMMAND_ARG  64
+
+struct recording_session {
+	uint64_t key; /* 1: the runtime's work before the command's execve; else its hash */
+	/* the command it exec'd first: argv, NULL-terminated (truncated as above); argv[0]
+	 * NULL when unknown (key 1, or more commands than the recorder keeps) */
+	char *argv[RECORDING_COMMAND_ARGS + 1];
+	struct recording calls;
 };
 
 /* Which argument of a syscall --args refines, or -1: socket's domain, personality's persona,
@@ -48,7 +70,14 @@ int recording_refined_arg(const char *name);
 /* Note a syscall (and, when args is not NULL, its six arguments). */
 void recording_add(struct recording *rec, enum ksc_arch arch, uint32_t nr, const uint64_t *args);
 bool recording_has(const struct recording *rec, enum ksc_arch arch, uint32_t nr);
+/* Free what rec holds, its sessions too. */
 void recording_done(struct recording *rec);
+
+/* The session of key in rec, added (with argv copied, up to its first NULL; argv may be
+ * NULL) when it is not there: its calls, or NULL when out of memory (rec->oom set). */
+struct recording *recording_session(struct recording *rec, uint64_t key, const char *const *argv);
+/* Add what from saw (its calls and argument values) to rec. */
+void recording_include(struct recording *rec, const struct recording *from);
 
 /* The profile: defaultAction SCMP_ACT_ERRNO, the arches seen plus the host's, one ALLOW list,
  * and with refine the conditional rules for the refined syscalls. execve is always allowed

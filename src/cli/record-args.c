@@ -1,0 +1,297 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * kseccomp record's options and --help: parsed and checked against each other here, acted
+ * on by record.c.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "record-args.h"
+
+static void
+help(void)
+{
+	fputs("Usage: kseccomp record [OPTIONS] -- CMD [ARGS]\n"
+	      "       kseccomp record [OPTIONS] --pid PID | --pod NAME | --cgroup DIR\n"
+	      "       kseccomp record [OPTIONS] --container ID | --pod NAMESPACE/NAME\n"
+	      "\n"
+	      "Run CMD (or follow running processes until they end or SIGINT) and write the\n"
+	      "least-privilege profile that lets it run again: every syscall of it and of its\n"
+	      "descendants, per architecture (i386 and x32 included), from its execve on.\n"
+	      "The profile: defaultAction SCMP_ACT_ERRNO, the architectures seen and this\n"
+	      "machine's, one SCMP_ACT_ALLOW list. Then 'kseccomp run --profile PROFILE -- CMD'\n"
+	      "runs it confined.\n"
+	      "\n"
+	      "Options:\n"
+	      "  -b, --backend B         ebpf (the default as root): a BPF program that\n"
+	      "                          filters by the workload's cgroup and deduplicates in\n"
+	      "                          the kernel; ptrace (the default otherwise): no\n"
+	      "                          privileges needed\n"
+	      "      --attach A          how ebpf sees syscalls: fentry (on x64_sys_call and\n"
+	      "                          its ia32 and x32 siblings, Linux 6.9 on x86_64: other\n"
+	      "                          processes keep the fast syscall path), tracepoint\n"
+	      "                          (raw_syscalls:sys_enter, any kernel: every process of\n"
+	      "                          the machine takes the slow path while it records), or\n"
+	      "                          auto (the default: fentry where the kernel has it)\n"
+	      "  -o, --output FORMAT     json (the default) or yaml\n"
+	      "      --output-file PROFILE\n"
+	      "                          where to write the profile (default: standard output)\n"
+	      "      --append            merge into PROFILE's rules (kseccomp profile merge)\n"
+	      "      --args              refine socket (address family), personality and clone\n"
+	      "                          (namespace flags) by the argument values seen:\n"
+	      "                          conditional rules instead of unconditional ones\n"
+	      "      --with-runtime-baseline R\n"
+	      "                          add what runc or crun calls itself after it installs\n"
+	      "                          the filter, before the workload's execve\n"
+	      "      --no-new-privs      run CMD with no_new_privs, as `run --no-new-privs`\n"
+	      "  -p, --pid PID           follow this running process, its threads and children\n"
+	      "      --pod NAME          follow the processes of a pod of the local node\n"
+	      "      --container ID      record a container of the CRI runtime (an id or a\n"
+	      "                          unique prefix of one) by its cgroup, exec'd processes\n"
+	      "                          included, until it exits or SIGINT (ebpf only)\n"
+	      "      --pod NAMESPACE/NAME\n"
+	      "                          the same for a pod's container (with ebpf, also a\n"
+	      "                          local pod's): the one it has, or -c NAME's\n"
+	      "  -c, --container-name NAME\n"
+	      "                          the pod's container to record\n"
+	      "      --all-containers    each of the pod's containers, one profile each\n"
+	      "      --output-dir DIR    where --all-containers writes them: DIR/NAME.json\n"
+	      "      --wait              the container or pod may not run yet: record every new\n"
+	      "                          cgroup apart until it does, so that it is recorded\n"
+	      "                          from its first process, until it ends (ebpf only)\n"
+	      "  -r, --runtime-endpoint SOCK\n"
+	      "                          the CRI socket ($CONTAINER_RUNTIME_ENDPOINT, else\n"
+	      "                          containerd's)\n"
+	      "      --cgroup DIR        follow the processes of a cgroup v2 directory and the\n"
+	      "                          cgroups below it, from now (or its first process)\n"
+	      "                          until it has none left or SIGINT (ebpf only)\n"
+	      "      --exclude-exec      leave out of the profile what processes exec'd into\n"
+	      "                          the container (kubectl exec) alone called; the\n"
+	      "                          summary names each such command and those calls\n"
+	      "      --probe-command CMD an exec probe's command (words separated by spaces):\n"
+	      "                          kept in the profile with --exclude-exec, and marked\n"
+	      "                          in the summary; repeatable\n"
+	      "  -q, --quiet             no summary on standard error\n"
+	      "  -h, --help              show this help\n"
+	      "\n"
+	      "The summary names how syscalls were seen and anything that could not be\n"
+	      "recorded: argument values beyond the recorder's table (--args: the rules then\n"
+	      "stay unconditional), children of followed processes beyond its table (their\n"
+	      "syscalls are missing: exit status 1), calls with numbers beyond every table\n"
+	      "(seen by the tracepoint only: the kernel answers them ENOSYS).\n"
+	      "\n"
+	      "Exit status: CMD's, or 1 when recording failed or missed processes.\n",
+	      stdout);
+}
+
+static int
+parse_pid_list(const char *s, pid_t **ret, size_t *ret_n)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || v <= 0 || v > INT32_MAX || !(*ret = malloc(sizeof(pid_t))))
+		return -EINVAL; /* out of memory too: it says which option */
+	(*ret)[0] = (pid_t)v;
+	*ret_n = 1;
+	return 0;
+}
+
+bool
+record_cri_target(const struct record_args *ra)
+{
+	return ra->container || (ra->pod && strchr(ra->pod, '/'));
+}
+
+/* The options only a CRI recording takes, and --output-dir's company. 0 or a usage error. */
+static int
+check_cri_options(const struct record_args *ra)
+{
+	if (!record_cri_target(ra) && ra->endpoint)
+		return cli_usage_error("record", "--runtime-endpoint is for --container and --pod "
+		                                 "NAMESPACE/NAME");
+	if ((!ra->pod && (ra->container_name || ra->all_containers)) ||
+	    (ra->wait && !ra->container && !ra->pod))
+		return cli_usage_error("record",
+		                       "-c and --all-containers are for --pod, --wait for "
+		                       "--pod and --container");
+	if (ra->container_name && ra->all_containers)
+		return cli_usage_error("record", "give -c NAME or --all-containers, not both");
+	if (ra->output_dir && (!ra->all_containers || !streq(ra->output, "-")))
+		return cli_usage_error("record",
+		                       "--output-dir is for --all-containers, in place of "
+		                       "--output-file");
+	if ((ra->sessions.exclude_exec || ra->sessions.n_probes) && !ra->cgroup && !ra->pod &&
+	    !ra->container)
+		return cli_usage_error("record", "--exclude-exec and --probe-command are for "
+		                                 "--container, --pod and --cgroup");
+	if (record_cri_target(ra) && (ra->append || ra->baseline || ra->nnp))
+		return cli_usage_error("record", "--append, --with-runtime-baseline and "
+		                                 "--no-new-privs are not for containers");
+	return 0;
+}
+
+/* --probe-command CMD, once more. 0 or -ENOMEM. */
+static int
+add_probe(struct record_args *ra, const char *command)
+{
+	const char **grown = reallocarray((void *)ra->sessions.probes, ra->sessions.n_probes + 1,
+	                                  sizeof(*grown));
+
+	if (!grown)
+		return -ENOMEM;
+	grown[ra->sessions.n_probes++] = command;
+	ra->sessions.probes = grown;
+	return 0;
+}
+
+int
+record_parse_args(int argc, char **argv, struct record_args *ra)
+{
+	static const struct option options[] = {
+		{ "backend", required_argument, NULL, 'b' },
+		{ "attach", required_argument, NULL, 'T' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "output-file", required_argument, NULL, CLI_OUTPUT_FILE_OPTION },
+		{ "append", no_argument, NULL, 'A' },
+		{ "args", no_argument, NULL, 'a' },
+		{ "with-runtime-baseline", required_argument, NULL, 'B' },
+		{ "no-new-privs", no_argument, NULL, 'n' },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "pod", required_argument, NULL, 'P' },
+		{ "cgroup", required_argument, NULL, 'C' },
+		{ "container", required_argument, NULL, 'I' },
+		{ "container-name", required_argument, NULL, 'c' },
+		{ "all-containers", no_argument, NULL, 'L' },
+		{ "runtime-endpoint", required_argument, NULL, 'r' },
+		{ "output-dir", required_argument, NULL, 'D' },
+		{ "wait", no_argument, NULL, 'W' },
+		{ "exclude-exec", no_argument, NULL, 'X' },
+		{ "probe-command", required_argument, NULL, 'R' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	int c, r;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:b:c:o:p:r:qh", options, NULL)) != -1) {
+		switch (c) {
+		case 'b':
+			if (!streq(optarg, "ebpf") && !streq(optarg, "ptrace"))
+				return cli_usage_error(
+				        "record", "--backend: expected ebpf or ptrace, got '%s'",
+				        optarg);
+			ra->backend = optarg;
+			break;
+		case 'T':
+			if (streq(optarg, "auto"))
+				ra->attach = RECORD_ATTACH_AUTO;
+			else if (streq(optarg, "fentry"))
+				ra->attach = RECORD_ATTACH_FENTRY;
+			else if (streq(optarg, "tracepoint"))
+				ra->attach = RECORD_ATTACH_TRACEPOINT;
+			else
+				return cli_usage_error(
+				        "record",
+				        "--attach: expected auto, fentry or tracepoint, got '%s'",
+				        optarg);
+			break;
+		case 'o':
+			if (cli_parse_doc_format("record", optarg, &ra->format) != 0)
+				return EXIT_USAGE;
+			break;
+		case CLI_OUTPUT_FILE_OPTION:
+			ra->output = optarg;
+			break;
+		case 'A':
+			ra->append = true;
+			break;
+		case 'a':
+			ra->want_args = true;
+			break;
+		case 'B':
+			if (!streq(optarg, "runc") && !streq(optarg, "crun"))
+				return cli_usage_error(
+				        "record",
+				        "--with-runtime-baseline: expected runc or crun, got '%s'",
+				        optarg);
+			ra->baseline = optarg;
+			break;
+		case 'n':
+			ra->nnp = true;
+			break;
+		case 'p':
+			free(ra->pids);
+			ra->pids = NULL;
+			if (parse_pid_list(optarg, &ra->pids, &ra->n_pids) < 0)
+				return cli_usage_error("record", "--pid '%s': not a process ID",
+				                       optarg);
+			break;
+		case 'P':
+			ra->pod = optarg;
+			break;
+		case 'C':
+			ra->cgroup = optarg;
+			break;
+		case 'I':
+			ra->container = optarg;
+			break;
+		case 'c':
+			ra->container_name = optarg;
+			break;
+		case 'L':
+			ra->all_containers = true;
+			break;
+		case 'r':
+			ra->endpoint = optarg;
+			break;
+		case 'D':
+			ra->output_dir = optarg;
+			break;
+		case 'W':
+			ra->wait = true;
+			break;
+		case 'X':
+			ra->sessions.exclude_exec = true;
+			break;
+		case 'R':
+			if (add_probe(ra, optarg) < 0)
+				return cli_fail(-ENOMEM, NULL, "record");
+			break;
+		case 'q':
+			ra->quiet = ra->sessions.quiet = true;
+			break;
+		case 'h':
+			help();
+			return -1;
+		default:
+			return cli_bad_option("record", argv, c);
+		}
+	}
+	if ((ra->n_pids > 0) + (ra->pod != NULL) + (ra->cgroup != NULL) + (ra->container != NULL) +
+	            (optind < argc) !=
+	    1)
+		return cli_usage_error("record", "give exactly one of: -- CMD [ARGS], --pid PID, "
+		                                 "--pod NAME, --cgroup DIR, --container ID");
+	r = check_cri_options(ra);
+	if (r != 0)
+		return r;
+	if ((ra->cgroup || record_cri_target(ra)) && ra->backend && !streq(ra->backend, "ebpf"))
+		return cli_usage_error("record",
+		                       "--cgroup, --container and --pod NAMESPACE/NAME need "
+		                       "--backend ebpf");
+	if (ra->attach != RECORD_ATTACH_AUTO && ra->backend && !streq(ra->backend, "ebpf"))
+		return cli_usage_error("record", "--attach is for --backend ebpf");
+	if (ra->append && streq(ra->output, "-"))
+		return cli_usage_error("record", "--append needs --output-file PROFILE");
+	if (optind < argc)
+		ra->argv = argv + optind;
+	return 0;
+}
