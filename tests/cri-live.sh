@@ -84,15 +84,20 @@ check "--timeout 0 is a usage error" 2 "$?"
 check "--all outside cri ps is a usage error" 2 "$?"
 
 # record --pod NAMESPACE/NAME and --container: the kept container recorded by its cgroup,
-# a process exec'd into it included (as kubectl exec enters it), until it exits
+# the processes exec'd into it (as kubectl exec and exec probes enter it) told apart, until
+# it exits. With --exclude-exec, the exec'd ls is left out and the probe's cat is kept.
 if [ "$(id -u)" -eq 0 ] && [ -r /sys/kernel/btf/vmlinux ] && command -v ctr >/dev/null; then
-	"$k" record -r "$endpoint" --pod kseccomp-test/kept -c kept \
+	"$k" record -r "$endpoint" --pod kseccomp-test/kept -c kept --exclude-exec \
+		--probe-command "/bin/cat /etc/hostname" \
 		--output-file "$work/kept.json" 2>"$work/record.err" &
 	rec=$!
 	sleep 1 # it finds the container and loads
 	ctr -a "$ctd/containerd.sock" -n k8s.io tasks exec --exec-id record-ls "$cid" \
 		/bin/ls / >/dev/null 2>&1
 	check "an exec into the recorded container runs" 0 "$?"
+	ctr -a "$ctd/containerd.sock" -n k8s.io tasks exec --exec-id record-cat "$cid" \
+		/bin/cat /etc/hostname >/dev/null 2>&1
+	check "and a probe's" 0 "$?"
 	# SIGKILL: sleep is the pid namespace's init, which ignores what it does not handle
 	ctr -a "$ctd/containerd.sock" -n k8s.io tasks kill -s SIGKILL "$cid" >/dev/null 2>&1
 	i=0
@@ -108,10 +113,19 @@ if [ "$(id -u)" -eq 0 ] && [ -r /sys/kernel/btf/vmlinux ] && command -v ctr >/de
 	check "the summary names the container and its pod" yes \
 		"$(grep -q "recorded [0-9]* syscalls of container kept (${cid%"${cid#?????????????}"}, pod kseccomp-test/kept) with ebpf/" \
 			"$work/record.err" && echo yes || cat "$work/record.err")"
-	check "the exec'd ls is in the profile (getdents64), and sleep's exit (exit_group)" \
-		"getdents64 exit_group" "$(python3 -c 'import json, sys
+	check "the summary names the exec'd ls, the calls only it made, and leaves them out" yes \
+		"$(grep -q "container kept: exec'd '/bin/ls /': [0-9]* syscalls, not made by the container itself: .*getdents64.*; left out (--exclude-exec)" \
+			"$work/record.err" && echo yes || cat "$work/record.err")"
+	check "it names the probe, and keeps it" yes \
+		"$(grep -q "container kept: exec'd '/bin/cat /etc/hostname' (a probe): [0-9]* syscalls.*; in the profile" \
+			"$work/record.err" && echo yes || cat "$work/record.err")"
+	check "and the runtime's exec the probe needs" yes \
+		"$(grep -q "container kept: what entered, before its command's execve (the runtime's exec): [0-9]* syscalls.*; in the profile" \
+			"$work/record.err" && echo yes || cat "$work/record.err")"
+	check "the profile: the probe's calls (read, exit_group), not ls's (getdents64)" \
+		"read exit_group" "$(python3 -c 'import json, sys
 names = set(n for r in json.load(open(sys.argv[1]))["syscalls"] for n in r["names"])
-print(" ".join(n for n in ("getdents64", "exit_group") if n in names))' "$work/kept.json" 2>&1)"
+print(" ".join(n for n in ("getdents64", "read", "exit_group") if n in names))' "$work/kept.json" 2>&1)"
 	"$k" record -r "$endpoint" --pod kseccomp-test/kept -c nope -q >/dev/null 2>"$work/out"
 	check "record --pod with -c naming no container: exit 1" 1 "$?"
 	check "...saying so" yes "$(grep -q 'pod kseccomp-test/kept has no running container named nope' "$work/out" && echo yes || cat "$work/out")"

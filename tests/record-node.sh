@@ -57,6 +57,9 @@ EOF
   - name: web
     image: hashicorp/http-echo:1.0
     args: ["-listen=:$port", "-text=recorded"]
+    livenessProbe:
+      exec:
+        command: ["cat", "/proc/uptime"]
 EOF
 }
 
@@ -99,6 +102,15 @@ sleep 1 # the recorder loads before the pod exists
 pod_wait web 3 Running 20
 check "--wait: the pod answers while recorded" recorded "$(http_get "http://127.0.0.1:$port/")"
 http_get "http://127.0.0.1:$port/health" >/dev/null
+# a process that enters the container's cgroup from outside, as the runtime's exec puts one
+# there, is told apart from the container's own processes
+cpid=$(pgrep -o -f -- "-listen=:$port")
+cgroot=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
+cgdir=$(awk -F: '$1 == "0" { print $3 }' "/proc/$cpid/cgroup" 2>/dev/null)
+sh -c 'echo $$ >"$1/cgroup.procs" && exec ls /' sh "$cgroot$cgdir" >/dev/null
+check "--wait: a process entering the container's cgroup runs" 0 "$?"
+# and one that runs the pod's liveness probe's command, as the kubelet's exec would
+sh -c 'echo $$ >"$1/cgroup.procs" && exec cat /proc/uptime' sh "$cgroot$cgdir" >/dev/null
 sleep 0.3
 "$k" delete pod web --now >/dev/null 2>&1
 i=0
@@ -112,6 +124,12 @@ kill $rec 2>/dev/null
 wait $rec
 check "--wait: record exits 0" 0 "$?"
 sed 's/^/# /' "$work/wait.err"
+check "--wait: the summary names the entering ls apart, in the profile" yes \
+	"$(grep -q "container web: exec'd 'ls /': [0-9]* syscalls.*; in the profile" "$work/wait.err" &&
+		echo yes || echo no)"
+check "--wait: and the probe's command, marked from the pod's manifest" yes \
+	"$(grep -q "container web: exec'd 'cat /proc/uptime' (a probe): [0-9]* syscalls" "$work/wait.err" &&
+		echo yes || echo no)"
 [ -s "$work/profiles/web.json" ] || {
 	tap_done
 	exit

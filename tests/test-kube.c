@@ -994,6 +994,47 @@ tutorial(void)
 	kube_manifest_free(m);
 }
 
+/* Exec probes' commands are read (record --probes-from marks them); one that is no list of
+ * strings is an error at its place, as the API server's. */
+static void
+probe_commands(void)
+{
+	static const char yaml[] =
+	        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n"
+	        "  - name: web\n    image: x\n"
+	        "    livenessProbe: {exec: {command: [sh, -c, cat /tmp/healthy]}}\n"
+	        "    readinessProbe: {httpGet: {port: 80}}\n"
+	        "    startupProbe: {exec: {command: [/bin/true]}}\n";
+	static const char bad[] = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n"
+	                          "  containers:\n  - name: web\n    image: x\n"
+	                          "    livenessProbe: {exec: {command: cat}}\n";
+	struct kube_manifest *m = NULL;
+	struct ksc_error *e = NULL;
+	const struct kube_container *c;
+
+	if (kube_manifest_parse("probes.yaml", yaml, strlen(yaml), &m, &e) < 0) {
+		ok(0, "probes: parsed: %s", ksc_error_message(e));
+		ksc_error_free(e);
+		return;
+	}
+	c = &m->pods[0].containers[0];
+	ok(c->probe_commands[0] && c->probe_commands[0][2] && !c->probe_commands[0][3],
+	   "probes: liveness exec command of three arguments");
+	is_str(c->probe_commands[0] ? c->probe_commands[0][2] : NULL, "cat /tmp/healthy",
+	       "probes: an argument with spaces stays one");
+	ok(!c->probe_commands[1], "probes: an httpGet readiness probe has no command");
+	is_str(c->probe_commands[2] ? c->probe_commands[2][0] : NULL, "/bin/true",
+	       "probes: startup exec command");
+	kube_manifest_free(m);
+	m = NULL;
+	ok(kube_manifest_parse("bad.yaml", bad, strlen(bad), &m, &e) < 0,
+	   "probes: exec.command that is no list is an error");
+	ok(e && strstr(ksc_error_message(e), "livenessProbe.exec.command"),
+	   "probes: ...naming the field: %s", e ? ksc_error_message(e) : "");
+	ksc_error_free(e);
+	kube_manifest_free(m);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1038,6 +1079,7 @@ main(int argc, char **argv)
 	tutorial();
 	case_sensitive_keys();
 	failed_container_frees();
+	probe_commands();
 
 	snprintf(path, sizeof(path), "rm -rf '%s'", root);
 	(void)!system(path);

@@ -226,3 +226,19 @@ pods_containers(const char *pod, const char *name, struct record_container **ret
 	*ret_n = n;
 	return n ? 0 : -ENOENT;
 }
+
+int
+pods_manifest(const char *pod, char *path, size_t size, size_t *ret_index)
+{
+	struct node_opts o = { .executor_set = true };
+	struct pod_info info = { 0 };
+	char dir[PATH_MAX];
+
+	node_opts_defaults(&o);
+	if (pod_dir(&o, pod, dir, sizeof(dir)) < 0 || pod_info_read(dir, &info) < 0)
+		return -ENOENT;
+	if ((size_t)snprintf(path, size, "%s/manifest", dir) >= size)
+		return -ENAMETOOLONG;
+	*ret_index = info.index;
+	return 0;
+}

@@ -69,3 +69,7 @@ int pods_pids(const char *pod, pid_t **ret, size_t *ret_n);
  * record_containers_free()), -ENOENT when it has none running, -ENOMEM. */
 int
 pods_containers(const char *pod, const char *name, struct record_container **ret, size_t *ret_n);
+
+/* The manifest a pod of the local node was applied from, as the node keeps it, and the pod's
+ * index among its objects. 0, or -ENOENT when there is no such pod. */
+int pods_manifest(const char *pod, char *path, size_t size, size_t *ret_index);

@@ -74,6 +74,10 @@ help(void)
 	      "      --probe-command CMD an exec probe's command (words separated by spaces):\n"
 	      "                          kept in the profile with --exclude-exec, and marked\n"
 	      "                          in the summary; repeatable\n"
+	      "      --probes-from MANIFEST\n"
+	      "                          the recorded container's exec probes (liveness,\n"
+	      "                          readiness, startup) in a manifest, by its name, as\n"
+	      "                          --probe-command (a local pod's are its own manifest's)\n"
 	      "  -q, --quiet             no summary on standard error\n"
 	      "  -h, --help              show this help\n"
 	      "\n"
@@ -126,27 +130,30 @@ check_cri_options(const struct record_args *ra)
 		return cli_usage_error("record",
 		                       "--output-dir is for --all-containers, in place of "
 		                       "--output-file");
-	if ((ra->sessions.exclude_exec || ra->sessions.n_probes) && !ra->cgroup && !ra->pod &&
-	    !ra->container)
-		return cli_usage_error("record", "--exclude-exec and --probe-command are for "
-		                                 "--container, --pod and --cgroup");
+	if ((ra->sessions.exclude_exec || ra->sessions.n_probes || ra->sessions.probes_from) &&
+	    !ra->cgroup && !ra->pod && !ra->container)
+		return cli_usage_error("record",
+		                       "--exclude-exec, --probe-command and --probes-from "
+		                       "are for --container, --pod and --cgroup");
 	if (record_cri_target(ra) && (ra->append || ra->baseline || ra->nnp))
 		return cli_usage_error("record", "--append, --with-runtime-baseline and "
 		                                 "--no-new-privs are not for containers");
 	return 0;
 }
 
-/* --probe-command CMD, once more. 0 or -ENOMEM. */
+/* --attach: 0 or a usage error. */
 static int
-add_probe(struct record_args *ra, const char *command)
+parse_attach(const char *value, enum record_attach *ret)
 {
-	const char **grown = reallocarray((void *)ra->sessions.probes, ra->sessions.n_probes + 1,
-	                                  sizeof(*grown));
-
-	if (!grown)
-		return -ENOMEM;
-	grown[ra->sessions.n_probes++] = command;
-	ra->sessions.probes = grown;
+	if (streq(value, "auto"))
+		*ret = RECORD_ATTACH_AUTO;
+	else if (streq(value, "fentry"))
+		*ret = RECORD_ATTACH_FENTRY;
+	else if (streq(value, "tracepoint"))
+		*ret = RECORD_ATTACH_TRACEPOINT;
+	else
+		return cli_usage_error(
+		        "record", "--attach: expected auto, fentry or tracepoint, got '%s'", value);
 	return 0;
 }
 
@@ -173,6 +180,7 @@ record_parse_args(int argc, char **argv, struct record_args *ra)
 		{ "wait", no_argument, NULL, 'W' },
 		{ "exclude-exec", no_argument, NULL, 'X' },
 		{ "probe-command", required_argument, NULL, 'R' },
+		{ "probes-from", required_argument, NULL, 'F' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
@@ -191,17 +199,8 @@ record_parse_args(int argc, char **argv, struct record_args *ra)
 			ra->backend = optarg;
 			break;
 		case 'T':
-			if (streq(optarg, "auto"))
-				ra->attach = RECORD_ATTACH_AUTO;
-			else if (streq(optarg, "fentry"))
-				ra->attach = RECORD_ATTACH_FENTRY;
-			else if (streq(optarg, "tracepoint"))
-				ra->attach = RECORD_ATTACH_TRACEPOINT;
-			else
-				return cli_usage_error(
-				        "record",
-				        "--attach: expected auto, fentry or tracepoint, got '%s'",
-				        optarg);
+			if (parse_attach(optarg, &ra->attach) != 0)
+				return EXIT_USAGE;
 			break;
 		case 'o':
 			if (cli_parse_doc_format("record", optarg, &ra->format) != 0)
@@ -262,8 +261,14 @@ record_parse_args(int argc, char **argv, struct record_args *ra)
 			ra->sessions.exclude_exec = true;
 			break;
 		case 'R':
-			if (add_probe(ra, optarg) < 0)
+			if (record_probe_add_words(&ra->sessions, optarg) < 0)
 				return cli_fail(-ENOMEM, NULL, "record");
+			break;
+		case 'F':
+			if (streq(optarg, "-"))
+				return cli_usage_error("record", "--probes-from: a manifest file, "
+				                                 "not standard input");
+			ra->sessions.probes_from = optarg;
 			break;
 		case 'q':
 			ra->quiet = ra->sessions.quiet = true;

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <poll.h>
 #include <string.h>
@@ -240,6 +241,35 @@ wait_and_record(const struct record_cri_opts *o, volatile sig_atomic_t *stop,
 	return r;
 }
 
+/* A container's session options: the options', with its probes: --probe-command's, those
+ * --probes-from's manifest names for a container of its name, and a local pod's own. 0, or 1
+ * after saying why. */
+static int
+container_probes(const struct record_cri_opts *o, const struct record_container *c,
+                 struct record_session_opts *ret)
+{
+	char manifest[PATH_MAX];
+	size_t index, added = 0;
+
+	*ret = o->sessions;
+	ret->probes = NULL;
+	ret->n_probes = 0;
+	for (size_t i = 0; i < o->sessions.n_probes; i++)
+		if (record_probe_add(ret, (const char *const *)o->sessions.probes[i]) < 0)
+			return cli_fail(-ENOMEM, NULL, "record");
+	if (o->sessions.probes_from &&
+	    record_probes_from(ret, o->sessions.probes_from, SIZE_MAX, c->name, &added))
+		return 1;
+	if (o->sessions.probes_from && !added && !o->quiet)
+		cli_warning("%s: no exec probe for a container named %s",
+		            cli_escape(o->sessions.probes_from), cli_escape(c->name));
+	if (o->pod && !strchr(o->pod, '/') &&
+	    pods_manifest(o->pod, manifest, sizeof(manifest), &index) == 0 &&
+	    record_probes_from(ret, manifest, index, c->name, &added))
+		return 1;
+	return 0;
+}
+
 /* The query with its pod's NAMESPACE/NAME split and the default endpoint. 0 or a usage
  * error. */
 static int
@@ -313,10 +343,15 @@ record_cri(const struct record_cri_opts *opts, volatile sig_atomic_t *stop)
 		}
 	}
 	for (size_t i = 0; i < n; i++) {
+		struct record_session_opts so = { 0 };
 		char what[256];
 
 		snprintf(what, sizeof(what), "container %s", cli_escape(cs[i].name));
-		record_sessions_apply(&recs[i], what, &o->sessions);
+		if (container_probes(o, &cs[i], &so) == 0)
+			record_sessions_apply(&recs[i], what, &so);
+		else
+			status = 1;
+		record_session_opts_done(&so);
 		if (record_report_losses(&recs[i]))
 			status = 1;
 		if (write_one(o, &cs[i], &recs[i]))

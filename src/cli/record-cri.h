@@ -13,13 +13,25 @@
 #include "record/record.h"
 
 /* What to do with the processes that entered a container from outside (recording.h's
- * sessions): all go into its profile, or with exclude_exec only the probes' (each probe a
- * command, its words separated by spaces) and the runtime's exec they need. */
+ * sessions): all go into its profile, or with exclude_exec only the probes' and the
+ * runtime's exec they need. */
 struct record_session_opts {
 	bool exclude_exec, quiet;
-	const char *const *probes;
+	char ***probes; /* each an argv, NULL-terminated; all owned */
 	size_t n_probes;
+	const char *probes_from; /* --probes-from MANIFEST, read per container */
 };
+
+/* A probe's command, copied: argv (NULL-terminated), or words separated by spaces. 0 or
+ * -ENOMEM. */
+int record_probe_add(struct record_session_opts *o, const char *const *argv);
+int record_probe_add_words(struct record_session_opts *o, const char *words);
+/* Add the exec probes of a manifest's containers named container (NULL: every one), of
+ * its pods (index: only the pod at that index; SIZE_MAX: all). 0 with *ret_added, or 1
+ * after saying why the manifest could not be read. */
+int record_probes_from(struct record_session_opts *o, const char *manifest, size_t index,
+                       const char *container, size_t *ret_added);
+void record_session_opts_done(struct record_session_opts *o);
 
 /* Say each session of rec apart (what: "container NAME", whose it is), with the calls the
  * container's own processes did not make, and add those the options keep to rec. */

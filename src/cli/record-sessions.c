@@ -5,38 +5,34 @@
  * put in the container's profile, or left out with --exclude-exec unless it is a probe
  * (--probe-command).
  */
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "kube/kube.h"
 #include "record-cri.h"
 
 /* How many of a session's own calls the summary names before "and N more". */
 #define NAMES_SHOWN 12
 
-/* Whether a session's command is the probe command probe (words separated by spaces),
- * as far as the recorder kept it: at most RECORDING_COMMAND_ARGS arguments, each cut to
- * RECORDING_COMMAND_ARG - 1 bytes. */
+/* Whether a session's command is the probe's argv, as far as the recorder kept it: at most
+ * RECORDING_COMMAND_ARGS arguments, each cut to RECORDING_COMMAND_ARG - 1 bytes. */
 static bool
-is_probe(const struct recording_session *s, const char *probe)
+is_probe(const struct recording_session *s, char *const *probe)
 {
 	size_t a = 0;
 
-	for (const char *p = probe; *p;) {
-		size_t len, kept;
+	for (; probe[a]; a++) {
+		size_t len = strlen(probe[a]), kept;
 
-		while (*p == ' ')
-			p++;
-		if (!*p)
-			break;
-		len = strcspn(p, " ");
 		if (a == RECORDING_COMMAND_ARGS)
 			return true; /* the rest was not kept */
 		kept = len < RECORDING_COMMAND_ARG - 1 ? len : RECORDING_COMMAND_ARG - 1;
-		if (!s->argv[a] || strlen(s->argv[a]) != kept || strncmp(s->argv[a], p, kept) != 0)
+		if (!s->argv[a] || strlen(s->argv[a]) != kept ||
+		    strncmp(s->argv[a], probe[a], kept) != 0)
 			return false;
-		a++;
-		p += len;
 	}
 	return a > 0 && !s->argv[a];
 }
@@ -50,16 +46,108 @@ session_is_probe(const struct recording_session *s, const struct record_session_
 	return false;
 }
 
-/* "ls -l /", escaped, into buf. */
+static void
+free_argv(char **argv)
+{
+	for (size_t i = 0; argv && argv[i]; i++)
+		free(argv[i]);
+	free(argv);
+}
+
+int
+record_probe_add(struct record_session_opts *o, const char *const *argv)
+{
+	size_t n = 0;
+	char **copy, ***grown;
+
+	while (argv[n])
+		n++;
+	copy = calloc(n + 1, sizeof(*copy));
+	for (size_t i = 0; copy && i < n; i++)
+		if (!(copy[i] = strdup(argv[i]))) {
+			free_argv(copy);
+			copy = NULL;
+		}
+	grown = copy ? reallocarray(o->probes, o->n_probes + 1, sizeof(*grown)) : NULL;
+	if (!grown) {
+		free_argv(copy);
+		return -ENOMEM;
+	}
+	grown[o->n_probes++] = copy;
+	o->probes = grown;
+	return 0;
+}
+
+int
+record_probe_add_words(struct record_session_opts *o, const char *words)
+{
+	_cleanup_(freep) char *text = strdup(words);
+	const char *argv[64] = { 0 };
+	size_t n = 0;
+
+	if (!text)
+		return -ENOMEM;
+	for (char *save = NULL, *w = strtok_r(text, " ", &save); w && n < ELEMENTSOF(argv) - 1;
+	     w = strtok_r(NULL, " ", &save))
+		argv[n++] = w;
+	return record_probe_add(o, argv);
+}
+
+int
+record_probes_from(struct record_session_opts *o, const char *manifest, size_t index,
+                   const char *container, size_t *ret_added)
+{
+	struct kube_manifest *m = NULL;
+	struct ksc_error *error = NULL;
+	int r = kube_manifest_read(manifest, &m, &error);
+
+	*ret_added = 0;
+	if (r < 0)
+		return cli_fail(r, error, manifest);
+	for (size_t i = 0; r >= 0 && i < m->n_pods; i++) {
+		const struct kube_pod *pod = &m->pods[i];
+
+		if (index != SIZE_MAX && i != index)
+			continue;
+		for (size_t c = 0; r >= 0 && c < pod->n_containers; c++) {
+			const struct kube_container *k = &pod->containers[c];
+
+			if (container && !streq(k->name, container))
+				continue;
+			for (size_t p = 0; r >= 0 && p < ELEMENTSOF(k->probe_commands); p++)
+				if (k->probe_commands[p] && k->probe_commands[p][0] &&
+				    (r = record_probe_add(o, k->probe_commands[p])) == 0)
+					(*ret_added)++;
+		}
+	}
+	kube_manifest_free(m);
+	return r < 0 ? cli_fail(r, NULL, manifest) : 0;
+}
+
+void
+record_session_opts_done(struct record_session_opts *o)
+{
+	for (size_t i = 0; i < o->n_probes; i++)
+		free_argv(o->probes[i]);
+	free(o->probes);
+	o->probes = NULL;
+	o->n_probes = 0;
+}
+
+/* "sh -c \"cat /tmp/healthy\"", escaped, into buf: an argument with a space, or empty, in
+ * double quotes. */
 static void
 command_text(const struct recording_session *s, char *buf, size_t size)
 {
 	size_t len = 0;
 
 	buf[0] = '\0';
-	for (size_t a = 0; s->argv[a] && len < size; a++)
-		len += (size_t)snprintf(buf + len, size - len, "%s%s", a ? " " : "",
-		                        cli_escape(s->argv[a]));
+	for (size_t a = 0; s->argv[a] && len < size; a++) {
+		const char *q = !*s->argv[a] || strchr(s->argv[a], ' ') ? "\"" : "";
+
+		len += (size_t)snprintf(buf + len, size - len, "%s%s%s%s", a ? " " : "", q,
+		                        cli_escape(s->argv[a]), q);
+	}
 }
 
 /* The summary line of one session: what it is, how many calls, which only it made. */

@@ -182,11 +182,22 @@ record_main(int argc, char **argv, struct record_args *ra)
 	if (!ra->backend)
 		ra->backend = geteuid() == 0 && record_ebpf_available() ? "ebpf" : "ptrace";
 	if ((ra->cgroup || record_cri_target(ra) || ra->container_name || ra->all_containers ||
-	     ra->wait || ra->sessions.exclude_exec || ra->sessions.n_probes) &&
+	     ra->wait || ra->sessions.exclude_exec || ra->sessions.n_probes ||
+	     ra->sessions.probes_from) &&
 	    !streq(ra->backend, "ebpf")) {
 		cli_error("%s needs the ebpf backend: root and a kernel with BTF",
 		          ra->cgroup ? "--cgroup" : "recording containers");
 		return 1;
+	}
+	/* a manifest that cannot be read is said now, not after the recording */
+	if (ra->sessions.probes_from) {
+		struct record_session_opts check = { 0 };
+
+		r = record_probes_from(&check, ra->sessions.probes_from, SIZE_MAX, NULL,
+		                       &(size_t){ 0 });
+		record_session_opts_done(&check);
+		if (r)
+			return r;
 	}
 	/* a local pod by its containers' cgroups; the ptrace backend follows its pids */
 	if (record_cri_target(ra) || (ra->pod && streq(ra->backend, "ebpf")))
@@ -213,6 +224,12 @@ record_main(int argc, char **argv, struct record_args *ra)
 		char what[PATH_MAX + 16];
 
 		snprintf(what, sizeof(what), "cgroup %s", cli_escape(ra->cgroup));
+		if (ra->sessions.probes_from &&
+		    record_probes_from(&ra->sessions, ra->sessions.probes_from, SIZE_MAX, NULL,
+		                       &(size_t){ 0 })) {
+			recording_done(&rec);
+			return 1;
+		}
 		record_sessions_apply(&rec, what, &ra->sessions);
 	}
 	ksc_diags_free(TAKE_PTR(diags));
@@ -238,6 +255,6 @@ verb_record(int argc, char **argv)
 	int r = record_main(argc, argv, &ra);
 
 	free(ra.pids);
-	free((void *)ra.sessions.probes);
+	record_session_opts_done(&ra.sessions);
 	return r;
 }

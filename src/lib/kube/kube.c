@@ -233,6 +233,30 @@ read_strings(struct reader *rd, const struct ksc_node *map, const char *key, con
 	return 0;
 }
 
+/* The exec probes' commands. */
+static int
+read_probes(struct reader *rd, const struct ksc_node *n, const char *path,
+            struct kube_container *ret)
+{
+	static const char *const keys[] = { "livenessProbe", "readinessProbe", "startupProbe" };
+	int r = 0;
+
+	for (size_t i = 0; r >= 0 && i < ELEMENTSOF(keys); i++) {
+		const struct ksc_node *probe = NULL, *exec = NULL;
+		char ppath[600], epath[620];
+
+		snprintf(ppath, sizeof(ppath), "%s.%s", path, keys[i]);
+		r = get_map(rd, n, keys[i], path, &probe);
+		if (r >= 0 && probe)
+			r = get_map(rd, probe, "exec", ppath, &exec);
+		if (r >= 0 && exec) {
+			snprintf(epath, sizeof(epath), "%s.exec", ppath);
+			r = read_strings(rd, exec, "command", epath, &ret->probe_commands[i]);
+		}
+	}
+	return r;
+}
+
 static int
 read_container_fields(struct reader *rd, const struct ksc_node *n, const char *path,
                       enum kube_container_kind kind, const char *list, size_t index,
@@ -263,6 +287,8 @@ read_container_fields(struct reader *rd, const struct ksc_node *n, const char *p
 		r = read_strings(rd, n, "command", path, &ret->command);
 	if (r >= 0)
 		r = read_strings(rd, n, "args", path, &ret->args);
+	if (r >= 0)
+		r = read_probes(rd, n, path, ret);
 	if (r < 0)
 		return r;
 	if (kind == KUBE_INIT && restart && streq(restart, "Always"))
@@ -314,6 +340,10 @@ read_container(struct reader *rd, const struct ksc_node *n, const char *path,
 		free(ret->args);
 		free(ret->cap_add_names);
 		free(ret->cap_drop_names);
+		for (size_t i = 0; i < ELEMENTSOF(ret->probe_commands); i++) {
+			free(ret->probe_commands[i]);
+			ret->probe_commands[i] = NULL;
+		}
 		ret->command = ret->args = NULL;
 		ret->cap_add_names = ret->cap_drop_names = NULL;
 	}
@@ -541,6 +571,9 @@ kube_manifest_free(struct kube_manifest *m)
 			free(m->pods[i].containers[k].args);
 			free(m->pods[i].containers[k].cap_add_names);
 			free(m->pods[i].containers[k].cap_drop_names);
+			for (size_t p = 0; p < ELEMENTSOF(m->pods[i].containers[k].probe_commands);
+			     p++)
+				free(m->pods[i].containers[k].probe_commands[p]);
 		}
 		free(m->pods[i].spec_path);
 		free(m->pods[i].annotations);

@@ -47,6 +47,9 @@ struct kube_container {
 	const char *image;                 /* NULL when absent */
 	const char **command;              /* NULL-terminated, NULL when absent */
 	const char **args;
+	/* the commands of its exec probes: livenessProbe, readinessProbe, startupProbe's
+	 * exec.command (the kubelet runs them in the container, as an exec), NULL when absent */
+	const char **probe_commands[3];
 	unsigned line, column;
 };
 
