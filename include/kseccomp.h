@@ -972,6 +972,19 @@ int ksc_profile_merge(const struct ksc_profile *const *profiles, size_t n_profil
                       struct ksc_profile **ret_profile, struct ksc_diags *diags,
                       struct ksc_error **reterr);
 
+/* Of n profiles (recordings of a workload's replicas, say), which allow each syscall name:
+ * which have a rule naming it whose decision is not their default's. */
+struct ksc_coverage {
+	char *name;
+	size_t count; /* how many of the profiles */
+	bool *in;     /* in[i]: whether profiles[i] does */
+};
+/* Every name some profile allows, sorted by count (most first), then by name. 0 with *ret
+ * (free with ksc_coverage_free()), or -ENOMEM. */
+int ksc_profile_coverage(const struct ksc_profile *const *profiles, size_t n_profiles,
+                         struct ksc_coverage **ret, size_t *ret_n);
+void ksc_coverage_free(struct ksc_coverage *coverage, size_t n);
+
 enum ksc_finding_severity {
 	KSC_FINDING_INFO = 0,
 	KSC_FINDING_WARNING,

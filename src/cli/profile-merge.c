@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* kseccomp profile merge [-o json|yaml] [--output-file OUT] A B... */
+/* kseccomp profile merge [-o json|yaml] [--output-file OUT] [--coverage] A B... */
 #include <getopt.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
 
@@ -18,8 +19,67 @@ help(void)
 	      "decisions on every syscall and boundary argument value: a merge that would lose\n"
 	      "precision is refused with the call where it would, and nothing is written.\n"
 	      "\n"
-	      "Options:\n" CLI_DOC_OUTPUT_HELP "  -h, --help               show this help\n",
+	      "Options:\n" CLI_DOC_OUTPUT_HELP
+	      "      --coverage           say on standard error how many of the profiles allow\n"
+	      "                           each syscall: those all of them allow counted, the\n"
+	      "                           others named with the profiles that do or do not\n"
+	      "  -h, --help               show this help\n",
 	      stdout);
+}
+
+/* The profiles of one coverage group, in words: "not in c.json", "only in a.json, b.json". */
+static void
+say_which(const bool *in, size_t count, char **paths, size_t n)
+{
+	bool listing_in = count <= n / 2;
+	bool first = true;
+
+	fputs(listing_in ? "only in " : "not in ", stderr);
+	for (size_t i = 0; i < n; i++)
+		if (in[i] == listing_in) {
+			fprintf(stderr, "%s%s", first ? "" : ", ", cli_escape(paths[i]));
+			first = false;
+		}
+}
+
+/* --coverage: the syscalls all profiles allow counted, the others grouped by which do. */
+static int
+say_coverage(const struct ksc_profile *const *ps, size_t n, char **paths)
+{
+	struct ksc_coverage *v = NULL;
+	size_t n_v = 0, all = 0;
+	bool *done;
+	int r = ksc_profile_coverage(ps, n, &v, &n_v);
+
+	if (r < 0)
+		return cli_fail(r, NULL, "profile merge");
+	done = calloc(n_v ? n_v : 1, sizeof(*done));
+	if (!done) {
+		ksc_coverage_free(v, n_v);
+		return cli_fail(-ENOMEM, NULL, "profile merge");
+	}
+	for (size_t i = 0; i < n_v; i++)
+		all += v[i].count == n;
+	fprintf(stderr,
+	        "kseccomp: profile merge: %zu profiles allow %zu syscalls, %zu of them all %zu\n",
+	        n, n_v, all, n);
+	/* the rest by count, most first (v's order), one line per set of profiles */
+	for (size_t i = 0; i < n_v; i++) {
+		if (done[i] || v[i].count == n)
+			continue;
+		fprintf(stderr, "  %zu of %zu (", v[i].count, n);
+		say_which(v[i].in, v[i].count, paths, n);
+		fputs("):", stderr);
+		for (size_t j = i; j < n_v; j++)
+			if (!done[j] && !memcmp(v[j].in, v[i].in, n * sizeof(bool))) {
+				fprintf(stderr, " %s", v[j].name);
+				done[j] = true;
+			}
+		fputc('\n', stderr);
+	}
+	free(done);
+	ksc_coverage_free(v, n_v);
+	return 0;
 }
 
 int
@@ -28,6 +88,7 @@ verb_profile_merge(int argc, char **argv)
 	static const struct option options[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "output-file", required_argument, NULL, CLI_OUTPUT_FILE_OPTION },
+		{ "coverage", no_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
@@ -40,6 +101,7 @@ verb_profile_merge(int argc, char **argv)
 	enum cli_doc_format format = CLI_DOC_JSON;
 	size_t n = 0, len = 0;
 	int c, r, status = 0;
+	bool coverage = false;
 
 	optind = 0;
 	opterr = 0;
@@ -51,6 +113,9 @@ verb_profile_merge(int argc, char **argv)
 			break;
 		case CLI_OUTPUT_FILE_OPTION:
 			output = optarg;
+			break;
+		case 'C':
+			coverage = true;
 			break;
 		case 'h':
 			help();
@@ -91,6 +156,8 @@ verb_profile_merge(int argc, char **argv)
 		goto out;
 	}
 	status = cli_write_document(output, format, text, len) < 0 ? 1 : 0;
+	if (status == 0 && coverage)
+		status = say_coverage((const struct ksc_profile *const *)ps, n, argv + optind);
 out:
 	for (size_t i = 0; i < n; i++)
 		ksc_profile_free(ps[i]);

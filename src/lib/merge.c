@@ -516,3 +516,95 @@ ksc_profile_merge(const struct ksc_profile *const *ps, size_t n_ps, struct ksc_p
 	*ret = TAKE_PTR(merged);
 	return 0;
 }
+
+/* Whether profile p has a rule naming name whose decision is not its default's. */
+static bool
+profile_covers(const struct ksc_profile *p, const char *name)
+{
+	uint32_t def = ksc_profile_default_ret(p);
+
+	for (size_t r = 0; r < ksc_profile_rule_count(p); r++) {
+		const struct ksc_rule *rule = ksc_profile_rule(p, r);
+
+		if (ksc_rule_ret(rule) == def)
+			continue;
+		for (size_t k = 0; k < ksc_rule_name_count(rule); k++)
+			if (streq(ksc_rule_name(rule, k), name))
+				return true;
+	}
+	return false;
+}
+
+static int
+coverage_order(const void *a, const void *b)
+{
+	const struct ksc_coverage *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count < y->count ? 1 : -1;
+	return strcmp(x->name, y->name);
+}
+
+void
+ksc_coverage_free(struct ksc_coverage *v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++) {
+		free(v[i].name);
+		free(v[i].in);
+	}
+	free(v);
+}
+
+int
+ksc_profile_coverage(const struct ksc_profile *const *ps, size_t n_ps, struct ksc_coverage **ret,
+                     size_t *ret_n)
+{
+	struct ksc_coverage *v = NULL;
+	size_t n = 0, cap = 0;
+
+	*ret = NULL;
+	*ret_n = 0;
+	for (size_t i = 0; i < n_ps; i++)
+		for (size_t r = 0; r < ksc_profile_rule_count(ps[i]); r++) {
+			const struct ksc_rule *rule = ksc_profile_rule(ps[i], r);
+
+			if (ksc_rule_ret(rule) == ksc_profile_default_ret(ps[i]))
+				continue;
+			for (size_t k = 0; k < ksc_rule_name_count(rule); k++) {
+				const char *name = ksc_rule_name(rule, k);
+				bool known = false;
+
+				for (size_t j = 0; j < n && !known; j++)
+					known = streq(v[j].name, name);
+				if (known)
+					continue;
+				if (n == cap) {
+					struct ksc_coverage *grown;
+
+					cap = cap ? cap * 2 : 64;
+					grown = reallocarray(v, cap, sizeof(*v));
+					if (!grown)
+						goto oom;
+					v = grown;
+				}
+				v[n] = (struct ksc_coverage){ .name = strdup(name),
+					                      .in = calloc(n_ps, sizeof(bool)) };
+				n++;
+				if (!v[n - 1].name || !v[n - 1].in)
+					goto oom;
+				/* the profiles before i do not name it with a decision of theirs */
+				for (size_t j = i; j < n_ps; j++)
+					if ((v[n - 1].in[j] =
+					             j == i || profile_covers(ps[j], name)))
+						v[n - 1].count++;
+			}
+		}
+	if (n > 1)
+		qsort(v, n, sizeof(*v), coverage_order);
+	*ret = v;
+	*ret_n = n;
+	return 0;
+oom:
+	ksc_coverage_free(v, n);
+	return -ENOMEM;
+}
