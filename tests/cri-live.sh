@@ -129,6 +129,43 @@ print(" ".join(n for n in ("getdents64", "read", "exit_group") if n in names))' 
 	"$k" record -r "$endpoint" --pod kseccomp-test/kept -c nope -q >/dev/null 2>"$work/out"
 	check "record --pod with -c naming no container: exit 1" 1 "$?"
 	check "...saying so" yes "$(grep -q 'pod kseccomp-test/kept has no running container named nope' "$work/out" && echo yes || cat "$work/out")"
+	# --selector: the two replicas of app=web recorded at once, merged, the calls only one
+	# of them made named with its pod
+	"$k" record -r "$endpoint" --selector app=web -n kseccomp-test -c web \
+		--output-file "$work/web.json" 2>"$work/replicas.err" &
+	rec=$!
+	sleep 1
+	web1=$("$k" cri ps -r "$endpoint" -o wide 2>/dev/null | awk '$0 ~ / web / && /Running/ { print $1 }' | head -n 1)
+	for c in $("$k" cri ps -r "$endpoint" -o wide 2>/dev/null | awk '/ web .*Running/ { print $1 }'); do
+		ctr -a "$ctd/containerd.sock" -n k8s.io tasks exec --exec-id replica-cat "$c" \
+			/bin/cat /etc/hostname >/dev/null 2>&1
+		[ "$c" = "$web1" ] && ctr -a "$ctd/containerd.sock" -n k8s.io tasks exec \
+			--exec-id replica-ls "$c" /bin/ls / >/dev/null 2>&1
+		ctr -a "$ctd/containerd.sock" -n k8s.io tasks kill -s SIGKILL "$c" >/dev/null 2>&1
+	done
+	i=0
+	while kill -0 $rec 2>/dev/null && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	kill $rec 2>/dev/null
+	wait $rec
+	check "record --selector: both replicas recorded until they exit, exit 0" 0 "$?"
+	sed 's/^/# /' "$work/replicas.err"
+	check "the summary counts the replicas and what all of them made" yes \
+		"$(grep -q "^kseccomp: container web: 2 replicas made [0-9]* syscalls, [0-9]* of them all 2$" \
+			"$work/replicas.err" && echo yes || echo no)"
+	check "and names what only one made (ls's getdents64) with its pod" yes \
+		"$(grep -q "^  1 of 2 (only in web-[12]):.* getdents64" "$work/replicas.err" && echo yes || echo no)"
+	check "one merged profile, written" yes \
+		"$(grep -q "recorded [0-9]* syscalls of container web (2 pods of kseccomp-test matching app=web) with ebpf/.*: wrote $work/web.json" \
+			"$work/replicas.err" && echo yes || echo no)"
+	check "the merged profile has both replicas' calls" "getdents64 read" "$(python3 -c 'import json, sys
+names = set(n for r in json.load(open(sys.argv[1]))["syscalls"] for n in r["names"])
+print(" ".join(n for n in ("getdents64", "read") if n in names))' "$work/web.json" 2>&1)"
+	"$k" record -r "$endpoint" --selector app=nothing -n kseccomp-test -q >/dev/null 2>"$work/out"
+	check "record --selector matching no pod: exit 1" 1 "$?"
+	check "...saying so" yes "$(grep -q 'no pod of namespace kseccomp-test matching app=nothing has a running container' "$work/out" && echo yes || cat "$work/out")"
 	timeout 20 "$k" record -r "$endpoint" --container "$cid" -q >/dev/null 2>"$work/out"
 	check "record --container of an exited container: exit 1" 1 "$?"
 	"$k" record -r "$endpoint" --pod kept -c kept >/dev/null 2>&1

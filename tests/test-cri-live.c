@@ -6,8 +6,9 @@
  * to runc) and from the kernel (the container's Seccomp mode in /proc).
  *
  * Usage: test-cri-live ENDPOINT WORKDIR IMAGE [--keep]. Prints TAP. With --keep, a pod "kept"
- * with a running RuntimeDefault container "kept" stays, its ids in WORKDIR/kept, for the
- * CLI's checks.
+ * with a running RuntimeDefault container "kept" stays, its ids in WORKDIR/kept, and two
+ * pods labelled app=web ("web-1", "web-2", each with a container "web"), for the CLI's
+ * checks.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -314,6 +315,26 @@ main(int argc, char **argv)
 		}
 		free(id);
 		free(pod_id);
+		/* two replicas of a workload, app=web, for record --selector */
+		for (int i = 1; i <= 2; i++) {
+			static const struct cri_kv labels[] = { { "app", "web" } };
+			char name[16];
+
+			snprintf(name, sizeof(name), "web-%d", i);
+			pod = pod_config(name);
+			pod.labels = labels;
+			pod.n_labels = ELEMENTSOF(labels);
+			pod_id = NULL;
+			id = NULL;
+			ok(cri_run_pod_sandbox(cri, &pod, NULL, &pod_id, &error) == 0 &&
+			           (id = start(pod_id, &pod, "web",
+			                       (struct cri_profile){
+			                               true, CRI_PROFILE_RUNTIME_DEFAULT, NULL },
+			                       &error)),
+			   "replica %s of app=web runs", name);
+			free(id);
+			free(pod_id);
+		}
 	}
 	if (error)
 		tap_diagf("last error: %s", ksc_error_message(error));

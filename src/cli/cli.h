@@ -145,6 +145,12 @@ int cli_print_record(struct strbuf *sb, bool yaml);
  * refused); "-" writes standard output. Prints its own error; returns 0 or -errno. */
 int cli_write_file(const char *path, const char *data, size_t len);
 
+/* The syscalls of a coverage (ksc_profile_coverage()'s, of n inputs named by labels) that not
+ * all inputs use, on standard error: a line per set of inputs, "  2 of 3 (not in c.json):
+ * NAME...". */
+void
+cli_print_coverage(const struct ksc_coverage *v, size_t n_v, size_t n, const char *const *labels);
+
 /* A comma-separated arch list (0 or a usage status), and the warnings of a diagnostics
  * list. */
 /* "native" or "libseccomp" for --backend. 0, or a usage error's exit status (2). */

@@ -5,6 +5,8 @@
  * records of a stream (audit) as JSON lines or YAML documents.
  */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 #include "strbuf.h"
@@ -92,4 +94,44 @@ cli_print_record(struct strbuf *sb, bool yaml)
 	fwrite(text, 1, text_len, stdout);
 	fflush(stdout);
 	return 0;
+}
+
+/* The inputs of one coverage group, in words: "not in c.json", "only in a.json, b.json". */
+static void
+say_which(const bool *in, size_t count, const char *const *labels, size_t n)
+{
+	bool listing_in = count <= n / 2, first = true;
+
+	fputs(listing_in ? "only in " : "not in ", stderr);
+	for (size_t i = 0; i < n; i++)
+		if (in[i] == listing_in) {
+			fprintf(stderr, "%s%s", first ? "" : ", ", cli_escape(labels[i]));
+			first = false;
+		}
+}
+
+void
+cli_print_coverage(const struct ksc_coverage *v, size_t n_v, size_t n, const char *const *labels)
+{
+	bool *done = calloc(n_v ? n_v : 1, sizeof(*done));
+
+	if (!done) {
+		cli_fail(-ENOMEM, NULL, NULL);
+		return;
+	}
+	/* by count, most first (v's order), one line per set of inputs */
+	for (size_t i = 0; i < n_v; i++) {
+		if (done[i] || v[i].count == n)
+			continue;
+		fprintf(stderr, "  %zu of %zu (", v[i].count, n);
+		say_which(v[i].in, v[i].count, labels, n);
+		fputs("):", stderr);
+		for (size_t j = i; j < n_v; j++)
+			if (!done[j] && !memcmp(v[j].in, v[i].in, n * sizeof(bool))) {
+				fprintf(stderr, " %s", v[j].name);
+				done[j] = true;
+			}
+		fputc('\n', stderr);
+	}
+	free(done);
 }

@@ -2,7 +2,6 @@
 /* kseccomp profile merge [-o json|yaml] [--output-file OUT] [--coverage] A B... */
 #include <getopt.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "cli.h"
 
@@ -27,57 +26,22 @@ help(void)
 	      stdout);
 }
 
-/* The profiles of one coverage group, in words: "not in c.json", "only in a.json, b.json". */
-static void
-say_which(const bool *in, size_t count, char **paths, size_t n)
-{
-	bool listing_in = count <= n / 2;
-	bool first = true;
-
-	fputs(listing_in ? "only in " : "not in ", stderr);
-	for (size_t i = 0; i < n; i++)
-		if (in[i] == listing_in) {
-			fprintf(stderr, "%s%s", first ? "" : ", ", cli_escape(paths[i]));
-			first = false;
-		}
-}
-
 /* --coverage: the syscalls all profiles allow counted, the others grouped by which do. */
 static int
 say_coverage(const struct ksc_profile *const *ps, size_t n, char **paths)
 {
 	struct ksc_coverage *v = NULL;
 	size_t n_v = 0, all = 0;
-	bool *done;
 	int r = ksc_profile_coverage(ps, n, &v, &n_v);
 
 	if (r < 0)
 		return cli_fail(r, NULL, "profile merge");
-	done = calloc(n_v ? n_v : 1, sizeof(*done));
-	if (!done) {
-		ksc_coverage_free(v, n_v);
-		return cli_fail(-ENOMEM, NULL, "profile merge");
-	}
 	for (size_t i = 0; i < n_v; i++)
 		all += v[i].count == n;
 	fprintf(stderr,
 	        "kseccomp: profile merge: %zu profiles allow %zu syscalls, %zu of them all %zu\n",
 	        n, n_v, all, n);
-	/* the rest by count, most first (v's order), one line per set of profiles */
-	for (size_t i = 0; i < n_v; i++) {
-		if (done[i] || v[i].count == n)
-			continue;
-		fprintf(stderr, "  %zu of %zu (", v[i].count, n);
-		say_which(v[i].in, v[i].count, paths, n);
-		fputs("):", stderr);
-		for (size_t j = i; j < n_v; j++)
-			if (!done[j] && !memcmp(v[j].in, v[i].in, n * sizeof(bool))) {
-				fprintf(stderr, " %s", v[j].name);
-				done[j] = true;
-			}
-		fputc('\n', stderr);
-	}
-	free(done);
+	cli_print_coverage(v, n_v, n, (const char *const *)paths);
 	ksc_coverage_free(v, n_v);
 	return 0;
 }

@@ -17,6 +17,7 @@ help(void)
 	fputs("Usage: kseccomp record [OPTIONS] -- CMD [ARGS]\n"
 	      "       kseccomp record [OPTIONS] --pid PID | --pod NAME | --cgroup DIR\n"
 	      "       kseccomp record [OPTIONS] --container ID | --pod NAMESPACE/NAME\n"
+	      "       kseccomp record [OPTIONS] --selector SELECTOR [-n NS]\n"
 	      "\n"
 	      "Run CMD (or follow running processes until they end or SIGINT) and write the\n"
 	      "least-privilege profile that lets it run again: every syscall of it and of its\n"
@@ -55,6 +56,12 @@ help(void)
 	      "      --pod NAMESPACE/NAME\n"
 	      "                          the same for a pod's container (with ebpf, also a\n"
 	      "                          local pod's): the one it has, or -c NAME's\n"
+	      "  -l, --selector SELECTOR\n"
+	      "                          the same for the pods whose labels match (KEY=VALUE,\n"
+	      "                          KEY!=VALUE, KEY, !KEY, comma-separated): a workload's\n"
+	      "                          replicas, recorded at once and merged into one\n"
+	      "                          profile, the calls only some made named\n"
+	      "  -n, --namespace NS      the selector's namespace (default: default)\n"
 	      "  -c, --container-name NAME\n"
 	      "                          the pod's container to record\n"
 	      "      --all-containers    each of the pod's containers, one profile each\n"
@@ -109,7 +116,7 @@ parse_pid_list(const char *s, pid_t **ret, size_t *ret_n)
 bool
 record_cri_target(const struct record_args *ra)
 {
-	return ra->container || (ra->pod && strchr(ra->pod, '/'));
+	return ra->container || ra->selector || (ra->pod && strchr(ra->pod, '/'));
 }
 
 /* The options only a CRI recording takes, and --output-dir's company. 0 or a usage error. */
@@ -119,11 +126,14 @@ check_cri_options(const struct record_args *ra)
 	if (!record_cri_target(ra) && ra->endpoint)
 		return cli_usage_error("record", "--runtime-endpoint is for --container and --pod "
 		                                 "NAMESPACE/NAME");
-	if ((!ra->pod && (ra->container_name || ra->all_containers)) ||
+	if ((!ra->pod && !ra->selector && (ra->container_name || ra->all_containers)) ||
 	    (ra->wait && !ra->container && !ra->pod))
 		return cli_usage_error("record",
-		                       "-c and --all-containers are for --pod, --wait for "
-		                       "--pod and --container");
+		                       "-c and --all-containers are for --pod and --selector, "
+		                       "--wait for --pod and --container");
+	if (ra->namespace && !ra->selector)
+		return cli_usage_error("record", "--namespace is for --selector (--pod takes "
+		                                 "NAMESPACE/NAME)");
 	if (ra->container_name && ra->all_containers)
 		return cli_usage_error("record", "give -c NAME or --all-containers, not both");
 	if (ra->output_dir && (!ra->all_containers || !streq(ra->output, "-")))
@@ -131,10 +141,10 @@ check_cri_options(const struct record_args *ra)
 		                       "--output-dir is for --all-containers, in place of "
 		                       "--output-file");
 	if ((ra->sessions.exclude_exec || ra->sessions.n_probes || ra->sessions.probes_from) &&
-	    !ra->cgroup && !ra->pod && !ra->container)
+	    !ra->cgroup && !ra->pod && !ra->container && !ra->selector)
 		return cli_usage_error("record",
 		                       "--exclude-exec, --probe-command and --probes-from "
-		                       "are for --container, --pod and --cgroup");
+		                       "are for --container, --pod, --selector and --cgroup");
 	if (record_cri_target(ra) && (ra->append || ra->baseline || ra->nnp))
 		return cli_usage_error("record", "--append, --with-runtime-baseline and "
 		                                 "--no-new-privs are not for containers");
@@ -157,6 +167,33 @@ parse_attach(const char *value, enum record_attach *ret)
 	return 0;
 }
 
+/* The options against each other, once all are read (has_command: a CMD follows). 0 or a
+ * usage error. */
+static int
+check_args(const struct record_args *ra, bool has_command)
+{
+	int r;
+
+	if ((ra->n_pids > 0) + (ra->pod != NULL) + (ra->cgroup != NULL) + (ra->container != NULL) +
+	            (ra->selector != NULL) + has_command !=
+	    1)
+		return cli_usage_error("record", "give exactly one of: -- CMD [ARGS], --pid PID, "
+		                                 "--pod NAME, --cgroup DIR, --container ID, "
+		                                 "--selector SELECTOR");
+	r = check_cri_options(ra);
+	if (r != 0)
+		return r;
+	if ((ra->cgroup || record_cri_target(ra)) && ra->backend && !streq(ra->backend, "ebpf"))
+		return cli_usage_error("record",
+		                       "--cgroup, --container and --pod NAMESPACE/NAME need "
+		                       "--backend ebpf");
+	if (ra->attach != RECORD_ATTACH_AUTO && ra->backend && !streq(ra->backend, "ebpf"))
+		return cli_usage_error("record", "--attach is for --backend ebpf");
+	if (ra->append && streq(ra->output, "-"))
+		return cli_usage_error("record", "--append needs --output-file PROFILE");
+	return 0;
+}
+
 int
 record_parse_args(int argc, char **argv, struct record_args *ra)
 {
@@ -168,7 +205,7 @@ record_parse_args(int argc, char **argv, struct record_args *ra)
 		{ "append", no_argument, NULL, 'A' },
 		{ "args", no_argument, NULL, 'a' },
 		{ "with-runtime-baseline", required_argument, NULL, 'B' },
-		{ "no-new-privs", no_argument, NULL, 'n' },
+		{ "no-new-privs", no_argument, NULL, 'N' },
 		{ "pid", required_argument, NULL, 'p' },
 		{ "pod", required_argument, NULL, 'P' },
 		{ "cgroup", required_argument, NULL, 'C' },
@@ -178,6 +215,8 @@ record_parse_args(int argc, char **argv, struct record_args *ra)
 		{ "runtime-endpoint", required_argument, NULL, 'r' },
 		{ "output-dir", required_argument, NULL, 'D' },
 		{ "wait", no_argument, NULL, 'W' },
+		{ "selector", required_argument, NULL, 'l' },
+		{ "namespace", required_argument, NULL, 'n' },
 		{ "exclude-exec", no_argument, NULL, 'X' },
 		{ "probe-command", required_argument, NULL, 'R' },
 		{ "probes-from", required_argument, NULL, 'F' },
@@ -189,7 +228,7 @@ record_parse_args(int argc, char **argv, struct record_args *ra)
 
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:b:c:o:p:r:qh", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:b:c:l:n:o:p:r:qh", options, NULL)) != -1) {
 		switch (c) {
 		case 'b':
 			if (!streq(optarg, "ebpf") && !streq(optarg, "ptrace"))
@@ -223,7 +262,7 @@ record_parse_args(int argc, char **argv, struct record_args *ra)
 				        optarg);
 			ra->baseline = optarg;
 			break;
-		case 'n':
+		case 'N':
 			ra->nnp = true;
 			break;
 		case 'p':
@@ -270,6 +309,21 @@ record_parse_args(int argc, char **argv, struct record_args *ra)
 				                                 "not standard input");
 			ra->sessions.probes_from = optarg;
 			break;
+		case 'l': {
+			struct ksc_error *error = NULL;
+
+			if (record_selector_check(optarg, &error) < 0) {
+				r = cli_usage_error("record", "--selector: %s",
+				                    ksc_error_message(error));
+				ksc_error_free(error);
+				return r;
+			}
+			ra->selector = optarg;
+			break;
+		}
+		case 'n':
+			ra->namespace = optarg;
+			break;
 		case 'q':
 			ra->quiet = ra->sessions.quiet = true;
 			break;
@@ -280,22 +334,9 @@ record_parse_args(int argc, char **argv, struct record_args *ra)
 			return cli_bad_option("record", argv, c);
 		}
 	}
-	if ((ra->n_pids > 0) + (ra->pod != NULL) + (ra->cgroup != NULL) + (ra->container != NULL) +
-	            (optind < argc) !=
-	    1)
-		return cli_usage_error("record", "give exactly one of: -- CMD [ARGS], --pid PID, "
-		                                 "--pod NAME, --cgroup DIR, --container ID");
-	r = check_cri_options(ra);
+	r = check_args(ra, optind < argc);
 	if (r != 0)
 		return r;
-	if ((ra->cgroup || record_cri_target(ra)) && ra->backend && !streq(ra->backend, "ebpf"))
-		return cli_usage_error("record",
-		                       "--cgroup, --container and --pod NAMESPACE/NAME need "
-		                       "--backend ebpf");
-	if (ra->attach != RECORD_ATTACH_AUTO && ra->backend && !streq(ra->backend, "ebpf"))
-		return cli_usage_error("record", "--attach is for --backend ebpf");
-	if (ra->append && streq(ra->output, "-"))
-		return cli_usage_error("record", "--append needs --output-file PROFILE");
 	if (optind < argc)
 		ra->argv = argv + optind;
 	return 0;

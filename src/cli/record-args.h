@@ -15,6 +15,7 @@
 struct record_args {
 	const char *backend, *output, *baseline, *pod, *cgroup;
 	const char *container, *container_name, *endpoint, *output_dir;
+	const char *selector, *namespace; /* --selector, --namespace */
 	bool all_containers, wait;
 	enum cli_doc_format format;
 	enum record_attach attach;

@@ -62,9 +62,9 @@ profile_path(const struct record_cri_opts *o, const struct record_container *c, 
 	return 0;
 }
 
-/* One container's recording into its profile. 0, or 1 after saying why. */
-static int
-write_one(const struct record_cri_opts *o, const struct record_container *c, struct recording *rec)
+int
+record_write_container(const struct record_cri_opts *o, const struct record_container *c,
+                       struct recording *rec, size_t replicas)
 {
 	_cleanup_(ksc_profile_freep) struct ksc_profile *profile = NULL;
 	_cleanup_(ksc_diags_freep) struct ksc_diags *diags = ksc_diags_new();
@@ -87,9 +87,14 @@ write_one(const struct record_cri_opts *o, const struct record_container *c, str
 	if (r < 0)
 		return 1;
 	if (!o->quiet) {
-		fprintf(stderr, "kseccomp: recorded %zu syscalls of container %s (%.13s", n_names,
-		        cli_escape(c->name), cli_escape(c->id));
-		if (*c->pod)
+		fprintf(stderr, "kseccomp: recorded %zu syscalls of container %s", n_names,
+		        cli_escape(c->name));
+		if (replicas > 1)
+			fprintf(stderr, " (%zu pods of %s matching %s", replicas,
+			        cli_escape(o->query.pod_namespace), cli_escape(o->query.selector));
+		else
+			fprintf(stderr, " (%.13s", cli_escape(c->id));
+		if (replicas == 1 && *c->pod)
 			fprintf(stderr, ", pod %s/%s", cli_escape(c->namespace),
 			        cli_escape(c->pod));
 		fprintf(stderr, ") with ebpf/%s%s%s\n", rec->method ? rec->method : "",
@@ -129,16 +134,33 @@ find_quietly(const struct record_cri_opts *o, struct record_container **ret, siz
 static int
 check_found(const struct record_cri_opts *o, const struct record_container *cs, size_t n)
 {
-	if (n > 1 && !o->query.id && !o->all_containers) {
-		cli_error("pod %s has %zu containers: name one with -c NAME, or record them all "
-		          "with --all-containers --output-dir DIR",
-		          cli_escape(o->pod), n);
+	/* one profile per container name: a selector's replicas share theirs */
+	size_t names = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		bool seen = false;
+
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = streq(cs[j].name, cs[i].name);
+		names += !seen;
+	}
+	if (names > 1 && !o->query.id && !o->all_containers) {
+		if (o->query.selector)
+			cli_error(
+			        "the pods matching %s have %zu containers: name one with -c NAME, "
+			        "or record them all with --all-containers --output-dir DIR",
+			        cli_escape(o->query.selector), names);
+		else
+			cli_error(
+			        "pod %s has %zu containers: name one with -c NAME, or record them "
+			        "all with --all-containers --output-dir DIR",
+			        cli_escape(o->pod), n);
 		for (size_t i = 0; i < n; i++)
 			fprintf(stderr, "  %s\n", cli_escape(cs[i].name));
 		return 1;
 	}
-	if (n > 1 && !o->output_dir) {
-		cli_error("%zu containers, one profile each: give --output-dir DIR", n);
+	if (names > 1 && !o->output_dir) {
+		cli_error("%zu containers, one profile each: give --output-dir DIR", names);
 		return 1;
 	}
 	for (size_t i = 0; i < n; i++)
@@ -344,9 +366,13 @@ record_cri(const struct record_cri_opts *opts, volatile sig_atomic_t *stop)
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct record_session_opts so = { 0 };
-		char what[256];
+		char what[512];
 
-		snprintf(what, sizeof(what), "container %s", cli_escape(cs[i].name));
+		if (o->query.selector)
+			snprintf(what, sizeof(what), "container %s of pod %s",
+			         cli_escape(cs[i].name), cli_escape(cs[i].pod));
+		else
+			snprintf(what, sizeof(what), "container %s", cli_escape(cs[i].name));
 		if (container_probes(o, &cs[i], &so) == 0)
 			record_sessions_apply(&recs[i], what, &so);
 		else
@@ -354,9 +380,11 @@ record_cri(const struct record_cri_opts *opts, volatile sig_atomic_t *stop)
 		record_session_opts_done(&so);
 		if (record_report_losses(&recs[i]))
 			status = 1;
-		if (write_one(o, &cs[i], &recs[i]))
+		if (!o->query.selector && record_write_container(o, &cs[i], &recs[i], 1))
 			status = 1;
 	}
+	if (o->query.selector && record_write_replicas(o, cs, recs, n))
+		status = 1;
 	r = status;
 out:
 	for (size_t i = 0; recs && i < n; i++)

@@ -50,6 +50,16 @@ struct record_cri_opts {
 	struct record_session_opts sessions;
 };
 
+/* One container's recording into its profile (replicas: how many recordings of the same
+ * container, in pods the selector matched, it merges). 0, or 1 after saying why. */
+int record_write_container(const struct record_cri_opts *o, const struct record_container *c,
+                           struct recording *rec, size_t replicas);
+
+/* --selector: the recordings of the same container in the pods matched merged, one profile
+ * per container name, with the syscalls only some replicas made said. 0, or 1. */
+int record_write_replicas(const struct record_cri_opts *o, const struct record_container *cs,
+                          struct recording *recs, size_t n);
+
 /* Record the containers the options name until each ends or *stop is set, and write their
  * profiles. The exit status. */
 int record_cri(const struct record_cri_opts *o, volatile sig_atomic_t *stop);

@@ -145,7 +145,11 @@ record_containers(const struct record_args *ra)
 	struct record_cri_opts o = {
 		.query = { .endpoint = ra->endpoint,
 		           .id = ra->container,
-		           .container_name = ra->container_name },
+		           .container_name = ra->container_name,
+		           .selector = ra->selector,
+		           .pod_namespace = ra->selector
+		                                    ? (ra->namespace ? ra->namespace : "default")
+		                                    : NULL },
 		.pod = ra->pod,
 		.all_containers = ra->all_containers,
 		.output_file = streq(ra->output, "-") ? NULL : ra->output,

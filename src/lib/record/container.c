@@ -111,6 +111,115 @@ describe(struct cri *c, const struct cri_container *listed, const struct cri_pod
 	return 0;
 }
 
+/* One requirement of a selector, [req, end): its key, operator and value. */
+struct requirement {
+	const char *key, *value;
+	size_t key_len, value_len;
+	enum { REQ_EQ, REQ_NE, REQ_EXISTS, REQ_ABSENT } op;
+};
+
+/* A label key or value as Kubernetes allows them, loosely: no space, comma, '=' or '!'. */
+static bool
+word_ok(const char *s, size_t len, bool empty_ok)
+{
+	if (!len)
+		return empty_ok;
+	for (size_t i = 0; i < len; i++)
+		if (strchr(" \t,=!", s[i]) || (unsigned char)s[i] < 0x20)
+			return false;
+	return true;
+}
+
+static int
+parse_requirement(const char *req, size_t len, struct requirement *ret)
+{
+	const char *eq = memchr(req, '=', len);
+
+	*ret = (struct requirement){ 0 };
+	if (!eq) {
+		ret->op = req[0] == '!' ? REQ_ABSENT : REQ_EXISTS;
+		ret->key = req + (ret->op == REQ_ABSENT);
+		ret->key_len = len - (ret->op == REQ_ABSENT);
+		return word_ok(ret->key, ret->key_len, false) ? 0 : -EINVAL;
+	}
+	ret->key = req;
+	ret->key_len = (size_t)(eq - req);
+	ret->op = REQ_EQ;
+	if (ret->key_len && req[ret->key_len - 1] == '!') {
+		ret->op = REQ_NE;
+		ret->key_len--;
+	}
+	ret->value = eq + 1 + (ret->op == REQ_EQ && eq + 1 < req + len && eq[1] == '=');
+	ret->value_len = (size_t)(req + len - ret->value);
+	return word_ok(ret->key, ret->key_len, false) && word_ok(ret->value, ret->value_len, true)
+	               ? 0
+	               : -EINVAL;
+}
+
+/* Parse each requirement of selector and, with labels, say whether they all hold
+ * (*ret_match). 0, or -EINVAL naming the first that is none. */
+static int
+each_requirement(const char *selector, const struct cri_labels *labels, bool *ret_match,
+                 struct ksc_error **reterr)
+{
+	bool match = true;
+
+	for (const char *p = selector; *p;) {
+		size_t len = strcspn(p, ","), vlen;
+		struct requirement rq;
+		const char *v;
+
+		while (len && p[0] == ' ')
+			p++, len--;
+		vlen = len;
+		while (vlen && p[vlen - 1] == ' ')
+			vlen--;
+		if (parse_requirement(p, vlen, &rq) < 0 || !vlen)
+			return ksc_error_setf(reterr, -EINVAL,
+			                      "selector '%s': '%.*s' is no requirement (KEY=VALUE, "
+			                      "KEY!=VALUE, KEY or !KEY)",
+			                      selector, (int)vlen, p);
+		if (labels) {
+			char key[256];
+
+			snprintf(key, sizeof(key), "%.*s", (int)rq.key_len, rq.key);
+			v = cri_labels_get(labels, key);
+			if (rq.op == REQ_EXISTS)
+				match &= v != NULL;
+			else if (rq.op == REQ_ABSENT)
+				match &= v == NULL;
+			else {
+				bool same = v && strlen(v) == rq.value_len &&
+				            !strncmp(v, rq.value, rq.value_len);
+
+				match &= rq.op == REQ_EQ ? same : !same;
+			}
+		}
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	if (ret_match)
+		*ret_match = match;
+	return 0;
+}
+
+int
+record_selector_check(const char *selector, struct ksc_error **reterr)
+{
+	if (!*selector)
+		return ksc_error_setf(reterr, -EINVAL, "an empty selector selects every pod");
+	return each_requirement(selector, NULL, NULL, reterr);
+}
+
+static bool
+selected(const char *selector, const struct cri_labels *labels)
+{
+	bool match = false;
+
+	return each_requirement(selector, labels, &match, NULL) == 0 && match;
+}
+
 static bool
 live(const struct cri_container *c)
 {
@@ -143,6 +252,10 @@ select_containers(const struct cri_container *cs, size_t n, const struct cri_pod
 			continue;
 		if (q->pod_name && (!pod || !pod->name || !streq(pod->name, q->pod_name) ||
 		                    !pod->namespace || !streq(pod->namespace, q->pod_namespace)))
+			continue;
+		if (q->selector && (!pod || !pod->namespace || !q->pod_namespace ||
+		                    !streq(pod->namespace, q->pod_namespace) ||
+		                    !selected(q->selector, &pod->labels)))
 			continue;
 		if (q->container_name && (!cs[i].name || !streq(cs[i].name, q->container_name)))
 			continue;
@@ -181,11 +294,19 @@ record_find_containers(const struct record_container_query *q, struct record_con
 	if (m == 0) {
 		r = q->id ? ksc_error_setf(reterr, -ENOENT, "no running container %s at %s", q->id,
 		                           cri_endpoint(c))
-		          : ksc_error_setf(
-		                    reterr, -ENOENT, "pod %s/%s has no running container%s%s at %s",
-		                    q->pod_namespace, q->pod_name,
-		                    q->container_name ? " named " : "",
-		                    q->container_name ? q->container_name : "", cri_endpoint(c));
+		    : q->selector ? ksc_error_setf(reterr, -ENOENT,
+		                                   "no pod of namespace %s matching %s has a "
+		                                   "running container%s%s at %s",
+		                                   q->pod_namespace, q->selector,
+		                                   q->container_name ? " named " : "",
+		                                   q->container_name ? q->container_name : "",
+		                                   cri_endpoint(c))
+		                  : ksc_error_setf(reterr, -ENOENT,
+		                                   "pod %s/%s has no running container%s%s at %s",
+		                                   q->pod_namespace, q->pod_name,
+		                                   q->container_name ? " named " : "",
+		                                   q->container_name ? q->container_name : "",
+		                                   cri_endpoint(c));
 		goto out;
 	}
 	if (q->id && m > 1) {

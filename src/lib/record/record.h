@@ -115,11 +115,18 @@ struct record_container {
 };
 
 /* Which containers: the one whose id is or starts with id, or those of the pod
- * pod_namespace/pod_name (only the one named container_name, when set). Created or running
- * ones. endpoint NULL: the CRI client's default. */
+ * pod_namespace/pod_name, or those of the pods of pod_namespace whose labels match selector
+ * (a workload's replicas; record_selector_check()'s syntax); only the ones named
+ * container_name, when set. Created or running ones. endpoint NULL: the CRI client's
+ * default. */
 struct record_container_query {
-	const char *endpoint, *id, *pod_namespace, *pod_name, *container_name;
+	const char *endpoint, *id, *pod_namespace, *pod_name, *container_name, *selector;
 };
+
+/* A label selector as kubectl's -l takes it, equality-based: requirements separated by
+ * commas, each KEY=VALUE, KEY==VALUE, KEY!=VALUE, KEY (the label is set) or !KEY (it is
+ * not). 0, or -EINVAL with the requirement that is none of these. */
+int record_selector_check(const char *selector, struct ksc_error **reterr);
 
 /* Ask the runtime for the containers q names. 0 with *ret (free with
  * record_containers_free()), -ENOENT when none matches, -EINVAL when an id prefix matches
