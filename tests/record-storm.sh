@@ -141,6 +141,59 @@ ctypes.CDLL(None).syscall(309, 0, 0, 0) # getcpu
 		"$(echo "$recorded" | grep -q -x getcpu && echo yes || echo no)"
 	rmdir "$cg/pod/ctr" "$cg/pod" "$cg/other" "$cg" 2>/dev/null
 fi
+
+# Sessions: in a cgroup recorded from empty, its first process's tree is its own (a call of
+# a child it forks included); a process that enters from outside, as an exec does, is told
+# apart by the command it exec's, what it forks staying with it; --exclude-exec leaves that
+# out and keeps the probe the manifest names (an argument with spaces, one argument).
+if [ -n "$cgroot" ] && mkdir -p "$cgroot/kseccomp-sessions-$$"; then
+	cg=$cgroot/kseccomp-sessions-$$
+	call='import ctypes, sys; ctypes.CDLL(None).syscall(int(sys.argv[1]), 0, 0, 0)'
+	cat >"$work/probes.yaml" <<EOF
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers:
+  - name: c
+    image: x
+    readinessProbe:
+      exec:
+        command: ["python3", "-c", "$call", "100"]
+EOF
+	"$k" record --backend ebpf --cgroup "$cg" --exclude-exec --probes-from "$work/probes.yaml" \
+		--output-file "$work/sessions.json" 2>"$work/sessions.err" &
+	rec=$!
+	sleep 1 # the recorder loads and arms
+	# the container: its first process, a child of which calls getcpu (309)
+	sh -c 'echo $$ >"$1/cgroup.procs"; sleep 0.5; python3 -c "$2" 309; sleep 1.5' sh "$cg" "$call" &
+	sleep 0.3
+	# an exec: sh, whose python child calls syslog (103, a no-op: SYSLOG_ACTION_CLOSE)
+	sh -c 'echo $$ >"$1/cgroup.procs"; exec sh -c "python3 -c \"\$0\" 103; :" "$2"' sh "$cg" "$call"
+	# the probe: times (100)
+	sh -c 'echo $$ >"$1/cgroup.procs"; exec python3 -c "$2" 100' sh "$cg" "$call"
+	i=0
+	while kill -0 $rec 2>/dev/null && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	kill $rec 2>/dev/null
+	wait $rec
+	check "sessions: record exits 0" 0 "$?"
+	sed 's/^/# /' "$work/sessions.err"
+	recorded=" $(names "$work/sessions.json" 2>/dev/null | tr '\n' ' ')"
+	check "sessions: the own tree's child's getcpu is in the profile" yes \
+		"$(echo "$recorded" | grep -q ' getcpu ' && echo yes || echo "$recorded")"
+	check "sessions: the probe's times is kept with --exclude-exec" yes \
+		"$(echo "$recorded" | grep -q ' times ' && echo yes || echo "$recorded")"
+	check "sessions: the exec'd command's child's syslog is left out" no \
+		"$(echo "$recorded" | grep -q ' syslog ' && echo yes || echo no)"
+	check "sessions: the summary names the exec'd sh, syslog among its calls, left out" yes \
+		"$(grep "exec'd 'sh -c " "$work/sessions.err" | grep -q "not made by the container itself: .*syslog.*; left out (--exclude-exec)" && echo yes || echo no)"
+	check "sessions: and the probe, marked, kept" yes \
+		"$(grep "exec'd 'python3 -c \"import ctypes, sys; " "$work/sessions.err" | grep -q "\.\.\.\" 100' (a probe): [0-9]* syscalls, not made by the container itself: times; in the profile" && echo yes || echo no)"
+	rmdir "$cg" 2>/dev/null
+fi
 "$k" record --backend ptrace --cgroup /sys/fs/cgroup -q >/dev/null 2>"$work/usage.err"
 check "--cgroup with ptrace is a usage error" "2" "$?"
 "$k" record --cgroup "$work" -q >/dev/null 2>"$work/notcg.err"

@@ -135,7 +135,7 @@ record_session_opts_done(struct record_session_opts *o)
 }
 
 /* "sh -c \"cat /tmp/healthy\"", escaped, into buf: an argument with a space, or empty, in
- * double quotes. */
+ * double quotes, one the recorder may have cut followed by "...". */
 static void
 command_text(const struct recording_session *s, char *buf, size_t size)
 {
@@ -145,8 +145,11 @@ command_text(const struct recording_session *s, char *buf, size_t size)
 	for (size_t a = 0; s->argv[a] && len < size; a++) {
 		const char *q = !*s->argv[a] || strchr(s->argv[a], ' ') ? "\"" : "";
 
-		len += (size_t)snprintf(buf + len, size - len, "%s%s%s%s", a ? " " : "", q,
-		                        cli_escape(s->argv[a]), q);
+		/* an argument as long as the recorder keeps them may have been cut */
+		const char *cut = strlen(s->argv[a]) == RECORDING_COMMAND_ARG - 1 ? "..." : "";
+
+		len += (size_t)snprintf(buf + len, size - len, "%s%s%s%s%s", a ? " " : "", q,
+		                        cli_escape(s->argv[a]), cut, q);
 	}
 }
 

@@ -608,10 +608,10 @@ harvest_cgroup(const struct loaded *l, uint64_t cgroup, struct recording *rec, b
 	rec->lost_sessions += *l->lost_sessions;
 }
 
-/* Note the sessions of the processes cgroup holds (init: the container's first process)
- * and tell sessions apart from now on. 0 or -errno. */
-static int
-seed_sessions(const struct loaded *l, const char *cgroup, pid_t init)
+/* One pass of seed_sessions(): the processes cgroup holds noted with their sessions (flags:
+ * BPF_ANY, or BPF_NOEXIST to leave those the program noted alone). How many, or -errno. */
+static ssize_t
+seed_pass(const struct loaded *l, const char *cgroup, pid_t init, uint64_t flags)
 {
 	struct record_seed *seeds = NULL;
 	size_t n = 0;
@@ -623,15 +623,39 @@ seed_sessions(const struct loaded *l, const char *cgroup, pid_t init)
 		if (seeds[i].session)
 			(void)bpf_map_update_elem(l->commands_fd, &seeds[i].session,
 			                          &seeds[i].command, BPF_NOEXIST);
-		if (bpf_map_update_elem(l->sessions_fd, &seeds[i].tgid, &seeds[i].session,
-		                        BPF_ANY) < 0)
+		if (bpf_map_update_elem(l->sessions_fd, &seeds[i].tgid, &seeds[i].session, flags) <
+		            0 &&
+		    errno != EEXIST)
 			(*l->lost_sessions)++;
 	}
 	free(seeds);
+	return (ssize_t)n;
+}
+
+/* Note the sessions of the processes cgroup holds (init: the container's first process)
+ * and tell sessions apart from now on (classified: the cgroup's id for a per-cgroup
+ * recording, else 0). A process forked while the first pass ran, by a parent it had not
+ * noted yet, is found by a second. 0 or -errno. */
+static int
+seed_sessions(const struct loaded *l, const char *cgroup, pid_t init, uint64_t classified)
+{
+	uint8_t one = 1;
+	ssize_t n = seed_pass(l, cgroup, init, BPF_ANY);
+
+	if (n < 0)
+		return (int)n;
 	/* nothing there yet: the first process to come is the container's own */
-	if (n == 0)
+	if (n == 0 && !classified)
 		*l->own_pending = 1;
 	*l->classify = 1;
+	if (classified && bpf_map_update_elem(l->classified_fd, &classified, &one, BPF_ANY) < 0)
+		return -errno;
+	n = seed_pass(l, cgroup, init, BPF_NOEXIST);
+	if (n < 0)
+		return (int)n;
+	/* a first process the second pass found is noted as the container's own already */
+	if (n > 0)
+		*l->own_pending = 0;
 	return 0;
 }
 
@@ -884,7 +908,7 @@ record_ebpf_follow_cgroups(struct recording *recs, const char *const *cgroups, c
 		target.sessions = true;
 		if (r >= 0)
 			r = load(&l[i], want_args, attach, &target, diags, reterr);
-		if (r >= 0 && (r = seed_sessions(&l[i], cgroups[i], inits ? inits[i] : 0)) < 0)
+		if (r >= 0 && (r = seed_sessions(&l[i], cgroups[i], inits ? inits[i] : 0, 0)) < 0)
 			(void)ksc_error_setf(reterr, r, "%s: %s", cgroups[i], strerror(-r));
 		if (r >= 0)
 			*l[i].armed = 1;
@@ -967,16 +991,7 @@ record_ebpf_pending_start(const char *parent, bool want_args, enum record_attach
 int
 record_ebpf_pending_classify(struct record_pending *p, const char *cgroup, uint64_t id, pid_t init)
 {
-	uint8_t one = 1;
-	int r = seed_sessions(&p->l, cgroup, init);
-
-	if (r < 0)
-		return r;
-	/* own_pending is for a followed cgroup: here the container has its processes */
-	*p->l.own_pending = 0;
-	if (bpf_map_update_elem(p->l.classified_fd, &id, &one, BPF_ANY) < 0)
-		return -errno;
-	return 0;
+	return seed_sessions(&p->l, cgroup, init, id);
 }
 
 int
