@@ -168,7 +168,7 @@ container_process(const char *dir, const struct pod_container_status *c, char *c
 	int pid = 0, p;
 	FILE *f;
 
-	if (record_process_cgroup((pid_t)c->pid, cgroup, size) == 0)
+	if (record_container_cgroup((pid_t)c->pid, cgroup, size) == 0)
 		return (int)c->pid;
 	pathf(path, sizeof(path), "%s/pids", dir);
 	f = fopen(path, "re");
@@ -178,7 +178,7 @@ container_process(const char *dir, const struct pod_container_status *c, char *c
 			pid = p; /* the newest record wins */
 	if (f)
 		fclose(f);
-	return pid > 0 && record_process_cgroup((pid_t)pid, cgroup, size) == 0 ? pid : 0;
+	return pid > 0 && record_container_cgroup((pid_t)pid, cgroup, size) == 0 ? pid : 0;
 }
 
 int

@@ -166,8 +166,8 @@ check_found(const struct record_cri_opts *o, const struct record_container *cs, 
 	for (size_t i = 0; i < n; i++)
 		if (!cs[i].cgroup) {
 			cli_error(
-			        "container %s: its process (%d) is in no cgroup v2 here; a runtime "
-			        "on cgroup v1 only: record it with --pid",
+			        "container %s: its process (%d) is in no cgroup v2 of its own here "
+			        "(a runtime on cgroup v1 only): record it with --pid",
 			        cli_escape(cs[i].id), cs[i].pid);
 			return 1;
 		}

@@ -64,6 +64,22 @@ record_process_cgroup(pid_t pid, char *buf, size_t size)
 	return -ENOENT;
 }
 
+int
+record_container_cgroup(pid_t pid, char *buf, size_t size)
+{
+	char parent[PATH_MAX];
+	pid_t ppid;
+	int r = record_process_cgroup(pid, buf, size);
+
+	if (r < 0)
+		return r;
+	ppid = record_parent_pid(pid);
+	if (ppid > 0 && record_process_cgroup(ppid, parent, sizeof(parent)) == 0 &&
+	    streq(parent, buf))
+		return -EEXIST;
+	return 0;
+}
+
 /* The process the runtime's verbose status names ("pid"), 0 when none. */
 static int
 status_pid(const struct cri_container *st)
@@ -105,7 +121,7 @@ describe(struct cri *c, const struct cri_container *listed, const struct cri_pod
 	out->namespace = strdup(pod && pod->namespace ? pod->namespace : "");
 	if (!out->id || !out->name || !out->pod || !out->namespace)
 		return -ENOMEM;
-	if (out->pid > 0 && record_process_cgroup(out->pid, cgroup, sizeof(cgroup)) == 0 &&
+	if (out->pid > 0 && record_container_cgroup(out->pid, cgroup, sizeof(cgroup)) == 0 &&
 	    !(out->cgroup = strdup(cgroup)))
 		return -ENOMEM;
 	return 0;

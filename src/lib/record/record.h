@@ -138,6 +138,13 @@ void record_containers_free(struct record_container *v, size_t n);
 /* The cgroup v2 directory a process is in, on this machine's hierarchy: 0, or -ENOENT when it
  * is at the root or in none (a cgroup v1 runtime's), or -errno. */
 int record_process_cgroup(pid_t pid, char *buf, size_t size);
+/* The same for a container's first process, and only a cgroup of its own: -EEXIST when its
+ * parent (the runtime's shim, a monitor) is in the same one, as when a runtime on cgroup v1
+ * leaves its processes where it was started, a service's or a user's session cgroup, which
+ * a recording must not take for the container's. */
+int record_container_cgroup(pid_t pid, char *buf, size_t size);
+/* A process's parent, from /proc/PID/stat; 0 when it is gone. */
+pid_t record_parent_pid(pid_t pid);
 
 /* A command as sessions are named by it: up to RECORDING_COMMAND_ARGS arguments, each
  * NUL-terminated within RECORDING_COMMAND_ARG bytes, the rest zero. */

@@ -39,10 +39,8 @@ struct scan {
 	size_t n;
 };
 
-/* A process's parent, from /proc/PID/stat (the field after the command's closing
- * parenthesis); 0 when it is gone. */
-static pid_t
-parent_of(pid_t pid)
+pid_t
+record_parent_pid(pid_t pid)
 {
 	char path[64], text[1024], *paren;
 	ssize_t n;
@@ -158,7 +156,7 @@ record_sessions_scan(const char *cgroup, pid_t init, struct record_seed **ret, s
 	if (r < 0)
 		goto fail;
 	for (size_t i = 0; i < s.n; i++)
-		s.ppid[i] = parent_of((pid_t)s.v[i].tgid);
+		s.ppid[i] = record_parent_pid((pid_t)s.v[i].tgid);
 	/* without the first process among them, nothing tells the trees apart: all are the
 	 * container's own, which leaves nothing out of its profile */
 	init_here = init > 0 && index_of(&s, init) >= 0;
