@@ -210,11 +210,57 @@ wait_cgroups(const struct record_container *cs, size_t n, volatile sig_atomic_t 
 	}
 }
 
+/* A container's session options: the options', with its probes: --probe-command's, those
+ * --probes-from's manifest names for a container of its name, and a local pod's own. 0, or 1
+ * after saying why. */
+static int
+container_probes(const struct record_cri_opts *o, const struct record_container *c,
+                 struct record_session_opts *ret)
+{
+	char manifest[PATH_MAX];
+	size_t index, added = 0;
+
+	*ret = o->sessions;
+	ret->probes = NULL;
+	ret->n_probes = 0;
+	for (size_t i = 0; i < o->sessions.n_probes; i++)
+		if (record_probe_add(ret, (const char *const *)o->sessions.probes[i]) < 0)
+			return cli_fail(-ENOMEM, NULL, "record");
+	if (o->sessions.probes_from &&
+	    record_probes_from(ret, o->sessions.probes_from, SIZE_MAX, c->name, &added))
+		return 1;
+	if (o->sessions.probes_from && !added && !o->quiet)
+		cli_warning("%s: no exec probe for a container named %s",
+		            cli_escape(o->sessions.probes_from), cli_escape(c->name));
+	/* a local pod's own: a manifest the node no longer has costs only the marking */
+	if (o->pod && !strchr(o->pod, '/') &&
+	    pods_manifest(o->pod, manifest, sizeof(manifest), &index) == 0 &&
+	    record_probes_from(ret, manifest, index, c->name, &added))
+		cli_warning("pod %s: its probes cannot be told apart", cli_escape(o->pod));
+	return 0;
+}
+
+/* Each container's session options, read once it is found (a local pod's manifest goes
+ * with the pod): *ret[i] for cs[i]. 0, or 1 after saying why. */
+static int
+prepare_sessions(const struct record_cri_opts *o, const struct record_container *cs, size_t n,
+                 struct record_session_opts **ret)
+{
+	*ret = calloc(n ? n : 1, sizeof(**ret));
+	if (!*ret)
+		return cli_fail(-ENOMEM, NULL, "record");
+	for (size_t i = 0; i < n; i++)
+		if (container_probes(o, &cs[i], &(*ret)[i]))
+			return 1;
+	return 0;
+}
+
 /* --wait: every cgroup recorded apart until the containers appear, then until each has had
  * its run, or *stop; recs[i] for cs[i]. 0, or 1 after saying why. */
 static int
 wait_and_record(const struct record_cri_opts *o, volatile sig_atomic_t *stop,
-                struct record_container **ret_cs, size_t *ret_n, struct recording **ret_recs)
+                struct record_container **ret_cs, size_t *ret_n, struct recording **ret_recs,
+                struct record_session_opts **ret_sos)
 {
 	_cleanup_(ksc_diags_freep) struct ksc_diags *diags = ksc_diags_new();
 	struct record_pending *p = NULL;
@@ -236,6 +282,8 @@ wait_and_record(const struct record_cri_opts *o, volatile sig_atomic_t *stop,
 		(void)poll(NULL, 0, 100);
 	r = *stop ? (cli_error("interrupted before the containers ran"), 1)
 	          : check_found(o, *ret_cs, n);
+	if (r == 0)
+		r = prepare_sessions(o, *ret_cs, n, ret_sos);
 	ids = r == 0 ? calloc(n, sizeof(*ids)) : NULL;
 	*ret_recs = r == 0 ? calloc(n, sizeof(**ret_recs)) : NULL;
 	if (r == 0 && (!ids || !*ret_recs))
@@ -261,35 +309,6 @@ wait_and_record(const struct record_cri_opts *o, volatile sig_atomic_t *stop,
 	free(ids);
 	*ret_n = n;
 	return r;
-}
-
-/* A container's session options: the options', with its probes: --probe-command's, those
- * --probes-from's manifest names for a container of its name, and a local pod's own. 0, or 1
- * after saying why. */
-static int
-container_probes(const struct record_cri_opts *o, const struct record_container *c,
-                 struct record_session_opts *ret)
-{
-	char manifest[PATH_MAX];
-	size_t index, added = 0;
-
-	*ret = o->sessions;
-	ret->probes = NULL;
-	ret->n_probes = 0;
-	for (size_t i = 0; i < o->sessions.n_probes; i++)
-		if (record_probe_add(ret, (const char *const *)o->sessions.probes[i]) < 0)
-			return cli_fail(-ENOMEM, NULL, "record");
-	if (o->sessions.probes_from &&
-	    record_probes_from(ret, o->sessions.probes_from, SIZE_MAX, c->name, &added))
-		return 1;
-	if (o->sessions.probes_from && !added && !o->quiet)
-		cli_warning("%s: no exec probe for a container named %s",
-		            cli_escape(o->sessions.probes_from), cli_escape(c->name));
-	if (o->pod && !strchr(o->pod, '/') &&
-	    pods_manifest(o->pod, manifest, sizeof(manifest), &index) == 0 &&
-	    record_probes_from(ret, manifest, index, c->name, &added))
-		return 1;
-	return 0;
 }
 
 /* The query with its pod's NAMESPACE/NAME split and the default endpoint. 0 or a usage
@@ -327,6 +346,7 @@ record_cri(const struct record_cri_opts *opts, volatile sig_atomic_t *stop)
 	struct recording *recs = NULL;
 	const char **cgroups = NULL;
 	pid_t *inits = NULL;
+	struct record_session_opts *sos = NULL;
 	struct ksc_error *error = NULL;
 	size_t n = 0;
 	int r, status = 0;
@@ -335,11 +355,11 @@ record_cri(const struct record_cri_opts *opts, volatile sig_atomic_t *stop)
 	if (r != 0)
 		return r;
 	if (o->wait) {
-		r = wait_and_record(o, stop, &cs, &n, &recs);
+		r = wait_and_record(o, stop, &cs, &n, &recs, &sos);
 		if (r != 0)
 			goto out;
 	} else {
-		if (find(o, &cs, &n)) {
+		if (find(o, &cs, &n) || prepare_sessions(o, cs, n, &sos)) {
 			r = 1;
 			goto out;
 		}
@@ -365,7 +385,6 @@ record_cri(const struct record_cri_opts *opts, volatile sig_atomic_t *stop)
 		}
 	}
 	for (size_t i = 0; i < n; i++) {
-		struct record_session_opts so = { 0 };
 		char what[512];
 
 		if (o->query.selector)
@@ -373,11 +392,7 @@ record_cri(const struct record_cri_opts *opts, volatile sig_atomic_t *stop)
 			         cli_escape(cs[i].name), cli_escape(cs[i].pod));
 		else
 			snprintf(what, sizeof(what), "container %s", cli_escape(cs[i].name));
-		if (container_probes(o, &cs[i], &so) == 0)
-			record_sessions_apply(&recs[i], what, &so);
-		else
-			status = 1;
-		record_session_opts_done(&so);
+		record_sessions_apply(&recs[i], what, &sos[i]);
 		if (record_report_losses(&recs[i]))
 			status = 1;
 		if (!o->query.selector && record_write_container(o, &cs[i], &recs[i], 1))
@@ -392,6 +407,9 @@ out:
 	free(recs);
 	free(cgroups);
 	free(inits);
+	for (size_t i = 0; sos && i < n; i++)
+		record_session_opts_done(&sos[i]);
+	free(sos);
 	record_containers_free(cs, n);
 	return r;
 }

@@ -14,9 +14,6 @@
 #include "kube/kube.h"
 #include "record-cri.h"
 
-/* How many of a session's own calls the summary names before "and N more". */
-#define NAMES_SHOWN 12
-
 /* Whether a session's command is the probe's argv, as far as the recorder kept it: at most
  * RECORDING_COMMAND_ARGS arguments, each cut to RECORDING_COMMAND_ARG - 1 bytes. */
 static bool
@@ -179,13 +176,9 @@ say_session(const char *what, const struct recording *own, const struct recordin
 
 		if (recording_has(own, s->calls.seen[i].arch, s->calls.seen[i].nr) || !name)
 			continue;
-		if (extra < NAMES_SHOWN)
-			fprintf(stderr, "%s%s",
-			        extra ? " " : ", not made by the container itself: ", name);
+		fprintf(stderr, "%s%s", extra ? " " : ", not made by the container itself: ", name);
 		extra++;
 	}
-	if (extra > NAMES_SHOWN)
-		fprintf(stderr, " and %zu more", extra - NAMES_SHOWN);
 	fprintf(stderr, "; %s\n", included ? "in the profile" : "left out (--exclude-exec)");
 }
 
