@@ -100,11 +100,7 @@ if [ "$(id -u)" -eq 0 ] && [ -r /sys/kernel/btf/vmlinux ] && command -v ctr >/de
 	check "and a probe's" 0 "$?"
 	# SIGKILL: sleep is the pid namespace's init, which ignores what it does not handle
 	ctr -a "$ctd/containerd.sock" -n k8s.io tasks kill -s SIGKILL "$cid" >/dev/null 2>&1
-	i=0
-	while kill -0 $rec 2>/dev/null && [ $i -lt 100 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	wait_gone $rec
 	check "record --pod NS/NAME ends when the container exits" no \
 		"$(kill -0 $rec 2>/dev/null && echo yes || echo no)"
 	kill $rec 2>/dev/null
@@ -155,11 +151,7 @@ print(" ".join(sorted(n for n in ls if n in names and n not in kept)))' "$work/k
 			--exec-id replica-ls "$c" /bin/ls / >/dev/null 2>&1
 		ctr -a "$ctd/containerd.sock" -n k8s.io tasks kill -s SIGKILL "$c" >/dev/null 2>&1
 	done
-	i=0
-	while kill -0 $rec 2>/dev/null && [ $i -lt 100 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	wait_gone $rec
 	kill $rec 2>/dev/null
 	wait $rec
 	check "record --selector: both replicas recorded until they exit, exit 0" 0 "$?"

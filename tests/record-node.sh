@@ -75,11 +75,7 @@ sleep 1 # the recorder finds the container and loads
 check "it answers while recorded" recorded "$(http_get "http://127.0.0.1:$port/")"
 check "its health check too" "OK" "$(http_get "http://127.0.0.1:$port/health" | tr '[:lower:]' '[:upper:]' | grep -o OK)"
 "$k" delete pod web --now >/dev/null 2>&1
-i=0
-while kill -0 $rec 2>/dev/null && [ $i -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+wait_gone $rec
 check "the recorder ends when the pod's container does" no \
 	"$(kill -0 $rec 2>/dev/null && echo yes || echo no)"
 kill $rec 2>/dev/null
@@ -113,11 +109,7 @@ check "--wait: a process entering the container's cgroup runs" 0 "$?"
 sh -c 'echo $$ >"$1/cgroup.procs" && exec cat /proc/uptime' sh "$cgroot$cgdir" >/dev/null
 sleep 0.3
 "$k" delete pod web --now >/dev/null 2>&1
-i=0
-while kill -0 $rec 2>/dev/null && [ $i -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+wait_gone $rec
 check "--wait: the recorder ends when the pod's container does" no \
 	"$(kill -0 $rec 2>/dev/null && echo yes || echo no)"
 kill $rec 2>/dev/null

@@ -120,11 +120,7 @@ ctypes.CDLL(None).syscall(309, 0, 0, 0) # getcpu
 ' "$cg/other"
 	sh -c 'echo $$ >"$1/cgroup.procs"; exec "$2" 4 1' sh "$cg/pod/ctr" "$storm" >"$work/cgroup.out"
 	# the recorder ends by itself once the cgroup is empty again
-	i=0
-	while kill -0 $rec 2>/dev/null && [ $i -lt 50 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	wait_gone $rec 50
 	check "--cgroup: the recorder ends when the cgroup empties" "no" \
 		"$(kill -0 $rec 2>/dev/null && echo yes || echo no)"
 	kill $rec 2>/dev/null
@@ -172,11 +168,7 @@ EOF
 	sh -c 'echo $$ >"$1/cgroup.procs"; exec sh -c "python3 -c \"\$0\" 103; :" "$2"' sh "$cg" "$call"
 	# the probe: times (100)
 	sh -c 'echo $$ >"$1/cgroup.procs"; exec python3 -c "$2" 100' sh "$cg" "$call"
-	i=0
-	while kill -0 $rec 2>/dev/null && [ $i -lt 50 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	wait_gone $rec 50
 	kill $rec 2>/dev/null
 	wait $rec
 	check "sessions: record exits 0" 0 "$?"

@@ -57,3 +57,13 @@ audit_joined() {
 	done
 	return 1
 }
+wait_gone() { # PID [TENTHS]: wait up to TENTHS tenths of a second (100) for PID to end;
+	# 0 once it has, 1 if it still runs
+	_i=0
+	while kill -0 "$1" 2>/dev/null; do
+		[ $_i -lt "${2:-100}" ] || return 1
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	return 0
+}

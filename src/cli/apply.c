@@ -207,8 +207,7 @@ verb_apply(int argc, char **argv)
 	bad = node_apply_check(m, file, diags);
 	if (!bad && !force)
 		bad = node_apply_preflight(&o, m, file, diags);
-	for (size_t k = 0; k < ksc_diags_count(diags); k++)
-		cli_print_diag(ksc_diags_get(diags, k));
+	cli_print_diags(diags);
 	if (bad) {
 		kube_manifest_free(m);
 		return 1;

@@ -159,6 +159,8 @@ int cli_parse_backend(const char *command, const char *name, enum ksc_backend *r
 int cli_parse_arch(const char *command, const char *name, enum ksc_arch *ret);
 int cli_parse_arch_list(const char *command, const char *list, enum ksc_arch *arches, size_t max,
                         size_t *ret_n);
+/* Each diagnostic (diags may be NULL); only the warnings. */
+void cli_print_diags(const struct ksc_diags *diags);
 void cli_print_warnings(const struct ksc_diags *diags);
 
 /* Print the API server's errors for every pod of a manifest ("warning: " first when

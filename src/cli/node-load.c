@@ -145,8 +145,7 @@ cli_node_load(int argc, char **argv)
 		goto out;
 	}
 	r = node_load_install(root, sub, &src, order, n, install_diags);
-	for (size_t k = 0; k < ksc_diags_count(install_diags); k++)
-		cli_print_diag(ksc_diags_get(install_diags, k));
+	cli_print_diags(install_diags);
 	if (r < 0) {
 		status = 1;
 		goto out;

@@ -94,8 +94,7 @@ sync_once(const struct node_sync_opts *o)
 	if (p.error)
 		cli_error("%s", p.error);
 	node_sync_write_status(o, &p, diags);
-	for (size_t k = 0; k < ksc_diags_count(diags); k++)
-		cli_print_diag(ksc_diags_get(diags, k));
+	cli_print_diags(diags);
 	if (r >= 0 && p.error)
 		r = -EIO;
 	node_sync_pass_done(&p);
@@ -245,8 +244,7 @@ cli_node_sync(int argc, char **argv)
 		/* signals are blocked first: the metrics thread inherits the mask, and only
 		 * the watch's signalfd takes them */
 		node_sync_watch_open(&w, &o, poll_only, interval, diags);
-		for (size_t k = 0; k < ksc_diags_count(diags); k++)
-			cli_print_diag(ksc_diags_get(diags, k));
+		cli_print_diags(diags);
 	}
 	if (mt.addr) {
 		if (o.status)

@@ -104,19 +104,33 @@ record_write_container(const struct record_cri_opts *o, const struct record_cont
 	return 0;
 }
 
+/* Whether the options name a pod of the local node (no namespace). */
+static bool
+local_pod(const struct record_cri_opts *o)
+{
+	return o->pod && !strchr(o->pod, '/');
+}
+
+/* The containers the options name, of the local node's pod or of the CRI runtime. 0, or
+ * -errno (the runtime's with its message in *reterr). */
+static int
+lookup(const struct record_cri_opts *o, struct record_container **ret, size_t *ret_n,
+       struct ksc_error **reterr)
+{
+	*ret = NULL;
+	*ret_n = 0;
+	if (local_pod(o))
+		return pods_containers(o->pod, o->query.container_name, ret, ret_n);
+	return record_find_containers(&o->query, ret, ret_n, reterr);
+}
+
 /* The containers, once each has a cgroup; false until then (--wait), errors unsaid. */
 static bool
 find_quietly(const struct record_cri_opts *o, struct record_container **ret, size_t *ret_n)
 {
 	struct ksc_error *error = NULL;
-	int r;
+	int r = lookup(o, ret, ret_n, &error);
 
-	*ret = NULL;
-	*ret_n = 0;
-	if (o->pod && !strchr(o->pod, '/'))
-		r = pods_containers(o->pod, o->query.container_name, ret, ret_n);
-	else
-		r = record_find_containers(&o->query, ret, ret_n, &error);
 	ksc_error_free(error);
 	for (size_t i = 0; r == 0 && i < *ret_n; i++)
 		if (!(*ret)[i].cgroup)
@@ -179,20 +193,15 @@ static int
 find(const struct record_cri_opts *o, struct record_container **ret, size_t *ret_n)
 {
 	struct ksc_error *error = NULL;
-	int r;
+	int r = lookup(o, ret, ret_n, &error);
 
-	if (o->pod && !strchr(o->pod, '/')) { /* a pod of the local node */
-		r = pods_containers(o->pod, o->query.container_name, ret, ret_n);
-		if (r == -ENOENT)
-			cli_error("pod %s: no running container%s%s on the local node",
-			          cli_escape(o->pod), o->query.container_name ? " named " : "",
-			          o->query.container_name ? cli_escape(o->query.container_name)
-			                                  : "");
-		else if (r < 0)
-			cli_fail(r, NULL, "record");
-		if (r < 0)
-			return 1;
-	} else if ((r = record_find_containers(&o->query, ret, ret_n, &error)) < 0)
+	if (r == -ENOENT && local_pod(o)) {
+		cli_error("pod %s: no running container%s%s on the local node", cli_escape(o->pod),
+		          o->query.container_name ? " named " : "",
+		          o->query.container_name ? cli_escape(o->query.container_name) : "");
+		return 1;
+	}
+	if (r < 0)
 		return cli_fail(r, error, "record");
 	return check_found(o, *ret, *ret_n);
 }
@@ -233,8 +242,7 @@ container_probes(const struct record_cri_opts *o, const struct record_container 
 		cli_warning("%s: no exec probe for a container named %s",
 		            cli_escape(o->sessions.probes_from), cli_escape(c->name));
 	/* a local pod's own: a manifest the node no longer has costs only the marking */
-	if (o->pod && !strchr(o->pod, '/') &&
-	    pods_manifest(o->pod, manifest, sizeof(manifest), &index) == 0 &&
+	if (local_pod(o) && pods_manifest(o->pod, manifest, sizeof(manifest), &index) == 0 &&
 	    record_probes_from(ret, manifest, index, c->name, &added))
 		cli_warning("pod %s: its probes cannot be told apart", cli_escape(o->pod));
 	return 0;
@@ -271,8 +279,7 @@ wait_and_record(const struct record_cri_opts *o, volatile sig_atomic_t *stop,
 
 	r = diags ? record_ebpf_pending_start(NULL, o->want_args, o->attach, &p, diags, &error)
 	          : -ENOMEM;
-	for (size_t i = 0; diags && i < ksc_diags_count(diags); i++)
-		cli_print_diag(ksc_diags_get(diags, i));
+	cli_print_diags(diags);
 	if (r < 0)
 		return cli_fail(r, error, "record");
 	if (!o->quiet)
@@ -377,8 +384,7 @@ record_cri(const struct record_cri_opts *opts, volatile sig_atomic_t *stop)
 		}
 		r = record_ebpf_follow_cgroups(recs, cgroups, inits, n, o->want_args, o->attach,
 		                               stop, diags, &error);
-		for (size_t i = 0; i < ksc_diags_count(diags); i++)
-			cli_print_diag(ksc_diags_get(diags, i));
+		cli_print_diags(diags);
 		if (r < 0) {
 			r = cli_fail(r, error, "record");
 			goto out;

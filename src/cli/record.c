@@ -214,8 +214,7 @@ record_main(int argc, char **argv, struct record_args *ra)
 	if (!diags)
 		return cli_fail(-ENOMEM, NULL, "record");
 	r = record_with_backend(&rec, ra, &status, diags, &error);
-	for (size_t i = 0; i < ksc_diags_count(diags); i++)
-		cli_print_diag(ksc_diags_get(diags, i));
+	cli_print_diags(diags);
 	if (r < 0) {
 		recording_done(&rec);
 		return cli_fail(r, error, "record");

@@ -51,8 +51,7 @@ check_unenforced(const struct ksc_profile *profile, const struct ksc_compile_opt
 	                           strict ? KSC_SEVERITY_ERROR : KSC_SEVERITY_WARNING, diags);
 	if (n < 0)
 		return cli_fail(n, NULL, profile_path);
-	for (size_t i = 0; i < ksc_diags_count(diags); i++)
-		cli_print_diag(ksc_diags_get(diags, i));
+	cli_print_diags(diags);
 	if (n == 0)
 		return 0;
 	if (strict) {

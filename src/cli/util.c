@@ -355,6 +355,13 @@ cli_last_component(const char *path, char *buf, size_t size)
 
 /* The warnings among diags, each as cli_print_diag() prints it. */
 void
+cli_print_diags(const struct ksc_diags *diags)
+{
+	for (size_t k = 0; diags && k < ksc_diags_count(diags); k++)
+		cli_print_diag(ksc_diags_get(diags, k));
+}
+
+void
 cli_print_warnings(const struct ksc_diags *diags)
 {
 	for (size_t k = 0; k < ksc_diags_count(diags); k++)
