@@ -167,6 +167,33 @@ print(" ".join(sorted(n for n in ls if n in names and n not in kept)))' "$work/k
 	check "the merged profile has both replicas' calls" "ioctl read" "$(python3 -c 'import json, sys
 names = set(n for r in json.load(open(sys.argv[1]))["syscalls"] for n in r["names"])
 print(" ".join(n for n in ("ioctl", "read") if n in names))' "$work/web.json" 2>&1)"
+	# --selector --wait: replicas that start after the recorder are recorded from their
+	# first process (sleep's clock_nanosleep), each as it starts, until all have ended
+	"$k" record -r "$endpoint" --selector app=late -n kseccomp-test -c web --wait \
+		--output-file "$work/late.json" 2>"$work/late.err" &
+	rec=$!
+	sleep 1
+	"$live" "$endpoint" "$work" localhost/kseccomp/busybox:1 --replica late-1 >"$work/late-1.out" 2>&1
+	check "--wait: a first replica starts after the recorder" 0 "$?"
+	sleep 0.5
+	"$live" "$endpoint" "$work" localhost/kseccomp/busybox:1 --replica late-2 >"$work/late-2.out" 2>&1
+	check "--wait: and a second, later" 0 "$?"
+	sleep 0.5
+	for c in $(sed -n 's/^# \([0-9a-f]\{64\}\)$/\1/p' "$work/late-1.out" "$work/late-2.out"); do
+		ctr -a "$ctd/containerd.sock" -n k8s.io tasks kill -s SIGKILL "$c" >/dev/null 2>&1
+	done
+	wait_gone $rec
+	kill $rec 2>/dev/null
+	wait $rec
+	check "record --selector --wait: exit 0 once both have ended" 0 "$?"
+	sed 's/^/# /' "$work/late.err"
+	check "--wait: each replica found as it starts" "late-1 late-2" \
+		"$(sed -n 's/^kseccomp: found container web of pod \(late-[12]\)$/\1/p' "$work/late.err" | sort | tr '\n' ' ' | sed 's/ $//')"
+	check "--wait: both recorded from their first process (sleep's clock_nanosleep)" yes \
+		"$(grep -q "^kseccomp: container web: 2 replicas made [0-9]* syscalls" "$work/late.err" &&
+			python3 -c 'import json, sys
+names = set(n for r in json.load(open(sys.argv[1]))["syscalls"] for n in r["names"])
+print("yes" if {"clock_nanosleep", "execve"} <= names else sorted(names))' "$work/late.json" 2>&1)"
 	"$k" record -r "$endpoint" --selector app=nothing -n kseccomp-test -q >/dev/null 2>"$work/out"
 	check "record --selector matching no pod: exit 1" 1 "$?"
 	check "...saying so" yes "$(grep -q 'no pod of namespace kseccomp-test matching app=nothing has a running container' "$work/out" && echo yes || cat "$work/out")"

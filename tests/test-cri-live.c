@@ -8,7 +8,8 @@
  * Usage: test-cri-live ENDPOINT WORKDIR IMAGE [--keep]. Prints TAP. With --keep, a pod "kept"
  * with a running RuntimeDefault container "kept" stays, its ids in WORKDIR/kept, and two
  * pods labelled app=web ("web-1", "web-2", each with a container "web"), for the CLI's
- * checks.
+ * checks. With --replica NAME, only one more pod NAME labelled app=late, with a running
+ * container "web".
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -165,6 +166,34 @@ check_container(const char *pod_id, const struct cri_pod_config *pod, const char
 	free(id);
 }
 
+/* --replica NAME: one more pod labelled app=late with a container "web", started now (for
+ * record --selector --wait). */
+static int
+replica(const char *name)
+{
+	static const struct cri_kv labels[] = { { "app", "late" } };
+	struct cri_pod_config pod = pod_config(name);
+	struct ksc_error *error = NULL;
+	char *pod_id = NULL, *id = NULL;
+
+	pod.labels = labels;
+	pod.n_labels = ELEMENTSOF(labels);
+	if (ok(cri_connect(endpoint, 20000, &cri, &error) == 0, "connect to %s", endpoint) &&
+	    ok(cri_run_pod_sandbox(cri, &pod, NULL, &pod_id, &error) == 0 &&
+	               (id = start(pod_id, &pod, "web",
+	                           (struct cri_profile){ true, CRI_PROFILE_RUNTIME_DEFAULT, NULL },
+	                           &error)),
+	       "replica %s of app=late runs", name))
+		printf("# %s\n", id);
+	if (error)
+		tap_diagf("%s", ksc_error_message(error));
+	ksc_error_free(error);
+	free(id);
+	free(pod_id);
+	cri_close(cri);
+	return tap_done();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -179,8 +208,10 @@ main(int argc, char **argv)
 	int r;
 	FILE *f;
 
-	if (argc != 4 && !(argc == 5 && streq(argv[4], "--keep"))) {
-		fprintf(stderr, "usage: %s ENDPOINT WORKDIR IMAGE [--keep]\n", argv[0]);
+	if (argc != 4 && !(argc == 5 && streq(argv[4], "--keep")) &&
+	    !(argc == 6 && streq(argv[4], "--replica"))) {
+		fprintf(stderr, "usage: %s ENDPOINT WORKDIR IMAGE [--keep | --replica NAME]\n",
+		        argv[0]);
 		return 2;
 	}
 	endpoint = argv[1];
@@ -188,6 +219,8 @@ main(int argc, char **argv)
 	image = argv[3];
 	snprintf(logs, sizeof(logs), "%s/logs", workdir);
 	mkdir(logs, 0755);
+	if (argc == 6)
+		return replica(argv[5]);
 
 	r = cri_connect(endpoint, 20000, &cri, &error);
 	if (!ok(r == 0, "connect to %s", endpoint)) {

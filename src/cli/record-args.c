@@ -66,9 +66,10 @@ help(void)
 	      "                          the pod's container to record\n"
 	      "      --all-containers    each of the pod's containers, one profile each\n"
 	      "      --output-dir DIR    where --all-containers writes them: DIR/NAME.json\n"
-	      "      --wait              the container or pod may not run yet: record every new\n"
-	      "                          cgroup apart until it does, so that it is recorded\n"
-	      "                          from its first process, until it ends (ebpf only)\n"
+	      "      --wait              the container, pod or replicas may not run yet: record\n"
+	      "                          every new cgroup apart until they do, so that each is\n"
+	      "                          recorded from its first process, until all have ended\n"
+	      "                          (ebpf only)\n"
 	      "  -r, --runtime-endpoint SOCK\n"
 	      "                          the CRI socket ($CONTAINER_RUNTIME_ENDPOINT, else\n"
 	      "                          containerd's)\n"
@@ -129,10 +130,10 @@ check_cri_options(const struct record_args *ra)
 		return cli_usage_error("record", "--runtime-endpoint is for --container and --pod "
 		                                 "NAMESPACE/NAME");
 	if ((!ra->pod && !ra->selector && (ra->container_name || ra->all_containers)) ||
-	    (ra->wait && !ra->container && !ra->pod))
+	    (ra->wait && !ra->container && !ra->pod && !ra->selector))
 		return cli_usage_error("record",
 		                       "-c and --all-containers are for --pod and --selector, "
-		                       "--wait for --pod and --container");
+		                       "--wait for --pod, --container and --selector");
 	if (ra->namespace && !ra->selector)
 		return cli_usage_error("record", "--namespace is for --selector (--pod takes "
 		                                 "NAMESPACE/NAME)");

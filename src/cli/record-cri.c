@@ -206,19 +206,6 @@ find(const struct record_cri_opts *o, struct record_container **ret, size_t *ret
 	return check_found(o, *ret, *ret_n);
 }
 
-/* Wait until the cgroups have had their run: each has none left, or is removed, or *stop. */
-static void
-wait_cgroups(const struct record_container *cs, size_t n, volatile sig_atomic_t *stop)
-{
-	for (size_t left = n; left && !*stop;) {
-		left = 0;
-		for (size_t i = 0; i < n; i++)
-			left += record_cgroup_populated(cs[i].cgroup) > 0;
-		if (left)
-			(void)poll(NULL, 0, 100);
-	}
-}
-
 /* A container's session options: the options', with its probes: --probe-command's, those
  * --probes-from's manifest names for a container of its name, and a local pod's own. 0, or 1
  * after saying why. */
@@ -263,8 +250,66 @@ prepare_sessions(const struct record_cri_opts *o, const struct record_container 
 	return 0;
 }
 
+/* What --wait follows: the containers found so far, their cgroups' ids and session
+ * options, growing as a selector's replicas start. */
+struct waited {
+	struct record_container *cs;
+	uint64_t *ids;
+	struct record_session_opts *sos;
+	size_t n;
+};
+
+/* Add the containers found that are not followed yet (found's entries are taken, or left to
+ * free): their cgroups' ids, sessions told apart from now on. 0, or 1 after saying why. */
+static int
+adopt(const struct record_cri_opts *o, struct record_pending *p, struct record_container *found,
+      size_t n_found, struct waited *w)
+{
+	struct ksc_error *error = NULL;
+	size_t cap = w->n + n_found;
+	struct record_container *cs = reallocarray(w->cs, cap ? cap : 1, sizeof(*cs));
+	uint64_t *ids = cs ? reallocarray(w->ids, cap ? cap : 1, sizeof(*ids)) : NULL;
+	struct record_session_opts *sos =
+	        ids ? reallocarray(w->sos, cap ? cap : 1, sizeof(*sos)) : NULL;
+
+	if (cs)
+		w->cs = cs;
+	if (ids)
+		w->ids = ids;
+	if (!sos)
+		return cli_fail(-ENOMEM, NULL, "record");
+	w->sos = sos;
+	for (size_t i = 0; i < n_found; i++) {
+		struct record_container *c = &w->cs[w->n];
+		bool known = false;
+
+		for (size_t j = 0; j < w->n && !known; j++)
+			known = streq(w->cs[j].id, found[i].id);
+		if (known)
+			continue;
+		*c = found[i];
+		found[i] = (struct record_container){ 0 };
+		w->sos[w->n] = (struct record_session_opts){ 0 };
+		w->n++;
+		if (record_cgroup_id(c->cgroup, &w->ids[w->n - 1], &error) < 0)
+			return cli_fail(-ENOENT, error, "record");
+		if (check_found(o, w->cs, w->n) || container_probes(o, c, &w->sos[w->n - 1]))
+			return 1;
+		/* from here, what enters it is told apart from its own */
+		if (record_ebpf_pending_classify(p, c->cgroup, w->ids[w->n - 1], c->pid) < 0)
+			cli_warning("container %s: processes exec'd into it cannot be told apart "
+			            "from its own",
+			            cli_escape(c->id));
+		if (!o->quiet && o->query.selector)
+			fprintf(stderr, "kseccomp: found container %s of pod %s\n",
+			        cli_escape(c->name), cli_escape(c->pod));
+	}
+	return 0;
+}
+
 /* --wait: every cgroup recorded apart until the containers appear, then until each has had
- * its run, or *stop; recs[i] for cs[i]. 0, or 1 after saying why. */
+ * its run, or *stop (a selector's replicas that start meanwhile join); recs[i] for cs[i]. 0,
+ * or 1 after saying why. */
 static int
 wait_and_record(const struct record_cri_opts *o, volatile sig_atomic_t *stop,
                 struct record_container **ret_cs, size_t *ret_n, struct recording **ret_recs,
@@ -273,8 +318,9 @@ wait_and_record(const struct record_cri_opts *o, volatile sig_atomic_t *stop,
 	_cleanup_(ksc_diags_freep) struct ksc_diags *diags = ksc_diags_new();
 	struct record_pending *p = NULL;
 	struct ksc_error *error = NULL;
-	uint64_t *ids = NULL;
-	size_t n = 0;
+	struct record_container *found = NULL;
+	struct waited w = { 0 };
+	size_t n_found = 0, left = 1;
 	int r;
 
 	r = diags ? record_ebpf_pending_start(NULL, o->want_args, o->attach, &p, diags, &error)
@@ -284,37 +330,41 @@ wait_and_record(const struct record_cri_opts *o, volatile sig_atomic_t *stop,
 		return cli_fail(r, error, "record");
 	if (!o->quiet)
 		fprintf(stderr, "kseccomp: recording every new cgroup; waiting for %s\n",
-		        cli_escape(o->pod ? o->pod : o->query.id));
-	while (!*stop && !find_quietly(o, ret_cs, &n))
+		        cli_escape(o->pod        ? o->pod
+		                   : o->query.id ? o->query.id
+		                                 : o->query.selector));
+	while (!*stop && !find_quietly(o, &found, &n_found))
 		(void)poll(NULL, 0, 100);
-	r = *stop ? (cli_error("interrupted before the containers ran"), 1)
-	          : check_found(o, *ret_cs, n);
-	if (r == 0)
-		r = prepare_sessions(o, *ret_cs, n, ret_sos);
-	ids = r == 0 ? calloc(n, sizeof(*ids)) : NULL;
-	*ret_recs = r == 0 ? calloc(n, sizeof(**ret_recs)) : NULL;
-	if (r == 0 && (!ids || !*ret_recs))
+	if (*stop) {
+		cli_error("interrupted before the containers ran");
+		r = 1;
+	} else
+		r = adopt(o, p, found, n_found, &w);
+	record_containers_free(found, n_found);
+	/* until every container has had its run: none left in its cgroup, or the cgroup gone */
+	while (r == 0 && left && !*stop) {
+		(void)poll(NULL, 0, 100);
+		if (o->query.selector && find_quietly(o, &found, &n_found)) {
+			r = adopt(o, p, found, n_found, &w);
+			record_containers_free(found, n_found);
+		}
+		left = 0;
+		for (size_t i = 0; i < w.n; i++)
+			left += record_cgroup_populated(w.cs[i].cgroup) > 0;
+	}
+	*ret_recs = r == 0 ? calloc(w.n ? w.n : 1, sizeof(**ret_recs)) : NULL;
+	if (r == 0 && !*ret_recs)
 		r = cli_fail(-ENOMEM, NULL, "record");
-	for (size_t i = 0; r == 0 && i < n; i++)
-		if (record_cgroup_id((*ret_cs)[i].cgroup, &ids[i], &error) < 0)
-			r = cli_fail(-ENOENT, error, "record");
-	/* from here, what enters the containers is told apart from their own */
-	for (size_t i = 0; r == 0 && i < n; i++)
-		if (record_ebpf_pending_classify(p, (*ret_cs)[i].cgroup, ids[i], (*ret_cs)[i].pid) <
-		    0)
-			cli_warning("container %s: processes exec'd into it cannot be told apart "
-			            "from its own",
-			            cli_escape((*ret_cs)[i].id));
-	if (r == 0)
-		wait_cgroups(*ret_cs, n, stop);
-	for (size_t i = 0; r == 0 && i < n; i++)
-		if (record_ebpf_pending_harvest(p, ids[i], &(*ret_recs)[i]) == -ENOSPC)
+	for (size_t i = 0; r == 0 && i < w.n; i++)
+		if (record_ebpf_pending_harvest(p, w.ids[i], &(*ret_recs)[i]) == -ENOSPC)
 			cli_error("container %s: more cgroups were busy than the recorder tells "
 			          "apart; its calls may be missing",
-			          cli_escape((*ret_cs)[i].id));
+			          cli_escape(w.cs[i].id));
 	record_ebpf_pending_free(p);
-	free(ids);
-	*ret_n = n;
+	free(w.ids);
+	*ret_cs = w.cs;
+	*ret_sos = w.sos;
+	*ret_n = w.n;
 	return r;
 }
 
