@@ -3,13 +3,15 @@
  * bench-record-cost KSECCOMP [ROUNDS] [-- CMD ARGS...]: what a running recording costs the
  * node, side by side in one run, for each way the eBPF recorder can attach. A recorder runs
  * as it would on a node (`kseccomp record --cgroup`, recording one cgroup until told to
- * stop) while the workload runs twice: once in the recorded cgroup (the recorded workload)
- * and once in a sibling cgroup (an unrelated process of the node). The same two runs with no
- * recorder at all are the baseline. Each round runs every variant (no recorder, tracepoint,
- * fentry when the kernel loads it), starting one variant further along each round; the
- * median of the rounds counts. The recorder's own start and stop are not timed: this is the
- * cost to workloads while it records, not the cost of a recording. A process stays parked in
- * the recorded cgroup, so that the recorder runs through both runs of a round.
+ * stop) while the workload runs three times: as the container's own process (forked by the
+ * process that was first in the recorded cgroup, which stays there for the whole run, as a
+ * container's first process does), as a process exec'd into the container (it enters the
+ * cgroup from outside, as kubectl exec does: the recorder keeps its calls apart), and in a
+ * sibling cgroup (an unrelated process of the node). The same runs with no recorder at all
+ * are the baseline. Each round runs every variant (no recorder, tracepoint, fentry when the
+ * kernel loads it), starting one variant further along each round; the median of the rounds
+ * counts. The recorder's own start and stop are not timed: this is the cost to workloads
+ * while it records, not the cost of a recording.
  *
  * The default workload: tar -cf /dev/null /usr/include /usr/share (about 350,000 syscalls:
  * stat, open, read, close).
@@ -72,6 +74,49 @@ timed_in(const char *cgroup, char *const *argv)
 		_exit(127);
 	}
 	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return -1;
+	return now() - t0;
+}
+
+/* The container's first process: in the cgroup, it runs the workload each time it is asked
+ * to (a byte on req), and answers with its exit status (a byte on resp). */
+static void
+launcher(const char *cgroup, char *const *argv, int req, int resp)
+{
+	char procs[PATH_MAX + 64], c;
+
+	snprintf(procs, sizeof(procs), "%s/cgroup.procs", cgroup);
+	write_file(procs, "0");
+	while (read(req, &c, 1) == 1) {
+		int status = -1;
+		pid_t pid = fork();
+
+		if (pid == 0) {
+			int fd = open("/dev/null", O_WRONLY);
+
+			dup2(fd, STDOUT_FILENO);
+			dup2(fd, STDERR_FILENO);
+			execvp(argv[0], argv);
+			_exit(127);
+		}
+		c = pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+		                    WEXITSTATUS(status) == 0
+		            ? 0
+		            : 1;
+		if (write(resp, &c, 1) != 1)
+			break;
+	}
+	_exit(0);
+}
+
+/* Run the workload as the container's own process; seconds, or -1. */
+static double
+timed_own(int req, int resp)
+{
+	double t0 = now();
+	char c = 0;
+
+	if (write(req, &c, 1) != 1 || read(resp, &c, 1) != 1 || c != 0)
 		return -1;
 	return now() - t0;
 }
@@ -156,7 +201,9 @@ main(int argc, char **argv)
 	static const char *const methods[] = { "none", "tracepoint", "fentry" };
 	static char *default_workload[] = { "tar",          "-cf",        "/dev/null",
 		                            "/usr/include", "/usr/share", NULL };
-	double times[3][2][MAX_ROUNDS];
+	/* [method][own, exec'd, unrelated][round] */
+	double times[3][3][MAX_ROUNDS];
+	int req[2], resp[2];
 	char root[PATH_MAX], base[PATH_MAX + 32], rec[PATH_MAX + 48], other[PATH_MAX + 48],
 	        out[PATH_MAX + 16];
 	char **workload = default_workload;
@@ -190,18 +237,20 @@ main(int argc, char **argv)
 		fprintf(stderr, "%s: %s\n", base, strerror(errno));
 		return 1;
 	}
-	/* a process parked in the recorded cgroup for the whole run: a recorder ends once its
-	 * cgroup has had processes and has none left, which would otherwise be after the
-	 * recorded run, before the unrelated one */
+	/* the container's first process, in the recorded cgroup for the whole run (a recorder
+	 * also ends once its cgroup has had processes and has none left) */
+	if (pipe(req) < 0 || pipe(resp) < 0) {
+		fprintf(stderr, "pipe: %s\n", strerror(errno));
+		return 1;
+	}
 	holder = fork();
 	if (holder == 0) {
-		char procs[PATH_MAX + 64];
-
-		snprintf(procs, sizeof(procs), "%s/cgroup.procs", rec);
-		write_file(procs, "0");
-		pause();
-		_exit(0);
+		close(req[1]);
+		close(resp[0]);
+		launcher(rec, workload, req[0], resp[1]);
 	}
+	close(req[0]);
+	close(resp[1]);
 	n_methods = fentry_loads(argv[1]) ? 3 : 2;
 	if (n_methods == 2)
 		printf("fentry: this kernel does not load it (kseccomp record --attach fentry "
@@ -216,11 +265,14 @@ main(int argc, char **argv)
 			int m = (r + k) % n_methods;
 			pid_t recorder = m ? start_recorder(argv[1], methods[m], rec, out) : 0;
 
-			/* the recorded cgroup's run and the other's, alternately first */
-			for (int w = 0; w < 2; w++) {
-				int which = (w + r) % 2;
+			/* the container's own run, the exec'd one and the unrelated one, each
+			 * round another first */
+			for (int w = 0; w < 3; w++) {
+				int which = (w + r) % 3;
 
-				times[m][which][r] = timed_in(which ? other : rec, workload);
+				times[m][which][r] =
+				        which == 0 ? timed_own(req[1], resp[0])
+				                   : timed_in(which == 1 ? rec : other, workload);
 				if (times[m][which][r] < 0) {
 					fprintf(stderr, "%s failed\n", workload[0]);
 					return 1;
@@ -233,6 +285,8 @@ main(int argc, char **argv)
 		}
 		fprintf(stderr, "round %d/%d\n", r + 1, rounds);
 	}
+	close(req[1]);
+	close(resp[0]);
 	kill(holder, SIGKILL);
 	waitpid(holder, NULL, 0);
 	rmdir(rec);
@@ -244,18 +298,22 @@ main(int argc, char **argv)
 	for (char **a = workload; *a; a++)
 		printf(" %s", *a);
 	printf("\n%d rounds, median ms\n\n", rounds);
-	printf("| recorder | recorded workload | ratio | unrelated process | ratio |\n");
-	printf("|---|---|---|---|---|\n");
+	printf("| recorder | container's own | ratio | exec'd into it | ratio | unrelated process "
+	       "| ratio |\n");
+	printf("|---|---|---|---|---|---|---|\n");
 	{
-		double base_rec = median(times[0][0], rounds) * 1e3,
-		       base_other = median(times[0][1], rounds) * 1e3;
+		double none[3];
 
+		for (int w = 0; w < 3; w++)
+			none[w] = median(times[0][w], rounds) * 1e3;
 		for (int m = 0; m < n_methods; m++) {
-			double a = median(times[m][0], rounds) * 1e3,
-			       b = median(times[m][1], rounds) * 1e3;
+			printf("| %s", methods[m]);
+			for (int w = 0; w < 3; w++) {
+				double t = median(times[m][w], rounds) * 1e3;
 
-			printf("| %s | %.1f | %.3fx | %.1f | %.3fx |\n", methods[m], a,
-			       a / base_rec, b, b / base_other);
+				printf(" | %.1f | %.3fx", t, t / none[w]);
+			}
+			printf(" |\n");
 		}
 	}
 	return 0;

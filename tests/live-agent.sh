@@ -34,8 +34,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
-count() { # PATTERN FILE
-	grep -c -- "$1" "$2" 2>/dev/null || true
+count() { # PATTERN FILE [AT_LEAST]: how many lines of FILE match, once at least AT_LEAST (1)
+	# do or 3 s have passed: the agent writes a call's line after it has answered the call
+	_n=0
+	while :; do
+		_c=$(grep -c -- "$1" "$2" 2>/dev/null || true)
+		[ "${_c:-0}" -ge "${3:-1}" ] || [ $_n -ge 30 ] && break
+		sleep 0.1
+		_n=$((_n + 1))
+	done
+	echo "${_c:-0}"
 }
 
 cat >"$work/notify.json" <<EOF
@@ -53,31 +61,35 @@ defaultAction: kill
 EOF
 
 # --- kseccomp run -------------------------------------------------------------------------
+# (the agent's log is read once it has exited: it writes a line after it answers)
 start_agent run-errno.log --policy "$work/errno13.yaml"
 out=$("$k" run --profile "$work/notify.json" -- mkdir "$work/d1" 2>&1)
+status=$?
+stop_agent
 check "run: the agent answers mkdir with errno 13" "1 Permission denied no" \
-	"$? $(echo "$out" | grep -o 'Permission denied') $([ -d "$work/d1" ] && echo yes || echo no)"
+	"$status $(echo "$out" | grep -o 'Permission denied') $([ -d "$work/d1" ] && echo yes || echo no)"
 check "the agent printed the call with its path and answer" "1" \
 	"$(count "mkdir path=\"$work/d1\" .* -> errno EACCES" "$work/run-errno.log")"
 check "the agent saw the listenerMetadata" "1" "$(count 'connected (pid [0-9]*, metadata "bar")' "$work/run-errno.log")"
-stop_agent
 
 start_agent run-allow.log
 "$k" run --profile "$work/notify.json" -- mkdir "$work/d2"
+status=$?
+stop_agent
 check "run: without a policy the agent lets mkdir run (continue)" "0 yes" \
-	"$? $([ -d "$work/d2" ] && echo yes || echo no)"
+	"$status $([ -d "$work/d2" ] && echo yes || echo no)"
 check "the call was logged as allowed" "1" "$(count "mkdir path=\"$work/d2\" .* -> allow" "$work/run-allow.log")"
 check "the agent saw the container exit" "1" "$(count 'exited (1 calls)' "$work/run-allow.log")"
-stop_agent
 
 # TSYNC with a listener: the kernel wants TSYNC_ESRCH too, as libseccomp adds it
 sed 's/"listenerMetadata": "bar",/"listenerMetadata": "bar", "flags": ["SECCOMP_FILTER_FLAG_TSYNC"],/' \
 	"$work/notify.json" >"$work/notify-tsync.json"
 start_agent run-tsync.log --policy "$work/errno13.yaml"
 "$k" run --profile "$work/notify-tsync.json" -- mkdir "$work/d8" 2>/dev/null
-check "run: SECCOMP_FILTER_FLAG_TSYNC with a listener: installed and answered" "1 1" \
-	"$? $(count "d8\" .* -> errno EACCES" "$work/run-tsync.log")"
+status=$?
 stop_agent
+check "run: SECCOMP_FILTER_FLAG_TSYNC with a listener: installed and answered" "1 1" \
+	"$status $(count "d8\" .* -> errno EACCES" "$work/run-tsync.log")"
 
 start_agent run-kill.log --policy "$work/kill.yaml"
 "$k" run --profile "$work/notify.json" -- mkdir "$work/d3" 2>/dev/null
@@ -139,7 +151,7 @@ done
 for p in $runs; do wait "$p"; done
 check "20 containers at once: every mkdir answered with errno 13" "20" "$(cat "$work"/many/out* | grep -c '^1$')"
 check "20 connections and 20 exits" "20 20" \
-	"$(count ' connected (pid' "$work/run-many.log") $(count ' exited (1 calls)' "$work/run-many.log")"
+	"$(count ' connected (pid' "$work/run-many.log" 20) $(count ' exited (1 calls)' "$work/run-many.log" 20)"
 check "each under its own name" "20" "$(grep -o 'c[0-9]* pid=[0-9]* comm=mkdir' "$work/run-many.log" | cut -d' ' -f1 | sort -u | wc -l)"
 stop_agent
 
@@ -235,7 +247,7 @@ send_pipe_state
 sleep 0.5
 check "a pipe as seccompFd is refused, and the agent says why" "1" \
 	"$(count "state (pid [0-9]*) was refused: its seccompFd is a pipe, not a seccomp listener" "$work/pipe.log")"
-check "the pipe is not served as a container" "0" "$(count 'pipe-attack connected' "$work/pipe.log")"
+check "the pipe is not served as a container" "0" "$(count 'pipe-attack connected' "$work/pipe.log" 0)"
 ticks=$(cpu_over_2s "$agent_pid")
 check "the agent does not spin after it (CPU in 2 s: $ticks ticks of $hz a second)" "yes" \
 	"$(under_10_percent "$ticks")"
@@ -300,7 +312,7 @@ else
 		"$(echo "$out" | grep -cE 'Function not implemented|cannot send seccomp fd') $(echo "$out" | grep -c 'Permission denied')"
 	check "the agent says whom it refused" "1" \
 		"$(count 'a connection from uid 65534 (pid [0-9]*) was refused' "$work/peer.log")"
-	check "no container connected" "0" "$(count 'victim connected' "$work/peer.log")"
+	check "no container connected" "0" "$(count 'victim connected' "$work/peer.log" 0)"
 	"$k" run --name other --profile "$work/notify-peer.json" -- mkdir "$work/peer-tmp/b" 2>/dev/null
 	check "root is still served on the abstract socket" "1 1" "$? $(count 'other connected' "$work/peer.log")"
 	stop_agent

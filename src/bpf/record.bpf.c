@@ -103,6 +103,10 @@ __u64 lost_sessions = 0;
  * come is the container's own. */
 __u32 classify = 0;
 __u32 own_pending = 0;
+/* Bumped whenever a process's session changes in the sessions map (a fork, an execve naming
+ * its session, user space noting processes): what each CPU keeps of the last process it saw
+ * (session_cache) holds while this has not moved. */
+__u64 sessions_gen = 0;
 
 struct seen_key {
 	__u32 token;
@@ -169,6 +173,28 @@ struct {
 	__type(key, __u64);
 	__type(value, __u8);
 } classified SEC(".maps");
+
+/* per CPU, the session of the last process whose call it noted: a busy process's calls
+ * cost an array access instead of a hash lookup each */
+#define RECENT 8
+struct session_cache {
+	__u32 tgid;
+	__u32 valid;
+	__u64 gen;
+	__u64 session;
+	/* the calls (index + 1 in the seen bits) this CPU noted last for one (cgroup, session)
+	 * of cgroup_seen: set bits stay set, so these need no lookup */
+	__u64 recent_cgroup, recent_session;
+	__u32 recent[RECENT];
+	__u32 next;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct session_cache);
+} session_cache SEC(".maps");
 
 /* where a command is read into, too big for the stack */
 struct {
@@ -248,13 +274,18 @@ command_session(const void *regs, int at)
 /* The session of the calling process (sessions_on), noted on its first call: the
  * container's own when user space said the cgroup was empty, else one that entered it. */
 static __always_inline __u64
-session_of(const void *regs, __u32 nr, __u32 slot, __u64 cgroup)
+session_of(const void *regs, __u32 nr, __u32 slot, __u64 cgroup, struct session_cache *sc)
 {
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
-	__u64 *s, v;
+	__u64 *s, v, gen;
+	int exec_call = slot == 0 && execve_nr && (nr == execve_nr || nr == execveat_nr);
 
 	if (!sessions_on || !classify || (per_cgroup && !bpf_map_lookup_elem(&classified, &cgroup)))
 		return SESSION_OWN;
+	gen = sessions_gen;
+	if (sc && sc->valid && sc->tgid == tgid && sc->gen == gen &&
+	    !(sc->session == SESSION_ENTERED && exec_call))
+		return sc->session;
 	s = bpf_map_lookup_elem(&sessions, &tgid);
 	if (!s) {
 		v = SESSION_ENTERED;
@@ -272,13 +303,21 @@ session_of(const void *regs, __u32 nr, __u32 slot, __u64 cgroup)
 	}
 	v = *s;
 	/* an entered process's first execve names its session */
-	if (v == SESSION_ENTERED && slot == 0 && execve_nr &&
-	    (nr == execve_nr || nr == execveat_nr)) {
+	if (v == SESSION_ENTERED && exec_call) {
 		v = command_session(regs, nr == execveat_nr);
-		if (v)
+		if (v) {
 			*s = v;
-		else
+			/* (no fetch of the old value: an atomic that returns one needs Linux 5.12) */
+			__sync_fetch_and_add(&sessions_gen, 1);
+			gen = sessions_gen;
+		} else
 			v = SESSION_ENTERED;
+	}
+	if (sc) {
+		sc->tgid = tgid;
+		sc->gen = gen;
+		sc->session = v;
+		sc->valid = 1;
 	}
 	return v;
 }
@@ -289,6 +328,8 @@ static __always_inline void
 note(const void *regs, __u32 nr, __u32 slot)
 {
 	__u64 cgroup = per_cgroup ? bpf_get_current_cgroup_id() : 0, session;
+	__u32 zero = 0;
+	struct session_cache *sc = sessions_on ? bpf_map_lookup_elem(&session_cache, &zero) : 0;
 	/* 64 bits: a 32-bit index is zero-extended afresh from the unchecked register where it
 	 * is used (fentry, where slot is a constant), and the verifier rejects the access */
 	__u64 idx;
@@ -303,7 +344,7 @@ note(const void *regs, __u32 nr, __u32 slot)
 	asm volatile("" : "+r"(idx));
 	if (idx >= 3 * SEEN_SLOT)
 		return;
-	session = session_of(regs, nr, slot, cgroup);
+	session = session_of(regs, nr, slot, cgroup, sc);
 	if (want_args) {
 		struct seen_key key = { .token = slot == 1 ? compat_token : native_token,
 			                .nr = nr };
@@ -329,8 +370,15 @@ note(const void *regs, __u32 nr, __u32 slot)
 	}
 	if (per_cgroup || session != SESSION_OWN) {
 		struct group_key gk = { .cgroup = cgroup, .session = session };
-		__u64 bit = 1ull << (idx & 63);
-		struct seen_bits *b = bpf_map_lookup_elem(&cgroup_seen, &gk);
+		__u64 bit = 1ull << (idx & 63), word;
+		struct seen_bits *b;
+
+		if (sc && sc->recent_cgroup == cgroup && sc->recent_session == session) {
+			for (int i = 0; i < RECENT; i++)
+				if (sc->recent[i] == idx + 1)
+					return;
+		}
+		b = bpf_map_lookup_elem(&cgroup_seen, &gk);
 
 		if (!b) {
 			(void)bpf_map_update_elem(&cgroup_seen, &gk, &zero_bits, BPF_NOEXIST);
@@ -351,8 +399,23 @@ note(const void *regs, __u32 nr, __u32 slot)
 			__sync_fetch_and_add(&lost_cgroups, 1);
 			return;
 		}
-		if (!(b->w[idx >> 6] & bit))
-			__sync_fetch_and_or(&b->w[idx >> 6], bit);
+		/* the word's index checked where it is used: an older verifier (6.12) loses the
+		 * unsigned bounds of idx, spilled to the stack and shifted */
+		word = idx >> 6;
+		asm volatile("" : "+r"(word));
+		if (word >= SEEN_WORDS)
+			return;
+		if (!(b->w[word] & bit))
+			__sync_fetch_and_or(&b->w[word], bit);
+		if (sc && gk.session == session) {
+			if (sc->recent_cgroup != cgroup || sc->recent_session != session) {
+				sc->recent_cgroup = cgroup;
+				sc->recent_session = session;
+				for (int i = 0; i < RECENT; i++)
+					sc->recent[i] = 0;
+			}
+			sc->recent[sc->next++ & (RECENT - 1)] = (__u32)idx + 1;
+		}
 		return;
 	}
 	if (!seen[idx])
@@ -436,12 +499,13 @@ on_fork(struct bpf_raw_tracepoint_args *ctx)
 	if (sessions_on) {
 		__u64 *s = bpf_map_lookup_elem(&sessions, &ptgid), v;
 
-		if (s) {
+		if (s && ctgid != ptgid) {
 			v = *s;
 			if (bpf_map_update_elem(&sessions, &ctgid, &v, BPF_ANY) < 0)
 				__sync_fetch_and_add(&lost_sessions, 1);
-		} else if (ctgid != ptgid)
-			(void)bpf_map_delete_elem(&sessions, &ctgid);
+			__sync_fetch_and_add(&sessions_gen, 1);
+		} else if (!s && ctgid != ptgid && bpf_map_delete_elem(&sessions, &ctgid) == 0)
+			__sync_fetch_and_add(&sessions_gen, 1);
 	}
 	if (target_cgroup || !bpf_map_lookup_elem(&tgids, &ptgid))
 		return 0;

@@ -86,6 +86,7 @@ struct loaded {
 	size_t seen_size;
 	volatile uint64_t *lost_args, *lost_tgids, *beyond_table, *lost_cgroups, *lost_sessions;
 	volatile uint32_t *classify, *own_pending;
+	volatile uint64_t *sessions_gen;
 	int cgroup_seen_fd, sessions_fd, commands_fd, classified_fd;
 	const char *method; /* "fentry" or "tracepoint" */
 };
@@ -168,15 +169,21 @@ static struct ksc_diags *libbpf_diags;
 
 _printf_(2, 0) static int silent_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	char text[1024];
+	_cleanup_(freep) char *text = NULL;
+	size_t len;
 	int n;
 
 	if (level != LIBBPF_WARN || !libbpf_diags || !getenv("KSECCOMP_DEBUG_BPF"))
 		return 0;
-	n = vsnprintf(text, sizeof(text), fmt, ap);
-	if (n > 0 && text[strlen(text) - 1] == '\n')
-		text[strlen(text) - 1] = '\0';
-	(void)ksc_diags_addf(libbpf_diags, KSC_SEVERITY_WARNING, NULL, 0, 0, NULL, "%s", text);
+	n = vasprintf(&text, fmt, ap);
+	if (n < 0)
+		return 0;
+	len = (size_t)n;
+	if (len && text[len - 1] == '\n')
+		text[--len] = '\0';
+	/* a verifier's log says why at its end */
+	(void)ksc_diags_addf(libbpf_diags, KSC_SEVERITY_WARNING, NULL, 0, 0, NULL, "%s%s",
+	                     len > 6000 ? "..." : "", text + (len > 6000 ? len - 6000 : 0));
 	return n;
 }
 
@@ -413,7 +420,7 @@ load_object(struct loaded *l, bool want_args, const struct target *target, bool 
 	{
 		struct bpf_map *bss = section_map(l->obj, ".bss");
 		size_t armed_off, seen_off, args_off, tgids_off, beyond_off, cgroups_off, size;
-		size_t sessions_off, classify_off, pending_off;
+		size_t sessions_off, classify_off, pending_off, gen_off;
 
 		if (!bss || var_offset(l->obj, ".bss", "armed", &armed_off, &size) < 0 ||
 		    var_offset(l->obj, ".bss", "seen", &seen_off, &l->seen_size) < 0 ||
@@ -423,7 +430,8 @@ load_object(struct loaded *l, bool want_args, const struct target *target, bool 
 		    var_offset(l->obj, ".bss", "lost_cgroups", &cgroups_off, &size) < 0 ||
 		    var_offset(l->obj, ".bss", "lost_sessions", &sessions_off, &size) < 0 ||
 		    var_offset(l->obj, ".bss", "classify", &classify_off, &size) < 0 ||
-		    var_offset(l->obj, ".bss", "own_pending", &pending_off, &size) < 0) {
+		    var_offset(l->obj, ".bss", "own_pending", &pending_off, &size) < 0 ||
+		    var_offset(l->obj, ".bss", "sessions_gen", &gen_off, &size) < 0) {
 			unload(l);
 			return ksc_error_setf(reterr, -EINVAL, "the BPF object lacks its state");
 		}
@@ -446,6 +454,7 @@ load_object(struct loaded *l, bool want_args, const struct target *target, bool 
 		l->lost_sessions = (volatile uint64_t *)(l->bss + sessions_off);
 		l->classify = (volatile uint32_t *)(l->bss + classify_off);
 		l->own_pending = (volatile uint32_t *)(l->bss + pending_off);
+		l->sessions_gen = (volatile uint64_t *)(l->bss + gen_off);
 	}
 	l->args_fd = bpf_object__find_map_fd_by_name(l->obj, "seen_args");
 	l->refine_fd = bpf_object__find_map_fd_by_name(l->obj, "refine");
@@ -653,6 +662,8 @@ seed_sessions(const struct loaded *l, const char *cgroup, pid_t init, uint64_t c
 	n = seed_pass(l, cgroup, init, BPF_NOEXIST);
 	if (n < 0)
 		return (int)n;
+	/* what the CPUs keep of the processes they saw gives way to what was noted */
+	__atomic_fetch_add(l->sessions_gen, 1, __ATOMIC_SEQ_CST);
 	/* a first process the second pass found is noted as the container's own already */
 	if (n > 0)
 		*l->own_pending = 0;
