@@ -11,72 +11,32 @@
 
 #include "record-cri.h"
 
-/* Whether a recording made a syscall of this name, on any arch. */
-static bool
-made(const struct recording *rec, const char *name)
-{
-	for (size_t i = 0; i < rec->n_seen; i++) {
-		const char *seen = ksc_syscall_name(rec->seen[i].arch, rec->seen[i].nr);
-
-		if (seen && streq(seen, name))
-			return true;
-	}
-	return false;
-}
-
-static int
-by_count(const void *a, const void *b)
-{
-	const struct ksc_coverage *x = a, *y = b;
-
-	if (x->count != y->count)
-		return x->count < y->count ? 1 : -1;
-	return strcmp(x->name, y->name);
-}
-
-/* The coverage of merged's syscalls by the replicas recs[idx[0..m-1]], said. */
+/* Which of the replicas recs[idx[0..m-1]] made which syscalls, said. */
 static void
 say_replicas(const char *name, const struct record_container *cs, const struct recording *recs,
-             const size_t *idx, size_t m, const struct recording *merged)
+             const size_t *idx, size_t m)
 {
-	struct ksc_coverage *v = calloc(merged->n_seen + 1, sizeof(*v));
+	const struct recording **group = calloc(m, sizeof(*group));
 	const char **labels = calloc(m, sizeof(*labels));
+	struct ksc_coverage *v = NULL;
 	size_t n_v = 0, all = 0;
 
-	for (size_t i = 0; v && labels && i < merged->n_seen; i++) {
-		const char *sys = ksc_syscall_name(merged->seen[i].arch, merged->seen[i].nr);
-		bool known = false;
-
-		for (size_t k = 0; sys && k < n_v && !known; k++)
-			known = streq(v[k].name, sys);
-		if (!sys || known)
-			continue;
-		v[n_v] =
-		        (struct ksc_coverage){ .name = strdup(sys), .in = calloc(m, sizeof(bool)) };
-		if (!v[n_v].name || !v[n_v].in) {
-			n_v++;
-			goto out;
-		}
-		for (size_t k = 0; k < m; k++)
-			if ((v[n_v].in[k] = made(&recs[idx[k]], sys)))
-				v[n_v].count++;
-		all += v[n_v].count == m;
-		n_v++;
-	}
-	if (!v || !labels)
-		goto out;
-	qsort(v, n_v, sizeof(*v), by_count);
-	for (size_t k = 0; k < m; k++)
+	for (size_t k = 0; group && labels && k < m; k++) {
+		group[k] = &recs[idx[k]];
 		labels[k] = cs[idx[k]].pod;
-	fprintf(stderr,
-	        "kseccomp: container %s: %zu replicas made %zu syscalls, %zu of them all %zu\n",
-	        cli_escape(name), m, n_v, all, m);
-	cli_print_coverage(v, n_v, m, labels);
-	free(labels);
-	ksc_coverage_free(v, n_v);
-	return;
-out:
-	cli_fail(-ENOMEM, NULL, "record");
+	}
+	if (!group || !labels || recording_coverage(group, m, &v, &n_v) < 0) {
+		cli_fail(-ENOMEM, NULL, "record");
+	} else {
+		for (size_t i = 0; i < n_v; i++)
+			all += v[i].count == m;
+		fprintf(stderr,
+		        "kseccomp: container %s: %zu replicas made %zu syscalls, %zu of them all "
+		        "%zu\n",
+		        cli_escape(name), m, n_v, all, m);
+		cli_print_coverage(v, n_v, m, labels);
+	}
+	free(group);
 	free(labels);
 	ksc_coverage_free(v, n_v);
 }
@@ -108,7 +68,7 @@ record_write_replicas(const struct record_cri_opts *o, const struct record_conta
 				merged.method = recs[j].method;
 			}
 		if (!o->quiet && m > 1)
-			say_replicas(cs[i].name, cs, recs, idx, m, &merged);
+			say_replicas(cs[i].name, cs, recs, idx, m);
 		if (record_write_container(o, &cs[i], &merged, m))
 			status = 1;
 		recording_done(&merged);

@@ -359,6 +359,47 @@ size_maps(struct bpf_object *obj, bool want_args, const struct target *target)
 		(void)bpf_map__set_max_entries(map, 1);
 }
 
+/* The program's .bss, shared with it: mapped here (libbpf maps it for skeletons only), each
+ * variable user space reads or sets pointed at. 0 or -errno with a message. */
+static int
+map_state(struct loaded *l, struct ksc_error **reterr)
+{
+	const struct {
+		const char *name;
+		volatile void **at; /* the struct loaded member that points at it */
+	} vars[] = {
+		{ "armed", (volatile void **)&l->armed },
+		{ "seen", (volatile void **)&l->seen },
+		{ "lost_args", (volatile void **)&l->lost_args },
+		{ "lost_tgids", (volatile void **)&l->lost_tgids },
+		{ "beyond_table", (volatile void **)&l->beyond_table },
+		{ "lost_cgroups", (volatile void **)&l->lost_cgroups },
+		{ "lost_sessions", (volatile void **)&l->lost_sessions },
+		{ "classify", (volatile void **)&l->classify },
+		{ "own_pending", (volatile void **)&l->own_pending },
+		{ "sessions_gen", (volatile void **)&l->sessions_gen },
+	};
+	struct bpf_map *bss = section_map(l->obj, ".bss");
+	size_t offsets[ELEMENTSOF(vars)], size;
+	int r;
+
+	for (size_t i = 0; i < ELEMENTSOF(vars); i++)
+		if (!bss || var_offset(l->obj, ".bss", vars[i].name, &offsets[i],
+		                       streq(vars[i].name, "seen") ? &l->seen_size : &size) < 0)
+			return ksc_error_setf(reterr, -EINVAL, "the BPF object lacks its state");
+	l->bss_size = bpf_map__value_size(bss);
+	l->bss = mmap(NULL, l->bss_size, PROT_READ | PROT_WRITE, MAP_SHARED, bpf_map__fd(bss), 0);
+	if (l->bss == MAP_FAILED) {
+		r = -errno;
+		l->bss = NULL;
+		return ksc_error_setf(reterr, r, "cannot map the BPF program's state: %s",
+		                      strerror(-r));
+	}
+	for (size_t i = 0; i < ELEMENTSOF(vars); i++)
+		*vars[i].at = l->bss + offsets[i];
+	return 0;
+}
+
 static int
 load_object(struct loaded *l, bool want_args, const struct target *target, bool fentry, bool ia32,
             struct ksc_error **reterr)
@@ -416,45 +457,10 @@ load_object(struct loaded *l, bool want_args, const struct target *target, bool 
 		                 "tracepoints are needed; --backend ptrace works without)",
 		        strerror(-r));
 	}
-	/* .bss, shared with the program: mapped here (libbpf maps it for skeletons only) */
-	{
-		struct bpf_map *bss = section_map(l->obj, ".bss");
-		size_t armed_off, seen_off, args_off, tgids_off, beyond_off, cgroups_off, size;
-		size_t sessions_off, classify_off, pending_off, gen_off;
-
-		if (!bss || var_offset(l->obj, ".bss", "armed", &armed_off, &size) < 0 ||
-		    var_offset(l->obj, ".bss", "seen", &seen_off, &l->seen_size) < 0 ||
-		    var_offset(l->obj, ".bss", "lost_args", &args_off, &size) < 0 ||
-		    var_offset(l->obj, ".bss", "lost_tgids", &tgids_off, &size) < 0 ||
-		    var_offset(l->obj, ".bss", "beyond_table", &beyond_off, &size) < 0 ||
-		    var_offset(l->obj, ".bss", "lost_cgroups", &cgroups_off, &size) < 0 ||
-		    var_offset(l->obj, ".bss", "lost_sessions", &sessions_off, &size) < 0 ||
-		    var_offset(l->obj, ".bss", "classify", &classify_off, &size) < 0 ||
-		    var_offset(l->obj, ".bss", "own_pending", &pending_off, &size) < 0 ||
-		    var_offset(l->obj, ".bss", "sessions_gen", &gen_off, &size) < 0) {
-			unload(l);
-			return ksc_error_setf(reterr, -EINVAL, "the BPF object lacks its state");
-		}
-		l->bss_size = bpf_map__value_size(bss);
-		l->bss = mmap(NULL, l->bss_size, PROT_READ | PROT_WRITE, MAP_SHARED,
-		              bpf_map__fd(bss), 0);
-		if (l->bss == MAP_FAILED) {
-			r = -errno;
-			l->bss = NULL;
-			unload(l);
-			return ksc_error_setf(reterr, r, "cannot map the BPF program's state: %s",
-			                      strerror(-r));
-		}
-		l->armed = (volatile uint32_t *)(l->bss + armed_off);
-		l->seen = (volatile uint8_t *)(l->bss + seen_off);
-		l->lost_args = (volatile uint64_t *)(l->bss + args_off);
-		l->lost_tgids = (volatile uint64_t *)(l->bss + tgids_off);
-		l->beyond_table = (volatile uint64_t *)(l->bss + beyond_off);
-		l->lost_cgroups = (volatile uint64_t *)(l->bss + cgroups_off);
-		l->lost_sessions = (volatile uint64_t *)(l->bss + sessions_off);
-		l->classify = (volatile uint32_t *)(l->bss + classify_off);
-		l->own_pending = (volatile uint32_t *)(l->bss + pending_off);
-		l->sessions_gen = (volatile uint64_t *)(l->bss + gen_off);
+	r = map_state(l, reterr);
+	if (r < 0) {
+		unload(l);
+		return r;
 	}
 	l->args_fd = bpf_object__find_map_fd_by_name(l->obj, "seen_args");
 	l->refine_fd = bpf_object__find_map_fd_by_name(l->obj, "refine");

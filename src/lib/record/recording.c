@@ -3,6 +3,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 
+#include "coverage.h"
 #include "error.h"
 #include "recording.h"
 #include "strbuf.h"
@@ -217,6 +218,23 @@ recording_include(struct recording *rec, const struct recording *from)
 	for (size_t i = 0; i < from->n_seen; i++)
 		recording_add(rec, from->seen[i].arch, from->seen[i].nr, NULL);
 	rec->oom |= from->oom;
+}
+
+int
+recording_coverage(const struct recording *const *recs, size_t n, struct ksc_coverage **ret,
+                   size_t *ret_n)
+{
+	struct coverage_builder b = { .n_inputs = n };
+
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < recs[i]->n_seen; k++) {
+			const char *name =
+			        ksc_syscall_name(recs[i]->seen[k].arch, recs[i]->seen[k].nr);
+
+			if (name)
+				coverage_note(&b, name, i);
+		}
+	return coverage_finish(&b, ret, ret_n);
 }
 
 /* The values seen for name on every arch; false when one arch overflowed or recorded the

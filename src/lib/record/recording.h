@@ -79,6 +79,11 @@ struct recording *recording_session(struct recording *rec, uint64_t key, const c
 /* Add what from saw (its calls and argument values) to rec. */
 void recording_include(struct recording *rec, const struct recording *from);
 
+/* Which of n recordings (a workload's replicas) made each syscall name, on any arch: 0 with
+ * *ret and *ret_n (free with ksc_coverage_free()), or -ENOMEM. */
+int recording_coverage(const struct recording *const *recs, size_t n, struct ksc_coverage **ret,
+                       size_t *ret_n);
+
 /* The profile: defaultAction SCMP_ACT_ERRNO, the arches seen plus the host's, one ALLOW list,
  * and with refine the conditional rules for the refined syscalls. execve is always allowed
  * (the runtime's call that starts the workload). A syscall number without a name is left out
