@@ -64,6 +64,12 @@ print(v["info"]["runtimeSpec"]["linux"]["seccomp"]["defaultAction"], v["status"]
 kept_pid=$(echo "$out" | python3 -c 'import json, sys; print(json.load(sys.stdin)["info"]["pid"])' 2>&1)
 check "cri inspect: the kept container's pid" yes \
 	"$(kill -0 "$kept_pid" 2>/dev/null && echo yes || echo "$kept_pid")"
+out=$("$k" cri inspect -r "$endpoint" -o yaml "$cid" 2>&1)
+check "cri inspect -o yaml: the same document as YAML" \
+	"SCMP_ACT_ERRNO kept $kept_pid" "$(echo "$out" | python3 -c '
+import sys, yaml
+v = yaml.safe_load(sys.stdin)
+print(v["info"]["runtimeSpec"]["linux"]["seccomp"]["defaultAction"], v["status"]["name"], v["info"]["pid"])' 2>&1)"
 
 # Errors: one message, exit 1; usage errors exit 2.
 "$k" cri inspect -r "$endpoint" no-such-container >"$work/out" 2>&1

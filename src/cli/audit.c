@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * kseccomp audit [FILE...|-] [--follow] [--since T] [--comm C] [--exe P] [--pid N]
- *                [--action A] [-o table|json|yaml|summary] [--generate PROFILE]
+ *                [--action A] [-o table|wide|json|yaml|summary] [--generate PROFILE]
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -14,7 +14,7 @@
 #include "cli.h"
 #include "pods.h"
 
-enum output { OUT_TABLE, OUT_JSON, OUT_YAML, OUT_SUMMARY };
+enum output { OUT_TABLE, OUT_WIDE, OUT_JSON, OUT_YAML, OUT_SUMMARY };
 enum source { SOURCE_AUTO, SOURCE_NETLINK, SOURCE_KMSG };
 
 static volatile sig_atomic_t stop_requested;
@@ -72,10 +72,12 @@ help(void)
 	      "      --state-dir DIR   the local node's state (see 'kseccomp apply --help')\n"
 	      "      --action A        only this action: ALLOW, LOG, ERRNO, KILL, KILL_PROCESS,\n"
 	      "                        TRAP, TRACE, NOTIFY\n"
-	      "  -o, --output FMT      table (the default), json (one object per line), yaml\n"
-	      "                        (one document per record, '---' before each) or\n"
-	      "                        summary (counts per command, arch, syscall and action,\n"
-	      "                        with a bar each)\n"
+	      "  -o, --output FMT      table (the default), wide (the table with the record's\n"
+	      "                        serial, the user and session ids, the number, signal,\n"
+	      "                        compat flag and address, the whole container id), json\n"
+	      "                        (one object per line), yaml (one document per record,\n"
+	      "                        '---' before each) or summary (counts per command,\n"
+	      "                        arch, syscall and action, with a bar each)\n"
 	      "      --generate FILE   write a profile that allows every syscall the selected\n"
 	      "                        records show (defaultAction SCMP_ACT_ERRNO, the arches "
 	      "seen\n"
@@ -130,6 +132,18 @@ parse_since(const char *s, double *ret)
 	return true;
 }
 
+/* An id of the record for the wide table: '-' when absent, "unset" for (uint32_t)-1. */
+static const char *
+id_field(int64_t v, char *buf, size_t size)
+{
+	if (v < 0)
+		return "-";
+	if (v == 4294967295)
+		return "unset";
+	snprintf(buf, size, "%" PRId64, v);
+	return buf;
+}
+
 static void
 show_record(void *userdata, const struct audit_record *r, const struct audit_who *who)
 {
@@ -152,19 +166,36 @@ show_record(void *userdata, const struct audit_record *r, const struct audit_who
 		return;
 	}
 	if (!st->header_done) {
-		printf("%-24s %-7s %-16s %-8s %-20s %-14s %s\n", "TIME", "PID", "COMM", "ARCH",
-		       "SYSCALL", "ACTION", "EXE");
+		if (st->output == OUT_WIDE)
+			printf("%-24s %-10s %-7s %-10s %-10s %-10s %-16s %-8s %-20s %-6s %-14s "
+			       "%-3s %-6s %-18s %s\n",
+			       "TIME", "SERIAL", "PID", "UID", "AUID", "SES", "COMM", "ARCH",
+			       "SYSCALL", "NR", "ACTION", "SIG", "COMPAT", "IP", "EXE");
+		else
+			printf("%-24s %-7s %-16s %-8s %-20s %-14s %s\n", "TIME", "PID", "COMM",
+			       "ARCH", "SYSCALL", "ACTION", "EXE");
 		st->header_done = true;
 	}
 	/* comm and exe are the process's own choice (prctl(PR_SET_NAME), the file name): the
 	 * kernel hex-encodes them when they hold controls, and they are shown escaped; -o json
 	 * carries them exactly */
-	printf("%-24s %-7" PRId64 " %-16s %-8s %-20s %-14s %s", when, r->pid, cli_escape(r->comm),
-	       arch, name, action, cli_escape(r->exe));
+	if (st->output == OUT_WIDE) {
+		char uid[24], auid[24], ses[24], compat[16];
+
+		printf("%-24s %-10" PRIu64 " %-7" PRId64 " %-10s %-10s %-10s %-16s %-8s %-20s "
+		       "%-6" PRIu32 " %-14s %-3d %-6s 0x%-16" PRIx64 " %s",
+		       when, r->serial, r->pid, id_field(r->uid, uid, sizeof(uid)),
+		       id_field(r->auid, auid, sizeof(auid)), id_field(r->ses, ses, sizeof(ses)),
+		       cli_escape(r->comm), arch, name, r->syscall, action, r->sig,
+		       id_field(r->compat, compat, sizeof(compat)), r->ip, cli_escape(r->exe));
+	} else
+		printf("%-24s %-7" PRId64 " %-16s %-8s %-20s %-14s %s", when, r->pid,
+		       cli_escape(r->comm), arch, name, action, cli_escape(r->exe));
 	if (*who->pod)
 		printf(" pod=%s container=%s", cli_escape(who->pod), cli_escape(who->container));
-	else if (*who->container_id)
-		printf(" container=%.12s", who->container_id);
+	if (*who->container_id && (!*who->pod || st->output == OUT_WIDE))
+		printf(" container%s=%.*s", *who->pod ? "_id" : "",
+		       st->output == OUT_WIDE ? 64 : 12, who->container_id);
 	putchar('\n');
 }
 
@@ -302,9 +333,9 @@ parse_args(int argc, char **argv, struct args *a, struct audit_select *select,
 		case 'o':
 			/* in the order of enum output */
 			if (cli_parse_output("audit", optarg,
-			                     (const char *const[]){ "table", "json", "yaml",
+			                     (const char *const[]){ "table", "wide", "json", "yaml",
 			                                            "summary", NULL },
-			                     4, &format) != 0)
+			                     5, &format) != 0)
 				return EXIT_USAGE;
 			out->output = (enum output)format;
 			break;

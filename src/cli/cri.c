@@ -31,24 +31,37 @@ struct cri_opts {
 
 enum { OPT_TIMEOUT = 0x100, OPT_POD };
 
-/* -o of a verb that prints a table (table): table, wide, json or yaml, and text (what these
- * verbs called the table before) still taken; else text, json or yaml. 0 or EXIT_USAGE. */
+/* What a verb prints, for its -o. */
+enum shape {
+	SHAPE_TEXT,     /* version: text, json or yaml */
+	SHAPE_TABLE,    /* pods, ps: table, wide, json or yaml (text still taken for table) */
+	SHAPE_DOCUMENT, /* inspect: json (the default) or yaml */
+};
+
+/* -o FORMAT of a verb of this shape into o. 0 or EXIT_USAGE. */
 static int
-parse_output(const char *command, const char *value, bool table, struct cri_opts *o)
+parse_output(const char *command, const char *value, enum shape shape, struct cri_opts *o)
 {
-	static const char *const table_formats[] = {
-		"table", "wide", "json", "yaml", "text", NULL
-	};
+	/* each list in one order, so that a format's index is its meaning */
+	static const char *const formats[] = { "table", "wide", "json", "yaml", "text", NULL };
+	static const char *const text_formats[] = { "text", "json", "yaml", NULL };
+	static const char *const document_formats[] = { "json", "yaml", NULL };
 	int format;
 
-	if (!table) {
-		if (cli_parse_output(command, value, CLI_OUTPUT_TEXT_JSON_YAML, 3, &format) != 0)
+	if (shape == SHAPE_TABLE) {
+		if (cli_parse_output(command, value, formats, 4, &format) != 0)
 			return EXIT_USAGE;
-		format = format == 0 ? 0 : format + 1; /* as table_formats[] */
-	} else if (cli_parse_output(command, value, table_formats, 4, &format) != 0)
-		return EXIT_USAGE;
+	} else if (shape == SHAPE_DOCUMENT) {
+		if (cli_parse_output(command, value, document_formats, 2, &format) != 0)
+			return EXIT_USAGE;
+		format += 2;
+	} else {
+		if (cli_parse_output(command, value, text_formats, 3, &format) != 0)
+			return EXIT_USAGE;
+		format = format == 0 ? 0 : format + 1;
+	}
 	o->wide = format == 1;
-	o->json = format == 2 || format == 3;
+	o->json = format == 2 || format == 3 || shape == SHAPE_DOCUMENT;
 	if (format == 3 && cli_output_yaml() < 0) /* yaml: the json, written as YAML */
 		return cli_fail(-ENOMEM, NULL, NULL);
 	return 0;
@@ -56,8 +69,8 @@ parse_output(const char *command, const char *value, bool table, struct cri_opts
 
 /* Parse the options of `command`; 0, EXIT_USAGE, or -1 after --help was printed. */
 static int
-parse(const char *command, int argc, char **argv, const char *help, bool list_opts, bool table,
-      struct cri_opts *o)
+parse(const char *command, int argc, char **argv, const char *help, bool list_opts,
+      enum shape shape, struct cri_opts *o)
 {
 	static const struct option options[] = {
 		{ "runtime-endpoint", required_argument, NULL, 'r' },
@@ -93,7 +106,7 @@ parse(const char *command, int argc, char **argv, const char *help, bool list_op
 			o->timeout_ms = (unsigned)v * 1000;
 			break;
 		case 'o':
-			if (parse_output(command, optarg, table, o) != 0)
+			if (parse_output(command, optarg, shape, o) != 0)
 				return EXIT_USAGE;
 			break;
 		case 'a':
@@ -124,14 +137,15 @@ setup(const char *command, int argc, char **argv, const char *help, bool list_op
       struct cri_opts *o, struct cri **ret)
 {
 	struct ksc_error *error = NULL;
-	/* pods and ps print tables: the verbs without an id but version */
-	int r = parse(command, argc, argv, help, list_opts, !id && !streq(command, "cri version"),
-	              o);
+	/* inspect prints a document; pods and ps print tables: the verbs without an id but
+	 * version */
+	enum shape shape = id                              ? SHAPE_DOCUMENT
+	                   : streq(command, "cri version") ? SHAPE_TEXT
+	                                                   : SHAPE_TABLE;
+	int r = parse(command, argc, argv, help, list_opts, shape, o);
 
 	if (r != 0)
 		return r;
-	if (id && (o->json || o->wide))
-		return cli_usage_error(command, "the output is always JSON");
 	if (id && (r = cli_one_operand(command, argc, "CONTAINER-ID")) != 0)
 		return r;
 	if (!id && optind < argc)
@@ -397,11 +411,12 @@ cri_inspect_verb(int argc, char **argv)
 	r = setup("cri inspect", argc, argv,
 	          "Usage: kseccomp cri inspect [OPTIONS] CONTAINER-ID\n"
 	          "\n"
-	          "A container's status and the runtime's own view of it, as JSON (for\n"
+	          "A container's status and the runtime's own view of it, as JSON or YAML (for\n"
 	          "containerd, info.runtimeSpec is the OCI spec it gave the OCI runtime,\n"
 	          "linux.seccomp included).\n"
 	          "\n"
-	          "Options:\n" ENDPOINT_HELP,
+	          "Options:\n" ENDPOINT_HELP
+	          "  -o, --output FORMAT          json (the default) or yaml\n",
 	          false, true, &o, &c);
 	if (r != 0)
 		return r < 0 ? 0 : r;
