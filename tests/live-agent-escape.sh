@@ -49,4 +49,17 @@ start_agent json.log -o json
 stop_agent
 check "the JSON log carries the exact name" "1" \
 	"$(grep -c '"comm":"\\u001b\]0;pwned\\u0007"' "$work/json.log")"
+
+start_agent yaml.log -o yaml
+"$k" run --profile "$work/notify.json" -- "$work/$title" "$work/d3"
+stop_agent
+check "the YAML log: a document per event, the call's name exact, the metadata too" \
+	"call mkdir \"\\e]0;pwned\\a\" \"m\\e[2J\\x9b31m\"" "$(python3 -c '
+import sys, yaml
+docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d["event"] == "call"]
+d = docs[0] if len(docs) == 1 else {}
+esc = lambda s: "\"" + s.replace("\033", "\\e").replace("\007", "\\a").replace("\x9b", "\\x9b") + "\""
+print(d.get("event"), d.get("syscall"), esc(d.get("comm", "")), esc(d.get("metadata", "")))
+' "$work/yaml.log" 2>&1)"
+check "the YAML log holds no raw control byte" "0" "$(raw_controls "$work/yaml.log")"
 tap_done

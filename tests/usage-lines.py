@@ -2,14 +2,19 @@
 # SPDX-License-Identifier: Apache-2.0
 """The README's and the man page's usage against the binary (TAP).
 
-Usage: usage-lines.py KSECCOMP SOURCE_ROOT
+Usage: usage-lines.py KSECCOMP SOURCE_ROOT [--synopsis]
 
 For every command (kseccomp's verbs, and the verbs of those that have some, as --help lists
 them):
   - every option the README's usage block or the man page's heading of the command names
     is one the command's --help lists (nothing stale, nothing invented);
   - every option its --help lists is in the man page's section of the command (the man page
-    documents them all).
+    documents them all);
+  - wherever a usage (its --help, the README, the man page's heading) gives -o a list of
+    formats, the list is exactly the formats the binary names for a word that is none: no
+    format missing, none stale, no file where a format goes.
+And the man page's SYNOPSIS is every command's --help usage, form by form (--synopsis prints
+it as roff).
 """
 import re
 import subprocess
@@ -24,38 +29,88 @@ def run_help(words):
     return p.stdout
 
 
-def commands():
-    """[(words, help)] for every command, leaves only."""
-    out = []
-    top = run_help([])
-    verbs = []
-    on = False
-    for line in top.splitlines():
+def listed_commands(text):
+    """The names a --help's "Commands:" list gives."""
+    names, on = [], False
+    for line in text.splitlines():
         if line.startswith("Commands:"):
             on = True
-            continue
-        if on and not line.strip():
+        elif on and not line.strip():
             break
-        if on:
-            verbs.append(line.split()[0])
-    for v in verbs:
+        elif on and line.startswith("  ") and line.split():
+            names.append(line.split()[0])
+    return names
+
+
+def commands():
+    """[(words, help)] for every command, leaves only, in --help's order."""
+    out = []
+    for v in listed_commands(run_help([])):
         h = run_help([v])
-        subs = []
-        on = False
-        for line in h.splitlines():
-            if line.startswith("Commands:"):
-                on = True
-                continue
-            if on and not line.strip():
-                break
-            if on and line.startswith("  ") and line.split():
-                subs.append(line.split()[0])
-        if subs:
-            for s in subs:
-                out.append(([v, s], run_help([v, s])))
-        else:
-            out.append(([v], h))
+        subs = listed_commands(h)
+        out += [([v, s], run_help([v, s])) for s in subs] or [([v], h)]
     return out
+
+
+def usage_forms(text):
+    """The forms of a --help's Usage paragraph, each on one line ("kseccomp node scan ...")."""
+    forms = []
+    for line in text.split("\n\n")[0].splitlines():
+        line = line.strip().removeprefix("Usage: ")
+        if line.startswith("kseccomp "):
+            forms.append(line)
+        elif forms and line:
+            forms[-1] += " " + line
+    return forms
+
+
+def output_formats(words):
+    """The formats the binary names for a command's -o, from its usage error for a word
+    that is none; None when it takes no -o."""
+    p = subprocess.run([kseccomp, *words, "-o", "no-such-format"], capture_output=True,
+                       text=True)
+    m = re.search(r"unknown output format 'no-such-format' \(([^)]*)\)", p.stderr)
+    return set(re.split(r", | or ", m.group(1))) if m else None
+
+
+def o_words(line):
+    """What a usage line gives -o (or --output): the format list's words, or a
+    placeholder."""
+    return [m.group(1).strip("[]") for m in re.finditer(r"(?<![\w-])(?:-o|--output) (\S+)", line)]
+
+
+ROFF_RUN = re.compile(r"(?<![A-Za-z0-9])--?[a-zA-Z][a-zA-Z0-9-]*|[A-Z][A-Z0-9_]*"
+                      r"|[a-z0-9][a-z0-9_]*|\.\.\.|.")
+
+
+def roff_form(form):
+    """A usage form as the lines of a man page's .SY entry: options and literal words in
+    bold, placeholders in italics, one line per word."""
+    lines = []
+    for tok in form.split()[1:]:
+        out = ""
+        for run in ROFF_RUN.findall(tok):
+            text = run.replace("\\", "\\e").replace("-", "\\-")
+            if run.startswith("-") or run[0].islower() or run[0].isdigit():
+                out += "\\fB" + text + "\\fR"
+            elif run[0].isupper():
+                out += "\\fI" + text + "\\fR"
+            else:
+                out += text
+        # \& keeps a line from reading as a request, and a final '.' as a sentence's end
+        lines.append(("\\&" if out[0] in ".'" else "") + out + ("\\&" if out[-1] in ".?!" else ""))
+    return ".SY kseccomp\n" + "\n".join(lines) + "\n.YS\n"
+
+
+def man_synopsis():
+    """The man page's SYNOPSIS entries as usage forms."""
+    text = open(f"{root}/man/kseccomp.1").read()
+    text = text.split("\n.SH SYNOPSIS\n", 1)[1].split("\n.SH ", 1)[0]
+    forms = []
+    for entry in re.findall(r"^\.SY kseccomp\n(.*?)^\.YS$", text, flags=re.M | re.S):
+        words = re.sub(r"\\f[BIRP]|\\&", "", entry).replace("\\-", "-").replace("\\e", "\\")
+        forms.append("kseccomp " + " ".join(words.split()))
+    return forms
 
 
 def help_option_lines(text):
@@ -145,8 +200,20 @@ def doc_commands():
 
 
 cmds = commands()
+if sys.argv[3:] == ["--synopsis"]:
+    # the man page's SYNOPSIS, made from the binary: paste it between .SH SYNOPSIS and
+    # .SH DESCRIPTION
+    print("".join(roff_form(f) for _, h in cmds for f in usage_forms(h)), end="")
+    sys.exit(0)
 readme = readme_lines()
 man = man_sections()
+forms = [f for _, h in cmds for f in usage_forms(h)]
+synopsis = man_synopsis()
+diff = next((f"--help: {a!r}, man: {b!r}" for a, b in zip(forms + [None] * len(synopsis),
+                                                          synopsis + [None] * len(forms))
+             if a != b), "")
+ok(not diff, "the man page's SYNOPSIS is every command's --help usage, in order "
+   "(usage-lines.py KSECCOMP ROOT --synopsis makes it)", diff)
 for words, h in cmds:
     name = " ".join(words)
     known = help_options(h) | {"-h", "--help"}
@@ -159,6 +226,18 @@ for words, h in cmds:
             stale |= set(OPTION.findall(heading)) - known
     ok(not stale, f"{name}: the README's and the man page's usage name only options of --help",
        f"not in --help: {' '.join(sorted(stale))}")
+    formats = output_formats(words)
+    wrong = []
+    for line in usage_forms(h) + [l for l in readme + list(man) if matches(words, l)]:
+        for w in o_words(line):
+            if w in ("FORMAT", "FMT", "..."):
+                continue
+            listed = w.split("|")
+            if formats is None or w.isupper() or set(listed) != formats or \
+                    len(set(listed)) != len(listed):
+                wrong.append(f"-o {w} in {line!r}")
+    ok(not wrong, f"{name}: every usage's -o names exactly the formats the binary takes "
+       f"({', '.join(sorted(formats)) if formats else 'no -o'})", "; ".join(wrong))
     body = "".join(hd + "\n" + b for hd, b in man.items() if matches(words, hd))
     missing = {names[-1] for names in help_option_lines(h)
                if "--help" not in names and not any(re.search(

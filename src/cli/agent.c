@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * kseccomp agent --listen PATH [--policy FILE] [-o text|json] [--record DIR [--args]]
+ * kseccomp agent --listen PATH [--policy FILE] [-o text|json|yaml] [--record DIR [--args]]
  *
  * A seccomp agent as the OCI runtime-spec describes it: the server is the library's
  * (src/lib/agent.h); this file parses the options, sets up the signals that stop it, and
@@ -55,7 +55,8 @@ help(void)
 	      "                                 pod: \"web-*\"      # also namespace,\n"
 	      "                                 container: nginx  # metadata: patterns\n"
 	      "                           the first matching rule answers\n"
-	      "  -o, --output FORMAT      text (default) or json: one object per line\n"
+	      "  -o, --output FORMAT      text (default), json (one object per line) or yaml\n"
+	      "                           (one document per event, '---' before each)\n"
 	      "      --record DIR         write DIR/NAME.json per container when it ends (and\n"
 	      "                           at exit): a least-privilege profile of the calls seen,\n"
 	      "                           as 'kseccomp record' writes it. write(2) is always in\n"
@@ -87,7 +88,7 @@ help(void)
 
 /* How the agent prints: -o and -q. */
 struct printer {
-	bool json, quiet;
+	bool json, yaml, quiet; /* yaml: the json, each line a YAML document */
 };
 
 static void
@@ -132,6 +133,16 @@ emit(struct strbuf *sb)
 	fflush(stdout);
 }
 
+/* A JSON line, or with -o yaml, a YAML document of its own. */
+static void
+emit_json(const struct printer *pr, struct strbuf *sb)
+{
+	if (pr->yaml)
+		(void)cli_print_record(sb, true);
+	else
+		emit(sb);
+}
+
 /* A container event ("connected", "exited"; c NULL: the agent's own) in either format. */
 static void
 print_event(const struct printer *pr, const struct agent_peer *c, const char *text)
@@ -161,7 +172,7 @@ print_event(const struct printer *pr, const struct agent_peer *c, const char *te
 		strbuf_printf(&sb, ",\"pid\":%d,\"calls\":%" PRIu64, c->peer->pid, c->calls);
 	}
 	strbuf_puts(&sb, "}");
-	emit(&sb);
+	emit_json(pr, &sb);
 }
 
 static void
@@ -237,7 +248,7 @@ on_call(void *userdata, const struct agent_peer *c, const struct agent_call *cal
 	if (outcome)
 		put_json(&sb, "outcome", outcome);
 	strbuf_puts(&sb, "}");
-	emit(&sb);
+	emit_json(pr, &sb);
 }
 
 static void
@@ -319,10 +330,11 @@ parse_args(int argc, char **argv, struct agent_args *aa)
 		case 'o': {
 			int format;
 
-			if (cli_parse_output("agent", optarg, CLI_OUTPUT_TEXT_JSON, 2, &format) !=
-			    0)
+			if (cli_parse_output("agent", optarg, CLI_OUTPUT_TEXT_JSON_YAML, 3,
+			                     &format) != 0)
 				return EXIT_USAGE;
-			aa->printer.json = format == 1;
+			aa->printer.json = format >= 1;
+			aa->printer.yaml = format == 2;
 			break;
 		}
 		case 'R':

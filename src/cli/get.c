@@ -10,7 +10,7 @@
 #include "strbuf.h"
 
 static const char get_help[] =
-        ("Usage: kseccomp get pods [NAME...] [-o wide|json|yaml|name] [--state-dir DIR]\n"
+        ("Usage: kseccomp get pods [NAME...] [-o table|wide|json|yaml|name] [--state-dir DIR]\n"
          "\n"
          "The local node's pods in kubectl's columns: NAME READY STATUS RESTARTS AGE;\n"
          "wide adds the node, the runtime and each container's seccomp profile; json and\n"

@@ -69,6 +69,7 @@ cli_kube_help(const char *verb)
 		      "NAME[@V]]\n"
 		      "                              [-r SOCK] [--node-without-seccomp] "
 		      "[--enforced]\n"
+		      "                              [-o json|yaml]\n"
 		      "\n"
 		      "Print the OCI linux.seccomp a container's runtime receives, as 'crictl "
 		      "inspect\n"
@@ -113,6 +114,8 @@ cli_kube_help(const char *verb)
 		fputs(cli_kube_node_help, stdout);
 	if (!streq(verb, "inspect"))
 		fputs("  -o, --output FORMAT          table (the default), json or yaml\n", stdout);
+	else
+		fputs("  -o, --output FORMAT          json (the default) or yaml\n", stdout);
 	fputs("  -h, --help                   show this help\n", stdout);
 }
 
@@ -125,9 +128,8 @@ cli_kube_verb_takes(const char *verb, int c)
 	switch (c) {
 	case 'f':
 	case 'h':
-		return true;
 	case 'o':
-		return !streq(verb, "inspect");
+		return true;
 	case 'l':
 	case 'v':
 		return streq(verb, "check");

@@ -95,17 +95,23 @@ parse_opts(const char *verb, int argc, char **argv, struct kube_opts *o)
 			if (cli_parse_arch(command, optarg, &o->arch) != 0)
 				return EXIT_USAGE;
 			break;
-		case 'o':
-			/* "text" is taken for "table", as the other verbs' -o takes it */
-			if (cli_parse_output(
-			            command, optarg,
-			            (const char *const[]){ "table", "json", "yaml", "text", NULL },
-			            3, &o->json) != 0)
+		case 'o': {
+			/* "text" is taken for "table", as the other verbs' -o takes it; inspect
+			 * prints a document: json (its default) or yaml */
+			static const char *const table[] = { "table", "json", "yaml", "text",
+				                             NULL };
+			static const char *const document[] = { "json", "yaml", NULL };
+			bool inspect = streq(verb, "inspect");
+
+			if (cli_parse_output(command, optarg, inspect ? document : table,
+			                     inspect ? 2 : 3, &o->json) != 0)
 				return EXIT_USAGE;
+			o->json += inspect;                        /* as table[] */
 			if (o->json == 2 && cli_output_yaml() < 0) /* the json, as YAML */
 				return cli_fail(-ENOMEM, NULL, NULL);
 			o->json = o->json == 1 || o->json == 2;
 			break;
+		}
 		case 'l':
 			if (streq(optarg, "baseline"))
 				o->level = KUBE_PSA_BASELINE;

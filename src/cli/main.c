@@ -15,7 +15,7 @@ const struct verb cli_verbs[] = {
 	{ "image", verb_image, "the local node's images: import a root filesystem or a binary",
 	  image_verbs, &n_image_verbs },
 	{ "apply", verb_apply, "the local node: run the pods of a manifest under their profiles" },
-	{ "get", verb_get, "the local node's pods: get pods [-o wide|json|yaml|name]" },
+	{ "get", verb_get, "the local node's pods: get pods [-o table|wide|json|yaml|name]" },
 	{ "describe", verb_describe, "a pod: each container's profile, state and events" },
 	{ "logs", verb_logs, "what a pod's container wrote" },
 	{ "delete", verb_delete, "stop and remove pods" },

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * kseccomp profile bundle DIR [--name NAME] [--namespace NS] [-o FILE]
+ * kseccomp profile bundle DIR [--name NAME] [--namespace NS] [-o yaml] [--output-file FILE]
  *
  * A ConfigMap of the profiles of DIR, for `kseccomp node sync` to install on every node:
  * ksc_profile_bundle() writes it; this verb checks the options and prints.
@@ -13,7 +13,8 @@
 static void
 help(void)
 {
-	fputs("Usage: kseccomp profile bundle DIR [--name NAME] [--namespace NS] [-o FILE]\n"
+	fputs("Usage: kseccomp profile bundle DIR [--name NAME] [--namespace NS] [-o yaml]\n"
+	      "                                [--output-file FILE]\n"
 	      "\n"
 	      "Print a ConfigMap holding the profiles of DIR (its *.json files), for 'kseccomp\n"
 	      "node sync' to install on every node (see deploy/). Every profile is validated\n"

@@ -272,7 +272,7 @@ verb_profile_show(int argc, char **argv)
 				return EXIT_USAGE;
 			break;
 		case 'o':
-			if (cli_parse_output("profile show", optarg, CLI_OUTPUT_TEXT_JSON_YAML, 0,
+			if (cli_parse_output("profile show", optarg, CLI_OUTPUT_TEXT_JSON_YAML, 3,
 			                     &json) != 0)
 				return EXIT_USAGE;
 			if (json == 2) { /* yaml: the json, written as YAML */

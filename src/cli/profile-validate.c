@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* kseccomp profile validate [--strict] [--arch A] [-q] [-o text|json] FILE... */
+/* kseccomp profile validate [--strict] [--arch A] [-q] [-o text|json|yaml] FILE... */
 #include <getopt.h>
 #include <stdio.h>
 
@@ -29,7 +29,8 @@ help(void)
 	      "                       this machine's); it selects the archMap entry and is\n"
 	      "                       always a target, as runc adds the native arch\n"
 	      "  -q, --quiet          print errors only: nothing for a valid profile\n"
-	      "  -o, --output FORMAT  text (default) or json (one object per file on stdout)\n"
+	      "  -o, --output FORMAT  text (default), json (an array, one object per file) or\n"
+	      "                       yaml\n"
 	      "  -h, --help           show this help\n"
 	      "\n"
 	      "Exit status: 0 if every profile is valid, 1 if any is not, 2 on usage errors.\n",
@@ -90,9 +91,11 @@ verb_profile_validate(int argc, char **argv)
 			quiet = true;
 			break;
 		case 'o':
-			if (cli_parse_output("profile validate", optarg, CLI_OUTPUT_TEXT_JSON, 0,
-			                     &json) != 0)
+			if (cli_parse_output("profile validate", optarg, CLI_OUTPUT_TEXT_JSON_YAML,
+			                     3, &json) != 0)
 				return EXIT_USAGE;
+			if (json == 2 && cli_output_yaml() < 0) /* the json, as YAML */
+				return cli_fail(-ENOMEM, NULL, NULL);
 			break;
 		case 'h':
 			help();

@@ -33,7 +33,7 @@ verb_version(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+:o:h", options, NULL)) != -1) {
 		switch (c) {
 		case 'o':
-			if (cli_parse_output("version", optarg, CLI_OUTPUT_TEXT_JSON_YAML, 0,
+			if (cli_parse_output("version", optarg, CLI_OUTPUT_TEXT_JSON_YAML, 3,
 			                     &json) != 0)
 				return EXIT_USAGE;
 			if (json == 2) { /* yaml: the json, written as YAML */
