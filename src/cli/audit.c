@@ -340,7 +340,8 @@ parse_args(int argc, char **argv, struct args *a, struct audit_select *select,
 			out->output = (enum output)format;
 			break;
 		case 'g':
-			a->generate = optarg;
+			if (cli_parse_output_file("audit", optarg, &a->generate) != 0)
+				return EXIT_USAGE;
 			break;
 		case 'A':
 			a->against = optarg;

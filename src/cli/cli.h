@@ -100,6 +100,10 @@ enum cli_doc_format {
 	"      --output-file FILE   write the result to FILE (atomically) instead of\n" \
 	"                           standard output\n"
 
+/* The FILE of --output-file (--write, --generate): a bare word that is an output format
+ * ("json", "yaml", "asm", ...) is a usage error, as a file's name given to -o is (./json
+ * names such a file). 0 with *ret, or EXIT_USAGE. */
+int cli_parse_output_file(const char *command, const char *value, const char **ret);
 /* -o for a document: 0, or a usage error's status (naming --output-file when the word looks
  * like a file). */
 int cli_parse_doc_format(const char *command, const char *value, enum cli_doc_format *ret);

@@ -169,7 +169,8 @@ verb_compile(int argc, char **argv)
 			break;
 		}
 		case CLI_OUTPUT_FILE_OPTION:
-			output = optarg;
+			if (cli_parse_output_file("compile", optarg, &output) != 0)
+				return EXIT_USAGE;
 			break;
 		case 'h':
 			help();

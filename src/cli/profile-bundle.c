@@ -68,7 +68,8 @@ verb_profile_bundle(int argc, char **argv)
 			break;
 		}
 		case CLI_OUTPUT_FILE_OPTION:
-			output = optarg;
+			if (cli_parse_output_file("profile bundle", optarg, &output) != 0)
+				return EXIT_USAGE;
 			break;
 		case 'h':
 			help();

@@ -118,7 +118,8 @@ parse(const char *command, int argc, char **argv, struct check_args *a, bool fix
 		case OPT_WRITE:
 			if (!fix)
 				return cli_bad_option(command, argv, '?');
-			a->write = optarg;
+			if (cli_parse_output_file(command, optarg, &a->write) != 0)
+				return EXIT_USAGE;
 			break;
 		case 'h':
 			fix ? help_fix() : help_check();

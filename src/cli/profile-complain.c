@@ -103,7 +103,8 @@ verb_profile_complain(int argc, char **argv)
 			runtime = optarg;
 			break;
 		case OPT_WRITE:
-			output = optarg;
+			if (cli_parse_output_file(COMMAND, optarg, &output) != 0)
+				return EXIT_USAGE;
 			break;
 		case 'o':
 			if (cli_parse_doc_format(COMMAND, optarg, &format) != 0)

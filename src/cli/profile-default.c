@@ -111,7 +111,8 @@ verb_profile_default(int argc, char **argv)
 				return EXIT_USAGE;
 			break;
 		case CLI_OUTPUT_FILE_OPTION:
-			output = optarg;
+			if (cli_parse_output_file("profile default", optarg, &output) != 0)
+				return EXIT_USAGE;
 			break;
 		case 'h':
 			help();

@@ -62,7 +62,8 @@ verb_profile_fmt(int argc, char **argv)
 				return EXIT_USAGE;
 			break;
 		case CLI_OUTPUT_FILE_OPTION:
-			output = optarg;
+			if (cli_parse_output_file("profile fmt", optarg, &output) != 0)
+				return EXIT_USAGE;
 			break;
 		case 'h':
 			help();

@@ -76,7 +76,8 @@ verb_profile_merge(int argc, char **argv)
 				return EXIT_USAGE;
 			break;
 		case CLI_OUTPUT_FILE_OPTION:
-			output = optarg;
+			if (cli_parse_output_file("profile merge", optarg, &output) != 0)
+				return EXIT_USAGE;
 			break;
 		case 'C':
 			coverage = true;

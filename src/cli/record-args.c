@@ -249,7 +249,8 @@ record_parse_args(int argc, char **argv, struct record_args *ra)
 				return EXIT_USAGE;
 			break;
 		case CLI_OUTPUT_FILE_OPTION:
-			ra->output = optarg;
+			if (cli_parse_output_file("record", optarg, &ra->output) != 0)
+				return EXIT_USAGE;
 			break;
 		case 'A':
 			ra->append = true;

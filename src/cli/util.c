@@ -243,6 +243,22 @@ cli_dispatch(const char *parent, const struct verb *verbs, size_t n, int argc, c
 }
 
 int
+cli_parse_output_file(const char *command, const char *value, const char **ret)
+{
+	static const char *const formats[] = { "table", "wide", "json", "yaml", "name",
+		                               "text",  "summary", "bpf", "asm", "dot" };
+
+	for (size_t i = 0; i < ELEMENTSOF(formats); i++)
+		if (streq(value, formats[i]))
+			return cli_usage_error(command,
+			                       "'%s' is an output format (-o %s), not a file; to "
+			                       "write a file of that name, give ./%s",
+			                       value, value, value);
+	*ret = value;
+	return 0;
+}
+
+int
 cli_parse_doc_format(const char *command, const char *value, enum cli_doc_format *ret)
 {
 	if (streq(value, "json") || streq(value, "yaml")) {
