@@ -245,8 +245,8 @@ cli_dispatch(const char *parent, const struct verb *verbs, size_t n, int argc, c
 int
 cli_parse_output_file(const char *command, const char *value, const char **ret)
 {
-	static const char *const formats[] = { "table", "wide", "json", "yaml", "name",
-		                               "text",  "summary", "bpf", "asm", "dot" };
+	static const char *const formats[] = { "table", "wide",    "json", "yaml", "name",
+		                               "text",  "summary", "bpf",  "asm",  "dot" };
 
 	for (size_t i = 0; i < ELEMENTSOF(formats); i++)
 		if (streq(value, formats[i]))
