@@ -13,12 +13,15 @@ them):
   - wherever a usage (its --help, the README, the man page's heading) gives -o a list of
     formats, the list is exactly the formats the binary names for a word that is none: no
     format missing, none stale, no file where a format goes.
+  - the command takes no option its --help does not list (every option any --help names
+    is tried on it).
 And the man page's SYNOPSIS is every command's --help usage, form by form (--synopsis prints
 it as roff).
 """
 import re
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 kseccomp, root = sys.argv[1], sys.argv[2]
 OPTION = re.compile(r"(?<![\w-])(--[a-z][a-z0-9-]*|-[a-zA-Z])(?![\w-])")
@@ -244,6 +247,35 @@ for words, h in cmds:
                    r"(?<![\w-])" + re.escape(o) + r"(?![\w-])", body) for o in names)}
     ok(body and not missing, f"{name}: the man page documents every option of --help",
        f"missing: {' '.join(sorted(missing)) if body else '(no section)'}")
+# Every option a command takes is in its --help: each option any --help names, and a few
+# that other tools have, is tried on every command that does not list it, as
+# "OPTION x --help" (the option, a value for it, then --help: getopt stops at the first
+# option it does not know; a known one ends in the help, or in an error about its value).
+# A prefix of a listed option is getopt's abbreviation of it, not an option of its own.
+NOT_TAKEN = re.compile(r"unrecognized option|is (not )?an option of|are options of")
+tried = set().union(*(help_options(h) for _, h in cmds)) | {
+    "--write", "--format", "--all", "--verbose", "--force", "--dry-run", "--quiet",
+    "--namespace", "--selector", "--container", "--filename", "--output-file", "--version",
+    "-n", "-l", "-v", "-A", "-i", "-t", "-d", "-s", "-e", "-w", "-c", "-f", "-p", "-a"}
+
+
+def hidden(words, h):
+    listed = help_options(h) | {"-h", "--help"}
+    out = []
+    for o in sorted(tried - listed):
+        if o.startswith("--") and any(l.startswith(o) for l in listed):
+            continue
+        p = subprocess.run([kseccomp, *words, o, "x", "--help"], capture_output=True,
+                           text=True, timeout=30)
+        if not NOT_TAKEN.search(p.stderr):
+            out.append(f"{o} ({'--help printed' if p.returncode == 0 else p.stderr.strip()})")
+    return out
+
+
+with ThreadPoolExecutor(4) as pool:
+    for (words, _), found in zip(cmds, pool.map(lambda c: hidden(*c), cmds)):
+        ok(not found, f"{' '.join(words)}: takes no option its --help does not list",
+           "; ".join(found))
 by_words = {" ".join(w): h for w, h in cmds}
 for doc, toks, line in doc_commands():
     words = toks[1:3] if " ".join(toks[1:3]) in by_words else toks[1:2]

@@ -125,7 +125,6 @@ verb_compile(int argc, char **argv)
 		{ "native", required_argument, NULL, 'n' },
 		{ "backend", required_argument, NULL, 'b' },
 		{ "output", required_argument, NULL, 'o' },
-		{ "format", required_argument, NULL, 'o' }, /* the older name of -o */
 		{ "output-file", required_argument, NULL, CLI_OUTPUT_FILE_OPTION },
 		{ "help", no_argument, NULL, 'h' },
 		{},

@@ -10,6 +10,7 @@
  * Both scripts share one generated core (plain shell case statements): _kseccomp_spec sets
  * the options of a command, _kseccomp_values the candidates of an option.
  */
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -27,7 +28,6 @@ static const struct {
 	{ "oci-runtime", { "runc", "crun" } },
 	{ "output",
 	  { "table", "wide", "json", "yaml", "name", "text", "summary", "bpf", "asm", "dot" } },
-	{ "format", { "bpf", "asm", "dot", "json", "yaml", "text" } },
 	{ "backend", { "native", "libseccomp", "ebpf", "ptrace" } },
 	{ "runtime", { "runc", "crun", "host", "containerd" } },
 	{ "executor", { "runc", "crun", "host", "containerd" } },
@@ -362,23 +362,33 @@ help(void)
 int
 verb_completion(int argc, char **argv)
 {
+	static const struct option options[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
 	struct strbuf out = { 0 };
 	_cleanup_(freep) char *text = NULL;
+	const char *shell;
 	bool zsh;
 	size_t len = 0;
-	int r;
+	int c, r;
 
-	if (argc == 2 && (streq(argv[1], "-h") || streq(argv[1], "--help"))) {
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+		if (c != 'h')
+			return cli_bad_option("completion", argv, c);
 		help();
 		return 0;
 	}
-	if (argc != 2 || (!streq(argv[1], "bash") && !streq(argv[1], "zsh")))
+	shell = optind + 1 == argc ? argv[optind] : "";
+	if (!streq(shell, "bash") && !streq(shell, "zsh"))
 		return cli_usage_error("completion", "expected bash or zsh");
-	zsh = streq(argv[1], "zsh");
+	zsh = streq(shell, "zsh");
 	strbuf_printf(&out,
 	              "%s# %s completion for kseccomp, made by 'kseccomp completion %s' from "
 	              "its\n# commands and their --help\n\n",
-	              zsh ? "#compdef kseccomp\n" : "", argv[1], argv[1]);
+	              zsh ? "#compdef kseccomp\n" : "", shell, shell);
 	r = core(&out);
 	strbuf_puts(&out, shared_logic);
 	strbuf_puts(&out, zsh ? zsh_tail : bash_tail);

@@ -63,6 +63,8 @@ static const char help[] =
         "                               kseccomp_scan_duration_seconds,\n"
         "                               kseccomp_scan_timestamp_seconds,\n"
         "                               kseccomp_scan_errors_total\n"
+        "      --interval SECONDS       with --serve: scan at most once per SECONDS, 0 to\n"
+        "                               86400 (default 10)\n"
         "      --audit                  with --serve: also follow the kernel's seccomp\n"
         "                               audit records (/dev/kmsg) from now on and count\n"
         "                               them: kseccomp_denials_total{namespace,pod,\n"

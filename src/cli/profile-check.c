@@ -79,7 +79,6 @@ parse(const char *command, int argc, char **argv, struct check_args *a, bool fix
 		{ "no-new-privs", no_argument, NULL, OPT_NNP },
 		{ "output", required_argument, NULL, 'o' },
 		{ "output-file", required_argument, NULL, OPT_WRITE },
-		{ "write", required_argument, NULL, OPT_WRITE }, /* the older name */
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};

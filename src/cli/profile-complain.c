@@ -80,7 +80,6 @@ verb_profile_complain(int argc, char **argv)
 		{ "runtime", required_argument, NULL, OPT_RUNTIME },
 		{ "output", required_argument, NULL, 'o' },
 		{ "output-file", required_argument, NULL, OPT_WRITE },
-		{ "write", required_argument, NULL, OPT_WRITE }, /* the older name */
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};

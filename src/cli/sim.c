@@ -128,7 +128,7 @@ explain(const struct ksc_filter *filter, const struct ksc_profile *p,
 		if (!rule) {
 			strbuf_printf(sb,
 			              "libseccomp's merge of the rules for %s (see 'kseccomp "
-			              "compile --format asm %s')",
+			              "compile -o asm %s')",
 			              name ? name : "this number", file);
 			break;
 		}

@@ -85,7 +85,7 @@ ksc_bpf_parse(const char *name, const void *buf, size_t len, struct ksc_bpf **re
 			return ksc_error_setf(
 			        reterr, -EINVAL,
 			        "%s: a seccomp profile (JSON), not a BPF program: list its "
-			        "program with 'kseccomp compile --format asm %s'",
+			        "program with 'kseccomp compile -o asm %s'",
 			        name, name);
 		if (i < len && ((const char *)buf)[i] == '[')
 			return ksc_error_setf(reterr, -EINVAL,
