@@ -157,9 +157,7 @@ print(" ".join(sorted(n for n in ls if n in names and n not in kept)))' "$work/k
 			--exec-id replica-ls "$c" /bin/ls / >/dev/null 2>&1
 		ctr -a "$ctd/containerd.sock" -n k8s.io tasks kill -s SIGKILL "$c" >/dev/null 2>&1
 	done
-	wait_gone $rec
-	kill $rec 2>/dev/null
-	wait $rec
+	reap $rec
 	check "record --selector: both replicas recorded until they exit, exit 0" 0 "$?"
 	sed 's/^/# /' "$work/replicas.err"
 	check "the summary counts the replicas and what all of them made" yes \
@@ -188,9 +186,7 @@ print(" ".join(n for n in ("ioctl", "read") if n in names))' "$work/web.json" 2>
 	for c in $(sed -n 's/^# \([0-9a-f]\{64\}\)$/\1/p' "$work/late-1.out" "$work/late-2.out"); do
 		ctr -a "$ctd/containerd.sock" -n k8s.io tasks kill -s SIGKILL "$c" >/dev/null 2>&1
 	done
-	wait_gone $rec
-	kill $rec 2>/dev/null
-	wait $rec
+	reap $rec
 	check "record --selector --wait: exit 0 once both have ended" 0 "$?"
 	sed 's/^/# /' "$work/late.err"
 	check "--wait: each replica found as it starts" "late-1 late-2" \

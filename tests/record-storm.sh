@@ -168,9 +168,7 @@ EOF
 	sh -c 'echo $$ >"$1/cgroup.procs"; exec sh -c "python3 -c \"\$0\" 103; :" "$2"' sh "$cg" "$call"
 	# the probe: times (100)
 	sh -c 'echo $$ >"$1/cgroup.procs"; exec python3 -c "$2" 100' sh "$cg" "$call"
-	wait_gone $rec 50
-	kill $rec 2>/dev/null
-	wait $rec
+	reap $rec 50
 	check "sessions: record exits 0" 0 "$?"
 	sed 's/^/# /' "$work/sessions.err"
 	recorded=" $(names "$work/sessions.json" 2>/dev/null | tr '\n' ' ')"

@@ -67,3 +67,10 @@ wait_gone() { # PID [TENTHS]: wait up to TENTHS tenths of a second (100) for PID
 	done
 	return 0
 }
+
+reap() { # PID [TENTHS]: a child given up to TENTHS tenths of a second (100) to end by
+	# itself, then SIGTERM'd; its exit status
+	wait_gone "$@"
+	kill "$1" 2>/dev/null
+	wait "$1"
+}

@@ -130,9 +130,7 @@ for m in fentry tracepoint; do
 	sleep 0.3
 	# (busybox's sh runs its own applets without an execve: a probe, exec'd for real)
 	sh -c 'echo $$ >"$1/cgroup.procs"; exec /probe/try-syscall 309' sh "$cg" >/dev/null
-	wait_gone $rec 50
-	kill $rec 2>/dev/null
-	wait $rec
+	reap $rec 50
 	check "--cgroup with sessions: exit 0" "0" "$?"
 	check "the entering command told apart, and left out" yes \
 		"$(grep -q "exec'd '/probe/try-syscall 309': [0-9]* syscalls.*getcpu.*; left out" \

@@ -178,15 +178,14 @@ struct {
  * cost an array access instead of a hash lookup each */
 #define RECENT 8
 struct session_cache {
-	__u32 tgid;
-	__u32 valid;
+	__u32 tgid; /* 0 (the idle task's, which makes no call): nothing kept yet */
+	__u32 next;
 	__u64 gen;
 	__u64 session;
 	/* the calls (index + 1 in the seen bits) this CPU noted last for one (cgroup, session)
 	 * of cgroup_seen: set bits stay set, so these need no lookup */
 	__u64 recent_cgroup, recent_session;
 	__u32 recent[RECENT];
-	__u32 next;
 };
 
 struct {
@@ -283,7 +282,7 @@ session_of(const void *regs, __u32 nr, __u32 slot, __u64 cgroup, struct session_
 	if (!sessions_on || !classify || (per_cgroup && !bpf_map_lookup_elem(&classified, &cgroup)))
 		return SESSION_OWN;
 	gen = sessions_gen;
-	if (sc && sc->valid && sc->tgid == tgid && sc->gen == gen &&
+	if (sc && sc->tgid == tgid && sc->gen == gen &&
 	    !(sc->session == SESSION_ENTERED && exec_call))
 		return sc->session;
 	s = bpf_map_lookup_elem(&sessions, &tgid);
@@ -317,7 +316,6 @@ session_of(const void *regs, __u32 nr, __u32 slot, __u64 cgroup, struct session_
 		sc->tgid = tgid;
 		sc->gen = gen;
 		sc->session = v;
-		sc->valid = 1;
 	}
 	return v;
 }
@@ -496,15 +494,15 @@ on_fork(struct bpf_raw_tracepoint_args *ctx)
 		return 0;
 	bpf_probe_read_kernel(&ptgid, sizeof(ptgid), (const char *)ctx->args[0] + tgid_offset);
 	bpf_probe_read_kernel(&ctgid, sizeof(ctgid), (const char *)ctx->args[1] + tgid_offset);
-	if (sessions_on) {
+	if (sessions_on && ctgid != ptgid) { /* a new thread stays in its process's */
 		__u64 *s = bpf_map_lookup_elem(&sessions, &ptgid), v;
 
-		if (s && ctgid != ptgid) {
+		if (s) {
 			v = *s;
 			if (bpf_map_update_elem(&sessions, &ctgid, &v, BPF_ANY) < 0)
 				__sync_fetch_and_add(&lost_sessions, 1);
 			__sync_fetch_and_add(&sessions_gen, 1);
-		} else if (!s && ctgid != ptgid && bpf_map_delete_elem(&sessions, &ctgid) == 0)
+		} else if (bpf_map_delete_elem(&sessions, &ctgid) == 0)
 			__sync_fetch_and_add(&sessions_gen, 1);
 	}
 	if (target_cgroup || !bpf_map_lookup_elem(&tgids, &ptgid))

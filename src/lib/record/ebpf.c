@@ -560,9 +560,12 @@ session_recording(const struct loaded *l, struct recording *rec, uint64_t sessio
 {
 	struct record_command c;
 	const char *argv[RECORDING_COMMAND_ARGS + 1] = { 0 };
+	struct recording *known;
 
 	if (session == 0)
 		return rec;
+	if ((known = recording_find_session(rec, session)))
+		return known; /* its command read already */
 	if (session != 1 && bpf_map_lookup_elem(l->commands_fd, &session, &c) == 0)
 		for (size_t a = 0; a < RECORDING_COMMAND_ARGS && c.argv[a][0]; a++) {
 			c.argv[a][RECORDING_COMMAND_ARG - 1] = '\0';

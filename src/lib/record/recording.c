@@ -178,13 +178,22 @@ recording_done(struct recording *rec)
 }
 
 struct recording *
-recording_session(struct recording *rec, uint64_t key, const char *const *argv)
+recording_find_session(struct recording *rec, uint64_t key)
 {
-	struct recording_session *s, *grown;
-
 	for (size_t i = 0; i < rec->n_sessions; i++)
 		if (rec->sessions[i].key == key)
 			return &rec->sessions[i].calls;
+	return NULL;
+}
+
+struct recording *
+recording_session(struct recording *rec, uint64_t key, const char *const *argv)
+{
+	struct recording_session *s, *grown;
+	struct recording *known = recording_find_session(rec, key);
+
+	if (known)
+		return known;
 	grown = reallocarray(rec->sessions, rec->n_sessions + 1, sizeof(*grown));
 	if (!grown) {
 		rec->oom = true;

@@ -76,6 +76,8 @@ void recording_done(struct recording *rec);
 /* The session of key in rec, added (with argv copied, up to its first NULL; argv may be
  * NULL) when it is not there: its calls, or NULL when out of memory (rec->oom set). */
 struct recording *recording_session(struct recording *rec, uint64_t key, const char *const *argv);
+/* The calls of rec's session key, or NULL when it has none yet. */
+struct recording *recording_find_session(struct recording *rec, uint64_t key);
 /* Add what from saw (its calls and argument values) to rec. */
 void recording_include(struct recording *rec, const struct recording *from);
 
