@@ -183,7 +183,8 @@ main(void)
 	for (pid_t first = 0; first <= 1; first++) {
 		seeds = NULL;
 		is_int(record_sessions_scan(own, first, &seeds, &n), 0,
-		       "the cgroup read with the first process %s", first ? "not there" : "unknown");
+		       "the cgroup read with the first process %s",
+		       first ? "not there" : "unknown");
 		for (size_t i = 0; i < n; i++)
 			ok(seeds[i].session == 0, "...%u is the container's own",
 			   (unsigned)seeds[i].tgid);
