@@ -196,6 +196,23 @@ print(" ".join(n for n in ("ioctl", "read") if n in names))' "$work/web.json" 2>
 			python3 -c 'import json, sys
 names = set(n for r in json.load(open(sys.argv[1]))["syscalls"] for n in r["names"])
 print("yes" if {"clock_nanosleep", "execve"} <= names else sorted(names))' "$work/late.json" 2>&1)"
+	# --wait, a container that starts and exits between two of the recorder's looks (held
+	# still meanwhile with SIGSTOP): said, exit 1, not waited for forever
+	"$k" record -r "$endpoint" --selector app=gone -n kseccomp-test -c web --wait \
+		--output-file "$work/gone.json" 2>"$work/gone.err" &
+	rec=$!
+	sleep 1
+	kill -STOP $rec
+	"$live" "$endpoint" "$work" localhost/kseccomp/busybox:1 --exiting gone-1 >"$work/gone-1.out" 2>&1
+	check "--wait: a container that runs true starts and exits while the recorder is stopped" \
+		0 "$?"
+	kill -CONT $rec
+	reap $rec 50
+	check "record --wait: a container that came and went unseen is an error, exit 1" 1 "$?"
+	check "...which names it and its exit" yes \
+		"$(grep -q "^kseccomp: container web ([0-9a-f]\{12\}) of pod kseccomp-test/gone-1 started and exited (exit code 0, Completed) between two looks" \
+			"$work/gone.err" && echo yes || cat "$work/gone.err")"
+	check "...and writes no profile" no "$([ -e "$work/gone.json" ] && echo yes || echo no)"
 	"$k" record -r "$endpoint" --selector app=nothing -n kseccomp-test -q >/dev/null 2>"$work/out"
 	check "record --selector matching no pod: exit 1" 1 "$?"
 	check "...saying so" yes "$(grep -q 'no pod of namespace kseccomp-test matching app=nothing has a running container' "$work/out" && echo yes || cat "$work/out")"

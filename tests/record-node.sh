@@ -122,6 +122,35 @@ check "--wait: the summary names the entering ls apart, in the profile" yes \
 check "--wait: and the probe's command, marked from the pod's manifest" yes \
 	"$(grep -q "container web: exec'd 'cat /proc/uptime' (a probe): [0-9]* syscalls" "$work/wait.err" &&
 		echo yes || echo no)"
+# --wait, a container that starts and exits between two of the recorder's looks (held still
+# meanwhile with SIGSTOP): said, exit 1, not waited for forever
+cat >"$work/m/quick.yaml" <<EOF2
+apiVersion: v1
+kind: Pod
+metadata:
+  name: quick
+spec:
+  restartPolicy: Never
+  containers:
+  - name: quick
+    image: hashicorp/http-echo:1.0
+    args: ["-version"]
+EOF2
+"$k" record --pod quick --wait --output-file "$work/profiles/quick.json" 2>"$work/quick.err" &
+rec=$!
+sleep 1
+kill -STOP $rec
+"$k" apply -f "$work/m/quick.yaml" >/dev/null
+pod_wait quick 3 Completed 20
+check "--wait: a container that exits at once has completed while the recorder is stopped" \
+	Completed "$(pod_field quick 3)"
+kill -CONT $rec
+reap $rec 50
+check "--wait: a container that came and went unseen is an error, exit 1" 1 "$?"
+check "...which names it and its exit" yes \
+	"$(grep -q "^kseccomp: container quick of pod quick started and exited (exit code 0, Completed) between two looks" \
+		"$work/quick.err" && echo yes || cat "$work/quick.err")"
+"$k" delete pod quick --now >/dev/null 2>&1
 [ -s "$work/profiles/web.json" ] || {
 	tap_done
 	exit

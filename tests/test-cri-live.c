@@ -5,11 +5,13 @@
  * runtime made of them read back from its verbose ContainerStatus (the OCI spec it handed
  * to runc) and from the kernel (the container's Seccomp mode in /proc).
  *
- * Usage: test-cri-live ENDPOINT WORKDIR IMAGE [--keep]. Prints TAP. With --keep, a pod "kept"
+ * Usage: test-cri-live ENDPOINT WORKDIR IMAGE [--keep | --replica NAME | --exiting NAME].
+ * Prints TAP. With --keep, a pod "kept"
  * with a running RuntimeDefault container "kept" stays, its ids in WORKDIR/kept, and two
  * pods labelled app=web ("web-1", "web-2", each with a container "web"), for the CLI's
  * checks. With --replica NAME, only one more pod NAME labelled app=late, with a running
- * container "web".
+ * container "web"; with --exiting NAME, a pod NAME labelled app=gone whose container "web"
+ * runs true, once it has exited.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -46,6 +48,8 @@ pod_config(const char *name)
 }
 
 static const char *const sleep_cmd[] = { "/bin/sleep", "1000" };
+static const char *const true_cmd[] = { "/bin/true" };
+static bool exiting; /* --exiting: containers run true */
 
 static struct cri_container_config
 container_config(const char *name, struct cri_profile seccomp)
@@ -53,8 +57,8 @@ container_config(const char *name, struct cri_profile seccomp)
 	return (struct cri_container_config){
 		.name = name,
 		.image = image,
-		.command = sleep_cmd,
-		.n_command = ELEMENTSOF(sleep_cmd),
+		.command = exiting ? true_cmd : sleep_cmd,
+		.n_command = exiting ? ELEMENTSOF(true_cmd) : ELEMENTSOF(sleep_cmd),
 		.log_path = "c.log",
 		.ns = { .network = CRI_NS_NODE, .pid = CRI_NS_CONTAINER, .ipc = CRI_NS_POD },
 		.seccomp = seccomp,
@@ -167,24 +171,37 @@ check_container(const char *pod_id, const struct cri_pod_config *pod, const char
 }
 
 /* --replica NAME: one more pod labelled app=late with a container "web", started now (for
- * record --selector --wait). */
+ * record --selector --wait); --exiting NAME: app=gone, the container run to its end. */
 static int
 replica(const char *name)
 {
-	static const struct cri_kv labels[] = { { "app", "late" } };
+	static const struct cri_kv late[] = { { "app", "late" } }, gone[] = { { "app", "gone" } };
 	struct cri_pod_config pod = pod_config(name);
+	struct cri_container k = { 0 };
 	struct ksc_error *error = NULL;
 	char *pod_id = NULL, *id = NULL;
 
-	pod.labels = labels;
-	pod.n_labels = ELEMENTSOF(labels);
+	pod.labels = exiting ? gone : late;
+	pod.n_labels = 1;
 	if (ok(cri_connect(endpoint, 20000, &cri, &error) == 0, "connect to %s", endpoint) &&
 	    ok(cri_run_pod_sandbox(cri, &pod, NULL, &pod_id, &error) == 0 &&
 	               (id = start(pod_id, &pod, "web",
 	                           (struct cri_profile){ true, CRI_PROFILE_RUNTIME_DEFAULT, NULL },
 	                           &error)),
-	       "replica %s of app=late runs", name))
+	       "replica %s of app=%s runs", name, exiting ? "gone" : "late"))
 		printf("# %s\n", id);
+	for (int i = 0; exiting && id && i < 100; i++) {
+		cri_container_done(&k);
+		k = (struct cri_container){ 0 };
+		if (cri_container_status(cri, id, false, &k, &error) < 0 ||
+		    k.state == CRI_CONTAINER_EXITED)
+			break;
+		usleep(50 * 1000);
+	}
+	if (exiting && id)
+		ok(k.state == CRI_CONTAINER_EXITED && k.exit_code == 0,
+		   "...and has exited, status 0");
+	cri_container_done(&k);
 	if (error)
 		tap_diagf("%s", ksc_error_message(error));
 	ksc_error_free(error);
@@ -209,8 +226,10 @@ main(int argc, char **argv)
 	FILE *f;
 
 	if (argc != 4 && !(argc == 5 && streq(argv[4], "--keep")) &&
-	    !(argc == 6 && streq(argv[4], "--replica"))) {
-		fprintf(stderr, "usage: %s ENDPOINT WORKDIR IMAGE [--keep | --replica NAME]\n",
+	    !(argc == 6 && (streq(argv[4], "--replica") || streq(argv[4], "--exiting")))) {
+		fprintf(stderr,
+		        "usage: %s ENDPOINT WORKDIR IMAGE [--keep | --replica NAME | --exiting "
+		        "NAME]\n",
 		        argv[0]);
 		return 2;
 	}
@@ -219,8 +238,10 @@ main(int argc, char **argv)
 	image = argv[3];
 	snprintf(logs, sizeof(logs), "%s/logs", workdir);
 	mkdir(logs, 0755);
-	if (argc == 6)
+	if (argc == 6) {
+		exiting = streq(argv[4], "--exiting");
 		return replica(argv[5]);
+	}
 
 	r = cri_connect(endpoint, 20000, &cri, &error);
 	if (!ok(r == 0, "connect to %s", endpoint)) {

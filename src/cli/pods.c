@@ -182,7 +182,8 @@ container_process(const char *dir, const struct pod_container_status *c, char *c
 }
 
 int
-pods_containers(const char *pod, const char *name, struct record_container **ret, size_t *ret_n)
+pods_containers(const char *pod, const char *name, int64_t exited_since,
+                struct record_container **ret, size_t *ret_n, struct ksc_error **reterr)
 {
 	struct node_opts o = { .executor_set = true };
 	struct pod_status st = { 0 };
@@ -220,6 +221,21 @@ pods_containers(const char *pod, const char *name, struct record_container **ret
 		    (r == 0 && !v[n - 1].cgroup)) {
 			record_containers_free(v, n);
 			return -ENOMEM;
+		}
+	}
+	for (size_t i = 0; !n && exited_since && i < st.n; i++) {
+		const struct pod_container_status *c = &st.c[i];
+
+		/* the node's times are whole seconds */
+		if (streq(c->state, "terminated") && (!name || streq(c->name, name)) &&
+		    c->started >= exited_since / 1000000000) {
+			free(v);
+			return ksc_error_setf(
+			        reterr, -ESRCH,
+			        "container %s of pod %s started and exited (exit code "
+			        "%d, %s) between two looks: its cgroup is gone, and its "
+			        "calls cannot be told from other cgroups' any more",
+			        c->name, pod, c->exit_code, c->reason);
 		}
 	}
 	*ret = v;

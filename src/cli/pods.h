@@ -66,9 +66,11 @@ int pods_pids(const char *pod, pid_t **ret, size_t *ret_n);
 
 /* The running containers of a pod of the local node (only the one called name, when not
  * NULL), each with its process's cgroup v2, for the eBPF recorder. 0 with *ret (free with
- * record_containers_free()), -ENOENT when it has none running, -ENOMEM. */
-int
-pods_containers(const char *pod, const char *name, struct record_container **ret, size_t *ret_n);
+ * record_containers_free()), -ENOENT when it has none running, -ESRCH when none runs but one
+ * started at or after exited_since (nanoseconds since the epoch; 0: not asked) has ended,
+ * said in *reterr, -ENOMEM. */
+int pods_containers(const char *pod, const char *name, int64_t exited_since,
+                    struct record_container **ret, size_t *ret_n, struct ksc_error **reterr);
 
 /* The manifest a pod of the local node was applied from, as the node keeps it, and the pod's
  * index among its objects. 0, or -ENOENT when there is no such pod. */

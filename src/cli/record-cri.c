@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <poll.h>
 #include <string.h>
+#include <time.h>
 
 #include "pods.h"
 #include "record-cri.h"
@@ -120,17 +121,21 @@ lookup(const struct record_cri_opts *o, struct record_container **ret, size_t *r
 	*ret = NULL;
 	*ret_n = 0;
 	if (local_pod(o))
-		return pods_containers(o->pod, o->query.container_name, ret, ret_n);
+		return pods_containers(o->pod, o->query.container_name, o->query.exited_since, ret,
+		                       ret_n, reterr);
 	return record_find_containers(&o->query, ret, ret_n, reterr);
 }
 
-/* The containers, once each has a cgroup; false until then (--wait), errors unsaid. */
-static bool
+/* The containers, once each has a cgroup (--wait): 1, or 0 until then, errors unsaid but
+ * for a container that came and went unseen (-ESRCH): -1 after saying so. */
+static int
 find_quietly(const struct record_cri_opts *o, struct record_container **ret, size_t *ret_n)
 {
 	struct ksc_error *error = NULL;
 	int r = lookup(o, ret, ret_n, &error);
 
+	if (r == -ESRCH)
+		(void)cli_fail(r, TAKE_PTR(error), "record");
 	ksc_error_free(error);
 	for (size_t i = 0; r == 0 && i < *ret_n; i++)
 		if (!(*ret)[i].cgroup)
@@ -139,9 +144,9 @@ find_quietly(const struct record_cri_opts *o, struct record_container **ret, siz
 		record_containers_free(*ret, *ret_n);
 		*ret = NULL;
 		*ret_n = 0;
-		return false;
+		return r == -ESRCH ? -1 : 0;
 	}
-	return true;
+	return 1;
 }
 
 /* What was found, against what the options allow. 0, or 1 after saying why. */
@@ -320,9 +325,15 @@ wait_and_record(const struct record_cri_opts *o, volatile sig_atomic_t *stop,
 	struct ksc_error *error = NULL;
 	struct record_container *found = NULL;
 	struct waited w = { 0 };
+	/* a container created from now on that exits before it is seen is said, not waited
+	 * for forever (the first look only: a selector's replica after that is not missed) */
+	struct record_cri_opts first = *o;
+	struct timespec now;
 	size_t n_found = 0, left = 1;
 	int r;
 
+	clock_gettime(CLOCK_REALTIME, &now);
+	first.query.exited_since = now.tv_sec * INT64_C(1000000000) + now.tv_nsec;
 	r = diags ? record_ebpf_pending_start(NULL, o->want_args, o->attach, &p, diags, &error)
 	          : -ENOMEM;
 	cli_print_diags(diags);
@@ -333,9 +344,11 @@ wait_and_record(const struct record_cri_opts *o, volatile sig_atomic_t *stop,
 		        cli_escape(o->pod        ? o->pod
 		                   : o->query.id ? o->query.id
 		                                 : o->query.selector));
-	while (!*stop && !find_quietly(o, &found, &n_found))
+	while (!*stop && (r = find_quietly(&first, &found, &n_found)) == 0)
 		(void)poll(NULL, 0, 100);
-	if (*stop) {
+	if (r < 0)
+		r = 1;
+	else if (*stop) {
 		cli_error("interrupted before the containers ran");
 		r = 1;
 	} else
@@ -344,7 +357,7 @@ wait_and_record(const struct record_cri_opts *o, volatile sig_atomic_t *stop,
 	/* until every container has had its run: none left in its cgroup, or the cgroup gone */
 	while (r == 0 && left && !*stop) {
 		(void)poll(NULL, 0, 100);
-		if (o->query.selector && find_quietly(o, &found, &n_found)) {
+		if (o->query.selector && find_quietly(o, &found, &n_found) > 0) {
 			r = adopt(o, p, found, n_found, &w);
 			record_containers_free(found, n_found);
 		}

@@ -6,6 +6,7 @@
  * cgroup v2 directory that process is in on this machine, which the eBPF recorder follows.
  */
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -252,17 +253,21 @@ pod_of(const struct cri_pod *pods, size_t n, const char *id)
 	return NULL;
 }
 
-/* Which listed containers the request names: indexes into matches, their count. */
+/* Which listed containers the request names, live ones, or with exited those that exited
+ * since q->exited_since: indexes into matches, their count. */
 static size_t
 select_containers(const struct cri_container *cs, size_t n, const struct cri_pod *pods,
-                  size_t n_pods, const struct record_container_query *q, size_t *matches)
+                  size_t n_pods, const struct record_container_query *q, bool exited,
+                  size_t *matches)
 {
 	size_t m = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		const struct cri_pod *pod = pod_of(pods, n_pods, cs[i].pod_sandbox_id);
 
-		if (!live(&cs[i]) || !cs[i].id)
+		if (!cs[i].id || (exited ? cs[i].state != CRI_CONTAINER_EXITED ||
+		                                   cs[i].created_at < q->exited_since
+		                         : !live(&cs[i])))
 			continue;
 		if (q->id && strncmp(cs[i].id, q->id, strlen(q->id)) != 0)
 			continue;
@@ -278,6 +283,31 @@ select_containers(const struct cri_container *cs, size_t n, const struct cri_pod
 		matches[m++] = i;
 	}
 	return m;
+}
+
+/* -ESRCH: a container that started and exited between two looks, said with its exit as
+ * its status gives it (the list does not). */
+static int
+gone(struct cri *cri, const struct cri_container *c, const struct cri_pod *pod,
+     struct ksc_error **reterr)
+{
+	struct cri_container k = { 0 };
+	char how[96] = "";
+	int r;
+
+	if (cri_container_status(cri, c->id, false, &k, NULL) == 0 &&
+	    k.state == CRI_CONTAINER_EXITED)
+		snprintf(how, sizeof(how), " (exit code %" PRId32 "%s%.48s)", k.exit_code,
+		         k.reason ? ", " : "", k.reason ? k.reason : "");
+	r = ksc_error_setf(reterr, -ESRCH,
+	                   "container %s (%.12s) of pod %s/%s started and exited%s between two "
+	                   "looks: its cgroup is gone, and its calls cannot be told from other "
+	                   "cgroups' any more",
+	                   c->name ? c->name : "", c->id,
+	                   pod && pod->namespace ? pod->namespace : "",
+	                   pod && pod->name ? pod->name : "", how);
+	cri_container_done(&k);
+	return r;
 }
 
 int
@@ -306,7 +336,13 @@ record_find_containers(const struct record_container_query *q, struct record_con
 		r = -ENOMEM;
 		goto out;
 	}
-	m = select_containers(cs, n, pods, n_pods, q, matches);
+	m = select_containers(cs, n, pods, n_pods, q, false, matches);
+	if (m == 0 && q->exited_since &&
+	    select_containers(cs, n, pods, n_pods, q, true, matches) > 0) {
+		r = gone(c, &cs[matches[0]], pod_of(pods, n_pods, cs[matches[0]].pod_sandbox_id),
+		         reterr);
+		goto out;
+	}
 	if (m == 0) {
 		r = q->id ? ksc_error_setf(reterr, -ENOENT, "no running container %s at %s", q->id,
 		                           cri_endpoint(c))

@@ -121,6 +121,10 @@ struct record_container {
  * default. */
 struct record_container_query {
 	const char *endpoint, *id, *pod_namespace, *pod_name, *container_name, *selector;
+	/* When no live container matches: a match created at or after this time (the CRI's
+	 * nanoseconds since the epoch) that has exited already came and went between two
+	 * looks, and is -ESRCH, said. 0: not asked. */
+	int64_t exited_since;
 };
 
 /* A label selector as kubectl's -l takes it, equality-based: requirements separated by
@@ -128,9 +132,10 @@ struct record_container_query {
  * not). 0, or -EINVAL with the requirement that is none of these. */
 int record_selector_check(const char *selector, struct ksc_error **reterr);
 
-/* Ask the runtime for the containers q names. 0 with *ret (free with
- * record_containers_free()), -ENOENT when none matches, -EINVAL when an id prefix matches
- * several, or the client's error; each with a message. */
+/* Ask the runtime for the live containers q names. 0 with *ret (free with
+ * record_containers_free()), -ENOENT when none matches, -ESRCH when none does but one
+ * exited since q->exited_since, -EINVAL when an id prefix matches several, or the client's
+ * error; each with a message. */
 int record_find_containers(const struct record_container_query *q, struct record_container **ret,
                            size_t *ret_n, struct ksc_error **reterr);
 void record_containers_free(struct record_container *v, size_t n);
