@@ -29,9 +29,9 @@ record() { # SERIAL...: append one syslog-format record per serial to $log (or $
 seen() { # the serials reported so far, one per line
 	grep -o '"serial": [0-9]*' "$work/out" | sed 's/.*: //'
 }
-wait_for() { # COUNT: until that many records are reported (10 s at most)
+wait_for() { # COUNT: until that many records are reported (30 s at most: a loaded machine)
 	i=0
-	while [ "$(seen | wc -l)" -lt "$1" ] && [ $i -lt 100 ]; do
+	while [ "$(seen | wc -l)" -lt "$1" ] && [ $i -lt 300 ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
@@ -107,9 +107,9 @@ log=$work/yaml.log
 record 31 32
 "$k" audit --follow -o yaml "$log" >"$work/out.yaml" 2>"$work/err" &
 follower=$!
-yaml_docs() { # COUNT: until that many documents are out (10 s at most)
+yaml_docs() { # COUNT: until that many documents are out (30 s at most: a loaded machine)
 	i=0
-	while [ "$(grep -c '^---$' "$work/out.yaml")" -lt "$1" ] && [ $i -lt 100 ]; do
+	while [ "$(grep -c '^---$' "$work/out.yaml")" -lt "$1" ] && [ $i -lt 300 ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done

@@ -319,7 +319,7 @@ static const struct invalid_case {
 	{ "strict: unknown syscall",
 	  RULE("{\"names\": [\"reed\"], \"action\": \"SCMP_ACT_ALLOW\"}"), KSC_PROFILE_STRICT,
 	  "p.json:1:61: syscalls[0].names[0]: unknown syscall \"reed\" (not in the 7.1.0-rc4 "
-	  "syscall table of any architecture; runtimes skip it)" },
+	  "syscall table of any architecture; runtimes skip it): did you mean \"read\"?" },
 	{ "strict: syscall not on the target arch",
 	  RULE("{\"names\": [\"socketcall\"], \"action\": \"SCMP_ACT_ALLOW\"}"), KSC_PROFILE_STRICT,
 	  "p.json:1:61: syscalls[0].names[0]: \"socketcall\" is not a syscall on x86_64 (runtimes "

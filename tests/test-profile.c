@@ -251,7 +251,8 @@ test_warnings(void)
 	                "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": "
 	                "[\"read\", \"raed\"], \"action\": \"SCMP_ACT_ALLOW\"}]}",
 	                "p.json:1:69: syscalls[0].names[1]: unknown syscall \"raed\" (not in the "
-	                "7.1.0-rc4 syscall table of any architecture; runtimes skip it)");
+	                "7.1.0-rc4 syscall table of any architecture; runtimes skip it): did you "
+	                "mean \"read\"?");
 	expect_warnings("32-bit-only name on a 64-bit-only profile",
 	                "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": "
 	                "[\"waitpid\"], \"action\": \"SCMP_ACT_ALLOW\"}]}",

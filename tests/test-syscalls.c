@@ -14,6 +14,7 @@
 
 #include "kseccomp.h"
 #include "macro.h"
+#include "syscalls.h"
 #include "tap.h"
 
 #define NO_NR UINT32_MAX /* "not a syscall on that arch" in the tables below */
@@ -550,9 +551,51 @@ test_errno_names(void)
 	is_int(errnum, 777, "ret_errnum is untouched on failure");
 }
 
+static bool
+on_x86_64(const char *name, void *userdata)
+{
+	uint32_t nr;
+
+	return ksc_syscall_resolve_name(KSC_ARCH_X86_64, name, &nr) == 0;
+}
+
+/* "did you mean": the closest name a typo away, none for a name or for one too far */
+static void
+test_closest_names(void)
+{
+	const char *got_x86_64;
+	static const struct {
+		const char *typo, *closest;
+	} cases[] = {
+		{ "opn", "open" },                  /* one left out */
+		{ "sched_yeild", "sched_yield" },   /* two swapped */
+		{ "rt_sigreturm", "rt_sigreturn" }, /* one changed */
+		{ "getpid2", "getpid" },            /* one added */
+		{ "fstatat", "fstatat64" },         /* of two as close, the one it is part of */
+		{ "epoll_wiat3", "epoll_wait" },    /* a swap and one added */
+		{ "open", NULL },                   /* a name */
+		{ "ab", NULL },                     /* too short for any typo */
+		{ "gtpd", NULL },                   /* two from getpid: too many for four letters */
+		{ "xyzzy_frobnicate", NULL },
+	};
+
+	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+		const char *got = syscalls_closest_name(cases[i].typo, NULL, NULL);
+
+		ok(cases[i].closest ? got && streq(got, cases[i].closest) : !got,
+		   "closest name to %s: %s (got %s)", cases[i].typo,
+		   cases[i].closest ? cases[i].closest : "none", got ? got : "none");
+	}
+	/* of two as close, one usable comes first: fstat on x86_64, where fstatat64 is not */
+	got_x86_64 = syscalls_closest_name("fstatat", on_x86_64, NULL);
+	ok(got_x86_64 && streq(got_x86_64, "fstat"),
+	   "closest name to fstatat on x86_64: fstat (got %s)", got_x86_64 ? got_x86_64 : "none");
+}
+
 int
 main(void)
 {
+	test_closest_names();
 	test_syscall_numbers();
 	test_counts();
 	test_iteration();

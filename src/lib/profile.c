@@ -29,6 +29,8 @@ struct ctx {
 	struct ksc_doc *doc; /* what the rules' names and arrays live in */
 	bool quiet;          /* the caller takes no diagnostics */
 	int oom;
+	unsigned searched; /* unknown names searched for a "did you mean": the first few only,
+	                    * so that a profile of a million unknown names costs no search each */
 };
 
 _printf_(5, 6) static void diag(struct ctx *c, enum ksc_severity severity,
@@ -771,6 +773,27 @@ name_id(const struct ksc_node *item)
 	return syscalls_name_id_len(item->text, item->len);
 }
 
+/* The architectures a rule filters, for "did you mean" (syscalls_closest_name()). */
+struct targets {
+	const enum ksc_arch *v;
+	size_t n;
+};
+
+static bool
+on_targets(const char *name, void *userdata)
+{
+	const struct targets *t = userdata;
+
+	for (size_t i = 0; i < t->n; i++) {
+		uint32_t nr, mux, call;
+
+		if (ksc_syscall_resolve_name(t->v[i], name, &nr) == 0 ||
+		    ksc_syscall_multiplexed(t->v[i], name, &mux, &call) > 0)
+			return true;
+	}
+	return false;
+}
+
 /* parent + "[index]" is the name's path, built only when there is something to say
  * (index SIZE_MAX: the path is parent itself). */
 static void
@@ -804,10 +827,15 @@ check_one_name(struct ctx *c, const char *name, int id, const struct ksc_node *a
 	if (repeated)
 		warning_at(c, at, path, "\"%s\" is listed twice in this rule", name);
 	if (!ksc_syscall_name_known(name)) {
+		struct targets t = { targets, n_targets };
+		const char *closest =
+		        c->searched++ < 16 ? syscalls_closest_name(name, on_targets, &t) : NULL;
+
 		warning_at(c, at, path,
 		           "unknown syscall \"%s\" (not in the %s syscall table of any "
-		           "architecture; runtimes skip it)",
-		           name, ksc_syscall_table_version());
+		           "architecture; runtimes skip it)%s%s%s",
+		           name, ksc_syscall_table_version(), closest ? ": did you mean \"" : "",
+		           closest ? closest : "", closest ? "\"?" : "");
 		return;
 	}
 	for (size_t t = 0; t < n_targets; t++) {

@@ -544,6 +544,71 @@ ksc_syscall_name_known(const char *name)
 	return name && syscalls_name_id(name) >= 0;
 }
 
+/* The optimal string alignment distance of a and b (insertions, deletions, substitutions
+ * and swaps of neighbours, each 1), or limit + 1 once it is over limit. */
+static size_t
+typo_distance(const char *a, size_t la, const char *b, size_t lb, size_t limit)
+{
+	/* three rows of the table: two back (for swaps), the last, this one */
+	size_t rows[3][SYSCALLS_NAME_MAX + 1], *prev2 = rows[0], *prev = rows[1], *cur = rows[2];
+
+	if (la > SYSCALLS_NAME_MAX || lb > SYSCALLS_NAME_MAX ||
+	    (la > lb ? la - lb : lb - la) > limit)
+		return limit + 1;
+	for (size_t j = 0; j <= lb; j++)
+		prev[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t *t, best;
+
+		cur[0] = best = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t cost = a[i - 1] != b[j - 1], d = prev[j - 1] + cost;
+
+			if (prev[j] + 1 < d)
+				d = prev[j] + 1;
+			if (cur[j - 1] + 1 < d)
+				d = cur[j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    prev2[j - 2] + 1 < d)
+				d = prev2[j - 2] + 1;
+			cur[j] = d;
+			best = d < best ? d : best;
+		}
+		if (best > limit)
+			return limit + 1;
+		t = prev2, prev2 = prev, prev = cur, cur = t;
+	}
+	return prev[lb];
+}
+
+const char *
+syscalls_closest_name(const char *name, bool (*usable)(const char *, void *), void *userdata)
+{
+	size_t len = strlen(name), limit = len / 3 < 2 ? len / 3 : 2, best = limit + 1;
+	bool best_usable = false, best_part = false;
+	const char *closest = NULL;
+
+	if (limit == 0 || syscalls_name_id(name) >= 0)
+		return NULL;
+	for (size_t i = 0; i < syscalls_names_count; i++) {
+		const char *n = syscalls_names[i];
+		size_t d = typo_distance(name, len, n, strlen(n), limit);
+		bool u, part;
+
+		if (d > limit || d > best)
+			continue;
+		u = !usable || usable(n, userdata);
+		part = strstr(n, name) != NULL;
+		if (d < best || u > best_usable || (u == best_usable && part && !best_part)) {
+			best = d;
+			best_usable = u;
+			best_part = part;
+			closest = n;
+		}
+	}
+	return closest;
+}
+
 int
 syscalls_resolve_id(int arch, int id, uint32_t *ret_nr)
 {
