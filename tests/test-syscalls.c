@@ -552,11 +552,11 @@ test_errno_names(void)
 }
 
 static bool
-on_x86_64(const char *name, void *userdata)
+on_x86_64(int id, void *userdata)
 {
 	uint32_t nr;
 
-	return ksc_syscall_resolve_name(KSC_ARCH_X86_64, name, &nr) == 0;
+	return syscalls_resolve_id(KSC_ARCH_X86_64, id, &nr) == 0;
 }
 
 /* "did you mean": the closest name a typo away, none for a name or for one too far */

@@ -773,22 +773,23 @@ name_id(const struct ksc_node *item)
 	return syscalls_name_id_len(item->text, item->len);
 }
 
-/* The architectures a rule filters, for "did you mean" (syscalls_closest_name()). */
+/* The architectures a rule filters. */
 struct targets {
 	const enum ksc_arch *v;
 	size_t n;
 };
 
+/* Whether the name of id is a syscall, or a multiplexed call, on one of the targets. */
 static bool
-on_targets(const char *name, void *userdata)
+on_targets(int id, void *userdata)
 {
 	const struct targets *t = userdata;
 
 	for (size_t i = 0; i < t->n; i++) {
 		uint32_t nr, mux, call;
 
-		if (ksc_syscall_resolve_name(t->v[i], name, &nr) == 0 ||
-		    ksc_syscall_multiplexed(t->v[i], name, &mux, &call) > 0)
+		if (syscalls_resolve_id((int)t->v[i], id, &nr) == 0 ||
+		    syscalls_multiplexed_id((int)t->v[i], id, &mux, &call) > 0)
 			return true;
 	}
 	return false;
@@ -802,17 +803,11 @@ check_one_name(struct ctx *c, const char *name, int id, const struct ksc_node *a
                bool repeated)
 {
 	struct strbuf sb = { 0 };
+	struct targets filtered = { targets, n_targets };
 	char path[PATH_MAX_LEN];
 	bool fine = id >= 0 && !repeated; /* a name of the tables is valid syntax */
 
-	for (size_t t = 0; fine && t < n_targets; t++) {
-		uint32_t nr, mux, call;
-
-		if (syscalls_resolve_id((int)targets[t], id, &nr) == 0 ||
-		    syscalls_multiplexed_id((int)targets[t], id, &mux, &call) > 0)
-			return;
-	}
-	if (fine && n_targets == 0)
+	if (fine && (n_targets == 0 || on_targets(id, &filtered)))
 		return;
 	if (index == SIZE_MAX)
 		path_key(path, "", parent);
@@ -826,10 +821,10 @@ check_one_name(struct ctx *c, const char *name, int id, const struct ksc_node *a
 	}
 	if (repeated)
 		warning_at(c, at, path, "\"%s\" is listed twice in this rule", name);
-	if (!ksc_syscall_name_known(name)) {
-		struct targets t = { targets, n_targets };
-		const char *closest =
-		        c->searched++ < 16 ? syscalls_closest_name(name, on_targets, &t) : NULL;
+	if (id < 0) {
+		const char *closest = c->searched++ < 16
+		                              ? syscalls_closest_name(name, on_targets, &filtered)
+		                              : NULL;
 
 		warning_at(c, at, path,
 		           "unknown syscall \"%s\" (not in the %s syscall table of any "
@@ -838,14 +833,7 @@ check_one_name(struct ctx *c, const char *name, int id, const struct ksc_node *a
 		           closest ? closest : "", closest ? "\"?" : "");
 		return;
 	}
-	for (size_t t = 0; t < n_targets; t++) {
-		uint32_t nr, mux, call;
-
-		if (ksc_syscall_resolve_name(targets[t], name, &nr) == 0 ||
-		    ksc_syscall_multiplexed(targets[t], name, &mux, &call) > 0)
-			return;
-	}
-	if (n_targets == 0)
+	if (n_targets == 0 || on_targets(id, &filtered)) /* a repeated name, all the same */
 		return;
 	for (size_t t = 0; t < n_targets; t++)
 		strbuf_printf(&sb, "%s%s", t ? ", " : "", ksc_arch_name(targets[t]));

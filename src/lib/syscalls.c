@@ -582,7 +582,7 @@ typo_distance(const char *a, size_t la, const char *b, size_t lb, size_t limit)
 }
 
 const char *
-syscalls_closest_name(const char *name, bool (*usable)(const char *, void *), void *userdata)
+syscalls_closest_name(const char *name, bool (*usable)(int id, void *), void *userdata)
 {
 	size_t len = strlen(name), limit = len / 3 < 2 ? len / 3 : 2, best = limit + 1;
 	bool best_usable = false, best_part = false;
@@ -597,7 +597,7 @@ syscalls_closest_name(const char *name, bool (*usable)(const char *, void *), vo
 
 		if (d > limit || d > best)
 			continue;
-		u = !usable || usable(n, userdata);
+		u = !usable || usable((int)i, userdata); /* a name's id is its index */
 		part = strstr(n, name) != NULL;
 		if (d < best || u > best_usable || (u == best_usable && part && !best_part)) {
 			best = d;

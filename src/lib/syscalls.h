@@ -76,10 +76,10 @@ int syscalls_name_id_len(const char *name, size_t len);
 #define SYSCALLS_NAME_MAX 64
 /* The name of any table closest to name, a typo away (one or two letters added, left out,
  * changed or swapped, at most one per three of name's), for "did you mean"; NULL when none
- * is that close, or when name is one. Of names as close, one usable() says yes to (when not
- * NULL: on the architectures a profile filters, say), then one that name is part of. */
-const char *
-syscalls_closest_name(const char *name, bool (*usable)(const char *, void *), void *userdata);
+ * is that close, or when name is one. Of names as close, one usable() says yes to for its id
+ * (when not NULL: on the architectures a profile filters, say), then one that name is part
+ * of. */
+const char *syscalls_closest_name(const char *name, bool (*usable)(int id, void *), void *userdata);
 
 /* For callers that looked a name up once (syscalls_name_id()) and ask about it on several
  * architectures: ksc_syscall_resolve_name() and ksc_syscall_multiplexed() by name id.
