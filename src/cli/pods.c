@@ -227,8 +227,9 @@ pods_containers(const char *pod, const char *name, int64_t exited_since,
 		const struct pod_container_status *c = &st.c[i];
 
 		/* the node's times are whole seconds */
+		/* an init container ends before the others start: not the one waited for */
 		if (streq(c->state, "terminated") && (!name || streq(c->name, name)) &&
-		    c->started >= exited_since / 1000000000) {
+		    !streq(c->kind, "init") && c->started >= exited_since / 1000000000) {
 			free(v);
 			return ksc_error_setf(
 			        reterr, -ESRCH,

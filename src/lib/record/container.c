@@ -337,7 +337,9 @@ record_find_containers(const struct record_container_query *q, struct record_con
 		goto out;
 	}
 	m = select_containers(cs, n, pods, n_pods, q, false, matches);
-	if (m == 0 && q->exited_since &&
+	/* only a container named (-c, an id): the CRI does not say which are a pod's init
+	 * containers, and one that has ended is no sign that the others will not start */
+	if (m == 0 && q->exited_since && (q->container_name || q->id) &&
 	    select_containers(cs, n, pods, n_pods, q, true, matches) > 0) {
 		r = gone(c, &cs[matches[0]], pod_of(pods, n_pods, cs[matches[0]].pod_sandbox_id),
 		         reterr);

@@ -121,9 +121,9 @@ struct record_container {
  * default. */
 struct record_container_query {
 	const char *endpoint, *id, *pod_namespace, *pod_name, *container_name, *selector;
-	/* When no live container matches: a match created at or after this time (the CRI's
-	 * nanoseconds since the epoch) that has exited already came and went between two
-	 * looks, and is -ESRCH, said. 0: not asked. */
+	/* When no live container matches and the query names one (container_name, id): a
+	 * match created at or after this time (the CRI's nanoseconds since the epoch) that has
+	 * exited already came and went between two looks, and is -ESRCH, said. 0: not asked. */
 	int64_t exited_since;
 };
 
